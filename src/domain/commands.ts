@@ -1,0 +1,57 @@
+/**
+ * The commands that change release history. Their fields come from outside (API arguments, CLI
+ * options, a file) and are checked by `decide`, which is why most are plain strings.
+ */
+import type { SnapshotSource } from './events.js'
+import type { Snapshot } from './snapshot.js'
+
+/** Record a new release of `version` to `environment`. */
+export interface CreateRelease {
+  readonly type: 'CreateRelease'
+  readonly environment: string
+  readonly version: string
+  /** Empty or absent when unknown. */
+  readonly commitSha?: string | undefined
+  /** The earlier release of the same environment this release redeploys. */
+  readonly rollbackOf?: string | undefined
+  /** Why the release is made. */
+  readonly note?: string | undefined
+  /** The injected clock's reading, in epoch milliseconds: the new id and timestamp derive from it. */
+  readonly now: number
+}
+
+/** Move one phase of one release to a new status. */
+export interface UpdatePhase {
+  readonly type: 'UpdatePhase'
+  readonly releaseId: string
+  readonly phase: string
+  readonly status: string
+  readonly reason?: string | undefined
+}
+
+/**
+ * Close out a release a crashed or killed orchestrator left behind: its running phases fail, its
+ * pending phases are skipped, with the reason recorded.
+ */
+export interface RecoverRelease {
+  readonly type: 'RecoverRelease'
+  readonly releaseId: string
+  readonly reason: string
+}
+
+/** Start the history from a `releases.json` that has no event log. */
+export interface ImportSnapshot {
+  readonly type: 'ImportSnapshot'
+  readonly snapshot: Snapshot
+  readonly source?: SnapshotSource | undefined
+}
+
+/** Accept the changes a person made to `releases.json` outside this module into the history. */
+export interface ReconcileSnapshot {
+  readonly type: 'ReconcileSnapshot'
+  readonly snapshot: Snapshot
+  readonly source?: SnapshotSource | undefined
+}
+
+/** Any command. */
+export type Command = CreateRelease | UpdatePhase | RecoverRelease | ImportSnapshot | ReconcileSnapshot

@@ -1,0 +1,162 @@
+/**
+ * Deciding commands: given the state, a command either fails with a domain error or yields the
+ * events that record it. Pure: no clock, no randomness, no I/O; never throws.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as A from 'fp-ts/lib/ReadonlyArray.js'
+import type { CreateRelease, Command, ImportSnapshot, ReconcileSnapshot, RecoverRelease, UpdatePhase } from './commands.js'
+import { type DomainError, invalidInput, invalidTransition } from './errors.js'
+import type { DomainEvent, ReleaseChange } from './events.js'
+import { parseCommitSha, parseEnvironment, parsePhase, parseStatus, parseText, parseVersion } from './input.js'
+import { allPending, canTransition, isFinalStatus, nextStatuses, PHASES, type PhaseStatus, type ReleasePhase } from './phase.js'
+import { sameReleases } from './projection.js'
+import { findRelease } from './queries.js'
+import type { Release } from './release.js'
+import { nextReleaseId } from './release-id.js'
+import { releaseCount, type State } from './state.js'
+import { formatTimestamp } from './timestamp.js'
+
+type Decision = E.Either<DomainError, ReadonlyArray<DomainEvent>>
+
+const optional = <A>(raw: unknown, parse: (raw: unknown) => E.Either<DomainError, A>): E.Either<DomainError, A | undefined> =>
+  raw === undefined ? E.right(undefined) : parse(raw)
+
+const rollbackOrigin = (state: State, environment: string, raw: unknown): E.Either<DomainError, Release | undefined> =>
+  optional(raw, (id) =>
+    pipe(
+      findRelease(state, id),
+      E.chain((release) =>
+        release.environment === environment
+          ? E.right(release)
+          : E.left(invalidInput(`release ${release.id} belongs to environment ${release.environment}; a release of ${environment} cannot be a rollback of it`)),
+      ),
+    ),
+  )
+
+const createRelease = (command: CreateRelease, state: State): Decision =>
+  pipe(
+    E.Do,
+    E.apS('environment', parseEnvironment(command.environment)),
+    E.apS('version', parseVersion(command.version)),
+    E.apS('commitSha', parseCommitSha(command.commitSha)),
+    E.apS('note', optional(command.note, parseText('note'))),
+    E.bind('rollbackOf', ({ environment }) => rollbackOrigin(state, environment, command.rollbackOf)),
+    E.bind('next', () => nextReleaseId(command.now, state.greatestId)),
+    E.map(({ environment, version, commitSha, note, rollbackOf, next }): ReadonlyArray<DomainEvent> => {
+      const previousId = state.current.get(environment)?.id
+      const release: Release = {
+        id: next.id,
+        environment,
+        version,
+        commitSha,
+        timestamp: formatTimestamp(next.epochMs),
+        phases: allPending(),
+        ...(previousId === undefined ? {} : { previousId }),
+      }
+      return [
+        {
+          type: 'ReleaseCreated',
+          data: { release, ...(rollbackOf === undefined ? {} : { rollbackOf: rollbackOf.id }), ...(note === undefined ? {} : { note }) },
+        },
+      ]
+    }),
+  )
+
+const transition = (release: Release, phase: ReleasePhase, to: PhaseStatus, reason: string | undefined): Decision => {
+  const from = release.phases[phase]
+  if (from === to) return E.right([]) // an idempotent retry: nothing happened
+  if (!canTransition(from, to)) {
+    const allowed = isFinalStatus(from) ? `${from} is final` : `from ${from} it can go to ${nextStatuses(from).join(', ')}`
+    return E.left(invalidTransition(`phase ${phase} of release ${release.id} cannot go from ${from} to ${to}: ${allowed}`))
+  }
+  return E.right([{ type: 'PhaseUpdated', data: { releaseId: release.id, phase, from, to, ...(reason === undefined ? {} : { reason }) } }])
+}
+
+const updatePhase = (command: UpdatePhase, state: State): Decision =>
+  pipe(
+    E.Do,
+    E.apS('release', findRelease(state, command.releaseId)),
+    E.apS('phase', parsePhase(command.phase)),
+    E.apS('status', parseStatus(command.status)),
+    E.apS('reason', optional(command.reason, parseText('reason'))),
+    E.chain(({ release, phase, status, reason }) => transition(release, phase, status, reason)),
+  )
+
+// A phase that was running when its orchestrator died did not finish; one that never started
+// never will.
+const RECOVERED: Partial<Record<PhaseStatus, PhaseStatus>> = { running: 'failed', pending: 'skipped' }
+
+const recoverRelease = (command: RecoverRelease, state: State): Decision =>
+  pipe(
+    E.Do,
+    E.apS('release', findRelease(state, command.releaseId)),
+    E.apS('reason', parseText('reason')(command.reason)),
+    E.chain(({ release, reason }) =>
+      pipe(
+        PHASES,
+        A.filterMap((phase) => {
+          const to = RECOVERED[release.phases[phase]]
+          return to === undefined ? { _tag: 'None' as const } : { _tag: 'Some' as const, value: transition(release, phase, to, reason) }
+        }),
+        A.sequence(E.Applicative),
+        E.map(A.flatten),
+      ),
+    ),
+  )
+
+const importSnapshot = (command: ImportSnapshot, state: State): Decision => {
+  const count = releaseCount(state)
+  if (count > 0) return E.left(invalidInput(`the history already holds ${count} releases; an import can only start a new history`))
+  const { releases, otherFields } = command.snapshot
+  return E.right([
+    {
+      type: 'SnapshotImported',
+      data: {
+        releases,
+        ...(Object.keys(otherFields).length > 0 ? { otherFields } : {}),
+        ...(command.source === undefined ? {} : { source: command.source }),
+      },
+    },
+  ])
+}
+
+const groupById = (releases: ReadonlyArray<Release>): ReadonlyMap<string, ReadonlyArray<Release>> => {
+  const groups = new Map<string, Release[]>()
+  for (const release of releases) groups.set(release.id, [...(groups.get(release.id) ?? []), release])
+  return groups
+}
+
+/** The differences between the state and a snapshot, one change per id whose releases differ. */
+export const snapshotChanges = (state: State, releases: ReadonlyArray<Release>): ReadonlyArray<ReleaseChange> => {
+  const after = groupById(releases)
+  const ids = [...new Set([...state.releases.keys(), ...after.keys()])].sort()
+  return ids.flatMap((id) => {
+    const before = state.releases.get(id as Release['id']) ?? []
+    const now = after.get(id) ?? []
+    return sameReleases(before, now) ? [] : [{ releaseId: id as Release['id'], before, after: now }]
+  })
+}
+
+const reconcileSnapshot = (command: ReconcileSnapshot, state: State): Decision => {
+  const changes = snapshotChanges(state, command.snapshot.releases)
+  const { otherFields } = command.snapshot
+  if (changes.length === 0 && JSON.stringify(otherFields) === JSON.stringify(state.otherFields)) return E.right([])
+  return E.right([{ type: 'SnapshotReconciled', data: { changes, otherFields, ...(command.source === undefined ? {} : { source: command.source }) } }])
+}
+
+/** Decides a command against the state: the events that record it, or why it cannot happen. */
+export const decide = (command: Command, state: State): Decision => {
+  switch (command.type) {
+    case 'CreateRelease':
+      return createRelease(command, state)
+    case 'UpdatePhase':
+      return updatePhase(command, state)
+    case 'RecoverRelease':
+      return recoverRelease(command, state)
+    case 'ImportSnapshot':
+      return importSnapshot(command, state)
+    case 'ReconcileSnapshot':
+      return reconcileSnapshot(command, state)
+  }
+}

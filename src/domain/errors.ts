@@ -1,0 +1,38 @@
+/**
+ * Expected failures of the domain, as values.
+ *
+ * Every failure carries a stable `code` that callers branch on, and a message a person can act
+ * on: it names the bad value and, where there is one, the place (file, line, release id).
+ */
+
+/** The stable error codes of stagecraft-state. */
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'RELEASE_NOT_FOUND',
+  'INVALID_TRANSITION',
+  'CORRUPT_STATE',
+  'LOCK_TIMEOUT',
+  'STATE_DRIFT',
+] as const
+
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+/** A failure the domain expects and reports as a value, never by throwing. */
+export interface DomainError {
+  readonly code: ErrorCode
+  readonly message: string
+}
+
+const failure =
+  (code: ErrorCode) =>
+  (message: string): DomainError => ({ code, message })
+
+/** The caller passed something malformed: an empty environment, an unknown phase, ... */
+export const invalidInput = failure('INVALID_INPUT')
+/** The release (or the environment's current release) does not exist. */
+export const releaseNotFound = failure('RELEASE_NOT_FOUND')
+/** The requested change does not follow the release's rules (a final phase changed, ...). */
+export const invalidTransition = failure('INVALID_TRANSITION')
+/** Persisted state could not be read or does not make sense. */
+export const corruptState = failure('CORRUPT_STATE')

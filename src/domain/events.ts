@@ -1,0 +1,163 @@
+/**
+ * The events of release history and the envelope every recorded event travels in.
+ *
+ * Events are the source of truth: `releases.json` is only their projection. Each event's shape is
+ * an io-ts codec; its TypeScript type derives from it.
+ */
+import * as t from 'io-ts'
+import { PhaseStatus, ReleasePhase } from './phase.js'
+import { Release } from './release.js'
+import { ReleaseId } from './release-id.js'
+import { Timestamp } from './timestamp.js'
+
+/** Where a snapshot came from: its path and the SHA-256 of its bytes when it was read. */
+export const SnapshotSource = t.type({ file: t.string, sha256: t.string }, 'SnapshotSource')
+export type SnapshotSource = t.TypeOf<typeof SnapshotSource>
+
+/** Top-level fields of a `releases.json` other than `releases`, verbatim. */
+export const SnapshotFields = t.readonly(t.record(t.string, t.unknown), 'SnapshotFields')
+export type SnapshotFields = t.TypeOf<typeof SnapshotFields>
+
+/** A release was created: its phases all pending, its `previousId` the environment's current release. */
+export const ReleaseCreated = t.intersection(
+  [
+    t.type({ release: Release }),
+    t.partial({
+      /** The earlier release of the same environment this one redeploys. */
+      rollbackOf: ReleaseId,
+      /** Why the release was made, in the operator's words. */
+      note: t.string,
+    }),
+  ],
+  'ReleaseCreated',
+)
+export type ReleaseCreated = t.TypeOf<typeof ReleaseCreated>
+
+/** One phase of one release changed status. */
+export const PhaseUpdated = t.intersection(
+  [
+    t.type({ releaseId: ReleaseId, phase: ReleasePhase, from: PhaseStatus, to: PhaseStatus }),
+    t.partial({
+      /** Why, when a person or a recovery gave a reason. */
+      reason: t.string,
+    }),
+  ],
+  'PhaseUpdated',
+)
+export type PhaseUpdated = t.TypeOf<typeof PhaseUpdated>
+
+/**
+ * A `releases.json` written without an event log (by the Go Stagecraft or by hand) became the
+ * start of the history: its releases exactly as read, duplicate ids included.
+ */
+export const SnapshotImported = t.intersection(
+  [
+    t.type({ releases: t.readonlyArray(Release) }),
+    t.partial({ otherFields: SnapshotFields, source: SnapshotSource }),
+  ],
+  'SnapshotImported',
+)
+export type SnapshotImported = t.TypeOf<typeof SnapshotImported>
+
+/**
+ * The releases that hold one id, before and after a change made outside this module: `before`
+ * empty for an added release, `after` empty for a removed one. Arrays, because a file written by
+ * the Go Stagecraft can hold several releases with one id.
+ */
+export const ReleaseChange = t.type(
+  { releaseId: ReleaseId, before: t.readonlyArray(Release), after: t.readonlyArray(Release) },
+  'ReleaseChange',
+)
+export type ReleaseChange = t.TypeOf<typeof ReleaseChange>
+
+/** Changes made to `releases.json` outside this module, accepted into the history by a person. */
+export const SnapshotReconciled = t.intersection(
+  [
+    t.type({ changes: t.readonlyArray(ReleaseChange), otherFields: SnapshotFields }),
+    t.partial({ source: SnapshotSource }),
+  ],
+  'SnapshotReconciled',
+)
+export type SnapshotReconciled = t.TypeOf<typeof SnapshotReconciled>
+
+const event = <T extends string, D extends t.Mixed>(type: T, data: D) =>
+  t.type({ type: t.literal(type), data }, type)
+
+/** Any event of release history: its `type` and its payload (`data`). */
+export const DomainEvent = t.union(
+  [
+    event('ReleaseCreated', ReleaseCreated),
+    event('PhaseUpdated', PhaseUpdated),
+    event('SnapshotImported', SnapshotImported),
+    event('SnapshotReconciled', SnapshotReconciled),
+  ],
+  'DomainEvent',
+)
+export type DomainEvent = t.TypeOf<typeof DomainEvent>
+
+/** The type names of all events. */
+export type EventType = DomainEvent['type']
+
+/** Brands a string checked to be a ULID. */
+export interface UlidBrand {
+  readonly Ulid: unique symbol
+}
+
+/** A ULID: 26 Crockford base-32 characters, time-ordered. */
+export const Ulid = t.brand(t.string, (s): s is t.Branded<string, UlidBrand> => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(s), 'Ulid')
+export type Ulid = t.TypeOf<typeof Ulid>
+
+/** Who and where recorded an event; supplied from outside the domain. */
+export const EventMetadata = t.type(
+  {
+    /** The person or system that issued the command. */
+    actor: t.string,
+    /** The machine it ran on. */
+    host: t.string,
+    /** The process that recorded it. */
+    pid: t.Int,
+    /** The id shared by every event one command recorded. */
+    command: Ulid,
+  },
+  'EventMetadata',
+)
+export type EventMetadata = t.TypeOf<typeof EventMetadata>
+
+/** The schema version of the envelope; a later change to an event's shape raises it and upcasts. */
+export const EVENT_SCHEMA_VERSION = 1
+
+/** An event as recorded: its id, when, by whom, and the event itself. */
+export const EventEnvelope = t.intersection(
+  [
+    t.type({
+      v: t.literal(EVENT_SCHEMA_VERSION),
+      id: Ulid,
+      /** When the event was recorded (UTC, never earlier than the event before it). */
+      recordedAt: Timestamp,
+      meta: EventMetadata,
+    }),
+    DomainEvent,
+  ],
+  'EventEnvelope',
+)
+export type EventEnvelope = t.TypeOf<typeof EventEnvelope>
+
+/** Wraps an event for recording; the id, time and metadata come from outside the domain. */
+export const envelope = (
+  domainEvent: DomainEvent,
+  recorded: { readonly id: Ulid; readonly recordedAt: Timestamp; readonly meta: EventMetadata },
+): EventEnvelope => ({ v: EVENT_SCHEMA_VERSION, id: recorded.id, recordedAt: recorded.recordedAt, meta: recorded.meta, ...domainEvent }) as EventEnvelope
+
+/** The ids of the releases an event is about. */
+export const releaseIdsOf = (event: DomainEvent): ReadonlyArray<ReleaseId> => {
+  switch (event.type) {
+    case 'ReleaseCreated':
+      return [event.data.release.id]
+    case 'PhaseUpdated':
+      return [event.data.releaseId]
+    case 'SnapshotImported':
+      return event.data.releases.map((release) => release.id)
+    case 'SnapshotReconciled':
+      return event.data.changes.map((change) => change.releaseId)
+  }
+}

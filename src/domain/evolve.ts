@@ -1,0 +1,217 @@
+/**
+ * Folding events into state.
+ *
+ * `evolve` and `evolveAll` are pure: they never change the state they are given. Both run on a
+ * {@link Fold}, a transient copy that applies a whole batch of events with one copy of the state
+ * (so replaying a million events costs one copy, not a million), then freezes the result.
+ */
+import type { DomainEvent, PhaseUpdated, ReleaseChange, SnapshotFields } from './events.js'
+import { PHASES, type ReleasePhase } from './phase.js'
+import { sameReleases } from './projection.js'
+import type { Preserved, Release } from './release.js'
+import type { ReleaseId } from './release-id.js'
+import { initialState, isNewer, type State } from './state.js'
+
+const deepFreeze = <A>(value: A): A => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner)
+    Object.freeze(value)
+  }
+  return value
+}
+
+type Mutable<A> = { -readonly [K in keyof A]: A[K] }
+
+// Takes a phase to a status in a release the fold owns. A phase an imported record did not list
+// is written back absent only until it changes.
+const setPhase = (release: Mutable<Release>, phase: ReleasePhase, status: PhaseUpdated['to']): void => {
+  ;(release.phases as Mutable<Release['phases']>)[phase] = status
+  const absent = release.preserved?.absentPhases
+  if (absent === undefined || !absent.includes(phase)) return
+  const { absentPhases: _changed, ...others } = release.preserved as Preserved
+  const stillAbsent = absent.filter((p) => p !== phase)
+  const kept: Preserved = stillAbsent.length > 0 ? { ...others, absentPhases: stillAbsent } : others
+  if (Object.keys(kept).length > 0) release.preserved = kept
+  else delete release.preserved
+}
+
+/** What makes an event impossible in a state, in words, or `undefined` when it applies. */
+export type EventProblem = string | undefined
+
+/** A transient fold: apply events one by one, then take the (frozen) result once. */
+export interface Fold {
+  /** Applies an event if it could have happened in the state so far; else changes nothing and says why. */
+  readonly apply: (event: DomainEvent) => EventProblem
+  /** The state after every applied event. The fold cannot be used after this. */
+  readonly result: () => State
+  /**
+   * The state so far, without copying or freezing: to be read at once and never kept, since the
+   * next event changes it. (For comparing a snapshot with every point of a history.)
+   */
+  readonly peek: () => State
+
+}
+
+/** Starts a fold from `state` (which is never changed). */
+export const startFold = (state: State): Fold => {
+  const releases = new Map(state.releases)
+  const current = new Map(state.current)
+  let greatestId: ReleaseId | undefined = state.greatestId
+  let otherFields: SnapshotFields = state.otherFields
+  let outOfOrder = false
+  let currentOutdated = false
+  let finished = false
+  let changed = false
+  // Releases this fold made. Nobody outside sees them before result(), which freezes them, so
+  // until then the fold may change them in place: replaying a long log then allocates once per
+  // release rather than once per event. Releases of the given state are frozen: never changed.
+  const owned: Release[] = []
+
+  // A private copy, so that neither the caller's objects nor the given state are ever changed.
+  const own = (release: Release): Release => {
+    const copy = release.preserved === undefined ? { ...release, phases: { ...release.phases } } : structuredClone(release)
+    owned.push(copy)
+    return copy
+  }
+
+  const add = (release: Release): void => {
+    const group = releases.get(release.id)
+    releases.set(release.id, group === undefined ? [release] : [...group, release])
+    if (greatestId !== undefined && release.id < greatestId) outOfOrder = true
+    if (greatestId === undefined || release.id > greatestId) greatestId = release.id
+    const currentRelease = current.get(release.environment)
+    if (currentRelease === undefined || isNewer(release, currentRelease)) current.set(release.environment, release)
+  }
+
+  const replaceGroup = (change: ReleaseChange): void => {
+    if (change.after.length === 0) releases.delete(change.releaseId)
+    else {
+      if (!releases.has(change.releaseId)) outOfOrder = true
+      releases.set(change.releaseId, change.after.map(own))
+    }
+    for (const release of change.after) if (greatestId === undefined || release.id > greatestId) greatestId = release.id
+    currentOutdated = true
+  }
+
+  const byId = ([a]: readonly [string, unknown], [b]: readonly [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0)
+
+  // After a reconcile, `current` is rebuilt from the releases before it is next read (by a
+  // ReleaseCreated of the same batch, or by result()), so that a batch folds like one-by-one.
+  const refreshCurrent = (): void => {
+    if (!currentOutdated) return
+    currentOutdated = false
+    current.clear()
+    for (const [, group] of outOfOrder ? [...releases].sort(byId) : releases) {
+      for (const release of group) {
+        const currentRelease = current.get(release.environment)
+        if (currentRelease === undefined || isNewer(release, currentRelease)) current.set(release.environment, release)
+      }
+    }
+  }
+
+  const checkCreated = (release: Release): EventProblem => {
+    refreshCurrent()
+    if (releases.has(release.id)) return `release id ${release.id} already exists`
+    if (greatestId !== undefined && release.id <= greatestId) return `release id ${release.id} does not sort after the greatest id ${greatestId}`
+    const expected = current.get(release.environment)?.id
+    if (release.previousId !== expected) {
+      return `release ${release.id} names previous release ${release.previousId ?? '(none)'}, but the current release of ${release.environment} was ${expected ?? '(none)'}`
+    }
+    if (PHASES.some((phase) => release.phases[phase] !== 'pending') || release.preserved !== undefined) return `release ${release.id} was created with phases that are not all pending`
+    return undefined
+  }
+
+  const checkPhaseUpdated = (data: PhaseUpdated): EventProblem => {
+    const group = releases.get(data.releaseId)
+    if (group === undefined) return `release ${data.releaseId} is not in the history`
+    if (group.length > 1) return `release id ${data.releaseId} is held by ${group.length} releases`
+    const status = (group[0] as Release).phases[data.phase]
+    if (status !== data.from) return `phase ${data.phase} of release ${data.releaseId} is ${status}, not ${data.from}`
+    return undefined
+  }
+
+  const check = (event: DomainEvent): EventProblem => {
+    switch (event.type) {
+      case 'ReleaseCreated': {
+        const problem = checkCreated(event.data.release)
+        if (problem !== undefined) return problem
+        const target = event.data.rollbackOf === undefined ? undefined : releases.get(event.data.rollbackOf)
+        if (event.data.rollbackOf !== undefined && !target?.some((r) => r.environment === event.data.release.environment)) {
+          return `release ${event.data.release.id} is a rollback of ${event.data.rollbackOf}, which is not a release of ${event.data.release.environment}`
+        }
+        return undefined
+      }
+      case 'PhaseUpdated':
+        return checkPhaseUpdated(event.data)
+      case 'SnapshotImported':
+        return releases.size === 0 ? undefined : `an import can only start a history, and this one already holds releases`
+      case 'SnapshotReconciled':
+        for (const change of event.data.changes) {
+          if (!sameReleases(releases.get(change.releaseId) ?? [], change.before)) return `the releases recorded as the state before the change of ${change.releaseId} are not the ones in the history`
+        }
+        return undefined
+    }
+  }
+
+  const apply = (event: DomainEvent): EventProblem => {
+    if (finished) throw new Error('Fold used after result()')
+    const problem = check(event)
+    if (problem !== undefined) return problem
+    changed = true
+    switch (event.type) {
+      case 'ReleaseCreated':
+        add(own(event.data.release))
+        break
+      case 'PhaseUpdated': {
+        const old = releases.get(event.data.releaseId)?.[0] as Release
+        const target = Object.isFrozen(old) ? own(old) : old
+        setPhase(target, event.data.phase, event.data.to)
+        if (target !== old) {
+          releases.set(target.id, [target])
+          if (current.get(target.environment) === old) current.set(target.environment, target)
+        }
+        break
+      }
+      case 'SnapshotImported': {
+        const sorted = [...event.data.releases].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        for (const release of sorted) add(own(release))
+        otherFields = deepFreeze(structuredClone(event.data.otherFields ?? {}))
+        break
+      }
+      case 'SnapshotReconciled':
+        for (const change of event.data.changes) replaceGroup(change)
+        otherFields = deepFreeze(structuredClone(event.data.otherFields))
+        break
+    }
+    return undefined
+  }
+
+  const result = (): State => {
+    finished = true
+    if (!changed) return state
+    for (const release of owned) deepFreeze(release)
+    refreshCurrent()
+    const ordered = outOfOrder ? new Map([...releases].sort(byId)) : releases
+    return Object.freeze({ releases: ordered, current, greatestId, otherFields })
+  }
+
+  const peek = (): State => {
+    refreshCurrent()
+    return { releases, current, greatestId, otherFields }
+  }
+
+  return { apply, result, peek }
+}
+
+/** The state after `events`, in order; an event that could not have happened changes nothing. */
+export const evolveAll = (state: State, events: Iterable<DomainEvent>): State => {
+  const fold = startFold(state)
+  for (const event of events) fold.apply(event)
+  return fold.result()
+}
+
+/** The state after one event. */
+export const evolve = (state: State, event: DomainEvent): State => evolveAll(state, [event])
+
+/** The state a history of events folds into. */
+export const replay = (events: Iterable<DomainEvent>): State => evolveAll(initialState, events)

@@ -1,0 +1,66 @@
+/**
+ * The rules for values that come from outside (API arguments, CLI options): each parser trims,
+ * checks and either returns the clean value or an `INVALID_INPUT` naming the bad value.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { type DomainError, invalidInput } from './errors.js'
+import { type PhaseStatus, PHASE_STATUSES, PhaseStatus as PhaseStatusCodec, PHASES, type ReleasePhase, ReleasePhase as ReleasePhaseCodec } from './phase.js'
+import type { ReleaseId } from './release-id.js'
+
+/** The longest environment name, in characters. */
+export const MAX_ENVIRONMENT_LENGTH = 64
+/** The longest version, in characters. */
+export const MAX_VERSION_LENGTH = 256
+/** The longest note or reason, in characters. */
+export const MAX_TEXT_LENGTH = 1024
+
+const CONTROL_CHARACTER = /\p{Cc}/u
+const COMMIT_SHA = /^[0-9a-fA-F]{4,64}$/
+
+const quote = (value: string): string => JSON.stringify(value)
+
+const codePoint = (character: string): string => `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
+
+/** A trimmed, non-empty text without control characters and at most `limit` characters long. */
+const text =
+  (what: string, limit: number) =>
+  (raw: unknown): E.Either<DomainError, string> => {
+    if (typeof raw !== 'string') return E.left(invalidInput(`${what} must be a string, got ${raw === undefined ? 'nothing' : typeof raw}`))
+    const value = raw.trim()
+    if (value === '') return E.left(invalidInput(`${what} is empty${raw === '' ? '' : ` after trimming ${quote(raw)}`}`))
+    const control = CONTROL_CHARACTER.exec(value)
+    if (control !== null) return E.left(invalidInput(`${what} ${quote(value)} contains a control character (${codePoint(control[0])})`))
+    const length = [...value].length
+    if (length > limit) return E.left(invalidInput(`${what} ${quote(value.slice(0, 40))}... is ${length} characters long; the limit is ${limit}`))
+    return E.right(value)
+  }
+
+/** An environment name: trimmed, 1 to 64 characters, no control characters. */
+export const parseEnvironment = text('environment', MAX_ENVIRONMENT_LENGTH)
+
+/** A version: trimmed, 1 to 256 characters, no control characters. */
+export const parseVersion = text('version', MAX_VERSION_LENGTH)
+
+/** A note or a reason given by a person: trimmed, 1 to 1024 characters, no control characters. */
+export const parseText = (what: string) => text(what, MAX_TEXT_LENGTH)
+
+/** A commit SHA: empty (unknown), or 4 to 64 hexadecimal characters; surrounding blanks are trimmed. */
+export const parseCommitSha = (raw: unknown): E.Either<DomainError, string> => {
+  if (raw === undefined) return E.right('')
+  if (typeof raw !== 'string') return E.left(invalidInput(`commit SHA must be a string, got ${typeof raw}`))
+  const value = raw.trim()
+  if (value === '' || COMMIT_SHA.test(value)) return E.right(value)
+  return E.left(invalidInput(`commit SHA ${quote(value)} is not 4 to 64 hexadecimal characters`))
+}
+
+/** A release id as given by a caller: trimmed, non-empty, no control characters. */
+export const parseReleaseId = (raw: unknown): E.Either<DomainError, ReleaseId> =>
+  E.map((id: string) => id as ReleaseId)(text('release id', Number.MAX_SAFE_INTEGER)(raw))
+
+/** A phase name: one of build, push, migrate_pre, rollout, migrate_post, finalize. */
+export const parsePhase = (raw: unknown): E.Either<DomainError, ReleasePhase> =>
+  ReleasePhaseCodec.is(raw) ? E.right(raw) : E.left(invalidInput(`unknown phase ${typeof raw === 'string' ? quote(raw) : String(raw)}; expected one of ${PHASES.join(', ')}`))
+
+/** A phase status: one of pending, running, completed, failed, skipped. */
+export const parseStatus = (raw: unknown): E.Either<DomainError, PhaseStatus> =>
+  PhaseStatusCodec.is(raw) ? E.right(raw) : E.left(invalidInput(`unknown phase status ${typeof raw === 'string' ? quote(raw) : String(raw)}; expected one of ${PHASE_STATUSES.join(', ')}`))

@@ -1,0 +1,121 @@
+/**
+ * A release as a record of `releases.json`: the Go Stagecraft's snake_case shape.
+ *
+ * One codec serves both directions. Decoding accepts what the Go Stagecraft or a person may have
+ * written (keys in any order, `commit_sha` missing, `phases` missing or null, `previous_id` empty
+ * or null, phase keys and fields this module does not know) and keeps everything it does not
+ * model in `preserved`; encoding writes the record back with nothing lost, keys in the order id,
+ * environment, version, commit_sha, timestamp, phases, previous_id, then preserved fields.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as t from 'io-ts'
+import { PHASES, PhaseStatus, type Phases, type ReleasePhase, ReleasePhase as ReleasePhaseCodec } from './phase.js'
+import { type Preserved, Release } from './release.js'
+import { ReleaseId } from './release-id.js'
+import { Timestamp } from './timestamp.js'
+
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(['id', 'environment', 'version', 'commit_sha', 'timestamp', 'phases', 'previous_id'])
+
+const RecordFields = t.intersection([
+  t.type({ id: ReleaseId, environment: t.string, version: t.string, timestamp: Timestamp }),
+  t.partial({
+    commit_sha: t.union([t.string, t.null]),
+    phases: t.union([t.UnknownRecord, t.null]),
+    previous_id: t.union([t.string, t.null]),
+  }),
+])
+
+/** A record as JSON: what `JSON.stringify` turns into one element of `releases`. */
+export type ReleaseRecordJson = Readonly<Record<string, unknown>>
+
+interface DecodedPhases {
+  readonly phases: Phases
+  readonly absentPhases: ReadonlyArray<ReleasePhase>
+  readonly otherPhases: Readonly<Record<string, unknown>>
+}
+
+const decodePhases = (raw: Readonly<Record<string, unknown>>, context: t.Context): t.Validation<DecodedPhases> => {
+  const phases: Partial<Record<ReleasePhase, PhaseStatus>> = {}
+  const otherPhases: Array<[string, unknown]> = []
+  for (const [key, value] of Object.entries(raw)) {
+    if (!ReleasePhaseCodec.is(key)) {
+      otherPhases.push([key, value])
+      continue
+    }
+    if (!PhaseStatus.is(value)) {
+      const at = t.appendContext(t.appendContext(context, 'phases', t.UnknownRecord, raw), key, PhaseStatus, value)
+      return t.failure(value, at)
+    }
+    phases[key] = value
+  }
+  const absentPhases = PHASES.filter((phase) => phases[phase] === undefined)
+  for (const phase of absentPhases) phases[phase] = 'pending'
+  return t.success({ phases: phases as Phases, absentPhases, otherPhases: Object.fromEntries(otherPhases) })
+}
+
+const preservedOf = (decoded: DecodedPhases, otherFields: ReadonlyArray<[string, unknown]>): Preserved | undefined => {
+  const entries: Array<[string, unknown]> = []
+  if (decoded.absentPhases.length > 0) entries.push(['absentPhases', decoded.absentPhases])
+  if (Object.keys(decoded.otherPhases).length > 0) entries.push(['otherPhases', decoded.otherPhases])
+  if (otherFields.length > 0) entries.push(['otherFields', Object.fromEntries(otherFields)])
+  return entries.length === 0 ? undefined : (Object.fromEntries(entries) as Preserved)
+}
+
+const decodeRecord = (input: unknown, context: t.Context): t.Validation<Release> =>
+  pipe(
+    RecordFields.validate(input, t.appendContext(context, '', RecordFields, input)),
+    E.chain((fields) =>
+      pipe(
+        decodePhases(fields.phases ?? {}, context),
+        E.map((decoded): Release => {
+          const otherFields = Object.entries(input as Record<string, unknown>).filter(([key]) => !KNOWN_FIELDS.has(key))
+          const preserved = preservedOf(decoded, otherFields)
+          return {
+            id: fields.id,
+            environment: fields.environment,
+            version: fields.version,
+            commitSha: fields.commit_sha ?? '',
+            timestamp: fields.timestamp,
+            phases: decoded.phases,
+            // The Go Stagecraft omits an empty previous_id; an empty or null one means "none".
+            ...(fields.previous_id ? { previousId: fields.previous_id as ReleaseId } : {}),
+            ...(preserved === undefined ? {} : { preserved }),
+          }
+        }),
+      ),
+    ),
+  )
+
+/** The fields of a JSON object in the order they are written (an object would list integer-like keys such as "7" first). */
+export type OrderedFields = ReadonlyArray<readonly [string, unknown]>
+
+const phaseFields = (release: Release): OrderedFields => {
+  const absent = new Set(release.preserved?.absentPhases ?? [])
+  const known = PHASES.filter((phase) => !absent.has(phase)).map((phase): [string, unknown] => [phase, release.phases[phase]])
+  const other = Object.entries(release.preserved?.otherPhases ?? {}).filter(([key]) => !ReleasePhaseCodec.is(key))
+  return [...known, ...other]
+}
+
+/**
+ * A release's record as written: id, environment, version, commit_sha, timestamp, phases (in
+ * phase order, then phase keys this module does not know), previous_id, then preserved fields.
+ * The value of `phases` is itself ordered fields.
+ */
+export const recordFields = (release: Release): OrderedFields => [
+  ['id', release.id],
+  ['environment', release.environment],
+  ['version', release.version],
+  ['commit_sha', release.commitSha],
+  ['timestamp', release.timestamp],
+  ['phases', phaseFields(release)],
+  ...(release.previousId === undefined ? [] : [['previous_id', release.previousId] as const]),
+  ...Object.entries(release.preserved?.otherFields ?? {}).filter(([key]) => !KNOWN_FIELDS.has(key)),
+]
+
+// Object.fromEntries, not assignment: a preserved key such as "__proto__" must stay a plain field.
+const encodeRecord = (release: Release): ReleaseRecordJson =>
+  Object.fromEntries(recordFields(release).map(([key, value]) => [key, key === 'phases' ? Object.fromEntries(value as OrderedFields) : value]))
+
+/** The codec between a `releases.json` record and a {@link Release}. */
+export const ReleaseRecord = new t.Type<Release, ReleaseRecordJson, unknown>('ReleaseRecord', Release.is, decodeRecord, encodeRecord)

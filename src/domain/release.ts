@@ -1,0 +1,49 @@
+/**
+ * A release: one deployment of one version to one environment, and the status of its phases.
+ */
+import * as t from 'io-ts'
+import { Phases, ReleasePhase } from './phase.js'
+import { ReleaseId } from './release-id.js'
+import { Timestamp } from './timestamp.js'
+
+/**
+ * What an imported `releases.json` record held that this module does not model, kept so that
+ * writing the file back loses nothing: phases the record did not list, phase keys and record
+ * fields this module does not know. Releases this module creates never have any.
+ */
+export const Preserved = t.partial(
+  {
+    /** Known phases the record did not list: read as `pending`, written back absent until changed. */
+    absentPhases: t.readonlyArray(ReleasePhase),
+    /** Entries of `phases` whose key is not a known phase, verbatim, in file order. */
+    otherPhases: t.readonly(t.record(t.string, t.unknown)),
+    /** Record fields this module does not know, verbatim, in file order. */
+    otherFields: t.readonly(t.record(t.string, t.unknown)),
+  },
+  'Preserved',
+)
+export type Preserved = t.TypeOf<typeof Preserved>
+
+/** One deployment of one version to one environment. */
+export const Release = t.intersection(
+  [
+    t.type({
+      id: ReleaseId,
+      environment: t.string,
+      version: t.string,
+      /** The git commit deployed; empty when unknown. */
+      commitSha: t.string,
+      /** When the release was created, as an RFC 3339 string exactly as stored. */
+      timestamp: Timestamp,
+      /** The status of every phase. */
+      phases: t.readonly(Phases),
+    }),
+    t.partial({
+      /** The environment's release before this one; absent for an environment's first. */
+      previousId: ReleaseId,
+      preserved: Preserved,
+    }),
+  ],
+  'Release',
+)
+export type Release = t.TypeOf<typeof Release>

@@ -1,0 +1,90 @@
+/**
+ * Which release a rollback would redeploy, by Stagecraft's rules: the target belongs to the
+ * environment, completed every phase, and is not the current release.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import { type DomainError, invalidInput, invalidTransition, releaseNotFound } from './errors.js'
+import { parseEnvironment, parseVersion } from './input.js'
+import { PHASES } from './phase.js'
+import { currentRelease, findRelease, releasesOf } from './queries.js'
+import type { Release } from './release.js'
+import type { State } from './state.js'
+
+/** How to choose the release to roll back to. */
+export type RollbackTarget =
+  /** The current release's previous release. */
+  | { readonly to: 'previous' }
+  /** A given release of the environment. */
+  | { readonly to: 'release'; readonly releaseId: string }
+  /** The newest release of the environment with a given version. */
+  | { readonly to: 'version'; readonly version: string }
+  /** The newest release of the environment, other than the current one, that completed every phase. */
+  | { readonly to: 'last-good' }
+
+/** Whether every phase of a release completed. */
+export const isFullyCompleted = (release: Release): boolean => PHASES.every((phase) => release.phases[phase] === 'completed')
+
+const candidate = (state: State, environment: string, current: Release, target: RollbackTarget): E.Either<DomainError, Release> => {
+  switch (target.to) {
+    case 'previous': {
+      if (current.previousId === undefined) return E.left(releaseNotFound(`current release ${current.id} of ${environment} has no previous release to roll back to`))
+      return pipe(
+        findRelease(state, current.previousId),
+        E.mapLeft((error) => (error.code === 'RELEASE_NOT_FOUND' ? releaseNotFound(`previous release ${current.previousId ?? ''} of ${current.id} (${environment}) is not in the history`) : error)),
+      )
+    }
+    case 'release':
+      return pipe(
+        findRelease(state, target.releaseId),
+        E.chain((release) =>
+          release.environment === environment ? E.right(release) : E.left(invalidInput(`release ${release.id} belongs to environment ${release.environment}, not ${environment}`)),
+        ),
+      )
+    case 'version':
+      return pipe(
+        parseVersion(target.version),
+        E.chain((version) =>
+          pipe(
+            releasesOf(state, environment),
+            E.chain((releases) => {
+              const found = releases.find((release) => release.version === version)
+              return found === undefined ? E.left(releaseNotFound(`environment ${environment} has no release of version ${version}`)) : E.right(found)
+            }),
+          ),
+        ),
+      )
+    case 'last-good':
+      return pipe(
+        releasesOf(state, environment),
+        E.chain((releases) => {
+          const found = releases.find((release) => release !== current && isFullyCompleted(release))
+          return found === undefined ? E.left(releaseNotFound(`environment ${environment} has no earlier release that completed every phase`)) : E.right(found)
+        }),
+      )
+  }
+}
+
+const acceptable = (environment: string, current: Release) => (target: Release): E.Either<DomainError, Release> => {
+  // A previous_id written by hand may point into another environment.
+  if (target.environment !== environment) return E.left(invalidInput(`release ${target.id} belongs to environment ${target.environment}, not ${environment}`))
+  if (target === current) return E.left(invalidTransition(`release ${target.id} (${target.version}) is already the current release of ${environment}; there is nothing to roll back to`))
+  if (!isFullyCompleted(target)) {
+    const unfinished = PHASES.filter((phase) => target.phases[phase] !== 'completed').map((phase) => `${phase} ${target.phases[phase]}`)
+    return E.left(invalidTransition(`release ${target.id} (${target.version}) of ${environment} cannot be a rollback target: not every phase completed (${unfinished.join(', ')})`))
+  }
+  return E.right(target)
+}
+
+/** The release a rollback of `environment` would redeploy, or why there is none. */
+export const rollbackTarget = (state: State, rawEnvironment: unknown, target: RollbackTarget): E.Either<DomainError, Release> =>
+  pipe(
+    parseEnvironment(rawEnvironment),
+    E.chain((environment) =>
+      pipe(
+        currentRelease(state, environment),
+        E.mapLeft(() => releaseNotFound(`environment ${environment} has no releases; there is nothing to roll back`)),
+        E.chain((current) => pipe(candidate(state, environment, current, target), E.chain(acceptable(environment, current)))),
+      ),
+    ),
+  )

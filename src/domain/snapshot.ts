@@ -1,0 +1,94 @@
+/**
+ * Reading `releases.json`: the snapshot file of the spec, written by this module, by the Go
+ * Stagecraft or by hand.
+ *
+ * What is accepted: keys in any order, any JSON escapes, timestamps with offsets and up to nine
+ * fraction digits (kept byte-exact), legacy ids, `releases` null or missing (no releases),
+ * `commit_sha` missing, `phases` missing or null, `previous_id` empty, null or pointing nowhere,
+ * and duplicate ids (both releases kept). Unknown phase keys and unknown fields, at the top level
+ * or in a record, are kept verbatim and written back. Anything else is `CORRUPT_STATE` naming
+ * the file, the line and the problem.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import { describeDecodeErrors } from './decode-errors.js'
+import { corruptState, type DomainError } from './errors.js'
+import type { SnapshotFields } from './events.js'
+import { jsonErrorOffset, lineAt, releaseRecordLines } from './json-position.js'
+import { sameReleases } from './projection.js'
+import type { Release } from './release.js'
+import type { ReleaseId } from './release-id.js'
+import { ReleaseRecord } from './release-record.js'
+import type { State } from './state.js'
+
+/** The content of a `releases.json`. */
+export interface Snapshot {
+  /** The releases in file order. */
+  readonly releases: ReadonlyArray<Release>
+  /** Top-level fields other than `releases`, verbatim. */
+  readonly otherFields: SnapshotFields
+}
+
+const SnapshotDocument = t.intersection([t.UnknownRecord, t.partial({ releases: t.union([t.UnknownArray, t.null]) })])
+
+const parseJson = (text: string, file: string): E.Either<DomainError, unknown> => {
+  if (text.trim() === '') return E.left(corruptState(`${file}: the file is empty; expected a JSON object with a "releases" array`))
+  try {
+    return E.right(JSON.parse(text))
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    const reported = /position (\d+)/.exec(message)?.[1]
+    const offset = reported === undefined ? jsonErrorOffset(text) : Number(reported)
+    const where = offset === undefined ? '' : `:${lineAt(text, offset)}`
+    return E.left(corruptState(`${file}${where}: not valid JSON (${message})`))
+  }
+}
+
+const decodeRecords = (records: ReadonlyArray<unknown>, text: string, file: string): E.Either<DomainError, ReadonlyArray<Release>> => {
+  const releases: Release[] = []
+  for (const [index, record] of records.entries()) {
+    const decoded = ReleaseRecord.decode(record)
+    if (E.isLeft(decoded)) {
+      const line = releaseRecordLines(text)[index]
+      const id = typeof (record as { id?: unknown } | null)?.id === 'string' ? ` (id "${(record as { id: string }).id}")` : ''
+      const problems = describeDecodeErrors(decoded.left).join('; ')
+      return E.left(corruptState(`${file}${line === undefined ? '' : `:${line}`}: release ${index + 1}${id}: ${problems}`))
+    }
+    releases.push(decoded.right)
+  }
+  return E.right(releases)
+}
+
+/** Decodes the text of a `releases.json`; `file` names it in error messages. */
+export const decodeSnapshot = (text: string, file: string): E.Either<DomainError, Snapshot> => {
+  const json = parseJson(text, file)
+  if (E.isLeft(json)) return json
+  const document = SnapshotDocument.decode(json.right)
+  if (E.isLeft(document)) {
+    return E.left(corruptState(`${file}: expected a JSON object with a "releases" array: ${describeDecodeErrors(document.left).join('; ')}`))
+  }
+  const { releases: records, ...rest } = document.right
+  const releases = decodeRecords(records ?? [], text, file)
+  if (E.isLeft(releases)) return releases
+  return E.right({ releases: releases.right, otherFields: Object.fromEntries(Object.entries(rest)) })
+}
+
+/**
+ * A test of whether a state holds exactly what a snapshot shows (the same records, the same
+ * top-level fields), made once and used against many states (every point of a history). Ids are
+ * compared newest first: that is where two nearby points of a history differ.
+ */
+export const showsState = (snapshot: Snapshot): ((state: State) => boolean) => {
+  const groups = new Map<string, Release[]>()
+  for (const release of snapshot.releases) {
+    const group = groups.get(release.id)
+    if (group === undefined) groups.set(release.id, [release])
+    else group.push(release)
+  }
+  const newestFirst = [...groups.keys()].sort().reverse()
+  const fields = JSON.stringify(snapshot.otherFields)
+  return (state) =>
+    state.releases.size === groups.size &&
+    newestFirst.every((id) => sameReleases(state.releases.get(id as ReleaseId) ?? [], groups.get(id) as Release[])) &&
+    JSON.stringify(state.otherFields) === fields
+}

@@ -1,0 +1,95 @@
+import { describe, expect, test } from 'vitest'
+import * as t from 'io-ts'
+import * as E from 'fp-ts/lib/Either.js'
+import { decodeSnapshot, describeDecodeErrors } from '../../src/domain/index.js'
+import { failure } from './helpers.js'
+
+const FILE = '.stagecraft/releases.json'
+const refused = (text: string, ...message: ReadonlyArray<string | RegExp>): string => failure(decodeSnapshot(text, FILE), 'CORRUPT_STATE', ...message)
+
+/** A pretty-printed file whose second record (starting on line 11) is given. */
+const secondRecordIs = (second: string): string =>
+  [
+    '{',
+    '  "releases": [',
+    '    {',
+    '      "id": "rel-20250101-120000",',
+    '      "environment": "prod",',
+    '      "version": "v1",',
+    '      "timestamp": "2025-01-01T12:00:00Z",',
+    '      "phases": {"build": "completed"}',
+    '    },',
+    '    ',
+    `    ${second}`,
+    '  ]',
+    '}',
+  ].join('\n')
+const good = (fields: Record<string, unknown>) => JSON.stringify({ id: 'rel-b', environment: 'prod', version: 'v2', timestamp: '2025-01-02T12:00:00Z', ...fields })
+
+describe('a releases.json that cannot be read is CORRUPT_STATE naming the file, the line and the release', () => {
+  test('an empty file', () => refused(' \n', `${FILE}: the file is empty; expected a JSON object with a "releases" array`))
+  test('invalid JSON where the parser gives a position: the line of the problem', () => {
+    refused('{\n  "releases": [\n    {"id" 1}\n  ]\n}', `${FILE}:3: not valid JSON (`, "Expected ':' after property name")
+  })
+  test('a truncated file: the last line', () => refused('{\n"releases": [\n{"id": "a"\n}\n]\n', `${FILE}:6: not valid JSON`))
+  test('invalid JSON where the parser gives no position: the file, the line and the parser message', () => {
+    refused('{"releases": [}', `${FILE}:1: not valid JSON`, "Unexpected token '}'")
+  })
+  test('invalid JSON where V8 gives no position still names the line', () => {
+    refused('{\n  "releases": [\n  }\n}', `${FILE}:3:`)
+  })
+  test('a file cut off where V8 only says "Unexpected end of JSON input" names its last line', () => {
+    refused('{\n  "releases": [\n    {"id":', `${FILE}:3: not valid JSON`, 'Unexpected end of JSON input')
+  })
+  test('a top level that is not an object', () => {
+    refused('[]', `${FILE}: expected a JSON object with a "releases" array`, 'got []')
+    refused('null', `${FILE}: expected a JSON object with a "releases" array`, 'got null')
+  })
+  test('"releases" that is not an array', () => refused('{"releases": {"id": "a"}}', `${FILE}: expected a JSON object with a "releases" array: releases: expected an array or null, got {"id":"a"}`))
+  test('a record that is not an object', () => refused('{"releases": [\n  42\n]}', `${FILE}:2: release 1: expected`, 'got 42'))
+  test('a bad timestamp, naming the line, the position and id of the release, and the value', () => {
+    refused(secondRecordIs(good({ timestamp: 'yesterday' })), `${FILE}:11: release 2 (id "rel-b"): timestamp: expected an RFC 3339 timestamp, got "yesterday"`)
+  })
+  test('timestamps that look right but are not instants', () => {
+    for (const timestamp of ['2025-02-30T00:00:00Z', '2025-01-01T24:00:00Z', '2025-01-01 12:00:00Z', '2025-01-01T12:00:00', '2025-01-01T12:00:00.1234567891Z', '2025-01-01T12:00:00+24:00']) {
+      refused(secondRecordIs(good({ timestamp })), `release 2 (id "rel-b"): timestamp: expected an RFC 3339 timestamp, got ${JSON.stringify(timestamp)}`)
+    }
+  })
+  test('a bad status name, naming the phase and the value', () => {
+    refused(secondRecordIs(good({ phases: { build: 'done' } })), `${FILE}:11: release 2 (id "rel-b"): phases.build: expected one of pending, running, completed, failed, skipped, got "done"`)
+  })
+  test('phases that are not an object', () => refused(secondRecordIs(good({ phases: ['build'] })), 'release 2 (id "rel-b"): phases: expected an object or null, got ["build"]'))
+  test('missing and mistyped fields, all of them in one message', () => {
+    const message = refused(secondRecordIs(JSON.stringify({ id: 'rel-b', environment: 7, commit_sha: 5 })), `${FILE}:11: release 2 (id "rel-b"): `)
+    expect(message).toContain('environment: expected a string, got 7')
+    expect(message).toContain('version: expected a string, got nothing')
+    expect(message).toContain('timestamp: expected an RFC 3339 timestamp, got nothing')
+    expect(message).toContain('commit_sha: expected a string or null, got 5')
+  })
+  test('an empty id or a record without one', () => {
+    refused(secondRecordIs(good({ id: '' })), 'release 2 (id ""): id: expected a non-empty release id, got ""')
+    refused(secondRecordIs(good({ id: undefined })), `${FILE}:11: release 2: id: expected a non-empty release id, got nothing`)
+  })
+  test('the first bad record is the one reported', () => {
+    refused(`{"releases": [${good({ id: 'one', version: 1 })}, ${good({ id: 'two', version: 2 })}]}`, 'release 1 (id "one")')
+  })
+})
+
+describe('describeDecodeErrors', () => {
+  const errors = <A>(codec: t.Decoder<unknown, A>, value: unknown): ReadonlyArray<string> => {
+    const result = codec.decode(value)
+    return E.isLeft(result) ? describeDecodeErrors(result.left) : []
+  }
+  test('one line per field: path, what was expected, what was found', () => {
+    expect(errors(t.type({ a: t.string, b: t.array(t.number), c: t.union([t.string, t.null]) }), { a: 1, b: [1, 'x'], c: 2 })).toEqual([
+      'a: expected a string, got 1',
+      'b[1]: expected a number, got "x"',
+      'c: expected a string or null, got 2',
+    ])
+  })
+  test('long values are cut at 80 characters', () => {
+    const [line] = errors(t.type({ a: t.number }), { a: 'x'.repeat(200) })
+    expect(line).toBe(`a: expected a number, got "${'x'.repeat(76)}...`)
+  })
+  test('nested paths are joined with dots', () => expect(errors(t.type({ a: t.type({ b: t.boolean }) }), { a: { b: 'no' } })).toEqual(['a.b: expected a boolean, got "no"']))
+})

@@ -1,0 +1,141 @@
+import { fc, it } from '@fast-check/vitest'
+import { describe, expect, test } from 'vitest'
+import {
+  MAX_ENVIRONMENT_LENGTH,
+  MAX_VERSION_LENGTH,
+  parseCommitSha,
+  parseEnvironment,
+  parsePhase,
+  parseReleaseId,
+  parseStatus,
+  parseText,
+  parseVersion,
+} from '../../src/domain/index.js'
+import { commitSha, environmentInput, invalidCommitSha, invalidEnvironment, invalidVersion, versionInput } from '../arbitraries.js'
+import { failure, right } from './helpers.js'
+
+describe('environment', () => {
+  test('is trimmed of surrounding blanks', () => {
+    expect(right(parseEnvironment('  prod\n'))).toBe('prod')
+    expect(right(parseEnvironment('\u00a0staging\t'))).toBe('staging')
+  })
+  test('inner spaces are kept', () => expect(right(parseEnvironment(' eu west '))).toBe('eu west'))
+  test('empty is INVALID_INPUT', () => failure(parseEnvironment(''), 'INVALID_INPUT', 'environment is empty'))
+  test('blank only is INVALID_INPUT naming the blanks', () => failure(parseEnvironment('  \t '), 'INVALID_INPUT', 'environment is empty after trimming "  \\t "'))
+  test('a control character inside is INVALID_INPUT naming the value and the character', () => {
+    failure(parseEnvironment('pr\u0000od'), 'INVALID_INPUT', '"pr\\u0000od"', 'control character (U+0000)')
+    failure(parseEnvironment('pr\nod'), 'INVALID_INPUT', '"pr\\nod"', 'U+000A')
+    failure(parseEnvironment('prod\u007f1'), 'INVALID_INPUT', 'U+007F')
+    failure(parseEnvironment('prod\u00851'), 'INVALID_INPUT', 'U+0085')
+  })
+  test('64 characters are accepted, 65 are INVALID_INPUT naming the length and the limit', () => {
+    expect(right(parseEnvironment('e'.repeat(64)))).toBe('e'.repeat(64))
+    failure(parseEnvironment('e'.repeat(65)), 'INVALID_INPUT', `"${'e'.repeat(40)}"`, 'is 65 characters long; the limit is 64')
+  })
+  test('the limit counts characters, not UTF-16 units: 64 emoji pass, 65 do not', () => {
+    expect(right(parseEnvironment('🚀'.repeat(64)))).toBe('🚀'.repeat(64))
+    failure(parseEnvironment('🚀'.repeat(65)), 'INVALID_INPUT', 'is 65 characters long; the limit is 64')
+  })
+  test('a blank-padded 64-character name is measured after trimming', () => expect(right(parseEnvironment(`  ${'e'.repeat(64)}  `))).toBe('e'.repeat(64)))
+  test('a value that is not a string is INVALID_INPUT', () => {
+    failure(parseEnvironment(42), 'INVALID_INPUT', 'environment must be a string, got number')
+    failure(parseEnvironment(undefined), 'INVALID_INPUT', 'got nothing')
+  })
+
+  it.prop([environmentInput], { numRuns: 300 })('any valid name with blanks around parses to the trimmed name', ({ input, clean }) => {
+    expect(right(parseEnvironment(input))).toBe(clean)
+  })
+  it.prop([invalidEnvironment], { numRuns: 300 })('any empty, control-character or over-long name is INVALID_INPUT saying which rule', ({ input, rule }) => {
+    const expected = { empty: 'is empty', 'control character': 'contains a control character', 'too long': 'the limit is 64' }[rule]
+    failure(parseEnvironment(input), 'INVALID_INPUT', expected)
+  })
+  it.prop([fc.string({ unit: 'binary', maxLength: 80 })], { numRuns: 300 })('any string either parses to a trimmed, control-free name of 1-64 characters or is refused', (raw) => {
+    const result = parseEnvironment(raw)
+    const value = raw.trim()
+    const ok = value !== '' && !/\p{Cc}/u.test(value) && [...value].length <= MAX_ENVIRONMENT_LENGTH
+    if (ok) expect(right(result)).toBe(value)
+    else failure(result, 'INVALID_INPUT')
+  })
+})
+
+describe('version', () => {
+  test('is trimmed', () => expect(right(parseVersion(' v1.2.3 '))).toBe('v1.2.3'))
+  test('empty or blank is INVALID_INPUT', () => {
+    failure(parseVersion(''), 'INVALID_INPUT', 'version is empty')
+    failure(parseVersion('   '), 'INVALID_INPUT', 'version is empty after trimming')
+  })
+  test('a control character is INVALID_INPUT naming the version', () => failure(parseVersion('v1\u001b[0m'), 'INVALID_INPUT', '"v1\\u001b[0m"', 'U+001B'))
+  test('256 characters are accepted, 257 are INVALID_INPUT', () => {
+    expect(right(parseVersion('中'.repeat(256)))).toBe('中'.repeat(256))
+    failure(parseVersion('v'.repeat(257)), 'INVALID_INPUT', 'is 257 characters long; the limit is 256')
+  })
+  it.prop([versionInput], { numRuns: 200 })('any valid version with blanks parses to the trimmed version', ({ input, clean }) => {
+    expect(right(parseVersion(input))).toBe(clean)
+  })
+  it.prop([invalidVersion], { numRuns: 200 })('any invalid version is INVALID_INPUT', ({ input }) => {
+    const message = failure(parseVersion(input), 'INVALID_INPUT')
+    expect(message).toMatch(/^version /)
+  })
+  test('the limits are the documented ones', () => expect([MAX_ENVIRONMENT_LENGTH, MAX_VERSION_LENGTH]).toEqual([64, 256]))
+})
+
+describe('commit SHA', () => {
+  test('absent or empty means unknown: the empty string', () => {
+    expect(right(parseCommitSha(undefined))).toBe('')
+    expect(right(parseCommitSha(''))).toBe('')
+    expect(right(parseCommitSha('   '))).toBe('')
+  })
+  test('4 to 64 hexadecimal characters are accepted, either case, trimmed', () => {
+    expect(right(parseCommitSha('abcd'))).toBe('abcd')
+    expect(right(parseCommitSha(' DEADbeef '))).toBe('DEADbeef')
+    expect(right(parseCommitSha('a'.repeat(64)))).toBe('a'.repeat(64))
+  })
+  test('3 or 65 hex characters, or a non-hex character, are INVALID_INPUT naming the SHA', () => {
+    failure(parseCommitSha('abc'), 'INVALID_INPUT', 'commit SHA "abc" is not 4 to 64 hexadecimal characters')
+    failure(parseCommitSha('a'.repeat(65)), 'INVALID_INPUT', `"${'a'.repeat(65)}"`)
+    failure(parseCommitSha('abcg'), 'INVALID_INPUT', '"abcg"')
+    failure(parseCommitSha('0xabcd'), 'INVALID_INPUT', '"0xabcd"')
+  })
+  test('a value that is not a string is INVALID_INPUT', () => failure(parseCommitSha(1234), 'INVALID_INPUT', 'commit SHA must be a string, got number'))
+  it.prop([commitSha, fc.constantFrom('', ' ', '\t')], { numRuns: 200 })('any valid SHA (blank-padded) parses to itself', (sha, blank) => {
+    expect(right(parseCommitSha(`${blank}${sha}${blank}`))).toBe(sha)
+  })
+  it.prop([invalidCommitSha], { numRuns: 200 })('any invalid SHA is INVALID_INPUT naming it', (sha) => {
+    failure(parseCommitSha(sha), 'INVALID_INPUT', JSON.stringify(sha.trim()))
+  })
+})
+
+describe('phase and status names', () => {
+  test('every phase name is accepted as is', () => {
+    for (const name of ['build', 'push', 'migrate_pre', 'rollout', 'migrate_post', 'finalize']) expect(right(parsePhase(name))).toBe(name)
+  })
+  test('an unknown phase is INVALID_INPUT naming it and listing the phases', () => {
+    failure(parsePhase('deploy'), 'INVALID_INPUT', 'unknown phase "deploy"', 'expected one of build, push, migrate_pre, rollout, migrate_post, finalize')
+    failure(parsePhase('Build'), 'INVALID_INPUT', '"Build"')
+    failure(parsePhase(' build'), 'INVALID_INPUT', '" build"')
+    failure(parsePhase('__proto__'), 'INVALID_INPUT', '"__proto__"')
+    failure(parsePhase(undefined), 'INVALID_INPUT', 'unknown phase undefined')
+  })
+  test('every status name is accepted as is', () => {
+    for (const name of ['pending', 'running', 'completed', 'failed', 'skipped']) expect(right(parseStatus(name))).toBe(name)
+  })
+  test('an unknown status is INVALID_INPUT naming it and listing the statuses', () => {
+    failure(parseStatus('done'), 'INVALID_INPUT', 'unknown phase status "done"', 'expected one of pending, running, completed, failed, skipped')
+    failure(parseStatus('toString'), 'INVALID_INPUT', '"toString"')
+  })
+})
+
+describe('notes, reasons and release ids', () => {
+  test('a reason is trimmed; an empty one is INVALID_INPUT', () => {
+    expect(right(parseText('reason')('  crashed '))).toBe('crashed')
+    failure(parseText('reason')(' '), 'INVALID_INPUT', 'reason is empty')
+  })
+  test('a reason may be 1024 characters, not 1025', () => {
+    expect(right(parseText('reason')('r'.repeat(1024)))).toHaveLength(1024)
+    failure(parseText('reason')('r'.repeat(1025)), 'INVALID_INPUT', 'the limit is 1024')
+  })
+  test('a release id is trimmed; an empty one is INVALID_INPUT', () => {
+    expect(right(parseReleaseId(' rel-20250101-120000000 '))).toBe('rel-20250101-120000000')
+    failure(parseReleaseId(''), 'INVALID_INPUT', 'release id is empty')
+  })
+})
