@@ -1,0 +1,42 @@
+/**
+ * The error every public operation rejects (or returns as a `Left`) with.
+ */
+import { type DomainError, ERROR_CODES as DOMAIN_ERROR_CODES } from './domain/errors.js'
+
+/**
+ * Every stable code: the domain's, plus `IO_ERROR` for a file the system would not let us read or
+ * write (permissions, a full disk), which is never a reason to change or lose data, plus the
+ * PostgreSQL store's: the server cannot be reached, refuses the login or the privileges, keeps a
+ * schema newer than this module, or fails otherwise (`DB_ERROR`).
+ */
+export const ERROR_CODES = [...DOMAIN_ERROR_CODES, 'IO_ERROR', 'DB_UNREACHABLE', 'DB_AUTH_FAILED', 'DB_PERMISSION_DENIED', 'SCHEMA_TOO_NEW', 'DB_ERROR'] as const
+
+/** One of {@link ERROR_CODES}. */
+export type StateErrorCode = (typeof ERROR_CODES)[number]
+
+/** A failure of a stagecraft-state operation: a stable `code` and a message a person can act on. */
+export class StateError extends Error {
+  override readonly name = 'StateError'
+  readonly code: StateErrorCode
+
+  constructor(code: StateErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+  }
+
+  /** The error for a domain failure. */
+  static fromDomain(error: DomainError): StateError {
+    return new StateError(error.code, error.message)
+  }
+}
+
+/** Whether a value is a {@link StateError}, optionally with a given code. */
+export const isStateError = (value: unknown, code?: StateErrorCode): value is StateError =>
+  value instanceof StateError && (code === undefined || value.code === code)
+
+/** The error for a failed system call on `file`, naming what was being done. */
+export const ioError = (doing: string, file: string, cause: unknown): StateError => {
+  const errno = (cause as NodeJS.ErrnoException | undefined)?.code
+  const reason = errno === 'EACCES' || errno === 'EPERM' ? 'permission denied' : errno === 'ENOSPC' ? 'no space left on the device' : errno === 'EROFS' ? 'read-only file system' : errno === 'EISDIR' ? 'it is a directory' : errno === 'ENOTDIR' ? 'a part of the path is not a directory' : (cause instanceof Error ? cause.message : String(cause))
+  return new StateError('IO_ERROR', `${file}: could not ${doing}: ${reason}`, { cause })
+}

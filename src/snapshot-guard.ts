@@ -1,0 +1,222 @@
+/**
+ * Keeping `releases.json` and the event log in step, under the write lock.
+ *
+ * Before a command is decided, the snapshot is checked against the log:
+ * - no events yet and a snapshot: the snapshot (from the Go Stagecraft, or hand-written) is
+ *   imported as the start of the history; its bytes are left as they are;
+ * - the snapshot shows the log (byte for byte, or record for record after an import): in step;
+ * - the snapshot is missing, or shows the log as it was before its last command (a crash between
+ *   the append and the snapshot write): regenerated from the log after the command;
+ * - anything else was changed outside this module: `STATE_DRIFT`, nothing written, until a
+ *   person reconciles (accept the file's changes into the history, or restore the file).
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import { decide, snapshotChanges } from './domain/decide.js'
+import type { DomainEvent } from './domain/events.js'
+import { evolve } from './domain/evolve.js'
+import { projectSnapshotBytes, roomFor } from './domain/projection.js'
+import { decodeSnapshot, showsState, type Snapshot } from './domain/snapshot.js'
+import { initialState, type State } from './domain/state.js'
+import { StateError } from './errors.js'
+import { heldEarlier, type Loaded } from './loaded-state.js'
+import type { Cursor, WriteSession } from './store/event-store.js'
+import { type Fingerprint, fingerprintOf, keepAside, readSnapshotFile, sameFingerprint, type SnapshotText, writeSnapshotFile } from './store/snapshot-file.js'
+import { hashLine } from './store/log-line.js'
+import { sideFileStamp } from './store/paths.js'
+
+/** What the guard needs from the manager while it holds the lock. */
+export interface GuardContext {
+  readonly path: string
+  readonly session: WriteSession
+  readonly origin: Cursor
+  /** Records events (wrapped, appended) and returns the view after them. */
+  readonly record: (loaded: Loaded, events: ReadonlyArray<DomainEvent>) => TE.TaskEither<StateError, Loaded>
+  readonly warn: (message: string) => void
+  /**
+   * The version of the snapshot last seen to show the log, and the log position it showed, so an
+   * unchanged file at an unchanged position is not read again. Both must match: another process
+   * may have appended and died before replacing the snapshot, leaving the file as it was.
+   */
+  readonly known: KnownSnapshot
+}
+
+/** A snapshot version known to show the log at a position. */
+export interface KnownSnapshot {
+  fingerprint: Fingerprint | undefined
+  position: number
+}
+
+const remember = (known: KnownSnapshot, fingerprint: Fingerprint | undefined, position: number): void => {
+  known.fingerprint = fingerprint
+  known.position = position
+}
+
+/** The view to decide on, and whether the snapshot must be rewritten even if nothing is recorded. */
+export interface Prepared {
+  readonly loaded: Loaded
+  readonly regenerate: boolean
+}
+
+const decodeFile = (file: SnapshotText, path: string): E.Either<StateError, Snapshot> => pipe(decodeSnapshot(file.text, path), E.mapLeft(StateError.fromDomain))
+
+const sourceOf = (path: string, file: SnapshotText) => ({ file: path, sha256: hashLine(file.bytes) })
+
+const driftError = (path: string, state: State, snapshot: Snapshot): StateError => {
+  const changes = snapshotChanges(state, snapshot.releases).map(
+    (change) => `${change.releaseId} (${change.before.length === 0 ? 'added in the file' : change.after.length === 0 ? 'missing from the file' : 'changed'})`,
+  )
+  if (JSON.stringify(state.otherFields) !== JSON.stringify(snapshot.otherFields)) changes.push('its top-level fields')
+  const named = changes.length > 10 ? `${changes.slice(0, 10).join(', ')} and ${changes.length - 10} more` : changes.join(', ')
+  return new StateError(
+    'STATE_DRIFT',
+    `${path} was changed outside stagecraft-state: ${named} differ from the event log. Nothing was written. ` +
+      `Run "stagecraft-state reconcile --accept" to record the file's changes in the history, or "reconcile --restore" to rewrite the file from the history (the edited file is kept aside).`,
+  )
+}
+
+/**
+ * Records a snapshot file as events: an import, when the log is empty, else the file's
+ * differences from the log (a reconcile); remembers the file as showing the log afterwards.
+ */
+const recordSnapshot = (context: GuardContext, loaded: Loaded, file: SnapshotText): TE.TaskEither<StateError, { loaded: Loaded; snapshot: Snapshot }> =>
+  pipe(
+    TE.fromEither(decodeFile(file, context.path)),
+    TE.chain((snapshot) => {
+      const type = loaded.cursor.position === 0 ? 'ImportSnapshot' : 'ReconcileSnapshot'
+      return pipe(
+        TE.fromEither(pipe(decide({ type, snapshot, source: sourceOf(context.path, file) }, loaded.state), E.mapLeft(StateError.fromDomain))),
+        TE.chain((events) => context.record(loaded, events)),
+        TE.map((after) => {
+          remember(context.known, file.fingerprint, after.cursor.position)
+          return { loaded: after, snapshot }
+        }),
+      )
+    }),
+  )
+
+const checkAgainstLog = (context: GuardContext, loaded: Loaded, file: SnapshotText): TE.TaskEither<StateError, Prepared> => {
+  if (file.bytes.equals(projectSnapshotBytes(loaded.state))) {
+    remember(context.known, file.fingerprint, loaded.cursor.position)
+    return TE.right({ loaded, regenerate: false })
+  }
+  if (file.text.trim() === '') {
+    context.warn(`${context.path} was empty (left so by a crash); it is regenerated from the event log`)
+    return TE.right({ loaded, regenerate: true })
+  }
+  return pipe(
+    TE.fromEither(decodeFile(file, context.path)),
+    TE.chain((snapshot) => {
+      const shows = showsState(snapshot)
+      if (shows(loaded.state)) {
+        remember(context.known, file.fingerprint, loaded.cursor.position)
+        return TE.right({ loaded, regenerate: false })
+      }
+      return pipe(
+        heldEarlier(context.session.read, context.origin, shows),
+        TE.chain((earlier) => {
+          if (!earlier) return TE.left(driftError(context.path, loaded.state, snapshot))
+          context.warn(`${context.path} was behind the event log (it showed an earlier point of it: a write was interrupted before the snapshot was replaced); it is regenerated from the log`)
+          return TE.right({ loaded, regenerate: true })
+        }),
+      )
+    }),
+  )
+}
+
+/** Checks (or imports) the snapshot before a command is decided. */
+export const prepareSnapshot = (context: GuardContext, loaded: Loaded): TE.TaskEither<StateError, Prepared> => {
+  const { known } = context
+  if (loaded.cursor.position > 0 && loaded.cursor.position === known.position && sameFingerprint(fingerprintOf(context.path), known.fingerprint)) {
+    return TE.right({ loaded, regenerate: false })
+  }
+  return pipe(
+    readSnapshotFile(context.path),
+    TE.chain((file) => {
+      if (file === undefined) {
+        if (loaded.cursor.position > 0) context.warn(`${context.path} was missing; it is regenerated from the event log`)
+        return TE.right({ loaded, regenerate: true })
+      }
+      return loaded.cursor.position === 0
+        ? pipe(recordSnapshot(context, loaded, file), TE.map(({ loaded: imported }) => ({ loaded: imported, regenerate: false })))
+        : checkAgainstLog(context, loaded, file)
+    }),
+  )
+}
+
+/**
+ * Replaces the snapshot with the projection of the log up to `loaded`, assembled in the buffer
+ * `scratch` holds (one per manager, whose writes are serialised), grown when too small.
+ */
+export const writeSnapshot = (context: Pick<GuardContext, 'path' | 'known'>, loaded: Loaded, scratch: { buffer: Uint8Array }): TE.TaskEither<StateError, void> => {
+  let bytes = projectSnapshotBytes(loaded.state, scratch.buffer)
+  if (bytes.buffer !== scratch.buffer.buffer) {
+    scratch.buffer = new Uint8Array(roomFor(bytes.length))
+    bytes = projectSnapshotBytes(loaded.state, scratch.buffer)
+  }
+  return pipe(
+    writeSnapshotFile(context.path, bytes),
+    TE.map((fingerprint) => remember(context.known, fingerprint, loaded.cursor.position)),
+  )
+}
+
+/** What a reconcile did. */
+export interface ReconcileOutcome {
+  /** The releases whose records differed between the file and the history. */
+  readonly changed: ReadonlyArray<string>
+  /** Where the edited file was kept, for `restore`. */
+  readonly keptAside?: string
+}
+
+/** Records the file's differences from the log as a `SnapshotReconciled` event. */
+export const acceptSnapshot = (context: GuardContext, loaded: Loaded): TE.TaskEither<StateError, { loaded: Loaded; outcome: ReconcileOutcome }> =>
+  pipe(
+    readSnapshotFile(context.path),
+    TE.chain((file) =>
+      file === undefined
+        ? TE.left(new StateError('INVALID_INPUT', `${context.path} does not exist; there is nothing to accept (restore rewrites it from the event log)`))
+        : pipe(
+            recordSnapshot(context, loaded, file),
+            TE.map(({ loaded: after, snapshot }) => ({ loaded: after, outcome: { changed: snapshotChanges(loaded.state, snapshot.releases).map((change) => change.releaseId) } })),
+          ),
+    ),
+  )
+
+/** Rewrites the file from the log, keeping the file it replaces aside. */
+export const restoreSnapshot = (context: GuardContext, loaded: Loaded, now: Date): TE.TaskEither<StateError, ReconcileOutcome> =>
+  pipe(
+    readSnapshotFile(context.path),
+    TE.chain((file) => {
+      if (file !== undefined && file.bytes.equals(projectSnapshotBytes(loaded.state))) return TE.right({ changed: [] })
+      const decoded = file === undefined ? undefined : decodeSnapshot(file.text, context.path)
+      const changed = decoded !== undefined && E.isRight(decoded) ? snapshotChanges(loaded.state, decoded.right.releases).map((change) => change.releaseId) : []
+      const kept: TE.TaskEither<StateError, string | undefined> = file === undefined ? TE.right(undefined) : keepAside(context.path, file.bytes, `rejected-${sideFileStamp(now)}`)
+      return pipe(
+        kept,
+        TE.chainFirst(() => writeSnapshot(context, loaded, { buffer: new Uint8Array(0) })),
+        TE.map((keptAside): ReconcileOutcome => (keptAside === undefined ? { changed } : { changed, keptAside })),
+      )
+    }),
+  )
+
+/** The state of a snapshot no event log holds yet, as reads see it (nothing is written). */
+export const readUnimported = (path: string, cache: { fingerprint?: Fingerprint; state?: State }): TE.TaskEither<StateError, State> => {
+  const fingerprint = fingerprintOf(path)
+  if (fingerprint === undefined) return TE.right(initialState)
+  if (cache.state !== undefined && sameFingerprint(fingerprint, cache.fingerprint)) return TE.right(cache.state)
+  return pipe(
+    readSnapshotFile(path),
+    TE.chainEitherK((file) => {
+      if (file === undefined) return E.right(initialState)
+      return pipe(
+        decodeFile(file, path),
+        E.map((snapshot) => {
+          cache.fingerprint = file.fingerprint
+          cache.state = evolve(initialState, { type: 'SnapshotImported', data: snapshot })
+          return cache.state
+        }),
+      )
+    }),
+  )
+}

@@ -1,0 +1,72 @@
+/**
+ * Fast readers for the line shapes that make up a deploy history: `PhaseUpdated` and
+ * `ReleaseCreated` events as this module writes them (`encodeLogLine` is `JSON.stringify` with a
+ * fixed key order).
+ *
+ * Replaying a store reads every line, and `JSON.parse` followed by the codec's guard costs more
+ * than everything else together. A line of these shapes without escapes is a fixed template: one
+ * regular expression (compiled to native code) matches it and checks every value the codecs
+ * check by their grammar (the ULID alphabet, the pid, the phase and status names, no quote,
+ * backslash or control character in free text); the timestamps' calendar check is the codec's
+ * own guard. A phase update is then built from the match; a created release, which the state
+ * keeps, from `JSON.parse`, without the guard. The result is what the general path would give. Any line that differs in the least
+ * is left to the general path: `undefined` means "not this shape", never "invalid".
+ * test/store/fast-lines.test.ts holds these readers equal to the general path.
+ */
+import type { EventEnvelope } from '../domain/events.js'
+import { PHASE_STATUSES, PHASES } from '../domain/phase.js'
+import { Timestamp } from '../domain/timestamp.js'
+import type { DecodedLine } from './log-line.js'
+
+// A JSON string's content with nothing to unescape.
+const PLAIN = String.raw`[^"\\\u0000-\u001f]`
+const ULID = '[0-9A-HJKMNP-TV-Z]{26}'
+const PHASE = PHASES.join('|')
+const STATUS = PHASE_STATUSES.join('|')
+
+const HEAD = (type: string): string =>
+  String.raw`^\{"v":1,"id":"(${ULID})","type":"${type}","recordedAt":"(${PLAIN}*)",` +
+  String.raw`"meta":\{"actor":"(${PLAIN}*)","host":"(${PLAIN}*)","pid":(0|[1-9]\d{0,15}),"command":"(${ULID})"\},`
+const TAIL = String.raw`"prev":"(${PLAIN}*)"\}$`
+
+const PHASE_UPDATED = new RegExp(
+  HEAD('PhaseUpdated') + String.raw`"data":\{"releaseId":"(${PLAIN}+)","phase":"(${PHASE})","from":"(${STATUS})","to":"(${STATUS})"\},` + TAIL,
+)
+
+const RELEASE_CREATED = new RegExp(
+  HEAD('ReleaseCreated') +
+    String.raw`"data":\{"release":\{"id":"(${PLAIN}+)","environment":"(${PLAIN}*)","version":"(${PLAIN}*)","commitSha":"(${PLAIN}*)","timestamp":"(${PLAIN}*)",` +
+    `"phases":\\{${PHASES.map((phase) => `"${phase}":"(${STATUS})"`).join(',')}\\}` +
+    String.raw`(?:,"previousId":"(${PLAIN}+)")?\}(?:,"rollbackOf":"(${PLAIN}+)")?(?:,"note":"(${PLAIN}*)")?\},` +
+    TAIL,
+)
+
+type Meta = EventEnvelope['meta']
+
+const meta = (actor: string | undefined, host: string | undefined, pid: string | undefined, command: string | undefined): Meta =>
+  ({ actor, host, pid: Number(pid), command }) as Meta
+
+/** A `PhaseUpdated` or `ReleaseCreated` line as the general path would read it, or `undefined` if it is of neither fast shape. */
+export const readFastLine = (text: string): DecodedLine | undefined => {
+  const updated = PHASE_UPDATED.exec(text)
+  if (updated !== null) {
+    // Indexed, not destructured: this runs for nearly every line of a long log.
+    const recordedAt = updated[2] as string
+    if (!Timestamp.is(recordedAt)) return undefined
+    const envelope = {
+      v: 1,
+      id: updated[1],
+      type: 'PhaseUpdated',
+      recordedAt,
+      meta: meta(updated[3], updated[4], updated[5], updated[6]),
+      data: { releaseId: updated[7], phase: updated[8], from: updated[9], to: updated[10] },
+    }
+    return { envelope: envelope as EventEnvelope, prev: updated[11] as string }
+  }
+  // A created release lives on in the state: its strings are taken from JSON.parse, fresh ones,
+  // not slices of the line, which would keep every create line in memory for good.
+  const created = RELEASE_CREATED.exec(text)
+  if (created === null || !Timestamp.is(created[2] ?? '') || !Timestamp.is(created[11] ?? '')) return undefined
+  const { prev, ...envelope } = JSON.parse(text) as EventEnvelope & { prev: string }
+  return { envelope: envelope as EventEnvelope, prev }
+}

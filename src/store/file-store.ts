@@ -1,0 +1,89 @@
+/**
+ * The file store: the event log beside the state file, written under the lock file. It keeps no
+ * state of its own between calls (each read starts from the caller's cursor), so any number of
+ * managers and processes can share one store.
+ */
+import { promises as fs } from 'node:fs'
+import { basename, join } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import type { StateError } from '../errors.js'
+import { attempt } from './attempt.js'
+import { appendLog, LOG_ORIGIN, type LogCursor, readLog, setAsideTail } from './event-log.js'
+import type { EventStore, WriteSession } from './event-store.js'
+import { acquireLock } from './file-lock.js'
+import { removeAbandonedTemporaries } from './snapshot-file.js'
+import type { StorePaths } from './paths.js'
+
+/** How a file store behaves. */
+export interface FileStoreOptions {
+  /** How long a write waits for another writer's lock before `LOCK_TIMEOUT`. */
+  readonly lockTimeoutMs: number
+  /** Told about recoveries that changed files (a torn last line set aside). */
+  readonly onWarning: (message: string) => void
+  /** The clock, for naming side files. */
+  readonly now: () => Date
+}
+
+const GITIGNORE = '# Written by stagecraft-state: release history is deployment state, not source.\n*\n'
+
+/** Creates the state directory if needed; a directory this module creates gets a `.gitignore`. */
+const ensureDirectory = (paths: StorePaths): TE.TaskEither<StateError, void> =>
+  attempt('create the state directory', paths.directory, async () => {
+    const created = await fs.mkdir(paths.directory, { recursive: true })
+    if (created !== undefined) await fs.writeFile(join(paths.directory, '.gitignore'), GITIGNORE, { flag: 'wx' }).catch(() => undefined)
+    return E.right(undefined)
+  })
+
+const session = (paths: StorePaths, options: FileStoreOptions): WriteSession => ({
+  read: (cursor, visitor) =>
+    pipe(
+      readLog(paths.eventLog, cursor as LogCursor, visitor),
+      TE.chain((end) => {
+        if (end.incompleteTail === undefined) return TE.right(end)
+        const { incompleteTail: tail, cursor: complete } = end
+        return pipe(
+          setAsideTail(paths.eventLog, tail.offset, options.now()),
+          TE.map((aside) => {
+            options.onWarning(`${tail.location}: an incomplete last line of ${tail.bytes} bytes (an append interrupted by a crash, never acknowledged) was moved to ${aside}`)
+            return { cursor: complete }
+          }),
+        )
+      }),
+    ),
+  append: (cursor, events) => appendLog(paths.eventLog, cursor as LogCursor, events),
+})
+
+/** The file store whose files are `paths`. */
+export const fileStore = (paths: StorePaths, options: FileStoreOptions): EventStore => ({
+  description: `file store ${paths.stateFile}`,
+  origin: LOG_ORIGIN,
+  read: (cursor, visitor) => readLog(paths.eventLog, cursor as LogCursor, visitor),
+  write: (work) =>
+    pipe(
+      ensureDirectory(paths),
+      TE.chain(() => acquireLock(paths.lock, { timeoutMs: options.lockTimeoutMs })),
+      TE.chain((lock) => async () => {
+        try {
+          // Only a writer killed while holding the lock leaves temporary files behind.
+          if (lock.recovered) {
+            const removed = await removeAbandonedTemporaries(paths.stateFile)()
+            if (E.isLeft(removed)) return removed
+          }
+          return await work(session(paths, options))()
+        } finally {
+          // Given up whatever the work did, even if it threw (a bug).
+          const warning = await lock.release()
+          if (warning !== undefined) options.onWarning(warning)
+        }
+      }),
+    ),
+  leftovers: () =>
+    attempt('list the state directory', paths.directory, async () => {
+      const names = await fs.readdir(paths.directory).catch(() => [] as string[])
+      const log = basename(paths.eventLog)
+      return E.right(names.filter((name) => name.startsWith(`${log}.torn-`)).map((name) => join(paths.directory, name)))
+    }),
+  close: async () => undefined,
+})

@@ -1,0 +1,73 @@
+/**
+ * One line of the event log: an event envelope plus `prev`, the SHA-256 of the line before it
+ * (64 zeros for the first), so that editing, deleting or reordering a line breaks the chain.
+ */
+import { hash } from 'node:crypto'
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import { describeDecodeErrors } from '../domain/decode-errors.js'
+import { EventEnvelope } from '../domain/events.js'
+import { readFastLine } from './fast-lines.js'
+
+/** The `prev` of the first line. */
+export const GENESIS_HASH = '0'.repeat(64)
+
+/**
+ * The persisted shape of a log line. `prev` needs no format check of its own: a reader compares
+ * it with the hash it computed of the line before, which only a 64-digit lowercase hex string
+ * can equal, and a mismatch is reported as what it is, a break in the chain.
+ */
+export const LogLine = t.intersection([EventEnvelope, t.type({ prev: t.string })], 'LogLine')
+export type LogLine = t.TypeOf<typeof LogLine>
+
+/** The SHA-256 of a line's bytes (without its newline), in hex. */
+export const hashLine = (line: Uint8Array | string): string => hash('sha256', line, 'hex')
+
+/** The text of a line (without its newline), keys in a fixed order. */
+export const encodeLogLine = (envelope: EventEnvelope, prev: string): string =>
+  JSON.stringify({
+    v: envelope.v,
+    id: envelope.id,
+    type: envelope.type,
+    recordedAt: envelope.recordedAt,
+    meta: envelope.meta,
+    data: envelope.data,
+    prev,
+  })
+
+/** A line, read: the event's envelope, and the hash of the line before it that the line names. */
+export interface DecodedLine {
+  readonly envelope: EventEnvelope
+  readonly prev: string
+}
+
+/** The general path: `JSON.parse`, then the codec (its guard, and `decode` to word a refusal). */
+export const decodeLineInGeneral = (text: string): E.Either<string, DecodedLine> => {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    return E.left(`not valid JSON (${error instanceof Error ? error.message : String(error)})`)
+  }
+  // None of the codecs transforms a value, so what `is` accepts is exactly what `decode` would
+  // return (the same object): the guard is the fast check, `decode` only words a refusal.
+  if (LogLine.is(json)) return E.right({ envelope: envelopeOf(json), prev: json.prev })
+  const decoded = LogLine.decode(json)
+  return E.isLeft(decoded) ? E.left(`not an event: ${describeDecodeErrors(decoded.left).join('; ')}`) : E.right({ envelope: envelopeOf(decoded.right), prev: decoded.right.prev })
+}
+
+/** The envelope and `prev` of a line's text, or what is wrong with it. */
+export const decodeLogLine = (text: string): E.Either<string, DecodedLine> => {
+  const fast = readFastLine(text)
+  return fast === undefined ? decodeLineInGeneral(text) : E.right(fast)
+}
+
+/** The envelope without `prev`, for callers that show events (a replay uses the line as it is). */
+export const withoutPrev = <A extends object>(envelope: A): Omit<A, 'prev'> => {
+  if (!('prev' in envelope)) return envelope
+  const { prev: _prev, ...rest } = envelope as A & { prev: unknown }
+  return rest
+}
+
+/** The envelope as the domain knows it: the line without `prev`. */
+export const envelopeOf = (line: LogLine): EventEnvelope => withoutPrev(line) as EventEnvelope

@@ -1,0 +1,108 @@
+/**
+ * The snapshot file, `releases.json`: read as text, replaced atomically (write-file-atomic: a
+ * temporary file in the same directory, then a rename), never edited in place.
+ *
+ * Not fsynced: the event log is the durable record (every append is synced before the snapshot
+ * is written), the snapshot its projection. A crash of the machine may leave an older snapshot
+ * (or, on some file systems, an empty one); the next write sees it shows an earlier point of the
+ * log and regenerates it. Syncing 4.5 MB per call at 10,000 releases would cost more than every
+ * other part of a write together (docs/decisions/0008).
+ */
+import { promises as fs, statSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import writeFileAtomic from 'write-file-atomic'
+import { ioError, type StateError } from '../errors.js'
+
+/** What identifies one version of the file: a rewrite gives a new inode, an edit a new size or time. */
+export interface Fingerprint {
+  readonly ino: bigint
+  readonly size: bigint
+  readonly mtimeNs: bigint
+}
+
+/** Whether two fingerprints are of the same version of the file. */
+export const sameFingerprint = (a: Fingerprint | undefined, b: Fingerprint | undefined): boolean =>
+  a !== undefined && b !== undefined && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs
+
+/** The fingerprint of the file now, or `undefined` when there is none. */
+export const fingerprintOf = (path: string): Fingerprint | undefined => {
+  const stat = statSync(path, { bigint: true, throwIfNoEntry: false })
+  return stat === undefined ? undefined : { ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs }
+}
+
+/** The file's bytes and the fingerprint they were read at, or `undefined` when there is no file. */
+export interface SnapshotText {
+  readonly text: string
+  readonly bytes: Buffer
+  readonly fingerprint: Fingerprint
+}
+
+const readOnce = async (path: string): Promise<SnapshotText | undefined> => {
+  let handle: fs.FileHandle
+  try {
+    handle = await fs.open(path, 'r')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+  try {
+    const stat = await handle.stat({ bigint: true })
+    const bytes = await handle.readFile()
+    return { text: bytes.toString('utf8'), bytes, fingerprint: { ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs } }
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Reads the snapshot file. */
+export const readSnapshotFile = (path: string): TE.TaskEither<StateError, SnapshotText | undefined> =>
+  TE.tryCatch(() => readOnce(path), (error) => ioError('read the snapshot', path, error))
+
+/** Replaces the snapshot file atomically with `content`; returns the new version's fingerprint. */
+export const writeSnapshotFile = (path: string, content: string | Uint8Array): TE.TaskEither<StateError, Fingerprint | undefined> =>
+  TE.tryCatch(
+    async () => {
+      await writeFileAtomic(path, typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength), { fsync: false })
+      return fingerprintOf(path)
+    },
+    (error) => ioError('write the snapshot', path, error),
+  )
+
+const LEFTOVER_LOCK_AGE_MS = 60_000
+
+/**
+ * Removes what killed processes left beside the snapshot: temporary files of a snapshot write
+ * (write-file-atomic names them `<file>.<number>`), and abandoned locks set aside by a process
+ * killed while breaking them (`<file>.lock.abandoned-<hex>`, once a minute old). Only called
+ * under the write lock, when no one else can be writing a snapshot.
+ */
+export const removeAbandonedTemporaries = (path: string): TE.TaskEither<StateError, ReadonlyArray<string>> =>
+  TE.tryCatch(
+    async () => {
+      const directory = dirname(path)
+      const base = basename(path)
+      const names = await fs.readdir(directory).catch(() => [] as string[])
+      const temporaries = names.filter((name) => name.startsWith(`${base}.`) && /^\d+$/.test(name.slice(base.length + 1)))
+      const brokenLocks = names.filter((name) => name.startsWith(`${base}.lock.abandoned-`))
+      const oldLocks = await Promise.all(
+        brokenLocks.map(async (name) => ((await fs.stat(join(directory, name)).catch(() => undefined))?.mtimeMs ?? Date.now()) < Date.now() - LEFTOVER_LOCK_AGE_MS),
+      )
+      const abandoned = [...temporaries, ...brokenLocks.filter((_, i) => oldLocks[i])]
+      await Promise.all(abandoned.map((name) => fs.unlink(join(directory, name)).catch(() => undefined)))
+      return abandoned.map((name) => join(directory, name))
+    },
+    (error) => ioError('clean up temporary files beside', path, error),
+  )
+
+/** Keeps a copy of the snapshot's current bytes in a side file, before they are replaced. */
+export const keepAside = (path: string, bytes: Buffer, suffix: string): TE.TaskEither<StateError, string> => {
+  const aside = `${path}.${suffix}`
+  return TE.tryCatch(
+    async () => {
+      await writeFileAtomic(aside, bytes)
+      return aside
+    },
+    (error) => ioError('keep a copy of the snapshot in', aside, error),
+  )
+}

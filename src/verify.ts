@@ -1,0 +1,143 @@
+/**
+ * `verify`: a full check of a store, independent of any cached state. Every problem found is
+ * reported with its place; the store is sound when none of them is an error.
+ *
+ * Errors: a line that does not decode, a broken hash chain, an event that could not have happened
+ * (duplicate or decreasing ids, a wrong previous release, an impossible transition), an
+ * incomplete last line, and a `releases.json` that is not the projection of the log.
+ * Warnings: what an imported file brought in and the module keeps on purpose (duplicate ids, a
+ * dangling or broken `previous_id` chain), and side files of earlier recoveries.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import { decodeSnapshot, showsState } from './domain/snapshot.js'
+import { startFold } from './domain/evolve.js'
+import { groupByEnvironment } from './domain/queries.js'
+import type { Release } from './domain/release.js'
+import { initialState, releaseCount, type State } from './domain/state.js'
+import type { StateError } from './errors.js'
+import { heldEarlier } from './loaded-state.js'
+import type { EventStore } from './store/event-store.js'
+import { readSnapshotFile } from './store/snapshot-file.js'
+
+/** One problem `verify` found. */
+export interface VerifyProblem {
+  /** `error` makes the store unsound; `warning` is worth knowing but kept on purpose. */
+  readonly severity: 'error' | 'warning'
+  /** Where: a file and line, or a file and release. */
+  readonly location: string
+  readonly message: string
+}
+
+/** What `verify` found. */
+export interface VerifyReport {
+  /** True when no problem is an error. */
+  readonly sound: boolean
+  readonly problems: ReadonlyArray<VerifyProblem>
+  /** The number of events read. */
+  readonly events: number
+  /** The number of releases the log folds into. */
+  readonly releases: number
+}
+
+/**
+ * Walks each environment's `previous_id` chain from its current release; reports what is off it.
+ * Replay already refuses a created release whose previous is not the environment's current, so a
+ * break can only come from an imported file or an accepted outside edit: a warning then, kept as
+ * it was given; in a history of created releases only, an error.
+ */
+const chainProblems = (state: State, inherited: boolean, where: string): VerifyProblem[] => {
+  const problems: VerifyProblem[] = []
+  const severity = (): VerifyProblem['severity'] => (inherited ? 'warning' : 'error')
+  for (const [id, group] of state.releases) {
+    if (group.length > 1) problems.push({ severity: 'warning', location: `${where} (release ${id})`, message: `release id ${id} is held by ${group.length} releases (versions ${group.map((r) => r.version).join(', ')}), as an imported file had it; all are kept` })
+  }
+  const byEnvironment = groupByEnvironment(state)
+  for (const [environment, current] of state.current) {
+    const visited = new Set<Release>()
+    for (let release: Release | undefined = current; release !== undefined && !visited.has(release); ) {
+      visited.add(release)
+      if (release.previousId === undefined) break
+      const previous: ReadonlyArray<Release> | undefined = state.releases.get(release.previousId)
+      const next = previous?.length === 1 ? previous[0] : undefined
+      if (next === undefined || next.environment !== environment || visited.has(next)) {
+        const why = previous === undefined ? 'which is not in the history' : previous.length > 1 ? 'an id held by several releases' : next?.environment !== environment ? `a release of ${next?.environment ?? '?'}` : 'which closes a loop'
+        problems.push({ severity: severity(), location: `${where} (release ${release.id})`, message: `the previous_id chain of ${environment} breaks here: previous_id is ${release.previousId}, ${why}` })
+        break
+      }
+      release = next
+    }
+    for (const release of byEnvironment.get(environment) ?? []) {
+      if (!visited.has(release)) {
+        problems.push({ severity: severity(), location: `${where} (release ${release.id})`, message: `release ${release.id} of ${environment} is not on the previous_id chain from the current release ${current.id}` })
+      }
+    }
+  }
+  return problems
+}
+
+const snapshotProblems = (store: EventStore, snapshotPath: string, state: State, events: number): TE.TaskEither<StateError, VerifyProblem[]> =>
+  pipe(
+    readSnapshotFile(snapshotPath),
+    TE.chain((file) => {
+      const at = (message: string, severity: VerifyProblem['severity'] = 'error'): VerifyProblem[] => [{ severity, location: snapshotPath, message }]
+      if (file === undefined) return TE.right(events === 0 ? [] : at('missing: it is not the projection of the event log; the next write regenerates it'))
+      if (events > 0 && file.text.trim() === '') return TE.right(at('empty (left so by a crash): it is not the projection of the event log; the next write regenerates it'))
+      const decoded = decodeSnapshot(file.text, snapshotPath)
+      if (E.isLeft(decoded)) return TE.right(at(decoded.left.message.startsWith(snapshotPath) ? decoded.left.message.slice(snapshotPath.length).replace(/^:\s*/, '') : decoded.left.message))
+      if (events === 0) return TE.right(at('has no event log yet: it becomes the start of the history on the first write (or with import)', 'warning'))
+      const shows = showsState(decoded.right)
+      if (shows(state)) return TE.right([])
+      return pipe(
+        heldEarlier(store.read, store.origin, shows, true),
+        TE.map((earlier) =>
+          earlier
+            ? at('is behind the event log (it shows an earlier point of it: a write was interrupted before the snapshot was replaced); the next write regenerates it')
+            : at('differs from the projection of the event log: it was changed outside stagecraft-state; run reconcile'),
+        ),
+      )
+    }),
+  )
+
+/** Checks the whole store, and the snapshot at `snapshotPath` when there is one. */
+export const verifyStore = (store: EventStore, snapshotPath: string | undefined): TE.TaskEither<StateError, VerifyReport> => {
+  const problems: VerifyProblem[] = []
+  let inherited = false
+  const fold = startFold(initialState)
+  let events = 0
+  return pipe(
+    store.read(store.origin, {
+      event: (stored) => {
+        events++
+        const problem = fold.apply(stored.envelope)
+        if (problem !== undefined) problems.push({ severity: 'error', location: stored.location, message: problem })
+        else if (stored.envelope.type === 'SnapshotImported' || stored.envelope.type === 'SnapshotReconciled') inherited = true
+        return undefined
+      },
+      problem: ({ location, message }) => {
+        events++
+        problems.push({ severity: 'error', location, message })
+      },
+    }),
+    TE.chain((end) => {
+      if (end.incompleteTail !== undefined) {
+        const { location, bytes } = end.incompleteTail
+        problems.push({ severity: 'error', location, message: `an incomplete last line of ${bytes} bytes (an append interrupted by a crash, never acknowledged); the next write moves it aside` })
+      }
+      const state = fold.result()
+      problems.push(...chainProblems(state, inherited, snapshotPath ?? store.description))
+      return pipe(
+        snapshotPath === undefined ? TE.right([]) : snapshotProblems(store, snapshotPath, state, events),
+        TE.chain((found) => {
+          problems.push(...found)
+          return store.leftovers()
+        }),
+        TE.map((leftovers): VerifyReport => {
+          for (const file of leftovers) problems.push({ severity: 'warning', location: file, message: 'an incomplete line an earlier recovery set aside; inspect it, then delete it' })
+          return { sound: problems.every((p) => p.severity !== 'error'), problems, events, releases: releaseCount(state) }
+        }),
+      )
+    }),
+  )
+}

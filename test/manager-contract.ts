@@ -1,0 +1,178 @@
+/**
+ * The behaviour of the state manager whatever store it runs on. Each store's manager test file
+ * runs this suite; what only one store has (files beside the state file, a database schema)
+ * stays in that file.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import { PHASES, StateError, type StateManager, type StateManagerOptions } from '../src/index.js'
+import { projectSnapshot } from '../src/domain/projection.js'
+import { deploy, rejection } from './support/manager.js'
+
+/** A manager on a fresh, empty store; `make` opens more on the same store (other processes); `clock` is theirs. */
+export interface ManagerSubject {
+  readonly manager: StateManager
+  readonly make: (more?: StateManagerOptions) => StateManager
+  readonly clock: { set: (ms: number) => void }
+}
+
+/** Runs the manager contract against the managers `open` makes (with the options given). */
+export const managerContract = (name: string, open: (options?: StateManagerOptions) => ManagerSubject): void => {
+  describe(`the StateManager API on ${name}`, () => {
+    it('creates releases with ids from the clock, chained per environment, phases pending', async () => {
+      const { manager } = open()
+      const first = await manager.createRelease('prod', 'v1.0.0', 'abc123')
+      const staging = await manager.createRelease('staging', 'v1.0.0')
+      const second = await manager.createRelease(' prod ', 'v1.1.0', 'def456', { note: 'hotfix' })
+      expect(first).toEqual({
+        id: 'rel-20250101-120000000',
+        environment: 'prod',
+        version: 'v1.0.0',
+        commitSha: 'abc123',
+        timestamp: '2025-01-01T12:00:00Z',
+        phases: Object.fromEntries(PHASES.map((p) => [p, 'pending'])),
+      })
+      expect(staging.previousId).toBeUndefined()
+      expect(second.previousId).toBe(first.id)
+      expect(await manager.getCurrentRelease('prod')).toEqual(second)
+      expect((await manager.listReleases('prod')).map((r) => r.id)).toEqual([second.id, first.id])
+      expect((await manager.listAllReleases()).map((r) => r.environment)).toEqual(['prod', 'prod', 'staging'])
+    })
+
+    it('returns the updated release from updatePhase, and records nothing for the same status again', async () => {
+      const { manager } = open()
+      const release = await manager.createRelease('prod', 'v1')
+      expect((await manager.updatePhase(release.id, 'build', 'running')).phases.build).toBe('running')
+      const events = (await manager.history()).length
+      expect((await manager.updatePhase(release.id, 'build', 'running')).phases.build).toBe('running')
+      expect(await manager.history()).toHaveLength(events)
+    })
+
+    it('rejects with StateErrors carrying stable codes and messages naming the value', async () => {
+      const { manager } = open()
+      const release = await manager.createRelease('prod', 'v1')
+      await manager.updatePhase(release.id, 'rollout', 'failed')
+      const cases = [
+        [() => manager.createRelease('', 'v1'), 'INVALID_INPUT', /environment is empty/],
+        [() => manager.createRelease('prod', 'v1', 'xyz'), 'INVALID_INPUT', /commit SHA "xyz"/],
+        [() => manager.updatePhase(release.id, 'deploy', 'running'), 'INVALID_INPUT', /unknown phase "deploy"/],
+        [() => manager.updatePhase(release.id, 'build', 'done'), 'INVALID_INPUT', /unknown phase status "done"/],
+        [() => manager.updatePhase('rel-nope', 'build', 'running'), 'RELEASE_NOT_FOUND', /rel-nope/],
+        [() => manager.getRelease('rel-nope'), 'RELEASE_NOT_FOUND', /rel-nope/],
+        [() => manager.getCurrentRelease('qa'), 'RELEASE_NOT_FOUND', /qa/],
+        [() => manager.updatePhase(release.id, 'rollout', 'running'), 'INVALID_TRANSITION', /rollout .* from failed to running/],
+      ] as const
+      for (const [operation, code, message] of cases) {
+        const error = await rejection(operation())
+        expect(error).toBeInstanceOf(StateError)
+        expect(error.code).toBe(code)
+        expect(error.message).toMatch(message)
+      }
+    })
+
+    it('returns releases that cannot be changed, and lists that are the caller own', async () => {
+      const { manager } = open()
+      const release = await manager.createRelease('prod', 'v1')
+      expect(() => {
+        ;(release as { version: string }).version = 'hacked'
+      }).toThrow(TypeError)
+      expect(() => {
+        ;(release.phases as Record<string, string>)['build'] = 'completed'
+      }).toThrow(TypeError)
+      const list = await manager.listReleases('prod')
+      list.pop()
+      expect(await manager.listReleases('prod')).toHaveLength(1)
+      expect((await manager.getRelease(release.id)).version).toBe('v1')
+    })
+
+    it('shows one manager what another wrote (read-after-write on one store)', async () => {
+      const { manager, make } = open()
+      const other = make()
+      const release = await manager.createRelease('prod', 'v1')
+      expect(await other.getRelease(release.id)).toEqual(release)
+      await other.updatePhase(release.id, 'build', 'completed')
+      expect((await manager.getRelease(release.id)).phases.build).toBe('completed')
+      const next = await other.createRelease('prod', 'v2')
+      expect(next.previousId).toBe(release.id)
+      expect((await manager.getCurrentRelease('prod')).id).toBe(next.id)
+    })
+
+    it('serialises many concurrent calls from several managers without losing any; ids unique and increasing', async () => {
+      const { manager, make } = open()
+      const all = [manager, make(), make()]
+      const created = await Promise.all(Array.from({ length: 24 }, (_, i) => (all[i % 3] as StateManager).createRelease(i % 4 === 0 ? 'staging' : 'prod', `v${i}`)))
+      expect(new Set(created.map((r) => r.id)).size).toBe(24)
+      const ids = (await manager.history()).map((e) => (e.type === 'ReleaseCreated' ? e.data.release.id : ''))
+      expect(ids).toEqual([...ids].sort())
+      expect((await manager.listAllReleases()).length).toBe(24)
+      expect((await manager.verify()).sound).toBe(true)
+    })
+
+    it('records who wrote each event, and the rollback and note options of createRelease', async () => {
+      const { manager, make } = open()
+      const v1 = await deploy(manager, 'prod', 'v1', PHASES)
+      await deploy(manager, 'prod', 'v2')
+      const rollback = await make({ actor: 'carol' }).createRelease('prod', 'v1', undefined, { rollbackOf: v1.id, note: 'v2 broke checkout' })
+      const [created] = await manager.history({ releaseId: rollback.id })
+      expect(created).toMatchObject({ type: 'ReleaseCreated', meta: { actor: 'carol', pid: process.pid }, data: { rollbackOf: v1.id, note: 'v2 broke checkout' } })
+      expect((await rejection(manager.createRelease('staging', 'v1', undefined, { rollbackOf: v1.id }))).message).toMatch(/belongs to environment prod/)
+    })
+
+    it('answers history by release and environment, and stateAt', async () => {
+      const { manager } = open()
+      const good = await deploy(manager, 'prod', 'v1', PHASES)
+      const staging = await manager.createRelease('staging', 'v1')
+      const bad = await manager.createRelease('prod', 'v2')
+      expect((await manager.history({ releaseId: good.id })).map((e) => e.type)).toEqual(['ReleaseCreated', ...PHASES.flatMap(() => ['PhaseUpdated', 'PhaseUpdated'])])
+      expect((await manager.history({ environment: 'staging' })).map((e) => e.data)).toEqual([{ release: staging }])
+      const beforeBad = projectSnapshot(await manager.stateAt(staging.timestamp))
+      expect(beforeBad).toContain(staging.id)
+      expect(beforeBad).not.toContain(bad.id)
+    })
+
+    it('recovers a release left behind: running phases fail, pending ones are skipped, with the reason', async () => {
+      const { manager } = open()
+      const release = await deploy(manager, 'prod', 'v1', ['build'])
+      await manager.updatePhase(release.id, 'push', 'running')
+      const recovered = await manager.recoverRelease(release.id, 'orchestrator killed')
+      expect(recovered.phases).toEqual({ build: 'completed', push: 'failed', migrate_pre: 'skipped', rollout: 'skipped', migrate_post: 'skipped', finalize: 'skipped' })
+      const events = await manager.history({ releaseId: release.id })
+      expect(events.slice(-5).every((e) => e.type === 'PhaseUpdated' && e.data.reason === 'orchestrator killed')).toBe(true)
+    })
+
+    it('names releases still in progress with no event for longer than abandonedAfterMs', async () => {
+      const { manager, clock } = open({ abandonedAfterMs: 60_000 })
+      const stuck = await manager.createRelease('prod', 'v1')
+      await manager.updatePhase(stuck.id, 'build', 'running')
+      await manager.createRelease('staging', 'v1')
+      expect(await manager.abandonedReleases()).toEqual([])
+      clock.set(Date.UTC(2025, 0, 1, 13))
+      expect((await manager.abandonedReleases()).map((r) => r.id)).toEqual([stuck.id])
+      expect(await manager.abandonedReleases('staging')).toEqual([])
+    })
+
+    it('answers rollbackTarget by the rules', async () => {
+      const { manager } = open()
+      const good = await deploy(manager, 'prod', 'v1', PHASES)
+      const bad = await manager.createRelease('prod', 'v2')
+      await manager.updatePhase(bad.id, 'rollout', 'failed')
+      expect((await manager.rollbackTarget('prod', { to: 'previous' })).id).toBe(good.id)
+      expect((await manager.rollbackTarget('prod', { to: 'last-good' })).id).toBe(good.id)
+      expect((await rejection(manager.rollbackTarget('prod', { to: 'release', releaseId: bad.id }))).code).toBe('INVALID_TRANSITION')
+    })
+
+    it('finds a sound store sound', async () => {
+      const { manager } = open()
+      await deploy(manager, 'prod', 'v1', ['build'])
+      expect(await manager.verify()).toEqual({ sound: true, problems: [], events: 3, releases: 1 })
+    })
+
+    it('offers the same operations as TaskEithers, failing with the same StateError as a Left', async () => {
+      const { manager } = open()
+      expect(E.isRight(await manager.fp.createRelease('prod', 'v1')())).toBe(true)
+      const missing = await manager.fp.getRelease('rel-nope')()
+      expect(E.isLeft(missing) && missing.left).toBeInstanceOf(StateError)
+      expect(E.isLeft(missing) && missing.left.code).toBe('RELEASE_NOT_FOUND')
+    })
+  })
+}

@@ -1,0 +1,205 @@
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { decodeSnapshot, PHASES, sameReleases } from '../src/index.js'
+import { GO_FIXTURES, readGoFixture, readSpecExample } from './fixtures/index.js'
+import { deploy, freshManager, rejection } from './support/manager.js'
+import { tempDir } from './support/temp.js'
+
+const withSnapshot = (text: string) => {
+  const cwd = tempDir()
+  const stateFile = join(cwd, 'releases.json')
+  writeFileSync(stateFile, text)
+  return { ...freshManager({ cwd, stateFile }), stateFile }
+}
+
+const decoded = (text: string) => {
+  const result = decodeSnapshot(text, 'test')
+  if (result._tag === 'Left') throw new Error(result.left.message)
+  return result.right
+}
+
+describe('a releases.json without an event log (Go Stagecraft or hand-written)', () => {
+  it.each(GO_FIXTURES)('%s is read as it is, and nothing is written by reads', async (name) => {
+    const text = readGoFixture(name)
+    const { manager, cwd } = withSnapshot(text)
+    const all = await manager.listAllReleases()
+    expect(all.length).toBe(decoded(text).releases.length)
+    expect(readdirSync(cwd)).toEqual(['releases.json'])
+  })
+
+  it.each(GO_FIXTURES)('%s is imported on the first write, and every release in it survives that write', async (name) => {
+    const text = readGoFixture(name)
+    const { manager, stateFile, eventLog } = withSnapshot(text)
+    const release = await manager.createRelease('prod', 'v9.9.9')
+    expect(existsSync(eventLog)).toBe(true)
+    const after = decoded(readFileSync(stateFile, 'utf8'))
+    const original = decoded(text).releases
+    const kept = after.releases.filter((r) => r.id !== release.id || r.version !== 'v9.9.9')
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    expect(sameReleases([...kept].sort(byId), [...original].sort(byId))).toBe(true)
+    const [imported] = await manager.history()
+    expect(imported).toMatchObject({ type: 'SnapshotImported', position: 1 })
+    expect((await manager.verify()).problems.filter((p) => p.severity === 'error')).toEqual([])
+  })
+
+  it('the spec example loads exactly, and an explicit import leaves the file byte-identical', async () => {
+    const text = readSpecExample()
+    const { manager, stateFile } = withSnapshot(text)
+    const release = await manager.getRelease('rel-20250101-120000')
+    expect(release).toMatchObject({ environment: 'prod', version: 'v1.2.3', commitSha: 'abc123def456', timestamp: '2025-01-01T12:00:00Z', previousId: 'rel-20241231-120000' })
+    expect(PHASES.every((phase) => release.phases[phase] === 'completed')).toBe(true)
+    expect(await manager.importSnapshot()).toEqual({ imported: 1 })
+    expect(await manager.importSnapshot()).toEqual({ imported: 0 })
+    expect(readFileSync(stateFile, 'utf8')).toBe(text)
+  })
+
+  it('keeps both releases of a duplicated id, refuses to address either by that id, and still deploys', async () => {
+    const { manager, clock } = withSnapshot(readGoFixture('same-ms-diff-ns.json'))
+    const error = await rejection(manager.updatePhase('rel-20250101-120000123', 'push', 'running'))
+    expect(error.message).toMatch(/ambiguous: 2 releases/)
+    clock.set(Date.UTC(2025, 0, 1, 12, 0, 0, 100)) // behind the duplicated id's millisecond
+    const next = await manager.createRelease('prod', 'v1.0.2')
+    expect(next).toMatchObject({ id: 'rel-20250101-120000124', previousId: 'rel-20250101-120000123' })
+    expect((await manager.listReleases('prod')).map((r) => r.version)).toEqual(['v1.0.2', 'v1.0.1', 'v1.0.0'])
+  })
+
+  it('an unreadable one is CORRUPT_STATE naming the file and line, and nothing is created', async () => {
+    const text = '{\n  "releases": [\n    {"id": "rel-1", "environment": "prod", "version": "v1", "timestamp": "yesterday"}\n  ]\n}'
+    const { manager, stateFile, cwd } = withSnapshot(text)
+    for (const attempt of [() => manager.listAllReleases(), () => manager.createRelease('prod', 'v2')]) {
+      const error = await rejection(attempt())
+      expect(error.code).toBe('CORRUPT_STATE')
+      expect(error.message).toContain(`${stateFile}:3: release 1 (id "rel-1"): timestamp: expected an RFC 3339 timestamp, got "yesterday"`)
+    }
+    expect(readFileSync(stateFile, 'utf8')).toBe(text)
+    expect(readdirSync(cwd)).toEqual(['releases.json'])
+  })
+})
+
+describe('import and reconcile on a store that holds nothing', () => {
+  it('import reports nothing imported, and reconcile refuses, without creating the state directory', async () => {
+    const { manager, cwd } = freshManager()
+    expect(await manager.importSnapshot()).toEqual({ imported: 0 })
+    const error = await rejection(manager.reconcile('accept'))
+    expect(error.code).toBe('INVALID_INPUT')
+    expect(error.message).toMatch(/neither a releases.json nor an event log/)
+    expect(readdirSync(cwd)).toEqual([])
+  })
+})
+
+describe('ids an older file holds as they are', () => {
+  it('are addressed exactly, blanks and all, while a caller\'s id is still trimmed', async () => {
+    const text = JSON.stringify({
+      releases: [
+        { id: ' rel-1 ', environment: 'prod', version: 'v1', commit_sha: '', timestamp: '2024-01-01T00:00:00Z', phases: {} },
+        { id: 'rel-2', environment: 'prod', version: 'v2', commit_sha: '', timestamp: '2024-01-02T00:00:00Z', phases: {}, previous_id: ' rel-1 ' },
+      ],
+    })
+    const { manager } = withSnapshot(text)
+    expect((await manager.getRelease(' rel-1 ')).version).toBe('v1')
+    expect((await manager.getRelease(' rel-2 ')).version).toBe('v2')
+    expect((await manager.updatePhase(' rel-1 ', 'build', 'completed')).phases.build).toBe('completed')
+    expect((await manager.history({ releaseId: ' rel-1 ' })).map((e) => e.type)).toEqual(['SnapshotImported', 'PhaseUpdated'])
+  })
+})
+
+describe('a releases.json out of step with its event log', () => {
+  const story = async () => {
+    const context = freshManager()
+    const v1 = await deploy(context.manager, 'prod', 'v1', ['build'])
+    const v2 = await context.manager.createRelease('prod', 'v2')
+    return { ...context, v1, v2 }
+  }
+
+  it('changed by hand: writes fail with STATE_DRIFT naming the releases, and both files stay byte-identical', async () => {
+    const { manager, stateFile, eventLog, v2 } = await story()
+    const edited = readFileSync(stateFile, 'utf8').replace('"v2"', '"v2-hand-edited"')
+    writeFileSync(stateFile, edited)
+    const log = readFileSync(eventLog)
+    const error = await rejection(manager.updatePhase(v2.id, 'build', 'running'))
+    expect(error.code).toBe('STATE_DRIFT')
+    expect(error.message).toContain(`${v2.id} (changed)`)
+    expect(error.message).toMatch(/reconcile --accept.*reconcile --restore/)
+    expect(readFileSync(stateFile, 'utf8')).toBe(edited)
+    expect(readFileSync(eventLog)).toEqual(log)
+    expect((await manager.getRelease(v2.id)).version).toBe('v2')
+  })
+
+  it('reconcile accept records the file as it is, as an event, after which writes go on', async () => {
+    const { manager, stateFile, v1, v2 } = await story()
+    const text = readFileSync(stateFile, 'utf8')
+    const withoutV1 = JSON.parse(text) as { releases: Array<{ id: string; version: string }> }
+    withoutV1.releases = withoutV1.releases.filter((r) => r.id !== v1.id).map((r) => ({ ...r, version: 'v2-fixed' }))
+    writeFileSync(stateFile, JSON.stringify(withoutV1, null, 2))
+    expect(await manager.reconcile('accept')).toEqual({ changed: [v1.id, v2.id] })
+    expect((await manager.getRelease(v2.id)).version).toBe('v2-fixed')
+    expect((await rejection(manager.getRelease(v1.id))).code).toBe('RELEASE_NOT_FOUND')
+    const last = (await manager.history()).at(-1)
+    expect(last).toMatchObject({ type: 'SnapshotReconciled', data: { changes: [{ releaseId: v1.id, after: [] }, { releaseId: v2.id }] } })
+    await manager.updatePhase(v2.id, 'build', 'running')
+    expect((await manager.verify()).problems.filter((p) => p.severity === 'error')).toEqual([])
+  })
+
+  it('reconcile restore rewrites the file from the log and keeps the edited file aside, byte for byte', async () => {
+    const { manager, stateFile, v2 } = await story()
+    const good = readFileSync(stateFile, 'utf8')
+    writeFileSync(stateFile, 'this is not JSON')
+    expect((await rejection(manager.createRelease('prod', 'v3'))).code).toBe('CORRUPT_STATE')
+    const outcome = await manager.reconcile('restore')
+    expect(readFileSync(stateFile, 'utf8')).toBe(good)
+    expect(outcome.keptAside).toMatch(/releases\.json\.rejected-/)
+    expect(readFileSync(outcome.keptAside as string, 'utf8')).toBe('this is not JSON')
+    expect((await manager.createRelease('prod', 'v3')).previousId).toBe(v2.id)
+  })
+
+  it('left one command behind by a crash between the append and the snapshot: regenerated, with a warning', async () => {
+    const { manager, stateFile, v2, warnings } = await story()
+    const behind = readFileSync(stateFile, 'utf8')
+    await manager.updatePhase(v2.id, 'build', 'running')
+    writeFileSync(stateFile, behind) // as if the write had died before replacing the snapshot
+    expect((await manager.verify()).problems).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringMatching(/behind the event log/) })])
+    await manager.updatePhase(v2.id, 'build', 'completed')
+    expect(warnings).toEqual([expect.stringMatching(/was behind the event log \(it showed an earlier point of it/)])
+    expect((await manager.verify()).sound).toBe(true)
+    expect(JSON.parse(readFileSync(stateFile, 'utf8')).releases[1].phases.build).toBe('completed')
+  })
+
+  it('left several commands behind (a machine crash lost the unsynced snapshot writes): regenerated too, nothing being lost', async () => {
+    const { manager, stateFile, v2, warnings } = await story()
+    const behind = readFileSync(stateFile, 'utf8')
+    await manager.updatePhase(v2.id, 'build', 'running')
+    await manager.updatePhase(v2.id, 'build', 'completed')
+    await manager.createRelease('staging', 'v2')
+    writeFileSync(stateFile, behind)
+    await manager.updatePhase(v2.id, 'push', 'running')
+    expect(warnings).toEqual([expect.stringMatching(/was behind the event log/)])
+    expect(JSON.parse(readFileSync(stateFile, 'utf8')).releases).toHaveLength(3)
+    expect((await manager.verify()).sound).toBe(true)
+  })
+
+  it('left empty by a machine crash: regenerated', async () => {
+    const { manager, stateFile, v2, warnings } = await story()
+    writeFileSync(stateFile, '')
+    await manager.updatePhase(v2.id, 'build', 'running')
+    expect(warnings).toEqual([expect.stringMatching(/was empty/)])
+    expect(JSON.parse(readFileSync(stateFile, 'utf8')).releases).toHaveLength(2)
+  })
+
+  it('showing a state the log never had (an old state edited by hand) is STATE_DRIFT', async () => {
+    const { manager, stateFile, v2 } = await story()
+    const behind = readFileSync(stateFile, 'utf8')
+    await manager.updatePhase(v2.id, 'build', 'running')
+    writeFileSync(stateFile, behind.replace('"v2"', '"v2-edited"'))
+    expect((await rejection(manager.updatePhase(v2.id, 'push', 'running'))).code).toBe('STATE_DRIFT')
+    expect(readFileSync(stateFile, 'utf8')).toBe(behind.replace('"v2"', '"v2-edited"'))
+  })
+
+  it('deleted: regenerated from the log on the next write', async () => {
+    const { manager, stateFile, v2, warnings } = await story()
+    rmSync(stateFile)
+    await manager.updatePhase(v2.id, 'build', 'running')
+    expect(warnings).toEqual([expect.stringMatching(/was missing/)])
+    expect(JSON.parse(readFileSync(stateFile, 'utf8')).releases).toHaveLength(2)
+  })
+})

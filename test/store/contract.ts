@@ -1,0 +1,157 @@
+/**
+ * The behaviour every event store must have, whatever it keeps events in. Each store's test file
+ * runs this suite against a fresh, empty store per test.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import { describe, expect, it } from 'vitest'
+import type { EventEnvelope } from '../../src/domain/index.js'
+import { StateError } from '../../src/errors.js'
+import type { Cursor, EventStore, StoredEvent, Visitor } from '../../src/store/event-store.js'
+import { deployEnvelopes } from '../support/envelopes.js'
+
+/** Opens a fresh, empty store, and a second handle on the same store (another process's view). */
+export interface ContractSubject {
+  readonly store: EventStore
+  readonly reopen: () => Promise<EventStore>
+}
+
+const right = async <A>(task: TE.TaskEither<StateError, A>): Promise<A> => {
+  const result = await task()
+  if (E.isLeft(result)) throw result.left
+  return result.right
+}
+
+const left = async <A>(task: TE.TaskEither<StateError, A>): Promise<StateError> => {
+  const result = await task()
+  if (E.isRight(result)) throw new Error(`expected a failure, got ${JSON.stringify(result.right)}`)
+  return result.left
+}
+
+const collect = (): { visitor: Visitor; events: StoredEvent[] } => {
+  const events: StoredEvent[] = []
+  return { events, visitor: { event: (event) => void events.push(event) } }
+}
+
+/** Reads everything after `cursor`. */
+export const readAll = async (store: EventStore, cursor: Cursor = store.origin): Promise<{ events: StoredEvent[]; cursor: Cursor }> => {
+  const { events, visitor } = collect()
+  const end = await right(store.read(cursor, visitor))
+  return { events, cursor: end.cursor }
+}
+
+/** Appends under the lock at the current end, as a manager does. */
+export const appendAll = (store: EventStore, envelopes: ReadonlyArray<EventEnvelope>): Promise<Cursor> =>
+  right(
+    store.write((session) => async () => {
+      const caught = await session.read(store.origin, { event: () => undefined })()
+      if (E.isLeft(caught)) return caught
+      return session.append(caught.right.cursor, envelopes)()
+    }),
+  )
+
+/** Runs the contract against the stores `open` makes. */
+export const eventStoreContract = (name: string, open: () => Promise<ContractSubject>): void => {
+  describe(`${name} honours the event store contract`, () => {
+    it('given a new store, when it is read, then there are no events and the cursor stays at the origin', async () => {
+      const { store } = await open()
+      const { events, cursor } = await readAll(store)
+      expect(events).toEqual([])
+      expect(cursor.position).toBe(0)
+    })
+
+    it('given appended events, when read from the origin, then they come back equal, in order, numbered from 1', async () => {
+      const { store } = await open()
+      const envelopes = deployEnvelopes(9)
+      const end = await appendAll(store, envelopes)
+      expect(end.position).toBe(9)
+      const { events, cursor } = await readAll(store)
+      expect(events.map((e) => e.envelope)).toEqual(envelopes)
+      expect(events.map((e) => e.position)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
+      expect(cursor.position).toBe(9)
+      expect(new Set(events.map((e) => e.location)).size).toBe(9)
+    })
+
+    it('given a cursor, when read again, then only what was appended after it comes back', async () => {
+      const { store } = await open()
+      const envelopes = deployEnvelopes(10)
+      await appendAll(store, envelopes.slice(0, 4))
+      const first = await readAll(store)
+      await appendAll(store, envelopes.slice(4))
+      const rest = await readAll(store, first.cursor)
+      expect(rest.events.map((e) => e.envelope)).toEqual(envelopes.slice(4))
+      expect(rest.events[0]?.position).toBe(5)
+      const none = await readAll(store, rest.cursor)
+      expect(none.events).toEqual([])
+    })
+
+    it('given events appended through one handle, when another handle reads, then it sees them (another process)', async () => {
+      const { store, reopen } = await open()
+      const envelopes = deployEnvelopes(5)
+      await appendAll(store, envelopes)
+      const other = await reopen()
+      expect((await readAll(other)).events.map((e) => e.envelope)).toEqual(envelopes)
+      await appendAll(other, deployEnvelopes(7).slice(5))
+      expect((await readAll(store)).events).toHaveLength(7)
+      await other.close()
+    })
+
+    it('given a cursor behind the end, when appending at it, then the append is refused and nothing is written', async () => {
+      const { store } = await open()
+      const envelopes = deployEnvelopes(4)
+      await appendAll(store, envelopes.slice(0, 2))
+      const stale = store.origin
+      const error = await left(store.write((session) => session.append(stale, envelopes.slice(2))))
+      expect(error.code).toBe('CORRUPT_STATE')
+      expect((await readAll(store)).events).toHaveLength(2)
+    })
+
+    it('given two writes at once, when both run, then their work never overlaps', async () => {
+      const { store } = await open()
+      let inside = 0
+      let overlapped = false
+      const work = () =>
+        store.write(() => async () => {
+          inside++
+          if (inside > 1) overlapped = true
+          await new Promise((resolve) => setTimeout(resolve, 20))
+          inside--
+          return E.right(undefined)
+        })
+      await Promise.all([right(work()), right(work()), right(work())])
+      expect(overlapped).toBe(false)
+    })
+
+    it('given a write whose work fails, then nothing is appended and the next write takes the lock', async () => {
+      const { store } = await open()
+      const failure = new StateError('INVALID_INPUT', 'refused by the test')
+      expect(await left(store.write(() => TE.left(failure)))).toBe(failure)
+      await expect(store.write(() => () => Promise.reject(new Error('a bug')))()).rejects.toThrow('a bug')
+      await appendAll(store, deployEnvelopes(1))
+      expect((await readAll(store)).events).toHaveLength(1)
+    })
+
+    it('given a visitor that stops, then the read ends after that event and resumes from its cursor', async () => {
+      const { store } = await open()
+      const envelopes = deployEnvelopes(6)
+      await appendAll(store, envelopes)
+      const seen: number[] = []
+      const end = await right(store.read(store.origin, { event: (e) => (seen.push(e.position), e.position === 3 ? 'stop' : undefined) }))
+      expect(seen).toEqual([1, 2, 3])
+      expect(end.cursor.position).toBe(3)
+      expect((await readAll(store, end.cursor)).events.map((e) => e.position)).toEqual([4, 5, 6])
+    })
+
+    it('given a visitor that fails, then the read fails with its error', async () => {
+      const { store } = await open()
+      await appendAll(store, deployEnvelopes(3))
+      const failure = new StateError('CORRUPT_STATE', 'refused by the visitor')
+      expect(await left(store.read(store.origin, { event: (e) => (e.position === 2 ? failure : undefined) }))).toBe(failure)
+    })
+
+    it('given a new store, then it reports no leftovers', async () => {
+      const { store } = await open()
+      expect(await right(store.leftovers())).toEqual([])
+    })
+  })
+}

@@ -1,0 +1,153 @@
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import type { StateError } from '../../src/errors.js'
+import type { EventStore, RecordProblem, Visitor } from '../../src/store/event-store.js'
+import { fileStore } from '../../src/store/file-store.js'
+import { GENESIS_HASH, hashLine } from '../../src/store/log-line.js'
+import { storePaths, type StorePaths } from '../../src/store/paths.js'
+import { deployEnvelopes } from '../support/envelopes.js'
+import { tempDir } from '../support/temp.js'
+import { appendAll, eventStoreContract, readAll } from './contract.js'
+
+const openStore = (stateFile: string, warnings: string[] = []): { store: EventStore; paths: StorePaths } => {
+  const paths = storePaths(stateFile)
+  return { paths, store: fileStore(paths, { lockTimeoutMs: 2_000, onWarning: (w) => warnings.push(w), now: () => new Date(Date.UTC(2025, 0, 1)) }) }
+}
+
+eventStoreContract('the file store', async () => {
+  const stateFile = join(tempDir(), '.stagecraft', 'releases.json')
+  return { store: openStore(stateFile).store, reopen: async () => openStore(stateFile).store }
+})
+
+const failureOf = async (task: () => Promise<E.Either<StateError, unknown>>): Promise<StateError> => {
+  const result = await task()
+  if (E.isRight(result)) throw new Error('expected a failure')
+  return result.left
+}
+
+const logLines = (paths: StorePaths): string[] => readFileSync(paths.eventLog, 'utf8').split('\n').slice(0, -1)
+
+describe('the file store keeps its files beside the state file', () => {
+  it('names the log X.events.ndjson and the lock X.json.lock for a state file X.json', () => {
+    expect(storePaths('/a/.stagecraft/releases.json')).toEqual({
+      stateFile: '/a/.stagecraft/releases.json',
+      eventLog: '/a/.stagecraft/releases.events.ndjson',
+      lock: '/a/.stagecraft/releases.json.lock',
+      directory: '/a/.stagecraft',
+    })
+    expect(storePaths('/a/state').eventLog).toBe('/a/state.events.ndjson')
+  })
+
+  it('writes one JSON event per line, each chained to the SHA-256 of the line before', async () => {
+    const { store, paths } = openStore(join(tempDir(), 'releases.json'))
+    await appendAll(store, deployEnvelopes(4))
+    const lines = logLines(paths)
+    expect(lines).toHaveLength(4)
+    const prevs = lines.map((line) => (JSON.parse(line) as { prev: string }).prev)
+    expect(prevs).toEqual([GENESIS_HASH, hashLine(lines[0] as string), hashLine(lines[1] as string), hashLine(lines[2] as string)])
+    expect(existsSync(paths.lock)).toBe(false)
+  })
+
+  it('gives a state directory it creates a .gitignore that ignores everything, and leaves an existing one alone', async () => {
+    const root = tempDir()
+    const { store, paths } = openStore(join(root, 'deep', '.stagecraft', 'releases.json'))
+    await appendAll(store, deployEnvelopes(1))
+    expect(readFileSync(join(paths.directory, '.gitignore'), 'utf8')).toMatch(/^\*$/m)
+    const existing = join(root, 'mine')
+    mkdirSync(existing)
+    await appendAll(openStore(join(existing, 'releases.json')).store, deployEnvelopes(1))
+    expect(readdirSync(existing).sort()).toEqual(['releases.events.ndjson'])
+  })
+
+  it('creates nothing when a missing store is read', async () => {
+    const root = tempDir()
+    const { store } = openStore(join(root, '.stagecraft', 'releases.json'))
+    expect((await readAll(store)).events).toEqual([])
+    expect(readdirSync(root)).toEqual([])
+  })
+})
+
+describe('the file store and an incomplete last line', () => {
+  const torn = async () => {
+    const warnings: string[] = []
+    const { store, paths } = openStore(join(tempDir(), 'releases.json'), warnings)
+    await appendAll(store, deployEnvelopes(3))
+    const tail = '{"v":1,"id":"01JG'
+    appendFileSync(paths.eventLog, tail)
+    return { store, paths, tail, warnings }
+  }
+
+  it('lets readers read every complete line and report the incomplete one without touching it (an append may be in flight)', async () => {
+    const { store, paths, tail } = await torn()
+    const before = readFileSync(paths.eventLog)
+    const end = await store.read(store.origin, { event: () => undefined })()
+    expect(E.isRight(end) && end.right.cursor.position).toBe(3)
+    expect(E.isRight(end) && end.right.incompleteTail).toMatchObject({ location: `${paths.eventLog}:4`, bytes: tail.length })
+    expect(readFileSync(paths.eventLog)).toEqual(before)
+  })
+
+  it('has a writer (who holds the lock, so knows no append is in flight) move it to a side file, report it, and go on', async () => {
+    const { store, paths, tail, warnings } = await torn()
+    await appendAll(store, deployEnvelopes(5).slice(3))
+    const asides = readdirSync(paths.directory).filter((name) => name.startsWith('releases.events.ndjson.torn-'))
+    expect(asides).toHaveLength(1)
+    expect(readFileSync(join(paths.directory, asides[0] as string), 'utf8')).toBe(tail)
+    expect(warnings).toEqual([expect.stringContaining(`${paths.eventLog}:4: an incomplete last line of ${tail.length} bytes`)])
+    expect(logLines(paths)).toHaveLength(5)
+    expect((await readAll(store)).events).toHaveLength(5)
+    expect(await store.leftovers()()).toEqual(E.right([join(paths.directory, asides[0] as string)]))
+  })
+})
+
+describe('the file store refuses a damaged log with the file and line', () => {
+  const damaged = async (damage: (lines: string[]) => string[]) => {
+    const { store, paths } = openStore(join(tempDir(), 'releases.json'))
+    await appendAll(store, deployEnvelopes(6))
+    writeFileSync(paths.eventLog, `${damage(logLines(paths)).join('\n')}\n`)
+    return { store, paths }
+  }
+
+  it.each([
+    ['garbage in the middle', (lines: string[]) => [...lines.slice(0, 2), 'not json at all', ...lines.slice(3)], 3, /not valid JSON/],
+    ['a line that is JSON but not an event', (lines: string[]) => [...lines.slice(0, 2), '{"v":1,"type":"Nope"}', ...lines.slice(3)], 3, /not an event/],
+    ['an edited line', (lines: string[]) => lines.map((line, i) => (i === 0 ? line.replace('"v1.0-', '"v9.0-') : line)), 2, /line 1 was edited/],
+    ['a deleted line', (lines: string[]) => lines.filter((_, i) => i !== 2), 3, /hash chain is broken/],
+    ['two lines swapped', (lines: string[]) => [lines[0], lines[2], lines[1], ...lines.slice(3)] as string[], 2, /hash chain is broken/],
+    ['the first line deleted', (lines: string[]) => lines.slice(1), 1, /first line does not start the chain/],
+  ])('%s', async (_name, damage, line, message) => {
+    const { store, paths } = await damaged(damage)
+    const before = readFileSync(paths.eventLog)
+    const error = await failureOf(store.read(store.origin, { event: () => undefined }))
+    expect(error.code).toBe('CORRUPT_STATE')
+    expect(error.message).toContain(`${paths.eventLog}:${line}:`)
+    expect(error.message).toMatch(message)
+    const refused = await failureOf(store.write((session) => session.read(store.origin, { event: () => undefined })))
+    expect(refused.code).toBe('CORRUPT_STATE')
+    expect(readFileSync(paths.eventLog)).toEqual(before)
+  })
+
+  it('reports every bad line to a visitor that asks for problems, and the break in the chain after each, and keeps reading', async () => {
+    const { store, paths } = await damaged((lines) => [...lines.slice(0, 1), 'garbage', ...lines.slice(2, 4), '{}', ...lines.slice(5)])
+    const problems: RecordProblem[] = []
+    const positions: number[] = []
+    const visitor: Visitor = { event: (e) => void positions.push(e.position), problem: (p) => void problems.push(p) }
+    await store.read(store.origin, visitor)()
+    expect(problems.map((p) => p.location)).toEqual([2, 3, 5, 6].map((line) => `${paths.eventLog}:${line}`))
+    expect(problems[1]?.message).toMatch(/line 2 was edited/)
+    expect(positions).toEqual([1, 4])
+  })
+
+  it('refuses a log that shrank below what was already read, or was replaced', async () => {
+    const { store, paths } = openStore(join(tempDir(), 'releases.json'))
+    await appendAll(store, deployEnvelopes(4))
+    const { cursor } = await readAll(store)
+    const lines = logLines(paths)
+    writeFileSync(paths.eventLog, `${lines.slice(0, 2).join('\n')}\n`)
+    expect((await failureOf(store.read(cursor, { event: () => undefined }))).message).toMatch(/shorter than the \d+ bytes already read/)
+    writeFileSync(`${paths.eventLog}.new`, `${lines.join('\n')}\n`)
+    renameSync(`${paths.eventLog}.new`, paths.eventLog)
+    expect((await failureOf(store.read(cursor, { event: () => undefined }))).message).toMatch(/replaced/)
+  })
+})
