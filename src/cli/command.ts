@@ -1,0 +1,102 @@
+/**
+ * What a command is: its name, its arguments as the help shows them, how its arguments become a
+ * typed input (parse, don't validate), and what it does with a state manager.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import type { StateManager, StateManagerOptions } from '../index.js'
+import type { Output } from './output.js'
+import { type ExitCode, type UsageError, usageError } from './usage.js'
+
+/** One option as `util.parseArgs` takes it, with what the help says about it. */
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean'
+  readonly short?: string
+  /** The placeholder of its value in the help (`E`, `PATH`). */
+  readonly value?: string
+  readonly help: string
+}
+
+/** Options by long name. */
+export type OptionTable = Readonly<Record<string, OptionSpec>>
+
+/** A command line after `util.parseArgs`: option values by long name, and the positionals. */
+export interface ParsedArgs {
+  readonly values: Readonly<Record<string, string | boolean | undefined>>
+  readonly positionals: ReadonlyArray<string>
+}
+
+/** What a running command is given. */
+export interface CommandContext {
+  readonly manager: StateManager
+  readonly out: Output
+  readonly now: () => Date
+  /** Where relative paths start, for commands that open stores of their own (migrate). */
+  readonly cwd?: string | undefined
+  /** `--lock-timeout`, when given, for the same commands. */
+  readonly lockTimeoutMs?: number | undefined
+}
+
+/** A command, typed by the input its arguments parse into. */
+export interface CommandSpec<I> {
+  readonly name: string
+  /** One line for the command list. */
+  readonly summary: string
+  /** The arguments after the name, as the help shows them. */
+  readonly synopsis: string
+  /** What it does, for its own help. */
+  readonly description: string
+  /** The names of its positional arguments, all required, in order. */
+  readonly positionals?: ReadonlyArray<string>
+  readonly options?: OptionTable
+  readonly examples?: ReadonlyArray<string>
+  readonly parse: (args: ParsedArgs, now: Date) => E.Either<UsageError, I>
+  /** Options of the state manager this input asks for (such as the abandoned threshold). */
+  readonly managerOptions?: (input: I) => Partial<StateManagerOptions>
+  readonly run: (input: I, context: CommandContext) => Promise<ExitCode>
+}
+
+/** A command whose arguments are parsed and which is ready to run. */
+export interface PreparedCommand {
+  readonly managerOptions: Partial<StateManagerOptions>
+  readonly run: (context: CommandContext) => Promise<ExitCode>
+}
+
+/** A command with its input type hidden, so that all commands fit one table. */
+export interface Command extends Omit<CommandSpec<unknown>, 'parse' | 'managerOptions' | 'run'> {
+  readonly prepare: (args: ParsedArgs, now: Date) => E.Either<UsageError, PreparedCommand>
+}
+
+/** Hides a command's input type behind `prepare`. */
+export const defineCommand = <I>(spec: CommandSpec<I>): Command => {
+  const { parse, managerOptions, run, ...described } = spec
+  return {
+    ...described,
+    prepare: (args, now) =>
+      pipe(
+        parse(args, now),
+        E.map((input) => ({ managerOptions: managerOptions?.(input) ?? {}, run: (context: CommandContext) => run(input, context) })),
+      ),
+  }
+}
+
+/** The value of a string option, if given. */
+export const stringOption = (args: ParsedArgs, name: string): string | undefined => {
+  const value = args.values[name]
+  return typeof value === 'string' ? value : undefined
+}
+
+/** The value of a string option the command cannot do without. */
+export const requiredOption = (args: ParsedArgs, name: string, command: string, placeholder: string): E.Either<UsageError, string> => {
+  const value = stringOption(args, name)
+  return value === undefined ? E.left(usageError(`missing --${name} ${placeholder}`, command)) : E.right(value)
+}
+
+/** Whether a boolean option was given. */
+export const flag = (args: ParsedArgs, name: string): boolean => args.values[name] === true
+
+/** The value of an optional string option, parsed. */
+export const optionalWith = <A>(args: ParsedArgs, name: string, parse: (raw: string) => E.Either<UsageError, A>): E.Either<UsageError, A | undefined> => {
+  const raw = stringOption(args, name)
+  return raw === undefined ? E.right(undefined) : parse(raw)
+}

@@ -1,0 +1,61 @@
+/**
+ * `rollback-target`: the release a rollback would redeploy, by Stagecraft's rules, or why there
+ * is none; and the `create` that records the rollback, ready to paste.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import type { RollbackTarget } from '../../index.js'
+import { defineCommand, type ParsedArgs, requiredOption, stringOption } from '../command.js'
+import { releaseJson } from '../format/json.js'
+import { formatAge, shortCommit } from '../format/release.js'
+import { shellCommand } from '../shell-quote.js'
+import { EXIT, type UsageError, usageError } from '../usage.js'
+
+const CHOICES = '--to-previous, --to-release ID, --to-version V or --to-last-good'
+
+const targetOf = (args: ParsedArgs): E.Either<UsageError, RollbackTarget> => {
+  const given: RollbackTarget[] = []
+  if (args.values['to-previous'] === true) given.push({ to: 'previous' })
+  const releaseId = stringOption(args, 'to-release')
+  if (releaseId !== undefined) given.push({ to: 'release', releaseId })
+  const version = stringOption(args, 'to-version')
+  if (version !== undefined) given.push({ to: 'version', version })
+  if (args.values['to-last-good'] === true) given.push({ to: 'last-good' })
+  if (given.length === 1) return E.right(given[0] as RollbackTarget)
+  return E.left(usageError(given.length === 0 ? `say which release to roll back to: ${CHOICES}` : `give only one of ${CHOICES}`, 'rollback-target'))
+}
+
+export const rollbackTarget = defineCommand({
+  name: 'rollback-target',
+  summary: 'Show the release a rollback would redeploy',
+  synopsis: '--env E (--to-previous | --to-release ID | --to-version V | --to-last-good)',
+  description:
+    'Finds the release a rollback of the environment would redeploy: it must belong to the environment, have completed every phase, and not be the current release. ' +
+    "--to-previous: the current release's previous one. --to-release: that release. --to-version: the newest release of that version. " +
+    '--to-last-good: the newest release other than the current one that completed every phase (when the previous release failed too). ' +
+    'Prints the target and the create command that records the rollback; fails with the reason when there is none. Nothing is recorded.',
+  options: {
+    env: { type: 'string', value: 'E', help: 'the environment to roll back (required)' },
+    'to-previous': { type: 'boolean', help: "the current release's previous release" },
+    'to-release': { type: 'string', value: 'ID', help: 'a given release of the environment' },
+    'to-version': { type: 'string', value: 'V', help: 'the newest release of the environment with this version' },
+    'to-last-good': { type: 'boolean', help: 'the newest earlier release that completed every phase' },
+  },
+  examples: ['stagecraft-state rollback-target --env prod --to-last-good', 'stagecraft-state rollback-target --env prod --to-version v1.2.2 --json'],
+  parse: (args) => pipe(E.Do, E.apS('environment', requiredOption(args, 'env', 'rollback-target', 'E')), E.apS('target', targetOf(args))),
+  run: async (input, { manager, out, now }) => {
+    const target = await manager.rollbackTarget(input.environment, input.target)
+    if (out.json) {
+      out.value(releaseJson(target))
+      return EXIT.ok
+    }
+    const record = ['stagecraft-state', 'create', '--env', target.environment, '--version', target.version]
+    if (target.commitSha !== '') record.push('--commit', target.commitSha)
+    record.push('--rollback-of', target.id)
+    out.lines([
+      `rollback of ${target.environment} would redeploy ${out.style.bold(target.id)}: ${target.version} (${shortCommit(target.commitSha)}), created ${target.timestamp} (${formatAge(target.timestamp, now())} ago), every phase completed`,
+      `record it with: ${shellCommand(record)}`,
+    ])
+    return EXIT.ok
+  },
+})

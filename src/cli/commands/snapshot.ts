@@ -1,0 +1,70 @@
+/**
+ * `import` and `reconcile`: bringing a `releases.json` the module did not write into the history.
+ *
+ * A `releases.json` with no event log (from the Go Stagecraft, or written by hand) is imported on
+ * the first write anyway; `import` does it now, so the history starts before anything changes.
+ * A `releases.json` edited outside the module makes every write fail with STATE_DRIFT until a
+ * person decides: `reconcile --accept` records the edit in the history, `--restore` rewrites the
+ * file from the history and keeps the edited file aside.
+ */
+import { existsSync } from 'node:fs'
+import * as E from 'fp-ts/lib/Either.js'
+import { storePaths } from '../../index.js'
+import { defineCommand, flag } from '../command.js'
+import { EXIT, usageError } from '../usage.js'
+
+const idList = (ids: ReadonlyArray<string>): string => (ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`)
+
+export const importSnapshot = defineCommand({
+  name: 'import',
+  summary: 'Make a releases.json without an event log the start of the history',
+  synopsis: '',
+  description:
+    'Records the releases of a releases.json that has no event log yet (written by the Go Stagecraft or by hand) as the first event of a new history, leaving the file as it is. ' +
+    'The first write would do the same; importing first makes the history start before anything changes. Does nothing when the history already exists. ' +
+    'With --json: {"imported": N, "state_file": PATH}.',
+  examples: ['STAGECRAFT_STATE_FILE=deploy/releases.json stagecraft-state import'],
+  parse: () => E.right({}),
+  run: async (_input, { manager, out }) => {
+    const stateFile = manager.stateFile ?? ''
+    // Nothing to import is no reason to create the state directory and its lock.
+    const existed = manager.stateFile === undefined || existsSync(stateFile)
+    const { imported } = existed ? await manager.importSnapshot() : { imported: 0 }
+    if (out.json) out.value({ imported, state_file: stateFile })
+    else if (imported > 0) out.lines([`imported ${imported} release${imported === 1 ? '' : 's'} from ${stateFile} into the event log ${storePaths(stateFile).eventLog}`])
+    else out.lines([existed ? `nothing to import: the history in ${storePaths(stateFile).eventLog} already exists` : `nothing to import: ${stateFile} does not exist`])
+    return EXIT.ok
+  },
+})
+
+export const reconcile = defineCommand({
+  name: 'reconcile',
+  summary: 'Resolve STATE_DRIFT: accept or undo an outside edit of releases.json',
+  synopsis: '(--accept | --restore)',
+  description:
+    'When releases.json was changed outside stagecraft-state, writes fail with STATE_DRIFT. --accept records the file\'s changes in the history (as an event saying so); ' +
+    '--restore rewrites the file from the history, keeping the edited file aside. With --json: {"mode", "changed", "kept_aside"}.',
+  options: {
+    accept: { type: 'boolean', help: "record the file's changes in the history" },
+    restore: { type: 'boolean', help: 'rewrite the file from the history (the edited file is kept aside)' },
+  },
+  examples: ['stagecraft-state reconcile --accept', 'stagecraft-state reconcile --restore'],
+  parse: (args) => {
+    const accept = flag(args, 'accept')
+    if (accept === flag(args, 'restore')) return E.left(usageError(`give exactly one of --accept or --restore`, 'reconcile'))
+    return E.right({ mode: accept ? ('accept' as const) : ('restore' as const) })
+  },
+  run: async ({ mode }, { manager, out }) => {
+    const existed = manager.stateFile !== undefined && existsSync(manager.stateFile)
+    const outcome = await manager.reconcile(mode)
+    const stateFile = manager.stateFile ?? manager.location
+    if (out.json) out.value({ mode, changed: outcome.changed, kept_aside: outcome.keptAside ?? null })
+    else if (mode === 'accept') {
+      out.lines([outcome.changed.length === 0 ? `nothing to accept: ${stateFile} shows the history` : `accepted the outside edit of ${stateFile} into the history: ${idList(outcome.changed)}`])
+    } else {
+      const kept = outcome.keptAside === undefined ? '' : `; the edited file is kept as ${outcome.keptAside}`
+      out.lines([existed && outcome.keptAside === undefined ? `nothing to restore: ${stateFile} shows the history` : `restored ${stateFile} from the history${outcome.changed.length === 0 ? '' : ` (${idList(outcome.changed)} differed)`}${kept}`])
+    }
+    return EXIT.ok
+  },
+})

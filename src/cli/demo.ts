@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+/**
+ * `npm run demo`: a scripted deployment story, run through the real CLI as child processes
+ * against a fresh store in a temporary directory, printing every command and what it printed.
+ * Two environments, several releases, phases running and completing, a rollout that fails with
+ * the phases after it skipped, a rollback target and the rollback, a deploy killed mid-rollout
+ * and recovered, then list, history and verify. `npm run demo -- --keep` keeps the directory.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { PHASES, type ReleasePhase } from '../index.js'
+import { colourWanted } from './format/style.js'
+import { shellCommand } from './shell-quote.js'
+
+const CLI = fileURLToPath(new URL('./main.js', import.meta.url))
+const keep = process.argv.includes('--keep')
+const directory = mkdtempSync(join(tmpdir(), 'stagecraft-demo-'))
+const colour = colourWanted(process.stdout.isTTY === true, process.env)
+const { STAGECRAFT_STATE_FILE: _ignored, ...inherited } = process.env
+const env = { ...inherited, STAGECRAFT_ACTOR: 'deploy-bot', ...(colour ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' }) }
+const bold = (text: string): string => (colour ? `\u001b[1m${text}\u001b[22m` : text)
+
+/** Runs the CLI as an operator would and returns its stdout; prints the command and its output unless `quiet`. */
+const cli = (args: ReadonlyArray<string>, expected = 0, quiet = false): string => {
+  if (!quiet) process.stdout.write(`${bold(`$ ${shellCommand(['stagecraft-state', ...args])}`)}\n`)
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: directory, env, encoding: 'utf8' })
+  if (!quiet) {
+    process.stdout.write(result.stdout)
+    process.stdout.write(result.stderr.replace(/^(?=.)/gm, '[stderr] '))
+  }
+  if (result.status !== expected) {
+    process.stderr.write(`demo: "stagecraft-state ${args.join(' ')}" exited ${String(result.status ?? result.signal)}, expected ${expected}; the store is kept in ${directory}\n${result.stderr}`)
+    process.exit(1)
+  }
+  return result.stdout.trim()
+}
+
+const chapter = (title: string): void => {
+  process.stdout.write(`\n${bold(`## ${title}`)}\n\n`)
+}
+
+/** Creates a release and returns its id (the CLI prints it alone with --quiet). */
+const create = (args: ReadonlyArray<string>): string => cli(['create', ...args, '--quiet'])
+
+/**
+ * Runs phases the way an orchestrator reports them: running, then completed. After the first
+ * release the same twelve commands would only repeat, so they run without their output.
+ */
+const complete = (id: string, phases: ReadonlyArray<ReleasePhase> = PHASES, quiet = true): void => {
+  if (quiet) process.stdout.write(`${bold(`$ stagecraft-state phase ${id} PHASE running|completed`)}   (for ${phases.join(', ')}; output as above)\n`)
+  for (const phase of phases) {
+    cli(['phase', id, phase, 'running'], 0, quiet)
+    cli(['phase', id, phase, 'completed'], 0, quiet)
+  }
+}
+
+const pause = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+}
+
+process.stdout.write(`${bold('stagecraft-state demo')}: a fresh store in ${directory}\n(every command below is the real CLI, run as a child process; STAGECRAFT_ACTOR=deploy-bot)\n`)
+
+chapter('1. staging gets v1.4.0: every phase runs and completes')
+const staging14 = create(['--env', 'staging', '--version', 'v1.4.0', '--commit', '3f2a9c1e8b7d4a60', '--note', 'sprint 14'])
+complete(staging14, PHASES, false)
+
+chapter('2. prod gets v1.4.0 too')
+const prod14 = create(['--env', 'prod', '--version', 'v1.4.0', '--commit', '3f2a9c1e8b7d4a60'])
+complete(prod14)
+
+chapter('3. prod gets v1.5.0: the rollout fails, the phases after it are skipped')
+const prod15 = create(['--env', 'prod', '--version', 'v1.5.0', '--commit', 'c0ffee4242aa17b9', '--note', 'sprint 15'])
+complete(prod15, ['build', 'push', 'migrate_pre'])
+cli(['phase', prod15, 'rollout', 'running'])
+cli(['phase', prod15, 'rollout', 'failed', '--reason', 'health checks failed: 3 of 5 pods in CrashLoopBackOff'])
+cli(['phase', prod15, 'migrate_post', 'skipped', '--reason', 'rollout failed'])
+cli(['phase', prod15, 'finalize', 'skipped', '--reason', 'rollout failed'])
+cli(['current', '--env', 'prod'])
+
+chapter('4. What would a rollback of prod redeploy?')
+cli(['rollback-target', '--env', 'prod', '--to-previous'])
+cli(['rollback-target', '--env', 'prod', '--to-last-good', '--json'])
+cli(['rollback-target', '--env', 'prod', '--to-version', 'v1.5.0'], 1)
+
+chapter('5. alice rolls prod back: a new release of v1.4.0 that records what it redeploys')
+const rollback = create(['--env', 'prod', '--version', 'v1.4.0', '--commit', '3f2a9c1e8b7d4a60', '--rollback-of', prod14, '--note', 'roll back the failed v1.5.0 rollout', '--actor', 'alice'])
+complete(rollback)
+
+chapter('6. A deploy of v1.6.0 to staging is killed mid-rollout; list marks it, recover closes it out')
+const staging16 = create(['--env', 'staging', '--version', 'v1.6.0', '--commit', '9e8d7c6b5a4f3e2d'])
+complete(staging16, ['build', 'push', 'migrate_pre'])
+cli(['phase', staging16, 'rollout', 'running'])
+process.stdout.write('(the CI runner is killed here; no event arrives for a while; the default threshold is 1h, the demo uses 1s)\n')
+pause(1500)
+cli(['list', '--env', 'staging', '--abandoned-after', '1s'])
+cli(['recover', staging16, '--reason', 'CI runner killed during rollout', '--actor', 'alice'])
+
+chapter('7. The whole picture')
+cli(['list'])
+cli(['history', '--env', 'prod'])
+cli(['verify'])
+
+if (keep) process.stdout.write(`\nThe store is kept in ${directory}/.stagecraft (releases.json and releases.events.ndjson).\n`)
+else rmSync(directory, { recursive: true, force: true })

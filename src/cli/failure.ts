@@ -1,0 +1,43 @@
+/**
+ * Failures as one line on stderr: the error's code, what went wrong (the message names the
+ * release, environment or line), and the store it happened in, unless the message names it.
+ * A stack trace only with STAGECRAFT_DEBUG.
+ */
+import { dirname } from 'node:path'
+import { isStateError } from '../index.js'
+import { oneLine } from './output.js'
+
+/** Where the failure happened: the store, as the manager describes it. */
+export interface FailurePlace {
+  readonly location: string
+  readonly stateFile: string | undefined
+}
+
+// A database store's messages name its server, not the whole description of the store.
+const serverOf = (location: string): string | undefined => /postgres(?:ql)?:\/\/[^\s,]+/.exec(location)?.[0]
+
+const mentionsStore = (message: string, place: FailurePlace): boolean => {
+  const server = serverOf(place.location)
+  return message.includes(place.location) || (server !== undefined && message.includes(server)) || (place.stateFile !== undefined && message.includes(dirname(place.stateFile)))
+}
+
+/** The line printed for a failure of an operation. */
+export const failureLine = (error: unknown, place: FailurePlace | undefined): string => {
+  if (isStateError(error)) {
+    const message = oneLine(error.message)
+    const where = place === undefined || mentionsStore(message, place) ? '' : ` (${place.location})`
+    return `stagecraft-state: ${error.code}: ${message}${where}`
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return `stagecraft-state: internal error: ${oneLine(message)} (this is a bug; run again with STAGECRAFT_DEBUG=1 for the stack trace)`
+}
+
+/** The stack trace, with its causes, for STAGECRAFT_DEBUG. */
+export const debugTrace = (error: unknown): string => {
+  const traces: string[] = []
+  for (let current: unknown = error, depth = 0; current !== undefined && depth < 5; depth++) {
+    traces.push(current instanceof Error ? (current.stack ?? current.message) : String(current))
+    current = current instanceof Error ? current.cause : undefined
+  }
+  return traces.join('\nCaused by: ')
+}

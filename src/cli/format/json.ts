@@ -1,0 +1,36 @@
+/**
+ * Machine output. Releases are records exactly as `releases.json` holds them (snake_case); events
+ * keep their envelope (when, what, which release, by whom) and carry their payload as recorded.
+ */
+import { type HistoryEvent, type Release, ReleaseRecord, releaseIdsOf, type VerifyReport } from '../../index.js'
+
+/** A release as a `releases.json` record. */
+export const releaseJson = (release: Release): unknown => ReleaseRecord.encode(release)
+
+/** An event of the audit trail with its envelope. */
+export const historyEventJson = (event: HistoryEvent): unknown => {
+  const releases = releaseIdsOf(event)
+  return {
+    position: event.position,
+    id: event.id,
+    time: event.recordedAt,
+    type: event.type,
+    release: releases.length === 1 ? releases[0] : null,
+    releases,
+    actor: event.meta.actor,
+    host: event.meta.host,
+    pid: event.meta.pid,
+    command: event.meta.command,
+    v: event.v,
+    payload: event.data,
+  }
+}
+
+/** The report of `verify`, with the store it checked. */
+export const verifyJson = (report: VerifyReport, store: string): unknown => ({
+  sound: report.sound,
+  store,
+  events: report.events,
+  releases: report.releases,
+  problems: report.problems.map(({ severity, location, message }) => ({ severity, location, message })),
+})

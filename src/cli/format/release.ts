@@ -1,0 +1,80 @@
+/**
+ * Releases for people: table rows (id, environment, version, short commit, age, overall status)
+ * and the detail view of one release.
+ */
+import { PHASES, parseInstant, type Release, releaseStatus } from '../../index.js'
+import { type Style, statusPaint } from './style.js'
+import { type CellInput, renderTable } from './table.js'
+
+/** The first seven characters of a commit, as git shows it; `-` when unknown. */
+export const shortCommit = (sha: string): string => (sha === '' ? '-' : sha.slice(0, 7))
+
+/** A span of time in its two largest units: `45s`, `12m`, `3h 5m`, `2d 4h`. */
+export const formatSpan = (ms: number): string => {
+  const seconds = Math.floor(Math.abs(ms) / 1000)
+  const [d, h, m, s] = [Math.floor(seconds / 86_400), Math.floor(seconds / 3600) % 24, Math.floor(seconds / 60) % 60, seconds % 60]
+  const parts = d > 0 ? [`${d}d`, h > 0 ? `${h}h` : ''] : h > 0 ? [`${h}h`, m > 0 ? `${m}m` : ''] : m > 0 ? [`${m}m`, s > 0 ? `${s}s` : ''] : [`${s}s`]
+  return parts.filter((part) => part !== '').join(' ')
+}
+
+/** How long ago a timestamp was; `in 5m` for one in the future (a skewed clock, an imported file). */
+export const formatAge = (timestamp: string, now: Date): string => {
+  const at = parseInstant(timestamp)
+  if (at === undefined) return '?'
+  const ms = now.getTime() - at.epochMs
+  return ms < 0 ? `in ${formatSpan(ms)}` : formatSpan(ms)
+}
+
+/** The marker of a release that may have been left behind by a dead orchestrator. */
+export const ABANDONED_MARK = 'possibly abandoned'
+
+/** The header of a release table. */
+export const RELEASE_HEADERS = ['ID', 'ENVIRONMENT', 'VERSION', 'COMMIT', 'AGE', 'STATUS'] as const
+
+/** One row of a release table. */
+export const releaseRow = (release: Release, now: Date, abandoned: boolean, style: Style): CellInput[] => {
+  const status = releaseStatus(release)
+  return [
+    release.id,
+    release.environment,
+    release.version,
+    { text: shortCommit(release.commitSha), paint: style.dim },
+    formatAge(release.timestamp, now),
+    { text: abandoned ? `${status}, ${ABANDONED_MARK}` : status, paint: abandoned ? style.magenta : statusPaint(style, status) },
+  ]
+}
+
+/** A table of releases, in the order given. */
+export const releaseTable = (releases: ReadonlyArray<Release>, now: Date, abandoned: ReadonlySet<string>, style: Style): string[] =>
+  renderTable(RELEASE_HEADERS, releases.map((release) => releaseRow(release, now, abandoned.has(release.id), style)), style)
+
+/** What the event log adds to a release: why it was made, what it redeploys, when it last moved. */
+export interface ReleaseFacts {
+  readonly rollbackOf?: string | undefined
+  readonly note?: string | undefined
+  readonly lastEventAt?: string | undefined
+  readonly abandoned?: boolean | undefined
+}
+
+/** The detail view of one release. */
+export const releaseDetail = (release: Release, facts: ReleaseFacts, now: Date, style: Style): string[] => {
+  const status = releaseStatus(release)
+  const fields: CellInput[][] = [
+    ['environment', release.environment],
+    ['version', release.version],
+    ['commit', release.commitSha === '' ? { text: 'unknown', paint: style.dim } : release.commitSha],
+    ['created', `${release.timestamp} (${formatAge(release.timestamp, now)} ago)`],
+    ['previous', release.previousId ?? { text: 'none (first release of the environment)', paint: style.dim }],
+    ...(facts.rollbackOf === undefined ? [] : [['rollback of', facts.rollbackOf]]),
+    ...(facts.note === undefined ? [] : [['note', facts.note]]),
+    ...(facts.lastEventAt === undefined ? [] : [['last event', `${facts.lastEventAt} (${formatAge(facts.lastEventAt, now)} ago)`]]),
+    ['status', { text: facts.abandoned === true ? `${status}, ${ABANDONED_MARK}` : status, paint: facts.abandoned === true ? style.magenta : statusPaint(style, status) }],
+  ]
+  const phases = PHASES.map((phase): CellInput[] => ['', phase, { text: release.phases[phase], paint: statusPaint(style, release.phases[phase]) }])
+  return [
+    style.bold(release.id),
+    ...renderTable(undefined, fields.map((row) => ['', ...row]), style),
+    '  phases',
+    ...renderTable(undefined, phases, style).map((line) => `  ${line}`),
+  ]
+}

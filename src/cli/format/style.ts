@@ -1,0 +1,52 @@
+/**
+ * Colour, and when to use it: on a terminal only, never when `NO_COLOR` is set (no-color.org),
+ * never on a `dumb` terminal; `FORCE_COLOR` asks for it on a pipe (but `NO_COLOR` still wins).
+ */
+import type { PhaseStatus, ReleaseStatus } from '../../index.js'
+
+/** Ways to paint a piece of text; each is the identity when colour is off. */
+export interface Style {
+  readonly enabled: boolean
+  readonly bold: (text: string) => string
+  readonly dim: (text: string) => string
+  readonly red: (text: string) => string
+  readonly green: (text: string) => string
+  readonly yellow: (text: string) => string
+  readonly cyan: (text: string) => string
+  readonly magenta: (text: string) => string
+}
+
+const set = (value: string | undefined): boolean => value !== undefined && value !== ''
+
+/** Whether output to a stream should be coloured. */
+export const colourWanted = (isTTY: boolean, env: Readonly<Record<string, string | undefined>>): boolean => {
+  if (set(env['NO_COLOR'])) return false
+  const force = env['FORCE_COLOR']
+  if (set(force)) return force !== '0' && force !== 'false'
+  return isTTY && env['TERM'] !== 'dumb'
+}
+
+const sgr = (on: number, off: number) => (text: string) => `\u001b[${on}m${text}\u001b[${off}m`
+const plain = (text: string): string => text
+
+/** The palette, painting when `enabled`. */
+export const styleFor = (enabled: boolean): Style =>
+  enabled
+    ? { enabled, bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39), magenta: sgr(35, 39) }
+    : { enabled, bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain, magenta: plain }
+
+/** The paint for the status of a release or of a phase. */
+export const statusPaint = (style: Style, status: ReleaseStatus | PhaseStatus): ((text: string) => string) => {
+  switch (status) {
+    case 'completed':
+      return style.green
+    case 'failed':
+      return style.red
+    case 'running':
+    case 'in progress':
+      return style.yellow
+    case 'skipped':
+    case 'pending':
+      return style.dim
+  }
+}

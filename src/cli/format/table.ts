@@ -1,0 +1,37 @@
+/**
+ * Aligned columns. Widths are measured on the plain text and the paint applied after padding, so
+ * colour codes never push a column out of line; the last column is not padded (no trailing blanks).
+ */
+import type { Style } from './style.js'
+
+/** A cell: its text, and how to paint it. */
+export interface Cell {
+  readonly text: string
+  readonly paint?: ((text: string) => string) | undefined
+}
+
+/** A cell, or plain text. */
+export type CellInput = string | Cell
+
+const cellOf = (input: CellInput): Cell => (typeof input === 'string' ? { text: input } : input)
+
+const width = (text: string): number => [...text].length
+
+/** The lines of a table: a header line (when `headers` is given), then one line per row. */
+export const renderTable = (headers: ReadonlyArray<string> | undefined, rows: ReadonlyArray<ReadonlyArray<CellInput>>, style: Style, gap = 2): string[] => {
+  const all: Cell[][] = [...(headers === undefined ? [] : [headers.map((text) => ({ text, paint: style.bold }))]), ...rows.map((row) => row.map(cellOf))]
+  const columns = Math.max(0, ...all.map((row) => row.length))
+  const widths = Array.from({ length: columns }, (_, column) => Math.max(0, ...all.map((row) => width(row[column]?.text ?? ''))))
+  return all.map((row) => {
+    // Trailing empty cells would only add blanks at the end of the line.
+    let last = row.length - 1
+    while (last > 0 && (row[last]?.text ?? '') === '') last--
+    return row
+      .slice(0, last + 1)
+      .map((cell, column) => {
+        const padded = column === last ? cell.text : cell.text + ' '.repeat((widths[column] ?? 0) - width(cell.text) + gap)
+        return cell.paint === undefined || cell.text === '' ? padded : cell.paint(cell.text) + padded.slice(cell.text.length)
+      })
+      .join('')
+  })
+}

@@ -1,0 +1,55 @@
+/**
+ * Which store the CLI opens, and how: the one place that turns global options and environment
+ * variables into state-manager options.
+ *
+ * The file store at the state file is the default; `--store URL` (or `STAGECRAFT_STATE_URL`)
+ * chooses the PostgreSQL store, and every command uses it unchanged. The state file, when given
+ * explicitly, then names a local copy of the projection.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { DEFAULT_STATE_FILE, isPostgresLocation, postgresStore, STATE_FILE_VARIABLE, STATE_URL_VARIABLE, type StateManagerOptions, type StoreSpec } from '../index.js'
+import type { Globals } from './globals.js'
+import { type UsageError, usageError } from './usage.js'
+import { parseDuration } from './values.js'
+
+/** What the CLI reads from its surroundings. */
+export interface Surroundings {
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly cwd: string
+  readonly onWarning: (message: string) => void
+}
+
+const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value)
+
+/** The store the globals name; `undefined` is the file store at the state file. */
+const storeFor = (globals: Globals, env: Surroundings['env']): E.Either<UsageError, StoreSpec | undefined> => {
+  if (globals.store !== undefined && globals.store.trim() === '') return E.left(usageError('--store is empty'))
+  const url = globals.store ?? nonEmpty(env[STATE_URL_VARIABLE])
+  if (url === undefined) return E.right(undefined)
+  const where = globals.store === undefined ? STATE_URL_VARIABLE : '--store'
+  // Only the scheme is repeated: the rest of a URL may hold a password.
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url.trim())?.[0]
+  if (!isPostgresLocation(url)) return E.left(usageError(`${where} must be a postgres:// URL${scheme === undefined ? '' : `, not a ${scheme} one`}; the file store is chosen with --state-file`))
+  return E.right(postgresStore({ connectionString: url, snapshotFile: globals.stateFile ?? nonEmpty(env[STATE_FILE_VARIABLE]) }))
+}
+
+/**
+ * The state-manager options of one run. The state file is resolved here, from the option, then
+ * `STAGECRAFT_STATE_FILE`, then the default, so that what the CLI was given (not the process it
+ * happens to run in) decides.
+ */
+export const managerOptionsFor = (globals: Globals, surroundings: Surroundings): E.Either<UsageError, StateManagerOptions> => {
+  if (globals.stateFile !== undefined && globals.stateFile.trim() === '') return E.left(usageError('--state-file is empty'))
+  const lockTimeout = globals.lockTimeout === undefined ? E.right(undefined) : parseDuration('lock-timeout', globals.lockTimeout)
+  if (E.isLeft(lockTimeout)) return lockTimeout
+  const store = storeFor(globals, surroundings.env)
+  if (E.isLeft(store)) return store
+  return E.right({
+    store: store.right,
+    stateFile: globals.stateFile ?? nonEmpty(surroundings.env[STATE_FILE_VARIABLE]) ?? DEFAULT_STATE_FILE,
+    actor: globals.actor ?? nonEmpty(surroundings.env['STAGECRAFT_ACTOR']),
+    lockTimeoutMs: lockTimeout.right,
+    onWarning: surroundings.onWarning,
+    cwd: surroundings.cwd,
+  })
+}

@@ -1,0 +1,48 @@
+/**
+ * Option values that need more than a string: durations, instants, counts. Each parser returns the
+ * clean value or a usage error naming the option and the value it refused.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { parseInstant } from '../index.js'
+import { type UsageError, usageError } from './usage.js'
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/
+
+/**
+ * A duration such as `90s`, `15m`, `1.5h`, `2d` (or `0`), in milliseconds. A bare number other
+ * than 0 is refused: "30" could mean seconds or minutes, and guessing wrong about when a release
+ * counts as abandoned is worse than asking.
+ */
+export const parseDuration = (option: string, raw: string, command?: string): E.Either<UsageError, number> => {
+  const text = raw.trim()
+  if (text === '0') return E.right(0)
+  const match = DURATION.exec(text)
+  if (match === null) return E.left(usageError(`--${option} ${JSON.stringify(raw)} is not a duration; give a number and a unit: 500ms, 30s, 15m, 2h, 1d`, command))
+  const ms = Number(match[1]) * (UNIT_MS[match[2] as string] as number)
+  return Number.isSafeInteger(Math.round(ms)) ? E.right(Math.round(ms)) : E.left(usageError(`--${option} ${JSON.stringify(raw)} is too long`, command))
+}
+
+/** A positive whole number, such as a `--limit`. */
+export const parsePositiveInteger = (option: string, raw: string, command?: string): E.Either<UsageError, number> => {
+  const text = raw.trim()
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN
+  return Number.isSafeInteger(value) && value > 0 ? E.right(value) : E.left(usageError(`--${option} ${JSON.stringify(raw)} is not a whole number of 1 or more`, command))
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
+
+/**
+ * An instant for `--since`, `--until` or `--at`: an RFC 3339 timestamp (`2025-01-01T14:02:00Z`,
+ * `2025-01-01T16:02:00+02:00`), a date alone (its midnight UTC), or a duration meaning that long
+ * before `now` (`2h`: two hours ago). Returned as an RFC 3339 string for the API.
+ */
+export const parseInstantOption = (option: string, raw: string, now: Date, command?: string): E.Either<UsageError, string> => {
+  const text = raw.trim()
+  if (parseInstant(text) !== undefined) return E.right(text)
+  if (DATE_ONLY.test(text) && parseInstant(`${text}T00:00:00Z`) !== undefined) return E.right(`${text}T00:00:00Z`)
+  if (DURATION.test(text)) {
+    return E.map((ms: number) => new Date(now.getTime() - ms).toISOString())(parseDuration(option, text, command))
+  }
+  return E.left(usageError(`--${option} ${JSON.stringify(raw)} is not a time; give an RFC 3339 timestamp (2025-01-01T14:02:00Z), a date (2025-01-01) or a duration ago (2h)`, command))
+}

@@ -1,0 +1,99 @@
+/**
+ * `create` and `phase`: recording releases and phase transitions, what they print, and how they
+ * fail.
+ */
+import { describe, expect, it } from 'vitest'
+import { PHASES } from '../../src/index.js'
+import { cli, defaultStore, fails, ok, tempDir } from './support.js'
+
+const RECORD_KEYS = ['id', 'environment', 'version', 'commit_sha', 'timestamp', 'phases']
+
+describe('create', () => {
+  it('records a release and prints it in one line', async () => {
+    const directory = tempDir()
+    const out = await ok(directory, ['create', '--env', 'prod', '--version', 'v1.2.3', '--commit', 'abc123def456'])
+    expect(out).toMatch(/^created (rel-\d{8}-\d{9}): prod v1\.2\.3 \(abc123d\), the first release of the environment\n$/)
+    const id = /rel-\d{8}-\d{9}/.exec(out)?.[0] ?? ''
+    const second = await ok(directory, ['create', '--env', 'prod', '--version', 'v1.2.4'])
+    expect(second).toMatch(new RegExp(`: prod v1\\.2\\.4 \\(-\\), previous ${id}\\n$`))
+  })
+
+  it('--json prints the releases.json record, exactly as the file holds it', async () => {
+    const directory = tempDir()
+    const record = JSON.parse(await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '--commit', 'ABCDEF12', '--json'])) as Record<string, unknown>
+    expect(Object.keys(record)).toEqual(RECORD_KEYS)
+    expect(record).toMatchObject({ environment: 'prod', version: 'v1', commit_sha: 'ABCDEF12', phases: Object.fromEntries(PHASES.map((p) => [p, 'pending'])) })
+    const file = JSON.parse(defaultStore(directory).snapshot()) as { releases: unknown[] }
+    expect(file.releases).toEqual([record])
+    const next = JSON.parse(await ok(directory, ['--json', 'create', '--env', 'prod', '--version', 'v2'])) as Record<string, unknown>
+    expect(next['previous_id']).toBe(record['id'])
+  })
+
+  it('--quiet prints only the id, for scripts', async () => {
+    const directory = tempDir()
+    const out = await ok(directory, ['create', '--env', 'staging', '--version', 'v1', '-q'])
+    expect(out).toMatch(/^rel-\d{8}-\d{9}\n$/)
+  })
+
+  it('--rollback-of and --note are recorded in the event, not in releases.json', async () => {
+    const directory = tempDir()
+    const first = (await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '-q'])).trim()
+    for (const phase of PHASES) await ok(directory, ['phase', first, phase, 'completed'])
+    await ok(directory, ['create', '--env', 'prod', '--version', 'v2', '-q'])
+    const out = await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '--rollback-of', first, '--note', 'v2 broke checkout'])
+    expect(out).toContain(`rollback to ${first}`)
+    expect(defaultStore(directory).snapshot()).not.toMatch(/rollback|checkout/)
+    const created = JSON.parse(defaultStore(directory).logLines().at(-1) ?? '{}') as { data: Record<string, unknown> }
+    expect(created.data).toMatchObject({ rollbackOf: first, note: 'v2 broke checkout' })
+  })
+
+  it('refuses what the domain refuses, exit 1 with the reason and the store', async () => {
+    const directory = tempDir()
+    const line = await fails(directory, ['create', '--env', 'prod', '--version', 'v1', '--commit', 'not-a-sha'], 1)
+    expect(line).toMatch(/^stagecraft-state: INVALID_INPUT: commit SHA "not-a-sha" is not 4 to 64 hexadecimal characters \(file store .*\.stagecraft\/releases\.json\)$/)
+    expect(await fails(directory, ['create', '--env', 'prod', '--version', 'v1', '--rollback-of', 'rel-nope'], 1)).toMatch(/rel-nope/)
+    expect(await fails(directory, ['create', '--env', '  ', '--version', 'v1'], 1)).toMatch(/INVALID_INPUT: environment is empty/)
+    expect(defaultStore(directory).exists()).toBe(false)
+  })
+})
+
+describe('phase', () => {
+  it('records a transition and says what changed', async () => {
+    const directory = tempDir()
+    const id = (await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '-q'])).trim()
+    expect(await ok(directory, ['phase', id, 'build', 'running'])).toBe(`${id}: build pending -> running (release in progress)\n`)
+    expect(await ok(directory, ['phase', id, 'build', 'completed', '--reason', 'image pushed'])).toBe(`${id}: build running -> completed (release in progress)\n`)
+    const line = JSON.parse(defaultStore(directory).logLines().at(-1) ?? '{}') as { data: Record<string, unknown>; meta: { actor: string } }
+    expect(line.data).toEqual({ releaseId: id, phase: 'build', from: 'running', to: 'completed', reason: 'image pushed' })
+    expect(line.meta.actor).toBe('tester')
+  })
+
+  it('the same status again records nothing (a safe retry)', async () => {
+    const directory = tempDir()
+    const id = (await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '-q'])).trim()
+    await ok(directory, ['phase', id, 'rollout', 'running'])
+    const lines = defaultStore(directory).logLines().length
+    expect(await ok(directory, ['phase', id, 'rollout', 'running'])).toBe(`${id}: rollout is already running; nothing recorded\n`)
+    expect(defaultStore(directory).logLines()).toHaveLength(lines)
+  })
+
+  it('--json prints the updated record', async () => {
+    const directory = tempDir()
+    const id = (await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '-q'])).trim()
+    const record = JSON.parse(await ok(directory, ['phase', id, 'push', 'skipped', '--json'])) as { phases: Record<string, string> }
+    expect(record.phases['push']).toBe('skipped')
+  })
+
+  it('an invalid transition, a bad phase or status, an unknown release: exit 1, nothing recorded', async () => {
+    const directory = tempDir()
+    const id = (await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '-q'])).trim()
+    await ok(directory, ['phase', id, 'build', 'completed'])
+    const before = defaultStore(directory).logLines().length
+    expect(await fails(directory, ['phase', id, 'build', 'running'], 1)).toMatch(`INVALID_TRANSITION: phase build of release ${id} cannot go from completed to running: completed is final`)
+    expect(await fails(directory, ['phase', id, 'bild', 'running'], 1)).toMatch(/INVALID_INPUT: unknown phase "bild"; expected one of build, push/)
+    expect(await fails(directory, ['phase', id, 'push', 'done'], 1)).toMatch(/INVALID_INPUT: unknown phase status "done"/)
+    expect(await fails(directory, ['phase', 'rel-20990101-000000000', 'push', 'running'], 1)).toMatch(/RELEASE_NOT_FOUND: release rel-20990101-000000000 not found \(file store /)
+    expect(defaultStore(directory).logLines()).toHaveLength(before)
+    expect((await cli(directory, ['phase', id, 'bild', 'running'])).stdout).toBe('')
+  })
+})

@@ -1,0 +1,106 @@
+/**
+ * The pure parts of the CLI, checked directly: tables, spans of time, option values, quoting and
+ * the colour decision.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import { formatAge, formatSpan, shortCommit } from '../../src/cli/format/release.js'
+import { colourWanted, styleFor } from '../../src/cli/format/style.js'
+import { renderTable } from '../../src/cli/format/table.js'
+import { wrap } from '../../src/cli/help.js'
+import { shellQuote } from '../../src/cli/shell-quote.js'
+import { parseDuration, parseInstantOption, parsePositiveInteger } from '../../src/cli/values.js'
+
+const strip = (text: string): string => text.replace(/\u001b\[\d+m/g, '')
+
+describe('renderTable', () => {
+  it('aligns on the plain text even when cells are painted, and leaves no trailing blanks', () => {
+    const style = styleFor(true)
+    const lines = renderTable(['A', 'BB', 'C'], [['xxxx', { text: 'y', paint: style.red }, 'z'], ['x', 'yyyy', '']], style)
+    expect(lines.map(strip)).toEqual(['A     BB    C', 'xxxx  y     z', 'x     yyyy'])
+    expect(lines[1]).toContain('\u001b[31my\u001b[39m     ')
+  })
+
+  it('counts characters, not UTF-16 units', () => {
+    expect(renderTable(undefined, [['é😀', 'x'], ['ab', 'y']], styleFor(false))).toEqual(['é😀  x', 'ab  y'])
+  })
+})
+
+describe('times', () => {
+  it.each([
+    [0, '0s'],
+    [59_999, '59s'],
+    [60_000, '1m'],
+    [61_000, '1m 1s'],
+    [3_600_000, '1h'],
+    [3_660_000, '1h 1m'],
+    [86_400_000, '1d'],
+    [90_000_000, '1d 1h'],
+  ])('formatSpan(%i) is %s', (ms, text) => expect(formatSpan(ms)).toBe(text))
+
+  it('formatAge says "in" for the future and ? for nonsense', () => {
+    const now = new Date('2025-01-01T12:00:00Z')
+    expect(formatAge('2025-01-01T11:00:00Z', now)).toBe('1h')
+    expect(formatAge('2025-01-01T12:05:00Z', now)).toBe('in 5m')
+    expect(formatAge('garbage', now)).toBe('?')
+  })
+
+  it('shortCommit', () => {
+    expect(shortCommit('abc123def456')).toBe('abc123d')
+    expect(shortCommit('')).toBe('-')
+  })
+})
+
+describe('option values', () => {
+  it.each([
+    ['0', 0],
+    ['500ms', 500],
+    ['90s', 90_000],
+    ['1.5h', 5_400_000],
+    ['2d', 172_800_000],
+  ])('duration %s is %i ms', (raw, ms) => expect(parseDuration('x', raw)).toEqual(E.right(ms)))
+
+  it.each(['30', '-1s', '1w', 'h', ''])('duration %j is refused', (raw) => expect(E.isLeft(parseDuration('x', raw))).toBe(true))
+
+  it.each(['1', '25'])('limit %s', (raw) => expect(parsePositiveInteger('limit', raw)).toEqual(E.right(Number(raw))))
+  it.each(['0', '-3', '1.5', 'x', '1e3'])('limit %j is refused', (raw) => expect(E.isLeft(parsePositiveInteger('limit', raw))).toBe(true))
+
+  it('instants: RFC 3339 as given, a date as its midnight UTC, a duration as that long ago', () => {
+    const now = new Date('2025-06-01T12:00:00Z')
+    expect(parseInstantOption('at', '2025-01-01T14:02:00+02:00', now)).toEqual(E.right('2025-01-01T14:02:00+02:00'))
+    expect(parseInstantOption('at', '2025-01-01', now)).toEqual(E.right('2025-01-01T00:00:00Z'))
+    expect(parseInstantOption('at', '2h', now)).toEqual(E.right('2025-06-01T10:00:00.000Z'))
+    for (const bad of ['2025-13-01', 'noon', '2025-01-01 14:02:00', '']) expect(E.isLeft(parseInstantOption('at', bad, now))).toBe(true)
+  })
+})
+
+describe('shellQuote', () => {
+  it.each([
+    ['v1.2.3', 'v1.2.3'],
+    ['rel-20250101-120000000', 'rel-20250101-120000000'],
+    ['two words', "'two words'"],
+    ["it's", "'it'\\''s'"],
+    ['$HOME', "'$HOME'"],
+    ['', "''"],
+  ])('%j -> %s', (raw, quoted) => expect(shellQuote(raw)).toBe(quoted))
+})
+
+describe('colourWanted', () => {
+  it.each([
+    [true, {}, true],
+    [false, {}, false],
+    [true, { NO_COLOR: '1' }, false],
+    [true, { NO_COLOR: '' }, true],
+    [true, { TERM: 'dumb' }, false],
+    [false, { FORCE_COLOR: '1' }, true],
+    [false, { FORCE_COLOR: '0' }, false],
+    [false, { FORCE_COLOR: '1', NO_COLOR: '1' }, false],
+  ])('tty %s, env %j -> %s', (tty, env, wanted) => expect(colourWanted(tty, env)).toBe(wanted))
+})
+
+describe('wrap', () => {
+  it('breaks at blanks within the width', () => {
+    expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc'])
+    expect(wrap('', 10)).toEqual([])
+  })
+})

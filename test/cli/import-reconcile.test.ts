@@ -1,0 +1,99 @@
+/**
+ * `import` and `reconcile`: a releases.json written by the Go Stagecraft becomes the start of the
+ * history, and an outside edit blocks writes with STATE_DRIFT until it is accepted or undone.
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { fixturePath, readGoFixture } from '../fixtures/index.js'
+import { cli, defaultStore, fails, ok, tableRows, tempDir } from './support.js'
+
+/** A directory whose default state file is a copy of a Go-written file, with no event log. */
+const goStore = () => {
+  const directory = tempDir()
+  mkdirSync(join(directory, '.stagecraft'))
+  copyFileSync(fixturePath('go/single-prod.json'), defaultStore(directory).stateFile)
+  return { directory, store: defaultStore(directory) }
+}
+
+describe('import', () => {
+  it('records a Go-written file as the start of the history and leaves its bytes alone', async () => {
+    const { directory, store } = goStore()
+    const out = await ok(directory, ['import'])
+    expect(out).toMatch(new RegExp(`^imported \\d+ releases? from ${store.stateFile} into the event log ${store.eventLog}\\n$`))
+    expect(store.snapshot()).toBe(readGoFixture('single-prod.json'))
+    expect(tableRows(await ok(directory, ['history']))[1]).toEqual([expect.any(String), 'imported', expect.any(String), expect.stringMatching(/^\d+ releases?$/), 'tester', `from ${store.stateFile}`])
+    expect(await ok(directory, ['verify'])).toMatch(/^sound: 1 event/)
+    expect(await ok(directory, ['import'])).toBe(`nothing to import: the history in ${store.eventLog} already exists\n`)
+    expect(JSON.parse(await ok(directory, ['import', '--json']))).toEqual({ imported: 0, state_file: store.stateFile })
+  })
+
+  it('reads see the file before any import; the first write imports it', async () => {
+    const { directory, store } = goStore()
+    const before = JSON.parse(await ok(directory, ['list', '--json'])) as Array<{ environment: string }>
+    expect(before.length).toBeGreaterThan(0)
+    expect(existsSync(store.eventLog)).toBe(false)
+    await ok(directory, ['create', '--env', before[0]?.environment ?? 'prod', '--version', 'v-next'])
+    const types = (JSON.parse(await ok(directory, ['history', '--json'])) as Array<{ type: string }>).map((e) => e.type)
+    expect(types).toEqual(['SnapshotImported', 'ReleaseCreated'])
+  })
+
+  it('--json reports the count; a missing file is nothing to import and creates nothing', async () => {
+    const { directory, store } = goStore()
+    expect(JSON.parse(await ok(directory, ['import', '--json']))).toEqual({ imported: expect.any(Number), state_file: store.stateFile })
+    const empty = tempDir()
+    expect(await ok(empty, ['import'])).toBe(`nothing to import: ${defaultStore(empty).stateFile} does not exist\n`)
+    expect(readdirSync(empty)).toEqual([])
+  })
+})
+
+/** A store made through the CLI, then its releases.json edited by hand. */
+const driftedStore = async () => {
+  const directory = tempDir()
+  const store = defaultStore(directory)
+  const id = (await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '-q'])).trim()
+  const projection = store.snapshot()
+  writeFileSync(store.stateFile, projection.replace('"v1"', '"v1-hotfixed"'))
+  return { directory, store, id, projection, edited: store.snapshot() }
+}
+
+describe('reconcile', () => {
+  it('an outside edit makes writes fail with STATE_DRIFT naming the file and what to run; nothing is written', async () => {
+    const { directory, store, id } = await driftedStore()
+    const line = await fails(directory, ['phase', id, 'build', 'running'], 1)
+    expect(line).toMatch(`stagecraft-state: STATE_DRIFT: ${store.stateFile} was changed outside stagecraft-state: ${id} (changed) differ from the event log.`)
+    expect(line).toContain('reconcile --accept')
+    expect(store.logLines()).toHaveLength(1)
+    expect((await cli(directory, ['verify'])).code).toBe(1)
+  })
+
+  it('--accept records the edit in the history; writes work again', async () => {
+    const { directory, store, id, edited } = await driftedStore()
+    expect(await ok(directory, ['reconcile', '--accept'])).toBe(`accepted the outside edit of ${store.stateFile} into the history: ${id}\n`)
+    expect(store.snapshot()).toBe(edited)
+    expect(tableRows(await ok(directory, ['history']))[2]).toEqual([expect.any(String), 'reconciled', id, `${id} changed`, 'tester', `outside edit of ${store.stateFile} accepted`])
+    expect(JSON.parse(await ok(directory, ['show', id, '--json']))).toMatchObject({ version: 'v1-hotfixed' })
+    await ok(directory, ['phase', id, 'build', 'running'])
+    expect(await ok(directory, ['verify'])).toMatch(/^sound/)
+    expect(await ok(directory, ['reconcile', '--accept'])).toBe(`nothing to accept: ${store.stateFile} shows the history\n`)
+  })
+
+  it('--restore rewrites the file from the history and keeps the edited one aside', async () => {
+    const { directory, store, id, projection, edited } = await driftedStore()
+    const result = JSON.parse(await ok(directory, ['reconcile', '--restore', '--json'])) as { mode: string; changed: string[]; kept_aside: string }
+    expect(result).toEqual({ mode: 'restore', changed: [id], kept_aside: expect.stringContaining(`${store.stateFile}.rejected-`) })
+    expect(store.snapshot()).toBe(projection)
+    expect(readFileSync(result.kept_aside, 'utf8')).toBe(edited)
+    expect(await ok(directory, ['reconcile', '--restore'])).toBe(`nothing to restore: ${store.stateFile} shows the history\n`)
+    await ok(directory, ['phase', id, 'build', 'running'])
+  })
+
+  it('--restore of a deleted file writes it again; with no history yet it fails', async () => {
+    const { directory, store, projection } = await driftedStore()
+    rmSync(store.stateFile)
+    expect(await ok(directory, ['reconcile', '--restore'])).toBe(`restored ${store.stateFile} from the history\n`)
+    expect(store.snapshot()).toBe(projection)
+    const { directory: goDirectory } = goStore()
+    expect(await fails(goDirectory, ['reconcile', '--restore'], 1)).toMatch(/INVALID_INPUT: .* has no event log to restore it from yet/)
+  })
+})

@@ -1,0 +1,62 @@
+/**
+ * Which store the CLI opens: `--state-file`, else `STAGECRAFT_STATE_FILE`, else
+ * `.stagecraft/releases.json` in the working directory; relative paths from the working directory.
+ */
+import { existsSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { cli, defaultStore, ok, storeFiles, tempDir } from './support.js'
+
+const create = ['create', '--env', 'prod', '--version', 'v1', '--quiet']
+
+describe('choosing the state file', () => {
+  it('defaults to .stagecraft/releases.json in the working directory, with the event log beside it', async () => {
+    const directory = tempDir()
+    const id = (await ok(directory, create)).trim()
+    const store = defaultStore(directory)
+    expect(JSON.parse(store.snapshot())).toMatchObject({ releases: [{ id, environment: 'prod', version: 'v1' }] })
+    expect(store.logLines()).toHaveLength(1)
+    expect(await ok(directory, ['list'])).toContain(id)
+  })
+
+  it('uses STAGECRAFT_STATE_FILE (relative to the working directory) when set', async () => {
+    const directory = tempDir()
+    const id = (await ok(directory, create, { STAGECRAFT_STATE_FILE: 'env/releases.json' })).trim()
+    expect(storeFiles(join(directory, 'env', 'releases.json')).snapshot()).toContain(id)
+    expect(defaultStore(directory).exists()).toBe(false)
+    expect(await ok(directory, ['show', id], { STAGECRAFT_STATE_FILE: 'env/releases.json' })).toContain('prod')
+  })
+
+  it('an empty STAGECRAFT_STATE_FILE means the default', async () => {
+    const directory = tempDir()
+    await ok(directory, create, { STAGECRAFT_STATE_FILE: '' })
+    expect(defaultStore(directory).exists()).toBe(true)
+  })
+
+  it('--state-file wins over STAGECRAFT_STATE_FILE, and absolute paths work from anywhere', async () => {
+    const directory = tempDir()
+    const elsewhere = tempDir()
+    const stateFile = join(directory, 'flag', 'releases.json')
+    const env = { STAGECRAFT_STATE_FILE: join(directory, 'env.json') }
+    const id = (await ok(elsewhere, ['--state-file', stateFile, ...create], env)).trim()
+    expect(storeFiles(stateFile).snapshot()).toContain(id)
+    expect(existsSync(join(directory, 'env.json'))).toBe(false)
+    expect(await ok(directory, ['list', '--json'], env)).toBe('[]\n')
+    expect(await ok(directory, ['list', '--json', '--state-file', stateFile], env)).toContain(id)
+  })
+
+  it('reads of a store that does not exist create no file', async () => {
+    const directory = tempDir()
+    for (const args of [['list'], ['list', '--json'], ['history'], ['verify'], ['current'], ['replay', '--at', '2025-01-01T00:00:00Z'], ['import']]) await ok(directory, args)
+    expect(existsSync(join(directory, '.stagecraft'))).toBe(false)
+  })
+
+  it('a state file in a directory that cannot be created is an operation failure naming it', async () => {
+    const directory = tempDir()
+    const blocked = join(directory, 'blocked')
+    writeFileSync(blocked, 'a file, not a directory')
+    const run = await cli(directory, ['--state-file', join(blocked, 'releases.json'), ...create])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(new RegExp(`^stagecraft-state: IO_ERROR: .*${blocked}`))
+  })
+})
