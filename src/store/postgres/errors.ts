@@ -1,0 +1,73 @@
+/**
+ * What the driver throws, as the stable codes of this module: a person reading the message learns
+ * which server and schema, what was being done, and what to check, never the password.
+ */
+import { isStateError, StateError, type StateErrorCode } from '../../errors.js'
+import type { PostgresConfig } from './config.js'
+
+/**
+ * Errors raised by the store's own triggers: an insert that does not continue the chain, and an
+ * update or delete of the append-only table.
+ */
+export const SQLSTATE_BROKEN_CHAIN = 'SC001'
+export const SQLSTATE_APPEND_ONLY = 'SC002'
+
+/** The parts of a driver error that matter here: the SQLSTATE of a server error, or the errno of a socket error. */
+interface DriverError {
+  readonly code?: unknown
+  readonly message?: unknown
+}
+
+/** Socket errors and driver messages that mean no connection could be made or kept. */
+const NETWORK_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOENT'])
+const CONNECTION_MESSAGES = /Connection terminated|connection error|not queryable|timeout expired|Client was closed|Connection ended|Cannot use a pool after calling end/i
+/** Client-side refusals to authenticate (a password the server asks for and none was given, ...). */
+const AUTH_MESSAGES = /password|SASL|SCRAM|authentication/i
+
+/** SQLSTATEs of the server meaning it cannot serve this connection at all. */
+const unreachableState = (state: string): boolean =>
+  state.startsWith('08') || // connection exception
+  state === '57P01' || // admin_shutdown (also: the backend was terminated)
+  state === '57P02' || // crash_shutdown
+  state === '57P03' || // cannot_connect_now (starting up, shutting down)
+  state === '53300' || // too_many_connections
+  state === '3D000' // invalid_catalog_name: no such database
+
+const codeOf = (state: string, message: string): StateErrorCode => {
+  if (state === '28000' || state === '28P01') return 'DB_AUTH_FAILED'
+  if (state === '42501') return 'DB_PERMISSION_DENIED'
+  if (state === '55P03') return 'LOCK_TIMEOUT'
+  if (state === SQLSTATE_BROKEN_CHAIN || state === SQLSTATE_APPEND_ONLY) return 'CORRUPT_STATE'
+  if (unreachableState(state) || NETWORK_ERRNOS.has(state) || CONNECTION_MESSAGES.test(message)) return 'DB_UNREACHABLE'
+  if (!/^[0-9A-Z]{5}$/.test(state) && AUTH_MESSAGES.test(message)) return 'DB_AUTH_FAILED'
+  return 'DB_ERROR'
+}
+
+const advice: Partial<Record<StateErrorCode, string>> = {
+  DB_UNREACHABLE: 'check that the server is running and that the host, port and database of the connection string are right',
+  DB_AUTH_FAILED: 'check the user and password (connection string, PGPASSWORD or ~/.pgpass) and the server\'s pg_hba.conf',
+  DB_PERMISSION_DENIED: 'see "Permissions" in docs/postgres.md for the grants each role needs',
+}
+
+/** Whether an error means the connection is gone, so it must not go back to the pool. */
+export const isConnectionLoss = (error: unknown): boolean => classify(error) === 'DB_UNREACHABLE'
+
+/** The stable code of a driver error. */
+export const classify = (error: unknown): StateErrorCode => {
+  if (isStateError(error)) return error.code
+  const { code, message } = (error ?? {}) as DriverError
+  return codeOf(typeof code === 'string' ? code : '', typeof message === 'string' ? message : String(error))
+}
+
+/** The error for a failure of the driver or the server while `doing` something with the store. */
+export const databaseError = (config: Pick<PostgresConfig, 'server' | 'schema'>, doing: string, error: unknown): StateError => {
+  if (isStateError(error)) return error
+  const code = classify(error)
+  const raw = (error as DriverError | undefined)?.message
+  const reason = typeof raw === 'string' && raw !== '' ? raw : String(error)
+  const state = (error as DriverError | undefined)?.code
+  const detail = typeof state === 'string' && /^[0-9A-Z]{5}$/.test(state) ? `${reason} (SQLSTATE ${state})` : reason
+  // pg-pool's word for "every connection of this store stayed busy", not for an unreachable server.
+  const hint = /timeout exceeded when trying to connect/.test(reason) ? 'every connection of this store stayed busy: raise maxConnections or connectTimeoutMs' : advice[code]
+  return new StateError(code, `${config.server} (schema ${config.schema}): could not ${doing}: ${detail}${hint === undefined ? '' : `; ${hint}`}`, { cause: error })
+}

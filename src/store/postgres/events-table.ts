@@ -1,0 +1,126 @@
+/**
+ * Reading and appending rows of the events table, on a connection the caller chose (any pooled
+ * one for reads, the one holding the write lock for a writer).
+ *
+ * A row's `line` is the event exactly as a file log would hold it, so reading checks the same
+ * things the file store checks: the line decodes, its `prev` is the hash of the line before, and
+ * additionally that positions have no gaps and the stored hash is the line's.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type pg from 'pg'
+import type { EventEnvelope } from '../../domain/events.js'
+import { StateError } from '../../errors.js'
+import type { Cursor, ReadEnd, Visitor } from '../event-store.js'
+import { decodeLogLine, encodeLogLine, hashLine } from '../log-line.js'
+import type { PostgresConfig } from './config.js'
+
+interface Row {
+  readonly position: string
+  readonly hash: string
+  readonly line: string
+}
+
+const corrupt = (message: string): StateError => new StateError('CORRUPT_STATE', message)
+
+/** Where an event is, for messages: the server, the table and the position. */
+export const locationOf = (config: PostgresConfig, position: number): string => `${config.server} ${config.schema}.events:${position}`
+
+const chainProblem = (position: number): string =>
+  position === 1
+    ? 'the hash chain is broken: the first event does not start the chain (events before it were deleted)'
+    : `the hash chain is broken: this event does not follow event ${position - 1} as written (event ${position - 1} was edited, or events were deleted or reordered)`
+
+/** What is wrong with a row read after `expected - 1` whose hash was `prevHash`, if anything. */
+const rowProblem = (row: Row, position: number, expected: number, prevHash: string, lineHash: string): { problem: string } | { envelope: EventEnvelope } => {
+  if (position !== expected) return { problem: `events ${expected}${position - 1 > expected ? ` to ${position - 1}` : ''} are missing (deleted)` }
+  const decoded = decodeLogLine(row.line)
+  if (E.isLeft(decoded)) return { problem: decoded.left }
+  if (decoded.right.prev !== prevHash) return { problem: chainProblem(position) }
+  if (row.hash !== lineHash) return { problem: 'the line was edited after it was written: its stored hash is not the SHA-256 of its text' }
+  return { envelope: decoded.right.envelope }
+}
+
+/**
+ * Reads the events after `from`, in batches of `config.batchSize`, handing each to `visitor`.
+ * The event at `from` itself is read again first (one indexed row): if it is gone or another, the
+ * history was replaced since it was read, which no refresh can follow.
+ */
+export const readEvents = async (client: pg.ClientBase, config: PostgresConfig, from: Cursor, visitor: Visitor): Promise<E.Either<StateError, ReadEnd>> => {
+  let { position, hash } = from
+  let anchored = from.position === 0
+  for (;;) {
+    const after = anchored ? position + 1 : position
+    const batch = await client.query<Row>(`SELECT position, hash, line FROM ${config.events} WHERE position >= $1 ORDER BY position LIMIT $2`, [after, config.batchSize])
+    for (const row of batch.rows) {
+      const rowPosition = Number(row.position)
+      if (!anchored) {
+        anchored = true
+        if (rowPosition !== from.position || row.hash !== from.hash) {
+          return E.left(corrupt(`${locationOf(config, from.position)}: the history was replaced since it was read (this event is gone or different); open the store again`))
+        }
+        continue
+      }
+      const location = locationOf(config, rowPosition)
+      const lineHash = hashLine(row.line)
+      const checked = rowProblem(row, rowPosition, position + 1, hash, lineHash)
+      position = rowPosition
+      hash = lineHash
+      if ('problem' in checked) {
+        if (visitor.problem === undefined) return E.left(corrupt(`${location}: ${checked.problem}`))
+        visitor.problem({ location, message: checked.problem })
+        continue
+      }
+      const result = visitor.event({ envelope: checked.envelope, position, location })
+      if (result instanceof StateError) return E.left(result)
+      if (result === 'stop') return E.right({ cursor: { position, hash } })
+    }
+    if (!anchored) {
+      return E.left(corrupt(`${locationOf(config, from.position)}: the history is shorter than the ${from.position} events already read from it; it was truncated or replaced`))
+    }
+    if (batch.rows.length < config.batchSize) return E.right({ cursor: { position, hash } })
+  }
+}
+
+/** The rows of `envelopes` appended after `at`: their canonical lines chained from `at.hash`. */
+export const rowsAfter = (at: Cursor, envelopes: ReadonlyArray<EventEnvelope>) => {
+  let hash = at.hash
+  return envelopes.map((envelope, index) => {
+    const prev = hash
+    const line = encodeLogLine(envelope, prev)
+    hash = hashLine(line)
+    return { position: at.position + index + 1, envelope, prev, hash, line }
+  })
+}
+
+/** A copy for SQL readers: PostgreSQL text cannot hold NUL (the line keeps it, escaped by JSON). */
+const textColumn = (value: string): string => value.replaceAll('\0', '\uFFFD')
+
+/**
+ * Appends `envelopes` right after `at` in one statement, so in one transaction: all of them or
+ * none. The insert trigger refuses them unless `at` is the end of the history.
+ */
+export const insertEvents = async (client: pg.ClientBase, config: PostgresConfig, at: Cursor, envelopes: ReadonlyArray<EventEnvelope>): Promise<Cursor> => {
+  const rows = rowsAfter(at, envelopes)
+  const column = <A>(pick: (row: (typeof rows)[number]) => A): A[] => rows.map(pick)
+  await client.query(
+    `INSERT INTO ${config.events} (position, id, type, recorded_at, actor, host, command, prev, hash, line)
+     SELECT position, id, type, recorded_at, actor, host, command, prev, hash, line
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+       WITH ORDINALITY AS row (position, id, type, recorded_at, actor, host, command, prev, hash, line, n)
+     ORDER BY n`,
+    [
+      column((row) => row.position),
+      column((row) => row.envelope.id),
+      column((row) => row.envelope.type),
+      column((row) => row.envelope.recordedAt),
+      column((row) => textColumn(row.envelope.meta.actor)),
+      column((row) => textColumn(row.envelope.meta.host)),
+      column((row) => row.envelope.meta.command),
+      column((row) => row.prev),
+      column((row) => row.hash),
+      column((row) => row.line),
+    ],
+  )
+  const last = rows.at(-1)
+  return last === undefined ? at : { position: last.position, hash: last.hash }
+}

@@ -1,0 +1,25 @@
+/**
+ * A store named by one string, as a command line or an environment variable gives it: a
+ * `postgres://` URL is the PostgreSQL store, anything else the path of a file store's state file.
+ */
+import { fileStoreSpec, type StoreSpec } from '../../options.js'
+import { postgresStore } from './index.js'
+
+/** The environment variable naming the store, for the CLI: a `postgres://` URL or a state file path. */
+export const STATE_URL_VARIABLE = 'STAGECRAFT_STATE_URL'
+
+/** Whether `location` names a PostgreSQL store. */
+export const isPostgresLocation = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location.trim())
+
+/** What else a location may be opened with. */
+export interface LocationOptions {
+  /** For a PostgreSQL store: also keep a local `releases.json` here. */
+  readonly snapshotFile?: string | undefined
+}
+
+/**
+ * The store `location` names: `postgres://user@host/db?schema=name` (schema optional) or the path
+ * of a state file (`.stagecraft/releases.json`).
+ */
+export const storeAt = (location: string, options: LocationOptions = {}): StoreSpec =>
+  isPostgresLocation(location) ? postgresStore({ connectionString: location.trim(), snapshotFile: options.snapshotFile }) : fileStoreSpec(location)

@@ -1,0 +1,145 @@
+/**
+ * The store's tables, created and upgraded by the module itself: numbered migrations, each applied
+ * once, in order, in one transaction with its row in `schema_migrations`, under a lock so that
+ * processes starting together do not race. A schema already at the version this module knows
+ * costs two small queries and no DDL, so roles without the right to create tables can use it.
+ */
+import type pg from 'pg'
+import { StateError } from '../../errors.js'
+import type { PostgresConfig } from './config.js'
+import { SQLSTATE_APPEND_ONLY, SQLSTATE_BROKEN_CHAIN } from './errors.js'
+
+interface Migration {
+  readonly version: number
+  readonly description: string
+  readonly statements: (config: PostgresConfig) => ReadonlyArray<string>
+}
+
+const GENESIS = `repeat('0', 64)`
+
+/**
+ * Version 1: the events table and its guards.
+ * - `position` is assigned by the writer holding the lock: gapless, 1, 2, 3, ...
+ * - `line` is the exact text the hash covers (`encodeLogLine`), so the chain is the file log's;
+ *   `id`, `type`, `recorded_at` and the `meta` fields are copies for people querying in SQL.
+ * - The insert trigger refuses a row that does not continue the history (its position, its
+ *   `prev`, the hash of its line): even a writer that bypasses the lock cannot fork the chain.
+ * - Updates, deletes and truncation are refused: the history is append-only.
+ */
+const createEvents: Migration = {
+  version: 1,
+  description: 'events table: gapless position, the canonical line and its hash chain, append-only',
+  statements: ({ events, quotedSchema: s }) => [
+    `CREATE TABLE ${events} (
+      position bigint PRIMARY KEY CHECK (position > 0),
+      id text NOT NULL,
+      type text NOT NULL,
+      recorded_at text NOT NULL,
+      actor text NOT NULL,
+      host text NOT NULL,
+      command text NOT NULL,
+      prev text NOT NULL CHECK (prev ~ '^[0-9a-f]{64}$'),
+      hash text NOT NULL CHECK (hash ~ '^[0-9a-f]{64}$'),
+      line text NOT NULL,
+      stored_at timestamptz NOT NULL DEFAULT clock_timestamp()
+    )`,
+    `COMMENT ON TABLE ${events} IS 'stagecraft-state release history: append-only; line is the canonical event text, hash its SHA-256, prev the hash of the event before (64 zeros for the first)'`,
+    `CREATE FUNCTION ${s}.events_continue_chain() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      DECLARE
+        last_position bigint;
+        last_hash text;
+      BEGIN
+        SELECT e.position, e.hash INTO last_position, last_hash FROM ${events} e ORDER BY e.position DESC LIMIT 1;
+        IF NEW.position <> COALESCE(last_position, 0) + 1 OR NEW.prev <> COALESCE(last_hash, ${GENESIS}) THEN
+          RAISE EXCEPTION USING ERRCODE = '${SQLSTATE_BROKEN_CHAIN}',
+            MESSAGE = format('event %s does not continue the history, whose last event is %s: another writer appended without the lock, or the writer read a stale end', NEW.position, COALESCE(last_position, 0));
+        END IF;
+        IF NEW.hash <> encode(sha256(convert_to(NEW.line, 'UTF8')), 'hex') THEN
+          RAISE EXCEPTION USING ERRCODE = '${SQLSTATE_BROKEN_CHAIN}', MESSAGE = format('event %s: hash is not the SHA-256 of its line', NEW.position);
+        END IF;
+        RETURN NEW;
+      END
+    $fn$`,
+    `CREATE TRIGGER events_continue_chain BEFORE INSERT ON ${events} FOR EACH ROW EXECUTE FUNCTION ${s}.events_continue_chain()`,
+    `CREATE FUNCTION ${s}.events_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        RAISE EXCEPTION USING ERRCODE = '${SQLSTATE_APPEND_ONLY}',
+          MESSAGE = format('%I.%I is append-only: %s is refused (release history is an audit trail; see docs/postgres.md, Retention)', TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP);
+      END
+    $fn$`,
+    `CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON ${events} FOR EACH ROW EXECUTE FUNCTION ${s}.events_append_only()`,
+    `CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON ${events} FOR EACH STATEMENT EXECUTE FUNCTION ${s}.events_append_only()`,
+    // For people and tools querying the history in SQL; the module itself reads `line`.
+    `CREATE VIEW ${s}.events_json AS
+      SELECT position, id, type, recorded_at, stored_at, (line::jsonb) -> 'meta' AS meta, (line::jsonb) -> 'data' AS data, prev, hash
+      FROM ${events}`,
+  ],
+}
+
+/** Every migration, in order. Append new ones; never edit a released one. */
+export const MIGRATIONS: ReadonlyArray<Migration> = [createEvents]
+
+/** The schema version this module writes and reads. */
+export const SCHEMA_VERSION = MIGRATIONS.length
+
+/** PostgreSQL 11 brought `sha256()` and `EXECUTE FUNCTION`. */
+const MIN_SERVER_VERSION = 110000
+
+/** The version of the schema as recorded, `0` when it has no migrations table (a new schema, or none). */
+export const recordedVersion = async (client: pg.ClientBase, config: PostgresConfig): Promise<number> => {
+  const present = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [config.migrations])
+  if (present.rows[0]?.present !== true) return 0
+  const result = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${config.migrations}`)
+  return result.rows[0]?.version ?? 0
+}
+
+/** `SCHEMA_TOO_NEW` for a schema a newer module has migrated. */
+export const tooNew = (config: PostgresConfig, version: number): StateError =>
+  new StateError(
+    'SCHEMA_TOO_NEW',
+    `${config.server} (schema ${config.schema}): the schema is at version ${version}, newer than the version ${SCHEMA_VERSION} this stagecraft-state knows; upgrade stagecraft-state (nothing was read or written)`,
+  )
+
+const checkServer = async (client: pg.ClientBase, config: PostgresConfig): Promise<void> => {
+  const result = await client.query<{ version: string; encoding: string }>(`SELECT current_setting('server_version_num') AS version, current_setting('server_encoding') AS encoding`)
+  const row = result.rows[0]
+  if (row === undefined || Number(row.version) < MIN_SERVER_VERSION) {
+    throw new StateError('DB_ERROR', `${config.server}: PostgreSQL 11 or newer is needed; the server is version ${row?.version ?? 'unknown'}`)
+  }
+  // Event lines hold any Unicode text; a database that cannot store it would refuse appends later.
+  if (row.encoding !== 'UTF8') throw new StateError('DB_ERROR', `${config.server}: the database's encoding is ${row.encoding}; the store needs a UTF8 database`)
+}
+
+/**
+ * Brings the schema to {@link SCHEMA_VERSION}, creating it if needed; returns the version it was
+ * at. Idempotent: concurrent callers wait for the first and then find nothing to do.
+ */
+export const migrate = async (client: pg.ClientBase, config: PostgresConfig): Promise<number> => {
+  await client.query('BEGIN')
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [...config.migrationLock])
+    await checkServer(client, config)
+    // Asked first: CREATE SCHEMA IF NOT EXISTS needs the right to create schemas even when it exists.
+    const schema = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [config.schema])
+    if (schema.rowCount === 0) await client.query(`CREATE SCHEMA ${config.quotedSchema}`)
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${config.migrations} (
+        version integer PRIMARY KEY,
+        description text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now(),
+        applied_by text NOT NULL DEFAULT current_user
+      )`,
+    )
+    const before = await recordedVersion(client, config)
+    if (before > SCHEMA_VERSION) throw tooNew(config, before)
+    for (const migration of MIGRATIONS.slice(before)) {
+      for (const statement of migration.statements(config)) await client.query(statement)
+      await client.query(`INSERT INTO ${config.migrations} (version, description) VALUES ($1, $2)`, [migration.version, migration.description])
+    }
+    await client.query('COMMIT')
+    return before
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw error
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Moving history between a file store and PostgreSQL, both ways: the same events with the same
+ * lines and hashes on every side, `verify` sound on every side, an interrupted move resumed, and
+ * refusals that write nothing.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createStateManager, fileStoreSpec, migrateHistory, PHASES, postgresStore, type StateManager, storeAt } from '../../src/index.js'
+import { readGoFixture } from '../fixtures/index.js'
+import { deploy, rejection } from '../support/manager.js'
+import { tempDir } from '../support/temp.js'
+import { adminQuery, freshSchema, TEST_DATABASE_URL } from './postgres-children/database.js'
+
+beforeAll(async () => {
+  await adminQuery('SELECT 1')
+})
+
+const managers: StateManager[] = []
+afterEach(async () => {
+  await Promise.all(managers.splice(0).map((manager) => manager.close()))
+})
+const track = (manager: StateManager): StateManager => (managers.push(manager), manager)
+
+const quiet = { onWarning: () => undefined }
+
+/**
+ * A file store with a varied history: a Go-written releases.json imported (escapes, odd
+ * timestamps), deploys through every phase, a recovery, a rollback with a note, non-ASCII text.
+ */
+const fileHistory = async () => {
+  const cwd = tempDir()
+  const stateFile = join(cwd, '.stagecraft', 'releases.json')
+  const manager = track(createStateManager({ stateFile, actor: 'alice', ...quiet }))
+  await import('node:fs').then((fs) => fs.mkdirSync(join(cwd, '.stagecraft')))
+  writeFileSync(stateFile, readGoFixture('unicode-escape.json'))
+  await manager.importSnapshot()
+  const good = await deploy(manager, 'prod', 'v2.0.0-é中🚀', PHASES)
+  const stuck = await manager.createRelease('prod', 'v2.1.0', 'abc1234')
+  await manager.updatePhase(stuck.id, 'build', 'running')
+  await manager.recoverRelease(stuck.id, 'runner vanished')
+  await manager.createRelease('prod', 'v2.0.0-é中🚀', undefined, { rollbackOf: good.id, note: 'back to <good> & safe' })
+  return { cwd, stateFile, eventLog: join(cwd, '.stagecraft', 'releases.events.ndjson'), manager }
+}
+
+const pgSpec = (schema: string) => postgresStore({ connectionString: TEST_DATABASE_URL, schema })
+
+describe('moving history file -> PostgreSQL -> file', () => {
+  it('keeps every event, line and hash, and verify passes on all three stores', async () => {
+    const source = await fileHistory()
+    const schema = freshSchema('migrate')
+    const there = await migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet)
+    const lines = readFileSync(source.eventLog, 'utf8').split('\n').slice(0, -1)
+    expect(there).toMatchObject({ events: lines.length, copied: lines.length, source: { sound: true }, target: { sound: true, problems: [] } })
+
+    // The database holds the file's lines, byte for byte.
+    const { rows } = await adminQuery<{ line: string; hash: string }>(`SELECT line, hash FROM "${schema}".events ORDER BY position`)
+    expect(rows.map((row) => row.line)).toEqual(lines)
+    expect(there.hash).toBe(rows.at(-1)?.hash)
+
+    const back = join(tempDir(), 'back', 'releases.json')
+    const returned = await migrateHistory(pgSpec(schema), fileStoreSpec(back), quiet)
+    expect(returned).toMatchObject({ events: lines.length, copied: lines.length, hash: there.hash, source: { sound: true }, target: { sound: true, problems: [] } })
+    expect(readFileSync(back.replace(/\.json$/, '.events.ndjson'), 'utf8')).toBe(readFileSync(source.eventLog, 'utf8'))
+    expect(readFileSync(back, 'utf8')).toBe(readFileSync(source.stateFile, 'utf8'))
+
+    // The same answers from every store.
+    const onPostgres = track(createStateManager({ store: pgSpec(schema) }))
+    const onFile = track(createStateManager({ stateFile: back, ...quiet }))
+    expect(await onPostgres.history()).toEqual(await source.manager.history())
+    expect(await onFile.history()).toEqual(await source.manager.history())
+    expect(await onPostgres.listAllReleases()).toEqual(await source.manager.listAllReleases())
+    const at = (await source.manager.history())[3]?.recordedAt as string
+    expect(await onPostgres.stateAt(at)).toEqual(await source.manager.stateAt(at))
+  })
+
+  it('leaves a PostgreSQL store that deploys carry on with, from where the file left off', async () => {
+    const source = await fileHistory()
+    const schema = freshSchema('migrate')
+    await migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet)
+    const manager = track(createStateManager({ store: pgSpec(schema), actor: 'bob' }))
+    const last = await source.manager.getCurrentRelease('prod')
+    const next = await manager.createRelease('prod', 'v3.0.0')
+    expect(next.previousId).toBe(last.id)
+    expect(await manager.verify()).toMatchObject({ sound: true, problems: [] })
+  })
+
+  it('takes stores named by strings, a URL with ?schema= or a path, and writes a local releases.json when asked', async () => {
+    const source = await fileHistory()
+    const schema = freshSchema('migrate')
+    const copy = join(tempDir(), 'copy.json')
+    await migrateHistory(storeAt(source.stateFile), storeAt(`${TEST_DATABASE_URL}?schema=${schema}`, { snapshotFile: copy }), quiet)
+    expect(readFileSync(copy, 'utf8')).toBe(readFileSync(source.stateFile, 'utf8'))
+    const count = (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]?.n
+    expect(count).toBe((await source.manager.history()).length)
+  })
+})
+
+describe('an interrupted or repeated move', () => {
+  it('resumes: a target holding the start of the source gets the rest; a finished move copies nothing', async () => {
+    const source = await fileHistory()
+    const schema = freshSchema('migrate')
+    const first = await migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet)
+    await deploy(source.manager, 'staging', 'v9', ['build'])
+    const second = await migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet)
+    expect(second.copied).toBe(3) // created, build running, build completed
+    expect(second.events).toBe(first.events + 3)
+    const third = await migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet)
+    expect(third).toMatchObject({ copied: 0, events: second.events, hash: second.hash, target: { sound: true } })
+  })
+})
+
+describe('a move that is refused writes nothing', () => {
+  it('into a store that holds another history', async () => {
+    const source = await fileHistory()
+    const schema = freshSchema('migrate')
+    const other = track(createStateManager({ store: pgSpec(schema) }))
+    await other.createRelease('prod', 'elsewhere')
+    const error = await rejection(migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet))
+    expect(error.code).toBe('INVALID_INPUT')
+    expect(error.message).toMatch(/already holds 1 events that are not the start of .* never merged/)
+    expect((await adminQuery(`SELECT 1 FROM "${schema}".events`)).rowCount).toBe(1)
+  })
+
+  it('from an empty store, into the same store, or into a file store whose releases.json has no log', async () => {
+    const schema = freshSchema('migrate')
+    const empty = join(tempDir(), 'releases.json')
+    expect((await rejection(migrateHistory(fileStoreSpec(empty), pgSpec(schema), quiet))).message).toMatch(/holds no events; there is nothing to move/)
+    const source = await fileHistory()
+    expect((await rejection(migrateHistory(fileStoreSpec(source.stateFile), fileStoreSpec(source.stateFile), quiet))).message).toMatch(/are the same store/)
+    await migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet)
+    const occupied = join(tempDir(), 'releases.json')
+    writeFileSync(occupied, readGoFixture('single-prod.json'))
+    expect((await rejection(migrateHistory(pgSpec(schema), fileStoreSpec(occupied), quiet))).message).toMatch(/already exists, with no event log/)
+    expect(readFileSync(occupied, 'utf8')).toBe(readGoFixture('single-prod.json'))
+    expect(existsSync(occupied.replace(/\.json$/, '.events.ndjson'))).toBe(false)
+  })
+
+  it('from a source that does not verify', async () => {
+    const source = await fileHistory()
+    const lines = readFileSync(source.eventLog, 'utf8').split('\n')
+    writeFileSync(source.eventLog, [lines[0], lines[2], lines[1], ...lines.slice(3)].join('\n'))
+    const schema = freshSchema('migrate')
+    const error = await rejection(migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet))
+    expect(error.code).toBe('CORRUPT_STATE')
+    expect(error.message).toMatch(/does not verify; fix it before moving it: .*hash chain is broken/)
+    expect((await adminQuery('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount).toBe(0)
+  })
+})
