@@ -8,7 +8,7 @@ import { type EventEnvelope, releaseIdsOf, type Ulid } from './domain/events.js'
 import { type Fold, startFold } from './domain/evolve.js'
 import type { ReleaseId } from './domain/release-id.js'
 import { initialState, type State } from './domain/state.js'
-import { epochMsOf, type Timestamp } from './domain/timestamp.js'
+import { epochMsOfChecked, type Timestamp } from './domain/timestamp.js'
 import { StateError } from './errors.js'
 import type { Cursor, ReadEnd, Visitor } from './store/event-store.js'
 
@@ -31,11 +31,12 @@ export const emptyLoaded = (origin: Cursor): Loaded => ({ state: initialState, c
 export type Activity = Map<ReleaseId, number>
 
 /** Notes the time of an event on the releases it is about. */
-export const noteActivity = (activity: Activity, event: EventEnvelope): void => {
-  const at = epochMsOf(event.recordedAt)
+export const noteActivity = (activity: Activity, event: EventEnvelope): void => noteOn(activity, event, epochMsOfChecked(event.recordedAt))
+
+const noteOn = <A>(seen: Map<ReleaseId, A>, event: EventEnvelope, at: A): void => {
   // Most events are phase updates: noted without building a list of one.
-  if (event.type === 'PhaseUpdated') activity.set(event.data.releaseId, at)
-  else for (const id of releaseIdsOf(event)) activity.set(id, at)
+  if (event.type === 'PhaseUpdated') seen.set(event.data.releaseId, at)
+  else for (const id of releaseIdsOf(event)) seen.set(id, at)
 }
 
 type Read = (cursor: Cursor, visitor: Visitor) => TE.TaskEither<StateError, ReadEnd>
@@ -48,6 +49,9 @@ export const readOn = (read: Read, from: Loaded, activity: Activity): TE.TaskEit
   // Started on the first new event only: an unchanged store costs no copy of the state.
   let fold: Fold | undefined
   let { lastRecordedAt } = from
+  // Each release's last time as written, turned into numbers once at the end: a replay sees
+  // about thirteen events per release.
+  const lastEvents = new Map<ReleaseId, Timestamp>()
   return pipe(
     read(from.cursor, {
       event: (stored) => {
@@ -56,12 +60,15 @@ export const readOn = (read: Read, from: Loaded, activity: Activity): TE.TaskEit
         const problem = fold.apply(envelope)
         // `location` is read only here: a store may make it only when asked.
         if (problem !== undefined) return new StateError('CORRUPT_STATE', `${stored.location}: ${problem}`)
-        noteActivity(activity, envelope)
+        noteOn(lastEvents, envelope, envelope.recordedAt)
         lastRecordedAt = envelope.recordedAt
         return undefined
       },
     }),
-    TE.map((end) => ({ state: fold?.result() ?? from.state, cursor: end.cursor, lastRecordedAt })),
+    TE.map((end) => {
+      for (const [id, at] of lastEvents) activity.set(id, epochMsOfChecked(at))
+      return { state: fold?.result() ?? from.state, cursor: end.cursor, lastRecordedAt }
+    }),
   )
 }
 

@@ -16,7 +16,8 @@ import type { EventEnvelope } from '../domain/events.js'
 import { ioError, StateError } from '../errors.js'
 import { attempt } from './attempt.js'
 import type { Cursor, ReadEnd, StoredEvent, Visitor } from './event-store.js'
-import { readFastLine } from './fast-lines.js'
+import { readFastLine, readMatchedPhaseUpdated } from './fast-lines.js'
+import { type ChunkHashes, hashHere, sharedBuffer, startLineHasher } from './line-hasher.js'
 import { sideFileStamp } from './paths.js'
 import { decodeLineInGeneral, encodeLogLine, GENESIS_HASH, hashLine } from './log-line.js'
 
@@ -36,8 +37,6 @@ export interface LogReadEnd extends ReadEnd {
   readonly cursor: LogCursor
   readonly incompleteTail?: { readonly location: string; readonly bytes: number; readonly offset: number }
 }
-
-const CHUNK_BYTES = 4 * 1024 * 1024
 
 const corrupt = (message: string): StateError => new StateError('CORRUPT_STATE', message)
 
@@ -59,8 +58,30 @@ class LoggedEvent implements StoredEvent {
   }
 }
 
+/** How a read goes about it (tests change these to reach every path with small logs). */
+export interface LogReadOptions {
+  /** How long a read must be to hash its lines on a worker thread (line-hasher.ts): a cold open, not a refresh. */
+  readonly parallelHashingMinBytes: number
+  /** How much of the file is read at once. */
+  readonly chunkBytes: number
+}
+
+const DEFAULT_READ_OPTIONS: LogReadOptions = { parallelHashingMinBytes: 16 * 1024 * 1024, chunkBytes: 4 * 1024 * 1024 }
+
+interface Chunk {
+  readonly buffer: Buffer
+  /** How many bytes of `buffer` were read. */
+  readonly filled: number
+  /** Whether the file ended before the chunk did (cut back by a writer meanwhile): the read ends there. */
+  readonly short: boolean
+  /** Where its first newline is (-1: none): what comes before ends a line begun earlier (or right here). */
+  readonly firstNewline: number
+  /** The lines after that first newline, hashed. */
+  readonly hashes: Promise<ChunkHashes>
+}
+
 /** Reads the log after `from`, handing each event to `visitor`. */
-const readAfter = async (path: string, from: LogCursor, visitor: Visitor): Promise<E.Either<StateError, LogReadEnd>> => {
+const readAfter = async (path: string, from: LogCursor, visitor: Visitor, options: LogReadOptions): Promise<E.Either<StateError, LogReadEnd>> => {
   const stat = statSync(path, { throwIfNoEntry: false })
   if (stat === undefined) {
     return from.position === 0 ? E.right({ cursor: from }) : E.left(corrupt(`${path}: the event log is gone, though ${from.position} events were read from it`))
@@ -72,61 +93,141 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor): Promi
   }
 
   const handle = await fs.open(path, 'r')
-  try {
-    let { position, hash, offset } = from
-    let readAt = from.offset
-    // The unfinished line at the end of one read stays at the start of the buffer and the next
-    // read lands after it, so no chunk is copied; the buffer only grows for a line longer than it.
-    let buffer = Buffer.allocUnsafe(CHUNK_BYTES)
-    let carried = 0
-    // Only up to the size seen at the start: a writer may set an incomplete tail aside and
-    // append after it while this read goes on, and bytes past that size could then be joined to
-    // a fragment read before.
-    while (readAt < stat.size) {
-      if (carried === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)])
-      const { bytesRead } = await handle.read(buffer, carried, Math.min(buffer.length - carried, stat.size - readAt), readAt)
-      if (bytesRead === 0) break
-      readAt += bytesRead
-      const filled = carried + bytesRead
-      let start = 0
-      for (let end = buffer.indexOf(10, start); end !== -1 && end < filled; end = buffer.indexOf(10, start)) {
-        const bytes = buffer.subarray(start, end)
-        const line = position + 1
-        const lineHash = hashLine(bytes)
-        const text = bytes.toString('utf8')
-        // Most lines take the fast reader; only the others need the general path and its Either.
-        const fast = readFastLine(text)
-        const general = fast === undefined ? decodeLineInGeneral(text) : undefined
-        const read = fast ?? (general !== undefined && E.isRight(general) ? general.right : undefined)
-        start = end + 1
-        position = line
-        offset += bytes.length + 1
-        const expectedHash = hash
-        hash = lineHash
-        if (read === undefined || read.prev !== expectedHash) {
-          const location = `${path}:${line}`
-          const problem = general !== undefined && E.isLeft(general) ? general.left : chainProblem(line)
-          if (visitor.problem === undefined) return E.left(corrupt(`${location}: ${problem}`))
-          visitor.problem({ location, message: problem })
-          continue
-        }
-        const result = visitor.event(new LoggedEvent(read.envelope, line, path))
-        if (result instanceof StateError) return E.left(result)
-        if (result === 'stop') return E.right({ cursor: { position, hash, offset, ino: stat.ino } })
-      }
-      carried = filled - start
-      buffer.copy(buffer, 0, start, filled)
+  const { chunkBytes } = options
+  const parallel = stat.size - from.offset >= options.parallelHashingMinBytes
+  const hasher = parallel ? startLineHasher() : hashHere()
+  const allocate = parallel ? sharedBuffer : (bytes: number): Buffer => Buffer.allocUnsafe(bytes)
+
+  // Chunks are read ahead of the one being decoded, each at its own offset, so that each is read
+  // and hashed while an earlier one is decoded. Only up to the size seen at the start: a writer
+  // may set an incomplete tail aside and append after it while this read goes on, and bytes past
+  // that size could then be joined to a fragment read before.
+  const chunkCount = Math.ceil((stat.size - from.offset) / chunkBytes)
+  const free: Buffer[] = []
+  const reads: Array<Promise<Chunk>> = []
+  const readChunk = async (index: number): Promise<Chunk> => {
+    const at = from.offset + index * chunkBytes
+    const length = Math.min(chunkBytes, stat.size - at)
+    const buffer = free.pop() ?? allocate(length)
+    let filled = 0
+    while (filled < length) {
+      const { bytesRead } = await handle.read(buffer, filled, length - filled, at + filled)
+      if (bytesRead === 0) break // cut back meanwhile: see `short`
+      filled += bytesRead
     }
-    const cursor: LogCursor = { position, hash, offset, ino: stat.ino }
-    return E.right(carried === 0 ? { cursor } : { cursor, incompleteTail: { location: `${path}:${position + 1}`, bytes: carried, offset } })
+    // The first chunk starts with a line; any other may start inside one, which ends at its first newline.
+    const firstNewline = buffer.indexOf(10)
+    const linesStart = index === 0 ? 0 : firstNewline === -1 || firstNewline >= filled ? filled : firstNewline + 1
+    return { buffer, filled, short: filled < length, firstNewline: firstNewline >= filled ? -1 : firstNewline, hashes: hasher.hash(buffer, linesStart, filled) }
+  }
+  const READ_AHEAD = 2
+  const readUpTo = (index: number): void => {
+    for (let i = reads.length; i <= Math.min(index, chunkCount - 1); i++) reads.push(readChunk(i))
+  }
+
+  let position = from.position
+  let offset = from.offset
+  // The hash of the last line read: as a string, or where the hasher keeps it (taken when needed).
+  let lastHash = from.hash
+  let lastIn: ChunkHashes | undefined
+  let lastIndex = 0
+  const hashSoFar = (): string => {
+    if (lastIn !== undefined) {
+      lastHash = lastIn.hashOf(lastIndex)
+      lastIn = undefined
+    }
+    return lastHash
+  }
+  const end = (tail: number): E.Either<StateError, LogReadEnd> => {
+    const cursor: LogCursor = { position, hash: hashSoFar(), offset, ino: stat.ino }
+    return E.right(tail === 0 ? { cursor } : { cursor, incompleteTail: { location: `${path}:${position + 1}`, bytes: tail, offset } })
+  }
+
+  /**
+   * Takes one line: `chainedAhead` when the hasher saw it end with the hash of the line before,
+   * `matched` when it saw it match the PhaseUpdated template; its own hash is `ownHash`, or the
+   * `index`-th of `ownHash`. Ends the read, or goes on (undefined).
+   */
+  const takeLine = (text: string, bytes: number, chainedAhead: boolean, matched: boolean, ownHash: string | ChunkHashes, index: number): E.Either<StateError, LogReadEnd> | undefined => {
+    // Most lines take a fast reader; only the others need the general path and its Either.
+    const fast = matched ? readMatchedPhaseUpdated(text) : readFastLine(text)
+    const general = fast === undefined ? decodeLineInGeneral(text) : undefined
+    const read = fast ?? (general !== undefined && E.isRight(general) ? general.right : undefined)
+    // A fast line's `prev` is its last field, so a line ending with the right hash names it.
+    const chained = read !== undefined && ((fast !== undefined && chainedAhead) || read.prev === hashSoFar())
+    position += 1
+    offset += bytes + 1
+    if (typeof ownHash === 'string') {
+      lastHash = ownHash
+      lastIn = undefined
+    } else {
+      lastIn = ownHash
+      lastIndex = index
+    }
+    if (read === undefined || !chained) {
+      const location = `${path}:${position}`
+      const problem = general !== undefined && E.isLeft(general) ? general.left : chainProblem(position)
+      if (visitor.problem === undefined) return E.left(corrupt(`${location}: ${problem}`))
+      visitor.problem({ location, message: problem })
+      return undefined
+    }
+    const result = visitor.event(new LoggedEvent(read.envelope, position, path))
+    if (result instanceof StateError) return E.left(result)
+    return result === 'stop' ? end(0) : undefined
+  }
+
+  try {
+    // The start of a line that goes on into the next chunk (copied: buffers are reused).
+    let unfinished: Buffer[] = []
+    for (let index = 0; index < chunkCount; index++) {
+      readUpTo(index + READ_AHEAD)
+      // Let the reads that ended meanwhile hand their chunks to the worker now, to be hashed while
+      // this chunk is decoded: awaiting what is already settled would not let them.
+      if (parallel) await new Promise(setImmediate)
+      const { buffer, filled, short, firstNewline, hashes: hashing } = await (reads[index] as Promise<Chunk>)
+      if (firstNewline === -1) {
+        unfinished.push(Buffer.from(buffer.subarray(0, filled)))
+        free.push(buffer)
+        if (short) break
+        continue
+      }
+      if (index > 0) {
+        const bytes = unfinished.length === 0 ? buffer.subarray(0, firstNewline) : Buffer.concat([...unfinished, buffer.subarray(0, firstNewline)])
+        unfinished = []
+        const ended = takeLine(decodeUtf8(bytes, 0, bytes.length), bytes.length, false, false, hashLine(bytes), 0)
+        if (ended !== undefined) return ended
+      }
+      const hashes = await hashing
+      let start = index === 0 ? 0 : firstNewline + 1
+      for (let i = 0; i < hashes.count; i++) {
+        const newline = buffer.indexOf(10, start)
+        const ended = takeLine(decodeUtf8(buffer, start, newline), newline - start, hashes.endsChained(i), hashes.matchesPhaseUpdated(i), hashes, i)
+        if (ended !== undefined) return ended
+        start = newline + 1
+      }
+      if (start < filled) unfinished.push(Buffer.from(buffer.subarray(start, filled)))
+      free.push(buffer)
+      if (short) break
+    }
+    return end(unfinished.reduce((bytes, part) => bytes + part.length, 0))
   } finally {
+    await Promise.allSettled(reads)
+    await hasher.close()
     await handle.close()
   }
 }
 
+// Buffer's own UTF-8 decoder (invalid bytes become U+FFFD, as with toString), called without
+// toString's argument handling and the view a subarray makes: a tenth of a cold open.
+type WithUtf8Slice = Buffer & { readonly utf8Slice?: (start: number, end: number) => string }
+const decodeUtf8: (buffer: Buffer, start: number, end: number) => string =
+  typeof (Buffer.prototype as WithUtf8Slice).utf8Slice === 'function'
+    ? (buffer, start, end) => (buffer as Required<WithUtf8Slice>).utf8Slice(start, end)
+    : (buffer, start, end) => buffer.toString('utf8', start, end)
+
 /** Reads the events of the log after `from`, oldest first. */
-export const readLog = (path: string, from: LogCursor, visitor: Visitor): TE.TaskEither<StateError, LogReadEnd> =>
-  attempt('read the event log', path, () => readAfter(path, from, visitor))
+export const readLog = (path: string, from: LogCursor, visitor: Visitor, options: LogReadOptions = DEFAULT_READ_OPTIONS): TE.TaskEither<StateError, LogReadEnd> =>
+  attempt('read the event log', path, () => readAfter(path, from, visitor, options))
 
 const writeFully = async (handle: fs.FileHandle, buffer: Buffer, at: number): Promise<void> => {
   for (let written = 0; written < buffer.length; ) {

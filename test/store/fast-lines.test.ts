@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { type EventEnvelope, formatReleaseId, PHASE_STATUSES, PHASES } from '../../src/domain/index.js'
 import { encodeLogLine, LogLine } from '../../src/store/log-line.js'
-import { readFastLine } from '../../src/store/fast-lines.js'
+import { PHASE_UPDATED_SOURCE, readFastLine, readMatchedPhaseUpdated } from '../../src/store/fast-lines.js'
 import { epochMs } from '../arbitraries.js'
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
@@ -127,6 +127,28 @@ const holdsToTheGeneralPath = <F>(shape: string, fields: fc.Arbitrary<F>, lineOf
     },
   )
 }
+
+describe('reading a line the worker saw match the PhaseUpdated template', () => {
+  const template = new RegExp(PHASE_UPDATED_SOURCE)
+  test.prop([phaseUpdated, fc.nat(), fc.oneof(fc.constant(''), fc.string({ unit: 'binary', maxLength: 3 }), fc.constantFrom('"', ',', '9')), fc.nat({ max: 3 })], { numRuns: 2000 })(
+    'gives exactly what the fast reader gives, for any line, whole or damaged, that matches it',
+    (values, at, insert, remove) => {
+      const line = lineOf(values)
+      const cut = at % (line.length + 1)
+      for (const text of [line, line.slice(0, cut) + insert + line.slice(cut + remove)]) {
+        if (template.test(text)) expect(readMatchedPhaseUpdated(text)).toEqual(readFastLine(text))
+      }
+    },
+  )
+
+  test.prop([phaseUpdated.filter((values) => ![values.actor, values.host, values.releaseId, values.prev].some(needsEscape))], { numRuns: 300 })(
+    'matches every valid line without escapes',
+    (values) => {
+      const line = lineOf(values)
+      if (readFastLine(line) !== undefined) expect(template.test(line)).toBe(true)
+    },
+  )
+})
 
 describe('the fast reader of PhaseUpdated and ReleaseCreated lines', () => {
   holdsToTheGeneralPath('PhaseUpdated', phaseUpdated, lineOf, (e) => [e.actor, e.host, e.releaseId, e.prev])
