@@ -14,6 +14,7 @@ import { decide } from './domain/decide.js'
 import { type DomainError, invalidInput } from './domain/errors.js'
 import { type DomainEvent, envelope, type EventMetadata, type Ulid } from './domain/events.js'
 import { evolveAll } from './domain/evolve.js'
+import { snapshotScratch } from './domain/projection.js'
 import { currentRelease, findRelease, listAllReleases, releasesOf } from './domain/queries.js'
 import type { Release } from './domain/release.js'
 import { releaseStatus } from './domain/release-status.js'
@@ -82,7 +83,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
   const nextEventId = monotonicFactory()
   const known: KnownSnapshot = { fingerprint: undefined, position: 0 }
   // The buffer the snapshot is assembled in: reused by every write (they are serialised).
-  const scratch = { buffer: new Uint8Array(0) }
+  const scratch = snapshotScratch()
   const unimported: { fingerprint?: Fingerprint; state?: State } = {}
   let loaded: Loaded = emptyLoaded(store.origin)
   const activity: Activity = new Map()

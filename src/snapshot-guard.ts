@@ -16,7 +16,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { decide, snapshotChanges } from './domain/decide.js'
 import type { DomainEvent } from './domain/events.js'
 import { evolve } from './domain/evolve.js'
-import { projectSnapshotBytes, roomFor } from './domain/projection.js'
+import { projectSnapshotBytes, type SnapshotScratch, snapshotScratch } from './domain/projection.js'
 import { decodeSnapshot, showsState, type Snapshot } from './domain/snapshot.js'
 import { initialState, type State } from './domain/state.js'
 import { StateError } from './errors.js'
@@ -146,15 +146,11 @@ export const prepareSnapshot = (context: GuardContext, loaded: Loaded): TE.TaskE
 }
 
 /**
- * Replaces the snapshot with the projection of the log up to `loaded`, assembled in the buffer
- * `scratch` holds (one per manager, whose writes are serialised), grown when too small.
+ * Replaces the snapshot with the projection of the log up to `loaded`, assembled in `scratch`
+ * (one per manager, whose writes are serialised), where the last one was.
  */
-export const writeSnapshot = (context: Pick<GuardContext, 'path' | 'known'>, loaded: Loaded, scratch: { buffer: Uint8Array }): TE.TaskEither<StateError, void> => {
-  let bytes = projectSnapshotBytes(loaded.state, scratch.buffer)
-  if (bytes.buffer !== scratch.buffer.buffer) {
-    scratch.buffer = new Uint8Array(roomFor(bytes.length))
-    bytes = projectSnapshotBytes(loaded.state, scratch.buffer)
-  }
+export const writeSnapshot = (context: Pick<GuardContext, 'path' | 'known'>, loaded: Loaded, scratch: SnapshotScratch): TE.TaskEither<StateError, void> => {
+  const bytes = projectSnapshotBytes(loaded.state, scratch)
   return pipe(
     writeSnapshotFile(context.path, bytes),
     TE.map((fingerprint) => remember(context.known, fingerprint, loaded.cursor.position)),
@@ -194,7 +190,7 @@ export const restoreSnapshot = (context: GuardContext, loaded: Loaded, now: Date
       const kept: TE.TaskEither<StateError, string | undefined> = file === undefined ? TE.right(undefined) : keepAside(context.path, file.bytes, `rejected-${sideFileStamp(now)}`)
       return pipe(
         kept,
-        TE.chainFirst(() => writeSnapshot(context, loaded, { buffer: new Uint8Array(0) })),
+        TE.chainFirst(() => writeSnapshot(context, loaded, snapshotScratch())),
         TE.map((keptAside): ReconcileOutcome => (keptAside === undefined ? { changed } : { changed, keptAside })),
       )
     }),

@@ -62,43 +62,76 @@ const CLOSE = encoder.encode('\n  ]')
 const EMPTY = encoder.encode('{\n  "releases": []')
 
 /**
- * The exact bytes (UTF-8) of `releases.json` for a state. Given `into`, a buffer at least as long
- * as needed, they are written there and a view of it is returned (a writer that serialises its
- * writes reuses one buffer, instead of a new one of the file's size per write); else into a new one.
+ * A buffer holding the last `releases.json` assembled in it, and which releases its records show
+ * (frozen ones, in order) and where each record ends: the next projection into it rewrites only
+ * from the first release that changed. A new release or a phase update changes the newest
+ * releases, at the end of the file, so a write assembles a few records instead of all of them.
+ * One per writer whose writes are serialised: the bytes of one write are read until it is done.
  */
-export const projectSnapshotBytes = (state: State, into?: Uint8Array): Uint8Array => {
-  const records: Uint8Array[] = []
-  let length = 0
+export interface SnapshotScratch {
+  buffer: Uint8Array
+  readonly records: Release[]
+  readonly ends: number[]
+}
+
+/** An empty {@link SnapshotScratch}. */
+export const snapshotScratch = (): SnapshotScratch => ({ buffer: new Uint8Array(0), records: [], ends: [] })
+
+// The room a buffer gets: the file's length, and some to grow into before the next allocation.
+const roomFor = (bytes: number): number => Math.ceil(bytes * 1.25) + 64 * 1024
+
+/**
+ * The exact bytes (UTF-8) of `releases.json` for a state: a view of `scratch`'s buffer (of a new
+ * one when none is given), valid until the next projection into it.
+ */
+export const projectSnapshotBytes = (state: State, scratch: SnapshotScratch = snapshotScratch()): Uint8Array => {
+  const { records, ends } = scratch
+  // The records already in the buffer that the state still shows, in the same places, stay.
+  // Only a frozen release is known not to have changed since.
+  let kept = 0
+  const changed: Release[] = []
   for (const group of state.releases.values()) {
     for (const release of group) {
-      const bytes = releaseRecordBytes(release)
-      records.push(bytes)
-      length += bytes.length
+      if (changed.length === 0 && kept < records.length && records[kept] === release && Object.isFrozen(release)) kept++
+      else changed.push(release)
     }
   }
+  records.length = kept
+  ends.length = kept
   const others = Object.entries(state.otherFields).filter(([key]) => key !== 'releases')
   const end = encoder.encode(`${others.map(fieldText).join('')}\n}`)
-  if (records.length === 0) return concat([EMPTY, end], EMPTY.length + end.length)
-  const total = OPEN.length + length + SEPARATOR.length * (records.length - 1) + CLOSE.length + end.length
-  const out = into !== undefined && into.length >= total ? into.subarray(0, total) : new Uint8Array(total)
-  out.set(OPEN, 0)
-  let at = OPEN.length
-  for (let i = 0; i < records.length; i++) {
-    if (i > 0) {
+  if (kept === 0 && changed.length === 0) return concat([EMPTY, end], EMPTY.length + end.length)
+
+  const start = kept === 0 ? OPEN.length : (ends[kept - 1] as number)
+  const bytes = changed.map(releaseRecordBytes)
+  let total = start + CLOSE.length + end.length
+  for (const [i, record] of bytes.entries()) total += record.length + (kept + i > 0 ? SEPARATOR.length : 0)
+  if (scratch.buffer.length < total) {
+    const grown = new Uint8Array(roomFor(total))
+    grown.set(scratch.buffer.subarray(0, start))
+    scratch.buffer = grown
+  }
+  const out = scratch.buffer
+  if (kept === 0) out.set(OPEN, 0)
+  let at = start
+  for (const [i, record] of bytes.entries()) {
+    if (kept + i > 0) {
       out.set(SEPARATOR, at)
       at += SEPARATOR.length
     }
-    const record = records[i] as Uint8Array
     out.set(record, at)
     at += record.length
+    const release = changed[i] as Release
+    // A release still being built by a fold may change: nothing after it is kept next time.
+    if (records.length === kept + i && Object.isFrozen(release)) {
+      records.push(release)
+      ends.push(at)
+    }
   }
   out.set(CLOSE, at)
   out.set(end, at + CLOSE.length)
-  return out
+  return out.subarray(0, total)
 }
-
-/** The length a buffer for {@link projectSnapshotBytes} should have to hold `bytes` and grow a while. */
-export const roomFor = (bytes: number): number => Math.ceil(bytes * 1.25) + 64 * 1024
 
 const concat = (parts: ReadonlyArray<Uint8Array>, length: number): Uint8Array => {
   const out = new Uint8Array(length)
