@@ -108,7 +108,8 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
   const readChunk = async (index: number): Promise<Chunk> => {
     const at = from.offset + index * chunkBytes
     const length = Math.min(chunkBytes, stat.size - at)
-    const buffer = free.pop() ?? allocate(length)
+    const spare = free.pop()
+    const buffer = spare !== undefined && spare.length >= length ? spare : allocate(length)
     let filled = 0
     while (filled < length) {
       const { bytesRead } = await handle.read(buffer, filled, length - filled, at + filled)

@@ -92,7 +92,7 @@ const { parentPort } = require('node:worker_threads')
 const { hash } = require('node:crypto')
 const template = new RegExp(${JSON.stringify(PHASE_UPDATED_SOURCE)})
 ${hashChunk.toString()}
-parentPort.on('message', ({ memory, start, filled }) => parentPort.postMessage(hashChunk(hash, Buffer.from(memory, 0, filled), start, filled, template)))
+parentPort.on('message', ({ memory, offset, start, filled }) => parentPort.postMessage(hashChunk(hash, Buffer.from(memory, offset, filled), start, filled, template)))
 `
 
 const toChunkHashes = ({ memory, count }: Hashed): ChunkHashes => {
@@ -145,7 +145,7 @@ export const startLineHasher = (workerSource = WORKER_SOURCE): LineHasher => {
       if (failed) return Promise.resolve(hashOnThisThread(buffer, start, filled))
       return new Promise((resolve) => {
         pending.push({ buffer, start, filled, resolve })
-        worker.postMessage({ memory: buffer.buffer, start, filled })
+        worker.postMessage({ memory: buffer.buffer, offset: buffer.byteOffset, start, filled })
       })
     },
     close: async () => {
