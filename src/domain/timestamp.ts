@@ -106,14 +106,14 @@ export const parseInstant = (text: string): Instant | undefined => {
   return { epochMs: validEpochMs(text, fractionNs), nanos: fractionNs % 1_000_000 }
 }
 
-/** The whole milliseconds since the epoch a timestamp denotes, or NaN when it is not one (allocates nothing). */
-export const epochMsOf = (text: string): number => (isValid(text) ? validEpochMs(text, fractionNsOf(text)) : Number.NaN)
-
 /**
  * The whole milliseconds since the epoch of a timestamp already checked, such as one decoded
  * with the {@link Timestamp} codec: what replay needs for every event, without a second check.
  */
 export const epochMsOfChecked = (text: Timestamp): number => validEpochMs(text, fractionNsOf(text))
+
+/** The whole milliseconds since the epoch a timestamp denotes, or NaN when it is not one (allocates nothing). */
+export const epochMsOf = (text: string): number => (isValid(text) ? epochMsOfChecked(text as Timestamp) : Number.NaN)
 
 /** Orders two instants: negative when `a` is earlier, positive when later, 0 when equal. */
 export const compareInstants = (a: Instant, b: Instant): number => a.epochMs - b.epochMs || a.nanos - b.nanos

@@ -76,7 +76,7 @@ interface Chunk {
   readonly short: boolean
   /** Where its first newline is (-1: none): what comes before ends a line begun earlier (or right here). */
   readonly firstNewline: number
-  /** The lines after that first newline, hashed. */
+  /** Its lines after that first newline (all of them, in the first chunk), hashed. */
   readonly hashes: Promise<ChunkHashes>
 }
 
