@@ -129,7 +129,8 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       if (events.length === 0) return TE.right(from)
       const command = nextEventId(Math.max(0, nowMs)) as Ulid
       const at = recordedAt(nowMs, from.lastRecordedAt)
-      const meta: EventMetadata = { actor: config.actor, host: config.host, pid: process.pid as EventMetadata['pid'], command }
+      const common = { actor: config.actor, host: config.host, pid: process.pid as EventMetadata['pid'], command }
+      const meta: EventMetadata = events.length > 1 ? { ...common, events: events.length as NonNullable<EventMetadata['events']> } : common
       const envelopes = events.map((event) => envelope(event, { id: nextEventId(Math.max(0, nowMs)) as Ulid, recordedAt: at, meta }))
       return pipe(
         session.append(from.cursor, envelopes),

@@ -108,17 +108,27 @@ export const Ulid = t.brand(t.string, (s): s is t.Branded<string, UlidBrand> => 
 export type Ulid = t.TypeOf<typeof Ulid>
 
 /** Who and where recorded an event; supplied from outside the domain. */
-export const EventMetadata = t.type(
-  {
-    /** The person or system that issued the command. */
-    actor: t.string,
-    /** The machine it ran on. */
-    host: t.string,
-    /** The process that recorded it. */
-    pid: t.Int,
-    /** The id shared by every event one command recorded. */
-    command: Ulid,
-  },
+export const EventMetadata = t.intersection(
+  [
+    t.type({
+      /** The person or system that issued the command. */
+      actor: t.string,
+      /** The machine it ran on. */
+      host: t.string,
+      /** The process that recorded it. */
+      pid: t.Int,
+      /** The id shared by every event one command recorded. */
+      command: Ulid,
+    }),
+    t.partial({
+      /**
+       * How many events the command recorded, on each of them, when more than one: a command is
+       * recorded whole or not at all, so a reader holds its events back until the last arrives,
+       * and a log that ends inside a command (an append torn by a machine crash) ends before it.
+       */
+      events: t.refinement(t.Int, (n) => n >= 2, 'EventCount'),
+    }),
+  ],
   'EventMetadata',
 )
 export type EventMetadata = t.TypeOf<typeof EventMetadata>
