@@ -18,7 +18,7 @@ import type { Release } from './domain/release.js'
 import { initialState, releaseCount, type State } from './domain/state.js'
 import type { StateError } from './errors.js'
 import { heldEarlier } from './loaded-state.js'
-import type { EventStore } from './store/event-store.js'
+import { describeIncompleteTail, type EventStore } from './store/event-store.js'
 import { readSnapshotFile } from './store/snapshot-file.js'
 
 /** One problem `verify` found. */
@@ -122,8 +122,8 @@ export const verifyStore = (store: EventStore, snapshotPath: string | undefined)
     }),
     TE.chain((end) => {
       if (end.incompleteTail !== undefined) {
-        const { location, bytes } = end.incompleteTail
-        problems.push({ severity: 'error', location, message: `an incomplete last line of ${bytes} bytes (an append interrupted by a crash, never acknowledged); the next write moves it aside` })
+        const tail = end.incompleteTail
+        problems.push({ severity: 'error', location: tail.location, message: `${describeIncompleteTail(tail)} (an append interrupted by a crash, never acknowledged); the next write moves it aside` })
       }
       const state = fold.result()
       problems.push(...chainProblems(state, inherited, snapshotPath ?? store.description))

@@ -15,7 +15,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { EventEnvelope } from '../domain/events.js'
 import { ioError, StateError } from '../errors.js'
 import { attempt } from './attempt.js'
-import type { Cursor, ReadEnd, StoredEvent, Visitor } from './event-store.js'
+import type { Cursor, IncompleteTail, ReadEnd, StoredEvent, Visitor } from './event-store.js'
 import { readFastLine, readMatchedPhaseUpdated } from './fast-lines.js'
 import { type ChunkHashes, hashHere, sharedBuffer, startLineHasher } from './line-hasher.js'
 import { sideFileStamp } from './paths.js'
@@ -27,6 +27,23 @@ export interface LogCursor extends Cursor {
   readonly offset: number
   /** The inode of the file read so far: a different one means the log was replaced. */
   readonly ino: number | undefined
+  /** Set when a read stopped inside a command of several events: the next read takes the rest of it. */
+  readonly within?: WithinCommand
+}
+
+/** Where a read stands after a line: what its cursor is made of. */
+interface Mark {
+  readonly position: number
+  readonly offset: number
+  readonly hash: string
+}
+
+/** A command of several events, part of which was read: where it starts, and how many were taken. */
+interface WithinCommand {
+  readonly before: Mark
+  readonly command: string
+  readonly of: number
+  readonly taken: number
 }
 
 /** The start of an empty log. */
@@ -35,7 +52,8 @@ export const LOG_ORIGIN: LogCursor = Object.freeze({ position: 0, hash: GENESIS_
 /** The end of a read of the log file. */
 export interface LogReadEnd extends ReadEnd {
   readonly cursor: LogCursor
-  readonly incompleteTail?: { readonly location: string; readonly bytes: number; readonly offset: number }
+  /** `offset`: where the log would be cut back to its last whole command. */
+  readonly incompleteTail?: IncompleteTail & { readonly offset: number }
 }
 
 const corrupt = (message: string): StateError => new StateError('CORRUPT_STATE', message)
@@ -44,6 +62,14 @@ const chainProblem = (line: number): string =>
   line === 1
     ? `the hash chain is broken: the first line does not start the chain (lines before it were deleted)`
     : `the hash chain is broken: this line does not follow line ${line - 1} as written (line ${line - 1} was edited, or lines were deleted or reordered)`
+
+/** A command of several events being read: the events this read holds back until the last of them. */
+interface OpenCommand extends WithinCommand {
+  readonly held: Array<{ readonly event: StoredEvent; readonly after: Mark }>
+}
+
+const cutShort = (open: OpenCommand): string =>
+  `the command ${open.command} recorded ${open.of} events, but only ${open.taken + open.held.length} of them come before the events of another command (a command is appended whole: the log was written by something else)`
 
 // A stored event whose location ("file:line") is only made when asked for: the error path.
 class LoggedEvent implements StoredEvent {
@@ -139,9 +165,55 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
     }
     return lastHash
   }
-  const end = (tail: number): E.Either<StateError, LogReadEnd> => {
+  // The events of a command that recorded several, read so far (rare: a recovery, an import).
+  let open: OpenCommand | undefined = from.within === undefined ? undefined : { ...from.within, held: [] }
+  const end = (tail: number, at?: Mark, within?: WithinCommand): E.Either<StateError, LogReadEnd> => {
+    if (at !== undefined) return E.right({ cursor: within === undefined ? { ...at, ino: stat.ino } : { ...at, ino: stat.ino, within } })
+    if (open !== undefined) {
+      // The log ends inside a command: it ends, for everyone, before that command (or, for a read
+      // that began inside it, where it began).
+      const { before, held, taken, of } = open
+      const incompleteTail = { location: `${path}:${before.position + 1}`, bytes: offset - before.offset + tail, offset: before.offset, events: { complete: taken + held.length, of } }
+      return E.right({ cursor: taken === 0 ? { ...before, ino: stat.ino } : { ...from, ino: stat.ino }, incompleteTail })
+    }
     const cursor: LogCursor = { position, hash: hashSoFar(), offset, ino: stat.ino }
     return E.right(tail === 0 ? { cursor } : { cursor, incompleteTail: { location: `${path}:${position + 1}`, bytes: tail, offset } })
+  }
+  const visit = (event: StoredEvent, after?: Mark, within?: WithinCommand): E.Either<StateError, LogReadEnd> | undefined => {
+    const result = visitor.event(event)
+    if (result instanceof StateError) return E.left(result)
+    return result === 'stop' ? end(0, after, within) : undefined
+  }
+  /** Hands the events of a command on, once it is whole (or found cut short, for `verify`). */
+  const release = (command: OpenCommand, whole: boolean): E.Either<StateError, LogReadEnd> | undefined => {
+    open = undefined
+    const { held, taken } = command
+    for (const [i, { event, after }] of held.entries()) {
+      // A read stopped before the command's last event resumes inside it.
+      const within = whole && i < held.length - 1 ? { before: command.before, command: command.command, of: command.of, taken: taken + i + 1 } : undefined
+      const ended = visit(event, after, within)
+      if (ended !== undefined) return ended
+    }
+    return undefined
+  }
+  // Where the read stood before the line being taken; made into a Mark only for the first event
+  // of a command of several, so that the other lines cost no allocation.
+  const previous: { position: number; offset: number; hash: string; in: ChunkHashes | undefined; index: number } = { position, offset, hash: lastHash, in: undefined, index: 0 }
+  const before = (): Mark => ({ position: previous.position, offset: previous.offset, hash: previous.in === undefined ? previous.hash : previous.in.hashOf(previous.index) })
+  /** Takes an event that the chain vouches for. */
+  const takeEvent = (event: StoredEvent): E.Either<StateError, LogReadEnd> | undefined => {
+    const { command, events: of = 1 } = event.envelope.meta
+    if (open !== undefined && (command !== open.command || of !== open.of)) {
+      const location = `${path}:${open.before.position + 1}`
+      if (visitor.problem === undefined) return E.left(corrupt(`${location}: ${cutShort(open)}`))
+      visitor.problem({ location, message: cutShort(open) })
+      const ended = release(open, false)
+      if (ended !== undefined) return ended
+    }
+    if (open === undefined && of === 1) return visit(event)
+    open ??= { before: before(), command, of, taken: 0, held: [] }
+    open.held.push({ event, after: { position, offset, hash: hashSoFar() } })
+    return open.taken + open.held.length === of ? release(open, true) : undefined
   }
 
   /**
@@ -156,6 +228,11 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
     const read = fast ?? (general !== undefined && E.isRight(general) ? general.right : undefined)
     // A fast line's `prev` is its last field, so a line ending with the right hash names it.
     const chained = read !== undefined && ((fast !== undefined && chainedAhead) || read.prev === hashSoFar())
+    previous.position = position
+    previous.offset = offset
+    previous.hash = lastHash
+    previous.in = lastIn
+    previous.index = lastIndex
     position += 1
     offset += bytes + 1
     if (typeof ownHash === 'string') {
@@ -172,9 +249,7 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
       visitor.problem({ location, message: problem })
       return undefined
     }
-    const result = visitor.event(new LoggedEvent(read.envelope, position, path))
-    if (result instanceof StateError) return E.left(result)
-    return result === 'stop' ? end(0) : undefined
+    return takeEvent(new LoggedEvent(read.envelope, position, path))
   }
 
   try {

@@ -52,9 +52,29 @@ export interface Visitor {
 /** The end of a read: where the next read resumes, and what was left unread at the very end. */
 export interface ReadEnd {
   readonly cursor: Cursor
-  /** A last record that is incomplete (an append in progress, or a torn one). */
-  readonly incompleteTail?: { readonly location: string; readonly bytes: number }
+  /** What was left unread at the very end: an append in progress, or a torn one. */
+  readonly incompleteTail?: IncompleteTail
 }
+
+/**
+ * The end of a stream that holds no whole command: a last record cut short, or some events of a
+ * command that recorded more (the rest never written). Either is an append in progress or one torn
+ * by a crash: never acknowledged, so never used.
+ */
+export interface IncompleteTail {
+  /** Where it starts. */
+  readonly location: string
+  /** How many bytes it holds. */
+  readonly bytes: number
+  /** When it starts with complete events of a command: how many of how many it recorded. */
+  readonly events?: { readonly complete: number; readonly of: number }
+}
+
+/** An incomplete tail in words, for warnings and `verify`. */
+export const describeIncompleteTail = (tail: IncompleteTail): string =>
+  tail.events === undefined
+    ? `an incomplete last line of ${tail.bytes} bytes`
+    : `an incomplete last command of ${tail.bytes} bytes (${tail.events.complete} of the ${tail.events.of} events it recorded)`
 
 /** Appending and reading while holding the store's write lock. */
 export interface WriteSession {

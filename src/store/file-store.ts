@@ -11,7 +11,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { StateError } from '../errors.js'
 import { attempt } from './attempt.js'
 import { appendLog, LOG_ORIGIN, type LogCursor, readLog, setAsideTail } from './event-log.js'
-import type { EventStore, WriteSession } from './event-store.js'
+import { describeIncompleteTail, type EventStore, type WriteSession } from './event-store.js'
 import { acquireLock } from './file-lock.js'
 import { removeAbandonedTemporaries } from './snapshot-file.js'
 import type { StorePaths } from './paths.js'
@@ -46,7 +46,7 @@ const session = (paths: StorePaths, options: FileStoreOptions): WriteSession => 
         return pipe(
           setAsideTail(paths.eventLog, tail.offset, options.now()),
           TE.map((aside) => {
-            options.onWarning(`${tail.location}: an incomplete last line of ${tail.bytes} bytes (an append interrupted by a crash, never acknowledged) was moved to ${aside}`)
+            options.onWarning(`${tail.location}: ${describeIncompleteTail(tail)} (an append interrupted by a crash, never acknowledged) was moved to ${aside}`)
             return { cursor: complete }
           }),
         )

@@ -13,7 +13,7 @@ import type { EventEnvelope } from '../../src/domain/index.js'
 import { type LogCursor, LOG_ORIGIN, type LogReadOptions, readLog } from '../../src/store/event-log.js'
 import { hashHere, type LineHasher, sharedBuffer, startLineHasher } from '../../src/store/line-hasher.js'
 import { decodeLineInGeneral, encodeLogLine, GENESIS_HASH, hashLine } from '../../src/store/log-line.js'
-import { deployEnvelopes } from '../support/envelopes.js'
+import { deployEnvelopes, envelopesEndingInRecovery } from '../support/envelopes.js'
 import { tempDir } from '../support/temp.js'
 
 const chainedLines = (envelopes: ReadonlyArray<EventEnvelope>): string[] => {
@@ -163,6 +163,62 @@ describe('reading the event log', () => {
       await readInEveryMode(path, tolerant, LOG_ORIGIN, stopAfter)
     },
   )
+})
+
+describe('a command recorded as several events is read whole or not at all', () => {
+  // Five events of a deploy, the creation of a release, then its recovery: six events, one command.
+  const { before, recovery } = envelopesEndingInRecovery(5)
+  const lines = chainedLines([...before, ...recovery])
+  const whole = `${lines.join('\n')}\n`
+  const recoveryStart = Buffer.byteLength(`${lines.slice(0, before.length).join('\n')}\n`)
+  const logWith = (text: string | Buffer): string => {
+    const path = join(tempDir(), 'releases.events.ndjson')
+    writeFileSync(path, text)
+    return path
+  }
+
+  it('given the whole command, every reader gets all its events and ends after it', async () => {
+    expect(recovery).toHaveLength(6)
+    const outcome = await readInEveryMode(logWith(whole), false)
+    expect(outcome.events.map(([, envelope]) => envelope)).toEqual([...before, ...recovery])
+    expect(outcome.end).toMatchObject({ cursor: { position: lines.length, offset: Buffer.byteLength(whole) } })
+  })
+
+  test.prop([fc.integer({ min: recoveryStart + 1, max: Buffer.byteLength(whole) - 1 })], { numRuns: 40 })(
+    'given a log cut anywhere inside the command, readers get none of its events, end before it, and report it all as the incomplete tail',
+    async (cutAt) => {
+      const text = Buffer.from(whole).subarray(0, cutAt)
+      const complete = text.subarray(recoveryStart).toString().split('\n').length - 1
+      const outcome = await readInEveryMode(logWith(text), true)
+      expect(outcome.events.map(([, envelope]) => envelope)).toEqual(before)
+      expect(outcome.problems).toEqual([])
+      expect(outcome.end).toMatchObject({
+        cursor: { position: before.length, hash: hashLine(lines[before.length - 1] as string), offset: recoveryStart },
+        incompleteTail: { location: expect.stringMatching(new RegExp(`ndjson:${before.length + 1}$`)), offset: recoveryStart, bytes: cutAt - recoveryStart, ...(complete > 0 ? { events: { complete, of: 6 } } : {}) },
+      })
+    },
+  )
+
+  it('a read that stops inside the command resumes inside it, and gets the rest', async () => {
+    const path = logWith(whole)
+    for (const stopAfter of [before.length + 1, before.length + 3, before.length + 5]) {
+      const first = await readInEveryMode(path, false, LOG_ORIGIN, stopAfter)
+      expect(first.events).toHaveLength(stopAfter)
+      const rest = await readInEveryMode(path, false, (first.end as { cursor: LogCursor }).cursor)
+      expect([...first.events, ...rest.events].map(([position]) => position)).toEqual(lines.map((_, i) => i + 1))
+      expect(rest.end).toMatchObject({ cursor: { position: lines.length, offset: Buffer.byteLength(whole) } })
+    }
+  })
+
+  it('given a command cut short with another command after it, a strict read is CORRUPT_STATE at its first line; verify reads on and reports it', async () => {
+    const cut = chainedLines([...before, ...recovery.slice(0, 2), ...deployEnvelopes(1, Date.UTC(2026, 0, 1))])
+    const path = logWith(`${cut.join('\n')}\n`)
+    const strict = await readInEveryMode(path, false)
+    expect(strict.end).toMatch(new RegExp(`ndjson:${before.length + 1}: the command \\S+ recorded 6 events, but only 2 of them`))
+    const tolerant = await readInEveryMode(path, true)
+    expect(tolerant.problems).toEqual([expect.stringMatching(new RegExp(`ndjson:${before.length + 1}: the command`))])
+    expect(tolerant.events).toHaveLength(cut.length)
+  })
 })
 
 describe('hashing the lines of chunks', () => {

@@ -7,7 +7,7 @@ import type { EventStore, RecordProblem, Visitor } from '../../src/store/event-s
 import { fileStore } from '../../src/store/file-store.js'
 import { GENESIS_HASH, hashLine } from '../../src/store/log-line.js'
 import { storePaths, type StorePaths } from '../../src/store/paths.js'
-import { deployEnvelopes } from '../support/envelopes.js'
+import { deployEnvelopes, envelopesEndingInRecovery } from '../support/envelopes.js'
 import { tempDir } from '../support/temp.js'
 import { appendAll, eventStoreContract, readAll } from './contract.js'
 
@@ -98,6 +98,29 @@ describe('the file store and an incomplete last line', () => {
     expect(logLines(paths)).toHaveLength(5)
     expect((await readAll(store)).events).toHaveLength(5)
     expect(await store.leftovers()()).toEqual(E.right([join(paths.directory, asides[0] as string)]))
+  })
+})
+
+describe('the file store and a command whose events were not all appended', () => {
+  it('has a writer set the command aside whole, torn line and complete lines alike, report it, and go on from before it', async () => {
+    const warnings: string[] = []
+    const { store, paths } = openStore(join(tempDir(), 'releases.json'), warnings)
+    const { before, recovery } = envelopesEndingInRecovery(4)
+    await appendAll(store, before)
+    const sound = readFileSync(paths.eventLog)
+    await appendAll(store, recovery)
+    // A machine crash tore the recovery's append: three of its six lines and part of a fourth reached the disk.
+    const appended = readFileSync(paths.eventLog).subarray(sound.length)
+    const kept = appended.subarray(0, appended.indexOf('\n', appended.indexOf('\n', appended.indexOf('\n') + 1) + 1) + 20)
+    writeFileSync(paths.eventLog, Buffer.concat([sound, kept]))
+
+    expect((await readAll(store)).events.map((event) => event.envelope)).toEqual(before)
+    await appendAll(store, deployEnvelopes(1, Date.UTC(2026, 0, 1)))
+    expect(warnings).toEqual([expect.stringContaining(`${paths.eventLog}:${before.length + 1}: an incomplete last command of ${kept.length} bytes (3 of the 6 events it recorded)`)])
+    const aside = readdirSync(paths.directory).filter((name) => name.startsWith('releases.events.ndjson.torn-'))
+    expect(aside.map((name) => readFileSync(join(paths.directory, name)))).toEqual([kept])
+    expect(readFileSync(paths.eventLog).subarray(0, sound.length).equals(sound)).toBe(true)
+    expect((await readAll(store)).events).toHaveLength(before.length + 1)
   })
 })
 
