@@ -9,7 +9,7 @@ import type { DomainEvent, PhaseUpdated, ReleaseChange, SnapshotFields } from '.
 import { PHASES, type ReleasePhase } from './phase.js'
 import { sameReleases } from './projection.js'
 import type { Preserved, Release } from './release.js'
-import type { ReleaseId } from './release-id.js'
+import { compareIds, type ReleaseId } from './release-id.js'
 import { initialState, isNewer, type State } from './state.js'
 
 const deepFreeze = <A>(value: A): A => {
@@ -93,7 +93,7 @@ export const startFold = (state: State): Fold => {
     currentOutdated = true
   }
 
-  const byId = ([a]: readonly [string, unknown], [b]: readonly [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0)
+  const byId = ([a]: readonly [string, unknown], [b]: readonly [string, unknown]): number => compareIds(a, b)
 
   // After a reconcile, `current` is rebuilt from the releases before it is next read (by a
   // ReleaseCreated of the same batch, or by result()), so that a batch folds like one-by-one.
@@ -173,7 +173,7 @@ export const startFold = (state: State): Fold => {
         break
       }
       case 'SnapshotImported': {
-        const sorted = [...event.data.releases].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        const sorted = [...event.data.releases].sort((a, b) => compareIds(a.id, b.id))
         for (const release of sorted) add(own(release))
         otherFields = deepFreeze(structuredClone(event.data.otherFields ?? {}))
         break

@@ -8,7 +8,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import { type DomainError, invalidInput, releaseNotFound } from './errors.js'
 import { parseEnvironment, parseReleaseId } from './input.js'
 import type { Release } from './release.js'
-import type { ReleaseId } from './release-id.js'
+import { compareIds, type ReleaseId } from './release-id.js'
 import { allReleases, type State } from './state.js'
 import { compareInstants, type Instant, parseInstant } from './timestamp.js'
 
@@ -42,7 +42,7 @@ export const currentRelease = (state: State, rawEnvironment: unknown): E.Either<
 export const sortNewestFirst = (releases: Iterable<Release>): ReadonlyArray<Release> =>
   [...releases]
     .map((release): [Instant, Release] => [parseInstant(release.timestamp) as Instant, release])
-    .sort(([a, ra], [b, rb]) => compareInstants(b, a) || (ra.id < rb.id ? 1 : ra.id > rb.id ? -1 : 0))
+    .sort(([a, ra], [b, rb]) => compareInstants(b, a) || compareIds(rb.id, ra.id))
     .map(([, release]) => release)
 
 const byEnvironmentCache = new WeakMap<State, ReadonlyMap<string, ReadonlyArray<Release>>>()

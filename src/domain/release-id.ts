@@ -24,6 +24,12 @@ export const ReleaseId = t.brand(
 )
 export type ReleaseId = t.TypeOf<typeof ReleaseId>
 
+/**
+ * The order of release ids: as plain strings (UTF-16 code units), the order every new id is made
+ * to sort after and the order of the records in `releases.json`.
+ */
+export const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
 const CANONICAL_ID = /^rel-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(\d{3})$/
 
 /** The first and last instants an id can encode: years 0000 to 9999. */

@@ -13,7 +13,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from './decode-errors.js'
 import { corruptState, type DomainError } from './errors.js'
-import type { SnapshotFields } from './events.js'
+import type { SnapshotImported } from './events.js'
 import { jsonErrorOffset, lineAt, releaseRecordLines } from './json-position.js'
 import { sameReleases } from './projection.js'
 import type { Release } from './release.js'
@@ -21,13 +21,12 @@ import type { ReleaseId } from './release-id.js'
 import { ReleaseRecord } from './release-record.js'
 import type { State } from './state.js'
 
-/** The content of a `releases.json`. */
-export interface Snapshot {
-  /** The releases in file order. */
-  readonly releases: ReadonlyArray<Release>
-  /** Top-level fields other than `releases`, verbatim. */
-  readonly otherFields: SnapshotFields
-}
+/**
+ * The content of a `releases.json`: its releases in file order and its top-level fields other
+ * than `releases`, verbatim. The payload of the `SnapshotImported` event that records it, with
+ * `otherFields` always present (empty when there are none).
+ */
+export type Snapshot = Readonly<Required<Pick<SnapshotImported, 'releases' | 'otherFields'>>>
 
 const SnapshotDocument = t.intersection([t.UnknownRecord, t.partial({ releases: t.union([t.UnknownArray, t.null]) })])
 

@@ -4,7 +4,7 @@
  */
 import type { SnapshotFields } from './events.js'
 import type { Release } from './release.js'
-import type { ReleaseId } from './release-id.js'
+import { compareIds, type ReleaseId } from './release-id.js'
 import { compareTimestamps } from './timestamp.js'
 
 /** The releases, as the events so far have shaped them. Immutable: every release is frozen. */
@@ -32,7 +32,7 @@ export const initialState: State = Object.freeze({
 
 /** Newest first: later timestamp, then greater id. */
 export const compareNewestFirst = (a: Release, b: Release): number =>
-  compareTimestamps(b.timestamp, a.timestamp) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+  compareTimestamps(b.timestamp, a.timestamp) || compareIds(b.id, a.id)
 
 /** Whether `a` is newer than `b` in the sense of "current release". */
 export const isNewer = (a: Release, b: Release): boolean => compareNewestFirst(a, b) < 0
