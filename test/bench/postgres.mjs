@@ -15,6 +15,13 @@ import { median, p90 } from './stats.mjs'
 
 export const DATABASE_URL = process.env['STAGECRAFT_BENCH_DATABASE_URL'] || process.env['STAGECRAFT_TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test'
 
+/** The database URL naming `schema` too, whatever query string it already has (sslmode, ...). */
+const urlWithSchema = (schema) => {
+  const url = new URL(DATABASE_URL)
+  url.searchParams.set('schema', schema)
+  return url.toString()
+}
+
 const dropSchema = async (schema) => {
   const { default: pg } = await import('pg')
   const client = new pg.Client({ connectionString: DATABASE_URL })
@@ -66,7 +73,7 @@ export const postgresBenchmarks = async (size, deploys, writers, deploysEach) =>
         if (n >= 0) deployMs.push(performance.now() - start)
       }
       await manager.close()
-      const contended = await contend(`${DATABASE_URL}?schema=${schema}`, writers, deploysEach)
+      const contended = await contend(urlWithSchema(schema), writers, deploysEach)
       return {
         size,
         migrateSeconds,

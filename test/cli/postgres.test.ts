@@ -6,14 +6,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { adminQuery, freshSchema, TEST_DATABASE_URL } from '../store/postgres-children/database.js'
+import { adminQuery, freshSchema, urlWithSchema } from '../store/postgres-children/database.js'
 import { cli, fails, ok, tempDir } from './support.js'
 
 beforeAll(async () => {
   await adminQuery('SELECT 1')
 })
 
-const urlOf = (schema: string): string => `${TEST_DATABASE_URL}?schema=${schema}`
+const urlOf = (schema: string): string => urlWithSchema(schema)
 const create = (env: string, version: string) => ['create', '--env', env, '--version', version, '--quiet']
 
 describe('choosing the PostgreSQL store', () => {
@@ -47,7 +47,7 @@ describe('choosing the PostgreSQL store', () => {
     const directory = tempDir()
     expect(await fails(directory, ['--store', 'mysql://u:secret@db/x', 'list'], 2)).toMatch(/--store must be a postgres:\/\/ URL, not a mysql: one/)
     expect(await fails(directory, ['list'], 2, { STAGECRAFT_STATE_URL: 'releases.json' })).toMatch(/STAGECRAFT_STATE_URL must be a postgres:\/\/ URL;/)
-    expect(await fails(directory, ['--store', `${TEST_DATABASE_URL}?schema=Bad-Name`, 'list'], 2)).toMatch(/schema name "Bad-Name" is not usable/)
+    expect(await fails(directory, ['--store', urlWithSchema('Bad-Name'), 'list'], 2)).toMatch(/schema name "Bad-Name" is not usable/)
     const run = await cli(directory, ['--store', 'mysql://u:secret@db/x', 'list'])
     expect(run.stderr).not.toContain('secret')
   })

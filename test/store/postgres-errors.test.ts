@@ -80,6 +80,18 @@ describe('an unreachable database', () => {
   })
 })
 
+describe('a server that does not offer TLS, asked for it', () => {
+  it('is DB_UNREACHABLE, saying what to change, not DB_ERROR', async () => {
+    expect(classify(new Error('The server does not support SSL connections'))).toBe('DB_UNREACHABLE')
+    // The test server runs without ssl (as .ci/run starts it); against one with ssl the real check says nothing.
+    const ssl = (await adminQuery<{ ssl: string }>('SHOW ssl')).rows[0]?.ssl
+    if (ssl !== 'off') return
+    const error = await readFailure(storeAt(`${TEST_DATABASE_URL}?sslmode=verify-full`))
+    expect(error.code).toBe('DB_UNREACHABLE')
+    expect(error.message).toMatch(/does not support SSL connections; the connection string asks for TLS \(sslmode\)/)
+  })
+})
+
 describe('a store whose connections are all busy', () => {
   it('says so, and how to give it more, instead of blaming the server', async () => {
     const schema = freshSchema()
@@ -146,6 +158,9 @@ describe('missing permissions', () => {
     }))
     expect(error.code).toBe('DB_PERMISSION_DENIED')
     expect(error.message).toMatch(/permission denied for table events/)
+    // Nothing was sent to be committed: the message must not suggest it might have been.
+    expect(error.message).toMatch(/nothing was appended/)
+    expect(error.message).not.toMatch(/may or may not/)
     expect(await count(schema)).toBe(2)
   })
 

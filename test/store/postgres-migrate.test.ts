@@ -10,7 +10,7 @@ import { createStateManager, fileStoreSpec, migrateHistory, PHASES, postgresStor
 import { readGoFixture } from '../fixtures/index.js'
 import { deploy, rejection } from '../support/manager.js'
 import { tempDir } from '../support/temp.js'
-import { adminQuery, freshSchema, TEST_DATABASE_URL } from './postgres-children/database.js'
+import { adminQuery, freshSchema, TEST_DATABASE_URL, urlWithSchema } from './postgres-children/database.js'
 
 beforeAll(async () => {
   await adminQuery('SELECT 1')
@@ -89,7 +89,7 @@ describe('moving history file -> PostgreSQL -> file', () => {
     const source = await fileHistory()
     const schema = freshSchema('migrate')
     const copy = join(tempDir(), 'copy.json')
-    await migrateHistory(storeAt(source.stateFile), storeAt(`${TEST_DATABASE_URL}?schema=${schema}`, { snapshotFile: copy }), quiet)
+    await migrateHistory(storeAt(source.stateFile), storeAt(urlWithSchema(schema), { snapshotFile: copy }), quiet)
     expect(readFileSync(copy, 'utf8')).toBe(readFileSync(source.stateFile, 'utf8'))
     const count = (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]?.n
     expect(count).toBe((await source.manager.history()).length)

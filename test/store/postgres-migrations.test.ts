@@ -147,6 +147,8 @@ describe('schemas', () => {
     expect(E.isRight(config) && [config.right.schema, config.right.connectionString]).toEqual(['from_url', `${TEST_DATABASE_URL}?sslmode=disable`])
     const twice = resolvePostgresConfig({ connectionString: `${TEST_DATABASE_URL}?schema=a`, schema: 'b' }, '/')
     expect(E.isLeft(twice) && twice.left.message).toMatch(/schema is given twice/)
+    const repeated = resolvePostgresConfig({ connectionString: `${TEST_DATABASE_URL}?schema=a&schema=b` }, '/')
+    expect(E.isLeft(repeated) && [repeated.left.code, repeated.left.message]).toEqual(['INVALID_INPUT', expect.stringMatching(/names the schema 2 times \("a", "b"\); give \?schema= once/)])
   })
 
   it('refuse connection strings that are not postgres:// URLs, and bad limits, with INVALID_INPUT', () => {

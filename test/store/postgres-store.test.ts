@@ -8,9 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { StateError } from '../../src/errors.js'
 import type { RecordProblem } from '../../src/store/event-store.js'
 import { encodeLogLine, GENESIS_HASH, hashLine } from '../../src/store/log-line.js'
+import { LOCK_CLASS_WRITE, schemaLockKey } from '../../src/store/postgres/config.js'
 import { deployEnvelopes } from '../support/envelopes.js'
 import { appendAll, eventStoreContract, readAll } from './contract.js'
-import { adminQuery, asAdmin, freshSchema, openStore } from './postgres-children/database.js'
+import { adminQuery, asAdmin, dropAfterTest, freshSchema, openStore, uniqueName } from './postgres-children/database.js'
 
 beforeAll(async () => {
   await adminQuery('SELECT 1') // fails the file, clearly, when the server is unreachable
@@ -183,7 +184,10 @@ describe('the PostgreSQL store reports a damaged history with its position', () 
 
 describe('the PostgreSQL write lock', () => {
   it('makes a writer wait for another, and gives up with LOCK_TIMEOUT after lockTimeoutMs, naming the lock', async () => {
-    const schema = freshSchema()
+    // A schema whose lock key is negative as a signed int: pg_locks shows it unsigned (objid is an oid).
+    let schema = uniqueName('lock')
+    while (schemaLockKey(schema) >= 0) schema = uniqueName('lock')
+    dropAfterTest(schema)
     const holder = openStore(schema)
     const waiter = openStore(schema, { lockTimeoutMs: 300 })
     await appendAll(holder, deployEnvelopes(1))
@@ -200,7 +204,9 @@ describe('the PostgreSQL write lock', () => {
     const started = Date.now()
     const error = await failureOf(waiter.write(() => async () => E.right(undefined)))
     expect(error.code).toBe('LOCK_TIMEOUT')
-    expect(error.message).toMatch(/more than 300 ms \(advisory lock \d+\/-?\d+ in pg_locks/)
+    expect(error.message).toContain(`more than 300 ms (advisory lock ${LOCK_CLASS_WRITE}/${schemaLockKey(schema) + 2 ** 32}, classid/objid in pg_locks, shows who)`)
+    const shown = await adminQuery(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2`, [LOCK_CLASS_WRITE, schemaLockKey(schema) + 2 ** 32])
+    expect(shown.rowCount).toBe(1) // the holder's lock, found by the numbers the message gives
     expect(Date.now() - started).toBeGreaterThanOrEqual(250)
     release()
     expect(await holding).toEqual(E.right('done'))
@@ -214,5 +220,23 @@ describe('the PostgreSQL write lock', () => {
     await appendAll(store, deployEnvelopes(3))
     const result = await store.write(() => async () => E.right((await readAll(openStore(schema))).events.length))()
     expect(result).toEqual(E.right(3))
+  })
+})
+
+describe('a closed PostgreSQL store', () => {
+  it('refuses to be used again with a clear error, and opens no connection', async () => {
+    const schema = freshSchema()
+    const store = openStore(schema)
+    await appendAll(store, deployEnvelopes(1))
+    await store.close()
+    const connections = async () =>
+      (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1`, [`stagecraft-state pid ${process.pid}`])).rows[0]?.n
+    const before = await connections()
+    for (const task of [store.read(store.origin, { event: () => undefined }), store.write(() => async () => E.right(undefined))]) {
+      const error = await failureOf(task)
+      expect(error.code).toBe('INVALID_INPUT')
+      expect(error.message).toMatch(/schema sc_test_.*\): this store was closed; open a new one/)
+    }
+    expect(await connections()).toBe(before)
   })
 })

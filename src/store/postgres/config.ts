@@ -95,7 +95,10 @@ export const resolvePostgresConfig = (options: PostgresStoreOptions, cwd: string
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return invalid(`the PostgreSQL connection string must start with postgres:// or postgresql://, not ${url.protocol}//`)
   // `?schema=` lets one string (an environment variable, a CLI flag) name the schema too; the driver never sees it.
-  const fromUrl = url.searchParams.get('schema') ?? undefined
+  const named = url.searchParams.getAll('schema')
+  // Which of two would win is an accident of parsing: a person meant one of them, so ask which.
+  if (named.length > 1) return invalid(`the connection string names the schema ${named.length} times (${named.map((name) => JSON.stringify(name)).join(', ')}); give ?schema= once`)
+  const fromUrl = named[0]
   url.searchParams.delete('schema')
   if (fromUrl !== undefined && options.schema !== undefined && fromUrl !== options.schema) {
     return invalid(`the schema is given twice, as ${JSON.stringify(options.schema)} and in the connection string as ${JSON.stringify(fromUrl)}`)

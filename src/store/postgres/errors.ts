@@ -20,7 +20,8 @@ interface DriverError {
 
 /** Socket errors and driver messages that mean no connection could be made or kept. */
 const NETWORK_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOENT'])
-const CONNECTION_MESSAGES = /Connection terminated|connection error|not queryable|timeout expired|Client was closed|Connection ended|Cannot use a pool after calling end/i
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection error|not queryable|timeout expired|Client was closed|Connection ended|Cannot use a pool after calling end|does not support SSL connections/i
 /** Client-side refusals to authenticate (a password the server asks for and none was given, ...). */
 const AUTH_MESSAGES = /password|SASL|SCRAM|authentication/i
 
@@ -49,6 +50,14 @@ const advice: Partial<Record<StateErrorCode, string>> = {
   DB_PERMISSION_DENIED: 'see "Permissions" in docs/postgres.md for the grants each role needs',
 }
 
+/** Advice for failures whose message says more than their code. */
+const hintFor = (reason: string): string | undefined => {
+  // pg-pool's word for "every connection of this store stayed busy", not for an unreachable server.
+  if (/timeout exceeded when trying to connect/.test(reason)) return 'every connection of this store stayed busy: raise maxConnections or connectTimeoutMs'
+  if (/does not support SSL connections/.test(reason)) return 'the connection string asks for TLS (sslmode), which the server does not offer: enable ssl on the server, or reach it another way'
+  return undefined
+}
+
 /** Whether an error means the connection is gone, so it must not go back to the pool. */
 export const isConnectionLoss = (error: unknown): boolean => classify(error) === 'DB_UNREACHABLE'
 
@@ -67,7 +76,6 @@ export const databaseError = (config: Pick<PostgresConfig, 'server' | 'schema'>,
   const reason = typeof raw === 'string' && raw !== '' ? raw : String(error)
   const state = (error as DriverError | undefined)?.code
   const detail = typeof state === 'string' && /^[0-9A-Z]{5}$/.test(state) ? `${reason} (SQLSTATE ${state})` : reason
-  // pg-pool's word for "every connection of this store stayed busy", not for an unreachable server.
-  const hint = /timeout exceeded when trying to connect/.test(reason) ? 'every connection of this store stayed busy: raise maxConnections or connectTimeoutMs' : advice[code]
+  const hint = hintFor(reason) ?? advice[code]
   return new StateError(code, `${config.server} (schema ${config.schema}): could not ${doing}: ${detail}${hint === undefined ? '' : `; ${hint}`}`, { cause: error })
 }

@@ -16,7 +16,7 @@ import { isStateError, StateError } from '../../errors.js'
 import type { Cursor, EventStore, ReadEnd, Visitor, WriteSession } from '../event-store.js'
 import { GENESIS_HASH } from '../log-line.js'
 import type { PostgresConfig } from './config.js'
-import { databaseError, SQLSTATE_BROKEN_CHAIN } from './errors.js'
+import { classify, databaseError, SQLSTATE_BROKEN_CHAIN } from './errors.js'
 import { insertEvents, readEvents } from './events-table.js'
 import { migrate, recordedVersion, SCHEMA_VERSION, tooNew } from './migrations.js'
 
@@ -60,6 +60,8 @@ const loadDriver = (): Promise<typeof pg> => (driver ??= import('pg').then((modu
 export const postgresEventStore = (config: PostgresConfig, context: PostgresStoreContext): EventStore => {
   let pool: pg.Pool | undefined
   let ready: Promise<Readiness> | undefined
+  // After close(), a new pool would be a connection nobody closes again: refuse instead.
+  let closed = false
   const [lockClass, lockKey] = config.writeLock
 
   /** Runs a step that talks to the server; whatever it throws becomes a `StateError` naming `doing`. */
@@ -72,8 +74,10 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
   }
 
   const poolOf = async (): Promise<pg.Pool> => {
+    if (closed) throw new StateError('INVALID_INPUT', `${config.server} (schema ${config.schema}): this store was closed; open a new one (a new manager) to use it again`)
     if (pool === undefined) {
       const { Pool } = await loadDriver()
+      if (closed) return poolOf() // closed while the driver loaded
       if (pool !== undefined) return pool // another caller made it meanwhile
       pool = new Pool({
         connectionString: config.connectionString,
@@ -166,7 +170,7 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
     })
 
   const timedOut = (): StateError =>
-    new StateError('LOCK_TIMEOUT', `${config.server} (schema ${config.schema}): another writer held the write lock for more than ${context.lockTimeoutMs} ms (advisory lock ${lockClass}/${lockKey} in pg_locks shows who)`)
+    new StateError('LOCK_TIMEOUT', `${config.server} (schema ${config.schema}): another writer held the write lock for more than ${context.lockTimeoutMs} ms (advisory lock ${lockClass >>> 0}/${lockKey >>> 0}, classid/objid in pg_locks, shows who)`)
 
   /**
    * Takes the write lock on `client`, waiting until `deadline` at most, and reads the schema
@@ -225,8 +229,10 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
               const reason = error instanceof Error ? error.message : String(error)
               return E.left(new StateError('CORRUPT_STATE', `${config.server} (schema ${config.schema}): the history changed while this process held the write lock (${reason}); nothing was appended`))
             }
-            // A lost connection leaves the outcome unknown to us, never half-written: one statement is one transaction.
-            throw databaseError(config, 'append to the history (if the connection was lost, the append may or may not have been committed: read the history before retrying)', error)
+            // One statement is one transaction, so never half-written; but when the connection is
+            // lost, whether it committed is unknown to us. Any other failure committed nothing.
+            const lost = classify(error) === 'DB_UNREACHABLE'
+            throw databaseError(config, lost ? 'append to the history (the connection was lost: the append may or may not have been committed; read the history before retrying)' : 'append to the history (nothing was appended)', error)
           }
         }),
     }
@@ -273,6 +279,7 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
     write,
     leftovers: () => async () => E.right([]),
     close: async () => {
+      closed = true
       const closing = pool
       pool = undefined
       ready = undefined

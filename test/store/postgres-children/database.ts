@@ -26,6 +26,13 @@ export const urlAs = (user: string, url = TEST_DATABASE_URL): string => {
   return parsed.toString()
 }
 
+/** A URL of the test server that names `schema` too (`?schema=`), kept apart from any query string it has. */
+export const urlWithSchema = (schema: string, url = TEST_DATABASE_URL): string => {
+  const parsed = new URL(url)
+  parsed.searchParams.set('schema', schema)
+  return parsed.toString()
+}
+
 /** Runs `use` with a fresh connection of the test's superuser (for setting up and inspecting). */
 export const asAdmin = async <A>(use: (client: pg.Client) => Promise<A>): Promise<A> => {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 5_000 })
