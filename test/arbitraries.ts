@@ -110,13 +110,13 @@ export const phase: fc.Arbitrary<ReleasePhase> = fc.constantFrom(...PHASES)
 /** A known status. */
 export const status: fc.Arbitrary<PhaseStatus> = fc.constantFrom(...PHASE_STATUSES)
 /** A phase name that is not a phase. */
-export const unknownPhase: fc.Arbitrary<string> = fc.constantFrom('deploy', 'Build', ' build', 'build ', '', 'migrate-pre', '__proto__', 'toString')
+export const unknownPhase: fc.Arbitrary<string> = fc.constantFrom('deploy', 'Build', 'bu ild', ' ', '', 'migrate-pre', '__proto__', 'toString')
 /** A status name that is not a status. */
-export const unknownStatus: fc.Arbitrary<string> = fc.constantFrom('done', 'Completed', ' pending', '', 'cancelled', '__proto__', 'constructor')
-/** A phase argument: mostly known, sometimes not. */
-export const phaseInput: fc.Arbitrary<string> = fc.oneof({ weight: 9, arbitrary: phase }, { weight: 1, arbitrary: unknownPhase })
-/** A status argument: mostly known, sometimes not. */
-export const statusInput: fc.Arbitrary<string> = fc.oneof({ weight: 9, arbitrary: status }, { weight: 1, arbitrary: unknownStatus })
+export const unknownStatus: fc.Arbitrary<string> = fc.constantFrom('done', 'Completed', 'pend ing', '', 'cancelled', '__proto__', 'constructor')
+/** A phase argument: mostly known (sometimes with blanks around it), sometimes not. */
+export const phaseInput: fc.Arbitrary<string> = fc.oneof({ weight: 9, arbitrary: padded(phase).map((p) => p.input) }, { weight: 1, arbitrary: unknownPhase })
+/** A status argument: mostly known (sometimes with blanks around it), sometimes not. */
+export const statusInput: fc.Arbitrary<string> = fc.oneof({ weight: 9, arbitrary: padded(status).map((s) => s.input) }, { weight: 1, arbitrary: unknownStatus })
 
 // ---------------------------------------------------------------------------------------------
 // Clocks

@@ -3,12 +3,8 @@
  * expected and what was found.
  */
 import * as t from 'io-ts'
+import { showValue } from './show.js'
 
-const describeValue = (value: unknown): string => {
-  if (value === undefined) return 'nothing'
-  const text = JSON.stringify(value) ?? String(value)
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text
-}
 
 // Codec names are identifiers (a brand's name must match its type); people read these instead.
 const READABLE_NAMES: Readonly<Record<string, string>> = {
@@ -24,8 +20,18 @@ const READABLE_NAMES: Readonly<Record<string, string>> = {
   UnknownArray: 'an array',
 }
 
-const describeType = (type: t.Decoder<unknown, unknown>): string =>
-  type instanceof t.KeyofType ? `one of ${Object.keys(type.keys as object).join(', ')}` : (READABLE_NAMES[type.name] ?? type.name)
+// A codec's own name is TypeScript (`Partial<{ releases: ... }>`): a person reads what kind of value it wants.
+const describeType = (type: t.Decoder<unknown, unknown>): string => {
+  if (type instanceof t.KeyofType) return `one of ${Object.keys(type.keys as object).join(', ')}`
+  const readable = READABLE_NAMES[type.name]
+  if (readable !== undefined) return readable
+  if (type instanceof t.LiteralType) return showValue(type.value)
+  if (type instanceof t.UnionType) return (type.types as ReadonlyArray<t.Decoder<unknown, unknown>>).map(describeType).join(' or ')
+  if (type instanceof t.ArrayType || type instanceof t.ReadonlyArrayType) return 'an array'
+  if (type instanceof t.InterfaceType || type instanceof t.PartialType || type instanceof t.StrictType || type instanceof t.DictionaryType || type instanceof t.ExactType || type instanceof t.IntersectionType) return 'an object'
+  if (type instanceof t.RefinementType || type instanceof t.ReadonlyType) return describeType(type.type as t.Decoder<unknown, unknown>)
+  return 'a value of another kind'
+}
 
 // Members of intersections and unions, and the base of refinements, add a level to io-ts's
 // context that is not a field of the data.
@@ -57,6 +63,6 @@ export const describeDecodeErrors = (errors: t.Errors): ReadonlyArray<string> =>
   return [...byPath].map(([path, { expected, actual, message }]) => {
     const where = path === '' ? '' : `${path}: `
     if (message !== undefined) return `${where}${message}`
-    return `${where}expected ${[...new Set(expected)].join(' or ')}, got ${describeValue(actual)}`
+    return `${where}expected ${[...new Set(expected)].join(' or ')}, got ${showValue(actual)}`
   })
 }

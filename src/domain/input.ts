@@ -1,11 +1,14 @@
 /**
- * The rules for values that come from outside (API arguments, CLI options): each parser trims,
- * checks and either returns the clean value or an `INVALID_INPUT` naming the bad value.
+ * The rules for values that come from outside (API arguments, CLI options): each parser takes
+ * any value (a JavaScript caller may pass a number, `null`, an object), trims a string of the
+ * blanks around it (`String.prototype.trim`, the same for every parser), checks it and either
+ * returns the clean value or an `INVALID_INPUT` naming the bad value.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { type DomainError, invalidInput } from './errors.js'
 import { type PhaseStatus, PHASE_STATUSES, PhaseStatus as PhaseStatusCodec, PHASES, type ReleasePhase, ReleasePhase as ReleasePhaseCodec } from './phase.js'
 import type { ReleaseId } from './release-id.js'
+import { kindOf, quote } from './show.js'
 
 /** The longest environment name, in characters. */
 export const MAX_ENVIRONMENT_LENGTH = 64
@@ -17,15 +20,13 @@ export const MAX_TEXT_LENGTH = 1024
 const CONTROL_CHARACTER = /\p{Cc}/u
 const COMMIT_SHA = /^[0-9a-fA-F]{4,64}$/
 
-const quote = (value: string): string => JSON.stringify(value)
-
 const codePoint = (character: string): string => `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
 
 /** A trimmed, non-empty text without control characters and at most `limit` characters long. */
 const text =
   (what: string, limit: number) =>
   (raw: unknown): E.Either<DomainError, string> => {
-    if (typeof raw !== 'string') return E.left(invalidInput(`${what} must be a string, got ${raw === undefined ? 'nothing' : typeof raw}`))
+    if (typeof raw !== 'string') return E.left(invalidInput(`${what} must be a string, got ${kindOf(raw)}`))
     const value = raw.trim()
     if (value === '') return E.left(invalidInput(`${what} is empty${raw === '' ? '' : ` after trimming ${quote(raw)}`}`))
     const control = CONTROL_CHARACTER.exec(value)
@@ -47,7 +48,7 @@ export const parseText = (what: string) => text(what, MAX_TEXT_LENGTH)
 /** A commit SHA: empty (unknown), or 4 to 64 hexadecimal characters; surrounding blanks are trimmed. */
 export const parseCommitSha = (raw: unknown): E.Either<DomainError, string> => {
   if (raw === undefined) return E.right('')
-  if (typeof raw !== 'string') return E.left(invalidInput(`commit SHA must be a string, got ${typeof raw}`))
+  if (typeof raw !== 'string') return E.left(invalidInput(`commit SHA must be a string, got ${kindOf(raw)}`))
   const value = raw.trim()
   if (value === '' || COMMIT_SHA.test(value)) return E.right(value)
   return E.left(invalidInput(`commit SHA ${quote(value)} is not 4 to 64 hexadecimal characters`))
@@ -57,10 +58,18 @@ export const parseCommitSha = (raw: unknown): E.Either<DomainError, string> => {
 export const parseReleaseId = (raw: unknown): E.Either<DomainError, ReleaseId> =>
   E.map((id: string) => id as ReleaseId)(text('release id', Number.MAX_SAFE_INTEGER)(raw))
 
-/** A phase name: one of build, push, migrate_pre, rollout, migrate_post, finalize. */
-export const parsePhase = (raw: unknown): E.Either<DomainError, ReleasePhase> =>
-  ReleasePhaseCodec.is(raw) ? E.right(raw) : E.left(invalidInput(`unknown phase ${typeof raw === 'string' ? quote(raw) : String(raw)}; expected one of ${PHASES.join(', ')}`))
+/** One of a fixed set of names, trimmed like every other input. */
+const oneOf =
+  <A extends string>(what: string, is: (value: string) => value is A, names: ReadonlyArray<A>) =>
+  (raw: unknown): E.Either<DomainError, A> => {
+    const expected = `expected one of ${names.join(', ')}`
+    if (typeof raw !== 'string') return E.left(invalidInput(`${what} must be a string, got ${kindOf(raw)}; ${expected}`))
+    const value = raw.trim()
+    return is(value) ? E.right(value) : E.left(invalidInput(`unknown ${what} ${quote(value)}; ${expected}`))
+  }
 
-/** A phase status: one of pending, running, completed, failed, skipped. */
-export const parseStatus = (raw: unknown): E.Either<DomainError, PhaseStatus> =>
-  PhaseStatusCodec.is(raw) ? E.right(raw) : E.left(invalidInput(`unknown phase status ${typeof raw === 'string' ? quote(raw) : String(raw)}; expected one of ${PHASE_STATUSES.join(', ')}`))
+/** A phase name, trimmed: one of build, push, migrate_pre, rollout, migrate_post, finalize. */
+export const parsePhase: (raw: unknown) => E.Either<DomainError, ReleasePhase> = oneOf('phase', (value): value is ReleasePhase => ReleasePhaseCodec.is(value), PHASES)
+
+/** A phase status, trimmed: one of pending, running, completed, failed, skipped. */
+export const parseStatus: (raw: unknown) => E.Either<DomainError, PhaseStatus> = oneOf('phase status', (value): value is PhaseStatus => PhaseStatusCodec.is(value), PHASE_STATUSES)

@@ -19,6 +19,7 @@ import { sameReleases } from './projection.js'
 import type { Release } from './release.js'
 import type { ReleaseId } from './release-id.js'
 import { ReleaseRecord } from './release-record.js'
+import { showValue } from './show.js'
 import type { State } from './state.js'
 
 /**
@@ -29,6 +30,12 @@ import type { State } from './state.js'
 export type Snapshot = Readonly<Required<Pick<SnapshotImported, 'releases' | 'otherFields'>>>
 
 const SnapshotDocument = t.intersection([t.UnknownRecord, t.partial({ releases: t.union([t.UnknownArray, t.null]) })])
+
+// In words, not in the codec's TypeScript name (`Partial<{ releases: ... }>`).
+const documentProblem = (json: unknown): string =>
+  typeof json !== 'object' || json === null || Array.isArray(json)
+    ? `the top level is ${showValue(json, 40)}, not a JSON object with a "releases" array`
+    : `"releases" is ${showValue((json as { releases?: unknown }).releases, 40)}, not an array of release records`
 
 const parseJson = (text: string, file: string): E.Either<DomainError, unknown> => {
   if (text.trim() === '') return E.left(corruptState(`${file}: the file is empty; expected a JSON object with a "releases" array`))
@@ -63,9 +70,7 @@ export const decodeSnapshot = (text: string, file: string): E.Either<DomainError
   const json = parseJson(text, file)
   if (E.isLeft(json)) return json
   const document = SnapshotDocument.decode(json.right)
-  if (E.isLeft(document)) {
-    return E.left(corruptState(`${file}: expected a JSON object with a "releases" array: ${describeDecodeErrors(document.left).join('; ')}`))
-  }
+  if (E.isLeft(document)) return E.left(corruptState(`${file}: ${documentProblem(json.right)}`))
   const { releases: records, ...rest } = document.right
   const releases = decodeRecords(records ?? [], text, file)
   if (E.isLeft(releases)) return releases

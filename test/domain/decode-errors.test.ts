@@ -42,11 +42,20 @@ describe('a releases.json that cannot be read is CORRUPT_STATE naming the file, 
     refused('{\n  "releases": [\n    {"id":', `${FILE}:3: not valid JSON`, 'Unexpected end of JSON input')
   })
   test('a top level that is not an object', () => {
-    refused('[]', `${FILE}: expected a JSON object with a "releases" array`, 'got []')
-    refused('null', `${FILE}: expected a JSON object with a "releases" array`, 'got null')
+    refused('[]', `${FILE}: the top level is [], not a JSON object with a "releases" array`)
+    refused('null', `${FILE}: the top level is null, not a JSON object with a "releases" array`)
+    refused('"releases"', `${FILE}: the top level is "releases", not a JSON object`)
   })
-  test('"releases" that is not an array', () => refused('{"releases": {"id": "a"}}', `${FILE}: expected a JSON object with a "releases" array: releases: expected an array or null, got {"id":"a"}`))
-  test('a record that is not an object', () => refused('{"releases": [\n  42\n]}', `${FILE}:2: release 1: expected`, 'got 42'))
+  test('"releases" that is not an array', () => refused('{"releases": {"id": "a"}}', `${FILE}: "releases" is {"id":"a"}, not an array of release records`))
+  test('a record that is not an object', () => refused('{"releases": [\n  42\n]}', `${FILE}:2: release 1: expected an object, got 42`))
+  test('no message names a codec (TypeScript, not words for people)', () => {
+    for (const text of ['[]', '7', '{"releases": 5}', '{"releases": [[]]}', '{"releases": ["x"]}', secondRecordIs(good({ phases: 5 })), secondRecordIs(good({ previous_id: 5 }))]) {
+      expect(refused(text)).not.toMatch(/Partial<|\{ *\w+:|Unknown(Record|Array)|ReleaseRecord|\(\w+ \| \w+\)/)
+    }
+  })
+  test('control characters in a value are escaped, C1 controls included', () => {
+    refused(secondRecordIs(good({ timestamp: 'now\u0085\u009b2J' })), 'got "now\\u0085\\u009b2J"')
+  })
   test('a bad timestamp, naming the line, the position and id of the release, and the value', () => {
     refused(secondRecordIs(good({ timestamp: 'yesterday' })), `${FILE}:11: release 2 (id "rel-b"): timestamp: expected an RFC 3339 timestamp, got "yesterday"`)
   })

@@ -1,4 +1,5 @@
 import { fc, it } from '@fast-check/vitest'
+import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, test } from 'vitest'
 import {
   MAX_ENVIRONMENT_LENGTH,
@@ -10,8 +11,10 @@ import {
   parseStatus,
   parseText,
   parseVersion,
+  PHASE_STATUSES,
+  PHASES,
 } from '../../src/domain/index.js'
-import { commitSha, environmentInput, invalidCommitSha, invalidEnvironment, invalidVersion, versionInput } from '../arbitraries.js'
+import { anyText, blanks, commitSha, environmentInput, invalidCommitSha, invalidEnvironment, invalidVersion, phase, status, versionInput } from '../arbitraries.js'
 import { failure, right } from './helpers.js'
 
 describe('environment', () => {
@@ -109,12 +112,21 @@ describe('phase and status names', () => {
   test('every phase name is accepted as is', () => {
     for (const name of ['build', 'push', 'migrate_pre', 'rollout', 'migrate_post', 'finalize']) expect(right(parsePhase(name))).toBe(name)
   })
+  test('a phase or a status is trimmed, as an environment, a version and an id are', () => {
+    expect(right(parsePhase(' build\n'))).toBe('build')
+    expect(right(parseStatus('\tcompleted '))).toBe('completed')
+  })
   test('an unknown phase is INVALID_INPUT naming it and listing the phases', () => {
     failure(parsePhase('deploy'), 'INVALID_INPUT', 'unknown phase "deploy"', 'expected one of build, push, migrate_pre, rollout, migrate_post, finalize')
     failure(parsePhase('Build'), 'INVALID_INPUT', '"Build"')
-    failure(parsePhase(' build'), 'INVALID_INPUT', '" build"')
+    failure(parsePhase('bu ild'), 'INVALID_INPUT', '"bu ild"')
     failure(parsePhase('__proto__'), 'INVALID_INPUT', '"__proto__"')
-    failure(parsePhase(undefined), 'INVALID_INPUT', 'unknown phase undefined')
+  })
+  test('a phase or a status that is not a string is INVALID_INPUT saying what it was', () => {
+    failure(parsePhase(undefined), 'INVALID_INPUT', 'phase must be a string, got nothing', 'expected one of build')
+    failure(parsePhase(3), 'INVALID_INPUT', 'phase must be a string, got number')
+    failure(parseStatus(null), 'INVALID_INPUT', 'phase status must be a string, got null')
+    failure(parseStatus(['done']), 'INVALID_INPUT', 'got an array')
   })
   test('every status name is accepted as is', () => {
     for (const name of ['pending', 'running', 'completed', 'failed', 'skipped']) expect(right(parseStatus(name))).toBe(name)
@@ -122,6 +134,35 @@ describe('phase and status names', () => {
   test('an unknown status is INVALID_INPUT naming it and listing the statuses', () => {
     failure(parseStatus('done'), 'INVALID_INPUT', 'unknown phase status "done"', 'expected one of pending, running, completed, failed, skipped')
     failure(parseStatus('toString'), 'INVALID_INPUT', '"toString"')
+  })
+})
+
+describe('trimming, the same for every input', () => {
+  const parsers = { environment: parseEnvironment, version: parseVersion, 'release id': parseReleaseId, reason: parseText('reason') }
+  it.prop([blanks, phase, blanks], { numRuns: 200 })('any phase with blanks around it parses to the phase', (before, name, after) => {
+    expect(right(parsePhase(`${before}${name}${after}`))).toBe(name)
+  })
+  it.prop([blanks, status, blanks], { numRuns: 200 })('any status with blanks around it parses to the status', (before, name, after) => {
+    expect(right(parseStatus(`${before}${name}${after}`))).toBe(name)
+  })
+  it.prop([blanks, fc.constantFrom(...PHASES, ...PHASE_STATUSES), blanks], { numRuns: 200 })('every text parser removes exactly the blanks the phase and status parsers remove', (before, name, after) => {
+    const input = `${before}${name}${after}`
+    for (const parse of Object.values(parsers)) expect(right(parse(input))).toBe(name)
+    expect(right(E.alt(() => parseStatus(input))(parsePhase(input)))).toBe(name)
+  })
+})
+
+describe('values in messages', () => {
+  test('a C1 control character or DEL is escaped, not printed raw', () => {
+    const message = failure(parseEnvironment('prod\u009b31m'), 'INVALID_INPUT', '"prod\\u009b31m"', 'U+009B')
+    expect(message).not.toMatch(/[\u007f-\u009f]/)
+    expect(failure(parseVersion('v1\u007f'), 'INVALID_INPUT')).not.toMatch(/[\u007f-\u009f]/)
+    expect(failure(parsePhase('bu\u0085ild'), 'INVALID_INPUT', '"bu\\u0085ild"')).not.toMatch(/[\u007f-\u009f]/)
+  })
+  it.prop([anyText(30)], { numRuns: 300 })('no message about a text input holds a control character', (raw) => {
+    for (const result of [parseEnvironment(raw), parseVersion(raw), parsePhase(raw), parseStatus(raw), parseCommitSha(raw)]) {
+      if (E.isLeft(result)) expect(result.left.message).not.toMatch(/\p{Cc}/u)
+    }
   })
 })
 

@@ -1,0 +1,28 @@
+/**
+ * How values appear in messages: quoted, with every control character escaped, so that a message
+ * printed to a terminal shows what was given and cannot move the cursor or change colours.
+ */
+
+// JSON.stringify escapes U+0000 to U+001F but leaves the other control characters (U+007F to
+// U+009F: DEL and the C1 controls, which terminals obey) as they are.
+const UNESCAPED_CONTROL = /[\u007f-\u009f]/g
+
+const escapeControl = (character: string): string => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`
+
+/** A string as a JSON string literal with every control character escaped: `"pr\u0085od"`. */
+export const quote = (value: string): string => JSON.stringify(value).replace(UNESCAPED_CONTROL, escapeControl)
+
+/** Any value as JSON (or its name, when JSON has none), control characters escaped, cut at `limit` characters. */
+export const showValue = (value: unknown, limit = 80): string => {
+  if (value === undefined) return 'nothing'
+  let text: string
+  try {
+    text = (JSON.stringify(value) ?? String(value)).replace(UNESCAPED_CONTROL, escapeControl)
+  } catch {
+    text = Object.prototype.toString.call(value) // a cycle, or a BigInt
+  }
+  return text.length > limit ? `${text.slice(0, limit - 3)}...` : text
+}
+
+/** What kind of value a caller passed instead of the one expected: `nothing`, `null`, `an array`, `number`, ... */
+export const kindOf = (raw: unknown): string => (raw === undefined ? 'nothing' : raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw)
