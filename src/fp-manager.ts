@@ -12,19 +12,19 @@ import { type HistoryEvent, type HistoryFilter, history, stateAt } from './audit
 import type { Command } from './domain/commands.js'
 import { decide } from './domain/decide.js'
 import { type DomainError, invalidInput } from './domain/errors.js'
+import { kindOf, quote } from './domain/show.js'
 import { type DomainEvent, envelope, type EventMetadata, type Ulid } from './domain/events.js'
 import { evolveAll } from './domain/evolve.js'
 import { snapshotScratch } from './domain/projection.js'
 import { currentRelease, findRelease, listAllReleases, releasesOf } from './domain/queries.js'
 import type { Release } from './domain/release.js'
 import { releaseStatus } from './domain/release-status.js'
-import { MAX_ID_EPOCH_MS, MIN_ID_EPOCH_MS } from './domain/release-id.js'
 import { type RollbackTarget, rollbackTarget } from './domain/rollback.js'
 import { releaseCount, type State } from './domain/state.js'
 import { epochMsOf, parseInstant, type Timestamp } from './domain/timestamp.js'
 import { StateError } from './errors.js'
 import { type Activity, emptyLoaded, type Loaded, noteActivity, readOn } from './loaded-state.js'
-import { type ResolvedOptions, resolveOptions, type StateManagerOptions } from './options.js'
+import { readClock, type ResolvedOptions, resolveOptions, type StateManagerOptions } from './options.js'
 import { acceptSnapshot, type GuardContext, type KnownSnapshot, prepareSnapshot, readUnimported, type ReconcileOutcome, restoreSnapshot, writeSnapshot } from './snapshot-guard.js'
 import type { WriteSession } from './store/event-store.js'
 import { type Fingerprint, fingerprintOf } from './store/snapshot-file.js'
@@ -76,6 +76,20 @@ export interface FpStateManager {
 
 const fromDomain = <A>(either: E.Either<DomainError, A>): TE.TaskEither<StateError, A> => TE.fromEither(pipe(either, E.mapLeft(StateError.fromDomain)))
 
+// What a JavaScript caller may pass where an options object or a filter belongs: each field is
+// checked where it is used, but the bag itself must be an object (or nothing).
+const checkedBag = <A extends object>(what: string, raw: A | undefined): TE.TaskEither<StateError, Partial<A>> =>
+  raw === undefined
+    ? TE.right({})
+    : typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+      ? TE.right(raw)
+      : TE.left(new StateError('INVALID_INPUT', `the ${what === 'history' ? 'filter of history' : `options of ${what}`} must be an object, got ${kindOf(raw)}`))
+
+const checkedTime = (what: string, raw: unknown, required = false): E.Either<StateError, unknown> =>
+  (raw === undefined && !required) || raw instanceof Date || typeof raw === 'string'
+    ? E.right(raw)
+    : E.left(new StateError('INVALID_INPUT', `${what} must be a Date or an RFC 3339 string (for example 2025-01-01T14:02:00Z), got ${kindOf(raw)}`))
+
 /** A manager over already checked options. */
 export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
   const { store, snapshot } = config
@@ -109,13 +123,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
   )
 
   // Read when a task runs, not when it is built: an fp-ts caller may build a task long before.
-  const clock: IOE.IOEither<StateError, number> = () => {
-    const now = config.now()
-    const ms = now.getTime()
-    return Number.isInteger(ms) && ms >= MIN_ID_EPOCH_MS && ms <= MAX_ID_EPOCH_MS
-      ? E.right(ms)
-      : E.left(StateError.fromDomain(invalidInput(`the clock returned ${String(now)}, not a time between the years 0000 and 9999`)))
-  }
+  const clock: IOE.IOEither<StateError, number> = () => pipe(readClock(config.now), E.mapLeft(StateError.fromDomain))
 
   // Recorded times never go backwards, so "the state at 14:02" is a prefix of the log.
   const recordedAt = (nowMs: number, last: Timestamp | undefined): Timestamp => {
@@ -239,18 +247,29 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
   return {
     stateFile: snapshot?.path,
     location: store.description,
-    createRelease: (environment, version, commitSha, options = {}) =>
-      execute((now) => ({ type: 'CreateRelease', environment, version, commitSha, rollbackOf: options.rollbackOf, note: options.note, now }), createdRelease),
-    updatePhase: (releaseId, phase, status, options = {}) =>
-      execute(() => ({ type: 'UpdatePhase', releaseId, phase, status, reason: options.reason }), (state) => findRelease(state, releaseId)),
+    createRelease: (environment, version, commitSha, options) =>
+      pipe(
+        checkedBag('createRelease', options),
+        TE.chain((extra) => execute((now) => ({ type: 'CreateRelease', environment, version, commitSha, rollbackOf: extra.rollbackOf, note: extra.note, now }), createdRelease)),
+      ),
+    updatePhase: (releaseId, phase, status, options) =>
+      pipe(
+        checkedBag('updatePhase', options),
+        TE.chain((extra) => execute(() => ({ type: 'UpdatePhase', releaseId, phase, status, reason: extra.reason }), (state) => findRelease(state, releaseId))),
+      ),
     recoverRelease: (releaseId, reason) => execute(() => ({ type: 'RecoverRelease', releaseId, reason }), (state) => findRelease(state, releaseId)),
     getRelease: (id) => query((state) => findRelease(state, id)),
     getCurrentRelease: (environment) => query((state) => currentRelease(state, environment)),
     listReleases: (environment) => query((state) => pipe(releasesOf(state, environment), E.map((releases) => [...releases]))),
     listAllReleases: () => query((state) => E.right(listAllReleases(state))),
     rollbackTarget: (environment, target) => query((state) => rollbackTarget(state, environment, target)),
-    history: (filter) => history(store, filter),
-    stateAt: (time) => stateAt(store, time),
+    history: (filter) =>
+      pipe(
+        checkedBag('history', filter),
+        TE.chainFirstEitherK((given) => pipe(checkedTime('since', given.since), E.chain(() => checkedTime('until', given.until)))),
+        TE.chain((given) => history(store, given)),
+      ),
+    stateAt: (time) => pipe(TE.fromEither(checkedTime('time', time, true)), TE.chain(() => stateAt(store, time))),
     verify: () => verifyStore(store, guarded),
     abandonedReleases: abandoned,
     state: () => view,
@@ -262,7 +281,9 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
         ),
       ),
     reconcile: (mode) =>
-      onOwnSnapshot(TE.left(new StateError('INVALID_INPUT', `${guarded ?? ''}: there is neither a releases.json nor an event log; there is nothing to reconcile`)), (context, current, nowMs) =>
+      mode !== 'accept' && mode !== 'restore'
+        ? TE.left(new StateError('INVALID_INPUT', `reconcile takes 'accept' (record the file's changes in the history) or 'restore' (rewrite the file from the history); got ${typeof mode === 'string' ? quote(mode) : kindOf(mode)}`))
+        : onOwnSnapshot(TE.left(new StateError('INVALID_INPUT', `${guarded ?? ''}: there is neither a releases.json nor an event log; there is nothing to reconcile`)), (context, current, nowMs) =>
         mode === 'accept'
           ? pipe(acceptSnapshot(context, current), TE.map(({ loaded: after, outcome }) => ({ view: after, value: outcome })))
           : current.cursor.position === 0

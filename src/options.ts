@@ -4,8 +4,10 @@
 import { hostname, userInfo } from 'node:os'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { invalidInput } from './domain/errors.js'
+import { type DomainError, invalidInput } from './domain/errors.js'
 import { parseText } from './domain/input.js'
+import { MAX_ID_EPOCH_MS, MIN_ID_EPOCH_MS } from './domain/release-id.js'
+import { kindOf, showValue } from './domain/show.js'
 import { StateError } from './errors.js'
 import type { EventStore } from './store/event-store.js'
 import { fileStore } from './store/file-store.js'
@@ -85,12 +87,82 @@ const defaultActor = (): string => {
 
 const clockOf = (options: StateManagerOptions): (() => Date) => options.now ?? (() => new Date())
 
-const warnWith = (options: StateManagerOptions): ((message: string) => void) =>
-  options.onWarning ?? ((message: string) => process.emitWarning(message, 'StagecraftStateWarning'))
+/**
+ * Reads a clock given by the caller: the epoch milliseconds of the `Date` it returns, or
+ * `INVALID_INPUT` when it throws, returns something else, or a time no release id can encode.
+ */
+export const readClock = (now: () => Date): E.Either<DomainError, number> => {
+  let reading: unknown
+  try {
+    reading = now()
+  } catch (error) {
+    return E.left(invalidInput(`the clock (the now option) failed: ${error instanceof Error ? error.message : showValue(error)}`))
+  }
+  // Not instanceof: a Date made in another realm (a vm context, a worker's structured clone) is one too.
+  if (Object.prototype.toString.call(reading) !== '[object Date]') return E.left(invalidInput(`the clock (the now option) returned ${showValue(reading)}, not a Date`))
+  const ms = Date.prototype.getTime.call(reading)
+  return Number.isInteger(ms) && ms >= MIN_ID_EPOCH_MS && ms <= MAX_ID_EPOCH_MS
+    ? E.right(ms)
+    : E.left(invalidInput(`the clock returned ${String(reading)}, not a time between the years 0000 and 9999`))
+}
 
-const duration = (what: string, raw: number | undefined, fallback: number): E.Either<StateError, number> => {
+// The store stamps side files and its lock with the clock too, at moments where a refusal would
+// leave a recovery half done: a clock that fails there gives way to the system's. (Commands read
+// the caller's clock first, and are refused when it fails.)
+const storeClock = (now: () => Date): (() => Date) => () => {
+  const reading = readClock(now)
+  return new Date(E.isRight(reading) ? reading.right : Date.now())
+}
+
+const emitWarning = (message: string): void => {
+  process.emitWarning(message, 'StagecraftStateWarning')
+}
+
+// A warning is told in the middle of a write, under the lock: a handler that throws must not stop
+// the write halfway, so its failure becomes part of the warning instead.
+const warnWith = (options: StateManagerOptions): ((message: string) => void) => {
+  const given = options.onWarning
+  if (given === undefined) return emitWarning
+  return (message) => {
+    try {
+      given(message)
+    } catch (error) {
+      emitWarning(`${message} (the onWarning option threw: ${error instanceof Error ? error.message : showValue(error)})`)
+    }
+  }
+}
+
+const refuse = (message: string): E.Either<StateError, never> => E.left(StateError.fromDomain(invalidInput(message)))
+
+const duration = (what: string, raw: unknown, fallback: number): E.Either<StateError, number> => {
   if (raw === undefined) return E.right(fallback)
-  return Number.isFinite(raw) && raw >= 0 ? E.right(raw) : E.left(StateError.fromDomain(invalidInput(`${what} must be a number of milliseconds, 0 or more; got ${String(raw)}`)))
+  return typeof raw === 'number' && Number.isFinite(raw) && raw >= 0 ? E.right(raw) : refuse(`${what} must be a number of milliseconds, 0 or more; got ${typeof raw === 'number' ? String(raw) : `${kindOf(raw)} ${showValue(raw)}`}`)
+}
+
+// A JavaScript caller may pass anything: each option is checked for its kind before it is used.
+const checkKinds = (raw: unknown): E.Either<StateError, StateManagerOptions> => {
+  if (raw === undefined) return E.right({})
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return refuse(`the options must be an object, got ${kindOf(raw)}`)
+  const options = raw as Readonly<Record<string, unknown>>
+  for (const key of ['now', 'onWarning']) {
+    if (options[key] !== undefined && typeof options[key] !== 'function') return refuse(`the ${key} option must be a function, got ${kindOf(options[key])}`)
+  }
+  for (const key of ['stateFile', 'cwd']) {
+    if (options[key] !== undefined && typeof options[key] !== 'string') return refuse(`the ${key} option must be a string, got ${kindOf(options[key])}`)
+  }
+  const store = options['store'] as { open?: unknown } | null | undefined
+  if (store !== undefined && (typeof store !== 'object' || store === null || typeof store.open !== 'function')) {
+    return refuse(`the store option must be a store (postgresStore(...), fileStoreSpec(...)), got ${kindOf(store)}`)
+  }
+  return E.right(raw as StateManagerOptions)
+}
+
+const openStore = (spec: StoreSpec, context: StoreContext): ReturnType<StoreSpec['open']> => {
+  try {
+    return spec.open(context)
+  } catch (error) {
+    return refuse(`the store could not be opened: ${error instanceof Error ? error.message : showValue(error)}`)
+  }
 }
 
 /** The default store: the file store at `stateFile`. */
@@ -104,16 +176,18 @@ export const fileStoreSpec = (stateFile: string | undefined): StoreSpec => ({
 })
 
 /** Checks the options and opens the store they name. */
-export const resolveOptions = (options: StateManagerOptions = {}): E.Either<StateError, ResolvedOptions> =>
+export const resolveOptions = (given: StateManagerOptions = {}): E.Either<StateError, ResolvedOptions> =>
   pipe(
-    E.Do,
-    E.apS('actor', pipe(parseText('actor')(options.actor ?? defaultActor()), E.mapLeft(StateError.fromDomain))),
-    E.apS('lockTimeoutMs', duration('lockTimeoutMs', options.lockTimeoutMs, DEFAULT_LOCK_TIMEOUT_MS)),
-    E.apS('abandonedAfterMs', duration('abandonedAfterMs', options.abandonedAfterMs, DEFAULT_ABANDONED_AFTER_MS)),
-    E.bind('opened', ({ lockTimeoutMs }) =>
-      (options.store ?? fileStoreSpec(options.stateFile)).open({ lockTimeoutMs, onWarning: warnWith(options), now: clockOf(options), cwd: options.cwd ?? process.cwd() }),
+    checkKinds(given),
+    E.bindTo('options'),
+    E.bind('actor', ({ options }) => pipe(parseText('actor')(options.actor ?? defaultActor()), E.mapLeft(StateError.fromDomain))),
+    E.bind('lockTimeoutMs', ({ options }) => duration('lockTimeoutMs', options.lockTimeoutMs, DEFAULT_LOCK_TIMEOUT_MS)),
+    E.bind('abandonedAfterMs', ({ options }) => duration('abandonedAfterMs', options.abandonedAfterMs, DEFAULT_ABANDONED_AFTER_MS)),
+    E.bind('warn', ({ options }) => E.right(warnWith(options))),
+    E.bind('opened', ({ options, lockTimeoutMs, warn }) =>
+      openStore(options.store ?? fileStoreSpec(options.stateFile), { lockTimeoutMs, onWarning: warn, now: storeClock(clockOf(options)), cwd: options.cwd ?? process.cwd() }),
     ),
-    E.map(({ actor, lockTimeoutMs, abandonedAfterMs, opened }) => ({
+    E.map(({ options, actor, lockTimeoutMs, abandonedAfterMs, warn, opened }) => ({
       store: opened.store,
       snapshot: opened.snapshot,
       now: clockOf(options),
@@ -121,6 +195,6 @@ export const resolveOptions = (options: StateManagerOptions = {}): E.Either<Stat
       host: hostname(),
       lockTimeoutMs,
       abandonedAfterMs,
-      warn: warnWith(options),
+      warn,
     })),
   )

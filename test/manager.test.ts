@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createFpStateManager, createStateManager } from '../src/index.js'
+import { createFpStateManager, createStateManager, type StateManager, StateError, type StateManagerOptions } from '../src/index.js'
 import { managerContract } from './manager-contract.js'
 import { deploy, freshManager, rejection } from './support/manager.js'
 import { tempDir } from './support/temp.js'
@@ -99,5 +99,102 @@ describe('the StateManager API on the file store', () => {
     expect(error.code).toBe('IO_ERROR')
     expect(error.message).toContain(join(cwd, 'blocked', 'file'))
     expect(existsSync(join(cwd, 'blocked', 'file', 'releases.json'))).toBe(false)
+  })
+})
+
+describe('arguments of the wrong kind, as a JavaScript caller may pass them', () => {
+  // Every rejection is a StateError with a code, never a TypeError from deep inside.
+  const invalid = async (attempt: () => Promise<unknown>, message: string | RegExp) => {
+    const error = await rejection(attempt())
+    expect(error).toBeInstanceOf(StateError)
+    expect(error.code).toBe('INVALID_INPUT')
+    if (typeof message === 'string') expect(error.message).toContain(message)
+    else expect(error.message).toMatch(message)
+  }
+  const loose = (manager: StateManager): Record<string, (...args: unknown[]) => Promise<unknown>> => manager as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>
+
+  it('given a release, when an operation gets a number, null, undefined or an object where a value belongs, then INVALID_INPUT naming it', async () => {
+    const { manager } = freshManager()
+    const release = await manager.createRelease('prod', 'v1')
+    const m = loose(manager)
+    await invalid(() => m['createRelease']!(5, 'v2'), 'environment must be a string, got number')
+    await invalid(() => m['createRelease']!('prod', null), 'version must be a string, got null')
+    await invalid(() => m['createRelease']!('prod', 'v2', 1234), 'commit SHA must be a string, got number')
+    await invalid(() => m['createRelease']!('prod', 'v2', undefined, null), 'the options of createRelease must be an object, got null')
+    await invalid(() => m['createRelease']!('prod', 'v2', undefined, 'hotfix'), 'the options of createRelease must be an object, got string')
+    await invalid(() => m['createRelease']!('prod', 'v2', undefined, { rollbackOf: 7 }), 'release id must be a string, got number')
+    await invalid(() => m['updatePhase']!(release.id, 5, 'running'), 'phase must be a string, got number')
+    await invalid(() => m['updatePhase']!(release.id, 'build', { status: 'running' }), 'phase status must be a string, got object')
+    await invalid(() => m['updatePhase']!(release.id, 'build', 'running', null), 'the options of updatePhase must be an object, got null')
+    await invalid(() => m['recoverRelease']!(release.id, 5), 'reason must be a string, got number')
+    await invalid(() => m['getRelease']!(undefined), 'release id must be a string, got nothing')
+    await invalid(() => m['getRelease']!({ id: release.id }), 'release id must be a string, got object')
+    await invalid(() => m['getCurrentRelease']!(null), 'environment must be a string, got null')
+    await invalid(() => m['listReleases']!(['prod']), 'environment must be a string, got an array')
+    await invalid(() => m['abandonedReleases']!(5), 'environment must be a string, got number')
+    await invalid(() => m['history']!(null), 'the filter of history must be an object, got null')
+    await invalid(() => m['history']!('prod'), 'the filter of history must be an object, got string')
+    await invalid(() => m['history']!({ since: 10n }), 'since must be a Date or an RFC 3339 string')
+    await invalid(() => m['history']!({ environment: 5 }), 'environment must be a string, got number')
+    await invalid(() => m['stateAt']!(undefined), 'time must be a Date or an RFC 3339 string')
+    await invalid(() => m['stateAt']!(1735732800000), 'time must be a Date or an RFC 3339 string (for example 2025-01-01T14:02:00Z), got number')
+    await invalid(() => m['rollbackTarget']!('prod', { to: 'sideways' }), `a rollback target is { to: 'previous' }, { to: 'last-good' }, { to: 'release', releaseId } or { to: 'version', version }; got to "sideways"`)
+    await invalid(() => m['rollbackTarget']!('prod', null), 'a rollback target is')
+    await invalid(() => m['reconcile']!('merge'), `reconcile takes 'accept' (record the file's changes in the history) or 'restore' (rewrite the file from the history); got "merge"`)
+    await invalid(() => m['reconcile']!(undefined), 'got nothing')
+  })
+
+  it('given a clock that throws, or returns something that is not a Date, when a release is created, then INVALID_INPUT and nothing is written', async () => {
+    for (const [now, message] of [
+      [() => { throw new Error('no time') }, 'the clock (the now option) failed: no time'],
+      [() => Date.UTC(2025, 0, 1), 'the clock (the now option) returned 1735689600000, not a Date'],
+      [() => '2025-01-01T00:00:00Z', 'the clock (the now option) returned "2025-01-01T00:00:00Z", not a Date'],
+      [() => undefined, 'returned nothing, not a Date'],
+      [() => new Date(Number.NaN), 'the clock returned Invalid Date'],
+    ] as const) {
+      const { make, cwd } = freshManager()
+      const manager = make({ now: now as unknown as () => Date })
+      await invalid(() => manager.createRelease('prod', 'v1'), message)
+      await invalid(() => manager.abandonedReleases(), message)
+      expect(readdirSync(cwd)).toEqual([])
+    }
+  })
+
+  it('given options of the wrong kind, when a manager is made, then INVALID_INPUT naming the option', () => {
+    const refused = (options: unknown, message: string) => {
+      const made = createFpStateManager(options as StateManagerOptions)
+      expect(E.isLeft(made) && made.left.code).toBe('INVALID_INPUT')
+      expect(E.isLeft(made) && made.left.message).toContain(message)
+      expect(() => createStateManager(options as StateManagerOptions)).toThrow(StateError)
+    }
+    refused(null, 'the options must be an object, got null')
+    refused('releases.json', 'the options must be an object, got string')
+    refused({ now: new Date() }, 'the now option must be a function, got object')
+    refused({ onWarning: 'console' }, 'the onWarning option must be a function, got string')
+    refused({ stateFile: 5 }, 'the stateFile option must be a string, got number')
+    refused({ cwd: 5 }, 'the cwd option must be a string, got number')
+    refused({ store: {} }, 'the store option must be a store')
+    refused({ lockTimeoutMs: '5000' }, 'lockTimeoutMs must be a number of milliseconds, 0 or more; got string "5000"')
+    refused({ abandonedAfterMs: null }, 'abandonedAfterMs must be a number of milliseconds, 0 or more; got null')
+    refused({ actor: 42 }, 'actor must be a string, got number')
+    refused({ store: { open: () => { throw new Error('no such database') } } }, 'the store could not be opened: no such database')
+  })
+
+  it('given an onWarning that throws, when a write recovers a deleted releases.json, then the write completes and the warning is still told', async () => {
+    const { make, stateFile } = freshManager()
+    const manager = make({ onWarning: () => { throw new Error('handler broke') } })
+    const release = await manager.createRelease('prod', 'v1')
+    rmSync(stateFile)
+    const emitted: string[] = []
+    const listener = (warning: Error) => emitted.push(warning.message)
+    process.on('warning', listener)
+    try {
+      expect((await manager.updatePhase(release.id, 'build', 'running')).phases.build).toBe('running')
+      await new Promise((resolve) => setImmediate(resolve))
+    } finally {
+      process.off('warning', listener)
+    }
+    expect(existsSync(stateFile)).toBe(true)
+    expect(emitted).toEqual([expect.stringMatching(/was missing; it is regenerated .*\(the onWarning option threw: handler broke\)/)])
   })
 })

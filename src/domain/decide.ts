@@ -14,6 +14,7 @@ import { sameReleases } from './projection.js'
 import { findRelease } from './queries.js'
 import type { Release } from './release.js'
 import { nextReleaseId } from './release-id.js'
+import { kindOf, showValue } from './show.js'
 import { releaseCount, type State } from './state.js'
 import { formatTimestamp } from './timestamp.js'
 
@@ -147,6 +148,8 @@ const reconcileSnapshot = (command: ReconcileSnapshot, state: State): Decision =
 
 /** Decides a command against the state: the events that record it, or why it cannot happen. */
 export const decide = (command: Command, state: State): Decision => {
+  // Commands come from outside: a JavaScript caller may pass anything.
+  if (typeof command !== 'object' || command === null) return E.left(invalidInput(`a command must be an object, got ${kindOf(command)}`))
   switch (command.type) {
     case 'CreateRelease':
       return createRelease(command, state)
@@ -158,5 +161,7 @@ export const decide = (command: Command, state: State): Decision => {
       return importSnapshot(command, state)
     case 'ReconcileSnapshot':
       return reconcileSnapshot(command, state)
+    default:
+      return E.left(invalidInput(`unknown command type ${showValue((command as { type?: unknown }).type)}; expected one of CreateRelease, UpdatePhase, RecoverRelease, ImportSnapshot, ReconcileSnapshot`))
   }
 }

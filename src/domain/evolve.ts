@@ -10,6 +10,7 @@ import { PHASES, type ReleasePhase } from './phase.js'
 import { sameReleases } from './projection.js'
 import type { Preserved, Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
+import { showValue } from './show.js'
 import { initialState, isNewer, type State } from './state.js'
 
 const deepFreeze = <A>(value: A): A => {
@@ -131,6 +132,8 @@ export const startFold = (state: State): Fold => {
   }
 
   const check = (event: DomainEvent): EventProblem => {
+    // Events may come from outside (a caller folding its own): anything else changes nothing.
+    if (typeof event !== 'object' || event === null) return `an event must be an object, not ${event === null ? 'null' : typeof event}`
     switch (event.type) {
       case 'ReleaseCreated': {
         const problem = checkCreated(event.data.release)
@@ -150,6 +153,8 @@ export const startFold = (state: State): Fold => {
           if (!sameReleases(releases.get(change.releaseId) ?? [], change.before)) return `the releases recorded as the state before the change of ${change.releaseId} are not the ones in the history`
         }
         return undefined
+      default:
+        return `an event of unknown type ${showValue((event as { type?: unknown }).type)}`
     }
   }
 

@@ -9,6 +9,7 @@ import { parseEnvironment, parseVersion } from './input.js'
 import { PHASES } from './phase.js'
 import { currentRelease, findRelease, releasesOf } from './queries.js'
 import type { Release } from './release.js'
+import { kindOf, quote } from './show.js'
 import type { State } from './state.js'
 
 /** How to choose the release to roll back to. */
@@ -21,6 +22,30 @@ export type RollbackTarget =
   | { readonly to: 'version'; readonly version: string }
   /** The newest release of the environment, other than the current one, that completed every phase. */
   | { readonly to: 'last-good' }
+
+const TARGET_SHAPES = `{ to: 'previous' }, { to: 'last-good' }, { to: 'release', releaseId } or { to: 'version', version }`
+
+/**
+ * A rollback target as a caller gave it (a JavaScript caller may pass anything): checked here, at
+ * the boundary, so that choosing the candidate only ever sees one of the four shapes. The release
+ * id and the version are checked with the candidate, like any other id or version.
+ */
+export const parseRollbackTarget = (raw: unknown): E.Either<DomainError, RollbackTarget> => {
+  const to: unknown = typeof raw === 'object' && raw !== null ? (raw as { to?: unknown }).to : undefined
+  switch (to) {
+    case 'previous':
+    case 'last-good':
+      return E.right({ to })
+    case 'release':
+      return E.right({ to, releaseId: (raw as { releaseId: string }).releaseId })
+    case 'version':
+      return E.right({ to, version: (raw as { version: string }).version })
+    default: {
+      const got = typeof raw === 'object' && raw !== null ? `to ${typeof to === 'string' ? quote(to) : kindOf(to)}` : kindOf(raw)
+      return E.left(invalidInput(`a rollback target is ${TARGET_SHAPES}; got ${got}`))
+    }
+  }
+}
 
 /** Whether every phase of a release completed. */
 export const isFullyCompleted = (release: Release): boolean => PHASES.every((phase) => release.phases[phase] === 'completed')
@@ -77,10 +102,12 @@ const acceptable = (environment: string, current: Release) => (target: Release):
 }
 
 /** The release a rollback of `environment` would redeploy, or why there is none. */
-export const rollbackTarget = (state: State, rawEnvironment: unknown, target: RollbackTarget): E.Either<DomainError, Release> =>
+export const rollbackTarget = (state: State, rawEnvironment: unknown, rawTarget: RollbackTarget): E.Either<DomainError, Release> =>
   pipe(
-    parseEnvironment(rawEnvironment),
-    E.chain((environment) =>
+    E.Do,
+    E.apS('environment', parseEnvironment(rawEnvironment)),
+    E.apS('target', parseRollbackTarget(rawTarget)),
+    E.chain(({ environment, target }) =>
       pipe(
         currentRelease(state, environment),
         E.mapLeft(() => releaseNotFound(`environment ${environment} has no releases; there is nothing to roll back`)),

@@ -12,14 +12,14 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from './decode-errors.js'
-import { corruptState, type DomainError } from './errors.js'
+import { corruptState, type DomainError, invalidInput } from './errors.js'
 import type { SnapshotImported } from './events.js'
 import { jsonErrorOffset, lineAt, releaseRecordLines } from './json-position.js'
 import { sameReleases } from './projection.js'
 import type { Release } from './release.js'
 import type { ReleaseId } from './release-id.js'
 import { ReleaseRecord } from './release-record.js'
-import { showValue } from './show.js'
+import { kindOf, showValue } from './show.js'
 import type { State } from './state.js'
 
 /**
@@ -67,6 +67,7 @@ const decodeRecords = (records: ReadonlyArray<unknown>, text: string, file: stri
 
 /** Decodes the text of a `releases.json`; `file` names it in error messages. */
 export const decodeSnapshot = (text: string, file: string): E.Either<DomainError, Snapshot> => {
+  if (typeof text !== 'string') return E.left(invalidInput(`the text of ${file} must be a string, got ${kindOf(text)}`))
   const json = parseJson(text, file)
   if (E.isLeft(json)) return json
   const document = SnapshotDocument.decode(json.right)

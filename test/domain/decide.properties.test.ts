@@ -5,6 +5,8 @@ import {
   allReleases,
   type Command,
   decide,
+  decodeSnapshot,
+  type DomainEvent,
   ERROR_CODES,
   formatTimestamp,
   MAX_ID_EPOCH_MS,
@@ -12,6 +14,7 @@ import {
   releaseIdEpochMs,
   releaseRecordText,
   type Snapshot,
+  startFold,
   type State,
 } from '../../src/domain/index.js'
 import { anyText, blockingReleaseId, clock, commandScenario, environmentInput, epochMs, generatedState, historyScenario, importedRelease, snapshot } from '../arbitraries.js'
@@ -116,5 +119,26 @@ describe('decide never throws', () => {
     const command: Command = { type: 'CreateRelease', environment: 'prod', version: 'v1', now: readings[0] ?? 0 }
     const state = runScenario({ intents: [{ kind: 'create', environment: 'prod', version: 'v0' }], clock: readings }).state
     expect(decide(command, state)).toEqual(decide(command, state))
+  })
+})
+
+describe('commands and events of another shape, from a JavaScript caller', () => {
+  it.prop([fc.oneof(fc.constant(null), fc.constant(undefined), fc.integer(), fc.string(), fc.record({ type: fc.string() }))], { numRuns: 100 })(
+    'decide refuses anything that is not a command with INVALID_INPUT, never throwing',
+    (raw) => {
+      failure(decide(raw as unknown as Command, stateAfter([])), 'INVALID_INPUT', /a command must be an object|unknown command type/)
+    },
+  )
+  it.prop([fc.oneof(fc.constant(null), fc.integer(), fc.record({ type: fc.string(), data: fc.object() }))], { numRuns: 100 })(
+    'a fold says why it cannot apply anything that is not an event, and changes nothing',
+    (raw) => {
+      const state = stateAfter([])
+      const fold = startFold(state)
+      expect(fold.apply(raw as unknown as DomainEvent)).toMatch(/an event must be an object|an event of unknown type/)
+      expect(fold.result()).toBe(state)
+    },
+  )
+  it('decodeSnapshot refuses a text that is not a string with INVALID_INPUT', () => {
+    failure(decodeSnapshot(Buffer.from('{}') as unknown as string, 'releases.json'), 'INVALID_INPUT', 'the text of releases.json must be a string, got object')
   })
 })

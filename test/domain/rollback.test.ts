@@ -30,6 +30,22 @@ describe('rollback targets', () => {
 })
 
 describe('rollback refusals, each a clear error', () => {
+  test('a target of another shape (from a JavaScript caller) is INVALID_INPUT naming it, not a TypeError', () => {
+    for (const [raw, got] of [
+      [{ to: 'sideways' }, 'got to "sideways"'],
+      [{}, 'got to nothing'],
+      [{ to: 7 }, 'got to number'],
+      [null, 'got null'],
+      [undefined, 'got nothing'],
+      ['previous', 'got string'],
+    ] as const) {
+      failure(rollbackTarget(state, 'prod', raw as unknown as RollbackTarget), 'INVALID_INPUT', `a rollback target is { to: 'previous' }, { to: 'last-good' }, { to: 'release', releaseId } or { to: 'version', version }; ${got}`)
+    }
+  })
+  test('a release id or a version that is not a string is INVALID_INPUT', () => {
+    failure(rollbackTarget(state, 'prod', { to: 'release' } as unknown as RollbackTarget), 'INVALID_INPUT', 'release id must be a string, got nothing')
+    failure(rollbackTarget(state, 'prod', { to: 'version', version: 3 } as unknown as RollbackTarget), 'INVALID_INPUT', 'version must be a string, got number')
+  })
   test('the current release is not a target: INVALID_TRANSITION', () => {
     failure(target({ to: 'release', releaseId: r4.id }), 'INVALID_TRANSITION', `release ${r4.id} (v3) is already the current release of prod; there is nothing to roll back to`)
     failure(target({ to: 'version', version: 'v3' }), 'INVALID_TRANSITION', 'is already the current release of prod')
