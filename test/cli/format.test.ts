@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { formatAge, formatSpan, shortCommit } from '../../src/cli/format/release.js'
 import { colourWanted, styleFor } from '../../src/cli/format/style.js'
-import { renderTable } from '../../src/cli/format/table.js'
+import { displayWidth, renderTable } from '../../src/cli/format/table.js'
 import { wrap } from '../../src/cli/help.js'
 import { shellQuote } from '../../src/cli/shell-quote.js'
 import { parseDuration, parseInstantOption, parsePositiveInteger } from '../../src/cli/values.js'
@@ -21,8 +21,18 @@ describe('renderTable', () => {
     expect(lines[1]).toContain('\u001b[31my\u001b[39m     ')
   })
 
-  it('counts characters, not UTF-16 units', () => {
-    expect(renderTable(undefined, [['é😀', 'x'], ['ab', 'y']], styleFor(false))).toEqual(['é😀  x', 'ab  y'])
+  it('measures cells as a terminal shows them: wide characters and emoji 2, combining marks and zero-width characters 0', () => {
+    expect(displayWidth('生产')).toBe(4)
+    expect(displayWidth('v1-日本語')).toBe(9)
+    expect(displayWidth('🚀v2')).toBe(4)
+    expect(displayWidth('e\u0301')).toBe(1)
+    expect(displayWidth('a\u200bb')).toBe(2)
+    expect(displayWidth('ｖ１')).toBe(4) // fullwidth forms
+  })
+
+  it('pads wide and combining text to the same column as plain text', () => {
+    const rows = [['生产', 'x'], ['🚀v2', 'y'], ['e\u0301', 'z'], ['abcd', 'w']]
+    expect(renderTable(['ENV', 'V'], rows, styleFor(false))).toEqual(['ENV   V', '生产  x', '🚀v2  y', 'e\u0301     z', 'abcd  w'])
   })
 })
 

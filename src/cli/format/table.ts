@@ -1,7 +1,11 @@
 /**
  * Aligned columns. Widths are measured on the plain text and the paint applied after padding, so
  * colour codes never push a column out of line; the last column is not padded (no trailing blanks).
+ *
+ * A width is what a terminal shows, not what a string holds: an environment named 生产 or a
+ * version with an emoji takes two cells a character, an accent combined with its letter none.
  */
+import stringWidth from 'string-width'
 import type { Style } from './style.js'
 
 /** A cell: its text, and how to paint it. */
@@ -15,13 +19,17 @@ export type CellInput = string | Cell
 
 const cellOf = (input: CellInput): Cell => (typeof input === 'string' ? { text: input } : input)
 
-const width = (text: string): number => [...text].length
+/**
+ * The terminal cells a text takes: East Asian Wide and Fullwidth characters and emoji count 2,
+ * combining marks and zero-width characters 0, grapheme cluster by grapheme cluster.
+ */
+export const displayWidth = (text: string): number => stringWidth(text)
 
 /** The lines of a table: a header line (when `headers` is given), then one line per row. */
 export const renderTable = (headers: ReadonlyArray<string> | undefined, rows: ReadonlyArray<ReadonlyArray<CellInput>>, style: Style, gap = 2): string[] => {
   const all: Cell[][] = [...(headers === undefined ? [] : [headers.map((text) => ({ text, paint: style.bold }))]), ...rows.map((row) => row.map(cellOf))]
   const columns = Math.max(0, ...all.map((row) => row.length))
-  const widths = Array.from({ length: columns }, (_, column) => Math.max(0, ...all.map((row) => width(row[column]?.text ?? ''))))
+  const widths = Array.from({ length: columns }, (_, column) => Math.max(0, ...all.map((row) => displayWidth(row[column]?.text ?? ''))))
   return all.map((row) => {
     // Trailing empty cells would only add blanks at the end of the line.
     let last = row.length - 1
@@ -29,7 +37,7 @@ export const renderTable = (headers: ReadonlyArray<string> | undefined, rows: Re
     return row
       .slice(0, last + 1)
       .map((cell, column) => {
-        const padded = column === last ? cell.text : cell.text + ' '.repeat((widths[column] ?? 0) - width(cell.text) + gap)
+        const padded = column === last ? cell.text : cell.text + ' '.repeat((widths[column] ?? 0) - displayWidth(cell.text) + gap)
         return cell.paint === undefined || cell.text === '' ? padded : cell.paint(cell.text) + padded.slice(cell.text.length)
       })
       .join('')
