@@ -5,6 +5,11 @@
  * Two environments, several releases, phases running and completing, a rollout that fails with
  * the phases after it skipped, a rollback target and the rollback, a deploy killed mid-rollout
  * and recovered, then list, history and verify. `npm run demo -- --keep` keeps the directory.
+ *
+ * The demo only ever touches its own temporary store: every STAGECRAFT_* variable of the caller
+ * is dropped from the children's environment (STAGECRAFT_STATE_URL would send the whole story
+ * into a real PostgreSQL store, STAGECRAFT_STATE_FILE into a real file), except STAGECRAFT_DEBUG,
+ * which only adds stack traces when a step fails.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -19,7 +24,9 @@ const CLI = fileURLToPath(new URL('./main.js', import.meta.url))
 const keep = process.argv.includes('--keep')
 const directory = mkdtempSync(join(tmpdir(), 'stagecraft-demo-'))
 const colour = colourWanted(process.stdout.isTTY === true, process.env)
-const { STAGECRAFT_STATE_FILE: _ignored, ...inherited } = process.env
+
+/** The parent's variables, less every STAGECRAFT_* one but the debug switch. */
+const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('STAGECRAFT_') || name === 'STAGECRAFT_DEBUG'))
 const env = { ...inherited, STAGECRAFT_ACTOR: 'deploy-bot', ...(colour ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' }) }
 const bold = (text: string): string => (colour ? `\u001b[1m${text}\u001b[22m` : text)
 
@@ -30,9 +37,13 @@ const cli = (args: ReadonlyArray<string>, expected = 0, quiet = false): string =
   if (!quiet) {
     process.stdout.write(result.stdout)
     process.stdout.write(result.stderr.replace(/^(?=.)/gm, '[stderr] '))
+    // A refusal is part of the story: show the exit code a script would see.
+    if (result.status !== 0) process.stdout.write(`[exit ${String(result.status ?? result.signal)}${result.status === expected ? ', as expected' : ''}]\n`)
   }
   if (result.status !== expected) {
-    process.stderr.write(`demo: "stagecraft-state ${args.join(' ')}" exited ${String(result.status ?? result.signal)}, expected ${expected}; the store is kept in ${directory}\n${result.stderr}`)
+    process.stderr.write(
+      `demo: this command exited ${String(result.status ?? result.signal)}, expected ${expected} (the store is kept in ${directory}):\n  ${shellCommand(['stagecraft-state', ...args])}\n${result.stderr}`,
+    )
     process.exit(1)
   }
   return result.stdout.trim()
@@ -101,7 +112,11 @@ cli(['recover', staging16, '--reason', 'CI runner killed during rollout', '--act
 chapter('7. The whole picture')
 cli(['list'])
 cli(['history', '--env', 'prod'])
+cli(['history', '--release', staging16])
 cli(['verify'])
 
 if (keep) process.stdout.write(`\nThe store is kept in ${directory}/.stagecraft (releases.json and releases.events.ndjson).\n`)
-else rmSync(directory, { recursive: true, force: true })
+else {
+  rmSync(directory, { recursive: true, force: true })
+  process.stdout.write(`\nThe store in ${directory} is deleted; run "npm run demo -- --keep" to keep it and look around.\n`)
+}

@@ -1,7 +1,7 @@
 /**
  * The commands the README and the manual show are commands that work: the README's quick start
- * (`npm run demo`, `npx stagecraft-state`), its CLI examples run for real, and every
- * `stagecraft-state` line in either document parses without a usage error.
+ * (`npx stagecraft-state`; `npm run demo` is run by demo.test.ts), its CLI examples run for
+ * real, and every `stagecraft-state` line in either document parses without a usage error.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -55,16 +55,9 @@ describe('the README', () => {
     expect(existsSync(join(directory, '.stagecraft', 'releases.events.ndjson'))).toBe(true)
   })
 
-  it.runIf(readme.includes('npm run demo'))('npm run demo runs the whole story and ends with a sound store', async () => {
-    const run = await runProcess('npm', ['run', '--silent', 'demo'], { cwd: ROOT, env: cleanEnv() })
-    expect(run.code, run.stderr).toBe(0)
-    for (const text of ['## 1.', 'rollout running -> failed (release failed)', 'migrate_post pending -> skipped', 'rollback of prod would redeploy', 'possibly abandoned', 'recovered rel-', '$ stagecraft-state list', '$ stagecraft-state history --env prod', 'rollback to rel-']) {
-      expect(run.stdout).toContain(text)
-    }
-    expect(run.stdout).toMatch(/\$ stagecraft-state verify\nsound: \d+ events, 5 releases in file store \S+, no problems\n$/)
-    const directory = /a fresh store in (\S+)/.exec(run.stdout)?.[1] ?? ''
-    expect(existsSync(directory)).toBe(false) // cleaned up
-  }, 180_000)
+  it('names npm run demo in its quick start (test/cli/demo.test.ts runs it)', () => {
+    expect(readme).toMatch(/^npm run demo +# /m)
+  })
 
   it.runIf(readme.includes('npx stagecraft-state'))('npx stagecraft-state runs the package bin in the repository', async () => {
     const run = await runProcess('npx', ['--no-install', 'stagecraft-state', '--version'], { cwd: ROOT, env: cleanEnv() })

@@ -1,0 +1,90 @@
+/**
+ * `npm run demo`, as the README's quick start runs it: the whole story, chapter by chapter, in a
+ * temporary store of its own, whatever the caller's environment points at.
+ */
+import { existsSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { cleanEnv, ok, ROOT, type Run, runProcess, tempDir } from './support.js'
+
+/** The text of each chapter ("## N. title" up to the next), by number. */
+const chapters = (stdout: string): Map<number, string> =>
+  new Map(
+    stdout
+      .split(/^(?=## \d+\. )/m)
+      .slice(1)
+      .map((text) => [Number(/^## (\d+)\./.exec(text)?.[1]), text]),
+  )
+
+const demo = (args: ReadonlyArray<string>, env: Record<string, string>): Promise<Run> =>
+  runProcess('npm', ['run', '--silent', 'demo', ...(args.length === 0 ? [] : ['--', ...args])], { cwd: ROOT, env: cleanEnv(env) })
+
+// A caller whose environment names a real store: a database the demo must not reach, a state
+// file it must not write, an actor it must not record as.
+const elsewhere = join(tempDir(), 'real', 'releases.json')
+const hostile = { STAGECRAFT_STATE_URL: 'postgres://deploy@127.0.0.1:1/deploys?schema=prod', STAGECRAFT_STATE_FILE: elsewhere, STAGECRAFT_ACTOR: 'intruder' }
+
+let plain: Run
+let kept: Run
+beforeAll(async () => {
+  ;[plain, kept] = await Promise.all([demo([], hostile), demo(['--keep'], {})])
+}, 240_000)
+
+const storeOf = (run: Run): string => /a fresh store in (\S+)/.exec(run.stdout)?.[1] ?? ''
+
+describe('npm run demo', () => {
+  it('runs to the end with nothing on stderr', () => {
+    expect({ code: plain.code, stderr: plain.stderr }).toEqual({ code: 0, stderr: '' })
+  })
+
+  it('tells its story in seven chapters, in order', () => {
+    const numbers = [...plain.stdout.matchAll(/^## (\d+)\. /gm)].map((match) => Number(match[1]))
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7])
+  })
+
+  it('each chapter shows what its title says', () => {
+    const story = chapters(plain.stdout)
+    const chapter = (n: number): string => story.get(n) ?? ''
+    expect(chapter(1)).toMatch(/^## 1\. staging gets v1\.4\.0/)
+    expect(chapter(1)).toMatch(/: build pending -> running \(release in progress\)\n/)
+    expect(chapter(1)).toMatch(/: finalize running -> completed \(release completed\)\n/)
+    expect(chapter(2)).toMatch(/\$ stagecraft-state phase rel-\S+ PHASE running\|completed/)
+    expect(chapter(3)).toMatch(/: rollout running -> failed \(release failed\)\n/)
+    expect(chapter(3)).toMatch(/: migrate_post pending -> skipped \(release failed\)\n/)
+    expect(chapter(3)).toMatch(/^ {2}status {7}failed$/m)
+    expect(chapter(4)).toMatch(/^rollback of prod would redeploy rel-\S+: v1\.4\.0/m)
+    expect(chapter(4)).toContain('"version": "v1.4.0"')
+    expect(chapter(4)).toMatch(/\[stderr\] stagecraft-state: INVALID_TRANSITION: .* is already the current release of prod.*\n\[exit 1, as expected\]\n/)
+    expect(chapter(5)).toMatch(/\$ stagecraft-state create --env prod --version v1\.4\.0 .*--rollback-of rel-\S+ .*--actor alice/)
+    expect(chapter(6)).toMatch(/in progress, possibly abandoned/)
+    expect(chapter(6)).toMatch(/^recovered rel-\S+: rollout running -> failed, migrate_post pending -> skipped, finalize pending -> skipped \(release failed\)$/m)
+    expect(chapter(7)).toContain('$ stagecraft-state list\n')
+    expect(chapter(7)).toMatch(/\$ stagecraft-state history --env prod\n[\s\S]*rollback to rel-/)
+    expect(chapter(7)).toMatch(/\$ stagecraft-state history --release rel-\S+\n[\s\S]*rollout +running -> failed +alice +CI runner killed during rollout/)
+    expect(chapter(7)).toMatch(/\$ stagecraft-state verify\nsound: 61 events, 5 releases in file store \S+, no problems\n/)
+  })
+
+  it('touches only its own store, whatever STAGECRAFT_* variables the caller has set', () => {
+    expect(storeOf(plain)).not.toBe('')
+    expect(plain.stdout).not.toContain(elsewhere)
+    expect(existsSync(join(elsewhere, '..'))).toBe(false)
+    expect(plain.stdout).not.toContain('intruder')
+    expect(plain.stdout).toContain('deploy-bot')
+  })
+
+  it('deletes its store, saying how to keep it', () => {
+    expect(existsSync(storeOf(plain))).toBe(false)
+    expect(plain.stdout.trimEnd().split('\n').at(-1)).toBe(`The store in ${storeOf(plain)} is deleted; run "npm run demo -- --keep" to keep it and look around.`)
+  })
+
+  it('with -- --keep, keeps a sound store to look around in', async () => {
+    expect(kept.code, kept.stderr).toBe(0)
+    const directory = storeOf(kept)
+    try {
+      expect(kept.stdout.trimEnd().split('\n').at(-1)).toBe(`The store is kept in ${directory}/.stagecraft (releases.json and releases.events.ndjson).`)
+      expect(await ok(directory, ['verify'])).toMatch(/^sound: 61 events, 5 releases/)
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
+  })
+})
