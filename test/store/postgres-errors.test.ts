@@ -7,7 +7,7 @@
  * a role not allowed to log in). A password refusal (28P01) is classified by the same rule.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { createStateManager, postgresStore } from '../../src/index.js'
 import type { StateError } from '../../src/errors.js'
 import { resolvePostgresConfig } from '../../src/store/postgres/config.js'
@@ -15,26 +15,13 @@ import { classify } from '../../src/store/postgres/errors.js'
 import { postgresEventStore } from '../../src/store/postgres/store.js'
 import { deployEnvelopes } from '../support/envelopes.js'
 import { appendAll, readAll } from './contract.js'
-import { adminQuery, closeAfterTest, freshSchema, openStore, TEST_DATABASE_URL, uniqueName, urlAs } from './postgres-children/database.js'
+import { adminQuery, closeAfterTest, freshSchema, newRole, openStore, TEST_DATABASE_URL, urlAs } from './postgres-children/database.js'
 
-const roles: string[] = []
 const database = new URL(TEST_DATABASE_URL).pathname.slice(1)
 
 beforeAll(async () => {
   await adminQuery('SELECT 1')
 })
-
-afterAll(async () => {
-  for (const role of roles) await adminQuery(`DROP OWNED BY "${role}"; DROP ROLE "${role}"`)
-})
-
-/** A login role with no privileges beyond what PUBLIC has. */
-const newRole = async (options = 'LOGIN'): Promise<string> => {
-  const role = uniqueName('role')
-  await adminQuery(`CREATE ROLE "${role}" ${options}`)
-  roles.push(role)
-  return role
-}
 
 const storeAt = (connectionString: string, schema = 'stagecraft_state', more: { connectTimeoutMs?: number } = {}) => {
   const config = resolvePostgresConfig({ connectionString, schema, ...more }, '/')

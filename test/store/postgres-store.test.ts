@@ -10,8 +10,9 @@ import type { RecordProblem } from '../../src/store/event-store.js'
 import { encodeLogLine, GENESIS_HASH, hashLine } from '../../src/store/log-line.js'
 import { LOCK_CLASS_WRITE, schemaLockKey } from '../../src/store/postgres/config.js'
 import { deployEnvelopes } from '../support/envelopes.js'
+import { within } from '../support/within.js'
 import { appendAll, eventStoreContract, readAll } from './contract.js'
-import { adminQuery, asAdmin, dropAfterTest, freshSchema, openStore, uniqueName } from './postgres-children/database.js'
+import { adminQuery, asAdmin, dropAfterTest, freshSchema, newRole, openStore, uniqueName, urlAs } from './postgres-children/database.js'
 
 beforeAll(async () => {
   await adminQuery('SELECT 1') // fails the file, clearly, when the server is unreachable
@@ -212,6 +213,35 @@ describe('the PostgreSQL write lock', () => {
     expect(await holding).toEqual(E.right('done'))
     await appendAll(waiter, deployEnvelopes(2).slice(1)) // the same connection, usable again
     expect((await readAll(waiter)).events).toHaveLength(2)
+  })
+
+  it('takes any lockTimeoutMs, waiting at most what PostgreSQL and Node allow (2^31 - 1 ms) for a longer one', async () => {
+    const schema = freshSchema()
+    for (const [n, lockTimeoutMs] of [2 ** 31 - 1, 2 ** 31, 1e12].entries()) {
+      expect((await appendAll(openStore(schema, { lockTimeoutMs }), deployEnvelopes(n + 1).slice(n))).position).toBe(n + 1)
+    }
+  })
+
+  it("leaves the pooled connection with the role's own lock_timeout, which a write sets only for its transaction", async () => {
+    const schema = freshSchema()
+    await appendAll(openStore(schema), deployEnvelopes(1))
+    const role = await newRole()
+    await adminQuery(`ALTER ROLE "${role}" SET lock_timeout = '300ms'; GRANT USAGE ON SCHEMA "${schema}" TO "${role}"; GRANT SELECT, INSERT ON "${schema}".events TO "${role}"; GRANT SELECT ON "${schema}".schema_migrations TO "${role}"`)
+    // One connection: the read below runs on the very session the write used.
+    const store = openStore(schema, { connectionString: urlAs(role), maxConnections: 1 })
+    await appendAll(store, deployEnvelopes(2).slice(1))
+    await asAdmin(async (admin) => {
+      await admin.query(`BEGIN; LOCK TABLE "${schema}".events IN ACCESS EXCLUSIVE MODE`)
+      try {
+        const started = Date.now()
+        // Had the write left its own lock_timeout (or none) on the session, this read would wait for the admin.
+        const error = await within(8_000, 'the read under the role\'s lock_timeout', failureOf(store.read(store.origin, { event: () => undefined })))
+        expect(error.message).toMatch(/canceling statement due to lock timeout/)
+        expect(Date.now() - started).toBeLessThan(5_000)
+      } finally {
+        await admin.query('ROLLBACK')
+      }
+    })
   })
 
   it('lets reads through while a writer holds the lock', async () => {

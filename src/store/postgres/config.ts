@@ -22,6 +22,12 @@ export interface PostgresStoreOptions {
   readonly snapshotFile?: string | undefined
   /** How long to wait for a connection to the server before `DB_UNREACHABLE` (default 10 000 ms). */
   readonly connectTimeoutMs?: number | undefined
+  /**
+   * How long any one query may go unanswered before the operation fails with `DB_UNREACHABLE`
+   * (default 30 000 ms): a stalled network or server, not a slow query, since every query of the
+   * store is small. The wait for the write lock comes on top of it.
+   */
+  readonly queryTimeoutMs?: number | undefined
   /** The most connections one store opens at once (default 4): reads and one write each need one. */
   readonly maxConnections?: number | undefined
   /** How many events a read fetches per round trip (default 1000). */
@@ -49,6 +55,7 @@ export interface PostgresConfig {
   readonly migrationLock: readonly [number, number]
   readonly snapshotFile: string | undefined
   readonly connectTimeoutMs: number
+  readonly queryTimeoutMs: number
   readonly maxConnections: number
   readonly batchSize: number
 }
@@ -123,6 +130,7 @@ export const resolvePostgresConfig = (options: PostgresStoreOptions, cwd: string
   return pipe(
     E.Do,
     E.apS('connectTimeoutMs', positive('connectTimeoutMs', options.connectTimeoutMs, 10_000, 3_600_000)),
+    E.apS('queryTimeoutMs', positive('queryTimeoutMs', options.queryTimeoutMs, 30_000, 3_600_000)),
     E.apS('maxConnections', positive('maxConnections', options.maxConnections, 4, 100)),
     E.apS('batchSize', positive('batchSize', options.batchSize, 1000, 100_000)),
     E.map((limits) => ({ ...common, ...limits })),

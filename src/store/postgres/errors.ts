@@ -21,7 +21,7 @@ interface DriverError {
 /** Socket errors and driver messages that mean no connection could be made or kept. */
 const NETWORK_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOENT'])
 const CONNECTION_MESSAGES =
-  /Connection terminated|connection error|not queryable|timeout expired|Client was closed|Connection ended|Cannot use a pool after calling end|does not support SSL connections/i
+  /Connection terminated|connection error|not queryable|timeout expired|Client was closed|Connection ended|Cannot use a pool after calling end|does not support SSL connections|Query read timeout/i
 /** Client-side refusals to authenticate (a password the server asks for and none was given, ...). */
 const AUTH_MESSAGES = /password|SASL|SCRAM|authentication/i
 
@@ -54,6 +54,7 @@ const advice: Partial<Record<StateErrorCode, string>> = {
 const hintFor = (reason: string): string | undefined => {
   // pg-pool's word for "every connection of this store stayed busy", not for an unreachable server.
   if (/timeout exceeded when trying to connect/.test(reason)) return 'every connection of this store stayed busy: raise maxConnections or connectTimeoutMs'
+  if (/Query read timeout/.test(reason)) return 'the server did not answer in time (queryTimeoutMs, for a write also the lock wait): the network or the server stalled; the connection was closed'
   if (/does not support SSL connections/.test(reason)) return 'the connection string asks for TLS (sslmode), which the server does not offer: enable ssl on the server, or reach it another way'
   return undefined
 }

@@ -59,12 +59,22 @@ export const uniqueName = (label: string): string => `sc_${label}_${process.pid}
 
 const schemas: string[] = []
 const stores: EventStore[] = []
+const roles: string[] = []
 
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((store) => store.close()))
   const dropping = schemas.splice(0)
   if (dropping.length > 0) await adminQuery(dropping.map((schema) => `DROP SCHEMA IF EXISTS "${schema}" CASCADE`).join('; '))
+  for (const role of roles.splice(0)) await adminQuery(`DROP OWNED BY "${role}"; DROP ROLE "${role}"`)
 })
+
+/** A new role (a login role with no privileges beyond what PUBLIC has, unless `options` say more), dropped after the current test. */
+export const newRole = async (options = 'LOGIN'): Promise<string> => {
+  const role = uniqueName('role')
+  await adminQuery(`CREATE ROLE "${role}" ${options}`)
+  roles.push(role)
+  return role
+}
 
 /** A fresh schema name, dropped after the current test. */
 export const freshSchema = (label = 'test'): string => {

@@ -1,0 +1,223 @@
+/**
+ * Writing to a PostgreSQL store: the write lock, and the session that appends under it.
+ *
+ * A write takes one connection and, in one round trip, opens a transaction, waits for the
+ * session-level advisory lock (at most what is left of `lockTimeoutMs`) and reads the schema
+ * version. The catch-up read and the append's INSERT run in that transaction, and the append's
+ * COMMIT ends it, durable, while the lock is still held: a session-level lock outlives the
+ * transactions of its session. The transaction ends only with our COMMIT, so an append that
+ * fails, times out, or loses its connection before that commits nothing, and the server rolls it
+ * back; if the connection is lost, the session goes with it, and so does the lock.
+ *
+ * Settings are transaction-local (`SET LOCAL`): a pooled connection goes back to the pool with the
+ * role's and database's own settings, whatever a write needed.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
+import type pg from 'pg'
+import { isStateError, StateError } from '../../errors.js'
+import type { Cursor, WriteSession } from '../event-store.js'
+import type { PostgresConfig } from './config.js'
+import type { Connections, Leased } from './connections.js'
+import { classify, databaseError, SQLSTATE_BROKEN_CHAIN } from './errors.js'
+import { insertEvents, readEvents } from './events-table.js'
+import { SCHEMA_VERSION, tooNew } from './migrations.js'
+
+/** What the writer needs from the manager's context. */
+export interface WriterContext {
+  /** How long a write waits for the lock before `LOCK_TIMEOUT`. */
+  readonly lockTimeoutMs: number
+}
+
+/** What the writer needs of the store's schema check. */
+export interface SchemaCheck {
+  /** Creates or migrates the schema if needed (once per store, unless forgotten). */
+  readonly ensureForWrite: () => Promise<unknown>
+  /** Makes the next write check the schema again. */
+  readonly forget: () => void
+}
+
+/**
+ * The largest wait PostgreSQL's `lock_timeout` takes (an int of milliseconds), and the largest
+ * delay a Node timer takes: a longer `lockTimeoutMs` waits this long, about 24.8 days.
+ */
+export const MAX_WAIT_MS = 2_147_483_647
+
+/**
+ * A transaction whose snapshot is taken per statement: under a role whose default is REPEATABLE
+ * READ or SERIALIZABLE, the snapshot would date from before the lock was granted, and the
+ * catch-up read would miss what the writer before us appended. Its commit waits for the disk (and
+ * any synchronous standby) whatever the server's default.
+ */
+const BEGIN = 'BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = on'
+
+/** A `StateError` thrown inside a step becomes a `Left`; anything else thrown is a bug, and is rethrown. */
+export const settled =
+  <A>(step: () => Promise<E.Either<StateError, A>>): TE.TaskEither<StateError, A> =>
+  async () => {
+    try {
+      return await step()
+    } catch (error) {
+      if (isStateError(error)) return E.left(error)
+      throw error
+    }
+  }
+
+/** The connection of one write, and what is known about it. */
+interface Held {
+  readonly leased: Leased
+  /** A transaction is open: what it appended is not committed yet. */
+  open: boolean
+  /** What made the connection's state unknown (a timeout, a dropped connection): it is then closed, never unlocked through. */
+  failure: unknown
+}
+
+/** The writes of the store `config` describes. */
+export const writerOf = (config: PostgresConfig, context: WriterContext, connections: Connections, schema: SchemaCheck) => {
+  const [lockClass, lockKey] = config.writeLock
+
+  /** Runs `step` on the write's connection, unless it is known to be gone; a loss is remembered. */
+  const onHeld = async <A>(held: Held, doing: string, step: (client: pg.PoolClient) => Promise<A>): Promise<A> => {
+    const gone = held.leased.lost() ?? held.failure
+    // The server released the lock with the session: another writer may be appending now.
+    if (gone !== undefined) throw databaseError(config, `${doing}: the connection holding the write lock was lost`, gone)
+    try {
+      return await step(held.leased.client)
+    } catch (error) {
+      if (classify(error) === 'DB_UNREACHABLE') held.failure ??= error
+      throw databaseError(config, doing, error)
+    }
+  }
+
+  const rollback = (held: Held): Promise<void> =>
+    onHeld(held, 'end the failed transaction', async (client) => {
+      await client.query('ROLLBACK')
+      held.open = false
+    })
+
+  const timedOut = (): StateError =>
+    new StateError(
+      'LOCK_TIMEOUT',
+      `${config.server} (schema ${config.schema}): another writer held the write lock for more than ${context.lockTimeoutMs} ms (advisory lock ${lockClass >>> 0}/${lockKey >>> 0}, classid/objid in pg_locks, shows who)`,
+    )
+
+  /**
+   * Takes the write lock, waiting until `deadline` at most, and reads the schema version under it,
+   * in one round trip that leaves a transaction open. Undefined when the lock was not taken.
+   *
+   * A session-level advisory lock outlives the transaction that took it: after any failure but
+   * the lock's own timeout, whether this session holds the lock is unknown, and the caller closes
+   * the connection instead of reusing it.
+   */
+  const lock = (held: Held, deadline: number): Promise<number | undefined> =>
+    onHeld(held, 'take the write lock', async (client) => {
+      const waitMs = Math.min(Math.floor(deadline - Date.now()), MAX_WAIT_MS)
+      const version = `SELECT max(version) AS version FROM ${config.migrations}`
+      type Row = { locked?: boolean; version: number | null }
+      const last = (results: unknown): Row | undefined => (results as ReadonlyArray<pg.QueryResult<Row>>).at(-1)?.rows[0]
+      if (waitMs < 1) {
+        const row = last(await client.query(`${BEGIN}; SELECT pg_try_advisory_lock(${lockClass}, ${lockKey}) AS locked, (${version}) AS version`))
+        held.open = true
+        if (row?.locked === true) return row.version ?? 0
+        await client.query('ROLLBACK')
+        held.open = false
+        return undefined
+      }
+      try {
+        // The wait is the server's (lock_timeout); the client's own bound only catches a stall.
+        const text = `${BEGIN}; SET LOCAL lock_timeout = ${waitMs}; SELECT pg_advisory_lock(${lockClass}, ${lockKey}); SET LOCAL lock_timeout TO DEFAULT; ${version}`
+        // pg reads a query's own `query_timeout`; @types/pg does not declare it.
+        const query: pg.QueryConfig & { readonly query_timeout: number } = { text, query_timeout: Math.min(waitMs + config.queryTimeoutMs, MAX_WAIT_MS) }
+        const row = last(await client.query(query))
+        held.open = true
+        return row?.version ?? 0
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== '55P03') throw error
+        // The wait ended the transaction: only it needs ending, no lock was taken.
+        await client.query('ROLLBACK')
+        return undefined
+      }
+    })
+
+  /** Inserts `envelopes` after `cursor` in the open transaction (opening one if needed). */
+  const insert = (held: Held, cursor: Cursor, envelopes: Parameters<WriteSession['append']>[1]): Promise<E.Either<StateError, Cursor>> =>
+    onHeld(held, 'append to the history', async (client) => {
+      if (!held.open) {
+        await client.query(BEGIN)
+        held.open = true
+      }
+      try {
+        return E.right(await insertEvents(client, config, cursor, envelopes))
+      } catch (error) {
+        // The transaction ends only with our COMMIT: whatever failed, nothing of it was committed.
+        if (classify(error) === 'DB_UNREACHABLE') throw databaseError(config, 'append to the history (nothing of it was committed)', error)
+        await rollback(held)
+        if ((error as { code?: unknown }).code !== SQLSTATE_BROKEN_CHAIN) throw databaseError(config, 'append to the history (nothing was appended)', error)
+        const reason = error instanceof Error ? error.message : String(error)
+        return E.left(new StateError('CORRUPT_STATE', `${config.server} (schema ${config.schema}): the history changed while this process held the write lock (${reason}); nothing was appended`))
+      }
+    })
+
+  /** Commits the open transaction: its appends are durable when this returns. */
+  const commit = (held: Held): Promise<void> =>
+    onHeld(held, 'append to the history', async (client) => {
+      try {
+        await client.query('COMMIT')
+        held.open = false
+      } catch (error) {
+        // Only a COMMIT whose answer was lost leaves the outcome unknown: whole, or not at all.
+        if (classify(error) === 'DB_UNREACHABLE') {
+          throw databaseError(config, 'append to the history (the connection was lost while committing: the append may or may not have been committed; read the history before retrying)', error)
+        }
+        held.open = false // a COMMIT that fails rolls back
+        throw databaseError(config, 'append to the history (nothing was appended)', error)
+      }
+    })
+
+  const session = (held: Held): WriteSession => ({
+    read: (cursor, visitor) => settled(() => onHeld(held, 'read the history', (client) => readEvents(client, config, cursor, visitor))),
+    append: (cursor, envelopes) =>
+      settled(async () => {
+        if (envelopes.length === 0) return E.right(cursor)
+        const appended = await insert(held, cursor, envelopes)
+        if (E.isRight(appended)) await commit(held)
+        return appended
+      }),
+  })
+
+  /** Runs `work` on a session holding the write lock; gives the lock and the connection back whatever happens. */
+  const write = <A>(work: (session: WriteSession) => TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
+    settled(async () => {
+      const deadline = Date.now() + context.lockTimeoutMs
+      await schema.ensureForWrite()
+      const held: Held = { leased: await connections.lease('connect for a write'), open: false, failure: undefined }
+      let locked = false
+      // Until the lock step has ended cleanly, whether this session holds the lock is unknown.
+      let reusable = false
+      try {
+        const version = await lock(held, deadline)
+        reusable = true
+        if (version === undefined) return E.left(timedOut())
+        locked = true
+        // A newer module could have migrated the schema since it was checked.
+        if (version > SCHEMA_VERSION) return E.left(tooNew(config, version))
+        if (version < SCHEMA_VERSION) {
+          schema.forget()
+          return E.left(new StateError('DB_ERROR', `${config.server} (schema ${config.schema}): the schema is at version ${version}, not ${SCHEMA_VERSION}: it was dropped or changed while in use; try again`))
+        }
+        return await work(session(held))()
+      } finally {
+        // Released even if the work threw (a bug); an uncommitted transaction is rolled back with
+        // it. A connection in doubt is closed instead: the server then ends both.
+        if (held.failure !== undefined || held.leased.lost() !== undefined) reusable = false
+        else if (locked) {
+          await held.leased.client.query(`${held.open ? 'ROLLBACK; ' : ''}SELECT pg_advisory_unlock(${lockClass}, ${lockKey})`).catch(() => {
+            reusable = false
+          })
+        }
+        held.leased.release(!reusable)
+      }
+    })
+
+  return { write }
+}
