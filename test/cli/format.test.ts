@@ -4,12 +4,14 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
+import { changeLines } from '../../src/cli/format/changes.js'
 import { formatAge, formatSpan, shortCommit } from '../../src/cli/format/release.js'
 import { colourWanted, styleFor } from '../../src/cli/format/style.js'
 import { displayWidth, renderTable } from '../../src/cli/format/table.js'
 import { wrap } from '../../src/cli/help.js'
 import { shellQuote } from '../../src/cli/shell-quote.js'
 import { parseDuration, parseInstantOption, parsePositiveInteger } from '../../src/cli/values.js'
+import { PHASES, type Release, type ReleaseChange } from '../../src/index.js'
 
 const strip = (text: string): string => text.replace(/\u001b\[\d+m/g, '')
 
@@ -112,5 +114,34 @@ describe('wrap', () => {
   it('breaks at blanks within the width', () => {
     expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc'])
     expect(wrap('', 10)).toEqual([])
+  })
+})
+
+describe('changeLines: what an accepted outside edit changed', () => {
+  const base = {
+    id: 'rel-20250101-120000000',
+    environment: 'prod',
+    version: 'v1',
+    commitSha: '',
+    timestamp: '2025-01-01T12:00:00.000Z',
+    phases: Object.fromEntries(PHASES.map((phase) => [phase, 'pending'])),
+  } as unknown as Release
+  const change = (before: Release[], after: Release[]): ReleaseChange => ({ releaseId: base.id, before, after }) as ReleaseChange
+
+  it('phases in deploy order with the status they became, then fields', () => {
+    const after = { ...base, version: 'v2', previousId: 'rel-20241231-120000000', phases: { ...base.phases, rollout: 'failed', build: 'completed' } } as unknown as Release
+    expect(changeLines(change([base], [after]))).toEqual([
+      { phase: 'build', text: 'pending -> completed', to: 'completed' },
+      { phase: 'rollout', text: 'pending -> failed', to: 'failed' },
+      { phase: '', text: 'version v1 -> v2' },
+      { phase: '', text: 'previous (none) -> rel-20241231-120000000' },
+    ])
+  })
+
+  it('an empty value, fields it does not model, and one id held several times', () => {
+    const after = { ...base, commitSha: 'abcd', preserved: { otherFields: { region: 'eu' } } } as unknown as Release
+    expect(changeLines(change([base], [after])).map((line) => line.text)).toEqual(['commit (empty) -> abcd', 'fields stagecraft-state does not model changed'])
+    expect(changeLines(change([base, base], [base])).map((line) => line.text)).toEqual(['2 records with this id -> 1'])
+    expect(changeLines(change([], [base])).map((line) => line.text)).toEqual(['added: prod v1 (-)'])
   })
 })

@@ -61,7 +61,9 @@ describe('reconcile', () => {
   it('an outside edit makes writes fail with STATE_DRIFT naming the file and what to run; nothing is written', async () => {
     const { directory, store, id } = await driftedStore()
     const line = await fails(directory, ['phase', id, 'build', 'running'], 1)
-    expect(line).toMatch(`stagecraft-state: STATE_DRIFT: ${store.stateFile} was changed outside stagecraft-state: ${id} (changed) differ from the event log.`)
+    // "differ" or, once the message says one release in the singular, "differs".
+    expect(line).toContain(`stagecraft-state: STATE_DRIFT: ${store.stateFile} was changed outside stagecraft-state: ${id} (changed) differ`)
+    expect(line).toMatch(/\(changed\) differs? from the event log\./)
     expect(line).toContain('reconcile --accept')
     expect(store.logLines()).toHaveLength(1)
     expect((await cli(directory, ['verify'])).code).toBe(1)
@@ -71,11 +73,39 @@ describe('reconcile', () => {
     const { directory, store, id, edited } = await driftedStore()
     expect(await ok(directory, ['reconcile', '--accept'])).toBe(`accepted the outside edit of ${store.stateFile} into the history: ${id}\n`)
     expect(store.snapshot()).toBe(edited)
-    expect(tableRows(await ok(directory, ['history']))[2]).toEqual([expect.any(String), 'reconciled', id, `${id} changed`, 'tester', `outside edit of ${store.stateFile} accepted`])
+    expect(tableRows(await ok(directory, ['history']))[2]).toEqual([expect.any(String), 'reconciled', id, 'version v1 -> v1-hotfixed', 'tester', `outside edit of ${store.stateFile} accepted`])
     expect(JSON.parse(await ok(directory, ['show', id, '--json']))).toMatchObject({ version: 'v1-hotfixed' })
     await ok(directory, ['phase', id, 'build', 'running'])
     expect(await ok(directory, ['verify'])).toMatch(/^sound/)
     expect(await ok(directory, ['reconcile', '--accept'])).toBe(`nothing to accept: ${store.stateFile} shows the history\n`)
+  })
+
+  it('history shows what an accepted edit changed: phases from -> to, fields, releases added and removed', async () => {
+    const directory = tempDir()
+    const store = defaultStore(directory)
+    const failed = (await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '--commit', 'abcd1234', '-q'])).trim()
+    await ok(directory, ['phase', failed, 'build', 'failed', '--reason', 'flaky runner'])
+    const gone = (await ok(directory, ['create', '--env', 'staging', '--version', 'v2', '-q'])).trim()
+    // By hand: the failed build declared completed and its commit corrected, staging's release
+    // deleted, and a release added that no command created.
+    const file = JSON.parse(store.snapshot()) as { releases: Array<Record<string, unknown> & { id: string; phases: Record<string, string> }> }
+    const edited = file.releases.find((release) => release.id === failed)
+    const added = { ...(file.releases.find((release) => release.id === gone) ?? {}), id: 'rel-20200101-000000000', environment: 'qa', version: 'v0', commit_sha: '' }
+    if (edited === undefined) throw new Error('the release is not in the file')
+    edited.phases['build'] = 'completed'
+    edited['commit_sha'] = 'abcd1235'
+    file.releases = [added as (typeof file.releases)[number], edited]
+    writeFileSync(store.stateFile, JSON.stringify(file, null, 2))
+    await ok(directory, ['reconcile', '--accept'])
+    const rows = tableRows(await ok(directory, ['history'])).filter((row) => row[1] === 'reconciled')
+    expect(rows.map((row) => row.slice(2))).toEqual([
+      ['rel-20200101-000000000', 'added: qa v0 (-)', 'tester', `outside edit of ${store.stateFile} accepted`],
+      [failed, 'build', 'failed -> completed', 'tester'],
+      [failed, 'commit abcd1234 -> abcd1235', 'tester'],
+      [gone, 'removed: staging v2 (-)', 'tester'],
+    ])
+    // One event, however many lines: every line carries its time.
+    expect(new Set(rows.map((row) => row[0])).size).toBe(1)
   })
 
   it('--restore rewrites the file from the history and keeps the edited one aside', async () => {

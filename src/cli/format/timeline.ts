@@ -1,9 +1,11 @@
 /**
  * The audit trail for people: one line per event, oldest first, in aligned columns: when it was
  * recorded, what happened, to which release, the phase and its change, who recorded it, and why.
+ * An accepted outside edit takes one line per difference it made, so the trail says what the
+ * edit changed (a phase `failed -> completed`, a `version`), not only that it changed something.
  */
 import type { HistoryEvent } from '../../index.js'
-import { shortCommit } from './release.js'
+import { changeLines, releaseSummary } from './changes.js'
 import { type Style, statusPaint } from './style.js'
 import { type CellInput, renderTable } from './table.js'
 
@@ -14,26 +16,39 @@ const idList = (ids: ReadonlyArray<string>): string => (ids.length <= 3 ? ids.jo
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`
 
-/** The columns after TIME and before ACTOR, then the note, for one event. */
-const describe = (event: HistoryEvent, style: Style): { what: string; release: string; phase: string; change: CellInput; note: string } => {
+/** The columns after TIME and EVENT and before ACTOR, then the note, of one line. */
+interface Line {
+  readonly release: string
+  readonly phase: string
+  readonly change: CellInput
+  readonly note: string
+}
+
+/** What an event is called, and its lines (one, but for a reconcile: one per difference). */
+const describe = (event: HistoryEvent, style: Style): { what: string; lines: Line[] } => {
   switch (event.type) {
     case 'ReleaseCreated': {
       const { release, rollbackOf, note } = event.data
       const notes = [...(rollbackOf === undefined ? [] : [`rollback to ${rollbackOf}`]), ...(note === undefined ? [] : [note])]
-      return { what: 'created', release: release.id, phase: '', change: `${release.environment} ${release.version} (${shortCommit(release.commitSha)})`, note: notes.join('; ') }
+      return { what: 'created', lines: [{ release: release.id, phase: '', change: releaseSummary(release), note: notes.join('; ') }] }
     }
     case 'PhaseUpdated': {
       const { releaseId, phase, from, to, reason } = event.data
-      return { what: 'phase', release: releaseId, phase, change: { text: `${from} -> ${to}`, paint: statusPaint(style, to) }, note: reason ?? '' }
+      return { what: 'phase', lines: [{ release: releaseId, phase, change: { text: `${from} -> ${to}`, paint: statusPaint(style, to) }, note: reason ?? '' }] }
     }
     case 'SnapshotImported': {
       const { releases, source } = event.data
-      return { what: 'imported', release: idList(releases.map((r) => r.id)), phase: '', change: plural(releases.length, 'release'), note: source === undefined ? '' : `from ${source.file}` }
+      return { what: 'imported', lines: [{ release: idList(releases.map((r) => r.id)), phase: '', change: plural(releases.length, 'release'), note: source === undefined ? '' : `from ${source.file}` }] }
     }
     case 'SnapshotReconciled': {
       const { changes, source } = event.data
-      const kinds = changes.map((c) => `${c.releaseId} ${c.before.length === 0 ? 'added' : c.after.length === 0 ? 'removed' : 'changed'}`)
-      return { what: 'reconciled', release: idList(changes.map((c) => c.releaseId)), phase: '', change: kinds.length === 0 ? 'top-level fields' : idList(kinds), note: source === undefined ? 'outside edit accepted' : `outside edit of ${source.file} accepted` }
+      const note = source === undefined ? 'outside edit accepted' : `outside edit of ${source.file} accepted`
+      const lines = changes.flatMap((change) =>
+        changeLines(change).map(({ phase, text, to }) => ({ release: change.releaseId, phase, change: { text, paint: to === undefined ? undefined : statusPaint(style, to) }, note: '' })),
+      )
+      // The note once, on the first line: the lines after it are the same event.
+      const [first, ...rest] = lines.length === 0 ? [{ release: '', phase: '', change: 'top-level fields', note: '' }] : lines
+      return { what: 'reconciled', lines: [{ ...(first as Line), note }, ...rest] }
     }
   }
 }
@@ -42,9 +57,9 @@ const describe = (event: HistoryEvent, style: Style): { what: string; release: s
 export const timeline = (events: ReadonlyArray<HistoryEvent>, style: Style): string[] =>
   renderTable(
     TIMELINE_HEADERS,
-    events.map((event) => {
-      const { what, release, phase, change, note } = describe(event, style)
-      return [{ text: event.recordedAt, paint: style.dim }, what, release, phase, change, event.meta.actor, note]
+    events.flatMap((event) => {
+      const { what, lines } = describe(event, style)
+      return lines.map(({ release, phase, change, note }) => [{ text: event.recordedAt, paint: style.dim }, what, release, phase, change, event.meta.actor, note])
     }),
     style,
   )
