@@ -112,6 +112,25 @@ describe('a schema newer than the module', () => {
     expect((await failureOf(store.write(() => async () => E.right(undefined)))).code).toBe('SCHEMA_TOO_NEW')
   })
 
+  it('is refused by every read of a store, and of a manager, opened before the newer module migrated it', async () => {
+    const schema = freshSchema()
+    const store = openStore(schema)
+    await appendAll(store, deployEnvelopes(2))
+    const manager = createStateManager({ store: postgresStore({ connectionString: TEST_DATABASE_URL, schema }) })
+    try {
+      expect(await manager.listAllReleases()).toHaveLength(1)
+      const { cursor } = await readAll(store)
+      await adminQuery(`INSERT INTO "${schema}".schema_migrations (version, description) VALUES ($1, 'from the future')`, [SCHEMA_VERSION + 1])
+      // From the start, and from where the last read ended (nothing new to read).
+      for (const from of [store.origin, cursor]) expect((await failureOf(store.read(from, { event: () => undefined }))).code).toBe('SCHEMA_TOO_NEW')
+      for (const read of [() => manager.listAllReleases(), () => manager.history(), () => manager.verify()]) {
+        await expect(read()).rejects.toMatchObject({ code: 'SCHEMA_TOO_NEW', message: expect.stringMatching(/nothing was read or written/) })
+      }
+    } finally {
+      await manager.close()
+    }
+  })
+
   it('is refused by a manager with a rejection carrying the code', async () => {
     const { schema } = await newer()
     const manager = createStateManager({ store: postgresStore({ connectionString: TEST_DATABASE_URL, schema }) })

@@ -13,12 +13,28 @@ import { StateError } from '../../errors.js'
 import type { Cursor, ReadEnd, Visitor } from '../event-store.js'
 import { decodeLogLine, encodeLogLine, hashLine } from '../log-line.js'
 import type { PostgresConfig } from './config.js'
+import { SCHEMA_VERSION, tooNew } from './migrations.js'
 
 interface Row {
   readonly position: string
   readonly hash: string
   readonly line: string
 }
+
+/** The first batch of a read comes with the schema version (and as one row of nulls when it has no event). */
+interface Versioned {
+  readonly version: number | null
+}
+
+const nextBatch = (config: PostgresConfig): string => `SELECT position, hash, line FROM ${config.events} WHERE position >= $1 ORDER BY position LIMIT $2`
+
+/**
+ * The version rides along in the same round trip, so that every read, not only a store's first,
+ * refuses a schema that a newer module migrated since (`SCHEMA_TOO_NEW`), at no extra cost.
+ */
+const firstBatch = (config: PostgresConfig): string =>
+  `SELECT m.version, e.position, e.hash, e.line FROM (SELECT max(version) AS version FROM ${config.migrations}) AS m
+   LEFT JOIN LATERAL (${nextBatch(config)}) AS e ON true ORDER BY e.position`
 
 const corrupt = (message: string): StateError => new StateError('CORRUPT_STATE', message)
 
@@ -48,10 +64,18 @@ const rowProblem = (row: Row, position: number, expected: number, prevHash: stri
 export const readEvents = async (client: pg.ClientBase, config: PostgresConfig, from: Cursor, visitor: Visitor): Promise<E.Either<StateError, ReadEnd>> => {
   let { position, hash } = from
   let anchored = from.position === 0
-  for (;;) {
+  for (let first = true; ; first = false) {
     const after = anchored ? position + 1 : position
-    const batch = await client.query<Row>(`SELECT position, hash, line FROM ${config.events} WHERE position >= $1 ORDER BY position LIMIT $2`, [after, config.batchSize])
-    for (const row of batch.rows) {
+    let rows: ReadonlyArray<Row>
+    if (first) {
+      const batch = await client.query<Versioned & { [K in keyof Row]: Row[K] | null }>(firstBatch(config), [after, config.batchSize])
+      const version = batch.rows[0]?.version ?? 0
+      if (version > SCHEMA_VERSION) return E.left(tooNew(config, version))
+      rows = batch.rows.filter((row): row is Versioned & Row => row.position !== null)
+    } else {
+      rows = (await client.query<Row>(nextBatch(config), [after, config.batchSize])).rows
+    }
+    for (const row of rows) {
       const rowPosition = Number(row.position)
       if (!anchored) {
         anchored = true
@@ -77,7 +101,7 @@ export const readEvents = async (client: pg.ClientBase, config: PostgresConfig, 
     if (!anchored) {
       return E.left(corrupt(`${locationOf(config, from.position)}: the history is shorter than the ${from.position} events already read from it; it was truncated or replaced`))
     }
-    if (batch.rows.length < config.batchSize) return E.right({ cursor: { position, hash } })
+    if (rows.length < config.batchSize) return E.right({ cursor: { position, hash } })
   }
 }
 
