@@ -91,3 +91,87 @@ export const jsonErrorOffset = (text: string): number | undefined => {
   }
   return low - 1
 }
+
+/** A key that an object of a JSON text holds twice: where, and what. */
+export interface DuplicateKey {
+  /** The key, unescaped. */
+  readonly key: string
+  /** The 1-based line of its second occurrence. */
+  readonly line: number
+  /** The object holding it, as a path from the top (`releases[3].phases`); empty for the top level. */
+  readonly path: string
+}
+
+const SHORT_OBJECT = 16
+
+/**
+ * The first key that some object of `text` holds twice (`JSON.parse` would silently keep the last
+ * value), or `undefined`. `text` must be valid JSON. One pass, about as long as `JSON.parse`:
+ * strings are skipped whole, a key is unescaped only when it holds a backslash, and the keys of
+ * the open objects share one list (each object's from where it starts; a set once it is long).
+ */
+export const firstDuplicateKey = (text: string): DuplicateKey | undefined => {
+  const keys: string[] = []
+  // Per open container, by depth: where its keys start in `keys` (-1: an array), its set of keys
+  // once it has many, its current key or element index (for the path in the message).
+  const starts: number[] = []
+  const sets: Array<Set<string> | undefined> = []
+  const current: string[] = []
+  const index: number[] = []
+  let depth = -1
+  let line = 1
+  const found = (key: string): DuplicateKey => {
+    let path = ''
+    for (let d = 0; d < depth; d++) path += (starts[d] as number) < 0 ? `[${index[d] as number}]` : path === '' ? (current[d] as string) : `.${current[d] as string}`
+    return { key, line, path }
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 34 /* " */) {
+      // The closing quote is the first one after an even run of backslashes.
+      let end = text.indexOf('"', i + 1)
+      for (let run = 0; text.charCodeAt(end - 1) === 92; run = 0) {
+        while (text.charCodeAt(end - 1 - run) === 92) run++
+        if (run % 2 === 0) break
+        end = text.indexOf('"', end + 1)
+      }
+      let next = end + 1
+      let after = text.charCodeAt(next)
+      while (after === 32 || after === 10 || after === 9 || after === 13) {
+        if (after === 10) line++
+        after = text.charCodeAt(++next)
+      }
+      const start = starts[depth] ?? -1
+      if (after === 58 /* : */ && start >= 0) {
+        const raw = text.slice(i + 1, end)
+        const key = raw.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : raw
+        const set = sets[depth]
+        if (set !== undefined) {
+          if (set.has(key)) return found(key)
+          set.add(key)
+        } else {
+          for (let k = start; k < keys.length; k++) if (keys[k] === key) return found(key)
+          keys.push(key)
+          if (keys.length - start > SHORT_OBJECT) {
+            sets[depth] = new Set(keys.slice(start))
+            keys.length = start
+          }
+        }
+        current[depth] = key
+      }
+      i = next - 1
+    } else if (c === 10) line++
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      depth++
+      starts[depth] = c === 123 ? keys.length : -1
+      sets[depth] = undefined
+      index[depth] = 0
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      const start = starts[depth] as number
+      if (start >= 0) keys.length = start
+      sets[depth] = undefined
+      depth--
+    } else if (c === 44 /* , */) index[depth] = (index[depth] as number) + 1
+  }
+  return undefined
+}

@@ -14,12 +14,12 @@ import * as t from 'io-ts'
 import { describeDecodeErrors } from './decode-errors.js'
 import { corruptState, type DomainError, invalidInput } from './errors.js'
 import type { SnapshotImported } from './events.js'
-import { jsonErrorOffset, lineAt, releaseRecordLines } from './json-position.js'
+import { firstDuplicateKey, jsonErrorOffset, lineAt, releaseRecordLines } from './json-position.js'
 import { sameReleases } from './projection.js'
 import type { Release } from './release.js'
 import type { ReleaseId } from './release-id.js'
 import { ReleaseRecord } from './release-record.js'
-import { kindOf, showValue } from './show.js'
+import { kindOf, quote, showValue } from './show.js'
 import type { State } from './state.js'
 
 /**
@@ -70,6 +70,12 @@ export const decodeSnapshot = (text: string, file: string): E.Either<DomainError
   if (typeof text !== 'string') return E.left(invalidInput(`the text of ${file} must be a string, got ${kindOf(text)}`))
   const json = parseJson(text, file)
   if (E.isLeft(json)) return json
+  // JSON.parse keeps the last of two values of one key: the first would be lost on the next write.
+  const duplicate = firstDuplicateKey(text)
+  if (duplicate !== undefined) {
+    const where = duplicate.path === '' ? 'the top-level object' : duplicate.path
+    return E.left(corruptState(`${file}:${duplicate.line}: the key ${quote(duplicate.key)} appears twice in ${where}; a JSON reader keeps only one of the two values, so the file cannot be read without losing the other: remove one of them`))
+  }
   const document = SnapshotDocument.decode(json.right)
   if (E.isLeft(document)) return E.left(corruptState(`${file}: ${documentProblem(json.right)}`))
   const { releases: records, ...rest } = document.right

@@ -48,6 +48,10 @@ describe('a releases.json that cannot be read is CORRUPT_STATE naming the file, 
   })
   test('"releases" that is not an array', () => refused('{"releases": {"id": "a"}}', `${FILE}: "releases" is {"id":"a"}, not an array of release records`))
   test('a record that is not an object', () => refused('{"releases": [\n  42\n]}', `${FILE}:2: release 1: expected an object, got 42`))
+  test('a key written twice in one record (JSON.parse would keep the last): CORRUPT_STATE naming the line, the record and the key', () => {
+    refused(secondRecordIs('{"id": "rel-b", "environment": "prod", "version": "v2", "timestamp": "2025-01-02T12:00:00Z", "id": "rel-c"}'), `${FILE}:11: the key "id" appears twice in releases[1]; a JSON reader keeps only one of the two values`)
+    refused('{\n  "releases": [],\n  "releases": null\n}', `${FILE}:3: the key "releases" appears twice in the top-level object`)
+  })
   test('no message names a codec (TypeScript, not words for people)', () => {
     for (const text of ['[]', '7', '{"releases": 5}', '{"releases": [[]]}', '{"releases": ["x"]}', secondRecordIs(good({ phases: 5 })), secondRecordIs(good({ previous_id: 5 }))]) {
       expect(refused(text)).not.toMatch(/Partial<|\{ *\w+:|Unknown(Record|Array)|ReleaseRecord|\(\w+ \| \w+\)/)

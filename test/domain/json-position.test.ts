@@ -1,7 +1,7 @@
 import { fc, it } from '@fast-check/vitest'
 import { describe, expect, test } from 'vitest'
 import { projectSnapshot } from '../../src/domain/index.js'
-import { jsonErrorOffset, lineAt, releaseRecordLines } from '../../src/domain/json-position.js'
+import { firstDuplicateKey, jsonErrorOffset, lineAt, releaseRecordLines } from '../../src/domain/json-position.js'
 import { generatedState } from '../arbitraries.js'
 
 const pretty = ['{', '  "releases": [', '    {', '      "id": "a"', '    },', '    ', '    {}', '  ]', '}'].join('\n')
@@ -50,6 +50,39 @@ describe('jsonErrorOffset: where JSON text first goes wrong, for parser messages
       expect(offset === undefined ? -1 : offset).toBeGreaterThanOrEqual(at)
       expect(lineAt(broken, offset ?? 0)).toBeLessThanOrEqual(lineAt(broken, at) + 1)
       if (bad !== ',') expect(offset).toBe(at)
+    },
+  )
+})
+
+describe('duplicate keys in a JSON text', () => {
+  test('given a record with "id" twice, then the key, the line of the second and the record are found', () => {
+    const text = ['{', '  "releases": [', '    {"id": "a"},', '    {', '      "id": "a",', '      "id": "b"', '    }', '  ]', '}'].join('\n')
+    expect(firstDuplicateKey(text)).toEqual({ key: 'id', line: 6, path: 'releases[1]' })
+  })
+  test('keys are compared unescaped, in nested objects and at the top level too', () => {
+    expect(firstDuplicateKey('{"releases": [], "x": 1, "\\u0078": 2}')).toEqual({ key: 'x', line: 1, path: '' })
+    expect(firstDuplicateKey('{"releases": [{"phases": {"build": "running", "build": "completed"}}]}')).toEqual({ key: 'build', line: 1, path: 'releases[0].phases' })
+    expect(firstDuplicateKey('{"a": {"b": 1}, "c": {"b": 2}}')).toBeUndefined()
+  })
+  test('strings that look like keys, escaped quotes and values equal to keys are not keys', () => {
+    expect(firstDuplicateKey('{"a": "a", "b": ["a", "a"], "c": "x\\":1, \\"c\\": 2", "d": "\\\\"}')).toBeUndefined()
+  })
+  test('an object with many keys is checked as well as a short one', () => {
+    const keys = Array.from({ length: 100 }, (_, i) => `"k${i}": ${i}`)
+    expect(firstDuplicateKey(`{${keys.join(', ')}}`)).toBeUndefined()
+    expect(firstDuplicateKey(`{${keys.join(', ')}, "k3": 0}`)).toEqual({ key: 'k3', line: 1, path: '' })
+  })
+  it.prop([fc.jsonValue()], { numRuns: 200 })('no text JSON.stringify writes holds a duplicate key', (value) => {
+    expect(firstDuplicateKey(JSON.stringify(value, null, 2) ?? 'null')).toBeUndefined()
+  })
+  it.prop([fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 1 }), { minKeys: 1, maxKeys: 20 }), fc.nat(), fc.jsonValue({ maxDepth: 1 })], { numRuns: 200 })(
+    'a key written again in the same object is found, whatever its escapes',
+    (object, pick, value) => {
+      const keys = Object.keys(object)
+      const key = keys[pick % keys.length] as string
+      const text = JSON.stringify(object, null, 2)
+      const again = `${text.slice(0, -2)},\n  ${JSON.stringify(key).replace(/[a-z]/, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)}: ${JSON.stringify(value)}\n}`
+      expect(firstDuplicateKey(again)).toMatchObject({ key, path: '' })
     },
   )
 })
