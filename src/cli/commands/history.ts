@@ -9,6 +9,7 @@ import { historyEventJson } from '../format/json.js'
 import { timeline } from '../format/timeline.js'
 import { EXIT } from '../usage.js'
 import { parseInstantOption } from '../values.js'
+import { beforeHistoryWarning } from './history-start.js'
 
 const TIME_FORMS = 'an RFC 3339 timestamp (2025-01-01T14:02:00Z), a date (2025-01-01, its midnight UTC) or a duration ago (2h)'
 
@@ -54,8 +55,11 @@ export const replay = defineCommand({
   options: { at: { type: 'string', value: 'T', help: 'the instant (required)' } },
   examples: ['stagecraft-state replay --at 2025-01-01T14:02:00Z > releases-at-1402.json'],
   parse: (args, now) => pipe(requiredOption(args, 'at', 'replay', 'T'), E.chain((raw) => parseInstantOption('at', raw, now, 'replay')), E.map((at) => ({ at }))),
-  run: async (input, { manager, out }) => {
-    const text = projectSnapshot(await manager.stateAt(input.at))
+  run: async (input, { manager, out, now }) => {
+    const state = await manager.stateAt(input.at)
+    const warning = await beforeHistoryWarning(manager, input.at, state, now())
+    if (warning !== undefined) out.warn(warning)
+    const text = projectSnapshot(state)
     out.raw(out.interactive ? `${text}\n` : text)
     return EXIT.ok
   },
