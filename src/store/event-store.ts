@@ -94,6 +94,11 @@ export interface EventStore {
   readonly read: (cursor: Cursor, visitor: Visitor) => TE.TaskEither<StateError, ReadEnd>
   /** Runs `work` while holding the write lock; nobody else appends until it ends. */
   readonly write: <A>(work: (session: WriteSession) => TE.TaskEither<StateError, A>) => TE.TaskEither<StateError, A>
+  /**
+   * What the store is, however it was named (a path through a symlink, `localhost` for
+   * `127.0.0.1`): two handles with the same identity are one store. Reads only; creates nothing.
+   */
+  readonly identity: () => TE.TaskEither<StateError, string>
   /** Lists side files and other leftovers a person may want to look at (torn tails set aside). */
   readonly leftovers: () => TE.TaskEither<StateError, ReadonlyArray<string>>
   /** Releases handles (open files, connections). */

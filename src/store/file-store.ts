@@ -79,6 +79,12 @@ export const fileStore = (paths: StorePaths, options: FileStoreOptions): EventSt
         }
       }),
     ),
+  identity: () =>
+    attempt('find the state directory', paths.directory, async () => {
+      // A directory that does not exist yet can only be named one way here: as resolved.
+      const directory = await fs.realpath(paths.directory).catch(() => paths.directory)
+      return E.right(`file ${join(directory, basename(paths.stateFile))}`)
+    }),
   leftovers: () =>
     attempt('list the state directory', paths.directory, async () => {
       const names = await fs.readdir(paths.directory).catch(() => [] as string[])

@@ -194,8 +194,17 @@ export const fpMigrateHistory = (from: StoreSpec, to: StoreSpec, options: Migrat
     TE.apS('target', open(to, context)),
     TE.chain(({ source, target }) => {
       const closeBoth = async (): Promise<void> => void (await Promise.allSettled([source.store.close(), target.store.close()]))
-      const distinct: TE.TaskEither<StateError, void> =
-        source.store.description === target.store.description ? TE.left(invalid(`the source and the target are the same store: ${source.store.description}`)) : TE.right(undefined)
+      // Compared by what the stores are, not how they were named: one store would wait for its own lock.
+      const distinct: TE.TaskEither<StateError, void> = pipe(
+        TE.Do,
+        TE.apS('from', source.store.identity()),
+        TE.apS('to', target.store.identity()),
+        TE.chain(({ from, to }) => {
+          if (from !== to) return TE.right(undefined)
+          const named = source.store.description === target.store.description ? '' : ` (named also ${target.store.description})`
+          return TE.left(invalid(`the source and the target are the same store: ${source.store.description}${named}`))
+        }),
+      )
       const run = pipe(
         distinct,
         TE.chain(() => verifyStore(source.store, guardedPath(source))),

@@ -3,8 +3,8 @@
  * lines and hashes on every side, `verify` sound on every side, an interrupted move resumed, and
  * refusals that write nothing.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createStateManager, fileStoreSpec, migrateHistory, PHASES, postgresStore, type StateManager, storeAt } from '../../src/index.js'
 import { readGoFixture } from '../fixtures/index.js'
@@ -44,6 +44,9 @@ const fileHistory = async () => {
 }
 
 const pgSpec = (schema: string) => postgresStore({ connectionString: TEST_DATABASE_URL, schema })
+
+/** The number of events in a file store's log. */
+const count = (store: { eventLog: string }): number => readFileSync(store.eventLog, 'utf8').split('\n').length - 1
 
 describe('moving history file -> PostgreSQL -> file', () => {
   it('keeps every event, line and hash, and verify passes on all three stores', async () => {
@@ -134,6 +137,28 @@ describe('a move that is refused writes nothing', () => {
     expect((await rejection(migrateHistory(pgSpec(schema), fileStoreSpec(occupied), quiet))).message).toMatch(/already exists, with no event log/)
     expect(readFileSync(occupied, 'utf8')).toBe(readGoFixture('single-prod.json'))
     expect(existsSync(occupied.replace(/\.json$/, '.events.ndjson'))).toBe(false)
+  })
+
+  it('between two names of one PostgreSQL store (127.0.0.1 and localhost): refused at once, not a wait for its own lock', async () => {
+    const source = await fileHistory()
+    const schema = freshSchema('migrate')
+    await migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet)
+    const url = new URL(TEST_DATABASE_URL)
+    url.hostname = url.hostname === '127.0.0.1' ? 'localhost' : url.hostname === 'localhost' ? '127.0.0.1' : `${url.hostname}.`
+    const started = Date.now()
+    const error = await rejection(migrateHistory(pgSpec(schema), postgresStore({ connectionString: url.toString(), schema }), { ...quiet, lockTimeoutMs: 5_000 }))
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^the source and the target are the same store: PostgreSQL store .* \(named also PostgreSQL store /) })
+    expect(Date.now() - started).toBeLessThan(5_000)
+    // Another schema of the same server is another store.
+    expect((await migrateHistory(pgSpec(schema), postgresStore({ connectionString: url.toString(), schema: freshSchema('migrate') }), quiet)).copied).toBe(count(source))
+  })
+
+  it('between two names of one file store (through a symlinked directory)', async () => {
+    const source = await fileHistory()
+    const link = join(tempDir(), 'link')
+    symlinkSync(dirname(source.stateFile), link)
+    const error = await rejection(migrateHistory(fileStoreSpec(source.stateFile), fileStoreSpec(join(link, 'releases.json')), quiet))
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/are the same store/) })
   })
 
   it('from a source that does not verify', async () => {

@@ -72,6 +72,27 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
       return withClient('read the history', (client) => readEvents(client, config, cursor, visitor))
     })
 
+  /**
+   * The cluster (its system identifier, the same whatever host name or address reaches it), the
+   * database and the schema. A role not allowed to read the control data falls back on when the
+   * server started, on which port: two servers sharing those to the microsecond are not expected.
+   */
+  const identity = (): TE.TaskEither<StateError, string> =>
+    settled(() =>
+      withClient('identify the server', async (client) => {
+        const where = `current_database() AS database, current_setting('port') AS port`
+        type Row = { system: string; database: string; port: string }
+        const row = await client.query<Row>(`SELECT (SELECT system_identifier FROM pg_control_system())::text AS system, ${where}`).then(
+          (result) => result.rows[0],
+          async (error: unknown) => {
+            if ((error as { code?: unknown }).code !== '42501') throw error
+            return (await client.query<Row>(`SELECT 'started ' || pg_postmaster_start_time()::text AS system, ${where}`)).rows[0]
+          },
+        )
+        return E.right(`postgres ${row?.system ?? '?'}:${row?.port ?? '?'}/${row?.database ?? '?'} schema ${config.schema}`)
+      }),
+    )
+
   const writer = writerOf(config, context, connections, {
     ensureForWrite: () => ensureSchema('write'),
     forget: () => {
@@ -84,6 +105,7 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
     origin: ORIGIN,
     read,
     write: writer.write,
+    identity,
     leftovers: () => async () => E.right([]),
     close: async () => {
       ready = undefined
