@@ -3,7 +3,7 @@
  * clean value or a usage error naming the option and the value it refused.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { parseInstant } from '../index.js'
+import { compareInstants, parseInstant } from '../index.js'
 import { type UsageError, usageError } from './usage.js'
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
@@ -31,18 +31,41 @@ export const parsePositiveInteger = (option: string, raw: string, command?: stri
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
+// RFC 3339 (section 5.6) lets the T and the Z be lowercase; the domain parses them uppercase.
+const LOWERCASE_LETTERS = /(^\d{4}-\d{2}-\d{2}t)|(z$)/
+
+/** An RFC 3339 timestamp as the domain takes it: `t` and `z` uppercased. */
+const timestampOf = (text: string): string | undefined => {
+  const upper = LOWERCASE_LETTERS.test(text) ? text.toUpperCase() : text
+  return parseInstant(upper) === undefined ? undefined : upper
+}
 
 /**
  * An instant for `--since`, `--until` or `--at`: an RFC 3339 timestamp (`2025-01-01T14:02:00Z`,
- * `2025-01-01T16:02:00+02:00`), a date alone (its midnight UTC), or a duration meaning that long
- * before `now` (`2h`: two hours ago). Returned as an RFC 3339 string for the API.
+ * `2025-01-01T16:02:00+02:00`, `t` and `z` in either case), a date alone (its midnight UTC), or a
+ * duration meaning that long before `now` (`2h`: two hours ago). Returned as an RFC 3339 string
+ * for the API.
  */
 export const parseInstantOption = (option: string, raw: string, now: Date, command?: string): E.Either<UsageError, string> => {
   const text = raw.trim()
-  if (parseInstant(text) !== undefined) return E.right(text)
+  const timestamp = timestampOf(text)
+  if (timestamp !== undefined) return E.right(timestamp)
   if (DATE_ONLY.test(text) && parseInstant(`${text}T00:00:00Z`) !== undefined) return E.right(`${text}T00:00:00Z`)
   if (DURATION.test(text)) {
     return E.map((ms: number) => new Date(now.getTime() - ms).toISOString())(parseDuration(option, text, command))
   }
   return E.left(usageError(`--${option} ${JSON.stringify(raw)} is not a time; give an RFC 3339 timestamp (2025-01-01T14:02:00Z), a date (2025-01-01) or a duration ago (2h)`, command))
+}
+
+/**
+ * A time range of `--since` and `--until` (either may be absent), refused when it is empty: no
+ * event can be recorded after a later instant and before an earlier one, so such a range is a
+ * mistake in the command line (the two swapped), not a question with an empty answer.
+ */
+export const checkTimeRange = <R extends { readonly since?: string | undefined; readonly until?: string | undefined }>(range: R, command?: string): E.Either<UsageError, R> => {
+  const since = range.since === undefined ? undefined : parseInstant(range.since)
+  const until = range.until === undefined ? undefined : parseInstant(range.until)
+  return since !== undefined && until !== undefined && compareInstants(since, until) > 0
+    ? E.left(usageError(`--since ${range.since ?? ''} is later than --until ${range.until ?? ''}: no event can match (are they swapped?)`, command))
+    : E.right(range)
 }

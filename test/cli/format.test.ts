@@ -10,7 +10,7 @@ import { colourWanted, styleFor } from '../../src/cli/format/style.js'
 import { displayWidth, renderTable } from '../../src/cli/format/table.js'
 import { wrap } from '../../src/cli/help.js'
 import { shellQuote } from '../../src/cli/shell-quote.js'
-import { parseDuration, parseInstantOption, parsePositiveInteger } from '../../src/cli/values.js'
+import { checkTimeRange, parseDuration, parseInstantOption, parsePositiveInteger } from '../../src/cli/values.js'
 import { PHASES, type Release, type ReleaseChange } from '../../src/index.js'
 
 const strip = (text: string): string => text.replace(/\u001b\[\d+m/g, '')
@@ -82,7 +82,22 @@ describe('option values', () => {
     expect(parseInstantOption('at', '2025-01-01T14:02:00+02:00', now)).toEqual(E.right('2025-01-01T14:02:00+02:00'))
     expect(parseInstantOption('at', '2025-01-01', now)).toEqual(E.right('2025-01-01T00:00:00Z'))
     expect(parseInstantOption('at', '2h', now)).toEqual(E.right('2025-06-01T10:00:00.000Z'))
-    for (const bad of ['2025-13-01', 'noon', '2025-01-01 14:02:00', '']) expect(E.isLeft(parseInstantOption('at', bad, now))).toBe(true)
+    for (const bad of ['2025-13-01', 'noon', '2025-01-01 14:02:00', '', '2025-01-01x14:02:00z']) expect(E.isLeft(parseInstantOption('at', bad, now))).toBe(true)
+  })
+
+  it('instants: t and z in lowercase, as RFC 3339 allows', () => {
+    const now = new Date('2025-06-01T12:00:00Z')
+    expect(parseInstantOption('at', '2025-01-01t14:02:00z', now)).toEqual(E.right('2025-01-01T14:02:00Z'))
+    expect(parseInstantOption('at', '2025-01-01T14:02:00.5z', now)).toEqual(E.right('2025-01-01T14:02:00.5Z'))
+    expect(parseInstantOption('at', '2025-01-01t16:02:00+02:00', now)).toEqual(E.right('2025-01-01T16:02:00+02:00'))
+  })
+
+  it('a time range: refused when --since is later than --until, whatever their offsets', () => {
+    expect(checkTimeRange({ since: '2025-01-01T10:00:00Z', until: '2025-01-01T10:00:00Z' })).toEqual(E.right({ since: '2025-01-01T10:00:00Z', until: '2025-01-01T10:00:00Z' }))
+    expect(E.isRight(checkTimeRange({ since: '2025-01-01T11:00:00+02:00', until: '2025-01-01T10:00:00Z' }))).toBe(true) // 09:00Z
+    expect(E.isRight(checkTimeRange({ since: '2025-01-01T10:00:00Z' }))).toBe(true)
+    const swapped = checkTimeRange({ since: '2025-01-01T10:00:00.000000001Z', until: '2025-01-01T10:00:00Z' }, 'history')
+    expect(E.isLeft(swapped) && swapped.left).toMatchObject({ command: 'history', message: expect.stringMatching(/^--since \S+ is later than --until \S+/) })
   })
 })
 

@@ -63,6 +63,17 @@ describe('history', () => {
     expect(await releasesOf('--env', 'prod', '--since', '2025-03-02T10:00:00+02:00', '--until', '2025-03-02T23:59:59Z')).toEqual([ids['b'], ids['b']])
     expect(await run('history', '--env', 'qa')).toMatch(/^no events match \(file store /)
     expect(await run('history', '--since', '1h')).toMatch(/^no events match/)
+    expect(await releasesOf('--since', '2025-03-03t00:00:00z')).toEqual([ids['c']]) // RFC 3339 allows lowercase t and z
+  })
+
+  it('--release of a release that does not exist is RELEASE_NOT_FOUND, not an empty trail', async () => {
+    for (const id of ['nope', 'rel-19990101-000000000']) {
+      expect(await fails(directory, ['--state-file', stateFile, 'history', '--release', id], 1)).toBe(`stagecraft-state: RELEASE_NOT_FOUND: release ${id} not found (file store ${stateFile})`)
+    }
+    expect(await fails(directory, ['--state-file', stateFile, 'history', '--release', 'nope', '--since', '2025-03-02', '--json'], 1)).toMatch(/RELEASE_NOT_FOUND/)
+    // A release that exists, but whose events the other filters leave out, is an empty trail.
+    expect(await run('history', '--release', ids['a'] ?? '', '--since', '2025-03-03')).toMatch(/^no events match/)
+    expect(JSON.parse(await run('history', '--release', ids['a'] ?? '', '--env', 'staging', '--json'))).toEqual([])
   })
 
   it('--json: an array of events with their envelope and payload', async () => {

@@ -82,6 +82,8 @@ describe.concurrent('usage errors exit 2 with one line naming the mistake', () =
     ['a duration without unit', ['list', '--abandoned-after', '30'], /--abandoned-after "30" is not a duration/],
     ['a bad lock timeout', ['list', '--lock-timeout', 'soon'], /--lock-timeout "soon" is not a duration/],
     ['a time that is not one', ['history', '--since', 'yesterday'], /--since "yesterday" is not a time/],
+    ['--since later than --until', ['history', '--since', '2025-03-02', '--until', '2025-03-01t23:59:59z'], /--since 2025-03-02T00:00:00Z is later than --until 2025-03-01T23:59:59Z/],
+    ['--since later than --until, as durations ago', ['history', '--since', '1h', '--until', '2h'], /--since \S+ is later than --until \S+/],
     ['replay without --at', ['replay'], /missing --at T/],
     ['replay at an impossible date', ['replay', '--at', '2025-02-30T00:00:00Z'], /--at "2025-02-30T00:00:00Z" is not a time/],
     ['reconcile without a mode', ['reconcile'], /exactly one of --accept or --restore/],

@@ -3,13 +3,25 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { projectSnapshot } from '../../index.js'
+import { type HistoryFilter, projectSnapshot, type StateManager } from '../../index.js'
 import { defineCommand, optionalWith, requiredOption, stringOption } from '../command.js'
 import { historyEventJson } from '../format/json.js'
 import { timeline } from '../format/timeline.js'
 import { EXIT } from '../usage.js'
-import { parseInstantOption } from '../values.js'
+import { checkTimeRange, parseInstantOption } from '../values.js'
 import { beforeHistoryWarning } from './history-start.js'
+
+/**
+ * No event about a release may mean the other filters left none, or that there is no such
+ * release (a mistyped id): that is RELEASE_NOT_FOUND, not an empty trail. A release whose events
+ * exist (even one an accepted edit removed since) is known; one in a releases.json not imported
+ * yet has no events but exists.
+ */
+const releaseMustExist = async (manager: StateManager, releaseId: string, filter: HistoryFilter): Promise<void> => {
+  const filtered = filter.since !== undefined || filter.until !== undefined || filter.environment !== undefined
+  if (filtered && (await manager.history({ releaseId })).length > 0) return
+  await manager.getRelease(releaseId) // rejects with RELEASE_NOT_FOUND
+}
 
 const TIME_FORMS = 'an RFC 3339 timestamp (2025-01-01T14:02:00Z), a date (2025-01-01, its midnight UTC) or a duration ago (2h)'
 
@@ -33,10 +45,12 @@ export const history = defineCommand({
       E.Do,
       E.apS('since', optionalWith(args, 'since', (raw) => parseInstantOption('since', raw, now, 'history'))),
       E.apS('until', optionalWith(args, 'until', (raw) => parseInstantOption('until', raw, now, 'history'))),
+      E.chain((times) => checkTimeRange(times, 'history')),
       E.map((times) => ({ ...times, environment: stringOption(args, 'env'), releaseId: stringOption(args, 'release') })),
     ),
   run: async (input, { manager, out }) => {
     const events = await manager.history(input)
+    if (events.length === 0 && input.releaseId !== undefined) await releaseMustExist(manager, input.releaseId, input)
     if (out.json) out.value(events.map(historyEventJson))
     else if (events.length === 0) out.lines([`no events match (${manager.location})`])
     else out.lines(timeline(events, out.style))
