@@ -17,12 +17,12 @@ import { decide, snapshotChanges } from './domain/decide.js'
 import type { DomainEvent } from './domain/events.js'
 import { evolve } from './domain/evolve.js'
 import { projectSnapshotBytes, type SnapshotScratch, snapshotScratch } from './domain/projection.js'
-import { decodeSnapshot, showsState, type Snapshot } from './domain/snapshot.js'
+import { decodeSnapshotBytes, showsState, type Snapshot } from './domain/snapshot.js'
 import { initialState, type State } from './domain/state.js'
 import { StateError } from './errors.js'
 import { heldEarlier, type Loaded } from './loaded-state.js'
 import type { Cursor, WriteSession } from './store/event-store.js'
-import { type Fingerprint, fingerprintOf, keepAside, readSnapshotFile, sameFingerprint, type SnapshotText, writeSnapshotFile } from './store/snapshot-file.js'
+import { type Fingerprint, fingerprintOf, keepAside, readSnapshotFile, sameFingerprint, type SnapshotFile, writeSnapshotFile } from './store/snapshot-file.js'
 import { hashLine } from './store/log-line.js'
 import { sideFileStamp } from './store/paths.js'
 
@@ -59,9 +59,12 @@ export interface Prepared {
   readonly regenerate: boolean
 }
 
-const decodeFile = (file: SnapshotText, path: string): E.Either<StateError, Snapshot> => pipe(decodeSnapshot(file.text, path), E.mapLeft(StateError.fromDomain))
+const decodeFile = (file: SnapshotFile, path: string): E.Either<StateError, Snapshot> => pipe(decodeSnapshotBytes(file.bytes, path), E.mapLeft(StateError.fromDomain))
 
-const sourceOf = (path: string, file: SnapshotText) => ({ file: path, sha256: hashLine(file.bytes) })
+// Only blanks: what a crash leaves (on some file systems, a file that lost its unsynced content).
+const isBlank = (bytes: Uint8Array): boolean => bytes.every((byte) => byte === 32 || byte === 10 || byte === 13 || byte === 9)
+
+const sourceOf = (path: string, file: SnapshotFile) => ({ file: path, sha256: hashLine(file.bytes) })
 
 const driftError = (path: string, state: State, snapshot: Snapshot): StateError => {
   const changes = snapshotChanges(state, snapshot.releases).map(
@@ -80,7 +83,7 @@ const driftError = (path: string, state: State, snapshot: Snapshot): StateError 
  * Records a snapshot file as events: an import, when the log is empty, else the file's
  * differences from the log (a reconcile); remembers the file as showing the log afterwards.
  */
-const recordSnapshot = (context: GuardContext, loaded: Loaded, file: SnapshotText): TE.TaskEither<StateError, { loaded: Loaded; snapshot: Snapshot }> =>
+const recordSnapshot = (context: GuardContext, loaded: Loaded, file: SnapshotFile): TE.TaskEither<StateError, { loaded: Loaded; snapshot: Snapshot }> =>
   pipe(
     TE.fromEither(decodeFile(file, context.path)),
     TE.chain((snapshot) => {
@@ -96,12 +99,12 @@ const recordSnapshot = (context: GuardContext, loaded: Loaded, file: SnapshotTex
     }),
   )
 
-const checkAgainstLog = (context: GuardContext, loaded: Loaded, file: SnapshotText): TE.TaskEither<StateError, Prepared> => {
+const checkAgainstLog = (context: GuardContext, loaded: Loaded, file: SnapshotFile): TE.TaskEither<StateError, Prepared> => {
   if (file.bytes.equals(projectSnapshotBytes(loaded.state))) {
     remember(context.known, file.fingerprint, loaded.cursor.position)
     return TE.right({ loaded, regenerate: false })
   }
-  if (file.text.trim() === '') {
+  if (isBlank(file.bytes)) {
     context.warn(`${context.path} was empty (left so by a crash); it is regenerated from the event log`)
     return TE.right({ loaded, regenerate: true })
   }
@@ -185,7 +188,7 @@ export const restoreSnapshot = (context: GuardContext, loaded: Loaded, now: Date
     readSnapshotFile(context.path),
     TE.chain((file) => {
       if (file !== undefined && file.bytes.equals(projectSnapshotBytes(loaded.state))) return TE.right({ changed: [] })
-      const decoded = file === undefined ? undefined : decodeSnapshot(file.text, context.path)
+      const decoded = file === undefined ? undefined : decodeSnapshotBytes(file.bytes, context.path)
       const changed = decoded !== undefined && E.isRight(decoded) ? snapshotChanges(loaded.state, decoded.right.releases).map((change) => change.releaseId) : []
       const kept: TE.TaskEither<StateError, string | undefined> = file === undefined ? TE.right(undefined) : keepAside(context.path, file.bytes, `rejected-${sideFileStamp(now)}`)
       return pipe(

@@ -11,7 +11,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { decodeSnapshot, showsState } from './domain/snapshot.js'
+import { decodeSnapshotBytes, showsState } from './domain/snapshot.js'
 import { startFold } from './domain/evolve.js'
 import { groupByEnvironment } from './domain/queries.js'
 import type { Release } from './domain/release.js'
@@ -83,8 +83,8 @@ const snapshotProblems = (store: EventStore, snapshotPath: string, state: State,
     TE.chain((file) => {
       const at = (message: string, severity: VerifyProblem['severity'] = 'error'): VerifyProblem[] => [{ severity, location: snapshotPath, message }]
       if (file === undefined) return TE.right(events === 0 ? [] : at('missing: it is not the projection of the event log; the next write regenerates it'))
-      if (events > 0 && file.text.trim() === '') return TE.right(at('empty (left so by a crash): it is not the projection of the event log; the next write regenerates it'))
-      const decoded = decodeSnapshot(file.text, snapshotPath)
+      if (events > 0 && file.bytes.every((byte) => byte === 32 || byte === 10 || byte === 13 || byte === 9)) return TE.right(at('empty (left so by a crash): it is not the projection of the event log; the next write regenerates it'))
+      const decoded = decodeSnapshotBytes(file.bytes, snapshotPath)
       if (E.isLeft(decoded)) return TE.right(at(decoded.left.message.startsWith(snapshotPath) ? decoded.left.message.slice(snapshotPath.length).replace(/^:\s*/, '') : decoded.left.message))
       if (events === 0) return TE.right(at('has no event log yet: it becomes the start of the history on the first write (or with import)', 'warning'))
       const shows = showsState(decoded.right)

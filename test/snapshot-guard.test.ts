@@ -77,6 +77,53 @@ describe('a releases.json without an event log (Go Stagecraft or hand-written)',
   })
 })
 
+describe('a releases.json whose bytes cannot be read without loss', () => {
+  // A version written as Latin-1 by some other tool: "v1.2.3-café" with é as the single byte 0xE9.
+  const [head, tail] = readSpecExample().split('"v1.2.3"') as [string, string]
+  const SPEC_WITH_BAD_BYTE = Buffer.concat([Buffer.from(`${head}"v1.2.3-caf`), Buffer.from([0xe9]), Buffer.from(`"${tail}`)])
+  const goWritten = (bytes: Buffer) => {
+    const cwd = tempDir()
+    const stateFile = join(cwd, 'releases.json')
+    writeFileSync(stateFile, bytes)
+    return { ...freshManager({ cwd, stateFile }), stateFile }
+  }
+
+  it('given a byte that is not UTF-8 and no event log, when it is read, imported or written to, then CORRUPT_STATE names the file, line and offset, and nothing is written', async () => {
+    const { manager, stateFile, cwd } = goWritten(SPEC_WITH_BAD_BYTE)
+    const before = SPEC_WITH_BAD_BYTE.subarray(0, SPEC_WITH_BAD_BYTE.indexOf(0xe9))
+    const line = before.toString().split('\n').length
+    for (const attempt of [() => manager.listAllReleases(), () => manager.importSnapshot(), () => manager.createRelease('prod', 'v2'), () => manager.reconcile('accept')]) {
+      const error = await rejection(attempt())
+      expect(error.code).toBe('CORRUPT_STATE')
+      expect(error.message).toContain(`${stateFile}:${line}: not valid UTF-8 at byte offset ${before.length} (bytes e9 22 2c 0a)`)
+    }
+    expect(readFileSync(stateFile)).toEqual(SPEC_WITH_BAD_BYTE)
+    expect(readdirSync(cwd)).toEqual(['releases.json'])
+  })
+
+  it('given an event log, when releases.json gets such a byte, then writes are CORRUPT_STATE, and restore keeps the very bytes aside', async () => {
+    const { manager, stateFile } = freshManager()
+    const release = await manager.createRelease('prod', 'v1')
+    const good = readFileSync(stateFile)
+    writeFileSync(stateFile, SPEC_WITH_BAD_BYTE)
+    expect((await rejection(manager.updatePhase(release.id, 'build', 'running'))).message).toContain(`${stateFile}:`)
+    expect((await manager.verify()).problems).toEqual([expect.objectContaining({ location: stateFile, message: expect.stringMatching(/not valid UTF-8 at byte offset/) })])
+    const outcome = await manager.reconcile('restore')
+    expect(readFileSync(outcome.keptAside as string)).toEqual(SPEC_WITH_BAD_BYTE)
+    expect(readFileSync(stateFile)).toEqual(good)
+  })
+
+  it('given a key written twice in one record and no event log, when it is written to, then CORRUPT_STATE names the line and the key, and nothing is written', async () => {
+    const text = readSpecExample().replace('"version": "v1.2.3",', '"version": "v1.2.3",\n      "version": "v1.2.4",')
+    const { manager, stateFile, cwd } = goWritten(Buffer.from(text))
+    const error = await rejection(manager.createRelease('prod', 'v2'))
+    expect(error.code).toBe('CORRUPT_STATE')
+    expect(error.message).toContain(`${stateFile}:${text.split('\n').findIndex((l) => l.includes('v1.2.4')) + 1}: the key "version" appears twice in releases[0]`)
+    expect(readFileSync(stateFile, 'utf8')).toBe(text)
+    expect(readdirSync(cwd)).toEqual(['releases.json'])
+  })
+})
+
 describe('import and reconcile on a store that holds nothing', () => {
   it('import reports nothing imported, and reconcile refuses, without creating the state directory', async () => {
     const { manager, cwd } = freshManager()

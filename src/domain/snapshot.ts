@@ -10,6 +10,7 @@
  * the file, the line and the problem.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from './decode-errors.js'
 import { corruptState, type DomainError, invalidInput } from './errors.js'
@@ -21,6 +22,7 @@ import type { ReleaseId } from './release-id.js'
 import { ReleaseRecord } from './release-record.js'
 import { kindOf, quote, showValue } from './show.js'
 import type { State } from './state.js'
+import { decodeUtf8 } from './utf8.js'
 
 /**
  * The content of a `releases.json`: its releases in file order and its top-level fields other
@@ -83,6 +85,13 @@ export const decodeSnapshot = (text: string, file: string): E.Either<DomainError
   if (E.isLeft(releases)) return releases
   return E.right({ releases: releases.right, otherFields: Object.fromEntries(Object.entries(rest)) })
 }
+
+/** Decodes the bytes of a `releases.json`: strict UTF-8 (a byte that is not is `CORRUPT_STATE`), then {@link decodeSnapshot}. */
+export const decodeSnapshotBytes = (bytes: Uint8Array, file: string): E.Either<DomainError, Snapshot> =>
+  pipe(
+    decodeUtf8(bytes, file),
+    E.chain((text) => decodeSnapshot(text, file)),
+  )
 
 /**
  * A test of whether a state holds exactly what a snapshot shows (the same records, the same

@@ -31,14 +31,17 @@ export const fingerprintOf = (path: string): Fingerprint | undefined => {
   return stat === undefined ? undefined : { ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs }
 }
 
-/** The file's bytes and the fingerprint they were read at, or `undefined` when there is no file. */
-export interface SnapshotText {
-  readonly text: string
+/**
+ * The file's bytes and the fingerprint they were read at. Bytes, not text: decoding is left to
+ * whoever needs the text (strictly, `decodeSnapshotBytes`), so that a file that is not UTF-8 is
+ * refused by its readers and can still be kept aside, byte for byte, by a restore.
+ */
+export interface SnapshotFile {
   readonly bytes: Buffer
   readonly fingerprint: Fingerprint
 }
 
-const readOnce = async (path: string): Promise<SnapshotText | undefined> => {
+const readOnce = async (path: string): Promise<SnapshotFile | undefined> => {
   let handle: fs.FileHandle
   try {
     handle = await fs.open(path, 'r')
@@ -49,14 +52,14 @@ const readOnce = async (path: string): Promise<SnapshotText | undefined> => {
   try {
     const stat = await handle.stat({ bigint: true })
     const bytes = await handle.readFile()
-    return { text: bytes.toString('utf8'), bytes, fingerprint: { ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs } }
+    return { bytes, fingerprint: { ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs } }
   } finally {
     await handle.close()
   }
 }
 
-/** Reads the snapshot file. */
-export const readSnapshotFile = (path: string): TE.TaskEither<StateError, SnapshotText | undefined> =>
+/** Reads the snapshot file, or `undefined` when there is none. */
+export const readSnapshotFile = (path: string): TE.TaskEither<StateError, SnapshotFile | undefined> =>
   TE.tryCatch(() => readOnce(path), (error) => ioError('read the snapshot', path, error))
 
 /** Replaces the snapshot file atomically with `content`; returns the new version's fingerprint. */
