@@ -4,6 +4,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
+import { abandonedHint } from '../../src/cli/commands/abandoned.js'
 import { changeLines } from '../../src/cli/format/changes.js'
 import { formatAge, formatSpan, shortCommit } from '../../src/cli/format/release.js'
 import { colourWanted, styleFor } from '../../src/cli/format/style.js'
@@ -158,5 +159,23 @@ describe('changeLines: what an accepted outside edit changed', () => {
     expect(changeLines(change([base], [after])).map((line) => line.text)).toEqual(['commit (empty) -> abcd', 'fields stagecraft-state does not model changed'])
     expect(changeLines(change([base, base], [base])).map((line) => line.text)).toEqual(['2 records with this id -> 1'])
     expect(changeLines(change([], [base])).map((line) => line.text)).toEqual(['added: prod v1 (-)'])
+  })
+})
+
+describe('abandonedHint', () => {
+  const release = (n: number) => ({ id: `rel-20250101-12000000${n}` }) as Release
+
+  it('spells out five recover commands at most, then how to list them all', () => {
+    const releases = [1, 2, 3, 4, 5, 6, 7].map(release)
+    const lines = abandonedHint(releases, 3_600_000, { total: 7, environment: 'prod eu' })
+    expect(lines[1]).toBe('7 releases are possibly abandoned: still in progress with no event for over 1h. If their orchestrators are gone, close them out:')
+    expect(lines.slice(2, 7)).toEqual([1, 2, 3, 4, 5].map((n) => `  stagecraft-state recover rel-20250101-12000000${n} --reason 'orchestrator gone'`))
+    expect(lines.slice(7)).toEqual(["2 more releases are possibly abandoned; list them all with: stagecraft-state list --abandoned --env 'prod eu'"])
+  })
+
+  it('gives a threshold back as --abandoned-after takes it', () => {
+    expect(abandonedHint([], 90_000, { total: 2 }).at(-1)).toBe('2 releases are possibly abandoned; list them all with: stagecraft-state list --abandoned --abandoned-after 90s')
+    expect(abandonedHint([], 1500, { total: 1 }).at(-1)).toMatch(/ --abandoned-after 1500ms$/)
+    expect(abandonedHint([], 3_600_000, { total: 0 })).toEqual([])
   })
 })

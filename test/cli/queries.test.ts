@@ -66,11 +66,28 @@ describe('list', () => {
   })
 
   it('--abandoned-after moves the threshold; --abandoned lists only those', async () => {
-    const marked = tableRows(await run('list', '--abandoned-after', '5m')).filter((row) => row[5]?.includes('possibly abandoned'))
+    const out = await run('list', '--abandoned-after', '5m')
+    const marked = tableRows(out).filter((row) => row[5]?.includes('possibly abandoned'))
     expect(marked.map((row) => row[0])).toEqual([ids['p2'], ids['s2']])
+    // Two marked: the hint names both, in the plural.
+    expect(out.trimEnd().split('\n').slice(-3)).toEqual([
+      '2 releases are possibly abandoned: still in progress with no event for over 5m. If their orchestrators are gone, close them out:',
+      `  stagecraft-state recover ${ids['p2']} --reason 'orchestrator gone'`,
+      `  stagecraft-state recover ${ids['s2']} --reason 'orchestrator gone'`,
+    ])
     expect(tableRows(await run('list', '--abandoned-after', '6h')).filter((row) => row[5]?.includes('possibly abandoned'))).toEqual([])
     expect(tableRows(await run('list', '--abandoned', '--abandoned-after', '5m')).slice(1, 3).map((row) => row[0])).toEqual([ids['p2'], ids['s2']])
     expect(await run('list', '--abandoned', '--abandoned-after', '1d')).toMatch(/^no release possibly abandoned \(file store .*releases\.json\)\n$/)
+  })
+
+  it('a hint under a table that does not show every possibly abandoned release says how to list them all', async () => {
+    const limited = (await run('list', '--limit', '1', '--abandoned-after', '5m')).trimEnd().split('\n')
+    expect(limited.slice(-2)).toEqual([
+      `${ids['p2']} is possibly abandoned: still in progress with no event for over 5m. If its orchestrator is gone, close it out: stagecraft-state recover ${ids['p2']} --reason 'orchestrator gone'`,
+      '1 more release is possibly abandoned; list them all with: stagecraft-state list --abandoned --abandoned-after 5m',
+    ])
+    const staging = (await run('list', '--env', 'staging', '--limit', '1', '--abandoned-after', '5m')).trimEnd().split('\n')
+    expect(staging.at(-1)).toBe('1 release is possibly abandoned; list them all with: stagecraft-state list --abandoned --env staging --abandoned-after 5m')
   })
 
   it('--json: an array of releases.json records, the same as the file holds', async () => {
@@ -112,6 +129,14 @@ describe('current', () => {
     expect(records.map((r) => r.id)).toEqual([ids['p2'], ids['s3']])
   })
 
+  it('--abandoned-after moves the threshold of the detail view and of the table', async () => {
+    expect(await run('current', '--env', 'prod', '--abandoned-after', '6h')).toMatch(/^ {2}status {7}in progress$/m)
+    expect(await run('current', '--env', 'staging', '--abandoned-after', '1s')).not.toContain('possibly abandoned') // pending: nothing runs
+    const table = (await run('current', '--abandoned-after', '5m')).trimEnd().split('\n')
+    expect(table.at(-1)).toBe('1 more release is possibly abandoned; list them all with: stagecraft-state list --abandoned --abandoned-after 5m') // s2: not current
+    expect(await fails(directory, ['--state-file', stateFile, 'current', '--abandoned-after', '5'], 2)).toMatch(/--abandoned-after "5" is not a duration/)
+  })
+
   it('--json prints the record; an environment without releases fails', async () => {
     expect(JSON.parse(await run('current', '--env', 'staging', '--json'))).toMatchObject({ id: ids['s3'], environment: 'staging', previous_id: ids['s2'] })
     expect(await fails(directory, ['--state-file', stateFile, 'current', '--env', 'qa'], 1)).toMatch(/^stagecraft-state: RELEASE_NOT_FOUND: environment qa has no releases \(file store .*releases\.json\)$/)
@@ -126,6 +151,14 @@ describe('show', () => {
     expect(out).toContain('  status       completed\n')
     for (const phase of PHASES) expect(out).toMatch(new RegExp(`^ {4}${phase} +completed$`, 'm'))
     expect(out).not.toContain('possibly abandoned')
+  })
+
+  it('--abandoned-after: a release running longer than the threshold is marked, with its recover command', async () => {
+    const marked = await run('show', ids['s2'] ?? '', '--abandoned-after', '5m')
+    expect(marked).toMatch(/^ {2}status {7}in progress, possibly abandoned$/m)
+    expect(marked.trimEnd().split('\n').at(-1)).toBe(`${ids['s2']} is possibly abandoned: still in progress with no event for over 5m. If its orchestrator is gone, close it out: stagecraft-state recover ${ids['s2']} --reason 'orchestrator gone'`)
+    expect(await run('show', ids['s2'] ?? '')).not.toContain('possibly abandoned') // 10 minutes: under the default 1h
+    expect(await run('show', ids['p2'] ?? '', '--abandoned-after', '1d')).not.toContain('possibly abandoned')
   })
 
   it('--json prints the record with its keys in the file order', async () => {

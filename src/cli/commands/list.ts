@@ -52,7 +52,7 @@ export const list = defineCommand({
     else if (releases.length === 0) {
       const what = input.onlyAbandoned ? 'no release possibly abandoned' : input.environment === undefined ? 'no releases recorded' : `no releases of ${input.environment.trim()} recorded`
       out.lines([`${what} (${manager.location})`])
-    } else out.lines([...releaseTable(releases, now(), abandoned, out.style), ...abandonedHint(releases.filter((r) => abandoned.has(r.id)), input.thresholdMs)])
+    } else out.lines([...releaseTable(releases, now(), abandoned, out.style), ...abandonedHint(releases.filter((r) => abandoned.has(r.id)), input.thresholdMs, { total: abandoned.size, environment: input.environment })])
     return EXIT.ok
   },
 })

@@ -48,7 +48,7 @@ export const current = defineCommand({
     else if (releases.length === 0) out.lines([`no releases recorded (${manager.location})`])
     else {
       const abandoned = await abandonedIds(manager)
-      out.lines([...releaseTable(releases, now(), abandoned, out.style), ...abandonedHint(releases.filter((r) => abandoned.has(r.id)), input.thresholdMs)])
+      out.lines([...releaseTable(releases, now(), abandoned, out.style), ...abandonedHint(releases.filter((r) => abandoned.has(r.id)), input.thresholdMs, { total: abandoned.size })])
     }
     return EXIT.ok
   },
