@@ -200,6 +200,19 @@ describe('a releases.json out of step with its event log', () => {
     expect((await manager.createRelease('prod', 'v3')).previousId).toBe(v2.id)
   })
 
+  it('restored twice under a clock that repeats: the second edited file kept aside does not replace the first', async () => {
+    const fixed = () => new Date(Date.UTC(2025, 0, 1, 12))
+    const { manager, stateFile } = await story()
+    const sameTime = freshManager({ cwd: join(stateFile, '..', '..'), now: fixed }).manager
+    writeFileSync(stateFile, 'first hand edit')
+    const first = await sameTime.reconcile('restore')
+    writeFileSync(stateFile, 'second hand edit')
+    const second = await sameTime.reconcile('restore')
+    expect(second.keptAside).not.toBe(first.keptAside)
+    expect([readFileSync(first.keptAside as string, 'utf8'), readFileSync(second.keptAside as string, 'utf8')]).toEqual(['first hand edit', 'second hand edit'])
+    expect((await manager.verify()).sound).toBe(true)
+  })
+
   it('left one command behind by a crash between the append and the snapshot: regenerated, with a warning', async () => {
     const { manager, stateFile, v2, warnings } = await story()
     const behind = readFileSync(stateFile, 'utf8')

@@ -8,6 +8,7 @@
  * log and regenerates it. Syncing 4.5 MB per call at 10,000 releases would cost more than every
  * other part of a write together (docs/decisions/0008).
  */
+import { randomBytes } from 'node:crypto'
 import { promises as fs, statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import * as TE from 'fp-ts/lib/TaskEither.js'
@@ -98,12 +99,27 @@ export const removeAbandonedTemporaries = (path: string): TE.TaskEither<StateErr
     (error) => ioError('clean up temporary files beside', path, error),
   )
 
-/** Keeps a copy of the snapshot's current bytes in a side file, before they are replaced. */
+/**
+ * Keeps a copy of the snapshot's current bytes in a new side file `<file>.<suffix>-<random>`,
+ * synced, before they are replaced. Never over another: the clock may repeat (a fixed test clock,
+ * two restores in one millisecond), so a random part keeps side files apart, and the file is
+ * created exclusively, so that an earlier copy is never lost even then.
+ */
 export const keepAside = (path: string, bytes: Buffer, suffix: string): TE.TaskEither<StateError, string> => {
-  const aside = `${path}.${suffix}`
+  const aside = `${path}.${suffix}-${randomBytes(3).toString('hex')}`
   return TE.tryCatch(
     async () => {
-      await writeFileAtomic(aside, bytes)
+      const handle = await fs.open(aside, 'wx')
+      try {
+        await handle.writeFile(bytes)
+        await handle.sync()
+      } catch (error) {
+        // Ours alone (created exclusively), and not a copy: nothing was replaced yet.
+        await fs.unlink(aside).catch(() => undefined)
+        throw error
+      } finally {
+        await handle.close()
+      }
       return aside
     },
     (error) => ioError('keep a copy of the snapshot in', aside, error),

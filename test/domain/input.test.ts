@@ -148,7 +148,7 @@ describe('trimming, the same for every input', () => {
   it.prop([blanks, fc.constantFrom(...PHASES, ...PHASE_STATUSES), blanks], { numRuns: 200 })('every text parser removes exactly the blanks the phase and status parsers remove', (before, name, after) => {
     const input = `${before}${name}${after}`
     for (const parse of Object.values(parsers)) expect(right(parse(input))).toBe(name)
-    expect(right(E.alt(() => parseStatus(input))(parsePhase(input)))).toBe(name)
+    expect(right(E.alt((): E.Either<{ code: string; message: string }, string> => parseStatus(input))(parsePhase(input)))).toBe(name)
   })
 })
 
