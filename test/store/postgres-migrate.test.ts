@@ -10,7 +10,8 @@ import { createStateManager, fileStoreSpec, migrateHistory, PHASES, postgresStor
 import { readGoFixture } from '../fixtures/index.js'
 import { deploy, rejection } from '../support/manager.js'
 import { tempDir } from '../support/temp.js'
-import { adminQuery, freshSchema, TEST_DATABASE_URL, urlWithSchema } from './postgres-children/database.js'
+import { treeOf } from '../support/tree.js'
+import { adminQuery, freshSchema, schemaContents, TEST_DATABASE_URL, urlWithSchema } from './postgres-children/database.js'
 
 beforeAll(async () => {
   await adminQuery('SELECT 1')
@@ -113,33 +114,77 @@ describe('an interrupted or repeated move', () => {
   })
 })
 
-describe('a move that is refused writes nothing', () => {
-  it('into a store that holds another history', async () => {
+describe('a move that is refused leaves both sides exactly as they were', () => {
+  /** What the directories and schemas hold now; `expectUnchanged` compares with it later. */
+  const sides = async (directories: ReadonlyArray<string>, schemas: ReadonlyArray<string>) => {
+    const now = async () => ({ files: directories.map(treeOf), schemas: await Promise.all(schemas.map(schemaContents)) })
+    const before = await now()
+    return { expectUnchanged: async () => expect(await now()).toEqual(before) }
+  }
+
+  it('into a store that holds another history: no lock taken on the source, the target not written', async () => {
     const source = await fileHistory()
     const schema = freshSchema('migrate')
     const other = track(createStateManager({ store: pgSpec(schema) }))
     await other.createRelease('prod', 'elsewhere')
+    const both = await sides([dirname(source.stateFile)], [schema])
     const error = await rejection(migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet))
     expect(error.code).toBe('INVALID_INPUT')
     expect(error.message).toMatch(/already holds 1 events that are not the start of .* never merged/)
-    expect((await adminQuery(`SELECT 1 FROM "${schema}".events`)).rowCount).toBe(1)
+    await both.expectUnchanged()
   })
 
-  it('from an empty store, into the same store, or into a file store whose releases.json has no log', async () => {
+  it('from a file store that does not exist: no directory made for it, no schema created for the target', async () => {
     const schema = freshSchema('migrate')
-    const empty = join(tempDir(), 'releases.json')
-    expect((await rejection(migrateHistory(fileStoreSpec(empty), pgSpec(schema), quiet))).message).toMatch(/holds no events; there is nothing to move/)
+    const root = tempDir()
+    const both = await sides([root], [schema])
+    const error = await rejection(migrateHistory(fileStoreSpec(join(root, '.stagecraft', 'releases.json')), pgSpec(schema), quiet))
+    expect(error.message).toMatch(/holds no events; there is nothing to move/)
+    await both.expectUnchanged()
+    expect(existsSync(join(root, '.stagecraft'))).toBe(false)
+  })
+
+  it('from a PostgreSQL schema that does not exist: it is not created, and no directory is made for the target', async () => {
+    const schema = freshSchema('migrate')
+    const root = tempDir()
+    const both = await sides([root], [schema])
+    const error = await rejection(migrateHistory(pgSpec(schema), fileStoreSpec(join(root, 'backup', 'releases.json')), quiet))
+    expect(error.message).toMatch(/holds no events; there is nothing to move/)
+    await both.expectUnchanged()
+    expect((await schemaContents(schema)).exists).toBe(false)
+  })
+
+  it('into a file store whose releases.json has no log: the file and its directory untouched', async () => {
     const source = await fileHistory()
-    expect((await rejection(migrateHistory(fileStoreSpec(source.stateFile), fileStoreSpec(source.stateFile), quiet))).message).toMatch(/are the same store/)
+    const schema = freshSchema('migrate')
     await migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet)
     const occupied = join(tempDir(), 'releases.json')
     writeFileSync(occupied, readGoFixture('single-prod.json'))
+    const both = await sides([dirname(occupied)], [schema])
     expect((await rejection(migrateHistory(pgSpec(schema), fileStoreSpec(occupied), quiet))).message).toMatch(/already exists, with no event log/)
-    expect(readFileSync(occupied, 'utf8')).toBe(readGoFixture('single-prod.json'))
-    expect(existsSync(occupied.replace(/\.json$/, '.events.ndjson'))).toBe(false)
+    await both.expectUnchanged()
   })
 
-  it('between two names of one PostgreSQL store (127.0.0.1 and localhost): refused at once, not a wait for its own lock', async () => {
+  it('from a source that does not verify', async () => {
+    const source = await fileHistory()
+    const lines = readFileSync(source.eventLog, 'utf8').split('\n')
+    writeFileSync(source.eventLog, [lines[0], lines[2], lines[1], ...lines.slice(3)].join('\n'))
+    const schema = freshSchema('migrate')
+    const both = await sides([dirname(source.stateFile)], [schema])
+    const error = await rejection(migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet))
+    expect(error.code).toBe('CORRUPT_STATE')
+    expect(error.message).toMatch(/does not verify; fix it before moving it: .*hash chain is broken/)
+    await both.expectUnchanged()
+  })
+})
+
+describe('a move between two names of one store is refused', () => {
+  it('the same path twice', async () => {
+    const source = await fileHistory()
+    expect((await rejection(migrateHistory(fileStoreSpec(source.stateFile), fileStoreSpec(source.stateFile), quiet))).message).toMatch(/are the same store/)
+  })
+
+  it('two names of one PostgreSQL store (127.0.0.1 and localhost): at once, not after a wait for its own lock', async () => {
     const source = await fileHistory()
     const schema = freshSchema('migrate')
     await migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet)
@@ -153,22 +198,11 @@ describe('a move that is refused writes nothing', () => {
     expect((await migrateHistory(pgSpec(schema), postgresStore({ connectionString: url.toString(), schema: freshSchema('migrate') }), quiet)).copied).toBe(count(source))
   })
 
-  it('between two names of one file store (through a symlinked directory)', async () => {
+  it('two names of one file store (through a symlinked directory)', async () => {
     const source = await fileHistory()
     const link = join(tempDir(), 'link')
     symlinkSync(dirname(source.stateFile), link)
     const error = await rejection(migrateHistory(fileStoreSpec(source.stateFile), fileStoreSpec(join(link, 'releases.json')), quiet))
     expect(error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/are the same store/) })
-  })
-
-  it('from a source that does not verify', async () => {
-    const source = await fileHistory()
-    const lines = readFileSync(source.eventLog, 'utf8').split('\n')
-    writeFileSync(source.eventLog, [lines[0], lines[2], lines[1], ...lines.slice(3)].join('\n'))
-    const schema = freshSchema('migrate')
-    const error = await rejection(migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet))
-    expect(error.code).toBe('CORRUPT_STATE')
-    expect(error.message).toMatch(/does not verify; fix it before moving it: .*hash chain is broken/)
-    expect((await adminQuery('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount).toBe(0)
   })
 })

@@ -54,6 +54,17 @@ export const asAdmin = async <A>(use: (client: pg.Client) => Promise<A>): Promis
 /** Runs one statement as the admin. */
 export const adminQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<pg.QueryResult<R>> => asAdmin((client) => client.query<R>(sql, values))
 
+/**
+ * Everything of `schema` a migration could change: whether it exists, its tables, its events and
+ * its recorded migrations.
+ */
+export const schemaContents = async (schema: string) => {
+  const tables = (await adminQuery<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema])).rows.map((row) => row.name)
+  const rowsOf = async (table: string, order: string) => (tables.includes(table) ? (await adminQuery(`SELECT * FROM "${schema}".${table} ORDER BY ${order}`)).rows : [])
+  const exists = (await adminQuery('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount === 1
+  return { schema, exists, tables, events: await rowsOf('events', 'position'), migrations: await rowsOf('schema_migrations', 'version') }
+}
+
 /** A schema name no other test (or concurrent test run) uses. */
 export const uniqueName = (label: string): string => `sc_${label}_${process.pid}_${randomBytes(4).toString('hex')}`.slice(0, 63)
 
