@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createFpStateManager, createStateManager, type StateManager, StateError, type StateManagerOptions } from '../src/index.js'
+import { createFpStateManager, createStateManager, type Release, type StateManager, StateError, type StateManagerOptions } from '../src/index.js'
 import { managerContract } from './manager-contract.js'
 import { deploy, freshManager, rejection } from './support/manager.js'
 import { tempDir } from './support/temp.js'
@@ -196,5 +196,33 @@ describe('arguments of the wrong kind, as a JavaScript caller may pass them', ()
     }
     expect(existsSync(stateFile)).toBe(true)
     expect(emitted).toEqual([expect.stringMatching(/was missing; it is regenerated .*\(the onWarning option threw: handler broke\)/)])
+  })
+})
+
+describe('the state a manager hands out', () => {
+  it('given fp.state(), when the caller tries to change its maps, lists or releases, then it cannot, and the manager decides as before', async () => {
+    const { manager } = freshManager()
+    const first = await manager.createRelease('prod', 'v1')
+    const got = await manager.fp.state()()
+    if (E.isLeft(got)) throw got.left
+    const state = got.right
+    const asMap = (map: unknown) => map as Map<string, unknown>
+    expect(() => asMap(state.releases).clear()).toThrow(TypeError)
+    expect(() => Map.prototype.clear.call(state.releases)).toThrow(TypeError)
+    expect(() => Map.prototype.set.call(state.current, 'prod', undefined)).toThrow(TypeError)
+    expect(() => (state.releases.get(first.id) as Release[]).pop()).toThrow(TypeError)
+    expect(() => Object.assign(state, { releases: new Map() })).toThrow(TypeError)
+    expect(state.releases.size).toBe(1)
+    expect((await manager.getRelease(first.id)).version).toBe('v1')
+    expect((await manager.createRelease('prod', 'v2')).previousId).toBe(first.id)
+    expect((await manager.verify()).sound).toBe(true)
+  })
+
+  it('given stateAt(), when the caller tries to clear it, then it cannot', async () => {
+    const { manager } = freshManager()
+    await manager.createRelease('prod', 'v1')
+    const then = await manager.stateAt(new Date())
+    expect(() => (then.releases as Map<string, unknown>).clear()).toThrow(TypeError)
+    expect([...then.releases.keys()]).toHaveLength(1)
   })
 })

@@ -11,7 +11,7 @@ import { sameReleases } from './projection.js'
 import type { Preserved, Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
 import { showValue } from './show.js'
-import { initialState, isNewer, type State } from './state.js'
+import { initialState, isNewer, readOnlyMap, type State } from './state.js'
 
 const deepFreeze = <A>(value: A): A => {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -77,7 +77,7 @@ export const startFold = (state: State): Fold => {
 
   const add = (release: Release): void => {
     const group = releases.get(release.id)
-    releases.set(release.id, group === undefined ? [release] : [...group, release])
+    releases.set(release.id, Object.freeze(group === undefined ? [release] : [...group, release]))
     if (greatestId !== undefined && release.id < greatestId) outOfOrder = true
     if (greatestId === undefined || release.id > greatestId) greatestId = release.id
     const currentRelease = current.get(release.environment)
@@ -88,7 +88,7 @@ export const startFold = (state: State): Fold => {
     if (change.after.length === 0) releases.delete(change.releaseId)
     else {
       if (!releases.has(change.releaseId)) outOfOrder = true
-      releases.set(change.releaseId, change.after.map(own))
+      releases.set(change.releaseId, Object.freeze(change.after.map(own)))
     }
     for (const release of change.after) if (greatestId === undefined || release.id > greatestId) greatestId = release.id
     currentOutdated = true
@@ -172,7 +172,7 @@ export const startFold = (state: State): Fold => {
         const target = Object.isFrozen(old) ? own(old) : old
         setPhase(target, event.data.phase, event.data.to)
         if (target !== old) {
-          releases.set(target.id, [target])
+          releases.set(target.id, Object.freeze([target]))
           if (current.get(target.environment) === old) current.set(target.environment, target)
         }
         break
@@ -197,7 +197,8 @@ export const startFold = (state: State): Fold => {
     for (const release of owned) deepFreeze(release)
     refreshCurrent()
     const ordered = outOfOrder ? new Map([...releases].sort(byId)) : releases
-    return Object.freeze({ releases: ordered, current, greatestId, otherFields })
+    // Views, not the maps: the fold is done with them, and no holder of the state may change them.
+    return Object.freeze({ releases: readOnlyMap(ordered), current: readOnlyMap(current), greatestId, otherFields })
   }
 
   const peek = (): State => {

@@ -7,7 +7,10 @@ import type { Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
 import { compareTimestamps } from './timestamp.js'
 
-/** The releases, as the events so far have shaped them. Immutable: every release is frozen. */
+/**
+ * The releases, as the events so far have shaped them. Immutable: its maps are read-only views,
+ * its lists and releases frozen.
+ */
 export interface State {
   /**
    * Every release, by id, iterated in id order. A group holds more than one release only for an id
@@ -22,10 +25,64 @@ export interface State {
   readonly otherFields: SnapshotFields
 }
 
+/**
+ * A map that can only be read: what a {@link State} holds, so that whoever is handed a state (a
+ * caller of `state()` or `stateAt()`) cannot change it, and through it a manager's later
+ * decisions. A view, not a copy: reads cost one call more, nothing else. The map it reads is
+ * private (a `#` field, out of reach of any caller) and belongs to the fold that built it.
+ */
+class ReadOnlyMap<K, V> implements ReadonlyMap<K, V> {
+  readonly #map: ReadonlyMap<K, V>
+
+  constructor(map: ReadonlyMap<K, V>) {
+    this.#map = map
+    Object.freeze(this)
+  }
+
+  get size(): number {
+    return this.#map.size
+  }
+
+  get(key: K): V | undefined {
+    return this.#map.get(key)
+  }
+
+  has(key: K): boolean {
+    return this.#map.has(key)
+  }
+
+  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    this.#map.forEach((value, key) => callback.call(thisArg, value, key, this))
+  }
+
+  entries(): MapIterator<[K, V]> {
+    return this.#map.entries()
+  }
+
+  keys(): MapIterator<K> {
+    return this.#map.keys()
+  }
+
+  values(): MapIterator<V> {
+    return this.#map.values()
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.#map[Symbol.iterator]()
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'ReadOnlyMap'
+  }
+}
+
+/** A read-only view of `map`, which its owner must not change afterwards. */
+export const readOnlyMap = <K, V>(map: ReadonlyMap<K, V>): ReadonlyMap<K, V> => (map instanceof ReadOnlyMap ? map : new ReadOnlyMap(map))
+
 /** The state before any event: no releases. */
 export const initialState: State = Object.freeze({
-  releases: new Map<ReleaseId, ReadonlyArray<Release>>(),
-  current: new Map<string, Release>(),
+  releases: readOnlyMap(new Map<ReleaseId, ReadonlyArray<Release>>()),
+  current: readOnlyMap(new Map<string, Release>()),
   greatestId: undefined,
   otherFields: Object.freeze({}),
 })
