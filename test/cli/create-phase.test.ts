@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { PHASES } from '../../src/index.js'
-import { cli, defaultStore, fails, ok, tempDir } from './support.js'
+import { cli, cliOvertaken, defaultStore, fails, loggedBy, ok, tempDir } from './support.js'
 
 const RECORD_KEYS = ['id', 'environment', 'version', 'commit_sha', 'timestamp', 'phases']
 
@@ -66,6 +66,17 @@ describe('phase', () => {
     const line = JSON.parse(defaultStore(directory).logLines().at(-1) ?? '{}') as { data: Record<string, unknown>; meta: { actor: string } }
     expect(line.data).toEqual({ releaseId: id, phase: 'build', from: 'running', to: 'completed', reason: 'image pushed' })
     expect(line.meta.actor).toBe('tester')
+  })
+
+  it('prints the transition it recorded, even when another writer moved the phase after its first read', async () => {
+    const directory = tempDir()
+    const id = (await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '-q'])).trim()
+    // The CLI reads build pending, then waits for the lock; the rival moves build to running first.
+    const run = await cliOvertaken(directory, ['phase', id, 'build', 'completed'], (manager) => manager.updatePhase(id, 'build', 'running'))
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' })
+    const recorded = loggedBy(directory, 'tester').flatMap((event) => (event.type === 'PhaseUpdated' ? [event.data] : []))
+    expect(recorded).toEqual([{ releaseId: id, phase: 'build', from: 'running', to: 'completed' }])
+    expect(run.stdout).toBe(`${id}: build running -> completed (release in progress)\n`)
   })
 
   it('the same status again records nothing (a safe retry)', async () => {

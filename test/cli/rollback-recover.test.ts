@@ -4,7 +4,7 @@
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { PHASES } from '../../src/index.js'
-import { cli, completePhases, defaultStore, fails, ok, seed, tempDir } from './support.js'
+import { cli, cliOvertaken, completePhases, defaultStore, fails, loggedBy, ok, seed, tempDir } from './support.js'
 
 describe('rollback-target', () => {
   let directory = ''
@@ -70,6 +70,18 @@ describe('recover', () => {
     expect(events.slice(-5).map((e) => e.payload.reason)).toEqual(Array(5).fill('CI runner killed'))
     const record = JSON.parse(await ok(directory, ['show', id, '--json'])) as { phases: Record<string, string> }
     expect(record.phases).toEqual({ build: 'completed', push: 'failed', migrate_pre: 'skipped', rollout: 'skipped', migrate_post: 'skipped', finalize: 'skipped' })
+  })
+
+  it('prints the transitions it recorded, even when another writer moved a phase after its first read', async () => {
+    const directory = tempDir()
+    const id = (await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '-q'])).trim()
+    await ok(directory, ['phase', id, 'build', 'running'])
+    // The CLI reads push pending, then waits for the lock; the rival completes push first.
+    const run = await cliOvertaken(directory, ['recover', id, '--reason', 'runner gone'], (manager) => manager.updatePhase(id, 'push', 'completed'))
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' })
+    const recorded = loggedBy(directory, 'tester').flatMap((event) => (event.type === 'PhaseUpdated' && event.data['reason'] === 'runner gone' ? [`${String(event.data['phase'])} ${String(event.data['from'])} -> ${String(event.data['to'])}`] : []))
+    expect(recorded).toEqual(['build running -> failed', 'migrate_pre pending -> skipped', 'rollout pending -> skipped', 'migrate_post pending -> skipped', 'finalize pending -> skipped'])
+    expect(run.stdout).toBe(`recovered ${id}: ${recorded.join(', ')} (release failed)\n`)
   })
 
   it('a finished release is left as it is; --json prints the record', async () => {

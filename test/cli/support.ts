@@ -7,8 +7,8 @@
  * the API's `now` option, then inspected through the CLI with the real clock.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, expect } from 'vitest'
@@ -146,3 +146,36 @@ export const ago = (ms: number): Date => new Date(Date.now() - ms)
 export const MINUTE = 60_000
 export const HOUR = 60 * MINUTE
 export const DAY = 24 * HOUR
+
+/**
+ * Runs the CLI while this process holds the store's write lock, and once the CLI waits for it,
+ * lets another writer in first: `rival` runs on a manager of its own (warmed beforehand, so its
+ * write goes straight for the lock), which takes the lock over. Whatever the CLI read before
+ * its write is then out of date. The CLI's first look at the lock, and so its read, is awaited by
+ * time (`settleMs`); should it be late, the CLI simply reads after the rival, which a test that
+ * checks the CLI against the log still passes.
+ */
+export const cliOvertaken = async (directory: string, args: ReadonlyArray<string>, rival: (manager: StateManager) => Promise<unknown>, settleMs = 2000): Promise<Run> => {
+  const store = defaultStore(directory)
+  const lock = `${store.stateFile}.lock`
+  const manager = createStateManager({ stateFile: store.stateFile, actor: 'rival', onWarning: () => undefined })
+  try {
+    await manager.listAllReleases()
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), token: 'held-by-test', since: new Date().toISOString() }))
+    const run = cli(directory, args)
+    await new Promise((resolve) => setTimeout(resolve, settleMs))
+    // The rival takes the lock over in one step: a lock of this process that no manager of it
+    // holds counts as abandoned, so the rival breaks it and takes it before the CLI looks again.
+    await rival(manager)
+    return await run
+  } finally {
+    await manager.close()
+  }
+}
+
+/** The events of the log whose actor is `actor`, as recorded. */
+export const loggedBy = (directory: string, actor: string): Array<{ type: string; data: Record<string, unknown> }> =>
+  defaultStore(directory)
+    .logLines()
+    .map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown>; meta: { actor: string } })
+    .filter((event) => event.meta.actor === actor)

@@ -7,6 +7,7 @@ import { defineCommand, stringOption } from '../command.js'
 import { releaseJson } from '../format/json.js'
 import { statusPaint } from '../format/style.js'
 import { EXIT } from '../usage.js'
+import { changeText, phaseChangesRecordedHere, writeAbout } from './recorded.js'
 
 export const phase = defineCommand({
   name: 'phase',
@@ -26,21 +27,18 @@ export const phase = defineCommand({
     return E.right({ releaseId, phase: phaseName, status, reason: stringOption(args, 'reason') })
   },
   run: async (input, { manager, out }) => {
-    // Read first only to say what changed; the transition itself is checked under the lock.
-    const before = await manager.getRelease(input.releaseId)
-    const release = await manager.updatePhase(input.releaseId, input.phase, input.status, { reason: input.reason })
+    const release = await writeAbout(manager, input.releaseId, () => manager.updatePhase(input.releaseId, input.phase, input.status, { reason: input.reason }))
     if (out.json) {
       out.value(releaseJson(release))
       return EXIT.ok
     }
     const name = input.phase as ReleasePhase
-    const from = before.phases[name]
-    const to = release.phases[name]
+    const recorded = (await phaseChangesRecordedHere(manager, release.id)).find((change) => change.phase === name)
     const overall = releaseStatus(release)
     out.lines([
-      from === to
-        ? `${release.id}: ${name} is already ${to}; nothing recorded`
-        : `${release.id}: ${name} ${from} -> ${statusPaint(out.style, to)(to)} (release ${statusPaint(out.style, overall)(overall)})`,
+      recorded === undefined
+        ? `${release.id}: ${name} is already ${release.phases[name]}; nothing recorded`
+        : `${release.id}: ${changeText(recorded, out.style)} (release ${statusPaint(out.style, overall)(overall)})`,
     ])
     return EXIT.ok
   },

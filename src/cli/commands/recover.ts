@@ -3,11 +3,12 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { PHASES, releaseStatus } from '../../index.js'
+import { releaseStatus } from '../../index.js'
 import { defineCommand, requiredOption } from '../command.js'
 import { releaseJson } from '../format/json.js'
 import { statusPaint } from '../format/style.js'
 import { EXIT } from '../usage.js'
+import { changeText, phaseChangesRecordedHere, writeAbout } from './recorded.js'
 
 export const recover = defineCommand({
   name: 'recover',
@@ -21,15 +22,12 @@ export const recover = defineCommand({
   examples: ['stagecraft-state recover rel-20250101-120000000 --reason "CI runner killed during rollout"'],
   parse: (args) => pipe(requiredOption(args, 'reason', 'recover', 'TEXT'), E.map((reason) => ({ releaseId: args.positionals[0] ?? '', reason }))),
   run: async (input, { manager, out }) => {
-    const before = await manager.getRelease(input.releaseId)
-    const release = await manager.recoverRelease(input.releaseId, input.reason)
+    const release = await writeAbout(manager, input.releaseId, () => manager.recoverRelease(input.releaseId, input.reason))
     if (out.json) {
       out.value(releaseJson(release))
       return EXIT.ok
     }
-    const changes = PHASES.filter((phase) => before.phases[phase] !== release.phases[phase]).map(
-      (phase) => `${phase} ${before.phases[phase]} -> ${statusPaint(out.style, release.phases[phase])(release.phases[phase])}`,
-    )
+    const changes = (await phaseChangesRecordedHere(manager, release.id)).map((change) => changeText(change, out.style))
     const overall = releaseStatus(release)
     out.lines([
       changes.length === 0
