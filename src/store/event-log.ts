@@ -305,14 +305,16 @@ const decodeUtf8: (buffer: Buffer, start: number, end: number) => string =
 export const readLog = (path: string, from: LogCursor, visitor: Visitor, options: LogReadOptions = DEFAULT_READ_OPTIONS): TE.TaskEither<StateError, LogReadEnd> =>
   attempt('read the event log', path, () => readAfter(path, from, visitor, options))
 
-const writeFully = async (handle: fs.FileHandle, buffer: Buffer, at: number): Promise<void> => {
+/** Writes all of `buffer` at `at` (a write may take less than it is given). */
+export const writeFully = async (handle: fs.FileHandle, buffer: Buffer, at: number): Promise<void> => {
   for (let written = 0; written < buffer.length; ) {
     const { bytesWritten } = await handle.write(buffer, written, buffer.length - written, at + written)
     written += bytesWritten
   }
 }
 
-const syncDirectory = async (directory: string): Promise<void> => {
+/** Syncs a directory, so that a file just created or renamed in it keeps its name through a crash. */
+export const syncDirectory = async (directory: string): Promise<void> => {
   const handle = await fs.open(directory, 'r')
   try {
     await handle.sync()
@@ -321,15 +323,20 @@ const syncDirectory = async (directory: string): Promise<void> => {
   }
 }
 
-const appendAt = async (path: string, at: LogCursor, envelopes: ReadonlyArray<EventEnvelope>): Promise<E.Either<StateError, LogCursor>> => {
-  let hash = at.hash
+/** The lines of `envelopes` chained on from `prev`, each ending with its newline, and the hash of the last. */
+export const encodeLines = (prev: string, envelopes: ReadonlyArray<EventEnvelope>): { readonly buffer: Buffer; readonly hash: string } => {
+  let hash = prev
   const lines: string[] = []
   for (const envelope of envelopes) {
     const line = encodeLogLine(envelope, hash)
     hash = hashLine(line)
     lines.push(line)
   }
-  const buffer = Buffer.from(`${lines.join('\n')}\n`, 'utf8')
+  return { buffer: Buffer.from(`${lines.join('\n')}\n`, 'utf8'), hash }
+}
+
+const appendAt = async (path: string, at: LogCursor, envelopes: ReadonlyArray<EventEnvelope>): Promise<E.Either<StateError, LogCursor>> => {
+  const { buffer, hash } = encodeLines(at.hash, envelopes)
   const handle = await fs.open(path, 'a')
   try {
     const stat = await handle.stat()

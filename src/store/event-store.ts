@@ -84,6 +84,15 @@ export interface WriteSession {
   readonly append: (cursor: Cursor, events: ReadonlyArray<EventEnvelope>) => TE.TaskEither<StateError, Cursor>
 }
 
+/**
+ * A write session whose appends are staged: none of them is part of the history until `commit`,
+ * and if the session ends without it (its work failed, its process died), none ever is.
+ */
+export interface StagedSession extends WriteSession {
+  /** Makes every append staged so far part of the history, at once and durably. */
+  readonly commit: () => TE.TaskEither<StateError, void>
+}
+
 /** A store of release-history events. */
 export interface EventStore {
   /** What and where the store is, for messages. */
@@ -94,6 +103,11 @@ export interface EventStore {
   readonly read: (cursor: Cursor, visitor: Visitor) => TE.TaskEither<StateError, ReadEnd>
   /** Runs `work` while holding the write lock; nobody else appends until it ends. */
   readonly write: <A>(work: (session: WriteSession) => TE.TaskEither<StateError, A>) => TE.TaskEither<StateError, A>
+  /**
+   * Like `write`, but all the appends of `work` take effect together, when it commits, or not at
+   * all: how a migration fills a store, so that an interrupted one leaves it as it was.
+   */
+  readonly writeStaged: <A>(work: (session: StagedSession) => TE.TaskEither<StateError, A>) => TE.TaskEither<StateError, A>
   /**
    * What the store is, however it was named (a path through a symlink, `localhost` for
    * `127.0.0.1`): two handles with the same identity are one store. Reads only; creates nothing.

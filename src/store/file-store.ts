@@ -11,10 +11,11 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { StateError } from '../errors.js'
 import { attempt } from './attempt.js'
 import { appendLog, LOG_ORIGIN, type LogCursor, readLog, setAsideTail } from './event-log.js'
-import { describeIncompleteTail, type EventStore, type WriteSession } from './event-store.js'
+import { describeIncompleteTail, type EventStore, type StagedSession, type WriteSession } from './event-store.js'
 import { acquireLock } from './file-lock.js'
 import { removeAbandonedTemporaries } from './snapshot-file.js'
 import type { StorePaths } from './paths.js'
+import { removeAbandonedStaging, type StagedLog, stageLog } from './staged-log.js'
 
 /** How a file store behaves. */
 export interface FileStoreOptions {
@@ -55,30 +56,53 @@ const session = (paths: StorePaths, options: FileStoreOptions): WriteSession => 
   append: (cursor, events) => appendLog(paths.eventLog, cursor as LogCursor, events),
 })
 
+/** Runs `work` holding the lock of the store at `paths`, and gives the lock up whatever happens. */
+const locked = <A>(paths: StorePaths, options: FileStoreOptions, work: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
+  pipe(
+    ensureDirectory(paths),
+    TE.chain(() => acquireLock(paths.lock, { timeoutMs: options.lockTimeoutMs })),
+    TE.chain((lock) => async () => {
+      try {
+        // Only a writer killed while holding the lock leaves temporary or staged files behind.
+        if (lock.recovered) {
+          const removed = await pipe(removeAbandonedTemporaries(paths.stateFile), TE.chain(() => removeAbandonedStaging(paths.eventLog)))()
+          if (E.isLeft(removed)) return removed
+        }
+        return await work()
+      } finally {
+        // Given up whatever the work did, even if it threw (a bug).
+        const warning = await lock.release()
+        if (warning !== undefined) options.onWarning(warning)
+      }
+    }),
+  )
+
+/** A session whose appends go to a staged log, which `commit` puts in place of the log. */
+const stagedSession = (paths: StorePaths, options: FileStoreOptions, staging: StagedLog): StagedSession => {
+  const direct = session(paths, options)
+  return {
+    read: (cursor, visitor) => staging.read(cursor as LogCursor, visitor) ?? direct.read(cursor, visitor),
+    append: (cursor, events) => staging.append(cursor as LogCursor, events),
+    commit: staging.commit,
+  }
+}
+
 /** The file store whose files are `paths`. */
 export const fileStore = (paths: StorePaths, options: FileStoreOptions): EventStore => ({
   description: `file store ${paths.stateFile}`,
   origin: LOG_ORIGIN,
   read: (cursor, visitor) => readLog(paths.eventLog, cursor as LogCursor, visitor),
-  write: (work) =>
-    pipe(
-      ensureDirectory(paths),
-      TE.chain(() => acquireLock(paths.lock, { timeoutMs: options.lockTimeoutMs })),
-      TE.chain((lock) => async () => {
-        try {
-          // Only a writer killed while holding the lock leaves temporary files behind.
-          if (lock.recovered) {
-            const removed = await removeAbandonedTemporaries(paths.stateFile)()
-            if (E.isLeft(removed)) return removed
-          }
-          return await work(session(paths, options))()
-        } finally {
-          // Given up whatever the work did, even if it threw (a bug).
-          const warning = await lock.release()
-          if (warning !== undefined) options.onWarning(warning)
-        }
-      }),
-    ),
+  // The work is built once the lock is held: it may capture what the caller knows at that moment.
+  write: (work) => locked(paths, options, () => work(session(paths, options))()),
+  writeStaged: (work) =>
+    locked(paths, options, async () => {
+      const staging = stageLog(paths.eventLog)
+      try {
+        return await work(stagedSession(paths, options, staging))()
+      } finally {
+        await staging.discard()
+      }
+    }),
   identity: () =>
     attempt('find the state directory', paths.directory, async () => {
       // A directory that does not exist yet can only be named one way here: as resolved.

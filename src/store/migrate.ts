@@ -13,8 +13,11 @@
  *    left exactly as they were.
  * 4. Take the source's write lock, then the target's: nobody appends to either meanwhile; confirm
  *    the plan under them (made again if either side changed in between).
- * 5. Append the rest in batches, each durable; check the target ends on the source's last hash.
- * 6. Write the target's `releases.json` (a file store's, or a local copy asked of PostgreSQL).
+ * 5. Stage the rest on the target in batches (`writeStaged`: one transaction in PostgreSQL, a
+ *    staged copy of the log for a file store), check it ends on the source's last hash, and
+ *    commit: the target gets all of it at once, or, if anything fails or the process dies, none.
+ * 6. Then write the target's `releases.json` (a file store's, or a local copy asked of PostgreSQL):
+ *    never before its log holds what it shows.
  * 7. Release the locks and `verify` both sides.
  */
 import { dirname } from 'node:path'
@@ -29,7 +32,7 @@ import { StateError } from '../errors.js'
 import { DEFAULT_LOCK_TIMEOUT_MS, type StoreContext, type StoreSpec } from '../options.js'
 import { type VerifyReport, verifyStore } from '../verify.js'
 import { attempt } from './attempt.js'
-import type { Cursor, WriteSession } from './event-store.js'
+import type { Cursor, StagedSession, WriteSession } from './event-store.js'
 import { confirmPlan, guardedPath, type Opened, type Plan, planMove } from './migration-plan.js'
 import { removeAbandonedTemporaries, writeSnapshotFile } from './snapshot-file.js'
 
@@ -41,7 +44,7 @@ export interface MigrateOptions {
   readonly onWarning?: ((message: string) => void) | undefined
   /** Where relative paths start (default: the working directory). */
   readonly cwd?: string | undefined
-  /** How many events each append to the target carries (default 500). */
+  /** How many events each append to the target carries (default 500); all of them are committed together. */
   readonly batchSize?: number | undefined
 }
 
@@ -99,8 +102,8 @@ const writeTargetSnapshot = (target: Opened, state: State): TE.TaskEither<StateE
   )
 }
 
-/** Under both locks: confirms the plan, copies what the target lacks, checks where it ends, writes its snapshot. */
-const copy = (source: Opened, target: Opened, planned: Plan, batch: number) => (from: WriteSession) => (to: WriteSession) =>
+/** Under both locks: confirms the plan, stages what the target lacks, checks where it ends, commits, writes its snapshot. */
+const copy = (source: Opened, target: Opened, planned: Plan, batch: number) => (from: WriteSession) => (to: StagedSession) =>
   pipe(
     confirmPlan(planned, source, from.read, target, to.read),
     TE.bindTo('plan'),
@@ -112,7 +115,11 @@ const copy = (source: Opened, target: Opened, planned: Plan, batch: number) => (
     ),
     TE.chain(({ plan, copied }) =>
       copied.target.position === plan.events && copied.target.hash === plan.sourceEnd.hash
-        ? pipe(writeTargetSnapshot(target, plan.state), TE.map(() => ({ events: plan.events, copied: copied.copied, hash: plan.sourceEnd.hash })))
+        ? pipe(
+            to.commit(),
+            TE.chain(() => writeTargetSnapshot(target, plan.state)),
+            TE.map(() => ({ events: plan.events, copied: copied.copied, hash: plan.sourceEnd.hash })),
+          )
         : TE.left(new StateError('CORRUPT_STATE', `${target.store.description} ends at event ${copied.target.position} (${copied.target.hash}), not at the source's ${plan.events} (${plan.sourceEnd.hash})`)),
     ),
   )
@@ -140,7 +147,7 @@ const move = (source: Opened, target: Opened, batch: number): TE.TaskEither<Stat
     TE.chain((before) => (before.sound ? TE.right(undefined) : TE.left(new StateError('CORRUPT_STATE', `${source.store.description} does not verify; fix it before moving it: ${problemsOf(before)}`)))),
     // Refusals are found here, with reads that create nothing, before any lock is taken.
     TE.chain(() => planMove(source, source.store.read, target, target.store.read)),
-    TE.chain((planned) => source.store.write((from) => target.store.write(copy(source, target, planned, batch)(from)))),
+    TE.chain((planned) => source.store.write((from) => target.store.writeStaged(copy(source, target, planned, batch)(from)))),
     TE.bindTo('moved'),
     TE.bind('sourceReport', () => verifyStore(source.store, guardedPath(source))),
     TE.bind('targetReport', () => verifyStore(target.store, guardedPath(target))),

@@ -149,6 +149,36 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       expect(await left(store.read(store.origin, { event: (e) => (e.position === 2 ? failure : undefined) }))).toBe(failure)
     })
 
+    it('given a staged write, then nothing of it is seen before its commit, all of it at once after, and none if it ends without one', async () => {
+      const { store, reopen } = await open()
+      const envelopes = deployEnvelopes(10)
+      await appendAll(store, envelopes.slice(0, 3))
+      const other = await reopen()
+      const seen: Record<string, number> = {}
+      await right(
+        store.writeStaged((session) => async () => {
+          const caught = await right(session.read(store.origin, { event: () => undefined }))
+          const middle = await right(session.append(caught.cursor, envelopes.slice(3, 6)))
+          await right(session.append(middle, envelopes.slice(6, 9)))
+          seen['by another reader before the commit'] = (await readAll(other)).events.length
+          const own: number[] = []
+          await right(session.read(caught.cursor, { event: (e) => void own.push(e.position) }))
+          seen['by the session itself'] = own.length
+          await right(session.commit())
+          seen['by another reader after the commit'] = (await readAll(other)).events.length
+          return E.right(undefined)
+        }),
+      )
+      expect(seen).toEqual({ 'by another reader before the commit': 3, 'by the session itself': 6, 'by another reader after the commit': 9 })
+      // Ending without a commit, whether the work succeeds or fails, leaves what it staged out.
+      const uncommitted = (end: E.Either<StateError, undefined>) =>
+        store.writeStaged((session) => async () => (await right(session.append((await readAll(store)).cursor, envelopes.slice(9))), end))()
+      await uncommitted(E.right(undefined))
+      await uncommitted(E.left(new StateError('INVALID_INPUT', 'refused by the test')))
+      expect((await readAll(other)).events.map((e) => e.envelope)).toEqual(envelopes.slice(0, 9))
+      await other.close()
+    })
+
     it('given a new store, then it reports no leftovers', async () => {
       const { store } = await open()
       expect(await right(store.leftovers())).toEqual([])

@@ -146,7 +146,7 @@ describe('missing permissions', () => {
     expect(error.code).toBe('DB_PERMISSION_DENIED')
     expect(error.message).toMatch(/permission denied for table events/)
     // Nothing was sent to be committed: the message must not suggest it might have been.
-    expect(error.message).toMatch(/nothing was appended/)
+    expect(error.message).toMatch(/nothing of the append was committed/)
     expect(error.message).not.toMatch(/may or may not/)
     expect(await count(schema)).toBe(2)
   })

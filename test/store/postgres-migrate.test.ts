@@ -100,8 +100,8 @@ describe('moving history file -> PostgreSQL -> file', () => {
   })
 })
 
-describe('an interrupted or repeated move', () => {
-  it('resumes: a target holding the start of the source gets the rest; a finished move copies nothing', async () => {
+describe('a repeated move', () => {
+  it('copies only what is new: a target holding the start of the source gets the rest; a finished move copies nothing', async () => {
     const source = await fileHistory()
     const schema = freshSchema('migrate')
     const first = await migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet)

@@ -183,7 +183,7 @@ describe('a connection dropped in the middle of a write', () => {
       await adminQuery('SELECT pg_terminate_backend($1)', [backend])
       const outcome = await writer.untilLine((line) => line.t === 'failed' || line.t === 'result', 'the outcome')
       // The append's transaction had not been committed: the writer knows it left nothing.
-      expect(outcome).toMatchObject({ t: 'failed', code: 'DB_UNREACHABLE', message: expect.stringMatching(/append to the history \(nothing of it was committed\)/) })
+      expect(outcome).toMatchObject({ t: 'failed', code: 'DB_UNREACHABLE', message: expect.stringMatching(/append to the history \(nothing of the append was committed\)/) })
     } finally {
       await pause.release()
     }

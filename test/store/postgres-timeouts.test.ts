@@ -83,7 +83,7 @@ describe('a stalled connection', () => {
         }),
       ),
     )
-    expect(error).toMatchObject({ code: 'DB_UNREACHABLE', message: expect.stringMatching(/append to the history \(nothing of it was committed\): Query read timeout/) })
+    expect(error).toMatchObject({ code: 'DB_UNREACHABLE', message: expect.stringMatching(/append to the history \(nothing of the append was committed\): Query read timeout/) })
     // The client closed the connection; the server rolls the transaction back and frees the lock.
     const next = await within(10_000, 'the next writer', appendAll(openStore(schema, { lockTimeoutMs: 5_000 }), deployEnvelopes(4).slice(3)))
     expect(next.position).toBe(4)

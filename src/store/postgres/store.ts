@@ -105,6 +105,7 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
     origin: ORIGIN,
     read,
     write: writer.write,
+    writeStaged: writer.writeStaged,
     identity,
     leftovers: () => async () => E.right([]),
     close: async () => {

@@ -16,7 +16,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type pg from 'pg'
 import { isStateError, StateError } from '../../errors.js'
-import type { Cursor, WriteSession } from '../event-store.js'
+import type { Cursor, StagedSession, WriteSession } from '../event-store.js'
 import type { PostgresConfig } from './config.js'
 import type { Connections, Leased } from './connections.js'
 import { classify, databaseError, SQLSTATE_BROKEN_CHAIN } from './errors.js'
@@ -139,8 +139,11 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
       }
     })
 
-  /** Inserts `envelopes` after `cursor` in the open transaction (opening one if needed). */
-  const insert = (held: Held, cursor: Cursor, envelopes: Parameters<WriteSession['append']>[1]): Promise<E.Either<StateError, Cursor>> =>
+  /**
+   * Inserts `envelopes` after `cursor` in the open transaction (opening one if needed). `what`
+   * names what a failure leaves uncommitted: the append, or every append of a staged write.
+   */
+  const insert = (held: Held, cursor: Cursor, envelopes: Parameters<WriteSession['append']>[1], what: string): Promise<E.Either<StateError, Cursor>> =>
     onHeld(held, 'append to the history', async (client) => {
       if (!held.open) {
         await client.query(BEGIN)
@@ -150,16 +153,16 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
         return E.right(await insertEvents(client, config, cursor, envelopes))
       } catch (error) {
         // The transaction ends only with our COMMIT: whatever failed, nothing of it was committed.
-        if (classify(error) === 'DB_UNREACHABLE') throw databaseError(config, 'append to the history (nothing of it was committed)', error)
+        if (classify(error) === 'DB_UNREACHABLE') throw databaseError(config, `append to the history (nothing of ${what} was committed)`, error)
         await rollback(held)
-        if ((error as { code?: unknown }).code !== SQLSTATE_BROKEN_CHAIN) throw databaseError(config, 'append to the history (nothing was appended)', error)
+        if ((error as { code?: unknown }).code !== SQLSTATE_BROKEN_CHAIN) throw databaseError(config, `append to the history (nothing of ${what} was committed)`, error)
         const reason = error instanceof Error ? error.message : String(error)
         return E.left(new StateError('CORRUPT_STATE', `${config.server} (schema ${config.schema}): the history changed while this process held the write lock (${reason}); nothing was appended`))
       }
     })
 
   /** Commits the open transaction: its appends are durable when this returns. */
-  const commit = (held: Held): Promise<void> =>
+  const commit = (held: Held, what: string): Promise<void> =>
     onHeld(held, 'append to the history', async (client) => {
       try {
         await client.query('COMMIT')
@@ -167,26 +170,36 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
       } catch (error) {
         // Only a COMMIT whose answer was lost leaves the outcome unknown: whole, or not at all.
         if (classify(error) === 'DB_UNREACHABLE') {
-          throw databaseError(config, 'append to the history (the connection was lost while committing: the append may or may not have been committed; read the history before retrying)', error)
+          throw databaseError(config, `append to the history (the connection was lost while committing: ${what} may or may not have been committed; read the history before retrying)`, error)
         }
         held.open = false // a COMMIT that fails rolls back
-        throw databaseError(config, 'append to the history (nothing was appended)', error)
+        throw databaseError(config, `append to the history (nothing of ${what} was committed)`, error)
       }
     })
 
+  const readOn = (held: Held): WriteSession['read'] => (cursor, visitor) => settled(() => onHeld(held, 'read the history', (client) => readEvents(client, config, cursor, visitor)))
+
+  /** Each append its own transaction, committed before it returns. */
   const session = (held: Held): WriteSession => ({
-    read: (cursor, visitor) => settled(() => onHeld(held, 'read the history', (client) => readEvents(client, config, cursor, visitor))),
+    read: readOn(held),
     append: (cursor, envelopes) =>
       settled(async () => {
         if (envelopes.length === 0) return E.right(cursor)
-        const appended = await insert(held, cursor, envelopes)
-        if (E.isRight(appended)) await commit(held)
+        const appended = await insert(held, cursor, envelopes, 'the append')
+        if (E.isRight(appended)) await commit(held, 'the append')
         return appended
       }),
   })
 
-  /** Runs `work` on a session holding the write lock; gives the lock and the connection back whatever happens. */
-  const write = <A>(work: (session: WriteSession) => TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
+  /** Every append in one transaction, committed by `commit`; the lock's own round trip rolls back one left open. */
+  const stagedSession = (held: Held): StagedSession => ({
+    read: readOn(held),
+    append: (cursor, envelopes) => settled(async () => (envelopes.length === 0 ? E.right(cursor) : insert(held, cursor, envelopes, 'this write'))),
+    commit: () => settled(async () => E.right(held.open ? await commit(held, 'this write') : undefined)),
+  })
+
+  /** Runs `work` holding the write lock; gives the lock and the connection back whatever happens. */
+  const locked = <A>(work: (held: Held) => Promise<E.Either<StateError, A>>): TE.TaskEither<StateError, A> =>
     settled(async () => {
       const deadline = Date.now() + context.lockTimeoutMs
       await schema.ensureForWrite()
@@ -205,7 +218,7 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
           schema.forget()
           return E.left(new StateError('DB_ERROR', `${config.server} (schema ${config.schema}): the schema is at version ${version}, not ${SCHEMA_VERSION}: it was dropped or changed while in use; try again`))
         }
-        return await work(session(held))()
+        return await work(held)
       } finally {
         // Released even if the work threw (a bug); an uncommitted transaction is rolled back with
         // it. A connection in doubt is closed instead: the server then ends both.
@@ -219,5 +232,8 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
       }
     })
 
-  return { write }
+  return {
+    write: <A>(work: (session: WriteSession) => TE.TaskEither<StateError, A>) => locked((held) => work(session(held))()),
+    writeStaged: <A>(work: (session: StagedSession) => TE.TaskEither<StateError, A>) => locked((held) => work(stagedSession(held))()),
+  }
 }
