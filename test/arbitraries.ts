@@ -6,7 +6,7 @@
  * as stored, `invalidX` a value that must be refused, each with the rule it breaks.
  */
 import fc from 'fast-check'
-import { formatReleaseId, PHASE_STATUSES, ReleaseRecord, PHASES, type PhaseStatus, type Preserved, type Release, type ReleaseId, type ReleasePhase, type Snapshot, type State, type Timestamp } from '../src/domain/index.js'
+import { formatReleaseId, PHASE_STATUSES, ReleaseRecord, PHASES, type PhaseStatus, type Preserved, type Release, type ReleaseId, type ReleasePhase, type Snapshot, type State, type StoredRelease, type Timestamp } from '../src/domain/index.js'
 import { type Intent, type ReleaseTarget, runScenario, type Scenario, type SnapshotEdit } from './scenario.js'
 
 /** 2000-01-01T00:00:00.000Z: the earliest clock reading generated. */
@@ -194,7 +194,7 @@ export const unknownFields = (known: ReadonlySet<string>, maxLength = 3): fc.Arb
 const phaseEntry = fc.oneof({ weight: 4, arbitrary: status }, { weight: 1, arbitrary: fc.constant('absent' as const) })
 
 /** A release as a Go-written or hand-edited file may hold it, with whatever it preserves. */
-export const importedRelease: fc.Arbitrary<Release> = fc
+export const importedRelease: fc.Arbitrary<StoredRelease> = fc
   .record({
     id: storedReleaseId,
     environment: fc.oneof({ weight: 4, arbitrary: environment }, { weight: 1, arbitrary: anyText(10) }),
@@ -206,7 +206,7 @@ export const importedRelease: fc.Arbitrary<Release> = fc
     otherPhases: unknownFields(new Set(PHASES), 2),
     otherFields: unknownFields(KNOWN_FIELDS, 3),
   })
-  .map(({ phases: entries, previousId, otherPhases, otherFields, ...fields }): Release => {
+  .map(({ phases: entries, previousId, otherPhases, otherFields, ...fields }): StoredRelease => {
     const phases = Object.fromEntries(PHASES.map((p, i) => [p, entries[i] === 'absent' ? 'pending' : entries[i]])) as Release['phases']
     const absentPhases = PHASES.filter((_, i) => entries[i] === 'absent')
     const preserved: Preserved = {

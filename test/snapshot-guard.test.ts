@@ -124,6 +124,38 @@ describe('a releases.json whose bytes cannot be read without loss', () => {
   })
 })
 
+describe('what an imported record holds that a Release does not model', () => {
+  const text = JSON.stringify(
+    { releases: [{ id: 'rel-1', environment: 'prod', version: 'v1', timestamp: '2024-01-01T00:00:00Z', phases: { build: 'completed', zzz_custom: 'weird' }, deployed_by: 'ana' }] },
+    null,
+    2,
+  )
+
+  it('given an imported record with unknown fields and phases left out, when it is read, then the Release has only the public fields', async () => {
+    const { manager } = withSnapshot(text)
+    for (const release of [await manager.getRelease('rel-1'), (await manager.listAllReleases())[0], await manager.getCurrentRelease('prod')]) {
+      expect(Object.keys(release ?? {})).toEqual(['id', 'environment', 'version', 'commitSha', 'timestamp', 'phases'])
+      expect(JSON.stringify(release)).not.toContain('preserved')
+      expect({ ...release }).toEqual({ id: 'rel-1', environment: 'prod', version: 'v1', commitSha: '', timestamp: '2024-01-01T00:00:00Z', phases: expect.any(Object) })
+    }
+  })
+
+  it('given such a record, when it is updated, edited by hand and accepted, then the file keeps what it held, and the log replays to the same bytes', async () => {
+    const { manager, make, stateFile } = withSnapshot(text)
+    await manager.updatePhase('rel-1', 'push', 'running')
+    const written = readFileSync(stateFile, 'utf8')
+    expect(written).toContain('"deployed_by": "ana"')
+    expect(written).toContain('"zzz_custom": "weird"')
+    writeFileSync(stateFile, written.replace('"v1"', '"v1-fixed"'))
+    await manager.reconcile('accept')
+    const [change] = ((await manager.history()).at(-1) as { data: { changes: Array<{ before: unknown[] }> } }).data.changes
+    expect(change?.before).toEqual([expect.objectContaining({ version: 'v1', preserved: { absentPhases: ['migrate_pre', 'rollout', 'migrate_post', 'finalize'], otherPhases: { zzz_custom: 'weird' }, otherFields: { deployed_by: 'ana' } } })])
+    await make().createRelease('prod', 'v2') // a fresh manager: the state replayed from the log
+    expect(readFileSync(stateFile, 'utf8')).toContain('"deployed_by": "ana"')
+    expect((await make().verify()).sound).toBe(true)
+  })
+})
+
 describe('import and reconcile on a store that holds nothing', () => {
   it('import reports nothing imported, and reconcile refuses, without creating the state directory', async () => {
     const { manager, cwd } = freshManager()

@@ -12,7 +12,7 @@ import { parseCommitSha, parseEnvironment, parsePhase, parseStatus, parseText, p
 import { allPending, canTransition, isFinalStatus, nextStatuses, PHASES, type PhaseStatus, type ReleasePhase } from './phase.js'
 import { sameReleases } from './projection.js'
 import { findRelease } from './queries.js'
-import type { Release } from './release.js'
+import { type Release, type StoredRelease, storedForm } from './release.js'
 import { nextReleaseId } from './release-id.js'
 import { kindOf, showValue } from './show.js'
 import { releaseCount, type State } from './state.js'
@@ -122,20 +122,21 @@ const importSnapshot = (command: ImportSnapshot, state: State): Decision => {
   ])
 }
 
-const groupById = (releases: ReadonlyArray<Release>): ReadonlyMap<string, ReadonlyArray<Release>> => {
-  const groups = new Map<string, Release[]>()
+const groupById = (releases: ReadonlyArray<StoredRelease>): ReadonlyMap<string, ReadonlyArray<StoredRelease>> => {
+  const groups = new Map<string, StoredRelease[]>()
   for (const release of releases) groups.set(release.id, [...(groups.get(release.id) ?? []), release])
   return groups
 }
 
 /** The differences between the state and a snapshot, one change per id whose releases differ. */
-export const snapshotChanges = (state: State, releases: ReadonlyArray<Release>): ReadonlyArray<ReleaseChange> => {
+export const snapshotChanges = (state: State, releases: ReadonlyArray<StoredRelease>): ReadonlyArray<ReleaseChange> => {
   const after = groupById(releases)
   const ids = [...new Set([...state.releases.keys(), ...after.keys()])].sort()
   return ids.flatMap((id) => {
     const before = state.releases.get(id as Release['id']) ?? []
     const now = after.get(id) ?? []
-    return sameReleases(before, now) ? [] : [{ releaseId: id as Release['id'], before, after: now }]
+    // The state's releases keep `preserved` out of sight; the event records it.
+    return sameReleases(before, now) ? [] : [{ releaseId: id as Release['id'], before: before.map(storedForm), after: now }]
   })
 }
 

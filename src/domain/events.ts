@@ -6,7 +6,7 @@
  */
 import * as t from 'io-ts'
 import { PhaseStatus, ReleasePhase } from './phase.js'
-import { Release } from './release.js'
+import { Release, StoredRelease } from './release.js'
 import { ReleaseId } from './release-id.js'
 import { Timestamp } from './timestamp.js'
 
@@ -52,7 +52,7 @@ export type PhaseUpdated = t.TypeOf<typeof PhaseUpdated>
  */
 export const SnapshotImported = t.intersection(
   [
-    t.type({ releases: t.readonlyArray(Release) }),
+    t.type({ releases: t.readonlyArray(StoredRelease) }),
     t.partial({ otherFields: SnapshotFields, source: SnapshotSource }),
   ],
   'SnapshotImported',
@@ -65,7 +65,7 @@ export type SnapshotImported = t.TypeOf<typeof SnapshotImported>
  * the Go Stagecraft can hold several releases with one id.
  */
 export const ReleaseChange = t.type(
-  { releaseId: ReleaseId, before: t.readonlyArray(Release), after: t.readonlyArray(Release) },
+  { releaseId: ReleaseId, before: t.readonlyArray(StoredRelease), after: t.readonlyArray(StoredRelease) },
   'ReleaseChange',
 )
 export type ReleaseChange = t.TypeOf<typeof ReleaseChange>

@@ -8,7 +8,7 @@
 import type { DomainEvent, PhaseUpdated, ReleaseChange, SnapshotFields } from './events.js'
 import { PHASES, type ReleasePhase } from './phase.js'
 import { sameReleases } from './projection.js'
-import type { Preserved, Release } from './release.js'
+import { keepPreserved, type Preserved, preservedOf, type Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
 import { showValue } from './show.js'
 import { initialState, isNewer, readOnlyMap, type State } from './state.js'
@@ -27,13 +27,13 @@ type Mutable<A> = { -readonly [K in keyof A]: A[K] }
 // is written back absent only until it changes.
 const setPhase = (release: Mutable<Release>, phase: ReleasePhase, status: PhaseUpdated['to']): void => {
   ;(release.phases as Mutable<Release['phases']>)[phase] = status
-  const absent = release.preserved?.absentPhases
-  if (absent === undefined || !absent.includes(phase)) return
-  const { absentPhases: _changed, ...others } = release.preserved as Preserved
+  const preserved = preservedOf(release)
+  const absent = preserved?.absentPhases
+  if (preserved === undefined || absent === undefined || !absent.includes(phase)) return
+  const { absentPhases: _changed, ...others } = preserved
   const stillAbsent = absent.filter((p) => p !== phase)
   const kept: Preserved = stillAbsent.length > 0 ? { ...others, absentPhases: stillAbsent } : others
-  if (Object.keys(kept).length > 0) release.preserved = kept
-  else delete release.preserved
+  keepPreserved(release, Object.keys(kept).length > 0 ? kept : undefined)
 }
 
 /** What makes an event impossible in a state, in words, or `undefined` when it applies. */
@@ -68,9 +68,14 @@ export const startFold = (state: State): Fold => {
   // release rather than once per event. Releases of the given state are frozen: never changed.
   const owned: Release[] = []
 
-  // A private copy, so that neither the caller's objects nor the given state are ever changed.
+  // A private copy, so that neither the caller's objects nor the given state are ever changed:
+  // the public fields only, and what an imported record preserved kept out of sight (see
+  // preservedOf). A frozen `preserved` (of a release of a state) is never changed, so shared.
   const own = (release: Release): Release => {
-    const copy = release.preserved === undefined ? { ...release, phases: { ...release.phases } } : structuredClone(release)
+    const { id, environment, version, commitSha, timestamp, phases, previousId } = release
+    const copy: Release = previousId === undefined ? { id, environment, version, commitSha, timestamp, phases: { ...phases } } : { id, environment, version, commitSha, timestamp, phases: { ...phases }, previousId }
+    const preserved = preservedOf(release)
+    if (preserved !== undefined) keepPreserved(copy, Object.isFrozen(preserved) ? preserved : structuredClone(preserved))
     owned.push(copy)
     return copy
   }
@@ -118,7 +123,7 @@ export const startFold = (state: State): Fold => {
     if (release.previousId !== expected) {
       return `release ${release.id} names previous release ${release.previousId ?? '(none)'}, but the current release of ${release.environment} was ${expected ?? '(none)'}`
     }
-    if (PHASES.some((phase) => release.phases[phase] !== 'pending') || release.preserved !== undefined) return `release ${release.id} was created with phases that are not all pending`
+    if (PHASES.some((phase) => release.phases[phase] !== 'pending') || preservedOf(release) !== undefined) return `release ${release.id} was created with phases that are not all pending`
     return undefined
   }
 
@@ -194,7 +199,10 @@ export const startFold = (state: State): Fold => {
   const result = (): State => {
     finished = true
     if (!changed) return state
-    for (const release of owned) deepFreeze(release)
+    for (const release of owned) {
+      deepFreeze(release)
+      deepFreeze(preservedOf(release)) // not enumerable: deepFreeze does not reach it
+    }
     refreshCurrent()
     const ordered = outOfOrder ? new Map([...releases].sort(byId)) : releases
     // Views, not the maps: the fold is done with them, and no holder of the state may change them.

@@ -11,7 +11,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import { PHASES, PhaseStatus, type Phases, type ReleasePhase, ReleasePhase as ReleasePhaseCodec } from './phase.js'
-import { type Preserved, Release } from './release.js'
+import { type Preserved, preservedOf, type Release, StoredRelease } from './release.js'
 import { ReleaseId } from './release-id.js'
 import { Timestamp } from './timestamp.js'
 
@@ -54,7 +54,7 @@ const decodePhases = (raw: Readonly<Record<string, unknown>>, context: t.Context
   return t.success({ phases: phases as Phases, absentPhases, otherPhases: Object.fromEntries(otherPhases) })
 }
 
-const preservedOf = (decoded: DecodedPhases, otherFields: ReadonlyArray<[string, unknown]>): Preserved | undefined => {
+const preservedFrom = (decoded: DecodedPhases, otherFields: ReadonlyArray<[string, unknown]>): Preserved | undefined => {
   const entries: Array<[string, unknown]> = []
   if (decoded.absentPhases.length > 0) entries.push(['absentPhases', decoded.absentPhases])
   if (Object.keys(decoded.otherPhases).length > 0) entries.push(['otherPhases', decoded.otherPhases])
@@ -62,15 +62,15 @@ const preservedOf = (decoded: DecodedPhases, otherFields: ReadonlyArray<[string,
   return entries.length === 0 ? undefined : (Object.fromEntries(entries) as Preserved)
 }
 
-const decodeRecord = (input: unknown, context: t.Context): t.Validation<Release> =>
+const decodeRecord = (input: unknown, context: t.Context): t.Validation<StoredRelease> =>
   pipe(
     RecordFields.validate(input, t.appendContext(context, '', RecordFields, input)),
     E.chain((fields) =>
       pipe(
         decodePhases(fields.phases ?? {}, context),
-        E.map((decoded): Release => {
+        E.map((decoded): StoredRelease => {
           const otherFields = Object.entries(input as Record<string, unknown>).filter(([key]) => !KNOWN_FIELDS.has(key))
-          const preserved = preservedOf(decoded, otherFields)
+          const preserved = preservedFrom(decoded, otherFields)
           return {
             id: fields.id,
             environment: fields.environment,
@@ -90,10 +90,10 @@ const decodeRecord = (input: unknown, context: t.Context): t.Validation<Release>
 /** The fields of a JSON object in the order they are written (an object would list integer-like keys such as "7" first). */
 export type OrderedFields = ReadonlyArray<readonly [string, unknown]>
 
-const phaseFields = (release: Release): OrderedFields => {
-  const absent = new Set(release.preserved?.absentPhases ?? [])
+const phaseFields = (release: Release, preserved: Preserved | undefined): OrderedFields => {
+  const absent = new Set(preserved?.absentPhases ?? [])
   const known = PHASES.filter((phase) => !absent.has(phase)).map((phase): [string, unknown] => [phase, release.phases[phase]])
-  const other = Object.entries(release.preserved?.otherPhases ?? {}).filter(([key]) => !ReleasePhaseCodec.is(key))
+  const other = Object.entries(preserved?.otherPhases ?? {}).filter(([key]) => !ReleasePhaseCodec.is(key))
   return [...known, ...other]
 }
 
@@ -102,20 +102,27 @@ const phaseFields = (release: Release): OrderedFields => {
  * phase order, then phase keys this module does not know), previous_id, then preserved fields.
  * The value of `phases` is itself ordered fields.
  */
-export const recordFields = (release: Release): OrderedFields => [
-  ['id', release.id],
-  ['environment', release.environment],
-  ['version', release.version],
-  ['commit_sha', release.commitSha],
-  ['timestamp', release.timestamp],
-  ['phases', phaseFields(release)],
-  ...(release.previousId === undefined ? [] : [['previous_id', release.previousId] as const]),
-  ...Object.entries(release.preserved?.otherFields ?? {}).filter(([key]) => !KNOWN_FIELDS.has(key)),
-]
+export const recordFields = (release: Release): OrderedFields => {
+  const preserved = preservedOf(release)
+  return [
+    ['id', release.id],
+    ['environment', release.environment],
+    ['version', release.version],
+    ['commit_sha', release.commitSha],
+    ['timestamp', release.timestamp],
+    ['phases', phaseFields(release, preserved)],
+    ...(release.previousId === undefined ? [] : [['previous_id', release.previousId] as const]),
+    ...Object.entries(preserved?.otherFields ?? {}).filter(([key]) => !KNOWN_FIELDS.has(key)),
+  ]
+}
 
 // Object.fromEntries, not assignment: a preserved key such as "__proto__" must stay a plain field.
 const encodeRecord = (release: Release): ReleaseRecordJson =>
   Object.fromEntries(recordFields(release).map(([key, value]) => [key, key === 'phases' ? Object.fromEntries(value as OrderedFields) : value]))
 
-/** The codec between a `releases.json` record and a {@link Release}. */
-export const ReleaseRecord = new t.Type<Release, ReleaseRecordJson, unknown>('ReleaseRecord', Release.is, decodeRecord, encodeRecord)
+/**
+ * The codec between a `releases.json` record and a release: decoding gives a {@link StoredRelease}
+ * (what the record held that this module does not model in `preserved`); encoding takes any
+ * release, a release of the state included, whose `preserved` is not enumerable.
+ */
+export const ReleaseRecord = new t.Type<StoredRelease, ReleaseRecordJson, unknown>('ReleaseRecord', StoredRelease.is, decodeRecord, encodeRecord)

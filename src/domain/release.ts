@@ -24,7 +24,10 @@ export const Preserved = t.partial(
 )
 export type Preserved = t.TypeOf<typeof Preserved>
 
-/** One deployment of one version to one environment. */
+/**
+ * One deployment of one version to one environment, as callers see it: `{ id, environment,
+ * version, commitSha, timestamp, phases, previousId? }`, and nothing else.
+ */
 export const Release = t.intersection(
   [
     t.type({
@@ -41,9 +44,34 @@ export const Release = t.intersection(
     t.partial({
       /** The environment's release before this one; absent for an environment's first. */
       previousId: ReleaseId,
-      preserved: Preserved,
     }),
   ],
   'Release',
 )
 export type Release = t.TypeOf<typeof Release>
+
+/**
+ * A release as an event records it: with what its imported record held that this module does
+ * not model (`preserved`), so that replaying the event writes the record back exactly.
+ */
+export const StoredRelease = t.intersection([Release, t.partial({ preserved: Preserved })], 'StoredRelease')
+export type StoredRelease = t.TypeOf<typeof StoredRelease>
+
+/**
+ * What a release preserved of its imported record. The state keeps it on the release as a
+ * property that is not enumerable: the projection reads it here, while a caller handed the
+ * release (and `JSON.stringify`, a spread, `Object.keys`) sees the public shape only, at no cost.
+ */
+export const preservedOf = (release: Release): Preserved | undefined => (release as StoredRelease).preserved
+
+/** Gives a release the state owns its `preserved`, not enumerable (see {@link preservedOf}); none removes it. */
+export const keepPreserved = (release: Release, preserved: Preserved | undefined): void => {
+  if (preserved === undefined) delete (release as { preserved?: Preserved }).preserved
+  else Object.defineProperty(release, 'preserved', { value: preserved, enumerable: false, writable: true, configurable: true })
+}
+
+/** A release of the state as an event records it: `preserved` as a plain field again, when it has one. */
+export const storedForm = (release: Release): StoredRelease => {
+  const preserved = preservedOf(release)
+  return preserved === undefined ? release : { ...release, preserved }
+}

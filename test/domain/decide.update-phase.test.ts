@@ -1,7 +1,7 @@
 import { fc, it } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, test } from 'vitest'
-import { canTransition, decide, type DomainEvent, PHASE_STATUSES, type PhaseStatus, type Release, type ReleaseId } from '../../src/domain/index.js'
+import { canTransition, decide, type DomainEvent, PHASE_STATUSES, type PhaseStatus, preservedOf, type Release, type ReleaseId, type StoredRelease } from '../../src/domain/index.js'
 import { commandScenario, generatedState, phase, status } from '../arbitraries.js'
 import { runScenario } from '../scenario.js'
 import { failure } from './helpers.js'
@@ -42,9 +42,9 @@ describe('UpdatePhase: allowed transitions record one PhaseUpdated', () => {
   })
   test('a phase the imported file did not list is pending and can start', () => {
     const old = { ...storedRelease({ id: 'rel-20241231-120000', timestamp: '2024-12-31T12:00:00Z', phases: { build: 'completed' } }) }
-    const withAbsent: Release = { ...old, preserved: { absentPhases: ['push', 'migrate_pre', 'rollout', 'migrate_post', 'finalize'] } }
+    const withAbsent: StoredRelease = { ...old, preserved: { absentPhases: ['push', 'migrate_pre', 'rollout', 'migrate_post', 'finalize'] } }
     const after = given([imported([withAbsent])]).when(updatePhase(old.id, 'push', 'running')).then([phaseUpdated(old.id, 'push', 'pending', 'running')])
-    expect(after.releases.get(old.id as ReleaseId)?.[0]?.preserved).toEqual({ absentPhases: ['migrate_pre', 'rollout', 'migrate_post', 'finalize'] })
+    expect(preservedOf(after.releases.get(old.id as ReleaseId)?.[0] as Release)).toEqual({ absentPhases: ['migrate_pre', 'rollout', 'migrate_post', 'finalize'] })
   })
 })
 

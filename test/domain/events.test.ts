@@ -2,6 +2,7 @@ import { it } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, test } from 'vitest'
 import {
+  type StoredRelease,
   DomainEvent,
   envelope,
   EventEnvelope,
@@ -67,7 +68,7 @@ describe('releaseStatus: where a release stands as a whole', () => {
 
 describe('events in JSON text', () => {
   test('an imported "__proto__" field comes back from the event log as a plain own field', () => {
-    const release: Release = { ...storedRelease({ id: 'x', timestamp: '2025-01-01T00:00:00Z' }), preserved: { otherFields: JSON.parse('{"__proto__": {"admin": true}}') as Record<string, unknown> } }
+    const release: StoredRelease = { ...storedRelease({ id: 'x', timestamp: '2025-01-01T00:00:00Z' }), preserved: { otherFields: JSON.parse('{"__proto__": {"admin": true}}') as Record<string, unknown> } }
     const decoded = DomainEvent.decode(JSON.parse(JSON.stringify(imported([release]))))
     if (E.isLeft(decoded) || decoded.right.type !== 'SnapshotImported') throw new Error('expected a SnapshotImported')
     const fields = decoded.right.data.releases[0]?.preserved?.otherFields

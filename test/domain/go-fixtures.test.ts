@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import {
+  preservedOf,
   allReleases,
   currentRelease,
   decide,
@@ -74,7 +75,7 @@ describe('what each Go file holds', () => {
     expect(right(currentRelease(state, 'prod')).id).toBe('rel-20250101-050000')
     expect(right(releasesOf(state, 'prod')).map((r) => r.version)).toEqual(['v1.0.1', 'v1.0.0', 'v0.9.0'])
     const custom = right(findRelease(state, 'rel-20250101-120000'))
-    expect(custom.preserved?.otherPhases).toEqual({ zzz_custom: 'weird' })
+    expect(preservedOf(custom)?.otherPhases).toEqual({ zzz_custom: 'weird' })
     expect(custom.timestamp).toBe('2025-01-01T12:00:00.12Z')
     expect(right(findRelease(state, 'rel-20241231-120000')).commitSha).toBe('old')
     expect(E.isRight(findRelease(state, 'rel-20250101-050000'))).toBe(true)

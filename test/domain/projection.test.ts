@@ -1,6 +1,6 @@
 import { it } from '@fast-check/vitest'
 import { describe, expect, test } from 'vitest'
-import { allReleases, initialState, projectSnapshot, releaseRecordText, sameReleases } from '../../src/domain/index.js'
+import { allReleases, initialState, projectSnapshot, releaseRecordText, sameReleases, type StoredRelease } from '../../src/domain/index.js'
 import { projectSnapshotBytes, snapshotScratch } from '../../src/domain/projection.js'
 import { generatedState, historyScenario } from '../arbitraries.js'
 import { runScenario } from '../scenario.js'
@@ -110,7 +110,7 @@ describe('sameReleases compares what would be written', () => {
     expect(sameReleases([a, b], [b, a])).toBe(false)
     expect(sameReleases([a], [a, a])).toBe(false)
     expect(sameReleases([a], [{ ...a, phases: { ...a.phases, push: 'skipped' } }])).toBe(false)
-    expect(sameReleases([a], [{ ...a, preserved: { otherFields: { x: 1 } } }])).toBe(false)
+    expect(sameReleases([a], [{ ...a, preserved: { otherFields: { x: 1 } } } as StoredRelease])).toBe(false)
   })
 })
 

@@ -1,13 +1,13 @@
 import { fc, it } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, test } from 'vitest'
-import { recordFields, Release, ReleaseRecord, releaseRecordText } from '../../src/domain/index.js'
+import { recordFields, Release, ReleaseRecord, releaseRecordText, type StoredRelease } from '../../src/domain/index.js'
 import { importedRelease } from '../arbitraries.js'
 import { newRelease, storedRelease } from './specification.js'
 
 const isIndex = (key: string): boolean => /^(0|[1-9]\d*)$/.test(key)
 
-const decode = (json: unknown): Release => {
+const decode = (json: unknown): StoredRelease => {
   const result = ReleaseRecord.decode(json)
   if (E.isLeft(result)) throw new Error('expected the record to decode')
   return result.right
@@ -30,7 +30,7 @@ describe('ReleaseRecord.encode: a release as a record of releases.json', () => {
     })
   })
   test('preserved: absent phases left out, unknown phases after the known ones, unknown fields after previous_id, in their order', () => {
-    const release: Release = {
+    const release: StoredRelease = {
       ...storedRelease({ id: 'x', timestamp: '2025-01-01T12:00:00+02:00', phases: { build: 'completed' }, previousId: 'w' }),
       preserved: { absentPhases: ['push', 'migrate_pre', 'rollout', 'migrate_post'], otherPhases: { zz: 1, aa: 'two' }, otherFields: { zeta: true, alpha: null } },
     }
@@ -44,7 +44,7 @@ describe('ReleaseRecord.encode: a release as a record of releases.json', () => {
     ])
   })
   test('a preserved field or phase cannot override a known one', () => {
-    const release: Release = { ...newRelease('2025-01-01T12:00:00Z'), preserved: { otherFields: { id: 'forged', environment: 'dev' }, otherPhases: { build: 'completed' } } }
+    const release: StoredRelease = { ...newRelease('2025-01-01T12:00:00Z'), preserved: { otherFields: { id: 'forged', environment: 'dev' }, otherPhases: { build: 'completed' } } }
     const record = ReleaseRecord.encode(release)
     expect(record.id).toBe('rel-20250101-120000000')
     expect(record.environment).toBe('prod')
@@ -53,14 +53,14 @@ describe('ReleaseRecord.encode: a release as a record of releases.json', () => {
   test('an unknown field named like an array index ("7") is still written after the known keys', () => {
     // JavaScript objects list integer-like keys first, so the record is written from its ordered
     // fields, not from an object.
-    const release: Release = { ...newRelease('2025-01-01T12:00:00Z'), preserved: { otherFields: { '7': 'x' }, otherPhases: { '3': 'weird' } } }
+    const release: StoredRelease = { ...newRelease('2025-01-01T12:00:00Z'), preserved: { otherFields: { '7': 'x' }, otherPhases: { '3': 'weird' } } }
     const written = releaseRecordText(release)
     expect(written.indexOf('"id"')).toBeLessThan(written.indexOf('"7"'))
     expect(written.indexOf('"finalize"')).toBeLessThan(written.indexOf('"3"'))
     expect(recordFields(release).map(([key]) => key)).toEqual(['id', 'environment', 'version', 'commit_sha', 'timestamp', 'phases', '7'])
   })
   test('a preserved "__proto__" field is written as an own, plain field', () => {
-    const release: Release = { ...newRelease('2025-01-01T12:00:00Z'), preserved: { otherFields: JSON.parse('{"__proto__": {"x": 1}}') as Record<string, unknown> } }
+    const release: StoredRelease = { ...newRelease('2025-01-01T12:00:00Z'), preserved: { otherFields: JSON.parse('{"__proto__": {"x": 1}}') as Record<string, unknown> } }
     const record = ReleaseRecord.encode(release)
     expect(Object.getOwnPropertyNames(record)).toContain('__proto__')
     expect(Object.getPrototypeOf(record)).toBe(Object.prototype)

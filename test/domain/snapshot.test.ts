@@ -1,6 +1,6 @@
 import { it } from '@fast-check/vitest'
 import { describe, expect, test } from 'vitest'
-import { projectSnapshot, type Release, ReleaseRecord, sameReleases } from '../../src/domain/index.js'
+import { projectSnapshot, type Release, ReleaseRecord, sameReleases, type StoredRelease } from '../../src/domain/index.js'
 import { goSnapshot, goSnapshotText, snapshot } from '../arbitraries.js'
 import { readGoFixture, readSpecExample } from '../fixtures/index.js'
 import { decoded, importedState, loaded } from './helpers.js'
@@ -8,7 +8,7 @@ import { allCompleted, storedRelease } from './specification.js'
 
 const record = (fields: string, extra = ''): string => `{"releases": [{${fields}}]${extra}}`
 const minimal = '"id": "rel-20250101-120000", "environment": "prod", "version": "v1", "timestamp": "2025-01-01T12:00:00Z"'
-const only = (text: string): Release => {
+const only = (text: string): StoredRelease => {
   const { releases } = decoded(text)
   expect(releases).toHaveLength(1)
   return releases[0] as Release
@@ -107,7 +107,7 @@ describe('decodeSnapshot accepts what the Go tool or a person may have written',
   test('a "__proto__" key, in a record, its phases or the top level, is kept as a plain field and written back', () => {
     const text = `{"__proto__": {"polluted": true}, "releases": [{${minimal}, "phases": {"__proto__": "x"}, "__proto__": {"polluted": true}}]}`
     const file = decoded(text)
-    const release = file.releases[0] as Release
+    const release = file.releases[0] as StoredRelease
     expect(Object.getOwnPropertyNames(release.preserved?.otherFields)).toEqual(['__proto__'])
     expect(Object.getOwnPropertyNames(release.preserved?.otherPhases)).toEqual(['__proto__'])
     expect(Object.getOwnPropertyNames(file.otherFields)).toEqual(['__proto__'])

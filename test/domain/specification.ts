@@ -23,6 +23,7 @@ import {
   type PhaseStatus,
   type Release,
   type ReleaseId,
+  type StoredRelease,
   type ReleasePhase,
   startFold,
   type State,
@@ -150,7 +151,7 @@ export const completedAll = (releaseId: string): ReadonlyArray<DomainEvent> =>
   (['build', 'push', 'migrate_pre', 'rollout', 'migrate_post', 'finalize'] as const).map((phase) => phaseUpdated(releaseId, phase, 'pending', 'completed'))
 
 /** The SnapshotImported event of releases (and top-level fields). */
-export const imported = (releases: ReadonlyArray<Release>, otherFields: Readonly<Record<string, unknown>> = {}): DomainEvent => ({
+export const imported = (releases: ReadonlyArray<StoredRelease>, otherFields: Readonly<Record<string, unknown>> = {}): DomainEvent => ({
   type: 'SnapshotImported',
   data: { releases, ...(Object.keys(otherFields).length > 0 ? { otherFields } : {}) },
 })

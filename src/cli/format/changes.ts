@@ -3,7 +3,7 @@
  * the timeline: a phase `failed -> completed`, a field `version v1 -> v1-hotfixed`, a release
  * added or removed. The event holds the records before and after; this names the difference.
  */
-import { PHASES, type PhaseStatus, type Release, type ReleaseChange } from '../../index.js'
+import { PHASES, type PhaseStatus, type Release, type ReleaseChange, type StoredRelease } from '../../index.js'
 import { shortCommit } from './release.js'
 
 /** One difference: the phase it concerns (if any), what changed, and the status it became (for colour). */
@@ -28,7 +28,7 @@ const FIELDS: ReadonlyArray<readonly [string, (release: Release) => string | und
 ]
 
 /** The differences between two records of one release: phases first, in deploy order, then fields. */
-const differences = (before: Release, after: Release): ChangeLine[] => {
+const differences = (before: StoredRelease, after: StoredRelease): ChangeLine[] => {
   const phases = PHASES.filter((phase) => before.phases[phase] !== after.phases[phase]).map((phase) => ({
     phase,
     text: `${before.phases[phase]} -> ${after.phases[phase]}`,
@@ -46,7 +46,7 @@ export const changeLines = (change: ReleaseChange): ChangeLine[] => {
   const { before, after } = change
   if (before.length === 0) return after.map((release) => ({ phase: '', text: `added: ${releaseSummary(release)}` }))
   if (after.length === 0) return before.map((release) => ({ phase: '', text: `removed: ${releaseSummary(release)}` }))
-  if (before.length === 1 && after.length === 1) return differences(before[0] as Release, after[0] as Release)
+  if (before.length === 1 && after.length === 1) return differences(before[0] as StoredRelease, after[0] as StoredRelease)
   // A file written by the Go Stagecraft can hold one id several times.
   return [{ phase: '', text: `${before.length} records with this id -> ${after.length}` }]
 }
