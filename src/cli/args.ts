@@ -58,9 +58,11 @@ const parse = (argv: ReadonlyArray<string>, options: OptionTable, allowPositiona
       Object.entries(options).map(([name, spec]) => [name, spec.short === undefined ? { type: spec.type } : { type: spec.type, short: spec.short }]),
     )
     const { values, positionals, tokens } = parseArgs({ args: [...argv], options: config, allowPositionals, strict: true, tokens: true })
+    // A value given twice is ambiguous (which one counts?); a flag given twice asks for the same
+    // thing twice, as a script that builds its command line from pieces may well do.
     const seen = new Set<string>()
     for (const token of tokens) {
-      if (token.kind !== 'option') continue
+      if (token.kind !== 'option' || options[token.name]?.type === 'boolean') continue
       if (seen.has(token.name)) return E.left(usageError(`--${token.name} is given more than once`, command))
       seen.add(token.name)
     }

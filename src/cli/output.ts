@@ -8,6 +8,8 @@ import { colourWanted, type Style, styleFor } from './format/style.js'
 export interface Sink {
   readonly write: (text: string) => unknown
   readonly isTTY?: boolean | undefined
+  /** The width of the terminal, when the stream is one. */
+  readonly columns?: number | undefined
 }
 
 /** The output of one run of the CLI. */

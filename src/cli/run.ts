@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { createStateManager, isStateError, type StateManager } from '../index.js'
 import { parseCommandLine } from './args.js'
 import { debugTrace, failureLine } from './failure.js'
-import { commandHelp, generalHelp } from './help.js'
+import { commandHelp, DEFAULT_HELP_WIDTH, generalHelp } from './help.js'
 import { type Output, outputTo, type Sink } from './output.js'
 import { managerOptionsFor } from './store-choice.js'
 import { EXIT, type ExitCode, type UsageError, usageError, usageLine } from './usage.js'
@@ -37,6 +37,9 @@ const usage = (io: CliIo, error: UsageError): ExitCode => {
 
 const helpOutput = (io: CliIo): Output => outputTo(io.stdout, io.stderr, io.env, false)
 
+/** The width help is wrapped to: the terminal's, else 80 (a pipe, a file, a terminal that does not say). */
+const helpWidth = (io: CliIo): number => (io.stdout.isTTY === true && io.stdout.columns !== undefined && io.stdout.columns > 0 ? io.stdout.columns : DEFAULT_HELP_WIDTH)
+
 /** Runs the CLI once and returns its exit code. */
 export const runCli = async (io: CliIo): Promise<ExitCode> => {
   const now = io.now ?? (() => new Date())
@@ -45,7 +48,7 @@ export const runCli = async (io: CliIo): Promise<ExitCode> => {
   const parsed = invocation.right
   if (parsed.kind === 'help') {
     const out = helpOutput(io)
-    out.lines(parsed.command === undefined ? generalHelp(out.style) : commandHelp(parsed.command, out.style))
+    out.lines(parsed.command === undefined ? generalHelp(out.style, helpWidth(io)) : commandHelp(parsed.command, out.style, helpWidth(io)))
     return EXIT.ok
   }
   if (parsed.kind === 'version') {

@@ -131,6 +131,15 @@ describe('wrap', () => {
     expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc'])
     expect(wrap('', 10)).toEqual([])
   })
+
+  it('measures in terminal cells', () => {
+    expect(wrap('生产 生产 ab', 9)).toEqual(['生产 生产', 'ab'])
+  })
+
+  it('breaks a word wider than the line after a URL separator, else where the line ends', () => {
+    expect(wrap('see postgres://user@host:5432/deploys?schema=shop now', 20)).toEqual(['see postgres://user@', 'host:5432/deploys?', 'schema=shop now'])
+    expect(wrap('abcdefghijkl', 5)).toEqual(['abcde', 'fghij', 'kl'])
+  })
 })
 
 describe('changeLines: what an accepted outside edit changed', () => {

@@ -52,6 +52,18 @@ describe('colour', () => {
     expect(hasColour(run.stdout)).toBe(false)
   })
 
+  it('an empty NO_COLOR is as if it were not set (no-color.org: present and not empty)', async () => {
+    expect(hasColour(await ok(directory, ['list'], { FORCE_COLOR: '1', NO_COLOR: '' }))).toBe(true)
+    expect(hasColour(await ok(directory, ['list'], { FORCE_COLOR: '1', NO_COLOR: '0' }))).toBe(false) // any value but the empty one
+  })
+
+  it.runIf(hasScript)('help on a terminal wraps to its width', async () => {
+    const run = await runProcess('script', ['-qec', `stty cols 60; "${process.execPath}" "${CLI}" --help`, '/dev/null'], { cwd: directory, env: cleanEnv({ TERM: 'xterm' }) })
+    const lines = run.stdout.replace(/\u001b\[\d+m/g, '').replace(/\r/g, '').trimEnd().split('\n')
+    expect(lines.some((line) => line.length > 50)).toBe(true)
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(60)
+  })
+
   it.runIf(hasScript)('replay on a terminal ends with a newline; on a pipe it does not', async () => {
     const run = await onTerminal('replay --at 1s')
     expect(run.stdout.replace(/\r/g, '').endsWith('}\n')).toBe(true)
@@ -61,6 +73,7 @@ describe('colour', () => {
   it('FORCE_COLOR asks for it on a pipe; NO_COLOR still wins; --json never has any', async () => {
     expect(hasColour(await ok(directory, ['list'], { FORCE_COLOR: '1' }))).toBe(true)
     expect(hasColour(await ok(directory, ['list'], { FORCE_COLOR: '1', NO_COLOR: '1' }))).toBe(false)
+    for (const off of ['0', 'false', '']) expect(hasColour(await ok(directory, ['list'], { FORCE_COLOR: off }))).toBe(false)
     expect(hasColour(await ok(directory, ['list', '--json'], { FORCE_COLOR: '1' }))).toBe(false)
   })
 })

@@ -31,6 +31,31 @@ describe('help and version', () => {
     expect(defaultStore(directory).exists()).toBe(false)
   })
 
+  it('help fits 80 columns on a pipe: a long option help continues under itself', async () => {
+    const directory = tempDir()
+    for (const args of [['--help'], ...COMMANDS.map((command) => [command, '--help'])]) {
+      const lines = (await ok(directory, args)).trimEnd().split('\n')
+      const examples = lines.indexOf('Examples:')
+      // Examples are commands to copy: they are never broken.
+      for (const line of examples === -1 ? lines : lines.slice(0, examples)) expect(line.length, `${args.join(' ')}: ${line}`).toBeLessThanOrEqual(80)
+    }
+    const global = (await ok(directory, ['--help'])).split('\n')
+    const store = global.findIndex((line) => line.startsWith('  --store URL '))
+    const column = (global[store] ?? '').indexOf('a PostgreSQL store')
+    expect(column).toBeGreaterThan(10)
+    expect(global[store + 1]?.slice(0, column).trim()).toBe('') // the continuation starts in the help column
+    expect(global[store + 1]?.slice(column)).toMatch(/^\S/)
+  })
+
+  it("a command's help has a blank line between its summary and its description", async () => {
+    const lines = (await ok(tempDir(), ['phase', '--help'])).split('\n')
+    const summary = lines.indexOf('Record a phase transition of a release.')
+    expect(summary).toBeGreaterThan(0)
+    expect(lines[summary - 1]).toBe('')
+    expect(lines[summary + 1]).toBe('')
+    expect(lines[summary + 2]).toMatch(/^Moves one phase of a release to a status/)
+  })
+
   it('help wins over other mistakes on the same line', async () => {
     expect(await ok(tempDir(), ['list', '--bogus', '--help'])).toMatch(/^Usage: stagecraft-state list/)
   })
@@ -74,6 +99,8 @@ describe.concurrent('usage errors exit 2 with one line naming the mistake', () =
     ['an option without its value', ['list', '--env'], /--env needs a value/],
     ['a value for a flag', ['list', '--json=yes'], /--json takes no value/],
     ['an option given twice', ['create', '--env', 'a', '--env', 'b', '--version', '1'], /--env is given more than once/],
+    ['the same value given twice', ['list', '--env', 'a', '--env', 'a'], /--env is given more than once/],
+    ['create --quiet with --json', ['create', '--env', 'prod', '--version', '1', '--quiet', '--json'], /--quiet prints only the id and --json the whole record; give one of them/],
     ['a missing required option', ['create', '--env', 'prod'], /missing --version V/],
     ['a missing positional', ['phase', 'rel-1', 'build'], /missing STATUS/],
     ['an extra positional', ['show', 'rel-1', 'rel-2'], /unexpected argument "rel-2"/],
@@ -104,5 +131,13 @@ describe.concurrent('usage errors exit 2 with one line naming the mistake', () =
 
   it('prints nothing on stdout', async () => {
     expect((await cli(tempDir(), ['list', '--bogus'])).stdout).toBe('')
+  })
+})
+
+describe('repeated flags', () => {
+  it('a flag given twice is simply given: it asks for the same thing twice', async () => {
+    const directory = tempDir()
+    expect(await ok(directory, ['list', '--json', '--json'])).toBe('[]\n')
+    expect(await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '-q', '--quiet'])).toMatch(/^rel-\d{8}-\d{9}\n$/)
   })
 })

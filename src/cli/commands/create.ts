@@ -7,7 +7,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import { defineCommand, flag, requiredOption, stringOption } from '../command.js'
 import { releaseJson } from '../format/json.js'
 import { shortCommit } from '../format/release.js'
-import { EXIT } from '../usage.js'
+import { EXIT, usageError } from '../usage.js'
 
 export const create = defineCommand({
   name: 'create',
@@ -24,12 +24,14 @@ export const create = defineCommand({
     commit: { type: 'string', value: 'SHA', help: 'the git commit deployed: 4 to 64 hex characters' },
     'rollback-of': { type: 'string', value: 'ID', help: 'the earlier release of the environment this one redeploys' },
     note: { type: 'string', value: 'TEXT', help: 'why the release is made, recorded in the history' },
-    quiet: { type: 'boolean', short: 'q', help: 'print only the new release id (for scripts)' },
+    quiet: { type: 'boolean', short: 'q', help: 'print only the new release id (for scripts; not with --json)' },
   },
   examples: ['stagecraft-state create --env prod --version v1.2.3 --commit abc123def456', 'REL=$(stagecraft-state create --env prod --version v1.2.2 --rollback-of rel-20250101-120000000 --quiet)'],
   parse: (args) =>
     pipe(
       E.Do,
+      // Two outputs asked for at once: whichever won, a script would get what it did not expect.
+      E.apFirst(flag(args, 'quiet') && flag(args, 'json') ? E.left(usageError('--quiet prints only the id and --json the whole record; give one of them', 'create')) : E.right(undefined)),
       E.apS('environment', requiredOption(args, 'env', 'create', 'E')),
       E.apS('version', requiredOption(args, 'version', 'create', 'V')),
       E.map((input) => ({ ...input, commit: stringOption(args, 'commit'), rollbackOf: stringOption(args, 'rollback-of'), note: stringOption(args, 'note'), quiet: flag(args, 'quiet') })),
