@@ -25,7 +25,7 @@ import { epochMsOf, parseInstant, type Timestamp } from './domain/timestamp.js'
 import { StateError } from './errors.js'
 import { type Activity, emptyLoaded, type Loaded, noteActivity, readOn } from './loaded-state.js'
 import { readClock, type ResolvedOptions, resolveOptions, type StateManagerOptions } from './options.js'
-import { acceptSnapshot, type GuardContext, type KnownSnapshot, prepareSnapshot, readUnimported, type ReconcileOutcome, restoreSnapshot, writeSnapshot } from './snapshot-guard.js'
+import { acceptSnapshot, type GuardContext, inStep, type KnownSnapshot, prepareSnapshot, readUnimported, type ReconcileOutcome, recordPrepared, restoreSnapshot, writeSnapshot } from './snapshot-guard.js'
 import type { WriteSession } from './store/event-store.js'
 import { type Fingerprint, fingerprintOf } from './store/snapshot-file.js'
 import { type VerifyReport, verifyStore } from './verify.js'
@@ -179,18 +179,23 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       ),
     )
 
-  /** Decides a command under the lock, records its events, and replaces the snapshot. */
+  const rewrite = snapshot === undefined ? undefined : (context: GuardContext) => (after: Loaded) => writeSnapshot(context, after, scratch)
+
+  /**
+   * Decides a command under the lock on the state the snapshot check prepared (an import of a
+   * releases.json that has no log yet comes first), then records the prepared events and the
+   * command's in one append and replaces the snapshot. A refused command writes nothing.
+   */
   const execute = <A>(command: (nowMs: number) => Command, answer: (state: State, events: ReadonlyArray<DomainEvent>) => E.Either<DomainError, A>): TE.TaskEither<StateError, A> =>
     locked((context, current, nowMs) =>
       pipe(
-        guarded === undefined ? TE.right({ loaded: current, regenerate: false }) : prepareSnapshot(context, current),
-        TE.chain(({ loaded: prepared, regenerate }) =>
+        guarded === undefined ? TE.right(inStep(current)) : prepareSnapshot(context, current),
+        TE.chain((prepared) =>
           pipe(
             fromDomain(decide(command(nowMs), prepared.state)),
             TE.chain((events) =>
               pipe(
-                context.record(prepared, events),
-                TE.chainFirst((after) => (snapshot !== undefined && (events.length > 0 || regenerate) ? writeSnapshot(context, after, scratch) : TE.right(undefined))),
+                recordPrepared(context, prepared, events, rewrite?.(context)),
                 TE.chain((after) => pipe(fromDomain(answer(after.state, events)), TE.map((value) => ({ view: after, value })))),
               ),
             ),
@@ -277,7 +282,8 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       onOwnSnapshot(TE.right({ imported: 0 }), (context, current) =>
         pipe(
           prepareSnapshot(context, current),
-          TE.map(({ loaded: after }) => ({ view: after, value: { imported: after.cursor.position > current.cursor.position ? releaseCount(after.state) : 0 } })),
+          TE.chain((prepared) => recordPrepared(context, prepared, [], rewrite?.(context))),
+          TE.map((after) => ({ view: after, value: { imported: after.cursor.position > current.cursor.position ? releaseCount(after.state) : 0 } })),
         ),
       ),
     reconcile: (mode) =>

@@ -15,7 +15,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { decide, snapshotChanges } from './domain/decide.js'
 import type { DomainEvent } from './domain/events.js'
-import { evolve } from './domain/evolve.js'
+import { evolve, evolveAll } from './domain/evolve.js'
 import { projectSnapshotBytes, type SnapshotScratch, snapshotScratch } from './domain/projection.js'
 import { decodeSnapshotBytes, showsState, type Snapshot } from './domain/snapshot.js'
 import { initialState, type State } from './domain/state.js'
@@ -53,11 +53,27 @@ const remember = (known: KnownSnapshot, fingerprint: Fingerprint | undefined, po
   known.position = position
 }
 
-/** The view to decide on, and whether the snapshot must be rewritten even if nothing is recorded. */
+/**
+ * What a command is decided on, and what must be written with it. Nothing is written while
+ * preparing: a command refused after it leaves both files as they were.
+ */
 export interface Prepared {
+  /** The view as read from the store: the command's events are appended after it. */
   readonly loaded: Loaded
+  /** The state to decide on: `loaded.state` after the `pending` events. */
+  readonly state: State
+  /** Events to record before the command's own, in the same append: the import of a snapshot that has no log yet. */
+  readonly pending: ReadonlyArray<DomainEvent>
+  /** Whether the snapshot must be rewritten even if the command records nothing. */
   readonly regenerate: boolean
+  /** Warnings to tell once written (what was regenerated, and why). */
+  readonly notes: ReadonlyArray<string>
+  /** The snapshot's version when it shows the state after `pending` as it is (an imported file). */
+  readonly fingerprint?: Fingerprint | undefined
 }
+
+/** Nothing to import, regenerate or tell: the view as it is. */
+export const inStep = (loaded: Loaded, regenerate = false, notes: ReadonlyArray<string> = []): Prepared => ({ loaded, state: loaded.state, pending: [], regenerate, notes })
 
 const decodeFile = (file: SnapshotFile, path: string): E.Either<StateError, Snapshot> => pipe(decodeSnapshotBytes(file.bytes, path), E.mapLeft(StateError.fromDomain))
 
@@ -80,73 +96,97 @@ const driftError = (path: string, state: State, snapshot: Snapshot): StateError 
 }
 
 /**
- * Records a snapshot file as events: an import, when the log is empty, else the file's
- * differences from the log (a reconcile); remembers the file as showing the log afterwards.
+ * The events that record a snapshot file: an import, when the log is empty, else the file's
+ * differences from the log (a reconcile). Decided only: nothing is recorded here.
  */
-const recordSnapshot = (context: GuardContext, loaded: Loaded, file: SnapshotFile): TE.TaskEither<StateError, { loaded: Loaded; snapshot: Snapshot }> =>
+const snapshotEvents = (context: GuardContext, loaded: Loaded, file: SnapshotFile): E.Either<StateError, { events: ReadonlyArray<DomainEvent>; snapshot: Snapshot }> =>
   pipe(
-    TE.fromEither(decodeFile(file, context.path)),
-    TE.chain((snapshot) => {
+    decodeFile(file, context.path),
+    E.chain((snapshot) => {
       const type = loaded.cursor.position === 0 ? 'ImportSnapshot' : 'ReconcileSnapshot'
       return pipe(
-        TE.fromEither(pipe(decide({ type, snapshot, source: sourceOf(context.path, file) }, loaded.state), E.mapLeft(StateError.fromDomain))),
-        TE.chain((events) => context.record(loaded, events)),
-        TE.map((after) => {
-          remember(context.known, file.fingerprint, after.cursor.position)
-          return { loaded: after, snapshot }
-        }),
+        decide({ type, snapshot, source: sourceOf(context.path, file) }, loaded.state),
+        E.mapLeft(StateError.fromDomain),
+        E.map((events) => ({ events, snapshot })),
       )
     }),
+  )
+
+/** The import of a snapshot file that has no log yet, prepared to be recorded with the command. */
+const prepareImport = (context: GuardContext, loaded: Loaded, file: SnapshotFile): E.Either<StateError, Prepared> =>
+  pipe(
+    snapshotEvents(context, loaded, file),
+    E.map(({ events }): Prepared => ({ loaded, state: evolveAll(loaded.state, events), pending: events, regenerate: false, notes: [], fingerprint: file.fingerprint })),
   )
 
 const checkAgainstLog = (context: GuardContext, loaded: Loaded, file: SnapshotFile): TE.TaskEither<StateError, Prepared> => {
   if (file.bytes.equals(projectSnapshotBytes(loaded.state))) {
     remember(context.known, file.fingerprint, loaded.cursor.position)
-    return TE.right({ loaded, regenerate: false })
+    return TE.right(inStep(loaded))
   }
-  if (isBlank(file.bytes)) {
-    context.warn(`${context.path} was empty (left so by a crash); it is regenerated from the event log`)
-    return TE.right({ loaded, regenerate: true })
-  }
+  if (isBlank(file.bytes)) return TE.right(inStep(loaded, true, [`${context.path} was empty (left so by a crash); it is regenerated from the event log`]))
   return pipe(
     TE.fromEither(decodeFile(file, context.path)),
     TE.chain((snapshot) => {
       const shows = showsState(snapshot)
       if (shows(loaded.state)) {
         remember(context.known, file.fingerprint, loaded.cursor.position)
-        return TE.right({ loaded, regenerate: false })
+        return TE.right(inStep(loaded))
       }
       return pipe(
         heldEarlier(context.session.read, context.origin, shows),
-        TE.chain((earlier) => {
-          if (!earlier) return TE.left(driftError(context.path, loaded.state, snapshot))
-          context.warn(`${context.path} was behind the event log (it showed an earlier point of it: a write was interrupted before the snapshot was replaced); it is regenerated from the log`)
-          return TE.right({ loaded, regenerate: true })
-        }),
+        TE.chain((earlier) =>
+          earlier
+            ? TE.right(inStep(loaded, true, [`${context.path} was behind the event log (it showed an earlier point of it: a write was interrupted before the snapshot was replaced); it is regenerated from the log`]))
+            : TE.left(driftError(context.path, loaded.state, snapshot)),
+        ),
       )
     }),
   )
 }
 
-/** Checks (or imports) the snapshot before a command is decided. */
+/**
+ * Checks the snapshot before a command is decided, and prepares what must be written with the
+ * command: the import of a snapshot that has no log yet, a regeneration. Writes nothing.
+ */
 export const prepareSnapshot = (context: GuardContext, loaded: Loaded): TE.TaskEither<StateError, Prepared> => {
   const { known } = context
   if (loaded.cursor.position > 0 && loaded.cursor.position === known.position && sameFingerprint(fingerprintOf(context.path), known.fingerprint)) {
-    return TE.right({ loaded, regenerate: false })
+    return TE.right(inStep(loaded))
   }
   return pipe(
     readSnapshotFile(context.path),
     TE.chain((file) => {
-      if (file === undefined) {
-        if (loaded.cursor.position > 0) context.warn(`${context.path} was missing; it is regenerated from the event log`)
-        return TE.right({ loaded, regenerate: true })
-      }
-      return loaded.cursor.position === 0
-        ? pipe(recordSnapshot(context, loaded, file), TE.map(({ loaded: imported }) => ({ loaded: imported, regenerate: false })))
-        : checkAgainstLog(context, loaded, file)
+      if (file === undefined) return TE.right(inStep(loaded, true, loaded.cursor.position > 0 ? [`${context.path} was missing; it is regenerated from the event log`] : []))
+      return loaded.cursor.position === 0 ? TE.fromEither(prepareImport(context, loaded, file)) : checkAgainstLog(context, loaded, file)
     }),
   )
 }
+
+/**
+ * Records what was prepared and the command's events in one append (nothing when there are
+ * none), replaces the snapshot when anything was recorded or it must be regenerated (`write`,
+ * when the manager keeps one), and tells the prepared notes once done.
+ */
+export const recordPrepared = (
+  context: Pick<GuardContext, 'record' | 'warn' | 'known'>,
+  prepared: Prepared,
+  events: ReadonlyArray<DomainEvent>,
+  write: ((after: Loaded) => TE.TaskEither<StateError, void>) | undefined,
+): TE.TaskEither<StateError, Loaded> =>
+  pipe(
+    context.record(prepared.loaded, [...prepared.pending, ...events]),
+    TE.chainFirst((after) => {
+      if (write !== undefined && (events.length > 0 || prepared.regenerate)) return write(after)
+      // The file as it is shows the history now (an import that changed no byte of it).
+      if (prepared.fingerprint !== undefined) remember(context.known, prepared.fingerprint, after.cursor.position)
+      return TE.right(undefined)
+    }),
+    TE.map((after) => {
+      for (const note of prepared.notes) context.warn(note)
+      return after
+    }),
+  )
 
 /**
  * Replaces the snapshot with the projection of the log up to `loaded`, assembled in `scratch`
@@ -176,8 +216,13 @@ export const acceptSnapshot = (context: GuardContext, loaded: Loaded): TE.TaskEi
       file === undefined
         ? TE.left(new StateError('INVALID_INPUT', `${context.path} does not exist; there is nothing to accept (restore rewrites it from the event log)`))
         : pipe(
-            recordSnapshot(context, loaded, file),
-            TE.map(({ loaded: after, snapshot }) => ({ loaded: after, outcome: { changed: snapshotChanges(loaded.state, snapshot.releases).map((change) => change.releaseId) } })),
+            TE.fromEither(snapshotEvents(context, loaded, file)),
+            TE.chain(({ events, snapshot }) =>
+              pipe(
+                recordPrepared(context, { ...inStep(loaded), fingerprint: file.fingerprint }, events, undefined),
+                TE.map((after) => ({ loaded: after, outcome: { changed: snapshotChanges(loaded.state, snapshot.releases).map((change) => change.releaseId) } })),
+              ),
+            ),
           ),
     ),
   )

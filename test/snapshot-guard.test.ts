@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { decodeSnapshot, PHASES, sameReleases } from '../src/index.js'
 import { GO_FIXTURES, readGoFixture, readSpecExample } from './fixtures/index.js'
 import { deploy, freshManager, rejection } from './support/manager.js'
+import type { StateManager } from '../src/manager.js'
 import { tempDir } from './support/temp.js'
 
 const withSnapshot = (text: string) => {
@@ -74,6 +75,50 @@ describe('a releases.json without an event log (Go Stagecraft or hand-written)',
     }
     expect(readFileSync(stateFile, 'utf8')).toBe(text)
     expect(readdirSync(cwd)).toEqual(['releases.json'])
+  })
+})
+
+describe('a refused command writes nothing, not even the import it would have needed', () => {
+  it.each([
+    ['an empty environment', (m: StateManager) => m.createRelease('', 'v1'), 'INVALID_INPUT'],
+    ['an unknown release', (m: StateManager) => m.updatePhase('rel-20000101-000000000', 'build', 'running'), 'RELEASE_NOT_FOUND'],
+    ['a transition the rules forbid', (m: StateManager) => m.updatePhase('rel-20250101-120000', 'build', 'pending'), 'INVALID_TRANSITION'],
+  ])('given a Go-written releases.json and no log, when %s is refused, then no event log exists and the file is byte-identical', async (_, command, code) => {
+    const text = readSpecExample()
+    const { manager, stateFile, cwd, warnings } = withSnapshot(text)
+    expect((await rejection(command(manager))).code).toBe(code)
+    expect(readdirSync(cwd)).toEqual(['releases.json'])
+    expect(readFileSync(stateFile, 'utf8')).toBe(text)
+    expect(warnings).toEqual([])
+    expect(await manager.history()).toEqual([])
+  })
+
+  it('given a Go-written releases.json, when a command is accepted, then the import and its events are one append, one command', async () => {
+    const { manager } = withSnapshot(readSpecExample())
+    await manager.createRelease('prod', 'v2')
+    const [imported, created] = await manager.history()
+    expect([imported?.type, created?.type]).toEqual(['SnapshotImported', 'ReleaseCreated'])
+    expect(created?.meta.command).toBe(imported?.meta.command)
+    expect([imported?.meta.events, created?.meta.events]).toEqual([2, 2])
+  })
+
+  it('given a Go-written releases.json, when an accepted command records nothing (an idempotent retry), then the import alone is recorded and the file left as it is', async () => {
+    const text = readSpecExample()
+    const { manager, stateFile } = withSnapshot(text)
+    expect((await manager.updatePhase('rel-20250101-120000', 'build', 'completed')).phases.build).toBe('completed')
+    expect((await manager.history()).map((e) => e.type)).toEqual(['SnapshotImported'])
+    expect(readFileSync(stateFile, 'utf8')).toBe(text)
+  })
+
+  it('given a releases.json left behind by a crash, when a command is refused, then the file stays as it was and no regeneration is announced', async () => {
+    const { manager, stateFile, eventLog, warnings } = freshManager()
+    const release = await manager.createRelease('prod', 'v1')
+    rmSync(stateFile)
+    const log = readFileSync(eventLog)
+    expect((await rejection(manager.updatePhase(release.id, 'build', 'done'))).code).toBe('INVALID_INPUT')
+    expect(existsSync(stateFile)).toBe(false)
+    expect(readFileSync(eventLog)).toEqual(log)
+    expect(warnings).toEqual([])
   })
 })
 
