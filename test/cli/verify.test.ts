@@ -2,8 +2,9 @@
  * `verify`: exit 0 only when the store is sound; every problem printed as "file:line: severity:
  * message". Damage is done to real files: an edited log line, a deleted one, a stale snapshot.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { fixturePath, readGoFixture } from '../fixtures/index.js'
 import { cli, defaultStore, ok, seed, tempDir } from './support.js'
 
 /** A store of two releases and a few phases (four events); returns its files. */
@@ -103,6 +104,20 @@ describe('verify', () => {
     writeFileSync(copy.stateFile, text)
     const out = await ok(fresh, ['verify'])
     expect(out).toContain(`${copy.stateFile}: warning: has no event log yet`)
-    expect(out.trimEnd().split('\n').at(-1)).toMatch(/^sound: 0 events, 0 releases in .*, 1 warning$/)
+    expect(out.trimEnd().split('\n').at(-1)).toBe(
+      `sound: 0 events in file store ${copy.stateFile}; its releases.json is not imported yet and holds 1 release ("stagecraft-state import" makes it the start of the history), 1 warning`,
+    )
+  })
+
+  it('a Go-written releases.json not imported yet: says how many releases it holds, not "0 releases"', async () => {
+    const fresh = tempDir()
+    mkdirSync(`${fresh}/.stagecraft`)
+    const held = (JSON.parse(readGoFixture('roundtrip-normalize.json')) as { releases: unknown[] }).releases.length
+    expect(held).toBeGreaterThan(1)
+    copyFileSync(fixturePath('go/roundtrip-normalize.json'), defaultStore(fresh).stateFile)
+    const verdict = (await ok(fresh, ['verify'])).trimEnd().split('\n').at(-1)
+    expect(verdict).toContain(`its releases.json is not imported yet and holds ${held} releases ("stagecraft-state import" makes them the start of the history)`)
+    await ok(fresh, ['import'])
+    expect((await ok(fresh, ['verify'])).trimEnd().split('\n').at(-1)).toMatch(new RegExp(`^sound: 1 event, ${held} releases in `))
   })
 })

@@ -2,7 +2,8 @@
  * `verify`: a full check of the store; exit 0 only when it is sound.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { VerifyProblem } from '../../index.js'
+import { existsSync } from 'node:fs'
+import type { StateManager, VerifyProblem } from '../../index.js'
 import { defineCommand } from '../command.js'
 import { verifyJson } from '../format/json.js'
 import type { Style } from '../format/style.js'
@@ -13,6 +14,17 @@ const plural = (count: number, word: string): string => `${count} ${word}${count
 // "file:line: severity: message", the form compilers use, so editors and CI annotate the place.
 const problemLine = (problem: VerifyProblem, style: Style): string =>
   `${problem.location}: ${problem.severity === 'error' ? style.red('error') : style.yellow('warning')}: ${problem.message}`
+
+/**
+ * How many releases a releases.json with no event log holds: the report counts the history's
+ * releases, 0 here, which reads as an empty store when the file holds a Go Stagecraft's
+ * releases. A file that cannot be read counts none: verify has reported why.
+ */
+const unimportedReleases = async (manager: StateManager): Promise<number> => {
+  if (manager.stateFile === undefined || !existsSync(manager.stateFile)) return 0
+  const releases = await manager.fp.listAllReleases()()
+  return E.isRight(releases) ? releases.right.length : 0
+}
 
 export const verify = defineCommand({
   name: 'verify',
@@ -30,7 +42,11 @@ export const verify = defineCommand({
     else {
       const errors = report.problems.filter((problem) => problem.severity === 'error').length
       const warnings = report.problems.length - errors
-      const counts = `${plural(report.events, 'event')}, ${plural(report.releases, 'release')} in ${manager.location}`
+      const held = report.events === 0 ? await unimportedReleases(manager) : 0
+      const counts =
+        held > 0
+          ? `0 events in ${manager.location}; its releases.json is not imported yet and holds ${plural(held, 'release')} ("stagecraft-state import" makes ${held === 1 ? 'it' : 'them'} the start of the history)`
+          : `${plural(report.events, 'event')}, ${plural(report.releases, 'release')} in ${manager.location}`
       const verdict = report.sound
         ? `${out.style.green('sound')}: ${counts}${warnings === 0 ? ', no problems' : `, ${plural(warnings, 'warning')}`}`
         : `${out.style.red('NOT sound')}: ${plural(errors, 'error')}${warnings === 0 ? '' : ` and ${plural(warnings, 'warning')}`} in ${counts}`
