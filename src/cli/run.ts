@@ -8,6 +8,7 @@ import { parseCommandLine } from './args.js'
 import { debugTrace, failureLine } from './failure.js'
 import { commandHelp, DEFAULT_HELP_WIDTH, generalHelp } from './help.js'
 import { type Output, outputTo, type Sink } from './output.js'
+import { stateFileBlocked } from './state-place.js'
 import { managerOptionsFor } from './store-choice.js'
 import { EXIT, type ExitCode, type UsageError, usageError, usageLine } from './usage.js'
 import { packageVersion } from './version.js'
@@ -62,6 +63,9 @@ export const runCli = async (io: CliIo): Promise<ExitCode> => {
   const options = managerOptionsFor(globals, { env: io.env, cwd: io.cwd, onWarning: out.warn })
   if (E.isLeft(prepared)) return usage(io, prepared.left)
   if (E.isLeft(options)) return usage(io, { ...options.left, command: command.name })
+  // The file store only: a database store's local copy is its own affair.
+  const blocked = options.right.store === undefined && options.right.stateFile !== undefined ? stateFileBlocked(options.right.stateFile, io.cwd) : undefined
+  if (blocked !== undefined) return fail(io, blocked, undefined)
   let manager: StateManager
   try {
     manager = createStateManager({ ...options.right, ...prepared.right.managerOptions })

@@ -5,7 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { cli, defaultStore, ok, storeFiles, tempDir } from './support.js'
+import { cli, defaultStore, fails, ok, storeFiles, tempDir } from './support.js'
 
 const create = ['create', '--env', 'prod', '--version', 'v1', '--quiet']
 
@@ -52,12 +52,15 @@ describe('choosing the state file', () => {
     expect(existsSync(join(directory, '.stagecraft'))).toBe(false)
   })
 
-  it('a state file in a directory that cannot be created is an operation failure naming it', async () => {
+  it('a state file under a regular file is an operation failure saying which part is not a directory', async () => {
     const directory = tempDir()
     const blocked = join(directory, 'blocked')
     writeFileSync(blocked, 'a file, not a directory')
-    const run = await cli(directory, ['--state-file', join(blocked, 'releases.json'), ...create])
-    expect(run.code).toBe(1)
-    expect(run.stderr).toMatch(new RegExp(`^stagecraft-state: IO_ERROR: .*${blocked}`))
+    for (const stateFile of [join(blocked, 'releases.json'), join(blocked, 'deeper', 'still', 'releases.json')]) {
+      const message = `stagecraft-state: IO_ERROR: ${blocked} is not a directory, so the state file ${stateFile} cannot be kept under it; choose another --state-file (or STAGECRAFT_STATE_FILE)`
+      expect(await fails(directory, ['--state-file', stateFile, ...create], 1)).toBe(message)
+      expect(await fails(directory, ['list'], 1, { STAGECRAFT_STATE_FILE: stateFile })).toBe(message) // reads too, and from the variable
+    }
+    expect(await fails(directory, ['--state-file', 'blocked/releases.json', 'list'], 1)).toContain(`${blocked} is not a directory`) // relative
   })
 })

@@ -1,0 +1,34 @@
+/**
+ * A state file that cannot exist where it is asked for, because a part of its path is a file:
+ * `--state-file /etc/passwd/x.json`. The store would fail with what the system said (EEXIST from
+ * a mkdir, ENOTDIR from a read), which names neither the culprit nor the fix; this names both,
+ * before anything is opened.
+ */
+import { type Stats, statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { StateError } from '../index.js'
+
+/** What `path` is, when it can be told: a missing path, or one under a file, is `undefined`. */
+const statOf = (path: string): Stats | 'unknown' | undefined => {
+  try {
+    return statSync(path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    // Missing, or under something that is not a directory: look further up.
+    return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : 'unknown'
+  }
+}
+
+/** `IO_ERROR` naming the part of the state file's path that is not a directory, if one is. */
+export const stateFileBlocked = (stateFile: string, cwd: string): StateError | undefined => {
+  const path = resolve(cwd, stateFile)
+  for (let directory = dirname(path); ; directory = dirname(directory)) {
+    const stats = statOf(directory)
+    // A directory (all is well), or something the store will report better than a guess here.
+    if (stats === 'unknown' || stats?.isDirectory() === true) return undefined
+    if (stats !== undefined) {
+      return new StateError('IO_ERROR', `${directory} is not a directory, so the state file ${path} cannot be kept under it; choose another --state-file (or STAGECRAFT_STATE_FILE)`)
+    }
+    if (dirname(directory) === directory) return undefined
+  }
+}
