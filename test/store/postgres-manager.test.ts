@@ -1,7 +1,7 @@
 /**
- * The state manager on the PostgreSQL store: the same behaviour as on the file store (create,
- * update, read-after-write across managers, history, stateAt, verify, rollbackTarget), plus the
- * optional local releases.json and what does not apply to a database.
+ * The state manager on the PostgreSQL store: the same behaviour as on the file store (the manager
+ * and audit contracts: create, update, read-after-write across managers, history, stateAt, verify,
+ * rollbackTarget), plus the optional local releases.json and what does not apply to a database.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -9,6 +9,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { postgresStore, type StateManager, type StateManagerOptions } from '../../src/index.js'
 import { projectSnapshot } from '../../src/domain/projection.js'
+import { auditContract } from '../audit-contract.js'
 import { managerContract } from '../manager-contract.js'
 import { deploy, freshManager, rejection } from '../support/manager.js'
 import { adminQuery, freshSchema, TEST_DATABASE_URL } from './postgres-children/database.js'
@@ -38,6 +39,8 @@ const pgManager = (options: StateManagerOptions & { snapshotFile?: string } = {}
 }
 
 managerContract('PostgreSQL', (options) => pgManager(options))
+// With a local releases.json, which stateAt at each instant is compared with.
+auditContract('PostgreSQL', (options) => pgManager({ ...options, snapshotFile: 'releases.json' }))
 
 describe('the StateManager API on PostgreSQL, where it differs', () => {
   it('has no state file of its own, and names the server and schema', () => {

@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
-import { type HistoryEvent, PHASES, type PhaseStatus, type Release, type StateManager } from '../../../src/index.js'
+import { createStateManager, type HistoryEvent, PHASES, type PhaseStatus, type Release, type StateManager } from '../../../src/index.js'
 import { JsonLinesChild } from '../../support/json-lines-child.js'
+import { type StoreFactory, subjectOf } from '../store-subject.js'
 
 // ---------------------------------------------------------------------------------------------
 // Temporary stores
@@ -37,6 +38,14 @@ export const tempStore = async (prefix = 'stagecraft-store-'): Promise<TempStore
     remove: () => rm(root, { recursive: true, force: true }),
   }
 }
+
+/** Fresh file stores, as subjects of the suites every store runs (store-subject.ts). */
+export const fileStoreSubjects =
+  (prefix: string): StoreFactory =>
+  async () => {
+    const store = await tempStore(prefix)
+    return subjectOf((options) => createStateManager({ stateFile: store.stateFile, ...options }), (fresh) => expectSoundStore(fresh, store), store.remove)
+  }
 
 /** The files beside the state file that no finished write may leave behind, by kind. */
 export const leftovers = (store: TempStore) => {
@@ -113,16 +122,21 @@ export const snapshotIds = (store: TempStore): ReadonlyArray<string> => {
   return parsed.releases.map((release) => release.id).sort()
 }
 
+/** What a check of a store may let pass. */
+export interface SoundOptions {
+  /** A `verify` warning that is expected (a side file an earlier recovery left). */
+  readonly allowWarning?: (problem: { location: string; message: string }) => boolean
+  /** Words for assertion messages. */
+  readonly context?: string
+}
+
 /**
- * The invariants of a store nothing is writing to, read by a fresh manager: ids strictly
- * increasing, chains whole, `releases.json` the projection (`verify` sound, and without any
- * problem unless `allowWarnings` accepts it), no leftovers. Returns every release.
+ * The invariants of a history nothing is writing to, whatever store keeps it, read by a fresh
+ * manager: ids strictly increasing, recorded times never going backwards, chains whole, every
+ * environment's current release its newest, `verify` sound (without any problem unless
+ * `allowWarning` accepts it). Returns every release.
  */
-export const expectSoundStore = async (
-  fresh: StateManager,
-  store: TempStore,
-  options: { readonly allowWarning?: (problem: { location: string; message: string }) => boolean; readonly allowBrokenLocks?: boolean; readonly context?: string } = {},
-): Promise<ReadonlyArray<Release>> => {
+export const expectSoundHistory = async (fresh: StateManager, options: SoundOptions = {}): Promise<ReadonlyArray<Release>> => {
   const context = options.context ?? ''
   const releases = await fresh.listAllReleases()
   const history = await fresh.history()
@@ -141,6 +155,16 @@ export const expectSoundStore = async (
   expect(unexpected, `${context} verify problems`).toEqual([])
   expect(report.sound).toBe(true)
   expect(report.releases).toBe(releases.length)
+  return releases
+}
+
+/**
+ * The invariants of a file store nothing is writing to: those of its history
+ * ({@link expectSoundHistory}), `releases.json` the projection, no leftovers. Returns every release.
+ */
+export const expectSoundStore = async (fresh: StateManager, store: TempStore, options: SoundOptions & { readonly allowBrokenLocks?: boolean } = {}): Promise<ReadonlyArray<Release>> => {
+  const releases = await expectSoundHistory(fresh, options)
+  const context = options.context ?? ''
   expect(snapshotIds(store), `${context} ids in releases.json`).toEqual(releases.map((r) => r.id as string).sort())
   expectNoLeftovers(store, context, options.allowBrokenLocks)
   return releases

@@ -9,11 +9,14 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterEach } from 'vitest'
+import { createStateManager } from '../../../src/index.js'
 import type { EventStore } from '../../../src/store/event-store.js'
 import type { StoreSpec } from '../../../src/options.js'
 import { resolvePostgresConfig } from '../../../src/store/postgres/config.js'
 import { postgresStore, type PostgresStoreOptions } from '../../../src/store/postgres/index.js'
 import { postgresEventStore } from '../../../src/store/postgres/store.js'
+import { expectSoundHistory } from '../children/harness.js'
+import { type StoreFactory, subjectOf } from '../store-subject.js'
 
 /** The server and database of the tests. */
 export const TEST_DATABASE_URL = process.env['STAGECRAFT_TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test'
@@ -109,6 +112,14 @@ export const openStore = (schema: string, options: Partial<PostgresStoreOptions>
 
 /** Closes `store` after the current test. */
 export const closeAfterTest = (store: EventStore): void => void stores.push(store)
+
+/** Fresh PostgreSQL stores (a new schema each), as subjects of the suites every store runs (store-subject.ts). */
+export const postgresStoreSubjects =
+  (label: string): StoreFactory =>
+  async () => {
+    const { spec, drop } = throwawayStore({ schema: label })
+    return subjectOf((options) => createStateManager({ store: spec, ...options }), (fresh) => expectSoundHistory(fresh), drop)
+  }
 
 /** A store spec on a new schema, and how to drop the schema: for benchmarks and other suites. */
 export const throwawayStore = (options: Partial<PostgresStoreOptions> = {}): { spec: StoreSpec; schema: string; drop: () => Promise<void> } => {
