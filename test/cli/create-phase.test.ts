@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { PHASES } from '../../src/index.js'
-import { cli, cliOvertaken, defaultStore, fails, loggedBy, ok, tempDir } from './support.js'
+import { cli, cliOvertaken, defaultStore, fails, loggedBy, ok, tableRows, tempDir } from './support.js'
 
 const RECORD_KEYS = ['id', 'environment', 'version', 'commit_sha', 'timestamp', 'phases']
 
@@ -45,6 +45,16 @@ describe('create', () => {
     expect(defaultStore(directory).snapshot()).not.toMatch(/rollback|checkout/)
     const created = JSON.parse(defaultStore(directory).logLines().at(-1) ?? '{}') as { data: Record<string, unknown> }
     expect(created.data).toMatchObject({ rollbackOf: first, note: 'v2 broke checkout' })
+  })
+
+  it('--actor names who recorded the event, in the history; it wins over STAGECRAFT_ACTOR', async () => {
+    const directory = tempDir()
+    const id = (await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '-q', '--actor', 'alice'])).trim()
+    await ok(directory, ['--actor', 'ci:pipeline 42', 'phase', id, 'build', 'running'])
+    await ok(directory, ['phase', id, 'build', 'completed']) // STAGECRAFT_ACTOR=tester, from the test's environment
+    const events = JSON.parse(await ok(directory, ['history', '--json'])) as Array<{ actor: string }>
+    expect(events.map((event) => event.actor)).toEqual(['alice', 'ci:pipeline 42', 'tester'])
+    expect(tableRows(await ok(directory, ['history'])).slice(1).map((row) => row.at(-1))).toEqual(['alice', 'ci:pipeline 42', 'tester'])
   })
 
   it('refuses what the domain refuses, exit 1 with the reason and the store', async () => {

@@ -4,7 +4,7 @@
  * that stops reading early is not an error.
  */
 import { execFileSync } from 'node:child_process'
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { hostname } from 'node:os'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -100,6 +100,21 @@ describe('errors and warnings', () => {
     const store = defaultStore(other)
     appendFileSync(store.eventLog, 'not an event\n')
     expect(await fails(other, ['list'], 1)).toMatch(new RegExp(`^stagecraft-state: CORRUPT_STATE: ${store.eventLog}:2: not valid JSON`))
+  })
+
+  it('a corrupt releases.json is exit 1, one line naming the file and the line', async () => {
+    const other = tempDir()
+    mkdirSync(join(other, '.stagecraft'))
+    const store = defaultStore(other)
+    writeFileSync(store.stateFile, '{\n  "releases": [\n    { "id": "rel-20250101-120000000",\n      oops\n  ]\n}\n')
+    for (const args of [['list'], ['show', 'rel-20250101-120000000'], ['create', '--env', 'prod', '--version', 'v2']]) {
+      const run = await cli(other, args)
+      expect(run.code, args.join(' ')).toBe(1)
+      expect(run.stdout).toBe('')
+      // The line of the damage (4), perhaps with its column; the wording after it is the decoder's.
+      expect(run.stderr).toMatch(new RegExp(`^stagecraft-state: CORRUPT_STATE: ${store.stateFile}:4(:\\d+)?: [^\n]+\n$`))
+    }
+    expect(existsSync(store.eventLog)).toBe(false) // the write refused before starting a history
   })
 
   it("another writer's lock held past --lock-timeout is LOCK_TIMEOUT, exit 1", async () => {
