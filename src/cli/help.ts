@@ -94,7 +94,7 @@ const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['STAGECRAFT_STATE_URL', 'a postgres:// URL: the PostgreSQL store, when --store is not given'],
   ['STAGECRAFT_ACTOR', 'who records the events, when --actor is not given'],
   ['NO_COLOR', 'set and not empty: never colour the output'],
-  ['FORCE_COLOR', 'set and not empty, 0 or false: colour even on a pipe (NO_COLOR still wins)'],
+  ['FORCE_COLOR', 'set to anything but empty, 0 or false: colour even on a pipe (NO_COLOR still wins)'],
   ['STAGECRAFT_DEBUG', 'print stack traces with errors'],
 ]
 
