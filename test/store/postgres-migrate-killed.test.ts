@@ -9,28 +9,17 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createStateManager, fileStoreSpec, migrateHistory, PHASES, postgresStore, type StateManager } from '../../src/index.js'
 import { deploy } from '../support/manager.js'
 import { tempDir } from '../support/temp.js'
-import { Child } from './postgres-children/child.js'
-import { adminQuery, freshSchema, schemaContents, TEST_DATABASE_URL, urlWithSchema } from './postgres-children/database.js'
+import { childrenOfEachTest } from './postgres-children/child.js'
+import { freshSchema, schemaContents, TEST_DATABASE_URL, urlWithSchema } from './postgres-children/database.js'
 
-const children: Child[] = []
-const managers: StateManager[] = []
-afterEach(async () => {
-  await Promise.all(children.splice(0).map((child) => child.kill()))
-  await Promise.all(managers.splice(0).map((manager) => manager.close()))
-})
-
-beforeAll(async () => {
-  expect(readdirSync(new URL('../../dist/', import.meta.url)), 'dist/ is missing: run npm run build').toContain('index.js')
-  await adminQuery('SELECT 1')
-})
+const { child, track } = childrenOfEachTest()
 
 const quiet = { onWarning: () => undefined }
 const pgSpec = (schema: string) => postgresStore({ connectionString: TEST_DATABASE_URL, schema })
-const track = (manager: StateManager): StateManager => (managers.push(manager), manager)
 
 /** Two more releases walked through every phase by `manager`: 26 events; returns how many its store holds. */
 const deployTwice = async (manager: StateManager): Promise<number> => {
@@ -41,12 +30,12 @@ const deployTwice = async (manager: StateManager): Promise<number> => {
 
 /** A child moving `from` into `to` (which holds `held` events), 5 events a batch, stopped after staging 10; then killed. */
 const killedMidway = async (from: string, to: string, held = 0): Promise<void> => {
-  const child = new Child('migrator.mjs', { from, to, batchSize: 5, pauseAfter: 2 })
-  children.push(child)
-  expect(await child.untilLine((line) => line.t === 'paused' || line.t === 'failed', 'the pause in the middle of the copy')).toMatchObject({ t: 'paused', staged: held + 10 })
-  await child.kill()
+  const migrating = child('migrator.mjs', { from, to, batchSize: 5, pauseAfter: 2 })
+  expect(await migrating.untilLine((line) => line.t === 'paused' || line.t === 'failed', 'the pause in the middle of the copy')).toMatchObject({ t: 'paused', staged: held + 10 })
+  await migrating.kill()
 }
 
+/** What a file store holds: its log, its releases.json (undefined when missing), and staged files beside them. */
 const filesOf = (stateFile: string) => {
   const log = stateFile.replace(/\.json$/, '.events.ndjson')
   const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined)

@@ -5,38 +5,20 @@
  *
  * The children import the built package: `npm run build` first (`npm test` does).
  */
-import { readdirSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createStateManager, postgresStore, type Release, type StateManager } from '../../src/index.js'
 import { resolvePostgresConfig } from '../../src/store/postgres/config.js'
-import { Child } from './postgres-children/child.js'
+import { type Child, childrenOfEachTest } from './postgres-children/child.js'
 import { adminQuery, freshSchema, TEST_DATABASE_URL } from './postgres-children/database.js'
 
-const children: Child[] = []
-const managers: StateManager[] = []
-afterEach(async () => {
-  await Promise.all(children.splice(0).map((child) => child.kill()))
-  await Promise.all(managers.splice(0).map((manager) => manager.close()))
-})
+const { child: start, track } = childrenOfEachTest()
 
-beforeAll(async () => {
-  expect(readdirSync(new URL('../../dist/', import.meta.url)), 'dist/ is missing: run npm run build').toContain('index.js')
-  await adminQuery('SELECT 1')
-})
+const managerOn = (schema: string, actor = 'parent', lockTimeoutMs = 30_000): StateManager =>
+  track(createStateManager({ store: postgresStore({ connectionString: TEST_DATABASE_URL, schema }), actor, lockTimeoutMs }))
 
-const managerOn = (schema: string, actor = 'parent', lockTimeoutMs = 30_000): StateManager => {
-  const manager = createStateManager({ store: postgresStore({ connectionString: TEST_DATABASE_URL, schema }), actor, lockTimeoutMs })
-  managers.push(manager)
-  return manager
-}
-
-const child = (script: string, config: Record<string, unknown>): Child => {
-  const spawned = new Child(script, { url: TEST_DATABASE_URL, ...config })
-  children.push(spawned)
-  return spawned
-}
+const child = (script: string, config: Record<string, unknown>): Child => start(script, { url: TEST_DATABASE_URL, ...config })
 
 /** The backend holding the write lock of `schema`, if any. */
 const lockHolder = async (schema: string): Promise<number | undefined> => {

@@ -2,8 +2,12 @@
  * Child processes for the PostgreSQL process-level tests: real Node processes running the built
  * package (`dist/`), talking in JSON lines.
  */
+import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { afterEach, beforeAll, expect } from 'vitest'
+import type { StateManager } from '../../../src/index.js'
 import { JsonLinesChild } from '../../support/json-lines-child.js'
+import { adminQuery } from './database.js'
 
 /** A line a child wrote. */
 export type { JsonLine as ChildLine } from '../../support/json-lines-child.js'
@@ -14,5 +18,33 @@ const HERE = fileURLToPath(new URL('.', import.meta.url))
 export class Child extends JsonLinesChild {
   constructor(script: string, config: unknown) {
     super(`${HERE}${script}`, config)
+  }
+}
+
+/**
+ * For a test file whose tests run children: before its tests, checks that the built package and
+ * the server are there; after each test, kills the children it started and closes the managers
+ * it opened.
+ */
+export const childrenOfEachTest = () => {
+  const children: Child[] = []
+  const managers: StateManager[] = []
+  beforeAll(async () => {
+    expect(readdirSync(new URL('../../../dist/', import.meta.url)), 'dist/ is missing: run npm run build').toContain('index.js')
+    await adminQuery('SELECT 1')
+  })
+  afterEach(async () => {
+    await Promise.all(children.splice(0).map((child) => child.kill()))
+    await Promise.all(managers.splice(0).map((manager) => manager.close()))
+  })
+  return {
+    /** Starts a child running `script` (beside this file) with `config`, killed after the test. */
+    child: (script: string, config: Record<string, unknown>): Child => {
+      const started = new Child(script, config)
+      children.push(started)
+      return started
+    },
+    /** Closes `manager` after the test. */
+    track: (manager: StateManager): StateManager => (managers.push(manager), manager),
   }
 }
