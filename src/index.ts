@@ -12,7 +12,7 @@ export { ERROR_CODES, isStateError, StateError, type StateErrorCode } from './er
 export type { HistoryEvent, HistoryFilter } from './audit.js'
 export type { VerifyProblem, VerifyReport } from './verify.js'
 export type { ReconcileOutcome } from './snapshot-guard.js'
-export type { Cursor, EventStore, ReadEnd, RecordProblem, StoredEvent, Visitor, WriteSession } from './store/event-store.js'
+export type { Cursor, EventStore, ReadEnd, RecordProblem, StagedSession, StoredEvent, Visitor, WriteSession } from './store/event-store.js'
 export { DEFAULT_STATE_FILE, STATE_FILE_VARIABLE, storePaths, type StorePaths } from './store/paths.js'
 export { DEFAULT_SCHEMA, POSTGRES_SCHEMA_VERSION, postgresStore, type PostgresStoreOptions } from './store/postgres/index.js'
 export { isPostgresLocation, STATE_URL_VARIABLE, storeAt, type LocationOptions } from './store/postgres/location.js'
