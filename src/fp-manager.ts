@@ -13,6 +13,7 @@ import type { Command } from './domain/commands.js'
 import { decide } from './domain/decide.js'
 import { type DomainError, invalidInput } from './domain/errors.js'
 import { kindOf, quote } from './domain/show.js'
+import { checkedBag, checkedTime } from './arguments.js'
 import { type DomainEvent, envelope, type EventMetadata, type Ulid } from './domain/events.js'
 import { evolveAll } from './domain/evolve.js'
 import { snapshotScratch } from './domain/projection.js'
@@ -75,20 +76,6 @@ export interface FpStateManager {
 }
 
 const fromDomain = <A>(either: E.Either<DomainError, A>): TE.TaskEither<StateError, A> => TE.fromEither(pipe(either, E.mapLeft(StateError.fromDomain)))
-
-// What a JavaScript caller may pass where an options object or a filter belongs: each field is
-// checked where it is used, but the bag itself must be an object (or nothing).
-const checkedBag = <A extends object>(what: string, raw: A | undefined): TE.TaskEither<StateError, Partial<A>> =>
-  raw === undefined
-    ? TE.right({})
-    : typeof raw === 'object' && raw !== null && !Array.isArray(raw)
-      ? TE.right(raw)
-      : TE.left(new StateError('INVALID_INPUT', `the ${what === 'history' ? 'filter of history' : `options of ${what}`} must be an object, got ${kindOf(raw)}`))
-
-const checkedTime = (what: string, raw: unknown, required = false): E.Either<StateError, unknown> =>
-  (raw === undefined && !required) || raw instanceof Date || typeof raw === 'string'
-    ? E.right(raw)
-    : E.left(new StateError('INVALID_INPUT', `${what} must be a Date or an RFC 3339 string (for example 2025-01-01T14:02:00Z), got ${kindOf(raw)}`))
 
 /** A manager over already checked options. */
 export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
@@ -166,7 +153,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
             pipe(
               readOn(session.read, loaded, activity),
               TE.chain((current) => {
-                const context: GuardContext = { path: snapshot?.path ?? '', session, origin: store.origin, record: recorder(session, nowMs), warn: config.warn, known }
+                const context: GuardContext = { path: snapshot?.path ?? '', eventLog: snapshot?.eventLog, session, origin: store.origin, record: recorder(session, nowMs), warn: config.warn, known }
                 return work(context, current, nowMs)
               }),
             ),
@@ -275,7 +262,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
         TE.chain((given) => history(store, given)),
       ),
     stateAt: (time) => pipe(TE.fromEither(checkedTime('time', time, true)), TE.chain(() => stateAt(store, time))),
-    verify: () => verifyStore(store, guarded),
+    verify: () => verifyStore(store, guarded, snapshot?.eventLog),
     abandonedReleases: abandoned,
     state: () => view,
     importSnapshot: () =>

@@ -4,7 +4,7 @@
  */
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { type EventEnvelope, releaseIdsOf, type Ulid } from './domain/events.js'
+import { type EventEnvelope, releaseIdsOf, type SnapshotSource, type Ulid } from './domain/events.js'
 import { type Fold, startFold } from './domain/evolve.js'
 import type { ReleaseId } from './domain/release-id.js'
 import { initialState, type State } from './domain/state.js'
@@ -73,24 +73,28 @@ export const readOn = (read: Read, from: Loaded, activity: Activity): TE.TaskEit
 }
 
 /**
- * Whether the store's history, at some point between two commands (its start included), was
- * exactly what `shows` looks for: how a snapshot that lags behind the log is told from one that
- * was changed outside the module. `skipDamaged` passes over lines that cannot be read (for
- * `verify`, which reports them elsewhere) instead of failing.
+ * Whether the store's history, at some point where a snapshot may have been left, was what
+ * `matches` looks for: between two commands (its start included), and right after an import,
+ * whose file stays as it was (the import's source is then given). How a snapshot that lags
+ * behind the log is told from one that was changed outside the module. `skipDamaged` passes
+ * over lines that cannot be read (for `verify`, which reports them elsewhere) instead of failing.
  */
-export const heldEarlier = (read: Read, origin: Cursor, shows: (state: State) => boolean, skipDamaged = false): TE.TaskEither<StateError, boolean> => {
+export const heldEarlier = (read: Read, origin: Cursor, matches: (state: State, imported: SnapshotSource | undefined) => boolean, skipDamaged = false): TE.TaskEither<StateError, boolean> => {
   const fold = startFold(initialState)
   let command: Ulid | 'start' | undefined = 'start'
+  // Set just after an import: its file may be what a crash left, even inside the command that imported it.
+  let imported: { readonly source: SnapshotSource | undefined } | undefined
   let found = false
   const event: Visitor['event'] = ({ envelope }) => {
-    if (envelope.meta.command !== command) {
-      if (shows(fold.peek())) {
+    if (imported !== undefined || envelope.meta.command !== command) {
+      if (matches(fold.peek(), imported?.source)) {
         found = true
         return 'stop'
       }
       command = envelope.meta.command
     }
     fold.apply(envelope)
+    imported = envelope.type === 'SnapshotImported' ? { source: envelope.data.source } : undefined
     return undefined
   }
   return pipe(

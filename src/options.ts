@@ -30,6 +30,11 @@ export interface SnapshotFileSpec {
    * store's projection, simply rewritten after every write.
    */
   readonly guarded: boolean
+  /**
+   * The event log file beside it, for the file store: a guarded snapshot modified after the log
+   * was not left behind by an interrupted write (docs/storage.md).
+   */
+  readonly eventLog?: string | undefined
 }
 
 /** A store chosen by the caller (the PostgreSQL store); the file store is the default. */
@@ -171,7 +176,10 @@ export const fileStoreSpec = (stateFile: string | undefined): StoreSpec => ({
     pipe(
       chooseStateFile(stateFile, process.env, context.cwd),
       E.mapLeft(StateError.fromDomain),
-      E.map((path) => ({ store: fileStore(storePaths(path), context), snapshot: { path, guarded: true } })),
+      E.map((path) => {
+        const paths = storePaths(path)
+        return { store: fileStore(paths, context), snapshot: { path, guarded: true, eventLog: paths.eventLog } }
+      }),
     ),
 })
 

@@ -1,14 +1,17 @@
 /**
  * Keeping `releases.json` and the event log in step, under the write lock.
  *
- * Before a command is decided, the snapshot is checked against the log:
+ * Before a command is decided, the snapshot is checked against the log (snapshot-standing.ts):
  * - no events yet and a snapshot: the snapshot (from the Go Stagecraft, or hand-written) is
- *   imported as the start of the history; its bytes are left as they are;
+ *   prepared as the import that starts the history, recorded with the command's events; its
+ *   bytes are left as they are;
  * - the snapshot shows the log (byte for byte, or record for record after an import): in step;
- * - the snapshot is missing, or shows the log as it was before its last command (a crash between
- *   the append and the snapshot write): regenerated from the log after the command;
+ * - the snapshot is missing, empty, or left behind by an interrupted write (byte for byte what
+ *   an earlier write wrote, and not newer than the log): regenerated from the log after the
+ *   command;
  * - anything else was changed outside this module: `STATE_DRIFT`, nothing written, until a
  *   person reconciles (accept the file's changes into the history, or restore the file).
+ * Preparing writes nothing: a command refused after it leaves both files as they were.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -17,10 +20,11 @@ import { decide, snapshotChanges } from './domain/decide.js'
 import type { DomainEvent } from './domain/events.js'
 import { evolve, evolveAll } from './domain/evolve.js'
 import { projectSnapshotBytes, type SnapshotScratch, snapshotScratch } from './domain/projection.js'
-import { decodeSnapshotBytes, showsState, type Snapshot } from './domain/snapshot.js'
+import { decodeSnapshotBytes, type Snapshot } from './domain/snapshot.js'
 import { initialState, type State } from './domain/state.js'
 import { StateError } from './errors.js'
-import { heldEarlier, type Loaded } from './loaded-state.js'
+import type { Loaded } from './loaded-state.js'
+import { standingOf } from './snapshot-standing.js'
 import type { Cursor, WriteSession } from './store/event-store.js'
 import { type Fingerprint, fingerprintOf, keepAside, readSnapshotFile, sameFingerprint, type SnapshotFile, writeSnapshotFile } from './store/snapshot-file.js'
 import { hashLine } from './store/log-line.js'
@@ -34,6 +38,8 @@ export interface GuardContext {
   /** Records events (wrapped, appended) and returns the view after them. */
   readonly record: (loaded: Loaded, events: ReadonlyArray<DomainEvent>) => TE.TaskEither<StateError, Loaded>
   readonly warn: (message: string) => void
+  /** The event log file, when the store is the file store: a snapshot newer than it was not left behind by a crash. */
+  readonly eventLog: string | undefined
   /**
    * The version of the snapshot last seen to show the log, and the log position it showed, so an
    * unchanged file at an unchanged position is not read again. Both must match: another process
@@ -77,9 +83,6 @@ export const inStep = (loaded: Loaded, regenerate = false, notes: ReadonlyArray<
 
 const decodeFile = (file: SnapshotFile, path: string): E.Either<StateError, Snapshot> => pipe(decodeSnapshotBytes(file.bytes, path), E.mapLeft(StateError.fromDomain))
 
-// Only blanks: what a crash leaves (on some file systems, a file that lost its unsynced content).
-const isBlank = (bytes: Uint8Array): boolean => bytes.every((byte) => byte === 32 || byte === 10 || byte === 13 || byte === 9)
-
 const sourceOf = (path: string, file: SnapshotFile) => ({ file: path, sha256: hashLine(file.bytes) })
 
 const driftError = (path: string, state: State, snapshot: Snapshot): StateError => {
@@ -119,31 +122,25 @@ const prepareImport = (context: GuardContext, loaded: Loaded, file: SnapshotFile
     E.map(({ events }): Prepared => ({ loaded, state: evolveAll(loaded.state, events), pending: events, regenerate: false, notes: [], fingerprint: file.fingerprint })),
   )
 
-const checkAgainstLog = (context: GuardContext, loaded: Loaded, file: SnapshotFile): TE.TaskEither<StateError, Prepared> => {
-  if (file.bytes.equals(projectSnapshotBytes(loaded.state))) {
-    remember(context.known, file.fingerprint, loaded.cursor.position)
-    return TE.right(inStep(loaded))
-  }
-  if (isBlank(file.bytes)) return TE.right(inStep(loaded, true, [`${context.path} was empty (left so by a crash); it is regenerated from the event log`]))
-  return pipe(
-    TE.fromEither(decodeFile(file, context.path)),
-    TE.chain((snapshot) => {
-      const shows = showsState(snapshot)
-      if (shows(loaded.state)) {
-        remember(context.known, file.fingerprint, loaded.cursor.position)
-        return TE.right(inStep(loaded))
+const checkAgainstLog = (context: GuardContext, loaded: Loaded, file: SnapshotFile): TE.TaskEither<StateError, Prepared> =>
+  pipe(
+    standingOf({ read: context.session.read, origin: context.origin, path: context.path, eventLog: context.eventLog, state: loaded.state, file }),
+    TE.chain((standing) => {
+      switch (standing.kind) {
+        case 'current':
+          remember(context.known, file.fingerprint, loaded.cursor.position)
+          return TE.right(inStep(loaded))
+        case 'empty':
+          return TE.right(inStep(loaded, true, [`${context.path} was empty (left so by a crash); it is regenerated from the event log`]))
+        case 'behind':
+          return TE.right(inStep(loaded, true, [`${context.path} was behind the event log (it held what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); it is regenerated from the log`]))
+        case 'differs':
+          return TE.left(driftError(context.path, loaded.state, standing.snapshot))
+        case 'unreadable':
+          return TE.left(standing.error)
       }
-      return pipe(
-        heldEarlier(context.session.read, context.origin, shows),
-        TE.chain((earlier) =>
-          earlier
-            ? TE.right(inStep(loaded, true, [`${context.path} was behind the event log (it showed an earlier point of it: a write was interrupted before the snapshot was replaced); it is regenerated from the log`]))
-            : TE.left(driftError(context.path, loaded.state, snapshot)),
-        ),
-      )
     }),
   )
-}
 
 /**
  * Checks the snapshot before a command is decided, and prepares what must be written with the
@@ -165,8 +162,10 @@ export const prepareSnapshot = (context: GuardContext, loaded: Loaded): TE.TaskE
 
 /**
  * Records what was prepared and the command's events in one append (nothing when there are
- * none), replaces the snapshot when anything was recorded or it must be regenerated (`write`,
- * when the manager keeps one), and tells the prepared notes once done.
+ * none), and replaces the snapshot when anything was recorded or it must be regenerated (`write`,
+ * when the manager keeps one). The prepared notes are told first: the command was accepted, so
+ * what they announce is done now (and a warning handler that blocks, as a test's lock holder
+ * does, holds the lock before anything is written).
  */
 export const recordPrepared = (
   context: Pick<GuardContext, 'record' | 'warn' | 'known'>,
@@ -175,16 +174,15 @@ export const recordPrepared = (
   write: ((after: Loaded) => TE.TaskEither<StateError, void>) | undefined,
 ): TE.TaskEither<StateError, Loaded> =>
   pipe(
-    context.record(prepared.loaded, [...prepared.pending, ...events]),
+    TE.fromIO(() => {
+      for (const note of prepared.notes) context.warn(note)
+    }),
+    TE.chain(() => context.record(prepared.loaded, [...prepared.pending, ...events])),
     TE.chainFirst((after) => {
       if (write !== undefined && (events.length > 0 || prepared.regenerate)) return write(after)
       // The file as it is shows the history now (an import that changed no byte of it).
       if (prepared.fingerprint !== undefined) remember(context.known, prepared.fingerprint, after.cursor.position)
       return TE.right(undefined)
-    }),
-    TE.map((after) => {
-      for (const note of prepared.notes) context.warn(note)
-      return after
     }),
   )
 

@@ -11,13 +11,13 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { decodeSnapshotBytes, showsState } from './domain/snapshot.js'
+import { decodeSnapshotBytes } from './domain/snapshot.js'
 import { startFold } from './domain/evolve.js'
 import { groupByEnvironment } from './domain/queries.js'
 import type { Release } from './domain/release.js'
 import { initialState, releaseCount, type State } from './domain/state.js'
 import type { StateError } from './errors.js'
-import { heldEarlier } from './loaded-state.js'
+import { standingOf } from './snapshot-standing.js'
 import { describeIncompleteTail, type EventStore } from './store/event-store.js'
 import { readSnapshotFile } from './store/snapshot-file.js'
 
@@ -77,31 +77,42 @@ const chainProblems = (state: State, inherited: boolean, where: string): VerifyP
   return problems
 }
 
-const snapshotProblems = (store: EventStore, snapshotPath: string, state: State, events: number): TE.TaskEither<StateError, VerifyProblem[]> =>
+const snapshotProblems = (store: EventStore, snapshotPath: string, eventLog: string | undefined, state: State, events: number): TE.TaskEither<StateError, VerifyProblem[]> =>
   pipe(
     readSnapshotFile(snapshotPath),
     TE.chain((file) => {
       const at = (message: string, severity: VerifyProblem['severity'] = 'error'): VerifyProblem[] => [{ severity, location: snapshotPath, message }]
+      const unreadable = (message: string) => at(message.startsWith(snapshotPath) ? message.slice(snapshotPath.length).replace(/^:\s*/, '') : message)
       if (file === undefined) return TE.right(events === 0 ? [] : at('missing: it is not the projection of the event log; the next write regenerates it'))
-      if (events > 0 && file.bytes.every((byte) => byte === 32 || byte === 10 || byte === 13 || byte === 9)) return TE.right(at('empty (left so by a crash): it is not the projection of the event log; the next write regenerates it'))
-      const decoded = decodeSnapshotBytes(file.bytes, snapshotPath)
-      if (E.isLeft(decoded)) return TE.right(at(decoded.left.message.startsWith(snapshotPath) ? decoded.left.message.slice(snapshotPath.length).replace(/^:\s*/, '') : decoded.left.message))
-      if (events === 0) return TE.right(at('has no event log yet: it becomes the start of the history on the first write (or with import)', 'warning'))
-      const shows = showsState(decoded.right)
-      if (shows(state)) return TE.right([])
+      if (events === 0) {
+        const decoded = decodeSnapshotBytes(file.bytes, snapshotPath)
+        return TE.right(E.isLeft(decoded) ? unreadable(decoded.left.message) : at('has no event log yet: it becomes the start of the history on the first write (or with import)', 'warning'))
+      }
       return pipe(
-        heldEarlier(store.read, store.origin, shows, true),
-        TE.map((earlier) =>
-          earlier
-            ? at('is behind the event log (it shows an earlier point of it: a write was interrupted before the snapshot was replaced); the next write regenerates it')
-            : at('differs from the projection of the event log: it was changed outside stagecraft-state; run reconcile'),
-        ),
+        standingOf({ read: store.read, origin: store.origin, path: snapshotPath, eventLog, state, file, skipDamaged: true }),
+        TE.map((standing) => {
+          switch (standing.kind) {
+            case 'current':
+              return []
+            case 'empty':
+              return at('empty (left so by a crash): it is not the projection of the event log; the next write regenerates it')
+            case 'behind':
+              return at('is behind the event log (it holds what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); the next write regenerates it')
+            case 'differs':
+              return at('differs from the projection of the event log: it was changed outside stagecraft-state; run reconcile')
+            case 'unreadable':
+              return unreadable(standing.error.message)
+          }
+        }),
       )
     }),
   )
 
-/** Checks the whole store, and the snapshot at `snapshotPath` when there is one. */
-export const verifyStore = (store: EventStore, snapshotPath: string | undefined): TE.TaskEither<StateError, VerifyReport> => {
+/**
+ * Checks the whole store, and the snapshot at `snapshotPath` when there is one (`eventLog`, the
+ * file store's log beside it, tells a snapshot left behind by a crash from one edited since).
+ */
+export const verifyStore = (store: EventStore, snapshotPath: string | undefined, eventLog?: string): TE.TaskEither<StateError, VerifyReport> => {
   const problems: VerifyProblem[] = []
   let inherited = false
   const fold = startFold(initialState)
@@ -128,7 +139,7 @@ export const verifyStore = (store: EventStore, snapshotPath: string | undefined)
       const state = fold.result()
       problems.push(...chainProblems(state, inherited, snapshotPath ?? store.description))
       return pipe(
-        snapshotPath === undefined ? TE.right([]) : snapshotProblems(store, snapshotPath, state, events),
+        snapshotPath === undefined ? TE.right([]) : snapshotProblems(store, snapshotPath, eventLog, state, events),
         TE.chain((found) => {
           problems.push(...found)
           return store.leftovers()

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { decodeSnapshot, PHASES, sameReleases } from '../src/index.js'
@@ -193,7 +193,7 @@ describe('what an imported record holds that a Release does not model', () => {
     expect(written).toContain('"zzz_custom": "weird"')
     writeFileSync(stateFile, written.replace('"v1"', '"v1-fixed"'))
     await manager.reconcile('accept')
-    const [change] = ((await manager.history()).at(-1) as { data: { changes: Array<{ before: unknown[] }> } }).data.changes
+    const [change] = ((await manager.history()).at(-1) as unknown as { data: { changes: Array<{ before: unknown[] }> } }).data.changes
     expect(change?.before).toEqual([expect.objectContaining({ version: 'v1', preserved: { absentPhases: ['migrate_pre', 'rollout', 'migrate_post', 'finalize'], otherPhases: { zzz_custom: 'weird' }, otherFields: { deployed_by: 'ana' } } })])
     await make().createRelease('prod', 'v2') // a fresh manager: the state replayed from the log
     expect(readFileSync(stateFile, 'utf8')).toContain('"deployed_by": "ana"')
@@ -227,6 +227,17 @@ describe('ids an older file holds as they are', () => {
     expect((await manager.history({ releaseId: ' rel-1 ' })).map((e) => e.type)).toEqual(['SnapshotImported', 'PhaseUpdated'])
   })
 })
+
+/**
+ * Runs `write` as if the process had been killed just before each snapshot write: a hard link
+ * keeps the releases.json it found, put back afterwards, so the file is byte for byte, inode and
+ * modification time, what such a kill leaves.
+ */
+const leftBehindBy = async (stateFile: string, write: () => Promise<unknown>): Promise<void> => {
+  linkSync(stateFile, `${stateFile}.before`)
+  await write()
+  renameSync(`${stateFile}.before`, stateFile)
+}
 
 describe('a releases.json out of step with its event log', () => {
   const story = async () => {
@@ -292,27 +303,75 @@ describe('a releases.json out of step with its event log', () => {
 
   it('left one command behind by a crash between the append and the snapshot: regenerated, with a warning', async () => {
     const { manager, stateFile, v2, warnings } = await story()
-    const behind = readFileSync(stateFile, 'utf8')
-    await manager.updatePhase(v2.id, 'build', 'running')
-    writeFileSync(stateFile, behind) // as if the write had died before replacing the snapshot
+    await leftBehindBy(stateFile, () => manager.updatePhase(v2.id, 'build', 'running'))
     expect((await manager.verify()).problems).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringMatching(/behind the event log/) })])
     await manager.updatePhase(v2.id, 'build', 'completed')
-    expect(warnings).toEqual([expect.stringMatching(/was behind the event log \(it showed an earlier point of it/)])
+    expect(warnings).toEqual([expect.stringMatching(/was behind the event log \(it held what an earlier write left, byte for byte/)])
     expect((await manager.verify()).sound).toBe(true)
     expect(JSON.parse(readFileSync(stateFile, 'utf8')).releases[1].phases.build).toBe('completed')
   })
 
   it('left several commands behind (a machine crash lost the unsynced snapshot writes): regenerated too, nothing being lost', async () => {
     const { manager, stateFile, v2, warnings } = await story()
-    const behind = readFileSync(stateFile, 'utf8')
-    await manager.updatePhase(v2.id, 'build', 'running')
-    await manager.updatePhase(v2.id, 'build', 'completed')
-    await manager.createRelease('staging', 'v2')
-    writeFileSync(stateFile, behind)
+    await leftBehindBy(stateFile, async () => {
+      await manager.updatePhase(v2.id, 'build', 'running')
+      await manager.updatePhase(v2.id, 'build', 'completed')
+      await manager.createRelease('staging', 'v2')
+    })
     await manager.updatePhase(v2.id, 'push', 'running')
     expect(warnings).toEqual([expect.stringMatching(/was behind the event log/)])
     expect(JSON.parse(readFileSync(stateFile, 'utf8')).releases).toHaveLength(3)
     expect((await manager.verify()).sound).toBe(true)
+  })
+
+  it('restored to the bytes of an earlier write with their time (a backup copied back with cp -p): regenerated, with a warning', async () => {
+    const { manager, stateFile, v2, warnings } = await story()
+    const behind = readFileSync(stateFile)
+    const { mtime } = statSync(stateFile)
+    await manager.updatePhase(v2.id, 'build', 'running')
+    writeFileSync(stateFile, behind)
+    utimesSync(stateFile, mtime, mtime)
+    await manager.updatePhase(v2.id, 'build', 'completed')
+    expect(warnings).toEqual([expect.stringMatching(/was behind the event log/)])
+  })
+
+  it('the newest release deleted by hand is STATE_DRIFT, though the file is then byte for byte what the write before left', async () => {
+    const { manager, stateFile, v2 } = await story()
+    const before = readFileSync(stateFile, 'utf8')
+    const v3 = await manager.createRelease('prod', 'v3')
+    const file = JSON.parse(readFileSync(stateFile, 'utf8')) as { releases: Array<{ id: string }> }
+    const edited = JSON.stringify({ releases: file.releases.filter((r) => r.id !== v3.id) }, null, 2)
+    expect(edited).toBe(before)
+    writeFileSync(stateFile, edited)
+    const error = await rejection(manager.updatePhase(v2.id, 'build', 'running'))
+    expect(error.code).toBe('STATE_DRIFT')
+    expect(error.message).toContain(v3.id)
+    expect(readFileSync(stateFile, 'utf8')).toBe(edited)
+    expect((await manager.verify()).problems).toEqual([expect.objectContaining({ message: expect.stringMatching(/^differs from the projection of the event log/) })])
+  })
+
+  it.each([
+    ['as the module writes it', (text: string) => text],
+    ['reformatted', (text: string) => JSON.stringify(JSON.parse(text))],
+  ])('the last phase reverted by hand (%s) is STATE_DRIFT', async (_, format) => {
+    const { manager, stateFile, eventLog, v2 } = await story()
+    await manager.updatePhase(v2.id, 'build', 'running')
+    const edited = format(readFileSync(stateFile, 'utf8').replace('"build": "running"', '"build": "pending"'))
+    writeFileSync(stateFile, edited)
+    const log = readFileSync(eventLog)
+    expect((await rejection(manager.updatePhase(v2.id, 'push', 'running'))).code).toBe('STATE_DRIFT')
+    expect(readFileSync(stateFile, 'utf8')).toBe(edited)
+    expect(readFileSync(eventLog)).toEqual(log)
+  })
+
+  it('a Go-written file imported with a command whose snapshot write was interrupted: regenerated, as the bytes imported', async () => {
+    const text = readSpecExample()
+    const { manager, stateFile, warnings } = withSnapshot(text)
+    await leftBehindBy(stateFile, () => manager.createRelease('prod', 'v2'))
+    expect(readFileSync(stateFile, 'utf8')).toBe(text)
+    await manager.createRelease('staging', 'v1')
+    expect(warnings).toEqual([expect.stringMatching(/was behind the event log/)])
+    expect(JSON.parse(readFileSync(stateFile, 'utf8')).releases).toHaveLength(3)
   })
 
   it('left empty by a machine crash: regenerated', async () => {

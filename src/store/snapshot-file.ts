@@ -1,12 +1,12 @@
 /**
- * The snapshot file, `releases.json`: read as text, replaced atomically (write-file-atomic: a
+ * The snapshot file, `releases.json`: read as bytes, replaced atomically (write-file-atomic: a
  * temporary file in the same directory, then a rename), never edited in place.
  *
  * Not fsynced: the event log is the durable record (every append is synced before the snapshot
  * is written), the snapshot its projection. A crash of the machine may leave an older snapshot
- * (or, on some file systems, an empty one); the next write sees it shows an earlier point of the
- * log and regenerates it. Syncing 4.5 MB per call at 10,000 releases would cost more than every
- * other part of a write together (docs/decisions/0008).
+ * (or, on some file systems, an empty one); the next write sees it is what an earlier write
+ * wrote, and not newer than the log, and regenerates it. Syncing 4.5 MB per call at 10,000
+ * releases would cost more than every other part of a write together (docs/decisions/0008).
  */
 import { randomBytes } from 'node:crypto'
 import { promises as fs, statSync } from 'node:fs'

@@ -2,7 +2,7 @@
  * `verify`: exit 0 only when the store is sound; every problem printed as "file:line: severity:
  * message". Damage is done to real files: an edited log line, a deleted one, a stale snapshot.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { fixturePath, readGoFixture } from '../fixtures/index.js'
 import { cli, defaultStore, ok, seed, tempDir } from './support.js'
@@ -68,15 +68,24 @@ describe('verify', () => {
 
   it('catches a stale snapshot (one write behind, or older still) and tells it from a hand edit', async () => {
     const { directory, store, snapshotBefore } = await storeWithHistory()
-    writeFileSync(store.stateFile, snapshotBefore)
+    // As a crash leaves it: the bytes of an earlier write, not modified since the log was.
+    const leftBehind = (text: string) => {
+      writeFileSync(store.stateFile, text)
+      const past = new Date(Date.now() - 3_600_000)
+      utimesSync(store.stateFile, past, past)
+    }
+    leftBehind(snapshotBefore)
     let run = await cli(directory, ['verify'])
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`${store.stateFile}: error: is behind the event log (it shows an earlier point of it`)
-    writeFileSync(store.stateFile, '{\n  "releases": []\n}') // the log's state at its very start
+    expect(run.stdout).toContain(`${store.stateFile}: error: is behind the event log (it holds what an earlier write left, byte for byte`)
+    leftBehind('{\n  "releases": []\n}') // the log's state at its very start
     run = await cli(directory, ['verify'])
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`${store.stateFile}: error: is behind the event log (it shows an earlier point of it`)
-    writeFileSync(store.stateFile, snapshotBefore.replace('"prod"', '"production"'))
+    expect(run.stdout).toContain(`${store.stateFile}: error: is behind the event log (it holds what an earlier write left, byte for byte`)
+    writeFileSync(store.stateFile, snapshotBefore) // the same bytes, written after the log: a hand edit
+    run = await cli(directory, ['verify'])
+    expect(run.stdout).toContain(`${store.stateFile}: error: differs from the projection of the event log`)
+    leftBehind(snapshotBefore.replace('"prod"', '"production"'))
     run = await cli(directory, ['verify'])
     expect(run.code).toBe(1)
     expect(run.stdout).toContain(`${store.stateFile}: error: differs from the projection of the event log: it was changed outside stagecraft-state; run reconcile`)
