@@ -7,7 +7,7 @@ import { defineCommand, stringOption } from '../command.js'
 import { releaseJson } from '../format/json.js'
 import { statusPaint } from '../format/style.js'
 import { EXIT } from '../usage.js'
-import { changeText, phaseChangesRecordedHere, writeAbout } from './recorded.js'
+import { changeText, notReadBack, phaseChangesRecordedHere, writeAbout } from './recorded.js'
 
 export const phase = defineCommand({
   name: 'phase',
@@ -33,13 +33,15 @@ export const phase = defineCommand({
       return EXIT.ok
     }
     const name = input.phase as ReleasePhase
-    const recorded = (await phaseChangesRecordedHere(manager, release.id)).find((change) => change.phase === name)
-    const overall = releaseStatus(release)
-    out.lines([
-      recorded === undefined
-        ? `${release.id}: ${name} is already ${release.phases[name]}; nothing recorded`
-        : `${release.id}: ${changeText(recorded, out.style)} (release ${statusPaint(out.style, overall)(overall)})`,
-    ])
+    const changes = await phaseChangesRecordedHere(manager, release.id)
+    const overall = `(release ${statusPaint(out.style, releaseStatus(release))(releaseStatus(release))})`
+    if (E.isLeft(changes)) {
+      out.warn(notReadBack(changes.left))
+      out.lines([`${release.id}: ${name} is ${statusPaint(out.style, release.phases[name])(release.phases[name])} ${overall}`])
+      return EXIT.ok
+    }
+    const recorded = changes.right.find((change) => change.phase === name)
+    out.lines([recorded === undefined ? `${release.id}: ${name} is already ${release.phases[name]}; nothing recorded` : `${release.id}: ${changeText(recorded, out.style)} ${overall}`])
     return EXIT.ok
   },
 })

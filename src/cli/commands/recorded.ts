@@ -14,7 +14,9 @@
  */
 import { hostname } from 'node:os'
 import { performance } from 'node:perf_hooks'
-import type { PhaseUpdated, Release, StateManager } from '../../index.js'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import type { PhaseUpdated, Release, StateError, StateManager } from '../../index.js'
 import { type Style, statusPaint } from '../format/style.js'
 
 /**
@@ -26,14 +28,26 @@ export const writeAbout = async (manager: StateManager, releaseId: string, write
   return write()
 }
 
-/** The phase changes the last write of this process recorded for the release, in order; none when it recorded nothing. */
-export const phaseChangesRecordedHere = async (manager: StateManager, releaseId: string): Promise<ReadonlyArray<PhaseUpdated>> => {
+/**
+ * The phase changes the last write of this process recorded for the release, in order (none when
+ * it recorded nothing); a `StateError` when the history could not be read back. That is no
+ * failure of the command, whose write is done: the caller says what it can and warns.
+ */
+export const phaseChangesRecordedHere = async (manager: StateManager, releaseId: string): Promise<E.Either<StateError, ReadonlyArray<PhaseUpdated>>> => {
   const started = new Date(Math.floor(performance.timeOrigin))
   const host = hostname()
-  const ours = (await manager.history({ releaseId, since: started })).filter((event) => event.meta.pid === process.pid && event.meta.host === host)
-  const command = ours.at(-1)?.meta.command
-  return ours.flatMap((event) => (event.meta.command === command && event.type === 'PhaseUpdated' ? [event.data] : []))
+  return pipe(
+    await manager.fp.history({ releaseId, since: started })(),
+    E.map((events) => {
+      const ours = events.filter((event) => event.meta.pid === process.pid && event.meta.host === host)
+      const command = ours.at(-1)?.meta.command
+      return ours.flatMap((event) => (event.meta.command === command && event.type === 'PhaseUpdated' ? [event.data] : []))
+    }),
+  )
 }
+
+/** The warning when the history could not be read back after a write that succeeded. */
+export const notReadBack = (error: StateError): string => `the write is recorded, but the history could not be read back to say what changed: ${error.message}`
 
 /** A recorded phase change as the CLI prints it: `rollout running -> failed`, the new status painted. */
 export const changeText = (change: PhaseUpdated, style: Style): string => `${change.phase} ${change.from} -> ${statusPaint(style, change.to)(change.to)}`

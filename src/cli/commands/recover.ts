@@ -8,7 +8,7 @@ import { defineCommand, requiredOption } from '../command.js'
 import { releaseJson } from '../format/json.js'
 import { statusPaint } from '../format/style.js'
 import { EXIT } from '../usage.js'
-import { changeText, phaseChangesRecordedHere, writeAbout } from './recorded.js'
+import { changeText, notReadBack, phaseChangesRecordedHere, writeAbout } from './recorded.js'
 
 export const recover = defineCommand({
   name: 'recover',
@@ -27,8 +27,14 @@ export const recover = defineCommand({
       out.value(releaseJson(release))
       return EXIT.ok
     }
-    const changes = (await phaseChangesRecordedHere(manager, release.id)).map((change) => changeText(change, out.style))
+    const recorded = await phaseChangesRecordedHere(manager, release.id)
     const overall = releaseStatus(release)
+    if (E.isLeft(recorded)) {
+      out.warn(notReadBack(recorded.left))
+      out.lines([`recovered ${out.style.bold(release.id)} (release ${statusPaint(out.style, overall)(overall)})`])
+      return EXIT.ok
+    }
+    const changes = recorded.right.map((change) => changeText(change, out.style))
     out.lines([
       changes.length === 0
         ? `${release.id} has no running or pending phase; nothing recorded (release ${overall})`
