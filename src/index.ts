@@ -10,7 +10,7 @@ export { createFpStateManager, type CreateReleaseOptions, type FpStateManager, t
 export { DEFAULT_ABANDONED_AFTER_MS, DEFAULT_LOCK_TIMEOUT_MS, fileStoreSpec, type SnapshotFileSpec, type StateManagerOptions, type StoreContext, type StoreSpec } from './options.js'
 export { ERROR_CODES, isStateError, StateError, type StateErrorCode } from './errors.js'
 export type { HistoryEvent, HistoryFilter } from './audit.js'
-export type { VerifyProblem, VerifyReport } from './verify.js'
+export type { ChainHead, VerifyProblem, VerifyReport } from './verify.js'
 export type { ReconcileOutcome } from './snapshot-guard.js'
 export type { Cursor, EventStore, ReadEnd, RecordProblem, StagedSession, StoredEvent, Visitor, WriteSession } from './store/event-store.js'
 export { DEFAULT_STATE_FILE, STATE_FILE_VARIABLE, storePaths, type StorePaths } from './store/paths.js'

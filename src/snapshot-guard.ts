@@ -85,16 +85,22 @@ const decodeFile = (file: SnapshotFile, path: string): E.Either<StateError, Snap
 
 const sourceOf = (path: string, file: SnapshotFile) => ({ file: path, sha256: hashLine(file.bytes) })
 
-const driftError = (path: string, state: State, snapshot: Snapshot): StateError => {
+// Which of the two files was edited cannot be known: a hand edit of releases.json and an edit of
+// the log's last line (which the hash chain cannot show) look the same from here. So the
+// message says they disagree, and what to do in either case.
+const driftError = (path: string, eventLog: string | undefined, state: State, snapshot: Snapshot): StateError => {
   const changes = snapshotChanges(state, snapshot.releases).map(
-    (change) => `${change.releaseId} (${change.before.length === 0 ? 'added in the file' : change.after.length === 0 ? 'missing from the file' : 'changed'})`,
+    (change) => `${change.releaseId} (${change.before.length === 0 ? 'only in the snapshot' : change.after.length === 0 ? 'only in the event log' : 'different'})`,
   )
-  if (JSON.stringify(state.otherFields) !== JSON.stringify(snapshot.otherFields)) changes.push('its top-level fields')
+  if (JSON.stringify(state.otherFields) !== JSON.stringify(snapshot.otherFields)) changes.push('the top-level fields')
   const named = changes.length > 10 ? `${changes.slice(0, 10).join(', ')} and ${changes.length - 10} more` : changes.join(', ')
+  const log = eventLog ?? 'the event log'
   return new StateError(
     'STATE_DRIFT',
-    `${path} was changed outside stagecraft-state: ${named} differ from the event log. Nothing was written. ` +
-      `Run "stagecraft-state reconcile --accept" to record the file's changes in the history, or "reconcile --restore" to rewrite the file from the history (the edited file is kept aside).`,
+    `${path} and ${log} disagree: the snapshot differs from the log's projection at ${named}. ` +
+      `One of them was changed outside stagecraft-state: the snapshot (by hand, or by a tool that writes only it), or the last line of the log (an edit its hash chain cannot show). Nothing was written. ` +
+      `If the snapshot was changed, run "stagecraft-state reconcile --accept" to record its changes in the history, or "reconcile --restore" to rewrite it from the log (the changed file is kept aside); ` +
+      `if the log was, restore it from a backup (compare the chain head "stagecraft-state verify" printed before).`,
   )
 }
 
@@ -135,7 +141,7 @@ const checkAgainstLog = (context: GuardContext, loaded: Loaded, file: SnapshotFi
         case 'behind':
           return TE.right(inStep(loaded, true, [`${context.path} was behind the event log (it held what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); it is regenerated from the log`]))
         case 'differs':
-          return TE.left(driftError(context.path, loaded.state, standing.snapshot))
+          return TE.left(driftError(context.path, context.eventLog, loaded.state, standing.snapshot))
         case 'unreadable':
           return TE.left(standing.error)
       }

@@ -39,6 +39,22 @@ export interface VerifyReport {
   readonly events: number
   /** The number of releases the log folds into. */
   readonly releases: number
+  /** The head of the hash chain; absent for a store that holds no event. */
+  readonly head?: ChainHead
+}
+
+/**
+ * The last event of the store and the SHA-256 of its line: what the next line would name as its
+ * `prev`. The chain shows an edit of any line but the last, and a line deleted or moved inside the
+ * log; it cannot show the log cut back by whole lines (with releases.json edited to match). An
+ * auditor who records the head can: later, line `position + 1` must name `sha256` as its `prev`
+ * (or, while it is still the last line, the head must be the same).
+ */
+export interface ChainHead {
+  /** The position of the last event: its line, in the file store. */
+  readonly position: number
+  /** The SHA-256 of its line, in hexadecimal. */
+  readonly sha256: string
 }
 
 /**
@@ -99,7 +115,10 @@ const snapshotProblems = (store: EventStore, snapshotPath: string, eventLog: str
             case 'behind':
               return at('is behind the event log (it holds what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); the next write regenerates it')
             case 'differs':
-              return at('differs from the projection of the event log: it was changed outside stagecraft-state; run reconcile')
+              return at(
+                'differs from the projection of the event log: the two files disagree, and either may have been changed outside stagecraft-state (this file, or the last line of the log, which the hash chain cannot show); ' +
+                  'if this file was, run reconcile; if the log was, restore it from a backup',
+              )
             case 'unreadable':
               return unreadable(standing.error.message)
           }
@@ -146,7 +165,8 @@ export const verifyStore = (store: EventStore, snapshotPath: string | undefined,
         }),
         TE.map((leftovers): VerifyReport => {
           for (const file of leftovers) problems.push({ severity: 'warning', location: file, message: 'an incomplete line an earlier recovery set aside; inspect it, then delete it' })
-          return { sound: problems.every((p) => p.severity !== 'error'), problems, events, releases: releaseCount(state) }
+          const report = { sound: problems.every((p) => p.severity !== 'error'), problems, events, releases: releaseCount(state) }
+          return end.cursor.position === 0 ? report : { ...report, head: { position: end.cursor.position, sha256: end.cursor.hash } }
         }),
       )
     }),

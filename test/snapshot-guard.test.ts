@@ -254,7 +254,7 @@ describe('a releases.json out of step with its event log', () => {
     const log = readFileSync(eventLog)
     const error = await rejection(manager.updatePhase(v2.id, 'build', 'running'))
     expect(error.code).toBe('STATE_DRIFT')
-    expect(error.message).toContain(`${v2.id} (changed)`)
+    expect(error.message).toContain(`${stateFile} and ${eventLog} disagree: the snapshot differs from the log's projection at ${v2.id} (different).`)
     expect(error.message).toMatch(/reconcile --accept.*reconcile --restore/)
     expect(readFileSync(stateFile, 'utf8')).toBe(edited)
     expect(readFileSync(eventLog)).toEqual(log)

@@ -2,6 +2,8 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readGoFixture } from './fixtures/index.js'
+import { createStateManager } from '../src/index.js'
+import { hashLine } from '../src/store/log-line.js'
 import { deploy, freshManager } from './support/manager.js'
 
 const story = async () => {
@@ -15,9 +17,29 @@ const story = async () => {
 const lines = (path: string): string[] => readFileSync(path, 'utf8').split('\n').slice(0, -1)
 
 describe('verify', () => {
-  it('finds a sound store sound, with what it counted', async () => {
-    const { manager } = await story()
-    expect(await manager.verify()).toEqual({ sound: true, problems: [], events: 9, releases: 3 })
+  it('finds a sound store sound, with what it counted and the head of its chain', async () => {
+    const { manager, eventLog } = await story()
+    expect(await manager.verify()).toEqual({ sound: true, problems: [], events: 9, releases: 3, head: { position: 9, sha256: hashLine(lines(eventLog).at(-1) as string) } })
+  })
+
+  it('reports the head of the chain, which a log cut back by whole lines no longer reaches', async () => {
+    const { manager, eventLog, stateFile } = await story()
+    const { head } = await manager.verify()
+    // Truncated by its last command, with releases.json edited to match: the chain cannot tell.
+    const all = lines(eventLog)
+    writeFileSync(eventLog, `${all.slice(0, -1).join('\n')}\n`)
+    const file = JSON.parse(readFileSync(stateFile, 'utf8')) as { releases: unknown[] }
+    writeFileSync(stateFile, JSON.stringify({ releases: file.releases.slice(0, -1) }, null, 2))
+    const after = await createStateManager({ stateFile }).verify()
+    expect(after.sound).toBe(true)
+    // The recorded head can: line 9 is gone, so nothing names the recorded hash as its prev.
+    expect(after.head).toEqual({ position: 8, sha256: hashLine(all[7] as string) })
+    expect(after.head).not.toEqual(head)
+    expect(lines(eventLog).some((line) => (JSON.parse(line) as { prev: string }).prev === head?.sha256)).toBe(false)
+  })
+
+  it('a store without events has no head', async () => {
+    expect((await freshManager().manager.verify()).head).toBeUndefined()
   })
 
   it('catches an edited log line at the line after it, naming file and line', async () => {
@@ -66,7 +88,17 @@ describe('verify', () => {
   it('catches a releases.json that differs from the projection of the log', async () => {
     const { manager, stateFile } = await story()
     writeFileSync(stateFile, readFileSync(stateFile, 'utf8').replace('"staging"', '"stage"'))
-    expect((await manager.verify()).problems).toEqual([{ severity: 'error', location: stateFile, message: expect.stringMatching(/changed outside stagecraft-state/) }])
+    expect((await manager.verify()).problems).toEqual([
+      { severity: 'error', location: stateFile, message: expect.stringMatching(/^differs from the projection of the event log: the two files disagree, and either may have been changed outside stagecraft-state \(this file, or the last line of the log, which the hash chain cannot show\)/) },
+    ])
+  })
+
+  it('an edit of the last log line shows only as a difference with releases.json, which is not blamed for it', async () => {
+    const { manager, eventLog } = await story()
+    const all = lines(eventLog)
+    writeFileSync(eventLog, `${[...all.slice(0, -1), (all.at(-1) as string).replace('"v2"', '"v3"')].join('\n')}\n`)
+    const report = await createStateManager({ stateFile: manager.stateFile as string }).verify()
+    expect(report.problems.map((p) => p.message)).toEqual([expect.stringMatching(/the two files disagree.*the last line of the log/)])
   })
 
   it('keeps what an imported Go file brought in (duplicate ids, a self-referencing previous_id) as warnings', async () => {

@@ -65,6 +65,7 @@ export const normalise = (text: string, directory: string): string => {
       return ids.get(id) as string
     })
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, '<time>')
+    .replace(/\b[0-9a-f]{64}\b/g, '<sha256>') // a chain head: it hashes times, hosts and pids
     .replace(/\b\d+[smhd]( \d+[smhd])?\b/g, '<age>')
     .replace(/[ \t]+/g, ' ')
     .replace(/ +\n/g, '\n')

@@ -2,6 +2,7 @@
  * `verify`: exit 0 only when the store is sound; every problem printed as "file:line: severity:
  * message". Damage is done to real files: an edited log line, a deleted one, a stale snapshot.
  */
+import { createHash } from 'node:crypto'
 import { copyFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { fixturePath, readGoFixture } from '../fixtures/index.js'
@@ -27,8 +28,9 @@ const writeLines = (path: string, lines: ReadonlyArray<string>): void => writeFi
 describe('verify', () => {
   it('a sound store: one summary line, exit 0; --json gives the report', async () => {
     const { directory, store } = await storeWithHistory()
-    expect(await ok(directory, ['verify'])).toBe(`sound: 4 events, 2 releases in file store ${store.stateFile}, no problems\n`)
-    expect(JSON.parse(await ok(directory, ['verify', '--json']))).toEqual({ sound: true, store: `file store ${store.stateFile}`, events: 4, releases: 2, problems: [] })
+    const head = { position: 4, sha256: createHash('sha256').update(store.logLines().at(-1) as string).digest('hex') }
+    expect(await ok(directory, ['verify'])).toBe(`sound: 4 events, 2 releases in file store ${store.stateFile}, no problems\nchain head: event 4, sha256 ${head.sha256}\n`)
+    expect(JSON.parse(await ok(directory, ['verify', '--json']))).toEqual({ sound: true, store: `file store ${store.stateFile}`, events: 4, releases: 2, head, problems: [] })
   })
 
   it('an empty store is sound', async () => {
@@ -44,7 +46,7 @@ describe('verify', () => {
     expect(run.code).toBe(1)
     expect(run.stderr).toBe('')
     expect(run.stdout).toContain(`${store.eventLog}:3: error: the hash chain is broken: this line does not follow line 2 as written`)
-    expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(/^NOT sound: \d+ errors? .*in 4 events, 2 releases in file store /)
+    expect(run.stdout.trimEnd().split('\n').at(-2)).toMatch(/^NOT sound: \d+ errors? .*in 4 events, 2 releases in file store /)
   })
 
   it('catches a deleted log line', async () => {
@@ -88,7 +90,7 @@ describe('verify', () => {
     leftBehind(snapshotBefore.replace('"prod"', '"production"'))
     run = await cli(directory, ['verify'])
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`${store.stateFile}: error: differs from the projection of the event log: it was changed outside stagecraft-state; run reconcile`)
+    expect(run.stdout).toContain(`${store.stateFile}: error: differs from the projection of the event log: the two files disagree, and either may have been changed outside stagecraft-state`)
   })
 
   it('catches a line that is not JSON and an incomplete last line', async () => {
@@ -127,6 +129,6 @@ describe('verify', () => {
     const verdict = (await ok(fresh, ['verify'])).trimEnd().split('\n').at(-1)
     expect(verdict).toContain(`its releases.json is not imported yet and holds ${held} releases ("stagecraft-state import" makes them the start of the history)`)
     await ok(fresh, ['import'])
-    expect((await ok(fresh, ['verify'])).trimEnd().split('\n').at(-1)).toMatch(new RegExp(`^sound: 1 event, ${held} releases in `))
+    expect((await ok(fresh, ['verify'])).trimEnd().split('\n').at(-2)).toMatch(new RegExp(`^sound: 1 event, ${held} releases in `))
   })
 })

@@ -32,8 +32,9 @@ export const verify = defineCommand({
   synopsis: '',
   description:
     'Checks every line of the event log decodes, the hash chain is unbroken, release ids are unique and increasing, every previous_id chain is whole, ' +
-    'and releases.json equals the projection of the log. Prints each problem with its file and line (errors make the store unsound; warnings are kept on purpose). ' +
-    'Exit 0 when sound, 1 when not. With --json, the report: sound, store, events, releases, problems.',
+    'and releases.json equals the projection of the log. Prints each problem with its file and line (errors make the store unsound; warnings are kept on purpose), ' +
+    'then the verdict and the head of the hash chain (the last event and the SHA-256 of its line: record it to detect later that the log was cut back). ' +
+    'Exit 0 when sound, 1 when not. With --json, the report: sound, store, events, releases, head, problems.',
   examples: ['stagecraft-state verify', 'stagecraft-state verify --json'],
   parse: () => E.right({}),
   run: async (_input, { manager, out }) => {
@@ -50,7 +51,9 @@ export const verify = defineCommand({
       const verdict = report.sound
         ? `${out.style.green('sound')}: ${counts}${warnings === 0 ? ', no problems' : `, ${plural(warnings, 'warning')}`}`
         : `${out.style.red('NOT sound')}: ${plural(errors, 'error')}${warnings === 0 ? '' : ` and ${plural(warnings, 'warning')}`} in ${counts}`
-      out.lines([...report.problems.map((problem) => problemLine(problem, out.style)), verdict])
+      // The head, for an auditor to record: the hash chain alone cannot show the log cut back by whole lines.
+      const head = report.head === undefined ? [] : [`chain head: event ${report.head.position}, sha256 ${report.head.sha256}`]
+      out.lines([...report.problems.map((problem) => problemLine(problem, out.style)), verdict, ...head])
     }
     return report.sound ? EXIT.ok : EXIT.failed
   },

@@ -32,5 +32,6 @@ export const verifyJson = (report: VerifyReport, store: string): unknown => ({
   store,
   events: report.events,
   releases: report.releases,
+  head: report.head === undefined ? null : { position: report.head.position, sha256: report.head.sha256 },
   problems: report.problems.map(({ severity, location, message }) => ({ severity, location, message })),
 })
