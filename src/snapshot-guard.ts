@@ -13,6 +13,7 @@
  *   person reconciles (accept the file's changes into the history, or restore the file).
  * Preparing writes nothing: a command refused after it leaves both files as they were.
  */
+import { statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
@@ -121,11 +122,18 @@ const snapshotEvents = (context: GuardContext, loaded: Loaded, file: SnapshotFil
     }),
   )
 
+// A log file that exists but holds nothing, beside a releases.json, may be a history emptied by
+// mistake (or by a tool): the import that starts a new one must not pass unnoticed.
+const emptyLogNotes = (context: GuardContext, loaded: Loaded): ReadonlyArray<string> => {
+  if (loaded.cursor.position > 0 || context.eventLog === undefined || statSync(context.eventLog, { throwIfNoEntry: false })?.size !== 0) return []
+  return [`${context.eventLog} was empty (0 bytes) beside ${context.path}: the history starts again from an import of ${context.path}; if the log was emptied by mistake, restore it from a backup`]
+}
+
 /** The import of a snapshot file that has no log yet, prepared to be recorded with the command. */
 const prepareImport = (context: GuardContext, loaded: Loaded, file: SnapshotFile): E.Either<StateError, Prepared> =>
   pipe(
     snapshotEvents(context, loaded, file),
-    E.map(({ events }): Prepared => ({ loaded, state: evolveAll(loaded.state, events), pending: events, regenerate: false, notes: [], fingerprint: file.fingerprint })),
+    E.map(({ events }): Prepared => ({ loaded, state: evolveAll(loaded.state, events), pending: events, regenerate: false, notes: emptyLogNotes(context, loaded), fingerprint: file.fingerprint })),
   )
 
 const checkAgainstLog = (context: GuardContext, loaded: Loaded, file: SnapshotFile): TE.TaskEither<StateError, Prepared> =>
@@ -223,7 +231,7 @@ export const acceptSnapshot = (context: GuardContext, loaded: Loaded): TE.TaskEi
             TE.fromEither(snapshotEvents(context, loaded, file)),
             TE.chain(({ events, snapshot }) =>
               pipe(
-                recordPrepared(context, { ...inStep(loaded), fingerprint: file.fingerprint }, events, undefined),
+                recordPrepared(context, { ...inStep(loaded, false, emptyLogNotes(context, loaded)), fingerprint: file.fingerprint }, events, undefined),
                 TE.map((after) => ({ loaded: after, outcome: { changed: snapshotChanges(loaded.state, snapshot.releases).map((change) => change.releaseId) } })),
               ),
             ),

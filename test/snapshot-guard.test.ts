@@ -201,6 +201,30 @@ describe('what an imported record holds that a Release does not model', () => {
   })
 })
 
+describe('an event log that is empty beside a releases.json', () => {
+  it('given a 0-byte log beside a releases.json, when a write imports the file, then a warning says the log was empty', async () => {
+    const { manager, stateFile, eventLog, warnings } = withSnapshot(readSpecExample())
+    writeFileSync(eventLog, '')
+    await manager.createRelease('prod', 'v2')
+    expect(warnings).toEqual([`${eventLog} was empty (0 bytes) beside ${stateFile}: the history starts again from an import of ${stateFile}; if the log was emptied by mistake, restore it from a backup`])
+    expect((await manager.history()).map((e) => e.type)).toEqual(['SnapshotImported', 'ReleaseCreated'])
+  })
+
+  it('given no log at all (a Go-written file), when a write imports it, then nothing is said', async () => {
+    const { manager, warnings } = withSnapshot(readSpecExample())
+    await manager.importSnapshot()
+    expect(warnings).toEqual([])
+  })
+
+  it('given a 0-byte log, when a command is refused, then nothing is said and nothing is written', async () => {
+    const { manager, eventLog, warnings } = withSnapshot(readSpecExample())
+    writeFileSync(eventLog, '')
+    expect((await rejection(manager.createRelease('', 'v2'))).code).toBe('INVALID_INPUT')
+    expect(warnings).toEqual([])
+    expect(readFileSync(eventLog, 'utf8')).toBe('')
+  })
+})
+
 describe('import and reconcile on a store that holds nothing', () => {
   it('import reports nothing imported, and reconcile refuses, without creating the state directory', async () => {
     const { manager, cwd } = freshManager()
