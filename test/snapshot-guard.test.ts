@@ -7,7 +7,7 @@ import { deploy, freshManager, rejection } from './support/manager.js'
 import type { StateManager } from '../src/manager.js'
 import { tempDir } from './support/temp.js'
 
-const withSnapshot = (text: string) => {
+const withSnapshot = (text: string | Buffer) => {
   const cwd = tempDir()
   const stateFile = join(cwd, 'releases.json')
   writeFileSync(stateFile, text)
@@ -126,15 +126,9 @@ describe('a releases.json whose bytes cannot be read without loss', () => {
   // A version written as Latin-1 by some other tool: "v1.2.3-café" with é as the single byte 0xE9.
   const [head, tail] = readSpecExample().split('"v1.2.3"') as [string, string]
   const SPEC_WITH_BAD_BYTE = Buffer.concat([Buffer.from(`${head}"v1.2.3-caf`), Buffer.from([0xe9]), Buffer.from(`"${tail}`)])
-  const goWritten = (bytes: Buffer) => {
-    const cwd = tempDir()
-    const stateFile = join(cwd, 'releases.json')
-    writeFileSync(stateFile, bytes)
-    return { ...freshManager({ cwd, stateFile }), stateFile }
-  }
 
   it('given a byte that is not UTF-8 and no event log, when it is read, imported or written to, then CORRUPT_STATE names the file, line and offset, and nothing is written', async () => {
-    const { manager, stateFile, cwd } = goWritten(SPEC_WITH_BAD_BYTE)
+    const { manager, stateFile, cwd } = withSnapshot(SPEC_WITH_BAD_BYTE)
     const before = SPEC_WITH_BAD_BYTE.subarray(0, SPEC_WITH_BAD_BYTE.indexOf(0xe9))
     const line = before.toString().split('\n').length
     for (const attempt of [() => manager.listAllReleases(), () => manager.importSnapshot(), () => manager.createRelease('prod', 'v2'), () => manager.reconcile('accept')]) {
@@ -160,7 +154,7 @@ describe('a releases.json whose bytes cannot be read without loss', () => {
 
   it('given a key written twice in one record and no event log, when it is written to, then CORRUPT_STATE names the line and the key, and nothing is written', async () => {
     const text = readSpecExample().replace('"version": "v1.2.3",', '"version": "v1.2.3",\n      "version": "v1.2.4",')
-    const { manager, stateFile, cwd } = goWritten(Buffer.from(text))
+    const { manager, stateFile, cwd } = withSnapshot(Buffer.from(text))
     const error = await rejection(manager.createRelease('prod', 'v2'))
     expect(error.code).toBe('CORRUPT_STATE')
     expect(error.message).toContain(`${stateFile}:${text.split('\n').findIndex((l) => l.includes('v1.2.4')) + 1}: the key "version" appears twice in releases[0]`)
