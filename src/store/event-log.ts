@@ -1,25 +1,24 @@
 /**
- * The event log file: one JSON event per line, append-only, each line chained to the one before
- * by its SHA-256.
+ * The event log file, read: one JSON event per line, append-only, each line chained to the one
+ * before by its SHA-256 (appends: event-log-append.ts).
  *
  * Reading streams the file in chunks from a byte offset, so a refresh reads only what was
  * appended, and a cold open never holds the whole history in memory. A last line without its
- * newline is incomplete: readers leave it alone (an append may be in progress); a writer, who
- * holds the lock and so knows no append is, sets it aside.
+ * newline is incomplete, and so are the complete lines of a command whose last event is missing
+ * (whole-commands.ts): readers leave them alone (an append may be in progress); a writer, who
+ * holds the lock and so knows no append is, sets them aside.
  */
-import { randomBytes } from 'node:crypto'
 import { promises as fs, statSync } from 'node:fs'
-import { dirname } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import * as TE from 'fp-ts/lib/TaskEither.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
+import { StateError } from '../errors.js'
 import type { EventEnvelope } from '../domain/events.js'
-import { ioError, StateError } from '../errors.js'
 import { attempt } from './attempt.js'
 import type { Cursor, IncompleteTail, ReadEnd, StoredEvent, Visitor } from './event-store.js'
 import { readFastLine, readMatchedPhaseUpdated } from './fast-lines.js'
 import { type ChunkHashes, hashHere, sharedBuffer, startLineHasher } from './line-hasher.js'
-import { sideFileStamp } from './paths.js'
-import { decodeLineInGeneral, encodeLogLine, GENESIS_HASH, hashLine } from './log-line.js'
+import { decodeLineInGeneral, GENESIS_HASH, hashLine } from './log-line.js'
+import { commandGate, type Mark, type Stop, type WithinCommand } from './whole-commands.js'
 
 /** A position in the log file. */
 export interface LogCursor extends Cursor {
@@ -29,21 +28,6 @@ export interface LogCursor extends Cursor {
   readonly ino: number | undefined
   /** Set when a read stopped inside a command of several events: the next read takes the rest of it. */
   readonly within?: WithinCommand
-}
-
-/** Where a read stands after a line: what its cursor is made of. */
-interface Mark {
-  readonly position: number
-  readonly offset: number
-  readonly hash: string
-}
-
-/** A command of several events, part of which was read: where it starts, and how many were taken. */
-interface WithinCommand {
-  readonly before: Mark
-  readonly command: string
-  readonly of: number
-  readonly taken: number
 }
 
 /** The start of an empty log. */
@@ -56,20 +40,13 @@ export interface LogReadEnd extends ReadEnd {
   readonly incompleteTail?: IncompleteTail & { readonly offset: number }
 }
 
-const corrupt = (message: string): StateError => new StateError('CORRUPT_STATE', message)
+/** A refusal to read on: the log is not what this module writes. */
+export const corrupt = (message: string): StateError => new StateError('CORRUPT_STATE', message)
 
 const chainProblem = (line: number): string =>
   line === 1
     ? `the hash chain is broken: the first line does not start the chain (lines before it were deleted)`
     : `the hash chain is broken: this line does not follow line ${line - 1} as written (line ${line - 1} was edited, or lines were deleted or reordered)`
-
-/** A command of several events being read: the events this read holds back until the last of them. */
-interface OpenCommand extends WithinCommand {
-  readonly held: Array<{ readonly event: StoredEvent; readonly after: Mark }>
-}
-
-const cutShort = (open: OpenCommand): string =>
-  `the command ${open.command} recorded ${open.of} events, but only ${open.taken + open.held.length} of them come before the events of another command (a command is appended whole: the log was written by something else)`
 
 // A stored event whose location ("file:line") is only made when asked for: the error path.
 class LoggedEvent implements StoredEvent {
@@ -165,11 +142,12 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
     }
     return lastHash
   }
-  // The events of a command that recorded several, read so far (rare: a recovery, an import).
-  let open: OpenCommand | undefined = from.within === undefined ? undefined : { ...from.within, held: [] }
-  const end = (tail: number, at?: Mark, within?: WithinCommand): E.Either<StateError, LogReadEnd> => {
-    if (at !== undefined) return E.right({ cursor: within === undefined ? { ...at, ino: stat.ino } : { ...at, ino: stat.ino, within } })
-    if (open !== undefined) {
+  // The events of a command that recorded several are handed on only once it is whole.
+  const gate = commandGate(visitor, (line) => `${path}:${line}`, from.within)
+  const end = (tail: number, stop?: Stop): E.Either<StateError, LogReadEnd> => {
+    if (stop?.at !== undefined) return E.right({ cursor: stop.within === undefined ? { ...stop.at, ino: stat.ino } : { ...stop.at, ino: stat.ino, within: stop.within } })
+    const open = gate.open()
+    if (open !== undefined && stop === undefined) {
       // The log ends inside a command: it ends, for everyone, before that command (or, for a read
       // that began inside it, where it began).
       const { before, held, taken, of } = open
@@ -179,42 +157,11 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
     const cursor: LogCursor = { position, hash: hashSoFar(), offset, ino: stat.ino }
     return E.right(tail === 0 ? { cursor } : { cursor, incompleteTail: { location: `${path}:${position + 1}`, bytes: tail, offset } })
   }
-  const visit = (event: StoredEvent, after?: Mark, within?: WithinCommand): E.Either<StateError, LogReadEnd> | undefined => {
-    const result = visitor.event(event)
-    if (result instanceof StateError) return E.left(result)
-    return result === 'stop' ? end(0, after, within) : undefined
-  }
-  /** Hands the events of a command on, once it is whole (or found cut short, for `verify`). */
-  const release = (command: OpenCommand, whole: boolean): E.Either<StateError, LogReadEnd> | undefined => {
-    open = undefined
-    const { held, taken } = command
-    for (const [i, { event, after }] of held.entries()) {
-      // A read stopped before the command's last event resumes inside it.
-      const within = whole && i < held.length - 1 ? { before: command.before, command: command.command, of: command.of, taken: taken + i + 1 } : undefined
-      const ended = visit(event, after, within)
-      if (ended !== undefined) return ended
-    }
-    return undefined
-  }
   // Where the read stood before the line being taken; made into a Mark only for the first event
   // of a command of several, so that the other lines cost no allocation.
   const previous: { position: number; offset: number; hash: string; in: ChunkHashes | undefined; index: number } = { position, offset, hash: lastHash, in: undefined, index: 0 }
   const before = (): Mark => ({ position: previous.position, offset: previous.offset, hash: previous.in === undefined ? previous.hash : previous.in.hashOf(previous.index) })
-  /** Takes an event that the chain vouches for. */
-  const takeEvent = (event: StoredEvent): E.Either<StateError, LogReadEnd> | undefined => {
-    const { command, events: of = 1 } = event.envelope.meta
-    if (open !== undefined && (command !== open.command || of !== open.of)) {
-      const location = `${path}:${open.before.position + 1}`
-      if (visitor.problem === undefined) return E.left(corrupt(`${location}: ${cutShort(open)}`))
-      visitor.problem({ location, message: cutShort(open) })
-      const ended = release(open, false)
-      if (ended !== undefined) return ended
-    }
-    if (open === undefined && of === 1) return visit(event)
-    open ??= { before: before(), command, of, taken: 0, held: [] }
-    open.held.push({ event, after: { position, offset, hash: hashSoFar() } })
-    return open.taken + open.held.length === of ? release(open, true) : undefined
-  }
+  const after = (): Mark => ({ position, offset, hash: hashSoFar() })
 
   /**
    * Takes one line: `chainedAhead` when the hasher saw it end with the hash of the line before,
@@ -249,7 +196,8 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
       visitor.problem({ location, message: problem })
       return undefined
     }
-    return takeEvent(new LoggedEvent(read.envelope, position, path))
+    const step = gate.take(new LoggedEvent(read.envelope, position, path), before, after)
+    return step === undefined ? undefined : E.isLeft(step) ? step : end(0, step.right)
   }
 
   try {
@@ -304,89 +252,3 @@ const decodeUtf8: (buffer: Buffer, start: number, end: number) => string =
 /** Reads the events of the log after `from`, oldest first. */
 export const readLog = (path: string, from: LogCursor, visitor: Visitor, options: LogReadOptions = DEFAULT_READ_OPTIONS): TE.TaskEither<StateError, LogReadEnd> =>
   attempt('read the event log', path, () => readAfter(path, from, visitor, options))
-
-/** Writes all of `buffer` at `at` (a write may take less than it is given). */
-export const writeFully = async (handle: fs.FileHandle, buffer: Buffer, at: number): Promise<void> => {
-  for (let written = 0; written < buffer.length; ) {
-    const { bytesWritten } = await handle.write(buffer, written, buffer.length - written, at + written)
-    written += bytesWritten
-  }
-}
-
-/** Syncs a directory, so that a file just created or renamed in it keeps its name through a crash. */
-export const syncDirectory = async (directory: string): Promise<void> => {
-  const handle = await fs.open(directory, 'r')
-  try {
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-}
-
-/** The lines of `envelopes` chained on from `prev`, each ending with its newline, and the hash of the last. */
-export const encodeLines = (prev: string, envelopes: ReadonlyArray<EventEnvelope>): { readonly buffer: Buffer; readonly hash: string } => {
-  let hash = prev
-  const lines: string[] = []
-  for (const envelope of envelopes) {
-    const line = encodeLogLine(envelope, hash)
-    hash = hashLine(line)
-    lines.push(line)
-  }
-  return { buffer: Buffer.from(`${lines.join('\n')}\n`, 'utf8'), hash }
-}
-
-const appendAt = async (path: string, at: LogCursor, envelopes: ReadonlyArray<EventEnvelope>): Promise<E.Either<StateError, LogCursor>> => {
-  const { buffer, hash } = encodeLines(at.hash, envelopes)
-  const handle = await fs.open(path, 'a')
-  try {
-    const stat = await handle.stat()
-    if (stat.size !== at.offset || (at.ino !== undefined && stat.ino !== at.ino)) {
-      return E.left(corrupt(`${path}: the event log changed while this process held the write lock (${stat.size} bytes, expected ${at.offset}); nothing was appended`))
-    }
-    try {
-      await writeFully(handle, buffer, at.offset)
-      await handle.datasync()
-    } catch (error) {
-      // Leave no half-written line behind for the next reader.
-      await handle.truncate(at.offset).catch(() => undefined)
-      throw error
-    }
-    if (at.offset === 0) await syncDirectory(dirname(path)) // the new file's name must survive a crash too
-    return E.right({ position: at.position + envelopes.length, hash, offset: at.offset + buffer.length, ino: stat.ino })
-  } finally {
-    await handle.close()
-  }
-}
-
-/** Appends events right after `at` (which must be the end of the log), durably (fdatasync). */
-export const appendLog = (path: string, at: LogCursor, envelopes: ReadonlyArray<EventEnvelope>): TE.TaskEither<StateError, LogCursor> =>
-  envelopes.length === 0
-    ? TE.right(at)
-    : attempt('append to the event log', path, () => appendAt(path, at, envelopes))
-
-/**
- * Moves an incomplete last line (an append torn by a crash) into a side file beside the log and
- * cuts the log back to its last complete line. Only under the write lock.
- */
-export const setAsideTail = (path: string, tailOffset: number, now: Date): TE.TaskEither<StateError, string> =>
-  TE.tryCatch(
-    async () => {
-      const handle = await fs.open(path, 'r+')
-      try {
-        const { size } = await handle.stat()
-        const tail = Buffer.alloc(size - tailOffset)
-        await handle.read(tail, 0, tail.length, tailOffset)
-        // The clock may repeat (a fixed test clock): the random part keeps two side files apart.
-        const aside = `${path}.torn-${sideFileStamp(now)}-${process.pid}-${randomBytes(3).toString('hex')}`
-        await fs.writeFile(aside, tail, { flag: 'wx' })
-        const asideHandle = await fs.open(aside, 'r')
-        await asideHandle.sync().finally(() => asideHandle.close())
-        await handle.truncate(tailOffset)
-        await handle.datasync()
-        return aside
-      } finally {
-        await handle.close()
-      }
-    },
-    (error) => ioError('set aside the incomplete last line of the event log', path, error),
-  )

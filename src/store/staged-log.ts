@@ -17,7 +17,8 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { EventEnvelope } from '../domain/events.js'
 import { ioError, StateError } from '../errors.js'
 import { attempt } from './attempt.js'
-import { encodeLines, type LogCursor, type LogReadEnd, readLog, syncDirectory, writeFully } from './event-log.js'
+import { type LogCursor, type LogReadEnd, readLog } from './event-log.js'
+import { encodeLines, syncDirectory, writeFully } from './event-log-append.js'
 import type { Visitor } from './event-store.js'
 
 /** Appends staged for one log, under its write lock. */
