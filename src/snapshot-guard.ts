@@ -25,7 +25,7 @@ import { decodeSnapshotBytes, type Snapshot } from './domain/snapshot.js'
 import { initialState, type State } from './domain/state.js'
 import { StateError } from './errors.js'
 import type { Loaded } from './loaded-state.js'
-import { standingOf } from './snapshot-standing.js'
+import { differencesOf, standingOf } from './snapshot-standing.js'
 import type { Cursor, WriteSession } from './store/event-store.js'
 import { type Fingerprint, fingerprintOf, keepAside, readSnapshotFile, sameFingerprint, type SnapshotFile, writeSnapshotFile } from './store/snapshot-file.js'
 import { hashLine } from './store/log-line.js'
@@ -90,11 +90,7 @@ const sourceOf = (path: string, file: SnapshotFile) => ({ file: path, sha256: ha
 // the log's last line (which the hash chain cannot show) look the same from here. So the
 // message says they disagree, and what to do in either case.
 const driftError = (path: string, eventLog: string | undefined, state: State, snapshot: Snapshot): StateError => {
-  const changes = snapshotChanges(state, snapshot.releases).map(
-    (change) => `${change.releaseId} (${change.before.length === 0 ? 'only in the snapshot' : change.after.length === 0 ? 'only in the event log' : 'different'})`,
-  )
-  if (JSON.stringify(state.otherFields) !== JSON.stringify(snapshot.otherFields)) changes.push('the top-level fields')
-  const named = changes.length > 10 ? `${changes.slice(0, 10).join(', ')} and ${changes.length - 10} more` : changes.join(', ')
+  const { named } = differencesOf(state, snapshot)
   const log = eventLog ?? 'the event log'
   return new StateError(
     'STATE_DRIFT',

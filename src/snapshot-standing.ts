@@ -23,6 +23,7 @@ import { statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
+import { snapshotChanges } from './domain/decide.js'
 import type { SnapshotSource } from './domain/events.js'
 import { projectSnapshotBytes } from './domain/projection.js'
 import { compareIds } from './domain/release-id.js'
@@ -105,4 +106,23 @@ export const standingOf = (question: StandingQuestion): TE.TaskEither<StateError
     heldEarlier(question.read, question.origin, writtenAt(file, snapshot), question.skipDamaged),
     TE.map((earlier): Standing => (earlier ? { kind: 'behind' } : { kind: 'differs', snapshot })),
   )
+}
+
+/** Where a snapshot differs from the log's projection, in words, for a person deciding what to do. */
+export interface Differences {
+  /** The differing releases (at most ten named), and the top-level fields when they differ. */
+  readonly named: string
+  /** How many releases only the snapshot holds: what a log that lost its end would no longer show. */
+  readonly onlyInSnapshot: number
+}
+
+/** Names where `snapshot` differs from the projection of `state`. */
+export const differencesOf = (state: State, snapshot: Snapshot): Differences => {
+  const changes = snapshotChanges(state, snapshot.releases)
+  const words = changes.map(
+    (change) => `${change.releaseId} (${change.before.length === 0 ? 'only in the snapshot' : change.after.length === 0 ? 'only in the event log' : 'different'})`,
+  )
+  if (JSON.stringify(state.otherFields) !== JSON.stringify(snapshot.otherFields)) words.push('the top-level fields')
+  const named = words.length > 10 ? `${words.slice(0, 10).join(', ')} and ${words.length - 10} more` : words.join(', ')
+  return { named, onlyInSnapshot: changes.filter((change) => change.before.length === 0).length }
 }

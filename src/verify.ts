@@ -17,7 +17,7 @@ import { groupByEnvironment } from './domain/queries.js'
 import type { Release } from './domain/release.js'
 import { initialState, releaseCount, type State } from './domain/state.js'
 import type { StateError } from './errors.js'
-import { standingOf } from './snapshot-standing.js'
+import { type Differences, differencesOf, standingOf } from './snapshot-standing.js'
 import { describeIncompleteTail, type EventStore } from './store/event-store.js'
 import { readSnapshotFile } from './store/snapshot-file.js'
 
@@ -93,12 +93,27 @@ const chainProblems = (state: State, inherited: boolean, where: string): VerifyP
   return problems
 }
 
+/** A refusal to read a snapshot, placed as `file:line` when it names a line, like every other problem. */
+const unreadableAt = (snapshotPath: string, message: string): VerifyProblem => {
+  const placed = message.startsWith(snapshotPath) ? /^:(\d+)(?::\d+)?:\s*/.exec(message.slice(snapshotPath.length)) : null
+  if (placed === null) return { severity: 'error', location: snapshotPath, message: message.startsWith(snapshotPath) ? message.slice(snapshotPath.length).replace(/^:\s*/, '') : message }
+  return { severity: 'error', location: `${snapshotPath}:${placed[1] as string}`, message: message.slice(snapshotPath.length + placed[0].length) }
+}
+
+const differsMessage = ({ named, onlyInSnapshot }: Differences): string =>
+  `differs from the projection of the event log at ${named}: the two files disagree, and either may have been changed outside stagecraft-state ` +
+  `(this file, or the last line of the log, which the hash chain cannot show). ` +
+  (onlyInSnapshot > 0
+    ? `${onlyInSnapshot === 1 ? 'One release is' : `${onlyInSnapshot} releases are`} in this file and in no event of the log: if the log lost its end, "reconcile --restore" would drop ${onlyInSnapshot === 1 ? 'it' : 'them'}; compare the log with a backup (and the chain head verify printed before) first. `
+    : '') +
+  'If this file was changed, run reconcile; if the log was, restore it from a backup'
+
 const snapshotProblems = (store: EventStore, snapshotPath: string, eventLog: string | undefined, state: State, events: number): TE.TaskEither<StateError, VerifyProblem[]> =>
   pipe(
     readSnapshotFile(snapshotPath),
     TE.chain((file) => {
       const at = (message: string, severity: VerifyProblem['severity'] = 'error'): VerifyProblem[] => [{ severity, location: snapshotPath, message }]
-      const unreadable = (message: string) => at(message.startsWith(snapshotPath) ? message.slice(snapshotPath.length).replace(/^:\s*/, '') : message)
+      const unreadable = (message: string) => [unreadableAt(snapshotPath, message)]
       if (file === undefined) return TE.right(events === 0 ? [] : at('missing: it is not the projection of the event log; the next write regenerates it'))
       if (events === 0) {
         const decoded = decodeSnapshotBytes(file.bytes, snapshotPath)
@@ -115,10 +130,7 @@ const snapshotProblems = (store: EventStore, snapshotPath: string, eventLog: str
             case 'behind':
               return at('is behind the event log (it holds what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); the next write regenerates it')
             case 'differs':
-              return at(
-                'differs from the projection of the event log: the two files disagree, and either may have been changed outside stagecraft-state (this file, or the last line of the log, which the hash chain cannot show); ' +
-                  'if this file was, run reconcile; if the log was, restore it from a backup',
-              )
+              return at(differsMessage(differencesOf(state, standing.snapshot)))
             case 'unreadable':
               return unreadable(standing.error.message)
           }
@@ -151,14 +163,20 @@ export const verifyStore = (store: EventStore, snapshotPath: string | undefined,
       },
     }),
     TE.chain((end) => {
+      // A snapshot compared with the fold of a damaged log would differ from it, and the advice
+      // for a snapshot that differs (reconcile) is wrong while the log itself is damaged. (A torn
+      // last command is no damage: it was never acknowledged, and the snapshot never showed it.)
+      const logDamaged = problems.length > 0
       if (end.incompleteTail !== undefined) {
         const tail = end.incompleteTail
         problems.push({ severity: 'error', location: tail.location, message: `${describeIncompleteTail(tail)} (an append interrupted by a crash, never acknowledged); the next write moves it aside` })
       }
       const state = fold.result()
       problems.push(...chainProblems(state, inherited, snapshotPath ?? store.description))
+      const notCompared: VerifyProblem[] =
+        snapshotPath === undefined ? [] : [{ severity: 'warning', location: snapshotPath, message: 'not compared with the event log, which has the errors above: repair the log first (from a backup), then verify again' }]
       return pipe(
-        snapshotPath === undefined ? TE.right([]) : snapshotProblems(store, snapshotPath, eventLog, state, events),
+        snapshotPath === undefined ? TE.right([]) : logDamaged ? TE.right(notCompared) : snapshotProblems(store, snapshotPath, eventLog, state, events),
         TE.chain((found) => {
           problems.push(...found)
           return store.leftovers()

@@ -89,8 +89,39 @@ describe('verify', () => {
     const { manager, stateFile } = await story()
     writeFileSync(stateFile, readFileSync(stateFile, 'utf8').replace('"staging"', '"stage"'))
     expect((await manager.verify()).problems).toEqual([
-      { severity: 'error', location: stateFile, message: expect.stringMatching(/^differs from the projection of the event log: the two files disagree, and either may have been changed outside stagecraft-state \(this file, or the last line of the log, which the hash chain cannot show\)/) },
+      { severity: 'error', location: stateFile, message: expect.stringMatching(/^differs from the projection of the event log at rel-\S+ \(different\): the two files disagree, and either may have been changed outside stagecraft-state \(this file, or the last line of the log, which the hash chain cannot show\)/) },
     ])
+  })
+
+  it('given a log that lost its last line, names the release only releases.json still holds and warns that restoring from the log would drop it', async () => {
+    const { manager, eventLog, stateFile } = await story()
+    // The last command created prod v2 and walked its phases: cut back to before its creation.
+    const all = lines(eventLog)
+    const created = all.findLastIndex((line) => line.includes('"type":"ReleaseCreated"'))
+    writeFileSync(eventLog, `${all.slice(0, created).join('\n')}\n`)
+    const [problem, ...others] = (await createStateManager({ stateFile }).verify()).problems
+    expect(others).toEqual([])
+    expect(problem).toMatchObject({ severity: 'error', location: stateFile })
+    expect(problem?.message).toMatch(/at rel-\S+ \(only in the snapshot\)/)
+    expect(problem?.message).toContain('One release is in this file and in no event of the log: if the log lost its end, "reconcile --restore" would drop it')
+    void manager
+  })
+
+  it('given a damaged log, reports the log and does not compare releases.json with its fold (nor advise a reconcile)', async () => {
+    const { eventLog, stateFile } = await story()
+    const all = lines(eventLog)
+    writeFileSync(eventLog, `${[...all.slice(0, 3), (all[3] as string).replace('"actor":"', '"actor":"x'), ...all.slice(4)].join('\n')}\n`)
+    const report = await createStateManager({ stateFile }).verify()
+    expect(report.sound).toBe(false)
+    expect(report.problems.filter((p) => p.severity === 'error').map((p) => p.location)).toEqual([`${eventLog}:5`])
+    expect(report.problems).toContainEqual({ severity: 'warning', location: stateFile, message: expect.stringMatching(/^not compared with the event log, which has the errors above/) })
+    expect(report.problems.map((p) => p.message).join('\n')).not.toMatch(/reconcile/)
+  })
+
+  it('places a releases.json that is not JSON at its file and line, as every other problem', async () => {
+    const { stateFile } = await story()
+    writeFileSync(stateFile, readFileSync(stateFile, 'utf8').replace('"releases": [', '"releases": [,'))
+    expect((await createStateManager({ stateFile }).verify()).problems).toEqual([{ severity: 'error', location: `${stateFile}:2`, message: expect.stringMatching(/^not valid JSON/) }])
   })
 
   it('an edit of the last log line shows only as a difference with releases.json, which is not blamed for it', async () => {

@@ -90,7 +90,7 @@ describe('verify', () => {
     leftBehind(snapshotBefore.replace('"prod"', '"production"'))
     run = await cli(directory, ['verify'])
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`${store.stateFile}: error: differs from the projection of the event log: the two files disagree, and either may have been changed outside stagecraft-state`)
+    expect(run.stdout).toMatch(new RegExp(`${store.stateFile.replaceAll('.', '\\.')}: error: differs from the projection of the event log at rel-\\S+ \\(different\\)(, rel-\\S+ \\(\\w[\\w ]*\\))*: the two files disagree, and either may have been changed outside stagecraft-state`))
   })
 
   it('catches a line that is not JSON and an incomplete last line', async () => {
