@@ -33,7 +33,11 @@ import { type VerifyReport, verifyStore } from './verify.js'
 
 /** Extra facts recorded with a new release. */
 export interface CreateReleaseOptions {
-  /** The earlier release of the same environment this release redeploys. */
+  /**
+   * The earlier release of the same environment this release redeploys: one a rollback may go to
+   * (every phase completed, not the current release), of the same version (and commit, when both
+   * name one).
+   */
   readonly rollbackOf?: string | undefined
   /** Why the release is made. */
   readonly note?: string | undefined

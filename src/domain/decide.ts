@@ -12,6 +12,7 @@ import { parseCommitSha, parseEnvironment, parsePhase, parseStatus, parseText, p
 import { allPending, canTransition, isFinalStatus, nextStatuses, PHASES, type PhaseStatus, type ReleasePhase } from './phase.js'
 import { sameReleases } from './projection.js'
 import { findRelease } from './queries.js'
+import { rollbackCandidate } from './rollback.js'
 import { type Release, type StoredRelease, storedForm } from './release.js'
 import { nextReleaseId } from './release-id.js'
 import { kindOf, showValue } from './show.js'
@@ -23,15 +24,27 @@ type Decision = E.Either<DomainError, ReadonlyArray<DomainEvent>>
 const optional = <A>(raw: unknown, parse: (raw: unknown) => E.Either<DomainError, A>): E.Either<DomainError, A | undefined> =>
   raw === undefined ? E.right(undefined) : parse(raw)
 
-const rollbackOrigin = (state: State, environment: string, raw: unknown): E.Either<DomainError, Release | undefined> =>
+/**
+ * The release a new one redeploys: one a rollback may go to (of the environment, every phase
+ * completed, not the current release), and the same build (its version, and its commit when both
+ * name one), or `history` would call "rollback to" what is not one.
+ */
+const rollbackOrigin = (state: State, environment: string, version: string, commitSha: string, raw: unknown): E.Either<DomainError, Release | undefined> =>
   optional(raw, (id) =>
     pipe(
       findRelease(state, id),
       E.chain((release) =>
         release.environment === environment
-          ? E.right(release)
+          ? rollbackCandidate(state, environment, release.id)
           : E.left(invalidInput(`release ${release.id} belongs to environment ${release.environment}; a release of ${environment} cannot be a rollback of it`)),
       ),
+      E.chain((release) => {
+        if (release.version !== version) return E.left(invalidInput(`release ${release.id} is version ${showValue(release.version)}, not ${showValue(version)}: a rollback redeploys the release it names`))
+        if (release.commitSha !== '' && commitSha !== '' && release.commitSha !== commitSha) {
+          return E.left(invalidInput(`release ${release.id} is commit ${release.commitSha}, not ${commitSha}: a rollback redeploys the release it names`))
+        }
+        return E.right(release)
+      }),
     ),
   )
 
@@ -42,7 +55,7 @@ const createRelease = (command: CreateRelease, state: State): Decision =>
     E.apS('version', parseVersion(command.version)),
     E.apS('commitSha', parseCommitSha(command.commitSha)),
     E.apS('note', optional(command.note, parseText('note'))),
-    E.bind('rollbackOf', ({ environment }) => rollbackOrigin(state, environment, command.rollbackOf)),
+    E.bind('rollbackOf', ({ environment, version, commitSha }) => rollbackOrigin(state, environment, version, commitSha, command.rollbackOf)),
     E.bind('next', () => nextReleaseId(command.now, state.greatestId)),
     E.map(({ environment, version, commitSha, note, rollbackOf, next }): ReadonlyArray<DomainEvent> => {
       const previousId = state.current.get(environment)?.id

@@ -18,7 +18,7 @@ export type RollbackTarget =
   | { readonly to: 'previous' }
   /** A given release of the environment. */
   | { readonly to: 'release'; readonly releaseId: string }
-  /** The newest release of the environment with a given version. */
+  /** The newest release of the environment with a given version, other than the current one. */
   | { readonly to: 'version'; readonly version: string }
   /** The newest release of the environment, other than the current one, that completed every phase. */
   | { readonly to: 'last-good' }
@@ -73,8 +73,15 @@ const candidate = (state: State, environment: string, current: Release, target: 
           pipe(
             releasesOf(state, environment),
             E.chain((releases) => {
-              const found = releases.find((release) => release.version === version)
-              return found === undefined ? E.left(releaseNotFound(`environment ${environment} has no release of version ${version}`)) : E.right(found)
+              // The current release may itself be of that version (a redeploy that failed): the
+              // target is the newest other one.
+              const found = releases.find((release) => release.version === version && release !== current)
+              if (found !== undefined) return E.right(found)
+              return E.left(
+                current.version === version
+                  ? invalidTransition(`release ${current.id} (${version}) is the current release of ${environment}, and no earlier release has that version; there is nothing to roll back to`)
+                  : releaseNotFound(`environment ${environment} has no release of version ${version}`),
+              )
             }),
           ),
         ),
@@ -100,6 +107,17 @@ const acceptable = (environment: string, current: Release) => (target: Release):
   }
   return E.right(target)
 }
+
+/**
+ * Whether the release `rawReleaseId` is one a rollback of `environment` may redeploy, by the rules
+ * of {@link rollbackTarget}: of that environment, every phase completed, not the current release.
+ */
+export const rollbackCandidate = (state: State, environment: string, rawReleaseId: unknown): E.Either<DomainError, Release> =>
+  pipe(
+    currentRelease(state, environment),
+    E.mapLeft(() => releaseNotFound(`environment ${environment} has no releases; there is nothing to roll back`)),
+    E.chain((current) => pipe(candidate(state, environment, current, { to: 'release', releaseId: rawReleaseId as string }), E.chain(acceptable(environment, current)))),
+  )
 
 /** The release a rollback of `environment` would redeploy, or why there is none. */
 export const rollbackTarget = (state: State, rawEnvironment: unknown, rawTarget: RollbackTarget): E.Either<DomainError, Release> =>

@@ -45,6 +45,21 @@ describe('create', () => {
     expect(defaultStore(directory).snapshot()).not.toMatch(/rollback|checkout/)
     const created = JSON.parse(defaultStore(directory).logLines().at(-1) ?? '{}') as { data: Record<string, unknown> }
     expect(created.data).toMatchObject({ rollbackOf: first, note: 'v2 broke checkout' })
+    expect(await ok(directory, ['show', (created.data['release'] as { id: string }).id])).toContain(`  rollback of  ${first}\n`)
+  })
+
+  it('--rollback-of names a release a rollback may go to, of the same build: else exit 1 with the reason, and nothing recorded', async () => {
+    const directory = tempDir()
+    const first = (await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '--commit', 'aaaa1111', '-q'])).trim()
+    for (const phase of PHASES) await ok(directory, ['phase', first, phase, 'completed'])
+    const failed = (await ok(directory, ['create', '--env', 'prod', '--version', 'v2', '-q'])).trim()
+    await ok(directory, ['phase', failed, 'rollout', 'failed'])
+    const before = defaultStore(directory).logLines()
+    expect(await fails(directory, ['create', '--env', 'prod', '--version', 'v3', '--rollback-of', first], 1)).toMatch(`INVALID_INPUT: release ${first} is version "v1", not "v3": a rollback redeploys the release it names`)
+    expect(await fails(directory, ['create', '--env', 'prod', '--version', 'v1', '--commit', 'bbbb2222', '--rollback-of', first], 1)).toMatch(`release ${first} is commit aaaa1111, not bbbb2222`)
+    expect(await fails(directory, ['create', '--env', 'prod', '--version', 'v2', '--rollback-of', failed], 1)).toMatch(/INVALID_TRANSITION: .* is already the current release of prod/)
+    expect(defaultStore(directory).logLines()).toEqual(before)
+    expect(await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '--rollback-of', first, '-q'])).toMatch(/^rel-/)
   })
 
   it('--actor names who recorded the event, in the history; it wins over STAGECRAFT_ACTOR', async () => {

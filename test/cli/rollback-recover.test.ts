@@ -40,7 +40,7 @@ describe('rollback-target', () => {
   })
 
   it('refuses with the reason, exit 1: the current release, an unfinished one, another environment, nothing to roll back', async () => {
-    expect(await fails(directory, ['rollback-target', '--env', 'prod', '--to-version', 'v3'], 1)).toMatch(`INVALID_TRANSITION: release ${ids['v3']} (v3) is already the current release of prod`)
+    expect(await fails(directory, ['rollback-target', '--env', 'prod', '--to-version', 'v3'], 1)).toMatch(`INVALID_TRANSITION: release ${ids['v3']} (v3) is the current release of prod, and no earlier release has that version`)
     expect(await fails(directory, ['rollback-target', '--env', 'prod', '--to-release', ids['s1'] ?? ''], 1)).toMatch(`belongs to environment staging, not prod`)
     expect(await fails(directory, ['rollback-target', '--env', 'prod', '--to-version', 'v9'], 1)).toMatch('RELEASE_NOT_FOUND: environment prod has no release of version v9')
     expect(await fails(directory, ['rollback-target', '--env', 'staging', '--to-previous'], 1)).toMatch(`current release ${ids['s1']} of staging has no previous release`)

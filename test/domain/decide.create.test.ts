@@ -144,7 +144,7 @@ describe('CreateRelease: bad input is INVALID_INPUT naming the value', () => {
 })
 
 describe('CreateRelease: rollbackOf', () => {
-  const good = newRelease('2025-01-01T12:00:00Z', { version: 'v1.0.0' })
+  const good = newRelease('2025-01-01T12:00:00Z', { version: 'v1.0.0', commitSha: 'abcd1234' })
   const bad = newRelease('2025-01-02T12:00:00Z', { version: 'v1.1.0', previousId: good.id })
   test('names an earlier release of the same environment, recorded on the event', () => {
     given([created(good), ...completedAll(good.id), created(bad)])
@@ -153,6 +153,23 @@ describe('CreateRelease: rollbackOf', () => {
   })
   test('an unknown release is RELEASE_NOT_FOUND', () => {
     given([created(good)]).when(createRelease('2025-01-02T13:00:00Z', { rollbackOf: 'rel-20000101-000000000' })).thenFails('RELEASE_NOT_FOUND', 'rel-20000101-000000000')
+  })
+  test('a release of another version, or of another commit, is INVALID_INPUT: a rollback redeploys the release it names', () => {
+    const history = [created(good), ...completedAll(good.id), created(bad)]
+    given(history)
+      .when(createRelease('2025-01-02T13:00:00Z', { version: 'v1.2.0', rollbackOf: good.id }))
+      .thenFails('INVALID_INPUT', `release ${good.id} is version "v1.0.0", not "v1.2.0": a rollback redeploys the release it names`)
+    given(history)
+      .when(createRelease('2025-01-02T13:00:00Z', { version: 'v1.0.0', commitSha: 'ffff0000', rollbackOf: good.id }))
+      .thenFails('INVALID_INPUT', `is commit ${good.commitSha}, not ffff0000`)
+  })
+  test('a release a rollback may not go to (not every phase completed, or the current one) is INVALID_TRANSITION', () => {
+    given([created(good), ...completedAll(good.id), created(bad)])
+      .when(createRelease('2025-01-02T13:00:00Z', { version: 'v1.1.0', rollbackOf: bad.id }))
+      .thenFails('INVALID_TRANSITION', `release ${bad.id} (v1.1.0) is already the current release of prod`)
+    given([created(good)])
+      .when(createRelease('2025-01-02T13:00:00Z', { version: 'v1.0.0', rollbackOf: good.id }))
+      .thenFails('INVALID_TRANSITION', 'is already the current release of prod')
   })
   test('a release of another environment is INVALID_INPUT naming both environments', () => {
     given([created(good)])

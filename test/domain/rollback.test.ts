@@ -25,6 +25,11 @@ describe('rollback targets', () => {
     expect(right(target({ to: 'version', version: 'v2' })).id).toBe(r3.id)
     expect(right(target({ to: 'version', version: ' v1 ' })).id).toBe(r1.id)
   })
+  test('--to-version of the current release\'s own version (a redeploy that failed): the newest earlier release with it', () => {
+    const r5 = newRelease('2025-01-05T00:00:00Z', { version: 'v2', previousId: r4.id })
+    const redeployed = stateAfter([...history, created(r5), phaseUpdated(r5.id, 'rollout', 'pending', 'failed')])
+    expect(right(rollbackTarget(redeployed, 'prod', { to: 'version', version: 'v2' })).id).toBe(r3.id)
+  })
   test('last good: the newest fully completed release other than the current one', () => expect(right(target({ to: 'last-good' })).id).toBe(r3.id))
   test('the environment name is trimmed', () => expect(right(target({ to: 'previous' }, ' prod\n')).id).toBe(r3.id))
 })
@@ -48,7 +53,7 @@ describe('rollback refusals, each a clear error', () => {
   })
   test('the current release is not a target: INVALID_TRANSITION', () => {
     failure(target({ to: 'release', releaseId: r4.id }), 'INVALID_TRANSITION', `release ${r4.id} (v3) is already the current release of prod; there is nothing to roll back to`)
-    failure(target({ to: 'version', version: 'v3' }), 'INVALID_TRANSITION', 'is already the current release of prod')
+    failure(target({ to: 'version', version: 'v3' }), 'INVALID_TRANSITION', 'is the current release of prod, and no earlier release has that version')
   })
   test('a release that did not complete every phase: INVALID_TRANSITION listing the unfinished phases', () => {
     const withPartial = stateAfter([created(newRelease('2025-01-05T00:00:00Z', { version: 'v4', previousId: r4.id }))], state)
