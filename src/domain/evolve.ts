@@ -11,6 +11,7 @@ import { sameReleases } from './projection.js'
 import { keepPreserved, type Preserved, preservedOf, type Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
 import { showValue } from './show.js'
+import { ReleaseMap } from './release-map.js'
 import { initialState, isNewer, readOnlyMap, type State } from './state.js'
 
 const deepFreeze = <A>(value: A): A => {
@@ -55,7 +56,8 @@ export interface Fold {
 
 /** Starts a fold from `state` (which is never changed). */
 export const startFold = (state: State): Fold => {
-  const releases = new Map(state.releases)
+  // The next version of the releases, sharing the given state's (which it never changes).
+  const releases = ReleaseMap.draft(state.releases)
   const current = new Map(state.current)
   let greatestId: ReleaseId | undefined = state.greatestId
   let otherFields: SnapshotFields = state.otherFields
@@ -204,9 +206,9 @@ export const startFold = (state: State): Fold => {
       deepFreeze(preservedOf(release)) // not enumerable: deepFreeze does not reach it
     }
     refreshCurrent()
-    const ordered = outOfOrder ? new Map([...releases].sort(byId)) : releases
-    // Views, not the maps: the fold is done with them, and no holder of the state may change them.
-    return Object.freeze({ releases: readOnlyMap(ordered), current: readOnlyMap(current), greatestId, otherFields })
+    const ordered = outOfOrder ? ReleaseMap.of(new Map([...releases].sort(byId))) : releases.seal()
+    // Sealed, and a view: the fold is done with them, and no holder of the state may change them.
+    return Object.freeze({ releases: ordered, current: readOnlyMap(current), greatestId, otherFields })
   }
 
   const peek = (): State => {

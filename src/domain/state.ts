@@ -5,6 +5,7 @@
 import type { SnapshotFields } from './events.js'
 import type { Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
+import { ReleaseMap } from './release-map.js'
 import { compareTimestamps } from './timestamp.js'
 
 /**
@@ -81,7 +82,7 @@ export const readOnlyMap = <K, V>(map: ReadonlyMap<K, V>): ReadonlyMap<K, V> => 
 
 /** The state before any event: no releases. */
 export const initialState: State = Object.freeze({
-  releases: readOnlyMap(new Map<ReleaseId, ReadonlyArray<Release>>()),
+  releases: ReleaseMap.of(new Map<ReleaseId, ReadonlyArray<Release>>()),
   current: readOnlyMap(new Map<string, Release>()),
   greatestId: undefined,
   otherFields: Object.freeze({}),

@@ -63,11 +63,18 @@ const readOnce = async (path: string): Promise<SnapshotFile | undefined> => {
 export const readSnapshotFile = (path: string): TE.TaskEither<StateError, SnapshotFile | undefined> =>
   TE.tryCatch(() => readOnce(path), (error) => ioError('read the snapshot', path, error))
 
-/** Replaces the snapshot file atomically with `content`; returns the new version's fingerprint. */
+/**
+ * Replaces the snapshot file atomically with `content`; returns the new version's fingerprint.
+ *
+ * Synchronously (write-file-atomic's `sync`): the write runs under the lock, one at a time, and
+ * its asynchronous form costs more than the write itself, a dozen round trips through libuv's
+ * thread pool (the path's `realpath` a component at a time, `stat`, `chown`, `chmod`), which
+ * wait behind whatever else the pool is doing. (docs/decisions/0009)
+ */
 export const writeSnapshotFile = (path: string, content: string | Uint8Array): TE.TaskEither<StateError, Fingerprint | undefined> =>
   TE.tryCatch(
     async () => {
-      await writeFileAtomic(path, typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength), { fsync: false })
+      writeFileAtomic.sync(path, typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength), { fsync: false })
       return fingerprintOf(path)
     },
     (error) => ioError('write the snapshot', path, error),
