@@ -5,6 +5,8 @@
  */
 import type { Release } from './release.js'
 import { type OrderedFields, recordFields } from './release-record.js'
+import { type FirstChange, firstChange } from './first-change.js'
+import { ReleaseMap } from './release-map.js'
 import type { State } from './state.js'
 
 // JSON.stringify's layout (two-space indentation), written field by field so that the order of
@@ -72,10 +74,28 @@ export interface SnapshotScratch {
   buffer: Uint8Array
   readonly records: Release[]
   readonly ends: number[]
+  /** The release map whose every release `records` shows, when one does: what the next state is compared with. */
+  shown: ReleaseMap | undefined
 }
 
 /** An empty {@link SnapshotScratch}. */
-export const snapshotScratch = (): SnapshotScratch => ({ buffer: new Uint8Array(0), records: [], ends: [] })
+export const snapshotScratch = (): SnapshotScratch => ({ buffer: new Uint8Array(0), records: [], ends: [], shown: undefined })
+
+/** Walks every release: how many records stay, and the releases after them. */
+const walk = (state: State, records: ReadonlyArray<Release>): FirstChange => {
+  // The records already in the buffer that the state still shows, in the same places, stay.
+  // Only a frozen release is known not to have changed since.
+  let kept = 0
+  const changed: Release[] = []
+  // forEach: the cheapest walk of every release of a state (see release-map.ts).
+  state.releases.forEach((group) => {
+    for (const release of group) {
+      if (changed.length === 0 && kept < records.length && records[kept] === release && Object.isFrozen(release)) kept++
+      else changed.push(release)
+    }
+  })
+  return { kept, changed }
+}
 
 // The room a buffer gets: the file's length, and some to grow into before the next allocation.
 const roomFor = (bytes: number): number => Math.ceil(bytes * 1.25) + 64 * 1024
@@ -86,21 +106,15 @@ const roomFor = (bytes: number): number => Math.ceil(bytes * 1.25) + 64 * 1024
  */
 export const projectSnapshotBytes = (state: State, scratch: SnapshotScratch = snapshotScratch()): Uint8Array => {
   const { records, ends } = scratch
-  // The records already in the buffer that the state still shows, in the same places, stay.
-  // Only a frozen release is known not to have changed since.
-  let kept = 0
-  const changed: Release[] = []
-  for (const group of state.releases.values()) {
-    for (const release of group) {
-      if (changed.length === 0 && kept < records.length && records[kept] === release && Object.isFrozen(release)) kept++
-      else changed.push(release)
-    }
-  }
+  const { kept, changed } = (scratch.shown === undefined ? undefined : firstChange(state.releases, scratch.shown, records)) ?? walk(state, records)
   records.length = kept
   ends.length = kept
   const others = Object.entries(state.otherFields).filter(([key]) => key !== 'releases')
   const end = encoder.encode(`${others.map(fieldText).join('')}\n}`)
-  if (kept === 0 && changed.length === 0) return concat([EMPTY, end], EMPTY.length + end.length)
+  if (kept === 0 && changed.length === 0) {
+    scratch.shown = undefined
+    return concat([EMPTY, end], EMPTY.length + end.length)
+  }
 
   const start = kept === 0 ? OPEN.length : (ends[kept - 1] as number)
   const bytes = changed.map(releaseRecordBytes)
@@ -130,6 +144,7 @@ export const projectSnapshotBytes = (state: State, scratch: SnapshotScratch = sn
   }
   out.set(CLOSE, at)
   out.set(end, at + CLOSE.length)
+  scratch.shown = records.length === kept + changed.length && state.releases instanceof ReleaseMap && state.releases.sealed ? state.releases : undefined
   return out.subarray(0, total)
 }
 

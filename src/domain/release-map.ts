@@ -118,6 +118,39 @@ export class ReleaseMap implements ReadonlyMap<ReleaseId, Group> {
     return this
   }
 
+  /** Whether this version is done: a state's, never a draft's. */
+  get sealed(): boolean {
+    return this.#sealed
+  }
+
+  /**
+   * The ids whose releases may differ between this version and `other`, when both share one base
+   * (only their changes can differ: a few, where a walk of every release would be thousands);
+   * `undefined` when they do not.
+   */
+  idsDifferingFrom(other: ReleaseMap): ReadonlySet<ReleaseId> | undefined {
+    if (other.#base !== this.#base) return undefined
+    const ids = new Set(this.#changes.keys())
+    for (const id of other.#changes.keys()) ids.add(id)
+    return ids
+  }
+
+  /**
+   * The ids this version holds and `other` (which shares its base) does not, in this version's
+   * order: after all the others. `undefined` when one of them comes back in the base's order
+   * instead (an id removed, then added again), or the bases differ.
+   */
+  idsAddedSince(other: ReleaseMap): ReadonlyArray<ReleaseId> | undefined {
+    if (other.#base !== this.#base) return undefined
+    const added: ReleaseId[] = []
+    for (const [id, change] of this.#changes) {
+      if (change === REMOVED || other.has(id)) continue
+      if (this.#base.has(id)) return undefined
+      added.push(id)
+    }
+    return added
+  }
+
   get size(): number {
     return this.#size
   }
@@ -130,8 +163,21 @@ export class ReleaseMap implements ReadonlyMap<ReleaseId, Group> {
     return this.get(id) !== undefined
   }
 
+  // Plain loops rather than the generator `entries` falls back on: a write projects every
+  // release into releases.json through this, and a generator costs several times as much.
   forEach(callback: (value: Group, key: ReleaseId, map: ReadonlyMap<ReleaseId, Group>) => void, thisArg?: unknown): void {
-    for (const [id, group] of this) callback.call(thisArg, group, id, this)
+    const base = this.#base
+    const changes = this.#changes
+    if (changes.size === 0) {
+      for (const [id, group] of base) callback.call(thisArg, group, id, this)
+      return
+    }
+    for (const [id, group] of base) {
+      const change = changes.get(id)
+      if (change === undefined) callback.call(thisArg, group, id, this)
+      else if (change !== REMOVED) callback.call(thisArg, change, id, this)
+    }
+    for (const [id, change] of changes) if (change !== REMOVED && !base.has(id)) callback.call(thisArg, change, id, this)
   }
 
   entries(): MapIterator<[ReleaseId, Group]> {
