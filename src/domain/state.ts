@@ -9,8 +9,9 @@ import { ReleaseMap } from './release-map.js'
 import { compareTimestamps } from './timestamp.js'
 
 /**
- * The releases, as the events so far have shaped them. Immutable: its maps are read-only views,
- * its lists and releases frozen.
+ * The releases, as the events so far have shaped them. Immutable: its maps are read-only (the
+ * releases a sealed, persistent {@link ReleaseMap}, `current` a view), its lists and releases
+ * frozen.
  */
 export interface State {
   /**
