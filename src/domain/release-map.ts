@@ -46,14 +46,6 @@ function* seconds<B>(pairs: Iterable<readonly [unknown, B]>): Generator<B, undef
   return undefined
 }
 
-const lookUp = (base: ReadonlyMap<ReleaseId, Group>, changes: ReadonlyMap<ReleaseId, Change>, id: ReleaseId): Group | undefined => {
-  if (changes.size > 0) {
-    const change = changes.get(id)
-    if (change !== undefined) return change === REMOVED ? undefined : change
-  }
-  return base.get(id)
-}
-
 /**
  * The releases of a state, by id, shared in part with the versions before it. Read-only once
  * sealed, which every map a state holds is; only the fold that drafts the next version changes
@@ -156,7 +148,13 @@ export class ReleaseMap implements ReadonlyMap<ReleaseId, Group> {
   }
 
   get(id: ReleaseId): Group | undefined {
-    return lookUp(this.#base, this.#changes, id)
+    // lookUp, by hand: a replay asks this once per event.
+    const changes = this.#changes
+    if (changes.size > 0) {
+      const change = changes.get(id)
+      if (change !== undefined) return change === REMOVED ? undefined : change
+    }
+    return this.#base.get(id)
   }
 
   has(id: ReleaseId): boolean {
