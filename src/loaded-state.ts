@@ -74,8 +74,8 @@ export const readOn = (read: Read, from: Loaded, activity: Activity): TE.TaskEit
 
 /**
  * Whether the store's history, at some point where a snapshot may have been left, was what
- * `matches` looks for: between two commands (its start included), and right after an import,
- * whose file stays as it was (the import's source is then given). How a snapshot that lags
+ * `matches` looks for: between two commands (its start included), and right after an import or
+ * an accepted reconcile, whose file stays as it was (its source is then given). How a snapshot that lags
  * behind the log is told from one that was changed outside the module. `skipDamaged` passes
  * over lines that cannot be read (for `verify`, which reports them elsewhere) instead of failing.
  */
@@ -94,7 +94,8 @@ export const heldEarlier = (read: Read, origin: Cursor, matches: (state: State, 
       command = envelope.meta.command
     }
     fold.apply(envelope)
-    imported = envelope.type === 'SnapshotImported' ? { source: envelope.data.source } : undefined
+    // A reconcile's accepted file, like an imported one, is left as it was read.
+    imported = envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled' ? { source: envelope.data.source } : undefined
     return undefined
   }
   return pipe(

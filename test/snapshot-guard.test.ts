@@ -1,4 +1,4 @@
-import { existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { decodeSnapshot, PHASES, sameReleases } from '../src/index.js'
@@ -380,6 +380,31 @@ describe('a releases.json out of step with its event log', () => {
     expect((await rejection(manager.updatePhase(v2.id, 'push', 'running'))).code).toBe('STATE_DRIFT')
     expect(readFileSync(stateFile, 'utf8')).toBe(edited)
     expect(readFileSync(eventLog)).toEqual(log)
+  })
+
+  it('the newest release deleted by hand after a crash tore an append is STATE_DRIFT: setting the torn line aside does not make the edit look older than the log', async () => {
+    const { manager, stateFile, eventLog, v2 } = await story()
+    const before = readFileSync(stateFile)
+    const v3 = await manager.createRelease('prod', 'v3')
+    appendFileSync(eventLog, '{"v":1,"type":"PhaseUpdated","data":{"rele') // a writer killed in its append
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    writeFileSync(stateFile, before) // then a person deletes v3 by hand: byte for byte the write before
+    const error = await rejection(manager.updatePhase(v2.id, 'build', 'running'))
+    expect(error.code).toBe('STATE_DRIFT')
+    expect(error.message).toContain(v3.id)
+    expect(readFileSync(stateFile)).toEqual(before)
+  })
+
+  it('a reconciled file (not in the module\'s layout) left behind by a crashed write: regenerated, as the bytes accepted', async () => {
+    const { manager, stateFile, v2, warnings } = await story()
+    const edited = JSON.parse(readFileSync(stateFile, 'utf8')) as { releases: Array<{ version: string }> }
+    ;(edited.releases[1] as { version: string }).version = 'v2-fixed'
+    writeFileSync(stateFile, JSON.stringify(edited))
+    await manager.reconcile('accept')
+    await leftBehindBy(stateFile, () => manager.updatePhase(v2.id, 'build', 'running'))
+    await manager.updatePhase(v2.id, 'build', 'completed')
+    expect(warnings).toEqual([expect.stringMatching(/was behind the event log/)])
+    expect((await manager.verify()).sound).toBe(true)
   })
 
   it('a Go-written file imported with a command whose snapshot write was interrupted: regenerated, as the bytes imported', async () => {

@@ -84,7 +84,7 @@ export const setAsideTail = (path: string, tailOffset: number, now: Date): TE.Ta
     async () => {
       const handle = await fs.open(path, 'r+')
       try {
-        const { size } = await handle.stat()
+        const { size, atime, mtime } = await handle.stat()
         const tail = Buffer.alloc(size - tailOffset)
         await handle.read(tail, 0, tail.length, tailOffset)
         // The clock may repeat (a fixed test clock): the random part keeps two side files apart.
@@ -93,6 +93,10 @@ export const setAsideTail = (path: string, tailOffset: number, now: Date): TE.Ta
         const asideHandle = await fs.open(aside, 'r')
         await asideHandle.sync().finally(() => asideHandle.close())
         await handle.truncate(tailOffset)
+        // The log now holds what it held when its torn append began: its time stays that of that
+        // append, which is what tells a releases.json a crash left (never newer than the log) from
+        // one edited by hand since (snapshot-standing.ts). A cut would make every file look older.
+        await handle.utimes(atime, mtime)
         await handle.datasync()
         return aside
       } finally {

@@ -139,18 +139,25 @@ const distinct = (source: Opened, target: Opened): TE.TaskEither<StateError, voi
     }),
   )
 
+/** `verify` of a store, its releases.json judged against its event log's time as a manager would. */
+const verifyOf = (opened: Opened): TE.TaskEither<StateError, VerifyReport> => verifyStore(opened.store, guardedPath(opened), opened.snapshot?.eventLog)
+
 /** Everything of a migration but opening and closing the stores. */
 const move = (source: Opened, target: Opened, batch: number): TE.TaskEither<StateError, MigrationReport> =>
   pipe(
     distinct(source, target),
-    TE.chain(() => verifyStore(source.store, guardedPath(source))),
+    TE.chain(() => verifyOf(source)),
     TE.chain((before) => (before.sound ? TE.right(undefined) : TE.left(new StateError('CORRUPT_STATE', `${source.store.description} does not verify; fix it before moving it: ${problemsOf(before)}`)))),
+    // A target holding the start of the history may have a releases.json edited by hand since:
+    // the move would replace it, so it must verify too (a check that writes nothing).
+    TE.chain(() => verifyOf(target)),
+    TE.chain((before) => (before.sound ? TE.right(undefined) : TE.left(new StateError('CORRUPT_STATE', `${target.store.description} does not verify; fix it before moving into it: ${problemsOf(before)}`)))),
     // Refusals are found here, with reads that create nothing, before any lock is taken.
     TE.chain(() => planMove(source, source.store.read, target, target.store.read)),
     TE.chain((planned) => source.store.write((from) => target.store.writeStaged(copy(source, target, planned, batch)(from)))),
     TE.bindTo('moved'),
-    TE.bind('sourceReport', () => verifyStore(source.store, guardedPath(source))),
-    TE.bind('targetReport', () => verifyStore(target.store, guardedPath(target))),
+    TE.bind('sourceReport', () => verifyOf(source)),
+    TE.bind('targetReport', () => verifyOf(target)),
     TE.chain(({ moved, sourceReport, targetReport }) =>
       targetReport.sound
         ? TE.right({ from: source.store.description, to: target.store.description, ...moved, source: sourceReport, target: targetReport })

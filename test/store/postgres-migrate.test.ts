@@ -165,6 +165,21 @@ describe('a move that is refused leaves both sides exactly as they were', () => 
     await both.expectUnchanged()
   })
 
+  it('into a file store holding the start of the history whose releases.json was edited by hand since: the edit is not replaced', async () => {
+    const source = await fileHistory()
+    const target = join(tempDir(), 'backup', 'releases.json')
+    await migrateHistory(fileStoreSpec(source.stateFile), fileStoreSpec(target), quiet)
+    const edited = readFileSync(target, 'utf8').replace('"environment": "prod"', '"environment": "production"')
+    writeFileSync(target, edited)
+    await source.manager.createRelease('prod', 'v3')
+    const both = await sides([dirname(target)], [])
+    const error = await rejection(migrateHistory(fileStoreSpec(source.stateFile), fileStoreSpec(target), quiet))
+    expect(error.code).toBe('CORRUPT_STATE')
+    expect(error.message).toMatch(/backup\/releases\.json does not verify; fix it before moving into it: .*differs from the projection/)
+    await both.expectUnchanged()
+    expect(readFileSync(target, 'utf8')).toBe(edited)
+  })
+
   it('from a source that does not verify', async () => {
     const source = await fileHistory()
     const lines = readFileSync(source.eventLog, 'utf8').split('\n')
