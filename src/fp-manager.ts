@@ -74,7 +74,7 @@ export interface FpStateManager {
    * behind by a crashed or killed orchestrator (close them out with `recoverRelease`).
    */
   readonly abandonedReleases: (environment?: string) => TE.TaskEither<StateError, ReadonlyArray<Release>>
-  /** The current state, refreshed: read-only (its maps are views without `set` or `clear`, its lists and releases frozen), shared, never copied. */
+  /** The current state, refreshed: read-only (its maps cannot be changed, its lists and releases are frozen), shared, never copied. */
   readonly state: () => TE.TaskEither<StateError, State>
   readonly close: () => Promise<void>
 }

@@ -95,9 +95,12 @@ const chainProblems = (state: State, inherited: boolean, where: string): VerifyP
 
 /** A refusal to read a snapshot, placed as `file:line` when it names a line, like every other problem. */
 const unreadableAt = (snapshotPath: string, message: string): VerifyProblem => {
-  const placed = message.startsWith(snapshotPath) ? /^:(\d+)(?::\d+)?:\s*/.exec(message.slice(snapshotPath.length)) : null
-  if (placed === null) return { severity: 'error', location: snapshotPath, message: message.startsWith(snapshotPath) ? message.slice(snapshotPath.length).replace(/^:\s*/, '') : message }
-  return { severity: 'error', location: `${snapshotPath}:${placed[1] as string}`, message: message.slice(snapshotPath.length + placed[0].length) }
+  if (!message.startsWith(snapshotPath)) return { severity: 'error', location: snapshotPath, message }
+  const rest = message.slice(snapshotPath.length)
+  const placed = /^:(\d+)(?::\d+)?:\s*/.exec(rest)
+  return placed === null
+    ? { severity: 'error', location: snapshotPath, message: rest.replace(/^:\s*/, '') }
+    : { severity: 'error', location: `${snapshotPath}:${placed[1] as string}`, message: rest.slice(placed[0].length) }
 }
 
 const differsMessage = ({ named, onlyInSnapshot }: Differences): string =>

@@ -26,26 +26,6 @@ type Change = Group | typeof REMOVED
 const MERGE_AT = 64
 const MERGE_SHARE = 16
 
-function* merged(base: ReadonlyMap<ReleaseId, Group>, changes: ReadonlyMap<ReleaseId, Change>): Generator<[ReleaseId, Group], undefined, unknown> {
-  for (const [id, group] of base) {
-    const change = changes.get(id)
-    if (change === undefined) yield [id, group]
-    else if (change !== REMOVED) yield [id, change]
-  }
-  for (const [id, change] of changes) if (change !== REMOVED && !base.has(id)) yield [id, change]
-  return undefined
-}
-
-function* firsts<A>(pairs: Iterable<readonly [A, unknown]>): Generator<A, undefined, unknown> {
-  for (const [a] of pairs) yield a
-  return undefined
-}
-
-function* seconds<B>(pairs: Iterable<readonly [unknown, B]>): Generator<B, undefined, unknown> {
-  for (const [, b] of pairs) yield b
-  return undefined
-}
-
 /**
  * The releases of a state, by id, shared in part with the versions before it. Read-only once
  * sealed, which every map a state holds is; only the fold that drafts the next version changes
@@ -105,7 +85,7 @@ export class ReleaseMap implements ReadonlyMap<ReleaseId, Group> {
     this.#sealed = true
     // Drafted from an empty map, with nothing removed: the changes are the map.
     if (this.#base.size === 0 && this.#size === changes.size) return ReleaseMap.of(changes as Map<ReleaseId, Group>)
-    if (changes.size > MERGE_AT && changes.size * MERGE_SHARE > this.#base.size) return ReleaseMap.of(new Map(merged(this.#base, changes)))
+    if (changes.size > MERGE_AT && changes.size * MERGE_SHARE > this.#base.size) return ReleaseMap.of(new Map(this.entries()))
     Object.freeze(this)
     return this
   }
@@ -161,8 +141,8 @@ export class ReleaseMap implements ReadonlyMap<ReleaseId, Group> {
     return this.get(id) !== undefined
   }
 
-  // Plain loops rather than the generator `entries` falls back on: a write projects every
-  // release into releases.json through this, and a generator costs several times as much.
+  // The one walk of a version with changes, in plain loops: a write projects every release into
+  // releases.json through it, and a generator costs several times as much.
   forEach(callback: (value: Group, key: ReleaseId, map: ReadonlyMap<ReleaseId, Group>) => void, thisArg?: unknown): void {
     const base = this.#base
     const changes = this.#changes
@@ -178,16 +158,20 @@ export class ReleaseMap implements ReadonlyMap<ReleaseId, Group> {
     for (const [id, change] of changes) if (change !== REMOVED && !base.has(id)) callback.call(thisArg, change, id, this)
   }
 
+  // With changes, the iterators walk a list that forEach made: the walk is written once.
   entries(): MapIterator<[ReleaseId, Group]> {
-    return this.#changes.size === 0 ? this.#base.entries() : merged(this.#base, this.#changes)
+    if (this.#changes.size === 0) return this.#base.entries()
+    const pairs: Array<[ReleaseId, Group]> = []
+    this.forEach((group, id) => pairs.push([id, group]))
+    return pairs.values()
   }
 
   keys(): MapIterator<ReleaseId> {
-    return this.#changes.size === 0 ? this.#base.keys() : firsts(this.entries())
+    return this.#changes.size === 0 ? this.#base.keys() : Array.from(this.entries(), ([id]) => id).values()
   }
 
   values(): MapIterator<Group> {
-    return this.#changes.size === 0 ? this.#base.values() : seconds(this.entries())
+    return this.#changes.size === 0 ? this.#base.values() : Array.from(this.entries(), ([, group]) => group).values()
   }
 
   [Symbol.iterator](): MapIterator<[ReleaseId, Group]> {
