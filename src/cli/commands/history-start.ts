@@ -5,8 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { type HistoryEvent, parseInstant, releaseCount, type State, type StateManager } from '../../index.js'
-
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`
+import { plural } from '../format/plural.js'
 
 /**
  * The first event, found without reading the whole history: each probe asks for the events up to

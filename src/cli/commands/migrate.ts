@@ -8,8 +8,7 @@ import { migrateHistory, type VerifyReport, storeAt } from '../../index.js'
 import { defineCommand, optionalWith, requiredOption } from '../command.js'
 import { EXIT } from '../usage.js'
 import { parsePositiveInteger } from '../values.js'
-
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`
+import { plural } from '../format/plural.js'
 
 const verdict = (report: VerifyReport): string => {
   const warnings = report.problems.filter((problem) => problem.severity === 'warning').length

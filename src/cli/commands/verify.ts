@@ -8,8 +8,7 @@ import { defineCommand } from '../command.js'
 import { verifyJson } from '../format/json.js'
 import type { Style } from '../format/style.js'
 import { EXIT } from '../usage.js'
-
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`
+import { plural } from '../format/plural.js'
 
 // "file:line: severity: message", the form compilers use, so editors and CI annotate the place.
 const problemLine = (problem: VerifyProblem, style: Style): string =>

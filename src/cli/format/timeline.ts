@@ -8,13 +8,12 @@ import type { HistoryEvent } from '../../index.js'
 import { changeLines, releaseSummary } from './changes.js'
 import { type Style, statusPaint } from './style.js'
 import { type CellInput, renderTable } from './table.js'
+import { plural } from './plural.js'
 
 /** The header of the timeline. */
 export const TIMELINE_HEADERS = ['TIME', 'EVENT', 'RELEASE', 'PHASE', 'CHANGE', 'ACTOR', 'NOTE'] as const
 
 const idList = (ids: ReadonlyArray<string>): string => (ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`)
-
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`
 
 /** The columns after TIME and EVENT and before ACTOR, then the note, of one line. */
 interface Line {
