@@ -9,6 +9,12 @@ const UNESCAPED_CONTROL = /[\u007f-\u009f]/g
 
 const escapeControl = (character: string): string => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`
 
+/**
+ * Text from elsewhere (an error's message, which may quote what it failed on) with every control
+ * character escaped: one line, however many lines the text it quotes had.
+ */
+export const withoutControls = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, escapeControl)
+
 /** A string as a JSON string literal with every control character escaped: `"pr\u0085od"`. */
 export const quote = (value: string): string => JSON.stringify(value).replace(UNESCAPED_CONTROL, escapeControl)
 

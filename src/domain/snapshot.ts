@@ -20,7 +20,7 @@ import { sameReleases } from './projection.js'
 import type { Release } from './release.js'
 import type { ReleaseId } from './release-id.js'
 import { ReleaseRecord } from './release-record.js'
-import { kindOf, quote, showValue } from './show.js'
+import { kindOf, quote, showValue, withoutControls } from './show.js'
 import type { State } from './state.js'
 import { decodeUtf8 } from './utf8.js'
 
@@ -44,7 +44,8 @@ const parseJson = (text: string, file: string): E.Either<DomainError, unknown> =
   try {
     return E.right(JSON.parse(text))
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
+    // V8 quotes the text around the fault, newlines and all: escaped, the report stays one line.
+    const message = withoutControls(error instanceof Error ? error.message : String(error))
     const reported = /position (\d+)/.exec(message)?.[1]
     const offset = reported === undefined ? jsonErrorOffset(text) : Number(reported)
     const where = offset === undefined ? '' : `:${lineAt(text, offset)}`

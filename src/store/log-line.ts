@@ -6,6 +6,7 @@ import { hash } from 'node:crypto'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from '../domain/decode-errors.js'
+import { withoutControls } from '../domain/show.js'
 import { EventEnvelope } from '../domain/events.js'
 import { readFastLine } from './fast-lines.js'
 
@@ -47,7 +48,7 @@ export const decodeLineInGeneral = (text: string): E.Either<string, DecodedLine>
   try {
     json = JSON.parse(text)
   } catch (error) {
-    return E.left(`not valid JSON (${error instanceof Error ? error.message : String(error)})`)
+    return E.left(`not valid JSON (${withoutControls(error instanceof Error ? error.message : String(error))})`)
   }
   // None of the codecs transforms a value, so what `is` accepts is exactly what `decode` would
   // return (the same object): the guard is the fast check, `decode` only words a refusal.

@@ -38,6 +38,10 @@ describe('a releases.json that cannot be read is CORRUPT_STATE naming the file, 
   test('invalid JSON where V8 gives no position still names the line', () => {
     refused('{\n  "releases": [\n  }\n}', `${FILE}:3:`)
   })
+  test('the text the parser quotes is escaped: the message stays one line, whatever it quotes', () => {
+    const message = refused('{"releases": [,\n\u0007]}', `${FILE}:1: not valid JSON`, '\\u000a')
+    expect(message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
+  })
   test('a file cut off where V8 only says "Unexpected end of JSON input" names its last line', () => {
     refused('{\n  "releases": [\n    {"id":', `${FILE}:3: not valid JSON`, 'Unexpected end of JSON input')
   })
