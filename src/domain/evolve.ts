@@ -8,11 +8,12 @@
 import type { DomainEvent, PhaseUpdated, ReleaseChange, SnapshotFields } from './events.js'
 import { PHASES, type ReleasePhase } from './phase.js'
 import { sameReleases } from './projection.js'
-import { keepPreserved, type Preserved, preservedOf, type Release } from './release.js'
+import { factsOf, keepFacts, keepPreserved, type Preserved, preservedOf, type Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
 import { showValue } from './show.js'
 import { ReleaseMap } from './release-map.js'
 import { initialState, isNewer, readOnlyMap, type State } from './state.js'
+import { epochMsOfChecked, type Timestamp } from './timestamp.js'
 
 const deepFreeze = <A>(value: A): A => {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -42,8 +43,12 @@ export type EventProblem = string | undefined
 
 /** A transient fold: apply events one by one, then take the (frozen) result once. */
 export interface Fold {
-  /** Applies an event if it could have happened in the state so far; else changes nothing and says why. */
-  readonly apply: (event: DomainEvent) => EventProblem
+  /**
+   * Applies an event if it could have happened in the state so far; else changes nothing and says
+   * why. `recordedAt`, when the event was recorded, becomes the last event time of the releases
+   * it is about (their facts).
+   */
+  readonly apply: (event: DomainEvent, recordedAt?: Timestamp) => EventProblem
   /** The state after every applied event. The fold cannot be used after this. */
   readonly result: () => State
   /**
@@ -69,6 +74,9 @@ export const startFold = (state: State): Fold => {
   // until then the fold may change them in place: replaying a long log then allocates once per
   // release rather than once per event. Releases of the given state are frozen: never changed.
   const owned: Release[] = []
+  // When the last event about each release the fold made was recorded: turned into a number once,
+  // in result(), not once per event (a replay sees about thirteen events per release).
+  const lastEvents = new Map<Release, Timestamp>()
 
   // A private copy, so that neither the caller's objects nor the given state are ever changed:
   // the public fields only, and what an imported record preserved kept out of sight (see
@@ -78,8 +86,14 @@ export const startFold = (state: State): Fold => {
     const copy: Release = previousId === undefined ? { id, environment, version, commitSha, timestamp, phases: { ...phases } } : { id, environment, version, commitSha, timestamp, phases: { ...phases }, previousId }
     const preserved = preservedOf(release)
     if (preserved !== undefined) keepPreserved(copy, Object.isFrozen(preserved) ? preserved : structuredClone(preserved))
+    const facts = factsOf(release)
+    if (facts.lastEventMs !== undefined || facts.rollbackOf !== undefined || facts.note !== undefined) keepFacts(copy, facts)
     owned.push(copy)
     return copy
+  }
+
+  const touched = (release: Release, at: Timestamp | undefined): void => {
+    if (at !== undefined) lastEvents.set(release, at)
   }
 
   const add = (release: Release): void => {
@@ -91,11 +105,19 @@ export const startFold = (state: State): Fold => {
     if (currentRelease === undefined || isNewer(release, currentRelease)) current.set(release.environment, release)
   }
 
-  const replaceGroup = (change: ReleaseChange): void => {
+  // A release a reconcile rewrote keeps what the history knew of it, when it stays one release.
+  const replaceGroup = (change: ReleaseChange, at: Timestamp | undefined): void => {
+    const before = releases.get(change.releaseId)
     if (change.after.length === 0) releases.delete(change.releaseId)
     else {
-      if (!releases.has(change.releaseId)) outOfOrder = true
-      releases.set(change.releaseId, Object.freeze(change.after.map(own)))
+      if (before === undefined) outOfOrder = true
+      const after = change.after.map(own)
+      const kept = before?.length === 1 && after.length === 1 ? factsOf(before[0] as Release) : undefined
+      for (const release of after) {
+        if (kept !== undefined) keepFacts(release, kept)
+        touched(release, at)
+      }
+      releases.set(change.releaseId, Object.freeze(after))
     }
     for (const release of change.after) if (greatestId === undefined || release.id > greatestId) greatestId = release.id
     currentOutdated = true
@@ -169,18 +191,24 @@ export const startFold = (state: State): Fold => {
     }
   }
 
-  const apply = (event: DomainEvent): EventProblem => {
+  const apply = (event: DomainEvent, at?: Timestamp): EventProblem => {
     if (finished) throw new Error('Fold used after result()')
     const problem = check(event)
     if (problem !== undefined) return problem
     changed = true
     switch (event.type) {
-      case 'ReleaseCreated':
-        add(own(event.data.release))
+      case 'ReleaseCreated': {
+        const created = own(event.data.release)
+        const { rollbackOf, note } = event.data
+        keepFacts(created, { ...(rollbackOf === undefined ? {} : { rollbackOf }), ...(note === undefined ? {} : { note }) })
+        touched(created, at)
+        add(created)
         break
+      }
       case 'PhaseUpdated': {
         const old = checked as Release
         const target = Object.isFrozen(old) ? own(old) : old
+        touched(target, at)
         setPhase(target, event.data.phase, event.data.to)
         if (target !== old) {
           releases.set(target.id, Object.freeze([target]))
@@ -190,12 +218,16 @@ export const startFold = (state: State): Fold => {
       }
       case 'SnapshotImported': {
         const sorted = [...event.data.releases].sort((a, b) => compareIds(a.id, b.id))
-        for (const release of sorted) add(own(release))
+        for (const release of sorted) {
+          const imported = own(release)
+          touched(imported, at)
+          add(imported)
+        }
         otherFields = deepFreeze(structuredClone(event.data.otherFields ?? {}))
         break
       }
       case 'SnapshotReconciled':
-        for (const change of event.data.changes) replaceGroup(change)
+        for (const change of event.data.changes) replaceGroup(change, at)
         otherFields = deepFreeze(structuredClone(event.data.otherFields))
         break
     }
@@ -206,6 +238,8 @@ export const startFold = (state: State): Fold => {
     finished = true
     if (!changed) return state
     for (const release of owned) {
+      const at = lastEvents.get(release)
+      if (at !== undefined) keepFacts(release, { ...factsOf(release), lastEventMs: epochMsOfChecked(at) })
       deepFreeze(release)
       deepFreeze(preservedOf(release)) // not enumerable: deepFreeze does not reach it
     }
@@ -235,3 +269,17 @@ export const evolve = (state: State, event: DomainEvent): State => evolveAll(sta
 
 /** The state a history of events folds into. */
 export const replay = (events: Iterable<DomainEvent>): State => evolveAll(initialState, events)
+
+/**
+ * The state after recorded events (envelopes, in order): each release's facts note when the last
+ * event about it was recorded. An event that could not have happened is a problem, in words, with
+ * the index of the event; nothing of the batch is then kept.
+ */
+export const evolveRecorded = (state: State, envelopes: ReadonlyArray<DomainEvent & { readonly recordedAt: Timestamp }>): { readonly state: State } | { readonly problem: string; readonly index: number } => {
+  const fold = startFold(state)
+  for (const [index, envelope] of envelopes.entries()) {
+    const problem = fold.apply(envelope, envelope.recordedAt)
+    if (problem !== undefined) return { problem, index }
+  }
+  return { state: fold.result() }
+}

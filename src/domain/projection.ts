@@ -5,8 +5,7 @@
  */
 import type { Release } from './release.js'
 import { type OrderedFields, recordFields } from './release-record.js'
-import { type FirstChange, firstChange } from './first-change.js'
-import { ReleaseMap } from './release-map.js'
+import type { SnapshotFields } from './events.js'
 import type { State } from './state.js'
 
 // JSON.stringify's layout (two-space indentation), written field by field so that the order of
@@ -42,7 +41,8 @@ export const releaseRecordText = (release: Release): string => {
   return text
 }
 
-const releaseRecordBytes = (release: Release): Uint8Array => {
+/** The UTF-8 bytes of one record as it appears in the file (cached per frozen release). */
+export const releaseRecordBytes = (release: Release): Uint8Array => {
   let bytes = recordBytes.get(release)
   if (bytes === undefined) {
     bytes = encoder.encode(recordText(release))
@@ -58,97 +58,40 @@ export const sameReleases = (a: ReadonlyArray<Release>, b: ReadonlyArray<Release
 const fieldText = ([key, value]: readonly [string, unknown]): string =>
   `,\n  ${JSON.stringify(key)}: ${(JSON.stringify(value, null, 2) ?? 'null').replaceAll('\n', '\n  ')}`
 
-const OPEN = encoder.encode('{\n  "releases": [\n')
-const SEPARATOR = encoder.encode(',\n')
-const CLOSE = encoder.encode('\n  ]')
+/** What comes before the first record. */
+export const SNAPSHOT_OPEN = encoder.encode('{\n  "releases": [\n')
+/** What comes between two records. */
+export const RECORD_SEPARATOR = encoder.encode(',\n')
+/** What closes the array of records. */
+export const SNAPSHOT_CLOSE = encoder.encode('\n  ]')
 const EMPTY = encoder.encode('{\n  "releases": []')
 
-/**
- * A buffer holding the last `releases.json` assembled in it, and which releases its records show
- * (frozen ones, in order) and where each record ends: the next projection into it rewrites only
- * from the first release that changed. A new release or a phase update changes the newest
- * releases, at the end of the file, so a write assembles a few records instead of all of them.
- * One per writer whose writes are serialised: the bytes of one write are read until it is done.
- */
-export interface SnapshotScratch {
-  buffer: Uint8Array
-  readonly records: Release[]
-  readonly ends: number[]
-  /** The release map whose every release `records` shows, when one does: what the next state is compared with. */
-  shown: ReleaseMap | undefined
-}
+/** What comes after the array of records: the other top-level fields, and the closing brace. */
+export const snapshotEnd = (otherFields: SnapshotFields): Uint8Array =>
+  encoder.encode(`${Object.entries(otherFields).filter(([key]) => key !== 'releases').map(fieldText).join('')}\n}`)
 
-/** An empty {@link SnapshotScratch}. */
-export const snapshotScratch = (): SnapshotScratch => ({ buffer: new Uint8Array(0), records: [], ends: [], shown: undefined })
-
-/** Walks every release: how many records stay, and the releases after them. */
-const walk = (state: State, records: ReadonlyArray<Release>): FirstChange => {
-  // The records already in the buffer that the state still shows, in the same places, stay.
-  // Only a frozen release is known not to have changed since.
-  let kept = 0
-  const changed: Release[] = []
+/** The exact bytes (UTF-8) of `releases.json` for a state. */
+export const projectSnapshotBytes = (state: State): Uint8Array => {
+  const end = snapshotEnd(state.otherFields)
+  const records: Uint8Array[] = []
   // forEach: the cheapest walk of every release of a state (see release-map.ts).
   state.releases.forEach((group) => {
-    for (const release of group) {
-      if (changed.length === 0 && kept < records.length && records[kept] === release && Object.isFrozen(release)) kept++
-      else changed.push(release)
-    }
+    for (const release of group) records.push(releaseRecordBytes(release))
   })
-  return { kept, changed }
+  if (records.length === 0) return concat([EMPTY, end])
+  const parts: Uint8Array[] = [SNAPSHOT_OPEN]
+  for (const [i, record] of records.entries()) {
+    if (i > 0) parts.push(RECORD_SEPARATOR)
+    parts.push(record)
+  }
+  parts.push(SNAPSHOT_CLOSE, end)
+  return concat(parts)
 }
 
-// The room a buffer gets: the file's length, and some to grow into before the next allocation.
-const roomFor = (bytes: number): number => Math.ceil(bytes * 1.25) + 64 * 1024
-
-/**
- * The exact bytes (UTF-8) of `releases.json` for a state: a view of `scratch`'s buffer (of a new
- * one when none is given), valid until the next projection into it.
- */
-export const projectSnapshotBytes = (state: State, scratch: SnapshotScratch = snapshotScratch()): Uint8Array => {
-  const { records, ends } = scratch
-  const { kept, changed } = (scratch.shown === undefined ? undefined : firstChange(state.releases, scratch.shown, records)) ?? walk(state, records)
-  records.length = kept
-  ends.length = kept
-  const others = Object.entries(state.otherFields).filter(([key]) => key !== 'releases')
-  const end = encoder.encode(`${others.map(fieldText).join('')}\n}`)
-  if (kept === 0 && changed.length === 0) {
-    scratch.shown = undefined
-    return concat([EMPTY, end], EMPTY.length + end.length)
-  }
-
-  const start = kept === 0 ? OPEN.length : (ends[kept - 1] as number)
-  const bytes = changed.map(releaseRecordBytes)
-  let total = start + CLOSE.length + end.length
-  for (const [i, record] of bytes.entries()) total += record.length + (kept + i > 0 ? SEPARATOR.length : 0)
-  if (scratch.buffer.length < total) {
-    const grown = new Uint8Array(roomFor(total))
-    grown.set(scratch.buffer.subarray(0, start))
-    scratch.buffer = grown
-  }
-  const out = scratch.buffer
-  if (kept === 0) out.set(OPEN, 0)
-  let at = start
-  for (const [i, record] of bytes.entries()) {
-    if (kept + i > 0) {
-      out.set(SEPARATOR, at)
-      at += SEPARATOR.length
-    }
-    out.set(record, at)
-    at += record.length
-    const release = changed[i] as Release
-    // A release still being built by a fold may change: nothing after it is kept next time.
-    if (records.length === kept + i && Object.isFrozen(release)) {
-      records.push(release)
-      ends.push(at)
-    }
-  }
-  out.set(CLOSE, at)
-  out.set(end, at + CLOSE.length)
-  scratch.shown = records.length === kept + changed.length && state.releases instanceof ReleaseMap && state.releases.sealed ? state.releases : undefined
-  return out.subarray(0, total)
-}
-
-const concat = (parts: ReadonlyArray<Uint8Array>, length: number): Uint8Array => {
+/** The bytes of `parts`, one after the other, in a new array. */
+export const concat = (parts: ReadonlyArray<Uint8Array>): Uint8Array => {
+  let length = 0
+  for (const part of parts) length += part.length
   const out = new Uint8Array(length)
   let at = 0
   for (const part of parts) {

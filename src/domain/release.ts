@@ -70,6 +70,36 @@ export const keepPreserved = (release: Release, preserved: Preserved | undefined
   else Object.defineProperty(release, 'preserved', { value: preserved, enumerable: false, writable: true, configurable: true })
 }
 
+/**
+ * What the history knows of a release beyond its record: when its last event was recorded, the
+ * release it rolls back to and the operator's note. Kept on a release of the state like
+ * `preserved`, out of sight (not enumerable), so that it travels with the release through every
+ * fold and checkpoint at no cost, and callers and `releases.json` see the public shape only.
+ */
+export const ReleaseFacts = t.partial(
+  {
+    /** When the last event about the release was recorded, in epoch milliseconds. */
+    lastEventMs: t.number,
+    /** The earlier release of the same environment this one redeploys. */
+    rollbackOf: ReleaseId,
+    /** Why the release was made, in the operator's words. */
+    note: t.string,
+  },
+  'ReleaseFacts',
+)
+export type ReleaseFacts = t.TypeOf<typeof ReleaseFacts>
+
+const NO_FACTS: ReleaseFacts = Object.freeze({})
+
+/** What the history knows of a release of the state (nothing, for a release from elsewhere). */
+export const factsOf = (release: Release): ReleaseFacts => (release as { facts?: ReleaseFacts }).facts ?? NO_FACTS
+
+/** Gives a release the state owns its facts, not enumerable (see {@link factsOf}); frozen, since they are shared. */
+export const keepFacts = (release: Release, facts: ReleaseFacts): void => {
+  if (Object.keys(facts).length === 0) delete (release as { facts?: ReleaseFacts }).facts
+  else Object.defineProperty(release, 'facts', { value: Object.freeze(facts), enumerable: false, writable: true, configurable: true })
+}
+
 /** A release of the state as an event records it: `preserved` as a plain field again, when it has one. */
 export const storedForm = (release: Release): StoredRelease => {
   const preserved = preservedOf(release)

@@ -59,7 +59,7 @@ describe('evolve folds events into state', () => {
     const removeB: DomainEvent = { type: 'SnapshotReconciled', data: { changes: [{ releaseId: b.id, before: [b], after: [] }], otherFields: {} } }
     const c = newRelease('2025-01-03T12:00:00Z', { version: 'v3', previousId: a.id })
     const fold = startFold(initialState)
-    expect([created(a), created(b), removeB, created(c)].map(fold.apply)).toEqual([undefined, undefined, undefined, undefined])
+    expect([created(a), created(b), removeB, created(c)].map((event) => fold.apply(event))).toEqual([undefined, undefined, undefined, undefined])
     const state = fold.result()
     expect([...state.releases.keys()]).toEqual([a.id, c.id])
     expect(state.current.get('prod')).toEqual(c)
@@ -69,7 +69,7 @@ describe('evolve folds events into state', () => {
     const edited = { ...running, version: 'v1-edited' }
     const change: DomainEvent = { type: 'SnapshotReconciled', data: { changes: [{ releaseId: a.id, before: [running], after: [edited] }], otherFields: {} } }
     const fold = startFold(initialState)
-    const problems = [created(a), phaseUpdated(a.id, 'build', 'pending', 'running'), change, phaseUpdated(a.id, 'build', 'running', 'completed')].map(fold.apply)
+    const problems = [created(a), phaseUpdated(a.id, 'build', 'pending', 'running'), change, phaseUpdated(a.id, 'build', 'running', 'completed')].map((event) => fold.apply(event))
     expect(problems).toEqual([undefined, undefined, undefined, undefined])
     const state = fold.result()
     expect(state.releases.get(a.id)).toEqual([{ ...edited, phases: { ...edited.phases, build: 'completed' } }])

@@ -1,9 +1,7 @@
 import { it } from '@fast-check/vitest'
 import { describe, expect, test } from 'vitest'
 import { allReleases, initialState, projectSnapshot, releaseRecordText, sameReleases, type StoredRelease } from '../../src/domain/index.js'
-import { projectSnapshotBytes, snapshotScratch } from '../../src/domain/projection.js'
-import { generatedState, historyScenario } from '../arbitraries.js'
-import { runScenario } from '../scenario.js'
+import { generatedState } from '../arbitraries.js'
 import { decoded, importedState, loaded, view } from './helpers.js'
 import { completedAll, created, imported, newRelease, phaseUpdated, stateAfter, storedRelease } from './specification.js'
 
@@ -133,14 +131,4 @@ describe('projection properties', () => {
     expect(text.endsWith('\n')).toBe(false)
     expect(text.split('\n').every((line) => /^( {2})*\S/.test(line))).toBe(true)
   })
-  it.prop([historyScenario], { numRuns: 200 })(
-    'projected after every step into one scratch buffer (rewriting only from the first changed release), each file is exactly the whole projection',
-    (scenario) => {
-      const scratch = snapshotScratch()
-      for (const { after } of runScenario(scenario).steps) {
-        const text = new TextDecoder().decode(projectSnapshotBytes(after, scratch))
-        expect(text).toBe(projectSnapshot(after))
-      }
-    },
-  )
 })
