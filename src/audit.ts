@@ -107,7 +107,7 @@ export const stateAt = (store: EventStore, time: Date | string): TE.TaskEither<S
           event: (stored) => {
             const { envelope } = stored
             if (compareInstants(parseInstant(envelope.recordedAt) as Instant, instant) > 0) return 'stop'
-            const problem = fold.apply(envelope)
+            const problem = fold.apply(envelope, envelope.recordedAt)
             return problem === undefined ? undefined : new StateError('CORRUPT_STATE', `${stored.location}: ${problem}`)
           },
         }),

@@ -1,34 +1,33 @@
 /**
  * The state manager as fp-ts `TaskEither`s: the imperative shell that wires the pure domain to a
- * store. Reads refresh from where the last read ended; writes run under the store's lock, catch
- * up with what others appended, check the snapshot, decide, append, and replace the snapshot.
+ * store. Reads catch up from where the last read ended; every write goes through one command
+ * handler: under the store's lock it catches up, lets the store prepare (an import, a drift check),
+ * decides, appends, and returns what it recorded.
  */
+import { randomFillSync } from 'node:crypto'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as IOE from 'fp-ts/lib/IOEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { monotonicFactory } from 'ulid'
+import { checkedBag, checkedTime } from './arguments.js'
 import { type HistoryEvent, type HistoryFilter, history, stateAt } from './audit.js'
 import type { Command } from './domain/commands.js'
 import { decide } from './domain/decide.js'
-import { type DomainError, invalidInput } from './domain/errors.js'
-import { kindOf, quote } from './domain/show.js'
-import { checkedBag, checkedTime } from './arguments.js'
-import { type DomainEvent, envelope, type EventMetadata, type Ulid } from './domain/events.js'
-import { evolveAll } from './domain/evolve.js'
-import { snapshotScratch } from './domain/projection.js'
+import type { DomainError } from './domain/errors.js'
+import { type DomainEvent, envelope, type EventEnvelope, type EventMetadata, type Ulid } from './domain/events.js'
 import { currentRelease, findRelease, listAllReleases, releasesOf } from './domain/queries.js'
-import type { Release } from './domain/release.js'
+import { factsOf, type Release } from './domain/release.js'
 import { releaseStatus } from './domain/release-status.js'
 import { type RollbackTarget, rollbackTarget } from './domain/rollback.js'
 import { releaseCount, type State } from './domain/state.js'
 import { epochMsOf, parseInstant, type Timestamp } from './domain/timestamp.js'
-import { StateError } from './errors.js'
-import { type Activity, emptyLoaded, type Loaded, noteActivity, readOn } from './loaded-state.js'
+import { kindOf, quote } from './domain/show.js'
+import { isStateError, StateError } from './errors.js'
 import { readClock, type ResolvedOptions, resolveOptions, type StateManagerOptions } from './options.js'
-import { acceptSnapshot, type GuardContext, inStep, type KnownSnapshot, prepareSnapshot, readUnimported, type ReconcileOutcome, recordPrepared, restoreSnapshot, writeSnapshot } from './snapshot-guard.js'
-import type { WriteSession } from './store/event-store.js'
-import { type Fingerprint, fingerprintOf } from './store/snapshot-file.js'
+import { emptyLoaded, type Intent, type Loaded, type Prepared, type ReconcileOutcome, type WriteSession } from './store/event-store.js'
+import { acceptedChanges } from './store/snapshot-owner.js'
+import { fingerprintOf } from './store/snapshot-file.js'
 import { type VerifyReport, verifyStore } from './verify.js'
 
 /** Extra facts recorded with a new release. */
@@ -48,17 +47,27 @@ export interface UpdatePhaseOptions {
   readonly reason?: string | undefined
 }
 
+/** What a write recorded: the release it is about, the events it appended, and where the store ends. */
+export interface Recorded {
+  /** The release as it is after the write. */
+  readonly release: Release
+  /** The events appended, in order, with their positions: none when the write changed nothing (a retry). */
+  readonly events: ReadonlyArray<HistoryEvent>
+  /** The number of events in the store after the write: the position of its last event. */
+  readonly position: number
+}
+
 /** The state manager's operations as `TaskEither`s; the Promise API is a thin layer over these. */
 export interface FpStateManager {
   /** The snapshot file this manager keeps, if any (always, for the file store). */
   readonly stateFile: string | undefined
   /** What and where the store is, for messages. */
   readonly location: string
-  readonly createRelease: (environment: string, version: string, commitSha?: string, options?: CreateReleaseOptions) => TE.TaskEither<StateError, Release>
+  readonly createRelease: (environment: string, version: string, commitSha?: string, options?: CreateReleaseOptions) => TE.TaskEither<StateError, Recorded>
   readonly getRelease: (id: string) => TE.TaskEither<StateError, Release>
   readonly getCurrentRelease: (environment: string) => TE.TaskEither<StateError, Release>
-  readonly updatePhase: (releaseId: string, phase: string, status: string, options?: UpdatePhaseOptions) => TE.TaskEither<StateError, Release>
-  readonly recoverRelease: (releaseId: string, reason: string) => TE.TaskEither<StateError, Release>
+  readonly updatePhase: (releaseId: string, phase: string, status: string, options?: UpdatePhaseOptions) => TE.TaskEither<StateError, Recorded>
+  readonly recoverRelease: (releaseId: string, reason: string) => TE.TaskEither<StateError, Recorded>
   readonly listReleases: (environment: string) => TE.TaskEither<StateError, ReadonlyArray<Release>>
   readonly listAllReleases: () => TE.TaskEither<StateError, ReadonlyArray<Release>>
   readonly history: (filter?: HistoryFilter) => TE.TaskEither<StateError, ReadonlyArray<HistoryEvent>>
@@ -79,115 +88,109 @@ export interface FpStateManager {
   readonly close: () => Promise<void>
 }
 
+/**
+ * Random fractions for the random part of ULIDs, from node:crypto's generator, drawn a pool at a
+ * time: ulid's default reads Web Crypto, which Node loads on first use (milliseconds of every
+ * command a deploy tool runs in a new process).
+ */
+const randomFractions = (): (() => number) => {
+  const pool = new Uint8Array(256)
+  let next = pool.length
+  return () => {
+    if (next === pool.length) {
+      randomFillSync(pool)
+      next = 0
+    }
+    return (pool[next++] as number) / 256
+  }
+}
+
 const fromDomain = <A>(either: E.Either<DomainError, A>): TE.TaskEither<StateError, A> => TE.fromEither(pipe(either, E.mapLeft(StateError.fromDomain)))
+
+/** A task whose thrown `StateError` (a checkpoint line that does not decode, read lazily) becomes a `Left`. */
+const settled =
+  <A>(task: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
+  async () => {
+    try {
+      return await task()
+    } catch (error) {
+      if (isStateError(error)) return E.left(error)
+      throw error
+    }
+  }
+
+// Recorded times never go backwards, so "the state at 14:02" is a prefix of the log.
+const recordedAt = (nowMs: number, last: Timestamp | undefined): Timestamp => {
+  const lastMs = last === undefined ? nowMs : (parseInstant(last)?.epochMs ?? nowMs)
+  return new Date(Math.max(nowMs, lastMs)).toISOString() as Timestamp
+}
+
+/** What a command handler run recorded: the store after it, and its events with their positions. */
+interface Handled {
+  readonly after: Loaded
+  readonly events: ReadonlyArray<HistoryEvent>
+  readonly prepared: Prepared
+}
 
 /** A manager over already checked options. */
 export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
-  const { store, snapshot } = config
-  const guarded = snapshot?.guarded === true ? snapshot.path : undefined
-  const nextEventId = monotonicFactory()
-  const known: KnownSnapshot = { fingerprint: undefined, position: 0 }
-  // The buffer the snapshot is assembled in: reused by every write (they are serialised).
-  const scratch = snapshotScratch()
-  const unimported: { fingerprint?: Fingerprint; state?: State } = {}
-  let loaded: Loaded = emptyLoaded(store.origin)
-  const activity: Activity = new Map()
+  const { store } = config
+  const snapshot = store.snapshotFile
+  const nextEventId = monotonicFactory(randomFractions())
+  // The longest view of the store read so far, and the one read in progress; writes one at a time.
+  let view: Loaded = emptyLoaded(store.origin)
   let refreshing: Promise<E.Either<StateError, Loaded>> | undefined
   let writes: Promise<unknown> = Promise.resolve()
 
   // Reads and writes may finish in any order; each view is a prefix of one log, so the longer wins.
-  const adopt = (view: Loaded): Loaded => {
-    if (view.cursor.position >= loaded.cursor.position) loaded = view
-    return loaded
+  const adopt = (next: Loaded): Loaded => {
+    if (next.cursor.position >= view.cursor.position) view = next
+    return view
   }
 
   const refresh: TE.TaskEither<StateError, Loaded> = () => {
-    refreshing ??= pipe(readOn(store.read, loaded, activity), TE.map(adopt))().finally(() => {
+    refreshing ??= settled(pipe(store.load(view), TE.map(adopt)))().finally(() => {
       refreshing = undefined
     })
     return refreshing
   }
 
-  const view: TE.TaskEither<StateError, State> = pipe(
-    refresh,
-    TE.chain((current) => (current.cursor.position === 0 && guarded !== undefined ? readUnimported(guarded, unimported) : TE.right(current.state))),
-  )
-
   // Read when a task runs, not when it is built: an fp-ts caller may build a task long before.
   const clock: IOE.IOEither<StateError, number> = () => pipe(readClock(config.now), E.mapLeft(StateError.fromDomain))
 
-  // Recorded times never go backwards, so "the state at 14:02" is a prefix of the log.
-  const recordedAt = (nowMs: number, last: Timestamp | undefined): Timestamp => {
-    const lastMs = last === undefined ? nowMs : (parseInstant(last)?.epochMs ?? nowMs)
-    return new Date(Math.max(nowMs, lastMs)).toISOString() as Timestamp
+  /** The events of one command, enveloped: one command id, one time, numbered when more than one. */
+  const envelopesOf = (events: ReadonlyArray<DomainEvent>, nowMs: number, last: Timestamp | undefined): ReadonlyArray<EventEnvelope> => {
+    if (events.length === 0) return []
+    const command = nextEventId(Math.max(0, nowMs)) as Ulid
+    const at = recordedAt(nowMs, last)
+    const common = { actor: config.actor, host: config.host, pid: process.pid as EventMetadata['pid'], command }
+    const meta: EventMetadata = events.length > 1 ? { ...common, events: events.length as NonNullable<EventMetadata['events']> } : common
+    return events.map((event) => envelope(event, { id: nextEventId(Math.max(0, nowMs)) as Ulid, recordedAt: at, meta }))
   }
 
-  const recorder =
-    (session: WriteSession, nowMs: number) =>
-    (from: Loaded, events: ReadonlyArray<DomainEvent>): TE.TaskEither<StateError, Loaded> => {
-      if (events.length === 0) return TE.right(from)
-      const command = nextEventId(Math.max(0, nowMs)) as Ulid
-      const at = recordedAt(nowMs, from.lastRecordedAt)
-      const common = { actor: config.actor, host: config.host, pid: process.pid as EventMetadata['pid'], command }
-      const meta: EventMetadata = events.length > 1 ? { ...common, events: events.length as NonNullable<EventMetadata['events']> } : common
-      const envelopes = events.map((event) => envelope(event, { id: nextEventId(Math.max(0, nowMs)) as Ulid, recordedAt: at, meta }))
-      return pipe(
-        session.append(from.cursor, envelopes),
-        TE.map((cursor) => {
-          for (const recorded of envelopes) noteActivity(activity, recorded)
-          return { state: evolveAll(from.state, events), cursor, lastRecordedAt: at }
-        }),
-      )
-    }
-
-  // One write at a time per manager: queued here, not by polling the file lock.
+  // One write at a time per manager: queued here, not by polling the store's lock.
   const serialized = <A>(task: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> => () => {
     const run = writes.then(task, task)
     writes = run
     return run
   }
 
-  /** Runs `work` under the lock, on the view caught up with the log. */
-  const locked = <A>(work: (context: GuardContext, current: Loaded, nowMs: number) => TE.TaskEither<StateError, { view: Loaded; value: A }>): TE.TaskEither<StateError, A> =>
-    serialized(
-      pipe(
-        TE.fromIOEither(clock),
-        TE.chain((nowMs) =>
-          store.write((session) =>
-            pipe(
-              readOn(session.read, loaded, activity),
-              TE.chain((current) => {
-                const context: GuardContext = { path: snapshot?.path ?? '', eventLog: snapshot?.eventLog, session, origin: store.origin, record: recorder(session, nowMs), warn: config.warn, known }
-                return work(context, current, nowMs)
-              }),
-            ),
-          ),
-        ),
-        TE.map(({ view: after, value }) => {
-          adopt(after)
-          return value
-        }),
-      ),
-    )
-
-  const rewrite = snapshot === undefined ? undefined : (context: GuardContext) => (after: Loaded) => writeSnapshot(context, after, scratch)
-
   /**
-   * Decides a command under the lock on the state the snapshot check prepared (an import of a
-   * releases.json that has no log yet comes first), then records the prepared events and the
-   * command's in one append and replaces the snapshot. A refused command writes nothing.
+   * Runs `work` under the store's lock, on the store caught up, with the clock read once. A manager
+   * that has read nothing yet opens the store first, without the lock: the lock is then held only
+   * to catch up with what others appended meanwhile, not to read a checkpoint.
    */
-  const execute = <A>(command: (nowMs: number) => Command, answer: (state: State, events: ReadonlyArray<DomainEvent>) => E.Either<DomainError, A>): TE.TaskEither<StateError, A> =>
-    locked((context, current, nowMs) =>
-      pipe(
-        guarded === undefined ? TE.right(inStep(current)) : prepareSnapshot(context, current),
-        TE.chain((prepared) =>
-          pipe(
-            fromDomain(decide(command(nowMs), prepared.state)),
-            TE.chain((events) =>
+  const underLock = <A>(work: (session: WriteSession, loaded: Loaded, nowMs: number) => TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
+    serialized(
+      settled(
+        pipe(
+          TE.fromIOEither(clock),
+          TE.chainFirst(() => (view.cursor.position === 0 ? refresh : TE.right(view))),
+          TE.chain((nowMs) =>
+            store.write((session) =>
               pipe(
-                recordPrepared(context, prepared, events, rewrite?.(context)),
-                TE.chain((after) => pipe(fromDomain(answer(after.state, events)), TE.map((value) => ({ view: after, value })))),
+                session.load(view),
+                TE.chain((loaded) => work(session, loaded, nowMs)),
               ),
             ),
           ),
@@ -195,30 +198,71 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       ),
     )
 
-  const createdRelease = (state: State, events: ReadonlyArray<DomainEvent>): E.Either<DomainError, Release> => {
-    const created = events.find((event) => event.type === 'ReleaseCreated')
-    return created?.type === 'ReleaseCreated' ? findRelease(state, created.data.release.id) : E.left(invalidInput('no release was created'))
+  /** Appends what was prepared and decided, as one command; what it recorded, numbered from where the store ended. */
+  const record = (session: WriteSession, prepared: Prepared, events: ReadonlyArray<DomainEvent>, nowMs: number): TE.TaskEither<StateError, Handled> => {
+    const envelopes = envelopesOf([...prepared.pending, ...events], nowMs, prepared.loaded.lastRecordedAt)
+    const start = prepared.loaded.cursor.position
+    return pipe(
+      session.append(prepared, envelopes),
+      TE.map((after) => {
+        adopt(after)
+        return { after, events: envelopes.map((recorded, i) => ({ ...recorded, position: start + i + 1 })), prepared }
+      }),
+    )
   }
 
-  const abandoned = (environment: string | undefined): TE.TaskEither<StateError, ReadonlyArray<Release>> =>
-    pipe(
-      TE.fromIOEither(clock),
-      TE.chain((nowMs) =>
-        pipe(
-          view,
-          TE.chain((state) => fromDomain(environment === undefined ? E.right(listAllReleases(state)) : releasesOf(state, environment))),
-          TE.map((releases) =>
-            releases.filter((release) => {
-              if (releaseStatus(release) !== 'in progress') return false
-              const last = activity.get(release.id) ?? epochMsOf(release.timestamp)
-              return nowMs - last > config.abandonedAfterMs
-            }),
+  /**
+   * The command handler: under the lock, let the store prepare what it must record first, decide
+   * `command` (none: record only that), append, and give back what was recorded. A refused
+   * command writes nothing.
+   */
+  const handle = (intent: Intent, command: ((nowMs: number) => Command) | undefined): TE.TaskEither<StateError, Handled> =>
+    underLock((session, loaded, nowMs) =>
+      pipe(
+        session.prepare(loaded, intent),
+        TE.chain((prepared) =>
+          pipe(
+            command === undefined ? TE.right([]) : fromDomain(decide(command(nowMs), prepared.state)),
+            TE.chain((events) => record(session, prepared, events, nowMs)),
           ),
         ),
       ),
     )
 
-  const query = <A>(ask: (state: State) => E.Either<DomainError, A>): TE.TaskEither<StateError, A> => pipe(view, TE.chain((state) => fromDomain(ask(state))))
+  /** A write about one release: what it recorded, with the release as it is after. */
+  const recorded = (handled: Handled, releaseId: string): TE.TaskEither<StateError, Recorded> =>
+    pipe(
+      fromDomain(findRelease(handled.after.state, releaseId)),
+      TE.map((release) => ({ release, events: handled.events, position: handled.after.cursor.position })),
+    )
+
+  const createdId = (handled: Handled): string => {
+    const created = handled.events.find((event) => event.type === 'ReleaseCreated')
+    return created?.type === 'ReleaseCreated' ? created.data.release.id : ''
+  }
+
+  const query = <A>(ask: (state: State) => E.Either<DomainError, A>): TE.TaskEither<StateError, A> =>
+    settled(
+      pipe(
+        refresh,
+        TE.chain((loaded) => fromDomain(ask(loaded.state))),
+      ),
+    )
+
+  const abandoned = (environment: string | undefined): TE.TaskEither<StateError, ReadonlyArray<Release>> =>
+    pipe(
+      TE.fromIOEither(clock),
+      TE.chain((nowMs) =>
+        query((state) =>
+          pipe(
+            environment === undefined ? E.right(listAllReleases(state)) : releasesOf(state, environment),
+            E.map((releases) =>
+              releases.filter((release) => releaseStatus(release) === 'in progress' && nowMs - (factsOf(release).lastEventMs ?? epochMsOf(release.timestamp)) > config.abandonedAfterMs),
+            ),
+          ),
+        ),
+      ),
+    )
 
   // Neither an event log nor a releases.json: an import or a reconcile has nothing to work on,
   // and must not create the state directory (or a lock) to find that out.
@@ -228,17 +272,23 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       TE.map((current) => current.cursor.position === 0 && fingerprintOf(path) === undefined),
     )
 
-  /**
-   * Work on the store's own releases.json (the file store's) under the lock; `whenNothingStored`
-   * answers, writing nothing, when there is neither that file nor an event log.
-   */
-  const onOwnSnapshot = <A>(whenNothingStored: TE.TaskEither<StateError, A>, work: Parameters<typeof locked<A>>[0]): TE.TaskEither<StateError, A> =>
-    guarded === undefined
+  /** Work on the store's own releases.json; `whenNothingStored` answers, writing nothing, when there is neither it nor an event log. */
+  const onOwnSnapshot = <A>(whenNothingStored: TE.TaskEither<StateError, A>, work: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
+    snapshot?.guarded !== true
       ? TE.left(new StateError('INVALID_INPUT', `${store.description} keeps no releases.json of its own to import or reconcile`))
       : pipe(
-          nothingStored(guarded),
-          TE.chain((empty) => (empty ? whenNothingStored : locked(work))),
+          nothingStored(snapshot.path),
+          TE.chain((empty) => (empty ? whenNothingStored : work)),
         )
+
+  const restore: TE.TaskEither<StateError, ReconcileOutcome> = underLock((session, loaded, nowMs) => {
+    if (loaded.cursor.position === 0) {
+      return TE.left(new StateError('INVALID_INPUT', `${snapshot?.path ?? ''} has no event log to restore it from yet; it becomes the start of the history on the first write (or with import)`))
+    }
+    if (session.restore === undefined) return TE.left(new StateError('INVALID_INPUT', `${store.description} keeps no releases.json of its own to restore`))
+    adopt(loaded)
+    return session.restore(loaded, new Date(nowMs))
+  })
 
   return {
     stateFile: snapshot?.path,
@@ -246,19 +296,24 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     createRelease: (environment, version, commitSha, options) =>
       pipe(
         checkedBag('createRelease', options),
-        TE.chain((extra) => execute((now) => ({ type: 'CreateRelease', environment, version, commitSha, rollbackOf: extra.rollbackOf, note: extra.note, now }), createdRelease)),
+        TE.chain((extra) => handle('command', (now) => ({ type: 'CreateRelease', environment, version, commitSha, rollbackOf: extra.rollbackOf, note: extra.note, now }))),
+        TE.chain((handled) => recorded(handled, createdId(handled))),
       ),
     updatePhase: (releaseId, phase, status, options) =>
       pipe(
         checkedBag('updatePhase', options),
-        TE.chain((extra) => execute(() => ({ type: 'UpdatePhase', releaseId, phase, status, reason: extra.reason }), (state) => findRelease(state, releaseId))),
+        TE.chain((extra) => handle('command', () => ({ type: 'UpdatePhase', releaseId, phase, status, reason: extra.reason }))),
+        TE.chain((handled) => recorded(handled, releaseId)),
       ),
-    recoverRelease: (releaseId, reason) => execute(() => ({ type: 'RecoverRelease', releaseId, reason }), (state) => findRelease(state, releaseId)),
+    recoverRelease: (releaseId, reason) =>
+      pipe(
+        handle('command', () => ({ type: 'RecoverRelease', releaseId, reason })),
+        TE.chain((handled) => recorded(handled, releaseId)),
+      ),
     getRelease: (id) => query((state) => findRelease(state, id)),
     getCurrentRelease: (environment) => query((state) => currentRelease(state, environment)),
-    listReleases: (environment) => query((state) => pipe(releasesOf(state, environment), E.map((releases) => [...releases]))),
+    listReleases: (environment) => query((state) => releasesOf(state, environment)),
     listAllReleases: () => query((state) => E.right(listAllReleases(state))),
-    rollbackTarget: (environment, target) => query((state) => rollbackTarget(state, environment, target)),
     history: (filter) =>
       pipe(
         checkedBag('history', filter),
@@ -266,27 +321,30 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
         TE.chain((given) => history(store, given)),
       ),
     stateAt: (time) => pipe(TE.fromEither(checkedTime('time', time, true)), TE.chain(() => stateAt(store, time))),
-    verify: () => verifyStore(store, guarded, snapshot?.eventLog),
+    rollbackTarget: (environment, target) => query((state) => rollbackTarget(state, environment, target)),
+    verify: () => settled(verifyStore(store)),
     abandonedReleases: abandoned,
-    state: () => view,
+    state: () => query((state) => E.right(state)),
     importSnapshot: () =>
-      onOwnSnapshot(TE.right({ imported: 0 }), (context, current) =>
+      onOwnSnapshot(
+        TE.right({ imported: 0 }),
         pipe(
-          prepareSnapshot(context, current),
-          TE.chain((prepared) => recordPrepared(context, prepared, [], rewrite?.(context))),
-          TE.map((after) => ({ view: after, value: { imported: after.cursor.position > current.cursor.position ? releaseCount(after.state) : 0 } })),
+          handle('command', undefined),
+          TE.map((handled) => ({ imported: handled.events.length > 0 ? releaseCount(handled.after.state) : 0 })),
         ),
       ),
     reconcile: (mode) =>
       mode !== 'accept' && mode !== 'restore'
         ? TE.left(new StateError('INVALID_INPUT', `reconcile takes 'accept' (record the file's changes in the history) or 'restore' (rewrite the file from the history); got ${typeof mode === 'string' ? quote(mode) : kindOf(mode)}`))
-        : onOwnSnapshot(TE.left(new StateError('INVALID_INPUT', `${guarded ?? ''}: there is neither a releases.json nor an event log; there is nothing to reconcile`)), (context, current, nowMs) =>
-        mode === 'accept'
-          ? pipe(acceptSnapshot(context, current), TE.map(({ loaded: after, outcome }) => ({ view: after, value: outcome })))
-          : current.cursor.position === 0
-            ? TE.left(new StateError('INVALID_INPUT', `${context.path} has no event log to restore it from yet; it becomes the start of the history on the first write (or with import)`))
-            : pipe(restoreSnapshot(context, current, new Date(nowMs)), TE.map((outcome) => ({ view: current, value: outcome }))),
-      ),
+        : onOwnSnapshot(
+            TE.left(new StateError('INVALID_INPUT', `${snapshot?.path ?? ''}: there is neither a releases.json nor an event log; there is nothing to reconcile`)),
+            mode === 'accept'
+              ? pipe(
+                  handle('accept', undefined),
+                  TE.map((handled) => ({ changed: acceptedChanges(handled.prepared.pending) })),
+                )
+              : restore,
+          ),
     close: () => store.close(),
   }
 }

@@ -6,13 +6,12 @@
  * queries) is exported for callers who fold or project events themselves.
  */
 export { createStateManager, promiseStateManager, type StateManager } from './manager.js'
-export { createFpStateManager, type CreateReleaseOptions, type FpStateManager, type UpdatePhaseOptions } from './fp-manager.js'
-export { DEFAULT_ABANDONED_AFTER_MS, DEFAULT_LOCK_TIMEOUT_MS, fileStoreSpec, type SnapshotFileSpec, type StateManagerOptions, type StoreContext, type StoreSpec } from './options.js'
+export { createFpStateManager, type CreateReleaseOptions, type FpStateManager, type Recorded, type UpdatePhaseOptions } from './fp-manager.js'
+export { DEFAULT_ABANDONED_AFTER_MS, DEFAULT_LOCK_TIMEOUT_MS, fileStoreSpec, type StateManagerOptions, type StoreContext, type StoreSpec } from './options.js'
 export { ERROR_CODES, isStateError, StateError, type StateErrorCode } from './errors.js'
 export type { HistoryEvent, HistoryFilter } from './audit.js'
 export type { ChainHead, VerifyProblem, VerifyReport } from './verify.js'
-export type { ReconcileOutcome } from './snapshot-guard.js'
-export type { Cursor, EventStore, ReadEnd, RecordProblem, StagedSession, StoredEvent, Visitor, WriteSession } from './store/event-store.js'
+export type { Cursor, EventStore, Loaded, Prepared, ReadEnd, ReconcileOutcome, RecordProblem, StagedSession, StoredEvent, Visitor, WriteSession } from './store/event-store.js'
 export { DEFAULT_STATE_FILE, STATE_FILE_VARIABLE, storePaths, type StorePaths } from './store/paths.js'
 export { DEFAULT_SCHEMA, POSTGRES_SCHEMA_VERSION, postgresStore, type PostgresStoreOptions } from './store/postgres/index.js'
 export { isPostgresLocation, STATE_URL_VARIABLE, storeAt, type LocationOptions } from './store/postgres/location.js'

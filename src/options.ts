@@ -9,38 +9,11 @@ import { parseText } from './domain/input.js'
 import { MAX_ID_EPOCH_MS, MIN_ID_EPOCH_MS } from './domain/release-id.js'
 import { kindOf, showValue } from './domain/show.js'
 import { StateError } from './errors.js'
-import type { EventStore } from './store/event-store.js'
+import type { EventStore, StoreContext, StoreSpec } from './store/event-store.js'
 import { fileStore } from './store/file-store.js'
 import { chooseStateFile, storePaths } from './store/paths.js'
 
-/** What a store is opened with. */
-export interface StoreContext {
-  readonly lockTimeoutMs: number
-  readonly onWarning: (message: string) => void
-  readonly now: () => Date
-  readonly cwd: string
-}
-
-/** The snapshot file a manager keeps beside a store. */
-export interface SnapshotFileSpec {
-  readonly path: string
-  /**
-   * Guarded: the file is shared state (the file store's releases.json): an outside change is
-   * `STATE_DRIFT`, and a file without a log is imported. Unguarded: a local copy of a remote
-   * store's projection, simply rewritten after every write.
-   */
-  readonly guarded: boolean
-  /**
-   * The event log file beside it, for the file store: a guarded snapshot modified after the log
-   * was not left behind by an interrupted write (docs/storage.md).
-   */
-  readonly eventLog?: string | undefined
-}
-
-/** A store chosen by the caller (the PostgreSQL store); the file store is the default. */
-export interface StoreSpec {
-  readonly open: (context: StoreContext) => E.Either<StateError, { readonly store: EventStore; readonly snapshot?: SnapshotFileSpec | undefined }>
-}
+export type { StoreContext, StoreSpec } from './store/event-store.js'
 
 /** How to build a state manager. Every field is optional. */
 export interface StateManagerOptions {
@@ -65,8 +38,6 @@ export interface StateManagerOptions {
 /** The checked options. */
 export interface ResolvedOptions {
   readonly store: EventStore
-  /** The snapshot file kept with the store, if any. */
-  readonly snapshot: SnapshotFileSpec | undefined
   readonly now: () => Date
   readonly actor: string
   readonly host: string
@@ -176,10 +147,7 @@ export const fileStoreSpec = (stateFile: string | undefined): StoreSpec => ({
     pipe(
       chooseStateFile(stateFile, process.env, context.cwd),
       E.mapLeft(StateError.fromDomain),
-      E.map((path) => {
-        const paths = storePaths(path)
-        return { store: fileStore(paths, context), snapshot: { path, guarded: true, eventLog: paths.eventLog } }
-      }),
+      E.map((path) => fileStore(storePaths(path), context)),
     ),
 })
 
@@ -196,8 +164,7 @@ export const resolveOptions = (given: StateManagerOptions = {}): E.Either<StateE
       openStore(options.store ?? fileStoreSpec(options.stateFile), { lockTimeoutMs, onWarning: warn, now: storeClock(clockOf(options)), cwd: options.cwd ?? process.cwd() }),
     ),
     E.map(({ options, actor, lockTimeoutMs, abandonedAfterMs, warn, opened }) => ({
-      store: opened.store,
-      snapshot: opened.snapshot,
+      store: opened,
       now: clockOf(options),
       actor,
       host: hostname(),

@@ -4,31 +4,24 @@
  *
  * Errors: a line that does not decode, a broken hash chain, an event that could not have happened
  * (duplicate or decreasing ids, a wrong previous release, an impossible transition), an
- * incomplete last line, and a `releases.json` that is not the projection of the log.
+ * incomplete last line, a `releases.json` that is not the projection of the log, and a checkpoint
+ * that differs from a replay at its position.
  * Warnings: what an imported file brought in and the module keeps on purpose (duplicate ids, a
- * dangling or broken `previous_id` chain), and side files of earlier recoveries.
+ * dangling or broken `previous_id` chain), a checkpoint that is not used, and side files of
+ * earlier recoveries.
  */
-import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { decodeSnapshotBytes } from './domain/snapshot.js'
-import { startFold } from './domain/evolve.js'
+import { type Fold, startFold } from './domain/evolve.js'
 import { groupByEnvironment } from './domain/queries.js'
 import type { Release } from './domain/release.js'
-import { initialState, releaseCount, type State } from './domain/state.js'
+import { releaseCount, type State } from './domain/state.js'
+import type { Timestamp } from './domain/timestamp.js'
 import type { StateError } from './errors.js'
-import { type Differences, differencesOf, standingOf } from './snapshot-standing.js'
-import { describeIncompleteTail, type EventStore } from './store/event-store.js'
-import { readSnapshotFile } from './store/snapshot-file.js'
+import { type CheckpointCheck, describeIncompleteTail, emptyLoaded, type EventStore, type Loaded, type ReadEnd, type StoreProblem } from './store/event-store.js'
 
 /** One problem `verify` found. */
-export interface VerifyProblem {
-  /** `error` makes the store unsound; `warning` is worth knowing but kept on purpose. */
-  readonly severity: 'error' | 'warning'
-  /** Where: a file and line, or a file and release. */
-  readonly location: string
-  readonly message: string
-}
+export type VerifyProblem = StoreProblem
 
 /** What `verify` found. */
 export interface VerifyReport {
@@ -93,93 +86,83 @@ const chainProblems = (state: State, inherited: boolean, where: string): VerifyP
   return problems
 }
 
-/** A refusal to read a snapshot, placed as `file:line` when it names a line, like every other problem. */
-const unreadableAt = (snapshotPath: string, message: string): VerifyProblem => {
-  if (!message.startsWith(snapshotPath)) return { severity: 'error', location: snapshotPath, message }
-  const rest = message.slice(snapshotPath.length)
-  const placed = /^:(\d+)(?::\d+)?:\s*/.exec(rest)
-  return placed === null
-    ? { severity: 'error', location: snapshotPath, message: rest.replace(/^:\s*/, '') }
-    : { severity: 'error', location: `${snapshotPath}:${placed[1] as string}`, message: rest.slice(placed[0].length) }
+/** What a replay of part of the store found. */
+interface Replayed {
+  readonly loaded: Loaded
+  readonly end: ReadEnd
 }
 
-const differsMessage = ({ named, onlyInSnapshot }: Differences): string =>
-  `differs from the projection of the event log at ${named}: the two files disagree, and either may have been changed outside stagecraft-state ` +
-  `(this file, or the last line of the log, which the hash chain cannot show). ` +
-  (onlyInSnapshot > 0
-    ? `${onlyInSnapshot === 1 ? 'One release is' : `${onlyInSnapshot} releases are`} in this file and in no event of the log: if the log lost its end, "reconcile --restore" would drop ${onlyInSnapshot === 1 ? 'it' : 'them'}; compare the log with a backup (and the chain head verify printed before) first. `
-    : '') +
-  'If this file was changed, run reconcile; if the log was, restore it from a backup'
-
-const snapshotProblems = (store: EventStore, snapshotPath: string, eventLog: string | undefined, state: State, events: number): TE.TaskEither<StateError, VerifyProblem[]> =>
-  pipe(
-    readSnapshotFile(snapshotPath),
-    TE.chain((file) => {
-      const at = (message: string, severity: VerifyProblem['severity'] = 'error'): VerifyProblem[] => [{ severity, location: snapshotPath, message }]
-      const unreadable = (message: string) => [unreadableAt(snapshotPath, message)]
-      if (file === undefined) return TE.right(events === 0 ? [] : at('missing: it is not the projection of the event log; the next write regenerates it'))
-      if (events === 0) {
-        const decoded = decodeSnapshotBytes(file.bytes, snapshotPath)
-        return TE.right(E.isLeft(decoded) ? unreadable(decoded.left.message) : at('has no event log yet: it becomes the start of the history on the first write (or with import)', 'warning'))
-      }
-      return pipe(
-        standingOf({ read: store.read, origin: store.origin, path: snapshotPath, eventLog, state, file, skipDamaged: true }),
-        TE.map((standing) => {
-          switch (standing.kind) {
-            case 'current':
-              return []
-            case 'empty':
-              return at('empty (left so by a crash): it is not the projection of the event log; the next write regenerates it')
-            case 'behind':
-              return at('is behind the event log (it holds what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); the next write regenerates it')
-            case 'differs':
-              return at(differsMessage(differencesOf(state, standing.snapshot)))
-            case 'unreadable':
-              return unreadable(standing.error.message)
-          }
-        }),
-      )
-    }),
-  )
-
 /**
- * Checks the whole store, and the snapshot at `snapshotPath` when there is one (`eventLog`, the
- * file store's log beside it, tells a snapshot left behind by a crash from one edited since).
+ * Checks the whole store: every line, the chain, every event, and what the store keeps beside the
+ * log (its `releases.json`, its checkpoint at the checkpoint's position).
  */
-export const verifyStore = (store: EventStore, snapshotPath: string | undefined, eventLog?: string): TE.TaskEither<StateError, VerifyReport> => {
+export const verifyStore = (store: EventStore): TE.TaskEither<StateError, VerifyReport> => {
   const problems: VerifyProblem[] = []
+  // What the replay itself found wrong: the log is damaged, and what is compared with it is not judged.
+  let logErrors = 0
   let inherited = false
-  const fold = startFold(initialState)
   let events = 0
+
+  /** Replays from `from`, reporting every problem and going on; stops after event `stopAt`, if given. */
+  const replay = (from: Loaded, stopAt?: number): TE.TaskEither<StateError, Replayed> => {
+    const fold: Fold = startFold(from.state)
+    let lastRecordedAt: Timestamp | undefined = from.lastRecordedAt
+    return pipe(
+      store.read(from.cursor, {
+        event: ({ envelope, position, location }) => {
+          events++
+          const problem = fold.apply(envelope, envelope.recordedAt)
+          if (problem !== undefined) {
+            logErrors++
+            problems.push({ severity: 'error', location, message: problem })
+          }
+          else if (envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled') inherited = true
+          lastRecordedAt = envelope.recordedAt
+          return position === stopAt ? 'stop' : undefined
+        },
+        problem: ({ location, message }) => {
+          events++
+          logErrors++
+          problems.push({ severity: 'error', location, message })
+        },
+      }),
+      TE.map((end) => ({ loaded: { state: fold.result(), cursor: end.cursor, lastRecordedAt }, end })),
+    )
+  }
+
+  const throughCheckpoint = (check: CheckpointCheck): TE.TaskEither<StateError, Replayed> => {
+    problems.push(...check.problems)
+    const compare = check.compare
+    if (compare === undefined) return replay(emptyLoaded(store.origin))
+    return pipe(
+      replay(emptyLoaded(store.origin), compare.position),
+      TE.chain((upTo) => {
+        // Compared only where the log read clean up to there: else the replay is what is wrong.
+        if (logErrors === 0 && upTo.loaded.cursor.position === compare.position) problems.push(...compare.with(upTo.loaded))
+        return replay(upTo.loaded)
+      }),
+    )
+  }
+
   return pipe(
-    store.read(store.origin, {
-      event: (stored) => {
-        events++
-        const problem = fold.apply(stored.envelope)
-        if (problem !== undefined) problems.push({ severity: 'error', location: stored.location, message: problem })
-        else if (stored.envelope.type === 'SnapshotImported' || stored.envelope.type === 'SnapshotReconciled') inherited = true
-        return undefined
-      },
-      problem: ({ location, message }) => {
-        events++
-        problems.push({ severity: 'error', location, message })
-      },
-    }),
-    TE.chain((end) => {
+    store.besides === undefined ? replay(emptyLoaded(store.origin)) : pipe(store.besides.checkpoint(), TE.chain(throughCheckpoint)),
+    TE.chain(({ loaded, end }) => {
       // A snapshot compared with the fold of a damaged log would differ from it, and the advice
       // for a snapshot that differs (reconcile) is wrong while the log itself is damaged. (A torn
       // last command is no damage: it was never acknowledged, and the snapshot never showed it.)
-      const logDamaged = problems.length > 0
+      const logDamaged = logErrors > 0
       if (end.incompleteTail !== undefined) {
         const tail = end.incompleteTail
         problems.push({ severity: 'error', location: tail.location, message: `${describeIncompleteTail(tail)} (an append interrupted by a crash, never acknowledged); the next write moves it aside` })
       }
-      const state = fold.result()
-      problems.push(...chainProblems(state, inherited, snapshotPath ?? store.description))
+      const { state } = loaded
+      const where = store.snapshotFile?.path ?? store.description
+      problems.push(...chainProblems(state, inherited, where))
+      const snapshotPath = store.snapshotFile?.guarded === true ? store.snapshotFile.path : undefined
       const notCompared: VerifyProblem[] =
         snapshotPath === undefined ? [] : [{ severity: 'warning', location: snapshotPath, message: 'not compared with the event log, which has the errors above: repair the log first (from a backup), then verify again' }]
       return pipe(
-        snapshotPath === undefined ? TE.right([]) : logDamaged ? TE.right(notCompared) : snapshotProblems(store, snapshotPath, eventLog, state, events),
+        store.besides === undefined || snapshotPath === undefined ? TE.right([]) : logDamaged ? TE.right(notCompared) : store.besides.snapshot({ ...loaded, cursor: { ...loaded.cursor, position: events === 0 ? 0 : loaded.cursor.position } }),
         TE.chain((found) => {
           problems.push(...found)
           return store.leftovers()

@@ -19,8 +19,8 @@ export const auditContract = (name: string, open: (options?: StateManagerOptions
     const story = async () => {
       const context = open()
       const { manager } = context
-      const prod = await manager.createRelease('prod', 'v1') // 12:00:00
-      const staging = await manager.createRelease('staging', 'v1') // 12:00:01
+      const { release: prod } = await manager.createRelease('prod', 'v1') // 12:00:00
+      const { release: staging } = await manager.createRelease('staging', 'v1') // 12:00:01
       await manager.updatePhase(prod.id, 'build', 'running') // 12:00:02
       await manager.updatePhase(staging.id, 'build', 'failed', { reason: 'compiler crashed' }) // 12:00:03
       await manager.updatePhase(prod.id, 'build', 'completed') // 12:00:04
@@ -61,7 +61,7 @@ export const auditContract = (name: string, open: (options?: StateManagerOptions
       const stateFile = manager.stateFile
       if (stateFile === undefined) throw new Error(`the audit suite needs a manager that keeps a releases.json; ${name} keeps none`)
       const snapshots: Array<[string, string]> = []
-      const release = await manager.createRelease('prod', 'v1')
+      const { release } = await manager.createRelease('prod', 'v1')
       snapshots.push(['2025-01-01T12:00:00.500Z', readFileSync(stateFile, 'utf8')])
       await manager.updatePhase(release.id, 'build', 'running')
       snapshots.push(['2025-01-01T12:00:01Z', readFileSync(stateFile, 'utf8')])
@@ -75,7 +75,7 @@ export const auditContract = (name: string, open: (options?: StateManagerOptions
       const { manager, clock } = open()
       await manager.createRelease('prod', 'v1') // 12:00:00
       clock.set(Date.UTC(2025, 0, 1, 11)) // the clock jumps back an hour
-      const second = await manager.createRelease('prod', 'v2')
+      const { release: second } = await manager.createRelease('prod', 'v2')
       expect(second.id).toBe('rel-20250101-120000001')
       expect((await manager.history()).map((e) => e.recordedAt)).toEqual(['2025-01-01T12:00:00.000Z', '2025-01-01T12:00:00.000Z'])
     })

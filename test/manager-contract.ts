@@ -21,9 +21,9 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
   describe(`the StateManager API on ${name}`, () => {
     it('creates releases with ids from the clock, chained per environment, phases pending', async () => {
       const { manager } = open()
-      const first = await manager.createRelease('prod', 'v1.0.0', 'abc123')
-      const staging = await manager.createRelease('staging', 'v1.0.0')
-      const second = await manager.createRelease(' prod ', 'v1.1.0', 'def456', { note: 'hotfix' })
+      const { release: first } = await manager.createRelease('prod', 'v1.0.0', 'abc123')
+      const { release: staging } = await manager.createRelease('staging', 'v1.0.0')
+      const { release: second } = await manager.createRelease(' prod ', 'v1.1.0', 'def456', { note: 'hotfix' })
       expect(first).toEqual({
         id: 'rel-20250101-120000000',
         environment: 'prod',
@@ -41,16 +41,16 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
 
     it('returns the updated release from updatePhase, and records nothing for the same status again', async () => {
       const { manager } = open()
-      const release = await manager.createRelease('prod', 'v1')
-      expect((await manager.updatePhase(release.id, 'build', 'running')).phases.build).toBe('running')
+      const { release } = await manager.createRelease('prod', 'v1')
+      expect((await manager.updatePhase(release.id, 'build', 'running')).release.phases.build).toBe('running')
       const events = (await manager.history()).length
-      expect((await manager.updatePhase(release.id, 'build', 'running')).phases.build).toBe('running')
+      expect((await manager.updatePhase(release.id, 'build', 'running')).release.phases.build).toBe('running')
       expect(await manager.history()).toHaveLength(events)
     })
 
     it('rejects with StateErrors carrying stable codes and messages naming the value', async () => {
       const { manager } = open()
-      const release = await manager.createRelease('prod', 'v1')
+      const { release } = await manager.createRelease('prod', 'v1')
       await manager.updatePhase(release.id, 'rollout', 'failed')
       const cases = [
         [() => manager.createRelease('', 'v1'), 'INVALID_INPUT', /environment is empty/],
@@ -72,7 +72,7 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
 
     it('returns releases that cannot be changed, and lists that are the caller own', async () => {
       const { manager } = open()
-      const release = await manager.createRelease('prod', 'v1')
+      const { release } = await manager.createRelease('prod', 'v1')
       expect(() => {
         ;(release as { version: string }).version = 'hacked'
       }).toThrow(TypeError)
@@ -88,11 +88,11 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
     it('shows one manager what another wrote (read-after-write on one store)', async () => {
       const { manager, make } = open()
       const other = make()
-      const release = await manager.createRelease('prod', 'v1')
+      const { release } = await manager.createRelease('prod', 'v1')
       expect(await other.getRelease(release.id)).toEqual(release)
       await other.updatePhase(release.id, 'build', 'completed')
       expect((await manager.getRelease(release.id)).phases.build).toBe('completed')
-      const next = await other.createRelease('prod', 'v2')
+      const { release: next } = await other.createRelease('prod', 'v2')
       expect(next.previousId).toBe(release.id)
       expect((await manager.getCurrentRelease('prod')).id).toBe(next.id)
     })
@@ -101,7 +101,7 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
       const { manager, make } = open()
       const all = [manager, make(), make()]
       const created = await Promise.all(Array.from({ length: 24 }, (_, i) => (all[i % 3] as StateManager).createRelease(i % 4 === 0 ? 'staging' : 'prod', `v${i}`)))
-      expect(new Set(created.map((r) => r.id)).size).toBe(24)
+      expect(new Set(created.map((r) => r.release.id)).size).toBe(24)
       const ids = (await manager.history()).map((e) => (e.type === 'ReleaseCreated' ? e.data.release.id : ''))
       expect(ids).toEqual([...ids].sort())
       expect((await manager.listAllReleases()).length).toBe(24)
@@ -112,7 +112,7 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
       const { manager, make } = open()
       const v1 = await deploy(manager, 'prod', 'v1', PHASES)
       await deploy(manager, 'prod', 'v2')
-      const rollback = await make({ actor: 'carol' }).createRelease('prod', 'v1', undefined, { rollbackOf: v1.id, note: 'v2 broke checkout' })
+      const { release: rollback } = await make({ actor: 'carol' }).createRelease('prod', 'v1', undefined, { rollbackOf: v1.id, note: 'v2 broke checkout' })
       const [created] = await manager.history({ releaseId: rollback.id })
       expect(created).toMatchObject({ type: 'ReleaseCreated', meta: { actor: 'carol', pid: process.pid }, data: { rollbackOf: v1.id, note: 'v2 broke checkout' } })
       expect((await rejection(manager.createRelease('staging', 'v1', undefined, { rollbackOf: v1.id }))).message).toMatch(/belongs to environment prod/)
@@ -121,8 +121,8 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
     it('answers history by release and environment, and stateAt', async () => {
       const { manager } = open()
       const good = await deploy(manager, 'prod', 'v1', PHASES)
-      const staging = await manager.createRelease('staging', 'v1')
-      const bad = await manager.createRelease('prod', 'v2')
+      const { release: staging } = await manager.createRelease('staging', 'v1')
+      const { release: bad } = await manager.createRelease('prod', 'v2')
       expect((await manager.history({ releaseId: good.id })).map((e) => e.type)).toEqual(['ReleaseCreated', ...PHASES.flatMap(() => ['PhaseUpdated', 'PhaseUpdated'])])
       expect((await manager.history({ environment: 'staging' })).map((e) => e.data)).toEqual([{ release: staging }])
       const beforeBad = projectSnapshot(await manager.stateAt(staging.timestamp))
@@ -134,7 +134,7 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
       const { manager } = open()
       const release = await deploy(manager, 'prod', 'v1', ['build'])
       await manager.updatePhase(release.id, 'push', 'running')
-      const recovered = await manager.recoverRelease(release.id, 'orchestrator killed')
+      const { release: recovered } = await manager.recoverRelease(release.id, 'orchestrator killed')
       expect(recovered.phases).toEqual({ build: 'completed', push: 'failed', migrate_pre: 'skipped', rollout: 'skipped', migrate_post: 'skipped', finalize: 'skipped' })
       const events = await manager.history({ releaseId: release.id })
       expect(events.slice(-5).every((e) => e.type === 'PhaseUpdated' && e.data.reason === 'orchestrator killed')).toBe(true)
@@ -142,7 +142,7 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
 
     it('names releases still in progress with no event for longer than abandonedAfterMs', async () => {
       const { manager, clock } = open({ abandonedAfterMs: 60_000 })
-      const stuck = await manager.createRelease('prod', 'v1')
+      const { release: stuck } = await manager.createRelease('prod', 'v1')
       await manager.updatePhase(stuck.id, 'build', 'running')
       await manager.createRelease('staging', 'v1')
       expect(await manager.abandonedReleases()).toEqual([])
@@ -154,7 +154,7 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
     it('answers rollbackTarget by the rules', async () => {
       const { manager } = open()
       const good = await deploy(manager, 'prod', 'v1', PHASES)
-      const bad = await manager.createRelease('prod', 'v2')
+      const { release: bad } = await manager.createRelease('prod', 'v2')
       await manager.updatePhase(bad.id, 'rollout', 'failed')
       expect((await manager.rollbackTarget('prod', { to: 'previous' })).id).toBe(good.id)
       expect((await manager.rollbackTarget('prod', { to: 'last-good' })).id).toBe(good.id)

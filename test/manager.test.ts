@@ -20,7 +20,7 @@ describe('choosing the state file', () => {
     const manager = createStateManager({ cwd })
     expect(manager.stateFile).toBe(join(cwd, '.stagecraft', 'releases.json'))
     await manager.createRelease('prod', 'v1')
-    expect(readdirSync(join(cwd, '.stagecraft')).sort()).toEqual(['.gitignore', 'releases.events.ndjson', 'releases.json'])
+    expect(readdirSync(join(cwd, '.stagecraft')).sort()).toEqual(['.gitignore', 'releases.checkpoint', 'releases.events.ndjson', 'releases.json', 'releases.json.sha256'])
   })
 
   it('takes STAGECRAFT_STATE_FILE, read at each construction, over the default', () => {
@@ -55,21 +55,21 @@ describe('the StateManager API on the file store', () => {
     const task = manager.fp.createRelease('prod', 'v1')
     clock.set(Date.UTC(2025, 0, 1, 13))
     const created = await task()
-    expect(E.isRight(created) && created.right.id).toBe('rel-20250101-130000000')
+    expect(E.isRight(created) && created.right.release.id).toBe('rel-20250101-130000000')
   })
 
   it('appends nothing to the event log for a status set again', async () => {
     const { manager, eventLog } = freshManager()
-    const release = await manager.createRelease('prod', 'v1')
-    expect((await manager.updatePhase(release.id, 'build', 'running')).phases.build).toBe('running')
+    const { release } = await manager.createRelease('prod', 'v1')
+    expect((await manager.updatePhase(release.id, 'build', 'running')).release.phases.build).toBe('running')
     const lines = readFileSync(eventLog, 'utf8')
-    expect((await manager.updatePhase(release.id, 'build', 'running')).phases.build).toBe('running')
+    expect((await manager.updatePhase(release.id, 'build', 'running')).release.phases.build).toBe('running')
     expect(readFileSync(eventLog, 'utf8')).toBe(lines)
   })
 
   it('keeps releases.json current after every write, for any reader of the file', async () => {
     const { manager, stateFile } = freshManager()
-    const release = await manager.createRelease('prod', 'v1')
+    const { release } = await manager.createRelease('prod', 'v1')
     await manager.updatePhase(release.id, 'build', 'running')
     const file = JSON.parse(readFileSync(stateFile, 'utf8')) as { releases: Array<{ id: string; phases: Record<string, string> }> }
     expect(file.releases.map((r) => [r.id, r.phases['build']])).toEqual([[release.id, 'running']])
@@ -87,7 +87,7 @@ describe('the StateManager API on the file store', () => {
   it('leaves no temporary or lock files behind', async () => {
     const { manager, stateFile } = freshManager()
     for (let i = 0; i < 5; i++) await deploy(manager, 'prod', `v${i}`, ['build', 'push'])
-    expect(readdirSync(join(stateFile, '..')).sort()).toEqual(['.gitignore', 'releases.events.ndjson', 'releases.json'])
+    expect(readdirSync(join(stateFile, '..')).sort()).toEqual(['.gitignore', 'releases.checkpoint', 'releases.events.ndjson', 'releases.json', 'releases.json.sha256'])
   })
 
   it('reports an unwritable state directory as IO_ERROR naming it, and changes nothing', async () => {
@@ -115,7 +115,7 @@ describe('arguments of the wrong kind, as a JavaScript caller may pass them', ()
 
   it('given a release, when an operation gets a number, null, undefined or an object where a value belongs, then INVALID_INPUT naming it', async () => {
     const { manager } = freshManager()
-    const release = await manager.createRelease('prod', 'v1')
+    const { release } = await manager.createRelease('prod', 'v1')
     const m = loose(manager)
     await invalid(() => m['createRelease']!(5, 'v2'), 'environment must be a string, got number')
     await invalid(() => m['createRelease']!('prod', null), 'version must be a string, got null')
@@ -183,13 +183,13 @@ describe('arguments of the wrong kind, as a JavaScript caller may pass them', ()
   it('given an onWarning that throws, when a write recovers a deleted releases.json, then the write completes and the warning is still told', async () => {
     const { make, stateFile } = freshManager()
     const manager = make({ onWarning: () => { throw new Error('handler broke') } })
-    const release = await manager.createRelease('prod', 'v1')
+    const { release } = await manager.createRelease('prod', 'v1')
     rmSync(stateFile)
     const emitted: string[] = []
     const listener = (warning: Error) => emitted.push(warning.message)
     process.on('warning', listener)
     try {
-      expect((await manager.updatePhase(release.id, 'build', 'running')).phases.build).toBe('running')
+      expect((await manager.updatePhase(release.id, 'build', 'running')).release.phases.build).toBe('running')
       await new Promise((resolve) => setImmediate(resolve))
     } finally {
       process.off('warning', listener)
@@ -202,7 +202,7 @@ describe('arguments of the wrong kind, as a JavaScript caller may pass them', ()
 describe('the state a manager hands out', () => {
   it('given fp.state(), when the caller tries to change its maps, lists or releases, then it cannot, and the manager decides as before', async () => {
     const { manager } = freshManager()
-    const first = await manager.createRelease('prod', 'v1')
+    const { release: first } = await manager.createRelease('prod', 'v1')
     const got = await manager.fp.state()()
     if (E.isLeft(got)) throw got.left
     const state = got.right
@@ -214,7 +214,7 @@ describe('the state a manager hands out', () => {
     expect(() => Object.assign(state, { releases: new Map() })).toThrow(TypeError)
     expect(state.releases.size).toBe(1)
     expect((await manager.getRelease(first.id)).version).toBe('v1')
-    expect((await manager.createRelease('prod', 'v2')).previousId).toBe(first.id)
+    expect((await manager.createRelease('prod', 'v2')).release.previousId).toBe(first.id)
     expect((await manager.verify()).sound).toBe(true)
   })
 

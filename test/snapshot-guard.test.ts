@@ -32,7 +32,7 @@ describe('a releases.json without an event log (Go Stagecraft or hand-written)',
   it.each(GO_FIXTURES)('%s is imported on the first write, and every release in it survives that write', async (name) => {
     const text = readGoFixture(name)
     const { manager, stateFile, eventLog } = withSnapshot(text)
-    const release = await manager.createRelease('prod', 'v9.9.9')
+    const { release } = await manager.createRelease('prod', 'v9.9.9')
     expect(existsSync(eventLog)).toBe(true)
     const after = decoded(readFileSync(stateFile, 'utf8'))
     const original = decoded(text).releases
@@ -60,7 +60,7 @@ describe('a releases.json without an event log (Go Stagecraft or hand-written)',
     const error = await rejection(manager.updatePhase('rel-20250101-120000123', 'push', 'running'))
     expect(error.message).toMatch(/ambiguous: 2 releases/)
     clock.set(Date.UTC(2025, 0, 1, 12, 0, 0, 100)) // behind the duplicated id's millisecond
-    const next = await manager.createRelease('prod', 'v1.0.2')
+    const { release: next } = await manager.createRelease('prod', 'v1.0.2')
     expect(next).toMatchObject({ id: 'rel-20250101-120000124', previousId: 'rel-20250101-120000123' })
     expect((await manager.listReleases('prod')).map((r) => r.version)).toEqual(['v1.0.2', 'v1.0.1', 'v1.0.0'])
   })
@@ -105,14 +105,14 @@ describe('a refused command writes nothing, not even the import it would have ne
   it('given a Go-written releases.json, when an accepted command records nothing (an idempotent retry), then the import alone is recorded and the file left as it is', async () => {
     const text = readSpecExample()
     const { manager, stateFile } = withSnapshot(text)
-    expect((await manager.updatePhase('rel-20250101-120000', 'build', 'completed')).phases.build).toBe('completed')
+    expect((await manager.updatePhase('rel-20250101-120000', 'build', 'completed')).release.phases.build).toBe('completed')
     expect((await manager.history()).map((e) => e.type)).toEqual(['SnapshotImported'])
     expect(readFileSync(stateFile, 'utf8')).toBe(text)
   })
 
   it('given a releases.json left behind by a crash, when a command is refused, then the file stays as it was and no regeneration is announced', async () => {
     const { manager, stateFile, eventLog, warnings } = freshManager()
-    const release = await manager.createRelease('prod', 'v1')
+    const { release } = await manager.createRelease('prod', 'v1')
     rmSync(stateFile)
     const log = readFileSync(eventLog)
     expect((await rejection(manager.updatePhase(release.id, 'build', 'done'))).code).toBe('INVALID_INPUT')
@@ -142,7 +142,7 @@ describe('a releases.json whose bytes cannot be read without loss', () => {
 
   it('given an event log, when releases.json gets such a byte, then writes are CORRUPT_STATE, and restore keeps the very bytes aside', async () => {
     const { manager, stateFile } = freshManager()
-    const release = await manager.createRelease('prod', 'v1')
+    const { release } = await manager.createRelease('prod', 'v1')
     const good = readFileSync(stateFile)
     writeFileSync(stateFile, SPEC_WITH_BAD_BYTE)
     expect((await rejection(manager.updatePhase(release.id, 'build', 'running'))).message).toContain(`${stateFile}:`)
@@ -241,7 +241,7 @@ describe('ids an older file holds as they are', () => {
     const { manager } = withSnapshot(text)
     expect((await manager.getRelease(' rel-1 ')).version).toBe('v1')
     expect((await manager.getRelease(' rel-2 ')).version).toBe('v2')
-    expect((await manager.updatePhase(' rel-1 ', 'build', 'completed')).phases.build).toBe('completed')
+    expect((await manager.updatePhase(' rel-1 ', 'build', 'completed')).release.phases.build).toBe('completed')
     expect((await manager.history({ releaseId: ' rel-1 ' })).map((e) => e.type)).toEqual(['SnapshotImported', 'PhaseUpdated'])
   })
 })
@@ -251,17 +251,26 @@ describe('ids an older file holds as they are', () => {
  * keeps the releases.json it found, put back afterwards, so the file is byte for byte, inode and
  * modification time, what such a kill leaves.
  */
+/**
+ * Runs `write` and puts releases.json back as it was before it, with the record of its SHA-256
+ * (written after it, so never newer): what a writer killed between its append and its snapshot
+ * leaves.
+ */
 const leftBehindBy = async (stateFile: string, write: () => Promise<unknown>): Promise<void> => {
+  const record = `${stateFile}.sha256`
   linkSync(stateFile, `${stateFile}.before`)
+  const recorded = existsSync(record) ? readFileSync(record) : undefined
   await write()
   renameSync(`${stateFile}.before`, stateFile)
+  if (recorded === undefined) rmSync(record, { force: true })
+  else writeFileSync(record, recorded)
 }
 
 describe('a releases.json out of step with its event log', () => {
   const story = async () => {
     const context = freshManager()
     const v1 = await deploy(context.manager, 'prod', 'v1', ['build'])
-    const v2 = await context.manager.createRelease('prod', 'v2')
+    const { release: v2 } = await context.manager.createRelease('prod', 'v2')
     return { ...context, v1, v2 }
   }
 
@@ -303,7 +312,7 @@ describe('a releases.json out of step with its event log', () => {
     expect(readFileSync(stateFile, 'utf8')).toBe(good)
     expect(outcome.keptAside).toMatch(/releases\.json\.rejected-/)
     expect(readFileSync(outcome.keptAside as string, 'utf8')).toBe('this is not JSON')
-    expect((await manager.createRelease('prod', 'v3')).previousId).toBe(v2.id)
+    expect((await manager.createRelease('prod', 'v3')).release.previousId).toBe(v2.id)
   })
 
   it('restored twice under a clock that repeats: the second edited file kept aside does not replace the first', async () => {
@@ -342,21 +351,22 @@ describe('a releases.json out of step with its event log', () => {
     expect((await manager.verify()).sound).toBe(true)
   })
 
-  it('restored to the bytes of an earlier write with their time (a backup copied back with cp -p): regenerated, with a warning', async () => {
+  it('restored from a backup of an earlier write, its time kept (cp -p), is STATE_DRIFT: a person put it there, and file times are not trusted', async () => {
     const { manager, stateFile, v2, warnings } = await story()
     const behind = readFileSync(stateFile)
     const { mtime } = statSync(stateFile)
     await manager.updatePhase(v2.id, 'build', 'running')
     writeFileSync(stateFile, behind)
     utimesSync(stateFile, mtime, mtime)
-    await manager.updatePhase(v2.id, 'build', 'completed')
-    expect(warnings).toEqual([expect.stringMatching(/was behind the event log/)])
+    expect((await rejection(manager.updatePhase(v2.id, 'build', 'completed'))).code).toBe('STATE_DRIFT')
+    expect(readFileSync(stateFile)).toEqual(behind)
+    expect(warnings).toEqual([])
   })
 
   it('the newest release deleted by hand is STATE_DRIFT, though the file is then byte for byte what the write before left', async () => {
     const { manager, stateFile, v2 } = await story()
     const before = readFileSync(stateFile, 'utf8')
-    const v3 = await manager.createRelease('prod', 'v3')
+    const { release: v3 } = await manager.createRelease('prod', 'v3')
     const file = JSON.parse(readFileSync(stateFile, 'utf8')) as { releases: Array<{ id: string }> }
     const edited = JSON.stringify({ releases: file.releases.filter((r) => r.id !== v3.id) }, null, 2)
     expect(edited).toBe(before)
@@ -385,7 +395,7 @@ describe('a releases.json out of step with its event log', () => {
   it('the newest release deleted by hand after a crash tore an append is STATE_DRIFT: setting the torn line aside does not make the edit look older than the log', async () => {
     const { manager, stateFile, eventLog, v2 } = await story()
     const before = readFileSync(stateFile)
-    const v3 = await manager.createRelease('prod', 'v3')
+    const { release: v3 } = await manager.createRelease('prod', 'v3')
     appendFileSync(eventLog, '{"v":1,"type":"PhaseUpdated","data":{"rele') // a writer killed in its append
     await new Promise((resolve) => setTimeout(resolve, 20))
     writeFileSync(stateFile, before) // then a person deletes v3 by hand: byte for byte the write before

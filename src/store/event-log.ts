@@ -8,7 +8,7 @@
  * (whole-commands.ts): readers leave them alone (an append may be in progress); a writer, who
  * holds the lock and so knows no append is, sets them aside.
  */
-import { promises as fs, statSync } from 'node:fs'
+import { closeSync, openSync, read, readSync, statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import { StateError } from '../errors.js'
@@ -83,6 +83,9 @@ interface Chunk {
   readonly hashes: Promise<ChunkHashes>
 }
 
+const readAsync = (fd: number, buffer: Buffer, offset: number, length: number, position: number): Promise<number> =>
+  new Promise((resolve, reject) => read(fd, buffer, offset, length, position, (error, bytesRead) => (error === null ? resolve(bytesRead) : reject(error))))
+
 /** Reads the log after `from`, handing each event to `visitor`. */
 const readAfter = async (path: string, from: LogCursor, visitor: Visitor, options: LogReadOptions): Promise<E.Either<StateError, LogReadEnd>> => {
   const stat = statSync(path, { throwIfNoEntry: false })
@@ -95,7 +98,7 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
     return E.left(corrupt(`${path}: the event log is ${stat.size} bytes long, shorter than the ${from.offset} bytes already read from it; it was truncated or rewritten`))
   }
 
-  const handle = await fs.open(path, 'r')
+  const fd = openSync(path, 'r')
   const { chunkBytes } = options
   const parallel = stat.size - from.offset >= options.parallelHashingMinBytes
   const hasher = parallel ? startLineHasher() : hashHere()
@@ -115,7 +118,9 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
     const buffer = spare !== undefined && spare.length >= length ? spare : allocate(length)
     let filled = 0
     while (filled < length) {
-      const { bytesRead } = await handle.read(buffer, filled, length - filled, at + filled)
+      // A short read (a refresh, the tail after a checkpoint) is read at once, here: the thread
+      // pool's round trips cost more than it; a long one reads ahead on the pool while it decodes.
+      const bytesRead = parallel ? await readAsync(fd, buffer, filled, length - filled, at + filled) : readSync(fd, buffer, filled, length - filled, at + filled)
       if (bytesRead === 0) break // cut back meanwhile: see `short`
       filled += bytesRead
     }
@@ -237,7 +242,7 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
   } finally {
     await Promise.allSettled(reads)
     await hasher.close()
-    await handle.close()
+    closeSync(fd)
   }
 }
 
@@ -252,3 +257,23 @@ const decodeUtf8: (buffer: Buffer, start: number, end: number) => string =
 /** Reads the events of the log after `from`, oldest first. */
 export const readLog = (path: string, from: LogCursor, visitor: Visitor, options: LogReadOptions = DEFAULT_READ_OPTIONS): TE.TaskEither<StateError, LogReadEnd> =>
   attempt('read the event log', path, () => readAfter(path, from, visitor, options))
+
+/**
+ * The SHA-256 of the log's line that ends, with its newline, at `offset` (the chain's hash there),
+ * or `undefined` when no line ends there.
+ */
+export const lineHashBefore = async (path: string, offset: number): Promise<string | undefined> => {
+  if (offset <= 0) return undefined
+  const fd = openSync(path, 'r')
+  try {
+    for (let span = 4 * 1024; ; span *= 4) {
+      const from = Math.max(0, offset - span)
+      const bytes = Buffer.allocUnsafe(offset - from)
+      if (readSync(fd, bytes, 0, bytes.length, from) < bytes.length || bytes[bytes.length - 1] !== 10) return undefined
+      const start = bytes.lastIndexOf(10, bytes.length - 2) + 1
+      if (start > 0 || from === 0) return hashLine(bytes.subarray(start, bytes.length - 1))
+    }
+  } finally {
+    closeSync(fd)
+  }
+}

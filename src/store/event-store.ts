@@ -5,8 +5,11 @@
  * A store never decides anything: it hands events to the caller and appends what the caller
  * decided, in order, durably, with the hash chain.
  */
+import type * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import type { EventEnvelope } from '../domain/events.js'
+import type { DomainEvent, EventEnvelope } from '../domain/events.js'
+import { initialState, type State } from '../domain/state.js'
+import type { Timestamp } from '../domain/timestamp.js'
 import type { StateError } from '../errors.js'
 
 /**
@@ -76,12 +79,69 @@ export const describeIncompleteTail = (tail: IncompleteTail): string =>
     ? `an incomplete last line of ${tail.bytes} bytes`
     : `an incomplete last command of ${tail.bytes} bytes (${tail.events.complete} of the ${tail.events.of} events it recorded)`
 
+/** What a store's events fold into, and where in the store that fold ends. */
+export interface Loaded {
+  readonly state: State
+  readonly cursor: Cursor
+  /** When the last event was recorded: the next is never recorded earlier. */
+  readonly lastRecordedAt: Timestamp | undefined
+}
+
+/** Nothing read yet. */
+export const emptyLoaded = (origin: Cursor): Loaded => ({ state: initialState, cursor: origin, lastRecordedAt: undefined })
+
+/**
+ * What a command is decided on, under the lock: the store as read, and what the store must record
+ * before the command's own events, in the same append (the import of a `releases.json` that has no
+ * event log yet, or the changes of one accepted by a person).
+ */
+export interface Prepared {
+  /** The store as read: the events are appended after it. */
+  readonly loaded: Loaded
+  /** `loaded.state` after `pending`: what the command is decided on. */
+  readonly state: State
+  readonly pending: ReadonlyArray<DomainEvent>
+}
+
+/** Nothing to record first: the store as read. */
+export const unprepared = (loaded: Loaded): Prepared => ({ loaded, state: loaded.state, pending: [] })
+
+/**
+ * Why a write is prepared: a command (a `releases.json` changed outside this module is
+ * `STATE_DRIFT`), or a person accepting such changes into the history.
+ */
+export type Intent = 'command' | 'accept'
+
 /** Appending and reading while holding the store's write lock. */
 export interface WriteSession {
   /** Reads what was appended after `cursor`; an incomplete last record is set aside first. */
   readonly read: (cursor: Cursor, visitor: Visitor) => TE.TaskEither<StateError, ReadEnd>
-  /** Appends events right after `cursor` (the end of the stream), durably, returning the new end. */
-  readonly append: (cursor: Cursor, events: ReadonlyArray<EventEnvelope>) => TE.TaskEither<StateError, Cursor>
+  /** The store caught up from `from`: every event appended since, folded. */
+  readonly load: (from: Loaded) => TE.TaskEither<StateError, Loaded>
+  /**
+   * What a command is decided on, and what the store records with it (see {@link Prepared}).
+   * Writes nothing: a command refused after it leaves the store as it was.
+   */
+  readonly prepare: (loaded: Loaded, intent: Intent) => TE.TaskEither<StateError, Prepared>
+  /**
+   * Appends events right after `prepared.loaded` (the end of the stream), durably, and brings what
+   * the store keeps beside them up to date (a snapshot, a checkpoint). Returns the store after them.
+   * An event that could not have happened is `CORRUPT_STATE`, and nothing is appended.
+   */
+  readonly append: (prepared: Prepared, events: ReadonlyArray<EventEnvelope>) => TE.TaskEither<StateError, Loaded>
+  /**
+   * Rewrites the store's own `releases.json` from `loaded`, keeping the file it replaces aside
+   * (`reconcile --restore`); only a store that guards one has it.
+   */
+  readonly restore?: (loaded: Loaded, now: Date) => TE.TaskEither<StateError, ReconcileOutcome>
+}
+
+/** What a reconcile did. */
+export interface ReconcileOutcome {
+  /** The releases whose records differed between the file and the history. */
+  readonly changed: ReadonlyArray<string>
+  /** Where the edited file was kept, for `restore`. */
+  readonly keptAside?: string
 }
 
 /**
@@ -93,14 +153,48 @@ export interface StagedSession extends WriteSession {
   readonly commit: () => TE.TaskEither<StateError, void>
 }
 
+/** Something wrong, or worth knowing, about what a store keeps (for `verify`), with its place. */
+export interface StoreProblem {
+  /** `error` makes the store unsound; `warning` is worth knowing but kept on purpose. */
+  readonly severity: 'error' | 'warning'
+  readonly location: string
+  readonly message: string
+}
+
+/** A store's checkpoint, as `verify` checks it: what is wrong with it, and where to compare it with the replay. */
+export interface CheckpointCheck {
+  readonly problems: ReadonlyArray<StoreProblem>
+  /** When it can be compared: the position it was taken at, and how it differs from the replay up to there. */
+  readonly compare?: { readonly position: number; readonly with: (replayed: Loaded) => ReadonlyArray<StoreProblem> }
+}
+
+/** What a store keeps beside its events, checked by `verify` against a full replay. */
+export interface Besides {
+  /** The store's checkpoint, if it keeps one. */
+  readonly checkpoint: () => TE.TaskEither<StateError, CheckpointCheck>
+  /** How the store's own `releases.json` stands to `replayed`, the whole replay (`read` passes over damaged lines). */
+  readonly snapshot: (replayed: Loaded) => TE.TaskEither<StateError, ReadonlyArray<StoreProblem>>
+}
+
 /** A store of release-history events. */
 export interface EventStore {
   /** What and where the store is, for messages. */
   readonly description: string
+  /**
+   * The `releases.json` the store keeps beside its events, if any: guarded (the file store's, which
+   * others may edit: an outside change is `STATE_DRIFT`, and a file without a log is imported), or
+   * a local copy of a remote store's projection, simply rewritten after every write.
+   */
+  readonly snapshotFile?: { readonly path: string; readonly guarded: boolean } | undefined
   /** The position before the first event. */
   readonly origin: Cursor
   /** Reads the events after `cursor`, oldest first, without waiting for the write lock. */
   readonly read: (cursor: Cursor, visitor: Visitor) => TE.TaskEither<StateError, ReadEnd>
+  /**
+   * The state of the store, caught up from `from` (the store's origin for a first read: the store
+   * may then start from what it keeps folded, such as a checkpoint), without waiting for the lock.
+   */
+  readonly load: (from: Loaded) => TE.TaskEither<StateError, Loaded>
   /** Runs `work` while holding the write lock; nobody else appends until it ends. */
   readonly write: <A>(work: (session: WriteSession) => TE.TaskEither<StateError, A>) => TE.TaskEither<StateError, A>
   /**
@@ -113,8 +207,23 @@ export interface EventStore {
    * `127.0.0.1`): two handles with the same identity are one store. Reads only; creates nothing.
    */
   readonly identity: () => TE.TaskEither<StateError, string>
+  /** What the store keeps beside its events, for `verify` (the file store's snapshot and checkpoint). */
+  readonly besides?: Besides | undefined
   /** Lists side files and other leftovers a person may want to look at (torn tails set aside). */
   readonly leftovers: () => TE.TaskEither<StateError, ReadonlyArray<string>>
   /** Releases handles (open files, connections). */
   readonly close: () => Promise<void>
+}
+
+/** What a store is opened with. */
+export interface StoreContext {
+  readonly lockTimeoutMs: number
+  readonly onWarning: (message: string) => void
+  readonly now: () => Date
+  readonly cwd: string
+}
+
+/** A store chosen by the caller (`postgresStore(...)`, `fileStoreSpec(...)`): opened once the options are checked. */
+export interface StoreSpec {
+  readonly open: (context: StoreContext) => E.Either<StateError, EventStore>
 }

@@ -1,31 +1,51 @@
 /**
- * The file store: the event log beside the state file, written under the lock file. It keeps no
- * state of its own between calls (each read starts from the caller's cursor), so any number of
- * managers and processes can share one store.
+ * The file store: the event log beside the state file, written under the lock file, with what it
+ * keeps beside the log: `releases.json` (the projection, in step after every write), the record of
+ * its SHA-256, and a checkpoint of the folded state (a cache, so that opening reads the checkpoint
+ * and the lines after it instead of the whole history).
+ *
+ * Any number of handles and processes share one store; a handle remembers only what it last read
+ * or wrote (the snapshot's bytes, the checkpoint), checked against the files before it is used.
  */
-import { promises as fs } from 'node:fs'
+import { promises as fs, mkdirSync, type Stats, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { StateError } from '../errors.js'
 import { attempt } from './attempt.js'
+import { checkLogEnd, checkpointDue, type HeldCheckpoint, openCheckpoint, writeCheckpoint } from './checkpoint-file.js'
 import { LOG_ORIGIN, type LogCursor, readLog } from './event-log.js'
 import { appendLog, setAsideTail } from './event-log-append.js'
-import { describeIncompleteTail, type EventStore, type StagedSession, type WriteSession } from './event-store.js'
+import { describeIncompleteTail, emptyLoaded, type EventStore, type Loaded, type Prepared, type StagedSession, type Visitor, type WriteSession } from './event-store.js'
 import { acquireLock } from './file-lock.js'
-import { removeAbandonedTemporaries } from './snapshot-file.js'
+import { fileBesides } from './file-besides.js'
+import { foldAppending, foldRead, type Read } from './fold.js'
 import type { StorePaths } from './paths.js'
+import { removeAbandonedTemporaries } from './snapshot-file.js'
+import { prepareSnapshot, readUnimported, restoreSnapshot, type SnapshotMemory, type SnapshotPlan, settleSnapshot } from './snapshot-owner.js'
 import { removeAbandonedStaging, type StagedLog, stageLog } from './staged-log.js'
 
 /** How a file store behaves. */
 export interface FileStoreOptions {
   /** How long a write waits for another writer's lock before `LOCK_TIMEOUT`. */
   readonly lockTimeoutMs: number
-  /** Told about recoveries that changed files (a torn last line set aside). */
+  /** Told about recoveries that changed files, and about a checkpoint that could not be used. */
   readonly onWarning: (message: string) => void
   /** The clock, for naming side files. */
   readonly now: () => Date
+  /** How far the log may grow past the checkpoint before a writer writes a new one (tests make it small). */
+  readonly checkpointTailBytes?: number | undefined
+  /** Told as a write passes each of its steps (tests stop a process there, to kill it). */
+  readonly onStep?: ((step: WriteStep) => void) | undefined
+}
+
+/** The steps of a write, after each of which a crash leaves something different behind. */
+export type WriteStep = 'appended' | 'snapshot written' | 'snapshot recorded' | 'checkpoint written'
+
+/** What a handle remembers between calls: the snapshot and the checkpoint as it last saw them. */
+interface Memory extends SnapshotMemory {
+  checkpoint?: HeldCheckpoint | undefined
 }
 
 const GITIGNORE = '# Written by stagecraft-state: release history is deployment state, not source.\n*\n'
@@ -33,13 +53,15 @@ const GITIGNORE = '# Written by stagecraft-state: release history is deployment 
 /** Creates the state directory if needed; a directory this module creates gets a `.gitignore`. */
 const ensureDirectory = (paths: StorePaths): TE.TaskEither<StateError, void> =>
   attempt('create the state directory', paths.directory, async () => {
-    const created = await fs.mkdir(paths.directory, { recursive: true })
+    const created = mkdirSync(paths.directory, { recursive: true })
     if (created !== undefined) await fs.writeFile(join(paths.directory, '.gitignore'), GITIGNORE, { flag: 'wx' }).catch(() => undefined)
     return E.right(undefined)
   })
 
-const session = (paths: StorePaths, options: FileStoreOptions): WriteSession => ({
-  read: (cursor, visitor) =>
+/** A writer's read: an incomplete last command (an append torn by a crash) is set aside first. */
+const writerRead =
+  (paths: StorePaths, options: FileStoreOptions): Read =>
+  (cursor, visitor) =>
     pipe(
       readLog(paths.eventLog, cursor as LogCursor, visitor),
       TE.chain((end) => {
@@ -53,9 +75,64 @@ const session = (paths: StorePaths, options: FileStoreOptions): WriteSession => 
           }),
         )
       }),
-    ),
-  append: (cursor, events) => appendLog(paths.eventLog, cursor as LogCursor, events),
-})
+    )
+
+const readerRead = (paths: StorePaths): Read => (cursor, visitor) => readLog(paths.eventLog, cursor as LogCursor, visitor)
+
+/**
+ * The store read from nothing: from its checkpoint and the lines after it, else by replaying the
+ * whole log (saying why). With no log, a reader sees the `releases.json` no log holds yet;
+ * a writer starts from nothing, and imports it.
+ */
+const loadCold = (paths: StorePaths, options: FileStoreOptions, memory: Memory, read: Read, forReader: boolean): TE.TaskEither<StateError, Loaded> => {
+  const replay = (why: string): TE.TaskEither<StateError, Loaded> => {
+    options.onWarning(`${paths.checkpoint} ${why}; the whole event log is read instead (the next write writes a new checkpoint)`)
+    return foldRead(read, emptyLoaded(LOG_ORIGIN))
+  }
+  const fromCheckpoint = (log: Stats): TE.TaskEither<StateError, Loaded> =>
+    pipe(
+      checkLogEnd(paths, log.size),
+      TE.chain(() => openCheckpoint(paths, log.size, log.ino)),
+      TE.chain((opened) => {
+        switch (opened.kind) {
+          case 'none':
+            return replay('does not exist')
+          case 'mistrusted':
+            return replay(`is not used: ${opened.why}`)
+          case 'usable':
+            memory.checkpoint = opened.held
+            return foldRead(read, opened.loaded)
+        }
+      }),
+    )
+  const withoutLog: TE.TaskEither<StateError, Loaded> = pipe(
+    checkLogEnd(paths, 0),
+    TE.chain(() => (forReader ? readUnimported(paths, memory) : TE.right(emptyLoaded(LOG_ORIGIN).state))),
+    TE.map((state) => ({ ...emptyLoaded(LOG_ORIGIN), state })),
+  )
+  return pipe(
+    attempt('read the event log', paths.eventLog, async () => E.right(statSync(paths.eventLog, { throwIfNoEntry: false }))),
+    TE.chain((log) => (log === undefined || log.size === 0 ? withoutLog : fromCheckpoint(log))),
+  )
+}
+
+const loadWith = (paths: StorePaths, options: FileStoreOptions, memory: Memory, read: Read, forReader: boolean) => (from: Loaded): TE.TaskEither<StateError, Loaded> =>
+  from.cursor.position > 0 ? foldRead(read, from) : loadCold(paths, options, memory, read, forReader)
+
+/** After an append: a new checkpoint when the log has grown enough past the last one (a failure only warns). */
+const refreshCheckpoint = (paths: StorePaths, options: FileStoreOptions, memory: Memory, after: Loaded): TE.TaskEither<StateError, Loaded> =>
+  !checkpointDue(paths, memory.checkpoint, after, options.checkpointTailBytes)
+    ? TE.right(after)
+    : async () => {
+        const written = await writeCheckpoint(paths, memory.checkpoint, after)()
+        if (E.isRight(written)) {
+          memory.checkpoint = written.right
+          options.onStep?.('checkpoint written')
+        } else options.onWarning(`${written.left.message}; it is only a cache: the next write tries again`)
+        return E.right(after)
+      }
+
+const REGENERATE: SnapshotPlan = { regenerate: true, base: undefined, keepAsIs: undefined, fingerprint: undefined, notes: [] }
 
 /** Runs `work` holding the lock of the store at `paths`, and gives the lock up whatever happens. */
 const locked = <A>(paths: StorePaths, options: FileStoreOptions, work: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
@@ -66,7 +143,12 @@ const locked = <A>(paths: StorePaths, options: FileStoreOptions, work: TE.TaskEi
       try {
         // Only a writer killed while holding the lock leaves temporary or staged files behind.
         if (lock.recovered) {
-          const removed = await pipe(removeAbandonedTemporaries(paths.stateFile), TE.chain(() => removeAbandonedStaging(paths.eventLog)))()
+          const removed = await pipe(
+            removeAbandonedTemporaries(paths.stateFile),
+            TE.chain(() => removeAbandonedTemporaries(paths.checkpoint)),
+            TE.chain(() => removeAbandonedTemporaries(paths.snapshotRecord)),
+            TE.chain(() => removeAbandonedStaging(paths.eventLog)),
+          )()
           if (E.isLeft(removed)) return removed
         }
         return await work()
@@ -78,43 +160,103 @@ const locked = <A>(paths: StorePaths, options: FileStoreOptions, work: TE.TaskEi
     }),
   )
 
-/** A session whose appends go to a staged log, which `commit` puts in place of the log. */
-const stagedSession = (paths: StorePaths, options: FileStoreOptions, staging: StagedLog): StagedSession => {
-  const direct = session(paths, options)
+/** A write session on the log (`read` and `appendTo`: the log itself, or a staged one), settling the snapshot after each append unless `deferred`. */
+const sessionOf = (paths: StorePaths, options: FileStoreOptions, memory: Memory, read: Read, appendTo: (cursor: LogCursor, events: Parameters<WriteSession['append']>[1]) => TE.TaskEither<StateError, LogCursor>, deferred: boolean) => {
+  // What prepare found, for the append of the same prepared command.
+  let planned: { readonly prepared: Prepared; readonly plan: SnapshotPlan } | undefined
+  const session: WriteSession = {
+    read,
+    load: loadWith(paths, options, memory, read, false),
+    prepare: (loaded, intent) =>
+      pipe(
+        prepareSnapshot(paths, memory, readerRead(paths), loaded, intent),
+        TE.map((found) => {
+          planned = found
+          return found.prepared
+        }),
+      ),
+    append: (prepared, envelopes) => {
+      const plan = planned?.prepared === prepared ? planned.plan : REGENERATE
+      planned = undefined
+      for (const note of plan.notes) options.onWarning(note)
+      return pipe(
+        TE.fromEither(foldAppending(prepared.loaded, envelopes, paths.eventLog)),
+        TE.chain((after) => pipe(envelopes.length === 0 ? TE.right(prepared.loaded.cursor as LogCursor) : appendTo(prepared.loaded.cursor as LogCursor, envelopes), TE.map(after))),
+        TE.chain((after) => {
+          if (deferred) return TE.right(after)
+          if (envelopes.length > 0) options.onStep?.('appended')
+          settleSnapshot(paths, memory, plan, after, envelopes.length, envelopes.length - prepared.pending.length, options.onWarning, () => options.onStep?.('snapshot written'))
+          options.onStep?.('snapshot recorded')
+          return envelopes.length === 0 ? TE.right(after) : refreshCheckpoint(paths, options, memory, after)
+        }),
+      )
+    },
+    restore: (loaded, now) => restoreSnapshot(paths, memory, loaded, now),
+  }
+  return session
+}
+
+/** A session whose appends go to a staged log, which `commit` puts in place of the log; the snapshot and checkpoint follow the commit. */
+const stagedSession = (paths: StorePaths, options: FileStoreOptions, memory: Memory, staging: StagedLog): StagedSession => {
+  const direct = writerRead(paths, options)
+  const read: Read = (cursor, visitor: Visitor) => staging.read(cursor as LogCursor, visitor) ?? direct(cursor, visitor)
+  const inner = sessionOf(paths, options, memory, read, (cursor, events) => staging.append(cursor, events), true)
+  let last: Loaded | undefined
   return {
-    read: (cursor, visitor) => staging.read(cursor as LogCursor, visitor) ?? direct.read(cursor, visitor),
-    append: (cursor, events) => staging.append(cursor as LogCursor, events),
-    commit: staging.commit,
+    ...inner,
+    append: (prepared, envelopes) =>
+      pipe(
+        inner.append(prepared, envelopes),
+        TE.map((after) => {
+          last = after
+          return after
+        }),
+      ),
+    commit: () =>
+      pipe(
+        staging.commit(),
+        TE.chain(() => {
+          if (last === undefined) return TE.right(undefined)
+          settleSnapshot(paths, memory, REGENERATE, last, 1, 1, options.onWarning)
+          return pipe(refreshCheckpoint(paths, options, memory, last), TE.map(() => undefined))
+        }),
+      ),
   }
 }
 
 /** The file store whose files are `paths`. */
-export const fileStore = (paths: StorePaths, options: FileStoreOptions): EventStore => ({
-  description: `file store ${paths.stateFile}`,
-  origin: LOG_ORIGIN,
-  read: (cursor, visitor) => readLog(paths.eventLog, cursor as LogCursor, visitor),
-  // The work is built once the lock is held: it may capture what the caller knows at that moment.
-  write: (work) => locked(paths, options, () => work(session(paths, options))()),
-  writeStaged: (work) =>
-    locked(paths, options, async () => {
-      const staging = stageLog(paths.eventLog)
-      try {
-        return await work(stagedSession(paths, options, staging))()
-      } finally {
-        await staging.discard()
-      }
-    }),
-  identity: () =>
-    attempt('find the state directory', paths.directory, async () => {
-      // A directory that does not exist yet can only be named one way here: as resolved.
-      const directory = await fs.realpath(paths.directory).catch(() => paths.directory)
-      return E.right(`file ${join(directory, basename(paths.stateFile))}`)
-    }),
-  leftovers: () =>
-    attempt('list the state directory', paths.directory, async () => {
-      const names = await fs.readdir(paths.directory).catch(() => [] as string[])
-      const log = basename(paths.eventLog)
-      return E.right(names.filter((name) => name.startsWith(`${log}.torn-`)).map((name) => join(paths.directory, name)))
-    }),
-  close: async () => undefined,
-})
+export const fileStore = (paths: StorePaths, options: FileStoreOptions): EventStore => {
+  const memory: Memory = {}
+  return {
+    description: `file store ${paths.stateFile}`,
+    snapshotFile: { path: paths.stateFile, guarded: true },
+    besides: fileBesides(paths, readerRead(paths)),
+    origin: LOG_ORIGIN,
+    read: readerRead(paths),
+    load: loadWith(paths, options, memory, readerRead(paths), true),
+    // The work is built once the lock is held: it may capture what the caller knows at that moment.
+    write: (work) => locked(paths, options, () => work(sessionOf(paths, options, memory, writerRead(paths, options), (cursor, events) => appendLog(paths.eventLog, cursor, events), false))()),
+    writeStaged: (work) =>
+      locked(paths, options, async () => {
+        const staging = stageLog(paths.eventLog)
+        try {
+          return await work(stagedSession(paths, options, memory, staging))()
+        } finally {
+          await staging.discard()
+        }
+      }),
+    identity: () =>
+      attempt('find the state directory', paths.directory, async () => {
+        // A directory that does not exist yet can only be named one way here: as resolved.
+        const directory = await fs.realpath(paths.directory).catch(() => paths.directory)
+        return E.right(`file ${join(directory, basename(paths.stateFile))}`)
+      }),
+    leftovers: () =>
+      attempt('list the state directory', paths.directory, async () => {
+        const names = await fs.readdir(paths.directory).catch(() => [] as string[])
+        const log = basename(paths.eventLog)
+        return E.right(names.filter((name) => name.startsWith(`${log}.torn-`)).map((name) => join(paths.directory, name)))
+      }),
+    close: async () => undefined,
+  }
+}

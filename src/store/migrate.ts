@@ -16,25 +16,20 @@
  * 5. Stage the rest on the target in batches (`writeStaged`: one transaction in PostgreSQL, a
  *    staged copy of the log for a file store), check it ends on the source's last hash, and
  *    commit: the target gets all of it at once, or, if anything fails or the process dies, none.
- * 6. Then write the target's `releases.json` (a file store's, or a local copy asked of PostgreSQL):
- *    never before its log holds what it shows.
+ * 6. The target then brings what it keeps beside its events up to date (a file store's
+ *    `releases.json` and checkpoint, a local copy asked of PostgreSQL): never before its log holds
+ *    what they show.
  * 7. Release the locks and `verify` both sides.
  */
-import { dirname } from 'node:path'
-import { promises as fs } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { EventEnvelope } from '../domain/events.js'
-import { projectSnapshot } from '../domain/projection.js'
-import type { State } from '../domain/state.js'
 import { StateError } from '../errors.js'
-import { DEFAULT_LOCK_TIMEOUT_MS, type StoreContext, type StoreSpec } from '../options.js'
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../options.js'
 import { type VerifyReport, verifyStore } from '../verify.js'
-import { attempt } from './attempt.js'
-import type { Cursor, StagedSession, WriteSession } from './event-store.js'
-import { confirmPlan, guardedPath, type Opened, type Plan, planMove } from './migration-plan.js'
-import { removeAbandonedTemporaries, writeSnapshotFile } from './snapshot-file.js'
+import { type Cursor, emptyLoaded, type Loaded, type StagedSession, type StoreContext, type StoreSpec, unprepared, type WriteSession } from './event-store.js'
+import { confirmPlan, type Opened, type Plan, planMove } from './migration-plan.js'
 
 /** How a migration runs. Every field is optional. */
 export interface MigrateOptions {
@@ -68,17 +63,17 @@ const invalid = (message: string): StateError => new StateError('INVALID_INPUT',
 const problemsOf = (report: VerifyReport): string =>
   report.problems.filter((p) => p.severity === 'error').slice(0, 5).map((p) => `${p.location}: ${p.message}`).join('; ')
 
-/** Appends the source's events after `from` to the target, `batch` at a time. */
-const copyAfter = (source: WriteSession, from: Cursor, target: WriteSession, at: Cursor, batch: number): TE.TaskEither<StateError, { target: Cursor; copied: number }> => {
-  const step = (sourceCursor: Cursor, targetCursor: Cursor, copied: number): TE.TaskEither<StateError, { target: Cursor; copied: number }> => {
+/** Appends the source's events after `from` to the target (caught up to `at`), `batch` at a time. */
+const copyAfter = (source: WriteSession, from: Cursor, target: WriteSession, at: Loaded, batch: number): TE.TaskEither<StateError, { target: Loaded; copied: number }> => {
+  const step = (sourceCursor: Cursor, loaded: Loaded, copied: number): TE.TaskEither<StateError, { target: Loaded; copied: number }> => {
     const envelopes: EventEnvelope[] = []
     return pipe(
       source.read(sourceCursor, { event: ({ envelope }) => (envelopes.push(envelope), envelopes.length >= batch ? 'stop' : undefined) }),
       TE.chain((end) =>
         envelopes.length === 0
-          ? TE.right({ target: targetCursor, copied })
+          ? TE.right({ target: loaded, copied })
           : pipe(
-              target.append(targetCursor, envelopes),
+              target.append(unprepared(loaded), envelopes),
               TE.chain((next) => step(end.cursor, next, copied + envelopes.length)),
             ),
       ),
@@ -91,40 +86,30 @@ const copyAfter = (source: WriteSession, from: Cursor, target: WriteSession, at:
 const cursorAfter = (source: WriteSession, origin: Cursor, count: number): TE.TaskEither<StateError, Cursor> =>
   count === 0 ? TE.right(origin) : pipe(source.read(origin, { event: ({ position }) => (position === count ? 'stop' : undefined) }), TE.map((end) => end.cursor))
 
-const writeTargetSnapshot = (target: Opened, state: State): TE.TaskEither<StateError, void> => {
-  const path = target.snapshot?.path
-  if (path === undefined) return TE.right(undefined)
-  return pipe(
-    attempt('create the directory of', path, async () => E.right(await fs.mkdir(dirname(path), { recursive: true }))),
-    TE.chain(() => removeAbandonedTemporaries(path)),
-    TE.chain(() => writeSnapshotFile(path, projectSnapshot(state))),
-    TE.map(() => undefined),
-  )
-}
-
-/** Under both locks: confirms the plan, stages what the target lacks, checks where it ends, commits, writes its snapshot. */
+/** Under both locks: confirms the plan, stages what the target lacks, checks where it ends, and commits (the target brings its snapshot up to date). */
 const copy = (source: Opened, target: Opened, planned: Plan, batch: number) => (from: WriteSession) => (to: StagedSession) =>
   pipe(
     confirmPlan(planned, source, from.read, target, to.read),
     TE.bindTo('plan'),
     TE.bind('copied', ({ plan }) =>
       pipe(
-        cursorAfter(from, source.store.origin, plan.targetEnd.position),
-        TE.chain((after) => copyAfter(from, after, to, plan.targetEnd, batch)),
+        TE.Do,
+        TE.apS('after', cursorAfter(from, source.store.origin, plan.targetEnd.position)),
+        TE.apS('loaded', to.load(emptyLoaded(target.store.origin))),
+        TE.chain(({ after, loaded }) => copyAfter(from, after, to, loaded, batch)),
       ),
     ),
     TE.chain(({ plan, copied }) =>
-      copied.target.position === plan.events && copied.target.hash === plan.sourceEnd.hash
+      copied.target.cursor.position === plan.events && copied.target.cursor.hash === plan.sourceEnd.hash
         ? pipe(
             to.commit(),
-            TE.chain(() => writeTargetSnapshot(target, plan.state)),
             TE.map(() => ({ events: plan.events, copied: copied.copied, hash: plan.sourceEnd.hash })),
           )
-        : TE.left(new StateError('CORRUPT_STATE', `${target.store.description} ends at event ${copied.target.position} (${copied.target.hash}), not at the source's ${plan.events} (${plan.sourceEnd.hash})`)),
+        : TE.left(new StateError('CORRUPT_STATE', `${target.store.description} ends at event ${copied.target.cursor.position} (${copied.target.cursor.hash}), not at the source's ${plan.events} (${plan.sourceEnd.hash})`)),
     ),
   )
 
-const open = (spec: StoreSpec, context: StoreContext): TE.TaskEither<StateError, Opened> => TE.fromEither(spec.open(context))
+const open = (spec: StoreSpec, context: StoreContext): TE.TaskEither<StateError, Opened> => TE.fromEither(pipe(spec.open(context), E.map((store) => ({ store }))))
 
 /** Refuses one store named twice: compared by what the stores are, since one store would wait for its own lock. */
 const distinct = (source: Opened, target: Opened): TE.TaskEither<StateError, void> =>
@@ -139,8 +124,7 @@ const distinct = (source: Opened, target: Opened): TE.TaskEither<StateError, voi
     }),
   )
 
-/** `verify` of a store, its releases.json judged against its event log's time as a manager would. */
-const verifyOf = (opened: Opened): TE.TaskEither<StateError, VerifyReport> => verifyStore(opened.store, guardedPath(opened), opened.snapshot?.eventLog)
+const verifyOf = (opened: Opened): TE.TaskEither<StateError, VerifyReport> => verifyStore(opened.store)
 
 /** Everything of a migration but opening and closing the stores. */
 const move = (source: Opened, target: Opened, batch: number): TE.TaskEither<StateError, MigrationReport> =>

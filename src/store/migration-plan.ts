@@ -12,15 +12,13 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { startFold } from '../domain/evolve.js'
 import { initialState, type State } from '../domain/state.js'
 import { StateError } from '../errors.js'
-import type { SnapshotFileSpec } from '../options.js'
 import type { Cursor, EventStore } from './event-store.js'
 import { encodeLogLine, GENESIS_HASH, hashLine } from './log-line.js'
 import { readSnapshotFile } from './snapshot-file.js'
 
-/** A store opened for a migration, with the snapshot file kept beside it, if any. */
+/** A store opened for a migration. */
 export interface Opened {
   readonly store: EventStore
-  readonly snapshot?: SnapshotFileSpec | undefined
 }
 
 /** How one side is read: the store's own read, or its session's under the lock. */
@@ -41,7 +39,7 @@ export interface Plan {
 const invalid = (message: string): StateError => new StateError('INVALID_INPUT', message)
 
 /** The file store's own `releases.json` (a guarded snapshot), if the side has one. */
-export const guardedPath = (opened: Opened): string | undefined => (opened.snapshot?.guarded === true ? opened.snapshot.path : undefined)
+export const guardedPath = (opened: Opened): string | undefined => (opened.store.snapshotFile?.guarded === true ? opened.store.snapshotFile.path : undefined)
 
 /** What one pass over the source found: the state, the event count, and the re-encoded hash after `at` events. */
 interface Survey {
@@ -60,7 +58,7 @@ const survey = (read: Read, origin: Cursor, at: number): TE.TaskEither<StateErro
   return pipe(
     read(origin, {
       event: ({ envelope, location }) => {
-        const problem = fold.apply(envelope)
+        const problem = fold.apply(envelope, envelope.recordedAt)
         if (problem !== undefined) return new StateError('CORRUPT_STATE', `${location}: ${problem}`)
         hash = hashLine(encodeLogLine(envelope, hash))
         events++

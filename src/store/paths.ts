@@ -20,6 +20,10 @@ export interface StorePaths {
   readonly eventLog: string
   /** The write lock: `X.json.lock`. */
   readonly lock: string
+  /** The state folded up to a line of the log, a cache: `X.checkpoint`. */
+  readonly checkpoint: string
+  /** The SHA-256 of the snapshot as last written, and the point of the log it showed: `X.json.sha256`. */
+  readonly snapshotRecord: string
   /** The directory holding them. */
   readonly directory: string
 }
@@ -27,7 +31,7 @@ export interface StorePaths {
 /** The paths of the store whose state file is `stateFile` (already chosen and resolved). */
 export const storePaths = (stateFile: string): StorePaths => {
   const base = stateFile.endsWith('.json') ? stateFile.slice(0, -'.json'.length) : stateFile
-  return { stateFile, eventLog: `${base}.events.ndjson`, lock: `${stateFile}.lock`, directory: dirname(stateFile) }
+  return { stateFile, eventLog: `${base}.events.ndjson`, lock: `${stateFile}.lock`, checkpoint: `${base}.checkpoint`, snapshotRecord: `${stateFile}.sha256`, directory: dirname(stateFile) }
 }
 
 /**

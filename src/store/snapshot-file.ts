@@ -9,27 +9,34 @@
  * releases would cost more than every other part of a write together (docs/decisions/0008).
  */
 import { randomBytes } from 'node:crypto'
-import { promises as fs, statSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, promises as fs, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import writeFileAtomic from 'write-file-atomic'
 import { ioError, type StateError } from '../errors.js'
 
-/** What identifies one version of the file: a rewrite gives a new inode, an edit a new size or time. */
+/**
+ * What identifies one version of the file, so that bytes this process read or wrote need not be
+ * read and hashed again while it is unchanged: a rewrite gives a new inode, any change of its
+ * content a new change time (which the kernel sets, and no one can set back).
+ */
 export interface Fingerprint {
   readonly ino: bigint
   readonly size: bigint
   readonly mtimeNs: bigint
+  readonly ctimeNs: bigint
 }
 
 /** Whether two fingerprints are of the same version of the file. */
 export const sameFingerprint = (a: Fingerprint | undefined, b: Fingerprint | undefined): boolean =>
-  a !== undefined && b !== undefined && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs
+  a !== undefined && b !== undefined && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs
+
+const fingerprintOfStat = (stat: { ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }): Fingerprint => ({ ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs })
 
 /** The fingerprint of the file now, or `undefined` when there is none. */
 export const fingerprintOf = (path: string): Fingerprint | undefined => {
   const stat = statSync(path, { bigint: true, throwIfNoEntry: false })
-  return stat === undefined ? undefined : { ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs }
+  return stat === undefined ? undefined : fingerprintOfStat(stat)
 }
 
 /**
@@ -42,20 +49,31 @@ export interface SnapshotFile {
   readonly fingerprint: Fingerprint
 }
 
+// Read synchronously: files of a few megabytes at most, read once per command, where the thread
+// pool's round trips cost a new process more than the reads (docs/performance.md).
 const readOnce = async (path: string): Promise<SnapshotFile | undefined> => {
-  let handle: fs.FileHandle
+  let fd: number
   try {
-    handle = await fs.open(path, 'r')
+    fd = openSync(path, 'r')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error
   }
   try {
-    const stat = await handle.stat({ bigint: true })
-    const bytes = await handle.readFile()
-    return { bytes, fingerprint: { ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs } }
+    const stat = fstatSync(fd, { bigint: true })
+    return { bytes: readFileSync(fd), fingerprint: fingerprintOfStat(stat) }
   } finally {
-    await handle.close()
+    closeSync(fd)
+  }
+}
+
+/** The bytes of a file, or `undefined` when there is none. */
+export const readFileIfThere = async (path: string): Promise<Buffer | undefined> => {
+  try {
+    return readFileSync(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
   }
 }
 

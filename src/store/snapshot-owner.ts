@@ -1,272 +1,325 @@
 /**
- * Keeping `releases.json` and the event log in step, under the write lock.
+ * The file store's `releases.json`, kept in step with the event log by its writers, under the lock.
  *
- * Before a command is decided, the snapshot is checked against the log (snapshot-standing.ts):
- * - no events yet and a snapshot: the snapshot (from the Go Stagecraft, or hand-written) is
- *   prepared as the import that starts the history, recorded with the command's events; its
- *   bytes are left as they are;
- * - the snapshot shows the log (byte for byte, or record for record after an import): in step;
- * - the snapshot is missing, empty, or left behind by an interrupted write (byte for byte what
- *   an earlier write wrote, and not newer than the log): regenerated from the log after the
- *   command;
- * - anything else was changed outside this module: `STATE_DRIFT`, nothing written, until a
- *   person reconciles (accept the file's changes into the history, or restore the file).
- * Preparing writes nothing: a command refused after it leaves both files as they were.
+ * Before a command is decided, the snapshot is judged against the log (snapshot-standing.ts):
+ * - no events yet and a snapshot (from the Go Stagecraft, or hand-written): prepared as the import
+ *   that starts the history, recorded with the command's events; its bytes are left as they are;
+ * - in step: nothing to do;
+ * - missing, empty, or behind (left by an interrupted write): regenerated after the command;
+ * - changed outside this module: `STATE_DRIFT`, nothing written, until a person reconciles
+ *   (accept the file's changes into the history, or restore the file from it).
+ * Preparing writes nothing: a command refused after it leaves every file as it was.
+ *
+ * After the append, the snapshot is rewritten (spliced from the bytes it had, when they are known
+ * to be the projection), and the SHA-256 of what was written is recorded beside it. Once the
+ * events are durable the command has succeeded: a snapshot that cannot be written then is a
+ * warning, and the next write regenerates it.
  */
-import { statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { decide, snapshotChanges } from './domain/decide.js'
-import type { DomainEvent } from './domain/events.js'
-import { evolve, evolveAll } from './domain/evolve.js'
-import { projectSnapshotBytes, type SnapshotScratch, snapshotScratch } from './domain/projection.js'
-import { decodeSnapshotBytes, type Snapshot } from './domain/snapshot.js'
-import { initialState, type State } from './domain/state.js'
-import { StateError } from './errors.js'
-import type { Loaded } from './loaded-state.js'
-import { differencesOf, standingOf } from './snapshot-standing.js'
-import type { Cursor, WriteSession } from './store/event-store.js'
-import { type Fingerprint, fingerprintOf, keepAside, readSnapshotFile, sameFingerprint, type SnapshotFile, writeSnapshotFile } from './store/snapshot-file.js'
-import { hashLine } from './store/log-line.js'
-import { sideFileStamp } from './store/paths.js'
+import writeFileAtomic from 'write-file-atomic'
+import { decide, snapshotChanges } from '../domain/decide.js'
+import type { DomainEvent } from '../domain/events.js'
+import { evolve, evolveAll } from '../domain/evolve.js'
+import { decodeSnapshotBytes, type Snapshot } from '../domain/snapshot.js'
+import { initialState, type State } from '../domain/state.js'
+import { ioError, StateError } from '../errors.js'
+import { attempt } from './attempt.js'
+import type { Loaded, Prepared, ReconcileOutcome } from './event-store.js'
+import { LOG_ORIGIN, type LogCursor, lineHashBefore } from './event-log.js'
+import type { Read } from './fold.js'
+import type { StorePaths } from './paths.js'
+import { prefixHashes, type PrefixHashes } from './prefix-hash.js'
+import { type Fingerprint, fingerprintOf, keepAside, readFileIfThere, readSnapshotFile, sameFingerprint, type SnapshotFile } from './snapshot-file.js'
+import { decodeSnapshotRecord, encodeSnapshotRecord, type SnapshotRecord } from './snapshot-record.js'
+import { heldBytes, type HeldSnapshot, projectFrom } from './snapshot-splice.js'
+import { asBuffer } from './sorted-records.js'
+import { differencesOf, type Standing, standingOf } from './snapshot-standing.js'
+import { sideFileStamp } from './paths.js'
 
-/** What the guard needs from the manager while it holds the lock. */
-export interface GuardContext {
-  readonly path: string
-  readonly session: WriteSession
-  readonly origin: Cursor
-  /** Records events (wrapped, appended) and returns the view after them. */
-  readonly record: (loaded: Loaded, events: ReadonlyArray<DomainEvent>) => TE.TaskEither<StateError, Loaded>
-  readonly warn: (message: string) => void
-  /** The event log file, when the store is the file store: a snapshot newer than it was not left behind by a crash. */
-  readonly eventLog: string | undefined
-  /**
-   * The version of the snapshot last seen to show the log, and the log position it showed, so an
-   * unchanged file at an unchanged position is not read again. Both must match: another process
-   * may have appended and died before replacing the snapshot, leaving the file as it was.
-   */
-  readonly known: KnownSnapshot
-}
-
-/** A snapshot version known to show the log at a position. */
+/** The snapshot as this handle last wrote or read it, while its file is unchanged. */
 export interface KnownSnapshot {
-  fingerprint: Fingerprint | undefined
-  position: number
+  readonly bytes: Uint8Array
+  /** Its bytes and the state they are the projection of, when they are one (not a Go-formatted import). */
+  readonly held: HeldSnapshot | undefined
+  readonly sha256: string
+  readonly hashes: PrefixHashes
+  readonly fingerprint: Fingerprint | undefined
+  /** The log position it shows. */
+  readonly position: number
 }
 
-const remember = (known: KnownSnapshot, fingerprint: Fingerprint | undefined, position: number): void => {
-  known.fingerprint = fingerprint
-  known.position = position
+/** What a handle of the file store remembers of its snapshot between writes. */
+export interface SnapshotMemory {
+  known?: KnownSnapshot | undefined
+  /** The state of a `releases.json` no event log holds yet, as reads see it. */
+  unimported?: { readonly fingerprint: Fingerprint; readonly state: State } | undefined
 }
 
-/**
- * What a command is decided on, and what must be written with it. Nothing is written while
- * preparing: a command refused after it leaves both files as they were.
- */
-export interface Prepared {
-  /** The view as read from the store: the command's events are appended after it. */
-  readonly loaded: Loaded
-  /** The state to decide on: `loaded.state` after the `pending` events. */
-  readonly state: State
-  /** Events to record before the command's own, in the same append: the import of a snapshot that has no log yet. */
-  readonly pending: ReadonlyArray<DomainEvent>
-  /** Whether the snapshot must be rewritten even if the command records nothing. */
+/** The file as a write found it. */
+interface Found {
+  readonly bytes: Uint8Array
+  readonly sha256: string
+  readonly hashes: PrefixHashes
+  readonly fingerprint: Fingerprint | undefined
+  /** Held already: its bytes are known to be the projection of `held.state`. */
+  readonly held?: HeldSnapshot | undefined
+}
+
+/** What a write does with the snapshot once its events are appended. */
+export interface SnapshotPlan {
+  /** Rewrite it from the log even if nothing is recorded. */
   readonly regenerate: boolean
-  /** Warnings to tell once written (what was regenerated, and why). */
+  /** Its bytes, as the projection of the loaded state, to splice the next one from. */
+  readonly base: { readonly held: HeldSnapshot; readonly hashes: PrefixHashes } | undefined
+  /** Leave it as it is when only `pending` is recorded (an import or accepted changes): it shows the history then. */
+  readonly keepAsIs: Found | undefined
+  /** The file's version when the write began: a file changed meanwhile is left alone. */
+  readonly fingerprint: Fingerprint | undefined
+  /** Warnings to tell once the command is accepted. */
   readonly notes: ReadonlyArray<string>
-  /** The snapshot's version when it shows the state after `pending` as it is (an imported file). */
-  readonly fingerprint?: Fingerprint | undefined
 }
 
-/** Nothing to import, regenerate or tell: the view as it is. */
-export const inStep = (loaded: Loaded, regenerate = false, notes: ReadonlyArray<string> = []): Prepared => ({ loaded, state: loaded.state, pending: [], regenerate, notes })
+const noPlan = (notes: ReadonlyArray<string> = [], regenerate = false, fingerprint?: Fingerprint): SnapshotPlan => ({ regenerate, base: undefined, keepAsIs: undefined, fingerprint, notes })
 
-const decodeFile = (file: SnapshotFile, path: string): E.Either<StateError, Snapshot> => pipe(decodeSnapshotBytes(file.bytes, path), E.mapLeft(StateError.fromDomain))
+/** The snapshot file now: known (unchanged since this handle wrote or read it), read, or missing. */
+const findSnapshot = (paths: StorePaths, memory: SnapshotMemory): TE.TaskEither<StateError, Found | undefined> => {
+  const known = memory.known
+  if (known !== undefined && known.fingerprint !== undefined && sameFingerprint(fingerprintOf(paths.stateFile), known.fingerprint)) {
+    return TE.right({ bytes: known.bytes, sha256: known.sha256, hashes: known.hashes, fingerprint: known.fingerprint, held: known.held })
+  }
+  return pipe(
+    readSnapshotFile(paths.stateFile),
+    TE.map((file) => {
+      if (file === undefined) return undefined
+      const hashes = prefixHashes(file.bytes)
+      return { bytes: file.bytes, sha256: hashes.sha256, hashes, fingerprint: file.fingerprint }
+    }),
+  )
+}
 
-const sourceOf = (path: string, file: SnapshotFile) => ({ file: path, sha256: hashLine(file.bytes) })
+/** The record of the last write, when it reads whole and belongs to this log; a log shorter than it is `CORRUPT_STATE`. */
+const readRecord = (paths: StorePaths, loaded: Loaded): TE.TaskEither<StateError, SnapshotRecord | undefined> =>
+  attempt('read the record of the snapshot', paths.snapshotRecord, async () => {
+    const bytes = await readFileIfThere(paths.snapshotRecord)
+    const decoded = bytes === undefined ? undefined : decodeSnapshotRecord(bytes)
+    if (decoded === undefined || E.isLeft(decoded)) return E.right(undefined)
+    const record = decoded.right
+    const cursor = loaded.cursor as LogCursor
+    if (record.position > cursor.position) {
+      return E.left(
+        new StateError(
+          'CORRUPT_STATE',
+          `${paths.eventLog} holds ${cursor.position} events, but ${paths.snapshotRecord} records a snapshot written after event ${record.position}: the log lost its end (it was cut back, or an older copy was restored over it). ` +
+            `Restore the log from a backup; if an older log was restored on purpose, delete ${paths.snapshotRecord} and ${paths.checkpoint}.`,
+        ),
+      )
+    }
+    if (record.position === cursor.position) return E.right(record.hash === cursor.hash ? record : undefined)
+    return E.right((await lineHashBefore(paths.eventLog, record.offset)) === record.hash ? record : undefined)
+  })
 
 // Which of the two files was edited cannot be known: a hand edit of releases.json and an edit of
-// the log's last line (which the hash chain cannot show) look the same from here. So the
-// message says they disagree, and what to do in either case.
-const driftError = (path: string, eventLog: string | undefined, state: State, snapshot: Snapshot): StateError => {
+// the log's last line (which the hash chain cannot show) look the same from here. So the message
+// says they disagree, and what to do in either case.
+const driftError = (paths: StorePaths, state: State, snapshot: Snapshot): StateError => {
   const { named } = differencesOf(state, snapshot)
-  const log = eventLog ?? 'the event log'
   return new StateError(
     'STATE_DRIFT',
-    `${path} and ${log} disagree: the snapshot differs from the log's projection at ${named}. ` +
+    `${paths.stateFile} and ${paths.eventLog} disagree: the snapshot differs from the log's projection at ${named}. ` +
       `One of them was changed outside stagecraft-state: the snapshot (by hand, or by a tool that writes only it), or the last line of the log (an edit its hash chain cannot show). Nothing was written. ` +
       `If the snapshot was changed, run "stagecraft-state reconcile --accept" to record its changes in the history, or "reconcile --restore" to rewrite it from the log (the changed file is kept aside); ` +
       `if the log was, restore it from a backup (compare the chain head "stagecraft-state verify" printed before).`,
   )
 }
 
-/**
- * The events that record a snapshot file: an import, when the log is empty, else the file's
- * differences from the log (a reconcile). Decided only: nothing is recorded here.
- */
-const snapshotEvents = (context: GuardContext, loaded: Loaded, file: SnapshotFile): E.Either<StateError, { events: ReadonlyArray<DomainEvent>; snapshot: Snapshot }> =>
+const decodeFound = (paths: StorePaths, found: Found): E.Either<StateError, Snapshot> => pipe(decodeSnapshotBytes(found.bytes, paths.stateFile), E.mapLeft(StateError.fromDomain))
+
+/** The events that record a snapshot file: an import, when the log is empty, else its differences from the log. */
+const recordingEvents = (paths: StorePaths, loaded: Loaded, found: Found): E.Either<StateError, ReadonlyArray<DomainEvent>> =>
   pipe(
-    decodeFile(file, context.path),
-    E.chain((snapshot) => {
-      const type = loaded.cursor.position === 0 ? 'ImportSnapshot' : 'ReconcileSnapshot'
-      return pipe(
-        decide({ type, snapshot, source: sourceOf(context.path, file) }, loaded.state),
+    decodeFound(paths, found),
+    E.chain((snapshot) =>
+      pipe(
+        decide({ type: loaded.cursor.position === 0 ? 'ImportSnapshot' : 'ReconcileSnapshot', snapshot, source: { file: paths.stateFile, sha256: found.sha256 } }, loaded.state),
         E.mapLeft(StateError.fromDomain),
-        E.map((events) => ({ events, snapshot })),
-      )
-    }),
+      ),
+    ),
   )
 
 // A log file that exists but holds nothing, beside a releases.json, may be a history emptied by
 // mistake (or by a tool): the import that starts a new one must not pass unnoticed.
-const emptyLogNotes = (context: GuardContext, loaded: Loaded): ReadonlyArray<string> => {
-  if (loaded.cursor.position > 0 || context.eventLog === undefined || statSync(context.eventLog, { throwIfNoEntry: false })?.size !== 0) return []
-  return [`${context.eventLog} was empty (0 bytes) beside ${context.path}: the history starts again from an import of ${context.path}; if the log was emptied by mistake, restore it from a backup`]
+const emptyLogNotes = (paths: StorePaths, loaded: Loaded): ReadonlyArray<string> => {
+  if (loaded.cursor.position > 0 || fingerprintOf(paths.eventLog)?.size !== 0n) return []
+  return [`${paths.eventLog} was empty (0 bytes) beside ${paths.stateFile}: the history starts again from an import of ${paths.stateFile}; if the log was emptied by mistake, restore it from a backup`]
 }
 
-/** The import of a snapshot file that has no log yet, prepared to be recorded with the command. */
-const prepareImport = (context: GuardContext, loaded: Loaded, file: SnapshotFile): E.Either<StateError, Prepared> =>
-  pipe(
-    snapshotEvents(context, loaded, file),
-    E.map(({ events }): Prepared => ({ loaded, state: evolveAll(loaded.state, events), pending: events, regenerate: false, notes: emptyLogNotes(context, loaded), fingerprint: file.fingerprint })),
-  )
+const prepared = (loaded: Loaded, pending: ReadonlyArray<DomainEvent>): Prepared => ({ loaded, state: pending.length === 0 ? loaded.state : evolveAll(loaded.state, pending), pending })
 
-const checkAgainstLog = (context: GuardContext, loaded: Loaded, file: SnapshotFile): TE.TaskEither<StateError, Prepared> =>
-  pipe(
-    standingOf({ read: context.session.read, origin: context.origin, path: context.path, eventLog: context.eventLog, state: loaded.state, file }),
-    TE.chain((standing) => {
-      switch (standing.kind) {
-        case 'current':
-          remember(context.known, file.fingerprint, loaded.cursor.position)
-          return TE.right(inStep(loaded))
-        case 'empty':
-          return TE.right(inStep(loaded, true, [`${context.path} was empty (left so by a crash); it is regenerated from the event log`]))
-        case 'behind':
-          return TE.right(inStep(loaded, true, [`${context.path} was behind the event log (it held what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); it is regenerated from the log`]))
-        case 'differs':
-          return TE.left(driftError(context.path, context.eventLog, loaded.state, standing.snapshot))
-        case 'unreadable':
-          return TE.left(standing.error)
-      }
-    }),
-  )
+/** Decides what a standing means for a command. */
+const planFor = (paths: StorePaths, loaded: Loaded, found: Found, standing: Standing): E.Either<StateError, SnapshotPlan> => {
+  const { fingerprint } = found
+  switch (standing.kind) {
+    case 'current': {
+      // The bytes are the projection of the state at this position, whichever object holds it.
+      const held = found.held !== undefined ? { ...found.held, state: loaded.state } : standing.projection ? { buffer: found.bytes, length: found.bytes.length, state: loaded.state } : undefined
+      return E.right({ regenerate: false, base: held === undefined ? undefined : { held, hashes: found.hashes }, keepAsIs: undefined, fingerprint, notes: [] })
+    }
+    case 'empty':
+      return E.right(noPlan([`${paths.stateFile} was empty (left so by a crash); it is regenerated from the event log`], true, fingerprint))
+    case 'behind':
+      return E.right(noPlan([`${paths.stateFile} was behind the event log (it held what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); it is regenerated from the log`], true, fingerprint))
+    case 'differs':
+      return E.left(driftError(paths, loaded.state, standing.snapshot))
+    case 'unreadable':
+      return E.left(standing.error)
+  }
+}
 
 /**
- * Checks the snapshot before a command is decided, and prepares what must be written with the
- * command: the import of a snapshot that has no log yet, a regeneration. Writes nothing.
+ * Judges the snapshot before a command (or a person's `accept`) is decided: what must be recorded
+ * first, and what the write does with the file afterwards. Writes nothing.
  */
-export const prepareSnapshot = (context: GuardContext, loaded: Loaded): TE.TaskEither<StateError, Prepared> => {
-  const { known } = context
-  if (loaded.cursor.position > 0 && loaded.cursor.position === known.position && sameFingerprint(fingerprintOf(context.path), known.fingerprint)) {
-    return TE.right(inStep(loaded))
+export const prepareSnapshot = (
+  paths: StorePaths,
+  memory: SnapshotMemory,
+  read: Read,
+  loaded: Loaded,
+  intent: 'command' | 'accept',
+): TE.TaskEither<StateError, { readonly prepared: Prepared; readonly plan: SnapshotPlan }> => {
+  const known = memory.known
+  // The file this handle wrote or checked at this very position, unchanged since: in step.
+  if (known?.held !== undefined && known.position === loaded.cursor.position && known.position > 0 && intent === 'command' && sameFingerprint(fingerprintOf(paths.stateFile), known.fingerprint)) {
+    const held = { ...known.held, state: loaded.state }
+    return TE.right({ prepared: prepared(loaded, []), plan: { regenerate: false, base: { held, hashes: known.hashes }, keepAsIs: undefined, fingerprint: known.fingerprint, notes: [] } })
   }
   return pipe(
-    readSnapshotFile(context.path),
-    TE.chain((file) => {
-      if (file === undefined) return TE.right(inStep(loaded, true, loaded.cursor.position > 0 ? [`${context.path} was missing; it is regenerated from the event log`] : []))
-      return loaded.cursor.position === 0 ? TE.fromEither(prepareImport(context, loaded, file)) : checkAgainstLog(context, loaded, file)
+    findSnapshot(paths, memory),
+    TE.chain((found) => {
+      const position = loaded.cursor.position
+      if (found === undefined) {
+        if (intent === 'accept') return TE.left(new StateError('INVALID_INPUT', `${paths.stateFile} does not exist; there is nothing to accept (restore rewrites it from the event log)`))
+        return TE.right({ prepared: prepared(loaded, []), plan: noPlan(position > 0 ? [`${paths.stateFile} was missing; it is regenerated from the event log`] : [], position > 0) })
+      }
+      const asIs = (pending: ReadonlyArray<DomainEvent>, notes: ReadonlyArray<string>) => ({ prepared: prepared(loaded, pending), plan: { ...noPlan(notes, false, found.fingerprint), keepAsIs: found } })
+      if (position === 0 || intent === 'accept') return TE.fromEither(pipe(recordingEvents(paths, loaded, found), E.map((pending) => asIs(pending, emptyLogNotes(paths, loaded)))))
+      return pipe(
+        readRecord(paths, loaded),
+        TE.chain((record) => standingOf({ path: paths.stateFile, bytes: found.bytes, sha256: found.sha256, record, state: loaded.state, position, read, origin: LOG_ORIGIN })),
+        TE.chainEitherK((standing) => planFor(paths, loaded, found, standing)),
+        TE.map((plan) => ({ prepared: prepared(loaded, []), plan })),
+      )
     }),
   )
 }
+
+const writeRecord = (paths: StorePaths, record: SnapshotRecord): void => writeFileAtomic.sync(paths.snapshotRecord, encodeSnapshotRecord(record), { fsync: false })
 
 /**
- * Records what was prepared and the command's events in one append (nothing when there are
- * none), and replaces the snapshot when anything was recorded or it must be regenerated (`write`,
- * when the manager keeps one). The prepared notes are told first: the command was accepted, so
- * what they announce is done now (and a warning handler that blocks, as a test's lock holder
- * does, holds the lock before anything is written).
+ * Brings the snapshot up to date after the append that ended at `after`, as `plan` says; `recorded`
+ * how many events were appended, `own` how many of them are the command's own. Failures are
+ * warnings: the events are durable, the command has succeeded.
  */
-export const recordPrepared = (
-  context: Pick<GuardContext, 'record' | 'warn' | 'known'>,
-  prepared: Prepared,
-  events: ReadonlyArray<DomainEvent>,
-  write: ((after: Loaded) => TE.TaskEither<StateError, void>) | undefined,
-): TE.TaskEither<StateError, Loaded> =>
-  pipe(
-    TE.fromIO(() => {
-      for (const note of prepared.notes) context.warn(note)
-    }),
-    TE.chain(() => context.record(prepared.loaded, [...prepared.pending, ...events])),
-    TE.chainFirst((after) => {
-      if (write !== undefined && (events.length > 0 || prepared.regenerate)) return write(after)
-      // The file as it is shows the history now (an import that changed no byte of it).
-      if (prepared.fingerprint !== undefined) remember(context.known, prepared.fingerprint, after.cursor.position)
-      return TE.right(undefined)
-    }),
-  )
-
-/**
- * Replaces the snapshot with the projection of the log up to `loaded`, assembled in `scratch`
- * (one per manager, whose writes are serialised), where the last one was.
- */
-export const writeSnapshot = (context: Pick<GuardContext, 'path' | 'known'>, loaded: Loaded, scratch: SnapshotScratch): TE.TaskEither<StateError, void> => {
-  const bytes = projectSnapshotBytes(loaded.state, scratch)
-  return pipe(
-    writeSnapshotFile(context.path, bytes),
-    TE.map((fingerprint) => remember(context.known, fingerprint, loaded.cursor.position)),
-  )
+export const settleSnapshot = (
+  paths: StorePaths,
+  memory: SnapshotMemory,
+  plan: SnapshotPlan,
+  after: Loaded,
+  recorded: number,
+  own: number,
+  warn: (message: string) => void,
+  renamed: () => void = () => undefined,
+): void => {
+  const cursor = after.cursor as LogCursor
+  const record = (sha256: string, bytes: number, projection: boolean): void => {
+    try {
+      writeRecord(paths, { sha256, bytes, position: cursor.position, offset: cursor.offset, hash: cursor.hash, projection })
+    } catch (error) {
+      warn(`${ioError('record the SHA-256 of the snapshot in', paths.snapshotRecord, error).message}; the events are recorded, and the next write judges ${paths.stateFile} without it`)
+    }
+  }
+  if (plan.keepAsIs !== undefined && own === 0) {
+    // An import or accepted changes alone: the file shows the history as it is.
+    const { bytes, sha256, hashes, fingerprint } = plan.keepAsIs
+    if (recorded > 0) record(sha256, bytes.length, false)
+    memory.known = { bytes, held: undefined, sha256, hashes, fingerprint, position: cursor.position }
+    return
+  }
+  if (recorded === 0 && !plan.regenerate) return
+  // A file changed by someone else since this write began is left as it is: the next write meets it.
+  if (plan.fingerprint !== undefined && !sameFingerprint(fingerprintOf(paths.stateFile), plan.fingerprint)) {
+    memory.known = undefined
+    warn(`${paths.stateFile} was changed by someone else while this write was in progress; the events are recorded, and the changed file is left as it is (the next write reports how it differs)`)
+    return
+  }
+  // The known bytes are spliced in place from here: they are the file's again only once it is written.
+  memory.known = undefined
+  const { held, unchanged } = projectFrom(plan.base?.held, after.state)
+  const bytes = heldBytes(held)
+  const hashes = prefixHashes(bytes, plan.base === undefined || unchanged === 0 ? undefined : { hashes: plan.base.hashes, unchanged })
+  try {
+    writeFileAtomic.sync(paths.stateFile, asBuffer(bytes), { fsync: false })
+  } catch (error) {
+    warn(`${ioError('write the snapshot', paths.stateFile, error).message}; the events are recorded, and the next write brings ${paths.stateFile} up to date`)
+    return
+  }
+  memory.known = { bytes, held, sha256: hashes.sha256, hashes, fingerprint: fingerprintOf(paths.stateFile), position: cursor.position }
+  renamed()
+  record(hashes.sha256, bytes.length, true)
 }
 
-/** What a reconcile did. */
-export interface ReconcileOutcome {
-  /** The releases whose records differed between the file and the history. */
-  readonly changed: ReadonlyArray<string>
-  /** Where the edited file was kept, for `restore`. */
-  readonly keptAside?: string
-}
-
-/** Records the file's differences from the log as a `SnapshotReconciled` event. */
-export const acceptSnapshot = (context: GuardContext, loaded: Loaded): TE.TaskEither<StateError, { loaded: Loaded; outcome: ReconcileOutcome }> =>
-  pipe(
-    readSnapshotFile(context.path),
-    TE.chain((file) =>
-      file === undefined
-        ? TE.left(new StateError('INVALID_INPUT', `${context.path} does not exist; there is nothing to accept (restore rewrites it from the event log)`))
-        : pipe(
-            TE.fromEither(snapshotEvents(context, loaded, file)),
-            TE.chain(({ events, snapshot }) =>
-              pipe(
-                recordPrepared(context, { ...inStep(loaded, false, emptyLogNotes(context, loaded)), fingerprint: file.fingerprint }, events, undefined),
-                TE.map((after) => ({ loaded: after, outcome: { changed: snapshotChanges(loaded.state, snapshot.releases).map((change) => change.releaseId) } })),
-              ),
-            ),
-          ),
-    ),
+/** The releases the events of an accepted reconcile (or import) change. */
+export const acceptedChanges = (pending: ReadonlyArray<DomainEvent>): ReadonlyArray<string> =>
+  pending.flatMap((event) =>
+    event.type === 'SnapshotReconciled' ? event.data.changes.map((change) => change.releaseId) : event.type === 'SnapshotImported' ? [...new Set(event.data.releases.map((release) => release.id))].sort() : [],
   )
 
 /** Rewrites the file from the log, keeping the file it replaces aside. */
-export const restoreSnapshot = (context: GuardContext, loaded: Loaded, now: Date): TE.TaskEither<StateError, ReconcileOutcome> =>
+export const restoreSnapshot = (paths: StorePaths, memory: SnapshotMemory, loaded: Loaded, now: Date): TE.TaskEither<StateError, ReconcileOutcome> =>
   pipe(
-    readSnapshotFile(context.path),
-    TE.chain((file) => {
-      if (file !== undefined && file.bytes.equals(projectSnapshotBytes(loaded.state))) return TE.right({ changed: [] })
-      const decoded = file === undefined ? undefined : decodeSnapshotBytes(file.bytes, context.path)
+    readSnapshotFile(paths.stateFile),
+    TE.chain((file: SnapshotFile | undefined) => {
+      const projected = projectFrom(undefined, loaded.state).held
+      if (file !== undefined && Buffer.from(file.bytes).equals(heldBytes(projected))) return TE.right({ changed: [] })
+      const decoded = file === undefined ? undefined : decodeSnapshotBytes(file.bytes, paths.stateFile)
       const changed = decoded !== undefined && E.isRight(decoded) ? snapshotChanges(loaded.state, decoded.right.releases).map((change) => change.releaseId) : []
-      const kept: TE.TaskEither<StateError, string | undefined> = file === undefined ? TE.right(undefined) : keepAside(context.path, file.bytes, `rejected-${sideFileStamp(now)}`)
+      const kept: TE.TaskEither<StateError, string | undefined> = file === undefined ? TE.right(undefined) : keepAside(paths.stateFile, file.bytes, `rejected-${sideFileStamp(now)}`)
       return pipe(
         kept,
-        TE.chainFirst(() => writeSnapshot(context, loaded, snapshotScratch())),
+        TE.chainFirst(() =>
+          attempt('write the snapshot', paths.stateFile, async () => {
+            const bytes = heldBytes(projected)
+            const hashes = prefixHashes(bytes)
+            writeFileAtomic.sync(paths.stateFile, asBuffer(bytes), { fsync: false })
+            const cursor = loaded.cursor as LogCursor
+            memory.known = { bytes, held: projected, sha256: hashes.sha256, hashes, fingerprint: fingerprintOf(paths.stateFile), position: cursor.position }
+            writeRecord(paths, { sha256: hashes.sha256, bytes: bytes.length, position: cursor.position, offset: cursor.offset, hash: cursor.hash, projection: true })
+            return E.right(undefined)
+          }),
+        ),
         TE.map((keptAside): ReconcileOutcome => (keptAside === undefined ? { changed } : { changed, keptAside })),
       )
     }),
   )
 
 /** The state of a snapshot no event log holds yet, as reads see it (nothing is written). */
-export const readUnimported = (path: string, cache: { fingerprint?: Fingerprint; state?: State }): TE.TaskEither<StateError, State> => {
-  const fingerprint = fingerprintOf(path)
+export const readUnimported = (paths: StorePaths, memory: SnapshotMemory): TE.TaskEither<StateError, State> => {
+  const fingerprint = fingerprintOf(paths.stateFile)
   if (fingerprint === undefined) return TE.right(initialState)
-  if (cache.state !== undefined && sameFingerprint(fingerprint, cache.fingerprint)) return TE.right(cache.state)
+  const cached = memory.unimported
+  if (cached !== undefined && sameFingerprint(fingerprint, cached.fingerprint)) return TE.right(cached.state)
   return pipe(
-    readSnapshotFile(path),
+    readSnapshotFile(paths.stateFile),
     TE.chainEitherK((file) => {
       if (file === undefined) return E.right(initialState)
       return pipe(
-        decodeFile(file, path),
+        decodeSnapshotBytes(file.bytes, paths.stateFile),
+        E.mapLeft(StateError.fromDomain),
         E.map((snapshot) => {
-          cache.fingerprint = file.fingerprint
-          cache.state = evolve(initialState, { type: 'SnapshotImported', data: snapshot })
-          return cache.state
+          const state = evolve(initialState, { type: 'SnapshotImported', data: snapshot })
+          memory.unimported = { fingerprint: file.fingerprint, state }
+          return state
         }),
       )
     }),

@@ -1,43 +1,43 @@
 /**
- * How a `releases.json` stands to the event log: decided the same way before every write (the
- * snapshot guard) and by `verify`.
+ * How a `releases.json` stands to the event log, judged by its bytes' SHA-256: before every write
+ * (snapshot-owner.ts) and by `verify`.
  *
- * - **current**: its bytes are the projection of the log, or its records are (a Go-formatted file
- *   just imported, or one reformatted: nothing in it differs but the layout);
+ * - **current**: its bytes are what this module last wrote at the log's end (the recorded SHA-256),
+ *   or the projection of the log, or its records are (a file only reformatted, a Go-written import);
  * - **empty** (0 bytes): what a machine crash leaves on some file systems;
- * - **behind**: left by an interrupted write, which is only so when the file is, byte for byte,
- *   what this module wrote (or imported) at an earlier point of the log, and was not modified
- *   after the log's last append. Its content is then in the log, and regenerating it loses
- *   nothing;
- * - **differs**: anything else, a hand edit even when it happens to equal an earlier point (a
- *   release deleted, a phase reverted): refused as `STATE_DRIFT` until a person reconciles;
+ * - **behind**: what this module wrote at an earlier point of the log (the recorded SHA-256 of an
+ *   earlier write, or the projection at a point after it): a write was interrupted between its
+ *   append and its snapshot, or a machine crash lost the last unsynced writes. Its content is in
+ *   the log, and regenerating it loses nothing;
+ * - **differs**: anything else, changed outside this module (a hand edit, even one equal to an
+ *   earlier point before the last write, a tool that writes only the snapshot): refused as
+ *   `STATE_DRIFT` until a person reconciles;
  * - **unreadable**: `CORRUPT_STATE`.
  *
- * Why the modification time: a hand edit that reverts the last command gives exactly the bytes
- * the write before it left, so bytes alone cannot tell it from a crash. A file an interrupted
- * write left behind was written before that write's append to the log, so it is never newer
- * than the log; a hand edit always is (it comes after the write that wrote the file it edits,
- * itself after that write's append). Both times come from the same file system.
+ * The record of the last write is written after the snapshot's rename, so it is never newer than
+ * the file (file systems that keep renames in order, as ext4 and XFS do, keep that through a
+ * power loss). Without a record (a store written before records, or a torn one), every point of
+ * the history counts as one the file may have been left at.
  */
-import { statSync } from 'node:fs'
+import { hash } from 'node:crypto'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { snapshotChanges } from './domain/decide.js'
-import type { SnapshotSource } from './domain/events.js'
-import { projectSnapshotBytes } from './domain/projection.js'
-import { compareIds } from './domain/release-id.js'
-import { decodeSnapshotBytes, showsState, type Snapshot } from './domain/snapshot.js'
-import type { State } from './domain/state.js'
-import { StateError } from './errors.js'
-import { heldEarlier } from './loaded-state.js'
-import type { Cursor, ReadEnd, Visitor } from './store/event-store.js'
-import { hashLine } from './store/log-line.js'
-import type { SnapshotFile } from './store/snapshot-file.js'
+import { snapshotChanges } from '../domain/decide.js'
+import type { SnapshotSource, Ulid } from '../domain/events.js'
+import { startFold } from '../domain/evolve.js'
+import { projectSnapshotBytes } from '../domain/projection.js'
+import { compareIds } from '../domain/release-id.js'
+import { decodeSnapshotBytes, showsState, type Snapshot } from '../domain/snapshot.js'
+import { initialState, type State } from '../domain/state.js'
+import { StateError } from '../errors.js'
+import type { Cursor, Visitor } from './event-store.js'
+import type { Read } from './fold.js'
+import type { SnapshotRecord } from './snapshot-record.js'
 
 /** How a snapshot file stands to the log. */
 export type Standing =
-  | { readonly kind: 'current' }
+  | { readonly kind: 'current'; readonly projection: boolean }
   | { readonly kind: 'empty' }
   | { readonly kind: 'behind' }
   | { readonly kind: 'differs'; readonly snapshot: Snapshot }
@@ -45,29 +45,27 @@ export type Standing =
 
 /** What deciding a standing needs. */
 export interface StandingQuestion {
-  /** Reads the log from `origin`: every point of the history is looked at when the file shows none of the present. */
-  readonly read: (cursor: Cursor, visitor: Visitor) => TE.TaskEither<StateError, ReadEnd>
-  readonly origin: Cursor
   readonly path: string
-  /** The event log file, whose modification time a file left behind by a crash never passes; none: no file counts as left behind. */
-  readonly eventLog: string | undefined
-  /** The state of the whole log. */
+  /** The file's bytes and their SHA-256. */
+  readonly bytes: Uint8Array
+  readonly sha256: string
+  /** The record of the last write, when there is one to trust. */
+  readonly record: SnapshotRecord | undefined
+  /** The state of the whole log, and how many events it folds. */
   readonly state: State
-  readonly file: SnapshotFile
+  readonly position: number
+  /** Reads the log from `origin`: the points of the history the file may have been left at are looked at when it shows none of the others. */
+  readonly read: Read
+  readonly origin: Cursor
   /** Pass over lines that cannot be read (for `verify`, which reports them elsewhere). */
   readonly skipDamaged?: boolean
 }
 
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)
+/** The SHA-256 of some bytes. */
+export const sha256Of = (bytes: Uint8Array): string => hash('sha256', bytes, 'hex')
 
-/** Whether the file was last modified no later than the log: only then can an interrupted write have left it. */
-const predatesLog = (file: SnapshotFile, eventLog: string | undefined): boolean => {
-  const log = eventLog === undefined ? undefined : statSync(eventLog, { bigint: true, throwIfNoEntry: false })
-  return log !== undefined && file.fingerprint.mtimeNs <= log.mtimeNs
-}
-
-// The state at a point inside a fold keeps its releases in the order they came; the file lists
-// them in id order (a reconcile may have added one in between).
+// A state folded in the middle of a replay lists its releases in the order they came; the file
+// lists them in id order (a reconcile may have added one in between).
 const inIdOrder = (state: State): State => {
   let last: string | undefined
   for (const id of state.releases.keys()) {
@@ -78,32 +76,54 @@ const inIdOrder = (state: State): State => {
 }
 
 /**
- * A test of whether the file holds exactly what this module wrote at a point of the history,
- * or the bytes imported there. The records are compared first (cheap, and false almost
- * everywhere); the bytes are made only where they match.
+ * Whether the history, at some point from `after` on where a write may have left the snapshot,
+ * was what the file shows: between two commands, and right after an import or an accepted
+ * reconcile, whose file stays as it was (its SHA-256 is then in the event).
  */
-const writtenAt = (file: SnapshotFile, snapshot: Snapshot): ((state: State, imported: SnapshotSource | undefined) => boolean) => {
+const leftAtAPoint = (question: StandingQuestion, snapshot: Snapshot, after: number): TE.TaskEither<StateError, boolean> => {
   const shows = showsState(snapshot)
-  let sha256: string | undefined
-  return (state, imported) => {
-    if (!shows(state)) return false
-    if (imported !== undefined && imported.sha256 === (sha256 ??= hashLine(file.bytes))) return true
-    return sameBytes(projectSnapshotBytes(inIdOrder(state)), file.bytes)
+  const writtenThere = (state: State, imported: SnapshotSource | undefined): boolean =>
+    shows(state) && ((imported !== undefined && imported.sha256 === question.sha256) || sha256Of(projectSnapshotBytes(inIdOrder(state))) === question.sha256)
+  const fold = startFold(initialState)
+  let command: Ulid | 'start' | undefined = 'start'
+  let imported: { readonly source: SnapshotSource | undefined } | undefined
+  let found = false
+  const event: Visitor['event'] = ({ envelope, position }) => {
+    if (imported !== undefined || envelope.meta.command !== command) {
+      if (position - 1 >= after && writtenThere(fold.peek(), imported?.source)) {
+        found = true
+        return 'stop'
+      }
+      command = envelope.meta.command
+    }
+    fold.apply(envelope)
+    imported = envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled' ? { source: envelope.data.source } : undefined
+    return undefined
   }
+  return pipe(
+    question.read(question.origin, question.skipDamaged === true ? { event, problem: () => undefined } : { event }),
+    TE.map(() => found),
+  )
 }
 
 /** How the file stands to the log (see the module's comment). */
 export const standingOf = (question: StandingQuestion): TE.TaskEither<StateError, Standing> => {
-  const { file, state, path } = question
-  if (sameBytes(projectSnapshotBytes(state), file.bytes)) return TE.right({ kind: 'current' })
-  if (file.bytes.length === 0) return TE.right({ kind: 'empty' })
-  const decoded = decodeSnapshotBytes(file.bytes, path)
+  const { bytes, sha256, record, position } = question
+  if (record !== undefined && record.sha256 === sha256) {
+    if (record.position === position) return TE.right({ kind: 'current', projection: record.projection })
+    if (record.position < position) return TE.right({ kind: 'behind' })
+  }
+  if (bytes.length === 0) return TE.right({ kind: 'empty' })
+  if (sha256Of(projectSnapshotBytes(question.state)) === sha256) return TE.right({ kind: 'current', projection: true })
+  const decoded = decodeSnapshotBytes(bytes, question.path)
   if (E.isLeft(decoded)) return TE.right({ kind: 'unreadable', error: StateError.fromDomain(decoded.left) })
   const snapshot = decoded.right
-  if (showsState(snapshot)(state)) return TE.right({ kind: 'current' })
-  if (!predatesLog(file, question.eventLog)) return TE.right({ kind: 'differs', snapshot })
+  if (showsState(snapshot)(question.state)) return TE.right({ kind: 'current', projection: false })
+  // Only a point after the last recorded write: an edit back to an earlier one is not a leftover.
+  const after = record === undefined ? 0 : record.position + 1
+  if (after > position) return TE.right({ kind: 'differs', snapshot })
   return pipe(
-    heldEarlier(question.read, question.origin, writtenAt(file, snapshot), question.skipDamaged),
+    leftAtAPoint(question, snapshot, after),
     TE.map((earlier): Standing => (earlier ? { kind: 'behind' } : { kind: 'differs', snapshot })),
   )
 }

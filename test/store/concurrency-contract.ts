@@ -16,6 +16,10 @@ const settle = async <A>(promise: Promise<A>): Promise<{ ok: true; value: A } | 
   }
 }
 
+
+/** The releases a batch of writes gave back, in order. */
+const releasesOf = async (writes: ReadonlyArray<Promise<{ readonly release: Release }>>): Promise<Release[]> => (await Promise.all(writes)).map((recorded) => recorded.release)
+
 /** Runs the suite against the stores `open` makes (a fresh one per test). */
 export const concurrencyContract = (name: string, open: StoreFactory): void => {
   const subjects: StoreSubject[] = []
@@ -33,13 +37,13 @@ export const concurrencyContract = (name: string, open: StoreFactory): void => {
       const store = await fresh()
       const manager = store.manager()
       const environments = ['prod', 'staging', 'dev']
-      const created = await Promise.all(
+      const created = await releasesOf(
         Array.from({ length: 30 }, (_, i) => manager.createRelease(environments[i % 3] as string, `v${i}`, i % 2 === 0 ? 'abcd1234' : undefined)),
       )
       expect(new Set(created.map((r) => r.id)).size).toBe(30)
       // Concurrent reads see a prefix of the history, never a broken one, while writes go on.
       const [running, reads] = await Promise.all([
-        Promise.all(created.flatMap((release) => PHASES.map((phase) => manager.updatePhase(release.id, phase, 'running')))),
+        releasesOf(created.flatMap((release) => PHASES.map((phase) => manager.updatePhase(release.id, phase, 'running')))),
         Promise.all(created.map((release) => manager.getRelease(release.id))),
       ])
       for (const [i, release] of running.entries()) expect(release.phases[PHASES[i % PHASES.length] as (typeof PHASES)[number]]).toBe('running')
@@ -55,14 +59,14 @@ export const concurrencyContract = (name: string, open: StoreFactory): void => {
     it('one manager: concurrent conflicting updates of one phase: exactly one wins, the others are INVALID_TRANSITION', async () => {
       const store = await fresh()
       const manager = store.manager()
-      const release = await manager.createRelease('prod', 'v1')
+      const { release } = await manager.createRelease('prod', 'v1')
       await manager.updatePhase(release.id, 'build', 'running')
       const outcomes = await Promise.all((['completed', 'failed', 'skipped', 'completed', 'failed'] as const).map((status) => settle(manager.updatePhase(release.id, 'build', status))))
       const winners = outcomes.filter((o) => o.ok)
       const final = (await manager.getRelease(release.id)).phases.build
       // The same status again is an idempotent success: the winners are the first outcome and its repeats.
       expect(winners.length).toBeGreaterThanOrEqual(1)
-      for (const winner of winners) if (winner.ok) expect(winner.value.phases.build).toBe(final)
+      for (const winner of winners) if (winner.ok) expect(winner.value.release.phases.build).toBe(final)
       for (const loser of outcomes) if (!loser.ok) expect(isStateError(loser.error, 'INVALID_TRANSITION'), String(loser.error)).toBe(true)
       const history = await manager.history({ releaseId: release.id })
       expect(history.filter((e) => e.type === 'PhaseUpdated' && e.data.phase === 'build' && e.data.from === 'running')).toHaveLength(1)
@@ -73,7 +77,7 @@ export const concurrencyContract = (name: string, open: StoreFactory): void => {
       const store = await fresh()
       const managers: StateManager[] = Array.from({ length: 5 }, (_, n) => store.manager({ actor: `m${n}` }))
       const environments = ['prod', 'staging']
-      const created = await Promise.all(
+      const created = await releasesOf(
         Array.from({ length: 25 }, (_, i) => (managers[i % 5] as StateManager).createRelease(environments[i % 2] as string, `v${i}`)),
       )
       expect(new Set(created.map((r) => r.id)).size).toBe(25)
@@ -83,8 +87,8 @@ export const concurrencyContract = (name: string, open: StoreFactory): void => {
           const manager = managers[(i + 1) % 5] as StateManager
           let latest = release
           for (const phase of PHASES.slice(0, 3)) {
-            latest = await manager.updatePhase(release.id, phase, 'running')
-            latest = await manager.updatePhase(release.id, phase, 'completed')
+            latest = (await manager.updatePhase(release.id, phase, 'running')).release
+            latest = (await manager.updatePhase(release.id, phase, 'completed')).release
           }
           return latest
         }),

@@ -3,11 +3,12 @@
  * runs this suite against a fresh, empty store per test.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { describe, expect, it } from 'vitest'
 import type { EventEnvelope } from '../../src/domain/index.js'
 import { StateError } from '../../src/errors.js'
-import type { Cursor, EventStore, StoredEvent, Visitor } from '../../src/store/event-store.js'
+import { type Cursor, emptyLoaded, type EventStore, type StoredEvent, unprepared, type Visitor } from '../../src/store/event-store.js'
 import { deployEnvelopes } from '../support/envelopes.js'
 
 /** Opens a fresh, empty store, and a second handle on the same store (another process's view). */
@@ -43,11 +44,13 @@ export const readAll = async (store: EventStore, cursor: Cursor = store.origin):
 /** Appends under the lock at the current end, as a manager does. */
 export const appendAll = (store: EventStore, envelopes: ReadonlyArray<EventEnvelope>): Promise<Cursor> =>
   right(
-    store.write((session) => async () => {
-      const caught = await session.read(store.origin, { event: () => undefined })()
-      if (E.isLeft(caught)) return caught
-      return session.append(caught.right.cursor, envelopes)()
-    }),
+    store.write((session) =>
+      pipe(
+        session.load(emptyLoaded(store.origin)),
+        TE.chain((loaded) => session.append(unprepared(loaded), envelopes)),
+        TE.map((after) => after.cursor),
+      ),
+    ),
   )
 
 /** Runs the contract against the stores `open` makes. */
@@ -100,8 +103,9 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       const { store } = await open()
       const envelopes = deployEnvelopes(4)
       await appendAll(store, envelopes.slice(0, 2))
-      const stale = store.origin
-      const error = await left(store.write((session) => session.append(stale, envelopes.slice(2))))
+      // What it appends would follow the stale point; only the store's end is wrong.
+      const stale = unprepared(emptyLoaded(store.origin))
+      const error = await left(store.write((session) => session.append(stale, envelopes.slice(0, 2))))
       expect(error.code).toBe('CORRUPT_STATE')
       expect((await readAll(store)).events).toHaveLength(2)
     })
@@ -157,9 +161,9 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       const seen: Record<string, number> = {}
       await right(
         store.writeStaged((session) => async () => {
-          const caught = await right(session.read(store.origin, { event: () => undefined }))
-          const middle = await right(session.append(caught.cursor, envelopes.slice(3, 6)))
-          await right(session.append(middle, envelopes.slice(6, 9)))
+          const caught = await right(session.load(emptyLoaded(store.origin)))
+          const middle = await right(session.append(unprepared(caught), envelopes.slice(3, 6)))
+          await right(session.append(unprepared(middle), envelopes.slice(6, 9)))
           seen['by another reader before the commit'] = (await readAll(other)).events.length
           const own: number[] = []
           await right(session.read(caught.cursor, { event: (e) => void own.push(e.position) }))
@@ -172,7 +176,7 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       expect(seen).toEqual({ 'by another reader before the commit': 3, 'by the session itself': 6, 'by another reader after the commit': 9 })
       // Ending without a commit, whether the work succeeds or fails, leaves what it staged out.
       const uncommitted = (end: E.Either<StateError, undefined>) =>
-        store.writeStaged((session) => async () => (await right(session.append((await readAll(store)).cursor, envelopes.slice(9))), end))()
+        store.writeStaged((session) => async () => (await right(session.append(unprepared(await right(session.load(emptyLoaded(store.origin)))), envelopes.slice(9))), end))()
       await uncommitted(E.right(undefined))
       await uncommitted(E.left(new StateError('INVALID_INPUT', 'refused by the test')))
       expect((await readAll(other)).events.map((e) => e.envelope)).toEqual(envelopes.slice(0, 9))

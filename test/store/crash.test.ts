@@ -114,10 +114,10 @@ describe('deploying processes killed with SIGKILL at random moments, many times 
       // A write succeeds: the orchestrator starting again closes out what the dead left running.
       const abandoned = await manager.abandonedReleases()
       for (const release of abandoned) {
-        const recovered = await manager.recoverRelease(release.id, `round ${round}: its deployer was killed`)
+        const { release: recovered } = await manager.recoverRelease(release.id, `round ${round}: its deployer was killed`)
         expect(Object.values(recovered.phases).filter((s) => s === 'pending' || s === 'running'), context).toEqual([])
       }
-      const marker = await manager.createRelease('checker', `round-${round}`)
+      const { release: marker } = await manager.createRelease('checker', `round-${round}`)
       acknowledged.add({ t: 'ack', op: 'create', environment: 'checker', version: `round-${round}`, release: marker })
       seen.warnings += warnings.length
 
@@ -208,10 +208,39 @@ describe('a Go-written releases.json, imported by a first write killed at a rand
   }, 120_000)
 })
 
+describe('a writer killed between the steps of its write: after its append, its snapshot, the record of the snapshot, its checkpoint', () => {
+  for (const step of ['appended', 'snapshot written', 'snapshot recorded', 'checkpoint written'] as const) {
+    for (const op of ['create', 'update'] as const) {
+      it(`killed after "${step}" in a ${op}: the store opens, the next write recovers, nothing acknowledged is lost, and the durable write stands`, async () => {
+        const store = await newStore()
+        const seeder = createStateManager({ stateFile: store.stateFile, actor: 'seeder' })
+        const acknowledged = new Acknowledged()
+        const { release: first } = await seeder.createRelease('prod', 'v1')
+        acknowledged.add({ t: 'ack', op: 'create', environment: 'prod', version: 'v1', release: first })
+        acknowledged.add({ t: 'ack', op: 'update', id: first.id, phase: 'build', status: 'running', release: (await seeder.updatePhase(first.id, 'build', 'running')).release })
+        const write = op === 'create' ? { op, environment: 'prod', version: 'v2' } : { op, id: first.id, phase: 'build', status: 'completed' }
+        const writer = spawnChild('stopped-writer.mjs', { stateFile: store.stateFile, stopAt: step, ...write })
+        await writer.until((c) => c.lines.some((line) => line.t === 'stopped'), `the writer stopped after "${step}"`)
+        await writer.kill()
+
+        const { manager, warnings } = checker(store)
+        const seen = await manager.listAllReleases()
+        acknowledged.expectIn(seen)
+        // Its events were durable when it stopped: the write stands, acknowledged or not.
+        if (op === 'create') expect(seen.map((release) => release.version).sort()).toEqual(['v1', 'v2'])
+        else expect(seen.find((release) => release.id === first.id)?.phases.build).toBe('completed')
+        await manager.createRelease('staging', 'v1')
+        expect(warnings.filter((warning) => !/lock|behind the event log/.test(warning)), warnings.join(' | ')).toEqual([])
+        await expectSoundStore(createStateManager({ stateFile: store.stateFile, onWarning: () => undefined }), store)
+      })
+    }
+  }
+})
+
 describe('a writer killed while it holds the write lock', () => {
   /** A store with one release, its releases.json removed, and a child holding the real lock while it "regenerates" it. */
   const holdLock = async (store: TempStore): Promise<{ holder: Child; existing: Release }> => {
-    const existing = await createStateManager({ stateFile: store.stateFile }).createRelease('prod', 'v1')
+    const { release: existing } = await createStateManager({ stateFile: store.stateFile }).createRelease('prod', 'v1')
     rmSync(store.stateFile)
     const holder = spawnChild('lock-holder.mjs', { stateFile: store.stateFile })
     await holder.until((c) => c.lines.some((line) => line.t === 'holding'), 'the lock held')
@@ -254,7 +283,7 @@ describe('a writer killed while it holds the write lock', () => {
     expect(existsSync(store.lock), 'the killed holder left its lock').toBe(true)
 
     const { manager, warnings } = checker(store, { lockTimeoutMs: 0 })
-    const created = await manager.createRelease('prod', 'v2')
+    const { release: created } = await manager.createRelease('prod', 'v2')
     expect(created.previousId).toBe(existing.id)
     expect(warnings.some((w) => w.includes('was missing')), warnings.join(' | ')).toBe(true) // the snapshot the holder never rewrote
     const releases = await expectSoundStore(createStateManager({ stateFile: store.stateFile }), store)
@@ -288,21 +317,26 @@ describe('a releases.json left behind by a writer killed between its append and 
   // The kill is simulated exactly: a hard link keeps the releases.json the writer found, and is
   // put back after the writer (a real process) finished; the file is then byte for byte, inode,
   // size and modification time, what a kill just before its rename would have left.
+  // What a writer killed between its append and its snapshot leaves: releases.json as it was, and
+  // the record of its SHA-256, written after it, as it was too.
   const killedBeforeSnapshot = async (store: TempStore, write: Record<string, unknown>): Promise<void> => {
+    const record = `${store.stateFile}.sha256`
     linkSync(store.stateFile, `${store.stateFile}.before`)
+    const recorded = readFileSync(record)
     const writer = spawnChild('one-write.mjs', { stateFile: store.stateFile, ...write })
     expect(await writer.exited, writer.errors).toEqual({ code: 0, signal: null })
     renameSync(`${store.stateFile}.before`, store.stateFile)
+    writeFileSync(record, recorded)
   }
 
   it('is regenerated by the next write of a fresh manager, even one that records nothing (an idempotent retry)', async () => {
     const store = await newStore()
-    const release = await createStateManager({ stateFile: store.stateFile }).createRelease('prod', 'v1')
+    const { release } = await createStateManager({ stateFile: store.stateFile }).createRelease('prod', 'v1')
     await killedBeforeSnapshot(store, { op: 'update', id: release.id, phase: 'push', status: 'running' })
     expect((await createStateManager({ stateFile: store.stateFile }).verify()).sound).toBe(false)
 
     const { manager, warnings } = checker(store)
-    expect((await manager.updatePhase(release.id, 'build', 'pending')).phases.push).toBe('running')
+    expect((await manager.updatePhase(release.id, 'build', 'pending')).release.phases.push).toBe('running')
     expect(warnings.some((w) => w.includes('behind the event log')), warnings.join(' | ')).toBe(true)
     await expectSoundStore(createStateManager({ stateFile: store.stateFile }), store)
   })
@@ -312,12 +346,12 @@ describe('a releases.json left behind by a writer killed between its append and 
   it('is regenerated by the next write of the manager that wrote it, even one that records nothing', async () => {
     const store = await newStore()
     const { manager } = checker(store)
-    const release = await manager.createRelease('prod', 'v1')
+    const { release } = await manager.createRelease('prod', 'v1')
     await manager.updatePhase(release.id, 'build', 'running') // this manager wrote the current releases.json
     await killedBeforeSnapshot(store, { op: 'update', id: release.id, phase: 'push', status: 'running' })
 
     // An idempotent retry: it succeeds, and returns the release as the log has it...
-    expect((await manager.updatePhase(release.id, 'build', 'running')).phases.push).toBe('running')
+    expect((await manager.updatePhase(release.id, 'build', 'running')).release.phases.push).toBe('running')
     // ...so when it returns, releases.json must show the log too (read-after-write for readers of the file).
     const inFile = (JSON.parse(readFileSync(store.stateFile, 'utf8')) as { releases: Array<{ id: string; phases: Record<string, string> }> }).releases.find((r) => r.id === release.id)
     expect(inFile?.phases['push'], 'releases.json after the write returned').toBe('running')
@@ -338,7 +372,7 @@ describe('torn last lines set aside again and again', () => {
     for (const [i, tail] of tails.entries()) {
       appendFileSync(store.eventLog, tail) // a crash in the middle of an append
       const outcome = await manager.createRelease('prod', `v${i + 1}`).then(
-        (release) => release.version,
+        ({ release }) => release.version,
         (error: unknown) => String(error),
       )
       expect(outcome, `write after torn tail ${i + 1}`).toBe(`v${i + 1}`)
@@ -358,7 +392,7 @@ describe('lock files left by dead or foreign holders', () => {
   const seeded = async (): Promise<{ store: TempStore; manager: StateManager; first: Release }> => {
     const store = await newStore()
     const manager = createStateManager({ stateFile: store.stateFile, lockTimeoutMs: 0 })
-    return { store, manager, first: await manager.createRelease('prod', 'v1') }
+    return { store, manager, first: (await manager.createRelease('prod', 'v1')).release }
   }
   const failsWithLockTimeout = async (write: Promise<unknown>): Promise<void> => {
     const error = await write.then(
@@ -372,7 +406,7 @@ describe('lock files left by dead or foreign holders', () => {
     const { store, manager, first } = await seeded()
     const pid = deadPid()
     writeFileSync(store.lock, lockRecord(pid, hostname()))
-    const updated = await manager.updatePhase(first.id, 'build', 'running')
+    const { release: updated } = await manager.updatePhase(first.id, 'build', 'running')
     expect(updated.phases.build).toBe('running')
     await expectSoundStore(createStateManager({ stateFile: store.stateFile }), store)
   })
@@ -382,7 +416,7 @@ describe('lock files left by dead or foreign holders', () => {
     writeFileSync(store.lock, lockRecord(process.ppid, hostname())) // alive: the process that started this one
     await failsWithLockTimeout(manager.updatePhase(first.id, 'build', 'running'))
     rmSync(store.lock)
-    expect((await manager.updatePhase(first.id, 'build', 'running')).phases.build).toBe('running')
+    expect((await manager.updatePhase(first.id, 'build', 'running')).release.phases.build).toBe('running')
   })
 
   it('an empty lock file (a holder killed between creating and filling it) is respected for a few seconds, then recovered', async () => {
@@ -391,7 +425,7 @@ describe('lock files left by dead or foreign holders', () => {
     await failsWithLockTimeout(manager.updatePhase(first.id, 'build', 'running'))
     const old = new Date(Date.now() - 60_000)
     utimesSync(store.lock, old, old)
-    expect((await manager.updatePhase(first.id, 'build', 'running')).phases.build).toBe('running')
+    expect((await manager.updatePhase(first.id, 'build', 'running')).release.phases.build).toBe('running')
     expectNoLeftovers(store)
   })
 
@@ -407,7 +441,7 @@ describe('lock files left by dead or foreign holders', () => {
     utimesSync(store.lock, hourAgo, hourAgo)
     const slow = createStateManager({ stateFile: store.stateFile, lockTimeoutMs: 500 })
     const outcome = await slow.updatePhase(first.id, 'build', 'running').then(
-      (release) => release.phases.build,
+      ({ release }) => release.phases.build,
       (error: unknown) => String(error),
     )
     expect(outcome).toBe('running')
@@ -422,7 +456,7 @@ describe('lock files left by dead or foreign holders', () => {
     const old = new Date(Date.now() - 11 * 60_000)
     utimesSync(store.lock, old, old)
     expect(statSync(store.lock).mtimeMs).toBeLessThan(Date.now() - 10 * 60_000)
-    expect((await manager.updatePhase(first.id, 'build', 'running')).phases.build).toBe('running')
+    expect((await manager.updatePhase(first.id, 'build', 'running')).release.phases.build).toBe('running')
     await expectSoundStore(createStateManager({ stateFile: store.stateFile }), store)
   })
 })

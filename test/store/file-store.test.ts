@@ -30,11 +30,13 @@ const failureOf = async (task: () => Promise<E.Either<StateError, unknown>>): Pr
 const logLines = (paths: StorePaths): string[] => readFileSync(paths.eventLog, 'utf8').split('\n').slice(0, -1)
 
 describe('the file store keeps its files beside the state file', () => {
-  it('names the log X.events.ndjson and the lock X.json.lock for a state file X.json', () => {
+  it('names the log X.events.ndjson, the lock X.json.lock, the checkpoint X.checkpoint and the snapshot record X.json.sha256 for a state file X.json', () => {
     expect(storePaths('/a/.stagecraft/releases.json')).toEqual({
       stateFile: '/a/.stagecraft/releases.json',
       eventLog: '/a/.stagecraft/releases.events.ndjson',
       lock: '/a/.stagecraft/releases.json.lock',
+      checkpoint: '/a/.stagecraft/releases.checkpoint',
+      snapshotRecord: '/a/.stagecraft/releases.json.sha256',
       directory: '/a/.stagecraft',
     })
     expect(storePaths('/a/state').eventLog).toBe('/a/state.events.ndjson')
@@ -58,7 +60,7 @@ describe('the file store keeps its files beside the state file', () => {
     const existing = join(root, 'mine')
     mkdirSync(existing)
     await appendAll(openStore(join(existing, 'releases.json')).store, deployEnvelopes(1))
-    expect(readdirSync(existing).sort()).toEqual(['releases.events.ndjson'])
+    expect(readdirSync(existing).sort()).toEqual(['releases.checkpoint', 'releases.events.ndjson', 'releases.json', 'releases.json.sha256'])
   })
 
   it('creates nothing when a missing store is read', async () => {
@@ -108,19 +110,23 @@ describe('the file store and a command whose events were not all appended', () =
     const { before, recovery } = envelopesEndingInRecovery(4)
     await appendAll(store, before)
     const sound = readFileSync(paths.eventLog)
+    const recorded = readFileSync(paths.snapshotRecord)
     await appendAll(store, recovery)
-    // A machine crash tore the recovery's append: three of its six lines and part of a fourth reached the disk.
+    // A machine crash tore the recovery's append: three of its six lines and part of a fourth
+    // reached the disk. Nothing after the append was written: the snapshot's record is as before.
     const appended = readFileSync(paths.eventLog).subarray(sound.length)
     const kept = appended.subarray(0, appended.indexOf('\n', appended.indexOf('\n', appended.indexOf('\n') + 1) + 1) + 20)
     writeFileSync(paths.eventLog, Buffer.concat([sound, kept]))
+    writeFileSync(paths.snapshotRecord, recorded)
 
     expect((await readAll(store)).events.map((event) => event.envelope)).toEqual(before)
-    await appendAll(store, deployEnvelopes(1, Date.UTC(2026, 0, 1)))
+    // The recovery again, whole this time: what follows the commands before it.
+    await appendAll(store, recovery)
     expect(warnings).toEqual([expect.stringContaining(`${paths.eventLog}:${before.length + 1}: an incomplete last command of ${kept.length} bytes (3 of the 6 events it recorded)`)])
     const aside = readdirSync(paths.directory).filter((name) => name.startsWith('releases.events.ndjson.torn-'))
     expect(aside.map((name) => readFileSync(join(paths.directory, name)))).toEqual([kept])
     expect(readFileSync(paths.eventLog).subarray(0, sound.length).equals(sound)).toBe(true)
-    expect((await readAll(store)).events).toHaveLength(before.length + 1)
+    expect((await readAll(store)).events).toHaveLength(before.length + recovery.length)
   })
 })
 

@@ -53,14 +53,14 @@ const issue = async (manager: StateManager, intent: Intent): Promise<Outcome> =>
     switch (intent.kind) {
       case 'create': {
         const rollbackOf = intent.rollbackOf === undefined ? undefined : await idOf(manager, intent.rollbackOf)
-        return { intent, ok: true, release: await manager.createRelease(intent.environment, intent.version, intent.commitSha, { rollbackOf, note: intent.note }), args: {} }
+        return { intent, ok: true, release: (await manager.createRelease(intent.environment, intent.version, intent.commitSha, { rollbackOf, note: intent.note })).release, args: {} }
       }
       case 'update':
         id = await idOf(manager, intent.target)
-        return { intent, ok: true, release: await manager.updatePhase(id, intent.phase, intent.status, { reason: intent.reason }), args: { id } }
+        return { intent, ok: true, release: (await manager.updatePhase(id, intent.phase, intent.status, { reason: intent.reason })).release, args: { id } }
       case 'recover':
         id = await idOf(manager, intent.target)
-        return { intent, ok: true, release: await manager.recoverRelease(id, intent.reason), args: { id } }
+        return { intent, ok: true, release: (await manager.recoverRelease(id, intent.reason)).release, args: { id } }
       default:
         throw new Error(`not a command intent: ${intent.kind}`)
     }

@@ -28,7 +28,7 @@ export const freshManager = (options: StateManagerOptions = {}) => {
 
 /** Creates a release and walks the given phases to `completed`. */
 export const deploy = async (manager: StateManager, environment: string, version: string, phases: ReadonlyArray<string> = []) => {
-  const release = await manager.createRelease(environment, version, 'abc123')
+  const { release } = await manager.createRelease(environment, version, 'abc123')
   for (const phase of phases) {
     await manager.updatePhase(release.id, phase, 'running')
     await manager.updatePhase(release.id, phase, 'completed')

@@ -9,7 +9,7 @@ import { config, die, emit } from './common.mjs'
 const { stateFile, name, environments, lockTimeoutMs } = config()
 const manager = createStateManager({ stateFile, actor: name, lockTimeoutMs, onWarning: (message) => emit({ t: 'warning', message }) })
 
-const ack = (op, fields, release) => {
+const ack = (op, fields, { release }) => {
   emit({ t: 'ack', op, ...fields, release })
   return release
 }

@@ -25,7 +25,7 @@ const expectInSnapshot = (release) => {
 }
 
 const ack = async (op, fields, pending) => {
-  const release = await pending
+  const { release } = await pending
   emit({ t: 'ack', op, ...fields, release })
   expectInSnapshot(release)
   await work()

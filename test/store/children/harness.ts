@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
-import { createStateManager, type HistoryEvent, PHASES, type PhaseStatus, type Release, type StateManager } from '../../../src/index.js'
+import * as E from 'fp-ts/lib/Either.js'
+import { createStateManager, type HistoryEvent, PHASES, type PhaseStatus, type Release, type StateManager, type StoreSpec } from '../../../src/index.js'
+import { fileStore, type FileStoreOptions } from '../../../src/store/file-store.js'
+import { storePaths } from '../../../src/store/paths.js'
 import { JsonLinesChild } from '../../support/json-lines-child.js'
 import { type StoreFactory, subjectOf } from '../store-subject.js'
 
@@ -39,22 +42,27 @@ export const tempStore = async (prefix = 'stagecraft-store-'): Promise<TempStore
   }
 }
 
-/** Fresh file stores, as subjects of the suites every store runs (store-subject.ts). */
+/** The file store at `stateFile`, opened with options a manager does not set (a checkpoint at every write, say). */
+export const fileStoreWith = (stateFile: string, extra: Partial<FileStoreOptions>): StoreSpec => ({ open: (context) => E.right(fileStore(storePaths(stateFile), { ...context, ...extra })) })
+
+/** Fresh file stores, as subjects of the suites every store runs (store-subject.ts), opened with `extra` when given. */
 export const fileStoreSubjects =
-  (prefix: string): StoreFactory =>
+  (prefix: string, extra?: Partial<FileStoreOptions>): StoreFactory =>
   async () => {
     const store = await tempStore(prefix)
-    return subjectOf((options) => createStateManager({ stateFile: store.stateFile, ...options }), (fresh) => expectSoundStore(fresh, store), store.remove)
+    const spec = extra === undefined ? undefined : fileStoreWith(store.stateFile, extra)
+    return subjectOf((options) => createStateManager({ stateFile: store.stateFile, ...(spec === undefined ? {} : { store: spec }), ...options }), (fresh) => expectSoundStore(fresh, store), store.remove)
   }
 
 /** The files beside the state file that no finished write may leave behind, by kind. */
 export const leftovers = (store: TempStore) => {
   const names = existsSync(store.directory) ? readdirSync(store.directory) : []
-  const snapshot = basename(store.stateFile)
   const log = basename(store.eventLog)
+  // The files written whole and renamed into place: releases.json, its record, the checkpoint.
+  const replaced = [basename(store.stateFile), `${basename(store.stateFile)}.sha256`, basename(store.eventLog).replace(/\.events\.ndjson$/, '.checkpoint')]
   return {
-    /** write-file-atomic's temporary files: `releases.json.<digits>`. */
-    temporaries: names.filter((name) => name.startsWith(`${snapshot}.`) && /^\d+$/.test(name.slice(snapshot.length + 1))),
+    /** write-file-atomic's temporary files: `releases.json.<digits>` and the like. */
+    temporaries: names.filter((name) => replaced.some((file) => name.startsWith(`${file}.`) && /^\d+$/.test(name.slice(file.length + 1)))),
     /** The lock file. */
     locks: names.filter((name) => name === basename(store.lock)),
     /** Dead holders' locks set aside while being broken (left only by a process killed in the middle of that). */
@@ -186,7 +194,7 @@ export interface Ack {
 }
 
 /** Any line a child writes. */
-export type ChildLine = Ack | { readonly t: 'ready' | 'done' | 'holding' | 'warning' | 'error' | 'unexpected'; readonly [key: string]: unknown }
+export type ChildLine = Ack | { readonly t: 'ready' | 'done' | 'holding' | 'stopped' | 'warning' | 'error' | 'unexpected'; readonly [key: string]: unknown }
 
 /** How far a phase status has come: a final status never changes, `running` only moves on to one. */
 const rank = (status: PhaseStatus): number => (status === 'pending' ? 0 : status === 'running' ? 1 : 2)

@@ -18,6 +18,6 @@ const manager = createStateManager({
 })
 
 manager.createRelease('held', 'never-recorded').then(
-  (release) => emit({ t: 'unexpected', release }),
+  ({ release }) => emit({ t: 'unexpected', release }),
   die,
 )

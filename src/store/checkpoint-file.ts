@@ -1,0 +1,137 @@
+/**
+ * The checkpoint file beside the event log (checkpoint-format.ts): opened and checked against the
+ * log, and written again once the log has grown enough past it.
+ *
+ * Opening trusts a checkpoint only when it is whole (its SHA-256), of this format, and anchored in
+ * this log: the log's line before the anchor's offset hashes as the checkpoint says. A log shorter
+ * than that offset lost its end (cut back, or restored from an older copy): `CORRUPT_STATE`, since
+ * folding it would silently forget acknowledged writes. Anything else mistrusted is replayed.
+ *
+ * Written without fsync (a cache: a torn one is seen by its hash, an old one only folds more), and
+ * by writers only, after their append: never ahead of the synced log.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
+import writeFileAtomic from 'write-file-atomic'
+import type { State } from '../domain/state.js'
+import { StateError } from '../errors.js'
+import { attempt } from './attempt.js'
+import { CHECKPOINT_LAYOUT, type CheckpointFile, checkpointStart, decodeCheckpoint, headerLine, headerOf, releaseLine, trailerLine } from './checkpoint-format.js'
+import { checkpointState } from './checkpoint-state.js'
+import type { Loaded } from './event-store.js'
+import { type LogCursor, lineHashBefore } from './event-log.js'
+import { type Fingerprint, fingerprintOf, readFileIfThere, sameFingerprint } from './snapshot-file.js'
+import { decodeSnapshotRecord } from './snapshot-record.js'
+import type { StorePaths } from './paths.js'
+import { lengthOf, spliceRecords, writeParts } from './sorted-records.js'
+
+/** A checkpoint this handle read or wrote, the state it shows (to splice the next one from), and its file's version then. */
+export interface HeldCheckpoint {
+  readonly file: CheckpointFile
+  readonly state: State
+  readonly fingerprint: Fingerprint | undefined
+}
+
+/** What opening found: no checkpoint, one not to trust (and why), or the state it holds. */
+export type Opened =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'mistrusted'; readonly why: string }
+  | { readonly kind: 'usable'; readonly held: HeldCheckpoint; readonly loaded: Loaded }
+
+/**
+ * The error for a log shorter than a file beside it says it was (`witness`: the checkpoint, or the
+ * record of the last snapshot, each written after an append was synced): it lost its end.
+ */
+export const lostItsEnd = (paths: StorePaths, witness: string, logBytes: number, position: number, offset: number): StateError =>
+  new StateError(
+    'CORRUPT_STATE',
+    `${paths.eventLog} is ${logBytes === 0 ? 'missing or empty' : `${logBytes} bytes long`}, but ${witness} was written after its event ${position}, at byte ${offset}: the log lost its end (it was cut back, deleted, or an older copy was restored over it), and the acknowledged writes it held are gone; nothing starts a new history over it. ` +
+      `Restore the log from a backup; if an older log was restored on purpose, delete ${paths.checkpoint} and ${paths.snapshotRecord} (both only describe the log) and the store is read from the log as it is.`,
+  )
+
+/**
+ * Opens the checkpoint of a log of `logBytes` bytes (its inode `ino`): the loaded state it holds,
+ * or why it is not used. A log too short for it is `CORRUPT_STATE`.
+ */
+export const openCheckpoint = (paths: StorePaths, logBytes: number, ino: number): TE.TaskEither<StateError, Opened> =>
+  attempt('read the checkpoint', paths.checkpoint, async () => {
+    const fingerprint = fingerprintOf(paths.checkpoint)
+    const bytes = await readFileIfThere(paths.checkpoint)
+    if (bytes === undefined) return E.right({ kind: 'none' } as const)
+    const decoded = decodeCheckpoint(bytes)
+    if (E.isLeft(decoded)) return E.right({ kind: 'mistrusted', why: decoded.left } as const)
+    const file = decoded.right
+    const { position, offset, hash, lastRecordedAt } = file.header
+    if (offset > logBytes) return E.left(lostItsEnd(paths, paths.checkpoint, logBytes, position, offset))
+    const anchored = await lineHashBefore(paths.eventLog, offset)
+    if (anchored !== hash) return E.right({ kind: 'mistrusted', why: `it was taken from another log (the log's line before byte ${offset} is not the one it was taken after)` } as const)
+    const state = checkpointState(file, paths.checkpoint)
+    const cursor: LogCursor = { position, hash, offset, ino }
+    return E.right({ kind: 'usable', held: { file, state, fingerprint }, loaded: { state, cursor, lastRecordedAt: lastRecordedAt ?? undefined } } as const)
+  })
+
+/**
+ * Whether the log, `logBytes` long, is shorter than the checkpoint or the record of the last
+ * snapshot says it was: `CORRUPT_STATE` then (whichever file that reads whole says so).
+ */
+export const checkLogEnd = (paths: StorePaths, logBytes: number): TE.TaskEither<StateError, void> =>
+  attempt('read the files beside the event log', paths.directory, async () => {
+    const record = await readFileIfThere(paths.snapshotRecord)
+    const recorded = record === undefined ? undefined : decodeSnapshotRecord(record)
+    if (recorded !== undefined && E.isRight(recorded) && recorded.right.offset > logBytes) {
+      return E.left(lostItsEnd(paths, paths.snapshotRecord, logBytes, recorded.right.position, recorded.right.offset))
+    }
+    if (logBytes > 0) return E.right(undefined) // a checkpoint ahead of a log is found when it is opened
+    const bytes = await readFileIfThere(paths.checkpoint)
+    const decoded = bytes === undefined ? undefined : decodeCheckpoint(bytes)
+    if (decoded !== undefined && E.isRight(decoded) && decoded.right.header.position > 0) {
+      const { position, offset } = decoded.right.header
+      return E.left(lostItsEnd(paths, paths.checkpoint, logBytes, position, offset))
+    }
+    return E.right(undefined)
+  })
+
+// A new checkpoint once the log has grown past the last one by this much (about 190 phase
+// changes): what opening folds after it stays a few milliseconds, and rewriting it is rare
+// (docs/performance.md has the measurements).
+const TAIL_BYTES = 64 * 1024
+
+/**
+ * Whether a writer whose log now ends at `after` should write a new checkpoint (`tailBytes`:
+ * tests make it small): when it holds none, or the file is no longer the one it holds (deleted,
+ * replaced), or the log has grown past it by more than `tailBytes`.
+ */
+export const checkpointDue = (paths: StorePaths, held: HeldCheckpoint | undefined, after: Loaded, tailBytes = TAIL_BYTES): boolean => {
+  if (held === undefined || !sameFingerprint(fingerprintOf(paths.checkpoint), held.fingerprint)) return true
+  return (after.cursor as LogCursor).offset - held.file.header.offset > tailBytes
+}
+
+/** The release lines of `state`, spliced from `held` when it shows an earlier version of the same releases. */
+const bodyOf = (held: HeldCheckpoint | undefined, state: State): Uint8Array[] => {
+  if (held !== undefined) {
+    const region = { buffer: held.file.bytes, ...held.file.lines }
+    const splice = spliceRecords(CHECKPOINT_LAYOUT, region, held.state.releases, state.releases)
+    if (splice !== undefined) return [held.file.bytes.subarray(0, splice.keep), ...splice.rest]
+  }
+  const lines: Uint8Array[] = [checkpointStart()]
+  state.releases.forEach((group) => {
+    for (const release of group) lines.push(releaseLine(release))
+  })
+  return lines
+}
+
+/** Writes the checkpoint of `after` (atomically, not synced); returns it as now held. */
+export const writeCheckpoint = (paths: StorePaths, held: HeldCheckpoint | undefined, after: Loaded): TE.TaskEither<StateError, HeldCheckpoint> =>
+  attempt('write the checkpoint', paths.checkpoint, async () => {
+    const cursor = after.cursor as LogCursor
+    const header = headerOf(after.state, { position: cursor.position, offset: cursor.offset, hash: cursor.hash }, after.lastRecordedAt)
+    const parts = [...bodyOf(held, after.state), headerLine(header)]
+    const end = lengthOf(parts)
+    const bytes = Buffer.allocUnsafe(end + 72) // "sha256 " + 64 hex digits + newline
+    writeParts(bytes, 0, parts)
+    bytes.set(trailerLine(bytes.subarray(0, end)), end)
+    writeFileAtomic.sync(paths.checkpoint, bytes, { fsync: false })
+    const fingerprint = fingerprintOf(paths.checkpoint)
+    const lines = { start: checkpointStart().length, end: end - (parts.at(-1) as Uint8Array).length }
+    return E.right({ file: { bytes, header, lines }, state: after.state, fingerprint })
+  })

@@ -1,0 +1,179 @@
+/**
+ * The checkpoint file: the state folded from the event log up to a line of it, so that opening a
+ * store reads it and folds only the lines after, instead of replaying the whole history. A cache:
+ * deleting it loses nothing.
+ *
+ * Layout, one item a line:
+ *   stagecraft-state checkpoint 1       the format and its version
+ *   {"id":"rel-…",…}                   one line per release, in the state's (id) order: its stored
+ *   …                                  form, and what the history knows of it (`facts`)
+ *   {"position":…,"offset":…,…}         the header: the anchor in the log, and the rest of the state
+ *   sha256 <hex>                        the SHA-256 of every byte before this line
+ *
+ * Release lines come first and in id order, so that a command finds the releases it needs by a
+ * binary search over the bytes (decoding only those), and a new checkpoint is the old one with the
+ * lines of the releases that changed spliced in.
+ */
+import { hash } from 'node:crypto'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as t from 'io-ts'
+import { describeDecodeErrors } from '../domain/decode-errors.js'
+import { SnapshotFields } from '../domain/events.js'
+import { factsOf, keepFacts, keepPreserved, type Release, ReleaseFacts, StoredRelease, storedForm } from '../domain/release.js'
+import { ReleaseId } from '../domain/release-id.js'
+import type { State } from '../domain/state.js'
+import { Timestamp } from '../domain/timestamp.js'
+import type { RecordLayout } from './sorted-records.js'
+
+/** The format this module writes and reads. */
+export const CHECKPOINT_VERSION = 1
+
+/** The first line of every checkpoint, up to its version number. */
+export const CHECKPOINT_MAGIC = 'stagecraft-state checkpoint '
+
+const encoder = new TextEncoder()
+const FIRST_LINE = encoder.encode(`${CHECKPOINT_MAGIC}${CHECKPOINT_VERSION}\n`)
+
+/** A count or an offset: a whole number, 0 or more. */
+export const Count = new t.Type<number, number, unknown>(
+  'Count',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
+  (u, context) => (typeof u === 'number' && Number.isSafeInteger(u) && u >= 0 ? t.success(u) : t.failure(u, context)),
+  (n) => n,
+)
+
+/** Where in the log a checkpoint was taken: after the line at `position`, which ends at `offset`. */
+export const CheckpointAnchor = t.type(
+  {
+    /** How many events the state folds. */
+    position: Count,
+    /** The byte offset where the line after it starts. */
+    offset: Count,
+    /** The SHA-256 of the last line folded (without its newline): the chain's hash there. */
+    hash: t.string,
+  },
+  'CheckpointAnchor',
+)
+export type CheckpointAnchor = t.TypeOf<typeof CheckpointAnchor>
+
+/** The header line: the anchor and everything of the state but its releases. */
+export const CheckpointHeader = t.intersection(
+  [
+    CheckpointAnchor,
+    t.type({
+      /** When the last event was recorded. */
+      lastRecordedAt: t.union([Timestamp, t.null]),
+      /** The greatest release id the history ever held. */
+      greatestId: t.union([ReleaseId, t.null]),
+      /** How many ids the release lines hold (a Go-written file may give two releases one id). */
+      ids: Count,
+      /** Each environment's current release: its id, and its index among the releases holding that id. */
+      current: t.readonlyArray(t.tuple([t.string, ReleaseId, Count])),
+      /** Top-level fields of an imported `releases.json`, verbatim. */
+      otherFields: SnapshotFields,
+    }),
+  ],
+  'CheckpointHeader',
+)
+export type CheckpointHeader = t.TypeOf<typeof CheckpointHeader>
+
+/** One release line: the release as an event records it, and its facts. */
+export const CheckpointRelease = t.intersection([StoredRelease, t.partial({ facts: ReleaseFacts })], 'CheckpointRelease')
+export type CheckpointRelease = t.TypeOf<typeof CheckpointRelease>
+
+/**
+ * A release's line, with its newline. Not cached: a new checkpoint is spliced from the last one,
+ * so only the lines of the releases that changed are made, and a cache would keep a line alive
+ * for every release of a state written whole.
+ */
+export const releaseLine = (release: Release): Uint8Array => {
+  const { id, environment, version, commitSha, timestamp, phases, previousId, preserved } = storedForm(release)
+  const facts = factsOf(release)
+  const hasFacts = Object.keys(facts).length > 0
+  const json = { id, environment, version, commitSha, timestamp, phases, ...(previousId === undefined ? {} : { previousId }), ...(preserved === undefined ? {} : { preserved }), ...(hasFacts ? { facts } : {}) }
+  return encoder.encode(`${JSON.stringify(json)}\n`)
+}
+
+const TRAILER = 'sha256 '
+const MARKER = encoder.encode('\n{"id":')
+
+/** The release lines of a checkpoint. */
+export const CHECKPOINT_LAYOUT: RecordLayout = { marker: MARKER, idOffset: MARKER.length - 1, separator: new Uint8Array(0), encode: releaseLine }
+
+const deepFreeze = <A>(value: A): A => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner)
+    Object.freeze(value)
+  }
+  return value
+}
+
+/** A release line read back: the release of the state it was, or why not. */
+export const decodeReleaseLine = (text: string): E.Either<string, Release> => {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    return E.left(`not valid JSON (${error instanceof Error ? error.message : String(error)})`)
+  }
+  if (!CheckpointRelease.is(json)) {
+    const decoded = CheckpointRelease.decode(json)
+    return E.left(E.isLeft(decoded) ? `not a release: ${describeDecodeErrors(decoded.left).join('; ')}` : 'not a release')
+  }
+  const { id, environment, version, commitSha, timestamp, phases, previousId, preserved, facts } = json
+  const release: Release = previousId === undefined ? { id, environment, version, commitSha, timestamp, phases } : { id, environment, version, commitSha, timestamp, phases, previousId }
+  if (preserved !== undefined) keepPreserved(release, deepFreeze(preserved))
+  if (facts !== undefined) keepFacts(release, facts)
+  return E.right(deepFreeze(release))
+}
+
+/** The header of a state at an anchor. */
+export const headerOf = (state: State, anchor: CheckpointAnchor, lastRecordedAt: Timestamp | undefined): CheckpointHeader => {
+  const current: Array<[string, ReleaseId, number]> = []
+  for (const [environment, release] of state.current) {
+    const group = state.releases.get(release.id) ?? []
+    current.push([environment, release.id, Math.max(0, group.indexOf(release))])
+  }
+  return { ...anchor, lastRecordedAt: lastRecordedAt ?? null, greatestId: state.greatestId ?? null, ids: state.releases.size, current, otherFields: state.otherFields }
+}
+
+/** The header line of a checkpoint. */
+export const headerLine = (header: CheckpointHeader): Uint8Array => encoder.encode(`${JSON.stringify(header)}\n`)
+
+/** The last line of a checkpoint: the SHA-256 of every byte before it. */
+export const trailerLine = (before: Uint8Array): Uint8Array => encoder.encode(`${TRAILER}${hash('sha256', before, 'hex')}\n`)
+
+/** The first line of a checkpoint of this format. */
+export const checkpointStart = (): Uint8Array => FIRST_LINE
+
+/** A checkpoint read back: its header, and where its release lines are in its bytes. */
+export interface CheckpointFile {
+  readonly bytes: Buffer
+  readonly header: CheckpointHeader
+  /** The release lines: from the start of the first to the end of the last (its newline included). */
+  readonly lines: { readonly start: number; readonly end: number }
+}
+
+/** Why a checkpoint is not used, in words (the reader replays the whole log instead). */
+export type Mistrust = string
+
+/** Reads a checkpoint's bytes: the file it is, or why it cannot be trusted. */
+export const decodeCheckpoint = (bytes: Buffer): E.Either<Mistrust, CheckpointFile> => {
+  const firstNewline = bytes.indexOf(10)
+  if (firstNewline === -1 || !bytes.toString('utf8', 0, firstNewline).startsWith(CHECKPOINT_MAGIC)) return E.left('it is not a checkpoint (its first line is not "stagecraft-state checkpoint N")')
+  const version = Number(bytes.toString('utf8', CHECKPOINT_MAGIC.length, firstNewline))
+  if (version !== CHECKPOINT_VERSION) return E.left(`it is of format ${bytes.toString('utf8', CHECKPOINT_MAGIC.length, firstNewline)}, and this version of stagecraft-state reads format ${CHECKPOINT_VERSION}`)
+  if (bytes.length < 2 || bytes[bytes.length - 1] !== 10) return E.left('it is incomplete (it does not end with a newline: torn by a crash)')
+  const trailerStart = bytes.lastIndexOf(10, bytes.length - 2) + 1
+  const trailer = bytes.toString('latin1', trailerStart, bytes.length - 1)
+  if (!trailer.startsWith(TRAILER) || trailerStart <= firstNewline) return E.left('it is incomplete (its last line is not its SHA-256)')
+  if (hash('sha256', bytes.subarray(0, trailerStart), 'hex') !== trailer.slice(TRAILER.length)) return E.left('its content does not match its SHA-256 (torn or changed since it was written)')
+  const headerStart = bytes.lastIndexOf(10, trailerStart - 2) + 1
+  if (headerStart <= firstNewline) return E.left('it has no header line')
+  return pipe(
+    E.tryCatch(() => JSON.parse(bytes.toString('utf8', headerStart, trailerStart - 1)) as unknown, () => 'its header is not valid JSON'),
+    E.chain((json) => pipe(CheckpointHeader.decode(json), E.mapLeft((errors) => `its header is not one: ${describeDecodeErrors(errors).join('; ')}`))),
+    E.map((header) => ({ bytes, header, lines: { start: firstNewline + 1, end: headerStart } })),
+  )
+}

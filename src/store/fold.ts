@@ -1,0 +1,56 @@
+/**
+ * Folding what a read of a store gives into the state: the one replay loop every store's `load`
+ * and every question about the past (history, the state at an instant, verify, migrate) shares.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import type { EventEnvelope } from '../domain/events.js'
+import { evolveRecorded, type Fold, startFold } from '../domain/evolve.js'
+import { StateError } from '../errors.js'
+import type { Cursor, Loaded, ReadEnd, StoredEvent, Visitor } from './event-store.js'
+
+/** A read of a store from a cursor. */
+export type Read = (cursor: Cursor, visitor: Visitor) => TE.TaskEither<StateError, ReadEnd>
+
+/** What a fold does with each event besides folding it: go on, stop before folding it, or fail. */
+export type Watch = (event: StoredEvent, fold: Fold) => undefined | 'stop' | StateError
+
+/**
+ * Folds what the store holds after `from.cursor` into `from.state`, each event as it was recorded
+ * (the releases it is about note the time). An event that could not have happened (a tampered or
+ * damaged log) is `CORRUPT_STATE` naming its place. `watch` sees each event first.
+ */
+export const foldRead = (read: Read, from: Loaded, watch?: Watch): TE.TaskEither<StateError, Loaded & { readonly end: ReadEnd }> => {
+  // Started on the first new event only: an unchanged store costs no copy of the state.
+  let fold: Fold | undefined
+  let { lastRecordedAt } = from
+  return pipe(
+    read(from.cursor, {
+      event: (stored) => {
+        fold ??= startFold(from.state)
+        const watched = watch?.(stored, fold)
+        if (watched !== undefined) return watched
+        const { envelope } = stored
+        const problem = fold.apply(envelope, envelope.recordedAt)
+        // `location` is read only here: a store may make it only when asked.
+        if (problem !== undefined) return new StateError('CORRUPT_STATE', `${stored.location}: ${problem}`)
+        lastRecordedAt = envelope.recordedAt
+        return undefined
+      },
+    }),
+    TE.map((end) => ({ state: fold?.result() ?? from.state, cursor: end.cursor, lastRecordedAt, end })),
+  )
+}
+
+/**
+ * The state after `envelopes`, to be appended after `from`, or `CORRUPT_STATE` when one of them
+ * could not have happened (`where` names the store): checked before anything is appended.
+ */
+export const foldAppending = (from: Loaded, envelopes: ReadonlyArray<EventEnvelope>, where: string): E.Either<StateError, (to: Cursor) => Loaded> => {
+  if (envelopes.length === 0) return E.right((to) => ({ ...from, cursor: to }))
+  const folded = evolveRecorded(from.state, envelopes)
+  if ('problem' in folded) return E.left(new StateError('CORRUPT_STATE', `${where}: event ${from.cursor.position + folded.index + 1} could not have happened: ${folded.problem}; nothing was appended`))
+  const lastRecordedAt = (envelopes.at(-1) as EventEnvelope).recordedAt
+  return E.right((to) => ({ state: folded.state, cursor: to, lastRecordedAt }))
+}

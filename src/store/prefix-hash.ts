@@ -1,0 +1,34 @@
+/**
+ * The SHA-256 of a file that is rewritten by splicing, without hashing all of it every time.
+ *
+ * Every write records the SHA-256 of the `releases.json` it wrote, and a write usually changes the
+ * newest releases, at the end of the file. SHA-256 reads its input front to back, so the state of
+ * the hash after a prefix can be kept and continued: the hash of the next version starts from the
+ * last kept state before the first changed byte. States are kept every {@link BLOCK} bytes.
+ */
+import { createHash, type Hash } from 'node:crypto'
+
+const BLOCK = 256 * 1024
+
+/** The SHA-256 of some bytes, and the hash's state after each whole block of them. */
+export interface PrefixHashes {
+  readonly sha256: string
+  /** `states[i]` has read the first `i * BLOCK` bytes; never updated (copied to be continued). */
+  readonly states: ReadonlyArray<Hash>
+}
+
+/**
+ * The SHA-256 of `bytes`, continued from `previous` (the hashes of an earlier version whose first
+ * `unchanged` bytes are the same), or from the start.
+ */
+export const prefixHashes = (bytes: Uint8Array, previous?: { readonly hashes: PrefixHashes; readonly unchanged: number }): PrefixHashes => {
+  const kept = previous === undefined ? 0 : Math.min(Math.floor(previous.unchanged / BLOCK), previous.hashes.states.length - 1)
+  const states: Hash[] = previous === undefined ? [createHash('sha256')] : previous.hashes.states.slice(0, kept + 1)
+  const hash = (states[kept] as Hash).copy()
+  for (let at = kept * BLOCK; at < bytes.length; at += BLOCK) {
+    const end = Math.min(at + BLOCK, bytes.length)
+    hash.update(bytes.subarray(at, end))
+    if (end - at === BLOCK) states.push(hash.copy())
+  }
+  return { sha256: hash.digest('hex'), states }
+}

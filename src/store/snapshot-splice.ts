@@ -1,0 +1,68 @@
+/**
+ * Rewriting `releases.json` by splicing: when a write changes a few releases of a long history, the
+ * new file is the previous one with the records of those releases replaced and new ones added at
+ * the end, not the whole projection made again. Always exactly the projection: where a splice
+ * cannot make it, the whole state is projected.
+ *
+ * The previous bytes must be the projection of the state given with them (a writer knows this from
+ * the SHA-256 it recorded). Records stand in id order, each starting with a line of four spaces and
+ * `{` followed by its `id`; inside the array of records no other line is indented so (nested values
+ * are indented further), so records are found by a binary search over the bytes.
+ */
+import { projectSnapshotBytes, RECORD_SEPARATOR, releaseRecordBytes, SNAPSHOT_CLOSE, SNAPSHOT_OPEN, snapshotEnd } from '../domain/projection.js'
+import type { State } from '../domain/state.js'
+import { asBuffer, lengthOf, type RecordLayout, type RecordRegion, spliceRecords, writeParts } from './sorted-records.js'
+
+const MARKER = new TextEncoder().encode('\n    {\n      "id": ')
+
+/** The records of `releases.json`. */
+export const SNAPSHOT_LAYOUT: RecordLayout = {
+  marker: MARKER,
+  idOffset: MARKER.length - 1,
+  separator: RECORD_SEPARATOR,
+  encode: releaseRecordBytes,
+}
+
+/** A `releases.json` held in memory: its bytes are the first `length` of `buffer`, the projection of `state`. */
+export interface HeldSnapshot {
+  readonly buffer: Uint8Array
+  readonly length: number
+  readonly state: State
+}
+
+/** The bytes of a held snapshot. */
+export const heldBytes = (held: HeldSnapshot): Uint8Array => held.buffer.subarray(0, held.length)
+
+/** The region of records of a held snapshot. */
+const regionOf = (held: HeldSnapshot): RecordRegion => ({
+  buffer: asBuffer(held.buffer),
+  start: SNAPSHOT_OPEN.length,
+  end: held.length - snapshotEnd(held.state.otherFields).length - SNAPSHOT_CLOSE.length,
+})
+
+const sameFields = (a: State, b: State): boolean => a.otherFields === b.otherFields || JSON.stringify(a.otherFields) === JSON.stringify(b.otherFields)
+
+/**
+ * The `releases.json` of `next`, and how many of its first bytes are those of `held`: spliced into
+ * the held snapshot's buffer when the change allows (which the held snapshot then no longer
+ * shows: it is consumed), else projected whole.
+ */
+export const projectFrom = (held: HeldSnapshot | undefined, next: State): { readonly held: HeldSnapshot; readonly unchanged: number } => {
+  const splice = held === undefined || !sameFields(held.state, next) ? undefined : spliceRecords(SNAPSHOT_LAYOUT, regionOf(held), held.state.releases, next.releases)
+  if (held === undefined || splice === undefined) {
+    const bytes = projectSnapshotBytes(next)
+    return { held: { buffer: bytes, length: bytes.length, state: next }, unchanged: 0 }
+  }
+  const region = regionOf(held)
+  // The parts may show bytes of the buffer that is about to be written over: copied out first
+  // (into new arrays: a Buffer's slice would be another view).
+  const rest = [...splice.rest, held.buffer.subarray(region.end, held.length)].map((part) => (part.buffer === held.buffer.buffer ? new Uint8Array(part) : part))
+  const length = splice.keep + lengthOf(rest)
+  let buffer = held.buffer
+  if (buffer.length < length) {
+    buffer = new Uint8Array(Math.ceil(length * 1.25) + 64 * 1024)
+    buffer.set(held.buffer.subarray(0, splice.keep))
+  }
+  writeParts(buffer, splice.keep, rest)
+  return { held: { buffer, length, state: next }, unchanged: splice.keep }
+}

@@ -1,0 +1,166 @@
+/**
+ * Records of releases written one after another in a byte buffer, in id order (the records of
+ * `releases.json`, the lines of a checkpoint): found by a binary search over the bytes, reading
+ * the id at each record start, and rewritten by splicing, so that a command that changes a few
+ * releases of a long history reads and writes no more than it must.
+ */
+import { compareIds, type ReleaseId } from '../domain/release-id.js'
+import type { Release } from '../domain/release.js'
+import { ReleaseMap } from '../domain/release-map.js'
+
+/** How records are laid out in a file. */
+export interface RecordLayout {
+  /** What every record starts with, from the byte before it (a newline) on. */
+  readonly marker: Uint8Array
+  /** Where the id's JSON string starts, from the record's start. */
+  readonly idOffset: number
+  /** What stands between two records (a record's own bytes do not include it). */
+  readonly separator: Uint8Array
+  /** A release's record. */
+  readonly encode: (release: Release) => Uint8Array
+}
+
+/** A layout's records in a buffer: from `start` (the first record's start) to `end`. */
+export interface RecordRegion {
+  readonly buffer: Buffer
+  readonly start: number
+  readonly end: number
+}
+
+/** `bytes` as a Buffer, without copying. */
+export const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+
+/** The id of the record that starts at `start`. */
+export const idAt = (layout: RecordLayout, buffer: Buffer, start: number): string => {
+  const open = start + layout.idOffset
+  let close = open + 1
+  let escaped = false
+  while (close < buffer.length && buffer[close] !== QUOTE) {
+    if (buffer[close] === BACKSLASH) {
+      escaped = true
+      close++
+    }
+    close++
+  }
+  const text = buffer.toString('utf8', open, close + 1)
+  return escaped ? (JSON.parse(text) as string) : text.slice(1, -1)
+}
+
+/** The first record start at or after `from`, or -1. */
+export const startFrom = (layout: RecordLayout, region: RecordRegion, from: number): number => {
+  const found = region.buffer.indexOf(layout.marker, Math.max(from, region.start) - 1)
+  return found === -1 || found + 1 >= region.end ? -1 : found + 1
+}
+
+/** The last record start at or before `at`, or -1. */
+export const startUpTo = (layout: RecordLayout, region: RecordRegion, at: number): number => {
+  const found = region.buffer.lastIndexOf(layout.marker, Math.min(at, region.end) - 1)
+  return found === -1 || found + 1 < region.start ? -1 : found + 1
+}
+
+/** Where the records of one id stand: the first one's start and the last one's end. */
+export interface Place {
+  readonly start: number
+  readonly end: number
+}
+
+/** The records of `id`, or `undefined` when there are none. */
+export const findGroup = (layout: RecordLayout, region: RecordRegion, id: string): Place | undefined => {
+  const { buffer } = region
+  // The first record whose id is not below `id`: every record starting before `low` is below it,
+  // and the one at `found` is not.
+  let low = region.start
+  let high = region.end
+  let found = -1
+  while (low < high) {
+    let probe = startUpTo(layout, region, low + ((high - low) >>> 1))
+    if (probe < low) probe = startFrom(layout, region, low)
+    if (probe === -1 || probe >= high) break
+    if (compareIds(idAt(layout, buffer, probe), id) < 0) low = probe + 1
+    else {
+      found = probe
+      high = probe
+    }
+  }
+  if (found === -1 || idAt(layout, buffer, found) !== id) return undefined
+  for (let last = found; ; ) {
+    const next = startFrom(layout, region, last + 1)
+    if (next === -1) return { start: found, end: region.end }
+    if (idAt(layout, buffer, next) !== id) return { start: found, end: next - layout.separator.length }
+    last = next
+  }
+}
+
+/** Every record of a region, in order: its start and end. */
+export function* placesIn(layout: RecordLayout, region: RecordRegion): Generator<Place> {
+  let start = startFrom(layout, region, region.start)
+  while (start !== -1) {
+    const next = startFrom(layout, region, start + 1)
+    yield { start, end: next === -1 ? region.end : next - layout.separator.length }
+    start = next
+  }
+}
+
+/** New records for a region: the region's first `keep` bytes stay, `rest` follows them up to its new end. */
+export interface Splice {
+  readonly keep: number
+  readonly rest: ReadonlyArray<Uint8Array>
+}
+
+const groupBytes = (layout: RecordLayout, group: ReadonlyArray<Release>): Uint8Array[] =>
+  group.flatMap((release, i) => (i === 0 ? [layout.encode(release)] : [layout.separator, layout.encode(release)]))
+
+/**
+ * The records of `next` made from a region holding exactly the records of `shown`, an earlier
+ * version of the same release map: the records of the ids that changed are replaced, new ones
+ * added at the end. `undefined` when no splice can make them: the two versions share no base, an
+ * id was removed or comes back in the middle, the region holds no record.
+ */
+export const spliceRecords = (layout: RecordLayout, region: RecordRegion, shown: ReadonlyMap<ReleaseId, ReadonlyArray<Release>>, next: ReadonlyMap<ReleaseId, ReadonlyArray<Release>>): Splice | undefined => {
+  if (!(shown instanceof ReleaseMap) || !(next instanceof ReleaseMap) || shown.size === 0) return undefined
+  const differing = next.idsDifferingFrom(shown)
+  const added = next.idsAddedSince(shown)
+  if (differing === undefined || added === undefined) return undefined
+  const last = startUpTo(layout, region, region.end)
+  if (last === -1 || (added.length > 0 && compareIds(added[0] as ReleaseId, idAt(layout, region.buffer, last)) <= 0)) return undefined
+
+  const replaced: Array<Place & { readonly group: ReadonlyArray<Release> }> = []
+  for (const id of differing) {
+    const before = shown.get(id)
+    const after = next.get(id)
+    if (before === after || before === undefined) continue // unchanged, or added (after every record)
+    if (after === undefined) return undefined
+    const place = findGroup(layout, region, id)
+    if (place === undefined) return undefined
+    replaced.push({ ...place, group: after })
+  }
+  replaced.sort((a, b) => a.start - b.start)
+
+  const keep = replaced[0]?.start ?? region.end
+  const rest: Uint8Array[] = []
+  let at = keep
+  for (const { start, end, group } of replaced) {
+    if (start > at) rest.push(region.buffer.subarray(at, start))
+    rest.push(...groupBytes(layout, group))
+    at = end
+  }
+  if (region.end > at) rest.push(region.buffer.subarray(at, region.end))
+  for (const id of added) rest.push(layout.separator, ...groupBytes(layout, next.get(id) ?? []))
+  return { keep, rest }
+}
+
+/** The bytes of `parts` one after another, written at `at` in `target` (which has room). */
+export const writeParts = (target: Uint8Array, at: number, parts: ReadonlyArray<Uint8Array>): number => {
+  let offset = at
+  for (const part of parts) {
+    target.set(part, offset)
+    offset += part.length
+  }
+  return offset
+}
+
+/** The total length of `parts`. */
+export const lengthOf = (parts: ReadonlyArray<Uint8Array>): number => parts.reduce((total, part) => total + part.length, 0)

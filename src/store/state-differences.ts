@@ -1,0 +1,30 @@
+/**
+ * How a state a store keeps folded (a checkpoint, a projection table) differs from a full replay
+ * of its events at the same position, in words, for `verify`: the first few differing releases
+ * (their records and what the history knows of them), then whatever else of the state differs.
+ */
+import type { Release } from '../domain/release.js'
+import type { ReleaseId } from '../domain/release-id.js'
+import type { State } from '../domain/state.js'
+import { releaseLine } from './checkpoint-format.js'
+import type { Loaded } from './event-store.js'
+
+const MAX_NAMED = 10
+
+const text = (group: ReadonlyArray<Release> | undefined): string => (group ?? []).map((release) => Buffer.from(releaseLine(release)).toString('utf8')).join('')
+
+const currentOf = (state: State): string => JSON.stringify([...state.current].map(([environment, release]) => [environment, release.id]).sort())
+
+/** What differs between `kept` and `replayed`: nothing when they hold the same. */
+export const stateDifferences = (kept: Loaded, replayed: Loaded): string[] => {
+  const found: string[] = []
+  for (const id of new Set<ReleaseId>([...kept.state.releases.keys(), ...replayed.state.releases.keys()])) {
+    if (text(kept.state.releases.get(id)) !== text(replayed.state.releases.get(id))) found.push(`release ${id}`)
+    if (found.length > MAX_NAMED) break
+  }
+  if (currentOf(kept.state) !== currentOf(replayed.state)) found.push("the environments' current releases")
+  if (kept.state.greatestId !== replayed.state.greatestId) found.push('the greatest id')
+  if (JSON.stringify(kept.state.otherFields) !== JSON.stringify(replayed.state.otherFields)) found.push('the top-level fields')
+  if (kept.lastRecordedAt !== replayed.lastRecordedAt) found.push('the time of the last event')
+  return found
+}
