@@ -1,7 +1,9 @@
 // @ts-check
 /**
  * The PostgreSQL store in the same benchmarks: deploy cost at N releases (built by writing a file
- * log of N deploys and migrating it in, hashes and all) and several processes deploying at once.
+ * log of N deploys and migrating it in, hashes and all), a fresh process opening it (from its
+ * projection: postgres-cold-open.mjs measures that against a full replay) and several processes
+ * deploying at once.
  * Uses STAGECRAFT_BENCH_DATABASE_URL, else STAGECRAFT_TEST_DATABASE_URL, else the local server,
  * in a throwaway schema dropped afterwards.
  */
@@ -10,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createStateManager, fileStoreSpec, migrateHistory, PHASES, postgresStore } from '../../dist/index.js'
 import { contend } from './contention.mjs'
+import { measure } from './postgres-cold-open.mjs'
 import { writeDeployLog } from './generate.mjs'
 import { median, p90 } from './stats.mjs'
 
@@ -54,6 +57,7 @@ export const postgresBenchmarks = async (size, deploys, writers, deploysEach) =>
       const loadStart = performance.now()
       await migrateHistory(fileStoreSpec(join(dir, 'releases.json')), spec)
       const migrateSeconds = (performance.now() - loadStart) / 1000
+      const coldOpen = measure(schema, 'read', 3)
       const manager = createStateManager({ store: spec })
       const deployMs = []
       const callMs = []
@@ -65,7 +69,7 @@ export const postgresBenchmarks = async (size, deploys, writers, deploysEach) =>
           if (n >= 0) callMs.push(performance.now() - t)
           return value
         }
-        const release = await timed(() => manager.createRelease('prod', `v9.${n}.0`, 'abcdef123456'))
+        const { release } = await timed(() => manager.createRelease('prod', `v9.${n}.0`, 'abcdef123456'))
         for (const phase of PHASES) {
           await timed(() => manager.updatePhase(release.id, phase, 'running'))
           await timed(() => manager.updatePhase(release.id, phase, 'completed'))
@@ -77,6 +81,7 @@ export const postgresBenchmarks = async (size, deploys, writers, deploysEach) =>
       return {
         size,
         migrateSeconds,
+        coldOpen: { wallMs: coldOpen.wallMs, cpuMs: coldOpen.cpuMs, peakRssMb: coldOpen.peakRssMb },
         deploy: { deploys, deployMedianMs: median(deployMs), deployP90Ms: p90(deployMs), callMedianMs: median(callMs), callP90Ms: p90(callMs) },
         contention: contended,
       }

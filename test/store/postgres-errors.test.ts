@@ -7,6 +7,7 @@
  * a role not allowed to log in). A password refusal (28P01) is classified by the same rule.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { emptyLoaded, unprepared } from '../../src/store/event-store.js'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createStateManager, postgresStore } from '../../src/index.js'
 import type { StateError } from '../../src/errors.js'
@@ -38,7 +39,7 @@ const failureOf = async (task: () => Promise<E.Either<StateError, unknown>>): Pr
 }
 
 const readFailure = (store: ReturnType<typeof storeAt>) => failureOf(store.read(store.origin, { event: () => undefined }))
-const writeFailure = (store: ReturnType<typeof storeAt>) => failureOf(store.write((session) => session.append(store.origin, deployEnvelopes(1))))
+const writeFailure = (store: ReturnType<typeof storeAt>) => failureOf(store.write((session) => session.append(unprepared(emptyLoaded(store.origin)), deployEnvelopes(1))))
 
 describe('an unreachable database', () => {
   it('is DB_UNREACHABLE naming the server and schema, never the password', async () => {
@@ -140,8 +141,8 @@ describe('missing permissions', () => {
     const store = storeAt(urlAs(role), schema)
     expect((await readAll(store)).events).toHaveLength(2)
     const error = await failureOf(store.write((session) => async () => {
-      const caught = await session.read(store.origin, { event: () => undefined })()
-      return E.isLeft(caught) ? caught : session.append(caught.right.cursor, deployEnvelopes(3).slice(2))()
+      const caught = await session.load(emptyLoaded(store.origin))()
+      return E.isLeft(caught) ? caught : session.append(unprepared(caught.right), deployEnvelopes(3).slice(2))()
     }))
     expect(error.code).toBe('DB_PERMISSION_DENIED')
     expect(error.message).toMatch(/permission denied for table events/)
@@ -160,7 +161,7 @@ describe('missing permissions', () => {
   it('lets a role with the documented writer grants (no DDL rights) write an existing schema', async () => {
     const schema = await populated()
     const role = await newRole()
-    await adminQuery(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"; GRANT SELECT, INSERT ON "${schema}".events TO "${role}"; GRANT SELECT ON "${schema}".schema_migrations TO "${role}"`)
+    await adminQuery(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"; GRANT SELECT, INSERT ON "${schema}".events TO "${role}"; GRANT SELECT ON "${schema}".schema_migrations TO "${role}"; GRANT SELECT, INSERT, UPDATE, DELETE ON "${schema}".releases, "${schema}".environments, "${schema}".projection TO "${role}"`)
     const store = storeAt(urlAs(role), schema)
     await appendAll(store, deployEnvelopes(3).slice(2))
     expect(await count(schema)).toBe(3)

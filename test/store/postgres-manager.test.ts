@@ -51,7 +51,7 @@ describe('the StateManager API on PostgreSQL, where it differs', () => {
 
   it('adds no row to the events table for a status set again', async () => {
     const { manager, schema } = pgManager()
-    const release = await manager.createRelease('prod', 'v1')
+    const { release } = await manager.createRelease('prod', 'v1')
     await manager.updatePhase(release.id, 'build', 'running')
     const count = async () => (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]?.n
     const before = await count()
@@ -85,7 +85,7 @@ describe('the local releases.json of a PostgreSQL store', () => {
     expect(manager.stateFile).toBe(file)
     expect(await manager.listAllReleases()).toEqual([])
     expect(existsSync(file)).toBe(false) // reads write nothing
-    const release = await manager.createRelease('prod', 'v1')
+    const { release } = await manager.createRelease('prod', 'v1')
     await manager.updatePhase(release.id, 'build', 'running')
     const state = await manager.fp.state()()
     expect(E.isRight(state) && readFileSync(file, 'utf8')).toBe(E.isRight(state) && projectSnapshot(state.right))

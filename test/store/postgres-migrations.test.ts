@@ -4,6 +4,7 @@
  * migrated it, and named by the user so several projects share one database.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { emptyLoaded, unprepared } from '../../src/store/event-store.js'
 import pg from 'pg'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createStateManager, postgresStore } from '../../src/index.js'
@@ -36,7 +37,10 @@ describe('migrations', () => {
   it(`bring a new schema to version ${SCHEMA_VERSION} on the first write and record each version once`, async () => {
     const schema = freshSchema()
     await appendAll(openStore(schema), deployEnvelopes(1))
-    expect(await migrations(schema)).toEqual([{ version: 1, description: expect.stringMatching(/events table/) }])
+    expect(await migrations(schema)).toEqual([
+      { version: 1, description: expect.stringMatching(/events table/) },
+      { version: 2, description: expect.stringMatching(/projection tables/) },
+    ])
     await appendAll(openStore(schema), deployEnvelopes(2).slice(1))
     expect(await migrations(schema)).toHaveLength(SCHEMA_VERSION)
   })
@@ -59,13 +63,13 @@ describe('migrations', () => {
     const schema = freshSchema()
     const stores = Array.from({ length: 8 }, () => openStore(schema, { lockTimeoutMs: 20_000 }))
     const envelopes = deployEnvelopes(8)
-    // Each store appends one event wherever the end is then: all must land, in some order.
+    // Each store appends the next event wherever the end is then: all must land.
     await Promise.all(
-      stores.map((store, i) =>
+      stores.map((store) =>
         store.write((session) => async () => {
-          const caught = await session.read(store.origin, { event: () => undefined })()
+          const caught = await session.load(emptyLoaded(store.origin))()
           if (E.isLeft(caught)) return caught
-          return session.append(caught.right.cursor, [envelopes[i] as (typeof envelopes)[number]])()
+          return session.append(unprepared(caught.right), [envelopes[caught.right.cursor.position] as (typeof envelopes)[number]])()
         })().then((result) => expect(E.isRight(result), JSON.stringify(result)).toBe(true)),
       ),
     )

@@ -85,7 +85,7 @@ const pauseInsertsAt = async (schema: string, position: number) => {
 const recoverPausedInItsAppend = async (prefix: string) => {
   const schema = freshSchema(prefix)
   const parent = managerOn(schema)
-  const release = await parent.createRelease('prod', 'v1')
+  const { release } = await parent.createRelease('prod', 'v1')
   await parent.updatePhase(release.id, 'build', 'running')
   const pause = await pauseInsertsAt(schema, 5)
   try {
@@ -145,7 +145,7 @@ describe('a connection dropped in the middle of a write', () => {
     expect(await count(schema)).toBe(1) // still waiting for the lock
     const cut = Date.now()
     await adminQuery('SELECT pg_terminate_backend($1)', [holder])
-    const next = await waiting
+    const { release: next } = await waiting
     expect(Date.now() - cut).toBeLessThan(5_000)
 
     writer.send('append')
@@ -170,7 +170,7 @@ describe('a connection dropped in the middle of a write', () => {
       await pause.release()
     }
     expect(await count(schema)).toBe(2)
-    const recovered = await parent.recoverRelease(release.id, 'the parent finishes it')
+    const { release: recovered } = await parent.recoverRelease(release.id, 'the parent finishes it')
     expect(recovered.phases.build).toBe('failed')
     expect(await count(schema)).toBe(8)
     await expectSound(managerOn(schema))
@@ -203,7 +203,7 @@ describe('a writer killed in the middle of a write', () => {
     }
     // The server finishes the statement on its own (it only notices the client is gone when it
     // answers), but the transaction never gets its COMMIT: it is rolled back, the lock freed.
-    const next = await parent.createRelease('staging', 'v1')
+    const { release: next } = await parent.createRelease('staging', 'v1')
     expect(next.environment).toBe('staging')
     expect(await count(schema)).toBe(2 + 1)
     const releases = await expectSound(managerOn(schema))

@@ -4,6 +4,7 @@
  * hanging, and a write that gave up leaves nothing behind and holds no lock.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { emptyLoaded, unprepared } from '../../src/store/event-store.js'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createStateManager, postgresStore, type StateManager } from '../../src/index.js'
 import type { StateError } from '../../src/errors.js'
@@ -75,11 +76,11 @@ describe('a stalled connection', () => {
       'an append over a stalled connection',
       failureOf(
         store.write((session) => async () => {
-          const caught = await session.read(store.origin, { event: () => undefined })()
+          const caught = await session.load(emptyLoaded(store.origin))()
           if (E.isLeft(caught)) return caught
           // The INSERT reaches the server and runs; its answer is lost on the way back.
           proxy.stall('to-client')
-          return session.append(caught.right.cursor, deployEnvelopes(4).slice(3))()
+          return session.append(unprepared(caught.right), deployEnvelopes(4).slice(3))()
         }),
       ),
     )

@@ -47,6 +47,10 @@ export interface PostgresConfig {
   readonly events: string
   /** The migrations table, quoted and schema-qualified. */
   readonly migrations: string
+  /** The projection's tables (one row per release, per environment, and where it stands), quoted and schema-qualified. */
+  readonly releases: string
+  readonly environments: string
+  readonly projection: string
   /** The schema, quoted. */
   readonly quotedSchema: string
   /** The advisory lock every writer of this schema holds while it writes. */
@@ -123,6 +127,9 @@ export const resolvePostgresConfig = (options: PostgresStoreOptions, cwd: string
     quotedSchema: quote(schema),
     events: `${quote(schema)}.${quote('events')}`,
     migrations: `${quote(schema)}.${quote('schema_migrations')}`,
+    releases: `${quote(schema)}.${quote('releases')}`,
+    environments: `${quote(schema)}.${quote('environments')}`,
+    projection: `${quote(schema)}.${quote('projection')}`,
     writeLock: [LOCK_CLASS_WRITE, key] as const,
     migrationLock: [LOCK_CLASS_MIGRATE, key] as const,
     snapshotFile: options.snapshotFile === undefined ? undefined : resolve(cwd, options.snapshotFile),
@@ -136,3 +143,6 @@ export const resolvePostgresConfig = (options: PostgresStoreOptions, cwd: string
     E.map((limits) => ({ ...common, ...limits })),
   )
 }
+
+/** The store, as messages name it. */
+export const storeDescription = (config: Pick<PostgresConfig, 'server' | 'schema'>): string => `PostgreSQL store ${config.server}, schema ${config.schema}`

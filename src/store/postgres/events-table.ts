@@ -13,7 +13,7 @@ import { StateError } from '../../errors.js'
 import type { Cursor, ReadEnd, Visitor } from '../event-store.js'
 import { decodeLogLine, encodeLogLine, hashLine } from '../log-line.js'
 import type { PostgresConfig } from './config.js'
-import { SCHEMA_VERSION, tooNew } from './migrations.js'
+import { SCHEMA_VERSION, tooNew } from './version.js'
 
 interface Row {
   readonly position: string
@@ -79,7 +79,10 @@ export const readEvents = async (client: pg.ClientBase, config: PostgresConfig, 
       const rowPosition = Number(row.position)
       if (!anchored) {
         anchored = true
-        if (rowPosition !== from.position || row.hash !== from.hash) {
+        // A reader that goes on past damage (verify) may resume after a row it reported: its line is
+        // the one read (the cursor holds that line's hash), its stored hash the damage.
+        const resumed = visitor.problem !== undefined && hashLine(row.line) === from.hash
+        if (rowPosition !== from.position || (row.hash !== from.hash && !resumed)) {
           return E.left(corrupt(`${locationOf(config, from.position)}: the history was replaced since it was read (this event is gone or different); open the store again`))
         }
         continue
@@ -119,32 +122,45 @@ export const rowsAfter = (at: Cursor, envelopes: ReadonlyArray<EventEnvelope>) =
 /** A copy for SQL readers: PostgreSQL text cannot hold NUL (the line keeps it, escaped by JSON). */
 const textColumn = (value: string): string => value.replaceAll('\0', '\uFFFD')
 
+/** The values of a statement, numbered as they are added: `add(value, 'text[]')` gives `$n::text[]`. */
+export interface Parameters {
+  readonly values: unknown[]
+  readonly add: (value: unknown, type: string) => string
+}
+
+/** No values yet. */
+export const parameters = (): Parameters => {
+  const values: unknown[] = []
+  return { values, add: (value, type) => `$${values.push(value)}::${type}` }
+}
+
 /**
- * Appends `envelopes` right after `at` in one statement, so in one transaction: all of them or
- * none. The insert trigger refuses them unless `at` is the end of the history.
+ * The INSERT of `rows` (from {@link rowsAfter}), one statement: all of them or none. The insert
+ * trigger refuses them unless they continue the history.
  */
-export const insertEvents = async (client: pg.ClientBase, config: PostgresConfig, at: Cursor, envelopes: ReadonlyArray<EventEnvelope>): Promise<Cursor> => {
-  const rows = rowsAfter(at, envelopes)
-  const column = <A>(pick: (row: (typeof rows)[number]) => A): A[] => rows.map(pick)
-  await client.query(
-    `INSERT INTO ${config.events} (position, id, type, recorded_at, actor, host, command, prev, hash, line)
+export const eventsInsert = (config: PostgresConfig, rows: ReturnType<typeof rowsAfter>, params: Parameters): string => {
+  const column = (pick: (row: (typeof rows)[number]) => unknown, type: string): string => params.add(rows.map(pick), type)
+  const columns = [
+    column((row) => row.position, 'bigint[]'),
+    column((row) => row.envelope.id, 'text[]'),
+    column((row) => row.envelope.type, 'text[]'),
+    column((row) => row.envelope.recordedAt, 'text[]'),
+    column((row) => textColumn(row.envelope.meta.actor), 'text[]'),
+    column((row) => textColumn(row.envelope.meta.host), 'text[]'),
+    column((row) => row.envelope.meta.command, 'text[]'),
+    column((row) => row.prev, 'text[]'),
+    column((row) => row.hash, 'text[]'),
+    column((row) => row.line, 'text[]'),
+  ]
+  return `INSERT INTO ${config.events} (position, id, type, recorded_at, actor, host, command, prev, hash, line)
      SELECT position, id, type, recorded_at, actor, host, command, prev, hash, line
-     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+     FROM unnest(${columns.join(', ')})
        WITH ORDINALITY AS row (position, id, type, recorded_at, actor, host, command, prev, hash, line, n)
-     ORDER BY n`,
-    [
-      column((row) => row.position),
-      column((row) => row.envelope.id),
-      column((row) => row.envelope.type),
-      column((row) => row.envelope.recordedAt),
-      column((row) => textColumn(row.envelope.meta.actor)),
-      column((row) => textColumn(row.envelope.meta.host)),
-      column((row) => row.envelope.meta.command),
-      column((row) => row.prev),
-      column((row) => row.hash),
-      column((row) => row.line),
-    ],
-  )
+     ORDER BY n`
+}
+
+/** Where `rows` end: the last one, or `at` when there are none. */
+export const endOf = (at: Cursor, rows: ReturnType<typeof rowsAfter>): Cursor => {
   const last = rows.at(-1)
   return last === undefined ? at : { position: last.position, hash: last.hash }
 }

@@ -1,17 +1,16 @@
 /**
  * Choosing the PostgreSQL store: `createStateManager({ store: postgresStore({ connectionString }) })`.
+ *
+ * The store's code (the driver's use, the tables, the projection) is loaded when the store is first
+ * used: a command on a file store, in a new process, never loads it.
  */
-import { promises as fs } from 'node:fs'
-import { dirname } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import * as TE from 'fp-ts/lib/TaskEither.js'
-import type { StoreSpec } from '../../options.js'
-import { attempt } from '../attempt.js'
-import type { EventStore } from '../event-store.js'
-import { type PostgresStoreOptions, resolvePostgresConfig } from './config.js'
-import { SCHEMA_VERSION } from './migrations.js'
-import { postgresEventStore } from './store.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
+import type { StateError } from '../../errors.js'
+import type { EventStore, StoreContext, StoreSpec } from '../event-store.js'
+import { type PostgresConfig, type PostgresStoreOptions, resolvePostgresConfig, storeDescription } from './config.js'
+import { POSTGRES_ORIGIN, SCHEMA_VERSION } from './version.js'
 
 export { DEFAULT_SCHEMA, type PostgresStoreOptions } from './config.js'
 
@@ -21,18 +20,33 @@ export { DEFAULT_SCHEMA, type PostgresStoreOptions } from './config.js'
  */
 export const POSTGRES_SCHEMA_VERSION: number = SCHEMA_VERSION
 
-/**
- * The local `releases.json` is written by the manager after each append; its directory must
- * exist by then. Made before the lock is taken, so only when the caller asked for the file.
- */
-const withSnapshotDirectory = (store: EventStore, snapshotFile: string): EventStore => ({
-  ...store,
-  write: (work) =>
-    pipe(
-      attempt('create the directory of the snapshot', dirname(snapshotFile), async () => E.right(await fs.mkdir(dirname(snapshotFile), { recursive: true }))),
-      TE.chain(() => store.write(work)),
-    ),
-})
+/** The store of `config`, its code imported on first use. */
+const loadedWhenUsed = (config: PostgresConfig, context: StoreContext): EventStore => {
+  let loading: Promise<EventStore> | undefined
+  const store = (): Promise<EventStore> => (loading ??= import('./store.js').then((module) => module.postgresEventStore(config, context)))
+  const later =
+    <A>(use: (opened: EventStore) => TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
+    async () =>
+      use(await store())()
+  return {
+    description: storeDescription(config),
+    origin: POSTGRES_ORIGIN,
+    ...(config.snapshotFile === undefined ? {} : { snapshotFile: { path: config.snapshotFile, guarded: false } }),
+    read: (cursor, visitor) => later((opened) => opened.read(cursor, visitor)),
+    load: (from) => later((opened) => opened.load(from)),
+    write: (work) => later((opened) => opened.write(work)),
+    writeStaged: (work) => later((opened) => opened.writeStaged(work)),
+    identity: () => later((opened) => opened.identity()),
+    leftovers: () => later((opened) => opened.leftovers()),
+    besides: {
+      checkpoint: () => later((opened) => (opened.besides as NonNullable<EventStore['besides']>).checkpoint()),
+      snapshot: (replayed) => later((opened) => (opened.besides as NonNullable<EventStore['besides']>).snapshot(replayed)),
+    },
+    close: async () => {
+      if (loading !== undefined) await (await loading).close()
+    },
+  }
+}
 
 /**
  * The PostgreSQL store: one history shared by every process and machine that connects to the same
@@ -44,11 +58,6 @@ export const postgresStore = (options: PostgresStoreOptions): StoreSpec => ({
   open: (context) =>
     pipe(
       resolvePostgresConfig(options, context.cwd),
-      E.map((config) => {
-        const store = postgresEventStore(config, context)
-        return config.snapshotFile === undefined
-          ? { store }
-          : { store: withSnapshotDirectory(store, config.snapshotFile), snapshot: { path: config.snapshotFile, guarded: false } }
-      }),
+      E.map((config) => loadedWhenUsed(config, context)),
     ),
 })

@@ -8,11 +8,17 @@ import type pg from 'pg'
 import { StateError } from '../../errors.js'
 import type { PostgresConfig } from './config.js'
 import { SQLSTATE_APPEND_ONLY, SQLSTATE_BROKEN_CHAIN } from './errors.js'
+import { buildProjection, projectionTables } from './projection-table.js'
+import { SCHEMA_VERSION, tooNew } from './version.js'
+
+export { SCHEMA_VERSION, tooNew } from './version.js'
 
 interface Migration {
   readonly version: number
   readonly description: string
   readonly statements: (config: PostgresConfig) => ReadonlyArray<string>
+  /** Fills what the statements made from what the schema holds, in the same transaction. */
+  readonly fill?: (client: pg.ClientBase, config: PostgresConfig) => Promise<void>
 }
 
 const GENESIS = `repeat('0', 64)`
@@ -76,11 +82,22 @@ const createEvents: Migration = {
   ],
 }
 
-/** Every migration, in order. Append new ones; never edit a released one. */
-export const MIGRATIONS: ReadonlyArray<Migration> = [createEvents]
+/**
+ * Version 2: the projection (projection-table.ts), built from the events already there by a
+ * replay, so that a process opening the store reads it instead of replaying every event.
+ */
+const createProjection: Migration = {
+  version: 2,
+  description: 'projection tables: a row per release and per environment, and where it stands; changed with every append',
+  statements: (config) => projectionTables(config),
+  fill: buildProjection,
+}
 
-/** The schema version this module writes and reads. */
-export const SCHEMA_VERSION = MIGRATIONS.length
+/** Every migration, in order. Append new ones; never edit a released one. */
+export const MIGRATIONS: ReadonlyArray<Migration> = [createEvents, createProjection]
+
+// The version readers check is declared apart (version.ts), so that they need not load the migrations.
+if (MIGRATIONS.length !== SCHEMA_VERSION) throw new Error(`SCHEMA_VERSION is ${SCHEMA_VERSION}, but there are ${MIGRATIONS.length} migrations`)
 
 /** PostgreSQL 11 brought `sha256()` and `EXECUTE FUNCTION`. */
 const MIN_SERVER_VERSION = 110000
@@ -92,13 +109,6 @@ export const recordedVersion = async (client: pg.ClientBase, config: PostgresCon
   const result = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${config.migrations}`)
   return result.rows[0]?.version ?? 0
 }
-
-/** `SCHEMA_TOO_NEW` for a schema a newer module has migrated. */
-export const tooNew = (config: PostgresConfig, version: number): StateError =>
-  new StateError(
-    'SCHEMA_TOO_NEW',
-    `${config.server} (schema ${config.schema}): the schema is at version ${version}, newer than the version ${SCHEMA_VERSION} this stagecraft-state knows; upgrade stagecraft-state (nothing was read or written)`,
-  )
 
 const checkServer = async (client: pg.ClientBase, config: PostgresConfig): Promise<void> => {
   const result = await client.query<{ version: string; encoding: string }>(`SELECT current_setting('server_version_num') AS version, current_setting('server_encoding') AS encoding`)
@@ -134,6 +144,7 @@ export const migrate = async (client: pg.ClientBase, config: PostgresConfig): Pr
     if (before > SCHEMA_VERSION) throw tooNew(config, before)
     for (const migration of MIGRATIONS.slice(before)) {
       for (const statement of migration.statements(config)) await client.query(statement)
+      await migration.fill?.(client, config)
       await client.query(`INSERT INTO ${config.migrations} (version, description) VALUES ($1, $2)`, [migration.version, migration.description])
     }
     await client.query('COMMIT')

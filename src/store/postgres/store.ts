@@ -7,30 +7,47 @@
  * while the lock is still held (writer.ts). If the connection drops, the server rolls back what was
  * not committed and releases the lock with the session: nothing half-written, and the next writer
  * proceeds. Reads never take the lock: a reader sees whole appends only, each being one transaction.
+ *
+ * Beside the events, the projection (projection-table.ts), changed by every append in the statement
+ * that inserts its events: a process that opens the store starts from it and folds only the events
+ * after it, instead of replaying the whole history.
  */
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import type * as TE from 'fp-ts/lib/TaskEither.js'
-import { StateError } from '../../errors.js'
-import type { Cursor, EventStore, ReadEnd, Visitor } from '../event-store.js'
-import { GENESIS_HASH } from '../log-line.js'
-import type { PostgresConfig } from './config.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import writeFileAtomic from 'write-file-atomic'
+import { ioError, isStateError, StateError } from '../../errors.js'
+import type { Cursor, EventStore, Loaded, ReadEnd, StoreContext, Visitor } from '../event-store.js'
+import { writeSessionOver } from '../raw-session.js'
+import { heldBytes, type HeldSnapshot, projectFrom } from '../snapshot-splice.js'
+import { asBuffer } from '../sorted-records.js'
+import { type PostgresConfig, storeDescription } from './config.js'
 import { connectionsOf } from './connections.js'
 import { readEvents } from './events-table.js'
 import { migrate, recordedVersion, SCHEMA_VERSION, tooNew } from './migrations.js'
-import { settled, type WriterContext, writerOf } from './writer.js'
+import { type Found, projectionBesides, projectionOpener } from './projection-open.js'
+import { readProjection } from './projection-table.js'
+import { POSTGRES_ORIGIN } from './version.js'
+import { type PostgresRawSession, settled, type WriterContext, writerOf } from './writer.js'
 
 /** What the store needs from the manager's context. */
-export type PostgresStoreContext = WriterContext
+export type PostgresStoreContext = WriterContext & Partial<Pick<StoreContext, 'onWarning'>>
 
-const ORIGIN: Cursor = Object.freeze({ position: 0, hash: GENESIS_HASH })
+const ORIGIN: Cursor = POSTGRES_ORIGIN
 
-type Readiness = 'ready' | 'absent'
+/** Whether the schema is at this module's version, not there at all, or older and this role may not migrate it. */
+type Readiness = 'ready' | 'absent' | 'behind'
+
 
 /** The PostgreSQL store described by `config`. Nothing connects until the first read or write. */
 export const postgresEventStore = (config: PostgresConfig, context: PostgresStoreContext): EventStore => {
   const connections = connectionsOf(config)
   const { db, withClient } = connections
   let ready: Promise<Readiness> | undefined
+  // The older version a reader found and could not migrate: not tried again on every read.
+  let behind: number | undefined
 
   /**
    * Whether the schema is at this module's version. Readers of a schema that does not exist yet
@@ -44,7 +61,15 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
         if (version > SCHEMA_VERSION) throw tooNew(config, version)
         if (version === SCHEMA_VERSION) return 'ready' as const
         if (mode === 'read' && version === 0) return 'absent' as const
-        await db(version === 0 ? 'create the schema and its tables' : `migrate the schema from version ${version} to ${SCHEMA_VERSION}`, () => migrate(client, config))
+        if (mode === 'read' && version === behind) return 'behind' as const
+        try {
+          await db(version === 0 ? 'create the schema and its tables' : `migrate the schema from version ${version} to ${SCHEMA_VERSION}`, () => migrate(client, config))
+        } catch (error) {
+          // A role that may read but not migrate (a dashboard's) still reads the events of the older schema.
+          if (mode === 'write' || !isStateError(error, 'DB_PERMISSION_DENIED')) throw error
+          behind = version
+          return 'behind' as const
+        }
         return 'ready' as const
       }).then(
         (readiness) => {
@@ -93,20 +118,71 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
       }),
     )
 
-  const writer = writerOf(config, context, connections, {
+  const warn = context.onWarning ?? ((message: string) => process.emitWarning(message, 'StagecraftStateWarning'))
+
+  // The local copy of the projection, when asked for: rewritten after each write of this process
+  // (spliced from the last one it wrote); the database stays the source of truth.
+  let copy: HeldSnapshot | undefined
+  const writeCopy = (after: Loaded): void => {
+    const path = config.snapshotFile
+    if (path === undefined) return
+    try {
+      const next = projectFrom(copy, after.state).held
+      copy = undefined
+      mkdirSync(dirname(path), { recursive: true })
+      writeFileAtomic.sync(path, asBuffer(heldBytes(next)), { fsync: false })
+      copy = next
+    } catch (error) {
+      warn(`${ioError('write the local copy of the history', path, error).message}; the events are recorded, and the next write tries again`)
+    }
+  }
+  const description = storeDescription(config)
+
+  /** The projection as a reader finds it, on a connection of its own. */
+  const findProjection = (): TE.TaskEither<StateError, Found> =>
+    settled(async (): Promise<E.Either<StateError, Found>> => {
+      switch (await ensureSchema('read')) {
+        case 'absent':
+          return E.right({ kind: 'none' } as const)
+        case 'behind':
+          return E.right({ kind: 'unusable', why: `is not there yet: the schema is at version ${behind ?? '?'}, and the next write of a role that may migrate it (its owner's) brings it to version ${SCHEMA_VERSION}, with the projection` } as const)
+        case 'ready':
+          return E.right(await withClient('read the projection', (client) => readProjection(client, config, false)))
+      }
+    })
+
+  const opener = projectionOpener(config, ORIGIN, warn)
+
+  /** A writer's session: a cold load reads the projection on the write's connection, under the lock. */
+  const sessionOf = (raw: PostgresRawSession): PostgresRawSession => ({ ...raw, load: opener.loadWith(raw.read, raw.readProjection) })
+
+  const schemaCheck = {
     ensureForWrite: () => ensureSchema('write'),
     forget: () => {
       ready = undefined
     },
-  })
+  }
+  const writer = writerOf(config, context, connections, schemaCheck, opener.trust)
 
   return {
-    description: `PostgreSQL store ${config.server}, schema ${config.schema}`,
+    description,
     origin: ORIGIN,
+    ...(config.snapshotFile === undefined ? {} : { snapshotFile: { path: config.snapshotFile, guarded: false } }),
     read,
-    write: writer.write,
-    writeStaged: writer.writeStaged,
+    load: opener.loadWith(read, findProjection),
+    write: (work) => writer.write((raw) => work(writeSessionOver(sessionOf(raw), description, writeCopy))),
+    writeStaged: (work) =>
+      writer.writeStaged((raw) => {
+        let last: Loaded | undefined
+        const session = writeSessionOver(sessionOf(raw), description)
+        return work({
+          ...session,
+          append: (prepared, envelopes) => pipe(session.append(prepared, envelopes), TE.map((after) => (last = after))),
+          commit: () => pipe(raw.commit(), TE.map(() => (last === undefined ? undefined : writeCopy(last)))),
+        })
+      }),
     identity,
+    besides: projectionBesides(config, findProjection),
     leftovers: () => async () => E.right([]),
     close: async () => {
       ready = undefined

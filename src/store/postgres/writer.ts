@@ -16,12 +16,15 @@ import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type pg from 'pg'
 import { isStateError, StateError } from '../../errors.js'
-import type { Cursor, StagedSession, WriteSession } from '../event-store.js'
+import type { Cursor } from '../event-store.js'
+import type { Appending, RawSession } from '../raw-session.js'
 import type { PostgresConfig } from './config.js'
 import type { Connections, Leased } from './connections.js'
 import { classify, databaseError, SQLSTATE_BROKEN_CHAIN } from './errors.js'
-import { insertEvents, readEvents } from './events-table.js'
-import { SCHEMA_VERSION, tooNew } from './migrations.js'
+import { readEvents } from './events-table.js'
+import { projectionChange, wholeProjection } from './projection-format.js'
+import { appendWithProjection, type ProjectionRead, projectionTables, readProjection, rebuildProjection } from './projection-table.js'
+import { SCHEMA_VERSION, tooNew } from './version.js'
 
 /** What the writer needs from the manager's context. */
 export interface WriterContext {
@@ -35,6 +38,14 @@ export interface SchemaCheck {
   readonly ensureForWrite: () => Promise<unknown>
   /** Makes the next write check the schema again. */
   readonly forget: () => void
+}
+
+/** What the writer needs to know of the projection beyond where it stands. */
+export interface ProjectionTrust {
+  /** Whether this process found it unusable (rows gone, a row that does not decode): the next append rebuilds it whole. */
+  readonly mistrusted: () => boolean
+  /** A rebuild was committed. */
+  readonly rebuilt: () => void
 }
 
 /**
@@ -63,6 +74,23 @@ export const settled =
     }
   }
 
+/** A raw session of this store: it also reads the projection, under the lock. */
+export interface PostgresRawSession extends RawSession {
+  /** The projection as it stands, read on the write's connection (in its transaction, when one is open). */
+  readonly readProjection: () => TE.TaskEither<StateError, ProjectionRead>
+}
+
+/** A raw session whose appends take effect together, when it commits. */
+export interface RawStagedSession extends PostgresRawSession {
+  readonly commit: () => TE.TaskEither<StateError, void>
+}
+
+/**
+ * Whether the projection's tables are there, as the lock's round trip found them: `made` by this
+ * write's open transaction (gone again if it rolls back).
+ */
+type Tables = 'present' | 'missing' | 'made'
+
 /** The connection of one write, and what is known about it. */
 interface Held {
   readonly leased: Leased
@@ -70,10 +98,13 @@ interface Held {
   open: boolean
   /** What made the connection's state unknown (a timeout, a dropped connection): it is then closed, never unlocked through. */
   failure: unknown
+  tables: Tables
+  /** The open transaction rebuilt the projection: its later appends only change it. */
+  rebuilt: boolean
 }
 
 /** The writes of the store `config` describes. */
-export const writerOf = (config: PostgresConfig, context: WriterContext, connections: Connections, schema: SchemaCheck) => {
+export const writerOf = (config: PostgresConfig, context: WriterContext, connections: Connections, schema: SchemaCheck, trust: ProjectionTrust) => {
   const [lockClass, lockKey] = config.writeLock
 
   /** Runs `step` on the write's connection, unless it is known to be gone; a loss is remembered. */
@@ -92,8 +123,16 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
   const rollback = (held: Held): Promise<void> =>
     onHeld(held, 'end the failed transaction', async (client) => {
       await client.query('ROLLBACK')
-      held.open = false
+      ended(held, false)
     })
+
+  /** The open transaction ended, `committed` or not: what it made or rebuilt stays, or is gone. */
+  const ended = (held: Held, committed: boolean): void => {
+    held.open = false
+    if (held.tables === 'made') held.tables = committed ? 'present' : 'missing'
+    if (held.rebuilt && committed) trust.rebuilt()
+    held.rebuilt = false
+  }
 
   const timedOut = (): StateError =>
     new StateError(
@@ -112,11 +151,17 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
   const lock = (held: Held, deadline: number): Promise<number | undefined> =>
     onHeld(held, 'take the write lock', async (client) => {
       const waitMs = Math.min(Math.floor(deadline - Date.now()), MAX_WAIT_MS)
-      const version = `SELECT max(version) AS version FROM ${config.migrations}`
-      type Row = { locked?: boolean; version: number | null }
-      const last = (results: unknown): Row | undefined => (results as ReadonlyArray<pg.QueryResult<Row>>).at(-1)?.rows[0]
+      // The projection's tables ride along: a write that finds one dropped makes them again first.
+      const present = [config.releases, config.environments, config.projection].map((table) => `to_regclass('${table}') IS NOT NULL`).join(' AND ')
+      const version = `SELECT max(version) AS version, ${present} AS tables FROM ${config.migrations}`
+      type Row = { locked?: boolean; version: number | null; tables: boolean }
+      const last = (results: unknown): Row | undefined => {
+        const row = (results as ReadonlyArray<pg.QueryResult<Row>>).at(-1)?.rows[0]
+        held.tables = row?.tables === false ? 'missing' : 'present'
+        return row
+      }
       if (waitMs < 1) {
-        const row = last(await client.query(`${BEGIN}; SELECT pg_try_advisory_lock(${lockClass}, ${lockKey}) AS locked, (${version}) AS version`))
+        const row = last(await client.query(`${BEGIN}; SELECT pg_try_advisory_lock(${lockClass}, ${lockKey}) AS locked, v.* FROM (${version}) AS v`))
         held.open = true
         if (row?.locked === true) return row.version ?? 0
         await client.query('ROLLBACK')
@@ -140,17 +185,32 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
     })
 
   /**
-   * Inserts `envelopes` after `cursor` in the open transaction (opening one if needed). `what`
-   * names what a failure leaves uncommitted: the append, or every append of a staged write.
+   * Appends the events after `appending.from` in the open transaction (opening one if needed), and
+   * changes the projection with them, in the same statement: the rows of the releases they touched,
+   * or, when the projection was not where the events were (missing, left behind), all of it again.
+   * `what` names what a failure leaves uncommitted: the append, or every append of a staged write.
    */
-  const insert = (held: Held, cursor: Cursor, envelopes: Parameters<WriteSession['append']>[1], what: string): Promise<E.Either<StateError, Cursor>> =>
+  const insert = (held: Held, { from, envelopes, after }: Appending, what: string): Promise<E.Either<StateError, Cursor>> =>
     onHeld(held, 'append to the history', async (client) => {
       if (!held.open) {
         await client.query(BEGIN)
         held.open = true
       }
       try {
-        return E.right(await insertEvents(client, config, cursor, envelopes))
+        if (held.tables === 'missing') {
+          // Dropped by hand: made again (which needs the right to create tables in the schema), then rebuilt.
+          const making = `make the projection's tables again, one of which was dropped (nothing of ${what} was committed; a role that may create tables in the schema, its owner, can)`
+          for (const statement of projectionTables(config, true)) {
+            await client.query(statement).catch((error: unknown) => Promise.reject(databaseError(config, making, error)))
+          }
+          held.tables = 'made'
+        }
+        const { end, moved } = await appendWithProjection(client, config, from.cursor, envelopes, (to) => projectionChange(from.state, { ...after, cursor: to }))
+        if (!moved || (trust.mistrusted() && !held.rebuilt)) {
+          await rebuildProjection(client, config, wholeProjection({ ...after, cursor: end }))
+          held.rebuilt = true
+        }
+        return E.right(end)
       } catch (error) {
         // The transaction ends only with our COMMIT: whatever failed, nothing of it was committed.
         if (classify(error) === 'DB_UNREACHABLE') throw databaseError(config, `append to the history (nothing of ${what} was committed)`, error)
@@ -166,35 +226,41 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
     onHeld(held, 'append to the history', async (client) => {
       try {
         await client.query('COMMIT')
-        held.open = false
+        ended(held, true)
       } catch (error) {
         // Only a COMMIT whose answer was lost leaves the outcome unknown: whole, or not at all.
         if (classify(error) === 'DB_UNREACHABLE') {
           throw databaseError(config, `append to the history (the connection was lost while committing: ${what} may or may not have been committed; read the history before retrying)`, error)
         }
-        held.open = false // a COMMIT that fails rolls back
+        ended(held, false) // a COMMIT that fails rolls back
         throw databaseError(config, `append to the history (nothing of ${what} was committed)`, error)
       }
     })
 
-  const readOn = (held: Held): WriteSession['read'] => (cursor, visitor) => settled(() => onHeld(held, 'read the history', (client) => readEvents(client, config, cursor, visitor)))
+  const readOn = (held: Held): RawSession['read'] => (cursor, visitor) => settled(() => onHeld(held, 'read the history', (client) => readEvents(client, config, cursor, visitor)))
+
+  // In the write's transaction when one is open (a savepoint keeps a missing table from aborting it).
+  const projectionOn = (held: Held): PostgresRawSession['readProjection'] => () =>
+    settled(() => onHeld(held, 'read the projection', async (client) => E.right(await readProjection(client, config, held.open))))
 
   /** Each append its own transaction, committed before it returns. */
-  const session = (held: Held): WriteSession => ({
+  const session = (held: Held): PostgresRawSession => ({
     read: readOn(held),
-    append: (cursor, envelopes) =>
+    readProjection: projectionOn(held),
+    append: (appending) =>
       settled(async () => {
-        if (envelopes.length === 0) return E.right(cursor)
-        const appended = await insert(held, cursor, envelopes, 'the append')
+        if (appending.envelopes.length === 0) return E.right(appending.from.cursor)
+        const appended = await insert(held, appending, 'the append')
         if (E.isRight(appended)) await commit(held, 'the append')
         return appended
       }),
   })
 
   /** Every append in one transaction, committed by `commit`; the lock's own round trip rolls back one left open. */
-  const stagedSession = (held: Held): StagedSession => ({
+  const stagedSession = (held: Held): RawStagedSession => ({
     read: readOn(held),
-    append: (cursor, envelopes) => settled(async () => (envelopes.length === 0 ? E.right(cursor) : insert(held, cursor, envelopes, 'this write'))),
+    readProjection: projectionOn(held),
+    append: (appending) => settled(async () => (appending.envelopes.length === 0 ? E.right(appending.from.cursor) : insert(held, appending, 'this write'))),
     commit: () => settled(async () => E.right(held.open ? await commit(held, 'this write') : undefined)),
   })
 
@@ -203,7 +269,7 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
     settled(async () => {
       const deadline = Date.now() + context.lockTimeoutMs
       await schema.ensureForWrite()
-      const held: Held = { leased: await connections.lease('connect for a write'), open: false, failure: undefined }
+      const held: Held = { leased: await connections.lease('connect for a write'), open: false, failure: undefined, tables: 'present', rebuilt: false }
       let locked = false
       // Until the lock step has ended cleanly, whether this session holds the lock is unknown.
       let reusable = false
@@ -233,7 +299,7 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
     })
 
   return {
-    write: <A>(work: (session: WriteSession) => TE.TaskEither<StateError, A>) => locked((held) => work(session(held))()),
-    writeStaged: <A>(work: (session: StagedSession) => TE.TaskEither<StateError, A>) => locked((held) => work(stagedSession(held))()),
+    write: <A>(work: (session: PostgresRawSession) => TE.TaskEither<StateError, A>) => locked((held) => work(session(held))()),
+    writeStaged: <A>(work: (session: RawStagedSession) => TE.TaskEither<StateError, A>) => locked((held) => work(stagedSession(held))()),
   }
 }

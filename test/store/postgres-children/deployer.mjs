@@ -10,7 +10,7 @@ const { url, schema, name, releases, environments, lockTimeoutMs } = config()
 const manager = createStateManager({ store: postgresStore({ connectionString: url, schema }), actor: name, lockTimeoutMs })
 
 const ack = async (op, pending) => {
-  const release = await pending
+  const { release } = await pending
   emit({ t: 'ack', op, release })
   return release
 }

@@ -13,7 +13,7 @@ const pausing = {
   open: (context) => {
     const opened = target.open(context)
     if (opened._tag === 'Left') return opened
-    const { store } = opened.right
+    const store = opened.right
     let batches = 0
     // A build from before staged writes copied with plain writes: those pause the same way.
     const method = typeof store.writeStaged === 'function' ? 'writeStaged' : 'write'
@@ -21,17 +21,17 @@ const pausing = {
       store[method]((session) =>
         work({
           ...session,
-          append: (cursor, events) => async () => {
-            const appended = await session.append(cursor, events)()
+          append: (prepared, events) => async () => {
+            const appended = await session.append(prepared, events)()
             if (appended._tag === 'Right' && ++batches === pauseAfter) {
-              emit({ t: 'paused', staged: appended.right.position })
+              emit({ t: 'paused', staged: appended.right.cursor.position })
               await waitFor('go')
             }
             return appended
           },
         }),
       )
-    return { _tag: 'Right', right: { ...opened.right, store: { ...store, [method]: writeStaged } } }
+    return { _tag: 'Right', right: { ...store, [method]: writeStaged } }
   },
 }
 

@@ -16,25 +16,25 @@ const paused = {
   open: (context) => {
     const opened = spec.open(context)
     if (opened._tag === 'Left') return opened
-    const { store } = opened.right
+    const store = opened.right
     const write = (work) =>
       store.write((session) =>
         work({
-          read: session.read,
-          append: (cursor, events) => async () => {
-            emit({ t: 'paused', events: events.length, position: cursor.position })
+          ...session,
+          append: (prepared, events) => async () => {
+            emit({ t: 'paused', events: events.length, position: prepared.loaded.cursor.position })
             await waitFor('append')
-            return session.append(cursor, events)()
+            return session.append(prepared, events)()
           },
         }),
       )
-    return { _tag: 'Right', right: { ...opened.right, store: { ...store, write } } }
+    return { _tag: 'Right', right: { ...store, write } }
   },
 }
 
 const manager = createStateManager({ store: paused, actor: 'paused-writer', lockTimeoutMs })
 try {
-  const release = operation === 'recover' ? await manager.recoverRelease(releaseId, 'the parent said so') : await manager.createRelease('prod', 'paused')
+  const { release } = operation === 'recover' ? await manager.recoverRelease(releaseId, 'the parent said so') : await manager.createRelease('prod', 'paused')
   emit({ t: 'result', release })
 } catch (error) {
   emit({ t: 'failed', code: error?.code ?? null, message: String(error?.message ?? error) })

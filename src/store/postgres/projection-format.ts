@@ -1,0 +1,307 @@
+/**
+ * The projection the PostgreSQL store keeps beside its events, as rows: what a state is in them,
+ * what an append changes in them, and the state they hold, read back. Pure: the SQL is in
+ * projection-table.ts.
+ *
+ * - `releases`: one row per release, keyed by its id and its index among the releases holding that
+ *   id (a file written by the Go Stagecraft may give two releases one id); `body` is the release as
+ *   the checkpoint file holds it (`CheckpointRelease`: its stored form and its facts).
+ * - `environments`: each environment's current release (id and index), in the state's order.
+ * - `projection`: one row, where the projection stands (the position and hash of the last event it
+ *   folds) and the rest of the state (`ProjectionHead`).
+ *
+ * Ids and environments are held in key columns as the text of a JSON string: the value itself,
+ * unless it holds a quote, a backslash or a control character (PostgreSQL text cannot hold NUL),
+ * so that any value a history holds has one key, and people querying in SQL see plain ids.
+ */
+import { Buffer } from 'node:buffer'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as t from 'io-ts'
+import { describeDecodeErrors } from '../../domain/decode-errors.js'
+import { SnapshotFields } from '../../domain/events.js'
+import type { Release } from '../../domain/release.js'
+import { compareIds, ReleaseId } from '../../domain/release-id.js'
+import { ReleaseMap } from '../../domain/release-map.js'
+import { readOnlyMap, type State } from '../../domain/state.js'
+import { Timestamp } from '../../domain/timestamp.js'
+import { Count, decodeReleaseLine, releaseLine } from '../checkpoint-format.js'
+import type { Cursor, Loaded } from '../event-store.js'
+
+type Group = ReadonlyArray<Release>
+
+/** The row of `projection`: where the projection stands, and everything of the state but its releases and environments. */
+export const ProjectionHead = t.type(
+  {
+    /** How many events the projection folds. */
+    position: Count,
+    /** The hash of the last of them (the chain's seed when none). */
+    hash: t.string,
+    /** How many release ids the `releases` rows hold. */
+    ids: Count,
+    /** How many rows `environments` holds. */
+    environments: Count,
+    /** The greatest release id the history ever held. */
+    greatestId: t.union([ReleaseId, t.null]),
+    /** When the last event was recorded. */
+    lastRecordedAt: t.union([Timestamp, t.null]),
+    /** Top-level fields of an imported `releases.json`, verbatim. */
+    otherFields: SnapshotFields,
+  },
+  'ProjectionHead',
+)
+export type ProjectionHead = t.TypeOf<typeof ProjectionHead>
+
+/** A row of `releases`, as written and read. */
+export interface ReleaseRow {
+  readonly id: string
+  readonly idx: number
+  readonly environment: string
+  readonly body: string
+}
+
+/** A row of `releases` as read: its key and its body (as an array: a long history has many). */
+export type StoredRelease = readonly [id: string, idx: number, body: string]
+
+/** A row of `environments`, as written and read. */
+export interface EnvironmentRow {
+  readonly environment: string
+  readonly releaseId: string
+  readonly releaseIndex: number
+  readonly ordinal: number
+}
+
+/** A value as a key column holds it (see the top of this file). */
+export const keyText = (value: string): string => JSON.stringify(value).slice(1, -1)
+
+/** A key column read back, or `undefined` when it is not one. */
+const fromKeyText = (key: string): string | undefined => {
+  try {
+    const value: unknown = JSON.parse(`"${key}"`)
+    return typeof value === 'string' ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** A release's `body`: its checkpoint line, without the newline (the same bytes, cached per frozen release). */
+export const releaseBody = (release: Release): string => {
+  const line = releaseLine(release)
+  return Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8', 0, line.byteLength - 1)
+}
+
+const releaseRowsOf = (id: ReleaseId, group: Group): ReleaseRow[] =>
+  group.map((release, idx) => ({ id: keyText(id), idx, environment: keyText(release.environment), body: releaseBody(release) }))
+
+/** Each environment's row, in the state's order. */
+const environmentRowsOf = (state: State): EnvironmentRow[] =>
+  Array.from(state.current, ([environment, release], ordinal) => ({
+    environment: keyText(environment),
+    releaseId: keyText(release.id),
+    releaseIndex: Math.max(0, state.releases.get(release.id)?.indexOf(release) ?? 0),
+    ordinal,
+  }))
+
+/** The head of the projection of `loaded`. */
+export const headOf = (loaded: Projected): ProjectionHead => ({
+  position: loaded.cursor.position,
+  hash: loaded.cursor.hash,
+  ids: loaded.state.releases.size,
+  environments: loaded.state.current.size,
+  greatestId: loaded.state.greatestId ?? null,
+  lastRecordedAt: loaded.lastRecordedAt ?? null,
+  otherFields: loaded.state.otherFields,
+})
+
+/** What writing a projection changes in its rows. */
+export interface ProjectionChange {
+  readonly head: ProjectionHead
+  /** Rows written over the rows of their keys (or added). */
+  readonly releases: ReadonlyArray<ReleaseRow>
+  /** The ids whose rows from index `keep` on go (an id gone, or holding fewer releases). */
+  readonly trims: ReadonlyArray<{ readonly id: string; readonly keep: number }>
+  readonly environments: ReadonlyArray<EnvironmentRow>
+  readonly environmentsGone: ReadonlyArray<string>
+}
+
+/**
+ * The ids whose releases differ between two states. A fold replaces the group of every id it
+ * touches and keeps every other group as it was, so comparing groups by identity is exact; between
+ * versions of one release map only the ids changed since their common base need comparing.
+ */
+const changedIds = (before: State['releases'], after: State['releases']): ReleaseId[] => {
+  const candidates = before instanceof ReleaseMap && after instanceof ReleaseMap ? after.idsDifferingFrom(before) : undefined
+  const ids = candidates ?? new Set([...before.keys(), ...after.keys()])
+  return [...ids].filter((id) => before.get(id) !== after.get(id))
+}
+
+const sameEnvironmentRow = (a: EnvironmentRow | undefined, b: EnvironmentRow): boolean =>
+  a !== undefined && a.releaseId === b.releaseId && a.releaseIndex === b.releaseIndex && a.ordinal === b.ordinal
+
+/** What a projection is made of: the store's state, where it ends, and when its last event was recorded. */
+type Projected = Pick<Loaded, 'state' | 'cursor' | 'lastRecordedAt'>
+
+/**
+ * The rows an append from `before` to `after` changes: those of the releases and environments
+ * it touched, and the head.
+ */
+export const projectionChange = (before: State, after: Projected): ProjectionChange => {
+  const releases: ReleaseRow[] = []
+  const trims: Array<{ id: string; keep: number }> = []
+  for (const id of changedIds(before.releases, after.state.releases)) {
+    const group = after.state.releases.get(id) ?? []
+    releases.push(...releaseRowsOf(id, group))
+    if ((before.releases.get(id)?.length ?? 0) > group.length) trims.push({ id: keyText(id), keep: group.length })
+  }
+  // Environments are few: compared whole.
+  const previous = new Map(environmentRowsOf(before).map((row) => [row.environment, row]))
+  const environments = environmentRowsOf(after.state)
+  const kept = new Set(environments.map((row) => row.environment))
+  return {
+    head: headOf(after),
+    releases,
+    trims,
+    environments: environments.filter((row) => !sameEnvironmentRow(previous.get(row.environment), row)),
+    environmentsGone: [...previous.keys()].filter((environment) => !kept.has(environment)),
+  }
+}
+
+/** Every row of a projection, what a rebuild writes into empty tables. */
+export interface WholeProjection {
+  readonly head: ProjectionHead
+  /** Made as they are taken: a long history is written a batch at a time, never held whole. */
+  readonly releases: Iterable<ReleaseRow>
+  readonly environments: ReadonlyArray<EnvironmentRow>
+}
+
+/** Every row of the projection of `loaded`. */
+export const wholeProjection = (loaded: Projected): WholeProjection => ({
+  head: headOf(loaded),
+  releases: (function* () {
+    for (const [id, group] of loaded.state.releases) yield* releaseRowsOf(id, group)
+  })(),
+  environments: environmentRowsOf(loaded.state),
+})
+
+/** The columns of the `projection` row, as the driver gives them (a bigint as text, JSON as text). */
+export interface HeadColumns {
+  readonly position: string
+  readonly hash: string
+  readonly ids: number
+  readonly environments: number
+  readonly greatest_id: string | null
+  readonly last_recorded_at: string | null
+  readonly other_fields: string
+}
+
+/** Why a projection's rows are not a state, in words (the store replays the events instead). */
+export type Unusable = string
+
+const deepFreeze = <A>(value: A): A => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner)
+    Object.freeze(value)
+  }
+  return value
+}
+
+/** The head row read back. */
+export const decodeHead = (row: HeadColumns): E.Either<Unusable, ProjectionHead> => {
+  const greatestId = row.greatest_id === null ? null : fromKeyText(row.greatest_id)
+  if (greatestId === undefined) return E.left(`its greatest_id ${JSON.stringify(row.greatest_id)} is not a key`)
+  const { hash, ids, environments } = row
+  return pipe(
+    E.tryCatch(() => JSON.parse(row.other_fields) as unknown, () => 'its other_fields are not JSON'),
+    E.map((otherFields) => {
+      const lastRecordedAt = row.last_recorded_at
+      return { position: Number(row.position), hash, ids, environments, greatestId, lastRecordedAt, otherFields }
+    }),
+    E.chain((head) =>
+      pipe(
+        ProjectionHead.decode(head),
+        E.mapLeft((errors) => `its row is not one: ${describeDecodeErrors(errors).join('; ')}`),
+      ),
+    ),
+  )
+}
+
+/** The releases of the rows, in id order, or why not (`where` names the table). */
+const releasesOf = (rows: ReadonlyArray<StoredRelease>, where: string): E.Either<Unusable, Map<ReleaseId, Group>> => {
+  const groups = new Map<ReleaseId, Release[]>()
+  let previous: ReleaseId | undefined
+  let sorted = true
+  for (const [id, idx, body] of rows) {
+    const decoded = decodeReleaseLine(body)
+    const row = `the row ${JSON.stringify(id)}/${idx} of ${where}`
+    if (E.isLeft(decoded)) return E.left(`${row} does not decode: ${decoded.left}`)
+    const release = decoded.right
+    if (keyText(release.id) !== id) return E.left(`${row} holds release ${JSON.stringify(release.id)}`)
+    const group = groups.get(release.id)
+    if ((group?.length ?? 0) !== idx) return E.left(`the rows of ${JSON.stringify(id)} in ${where} do not count from 0 (row ${idx})`)
+    if (group === undefined) {
+      // The database orders keys by bytes; the state, by UTF-16 code units (and keys escape a few characters).
+      if (previous !== undefined && compareIds(previous, release.id) > 0) sorted = false
+      previous = release.id
+      groups.set(release.id, [release])
+    } else group.push(release)
+  }
+  const ordered = sorted ? groups : new Map([...groups].sort(([a], [b]) => compareIds(a, b)))
+  for (const group of ordered.values()) Object.freeze(group)
+  return E.right(ordered)
+}
+
+/** Each environment's current release, found among `releases`, in the rows' order (by `ordinal`), or why not. */
+const currentOf = (
+  rows: ReadonlyArray<EnvironmentRow>,
+  releases: ReadonlyMap<ReleaseId, Group>,
+  where: string,
+): E.Either<Unusable, Map<string, Release>> => {
+  const current = new Map<string, Release>()
+  for (const row of rows) {
+    const environment = fromKeyText(row.environment)
+    const id = fromKeyText(row.releaseId)
+    const release = id === undefined ? undefined : releases.get(id as ReleaseId)?.[row.releaseIndex]
+    if (environment === undefined || release === undefined || release.environment !== environment) {
+      const named = `${JSON.stringify(row.releaseId)}/${row.releaseIndex}`
+      return E.left(`${where} names ${named} as the current release of ${JSON.stringify(row.environment)}, which the releases do not hold`)
+    }
+    current.set(environment, release)
+  }
+  return E.right(current)
+}
+
+/** The rows of a projection, read back (`where` names the schema in reasons). */
+export interface ProjectionRows {
+  readonly head: ProjectionHead
+  readonly environments: ReadonlyArray<EnvironmentRow>
+  readonly releases: ReadonlyArray<StoredRelease>
+}
+
+/** The store as the rows hold it (frozen, as a fold would leave it), or why they cannot be used. */
+export const loadedOf = (rows: ProjectionRows, where: string): E.Either<Unusable, Loaded> => {
+  const { head } = rows
+  return pipe(
+    releasesOf(rows.releases, `${where}.releases`),
+    E.filterOrElse(
+      (releases) => releases.size === head.ids,
+      (releases) => `${where}.releases holds ${releases.size} release ids, and ${where}.projection says ${head.ids}`,
+    ),
+    E.bindTo('releases'),
+    E.bind('current', ({ releases }) => currentOf(rows.environments, releases, `${where}.environments`)),
+    E.filterOrElse(
+      ({ current }) => current.size === head.environments,
+      ({ current }) => `${where}.environments holds ${current.size} environments, and ${where}.projection says ${head.environments}`,
+    ),
+    E.map(({ releases, current }): Loaded => {
+      const state: State = Object.freeze({
+        releases: ReleaseMap.of(releases),
+        current: readOnlyMap(current),
+        greatestId: head.greatestId ?? undefined,
+        otherFields: deepFreeze(head.otherFields),
+      })
+      const cursor: Cursor = { position: head.position, hash: head.hash }
+      return { state, cursor, lastRecordedAt: head.lastRecordedAt ?? undefined }
+    }),
+  )
+}
+
