@@ -8,9 +8,9 @@
  * options that command accepts, so an option of another command is an error, not ignored.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util'
-import * as E from 'fp-ts/lib/Either.js'
 import type { Command, OptionTable, ParsedArgs } from './command.js'
 import { COMMANDS, commandNamed } from './commands/index.js'
+import * as E from './either.js'
 import { GLOBAL_OPTIONS, type Globals, globalsOf, VERSION_OPTION } from './globals.js'
 import { type UsageError, usageError } from './usage.js'
 

@@ -1,6 +1,8 @@
 /**
- * What a command is: its name, its arguments as the help shows them, how its arguments become a
- * typed input (parse, don't validate), and what it does with a state manager.
+ * What a command is: its name, its arguments as the help shows them (the table in
+ * commands/index.ts, which every run loads), how its arguments become a typed input (parse, don't
+ * validate), and what it does with a state manager (its own module, imported only to run a
+ * command: commands/implementations.ts).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -37,8 +39,11 @@ export interface CommandContext {
   readonly lockTimeoutMs?: number | undefined
 }
 
-/** A command, typed by the input its arguments parse into. */
-export interface CommandSpec<I> {
+/**
+ * A command as the command line is parsed with and the help shows it: everything but what it
+ * does. Plain data, so that reading the command line and printing help load nothing else.
+ */
+export interface Command {
   readonly name: string
   /** One line for the command list. */
   readonly summary: string
@@ -50,6 +55,10 @@ export interface CommandSpec<I> {
   readonly positionals?: ReadonlyArray<string>
   readonly options?: OptionTable
   readonly examples?: ReadonlyArray<string>
+}
+
+/** What a command does, typed by the input its arguments parse into. */
+export interface CommandSpec<I> {
   readonly parse: (args: ParsedArgs, now: Date) => E.Either<UsageError, I>
   /** Options of the state manager this input asks for (such as the abandoned threshold). */
   readonly managerOptions?: (input: I) => Partial<StateManagerOptions>
@@ -62,23 +71,19 @@ export interface PreparedCommand {
   readonly run: (context: CommandContext) => Promise<ExitCode>
 }
 
-/** A command with its input type hidden, so that all commands fit one table. */
-export interface Command extends Omit<CommandSpec<unknown>, 'parse' | 'managerOptions' | 'run'> {
+/** What a command does, with its input type hidden, so that all commands fit one table. */
+export interface CommandImplementation {
   readonly prepare: (args: ParsedArgs, now: Date) => E.Either<UsageError, PreparedCommand>
 }
 
 /** Hides a command's input type behind `prepare`. */
-export const defineCommand = <I>(spec: CommandSpec<I>): Command => {
-  const { parse, managerOptions, run, ...described } = spec
-  return {
-    ...described,
-    prepare: (args, now) =>
-      pipe(
-        parse(args, now),
-        E.map((input) => ({ managerOptions: managerOptions?.(input) ?? {}, run: (context: CommandContext) => run(input, context) })),
-      ),
-  }
-}
+export const defineCommand = <I>({ parse, managerOptions, run }: CommandSpec<I>): CommandImplementation => ({
+  prepare: (args, now) =>
+    pipe(
+      parse(args, now),
+      E.map((input) => ({ managerOptions: managerOptions?.(input) ?? {}, run: (context: CommandContext) => run(input, context) })),
+    ),
+})
 
 /** The value of a string option, if given. */
 export const stringOption = (args: ParsedArgs, name: string): string | undefined => {

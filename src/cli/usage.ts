@@ -31,3 +31,9 @@ export const usageLine = (error: UsageError): string => {
   const where = error.command === undefined ? 'stagecraft-state' : `stagecraft-state ${error.command}`
   return `${where}: ${error.message} (see "${where} --help")`
 }
+
+/** Prints the line of a usage error; its exit code. */
+export const reportUsage = (stderr: { readonly write: (text: string) => unknown }, error: UsageError): ExitCode => {
+  stderr.write(`${usageLine(error)}\n`)
+  return EXIT.usage
+}

@@ -17,17 +17,17 @@ beforeAll(async () => {
   await seed(
     stateFile,
     async (manager) => {
-      const a = await manager.createRelease('prod', 'v1', 'abcdef0123', { note: 'first' })
+      const { release: a } = await manager.createRelease('prod', 'v1', 'abcdef0123', { note: 'first' })
       clock.set(new Date('2025-03-01T10:05:00Z'))
       await completePhases(manager, a)
       clock.set(new Date('2025-03-02T09:00:00Z'))
-      const b = await manager.createRelease('prod', 'v2', 'fedcba9876')
+      const { release: b } = await manager.createRelease('prod', 'v2', 'fedcba9876')
       clock.set(new Date('2025-03-02T09:01:00Z'))
       await manager.updatePhase(b.id, 'rollout', 'failed', { reason: 'pods crash-looping' })
       clock.set(new Date('2025-03-02T12:00:00Z'))
-      const s = await manager.createRelease('staging', 'v2')
+      const { release: s } = await manager.createRelease('staging', 'v2')
       clock.set(new Date('2025-03-03T08:00:00Z'))
-      const c = await manager.createRelease('prod', 'v1', 'abcdef0123', { rollbackOf: a.id, note: 'v2 crash-loops' })
+      const { release: c } = await manager.createRelease('prod', 'v1', 'abcdef0123', { rollbackOf: a.id, note: 'v2 crash-loops' })
       Object.assign(ids, { a: a.id, b: b.id, s: s.id, c: c.id })
     },
     clock.now,

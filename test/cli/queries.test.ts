@@ -20,20 +20,20 @@ beforeAll(async () => {
   await seed(
     stateFile,
     async (manager) => {
-      const p1 = await manager.createRelease('prod', 'v1.0.0', 'aaaaaaa111111', { note: 'first prod deploy' })
+      const { release: p1 } = await manager.createRelease('prod', 'v1.0.0', 'aaaaaaa111111', { note: 'first prod deploy' })
       await completePhases(manager, p1)
       clock.set(ago(2 * DAY))
-      const s1 = await manager.createRelease('staging', 'v1.1.0', 'bbbbbbb222222')
+      const { release: s1 } = await manager.createRelease('staging', 'v1.1.0', 'bbbbbbb222222')
       await manager.updatePhase(s1.id, 'build', 'failed', { reason: 'compile error' })
       clock.set(ago(5 * HOUR))
-      const p2 = await manager.createRelease('prod', 'v1.1.0', 'bbbbbbb222222')
+      const { release: p2 } = await manager.createRelease('prod', 'v1.1.0', 'bbbbbbb222222')
       await completePhases(manager, p2, ['build', 'push', 'migrate_pre'])
       await manager.updatePhase(p2.id, 'rollout', 'running')
       clock.set(ago(10 * MINUTE))
-      const s2 = await manager.createRelease('staging', 'v1.2.0')
+      const { release: s2 } = await manager.createRelease('staging', 'v1.2.0')
       await manager.updatePhase(s2.id, 'build', 'running')
       clock.set(ago(20_000))
-      const s3 = await manager.createRelease('staging', 'v1.3.0', 'ccccccc333333')
+      const { release: s3 } = await manager.createRelease('staging', 'v1.3.0', 'ccccccc333333')
       Object.assign(ids, { p1: p1.id, p2: p2.id, s1: s1.id, s2: s2.id, s3: s3.id })
     },
     clock.now,

@@ -13,13 +13,13 @@ describe('rollback-target', () => {
   beforeAll(async () => {
     directory = tempDir()
     await seed(join(directory, '.stagecraft', 'releases.json'), async (manager) => {
-      const v1 = await manager.createRelease('prod', 'v1', 'aaaa1111')
+      const { release: v1 } = await manager.createRelease('prod', 'v1', 'aaaa1111')
       await completePhases(manager, v1)
-      const v2 = await manager.createRelease('prod', 'v2', 'bbbb2222')
+      const { release: v2 } = await manager.createRelease('prod', 'v2', 'bbbb2222')
       await completePhases(manager, v2)
-      const v3 = await manager.createRelease('prod', 'v3')
+      const { release: v3 } = await manager.createRelease('prod', 'v3')
       await manager.updatePhase(v3.id, 'rollout', 'failed')
-      const s1 = await manager.createRelease('staging', 'v3')
+      const { release: s1 } = await manager.createRelease('staging', 'v3')
       Object.assign(ids, { v1: v1.id, v2: v2.id, v3: v3.id, s1: s1.id })
     })
   })
@@ -51,7 +51,7 @@ describe('rollback-target', () => {
   it('quotes what a shell would split in the suggested command', async () => {
     const other = tempDir()
     await seed(join(other, '.stagecraft', 'releases.json'), async (manager) => {
-      await completePhases(manager, await manager.createRelease('prod', "v1 (Bob's build)"))
+      await completePhases(manager, (await manager.createRelease('prod', "v1 (Bob's build)")).release)
       await manager.createRelease('prod', 'v2')
     })
     expect(await ok(other, ['rollback-target', '--env', 'prod', '--to-previous'])).toContain(`--version 'v1 (Bob'\\''s build)' --rollback-of`)

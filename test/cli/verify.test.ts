@@ -3,7 +3,7 @@
  * message". Damage is done to real files: an edited log line, a deleted one, a stale snapshot.
  */
 import { createHash } from 'node:crypto'
-import { copyFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { fixturePath, readGoFixture } from '../fixtures/index.js'
 import { cli, defaultStore, ok, seed, tempDir } from './support.js'
@@ -12,15 +12,15 @@ import { cli, defaultStore, ok, seed, tempDir } from './support.js'
 const storeWithHistory = async () => {
   const directory = tempDir()
   const store = defaultStore(directory)
-  const snapshotBefore = await seed(store.stateFile, async (manager) => {
-    const a = await manager.createRelease('prod', 'v1')
+  const { snapshotBefore, recordBefore } = await seed(store.stateFile, async (manager) => {
+    const { release: a } = await manager.createRelease('prod', 'v1')
     await manager.updatePhase(a.id, 'build', 'running')
     await manager.updatePhase(a.id, 'build', 'completed')
-    const before = store.snapshot()
+    const before = { snapshotBefore: store.snapshot(), recordBefore: readFileSync(`${store.stateFile}.sha256`) }
     await manager.createRelease('prod', 'v2')
     return before
   })
-  return { directory, store, snapshotBefore }
+  return { directory, store, snapshotBefore, recordBefore }
 }
 
 const writeLines = (path: string, lines: ReadonlyArray<string>): void => writeFileSync(path, `${lines.join('\n')}\n`)
@@ -69,25 +69,27 @@ describe('verify', () => {
   })
 
   it('catches a stale snapshot (one write behind, or older still) and tells it from a hand edit', async () => {
-    const { directory, store, snapshotBefore } = await storeWithHistory()
-    // As a crash leaves it: the bytes of an earlier write, not modified since the log was.
-    const leftBehind = (text: string) => {
-      writeFileSync(store.stateFile, text)
-      const past = new Date(Date.now() - 3_600_000)
-      utimesSync(store.stateFile, past, past)
-    }
-    leftBehind(snapshotBefore)
+    const { directory, store, snapshotBefore, recordBefore } = await storeWithHistory()
+    const record = `${store.stateFile}.sha256`
+    const recordNow = readFileSync(record)
+    // As a crash between a write's append and its snapshot leaves it: the bytes of the write
+    // before, and the record of their SHA-256 (written after them) as it was then.
+    writeFileSync(store.stateFile, snapshotBefore)
+    writeFileSync(record, recordBefore)
     let run = await cli(directory, ['verify'])
     expect(run.code).toBe(1)
     expect(run.stdout).toContain(`${store.stateFile}: error: is behind the event log (it holds what an earlier write left, byte for byte`)
-    leftBehind('{\n  "releases": []\n}') // the log's state at its very start
+    // A store written before records: any point of the history, its very start included.
+    rmSync(record)
+    writeFileSync(store.stateFile, '{\n  "releases": []\n}')
     run = await cli(directory, ['verify'])
     expect(run.code).toBe(1)
     expect(run.stdout).toContain(`${store.stateFile}: error: is behind the event log (it holds what an earlier write left, byte for byte`)
-    writeFileSync(store.stateFile, snapshotBefore) // the same bytes, written after the log: a hand edit
+    writeFileSync(record, recordNow)
+    writeFileSync(store.stateFile, snapshotBefore) // the same bytes, after the last write was recorded: a hand edit
     run = await cli(directory, ['verify'])
     expect(run.stdout).toContain(`${store.stateFile}: error: differs from the projection of the event log`)
-    leftBehind(snapshotBefore.replace('"prod"', '"production"'))
+    writeFileSync(store.stateFile, snapshotBefore.replace('"prod"', '"production"'))
     run = await cli(directory, ['verify'])
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(new RegExp(`${store.stateFile.replaceAll('.', '\\.')}: error: differs from the projection of the event log at rel-\\S+ \\(different\\)(, rel-\\S+ \\(\\w[\\w ]*\\))*: the two files disagree, and either may have been changed outside stagecraft-state`))

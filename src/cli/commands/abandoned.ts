@@ -1,21 +1,15 @@
 /**
  * The `--abandoned-after` option shared by the commands that mark possibly abandoned releases:
- * releases with a phase still running and no event for longer than the threshold.
+ * releases with a phase still running and no event for longer than the threshold. (The option
+ * itself, for the command table, is ABANDONED_AFTER in ./index.ts.)
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { DEFAULT_ABANDONED_AFTER_MS, type Release, type StateManager } from '../../index.js'
-import type { OptionSpec, ParsedArgs } from '../command.js'
+import type { ParsedArgs } from '../command.js'
 import { formatSpan } from '../format/release.js'
 import { shellCommand } from '../shell-quote.js'
 import type { UsageError } from '../usage.js'
 import { parseDuration } from '../values.js'
-
-/** The option, for a command's option table. */
-export const abandonedOption: OptionSpec = {
-  type: 'string',
-  value: 'DURATION',
-  help: `mark releases still running with no event for longer than this as possibly abandoned (default ${formatSpan(DEFAULT_ABANDONED_AFTER_MS)}; 90s, 30m, 2h, 1d)`,
-}
 
 /** The threshold in milliseconds (the default when the option is absent). */
 export const abandonedAfter = (args: ParsedArgs, command: string): E.Either<UsageError, number> => {

@@ -1,17 +1,215 @@
 /**
- * Every command, in the order the help lists them.
+ * Every command, in the order the help lists them: its name, options and help, which is all that
+ * reading the command line and printing help need. Every run loads this table, and nothing of what
+ * the commands do: that (./implementations.ts, with the store, fp-ts and io-ts behind it) is
+ * imported only when a command runs, so that `--version`, `--help` or a usage error start almost
+ * as fast as Node itself (docs/perf-fast-start.md).
+ *
+ * The help texts here are plain strings, not built from the domain's constants (which would load
+ * the domain and its codecs): test/cli/fast-start.test.ts checks that they say what those do.
  */
-import type { Command } from '../command.js'
-import { create } from './create.js'
-import { history, replay } from './history.js'
-import { list } from './list.js'
-import { migrate } from './migrate.js'
-import { phase } from './phase.js'
-import { recover } from './recover.js'
-import { rollbackTarget } from './rollback-target.js'
-import { current, show } from './show.js'
-import { importSnapshot, reconcile } from './snapshot.js'
-import { verify } from './verify.js'
+import type { Command, OptionSpec } from '../command.js'
+
+/** The `--abandoned-after` option of the commands that mark possibly abandoned releases (its default is DEFAULT_ABANDONED_AFTER_MS). */
+export const ABANDONED_AFTER: OptionSpec = {
+  type: 'string',
+  value: 'DURATION',
+  help: 'mark releases still running with no event for longer than this as possibly abandoned (default 1h; 90s, 30m, 2h, 1d)',
+}
+
+const TIME_FORMS = 'an RFC 3339 timestamp (2025-01-01T14:02:00Z), a date (2025-01-01, its midnight UTC) or a duration ago (2h)'
+
+const create: Command = {
+  name: 'create',
+  summary: 'Record a new release of a version to an environment',
+  synopsis: '--env E --version V [--commit SHA] [--rollback-of ID] [--note TEXT] [--quiet]',
+  description:
+    'Records a new release: every phase starts pending, and its previous release is the environment\'s current one. ' +
+    'With --rollback-of, the event records that this release redeploys an earlier release of the same environment ' +
+    '(releases.json keeps its fixed format; history shows "rollback to ..."). ' +
+    'Note: after a command, --version is the release\'s version, not the program\'s.',
+  options: {
+    env: { type: 'string', value: 'E', help: 'the environment deployed to (required)' },
+    version: { type: 'string', value: 'V', help: 'the version deployed, such as v1.2.3 or a git SHA (required)' },
+    commit: { type: 'string', value: 'SHA', help: 'the git commit deployed: 4 to 64 hex characters' },
+    'rollback-of': { type: 'string', value: 'ID', help: 'the earlier release of the environment this one redeploys' },
+    note: { type: 'string', value: 'TEXT', help: 'why the release is made, recorded in the history' },
+    quiet: { type: 'boolean', short: 'q', help: 'print only the new release id (for scripts; not with --json)' },
+  },
+  examples: ['stagecraft-state create --env prod --version v1.2.3 --commit abc123def456', 'REL=$(stagecraft-state create --env prod --version v1.2.2 --rollback-of rel-20250101-120000000 --quiet)'],
+}
+
+const phase: Command = {
+  name: 'phase',
+  summary: 'Record a phase transition of a release',
+  synopsis: 'RELEASE_ID PHASE STATUS [--reason TEXT]',
+  description:
+    'Moves one phase of a release to a status. Phases: build, push, migrate_pre, rollout, migrate_post, finalize. Statuses: pending, running, completed, failed, skipped. ' +
+    'A pending phase may become running, completed, failed or skipped; a running one completed, failed or skipped; ' +
+    'completed, failed and skipped are final. Recording the status a phase already has records nothing (a safe retry).',
+  positionals: ['RELEASE_ID', 'PHASE', 'STATUS'],
+  options: {
+    reason: { type: 'string', value: 'TEXT', help: 'why, recorded in the history (say why a rollout failed)' },
+  },
+  examples: ['stagecraft-state phase rel-20250101-120000000 rollout running', 'stagecraft-state phase rel-20250101-120000000 rollout failed --reason "health checks failed"'],
+}
+
+const show: Command = {
+  name: 'show',
+  summary: 'Show one release in detail',
+  synopsis: 'RELEASE_ID [--abandoned-after DURATION]',
+  description: 'Shows a release: its environment, version, commit, creation time, previous release, what it rolls back to and its note (from the history), and every phase. With --json, its releases.json record.',
+  positionals: ['RELEASE_ID'],
+  options: { 'abandoned-after': ABANDONED_AFTER },
+  examples: ['stagecraft-state show rel-20250101-120000000', 'stagecraft-state show rel-20250101-120000000 --json'],
+}
+
+const current: Command = {
+  name: 'current',
+  summary: "Show an environment's current release (or every environment's)",
+  synopsis: '[--env E] [--abandoned-after DURATION]',
+  description:
+    "With --env, shows the environment's current release (its newest) in detail, or fails when it has none. " +
+    'Without --env, a table of the current release of every environment (with --json, an array of records).',
+  options: { env: { type: 'string', value: 'E', help: 'the environment' }, 'abandoned-after': ABANDONED_AFTER },
+  examples: ['stagecraft-state current --env prod', 'stagecraft-state current --env prod --json'],
+}
+
+const list: Command = {
+  name: 'list',
+  summary: 'List releases, newest first',
+  synopsis: '[--env E] [--limit N] [--abandoned] [--abandoned-after DURATION]',
+  description:
+    'Lists the releases of one environment, or of all (environments in name order, each newest first): id, environment, version, short commit, age and overall status ' +
+    '(pending, in progress, completed, failed). A release still in progress with no event for a long time is marked possibly abandoned. With --json, an array of releases.json records.',
+  options: {
+    env: { type: 'string', value: 'E', help: 'only this environment' },
+    limit: { type: 'string', value: 'N', help: 'at most N releases of each environment, the newest' },
+    abandoned: { type: 'boolean', help: 'only the releases possibly abandoned' },
+    'abandoned-after': ABANDONED_AFTER,
+  },
+  examples: ['stagecraft-state list', 'stagecraft-state list --env prod --limit 5', 'stagecraft-state list --abandoned --json'],
+}
+
+const history: Command = {
+  name: 'history',
+  summary: 'Show the audit trail, oldest first',
+  synopsis: '[--env E] [--release ID] [--since T] [--until T]',
+  description:
+    'Shows every recorded event, oldest first: when it was recorded, its type, the release, the phase and its change (from -> to), who recorded it, ' +
+    'and the reason or note ("rollback to ..." for a release that redeploys an earlier one). An accepted outside edit (reconciled) takes a line per difference it made: ' +
+    'a phase from -> to, a field such as "version v1 -> v2", a release added or removed. Given filters must all hold; --since later than --until is refused, ' +
+    'and so is --release of a release that does not exist. ' +
+    'With --json, an array of events with their envelope: position, id, time, type, release, releases, actor, host, pid, command, v, payload (the event as recorded).',
+  options: {
+    env: { type: 'string', value: 'E', help: 'only events about releases of this environment' },
+    release: { type: 'string', value: 'ID', help: 'only events about this release' },
+    since: { type: 'string', value: 'T', help: `only events recorded at or after T: ${TIME_FORMS}` },
+    until: { type: 'string', value: 'T', help: 'only events recorded at or before T (same forms)' },
+  },
+  examples: ['stagecraft-state history --env prod', 'stagecraft-state history --release rel-20250101-120000000', 'stagecraft-state history --since 2h --json'],
+}
+
+const replay: Command = {
+  name: 'replay',
+  summary: 'Print releases.json as it was at an instant',
+  synopsis: '--at T',
+  description:
+    'Folds every event recorded at or before T and prints the releases.json that state projects to, byte for byte ' +
+    '(no newline is added, so "replay --at T > old.json" reproduces the file; on a terminal a newline ends the output). ' +
+    `T is ${TIME_FORMS}. --json changes nothing: the output is JSON already. ` +
+    'Before the history starts, the snapshot is empty and a warning on stderr says when the history starts (or that it starts with an import).',
+  options: { at: { type: 'string', value: 'T', help: 'the instant (required)' } },
+  examples: ['stagecraft-state replay --at 2025-01-01T14:02:00Z > releases-at-1402.json'],
+}
+
+const verify: Command = {
+  name: 'verify',
+  summary: 'Check the whole store; exit 0 only when it is sound',
+  synopsis: '',
+  description:
+    'Checks every line of the event log decodes, the hash chain is unbroken, release ids are unique and increasing, every previous_id chain is whole, ' +
+    'and releases.json equals the projection of the log. Prints each problem with its file and line (errors make the store unsound; warnings are kept on purpose), ' +
+    'then the verdict and the head of the hash chain (the last event and the SHA-256 of its line: record it to detect later that the log was cut back). ' +
+    'Exit 0 when sound, 1 when not. With --json, the report: sound, store, events, releases, head, problems.',
+  examples: ['stagecraft-state verify', 'stagecraft-state verify --json'],
+}
+
+const rollbackTarget: Command = {
+  name: 'rollback-target',
+  summary: 'Show the release a rollback would redeploy',
+  synopsis: '--env E (--to-previous | --to-release ID | --to-version V | --to-last-good)',
+  description:
+    'Finds the release a rollback of the environment would redeploy: it must belong to the environment, have completed every phase, and not be the current release. ' +
+    "--to-previous: the current release's previous one. --to-release: that release. --to-version: the newest release of that version. " +
+    '--to-last-good: the newest release other than the current one that completed every phase (when the previous release failed too). ' +
+    'Prints the target and the create command that records the rollback; fails with the reason when there is none. Nothing is recorded.',
+  options: {
+    env: { type: 'string', value: 'E', help: 'the environment to roll back (required)' },
+    'to-previous': { type: 'boolean', help: "the current release's previous release" },
+    'to-release': { type: 'string', value: 'ID', help: 'a given release of the environment' },
+    'to-version': { type: 'string', value: 'V', help: 'the newest release of the environment with this version' },
+    'to-last-good': { type: 'boolean', help: 'the newest earlier release that completed every phase' },
+  },
+  examples: ['stagecraft-state rollback-target --env prod --to-last-good', 'stagecraft-state rollback-target --env prod --to-version v1.2.2 --json'],
+}
+
+const recover: Command = {
+  name: 'recover',
+  summary: 'Close out a release left behind by a crashed or killed orchestrator',
+  synopsis: 'RELEASE_ID --reason TEXT',
+  description:
+    'Its running phases become failed and its pending phases skipped, through the normal transitions, each recorded in the history with the reason. ' +
+    'A release with nothing running or pending is left as it is. Use it for releases list marks as possibly abandoned, once you know their orchestrator is gone.',
+  positionals: ['RELEASE_ID'],
+  options: { reason: { type: 'string', value: 'TEXT', help: 'why, recorded with every transition (required)' } },
+  examples: ['stagecraft-state recover rel-20250101-120000000 --reason "CI runner killed during rollout"'],
+}
+
+const importSnapshot: Command = {
+  name: 'import',
+  summary: 'Make a releases.json without an event log the start of the history',
+  synopsis: '',
+  description:
+    'Records the releases of a releases.json that has no event log yet (written by the Go Stagecraft or by hand) as the first event of a new history, leaving the file as it is. ' +
+    'The first write would do the same; importing first makes the history start before anything changes. Does nothing when the history already exists. ' +
+    'With --json: {"imported": N, "state_file": PATH}.',
+  examples: ['STAGECRAFT_STATE_FILE=deploy/releases.json stagecraft-state import'],
+}
+
+const reconcile: Command = {
+  name: 'reconcile',
+  summary: 'Resolve STATE_DRIFT: accept or undo an outside edit of releases.json',
+  synopsis: '(--accept | --restore)',
+  description:
+    'When releases.json was changed outside stagecraft-state, writes fail with STATE_DRIFT. --accept records the file\'s changes in the history (as an event saying so); ' +
+    '--restore rewrites the file from the history, keeping the edited file aside. With --json: {"mode", "changed", "kept_aside"}.',
+  options: {
+    accept: { type: 'boolean', help: "record the file's changes in the history" },
+    restore: { type: 'boolean', help: 'rewrite the file from the history (the edited file is kept aside)' },
+  },
+  examples: ['stagecraft-state reconcile --accept', 'stagecraft-state reconcile --restore'],
+}
+
+const migrate: Command = {
+  name: 'migrate',
+  summary: 'Move the history to another store (file <-> PostgreSQL), keeping every hash',
+  synopsis: '--from STORE --to STORE [--batch N]',
+  description:
+    'Copies every event of the --from store into the --to store, in order, with the same lines and hashes, then writes the target\'s releases.json (for a file store) and verifies both sides. ' +
+    'A STORE is a state file path or a postgres:// URL (?schema=NAME picks the schema). The source must verify; the target must be empty, or hold the start of the same history ' +
+    '(an earlier move of a history that has grown since: only the rest is copied); a refused move changes nothing. Both stores are locked while events are copied, and the target ' +
+    'gets them all at once or none: a migration killed part-way leaves it as it was. With --json: from, to, events, copied, hash, source and target verify reports.',
+  options: {
+    from: { type: 'string', value: 'STORE', help: 'the store to copy from: a state file path, or a postgres:// URL' },
+    to: { type: 'string', value: 'STORE', help: 'the store to copy into: a state file path, or a postgres:// URL' },
+    batch: { type: 'string', value: 'N', help: 'events per append to the target (default 500); all are committed together' },
+  },
+  examples: [
+    'stagecraft-state migrate --from .stagecraft/releases.json --to "postgres://deploy@db.internal/deploys?schema=shop"',
+    'stagecraft-state migrate --from "postgres://deploy@db.internal/deploys?schema=shop" --to backup/releases.json',
+  ],
+}
 
 export const COMMANDS: ReadonlyArray<Command> = [create, phase, show, current, list, history, replay, verify, rollbackTarget, recover, importSnapshot, reconcile, migrate]
 

@@ -9,7 +9,7 @@ import { releaseJson } from '../format/json.js'
 import { releaseTable } from '../format/release.js'
 import { EXIT } from '../usage.js'
 import { parsePositiveInteger } from '../values.js'
-import { abandonedAfter, abandonedHint, abandonedIds, abandonedOption } from './abandoned.js'
+import { abandonedAfter, abandonedHint, abandonedIds } from './abandoned.js'
 
 /** At most `limit` releases of each environment; the list keeps its order. */
 const limitEach = (releases: ReadonlyArray<Release>, limit: number | undefined): Release[] => {
@@ -23,19 +23,6 @@ const limitEach = (releases: ReadonlyArray<Release>, limit: number | undefined):
 }
 
 export const list = defineCommand({
-  name: 'list',
-  summary: 'List releases, newest first',
-  synopsis: '[--env E] [--limit N] [--abandoned] [--abandoned-after DURATION]',
-  description:
-    'Lists the releases of one environment, or of all (environments in name order, each newest first): id, environment, version, short commit, age and overall status ' +
-    '(pending, in progress, completed, failed). A release still in progress with no event for a long time is marked possibly abandoned. With --json, an array of releases.json records.',
-  options: {
-    env: { type: 'string', value: 'E', help: 'only this environment' },
-    limit: { type: 'string', value: 'N', help: 'at most N releases of each environment, the newest' },
-    abandoned: { type: 'boolean', help: 'only the releases possibly abandoned' },
-    'abandoned-after': abandonedOption,
-  },
-  examples: ['stagecraft-state list', 'stagecraft-state list --env prod --limit 5', 'stagecraft-state list --abandoned --json'],
   parse: (args) =>
     pipe(
       E.Do,

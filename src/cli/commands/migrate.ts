@@ -18,23 +18,6 @@ const verdict = (report: VerifyReport): string => {
 const reportJson = (report: VerifyReport) => ({ sound: report.sound, events: report.events, releases: report.releases, problems: report.problems })
 
 export const migrate = defineCommand({
-  name: 'migrate',
-  summary: 'Move the history to another store (file <-> PostgreSQL), keeping every hash',
-  synopsis: '--from STORE --to STORE [--batch N]',
-  description:
-    'Copies every event of the --from store into the --to store, in order, with the same lines and hashes, then writes the target\'s releases.json (for a file store) and verifies both sides. ' +
-    'A STORE is a state file path or a postgres:// URL (?schema=NAME picks the schema). The source must verify; the target must be empty, or hold the start of the same history ' +
-    '(an earlier move of a history that has grown since: only the rest is copied); a refused move changes nothing. Both stores are locked while events are copied, and the target ' +
-    'gets them all at once or none: a migration killed part-way leaves it as it was. With --json: from, to, events, copied, hash, source and target verify reports.',
-  options: {
-    from: { type: 'string', value: 'STORE', help: 'the store to copy from: a state file path, or a postgres:// URL' },
-    to: { type: 'string', value: 'STORE', help: 'the store to copy into: a state file path, or a postgres:// URL' },
-    batch: { type: 'string', value: 'N', help: 'events per append to the target (default 500); all are committed together' },
-  },
-  examples: [
-    'stagecraft-state migrate --from .stagecraft/releases.json --to "postgres://deploy@db.internal/deploys?schema=shop"',
-    'stagecraft-state migrate --from "postgres://deploy@db.internal/deploys?schema=shop" --to backup/releases.json',
-  ],
   parse: (args) =>
     pipe(
       E.Do,

@@ -1,32 +1,31 @@
 /**
- * The detail view shared by `show` and `current`: the release, plus what only the event log
- * knows about it (what it rolls back to, its note, when it last moved).
+ * The detail view shared by `show` and `current`: the release, plus what the history knows of it
+ * (what it rolls back to, its note, when it last moved), which travels with the release.
  */
-import type { Release, StateManager } from '../../index.js'
+import { epochMsOf, factsOf, type Release, releaseStatus } from '../../index.js'
 import type { Output } from '../output.js'
 import { releaseJson } from '../format/json.js'
 import { releaseDetail, type ReleaseFacts } from '../format/release.js'
 import { abandonedHint } from './abandoned.js'
 
-/** What the history adds to a release. */
-export const factsOf = async (manager: StateManager, release: Release, abandoned: boolean): Promise<ReleaseFacts> => {
-  const events = await manager.history({ releaseId: release.id })
-  const created = events.find((event) => event.type === 'ReleaseCreated' && event.data.release.id === release.id)
-  const last = events.at(-1)
+/** What the history adds to a release, and whether it looks abandoned at `now` after `thresholdMs` without an event. */
+export const detailFacts = (release: Release, now: Date, thresholdMs: number): ReleaseFacts => {
+  const { rollbackOf, note, lastEventMs } = factsOf(release)
+  const last = lastEventMs ?? epochMsOf(release.timestamp)
   return {
-    rollbackOf: created?.type === 'ReleaseCreated' ? created.data.rollbackOf : undefined,
-    note: created?.type === 'ReleaseCreated' ? created.data.note : undefined,
-    lastEventAt: last?.recordedAt,
-    abandoned,
+    rollbackOf,
+    note,
+    lastEventAt: lastEventMs === undefined ? undefined : new Date(lastEventMs).toISOString(),
+    abandoned: releaseStatus(release) === 'in progress' && now.getTime() - last > thresholdMs,
   }
 }
 
 /** Prints one release in detail, or as its record with `--json`. */
-export const printRelease = async (manager: StateManager, out: Output, release: Release, now: Date, thresholdMs: number): Promise<void> => {
+export const printRelease = (out: Output, release: Release, now: Date, thresholdMs: number): void => {
   if (out.json) {
     out.value(releaseJson(release))
     return
   }
-  const abandoned = (await manager.abandonedReleases(release.environment)).some((candidate) => candidate.id === release.id)
-  out.lines([...releaseDetail(release, await factsOf(manager, release, abandoned), now, out.style), ...(abandoned ? abandonedHint([release], thresholdMs) : [])])
+  const facts = detailFacts(release, now, thresholdMs)
+  out.lines([...releaseDetail(release, facts, now, out.style), ...(facts.abandoned === true ? abandonedHint([release], thresholdMs) : [])])
 }

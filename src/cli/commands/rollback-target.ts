@@ -26,22 +26,6 @@ const targetOf = (args: ParsedArgs): E.Either<UsageError, RollbackTarget> => {
 }
 
 export const rollbackTarget = defineCommand({
-  name: 'rollback-target',
-  summary: 'Show the release a rollback would redeploy',
-  synopsis: '--env E (--to-previous | --to-release ID | --to-version V | --to-last-good)',
-  description:
-    'Finds the release a rollback of the environment would redeploy: it must belong to the environment, have completed every phase, and not be the current release. ' +
-    "--to-previous: the current release's previous one. --to-release: that release. --to-version: the newest release of that version. " +
-    '--to-last-good: the newest release other than the current one that completed every phase (when the previous release failed too). ' +
-    'Prints the target and the create command that records the rollback; fails with the reason when there is none. Nothing is recorded.',
-  options: {
-    env: { type: 'string', value: 'E', help: 'the environment to roll back (required)' },
-    'to-previous': { type: 'boolean', help: "the current release's previous release" },
-    'to-release': { type: 'string', value: 'ID', help: 'a given release of the environment' },
-    'to-version': { type: 'string', value: 'V', help: 'the newest release of the environment with this version' },
-    'to-last-good': { type: 'boolean', help: 'the newest earlier release that completed every phase' },
-  },
-  examples: ['stagecraft-state rollback-target --env prod --to-last-good', 'stagecraft-state rollback-target --env prod --to-version v1.2.2 --json'],
   parse: (args) => pipe(E.Do, E.apS('environment', requiredOption(args, 'env', 'rollback-target', 'E')), E.apS('target', targetOf(args))),
   run: async (input, { manager, out, now }) => {
     const target = await manager.rollbackTarget(input.environment, input.target)

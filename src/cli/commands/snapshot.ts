@@ -16,14 +16,6 @@ import { EXIT, usageError } from '../usage.js'
 const idList = (ids: ReadonlyArray<string>): string => (ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`)
 
 export const importSnapshot = defineCommand({
-  name: 'import',
-  summary: 'Make a releases.json without an event log the start of the history',
-  synopsis: '',
-  description:
-    'Records the releases of a releases.json that has no event log yet (written by the Go Stagecraft or by hand) as the first event of a new history, leaving the file as it is. ' +
-    'The first write would do the same; importing first makes the history start before anything changes. Does nothing when the history already exists. ' +
-    'With --json: {"imported": N, "state_file": PATH}.',
-  examples: ['STAGECRAFT_STATE_FILE=deploy/releases.json stagecraft-state import'],
   parse: () => E.right({}),
   run: async (_input, { manager, out }) => {
     const stateFile = manager.stateFile ?? ''
@@ -38,17 +30,6 @@ export const importSnapshot = defineCommand({
 })
 
 export const reconcile = defineCommand({
-  name: 'reconcile',
-  summary: 'Resolve STATE_DRIFT: accept or undo an outside edit of releases.json',
-  synopsis: '(--accept | --restore)',
-  description:
-    'When releases.json was changed outside stagecraft-state, writes fail with STATE_DRIFT. --accept records the file\'s changes in the history (as an event saying so); ' +
-    '--restore rewrites the file from the history, keeping the edited file aside. With --json: {"mode", "changed", "kept_aside"}.',
-  options: {
-    accept: { type: 'boolean', help: "record the file's changes in the history" },
-    restore: { type: 'boolean', help: 'rewrite the file from the history (the edited file is kept aside)' },
-  },
-  examples: ['stagecraft-state reconcile --accept', 'stagecraft-state reconcile --restore'],
   parse: (args) => {
     const accept = flag(args, 'accept')
     if (accept === flag(args, 'restore')) return E.left(usageError(`give exactly one of --accept or --restore`, 'reconcile'))

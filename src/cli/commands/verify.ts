@@ -26,15 +26,6 @@ const unimportedReleases = async (manager: StateManager): Promise<number> => {
 }
 
 export const verify = defineCommand({
-  name: 'verify',
-  summary: 'Check the whole store; exit 0 only when it is sound',
-  synopsis: '',
-  description:
-    'Checks every line of the event log decodes, the hash chain is unbroken, release ids are unique and increasing, every previous_id chain is whole, ' +
-    'and releases.json equals the projection of the log. Prints each problem with its file and line (errors make the store unsound; warnings are kept on purpose), ' +
-    'then the verdict and the head of the hash chain (the last event and the SHA-256 of its line: record it to detect later that the log was cut back). ' +
-    'Exit 0 when sound, 1 when not. With --json, the report: sound, store, events, releases, head, problems.',
-  examples: ['stagecraft-state verify', 'stagecraft-state verify --json'],
   parse: () => E.right({}),
   run: async (_input, { manager, out }) => {
     const report = await manager.verify()

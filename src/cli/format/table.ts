@@ -5,7 +5,8 @@
  * A width is what a terminal shows, not what a string holds: an environment named 生产 or a
  * version with an emoji takes two cells a character, an accent combined with its letter none.
  */
-import stringWidth from 'string-width'
+import { createRequire } from 'node:module'
+import type stringWidthOf from 'string-width'
 import type { Style } from './style.js'
 
 /** A cell: its text, and how to paint it. */
@@ -19,11 +20,19 @@ export type CellInput = string | Cell
 
 const cellOf = (input: CellInput): Cell => (typeof input === 'string' ? { text: input } : input)
 
+// string-width takes tens of milliseconds to load (its Unicode tables, an Intl.Segmenter), more
+// than the rest of a command that prints a short table; text of printable ASCII alone, which is
+// one cell a character (string-width says so too, by the same test), never loads it. Loaded
+// synchronously when first needed: Node 20.19 and later require() an ES module.
+const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/
+let stringWidth: typeof stringWidthOf | undefined
+const loadStringWidth = (): typeof stringWidthOf => (createRequire(import.meta.url)('string-width') as { default: typeof stringWidthOf }).default
+
 /**
  * The terminal cells a text takes: East Asian Wide and Fullwidth characters and emoji count 2,
  * combining marks and zero-width characters 0, grapheme cluster by grapheme cluster.
  */
-export const displayWidth = (text: string): number => stringWidth(text)
+export const displayWidth = (text: string): number => (PRINTABLE_ASCII.test(text) ? text.length : (stringWidth ??= loadStringWidth())(text))
 
 /** The lines of a table: a header line (when `headers` is given), then one line per row. */
 export const renderTable = (headers: ReadonlyArray<string> | undefined, rows: ReadonlyArray<ReadonlyArray<CellInput>>, style: Style, gap = 2): string[] => {

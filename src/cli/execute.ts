@@ -1,0 +1,54 @@
+/**
+ * Running a parsed command: parse its arguments into its input, open the state manager its options
+ * ask for, run it, and turn a failure into one line and an exit code. Imported by ./run.js only
+ * when there is a command to run: with it come what the commands do, the store, fp-ts and io-ts.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { createStateManager, isStateError, type StateManager } from '../index.js'
+import type { Invocation } from './args.js'
+import { IMPLEMENTATIONS } from './commands/implementations.js'
+import { debugTrace, failureLine } from './failure.js'
+import { outputTo } from './output.js'
+import type { CliIo } from './run.js'
+import { stateFileBlocked } from './state-place.js'
+import { managerOptionsFor } from './store-choice.js'
+import { EXIT, type ExitCode, reportUsage, usageError } from './usage.js'
+
+const debugging = (io: CliIo): boolean => (io.env['STAGECRAFT_DEBUG'] ?? '') !== '' && io.env['STAGECRAFT_DEBUG'] !== '0'
+
+const fail = (io: CliIo, error: unknown, manager: StateManager | undefined): ExitCode => {
+  io.stderr.write(`${failureLine(error, manager)}\n`)
+  if (debugging(io)) io.stderr.write(`${debugTrace(error)}\n`)
+  return EXIT.failed
+}
+
+/** Runs a command the command line named, and returns the exit code. */
+export const runCommand = async (io: CliIo, { command, args, globals }: Extract<Invocation, { kind: 'run' }>, now: () => Date): Promise<ExitCode> => {
+  const implementation = IMPLEMENTATIONS[command.name]
+  if (implementation === undefined) return fail(io, new Error(`the command ${command.name} does nothing`), undefined)
+  const out = outputTo(io.stdout, io.stderr, io.env, globals.json)
+  const prepared = implementation.prepare(args, now())
+  const options = managerOptionsFor(globals, { env: io.env, cwd: io.cwd, onWarning: out.warn })
+  if (E.isLeft(prepared)) return reportUsage(io.stderr, prepared.left)
+  if (E.isLeft(options)) return reportUsage(io.stderr, { ...options.left, command: command.name })
+  // The file store only: a database store's local copy is its own affair.
+  const blocked = options.right.store === undefined && options.right.stateFile !== undefined ? stateFileBlocked(options.right.stateFile, io.cwd) : undefined
+  if (blocked !== undefined) return fail(io, blocked, undefined)
+  let manager: StateManager
+  try {
+    manager = createStateManager({ ...options.right, ...prepared.right.managerOptions })
+  } catch (error) {
+    // The manager checks its options before touching anything: a bad one is the caller's mistake.
+    if (isStateError(error, 'INVALID_INPUT')) {
+      return reportUsage(io.stderr, usageError(error.message, command.name))
+    }
+    return fail(io, error, undefined)
+  }
+  try {
+    return await prepared.right.run({ manager, out, now, cwd: io.cwd, lockTimeoutMs: options.right.lockTimeoutMs })
+  } catch (error) {
+    return fail(io, error, manager)
+  } finally {
+    await manager.close().catch(() => undefined)
+  }
+}
