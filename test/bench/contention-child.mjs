@@ -14,7 +14,7 @@ process.stdout.write('ready\n')
 await new Promise((resolve) => process.stdin.once('data', resolve))
 const created = []
 for (let n = 0; n < Number(count); n++) {
-  const release = await manager.createRelease(`${name}-env`, `v${n}`, 'abcdef123456')
+  const { release } = await manager.createRelease(`${name}-env`, `v${n}`, 'abcdef123456')
   for (const phase of PHASES) {
     await manager.updatePhase(release.id, phase, 'running')
     await manager.updatePhase(release.id, phase, 'completed')
