@@ -15,10 +15,10 @@
  *
  * fp-ts is bundled from its ES modules (`fp-ts/lib/X`, what the sources import because Node needs
  * it for the library, is its CommonJS build, which cannot be tree-shaken), io-ts likewise
- * (`mainFields`). CommonJS packages (write-file-atomic) are bundled too: Node loading one from an
- * ES module costs more than the rest of a command's modules (its CommonJS loader, its export
- * lexer); a bundle is an ES module, so the banner gives it a `require` for their `require()` of
- * Node's modules, and `__filename`/`__dirname` are the chunk's. `pg` stays outside, imported by
+ * (`mainFields`). CommonJS packages are bundled too: Node loading one from an ES module costs more
+ * than the rest of a command's modules (its CommonJS loader, its export lexer); a bundle is an ES
+ * module, so the banner gives it a `require` for their `require()` of Node's modules, and
+ * `__filename`/`__dirname` are the chunk's. `pg` stays outside, imported by
  * the PostgreSQL store only when it connects; string-width is not imported at all, but required by
  * src/cli/format/table.ts on the first text that is not plain ASCII. Not minified: it measured no
  * faster, and a stack trace (STAGECRAFT_DEBUG) keeps its names. No source maps: the package does

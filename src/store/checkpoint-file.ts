@@ -12,7 +12,6 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import writeFileAtomic from 'write-file-atomic'
 import type { State } from '../domain/state.js'
 import { StateError } from '../errors.js'
 import { attempt } from './attempt.js'
@@ -20,6 +19,7 @@ import { CHECKPOINT_LAYOUT, type CheckpointFile, checkpointStart, decodeCheckpoi
 import { checkpointState } from './checkpoint-state.js'
 import type { Loaded } from './event-store.js'
 import { type LogCursor, lineHashBefore } from './event-log.js'
+import { replaceFileSync } from './replace-file.js'
 import { type Fingerprint, fingerprintOf, readFileIfThere, sameFingerprint } from './snapshot-file.js'
 import { decodeSnapshotRecord } from './snapshot-record.js'
 import type { StorePaths } from './paths.js'
@@ -130,7 +130,7 @@ export const writeCheckpoint = (paths: StorePaths, held: HeldCheckpoint | undefi
     const bytes = Buffer.allocUnsafe(end + 72) // "sha256 " + 64 hex digits + newline
     writeParts(bytes, 0, parts)
     bytes.set(trailerLine(bytes.subarray(0, end)), end)
-    writeFileAtomic.sync(paths.checkpoint, bytes, { fsync: false })
+    replaceFileSync(paths.checkpoint, bytes)
     const fingerprint = fingerprintOf(paths.checkpoint)
     const lines = { start: checkpointStart().length, end: end - (parts.at(-1) as Uint8Array).length }
     return E.right({ file: { bytes, header, lines }, state: after.state, fingerprint })

@@ -18,11 +18,11 @@ import { checkLogEnd, checkpointDue, type HeldCheckpoint, openCheckpoint, writeC
 import { LOG_ORIGIN, type LogCursor, readLog } from './event-log.js'
 import { appendLog, setAsideTail } from './event-log-append.js'
 import { describeIncompleteTail, emptyLoaded, type EventStore, type Loaded, type Prepared, type StagedSession, type Visitor, type WriteSession } from './event-store.js'
-import { acquireLock } from './file-lock.js'
+import { acquireLock, removeBrokenLocks } from './file-lock.js'
 import { fileBesides } from './file-besides.js'
 import { foldAppending, foldRead, type Read } from './fold.js'
 import type { StorePaths } from './paths.js'
-import { removeAbandonedTemporaries } from './snapshot-file.js'
+import { removeAbandonedTemporaries } from './replace-file.js'
 import { prepareSnapshot, readUnimported, restoreSnapshot, type SnapshotMemory, type SnapshotPlan, settleSnapshot } from './snapshot-owner.js'
 import { removeAbandonedStaging, type StagedLog, stageLog } from './staged-log.js'
 
@@ -143,12 +143,9 @@ const locked = <A>(paths: StorePaths, options: FileStoreOptions, work: TE.TaskEi
       try {
         // Only a writer killed while holding the lock leaves temporary or staged files behind.
         if (lock.recovered) {
-          const removed = await pipe(
-            removeAbandonedTemporaries(paths.stateFile),
-            TE.chain(() => removeAbandonedTemporaries(paths.checkpoint)),
-            TE.chain(() => removeAbandonedTemporaries(paths.snapshotRecord)),
-            TE.chain(() => removeAbandonedStaging(paths.eventLog)),
-          )()
+          removeAbandonedTemporaries(paths.directory, [basename(paths.stateFile), basename(paths.snapshotRecord), basename(paths.checkpoint)])
+          removeBrokenLocks(paths.lock)
+          const removed = await removeAbandonedStaging(paths.eventLog)()
           if (E.isLeft(removed)) return removed
         }
         return await work()

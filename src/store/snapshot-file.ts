@@ -1,19 +1,18 @@
 /**
- * The snapshot file, `releases.json`: read as bytes, replaced atomically (write-file-atomic: a
+ * The snapshot file, `releases.json`: read as bytes, replaced atomically (replace-file.ts: a
  * temporary file in the same directory, then a rename), never edited in place.
  *
  * Not fsynced: the event log is the durable record (every append is synced before the snapshot
  * is written), the snapshot its projection. A crash of the machine may leave an older snapshot
- * (or, on some file systems, an empty one); the next write sees it is what an earlier write
- * wrote, and not newer than the log, and regenerates it. Syncing 4.5 MB per call at 10,000
+ * (or, on some file systems, an empty one); the next write finds by its SHA-256 that it is what
+ * an earlier write wrote, and regenerates it. Syncing 4.5 MB per call at 10,000
  * releases would cost more than every other part of a write together (docs/decisions/0008).
  */
 import { randomBytes } from 'node:crypto'
-import { closeSync, fstatSync, openSync, promises as fs, readFileSync, statSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { closeSync, promises as fs, fstatSync, openSync, readFileSync, statSync } from 'node:fs'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import writeFileAtomic from 'write-file-atomic'
 import { ioError, type StateError } from '../errors.js'
+import { replaceFileSync } from './replace-file.js'
 
 /**
  * What identifies one version of the file, so that bytes this process read or wrote need not be
@@ -81,47 +80,14 @@ export const readFileIfThere = async (path: string): Promise<Buffer | undefined>
 export const readSnapshotFile = (path: string): TE.TaskEither<StateError, SnapshotFile | undefined> =>
   TE.tryCatch(() => readOnce(path), (error) => ioError('read the snapshot', path, error))
 
-/**
- * Replaces the snapshot file atomically with `content`; returns the new version's fingerprint.
- *
- * Synchronously (write-file-atomic's `sync`): the write runs under the lock, one at a time, and
- * its asynchronous form costs more than the write itself, a dozen round trips through libuv's
- * thread pool (the path's `realpath` a component at a time, `stat`, `chown`, `chmod`), which
- * wait behind whatever else the pool is doing. (docs/decisions/0009)
- */
+/** Replaces the snapshot file atomically with `content` (replace-file.ts); returns the new version's fingerprint. */
 export const writeSnapshotFile = (path: string, content: string | Uint8Array): TE.TaskEither<StateError, Fingerprint | undefined> =>
   TE.tryCatch(
     async () => {
-      writeFileAtomic.sync(path, typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength), { fsync: false })
+      replaceFileSync(path, typeof content === 'string' ? Buffer.from(content, 'utf8') : content)
       return fingerprintOf(path)
     },
     (error) => ioError('write the snapshot', path, error),
-  )
-
-const LEFTOVER_LOCK_AGE_MS = 60_000
-
-/**
- * Removes what killed processes left beside the snapshot: temporary files of a snapshot write
- * (write-file-atomic names them `<file>.<number>`), and abandoned locks set aside by a process
- * killed while breaking them (`<file>.lock.abandoned-<hex>`, once a minute old). Only called
- * under the write lock, when no one else can be writing a snapshot.
- */
-export const removeAbandonedTemporaries = (path: string): TE.TaskEither<StateError, ReadonlyArray<string>> =>
-  TE.tryCatch(
-    async () => {
-      const directory = dirname(path)
-      const base = basename(path)
-      const names = await fs.readdir(directory).catch(() => [] as string[])
-      const temporaries = names.filter((name) => name.startsWith(`${base}.`) && /^\d+$/.test(name.slice(base.length + 1)))
-      const brokenLocks = names.filter((name) => name.startsWith(`${base}.lock.abandoned-`))
-      const oldLocks = await Promise.all(
-        brokenLocks.map(async (name) => ((await fs.stat(join(directory, name)).catch(() => undefined))?.mtimeMs ?? Date.now()) < Date.now() - LEFTOVER_LOCK_AGE_MS),
-      )
-      const abandoned = [...temporaries, ...brokenLocks.filter((_, i) => oldLocks[i])]
-      await Promise.all(abandoned.map((name) => fs.unlink(join(directory, name)).catch(() => undefined)))
-      return abandoned.map((name) => join(directory, name))
-    },
-    (error) => ioError('clean up temporary files beside', path, error),
   )
 
 /**

@@ -18,7 +18,6 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import writeFileAtomic from 'write-file-atomic'
 import { decide, snapshotChanges } from '../domain/decide.js'
 import type { DomainEvent } from '../domain/events.js'
 import { evolve, evolveAll } from '../domain/evolve.js'
@@ -34,7 +33,7 @@ import { prefixHashes, type PrefixHashes } from './prefix-hash.js'
 import { type Fingerprint, fingerprintOf, keepAside, readFileIfThere, readSnapshotFile, sameFingerprint, type SnapshotFile } from './snapshot-file.js'
 import { decodeSnapshotRecord, encodeSnapshotRecord, type SnapshotRecord } from './snapshot-record.js'
 import { heldBytes, type HeldSnapshot, projectFrom } from './snapshot-splice.js'
-import { asBuffer } from './sorted-records.js'
+import { replaceFileSync } from './replace-file.js'
 import { differencesOf, type Standing, standingOf } from './snapshot-standing.js'
 import { sideFileStamp } from './paths.js'
 
@@ -214,7 +213,7 @@ export const prepareSnapshot = (
   )
 }
 
-const writeRecord = (paths: StorePaths, record: SnapshotRecord): void => writeFileAtomic.sync(paths.snapshotRecord, encodeSnapshotRecord(record), { fsync: false })
+const writeRecord = (paths: StorePaths, record: SnapshotRecord): void => replaceFileSync(paths.snapshotRecord, encodeSnapshotRecord(record))
 
 /**
  * Brings the snapshot up to date after the append that ended at `after`, as `plan` says; `recorded`
@@ -259,7 +258,7 @@ export const settleSnapshot = (
   const bytes = heldBytes(held)
   const hashes = prefixHashes(bytes, plan.base === undefined || unchanged === 0 ? undefined : { hashes: plan.base.hashes, unchanged })
   try {
-    writeFileAtomic.sync(paths.stateFile, asBuffer(bytes), { fsync: false })
+    replaceFileSync(paths.stateFile, bytes)
   } catch (error) {
     warn(`${ioError('write the snapshot', paths.stateFile, error).message}; the events are recorded, and the next write brings ${paths.stateFile} up to date`)
     return
@@ -291,7 +290,7 @@ export const restoreSnapshot = (paths: StorePaths, memory: SnapshotMemory, loade
           attempt('write the snapshot', paths.stateFile, async () => {
             const bytes = heldBytes(projected)
             const hashes = prefixHashes(bytes)
-            writeFileAtomic.sync(paths.stateFile, asBuffer(bytes), { fsync: false })
+            replaceFileSync(paths.stateFile, bytes)
             const cursor = loaded.cursor as LogCursor
             memory.known = { bytes, held: projected, sha256: hashes.sha256, hashes, fingerprint: fingerprintOf(paths.stateFile), position: cursor.position }
             writeRecord(paths, { sha256: hashes.sha256, bytes: bytes.length, position: cursor.position, offset: cursor.offset, hash: cursor.hash, projection: true })

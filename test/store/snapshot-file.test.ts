@@ -1,8 +1,10 @@
-import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { fingerprintOf, keepAside, readSnapshotFile, removeAbandonedTemporaries, sameFingerprint, writeSnapshotFile } from '../../src/store/snapshot-file.js'
+import { removeBrokenLocks } from '../../src/store/file-lock.js'
+import { removeAbandonedTemporaries, replaceFileSync } from '../../src/store/replace-file.js'
+import { fingerprintOf, keepAside, readSnapshotFile, sameFingerprint, writeSnapshotFile } from '../../src/store/snapshot-file.js'
 import { tempDir } from '../support/temp.js'
 
 describe('the snapshot file', () => {
@@ -20,17 +22,30 @@ describe('the snapshot file', () => {
     expect(await readSnapshotFile(join(tempDir(), 'releases.json'))()).toEqual(E.right(undefined))
   })
 
-  it('has what killed writers left beside it removed: snapshot temporaries, and broken locks a minute old', async () => {
+  it('has what killed writers left beside it removed: its own temporary files and broken locks a minute old, never a file a person named', async () => {
     const dir = tempDir()
-    const path = join(dir, 'releases.json')
-    for (const name of ['releases.json', 'releases.json.123456', 'releases.json.lock.abandoned-old', 'releases.json.lock.abandoned-new', 'releases.json.backup', 'other.json.42']) {
-      writeFileSync(join(dir, name), 'x')
-    }
+    const kept = ['releases.json', 'releases.json.1', 'releases.json.20250314', 'releases.json.backup', 'other.json.42', '.other.json.stagecraft-tmp-12-0123456789ab', 'releases.json.lock.abandoned-new']
+    const left = ['.releases.json.stagecraft-tmp-4242-0123456789ab', '.releases.checkpoint.stagecraft-tmp-7-abcdefabcdef', 'releases.json.lock.abandoned-old']
+    for (const name of [...kept, ...left]) writeFileSync(join(dir, name), 'x')
     const aMinuteAgo = new Date(Date.now() - 120_000)
     utimesSync(join(dir, 'releases.json.lock.abandoned-old'), aMinuteAgo, aMinuteAgo)
-    const removed = await removeAbandonedTemporaries(path)()
-    expect(removed).toEqual(E.right([join(dir, 'releases.json.123456'), join(dir, 'releases.json.lock.abandoned-old')]))
-    expect(readdirSync(dir).sort()).toEqual(['other.json.42', 'releases.json', 'releases.json.backup', 'releases.json.lock.abandoned-new'])
+    expect(removeAbandonedTemporaries(dir, ['releases.json', 'releases.checkpoint'])).toEqual([join(dir, left[0] as string), join(dir, left[1] as string)].sort())
+    expect(removeBrokenLocks(join(dir, 'releases.json.lock'))).toEqual([join(dir, 'releases.json.lock.abandoned-old')])
+    expect(readdirSync(dir).sort()).toEqual([...kept].sort())
+  })
+
+  it('is replaced keeping its mode, through no temporary file left behind, even when the write fails', async () => {
+    const path = join(tempDir(), 'releases.json')
+    writeFileSync(path, 'old')
+    chmodSync(path, 0o640)
+    replaceFileSync(path, Buffer.from('new'))
+    expect(readFileSync(path, 'utf8')).toBe('new')
+    expect(statSync(path).mode & 0o777).toBe(0o640)
+    // A directory where the file should be: the rename fails, after the temporary file was written.
+    const blocked = join(path, '..', 'blocked.json')
+    mkdirSync(blocked)
+    expect(() => replaceFileSync(blocked, Buffer.from('x'))).toThrow()
+    expect(readdirSync(join(path, '..')).sort()).toEqual(['blocked.json', 'releases.json'])
   })
 
   it('given two copies kept aside under one suffix (a clock that repeats), then both are kept, each byte for byte', async () => {

@@ -17,12 +17,11 @@ import { dirname } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import writeFileAtomic from 'write-file-atomic'
 import { ioError, isStateError, StateError } from '../../errors.js'
 import type { Cursor, EventStore, Loaded, ReadEnd, StoreContext, Visitor } from '../event-store.js'
 import { writeSessionOver } from '../raw-session.js'
 import { heldBytes, type HeldSnapshot, projectFrom } from '../snapshot-splice.js'
-import { asBuffer } from '../sorted-records.js'
+import { replaceFileSync } from '../replace-file.js'
 import { type PostgresConfig, storeDescription } from './config.js'
 import { connectionsOf } from './connections.js'
 import { readEvents } from './events-table.js'
@@ -130,7 +129,7 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
       const next = projectFrom(copy, after.state).held
       copy = undefined
       mkdirSync(dirname(path), { recursive: true })
-      writeFileAtomic.sync(path, asBuffer(heldBytes(next)), { fsync: false })
+      replaceFileSync(path, heldBytes(next))
       copy = next
     } catch (error) {
       warn(`${ioError('write the local copy of the history', path, error).message}; the events are recorded, and the next write tries again`)

@@ -58,11 +58,9 @@ export const fileStoreSubjects =
 export const leftovers = (store: TempStore) => {
   const names = existsSync(store.directory) ? readdirSync(store.directory) : []
   const log = basename(store.eventLog)
-  // The files written whole and renamed into place: releases.json, its record, the checkpoint.
-  const replaced = [basename(store.stateFile), `${basename(store.stateFile)}.sha256`, basename(store.eventLog).replace(/\.events\.ndjson$/, '.checkpoint')]
   return {
-    /** write-file-atomic's temporary files: `releases.json.<digits>` and the like. */
-    temporaries: names.filter((name) => replaced.some((file) => name.startsWith(`${file}.`) && /^\d+$/.test(name.slice(file.length + 1)))),
+    /** The temporary files of files replaced whole: `.releases.json.stagecraft-tmp-<pid>-<hex>` and the like. */
+    temporaries: names.filter((name) => /\.stagecraft-tmp-/.test(name)),
     /** The lock file. */
     locks: names.filter((name) => name === basename(store.lock)),
     /** Dead holders' locks set aside while being broken (left only by a process killed in the middle of that). */

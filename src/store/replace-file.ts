@@ -1,0 +1,83 @@
+/**
+ * Replacing a file whole and atomically: its new bytes are written to a temporary file beside it,
+ * then renamed over it, so that a reader sees the old file or the new one, never a part. Not
+ * synced: what this module replaces this way (releases.json, its record, the checkpoint) is made
+ * again from the synced event log after a machine crash (docs/decisions/0008).
+ *
+ * The temporary file has a name no person would give a file (`.<name>.stagecraft-tmp-<pid>-<hex>`),
+ * so that the writer that recovers a dead writer's lock removes only what such a writer left. The
+ * file's mode, and its owner when this process may set it, are kept. A path that is a symbolic link
+ * is followed: the file it names is replaced.
+ *
+ * Synchronous: a write runs under the lock, one at a time, and each round trip through the thread
+ * pool costs more than the call (docs/decisions/0009).
+ */
+import { randomBytes } from 'node:crypto'
+import { closeSync, fchmodSync, fchownSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+
+const TEMPORARY = /^\.(.+)\.stagecraft-tmp-\d+-[0-9a-f]{12}$/
+
+/** The temporary file a replacement of `path` writes first. */
+const temporaryFor = (path: string): string => join(dirname(path), `.${basename(path)}.stagecraft-tmp-${process.pid}-${randomBytes(6).toString('hex')}`)
+
+const resolved = (path: string): string => {
+  try {
+    return realpathSync(path)
+  } catch {
+    return path // not there yet: created where it is named
+  }
+}
+
+/** Replaces the file at `path` with `bytes`, atomically (see the module's comment). */
+export const replaceFileSync = (path: string, bytes: Uint8Array): void => {
+  const target = resolved(path)
+  const before = statSync(target, { throwIfNoEntry: false })
+  const temporary = temporaryFor(target)
+  const fd = openSync(temporary, 'wx', before === undefined ? 0o666 : before.mode & 0o7777)
+  try {
+    try {
+      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written)
+      if (before !== undefined) {
+        fchmodSync(fd, before.mode & 0o7777)
+        if (process.getuid?.() === 0 && (before.uid !== 0 || before.gid !== 0)) fchownSync(fd, before.uid, before.gid)
+      }
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(temporary, target)
+  } catch (error) {
+    try {
+      unlinkSync(temporary)
+    } catch {
+      // already gone
+    }
+    throw error
+  }
+}
+
+/**
+ * Removes the temporary files a writer killed in the middle of a replacement left beside the files
+ * `names` (their base names) in `directory`. Only under the write lock, after recovering a dead
+ * writer's: no live writer has one then. Returns what it removed.
+ */
+export const removeAbandonedTemporaries = (directory: string, names: ReadonlyArray<string>): ReadonlyArray<string> => {
+  let entries: string[]
+  try {
+    entries = readdirSync(directory)
+  } catch {
+    return []
+  }
+  const removed: string[] = []
+  for (const entry of entries) {
+    const of = TEMPORARY.exec(entry)?.[1]
+    if (of === undefined || !names.includes(of)) continue
+    try {
+      unlinkSync(join(directory, entry))
+      removed.push(join(directory, entry))
+    } catch {
+      // removed meanwhile
+    }
+  }
+  return removed
+}
