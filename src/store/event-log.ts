@@ -67,9 +67,15 @@ export interface LogReadOptions {
   readonly parallelHashingMinBytes: number
   /** How much of the file is read at once. */
   readonly chunkBytes: number
+  /**
+   * How long a read must be to read lines by the templates of fast-lines.ts: their regular
+   * expressions take milliseconds to compile, which only a long read repays (a short one, such as
+   * the lines after a checkpoint, reads every line the general way).
+   */
+  readonly templatesMinBytes: number
 }
 
-const DEFAULT_READ_OPTIONS: LogReadOptions = { parallelHashingMinBytes: 16 * 1024 * 1024, chunkBytes: 4 * 1024 * 1024 }
+const DEFAULT_READ_OPTIONS: LogReadOptions = { parallelHashingMinBytes: 16 * 1024 * 1024, chunkBytes: 4 * 1024 * 1024, templatesMinBytes: 256 * 1024 }
 
 interface Chunk {
   readonly buffer: Buffer
@@ -101,6 +107,7 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
   const fd = openSync(path, 'r')
   const { chunkBytes } = options
   const parallel = stat.size - from.offset >= options.parallelHashingMinBytes
+  const templates = stat.size - from.offset >= options.templatesMinBytes
   const hasher = parallel ? startLineHasher() : hashHere()
   const allocate = parallel ? sharedBuffer : (bytes: number): Buffer => Buffer.allocUnsafe(bytes)
 
@@ -175,7 +182,7 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
    */
   const takeLine = (text: string, bytes: number, chainedAhead: boolean, matched: boolean, ownHash: string | ChunkHashes, index: number): E.Either<StateError, LogReadEnd> | undefined => {
     // Most lines take a fast reader; only the others need the general path and its Either.
-    const fast = matched ? readMatchedPhaseUpdated(text) : readFastLine(text)
+    const fast = matched ? readMatchedPhaseUpdated(text) : templates ? readFastLine(text) : undefined
     const general = fast === undefined ? decodeLineInGeneral(text) : undefined
     const read = fast ?? (general !== undefined && E.isRight(general) ? general.right : undefined)
     // A fast line's `prev` is its last field, so a line ending with the right hash names it.

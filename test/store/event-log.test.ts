@@ -25,13 +25,15 @@ const chainedLines = (envelopes: ReadonlyArray<EventEnvelope>): string[] => {
   })
 }
 
-// Every way a read can go: on this thread or a worker, in one chunk or in chunks shorter than a line.
+// Every way a read can go: on this thread or a worker, in one chunk or in chunks shorter than a line,
+// its lines by the templates or the general way.
 const MODES: ReadonlyArray<readonly [string, LogReadOptions]> = [
-  ['this thread, one chunk', { parallelHashingMinBytes: Number.POSITIVE_INFINITY, chunkBytes: 4 * 1024 * 1024 }],
-  ['this thread, small chunks', { parallelHashingMinBytes: Number.POSITIVE_INFINITY, chunkBytes: 97 }],
-  ['a worker, one chunk', { parallelHashingMinBytes: 0, chunkBytes: 4 * 1024 * 1024 }],
-  ['a worker, chunks of a few lines', { parallelHashingMinBytes: 0, chunkBytes: 1_000 }],
-  ['a worker, small chunks', { parallelHashingMinBytes: 0, chunkBytes: 97 }],
+  ['this thread, one chunk, every line the general way', { parallelHashingMinBytes: Number.POSITIVE_INFINITY, chunkBytes: 4 * 1024 * 1024, templatesMinBytes: Number.POSITIVE_INFINITY }],
+  ['this thread, one chunk', { parallelHashingMinBytes: Number.POSITIVE_INFINITY, chunkBytes: 4 * 1024 * 1024, templatesMinBytes: 0 }],
+  ['this thread, small chunks', { parallelHashingMinBytes: Number.POSITIVE_INFINITY, chunkBytes: 97, templatesMinBytes: 0 }],
+  ['a worker, one chunk', { parallelHashingMinBytes: 0, chunkBytes: 4 * 1024 * 1024, templatesMinBytes: 0 }],
+  ['a worker, chunks of a few lines', { parallelHashingMinBytes: 0, chunkBytes: 1_000, templatesMinBytes: 0 }],
+  ['a worker, small chunks', { parallelHashingMinBytes: 0, chunkBytes: 97, templatesMinBytes: 0 }],
 ]
 
 interface Outcome {
@@ -144,7 +146,7 @@ describe('reading the event log', () => {
     const lines = chainedLines(envelopes)
     const path = join(tempDir(), 'releases.events.ndjson')
     writeFileSync(path, `${lines.join('\n')}\n`)
-    const outcome = await read(path, { parallelHashingMinBytes: 0, chunkBytes: 16 }, false)
+    const outcome = await read(path, { parallelHashingMinBytes: 0, chunkBytes: 16, templatesMinBytes: 0 }, false)
     expect(outcome.events.map(([, envelope]) => envelope)).toEqual(envelopes)
   })
 
