@@ -8,7 +8,7 @@
  */
 import { createHash, type Hash } from 'node:crypto'
 
-const BLOCK = 256 * 1024
+const BLOCK = 64 * 1024
 
 /** The SHA-256 of some bytes, and the hash's state after each whole block of them. */
 export interface PrefixHashes {

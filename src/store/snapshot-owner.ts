@@ -31,7 +31,7 @@ import type { Read } from './fold.js'
 import type { StorePaths } from './paths.js'
 import { prefixHashes, type PrefixHashes } from './prefix-hash.js'
 import { type Fingerprint, fingerprintOf, keepAside, readFileIfThere, readSnapshotFile, sameFingerprint, type SnapshotFile } from './snapshot-file.js'
-import { decodeSnapshotRecord, encodeSnapshotRecord, type SnapshotRecord } from './snapshot-record.js'
+import { appendSnapshotRecord, decodeSnapshotRecord, type SnapshotRecord } from './snapshot-record.js'
 import { heldBytes, type HeldSnapshot, projectFrom } from './snapshot-splice.js'
 import { replaceFileSync } from './replace-file.js'
 import { differencesOf, type Standing, standingOf } from './snapshot-standing.js'
@@ -213,7 +213,7 @@ export const prepareSnapshot = (
   )
 }
 
-const writeRecord = (paths: StorePaths, record: SnapshotRecord): void => replaceFileSync(paths.snapshotRecord, encodeSnapshotRecord(record))
+const writeRecord = (paths: StorePaths, record: SnapshotRecord): void => appendSnapshotRecord(paths.snapshotRecord, record)
 
 /**
  * Brings the snapshot up to date after the append that ended at `after`, as `plan` says; `recorded`

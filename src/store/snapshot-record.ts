@@ -1,17 +1,19 @@
 /**
  * The record of the last `releases.json` written: its SHA-256, and the point of the log it showed.
- * Written after every write that replaced the snapshot (after its rename), beside it, as
- * `releases.json.sha256`: what tells a snapshot this module left (in step, or behind the log after
- * an interrupted write) from one changed by someone else, by its bytes, not by file times.
+ * Appended after every write that replaced the snapshot (after its rename), beside it, to
+ * `releases.json.sha256`, one line a record: what tells a snapshot this module left (in step, or
+ * behind the log after an interrupted write) from one changed by someone else, by its bytes, not
+ * by file times. The last whole line is the record.
  *
- * Not fsynced: after a power loss it may be older than the snapshot (never newer: it is written
- * after it) or torn, which its own SHA-256 shows; a writer then judges the snapshot without it.
+ * Not fsynced: after a power loss its last lines may be missing (never ahead of the snapshot: they
+ * are written after it) or torn, which each line's own SHA-256 shows.
  */
 import { hash } from 'node:crypto'
+import { closeSync, fstatSync, openSync, writeSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
-import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import { Count } from './checkpoint-format.js'
+import { replaceFileSync } from './replace-file.js'
 
 /** What was written, and when in the log. */
 export const SnapshotRecord = t.type(
@@ -36,22 +38,53 @@ export const SnapshotRecord = t.type(
 )
 export type SnapshotRecord = t.TypeOf<typeof SnapshotRecord>
 
-const TRAILER = 'sha256 '
+/** How long the record file may grow before a write starts it again with the last record alone. */
+const COMPACT_AT_BYTES = 64 * 1024
 
-/** The bytes of a record file. */
+/** A record as a line of the record file: its JSON, a space, and the SHA-256 of the JSON. */
 export const encodeSnapshotRecord = (record: SnapshotRecord): Buffer => {
-  const line = `${JSON.stringify(record)}\n`
-  return Buffer.from(`${line}${TRAILER}${hash('sha256', line, 'hex')}\n`, 'utf8')
+  const json = JSON.stringify(record)
+  return Buffer.from(`${json} ${hash('sha256', json, 'hex')}\n`, 'utf8')
 }
 
-/** A record file read back, or why it cannot be used. */
+const decodeLine = (line: string): SnapshotRecord | undefined => {
+  const space = line.lastIndexOf(' ')
+  const json = line.slice(0, space)
+  if (space === -1 || hash('sha256', json, 'hex') !== line.slice(space + 1)) return undefined
+  try {
+    const record: unknown = JSON.parse(json)
+    return SnapshotRecord.is(record) ? record : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The last whole record of a record file, or why there is none (a torn last line gives the one before). */
 export const decodeSnapshotRecord = (bytes: Buffer): E.Either<string, SnapshotRecord> => {
-  const text = bytes.toString('utf8')
-  const newline = text.indexOf('\n')
-  const line = text.slice(0, newline + 1)
-  if (newline === -1 || text !== `${line}${TRAILER}${hash('sha256', line, 'hex')}\n`) return E.left('it is torn or was changed (its content does not match its SHA-256)')
-  return pipe(
-    E.tryCatch(() => JSON.parse(line) as unknown, () => 'it is not valid JSON'),
-    E.chain((json) => (SnapshotRecord.is(json) ? E.right(json) : E.left('it is not a record of a snapshot'))),
-  )
+  const lines = bytes.toString('utf8').split('\n')
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const record = decodeLine(lines[i] as string)
+    if (record !== undefined) return E.right(record)
+  }
+  return E.left('it holds no whole record')
+}
+
+/**
+ * Records the snapshot just written: a line appended to the record file, which costs a small write
+ * where replacing the file would cost a rename (ext4 makes a rename over a file wait for the new
+ * file's blocks). An append is ordered after the snapshot's rename through a power loss as a
+ * rename is (ext4 commits a file's new size after its data, and its journal in order). The file
+ * is started again with the last record alone once it has grown past 64 KiB.
+ */
+export const appendSnapshotRecord = (path: string, record: SnapshotRecord): void => {
+  const line = encodeSnapshotRecord(record)
+  const fd = openSync(path, 'a')
+  let size: number
+  try {
+    for (let written = 0; written < line.length; ) written += writeSync(fd, line, written, line.length - written)
+    size = fstatSync(fd).size
+  } finally {
+    closeSync(fd)
+  }
+  if (size > COMPACT_AT_BYTES) replaceFileSync(path, line)
 }
