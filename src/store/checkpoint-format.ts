@@ -173,7 +173,8 @@ export const decodeCheckpoint = (bytes: Buffer): E.Either<Mistrust, CheckpointFi
   if (headerStart <= firstNewline) return E.left('it has no header line')
   return pipe(
     E.tryCatch(() => JSON.parse(bytes.toString('utf8', headerStart, trailerStart - 1)) as unknown, () => 'its header is not valid JSON'),
-    E.chain((json) => pipe(CheckpointHeader.decode(json), E.mapLeft((errors) => `its header is not one: ${describeDecodeErrors(errors).join('; ')}`))),
+    // The guard first: it accepts what decode would, at a fraction of the cost; decode words a refusal.
+    E.chain((json) => (CheckpointHeader.is(json) ? E.right(json) : pipe(CheckpointHeader.decode(json), E.mapLeft((errors) => `its header is not one: ${describeDecodeErrors(errors).join('; ')}`)))),
     E.map((header) => ({ bytes, header, lines: { start: firstNewline + 1, end: headerStart } })),
   )
 }

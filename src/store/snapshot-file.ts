@@ -9,7 +9,7 @@
  * releases would cost more than every other part of a write together (docs/decisions/0008).
  */
 import { randomBytes } from 'node:crypto'
-import { closeSync, promises as fs, fstatSync, openSync, readFileSync, statSync } from 'node:fs'
+import { closeSync, promises as fs, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { ioError, type StateError } from '../errors.js'
 import { replaceFileSync } from './replace-file.js'
@@ -46,6 +46,8 @@ export const fingerprintOf = (path: string): Fingerprint | undefined => {
 export interface SnapshotFile {
   readonly bytes: Buffer
   readonly fingerprint: Fingerprint
+  /** The buffer `bytes` begins, with room after them: a write may splice into it in place. */
+  readonly room: Buffer
 }
 
 // Read synchronously: files of a few megabytes at most, read once per command, where the thread
@@ -60,9 +62,29 @@ const readOnce = async (path: string): Promise<SnapshotFile | undefined> => {
   }
   try {
     const stat = fstatSync(fd, { bigint: true })
-    return { bytes: readFileSync(fd), fingerprint: fingerprintOfStat(stat) }
+    const room = readAll(fd, Number(stat.size))
+    return { bytes: room.buffer.subarray(0, room.filled), fingerprint: fingerprintOfStat(stat), room: room.buffer }
   } finally {
     closeSync(fd)
+  }
+}
+
+/**
+ * The bytes of an open file of `size` bytes (more if it grew meanwhile), in a buffer with room to
+ * spare: a write splices its new records into it in place, and a release created makes it longer.
+ */
+const readAll = (fd: number, size: number): { readonly buffer: Buffer; readonly filled: number } => {
+  let buffer = Buffer.allocUnsafe(Math.ceil(size * 1.25) + 64 * 1024)
+  let filled = 0
+  for (;;) {
+    if (filled === buffer.length) {
+      const larger = Buffer.allocUnsafe(buffer.length * 2)
+      buffer.copy(larger, 0, 0, filled)
+      buffer = larger
+    }
+    const read = readSync(fd, buffer, filled, buffer.length - filled, filled)
+    if (read === 0) return { buffer, filled }
+    filled += read
   }
 }
 

@@ -59,6 +59,8 @@ export interface SnapshotMemory {
 /** The file as a write found it. */
 interface Found {
   readonly bytes: Uint8Array
+  /** A buffer `bytes` begin, with room after them, when they were just read. */
+  readonly room?: Uint8Array | undefined
   readonly sha256: string
   readonly hashes: PrefixHashes
   readonly fingerprint: Fingerprint | undefined
@@ -93,7 +95,7 @@ const findSnapshot = (paths: StorePaths, memory: SnapshotMemory): TE.TaskEither<
     TE.map((file) => {
       if (file === undefined) return undefined
       const hashes = prefixHashes(file.bytes)
-      return { bytes: file.bytes, sha256: hashes.sha256, hashes, fingerprint: file.fingerprint }
+      return { bytes: file.bytes, room: file.room, sha256: hashes.sha256, hashes, fingerprint: file.fingerprint }
     }),
   )
 }
@@ -162,7 +164,7 @@ const planFor = (paths: StorePaths, loaded: Loaded, found: Found, standing: Stan
   switch (standing.kind) {
     case 'current': {
       // The bytes are the projection of the state at this position, whichever object holds it.
-      const held = found.held !== undefined ? { ...found.held, state: loaded.state } : standing.projection ? { buffer: found.bytes, length: found.bytes.length, state: loaded.state } : undefined
+      const held = found.held !== undefined ? { ...found.held, state: loaded.state } : standing.projection ? { buffer: found.room ?? found.bytes, length: found.bytes.length, state: loaded.state } : undefined
       return E.right({ regenerate: false, base: held === undefined ? undefined : { held, hashes: found.hashes }, keepAsIs: undefined, fingerprint, notes: [] })
     }
     case 'empty':
