@@ -10,6 +10,7 @@
  * Written without fsync (a cache: a torn one is seen by its hash, an old one only folds more), and
  * by writers only, after their append: never ahead of the synced log.
  */
+import { statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { State } from '../domain/state.js'
@@ -50,6 +51,18 @@ export const lostItsEnd = (paths: StorePaths, witness: string, logBytes: number,
   )
 
 /**
+ * The length of the log when it is shorter than `offset`, which a file beside it says it reached.
+ * The log was measured (`logBytes`) before that file was read, and a writer may have appended and
+ * written the file in between (a reader takes no lock): only a log still short when measured
+ * again lost its end.
+ */
+const shortOf = (paths: StorePaths, logBytes: number, offset: number): number | undefined => {
+  if (offset <= logBytes) return undefined
+  const now = statSync(paths.eventLog, { throwIfNoEntry: false })?.size ?? 0
+  return offset > now ? now : undefined
+}
+
+/**
  * Opens the checkpoint of a log of `logBytes` bytes (its inode `ino`): the loaded state it holds,
  * or why it is not used. A log too short for it is `CORRUPT_STATE`.
  */
@@ -62,7 +75,8 @@ export const openCheckpoint = (paths: StorePaths, logBytes: number, ino: number)
     if (E.isLeft(decoded)) return E.right({ kind: 'mistrusted', why: decoded.left } as const)
     const file = decoded.right
     const { position, offset, hash, lastRecordedAt } = file.header
-    if (offset > logBytes) return E.left(lostItsEnd(paths, paths.checkpoint, logBytes, position, offset))
+    const short = shortOf(paths, logBytes, offset)
+    if (short !== undefined) return E.left(lostItsEnd(paths, paths.checkpoint, short, position, offset))
     const anchored = await lineHashBefore(paths.eventLog, offset)
     if (anchored !== hash) return E.right({ kind: 'mistrusted', why: `it was taken from another log (the log's line before byte ${offset} is not the one it was taken after)` } as const)
     const state = checkpointState(file, paths.checkpoint)
@@ -78,15 +92,17 @@ export const checkLogEnd = (paths: StorePaths, logBytes: number): TE.TaskEither<
   attempt('read the files beside the event log', paths.directory, async () => {
     const record = await readFileIfThere(paths.snapshotRecord)
     const recorded = record === undefined ? undefined : decodeSnapshotRecord(record)
-    if (recorded !== undefined && E.isRight(recorded) && recorded.right.offset > logBytes) {
-      return E.left(lostItsEnd(paths, paths.snapshotRecord, logBytes, recorded.right.position, recorded.right.offset))
+    if (recorded !== undefined && E.isRight(recorded)) {
+      const short = shortOf(paths, logBytes, recorded.right.offset)
+      if (short !== undefined) return E.left(lostItsEnd(paths, paths.snapshotRecord, short, recorded.right.position, recorded.right.offset))
     }
     if (logBytes > 0) return E.right(undefined) // a checkpoint ahead of a log is found when it is opened
     const bytes = await readFileIfThere(paths.checkpoint)
     const decoded = bytes === undefined ? undefined : decodeCheckpoint(bytes)
     if (decoded !== undefined && E.isRight(decoded) && decoded.right.header.position > 0) {
       const { position, offset } = decoded.right.header
-      return E.left(lostItsEnd(paths, paths.checkpoint, logBytes, position, offset))
+      const short = shortOf(paths, logBytes, offset)
+      if (short !== undefined) return E.left(lostItsEnd(paths, paths.checkpoint, short, position, offset))
     }
     return E.right(undefined)
   })

@@ -7,7 +7,10 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { PHASES, type Release, type StateManager } from '../../src/index.js'
+import * as E from 'fp-ts/lib/Either.js'
+import { checkLogEnd, openCheckpoint } from '../../src/store/checkpoint-file.js'
 import { decodeCheckpoint } from '../../src/store/checkpoint-format.js'
+import { storePaths } from '../../src/store/paths.js'
 import { deploy, freshManager, rejection } from '../support/manager.js'
 import { fileStoreWith } from './children/harness.js'
 
@@ -158,6 +161,22 @@ describe('a log that lost its end is never read as a shorter history', () => {
     rmSync(checkpoint)
     rmSync(`${stateFile}.sha256`)
     expect((await make({ onWarning: () => undefined }).listAllReleases()).length).toBeGreaterThan(0)
+  })
+
+  it('given a log measured before a writer appended and wrote its checkpoint and record (a reader takes no lock), it is not judged cut back', async () => {
+    const { manager, stateFile, eventLog } = await storeWithHistory()
+    const paths = storePaths(stateFile)
+    const measured = statSync(eventLog)
+    await manager.createRelease('staging', 'v2')
+    await manager.createRelease('prod', 'v4')
+    expect(statSync(eventLog).size).toBeGreaterThan(measured.size)
+    expect(await checkLogEnd(paths, measured.size)()).toEqual(E.right(undefined))
+    expect(await checkLogEnd(paths, 0)()).toEqual(E.right(undefined))
+    const opened = await openCheckpoint(paths, measured.size, measured.ino)()
+    expect(E.isRight(opened) && opened.right.kind).toBe('usable')
+    // Measured again, a log still shorter than they say is what it was: cut back.
+    truncateSync(eventLog, measured.size)
+    expect(await checkLogEnd(paths, measured.size)()).toMatchObject(E.left({ code: 'CORRUPT_STATE', message: expect.stringContaining(`is ${measured.size} bytes long`) }))
   })
 
   it('given the log deleted and releases.json kept, no write starts a new history from it: CORRUPT_STATE', async () => {
