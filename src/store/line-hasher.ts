@@ -11,7 +11,8 @@
  * Only worth its start-up (some tens of milliseconds) for long reads: a cold open, never the
  * refresh after a write. If the worker cannot start or fails, chunks are hashed here instead.
  */
-import { Worker } from 'node:worker_threads'
+import { createRequire } from 'node:module'
+import type { Worker } from 'node:worker_threads'
 import { PHASE_UPDATED_SOURCE } from './fast-lines.js'
 import { hashLine } from './log-line.js'
 
@@ -107,6 +108,9 @@ const toChunkHashes = ({ memory, count }: Hashed): ChunkHashes => {
 
 const hashOnThisThread = (buffer: Buffer, start: number, filled: number): ChunkHashes => toChunkHashes(hashChunk((_, data) => hashLine(data), buffer, start, filled))
 
+// Loaded by the first long read: a process that runs one short command never loads the module (2 ms).
+const workerThreads = (): typeof import('node:worker_threads') => createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')
+
 /** A hasher on this thread: for short reads, and where a worker cannot start. */
 export const hashHere = (): LineHasher => ({
   hash: async (buffer, start, filled) => hashOnThisThread(buffer, start, filled),
@@ -121,7 +125,7 @@ export const hashHere = (): LineHasher => ({
 export const startLineHasher = (workerSource = WORKER_SOURCE): LineHasher => {
   let worker: Worker
   try {
-    worker = new Worker(workerSource, { eval: true })
+    worker = new (workerThreads().Worker)(workerSource, { eval: true })
   } catch {
     return hashHere()
   }

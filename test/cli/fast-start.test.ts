@@ -76,6 +76,17 @@ const loadedBy = async (cwd: string, args: ReadonlyArray<string>, env: Record<st
   return { run, files, sources: files.flatMap((file) => chunks.get(file) ?? []) }
 }
 
+// Node's own modules a run loaded, listed at exit (module hooks would load worker_threads themselves).
+const BUILTINS = `process.on('exit', () => require('node:fs').writeFileSync(process.env.LOADED_MODULES, process.moduleLoadList.filter((name) => name.startsWith('NativeModule ')).map((name) => 'node:' + name.slice(13)).join('\\n')))`
+writeFileSync(join(hooks, 'builtins.cjs'), BUILTINS)
+
+const builtinsLoadedBy = async (cwd: string, args: ReadonlyArray<string>): Promise<ReadonlyArray<string>> => {
+  const log = join(tempDir(), 'builtins.txt')
+  const run = await runProcess(process.execPath, ['--require', join(hooks, 'builtins.cjs'), CLI, ...args], { cwd, env: cleanEnv({ LOADED_MODULES: log }) })
+  expect(run).toMatchObject({ code: 0, stderr: '' })
+  return readFileSync(log, 'utf8').split('\n')
+}
+
 const LIBRARY = /^node_modules\/(fp-ts|io-ts)\/|^src\/(?!cli\/)/
 
 /** Whether string-width was loaded: bundled into a chunk, or required from node_modules. */
@@ -120,7 +131,7 @@ describe('what a run loads', () => {
     }
   })
 
-  it('phase loads the store and the commands in a few files, and not string-width', async () => {
+  it('phase loads the store and the commands in a few files, and not string-width, nor the worker threads a long read hashes on', async () => {
     const directory = tempDir()
     const id = (await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '--quiet'])).trim()
     const loaded = await loadedBy(directory, ['phase', id, 'build', 'running'])
@@ -131,6 +142,9 @@ describe('what a run loads', () => {
     // Node pays for every file it loads, more than for the bytes in it: a handful, not one per module.
     expect(loaded.files.length).toBeLessThanOrEqual(8)
     expect(loadsStringWidth(loaded)).toBe(false)
+    const builtins = await builtinsLoadedBy(directory, ['phase', id, 'build', 'completed'])
+    expect(builtins).toContain('node:crypto')
+    expect(builtins).not.toContain('node:worker_threads')
   })
 
   it('a table loads string-width only for text that is not plain ASCII', async () => {
