@@ -39,6 +39,14 @@ let counter = 0
 const ulidLike = () => (counter++).toString(32).toUpperCase().replace(/[ILOU]/g, 'X').padStart(26, '0')
 
 /**
+ * The warning handler for a store whose log was written here: it has no checkpoint yet, which
+ * its first open says; any other warning is printed.
+ */
+export const unlessNoCheckpoint = (warning) => {
+  if (!/checkpoint does not exist/.test(warning)) console.warn(warning)
+}
+
+/**
  * Writes the event log of `count` deploys (a create, then every phase running and completed:
  * 13 events each) to `path`; returns the number of events.
  */

@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { createStateManager, fileStoreSpec, migrateHistory, PHASES, postgresStore } from '../../dist/index.js'
 import { contend } from './contention.mjs'
 import { measure } from './postgres-cold-open.mjs'
-import { writeDeployLog } from './generate.mjs'
+import { unlessNoCheckpoint, writeDeployLog } from './generate.mjs'
 import { median, p90 } from './stats.mjs'
 
 export const DATABASE_URL = process.env['STAGECRAFT_BENCH_DATABASE_URL'] || process.env['STAGECRAFT_TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test'
@@ -52,7 +52,7 @@ export const postgresBenchmarks = async (size, deploys, writers, deploysEach) =>
     try {
       await writeDeployLog(join(dir, 'releases.events.ndjson'), size)
       // The migration moves only a store that verifies: give the generated log its releases.json.
-      await createStateManager({ stateFile: join(dir, 'releases.json') }).reconcile('restore')
+      await createStateManager({ stateFile: join(dir, 'releases.json'), onWarning: unlessNoCheckpoint }).reconcile('restore')
       const spec = postgresStore({ connectionString: DATABASE_URL, schema })
       const loadStart = performance.now()
       await migrateHistory(fileStoreSpec(join(dir, 'releases.json')), spec)

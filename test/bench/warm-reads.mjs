@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createStateManager } from '../../dist/index.js'
-import { releaseIdAt, writeDeployLog } from './generate.mjs'
+import { releaseIdAt, unlessNoCheckpoint, writeDeployLog } from './generate.mjs'
 import { median } from './stats.mjs'
 
 const perCall = async (call, batches = 20, perBatch = 2000) => {
@@ -26,7 +26,7 @@ export const warmReads = async (releases) => {
   const dir = mkdtempSync(join(tmpdir(), `bench-warm-${releases}-`))
   try {
     await writeDeployLog(join(dir, 'releases.events.ndjson'), releases)
-    const manager = createStateManager({ stateFile: join(dir, 'releases.json') })
+    const manager = createStateManager({ stateFile: join(dir, 'releases.json'), onWarning: unlessNoCheckpoint })
     await manager.getCurrentRelease('prod')
     return {
       releases,
