@@ -3,7 +3,7 @@
  * Builds the CLI into dist/cli, after `tsc` has built the library into dist: `npm run build` runs
  * both. The library (dist/index.js and the modules beside it) stays tsc's output; dist/cli is
  * replaced by bundles, because a command runs in a fresh process every time and Node spends most
- * of a short command loading modules one file at a time (docs/perf-fast-start.md has the figures):
+ * of a short command loading modules one file at a time (docs/performance.md, "Fast start", has the figures):
  *
  * - dist/cli/main.js, the package's `bin`: esbuild with code splitting. main.js and the chunks it
  *   imports hold what every run needs (the command line, the command table); the help, and what

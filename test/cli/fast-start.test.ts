@@ -1,5 +1,5 @@
 /**
- * Fast start (docs/perf-fast-start.md): `--version`, `--help` and a usage error load the command
+ * Fast start (docs/performance.md, "Fast start"): `--version`, `--help` and a usage error load the command
  * line and the command table, nothing of fp-ts, io-ts or the store; a command loads those in a few
  * files, and string-width only to measure text that is not plain ASCII in a table.
  *

@@ -4,7 +4,7 @@
  *
  * All of them come together, in one file of the bundle with the store: per command, they are a
  * few kilobytes next to the store's hundred and more, which every command needs, and Node pays
- * more for each further file it loads than for those kilobytes (docs/perf-fast-start.md).
+ * more for each further file it loads than for those kilobytes (docs/performance.md, "Fast start").
  */
 import type { CommandImplementation } from '../command.js'
 import { create } from './create.js'
