@@ -5,6 +5,7 @@
  * {@link Fold}, a transient copy that applies a whole batch of events with one copy of the state
  * (so replaying a million events costs one copy, not a million), then freezes the result.
  */
+import { deepFreeze } from './deep-freeze.js'
 import type { DomainEvent, PhaseUpdated, ReleaseChange, SnapshotFields } from './events.js'
 import { PHASES, type ReleasePhase } from './phase.js'
 import { sameReleases } from './projection.js'
@@ -14,14 +15,6 @@ import { showValue } from './show.js'
 import { ReleaseMap } from './release-map.js'
 import { initialState, isNewer, readOnlyMap, type State } from './state.js'
 import { epochMsOfChecked, type Timestamp } from './timestamp.js'
-
-const deepFreeze = <A>(value: A): A => {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner)
-    Object.freeze(value)
-  }
-  return value
-}
 
 type Mutable<A> = { -readonly [K in keyof A]: A[K] }
 

@@ -19,6 +19,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from '../domain/decode-errors.js'
+import { deepFreeze } from '../domain/deep-freeze.js'
 import { SnapshotFields } from '../domain/events.js'
 import { factsOf, keepFacts, keepPreserved, type Release, ReleaseFacts, StoredRelease, storedForm } from '../domain/release.js'
 import { ReleaseId } from '../domain/release-id.js'
@@ -100,14 +101,6 @@ const MARKER = encoder.encode('\n{"id":')
 
 /** The release lines of a checkpoint. */
 export const CHECKPOINT_LAYOUT: RecordLayout = { marker: MARKER, idOffset: MARKER.length - 1, separator: new Uint8Array(0), encode: releaseLine }
-
-const deepFreeze = <A>(value: A): A => {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner)
-    Object.freeze(value)
-  }
-  return value
-}
 
 /** A release line read back: the release of the state it was, or why not. */
 export const decodeReleaseLine = (text: string): E.Either<string, Release> => {

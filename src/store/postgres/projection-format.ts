@@ -19,6 +19,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from '../../domain/decode-errors.js'
+import { deepFreeze } from '../../domain/deep-freeze.js'
 import { SnapshotFields } from '../../domain/events.js'
 import type { Release } from '../../domain/release.js'
 import { compareIds, ReleaseId } from '../../domain/release-id.js'
@@ -196,14 +197,6 @@ export interface HeadColumns {
 
 /** Why a projection's rows are not a state, in words (the store replays the events instead). */
 export type Unusable = string
-
-const deepFreeze = <A>(value: A): A => {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner)
-    Object.freeze(value)
-  }
-  return value
-}
 
 /** The head row read back. */
 export const decodeHead = (row: HeadColumns): E.Either<Unusable, ProjectionHead> => {
