@@ -8,6 +8,7 @@
  * which cannot return a value for it: the manager turns it back into a `Left`.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { deepFreeze } from '../domain/deep-freeze.js'
 import type { Release } from '../domain/release.js'
 import { compareIds, type ReleaseId } from '../domain/release-id.js'
 import { ReleaseMap } from '../domain/release-map.js'
@@ -182,6 +183,6 @@ export const checkpointState = (file: CheckpointFile, path: string): State => {
     releases,
     current: readOnlyMap(new CheckpointCurrent(file, releases, path)),
     greatestId: header.greatestId ?? undefined,
-    otherFields: Object.freeze(header.otherFields),
+    otherFields: deepFreeze(header.otherFields),
   })
 }

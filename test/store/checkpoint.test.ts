@@ -4,7 +4,8 @@
  * newer format, left behind a log that lost its end), no release is lost, changed or invented.
  */
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PHASES, type Release, type StateManager } from '../../src/index.js'
 import * as E from 'fp-ts/lib/Either.js'
@@ -58,6 +59,19 @@ describe('opening a store from its checkpoint', () => {
     expect(await answers(context.make())).toEqual(reference)
     expect(context.warnings).toEqual([])
     expect(reference.releases.some((release) => JSON.stringify(release.facts).includes('v2 broke checkout'))).toBe(true)
+  })
+
+  it('given an imported file with nested top-level fields, the state a new manager opens from the checkpoint cannot be changed, as a replayed one cannot', async () => {
+    const context = freshManager()
+    mkdirSync(dirname(context.stateFile), { recursive: true })
+    writeFileSync(context.stateFile, `${JSON.stringify({ releases: [], owner: { team: 'payments', oncall: ['ana'] } }, null, 2)}\n`)
+    await context.manager.createRelease('prod', 'v1')
+    expect(existsSync(checkpointOf(context.stateFile))).toBe(true)
+    const opened = await context.make().fp.state()()
+    if (E.isLeft(opened)) throw opened.left
+    const owner = opened.right.otherFields['owner'] as { team: string; oncall: string[] }
+    expect(owner).toEqual({ team: 'payments', oncall: ['ana'] })
+    expect(Object.isFrozen(owner) && Object.isFrozen(owner.oncall)).toBe(true)
   })
 
   it('is written by the first write, folds what later writes appended, and is never written by a read', async () => {
