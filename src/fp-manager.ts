@@ -23,8 +23,9 @@ import { type RollbackTarget, rollbackTarget } from './domain/rollback.js'
 import { releaseCount, type State } from './domain/state.js'
 import { epochMsOf, parseInstant, type Timestamp } from './domain/timestamp.js'
 import { kindOf, quote } from './domain/show.js'
-import { isStateError, StateError } from './errors.js'
+import { StateError } from './errors.js'
 import { readClock, type ResolvedOptions, resolveOptions, type StateManagerOptions } from './options.js'
+import { settled } from './store/attempt.js'
 import { emptyLoaded, type Intent, type Loaded, type Prepared, type ReconcileOutcome, type WriteSession } from './store/event-store.js'
 import { acceptedChanges } from './store/snapshot-owner.js'
 import { fingerprintOf } from './store/snapshot-file.js'
@@ -106,18 +107,6 @@ const randomFractions = (): (() => number) => {
 }
 
 const fromDomain = <A>(either: E.Either<DomainError, A>): TE.TaskEither<StateError, A> => TE.fromEither(pipe(either, E.mapLeft(StateError.fromDomain)))
-
-/** A task whose thrown `StateError` (a checkpoint line that does not decode, read lazily) becomes a `Left`. */
-const settled =
-  <A>(task: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
-  async () => {
-    try {
-      return await task()
-    } catch (error) {
-      if (isStateError(error)) return E.left(error)
-      throw error
-    }
-  }
 
 // Recorded times never go backwards, so "the state at 14:02" is a prefix of the log.
 const recordedAt = (nowMs: number, last: Timestamp | undefined): Timestamp => {

@@ -1,7 +1,8 @@
 /**
  * The bridge from system calls to values: an async step that returns an `Either` for the
  * failures it expects, and whose unexpected system errors (permissions, a full disk) become
- * `IO_ERROR` naming the file and what was being done.
+ * `IO_ERROR` naming the file and what was being done; and a step whose thrown `StateError` (from
+ * code that cannot return one, such as a checkpoint line decoded lazily) becomes a `Left`.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -14,3 +15,15 @@ export const attempt = <A>(doing: string, file: string, step: () => Promise<E.Ei
     TE.tryCatch(step, (error) => (isStateError(error) ? error : ioError(doing, file, error))),
     TE.chainEitherK((result) => result),
   )
+
+/** A `StateError` thrown inside a step becomes a `Left`; anything else thrown is a bug, and is rethrown. */
+export const settled =
+  <A>(step: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
+  async () => {
+    try {
+      return await step()
+    } catch (error) {
+      if (isStateError(error)) return E.left(error)
+      throw error
+    }
+  }

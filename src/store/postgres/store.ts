@@ -29,7 +29,8 @@ import { migrate, recordedVersion, SCHEMA_VERSION, tooNew } from './migrations.j
 import { type Found, projectionBesides, projectionOpener } from './projection-open.js'
 import { readProjection } from './projection-table.js'
 import { POSTGRES_ORIGIN } from './version.js'
-import { type PostgresRawSession, settled, type WriterContext, writerOf } from './writer.js'
+import { settled } from '../attempt.js'
+import { type PostgresRawSession, type WriterContext, writerOf } from './writer.js'
 
 /** What the store needs from the manager's context. */
 export type PostgresStoreContext = WriterContext & Partial<Pick<StoreContext, 'onWarning'>>

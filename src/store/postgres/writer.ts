@@ -15,7 +15,8 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type pg from 'pg'
-import { isStateError, StateError } from '../../errors.js'
+import { StateError } from '../../errors.js'
+import { settled } from '../attempt.js'
 import type { Cursor } from '../event-store.js'
 import type { Appending, RawSession } from '../raw-session.js'
 import type { PostgresConfig } from './config.js'
@@ -61,18 +62,6 @@ export const MAX_WAIT_MS = 2_147_483_647
  * any synchronous standby) whatever the server's default.
  */
 const BEGIN = 'BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = on'
-
-/** A `StateError` thrown inside a step becomes a `Left`; anything else thrown is a bug, and is rethrown. */
-export const settled =
-  <A>(step: () => Promise<E.Either<StateError, A>>): TE.TaskEither<StateError, A> =>
-  async () => {
-    try {
-      return await step()
-    } catch (error) {
-      if (isStateError(error)) return E.left(error)
-      throw error
-    }
-  }
 
 /** A raw session of this store: it also reads the projection, under the lock. */
 export interface PostgresRawSession extends RawSession {
