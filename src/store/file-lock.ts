@@ -10,11 +10,12 @@
 import { randomBytes } from 'node:crypto'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import { closeSync, linkSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { basename, dirname } from 'node:path'
 import { hostname } from 'node:os'
 import { StateError } from '../errors.js'
 import { attempt } from './attempt.js'
+import { removeLeftovers } from './leftover-files.js'
 
 /** Who holds a lock. */
 interface LockOwner {
@@ -218,24 +219,6 @@ const LEFTOVER_LOCK_AGE_MS = 60_000
  * once a minute old: a live breaker removes its own at once). Under the write lock.
  */
 export const removeBrokenLocks = (path: string): ReadonlyArray<string> => {
-  const directory = dirname(path)
   const prefix = `${basename(path)}.abandoned-`
-  let names: string[]
-  try {
-    names = readdirSync(directory)
-  } catch {
-    return []
-  }
-  const removed: string[] = []
-  for (const name of names.filter((entry) => entry.startsWith(prefix))) {
-    const aside = join(directory, name)
-    try {
-      if (statSync(aside).mtimeMs >= Date.now() - LEFTOVER_LOCK_AGE_MS) continue
-      unlinkSync(aside)
-      removed.push(aside)
-    } catch {
-      // removed meanwhile
-    }
-  }
-  return removed
+  return removeLeftovers(dirname(path), (name, aside) => name.startsWith(prefix) && statSync(aside).mtimeMs < Date.now() - LEFTOVER_LOCK_AGE_MS)
 }

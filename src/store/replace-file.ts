@@ -13,8 +13,9 @@
  * pool costs more than the call (docs/decisions/0009).
  */
 import { randomBytes } from 'node:crypto'
-import { closeSync, fchmodSync, fchownSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, fchmodSync, fchownSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
+import { removeLeftovers } from './leftover-files.js'
 
 const TEMPORARY = /^\.(.+)\.stagecraft-tmp-\d+-[0-9a-f]{12}$/
 
@@ -61,23 +62,8 @@ export const replaceFileSync = (path: string, bytes: Uint8Array): void => {
  * `names` (their base names) in `directory`. Only under the write lock, after recovering a dead
  * writer's: no live writer has one then. Returns what it removed.
  */
-export const removeAbandonedTemporaries = (directory: string, names: ReadonlyArray<string>): ReadonlyArray<string> => {
-  let entries: string[]
-  try {
-    entries = readdirSync(directory)
-  } catch {
-    return []
-  }
-  const removed: string[] = []
-  for (const entry of entries) {
+export const removeAbandonedTemporaries = (directory: string, names: ReadonlyArray<string>): ReadonlyArray<string> =>
+  removeLeftovers(directory, (entry) => {
     const of = TEMPORARY.exec(entry)?.[1]
-    if (of === undefined || !names.includes(of)) continue
-    try {
-      unlinkSync(join(directory, entry))
-      removed.push(join(directory, entry))
-    } catch {
-      // removed meanwhile
-    }
-  }
-  return removed
-}
+    return of !== undefined && names.includes(of)
+  })
