@@ -7,12 +7,12 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { type DomainError, invalidInput } from './domain/errors.js'
 import type { EventEnvelope } from './domain/events.js'
-import { startFold } from './domain/evolve.js'
 import { parseEnvironment, parseReleaseId } from './domain/input.js'
-import { initialState, type State } from './domain/state.js'
+import type { State } from './domain/state.js'
 import { compareInstants, type Instant, parseInstant } from './domain/timestamp.js'
 import { StateError } from './errors.js'
-import type { EventStore } from './store/event-store.js'
+import { emptyLoaded, type EventStore } from './store/event-store.js'
+import { foldRead } from './store/fold.js'
 import { withoutPrev } from './store/log-line.js'
 
 /** An event of the audit trail: its envelope and its position in the store. */
@@ -100,18 +100,6 @@ export const history = (store: EventStore, filter: HistoryFilter = {}): TE.TaskE
 export const stateAt = (store: EventStore, time: Date | string): TE.TaskEither<StateError, State> =>
   pipe(
     TE.fromEither(pipe(parseTime('time', time), E.mapLeft(StateError.fromDomain))),
-    TE.chain((instant) => {
-      const fold = startFold(initialState)
-      return pipe(
-        store.read(store.origin, {
-          event: (stored) => {
-            const { envelope } = stored
-            if (compareInstants(parseInstant(envelope.recordedAt) as Instant, instant) > 0) return 'stop'
-            const problem = fold.apply(envelope, envelope.recordedAt)
-            return problem === undefined ? undefined : new StateError('CORRUPT_STATE', `${stored.location}: ${problem}`)
-          },
-        }),
-        TE.map(() => fold.result()),
-      )
-    }),
+    TE.chain((instant) => foldRead(store.read, emptyLoaded(store.origin), ({ envelope }) => (compareInstants(parseInstant(envelope.recordedAt) as Instant, instant) > 0 ? 'stop' : undefined))),
+    TE.map((loaded) => loaded.state),
   )

@@ -9,10 +9,10 @@
  */
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { startFold } from '../domain/evolve.js'
-import { initialState, type State } from '../domain/state.js'
+import type { State } from '../domain/state.js'
 import { StateError } from '../errors.js'
-import type { Cursor, EventStore } from './event-store.js'
+import { type Cursor, emptyLoaded, type EventStore } from './event-store.js'
+import { foldRead } from './fold.js'
 import { encodeLogLine, GENESIS_HASH, hashLine } from './log-line.js'
 import { readSnapshotFile } from './snapshot-file.js'
 
@@ -51,24 +51,19 @@ interface Survey {
 
 /** Reads the whole source, replaying and re-encoding every event. */
 const survey = (read: Read, origin: Cursor, at: number): TE.TaskEither<StateError, Survey> => {
-  const fold = startFold(initialState)
   let hash = GENESIS_HASH
   let events = 0
   let hashAt = at === 0 ? GENESIS_HASH : undefined
   return pipe(
-    read(origin, {
-      event: ({ envelope, location }) => {
-        const problem = fold.apply(envelope, envelope.recordedAt)
-        if (problem !== undefined) return new StateError('CORRUPT_STATE', `${location}: ${problem}`)
-        hash = hashLine(encodeLogLine(envelope, hash))
-        events++
-        if (events === at) hashAt = hash
-        return undefined
-      },
+    foldRead(read, emptyLoaded(origin), ({ envelope }) => {
+      hash = hashLine(encodeLogLine(envelope, hash))
+      events++
+      if (events === at) hashAt = hash
+      return undefined
     }),
-    TE.chain((end) =>
+    TE.chain(({ state, end }) =>
       hash === end.cursor.hash
-        ? TE.right({ state: fold.result(), events, end: end.cursor, hashAt })
+        ? TE.right({ state, events, end: end.cursor, hashAt })
         : TE.left(new StateError('CORRUPT_STATE', `the source's events do not re-encode to its own lines (hash ${end.cursor.hash}, re-encoded ${hash}); they cannot be moved with their hashes`)),
     ),
   )
