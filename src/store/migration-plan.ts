@@ -9,10 +9,8 @@
  */
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import type { State } from '../domain/state.js'
 import { StateError } from '../errors.js'
-import { type Cursor, emptyLoaded, type EventStore } from './event-store.js'
-import { foldRead } from './fold.js'
+import type { Cursor, EventStore } from './event-store.js'
 import { encodeLogLine, GENESIS_HASH, hashLine } from './log-line.js'
 import { readSnapshotFile } from './snapshot-file.js'
 
@@ -26,8 +24,6 @@ export type Read = EventStore['read']
 
 /** What a migration would do. */
 export interface Plan {
-  /** The source's state after all its events. */
-  readonly state: State
   /** How many events the source holds. */
   readonly events: number
   /** The source's end. */
@@ -41,35 +37,38 @@ const invalid = (message: string): StateError => new StateError('INVALID_INPUT',
 /** The file store's own `releases.json` (a guarded snapshot), if the side has one. */
 export const guardedPath = (opened: Opened): string | undefined => (opened.store.snapshotFile?.guarded === true ? opened.store.snapshotFile.path : undefined)
 
-/** What one pass over the source found: the state, the event count, and the re-encoded hash after `at` events. */
+/** What one pass over the source found: the event count, and the re-encoded hash after `at` events. */
 interface Survey {
-  readonly state: State
   readonly events: number
   readonly end: Cursor
   readonly hashAt: string | undefined
 }
 
-/** Reads the whole source, replaying and re-encoding every event. */
+/**
+ * Reads the whole source, re-encoding every event. (Whether its events could have happened was
+ * verified before, and the target's append checks each again before anything is appended.)
+ */
 const survey = (read: Read, origin: Cursor, at: number): TE.TaskEither<StateError, Survey> => {
   let hash = GENESIS_HASH
   let events = 0
   let hashAt = at === 0 ? GENESIS_HASH : undefined
   return pipe(
-    foldRead(read, emptyLoaded(origin), ({ envelope }) => {
-      hash = hashLine(encodeLogLine(envelope, hash))
-      events++
-      if (events === at) hashAt = hash
-      return undefined
+    read(origin, {
+      event: ({ envelope }) => {
+        hash = hashLine(encodeLogLine(envelope, hash))
+        events++
+        if (events === at) hashAt = hash
+        return undefined
+      },
     }),
-    TE.chain(({ state, end }) =>
+    TE.chain((end) =>
       hash === end.cursor.hash
-        ? TE.right({ state, events, end: end.cursor, hashAt })
+        ? TE.right({ events, end: end.cursor, hashAt })
         : TE.left(new StateError('CORRUPT_STATE', `the source's events do not re-encode to its own lines (hash ${end.cursor.hash}, re-encoded ${hash}); they cannot be moved with their hashes`)),
     ),
   )
 }
 
-/** The end of what `read` finds. */
 const endOf = (read: Read, origin: Cursor): TE.TaskEither<StateError, Cursor> =>
   pipe(
     read(origin, { event: () => undefined }),
@@ -104,7 +103,7 @@ export const planMove = (source: Opened, readSource: Read, target: Opened, readT
       }
       return checkEmptyTarget(target, have)
     }),
-    TE.map(({ targetEnd, found }) => ({ state: found.state, events: found.events, sourceEnd: found.end, targetEnd })),
+    TE.map(({ targetEnd, found }) => ({ events: found.events, sourceEnd: found.end, targetEnd })),
   )
 
 /** Whether `read` finds nothing after `end`, and `end` still where it was (the history not replaced meanwhile). */
