@@ -306,8 +306,12 @@ describe('a writer killed while it holds the write lock', () => {
     expect(first?.release.previousId).toBe(existing.id)
     // The deployer was killed at a random moment, perhaps in the instant between creating its lock
     // file and filling it: such an empty lock is only recovered after a grace period, so wait past it.
+    // One write at least, as the rounds above make: a deployer killed holding the lock with no
+    // release in progress (after recovering a failed one) leaves nothing abandoned to recover.
     const { manager } = checker(store, { lockTimeoutMs: 20_000, abandonedAfterMs: 0 })
     for (const release of await manager.abandonedReleases()) await manager.recoverRelease(release.id, 'killed')
+    const { release: marker } = await manager.createRelease('checker', 'after')
+    acknowledged.add({ t: 'ack', op: 'create', environment: 'checker', version: 'after', release: marker })
     const releases = await expectSoundStore(createStateManager({ stateFile: store.stateFile }), store)
     acknowledged.expectIn(releases)
   })
