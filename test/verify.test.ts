@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readGoFixture } from './fixtures/index.js'
@@ -25,11 +25,14 @@ describe('verify', () => {
   it('reports the head of the chain, which a log cut back by whole lines no longer reaches', async () => {
     const { manager, eventLog, stateFile } = await story()
     const { head } = await manager.verify()
-    // Truncated by its last command, with releases.json edited to match: the chain cannot tell.
+    // Truncated by its last command, with releases.json edited to match and the files that
+    // describe the log (the record of the last snapshot, the checkpoint) deleted: the chain cannot tell.
     const all = lines(eventLog)
     writeFileSync(eventLog, `${all.slice(0, -1).join('\n')}\n`)
     const file = JSON.parse(readFileSync(stateFile, 'utf8')) as { releases: unknown[] }
     writeFileSync(stateFile, JSON.stringify({ releases: file.releases.slice(0, -1) }, null, 2))
+    rmSync(`${stateFile}.sha256`, { force: true })
+    rmSync(stateFile.replace(/\.json$/, '.checkpoint'), { force: true })
     const after = await createStateManager({ stateFile }).verify()
     expect(after.sound).toBe(true)
     // The recorded head can: line 9 is gone, so nothing names the recorded hash as its prev.
@@ -99,6 +102,8 @@ describe('verify', () => {
     const all = lines(eventLog)
     const created = all.findLastIndex((line) => line.includes('"type":"ReleaseCreated"'))
     writeFileSync(eventLog, `${all.slice(0, created).join('\n')}\n`)
+    // Without the record of the last snapshot, which would show the log lost its end (checkpoint.test.ts).
+    rmSync(`${stateFile}.sha256`)
     const [problem, ...others] = (await createStateManager({ stateFile }).verify()).problems
     expect(others).toEqual([])
     expect(problem).toMatchObject({ severity: 'error', location: stateFile })

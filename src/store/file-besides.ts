@@ -3,58 +3,61 @@
  * the projection of the log (or a file an interrupted write left, or one changed outside), and that
  * the checkpoint holds exactly what a full replay holds at its position.
  */
-import { promises as fs } from 'node:fs'
+import { statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { decodeSnapshotBytes } from '../domain/snapshot.js'
-import type { StateError } from '../errors.js'
+import { isStateError, type StateError } from '../errors.js'
 import { attempt } from './attempt.js'
-import { decodeCheckpoint } from './checkpoint-format.js'
-import { checkpointState } from './checkpoint-state.js'
-import { lineHashBefore, LOG_ORIGIN } from './event-log.js'
+import { openCheckpoint } from './checkpoint-file.js'
+import { LOG_ORIGIN } from './event-log.js'
 import type { Besides, CheckpointCheck, Loaded, StoreProblem } from './event-store.js'
 import type { Read } from './fold.js'
 import type { StorePaths } from './paths.js'
-import { prefixHashes } from './prefix-hash.js'
-import { readFileIfThere, readSnapshotFile } from './snapshot-file.js'
-import { decodeSnapshotRecord, type SnapshotRecord } from './snapshot-record.js'
-import { type Differences, differencesOf, standingOf } from './snapshot-standing.js'
+import { readSnapshotFile } from './snapshot-file.js'
+import { readRecord } from './snapshot-owner.js'
+import type { SnapshotRecord } from './snapshot-record.js'
+import { type Differences, differencesOf, sha256Of, type Standing, standingOf } from './snapshot-standing.js'
 import { stateDifferences } from './state-differences.js'
 
 const errorAt = (location: string, message: string): StoreProblem => ({ severity: 'error', location, message })
 
+const notUsed = (paths: StorePaths, why: string): CheckpointCheck => ({
+  problems: [{ severity: 'warning', location: paths.checkpoint, message: `not used: ${why}; readers replay the whole log until the next write replaces it` }],
+})
+
+/** The checkpoint opened as a reader would open it, and what verify says of what it found. */
 const checkpointCheck = (paths: StorePaths): TE.TaskEither<StateError, CheckpointCheck> =>
-  attempt('read the checkpoint', paths.checkpoint, async () => {
-    const bytes = await readFileIfThere(paths.checkpoint)
-    if (bytes === undefined) return E.right({ problems: [] })
-    const decoded = decodeCheckpoint(bytes)
-    const notUsed = (why: string): CheckpointCheck => ({ problems: [{ severity: 'warning', location: paths.checkpoint, message: `not used: ${why}; readers replay the whole log until the next write replaces it` }] })
-    if (E.isLeft(decoded)) return E.right(notUsed(decoded.left))
-    const file = decoded.right
-    const { position, offset, hash } = file.header
-    const size = (await fs.stat(paths.eventLog).catch(() => undefined))?.size ?? 0
-    if (offset > size) {
-      return E.right({ problems: [errorAt(paths.checkpoint, `was taken after event ${position} at byte ${offset}, but ${paths.eventLog} is ${size} bytes long: the log lost its end (restore it from a backup; if an older log was restored on purpose, delete the checkpoint)`)] })
+  pipe(
+    attempt('measure the event log', paths.eventLog, async () => E.right(statSync(paths.eventLog, { throwIfNoEntry: false }))),
+    TE.chain((log) => openCheckpoint(paths, log?.size ?? 0, log?.ino ?? 0)),
+    TE.map((opened): CheckpointCheck => {
+      switch (opened.kind) {
+        case 'none':
+          return { problems: [] }
+        case 'mistrusted':
+          return notUsed(paths, opened.why)
+        case 'usable':
+          return { problems: [], compare: { position: opened.loaded.cursor.position, with: compareWithReplay(paths, opened.loaded) } }
+      }
+    }),
+    // A log shorter than the checkpoint: what a reader refuses with, verify reports.
+    TE.orElse((error): TE.TaskEither<StateError, CheckpointCheck> => (isStateError(error, 'CORRUPT_STATE') ? TE.right({ problems: [errorAt(paths.checkpoint, error.message)] }) : TE.left(error))),
+  )
+
+/** What differs between the checkpoint's state and a replay of the log up to its position. */
+const compareWithReplay =
+  (paths: StorePaths, kept: Loaded) =>
+  (replayed: Loaded): ReadonlyArray<StoreProblem> => {
+    try {
+      const differences = stateDifferences({ ...kept, cursor: replayed.cursor }, replayed)
+      if (differences.length === 0) return []
+      return [errorAt(paths.checkpoint, `differs from a replay of the log up to event ${kept.cursor.position} at ${differences.join(', ')}: readers would answer from it wrongly; delete it (it is only a cache) and the next write writes a correct one`)]
+    } catch (error) {
+      return [errorAt(paths.checkpoint, error instanceof Error ? error.message : String(error))]
     }
-    if ((await lineHashBefore(paths.eventLog, offset)) !== hash) return E.right(notUsed(`it was taken from another log (the log's line before byte ${offset} is not the one it was taken after)`))
-    return E.right({
-      problems: [],
-      compare: {
-        position,
-        with: (replayed: Loaded): ReadonlyArray<StoreProblem> => {
-          try {
-            const kept = { state: checkpointState(file, paths.checkpoint), cursor: replayed.cursor, lastRecordedAt: file.header.lastRecordedAt ?? undefined }
-            const differences = stateDifferences(kept, replayed)
-            if (differences.length === 0) return []
-            return [errorAt(paths.checkpoint, `differs from a replay of the log up to event ${position} at ${differences.join(', ')}: readers would answer from it wrongly; delete it (it is only a cache) and the next write writes a correct one`)]
-          } catch (error) {
-            return [errorAt(paths.checkpoint, error instanceof Error ? error.message : String(error))]
-          }
-        },
-      },
-    })
-  })
+  }
 
 /** A refusal to read a snapshot, placed as `file:line` when it names a line, like every other problem. */
 const unreadableAt = (snapshotPath: string, message: string): StoreProblem => {
@@ -72,16 +75,32 @@ const differsMessage = ({ named, onlyInSnapshot }: Differences): string =>
     : '') +
   'If this file was changed, run reconcile; if the log was, restore it from a backup'
 
-/** The record of the last write, when it reads whole and is not ahead of the replay. */
-const recordFor = async (paths: StorePaths, replayed: Loaded): Promise<SnapshotRecord | undefined> => {
-  try {
-    const bytes = await readFileIfThere(paths.snapshotRecord)
-    const decoded = bytes === undefined ? undefined : decodeSnapshotRecord(bytes)
-    if (decoded === undefined || E.isLeft(decoded) || decoded.right.position > replayed.cursor.position) return undefined
-    const record = decoded.right
-    return (await lineHashBefore(paths.eventLog, record.offset)) === record.hash ? record : undefined
-  } catch {
-    return undefined // judged without it
+/**
+ * The record of the last write, read as a writer reads it: a log shorter than it lost its end,
+ * reported at the record (`Left`), as readers and writers refuse it; a record that cannot be read
+ * is left out, and the snapshot judged without it.
+ */
+const recordFor = (paths: StorePaths, replayed: Loaded): TE.TaskEither<StateError, E.Either<StoreProblem, SnapshotRecord | undefined>> =>
+  pipe(
+    readRecord(paths, replayed),
+    TE.map((record) => E.right(record)),
+    TE.orElse((error) => TE.right(isStateError(error, 'CORRUPT_STATE') ? E.left(errorAt(paths.snapshotRecord, error.message)) : E.right(undefined))),
+  )
+
+/** What verify says of the snapshot's standing. */
+const standingProblems = (path: string, replayed: Loaded, standing: Standing): StoreProblem[] => {
+  const at = (message: string): StoreProblem[] => [errorAt(path, message)]
+  switch (standing.kind) {
+    case 'current':
+      return []
+    case 'empty':
+      return at('empty (left so by a crash): it is not the projection of the event log; the next write regenerates it')
+    case 'behind':
+      return at('is behind the event log (it holds what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); the next write regenerates it')
+    case 'differs':
+      return at(differsMessage(differencesOf(replayed.state, standing.snapshot)))
+    case 'unreadable':
+      return [unreadableAt(path, standing.error.message)]
   }
 }
 
@@ -98,24 +117,17 @@ const snapshotCheck = (paths: StorePaths, read: Read) => (replayed: Loaded) => {
         return TE.right(E.isLeft(decoded) ? [unreadableAt(path, decoded.left.message)] : at('has no event log yet: it becomes the start of the history on the first write (or with import)', 'warning'))
       }
       return pipe(
-        TE.fromTask(() => recordFor(paths, replayed)),
-        TE.chain((record) =>
-          standingOf({ path, bytes: file.bytes, sha256: prefixHashes(file.bytes).sha256, record, state: replayed.state, position: events, read, origin: LOG_ORIGIN, skipDamaged: true }),
+        recordFor(paths, replayed),
+        TE.chain(
+          E.match(
+            (lostItsEnd) => TE.right([lostItsEnd]),
+            (record) =>
+              pipe(
+                standingOf({ path, bytes: file.bytes, sha256: sha256Of(file.bytes), record, state: replayed.state, position: events, read, origin: LOG_ORIGIN, skipDamaged: true }),
+                TE.map((standing) => standingProblems(path, replayed, standing)),
+              ),
+          ),
         ),
-        TE.map((standing): StoreProblem[] => {
-          switch (standing.kind) {
-            case 'current':
-              return []
-            case 'empty':
-              return at('empty (left so by a crash): it is not the projection of the event log; the next write regenerates it')
-            case 'behind':
-              return at('is behind the event log (it holds what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); the next write regenerates it')
-            case 'differs':
-              return at(differsMessage(differencesOf(replayed.state, standing.snapshot)))
-            case 'unreadable':
-              return [unreadableAt(path, standing.error.message)]
-          }
-        }),
       )
     }),
   )

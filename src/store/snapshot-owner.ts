@@ -25,6 +25,7 @@ import { decodeSnapshotBytes, type Snapshot } from '../domain/snapshot.js'
 import { initialState, type State } from '../domain/state.js'
 import { ioError, StateError } from '../errors.js'
 import { attempt } from './attempt.js'
+import { lostItsEnd } from './checkpoint-file.js'
 import type { Loaded, Prepared, ReconcileOutcome } from './event-store.js'
 import { LOG_ORIGIN, type LogCursor, lineHashBefore } from './event-log.js'
 import type { Read } from './fold.js'
@@ -101,22 +102,14 @@ const findSnapshot = (paths: StorePaths, memory: SnapshotMemory): TE.TaskEither<
 }
 
 /** The record of the last write, when it reads whole and belongs to this log; a log shorter than it is `CORRUPT_STATE`. */
-const readRecord = (paths: StorePaths, loaded: Loaded): TE.TaskEither<StateError, SnapshotRecord | undefined> =>
+export const readRecord = (paths: StorePaths, loaded: Loaded): TE.TaskEither<StateError, SnapshotRecord | undefined> =>
   attempt('read the record of the snapshot', paths.snapshotRecord, async () => {
     const bytes = await readFileIfThere(paths.snapshotRecord)
     const decoded = bytes === undefined ? undefined : decodeSnapshotRecord(bytes)
     if (decoded === undefined || E.isLeft(decoded)) return E.right(undefined)
     const record = decoded.right
     const cursor = loaded.cursor as LogCursor
-    if (record.position > cursor.position) {
-      return E.left(
-        new StateError(
-          'CORRUPT_STATE',
-          `${paths.eventLog} holds ${cursor.position} events, but ${paths.snapshotRecord} records a snapshot written after event ${record.position}: the log lost its end (it was cut back, or an older copy was restored over it). ` +
-            `Restore the log from a backup; if an older log was restored on purpose, delete ${paths.snapshotRecord} and ${paths.checkpoint}.`,
-        ),
-      )
-    }
+    if (record.position > cursor.position) return E.left(lostItsEnd(paths, paths.snapshotRecord, cursor.offset, record.position, record.offset))
     if (record.position === cursor.position) return E.right(record.hash === cursor.hash ? record : undefined)
     return E.right((await lineHashBefore(paths.eventLog, record.offset)) === record.hash ? record : undefined)
   })

@@ -170,6 +170,10 @@ describe('a log that lost its end is never read as a shorter history', () => {
       expect(error.message).toContain(checkpoint)
       expect(error.message).toMatch(/lost its end.*delete .*checkpoint/)
     }
+    // verify says what readers and writers say, at the file that shows it (the record of the last snapshot), and does not judge releases.json against a log that lost its end.
+    const report = await manager.verify()
+    expect(report.sound).toBe(false)
+    expect(report.problems).toEqual([expect.objectContaining({ severity: 'error', location: `${stateFile}.sha256`, message: expect.stringMatching(/lost its end.*delete .*checkpoint/) })])
     expect(readFileSync(eventLog)).toEqual(log)
     // A restore made on purpose: once the cache is deleted (and the record of the last snapshot), the store opens as the log is.
     rmSync(checkpoint)
