@@ -12,7 +12,6 @@ import { randomBytes } from 'node:crypto'
 import { closeSync, promises as fs, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { ioError, type StateError } from '../errors.js'
-import { replaceFileSync } from './replace-file.js'
 
 /**
  * What identifies one version of the file, so that bytes this process read or wrote need not be
@@ -101,16 +100,6 @@ export const readFileIfThere = async (path: string): Promise<Buffer | undefined>
 /** Reads the snapshot file, or `undefined` when there is none. */
 export const readSnapshotFile = (path: string): TE.TaskEither<StateError, SnapshotFile | undefined> =>
   TE.tryCatch(() => readOnce(path), (error) => ioError('read the snapshot', path, error))
-
-/** Replaces the snapshot file atomically with `content` (replace-file.ts); returns the new version's fingerprint. */
-export const writeSnapshotFile = (path: string, content: string | Uint8Array): TE.TaskEither<StateError, Fingerprint | undefined> =>
-  TE.tryCatch(
-    async () => {
-      replaceFileSync(path, typeof content === 'string' ? Buffer.from(content, 'utf8') : content)
-      return fingerprintOf(path)
-    },
-    (error) => ioError('write the snapshot', path, error),
-  )
 
 /**
  * Keeps a copy of the snapshot's current bytes in a new side file `<file>.<suffix>-<random>`,

@@ -275,7 +275,8 @@ export const restoreSnapshot = (paths: StorePaths, memory: SnapshotMemory, loade
     readSnapshotFile(paths.stateFile),
     TE.chain((file: SnapshotFile | undefined) => {
       const projected = projectFrom(undefined, loaded.state).held
-      if (file !== undefined && Buffer.from(file.bytes).equals(heldBytes(projected))) return TE.right({ changed: [] })
+      const bytes = heldBytes(projected)
+      if (file !== undefined && file.bytes.equals(bytes)) return TE.right({ changed: [] })
       const decoded = file === undefined ? undefined : decodeSnapshotBytes(file.bytes, paths.stateFile)
       const changed = decoded !== undefined && E.isRight(decoded) ? snapshotChanges(loaded.state, decoded.right.releases).map((change) => change.releaseId) : []
       const kept: TE.TaskEither<StateError, string | undefined> = file === undefined ? TE.right(undefined) : keepAside(paths.stateFile, file.bytes, `rejected-${sideFileStamp(now)}`)
@@ -283,7 +284,6 @@ export const restoreSnapshot = (paths: StorePaths, memory: SnapshotMemory, loade
         kept,
         TE.chainFirst(() =>
           attempt('write the snapshot', paths.stateFile, async () => {
-            const bytes = heldBytes(projected)
             const hashes = prefixHashes(bytes)
             replaceFileSync(paths.stateFile, bytes)
             const cursor = loaded.cursor as LogCursor
