@@ -17,11 +17,11 @@ import { decide } from './domain/decide.js'
 import type { DomainError } from './domain/errors.js'
 import { type DomainEvent, envelope, type EventEnvelope, type EventMetadata, type Ulid } from './domain/events.js'
 import { currentRelease, findRelease, listAllReleases, releasesOf } from './domain/queries.js'
-import { factsOf, type Release } from './domain/release.js'
-import { releaseStatus } from './domain/release-status.js'
+import type { Release } from './domain/release.js'
+import { isAbandoned } from './domain/release-status.js'
 import { type RollbackTarget, rollbackTarget } from './domain/rollback.js'
 import { releaseCount, type State } from './domain/state.js'
-import { epochMsOf, parseInstant, type Timestamp } from './domain/timestamp.js'
+import { parseInstant, type Timestamp } from './domain/timestamp.js'
 import { kindOf, quote } from './domain/show.js'
 import { StateError } from './errors.js'
 import { readClock, type ResolvedOptions, resolveOptions, type StateManagerOptions } from './options.js'
@@ -246,7 +246,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
           pipe(
             environment === undefined ? E.right(listAllReleases(state)) : releasesOf(state, environment),
             E.map((releases) =>
-              releases.filter((release) => releaseStatus(release) === 'in progress' && nowMs - (factsOf(release).lastEventMs ?? epochMsOf(release.timestamp)) > config.abandonedAfterMs),
+              releases.filter((release) => isAbandoned(release, nowMs, config.abandonedAfterMs)),
             ),
           ),
         ),

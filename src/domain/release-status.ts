@@ -2,7 +2,8 @@
  * The overall status of a release, from the statuses of its phases.
  */
 import { PHASES } from './phase.js'
-import type { Release } from './release.js'
+import { factsOf, type Release } from './release.js'
+import { epochMsOf } from './timestamp.js'
 
 /** Where a release stands as a whole. */
 export type ReleaseStatus = 'pending' | 'in progress' | 'completed' | 'failed'
@@ -18,3 +19,10 @@ export const releaseStatus = (release: Release): ReleaseStatus => {
   if (statuses.every((status) => status === 'pending')) return 'pending'
   return 'in progress'
 }
+
+/**
+ * Whether a release looks abandoned at `nowMs`: still in progress, with no event for more than
+ * `thresholdMs` (since its last event, or its creation when the history knows of none).
+ */
+export const isAbandoned = (release: Release, nowMs: number, thresholdMs: number): boolean =>
+  releaseStatus(release) === 'in progress' && nowMs - (factsOf(release).lastEventMs ?? epochMsOf(release.timestamp)) > thresholdMs

@@ -8,6 +8,8 @@ import {
   EventEnvelope,
   type EventMetadata,
   releaseIdsOf,
+  isAbandoned,
+  keepFacts,
   releaseStatus,
   type Release,
   type Timestamp,
@@ -63,6 +65,25 @@ describe('releaseStatus: where a release stands as a whole', () => {
   test('any phase failed: failed', () => expect(releaseStatus(withPhases({ build: 'completed', push: 'failed' }))).toBe('failed'))
   test('every phase completed or skipped: completed', () => {
     expect(releaseStatus(withPhases({ build: 'completed', push: 'completed', migrate_pre: 'skipped', rollout: 'completed', migrate_post: 'skipped', finalize: 'completed' }))).toBe('completed')
+  })
+})
+
+describe('isAbandoned: in progress, with no event for longer than the threshold', () => {
+  const at = (iso: string): number => Date.parse(iso)
+  const running = (facts: Parameters<typeof keepFacts>[1]): Release => {
+    const release = { ...storedRelease({ id: 'x', timestamp: '2025-01-01T12:00:00Z', phases: { build: 'running' } }) }
+    keepFacts(release, facts)
+    return release
+  }
+  test('counted from its last event, when the history knows it', () => {
+    const release = running({ lastEventMs: at('2025-01-01T13:00:00Z') })
+    expect(isAbandoned(release, at('2025-01-01T13:59:59Z'), 3_600_000)).toBe(false)
+    expect(isAbandoned(release, at('2025-01-01T14:00:01Z'), 3_600_000)).toBe(true)
+  })
+  test('counted from its creation otherwise', () => expect(isAbandoned(running({}), at('2025-01-01T13:00:01Z'), 3_600_000)).toBe(true))
+  test('never when it is not in progress', () => {
+    const pending = storedRelease({ id: 'x', timestamp: '2025-01-01T12:00:00Z' })
+    expect(isAbandoned(pending, at('2026-01-01T00:00:00Z'), 0)).toBe(false)
   })
 })
 

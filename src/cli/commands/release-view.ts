@@ -2,21 +2,20 @@
  * The detail view shared by `show` and `current`: the release, plus what the history knows of it
  * (what it rolls back to, its note, when it last moved), which travels with the release.
  */
-import { epochMsOf, factsOf, type Release, releaseStatus } from '../../index.js'
+import { factsOf, isAbandoned, type Release } from '../../index.js'
 import type { Output } from '../output.js'
 import { releaseJson } from '../format/json.js'
 import { releaseDetail, type ReleaseFacts } from '../format/release.js'
 import { abandonedHint } from './abandoned.js'
 
 /** What the history adds to a release, and whether it looks abandoned at `now` after `thresholdMs` without an event. */
-export const detailFacts = (release: Release, now: Date, thresholdMs: number): ReleaseFacts => {
+const detailFacts = (release: Release, now: Date, thresholdMs: number): ReleaseFacts => {
   const { rollbackOf, note, lastEventMs } = factsOf(release)
-  const last = lastEventMs ?? epochMsOf(release.timestamp)
   return {
     rollbackOf,
     note,
     lastEventAt: lastEventMs === undefined ? undefined : new Date(lastEventMs).toISOString(),
-    abandoned: releaseStatus(release) === 'in progress' && now.getTime() - last > thresholdMs,
+    abandoned: isAbandoned(release, now.getTime(), thresholdMs),
   }
 }
 

@@ -12,7 +12,6 @@ import { printRelease } from './release-view.js'
 
 export const show = defineCommand({
   parse: (args) => pipe(abandonedAfter(args, 'show'), E.map((thresholdMs) => ({ releaseId: args.positionals[0] ?? '', thresholdMs }))),
-  managerOptions: (input) => ({ abandonedAfterMs: input.thresholdMs }),
   run: async (input, { manager, out, now }) => {
     printRelease(out, await manager.getRelease(input.releaseId), now(), input.thresholdMs)
     return EXIT.ok
