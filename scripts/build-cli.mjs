@@ -56,7 +56,7 @@ const common = {
   logLevel: 'warning',
 }
 
-// tsc compiled src/cli too (it type-checks everything); none of that is used.
+// The bundles only: tsc does not build src/cli (tsconfig.json excludes it), and an earlier build's files go.
 rmSync(`${ROOT}/${OUT}`, { recursive: true, force: true })
 
 const cli = await esbuild.build({ ...common, entryPoints: { main: 'src/cli/main.ts' }, outdir: OUT, splitting: true, chunkNames: 'chunks/[name]-[hash]' })
