@@ -43,8 +43,11 @@ export interface CommandContext {
  * A command as the command line is parsed with and the help shows it: everything but what it
  * does. Plain data, so that reading the command line and printing help load nothing else.
  */
+/** The name of every command: the command table (./commands/index.ts) and what each does (./commands/implementations.ts) are both typed by it. */
+export type CommandName = 'create' | 'phase' | 'show' | 'current' | 'list' | 'history' | 'replay' | 'verify' | 'rollback-target' | 'recover' | 'import' | 'reconcile' | 'migrate'
+
 export interface Command {
-  readonly name: string
+  readonly name: CommandName
   /** One line for the command list. */
   readonly summary: string
   /** The arguments after the name, as the help shows them. */

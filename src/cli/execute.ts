@@ -25,7 +25,6 @@ const fail = (io: CliIo, error: unknown, manager: StateManager | undefined): Exi
 /** Runs a command the command line named, and returns the exit code. */
 export const runCommand = async (io: CliIo, { command, args, globals }: Extract<Invocation, { kind: 'run' }>, now: () => Date): Promise<ExitCode> => {
   const implementation = IMPLEMENTATIONS[command.name]
-  if (implementation === undefined) return fail(io, new Error(`the command ${command.name} does nothing`), undefined)
   const out = outputTo(io.stdout, io.stderr, io.env, globals.json)
   const prepared = implementation.prepare(args, now())
   const options = managerOptionsFor(globals, { env: io.env, cwd: io.cwd, onWarning: out.warn })

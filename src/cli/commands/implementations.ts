@@ -6,7 +6,7 @@
  * few kilobytes next to the store's hundred and more, which every command needs, and Node pays
  * more for each further file it loads than for those kilobytes (docs/performance.md, "Fast start").
  */
-import type { CommandImplementation } from '../command.js'
+import type { CommandImplementation, CommandName } from '../command.js'
 import { create } from './create.js'
 import { history, replay } from './history.js'
 import { list } from './list.js'
@@ -18,7 +18,7 @@ import { current, show } from './show.js'
 import { importSnapshot, reconcile } from './snapshot.js'
 import { verify } from './verify.js'
 
-export const IMPLEMENTATIONS: Readonly<Record<string, CommandImplementation>> = {
+export const IMPLEMENTATIONS: Readonly<Record<CommandName, CommandImplementation>> = {
   create,
   phase,
   show,
