@@ -6,8 +6,9 @@ import type { HistoryEvent, PhaseUpdated, Recorded, StateManager } from '../../i
 import { type Style, statusPaint } from '../format/style.js'
 
 /**
- * Runs a write about one release. The read first warms the manager's view outside the lock, so
- * that the write reads under the lock only what others appended since.
+ * Runs a write about one release, refusing an unknown id by a read first: that takes no lock, so
+ * a mistyped id in a directory without a store leaves no `.stagecraft` behind. (The read is also
+ * the manager's first, which a write would make outside the lock anyway.)
  */
 export const writeAbout = async (manager: StateManager, releaseId: string, write: () => Promise<Recorded>): Promise<Recorded> => {
   await manager.getRelease(releaseId)
