@@ -90,6 +90,8 @@ const chainProblems = (state: State, inherited: boolean, where: string): VerifyP
 interface Replayed {
   readonly loaded: Loaded
   readonly end: ReadEnd
+  /** Whether it stopped at the event asked for (else it read to the end: that event was damaged, or is not there). */
+  readonly stopped: boolean
 }
 
 /**
@@ -107,6 +109,7 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
   const replay = (from: Loaded, stopAt?: number): TE.TaskEither<StateError, Replayed> => {
     const fold: Fold = startFold(from.state)
     let lastRecordedAt: Timestamp | undefined = from.lastRecordedAt
+    let stopped = false
     return pipe(
       store.read(from.cursor, {
         event: ({ envelope, position, location }) => {
@@ -118,7 +121,8 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
           }
           else if (envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled') inherited = true
           lastRecordedAt = envelope.recordedAt
-          return position === stopAt ? 'stop' : undefined
+          stopped = position === stopAt
+          return stopped ? 'stop' : undefined
         },
         problem: ({ location, message }) => {
           events++
@@ -126,7 +130,7 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
           problems.push({ severity: 'error', location, message })
         },
       }),
-      TE.map((end) => ({ loaded: { state: fold.result(), cursor: end.cursor, lastRecordedAt }, end })),
+      TE.map((end) => ({ loaded: { state: fold.result(), cursor: end.cursor, lastRecordedAt }, end, stopped })),
     )
   }
 
@@ -139,7 +143,7 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
       TE.chain((upTo) => {
         // Compared only where the log read clean up to there: else the replay is what is wrong.
         if (logErrors === 0 && upTo.loaded.cursor.position === compare.position) problems.push(...compare.with(upTo.loaded))
-        return replay(upTo.loaded)
+        return upTo.stopped ? replay(upTo.loaded) : TE.right(upTo)
       }),
     )
   }

@@ -79,10 +79,7 @@ export const readEvents = async (client: pg.ClientBase, config: PostgresConfig, 
       const rowPosition = Number(row.position)
       if (!anchored) {
         anchored = true
-        // A reader that goes on past damage (verify) may resume after a row it reported: its line is
-        // the one read (the cursor holds that line's hash), its stored hash the damage.
-        const resumed = visitor.problem !== undefined && hashLine(row.line) === from.hash
-        if (rowPosition !== from.position || (row.hash !== from.hash && !resumed)) {
+        if (rowPosition !== from.position || row.hash !== from.hash) {
           return E.left(corrupt(`${locationOf(config, from.position)}: the history was replaced since it was read (this event is gone or different); open the store again`))
         }
         continue
