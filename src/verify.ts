@@ -166,7 +166,7 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
       const notCompared: VerifyProblem[] =
         snapshotPath === undefined ? [] : [{ severity: 'warning', location: snapshotPath, message: 'not compared with the event log, which has the errors above: repair the log first (from a backup), then verify again' }]
       return pipe(
-        store.besides === undefined || snapshotPath === undefined ? TE.right([]) : logDamaged ? TE.right(notCompared) : store.besides.snapshot({ ...loaded, cursor: { ...loaded.cursor, position: events === 0 ? 0 : loaded.cursor.position } }),
+        store.besides?.snapshot === undefined || snapshotPath === undefined ? TE.right([]) : logDamaged ? TE.right(notCompared) : store.besides.snapshot(loaded),
         TE.chain((found) => {
           problems.push(...found)
           return store.leftovers()

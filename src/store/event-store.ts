@@ -172,8 +172,8 @@ export interface CheckpointCheck {
 export interface Besides {
   /** The store's checkpoint, if it keeps one. */
   readonly checkpoint: () => TE.TaskEither<StateError, CheckpointCheck>
-  /** How the store's own `releases.json` stands to `replayed`, the whole replay (`read` passes over damaged lines). */
-  readonly snapshot: (replayed: Loaded) => TE.TaskEither<StateError, ReadonlyArray<StoreProblem>>
+  /** How the store's own (guarded) `releases.json` stands to `replayed`, the whole replay; a store that guards none has none. */
+  readonly snapshot?: ((replayed: Loaded) => TE.TaskEither<StateError, ReadonlyArray<StoreProblem>>) | undefined
 }
 
 /** A store of release-history events. */

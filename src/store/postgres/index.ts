@@ -40,7 +40,6 @@ const loadedWhenUsed = (config: PostgresConfig, context: StoreContext): EventSto
     leftovers: () => later((opened) => opened.leftovers()),
     besides: {
       checkpoint: () => later((opened) => (opened.besides as NonNullable<EventStore['besides']>).checkpoint()),
-      snapshot: (replayed) => later((opened) => (opened.besides as NonNullable<EventStore['besides']>).snapshot(replayed)),
     },
     close: async () => {
       if (loading !== undefined) await (await loading).close()
