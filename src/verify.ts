@@ -18,7 +18,7 @@ import type { Release } from './domain/release.js'
 import { releaseCount, type State } from './domain/state.js'
 import type { Timestamp } from './domain/timestamp.js'
 import type { StateError } from './errors.js'
-import { type CheckpointCheck, describeIncompleteTail, emptyLoaded, type EventStore, type Loaded, type ReadEnd, type StoreProblem } from './store/event-store.js'
+import { type CheckpointCheck, describeIncompleteTail, emptyLoaded, type EventStore, guardedSnapshotPath, type Loaded, type ReadEnd, type StoreProblem } from './store/event-store.js'
 
 /** One problem `verify` found. */
 export type VerifyProblem = StoreProblem
@@ -162,7 +162,7 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
       const { state } = loaded
       const where = store.snapshotFile?.path ?? store.description
       problems.push(...chainProblems(state, inherited, where))
-      const snapshotPath = store.snapshotFile?.guarded === true ? store.snapshotFile.path : undefined
+      const snapshotPath = guardedSnapshotPath(store)
       const notCompared: VerifyProblem[] =
         snapshotPath === undefined ? [] : [{ severity: 'warning', location: snapshotPath, message: 'not compared with the event log, which has the errors above: repair the log first (from a backup), then verify again' }]
       return pipe(

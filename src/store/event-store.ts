@@ -176,6 +176,9 @@ export interface Besides {
   readonly snapshot?: ((replayed: Loaded) => TE.TaskEither<StateError, ReadonlyArray<StoreProblem>>) | undefined
 }
 
+/** The path of the `releases.json` a store guards (the file store's own), if it has one. */
+export const guardedSnapshotPath = (store: Pick<EventStore, 'snapshotFile'>): string | undefined => (store.snapshotFile?.guarded === true ? store.snapshotFile.path : undefined)
+
 /** A store of release-history events. */
 export interface EventStore {
   /** What and where the store is, for messages. */

@@ -28,8 +28,8 @@ import type { EventEnvelope } from '../domain/events.js'
 import { StateError } from '../errors.js'
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../options.js'
 import { type VerifyReport, verifyStore } from '../verify.js'
-import { type Cursor, emptyLoaded, type Loaded, type StagedSession, type StoreContext, type StoreSpec, unprepared, type WriteSession } from './event-store.js'
-import { confirmPlan, type Opened, type Plan, planMove } from './migration-plan.js'
+import { type Cursor, emptyLoaded, type EventStore, type Loaded, type StagedSession, type StoreContext, type StoreSpec, unprepared, type WriteSession } from './event-store.js'
+import { confirmPlan, type Plan, planMove } from './migration-plan.js'
 
 /** How a migration runs. Every field is optional. */
 export interface MigrateOptions {
@@ -87,15 +87,15 @@ const cursorAfter = (source: WriteSession, origin: Cursor, count: number): TE.Ta
   count === 0 ? TE.right(origin) : pipe(source.read(origin, { event: ({ position }) => (position === count ? 'stop' : undefined) }), TE.map((end) => end.cursor))
 
 /** Under both locks: confirms the plan, stages what the target lacks, checks where it ends, and commits (the target brings its snapshot up to date). */
-const copy = (source: Opened, target: Opened, planned: Plan, batch: number) => (from: WriteSession) => (to: StagedSession) =>
+const copy = (source: EventStore, target: EventStore, planned: Plan, batch: number) => (from: WriteSession) => (to: StagedSession) =>
   pipe(
     confirmPlan(planned, source, from.read, target, to.read),
     TE.bindTo('plan'),
     TE.bind('copied', ({ plan }) =>
       pipe(
         TE.Do,
-        TE.apS('after', cursorAfter(from, source.store.origin, plan.targetEnd.position)),
-        TE.apS('loaded', to.load(emptyLoaded(target.store.origin))),
+        TE.apS('after', cursorAfter(from, source.origin, plan.targetEnd.position)),
+        TE.apS('loaded', to.load(emptyLoaded(target.origin))),
         TE.chain(({ after, loaded }) => copyAfter(from, after, to, loaded, batch)),
       ),
     ),
@@ -105,47 +105,45 @@ const copy = (source: Opened, target: Opened, planned: Plan, batch: number) => (
             to.commit(),
             TE.map(() => ({ events: plan.events, copied: copied.copied, hash: plan.sourceEnd.hash })),
           )
-        : TE.left(new StateError('CORRUPT_STATE', `${target.store.description} ends at event ${copied.target.cursor.position} (${copied.target.cursor.hash}), not at the source's ${plan.events} (${plan.sourceEnd.hash})`)),
+        : TE.left(new StateError('CORRUPT_STATE', `${target.description} ends at event ${copied.target.cursor.position} (${copied.target.cursor.hash}), not at the source's ${plan.events} (${plan.sourceEnd.hash})`)),
     ),
   )
 
-const open = (spec: StoreSpec, context: StoreContext): TE.TaskEither<StateError, Opened> => TE.fromEither(pipe(spec.open(context), E.map((store) => ({ store }))))
+const open = (spec: StoreSpec, context: StoreContext): TE.TaskEither<StateError, EventStore> => TE.fromEither(spec.open(context))
 
 /** Refuses one store named twice: compared by what the stores are, since one store would wait for its own lock. */
-const distinct = (source: Opened, target: Opened): TE.TaskEither<StateError, void> =>
+const distinct = (source: EventStore, target: EventStore): TE.TaskEither<StateError, void> =>
   pipe(
     TE.Do,
-    TE.apS('from', source.store.identity()),
-    TE.apS('to', target.store.identity()),
+    TE.apS('from', source.identity()),
+    TE.apS('to', target.identity()),
     TE.chain(({ from, to }) => {
       if (from !== to) return TE.right(undefined)
-      const named = source.store.description === target.store.description ? '' : ` (named also ${target.store.description})`
-      return TE.left(invalid(`the source and the target are the same store: ${source.store.description}${named}`))
+      const named = source.description === target.description ? '' : ` (named also ${target.description})`
+      return TE.left(invalid(`the source and the target are the same store: ${source.description}${named}`))
     }),
   )
 
-const verifyOf = (opened: Opened): TE.TaskEither<StateError, VerifyReport> => verifyStore(opened.store)
-
 /** Everything of a migration but opening and closing the stores. */
-const move = (source: Opened, target: Opened, batch: number): TE.TaskEither<StateError, MigrationReport> =>
+const move = (source: EventStore, target: EventStore, batch: number): TE.TaskEither<StateError, MigrationReport> =>
   pipe(
     distinct(source, target),
-    TE.chain(() => verifyOf(source)),
-    TE.chain((before) => (before.sound ? TE.right(undefined) : TE.left(new StateError('CORRUPT_STATE', `${source.store.description} does not verify; fix it before moving it: ${problemsOf(before)}`)))),
+    TE.chain(() => verifyStore(source)),
+    TE.chain((before) => (before.sound ? TE.right(undefined) : TE.left(new StateError('CORRUPT_STATE', `${source.description} does not verify; fix it before moving it: ${problemsOf(before)}`)))),
     // A target holding the start of the history may have a releases.json edited by hand since:
     // the move would replace it, so it must verify too (a check that writes nothing).
-    TE.chain(() => verifyOf(target)),
-    TE.chain((before) => (before.sound ? TE.right(undefined) : TE.left(new StateError('CORRUPT_STATE', `${target.store.description} does not verify; fix it before moving into it: ${problemsOf(before)}`)))),
+    TE.chain(() => verifyStore(target)),
+    TE.chain((before) => (before.sound ? TE.right(undefined) : TE.left(new StateError('CORRUPT_STATE', `${target.description} does not verify; fix it before moving into it: ${problemsOf(before)}`)))),
     // Refusals are found here, with reads that create nothing, before any lock is taken.
-    TE.chain(() => planMove(source, source.store.read, target, target.store.read)),
-    TE.chain((planned) => source.store.write((from) => target.store.writeStaged(copy(source, target, planned, batch)(from)))),
+    TE.chain(() => planMove(source, source.read, target, target.read)),
+    TE.chain((planned) => source.write((from) => target.writeStaged(copy(source, target, planned, batch)(from)))),
     TE.bindTo('moved'),
-    TE.bind('sourceReport', () => verifyOf(source)),
-    TE.bind('targetReport', () => verifyOf(target)),
+    TE.bind('sourceReport', () => verifyStore(source)),
+    TE.bind('targetReport', () => verifyStore(target)),
     TE.chain(({ moved, sourceReport, targetReport }) =>
       targetReport.sound
-        ? TE.right({ from: source.store.description, to: target.store.description, ...moved, source: sourceReport, target: targetReport })
-        : TE.left(new StateError('CORRUPT_STATE', `${target.store.description} does not verify after the move: ${problemsOf(targetReport)}`)),
+        ? TE.right({ from: source.description, to: target.description, ...moved, source: sourceReport, target: targetReport })
+        : TE.left(new StateError('CORRUPT_STATE', `${target.description} does not verify after the move: ${problemsOf(targetReport)}`)),
     ),
   )
 
@@ -170,7 +168,7 @@ export const fpMigrateHistory = (from: StoreSpec, to: StoreSpec, options: Migrat
       try {
         return await move(source, target, batch)()
       } finally {
-        await Promise.allSettled([source.store.close(), target.store.close()])
+        await Promise.allSettled([source.close(), target.close()])
       }
     }),
   )

@@ -10,14 +10,9 @@
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { StateError } from '../errors.js'
-import type { Cursor, EventStore } from './event-store.js'
+import { type Cursor, type EventStore, guardedSnapshotPath } from './event-store.js'
 import { encodeLogLine, GENESIS_HASH, hashLine } from './log-line.js'
 import { readSnapshotFile } from './snapshot-file.js'
-
-/** A store opened for a migration. */
-export interface Opened {
-  readonly store: EventStore
-}
 
 /** How one side is read: the store's own read, or its session's under the lock. */
 export type Read = EventStore['read']
@@ -34,8 +29,6 @@ export interface Plan {
 
 const invalid = (message: string): StateError => new StateError('INVALID_INPUT', message)
 
-/** The file store's own `releases.json` (a guarded snapshot), if the side has one. */
-export const guardedPath = (opened: Opened): string | undefined => (opened.store.snapshotFile?.guarded === true ? opened.store.snapshotFile.path : undefined)
 
 /** What one pass over the source found: the event count, and the re-encoded hash after `at` events. */
 interface Survey {
@@ -76,8 +69,8 @@ const endOf = (read: Read, origin: Cursor): TE.TaskEither<StateError, Cursor> =>
   )
 
 /** A file store's own releases.json without a log would become a history of its own: not a target. */
-const checkEmptyTarget = (target: Opened, targetEvents: number): TE.TaskEither<StateError, void> => {
-  const path = guardedPath(target)
+const checkEmptyTarget = (target: EventStore, targetEvents: number): TE.TaskEither<StateError, void> => {
+  const path = guardedSnapshotPath(target)
   if (path === undefined || targetEvents > 0) return TE.right(undefined)
   return pipe(
     readSnapshotFile(path),
@@ -90,16 +83,16 @@ const checkEmptyTarget = (target: Opened, targetEvents: number): TE.TaskEither<S
  * empty, or hold the start of the source's history (an earlier move of a history that has grown
  * since); histories are never merged.
  */
-export const planMove = (source: Opened, readSource: Read, target: Opened, readTarget: Read): TE.TaskEither<StateError, Plan> =>
+export const planMove = (source: EventStore, readSource: Read, target: EventStore, readTarget: Read): TE.TaskEither<StateError, Plan> =>
   pipe(
-    endOf(readTarget, target.store.origin),
+    endOf(readTarget, target.origin),
     TE.bindTo('targetEnd'),
-    TE.bind('found', ({ targetEnd }) => survey(readSource, source.store.origin, targetEnd.position)),
+    TE.bind('found', ({ targetEnd }) => survey(readSource, source.origin, targetEnd.position)),
     TE.chainFirst(({ targetEnd, found }) => {
       const have = targetEnd.position
-      if (found.events === 0) return TE.left(invalid(`${source.store.description} holds no events; there is nothing to move (a releases.json without a log: run import on it first)`))
+      if (found.events === 0) return TE.left(invalid(`${source.description} holds no events; there is nothing to move (a releases.json without a log: run import on it first)`))
       if (have > found.events || found.hashAt !== targetEnd.hash) {
-        return TE.left(invalid(`${target.store.description} already holds ${have} events that are not the start of ${source.store.description}'s history; histories are never merged: use an empty target`))
+        return TE.left(invalid(`${target.description} already holds ${have} events that are not the start of ${source.description}'s history; histories are never merged: use an empty target`))
       }
       return checkEmptyTarget(target, have)
     }),
@@ -117,10 +110,10 @@ const nothingAfter = (read: Read, end: Cursor): TE.TaskEither<StateError, boolea
  * The plan `planned` (made before the locks were taken), confirmed under them: when neither side
  * changed in between, it stands without reading the source again; otherwise it is made again.
  */
-export const confirmPlan = (planned: Plan, source: Opened, readSource: Read, target: Opened, readTarget: Read): TE.TaskEither<StateError, Plan> =>
+export const confirmPlan = (planned: Plan, source: EventStore, readSource: Read, target: EventStore, readTarget: Read): TE.TaskEither<StateError, Plan> =>
   pipe(
     nothingAfter(readSource, planned.sourceEnd),
-    TE.chain((sourceSame) => (sourceSame ? endOf(readTarget, target.store.origin) : TE.right(undefined))),
+    TE.chain((sourceSame) => (sourceSame ? endOf(readTarget, target.origin) : TE.right(undefined))),
     TE.chain((targetEnd) =>
       targetEnd !== undefined && targetEnd.position === planned.targetEnd.position && targetEnd.hash === planned.targetEnd.hash
         ? TE.right({ ...planned, targetEnd })
