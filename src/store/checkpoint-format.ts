@@ -83,18 +83,20 @@ export type CheckpointHeader = t.TypeOf<typeof CheckpointHeader>
 export const CheckpointRelease = t.intersection([StoredRelease, t.partial({ facts: ReleaseFacts })], 'CheckpointRelease')
 export type CheckpointRelease = t.TypeOf<typeof CheckpointRelease>
 
+/** A release as a checkpoint line holds it (the PostgreSQL projection's `body` too): its stored form and its facts, as JSON. */
+export const releaseJson = (release: Release): string => {
+  const { id, environment, version, commitSha, timestamp, phases, previousId, preserved } = storedForm(release)
+  const facts = factsOf(release)
+  const hasFacts = Object.keys(facts).length > 0
+  return JSON.stringify({ id, environment, version, commitSha, timestamp, phases, ...(previousId === undefined ? {} : { previousId }), ...(preserved === undefined ? {} : { preserved }), ...(hasFacts ? { facts } : {}) })
+}
+
 /**
  * A release's line, with its newline. Not cached: a new checkpoint is spliced from the last one,
  * so only the lines of the releases that changed are made, and a cache would keep a line alive
  * for every release of a state written whole.
  */
-export const releaseLine = (release: Release): Uint8Array => {
-  const { id, environment, version, commitSha, timestamp, phases, previousId, preserved } = storedForm(release)
-  const facts = factsOf(release)
-  const hasFacts = Object.keys(facts).length > 0
-  const json = { id, environment, version, commitSha, timestamp, phases, ...(previousId === undefined ? {} : { previousId }), ...(preserved === undefined ? {} : { preserved }), ...(hasFacts ? { facts } : {}) }
-  return encoder.encode(`${JSON.stringify(json)}\n`)
-}
+export const releaseLine = (release: Release): Uint8Array => encoder.encode(`${releaseJson(release)}\n`)
 
 const TRAILER = 'sha256 '
 const MARKER = encoder.encode('\n{"id":')

@@ -6,12 +6,12 @@
 import type { Release } from '../domain/release.js'
 import type { ReleaseId } from '../domain/release-id.js'
 import type { State } from '../domain/state.js'
-import { releaseLine } from './checkpoint-format.js'
+import { releaseJson } from './checkpoint-format.js'
 import type { Loaded } from './event-store.js'
 
 const MAX_NAMED = 10
 
-const text = (group: ReadonlyArray<Release> | undefined): string => (group ?? []).map((release) => Buffer.from(releaseLine(release)).toString('utf8')).join('')
+const text = (group: ReadonlyArray<Release> | undefined): string => (group ?? []).map(releaseJson).join('\n')
 
 const currentOf = (state: State): string => JSON.stringify([...state.current].map(([environment, release]) => [environment, release.id]).sort())
 

@@ -14,7 +14,6 @@
  * unless it holds a quote, a backslash or a control character (PostgreSQL text cannot hold NUL),
  * so that any value a history holds has one key, and people querying in SQL see plain ids.
  */
-import { Buffer } from 'node:buffer'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
@@ -26,7 +25,7 @@ import { compareIds, ReleaseId } from '../../domain/release-id.js'
 import { ReleaseMap } from '../../domain/release-map.js'
 import { readOnlyMap, type State } from '../../domain/state.js'
 import { Timestamp } from '../../domain/timestamp.js'
-import { Count, decodeReleaseLine, releaseLine } from '../checkpoint-format.js'
+import { Count, decodeReleaseLine, releaseJson } from '../checkpoint-format.js'
 import type { Cursor, Loaded } from '../event-store.js'
 
 type Group = ReadonlyArray<Release>
@@ -85,14 +84,9 @@ const fromKeyText = (key: string): string | undefined => {
   }
 }
 
-/** A release's `body`: its checkpoint line, without the newline (the same bytes, cached per frozen release). */
-export const releaseBody = (release: Release): string => {
-  const line = releaseLine(release)
-  return Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8', 0, line.byteLength - 1)
-}
-
+// A release's `body` is its checkpoint line without the newline.
 const releaseRowsOf = (id: ReleaseId, group: Group): ReleaseRow[] =>
-  group.map((release, idx) => ({ id: keyText(id), idx, environment: keyText(release.environment), body: releaseBody(release) }))
+  group.map((release, idx) => ({ id: keyText(id), idx, environment: keyText(release.environment), body: releaseJson(release) }))
 
 /** Each environment's row, in the state's order. */
 const environmentRowsOf = (state: State): EnvironmentRow[] =>
