@@ -131,27 +131,30 @@ export const parameters = (): Parameters => {
   return { values, add: (value, type) => `$${values.push(value)}::${type}` }
 }
 
+/** `unnest(...)` of one array parameter per column of `rows`. */
+export const unnest = <R>(params: Parameters, rows: ReadonlyArray<R>, columns: ReadonlyArray<readonly [(row: R) => unknown, string]>): string =>
+  `unnest(${columns.map(([pick, type]) => params.add(rows.map(pick), type)).join(', ')})`
+
 /**
  * The INSERT of `rows` (from {@link rowsAfter}), one statement: all of them or none. The insert
  * trigger refuses them unless they continue the history.
  */
 export const eventsInsert = (config: PostgresConfig, rows: ReturnType<typeof rowsAfter>, params: Parameters): string => {
-  const column = (pick: (row: (typeof rows)[number]) => unknown, type: string): string => params.add(rows.map(pick), type)
-  const columns = [
-    column((row) => row.position, 'bigint[]'),
-    column((row) => row.envelope.id, 'text[]'),
-    column((row) => row.envelope.type, 'text[]'),
-    column((row) => row.envelope.recordedAt, 'text[]'),
-    column((row) => textColumn(row.envelope.meta.actor), 'text[]'),
-    column((row) => textColumn(row.envelope.meta.host), 'text[]'),
-    column((row) => row.envelope.meta.command, 'text[]'),
-    column((row) => row.prev, 'text[]'),
-    column((row) => row.hash, 'text[]'),
-    column((row) => row.line, 'text[]'),
-  ]
+  const columns = unnest(params, rows, [
+    [(row) => row.position, 'bigint[]'],
+    [(row) => row.envelope.id, 'text[]'],
+    [(row) => row.envelope.type, 'text[]'],
+    [(row) => row.envelope.recordedAt, 'text[]'],
+    [(row) => textColumn(row.envelope.meta.actor), 'text[]'],
+    [(row) => textColumn(row.envelope.meta.host), 'text[]'],
+    [(row) => row.envelope.meta.command, 'text[]'],
+    [(row) => row.prev, 'text[]'],
+    [(row) => row.hash, 'text[]'],
+    [(row) => row.line, 'text[]'],
+  ])
   return `INSERT INTO ${config.events} (position, id, type, recorded_at, actor, host, command, prev, hash, line)
      SELECT position, id, type, recorded_at, actor, host, command, prev, hash, line
-     FROM unnest(${columns.join(', ')})
+     FROM ${columns}
        WITH ORDINALITY AS row (position, id, type, recorded_at, actor, host, command, prev, hash, line, n)
      ORDER BY n`
 }

@@ -14,7 +14,7 @@ import { type Cursor, emptyLoaded, type Loaded } from '../event-store.js'
 import { foldRead, type Read } from '../fold.js'
 import { GENESIS_HASH } from '../log-line.js'
 import type { PostgresConfig } from './config.js'
-import { endOf, eventsInsert, type Parameters, parameters, readEvents, rowsAfter } from './events-table.js'
+import { endOf, eventsInsert, type Parameters, parameters, readEvents, rowsAfter, unnest } from './events-table.js'
 import {
   decodeHead,
   type EnvironmentRow,
@@ -190,10 +190,6 @@ const projectionOf = (
   const loaded = loadedOf({ head: decoded.right, environments, releases }, where)
   return E.isLeft(loaded) ? { kind: 'unusable', why: `is unusable: ${loaded.left}` } : { kind: 'usable', loaded: loaded.right }
 }
-
-/** `unnest(...)` of one array parameter per column of `rows`. */
-const unnest = <R>(params: Parameters, rows: ReadonlyArray<R>, columns: ReadonlyArray<readonly [(row: R) => unknown, string]>): string =>
-  `unnest(${columns.map(([pick, type]) => params.add(rows.map(pick), type)).join(', ')})`
 
 /**
  * Rows of `releases` written over the rows of their keys. The rows go as one JSON array, which
