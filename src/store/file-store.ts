@@ -23,7 +23,7 @@ import { fileBesides } from './file-besides.js'
 import { foldAppending, foldRead, type Read } from './fold.js'
 import type { StorePaths } from './paths.js'
 import { removeAbandonedTemporaries } from './replace-file.js'
-import { prepareSnapshot, readUnimported, restoreSnapshot, type SnapshotMemory, type SnapshotPlan, settleSnapshot } from './snapshot-owner.js'
+import { prepareSnapshot, readUnimported, REGENERATE, restoreSnapshot, type SnapshotMemory, type SnapshotPlan, settleSnapshot } from './snapshot-owner.js'
 import { removeAbandonedStaging, type StagedLog, stageLog } from './staged-log.js'
 
 /** How a file store behaves. */
@@ -131,8 +131,6 @@ const refreshCheckpoint = (paths: StorePaths, options: FileStoreOptions, memory:
         } else options.onWarning(`${written.left.message}; it is only a cache: the next write tries again`)
         return E.right(after)
       }
-
-const REGENERATE: SnapshotPlan = { regenerate: true, base: undefined, keepAsIs: undefined, fingerprint: undefined, notes: [] }
 
 /** Runs `work` holding the lock of the store at `paths`, and gives the lock up whatever happens. */
 const locked = <A>(paths: StorePaths, options: FileStoreOptions, work: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>

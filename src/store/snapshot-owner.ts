@@ -26,7 +26,7 @@ import { initialState, type State } from '../domain/state.js'
 import { ioError, StateError } from '../errors.js'
 import { attempt } from './attempt.js'
 import { lostItsEnd } from './checkpoint-file.js'
-import type { Loaded, Prepared, ReconcileOutcome } from './event-store.js'
+import type { Intent, Loaded, Prepared, ReconcileOutcome } from './event-store.js'
 import { LOG_ORIGIN, type LogCursor, lineHashBefore } from './event-log.js'
 import type { Read } from './fold.js'
 import type { StorePaths } from './paths.js'
@@ -85,12 +85,15 @@ export interface SnapshotPlan {
 
 const noPlan = (notes: ReadonlyArray<string> = [], regenerate = false, fingerprint?: Fingerprint): SnapshotPlan => ({ regenerate, base: undefined, keepAsIs: undefined, fingerprint, notes })
 
+/** Rewrite the snapshot from the log, whatever it holds: for a write no prepare was made for. */
+export const REGENERATE: SnapshotPlan = noPlan([], true)
+
+const foundOf = (known: KnownSnapshot): Found => ({ bytes: known.bytes, sha256: known.sha256, hashes: known.hashes, fingerprint: known.fingerprint, held: known.held })
+
 /** The snapshot file now: known (unchanged since this handle wrote or read it), read, or missing. */
 const findSnapshot = (paths: StorePaths, memory: SnapshotMemory): TE.TaskEither<StateError, Found | undefined> => {
   const known = memory.known
-  if (known !== undefined && known.fingerprint !== undefined && sameFingerprint(fingerprintOf(paths.stateFile), known.fingerprint)) {
-    return TE.right({ bytes: known.bytes, sha256: known.sha256, hashes: known.hashes, fingerprint: known.fingerprint, held: known.held })
-  }
+  if (known !== undefined && known.fingerprint !== undefined && sameFingerprint(fingerprintOf(paths.stateFile), known.fingerprint)) return TE.right(foundOf(known))
   return pipe(
     readSnapshotFile(paths.stateFile),
     TE.map((file) => {
@@ -180,13 +183,12 @@ export const prepareSnapshot = (
   memory: SnapshotMemory,
   read: Read,
   loaded: Loaded,
-  intent: 'command' | 'accept',
+  intent: Intent,
 ): TE.TaskEither<StateError, { readonly prepared: Prepared; readonly plan: SnapshotPlan }> => {
   const known = memory.known
   // The file this handle wrote or checked at this very position, unchanged since: in step.
   if (known?.held !== undefined && known.position === loaded.cursor.position && known.position > 0 && intent === 'command' && sameFingerprint(fingerprintOf(paths.stateFile), known.fingerprint)) {
-    const held = { ...known.held, state: loaded.state }
-    return TE.right({ prepared: prepared(loaded, []), plan: { regenerate: false, base: { held, hashes: known.hashes }, keepAsIs: undefined, fingerprint: known.fingerprint, notes: [] } })
+    return TE.fromEither(pipe(planFor(paths, loaded, foundOf(known), { kind: 'current', projection: true }), E.map((plan) => ({ prepared: prepared(loaded, []), plan }))))
   }
   return pipe(
     findSnapshot(paths, memory),
