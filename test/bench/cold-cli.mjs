@@ -25,12 +25,12 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { PHASES } from '../../dist/index.js'
 import { writeDeployLog } from './generate.mjs'
 import { median, ms, p90, table } from './stats.mjs'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const NAIVE_CLI = fileURLToPath(new URL('./naive-cli.mjs', import.meta.url))
-const PHASES = ['build', 'push', 'migrate_pre', 'rollout', 'migrate_post', 'finalize']
 /** Free space below which the 100,000-deploy store (a ~500 MB log, its copies) is not built. */
 const MIN_FREE_BYTES_100K = 3 * 2 ** 30
 const WARMUP_ROUNDS = 1

@@ -8,16 +8,7 @@
  *   node naive-cli.mjs RELEASES_JSON phase RELEASE_ID PHASE STATUS
  *   node naive-cli.mjs RELEASES_JSON current ENV
  */
-import { readFileSync } from 'node:fs'
 import { naiveStore } from './naive-store.mjs'
-
-/** The newest release of `environment` (by timestamp) in the releases.json at `path`, or undefined. */
-const newestOf = (path, environment) => {
-  const state = JSON.parse(readFileSync(path, 'utf8'))
-  let newest
-  for (const release of state.releases) if (release.environment === environment && (newest === undefined || release.timestamp > newest.timestamp)) newest = release
-  return newest
-}
 
 const fail = (message, code) => {
   process.stderr.write(`naive-cli: ${message}\n`)
@@ -32,7 +23,7 @@ else if (command === 'phase' && args.length === 3) {
   process.stdout.write(`${id}: ${phase} -> ${status}\n`)
 } else if (command === 'current' && args.length === 1) {
   const environment = args[0] ?? ''
-  const release = newestOf(path, environment)
+  const release = naiveStore(path).current(environment)
   if (release === undefined) fail(`no release in ${environment}`, 1)
   process.stdout.write(`${JSON.stringify(release, null, 2)}\n`)
 } else fail(`unknown command: ${[command, ...args].join(' ')}`, 2)

@@ -27,11 +27,20 @@ export const naiveStore = (path) => {
     }
     renameSync(temporary, path)
   }
+  /** The newest release of `environment` (by timestamp) in `state`, or undefined. */
+  const newestOf = (state, environment) => {
+    let newest
+    for (const release of state.releases) if (release.environment === environment && (newest === undefined || release.timestamp > newest.timestamp)) newest = release
+    return newest
+  }
   return {
+    /** The environment's current release, as the Go Stagecraft finds it: the newest. */
+    current(environment) {
+      return newestOf(load(), environment)
+    },
     createRelease(environment, version, commitSha, now = new Date()) {
       const state = load()
-      let previous
-      for (const release of state.releases) if (release.environment === environment && (previous === undefined || release.timestamp > previous.timestamp)) previous = release
+      const previous = newestOf(state, environment)
       const release = {
         id: releaseId(now),
         environment,
