@@ -123,15 +123,22 @@ export const decodeReleaseLine = (text: string): E.Either<string, Release> => {
   return E.right(deepFreeze(release))
 }
 
+/**
+ * Each environment's current release as the stores keep it: its id and its index among the
+ * releases of that id (an imported file may repeat an id), in the state's order.
+ */
+export const currentIndexes = (state: State): Array<[string, ReleaseId, number]> =>
+  Array.from(state.current, ([environment, release]) => [environment, release.id, Math.max(0, state.releases.get(release.id)?.indexOf(release) ?? 0)])
+
 /** The header of a state at an anchor. */
-export const headerOf = (state: State, anchor: CheckpointAnchor, lastRecordedAt: Timestamp | undefined): CheckpointHeader => {
-  const current: Array<[string, ReleaseId, number]> = []
-  for (const [environment, release] of state.current) {
-    const group = state.releases.get(release.id) ?? []
-    current.push([environment, release.id, Math.max(0, group.indexOf(release))])
-  }
-  return { ...anchor, lastRecordedAt: lastRecordedAt ?? null, greatestId: state.greatestId ?? null, ids: state.releases.size, current, otherFields: state.otherFields }
-}
+export const headerOf = (state: State, anchor: CheckpointAnchor, lastRecordedAt: Timestamp | undefined): CheckpointHeader => ({
+  ...anchor,
+  lastRecordedAt: lastRecordedAt ?? null,
+  greatestId: state.greatestId ?? null,
+  ids: state.releases.size,
+  current: currentIndexes(state),
+  otherFields: state.otherFields,
+})
 
 /** The header line of a checkpoint. */
 export const headerLine = (header: CheckpointHeader): Uint8Array => encoder.encode(`${JSON.stringify(header)}\n`)

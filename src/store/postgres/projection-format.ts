@@ -25,7 +25,7 @@ import { compareIds, ReleaseId } from '../../domain/release-id.js'
 import { ReleaseMap } from '../../domain/release-map.js'
 import { readOnlyMap, type State } from '../../domain/state.js'
 import { Timestamp } from '../../domain/timestamp.js'
-import { Count, decodeReleaseLine, releaseJson } from '../checkpoint-format.js'
+import { Count, currentIndexes, decodeReleaseLine, releaseJson } from '../checkpoint-format.js'
 import type { Cursor, Loaded } from '../event-store.js'
 
 type Group = ReadonlyArray<Release>
@@ -90,12 +90,7 @@ const releaseRowsOf = (id: ReleaseId, group: Group): ReleaseRow[] =>
 
 /** Each environment's row, in the state's order. */
 const environmentRowsOf = (state: State): EnvironmentRow[] =>
-  Array.from(state.current, ([environment, release], ordinal) => ({
-    environment: keyText(environment),
-    releaseId: keyText(release.id),
-    releaseIndex: Math.max(0, state.releases.get(release.id)?.indexOf(release) ?? 0),
-    ordinal,
-  }))
+  currentIndexes(state).map(([environment, releaseId, releaseIndex], ordinal) => ({ environment: keyText(environment), releaseId: keyText(releaseId), releaseIndex, ordinal }))
 
 /** The head of the projection of `loaded`. */
 export const headOf = (loaded: Projected): ProjectionHead => ({
