@@ -48,7 +48,7 @@ const common = {
   format: 'esm',
   target: 'node20.19', // package.json engines
   mainFields: ['module', 'main'],
-  external: ['pg'],
+  external: ['pg', 'fs-native-extensions'],
   plugins: [fpTsModules],
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   define: { __filename: 'import.meta.filename', __dirname: 'import.meta.dirname' },

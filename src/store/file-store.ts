@@ -18,7 +18,7 @@ import { checkLogEnd, checkpointDue, type HeldCheckpoint, openCheckpoint, writeC
 import { LOG_ORIGIN, type LogCursor, readLog } from './event-log.js'
 import { appendLog, setAsideTail } from './event-log-append.js'
 import { describeIncompleteTail, emptyLoaded, type EventStore, type Loaded, type Prepared, type StagedSession, type Visitor, type WriteSession } from './event-store.js'
-import { acquireLock, removeBrokenLocks } from './file-lock.js'
+import { acquireLock } from './file-lock.js'
 import { fileBesides } from './file-besides.js'
 import { foldAppending, foldRead, type Read } from './fold.js'
 import type { StorePaths } from './paths.js'
@@ -142,7 +142,6 @@ const locked = <A>(paths: StorePaths, options: FileStoreOptions, work: TE.TaskEi
         // Only a writer killed while holding the lock leaves temporary or staged files behind.
         if (lock.recovered) {
           removeAbandonedTemporaries(paths.directory, [basename(paths.stateFile), basename(paths.snapshotRecord), basename(paths.checkpoint)])
-          removeBrokenLocks(paths.lock)
           const removed = await removeAbandonedStaging(paths.eventLog)()
           if (E.isLeft(removed)) return removed
         }

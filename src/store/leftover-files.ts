@@ -1,6 +1,6 @@
 /**
- * Removing what a killed process left beside the store's files: a lock set aside while it was
- * broken, a temporary file of a replacement. Each caller says which names are such leftovers.
+ * Removing what a killed process left beside the store's files: the temporary file of a
+ * replacement. Each caller says which names are such leftovers.
  */
 import { readdirSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'

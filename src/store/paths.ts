@@ -18,7 +18,7 @@ export interface StorePaths {
   readonly stateFile: string
   /** The event log beside it: `X.json` -> `X.events.ndjson`. The source of truth. */
   readonly eventLog: string
-  /** The write lock: `X.json.lock`. */
+  /** The write lock: `X.events.ndjson.lock`, named from the log, so every name of one store takes the same lock. */
   readonly lock: string
   /** The state folded up to a line of the log, a cache: `X.checkpoint`. */
   readonly checkpoint: string
@@ -31,7 +31,8 @@ export interface StorePaths {
 /** The paths of the store whose state file is `stateFile` (already chosen and resolved). */
 export const storePaths = (stateFile: string): StorePaths => {
   const base = stateFile.endsWith('.json') ? stateFile.slice(0, -'.json'.length) : stateFile
-  return { stateFile, eventLog: `${base}.events.ndjson`, lock: `${stateFile}.lock`, checkpoint: `${base}.checkpoint`, snapshotRecord: `${stateFile}.sha256`, directory: dirname(stateFile) }
+  const eventLog = `${base}.events.ndjson`
+  return { stateFile, eventLog, lock: `${eventLog}.lock`, checkpoint: `${base}.checkpoint`, snapshotRecord: `${stateFile}.sha256`, directory: dirname(stateFile) }
 }
 
 /**

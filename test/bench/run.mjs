@@ -12,6 +12,7 @@ import { coldCli, coldCliReport, coldCliTargets } from './cold-cli.mjs'
 import { coldOpen } from './cold-open.mjs'
 import { contention } from './contention.mjs'
 import { deployCost } from './deploy-cost.mjs'
+import { lockCost } from './lock.mjs'
 import { DATABASE_URL, postgresBenchmarks } from './postgres.mjs'
 import { ms, table } from './stats.mjs'
 import { warmReads } from './warm-reads.mjs'
@@ -93,6 +94,18 @@ try {
   log(`\nPostgreSQL store: not measured (${postgres.error})`)
 }
 
+const lock = await lockCost(quick ? 500 : 2000)
+log('\nThe write lock: take and give up (ms), the kernel lock (decisions/0014) beside the O_EXCL lock file of 0.2')
+log(
+  table(
+    ['', 'kernel lock median', 'p90', 'lock file median', 'p90'],
+    [
+      ['warm', ms(lock.warm.kernel.medianMs), ms(lock.warm.kernel.p90Ms), ms(lock.warm.file.medianMs), ms(lock.warm.file.p90Ms)],
+      ['first take of a fresh process', ms(lock.coldFirstTake.medianMs), ms(lock.coldFirstTake.p90Ms), '-', '-'],
+    ],
+  ),
+)
+
 const at10k = deploy.find((d) => d.size === 10000)
 const targets = [
   ['deploy at 10,000 releases at least 10x faster than the naive baseline', at10k === undefined ? 'not measured' : `${at10k.ratio.toFixed(1)}x`, at10k !== undefined && at10k.ratio >= 10],
@@ -107,6 +120,6 @@ log('\nTargets')
 log(table(['target', 'measured', 'met'], targets.map(([name, measured, met]) => [name, measured, met ? 'yes' : 'NO'])))
 
 if (values.json !== undefined) {
-  writeFileSync(values.json, `${JSON.stringify({ machine, deploy, cold, coldCli: cli, warm, contention: contended, postgres, targets: targets.map(([name, measured, met]) => ({ name, measured, met })) }, null, 2)}\n`)
+  writeFileSync(values.json, `${JSON.stringify({ machine, deploy, cold, coldCli: cli, warm, lock, contention: contended, postgres, targets: targets.map(([name, measured, met]) => ({ name, measured, met })) }, null, 2)}\n`)
   log(`\nFigures written to ${values.json}`)
 }

@@ -6,8 +6,9 @@
 import { execFileSync } from 'node:child_process'
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { hostname } from 'node:os'
+import * as E from 'fp-ts/lib/Either.js'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { acquireLock } from '../../src/store/file-lock.js'
 import { CLI, cleanEnv, cli, defaultStore, fails, hasColour, ok, runProcess, tempDir } from './support.js'
 
 let directory = ''
@@ -121,11 +122,15 @@ describe('errors and warnings', () => {
     const other = tempDir()
     await ok(other, ['create', '--env', 'prod', '--version', 'v1'])
     const store = defaultStore(other)
-    writeFileSync(`${store.stateFile}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), token: 'held-by-test', since: new Date().toISOString() }))
-    const started = Date.now()
-    expect(await fails(other, ['create', '--env', 'prod', '--version', 'v2', '--lock-timeout', '300ms'], 1)).toMatch(/^stagecraft-state: LOCK_TIMEOUT: .*releases\.json\.lock/)
-    expect(Date.now() - started).toBeLessThan(8000)
-    expect(await ok(other, ['list', '--lock-timeout', '300ms'])).toContain('v1') // reads take no lock
+    const lock = await acquireLock(`${store.eventLog}.lock`, { timeoutMs: 1000 })()
+    if (E.isLeft(lock)) throw lock.left
+    try {
+      const message = await fails(other, ['create', '--env', 'prod', '--version', 'v2', '--lock-timeout', '300ms'], 1)
+      expect(message).toMatch(new RegExp(`^stagecraft-state: LOCK_TIMEOUT: .*releases\\.events\\.ndjson\\.lock: gave up after 300 ms .* held by process ${process.pid}`))
+      expect(await ok(other, ['list', '--lock-timeout', '300ms'])).toContain('v1') // reads take no lock
+    } finally {
+      await lock.right.release()
+    }
   })
 
   it("the manager's warnings go to stderr as one line each, and the command still succeeds", async () => {

@@ -7,12 +7,16 @@
  * the API's `now` option, then inspected through the CLI with the real clock.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { hostname, tmpdir } from 'node:os'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, expect } from 'vitest'
-import { createStateManager, PHASES, type Release, type ReleasePhase, type StateManager } from '../../src/index.js'
+import * as E from 'fp-ts/lib/Either.js'
+import { createStateManager, PHASES, type Release, type ReleasePhase, type StateManager, type StoreSpec } from '../../src/index.js'
+import { acquireLock } from '../../src/store/file-lock.js'
+import { fileStore } from '../../src/store/file-store.js'
+import { storePaths } from '../../src/store/paths.js'
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -149,26 +153,30 @@ export const DAY = 24 * HOUR
 
 /**
  * Runs the CLI while this process holds the store's write lock, and once the CLI waits for it,
- * lets another writer in first: `rival` runs on a manager of its own (warmed beforehand, so its
- * write goes straight for the lock), which takes the lock over. Whatever the CLI read before
- * its write is then out of date. The CLI's first look at the lock, and so its read, is awaited by
- * time (`settleMs`); should it be late, the CLI simply reads after the rival, which a test that
- * checks the CLI against the log still passes.
+ * lets another writer in first: `rival` runs on a manager whose store takes a lock of its own
+ * (so it writes while the CLI still waits for the real one). Whatever the CLI read before its
+ * write is then out of date. The CLI's read is awaited by time (`settleMs`); should it be late,
+ * the CLI simply reads after the rival, which a test that checks the CLI against the log still passes.
  */
 export const cliOvertaken = async (directory: string, args: ReadonlyArray<string>, rival: (manager: StateManager) => Promise<unknown>, settleMs = 2000): Promise<Run> => {
-  const store = defaultStore(directory)
-  const lock = `${store.stateFile}.lock`
-  const manager = createStateManager({ stateFile: store.stateFile, actor: 'rival', onWarning: () => undefined })
+  const paths = storePaths(defaultStore(directory).stateFile)
+  const ownLock: StoreSpec = { open: (context) => E.right(fileStore({ ...paths, lock: `${paths.lock}.rival` }, context)) }
+  const manager = createStateManager({ stateFile: paths.stateFile, store: ownLock, actor: 'rival', onWarning: () => undefined })
+  const lock = await acquireLock(paths.lock, { timeoutMs: 1000 })()
+  if (E.isLeft(lock)) throw lock.left
+  let released = false
+  const release = async (): Promise<void> => {
+    if (!released) await lock.right.release()
+    released = true
+  }
   try {
-    await manager.listAllReleases()
-    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), token: 'held-by-test', since: new Date().toISOString() }))
     const run = cli(directory, args)
     await new Promise((resolve) => setTimeout(resolve, settleMs))
-    // The rival takes the lock over in one step: a lock of this process that no manager of it
-    // holds counts as abandoned, so the rival breaks it and takes it before the CLI looks again.
     await rival(manager)
+    await release()
     return await run
   } finally {
+    await release()
     await manager.close()
   }
 }

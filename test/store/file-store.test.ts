@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
@@ -30,16 +30,20 @@ const failureOf = async (task: () => Promise<E.Either<StateError, unknown>>): Pr
 const logLines = (paths: StorePaths): string[] => readFileSync(paths.eventLog, 'utf8').split('\n').slice(0, -1)
 
 describe('the file store keeps its files beside the state file', () => {
-  it('names the log X.events.ndjson, the lock X.json.lock, the checkpoint X.checkpoint and the snapshot record X.json.sha256 for a state file X.json', () => {
+  it('names the log X.events.ndjson, the lock X.events.ndjson.lock, the checkpoint X.checkpoint and the snapshot record X.json.sha256 for a state file X.json', () => {
     expect(storePaths('/a/.stagecraft/releases.json')).toEqual({
       stateFile: '/a/.stagecraft/releases.json',
       eventLog: '/a/.stagecraft/releases.events.ndjson',
-      lock: '/a/.stagecraft/releases.json.lock',
+      lock: '/a/.stagecraft/releases.events.ndjson.lock',
       checkpoint: '/a/.stagecraft/releases.checkpoint',
       snapshotRecord: '/a/.stagecraft/releases.json.sha256',
       directory: '/a/.stagecraft',
     })
     expect(storePaths('/a/state').eventLog).toBe('/a/state.events.ndjson')
+  })
+
+  it('gives the two names of one store, X and X.json, which share a log, one lock', () => {
+    expect(storePaths('/a/releases').lock).toBe(storePaths('/a/releases.json').lock)
   })
 
   it('writes one JSON event per line, each chained to the SHA-256 of the line before', async () => {
@@ -49,7 +53,7 @@ describe('the file store keeps its files beside the state file', () => {
     expect(lines).toHaveLength(4)
     const prevs = lines.map((line) => (JSON.parse(line) as { prev: string }).prev)
     expect(prevs).toEqual([GENESIS_HASH, hashLine(lines[0] as string), hashLine(lines[1] as string), hashLine(lines[2] as string)])
-    expect(existsSync(paths.lock)).toBe(false)
+    expect(readFileSync(paths.lock, 'utf8'), 'the lock names no holder once released').toBe('')
   })
 
   it('gives a state directory it creates a .gitignore that ignores everything, and leaves an existing one alone', async () => {
@@ -60,7 +64,7 @@ describe('the file store keeps its files beside the state file', () => {
     const existing = join(root, 'mine')
     mkdirSync(existing)
     await appendAll(openStore(join(existing, 'releases.json')).store, deployEnvelopes(1))
-    expect(readdirSync(existing).sort()).toEqual(['releases.checkpoint', 'releases.events.ndjson', 'releases.json', 'releases.json.sha256'])
+    expect(readdirSync(existing).sort()).toEqual(['releases.checkpoint', 'releases.events.ndjson', 'releases.events.ndjson.lock', 'releases.json', 'releases.json.sha256'])
   })
 
   it('creates nothing when a missing store is read', async () => {

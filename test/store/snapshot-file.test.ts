@@ -1,8 +1,7 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { removeBrokenLocks } from '../../src/store/file-lock.js'
 import { removeAbandonedTemporaries, replaceFileSync } from '../../src/store/replace-file.js'
 import { fingerprintOf, keepAside, readSnapshotFile, sameFingerprint } from '../../src/store/snapshot-file.js'
 import { tempDir } from '../support/temp.js'
@@ -23,15 +22,12 @@ describe('the snapshot file', () => {
     expect(await readSnapshotFile(join(tempDir(), 'releases.json'))()).toEqual(E.right(undefined))
   })
 
-  it('has what killed writers left beside it removed: its own temporary files and broken locks a minute old, never a file a person named', async () => {
+  it('has what killed writers left beside it removed: its own temporary files, never a file a person named', async () => {
     const dir = tempDir()
-    const kept = ['releases.json', 'releases.json.1', 'releases.json.20250314', 'releases.json.backup', 'other.json.42', '.other.json.stagecraft-tmp-12-0123456789ab', 'releases.json.lock.abandoned-new']
-    const left = ['.releases.json.stagecraft-tmp-4242-0123456789ab', '.releases.checkpoint.stagecraft-tmp-7-abcdefabcdef', 'releases.json.lock.abandoned-old']
+    const kept = ['releases.json', 'releases.json.1', 'releases.json.20250314', 'releases.json.backup', 'other.json.42', '.other.json.stagecraft-tmp-12-0123456789ab', '.releases.json.stagecraft-tmp-12-0123', 'releases.events.ndjson.lock']
+    const left = ['.releases.json.stagecraft-tmp-4242-0123456789ab', '.releases.checkpoint.stagecraft-tmp-7-abcdefabcdef']
     for (const name of [...kept, ...left]) writeFileSync(join(dir, name), 'x')
-    const aMinuteAgo = new Date(Date.now() - 120_000)
-    utimesSync(join(dir, 'releases.json.lock.abandoned-old'), aMinuteAgo, aMinuteAgo)
     expect(removeAbandonedTemporaries(dir, ['releases.json', 'releases.checkpoint'])).toEqual([join(dir, left[0] as string), join(dir, left[1] as string)].sort())
-    expect(removeBrokenLocks(join(dir, 'releases.json.lock'))).toEqual([join(dir, 'releases.json.lock.abandoned-old')])
     expect(readdirSync(dir).sort()).toEqual([...kept].sort())
   })
 

@@ -10,7 +10,10 @@ export interface JsonLine {
   readonly [key: string]: unknown
 }
 
-/** A child process running the script at `script` (an absolute path) with `config` as its argument. */
+/**
+ * A child process running the script at `script` (an absolute path) with `config` as its argument,
+ * under `launcher` when given (a command and its arguments, such as `unshare --pid --fork`).
+ */
 export class JsonLinesChild<Line extends { readonly t: string } = JsonLine> {
   readonly lines: Line[] = []
   readonly process: ChildProcess
@@ -20,8 +23,9 @@ export class JsonLinesChild<Line extends { readonly t: string } = JsonLine> {
   private listeners: Array<() => void> = []
   private done = false
 
-  constructor(script: string, config: unknown) {
-    this.process = spawn(process.execPath, [script, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] })
+  constructor(script: string, config: unknown, launcher: ReadonlyArray<string> = []) {
+    const [command = process.execPath, ...args] = [...launcher, process.execPath, script, JSON.stringify(config)]
+    this.process = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] })
     this.process.stdout?.setEncoding('utf8')
     this.process.stdout?.on('data', (chunk: string) => {
       const parts = (this.rest + chunk).split('\n')

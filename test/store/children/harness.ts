@@ -3,6 +3,7 @@
  * stores, child processes that talk in JSON lines, and the invariants a store must keep whatever
  * ran on it.
  */
+import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -32,11 +33,12 @@ export interface TempStore {
 export const tempStore = async (prefix = 'stagecraft-store-'): Promise<TempStore> => {
   const root = await mkdtemp(join(tmpdir(), prefix))
   const stateFile = join(root, 'state', 'releases.json')
+  const eventLog = join(root, 'state', 'releases.events.ndjson')
   return {
     root,
     stateFile,
-    eventLog: join(root, 'state', 'releases.events.ndjson'),
-    lock: `${stateFile}.lock`,
+    eventLog,
+    lock: `${eventLog}.lock`,
     directory: dirname(stateFile),
     remove: () => rm(root, { recursive: true, force: true }),
   }
@@ -61,25 +63,19 @@ export const leftovers = (store: TempStore) => {
   return {
     /** The temporary files of files replaced whole: `.releases.json.stagecraft-tmp-<pid>-<hex>` and the like. */
     temporaries: names.filter((name) => /\.stagecraft-tmp-/.test(name)),
-    /** The lock file. */
-    locks: names.filter((name) => name === basename(store.lock)),
-    /** Dead holders' locks set aside while being broken (left only by a process killed in the middle of that). */
-    brokenLocks: names.filter((name) => name.startsWith(`${basename(store.lock)}.`)),
+    /** The lock file while it names a holder: a writer is at work, or was killed at work. */
+    locks: names.filter((name) => name === basename(store.lock) && readFileSync(store.lock, 'utf8') !== ''),
     /** Torn tails set aside. */
     torn: names.filter((name) => name.startsWith(`${log}.torn-`)),
     all: names,
   }
 }
 
-/**
- * Expects no temporary snapshot file and no lock file in the store, nor a broken lock set aside
- * unless `allowBrokenLocks` (a process killed while breaking a dead holder's lock leaves one).
- */
-export const expectNoLeftovers = (store: TempStore, context = '', allowBrokenLocks = false): void => {
+/** Expects no temporary snapshot file in the store, and a lock file that names no holder. */
+export const expectNoLeftovers = (store: TempStore, context = ''): void => {
   const found = leftovers(store)
   expect(found.temporaries, `${context} temporary snapshot files left in ${store.directory}: ${found.all.join(', ')}`).toEqual([])
-  expect(found.locks, `${context} lock file left in ${store.directory}: ${found.all.join(', ')}`).toEqual([])
-  if (!allowBrokenLocks) expect(found.brokenLocks, `${context} broken locks left in ${store.directory}: ${found.all.join(', ')}`).toEqual([])
+  expect(found.locks, `${context} lock file naming a holder left in ${store.directory}: ${found.all.join(', ')}`).toEqual([])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,11 +164,11 @@ export const expectSoundHistory = async (fresh: StateManager, options: SoundOpti
  * The invariants of a file store nothing is writing to: those of its history
  * ({@link expectSoundHistory}), `releases.json` the projection, no leftovers. Returns every release.
  */
-export const expectSoundStore = async (fresh: StateManager, store: TempStore, options: SoundOptions & { readonly allowBrokenLocks?: boolean } = {}): Promise<ReadonlyArray<Release>> => {
+export const expectSoundStore = async (fresh: StateManager, store: TempStore, options: SoundOptions = {}): Promise<ReadonlyArray<Release>> => {
   const releases = await expectSoundHistory(fresh, options)
   const context = options.context ?? ''
   expect(snapshotIds(store), `${context} ids in releases.json`).toEqual(releases.map((r) => r.id as string).sort())
-  expectNoLeftovers(store, context, options.allowBrokenLocks)
+  expectNoLeftovers(store, context)
   return releases
 }
 
@@ -273,8 +269,8 @@ const CHILDREN = fileURLToPath(new URL('.', import.meta.url))
 
 /** A child process running one of the scripts beside this file. */
 export class Child extends JsonLinesChild<ChildLine> {
-  constructor(script: string, config: unknown) {
-    super(join(CHILDREN, script), config)
+  constructor(script: string, config: unknown, launcher?: ReadonlyArray<string>) {
+    super(join(CHILDREN, script), config, launcher)
   }
 
   /** The acknowledgements received so far. */
@@ -295,4 +291,14 @@ export const prng = (seed: number): ((below: number) => number) => {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below)
   }
+}
+
+/** Runs a child as pid 1 of a PID namespace of its own, as a container does; killed with it. */
+export const OWN_PID_NAMESPACE = ['unshare', '--pid', '--fork', '--kill-child'] as const
+
+/** Why children cannot get PID namespaces of their own here (not root, no unshare), or undefined when they can. */
+export const pidNamespacesUnavailable = (): string | undefined => {
+  const tried = spawnSync(OWN_PID_NAMESPACE[0], [...OWN_PID_NAMESPACE.slice(1), 'true'], { encoding: 'utf8' })
+  if (tried.error !== undefined) return `unshare could not be run (${tried.error.message})`
+  return tried.status === 0 ? undefined : `unshare --pid is not permitted here (${tried.stderr.trim() || `exit ${tried.status}`})`
 }
