@@ -274,6 +274,20 @@ describe('a writer killed while it holds the write lock', () => {
     expect(readFileSync(store.lock, 'utf8'), 'the lock names its holder').toContain(`"pid":${holder.pid}`)
   })
 
+  it('a writer naming the store without .json (the same log) waits for the same lock: one store under two names never forks', async () => {
+    const store = await newStore()
+    const { holder } = await holdLock(store)
+    const other = createStateManager({ stateFile: store.stateFile.slice(0, -'.json'.length), lockTimeoutMs: 300, onWarning: () => undefined })
+    const logBefore = readFileSync(store.eventLog)
+    const error = await other.createRelease('prod', 'v2').then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(isStateError(error, 'LOCK_TIMEOUT'), String(error)).toBe(true)
+    expect((error as Error).message).toContain(`process ${holder.pid}`)
+    expect(readFileSync(store.eventLog).equals(logBefore)).toBe(true)
+  })
+
   it('once the holder is killed, the next writer recovers the lock at once (lockTimeoutMs 0) and the store verifies', async () => {
     const store = await newStore()
     const { holder, existing } = await holdLock(store)
