@@ -23,7 +23,7 @@ import { fileBesides } from './file-besides.js'
 import { foldAppending, foldRead, type Read } from './fold.js'
 import type { StorePaths } from './paths.js'
 import { removeAbandonedTemporaries } from './replace-file.js'
-import { prepareSnapshot, readUnimported, REGENERATE, restoreSnapshot, type SnapshotMemory, type SnapshotPlan, settleSnapshot } from './snapshot-owner.js'
+import { prepareSnapshot, readUnimported, REGENERATE, restoreSnapshot, type SnapshotMemory, type SnapshotPlan, type SnapshotStep, settleSnapshot } from './snapshot-owner.js'
 import { removeAbandonedStaging, type StagedLog, stageLog } from './staged-log.js'
 
 /** How a file store behaves. */
@@ -36,12 +36,12 @@ export interface FileStoreOptions {
   readonly now: () => Date
   /** How far the log may grow past the checkpoint before a writer writes a new one (tests make it small). */
   readonly checkpointTailBytes?: number | undefined
-  /** Told as a write passes each of its steps (tests stop a process there, to kill it). */
+  /** Told as a write passes each of its steps (tests stop a process there, to kill it, or edit a file). */
   readonly onStep?: ((step: WriteStep) => void) | undefined
 }
 
 /** The steps of a write, after each of which a crash leaves something different behind. */
-export type WriteStep = 'appended' | 'snapshot written' | 'snapshot recorded' | 'checkpoint written'
+export type WriteStep = 'snapshot checked' | 'appended' | SnapshotStep | 'snapshot recorded' | 'checkpoint written'
 
 /** What a handle remembers between calls: the snapshot and the checkpoint as it last saw them. */
 interface Memory extends SnapshotMemory {
@@ -166,6 +166,7 @@ const sessionOf = (paths: StorePaths, options: FileStoreOptions, memory: Memory,
         prepareSnapshot(paths, memory, readerRead(paths), loaded, intent),
         TE.map((found) => {
           planned = found
+          options.onStep?.('snapshot checked')
           return found.prepared
         }),
       ),
@@ -179,7 +180,7 @@ const sessionOf = (paths: StorePaths, options: FileStoreOptions, memory: Memory,
         TE.chain((after) => {
           if (deferred) return TE.right(after)
           if (envelopes.length > 0) options.onStep?.('appended')
-          settleSnapshot(paths, memory, plan, after, envelopes.length, envelopes.length - prepared.pending.length, options.onWarning, () => options.onStep?.('snapshot written'))
+          settleSnapshot(paths, memory, plan, after, envelopes.length, envelopes.length - prepared.pending.length, options.onWarning, (step) => options.onStep?.(step))
           options.onStep?.('snapshot recorded')
           return envelopes.length === 0 ? TE.right(after) : refreshCheckpoint(paths, options, memory, after)
         }),

@@ -30,8 +30,13 @@ const resolved = (path: string): string => {
   }
 }
 
-/** Replaces the file at `path` with `bytes`, atomically (see the module's comment). */
-export const replaceFileSync = (path: string, bytes: Uint8Array): void => {
+/**
+ * Replaces the file at `path` with `bytes`, atomically (see the module's comment). With `stillAsFound`,
+ * asked once the new bytes are written, just before the rename: a file that someone changed meanwhile
+ * is left as it is, and false returned. A rename cannot be conditional: a change between that last
+ * look and the rename (one system call) is still lost.
+ */
+export const replaceFileSync = (path: string, bytes: Uint8Array, stillAsFound?: () => boolean): boolean => {
   const target = resolved(path)
   const before = statSync(target, { throwIfNoEntry: false })
   const temporary = temporaryFor(target)
@@ -46,7 +51,12 @@ export const replaceFileSync = (path: string, bytes: Uint8Array): void => {
     } finally {
       closeSync(fd)
     }
+    if (stillAsFound !== undefined && !stillAsFound()) {
+      unlinkSync(temporary)
+      return false
+    }
     renameSync(temporary, target)
+    return true
   } catch (error) {
     try {
       unlinkSync(temporary)

@@ -77,13 +77,16 @@ export interface SnapshotPlan {
   readonly base: { readonly held: HeldSnapshot; readonly hashes: PrefixHashes } | undefined
   /** Leave it as it is when only `pending` is recorded (an import or accepted changes): it shows the history then. */
   readonly keepAsIs: Found | undefined
-  /** The file's version when the write began: a file changed meanwhile is left alone. */
-  readonly fingerprint: Fingerprint | undefined
+  /**
+   * The file when the write began (`absent`: there was none), checked again just before it is
+   * replaced: a file changed meanwhile is left alone. Undefined for a write that did not look.
+   */
+  readonly startedFrom: Fingerprint | 'absent' | undefined
   /** Warnings to tell once the command is accepted. */
   readonly notes: ReadonlyArray<string>
 }
 
-const noPlan = (notes: ReadonlyArray<string> = [], regenerate = false, fingerprint?: Fingerprint): SnapshotPlan => ({ regenerate, base: undefined, keepAsIs: undefined, fingerprint, notes })
+const noPlan = (notes: ReadonlyArray<string> = [], regenerate = false, startedFrom?: Fingerprint | 'absent'): SnapshotPlan => ({ regenerate, base: undefined, keepAsIs: undefined, startedFrom, notes })
 
 /** Rewrite the snapshot from the log, whatever it holds: for a write no prepare was made for. */
 export const REGENERATE: SnapshotPlan = noPlan([], true)
@@ -161,7 +164,7 @@ const planFor = (paths: StorePaths, loaded: Loaded, found: Found, standing: Stan
     case 'current': {
       // The bytes are the projection of the state at this position, whichever object holds it.
       const held = found.held !== undefined ? { ...found.held, state: loaded.state } : standing.projection ? { buffer: found.room ?? found.bytes, length: found.bytes.length, state: loaded.state } : undefined
-      return E.right({ regenerate: false, base: held === undefined ? undefined : { held, hashes: found.hashes }, keepAsIs: undefined, fingerprint, notes: [] })
+      return E.right({ regenerate: false, base: held === undefined ? undefined : { held, hashes: found.hashes }, keepAsIs: undefined, startedFrom: fingerprint, notes: [] })
     }
     case 'empty':
       return E.right(noPlan([`${paths.stateFile} was empty (left so by a crash); it is regenerated from the event log`], true, fingerprint))
@@ -196,7 +199,7 @@ export const prepareSnapshot = (
       const position = loaded.cursor.position
       if (found === undefined) {
         if (intent === 'accept') return TE.left(new StateError('INVALID_INPUT', `${paths.stateFile} does not exist; there is nothing to accept (restore rewrites it from the event log)`))
-        return TE.right({ prepared: prepared(loaded, []), plan: noPlan(position > 0 ? [`${paths.stateFile} was missing; it is regenerated from the event log`] : [], position > 0) })
+        return TE.right({ prepared: prepared(loaded, []), plan: noPlan(position > 0 ? [`${paths.stateFile} was missing; it is regenerated from the event log`] : [], position > 0, 'absent') })
       }
       const asIs = (pending: ReadonlyArray<DomainEvent>, notes: ReadonlyArray<string>) => ({ prepared: prepared(loaded, pending), plan: { ...noPlan(notes, false, found.fingerprint), keepAsIs: found } })
       if (position === 0 || intent === 'accept') return TE.fromEither(pipe(recordingEvents(paths, loaded, found), E.map((pending) => asIs(pending, emptyLogNotes(paths, loaded)))))
@@ -212,6 +215,13 @@ export const prepareSnapshot = (
 
 const writeRecord = (paths: StorePaths, record: SnapshotRecord): void => appendSnapshotRecord(paths.snapshotRecord, record)
 
+/** The steps of a snapshot's replacement a test can act at: its new bytes written beside it, then renamed over it. */
+export type SnapshotStep = 'snapshot staged' | 'snapshot written'
+
+// A file someone changed (or created) since the write began is left as it is: the next write meets it.
+const stillAsStarted = (path: string, startedFrom: Fingerprint | 'absent' | undefined): boolean =>
+  startedFrom === undefined || (startedFrom === 'absent' ? fingerprintOf(path) === undefined : sameFingerprint(fingerprintOf(path), startedFrom))
+
 /**
  * Brings the snapshot up to date after the append that ended at `after`, as `plan` says; `recorded`
  * how many events were appended, `own` how many of them are the command's own. Failures are
@@ -225,7 +235,7 @@ export const settleSnapshot = (
   recorded: number,
   own: number,
   warn: (message: string) => void,
-  renamed: () => void = () => undefined,
+  step: (step: SnapshotStep) => void = () => undefined,
 ): void => {
   const cursor = after.cursor as LogCursor
   const record = (sha256: string, bytes: number, projection: boolean): void => {
@@ -243,25 +253,27 @@ export const settleSnapshot = (
     return
   }
   if (recorded === 0 && !plan.regenerate) return
-  // A file changed by someone else since this write began is left as it is: the next write meets it.
-  if (plan.fingerprint !== undefined && !sameFingerprint(fingerprintOf(paths.stateFile), plan.fingerprint)) {
-    memory.known = undefined
-    warn(`${paths.stateFile} was changed by someone else while this write was in progress; the events are recorded, and the changed file is left as it is (the next write reports how it differs)`)
-    return
-  }
   // The known bytes are spliced in place from here: they are the file's again only once it is written.
   memory.known = undefined
   const { held, unchanged } = projectFrom(plan.base?.held, after.state)
   const bytes = heldBytes(held)
   const hashes = prefixHashes(bytes, plan.base === undefined || unchanged === 0 ? undefined : { hashes: plan.base.hashes, unchanged })
+  let replaced: boolean
   try {
-    replaceFileSync(paths.stateFile, bytes)
+    replaced = replaceFileSync(paths.stateFile, bytes, () => {
+      step('snapshot staged')
+      return stillAsStarted(paths.stateFile, plan.startedFrom)
+    })
   } catch (error) {
     warn(`${ioError('write the snapshot', paths.stateFile, error).message}; the events are recorded, and the next write brings ${paths.stateFile} up to date`)
     return
   }
+  if (!replaced) {
+    warn(`${paths.stateFile} was changed by someone else while this write was in progress; the events are recorded, and the changed file is left as it is (the next write reports how it differs)`)
+    return
+  }
   memory.known = { bytes, held, sha256: hashes.sha256, hashes, fingerprint: fingerprintOf(paths.stateFile), position: cursor.position }
-  renamed()
+  step('snapshot written')
   record(hashes.sha256, bytes.length, true)
 }
 

@@ -207,7 +207,7 @@ describe('a Go-written releases.json, imported by a first write killed at a rand
 })
 
 describe('a writer killed between the steps of its write: after its append, its snapshot, the record of the snapshot, its checkpoint', () => {
-  for (const step of ['appended', 'snapshot written', 'snapshot recorded', 'checkpoint written'] as const) {
+  for (const step of ['snapshot checked', 'appended', 'snapshot staged', 'snapshot written', 'snapshot recorded', 'checkpoint written'] as const) {
     for (const op of ['create', 'update'] as const) {
       it(`killed after "${step}" in a ${op}: the store opens, the next write recovers, nothing acknowledged is lost, and the durable write stands`, async () => {
         const store = await newStore()
