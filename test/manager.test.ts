@@ -20,7 +20,7 @@ describe('choosing the state file', () => {
     const manager = createStateManager({ cwd })
     expect(manager.stateFile).toBe(join(cwd, '.stagecraft', 'releases.json'))
     await manager.createRelease('prod', 'v1')
-    expect(readdirSync(join(cwd, '.stagecraft')).sort()).toEqual(['.gitignore', 'releases.checkpoint', 'releases.events.ndjson', 'releases.json', 'releases.json.sha256'])
+    expect(readdirSync(join(cwd, '.stagecraft')).sort()).toEqual(['.gitignore', 'releases.checkpoint', 'releases.events.ndjson', 'releases.events.ndjson.lock', 'releases.json', 'releases.json.sha256'])
   })
 
   it('takes STAGECRAFT_STATE_FILE, read at each construction, over the default', () => {
@@ -84,10 +84,11 @@ describe('the StateManager API on the file store', () => {
     expect(readdirSync(cwd)).toEqual([])
   })
 
-  it('leaves no temporary or lock files behind', async () => {
+  it('leaves no temporary files behind, and a lock file that names no holder', async () => {
     const { manager, stateFile } = freshManager()
     for (let i = 0; i < 5; i++) await deploy(manager, 'prod', `v${i}`, ['build', 'push'])
-    expect(readdirSync(join(stateFile, '..')).sort()).toEqual(['.gitignore', 'releases.checkpoint', 'releases.events.ndjson', 'releases.json', 'releases.json.sha256'])
+    expect(readdirSync(join(stateFile, '..')).sort()).toEqual(['.gitignore', 'releases.checkpoint', 'releases.events.ndjson', 'releases.events.ndjson.lock', 'releases.json', 'releases.json.sha256'])
+    expect(readFileSync(join(stateFile, '..', 'releases.events.ndjson.lock'), 'utf8')).toBe('')
   })
 
   it('reports an unwritable state directory as IO_ERROR naming it, and changes nothing', async () => {

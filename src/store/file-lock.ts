@@ -10,7 +10,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import { closeSync, constants, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { hostname } from 'node:os'
 import { StateError } from '../errors.js'
@@ -22,12 +22,21 @@ export interface LockOptions {
   readonly timeoutMs: number
 }
 
+/** A holder killed holding the lock: its pid, when the name it left can be read. */
+export interface KilledHolder {
+  readonly pid: number | undefined
+}
+
 /** A held lock. */
 export interface HeldLock {
-  /** Whether the last holder was killed holding it, and may have left temporary files behind. */
-  readonly recovered: boolean
-  /** Gives the lock up. Resolves to a warning when the holder's name could not be cleared. */
-  readonly release: () => Promise<string | undefined>
+  /** The last holder, when it was killed holding the lock: it may have left temporary files behind. */
+  readonly killedHolder: KilledHolder | undefined
+  /**
+   * Gives the lock up. `remove`: the file goes too (a store that still has no log keeps no lock
+   * file), removed while held, so a taker that opened it meanwhile sees it gone and opens anew.
+   * Resolves to a warning when the holder's name could not be cleared.
+   */
+  readonly release: (remove?: boolean) => Promise<string | undefined>
 }
 
 /** Takes the kernel's exclusive lock on an open file: false when another open file holds it. */
@@ -85,18 +94,19 @@ const OPEN_FLAGS = constants.O_RDWR | constants.O_CREAT | (constants.O_NOFOLLOW 
 
 const releaser = (path: string, fd: number) => {
   let open = true
-  return async (): Promise<string | undefined> => {
+  return async (remove = false): Promise<string | undefined> => {
     // Closing a descriptor twice could close a file opened meanwhile under the same number.
     if (!open) return undefined
     open = false
-    return clearAndClose(path, fd)
+    return clearAndClose(path, fd, remove)
   }
 }
 
-const clearAndClose = (path: string, fd: number): string | undefined => {
+const clearAndClose = (path: string, fd: number, remove: boolean): string | undefined => {
   try {
     // Cleared before the lock goes: an empty file tells the next holder nobody died holding it.
-    ftruncateSync(fd, 0)
+    if (remove) unlinkSync(path)
+    else ftruncateSync(fd, 0)
     return undefined
   } catch (error) {
     return `${path}: could not clear the lock holder's name (${error instanceof Error ? error.message : String(error)}); the next writer will look for leftover files`
@@ -105,26 +115,48 @@ const clearAndClose = (path: string, fd: number): string | undefined => {
   }
 }
 
+const killedHolderOf = (fd: number): KilledHolder | undefined => {
+  if (fstatSync(fd).size === 0) return undefined
+  try {
+    const { pid } = JSON.parse(readFileSync(fd, 'utf8')) as { pid?: unknown }
+    return { pid: Number.isSafeInteger(pid) ? (pid as number) : undefined }
+  } catch {
+    return { pid: undefined }
+  }
+}
+
 /** Takes the lock on the open `fd`, naming this process in it. */
 const holdOn = (path: string, fd: number): HeldLock => {
-  const recovered = fstatSync(fd).size > 0
+  const killedHolder = killedHolderOf(fd)
   try {
     ftruncateSync(fd, 0)
     writeSync(fd, holderName(), 0)
   } catch {
     // The name is only for a person reading LOCK_TIMEOUT: a full disk must not stop the write.
   }
-  return { recovered, release: releaser(path, fd) }
+  return { killedHolder, release: releaser(path, fd) }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
+// The file at `path` is still the one `fd` locked: a last holder may have removed it after we opened it.
+const stillNamed = (path: string, fd: number): boolean => {
+  const named = statSync(path, { throwIfNoEntry: false })
+  const locked = fstatSync(fd)
+  return named !== undefined && named.ino === locked.ino && named.dev === locked.dev
+}
+
 const waitForLock = async (path: string, options: LockOptions): Promise<E.Either<StateError, HeldLock>> => {
-  const fd = openSync(path, OPEN_FLAGS, 0o666)
+  let fd = openSync(path, OPEN_FLAGS, 0o666)
   try {
     const deadline = Date.now() + options.timeoutMs
     for (let delayMs = 2; ; delayMs = Math.min(delayMs * 2, 50)) {
-      if (tryLock(fd)) return E.right(holdOn(path, fd))
+      if (tryLock(fd)) {
+        if (stillNamed(path, fd)) return E.right(holdOn(path, fd))
+        closeSync(fd)
+        fd = openSync(path, OPEN_FLAGS, 0o666)
+        continue
+      }
       if (Date.now() >= deadline) break
       await sleep(Math.min(delayMs, Math.max(1, deadline - Date.now())) * (0.5 + Math.random()))
     }

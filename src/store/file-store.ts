@@ -7,7 +7,7 @@
  * Any number of handles and processes share one store; a handle remembers only what it last read
  * or wrote (the snapshot's bytes, the checkpoint), checked against the files before it is used.
  */
-import { promises as fs, mkdirSync, type Stats, statSync } from 'node:fs'
+import { existsSync, promises as fs, mkdirSync, type Stats, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -140,15 +140,17 @@ const locked = <A>(paths: StorePaths, options: FileStoreOptions, work: TE.TaskEi
     TE.chain((lock) => async () => {
       try {
         // Only a writer killed while holding the lock leaves temporary or staged files behind.
-        if (lock.recovered) {
-          removeAbandonedTemporaries(paths.directory, [basename(paths.stateFile), basename(paths.snapshotRecord), basename(paths.checkpoint)])
-          const removed = await removeAbandonedStaging(paths.eventLog)()
+        if (lock.killedHolder !== undefined) {
+          const { pid } = lock.killedHolder
+          removeAbandonedTemporaries(paths.directory, [basename(paths.stateFile), basename(paths.snapshotRecord), basename(paths.checkpoint)], pid)
+          const removed = await removeAbandonedStaging(paths.eventLog, pid)()
           if (E.isLeft(removed)) return removed
         }
         return await work()
       } finally {
-        // Given up whatever the work did, even if it threw (a bug).
-        const warning = await lock.release()
+        // Given up whatever the work did, even if it threw (a bug); a store that still has no log
+        // (a refused first command beside a Go-written file) is left without a lock file too.
+        const warning = await lock.release(!existsSync(paths.eventLog))
         if (warning !== undefined) options.onWarning(warning)
       }
     }),

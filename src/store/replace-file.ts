@@ -17,7 +17,7 @@ import { closeSync, fchmodSync, fchownSync, openSync, realpathSync, renameSync, 
 import { basename, dirname, join } from 'node:path'
 import { removeLeftovers } from './leftover-files.js'
 
-const TEMPORARY = /^\.(.+)\.stagecraft-tmp-\d+-[0-9a-f]{12}$/
+const TEMPORARY = /^\.(.+)\.stagecraft-tmp-(\d+)-[0-9a-f]{12}$/
 
 /** The temporary file a replacement of `path` writes first. */
 const temporaryFor = (path: string): string => join(dirname(path), `.${basename(path)}.stagecraft-tmp-${process.pid}-${randomBytes(6).toString('hex')}`)
@@ -69,11 +69,11 @@ export const replaceFileSync = (path: string, bytes: Uint8Array, stillAsFound?: 
 
 /**
  * Removes the temporary files a writer killed in the middle of a replacement left beside the files
- * `names` (their base names) in `directory`. Only under the write lock, after recovering a dead
- * writer's: no live writer has one then. Returns what it removed.
+ * `names` (their base names) in `directory`: those its pid names, or any when its pid is unknown.
+ * Only under the write lock, taken after that writer: no live writer has one then. Returns what it removed.
  */
-export const removeAbandonedTemporaries = (directory: string, names: ReadonlyArray<string>): ReadonlyArray<string> =>
+export const removeAbandonedTemporaries = (directory: string, names: ReadonlyArray<string>, pid: number | undefined): ReadonlyArray<string> =>
   removeLeftovers(directory, (entry) => {
-    const of = TEMPORARY.exec(entry)?.[1]
-    return of !== undefined && names.includes(of)
+    const [, of, by] = TEMPORARY.exec(entry) ?? []
+    return of !== undefined && names.includes(of) && (pid === undefined || by === String(pid))
   })

@@ -206,10 +206,10 @@ describe('a Go-written releases.json, imported by a first write killed at a rand
   }, 120_000)
 })
 
-describe('a writer killed between the steps of its write: after its append, its snapshot, the record of the snapshot, its checkpoint', () => {
+describe('a writer killed between the steps of its write: before its append, after it, with its snapshot staged, renamed and recorded, after its checkpoint', () => {
   for (const step of ['snapshot checked', 'appended', 'snapshot staged', 'snapshot written', 'snapshot recorded', 'checkpoint written'] as const) {
     for (const op of ['create', 'update'] as const) {
-      it(`killed after "${step}" in a ${op}: the store opens, the next write recovers, nothing acknowledged is lost, and the durable write stands`, async () => {
+      it(`killed after "${step}" in a ${op}: the store opens, the next write recovers, nothing acknowledged is lost, and a durable write stands`, async () => {
         const store = await newStore()
         const seeder = createStateManager({ stateFile: store.stateFile, actor: 'seeder' })
         const acknowledged = new Acknowledged()
@@ -224,9 +224,10 @@ describe('a writer killed between the steps of its write: after its append, its 
         const { manager, warnings } = checker(store)
         const seen = await manager.listAllReleases()
         acknowledged.expectIn(seen)
-        // Its events were durable when it stopped: the write stands, acknowledged or not.
-        if (op === 'create') expect(seen.map((release) => release.version).sort()).toEqual(['v1', 'v2'])
-        else expect(seen.find((release) => release.id === first.id)?.phases.build).toBe('completed')
+        // Past its append, its events were durable when it stopped: the write stands, acknowledged or not.
+        const durable = step !== 'snapshot checked'
+        if (op === 'create') expect(seen.map((release) => release.version).sort()).toEqual(durable ? ['v1', 'v2'] : ['v1'])
+        else expect(seen.find((release) => release.id === first.id)?.phases.build).toBe(durable ? 'completed' : 'running')
         await manager.createRelease('staging', 'v1')
         expect(warnings.filter((warning) => !/lock|behind the event log/.test(warning)), warnings.join(' | ')).toEqual([])
         await expectSoundStore(createStateManager({ stateFile: store.stateFile, onWarning: () => undefined }), store)
@@ -410,24 +411,29 @@ describe('lock files that no process holds', () => {
   // left. Judged by pid, a live pid (reused, or the parent of a restarted container's pid 1) was
   // never recovered, and a dead one in another PID namespace was wrongly recovered.
   it.each([
-    ['a dead process of this host', () => holderName(deadPid(), hostname())],
-    ['a live process of this host (its pid reused)', () => holderName(process.ppid, hostname())],
-    ['this very process', () => holderName(process.pid, hostname())],
-    ['a process of another host', () => holderName(1, `not-${hostname()}`)],
-    ['nobody (an empty file)', () => ''],
-    ['something unreadable', () => '{"pid":'],
-  ])('naming %s: taken at once (lockTimeoutMs 0), and what a killed holder left is cleared', async (_, content) => {
+    ['a dead process of this host', () => deadPid(), (pid: number) => holderName(pid, hostname())],
+    ['a live process of this host (its pid reused)', () => process.ppid, (pid: number) => holderName(pid, hostname())],
+    ['this very process', () => process.pid, (pid: number) => holderName(pid, hostname())],
+    ['a process of another host', () => 4242, (pid: number) => holderName(pid, `not-${hostname()}`)],
+    ['something unreadable (any pid)', () => 4243, () => '{"pid":'],
+    ['nobody (an empty file)', () => 4244, () => ''],
+  ])('naming %s: taken at once (lockTimeoutMs 0), and what the killed holder left is cleared', async (_, pidOf, content) => {
     const store = await newStore()
     const manager = createStateManager({ stateFile: store.stateFile, lockTimeoutMs: 0 })
     const { release: first } = await manager.createRelease('prod', 'v1')
-    const named = content()
+    const pid = pidOf()
+    const named = content(pid)
     writeFileSync(store.lock, named)
-    const leftover = join(store.directory, `.releases.json.stagecraft-tmp-${deadPid()}-0123456789ab`)
+    const leftover = join(store.directory, `.releases.json.stagecraft-tmp-${pid}-0123456789ab`)
+    const someoneElses = join(store.directory, `.releases.json.stagecraft-tmp-${pid + 100_000}-0123456789ab`)
     writeFileSync(leftover, 'half a snapshot')
+    writeFileSync(someoneElses, 'half a snapshot')
     expect((await manager.updatePhase(first.id, 'build', 'running')).release.phases.build).toBe('running')
     // An empty file says that nobody was killed holding the lock: no directory scan for leftovers.
-    expect(existsSync(leftover), 'the temporary file of a killed holder').toBe(named === '')
+    expect(existsSync(leftover), 'the temporary file of the killed holder').toBe(named === '')
+    expect(existsSync(someoneElses), 'a temporary file of another pid').toBe(named !== '{"pid":')
     rmSync(leftover, { force: true })
+    rmSync(someoneElses, { force: true })
     await expectSoundStore(createStateManager({ stateFile: store.stateFile }), store)
   })
 })

@@ -42,7 +42,7 @@ describe('the write lock', () => {
     const path = join(tempDir(), 'releases.events.ndjson.lock')
     const lock = await held(path)
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() })
-    expect(lock.recovered).toBe(false)
+    expect(lock.killedHolder).toBeUndefined()
     expect(await lock.release()).toBeUndefined()
     expect(readFileSync(path, 'utf8')).toBe('')
   })
@@ -66,14 +66,28 @@ describe('the write lock', () => {
     if (E.isRight(lock)) await lock.right.release()
   })
 
-  it('held by another process: respected while it lives, taken at once when it is killed, and reported recovered', async () => {
+  it('removed by its holder on release: a taker that opened the removed file locks the new one at the path instead', async () => {
+    const path = join(tempDir(), 'releases.events.ndjson.lock')
+    const first = await held(path)
+    const second = take(path, 5_000) // opens the file now, then waits
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(await first.release(true)).toBeUndefined()
+    const lock = await second
+    if (E.isLeft(lock)) throw new Error(lock.left.message)
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid })
+    const third = await take(path, 100)
+    expect(E.isLeft(third) && third.left.code, 'the file at the path is locked').toBe('LOCK_TIMEOUT')
+    await lock.right.release()
+  })
+
+  it('held by another process: respected while it lives, taken at once when it is killed, naming the killed holder', async () => {
     const path = join(tempDir(), 'releases.events.ndjson.lock')
     const holder = await holderOf(path)
     const waiting = await take(path, 100)
     expect(E.isLeft(waiting) && waiting.left.message).toContain(`held by process ${holder.pid}`)
     await holder.kill()
     const lock = await held(path, 0)
-    expect(lock.recovered).toBe(true)
+    expect(lock.killedHolder).toEqual({ pid: holder.pid })
     await lock.release()
   })
 
