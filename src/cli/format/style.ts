@@ -3,8 +3,12 @@
  * never on a `dumb` terminal; `FORCE_COLOR` asks for it on a pipe (but `NO_COLOR` still wins).
  */
 import type { PhaseStatus, ReleaseStatus } from '../../index.js'
+import { visible } from './visible.js'
 
-/** Ways to paint a piece of text; each is the identity when colour is off. */
+/**
+ * Ways to paint a piece of text; each shows it `visible` (a painted value is often an id), and
+ * does nothing more when colour is off.
+ */
 export interface Style {
   readonly enabled: boolean
   readonly bold: (text: string) => string
@@ -26,8 +30,11 @@ export const colourWanted = (isTTY: boolean, env: Readonly<Record<string, string
   return isTTY && env['TERM'] !== 'dumb'
 }
 
-const sgr = (on: number, off: number) => (text: string) => `\u001b[${on}m${text}\u001b[${off}m`
-const plain = (text: string): string => text
+/** The SGR sequences the palette writes: the only escape sequences the CLI prints (output.ts keeps them, and nothing else). */
+export const PALETTE_SGR = /(\u001b\[(?:1|2|22|31|32|33|35|36|39)m)/
+
+const sgr = (on: number, off: number) => (text: string) => `\u001b[${on}m${visible(text)}\u001b[${off}m`
+const plain = visible
 
 /** The palette, painting when `enabled`. */
 export const styleFor = (enabled: boolean): Style =>
