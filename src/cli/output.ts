@@ -2,7 +2,7 @@
  * Where a command's results and messages go: results to stdout (text, or JSON with `--json`),
  * warnings and errors to stderr, one line each.
  */
-import { colourWanted, PALETTE_SGR, type Style, styleFor } from './format/style.js'
+import { colourWanted, PAINT_MARK, type Style, styleFor } from './format/style.js'
 import { terminalSafeJson, visible } from './format/visible.js'
 
 /** A stream the CLI writes to. */
@@ -36,15 +36,18 @@ export interface Output {
  */
 export const oneLine = (message: string): string => visible(message.trim())
 
+// The palette's codes, each after its mark (the code captured, the mark dropped by split).
+const PAINTED = new RegExp(`${PAINT_MARK}(\u001b\\[\\d+m)`)
+
 /**
- * A line of output, every control character escaped but the palette's own colours: the values in
- * it were escaped where they were formatted (tables measure the escaped text), and this makes
- * sure of it, so no value can reach the terminal raw.
+ * A line of output, every control character escaped but the palette's own colours. Painted
+ * values and table cells were escaped where they were formatted (tables measure the escaped
+ * text); this escapes whatever else a line holds, so no value reaches the terminal raw.
  */
 const safeLine = (line: string, style: Style): string =>
   style.enabled
     ? line
-        .split(PALETTE_SGR)
+        .split(PAINTED)
         .map((part, i) => (i % 2 === 1 ? part : visible(part)))
         .join('')
     : visible(line)

@@ -30,10 +30,15 @@ export const colourWanted = (isTTY: boolean, env: Readonly<Record<string, string
   return isTTY && env['TERM'] !== 'dumb'
 }
 
-/** The SGR sequences the palette writes: the only escape sequences the CLI prints (output.ts keeps them, and nothing else). */
-export const PALETTE_SGR = /(\u001b\[(?:1|2|22|31|32|33|35|36|39)m)/
+/**
+ * The mark before each SGR code the palette writes. A value may hold the very bytes of an SGR
+ * code; none holds a NUL followed by a number drawn for this run. output.ts keeps the marked
+ * codes, drops the mark, and escapes every other control character: the palette's colours are
+ * the only escape sequences the CLI prints.
+ */
+export const PAINT_MARK = `\u0000${Math.random().toString(36).slice(2, 12)}`
 
-const sgr = (on: number, off: number) => (text: string) => `\u001b[${on}m${visible(text)}\u001b[${off}m`
+const sgr = (on: number, off: number) => (text: string) => `${PAINT_MARK}\u001b[${on}m${visible(text)}${PAINT_MARK}\u001b[${off}m`
 const plain = visible
 
 /** The palette, painting when `enabled`. */
