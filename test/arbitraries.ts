@@ -18,15 +18,17 @@ export const EPOCH_MS_MAX = Date.UTC(2101, 0, 1) - 1
 // Free text
 
 const CONTROL = /\p{Cc}/gu
+// What a new release may not hold (src/domain/input.ts): lone surrogates; in an environment, bidi controls and zero-width characters.
+const UNRECORDABLE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g
 
 /** Any text: ASCII or any code point, lone surrogates included. */
 export const anyText = (maxLength: number): fc.Arbitrary<string> =>
   fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength }), fc.string({ unit: 'binary', maxLength }))
 
-/** A clean stored text: trimmed, 1 to `maxLength` characters (code points), no control characters. */
+/** A clean stored text: trimmed, 1 to `maxLength` characters (code points), nothing a write refuses. */
 export const cleanText = (maxLength: number): fc.Arbitrary<string> =>
   fc.oneof(
-    { weight: 5, arbitrary: anyText(maxLength).map((s) => s.replace(CONTROL, '_').trim()).filter((s) => s !== '') },
+    { weight: 5, arbitrary: anyText(maxLength).map((s) => s.replace(CONTROL, '_').replace(UNRECORDABLE, '_').trim()).filter((s) => s !== '') },
     { weight: 1, arbitrary: fc.constantFrom('x'.repeat(maxLength), '🚀'.repeat(maxLength), `é${'中'.repeat(maxLength - 1)}`) },
   )
 

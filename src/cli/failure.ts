@@ -5,6 +5,7 @@
  */
 import { dirname } from 'node:path'
 import { isStateError } from '../index.js'
+import { visible } from './format/visible.js'
 import { oneLine } from './output.js'
 
 /** Where the failure happened: the store, as the manager describes it. */
@@ -21,23 +22,25 @@ const mentionsStore = (message: string, place: FailurePlace): boolean => {
   return message.includes(place.location) || (server !== undefined && message.includes(server)) || (place.stateFile !== undefined && message.includes(dirname(place.stateFile)))
 }
 
-/** The line printed for a failure of an operation. */
+/**
+ * The line printed for a failure of an operation: one line, its every control character escaped,
+ * the store's location too (a path is anyone's text).
+ */
 export const failureLine = (error: unknown, place: FailurePlace | undefined): string => {
   if (isStateError(error)) {
-    const message = oneLine(error.message)
-    const where = place === undefined || mentionsStore(message, place) ? '' : ` (${place.location})`
-    return `stagecraft-state: ${error.code}: ${message}${where}`
+    const where = place === undefined || mentionsStore(error.message, place) ? '' : ` (${place.location})`
+    return `stagecraft-state: ${error.code}: ${oneLine(`${error.message.trim()}${where}`)}`
   }
   const message = error instanceof Error ? error.message : String(error)
   return `stagecraft-state: internal error: ${oneLine(message)} (this is a bug; run again with STAGECRAFT_DEBUG=1 for the stack trace)`
 }
 
-/** The stack trace, with its causes, for STAGECRAFT_DEBUG. */
+/** The stack trace, with its causes, for STAGECRAFT_DEBUG: its lines as they are, what is on each escaped. */
 export const debugTrace = (error: unknown): string => {
   const traces: string[] = []
   for (let current: unknown = error, depth = 0; current !== undefined && depth < 5; depth++) {
     traces.push(current instanceof Error ? (current.stack ?? current.message) : String(current))
     current = current instanceof Error ? current.cause : undefined
   }
-  return traces.join('\nCaused by: ')
+  return traces.join('\nCaused by: ').split('\n').map(visible).join('\n')
 }

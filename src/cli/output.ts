@@ -2,7 +2,8 @@
  * Where a command's results and messages go: results to stdout (text, or JSON with `--json`),
  * warnings and errors to stderr, one line each.
  */
-import { colourWanted, type Style, styleFor } from './format/style.js'
+import { colourWanted, PAINT_MARK, type Style, styleFor } from './format/style.js'
+import { terminalSafeJson, visible } from './format/visible.js'
 
 /** A stream the CLI writes to. */
 export interface Sink {
@@ -29,20 +30,40 @@ export interface Output {
   readonly warn: (message: string) => void
 }
 
-/** Flattens a message to one line: a warning or an error is one line on stderr, always. */
-export const oneLine = (message: string): string => message.replace(/\s*\r?\n\s*/g, ' ').trim()
+/**
+ * A message as one line on stderr, always: every control character in it escaped (a line break
+ * too: it is most often in a value the message quotes, a CR LF forging a line of its own).
+ */
+export const oneLine = (message: string): string => visible(message.trim())
+
+// The palette's codes, each after its mark (the code captured, the mark dropped by split).
+const PAINTED = new RegExp(`${PAINT_MARK}(\u001b\\[\\d+m)`)
+
+/**
+ * A line of output, every control character escaped but the palette's own colours. Painted
+ * values and table cells were escaped where they were formatted (tables measure the escaped
+ * text); this escapes whatever else a line holds, so no value reaches the terminal raw.
+ */
+const safeLine = (line: string, style: Style): string =>
+  style.enabled
+    ? line
+        .split(PAINTED)
+        .map((part, i) => (i % 2 === 1 ? part : visible(part)))
+        .join('')
+    : visible(line)
 
 /** The output over two streams, coloured as the environment allows. */
 export const outputTo = (stdout: Sink, stderr: Sink, env: Readonly<Record<string, string | undefined>>, json: boolean): Output => {
   const interactive = stdout.isTTY === true
+  const style = styleFor(!json && colourWanted(interactive, env))
   return {
     json,
     interactive,
-    style: styleFor(!json && colourWanted(interactive, env)),
+    style,
     lines: (lines) => {
-      if (lines.length > 0) stdout.write(`${lines.join('\n')}\n`)
+      if (lines.length > 0) stdout.write(`${lines.map((line) => safeLine(line, style)).join('\n')}\n`)
     },
-    value: (value) => stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    value: (value) => stdout.write(`${terminalSafeJson(JSON.stringify(value, null, 2))}\n`),
     raw: (text) => stdout.write(text),
     warn: (message) => stderr.write(`stagecraft-state: warning: ${oneLine(message)}\n`),
   }

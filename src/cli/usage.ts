@@ -5,6 +5,7 @@
  * a missing argument, a malformed value); it is found before any store is opened, so nothing was
  * read or written.
  */
+import { visible } from './format/visible.js'
 
 /** 0 success; 1 the operation failed (any `StateError`, `verify` unsound); 2 a usage error. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const
@@ -26,10 +27,13 @@ export const usageError = (message: string, command?: string): UsageError => ({ 
 export const isUsageError = (value: unknown): value is UsageError =>
   typeof value === 'object' && value !== null && (value as { _tag?: unknown })._tag === 'UsageError'
 
-/** The one line a usage error prints: what is wrong, and where to read how it is done. */
+/**
+ * The one line a usage error prints: what is wrong, and where to read how it is done. The
+ * message quotes the command line, anyone's text: its control characters are shown escaped.
+ */
 export const usageLine = (error: UsageError): string => {
   const where = error.command === undefined ? 'stagecraft-state' : `stagecraft-state ${error.command}`
-  return `${where}: ${error.message} (see "${where} --help")`
+  return `${where}: ${visible(error.message)} (see "${where} --help")`
 }
 
 /** Prints the line of a usage error; its exit code. */

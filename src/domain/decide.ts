@@ -8,7 +8,7 @@ import * as A from 'fp-ts/lib/ReadonlyArray.js'
 import type { CreateRelease, Command, ImportSnapshot, ReconcileSnapshot, RecoverRelease, UpdatePhase } from './commands.js'
 import { type DomainError, invalidInput, invalidTransition } from './errors.js'
 import type { DomainEvent, ReleaseChange } from './events.js'
-import { parseCommitSha, parseEnvironment, parsePhase, parseStatus, parseText, parseVersion } from './input.js'
+import { parseCommitSha, parseNewEnvironment, parseNewVersion, parsePhase, parseStatus, parseText } from './input.js'
 import { allPending, canTransition, isFinalStatus, nextStatuses, PHASES, type PhaseStatus, type ReleasePhase } from './phase.js'
 import { sameReleases } from './projection.js'
 import { findRelease } from './queries.js'
@@ -51,8 +51,8 @@ const rollbackOrigin = (state: State, environment: string, version: string, comm
 const createRelease = (command: CreateRelease, state: State): Decision =>
   pipe(
     E.Do,
-    E.apS('environment', parseEnvironment(command.environment)),
-    E.apS('version', parseVersion(command.version)),
+    E.apS('environment', parseNewEnvironment(command.environment)),
+    E.apS('version', parseNewVersion(command.version)),
     E.apS('commitSha', parseCommitSha(command.commitSha)),
     E.apS('note', optional(command.note, parseText('note'))),
     E.bind('rollbackOf', ({ environment, version, commitSha }) => rollbackOrigin(state, environment, version, commitSha, command.rollbackOf)),

@@ -9,6 +9,7 @@ import { type DomainError, invalidInput } from './errors.js'
 import { type PhaseStatus, PHASE_STATUSES, PhaseStatus as PhaseStatusCodec, PHASES, type ReleasePhase, ReleasePhase as ReleasePhaseCodec } from './phase.js'
 import type { ReleaseId } from './release-id.js'
 import { kindOf, quote } from './show.js'
+import { codePointName, type FoundCharacter, firstHiddenCharacter, firstLoneSurrogate } from './unsafe-text.js'
 
 /** The longest environment name, in characters. */
 export const MAX_ENVIRONMENT_LENGTH = 64
@@ -20,8 +21,6 @@ export const MAX_TEXT_LENGTH = 1024
 const CONTROL_CHARACTER = /\p{Cc}/u
 const COMMIT_SHA = /^[0-9a-fA-F]{4,64}$/
 
-const codePoint = (character: string): string => `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
-
 /** A trimmed, non-empty text without control characters and at most `limit` characters long. */
 const text =
   (what: string, limit: number) =>
@@ -30,20 +29,48 @@ const text =
     const value = raw.trim()
     if (value === '') return E.left(invalidInput(`${what} is empty${raw === '' ? '' : ` after trimming ${quote(raw)}`}`))
     const control = CONTROL_CHARACTER.exec(value)
-    if (control !== null) return E.left(invalidInput(`${what} ${quote(value)} contains a control character (${codePoint(control[0])})`))
+    if (control !== null) return E.left(invalidInput(`${what} ${quote(value)} contains a control character (${codePointName(control[0])})`))
     const length = [...value].length
     if (length > limit) return E.left(invalidInput(`${what} ${quote(value.slice(0, 40))}... is ${length} characters long; the limit is ${limit}`))
     return E.right(value)
   }
 
-/** An environment name: trimmed, 1 to 64 characters, no control characters. */
+/**
+ * A text parser that also refuses what `find` finds, as `why` it cannot be recorded. Only for
+ * what a write records: a value already stored is read back as it is, whatever it holds.
+ */
+const refusing =
+  (parse: (raw: unknown) => E.Either<DomainError, string>, what: string, find: (value: string) => FoundCharacter | undefined, why: string) =>
+  (raw: unknown): E.Either<DomainError, string> =>
+    E.chain((value: string) => {
+      const found = find(value)
+      return found === undefined ? E.right(value) : E.left(invalidInput(`${what} ${quote(value)} contains ${codePointName(found.character)} at character ${found.position}: ${why}`))
+    })(parse(raw))
+
+// A lone surrogate has no UTF-8 form: the log would hold it only as an escape, PostgreSQL's jsonb not at all.
+const LONE_SURROGATE = 'a lone surrogate, half of a character, which UTF-8 text cannot hold'
+const HIDDEN = 'a bidi control or zero-width character, which would make the name look like another on screen'
+
+/** A text to record: as `text`, and no lone surrogate. */
+const newText = (what: string, limit: number) => refusing(text(what, limit), what, firstLoneSurrogate, LONE_SURROGATE)
+
+/** An environment name: trimmed, 1 to 64 characters, no control characters. What reads look up by. */
 export const parseEnvironment = text('environment', MAX_ENVIRONMENT_LENGTH)
 
-/** A version: trimmed, 1 to 256 characters, no control characters. */
+/**
+ * An environment name for a new release: as `parseEnvironment`, and no lone surrogate, bidi
+ * control or zero-width character (`pro\u200bd` would pass for `prod`).
+ */
+export const parseNewEnvironment = refusing(newText('environment', MAX_ENVIRONMENT_LENGTH), 'environment', firstHiddenCharacter, HIDDEN)
+
+/** A version: trimmed, 1 to 256 characters, no control characters. What reads look up by. */
 export const parseVersion = text('version', MAX_VERSION_LENGTH)
 
-/** A note or a reason given by a person: trimmed, 1 to 1024 characters, no control characters. */
-export const parseText = (what: string) => text(what, MAX_TEXT_LENGTH)
+/** A version for a new release: as `parseVersion`, and no lone surrogate. */
+export const parseNewVersion = newText('version', MAX_VERSION_LENGTH)
+
+/** A note, a reason or an actor, recorded by a write: trimmed, 1 to 1024 characters, no control characters, no lone surrogate. */
+export const parseText = (what: string) => newText(what, MAX_TEXT_LENGTH)
 
 /** A commit SHA: empty (unknown), or 4 to 64 hexadecimal characters; surrounding blanks are trimmed. */
 export const parseCommitSha = (raw: unknown): E.Either<DomainError, string> => {

@@ -28,10 +28,18 @@ export const findRelease = (state: State, rawId: unknown): E.Either<DomainError,
     }),
   )
 
+/**
+ * An environment to look up: one the state holds is taken as it is (an imported file's name may
+ * hold a control character no caller could give: it is shown escaped, never refused), any other
+ * parsed as a caller's input.
+ */
+export const lookedUpEnvironment = (state: State, rawEnvironment: unknown): E.Either<DomainError, string> =>
+  typeof rawEnvironment === 'string' && state.current.has(rawEnvironment) ? E.right(rawEnvironment) : parseEnvironment(rawEnvironment)
+
 /** The current release of an environment: its newest by timestamp, ties broken by id. */
 export const currentRelease = (state: State, rawEnvironment: unknown): E.Either<DomainError, Release> =>
   pipe(
-    parseEnvironment(rawEnvironment),
+    lookedUpEnvironment(state, rawEnvironment),
     E.chain((environment) => {
       const release = state.current.get(environment)
       return release === undefined ? E.left(releaseNotFound(`environment ${environment} has no releases`)) : E.right(release)
@@ -71,7 +79,7 @@ const releasesByEnvironment = (state: State): ReadonlyMap<string, ReadonlyArray<
 /** The releases of one environment, newest first (empty for an environment never deployed). */
 export const releasesOf = (state: State, rawEnvironment: unknown): E.Either<DomainError, ReadonlyArray<Release>> =>
   pipe(
-    parseEnvironment(rawEnvironment),
+    lookedUpEnvironment(state, rawEnvironment),
     E.map((environment) => releasesByEnvironment(state).get(environment) ?? []),
   )
 

@@ -5,9 +5,9 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { type DomainError, invalidInput, invalidTransition, releaseNotFound } from './errors.js'
-import { parseEnvironment, parseVersion } from './input.js'
+import { parseVersion } from './input.js'
 import { PHASES } from './phase.js'
-import { currentRelease, findRelease, releasesOf } from './queries.js'
+import { currentRelease, findRelease, lookedUpEnvironment, releasesOf } from './queries.js'
 import type { Release } from './release.js'
 import { kindOf, quote } from './show.js'
 import type { State } from './state.js'
@@ -123,7 +123,7 @@ export const rollbackCandidate = (state: State, environment: string, rawReleaseI
 export const rollbackTarget = (state: State, rawEnvironment: unknown, rawTarget: RollbackTarget): E.Either<DomainError, Release> =>
   pipe(
     E.Do,
-    E.apS('environment', parseEnvironment(rawEnvironment)),
+    E.apS('environment', lookedUpEnvironment(state, rawEnvironment)),
     E.apS('target', parseRollbackTarget(rawTarget)),
     E.chain(({ environment, target }) =>
       pipe(

@@ -2,10 +2,7 @@
  * How values appear in messages: quoted, with every control character escaped, so that a message
  * printed to a terminal shows what was given and cannot move the cursor or change colours.
  */
-
-// JSON.stringify escapes U+0000 to U+001F but leaves the other control characters (U+007F to
-// U+009F: DEL and the C1 controls, which terminals obey) as they are.
-const UNESCAPED_CONTROL = /[\u007f-\u009f]/g
+import { terminalSafeJson } from './unsafe-text.js'
 
 const escapeControl = (character: string): string => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`
 
@@ -15,15 +12,16 @@ const escapeControl = (character: string): string => `\\u${character.charCodeAt(
  */
 export const withoutControls = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, escapeControl)
 
-/** A string as a JSON string literal with every control character escaped: `"pr\u0085od"`. */
-export const quote = (value: string): string => JSON.stringify(value).replace(UNESCAPED_CONTROL, escapeControl)
+// JSON.stringify escapes C0 controls and lone surrogates; terminalSafeJson the rest (DEL, C1, bidi, zero-width).
+/** A string as a JSON string literal with every control, bidi and zero-width character escaped: `"pr\u0085od"`. */
+export const quote = (value: string): string => terminalSafeJson(JSON.stringify(value))
 
 /** Any value as JSON (or its name, when JSON has none), control characters escaped, cut at `limit` characters. */
 export const showValue = (value: unknown, limit = 80): string => {
   if (value === undefined) return 'nothing'
   let text: string
   try {
-    text = (JSON.stringify(value) ?? String(value)).replace(UNESCAPED_CONTROL, escapeControl)
+    text = terminalSafeJson(JSON.stringify(value) ?? String(value))
   } catch {
     text = Object.prototype.toString.call(value) // a cycle, or a BigInt
   }

@@ -7,21 +7,21 @@ import { describe, expect, it } from 'vitest'
 import { abandonedHint } from '../../src/cli/commands/abandoned.js'
 import { changeLines } from '../../src/cli/format/changes.js'
 import { formatAge, formatSpan, shortCommit } from '../../src/cli/format/release.js'
-import { colourWanted, styleFor } from '../../src/cli/format/style.js'
+import { colourWanted, PAINT_MARK, styleFor } from '../../src/cli/format/style.js'
 import { displayWidth, renderTable } from '../../src/cli/format/table.js'
 import { wrap } from '../../src/cli/help.js'
 import { shellQuote } from '../../src/cli/shell-quote.js'
 import { checkTimeRange, parseDuration, parseInstantOption, parsePositiveInteger } from '../../src/cli/values.js'
 import { PHASES, type Release, type ReleaseChange } from '../../src/index.js'
 
-const strip = (text: string): string => text.replace(/\u001b\[\d+m/g, '')
+const strip = (text: string): string => text.replaceAll(PAINT_MARK, '').replace(/\u001b\[\d+m/g, '')
 
 describe('renderTable', () => {
   it('aligns on the plain text even when cells are painted, and leaves no trailing blanks', () => {
     const style = styleFor(true)
     const lines = renderTable(['A', 'BB', 'C'], [['xxxx', { text: 'y', paint: style.red }, 'z'], ['x', 'yyyy', '']], style)
     expect(lines.map(strip)).toEqual(['A     BB    C', 'xxxx  y     z', 'x     yyyy'])
-    expect(lines[1]).toContain('\u001b[31my\u001b[39m     ')
+    expect(lines[1]).toContain(`${PAINT_MARK}\u001b[31my${PAINT_MARK}\u001b[39m     `)
   })
 
   it('measures cells as a terminal shows them: wide characters and emoji 2, combining marks and zero-width characters 0', () => {

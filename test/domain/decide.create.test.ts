@@ -177,3 +177,24 @@ describe('CreateRelease: rollbackOf', () => {
       .thenFails('INVALID_INPUT', `release ${good.id} belongs to environment prod; a release of staging cannot be a rollback of it`)
   })
 })
+
+describe('CreateRelease: what a new release may not hold (issue 10.4)', () => {
+  test('an environment with a zero-width or bidi character is INVALID_INPUT naming the character and its position: pro\\u200bd would pass for prod', () => {
+    given([]).when(createRelease('2025-01-01T12:00:00Z', { environment: 'pro\u200bd' })).thenFails('INVALID_INPUT', 'environment "pro\\u200bd" contains U+200B at character 4')
+    given([]).when(createRelease('2025-01-01T12:00:00Z', { environment: '\u202edorp' })).thenFails('INVALID_INPUT', 'U+202E at character 1', 'bidi control or zero-width')
+  })
+  test('a lone surrogate in the environment, the version or the note is INVALID_INPUT: UTF-8 cannot hold it', () => {
+    given([]).when(createRelease('2025-01-01T12:00:00Z', { environment: 'prod\ud800' })).thenFails('INVALID_INPUT', 'environment "prod\\ud800" contains U+D800 at character 5', 'lone surrogate')
+    given([]).when(createRelease('2025-01-01T12:00:00Z', { version: 'v1\udc00' })).thenFails('INVALID_INPUT', 'version "v1\\udc00" contains U+DC00 at character 3')
+    given([]).when(createRelease('2025-01-01T12:00:00Z', { note: 'why \ud83d' })).thenFails('INVALID_INPUT', 'note', 'U+D83D')
+  })
+  test('a version may hold a bidi character (only names must not pass for others), and an emoji is a whole character, not a lone surrogate', () => {
+    given([])
+      .when(createRelease('2025-01-01T12:00:00Z', { environment: '🚀prod', version: 'v\u202e2' }))
+      .then([created(release({ id: rid('rel-20250101-120000000'), environment: '🚀prod', version: 'v\u202e2', timestamp: ts('2025-01-01T12:00:00Z') }))])
+  })
+  test('given an imported release of environment pro\\u200bd, a new release of it is refused, but the stored one is kept as it is', () => {
+    const stored = storedRelease({ id: 'rel-1', timestamp: '2024-12-31T00:00:00Z', environment: 'pro\u200bd' })
+    given([imported([stored])]).when(createRelease('2025-01-01T12:00:00Z', { environment: 'pro\u200bd' })).thenFails('INVALID_INPUT', 'U+200B')
+  })
+})

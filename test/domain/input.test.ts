@@ -6,6 +6,8 @@ import {
   MAX_VERSION_LENGTH,
   parseCommitSha,
   parseEnvironment,
+  parseNewEnvironment,
+  parseNewVersion,
   parsePhase,
   parseReleaseId,
   parseStatus,
@@ -179,4 +181,30 @@ describe('notes, reasons and release ids', () => {
     expect(right(parseReleaseId(' rel-20250101-120000000 '))).toBe('rel-20250101-120000000')
     failure(parseReleaseId(''), 'INVALID_INPUT', 'release id is empty')
   })
+})
+
+describe('a value to record (issue 10.4)', () => {
+  test('an environment name refuses bidi controls and zero-width characters, naming the code point and its position', () => {
+    for (const [name, code, position] of [['pro\u200bd', 'U+200B', 4], ['prod\u200d', 'U+200D', 5], ['\u2060prod', 'U+2060', 1], ['pr\u061cod', 'U+061C', 3], ['p\u200erod', 'U+200E', 2], ['\u202edorp', 'U+202E', 1], ['pr\u2066od', 'U+2066', 3], ['pro\ufeffd', 'U+FEFF', 4]] as const) {
+      failure(parseNewEnvironment(name), 'INVALID_INPUT', `contains ${code} at character ${position}`)
+    }
+  })
+  test('the position counts characters: after an emoji, a zero-width space is the second', () => failure(parseNewEnvironment('🚀\u200b'), 'INVALID_INPUT', 'at character 2'))
+  test('a lone surrogate is refused in an environment, a version, a note or reason', () => {
+    failure(parseNewEnvironment('prod\ud800'), 'INVALID_INPUT', 'environment "prod\\ud800" contains U+D800 at character 5: a lone surrogate')
+    failure(parseNewVersion('\udfffv1'), 'INVALID_INPUT', 'U+DFFF at character 1')
+    failure(parseText('reason')('gone \ud800'), 'INVALID_INPUT', 'reason', 'U+D800')
+  })
+  test('a look-up keeps accepting what is stored: parseEnvironment and parseVersion do not refuse them', () => {
+    expect(right(parseEnvironment('pro\u200bd'))).toBe('pro\u200bd')
+    expect(right(parseVersion('v\ud800'))).toBe('v\ud800')
+  })
+  it.prop([fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }), fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff')], { numRuns: 300 })(
+    'any text holding a lone surrogate is refused as a name, a version and a note',
+    (text, surrogate) => {
+      // Kept apart from a neighbouring surrogate, so that it stays alone.
+      const input = `a${text.replace(/[\ud800-\udfff]/g, '_')}-${surrogate}-`
+      for (const parse of [parseNewEnvironment, parseNewVersion, parseText('note')]) expect(E.isLeft(parse(input))).toBe(true)
+    },
+  )
 })

@@ -6,6 +6,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import { type HistoryFilter, projectSnapshot, type StateManager } from '../../index.js'
 import { defineCommand, optionalWith, requiredOption, stringOption } from '../command.js'
 import { historyEventJson } from '../format/json.js'
+import { terminalSafeJson } from '../format/visible.js'
 import { timeline } from '../format/timeline.js'
 import { EXIT } from '../usage.js'
 import { checkTimeRange, parseInstantOption } from '../values.js'
@@ -49,7 +50,8 @@ export const replay = defineCommand({
     const warning = await beforeHistoryWarning(manager, input.at, state, now())
     if (warning !== undefined) out.warn(warning)
     const text = projectSnapshot(state)
-    out.raw(out.interactive ? `${text}\n` : text)
+    // On a terminal, escaped as --json is; elsewhere the file's exact bytes (its hash is how a copy is judged).
+    out.raw(out.interactive ? `${terminalSafeJson(text)}\n` : text)
     return EXIT.ok
   },
 })

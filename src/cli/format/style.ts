@@ -3,8 +3,12 @@
  * never on a `dumb` terminal; `FORCE_COLOR` asks for it on a pipe (but `NO_COLOR` still wins).
  */
 import type { PhaseStatus, ReleaseStatus } from '../../index.js'
+import { visible } from './visible.js'
 
-/** Ways to paint a piece of text; each is the identity when colour is off. */
+/**
+ * Ways to paint a piece of text; each shows it `visible` (a painted value is often an id), and
+ * does nothing more when colour is off.
+ */
 export interface Style {
   readonly enabled: boolean
   readonly bold: (text: string) => string
@@ -26,8 +30,16 @@ export const colourWanted = (isTTY: boolean, env: Readonly<Record<string, string
   return isTTY && env['TERM'] !== 'dumb'
 }
 
-const sgr = (on: number, off: number) => (text: string) => `\u001b[${on}m${text}\u001b[${off}m`
-const plain = (text: string): string => text
+/**
+ * The mark before each SGR code the palette writes. A value may hold the very bytes of an SGR
+ * code; none holds a NUL followed by a number drawn for this run. output.ts keeps the marked
+ * codes, drops the mark, and escapes every other control character: the palette's colours are
+ * the only escape sequences the CLI prints.
+ */
+export const PAINT_MARK = `\u0000${Math.random().toString(36).slice(2, 12)}`
+
+const sgr = (on: number, off: number) => (text: string) => `${PAINT_MARK}\u001b[${on}m${visible(text)}${PAINT_MARK}\u001b[${off}m`
+const plain = visible
 
 /** The palette, painting when `enabled`. */
 export const styleFor = (enabled: boolean): Style =>

@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module'
 import type stringWidthOf from 'string-width'
 import type { Style } from './style.js'
+import { visible } from './visible.js'
 
 /** A cell: its text, and how to paint it. */
 export interface Cell {
@@ -18,7 +19,8 @@ export interface Cell {
 /** A cell, or plain text. */
 export type CellInput = string | Cell
 
-const cellOf = (input: CellInput): Cell => (typeof input === 'string' ? { text: input } : input)
+// A cell holds its text as the terminal shows it: escaped, so that widths are measured on what is printed.
+const cellOf = (input: CellInput): Cell => (typeof input === 'string' ? { text: visible(input) } : { ...input, text: visible(input.text) })
 
 // string-width takes tens of milliseconds to load (its Unicode tables, an Intl.Segmenter), more
 // than the rest of a command that prints a short table; text of printable ASCII alone, which is

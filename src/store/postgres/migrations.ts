@@ -93,8 +93,36 @@ const createProjection: Migration = {
   fill: buildProjection,
 }
 
+// The pattern and its replacement, dollar-quoted so that no server setting reads their backslashes.
+const LONE_OR_NUL_ESCAPE = String.raw`$re$(?<!\\)((?:\\\\)*)\\u(0000|d[89a-f][0-9a-f]{2})$re$`
+const REPLACEMENT = String.raw`$re$\1\\ufffd$re$`
+const ESCAPE_START = String.raw`$re$\u$re$`
+
+/**
+ * Version 3: `events_json` that no stored value can break. A line is JSON.stringify's text, which
+ * writes a lone surrogate (from an imported file) as `\ud800` and NUL as `\u0000`, escapes jsonb
+ * refuses: one such line made every query of the view fail. The view shows U+FFFD for them; the
+ * line keeps the exact text. JSON.stringify writes a surrogate pair as its character, never
+ * escaped, so every `\ud800` to `\udfff` escape in a line is a lone one. Only lines holding `\u`
+ * pay for the pattern; `(?<!\\)(\\\\)*` makes sure the backslash starts an escape.
+ */
+
+const safeEventsJson: Migration = {
+  version: 3,
+  description: 'events_json: a lone surrogate or NUL in a line shows as U+FFFD instead of failing the view',
+  statements: ({ events, quotedSchema: s }) => [
+    `CREATE OR REPLACE VIEW ${s}.events_json AS
+      SELECT position, id, type, recorded_at, stored_at, doc -> 'meta' AS meta, doc -> 'data' AS data, prev, hash
+      FROM (
+        SELECT e.*, (CASE WHEN strpos(e.line, ${ESCAPE_START}) = 0 THEN e.line
+          ELSE regexp_replace(e.line, ${LONE_OR_NUL_ESCAPE}, ${REPLACEMENT}, 'g') END)::jsonb AS doc
+        FROM ${events} e
+      ) AS lines`,
+  ],
+}
+
 /** Every migration, in order. Append new ones; never edit a released one. */
-export const MIGRATIONS: ReadonlyArray<Migration> = [createEvents, createProjection]
+export const MIGRATIONS: ReadonlyArray<Migration> = [createEvents, createProjection, safeEventsJson]
 
 // The version readers check is declared apart (version.ts), so that they need not load the migrations.
 if (MIGRATIONS.length !== SCHEMA_VERSION) throw new Error(`SCHEMA_VERSION is ${SCHEMA_VERSION}, but there are ${MIGRATIONS.length} migrations`)
