@@ -159,6 +159,8 @@ export interface StoreProblem {
   readonly severity: 'error' | 'warning'
   readonly location: string
   readonly message: string
+  /** Set when the next write repairs it by itself (a `releases.json` missing, empty or behind the log): nothing was lost. */
+  readonly nextWriteRepairs?: true | undefined
 }
 
 /** A store's checkpoint, as `verify` checks it: what is wrong with it, and where to compare it with the replay. */

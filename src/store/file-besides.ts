@@ -23,6 +23,9 @@ import { stateDifferences } from './state-differences.js'
 
 const errorAt = (location: string, message: string): StoreProblem => ({ severity: 'error', location, message })
 
+/** A snapshot an interrupted write left, which the next write regenerates from the log. */
+const regeneratedAt = (location: string, message: string): StoreProblem => ({ ...errorAt(location, message), nextWriteRepairs: true })
+
 const notUsed = (paths: StorePaths, why: string): CheckpointCheck => ({
   problems: [{ severity: 'warning', location: paths.checkpoint, message: `not used: ${why}; readers replay the whole log until the next write replaces it` }],
 })
@@ -94,9 +97,9 @@ const standingProblems = (path: string, replayed: Loaded, standing: Standing): S
     case 'current':
       return []
     case 'empty':
-      return at('empty (left so by a crash): it is not the projection of the event log; the next write regenerates it')
+      return [regeneratedAt(path, 'empty (left so by a crash): it is not the projection of the event log; the next write regenerates it')]
     case 'behind':
-      return at('is behind the event log (it holds what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); the next write regenerates it')
+      return [regeneratedAt(path, 'is behind the event log (it holds what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); the next write regenerates it')]
     case 'differs':
       return at(differsMessage(differencesOf(replayed.state, standing.snapshot)))
     case 'unreadable':
@@ -111,7 +114,7 @@ const snapshotCheck = (paths: StorePaths, read: Read) => (replayed: Loaded) => {
   return pipe(
     readSnapshotFile(path),
     TE.chain((file) => {
-      if (file === undefined) return TE.right(events === 0 ? [] : at('missing: it is not the projection of the event log; the next write regenerates it'))
+      if (file === undefined) return TE.right(events === 0 ? [] : [regeneratedAt(path, 'missing: it is not the projection of the event log; the next write regenerates it')])
       if (events === 0) {
         const decoded = decodeSnapshotBytes(file.bytes, path)
         return TE.right(E.isLeft(decoded) ? [unreadableAt(path, decoded.left.message)] : at('has no event log yet: it becomes the start of the history on the first write (or with import)', 'warning'))
