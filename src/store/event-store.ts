@@ -140,6 +140,8 @@ export interface WriteSession {
 export interface ReconcileOutcome {
   /** The releases whose records differed between the file and the history. */
   readonly changed: ReadonlyArray<string>
+  /** The top-level fields besides `releases` (one an imported Go file carried) that differed. */
+  readonly fields: ReadonlyArray<string>
   /** Where the edited file was kept, for `restore`. */
   readonly keptAside?: string
 }
