@@ -3,14 +3,14 @@
  * the projection of the log (or a file an interrupted write left, or one changed outside), and that
  * the checkpoint holds exactly what a full replay holds at its position.
  */
-import { statSync } from 'node:fs'
+import { type Stats, statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { decodeSnapshotBytes } from '../domain/snapshot.js'
 import { isStateError, type StateError } from '../errors.js'
 import { attempt } from './attempt.js'
-import { openCheckpoint } from './checkpoint-file.js'
+import { missingLogWitnesses, openCheckpoint } from './checkpoint-file.js'
 import { LOG_ORIGIN } from './event-log.js'
 import type { Besides, CheckpointCheck, Loaded, StoreProblem } from './event-store.js'
 import type { Read } from './fold.js'
@@ -34,7 +34,21 @@ const notUsed = (paths: StorePaths, why: string): CheckpointCheck => ({
 const checkpointCheck = (paths: StorePaths): TE.TaskEither<StateError, CheckpointCheck> =>
   pipe(
     attempt('measure the event log', paths.eventLog, async () => E.right(statSync(paths.eventLog, { throwIfNoEntry: false }))),
-    TE.chain((log) => openCheckpoint(paths, log?.size ?? 0, log?.ino ?? 0)),
+    TE.chain((log) =>
+      (log?.size ?? 0) > 0
+        ? openedCheck(paths, log)
+        : // A checkpoint beside a missing or empty log says the log was lost, even one that does not read whole.
+          pipe(
+            witnessedAt(paths, paths.checkpoint),
+            TE.chain((lost) => (lost !== undefined ? TE.right<StateError, CheckpointCheck>({ problems: [lost] }) : openedCheck(paths, log))),
+          ),
+    ),
+  )
+
+/** What verify says of the checkpoint opened as a reader opens it. */
+const openedCheck = (paths: StorePaths, log: Stats | undefined): TE.TaskEither<StateError, CheckpointCheck> =>
+  pipe(
+    openCheckpoint(paths, log?.size ?? 0, log?.ino ?? 0),
     TE.map((opened): CheckpointCheck => {
       switch (opened.kind) {
         case 'none':
@@ -47,6 +61,16 @@ const checkpointCheck = (paths: StorePaths): TE.TaskEither<StateError, Checkpoin
     }),
     // A log shorter than the checkpoint: what a reader refuses with, verify reports.
     TE.orElse((error): TE.TaskEither<StateError, CheckpointCheck> => (isStateError(error, 'CORRUPT_STATE') ? TE.right({ problems: [errorAt(paths.checkpoint, error.message)] }) : TE.left(error))),
+  )
+
+/** For a log missing or empty: the error `witness` (the checkpoint, or the record) makes by saying it held events, placed at it. */
+const witnessedAt = (paths: StorePaths, witness: string): TE.TaskEither<StateError, StoreProblem | undefined> =>
+  pipe(
+    missingLogWitnesses(paths),
+    TE.map((witnesses) => {
+      const found = witnesses.find((candidate) => candidate.witness === witness)
+      return found === undefined ? undefined : errorAt(witness, found.error.message)
+    }),
   )
 
 /** What differs between the checkpoint's state and a replay of the log up to its position. */
@@ -107,7 +131,8 @@ const standingProblems = (path: string, replayed: Loaded, standing: Standing): S
   }
 }
 
-const snapshotCheck = (paths: StorePaths, read: Read) => (replayed: Loaded) => {
+/** How releases.json stands to the replay of a log that exists, or to no log at all. */
+const judgeSnapshot = (paths: StorePaths, read: Read, replayed: Loaded): TE.TaskEither<StateError, ReadonlyArray<StoreProblem>> => {
   const path = paths.stateFile
   const at = (message: string, severity: StoreProblem['severity'] = 'error'): StoreProblem[] => [{ severity, location: path, message }]
   const events = replayed.cursor.position
@@ -135,6 +160,19 @@ const snapshotCheck = (paths: StorePaths, read: Read) => (replayed: Loaded) => {
     }),
   )
 }
+
+/**
+ * The snapshot's check. With no event, a file that says the log held events means the log was
+ * lost, not never written: the error is reported at that file (the record here, the checkpoint by
+ * its own check), and releases.json is not called the start of a history.
+ */
+const snapshotCheck = (paths: StorePaths, read: Read) => (replayed: Loaded): TE.TaskEither<StateError, ReadonlyArray<StoreProblem>> =>
+  pipe(
+    replayed.cursor.position === 0 ? missingLogWitnesses(paths) : TE.right([]),
+    TE.chain((witnesses) =>
+      witnesses.length === 0 ? judgeSnapshot(paths, read, replayed) : TE.right(witnesses.filter((found) => found.witness === paths.snapshotRecord).map((found) => errorAt(found.witness, found.error.message))),
+    ),
+  )
 
 /** What verify checks beside the log of the file store at `paths`. */
 export const fileBesides = (paths: StorePaths, read: Read): Besides => ({ checkpoint: () => checkpointCheck(paths), snapshot: snapshotCheck(paths, read) })
