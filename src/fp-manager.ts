@@ -27,7 +27,7 @@ import { StateError } from './errors.js'
 import { readClock, type ResolvedOptions, resolveOptions, type StateManagerOptions } from './options.js'
 import { settled } from './store/attempt.js'
 import { emptyLoaded, type Intent, type Loaded, type Prepared, type ReconcileOutcome, type WriteSession } from './store/event-store.js'
-import { acceptedChanges } from './store/snapshot-owner.js'
+import { acceptedChanges, acceptedFields } from './store/snapshot-owner.js'
 import { fingerprintOf } from './store/snapshot-file.js'
 import { type VerifyReport, verifyStore } from './verify.js'
 
@@ -330,7 +330,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
             mode === 'accept'
               ? pipe(
                   handle('accept', undefined),
-                  TE.map((handled) => ({ changed: acceptedChanges(handled.prepared.pending) })),
+                  TE.map((handled) => ({ changed: acceptedChanges(handled.prepared.pending), fields: acceptedFields(handled.prepared.loaded.state, handled.prepared.pending) })),
                 )
               : restore,
           ),

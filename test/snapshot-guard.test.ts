@@ -294,13 +294,33 @@ describe('a releases.json out of step with its event log', () => {
     const withoutV1 = JSON.parse(text) as { releases: Array<{ id: string; version: string }> }
     withoutV1.releases = withoutV1.releases.filter((r) => r.id !== v1.id).map((r) => ({ ...r, version: 'v2-fixed' }))
     writeFileSync(stateFile, JSON.stringify(withoutV1, null, 2))
-    expect(await manager.reconcile('accept')).toEqual({ changed: [v1.id, v2.id] })
+    expect(await manager.reconcile('accept')).toEqual({ changed: [v1.id, v2.id], fields: [] })
     expect((await manager.getRelease(v2.id)).version).toBe('v2-fixed')
     expect((await rejection(manager.getRelease(v1.id))).code).toBe('RELEASE_NOT_FOUND')
     const last = (await manager.history()).at(-1)
     expect(last).toMatchObject({ type: 'SnapshotReconciled', data: { changes: [{ releaseId: v1.id, after: [] }, { releaseId: v2.id }] } })
     await manager.updatePhase(v2.id, 'build', 'running')
     expect((await manager.verify()).problems.filter((p) => p.severity === 'error')).toEqual([])
+  })
+
+  it('reconcile accept of an edit of the top-level fields alone (one a Go file carried added, one changed, one removed) says which', async () => {
+    const { manager, stateFile } = withSnapshot(JSON.stringify({ generator: 'go 1.2', releases: [], region: 'eu' }))
+    await manager.createRelease('prod', 'v1')
+    const file = JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, unknown>
+    delete file['region']
+    writeFileSync(stateFile, JSON.stringify({ ...file, generator: 'go 1.3', schema: 2 }, null, 2))
+    expect(await manager.reconcile('accept')).toEqual({ changed: [], fields: ['generator', 'schema', 'region'] })
+    expect((await manager.history()).at(-1)).toMatchObject({ type: 'SnapshotReconciled', data: { changes: [], otherFields: { generator: 'go 1.3', schema: 2 } } })
+    expect(await manager.reconcile('accept')).toEqual({ changed: [], fields: [] })
+  })
+
+  it('reconcile restore of an edit of the top-level fields says which it put back', async () => {
+    const { manager, stateFile } = withSnapshot(JSON.stringify({ releases: [], generator: 'go 1.2' }))
+    await manager.createRelease('prod', 'v1')
+    const good = readFileSync(stateFile, 'utf8')
+    writeFileSync(stateFile, good.replace('go 1.2', 'go 9'))
+    expect(await manager.reconcile('restore')).toEqual({ changed: [], fields: ['generator'], keptAside: expect.stringContaining('.rejected-') })
+    expect(readFileSync(stateFile, 'utf8')).toBe(good)
   })
 
   it('reconcile restore rewrites the file from the log and keeps the edited file aside, byte for byte', async () => {

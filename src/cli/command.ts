@@ -65,6 +65,8 @@ export interface CommandSpec<I> {
   readonly parse: (args: ParsedArgs, now: Date) => E.Either<UsageError, I>
   /** Options of the state manager this input asks for (such as the abandoned threshold). */
   readonly managerOptions?: (input: I) => Partial<StateManagerOptions>
+  /** It opens the stores it works on itself (migrate): no default store is chosen, checked, or named in its failures. */
+  readonly ownStores?: boolean
   readonly run: (input: I, context: CommandContext) => Promise<ExitCode>
 }
 
@@ -77,10 +79,12 @@ export interface PreparedCommand {
 /** What a command does, with its input type hidden, so that all commands fit one table. */
 export interface CommandImplementation {
   readonly prepare: (args: ParsedArgs, now: Date) => E.Either<UsageError, PreparedCommand>
+  readonly ownStores: boolean
 }
 
 /** Hides a command's input type behind `prepare`. */
-export const defineCommand = <I>({ parse, managerOptions, run }: CommandSpec<I>): CommandImplementation => ({
+export const defineCommand = <I>({ parse, managerOptions, ownStores, run }: CommandSpec<I>): CommandImplementation => ({
+  ownStores: ownStores === true,
   prepare: (args, now) =>
     pipe(
       parse(args, now),

@@ -4,7 +4,7 @@
  * when there is a command to run: with it come what the commands do, the store, fp-ts and io-ts.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { createStateManager, isStateError, type StateManager } from '../index.js'
+import { createStateManager, isStateError, STATE_FILE_VARIABLE, STATE_URL_VARIABLE, type StateManager } from '../index.js'
 import type { Invocation } from './args.js'
 import { IMPLEMENTATIONS } from './commands/implementations.js'
 import { debugTrace, failureLine } from './failure.js'
@@ -27,11 +27,16 @@ export const runCommand = async (io: CliIo, { command, args, globals }: Extract<
   const implementation = IMPLEMENTATIONS[command.name]
   const out = outputTo(io.stdout, io.stderr, io.env, globals.json)
   const prepared = implementation.prepare(args, now())
-  const options = managerOptionsFor(globals, { env: io.env, cwd: io.cwd, onWarning: out.warn })
+  // A command with stores of its own (migrate) has nothing to do with the default one: it is not
+  // chosen from the environment, checked, or named in the command's failures.
+  const { ownStores } = implementation
+  const storeGlobals = ownStores ? { ...globals, stateFile: undefined, store: undefined } : globals
+  const env = ownStores ? { ...io.env, [STATE_FILE_VARIABLE]: undefined, [STATE_URL_VARIABLE]: undefined } : io.env
+  const options = managerOptionsFor(storeGlobals, { env, cwd: io.cwd, onWarning: out.warn })
   if (E.isLeft(prepared)) return reportUsage(io.stderr, prepared.left)
   if (E.isLeft(options)) return reportUsage(io.stderr, { ...options.left, command: command.name })
   // The file store only: a database store's local copy is its own affair.
-  const blocked = options.right.store === undefined && options.right.stateFile !== undefined ? stateFileBlocked(options.right.stateFile, io.cwd) : undefined
+  const blocked = !ownStores && options.right.store === undefined && options.right.stateFile !== undefined ? stateFileBlocked(options.right.stateFile, io.cwd) : undefined
   if (blocked !== undefined) return fail(io, blocked, undefined)
   let manager: StateManager
   try {
@@ -46,7 +51,7 @@ export const runCommand = async (io: CliIo, { command, args, globals }: Extract<
   try {
     return await prepared.right.run({ manager, out, now, cwd: io.cwd, lockTimeoutMs: options.right.lockTimeoutMs })
   } catch (error) {
-    return fail(io, error, manager)
+    return fail(io, error, ownStores ? undefined : manager)
   } finally {
     await manager.close().catch(() => undefined)
   }

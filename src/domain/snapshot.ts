@@ -113,3 +113,15 @@ export const showsState = (snapshot: Snapshot): ((state: State) => boolean) => {
     newestFirst.every((id) => sameReleases(state.releases.get(id as ReleaseId) ?? [], groups.get(id) as Release[])) &&
     JSON.stringify(state.otherFields) === fields
 }
+
+/**
+ * The top-level fields (besides `releases`) that differ between two versions of a file, in the
+ * order of `after` then the removed ones: added, removed, changed, or moved (their order is kept
+ * too, so a reordering alone is a difference).
+ */
+export const changedFields = (before: Snapshot['otherFields'], after: Snapshot['otherFields']): ReadonlyArray<string> => {
+  const was = Object.keys(before)
+  const now = Object.keys(after)
+  const differs = (key: string, index: number): boolean => was.indexOf(key) !== index || JSON.stringify(before[key]) !== JSON.stringify(after[key])
+  return [...now.filter(differs), ...was.filter((key) => !(key in after))]
+}

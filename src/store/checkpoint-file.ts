@@ -12,7 +12,7 @@
  */
 import { statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
-import type * as TE from 'fp-ts/lib/TaskEither.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { State } from '../domain/state.js'
 import { StateError } from '../errors.js'
 import { attempt } from './attempt.js'
@@ -85,27 +85,73 @@ export const openCheckpoint = (paths: StorePaths, logBytes: number, ino: number)
   })
 
 /**
- * Whether the log, `logBytes` long, is shorter than the checkpoint or the record of the last
- * snapshot says it was: `CORRUPT_STATE` then (whichever file that reads whole says so).
+ * The error for a log missing or empty beside `witness`, a file written only after events were
+ * appended to it, which does not read whole (torn by a crash, or edited), so how far the log went
+ * is not known: the log still held events, and they are gone.
  */
-export const checkLogEnd = (paths: StorePaths, logBytes: number): TE.TaskEither<StateError, void> =>
+const lostTheLog = (paths: StorePaths, witness: string): StateError =>
+  new StateError(
+    'CORRUPT_STATE',
+    `${paths.eventLog} is missing or empty, but ${witness} exists, and it is written only after events were appended to the log (it does not read whole, so how many is not known): the log was deleted or emptied, and the acknowledged writes it held are gone; nothing starts a new history over it. ` +
+      `Restore the log from a backup; if it was deleted on purpose, to start again from ${paths.stateFile}, delete ${paths.checkpoint} and ${paths.snapshotRecord} too.`,
+  )
+
+/** A file that says a log existed (the record of the last snapshot, or the checkpoint), and the error its presence makes. */
+export interface Witness {
+  readonly witness: string
+  readonly error: StateError
+}
+
+/** What `witness` says of a log that was found missing or empty: that it held events (the error), or nothing. */
+const witnessing = async (paths: StorePaths, witness: string, endOf: (bytes: Buffer) => { position: number; offset: number } | undefined): Promise<Witness | undefined> => {
+  const bytes = await readFileIfThere(witness)
+  if (bytes === undefined) return undefined
+  const end = endOf(bytes)
+  if (end !== undefined && end.position > 0) {
+    const short = shortOf(paths, 0, end.offset)
+    return short === undefined ? undefined : { witness, error: lostItsEnd(paths, witness, short, end.position, end.offset) }
+  }
+  // Only a writer writes it, after an append: the log held events, however the file reads now
+  // (unless a writer created the log meanwhile: a reader takes no lock).
+  return (statSync(paths.eventLog, { throwIfNoEntry: false })?.size ?? 0) === 0 ? { witness, error: lostTheLog(paths, witness) } : undefined
+}
+
+/**
+ * For a log found missing or empty: every file beside it that says it held events, the record of
+ * the last snapshot first, then the checkpoint. None: the log never existed (a releases.json alone,
+ * as the Go Stagecraft leaves it, is the start of a history), or both were deleted on purpose.
+ */
+export const missingLogWitnesses = (paths: StorePaths): TE.TaskEither<StateError, ReadonlyArray<Witness>> =>
   attempt('read the files beside the event log', paths.directory, async () => {
+    const record = await witnessing(paths, paths.snapshotRecord, (bytes) => {
+      const decoded = decodeSnapshotRecord(bytes)
+      return E.isRight(decoded) ? decoded.right : undefined
+    })
+    const checkpoint = await witnessing(paths, paths.checkpoint, (bytes) => {
+      const decoded = decodeCheckpoint(bytes)
+      return E.isRight(decoded) ? decoded.right.header : undefined
+    })
+    return E.right([record, checkpoint].filter((found): found is Witness => found !== undefined))
+  })
+
+/**
+ * Whether the log, `logBytes` long, is shorter than the checkpoint or the record of the last
+ * snapshot says it was: `CORRUPT_STATE` then (whichever file that reads whole says so). A log
+ * missing or empty beside either file, even one that does not read whole, is too.
+ */
+export const checkLogEnd = (paths: StorePaths, logBytes: number): TE.TaskEither<StateError, void> => {
+  if (logBytes === 0) return TE.flatMap(missingLogWitnesses(paths), ([first]) => (first === undefined ? TE.right(undefined) : TE.left(first.error)))
+  return attempt('read the files beside the event log', paths.directory, async () => {
     const record = await readFileIfThere(paths.snapshotRecord)
     const recorded = record === undefined ? undefined : decodeSnapshotRecord(record)
     if (recorded !== undefined && E.isRight(recorded)) {
       const short = shortOf(paths, logBytes, recorded.right.offset)
       if (short !== undefined) return E.left(lostItsEnd(paths, paths.snapshotRecord, short, recorded.right.position, recorded.right.offset))
     }
-    if (logBytes > 0) return E.right(undefined) // a checkpoint ahead of a log is found when it is opened
-    const bytes = await readFileIfThere(paths.checkpoint)
-    const decoded = bytes === undefined ? undefined : decodeCheckpoint(bytes)
-    if (decoded !== undefined && E.isRight(decoded) && decoded.right.header.position > 0) {
-      const { position, offset } = decoded.right.header
-      const short = shortOf(paths, logBytes, offset)
-      if (short !== undefined) return E.left(lostItsEnd(paths, paths.checkpoint, short, position, offset))
-    }
+    // A checkpoint ahead of a log is found when it is opened.
     return E.right(undefined)
   })
+}
 
 // A new checkpoint once the log has grown past the last one by this much (about 190 phase
 // changes): what opening folds after it stays a few milliseconds, and rewriting it is rare

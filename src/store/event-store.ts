@@ -140,6 +140,8 @@ export interface WriteSession {
 export interface ReconcileOutcome {
   /** The releases whose records differed between the file and the history. */
   readonly changed: ReadonlyArray<string>
+  /** The top-level fields besides `releases` (one an imported Go file carried) that differed. */
+  readonly fields: ReadonlyArray<string>
   /** Where the edited file was kept, for `restore`. */
   readonly keptAside?: string
 }
@@ -159,6 +161,8 @@ export interface StoreProblem {
   readonly severity: 'error' | 'warning'
   readonly location: string
   readonly message: string
+  /** Set when the next write repairs it by itself (a `releases.json` missing, empty or behind the log): nothing was lost. */
+  readonly nextWriteRepairs?: true | undefined
 }
 
 /** A store's checkpoint, as `verify` checks it: what is wrong with it, and where to compare it with the replay. */

@@ -3,14 +3,14 @@
  * the projection of the log (or a file an interrupted write left, or one changed outside), and that
  * the checkpoint holds exactly what a full replay holds at its position.
  */
-import { statSync } from 'node:fs'
+import { type Stats, statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { decodeSnapshotBytes } from '../domain/snapshot.js'
 import { isStateError, type StateError } from '../errors.js'
 import { attempt } from './attempt.js'
-import { openCheckpoint } from './checkpoint-file.js'
+import { missingLogWitnesses, openCheckpoint } from './checkpoint-file.js'
 import { LOG_ORIGIN } from './event-log.js'
 import type { Besides, CheckpointCheck, Loaded, StoreProblem } from './event-store.js'
 import type { Read } from './fold.js'
@@ -23,6 +23,9 @@ import { stateDifferences } from './state-differences.js'
 
 const errorAt = (location: string, message: string): StoreProblem => ({ severity: 'error', location, message })
 
+/** A snapshot an interrupted write left, which the next write regenerates from the log. */
+const regeneratedAt = (location: string, message: string): StoreProblem => ({ ...errorAt(location, message), nextWriteRepairs: true })
+
 const notUsed = (paths: StorePaths, why: string): CheckpointCheck => ({
   problems: [{ severity: 'warning', location: paths.checkpoint, message: `not used: ${why}; readers replay the whole log until the next write replaces it` }],
 })
@@ -31,7 +34,21 @@ const notUsed = (paths: StorePaths, why: string): CheckpointCheck => ({
 const checkpointCheck = (paths: StorePaths): TE.TaskEither<StateError, CheckpointCheck> =>
   pipe(
     attempt('measure the event log', paths.eventLog, async () => E.right(statSync(paths.eventLog, { throwIfNoEntry: false }))),
-    TE.chain((log) => openCheckpoint(paths, log?.size ?? 0, log?.ino ?? 0)),
+    TE.chain((log) =>
+      (log?.size ?? 0) > 0
+        ? openedCheck(paths, log)
+        : // A checkpoint beside a missing or empty log says the log was lost, even one that does not read whole.
+          pipe(
+            witnessedAt(paths, paths.checkpoint),
+            TE.chain((lost) => (lost !== undefined ? TE.right<StateError, CheckpointCheck>({ problems: [lost] }) : openedCheck(paths, log))),
+          ),
+    ),
+  )
+
+/** What verify says of the checkpoint opened as a reader opens it. */
+const openedCheck = (paths: StorePaths, log: Stats | undefined): TE.TaskEither<StateError, CheckpointCheck> =>
+  pipe(
+    openCheckpoint(paths, log?.size ?? 0, log?.ino ?? 0),
     TE.map((opened): CheckpointCheck => {
       switch (opened.kind) {
         case 'none':
@@ -44,6 +61,16 @@ const checkpointCheck = (paths: StorePaths): TE.TaskEither<StateError, Checkpoin
     }),
     // A log shorter than the checkpoint: what a reader refuses with, verify reports.
     TE.orElse((error): TE.TaskEither<StateError, CheckpointCheck> => (isStateError(error, 'CORRUPT_STATE') ? TE.right({ problems: [errorAt(paths.checkpoint, error.message)] }) : TE.left(error))),
+  )
+
+/** For a log missing or empty: the error `witness` (the checkpoint, or the record) makes by saying it held events, placed at it. */
+const witnessedAt = (paths: StorePaths, witness: string): TE.TaskEither<StateError, StoreProblem | undefined> =>
+  pipe(
+    missingLogWitnesses(paths),
+    TE.map((witnesses) => {
+      const found = witnesses.find((candidate) => candidate.witness === witness)
+      return found === undefined ? undefined : errorAt(witness, found.error.message)
+    }),
   )
 
 /** What differs between the checkpoint's state and a replay of the log up to its position. */
@@ -94,9 +121,9 @@ const standingProblems = (path: string, replayed: Loaded, standing: Standing): S
     case 'current':
       return []
     case 'empty':
-      return at('empty (left so by a crash): it is not the projection of the event log; the next write regenerates it')
+      return [regeneratedAt(path, 'empty (left so by a crash): it is not the projection of the event log; the next write regenerates it')]
     case 'behind':
-      return at('is behind the event log (it holds what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); the next write regenerates it')
+      return [regeneratedAt(path, 'is behind the event log (it holds what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); the next write regenerates it')]
     case 'differs':
       return at(differsMessage(differencesOf(replayed.state, standing.snapshot)))
     case 'unreadable':
@@ -104,14 +131,15 @@ const standingProblems = (path: string, replayed: Loaded, standing: Standing): S
   }
 }
 
-const snapshotCheck = (paths: StorePaths, read: Read) => (replayed: Loaded) => {
+/** How releases.json stands to the replay of a log that exists, or to no log at all. */
+const judgeSnapshot = (paths: StorePaths, read: Read, replayed: Loaded): TE.TaskEither<StateError, ReadonlyArray<StoreProblem>> => {
   const path = paths.stateFile
   const at = (message: string, severity: StoreProblem['severity'] = 'error'): StoreProblem[] => [{ severity, location: path, message }]
   const events = replayed.cursor.position
   return pipe(
     readSnapshotFile(path),
     TE.chain((file) => {
-      if (file === undefined) return TE.right(events === 0 ? [] : at('missing: it is not the projection of the event log; the next write regenerates it'))
+      if (file === undefined) return TE.right(events === 0 ? [] : [regeneratedAt(path, 'missing: it is not the projection of the event log; the next write regenerates it')])
       if (events === 0) {
         const decoded = decodeSnapshotBytes(file.bytes, path)
         return TE.right(E.isLeft(decoded) ? [unreadableAt(path, decoded.left.message)] : at('has no event log yet: it becomes the start of the history on the first write (or with import)', 'warning'))
@@ -132,6 +160,19 @@ const snapshotCheck = (paths: StorePaths, read: Read) => (replayed: Loaded) => {
     }),
   )
 }
+
+/**
+ * The snapshot's check. With no event, a file that says the log held events means the log was
+ * lost, not never written: the error is reported at that file (the record here, the checkpoint by
+ * its own check), and releases.json is not called the start of a history.
+ */
+const snapshotCheck = (paths: StorePaths, read: Read) => (replayed: Loaded): TE.TaskEither<StateError, ReadonlyArray<StoreProblem>> =>
+  pipe(
+    replayed.cursor.position === 0 ? missingLogWitnesses(paths) : TE.right([]),
+    TE.chain((witnesses) =>
+      witnesses.length === 0 ? judgeSnapshot(paths, read, replayed) : TE.right(witnesses.filter((found) => found.witness === paths.snapshotRecord).map((found) => errorAt(found.witness, found.error.message))),
+    ),
+  )
 
 /** What verify checks beside the log of the file store at `paths`. */
 export const fileBesides = (paths: StorePaths, read: Read): Besides => ({ checkpoint: () => checkpointCheck(paths), snapshot: snapshotCheck(paths, read) })

@@ -41,7 +41,7 @@ export interface FileStoreOptions {
 }
 
 /** The steps of a write, after each of which a crash leaves something different behind. */
-export type WriteStep = 'snapshot checked' | 'appended' | SnapshotStep | 'snapshot recorded' | 'checkpoint written'
+export type WriteStep = 'snapshot checked' | 'appended' | 'staged log committed' | SnapshotStep | 'snapshot recorded' | 'checkpoint written'
 
 /** What a handle remembers between calls: the snapshot and the checkpoint as it last saw them. */
 interface Memory extends SnapshotMemory {
@@ -193,14 +193,33 @@ const sessionOf = (paths: StorePaths, options: FileStoreOptions, memory: Memory,
   return session
 }
 
+/**
+ * Brings the snapshot and checkpoint up to a log nothing was appended to: a migration rerun after
+ * one killed between putting its staged log in place and writing the snapshot has nothing left to
+ * copy, and finishes that here, as any write would (a snapshot missing or behind is regenerated).
+ */
+const settleUnchanged = (paths: StorePaths, options: FileStoreOptions, memory: Memory, loaded: Loaded): TE.TaskEither<StateError, void> =>
+  pipe(
+    prepareSnapshot(paths, memory, readerRead(paths), loaded, 'command'),
+    TE.chain(({ plan }) => {
+      for (const note of plan.notes) options.onWarning(note)
+      settleSnapshot(paths, memory, plan, loaded, 0, 0, options.onWarning)
+      return refreshCheckpoint(paths, options, memory, loaded)
+    }),
+    TE.map(() => undefined),
+  )
+
 /** A session whose appends go to a staged log, which `commit` puts in place of the log; the snapshot and checkpoint follow the commit. */
 const stagedSession = (paths: StorePaths, options: FileStoreOptions, memory: Memory, staging: StagedLog): StagedSession => {
   const direct = writerRead(paths, options)
   const read: Read = (cursor, visitor: Visitor) => staging.read(cursor as LogCursor, visitor) ?? direct(cursor, visitor)
   const inner = sessionOf(paths, options, memory, read, (cursor, events) => staging.append(cursor, events), true)
+  // The store as loaded under the lock, and after the last staged append.
+  let loaded: Loaded | undefined
   let last: Loaded | undefined
   return {
     ...inner,
+    load: (from) => pipe(inner.load(from), TE.map((caughtUp) => (loaded = caughtUp))),
     append: (prepared, envelopes) =>
       pipe(
         inner.append(prepared, envelopes),
@@ -213,7 +232,8 @@ const stagedSession = (paths: StorePaths, options: FileStoreOptions, memory: Mem
       pipe(
         staging.commit(),
         TE.chain(() => {
-          if (last === undefined) return TE.right(undefined)
+          if (last === undefined) return loaded === undefined || loaded.cursor.position === 0 ? TE.right(undefined) : settleUnchanged(paths, options, memory, loaded)
+          options.onStep?.('staged log committed')
           settleSnapshot(paths, memory, REGENERATE, last, 1, 1, options.onWarning)
           return pipe(refreshCheckpoint(paths, options, memory, last), TE.map(() => undefined))
         }),

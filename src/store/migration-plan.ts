@@ -12,6 +12,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { StateError } from '../errors.js'
 import { type Cursor, type EventStore, guardedSnapshotPath } from './event-store.js'
 import { encodeLogLine, GENESIS_HASH, hashLine } from './log-line.js'
+import { on } from './migration-place.js'
 import { readSnapshotFile } from './snapshot-file.js'
 
 /** How one side is read: the store's own read, or its session's under the lock. */
@@ -85,16 +86,16 @@ const checkEmptyTarget = (target: EventStore, targetEvents: number): TE.TaskEith
  */
 export const planMove = (source: EventStore, readSource: Read, target: EventStore, readTarget: Read): TE.TaskEither<StateError, Plan> =>
   pipe(
-    endOf(readTarget, target.origin),
+    on('target', target, endOf(readTarget, target.origin)),
     TE.bindTo('targetEnd'),
-    TE.bind('found', ({ targetEnd }) => survey(readSource, source.origin, targetEnd.position)),
+    TE.bind('found', ({ targetEnd }) => on('source', source, survey(readSource, source.origin, targetEnd.position))),
     TE.chainFirst(({ targetEnd, found }) => {
       const have = targetEnd.position
       if (found.events === 0) return TE.left(invalid(`${source.description} holds no events; there is nothing to move (a releases.json without a log: run import on it first)`))
       if (have > found.events || found.hashAt !== targetEnd.hash) {
         return TE.left(invalid(`${target.description} already holds ${have} events that are not the start of ${source.description}'s history; histories are never merged: use an empty target`))
       }
-      return checkEmptyTarget(target, have)
+      return on('target', target, checkEmptyTarget(target, have))
     }),
     TE.map(({ targetEnd, found }) => ({ events: found.events, sourceEnd: found.end, targetEnd })),
   )
@@ -112,8 +113,8 @@ const nothingAfter = (read: Read, end: Cursor): TE.TaskEither<StateError, boolea
  */
 export const confirmPlan = (planned: Plan, source: EventStore, readSource: Read, target: EventStore, readTarget: Read): TE.TaskEither<StateError, Plan> =>
   pipe(
-    nothingAfter(readSource, planned.sourceEnd),
-    TE.chain((sourceSame) => (sourceSame ? endOf(readTarget, target.origin) : TE.right(undefined))),
+    on('source', source, nothingAfter(readSource, planned.sourceEnd)),
+    TE.chain((sourceSame) => (sourceSame ? on('target', target, endOf(readTarget, target.origin)) : TE.right(undefined))),
     TE.chain((targetEnd) =>
       targetEnd !== undefined && targetEnd.position === planned.targetEnd.position && targetEnd.hash === planned.targetEnd.hash
         ? TE.right({ ...planned, targetEnd })

@@ -21,7 +21,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { decide, snapshotChanges } from '../domain/decide.js'
 import type { DomainEvent } from '../domain/events.js'
 import { evolve, evolveAll } from '../domain/evolve.js'
-import { decodeSnapshotBytes, type Snapshot } from '../domain/snapshot.js'
+import { changedFields, decodeSnapshotBytes, type Snapshot } from '../domain/snapshot.js'
 import { initialState, type State } from '../domain/state.js'
 import { ioError, StateError } from '../errors.js'
 import { attempt } from './attempt.js'
@@ -283,6 +283,12 @@ export const acceptedChanges = (pending: ReadonlyArray<DomainEvent>): ReadonlyAr
     event.type === 'SnapshotReconciled' ? event.data.changes.map((change) => change.releaseId) : event.type === 'SnapshotImported' ? [...new Set(event.data.releases.map((release) => release.id))].sort() : [],
   )
 
+/** The top-level fields the events of an accepted reconcile (or import) change in `before`. */
+export const acceptedFields = (before: State, pending: ReadonlyArray<DomainEvent>): ReadonlyArray<string> =>
+  pending.flatMap((event) =>
+    event.type === 'SnapshotReconciled' ? changedFields(before.otherFields, event.data.otherFields) : event.type === 'SnapshotImported' ? changedFields(before.otherFields, event.data.otherFields ?? {}) : [],
+  )
+
 /** Rewrites the file from the log, keeping the file it replaces aside. */
 export const restoreSnapshot = (paths: StorePaths, memory: SnapshotMemory, loaded: Loaded, now: Date): TE.TaskEither<StateError, ReconcileOutcome> =>
   pipe(
@@ -290,9 +296,11 @@ export const restoreSnapshot = (paths: StorePaths, memory: SnapshotMemory, loade
     TE.chain((file: SnapshotFile | undefined) => {
       const projected = projectFrom(undefined, loaded.state).held
       const bytes = heldBytes(projected)
-      if (file !== undefined && file.bytes.equals(bytes)) return TE.right({ changed: [] })
+      if (file !== undefined && file.bytes.equals(bytes)) return TE.right({ changed: [], fields: [] })
       const decoded = file === undefined ? undefined : decodeSnapshotBytes(file.bytes, paths.stateFile)
-      const changed = decoded !== undefined && E.isRight(decoded) ? snapshotChanges(loaded.state, decoded.right.releases).map((change) => change.releaseId) : []
+      const edit = decoded !== undefined && E.isRight(decoded) ? decoded.right : undefined
+      const changed = edit === undefined ? [] : snapshotChanges(loaded.state, edit.releases).map((change) => change.releaseId)
+      const fields = edit === undefined ? [] : changedFields(loaded.state.otherFields, edit.otherFields)
       const kept: TE.TaskEither<StateError, string | undefined> = file === undefined ? TE.right(undefined) : keepAside(paths.stateFile, file.bytes, `rejected-${sideFileStamp(now)}`)
       return pipe(
         kept,
@@ -306,7 +314,7 @@ export const restoreSnapshot = (paths: StorePaths, memory: SnapshotMemory, loade
             return E.right(undefined)
           }),
         ),
-        TE.map((keptAside): ReconcileOutcome => (keptAside === undefined ? { changed } : { changed, keptAside })),
+        TE.map((keptAside): ReconcileOutcome => (keptAside === undefined ? { changed, fields } : { changed, fields, keptAside })),
       )
     }),
   )

@@ -80,6 +80,32 @@ describe('reconcile', () => {
     expect(await ok(directory, ['reconcile', '--accept'])).toBe(`nothing to accept: ${store.stateFile} shows the history\n`)
   })
 
+  it('--accept of an edit of a top-level field (one a Go file carried) says it accepted that field, and --json lists it', async () => {
+    const { directory, store } = goStore()
+    const id = (await ok(directory, ['create', '--env', 'prod', '--version', 'v9', '-q'])).trim()
+    const file = JSON.parse(store.snapshot()) as Record<string, unknown>
+    writeFileSync(store.stateFile, JSON.stringify({ ...file, generator: 'stagecraft-go 1.4\u0085' }, null, 2))
+    expect(await ok(directory, ['reconcile', '--accept'])).toBe(`accepted the outside edit of ${store.stateFile} into the history: the top-level field "generator"\n`)
+    expect(tableRows(await ok(directory, ['history'])).at(-1)).toEqual(expect.arrayContaining(['reconciled', 'top-level fields']))
+    await ok(directory, ['phase', id, 'build', 'running'])
+
+    const edited = JSON.parse(store.snapshot()) as { releases: Array<{ id: string; version: string }> } & Record<string, unknown>
+    const release = edited.releases.find((r) => r.id === id)
+    if (release === undefined) throw new Error('the release is not in the file')
+    release.version = 'v9-hotfixed'
+    writeFileSync(store.stateFile, JSON.stringify({ ...edited, generator: 'by hand', 'odd\u009bname': 1 }, null, 2))
+    expect(JSON.parse(await ok(directory, ['reconcile', '--accept', '--json']))).toEqual({ mode: 'accept', changed: [id], fields: ['generator', 'odd\u009bname'], kept_aside: null })
+    writeFileSync(store.stateFile, store.snapshot().replace('"by hand"', '"by hand, again"'))
+    expect(await ok(directory, ['reconcile', '--restore'])).toMatch(new RegExp(`^restored ${store.stateFile} from the history \\(the top-level field "generator" differed\\); the edited file is kept as `))
+  })
+
+  it('--accept names the escaped field: a control character in a field name cannot reach the terminal', async () => {
+    const { directory, store } = goStore()
+    await ok(directory, ['import'])
+    writeFileSync(store.stateFile, JSON.stringify({ ...(JSON.parse(store.snapshot()) as object), 'a\u009bb\u001bc': true }))
+    expect(await ok(directory, ['reconcile', '--accept'])).toBe(`accepted the outside edit of ${store.stateFile} into the history: the top-level field "a\\u009bb\\u001bc"\n`)
+  })
+
   it('history shows what an accepted edit changed: phases from -> to, fields, releases added and removed', async () => {
     const directory = tempDir()
     const store = defaultStore(directory)
@@ -111,7 +137,7 @@ describe('reconcile', () => {
   it('--restore rewrites the file from the history and keeps the edited one aside', async () => {
     const { directory, store, id, projection, edited } = await driftedStore()
     const result = JSON.parse(await ok(directory, ['reconcile', '--restore', '--json'])) as { mode: string; changed: string[]; kept_aside: string }
-    expect(result).toEqual({ mode: 'restore', changed: [id], kept_aside: expect.stringContaining(`${store.stateFile}.rejected-`) })
+    expect(result).toEqual({ mode: 'restore', changed: [id], fields: [], kept_aside: expect.stringContaining(`${store.stateFile}.rejected-`) })
     expect(store.snapshot()).toBe(projection)
     expect(readFileSync(result.kept_aside, 'utf8')).toBe(edited)
     expect(await ok(directory, ['reconcile', '--restore'])).toBe(`nothing to restore: ${store.stateFile} shows the history\n`)

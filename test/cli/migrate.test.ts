@@ -3,7 +3,9 @@
  * (`--batch`) is checked on every machine. What migrate does inside is another suite's business;
  * this holds it to what docs/cli.md promises: every line and hash unchanged, both sides sound.
  */
-import { join } from 'node:path'
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { commandNamed } from '../../src/cli/commands/index.js'
 import { fails, ok, storeFiles, tempDir } from './support.js'
@@ -40,5 +42,50 @@ describe.runIf(hasBatch)('migrate --batch', () => {
     const target = join(directory, 'to', 'releases.json')
     expect(await fails(directory, ['migrate', '--from', source, '--to', target, '--batch', batch], 2)).toMatch(message)
     expect(storeFiles(target).exists()).toBe(false)
+  })
+})
+
+/** A lock file held by a live process of this host (this test's), which a migration must wait for. */
+const lockedBy = (stateFile: string): void => {
+  mkdirSync(dirname(stateFile), { recursive: true })
+  writeFileSync(`${stateFile}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), token: 'held-by-the-test', since: new Date().toISOString() }))
+}
+
+describe('migrate errors name the store they are about, never the default store', () => {
+  // The default store, named by the environment, has nothing to do with a migration.
+  const unrelated = (directory: string) => ({ STAGECRAFT_STATE_FILE: join(directory, 'unrelated', 'releases.json') })
+
+  it('a target whose lock is held: LOCK_TIMEOUT names the target lock, not the source or the default store', async () => {
+    const { directory, source } = await sourceStore()
+    const target = join(directory, 'to', 'releases.json')
+    lockedBy(target)
+    const line = await fails(directory, ['--lock-timeout', '200ms', 'migrate', '--from', source, '--to', target], 1, unrelated(directory))
+    expect(line).toMatch(new RegExp(`^stagecraft-state: LOCK_TIMEOUT: ${target}\\.lock: gave up after 200 ms`))
+    expect(line).not.toContain('unrelated')
+    expect(line).not.toContain(source)
+  })
+
+  it('a source whose lock is held: LOCK_TIMEOUT names the source lock', async () => {
+    const { directory, source } = await sourceStore()
+    lockedBy(source)
+    const line = await fails(directory, ['--lock-timeout', '200ms', 'migrate', '--from', source, '--to', join(directory, 'to', 'releases.json')], 1, unrelated(directory))
+    expect(line).toMatch(new RegExp(`^stagecraft-state: LOCK_TIMEOUT: ${source}\\.lock: gave up`))
+    expect(line).not.toContain('unrelated')
+  })
+
+  it('a target that does not verify: named as the target, and nothing else', async () => {
+    const { directory, source } = await sourceStore()
+    const target = join(directory, 'to', 'releases.json')
+    await ok(directory, ['migrate', '--from', source, '--to', target])
+    appendFileSync(storeFiles(target).eventLog, 'not an event\n')
+    const line = await fails(directory, ['migrate', '--from', source, '--to', target], 1, unrelated(directory))
+    expect(line).toMatch(new RegExp(`^stagecraft-state: CORRUPT_STATE: file store ${target} does not verify; fix it before moving into it: ${storeFiles(target).eventLog}:7: `))
+    expect(line).not.toContain('unrelated')
+  })
+
+  it('a default store that could not be used (a bad STAGECRAFT_STATE_URL, a file in the way of .stagecraft) is no concern of migrate', async () => {
+    const { directory, source } = await sourceStore()
+    writeFileSync(join(directory, '.stagecraft'), 'a file, not a directory')
+    await ok(directory, ['migrate', '--from', source, '--to', join(directory, 'to', 'releases.json')], { STAGECRAFT_STATE_URL: 'not a url' })
   })
 })

@@ -1,6 +1,6 @@
 import { it } from '@fast-check/vitest'
 import { describe, expect, test } from 'vitest'
-import { projectSnapshot, type Release, ReleaseRecord, sameReleases, type StoredRelease } from '../../src/domain/index.js'
+import { changedFields, projectSnapshot, type Release, ReleaseRecord, sameReleases, type StoredRelease } from '../../src/domain/index.js'
 import { goSnapshot, goSnapshotText, snapshot } from '../arbitraries.js'
 import { readGoFixture, readSpecExample } from '../fixtures/index.js'
 import { decoded, importedState, loaded } from './helpers.js'
@@ -136,5 +136,17 @@ describe('decodeSnapshot accepts what the Go tool or a person may have written',
 describe('the Go-style writer of the test generators', () => {
   test.each(['single-prod.json', 'same-ms-diff-ns.json', 'roundtrip-normalize.json'] as const)('writes %s byte for byte as the Go tool did', (name) => {
     expect(goSnapshotText(decoded(readGoFixture(name)))).toBe(readGoFixture(name))
+  })
+})
+
+describe('changedFields: which top-level fields two versions of a file disagree on', () => {
+  test('none when they are the same, whatever their values', () => {
+    expect(changedFields({ generator: 'go', nested: { a: [1] } }, { generator: 'go', nested: { a: [1] } })).toEqual([])
+  })
+  test('added and changed in the order of the newer file, then removed ones', () => {
+    expect(changedFields({ kept: 1, region: 'eu', generator: 'go 1.2' }, { kept: 1, generator: 'go 1.3', schema: 2 })).toEqual(['generator', 'schema', 'region'])
+  })
+  test('a reordering alone is a difference (the file keeps its order): the fields that moved', () => {
+    expect(changedFields({ a: 1, b: 2 }, { b: 2, a: 1 })).toEqual(['b', 'a'])
   })
 })

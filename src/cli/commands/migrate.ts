@@ -25,6 +25,7 @@ export const migrate = defineCommand({
       E.apS('to', requiredOption(args, 'to', 'migrate', 'STORE')),
       E.apS('batch', optionalWith(args, 'batch', (raw) => parsePositiveInteger('batch', raw, 'migrate'))),
     ),
+  ownStores: true,
   run: async (input, { out, cwd, lockTimeoutMs }) => {
     const report = await migrateHistory(storeAt(input.from), storeAt(input.to), { cwd, lockTimeoutMs, batchSize: input.batch, onWarning: out.warn })
     if (out.json) {

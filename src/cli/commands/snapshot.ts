@@ -15,6 +15,16 @@ import { EXIT, usageError } from '../usage.js'
 
 const idList = (ids: ReadonlyArray<string>): string => (ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`)
 
+/** A field name from the edited file, as a JSON string with the C1 controls escaped too: it cannot move a terminal's cursor. */
+const quote = (name: string): string => JSON.stringify(name).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+
+/** What differed: the releases, then the top-level fields (quoted: they come from the edited file). */
+const differed = ({ changed, fields }: { readonly changed: ReadonlyArray<string>; readonly fields: ReadonlyArray<string> }): string =>
+  [
+    ...(changed.length === 0 ? [] : [idList(changed)]),
+    ...(fields.length === 0 ? [] : [`the top-level field${fields.length === 1 ? '' : 's'} ${idList(fields.map(quote))}`]),
+  ].join('; ')
+
 export const importSnapshot = defineCommand({
   parse: () => E.right({}),
   run: async (_input, { manager, out }) => {
@@ -39,12 +49,13 @@ export const reconcile = defineCommand({
     const existed = manager.stateFile !== undefined && existsSync(manager.stateFile)
     const outcome = await manager.reconcile(mode)
     const stateFile = manager.stateFile ?? manager.location
-    if (out.json) out.value({ mode, changed: outcome.changed, kept_aside: outcome.keptAside ?? null })
+    const what = differed(outcome)
+    if (out.json) out.value({ mode, changed: outcome.changed, fields: outcome.fields, kept_aside: outcome.keptAside ?? null })
     else if (mode === 'accept') {
-      out.lines([outcome.changed.length === 0 ? `nothing to accept: ${stateFile} shows the history` : `accepted the outside edit of ${stateFile} into the history: ${idList(outcome.changed)}`])
+      out.lines([what === '' ? `nothing to accept: ${stateFile} shows the history` : `accepted the outside edit of ${stateFile} into the history: ${what}`])
     } else {
       const kept = outcome.keptAside === undefined ? '' : `; the edited file is kept as ${outcome.keptAside}`
-      out.lines([existed && outcome.keptAside === undefined ? `nothing to restore: ${stateFile} shows the history` : `restored ${stateFile} from the history${outcome.changed.length === 0 ? '' : ` (${idList(outcome.changed)} differed)`}${kept}`])
+      out.lines([existed && outcome.keptAside === undefined ? `nothing to restore: ${stateFile} shows the history` : `restored ${stateFile} from the history${what === '' ? '' : ` (${what} differed)`}${kept}`])
     }
     return EXIT.ok
   },

@@ -173,12 +173,15 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
     write: (work) => writer.write((raw) => work(writeSessionOver(sessionOf(raw), description, writeCopy))),
     writeStaged: (work) =>
       writer.writeStaged((raw) => {
+        // The store as loaded under the lock, and after the last staged append: a rerun with
+        // nothing left to copy still writes the local copy a killed migration did not.
         let last: Loaded | undefined
         const session = writeSessionOver(sessionOf(raw), description)
         return work({
           ...session,
+          load: (from) => pipe(session.load(from), TE.map((loaded) => (last = loaded))),
           append: (prepared, envelopes) => pipe(session.append(prepared, envelopes), TE.map((after) => (last = after))),
-          commit: () => pipe(raw.commit(), TE.map(() => (last === undefined ? undefined : writeCopy(last)))),
+          commit: () => pipe(raw.commit(), TE.map(() => (last === undefined || last.cursor.position === 0 ? undefined : writeCopy(last)))),
         })
       }),
     identity,
