@@ -4,9 +4,11 @@
  * this holds it to what docs/cli.md promises: every line and hash unchanged, both sides sound.
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
-import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
+import { acquireLock, type HeldLock } from '../../src/store/file-lock.js'
+import { storePaths } from '../../src/store/paths.js'
 import { commandNamed } from '../../src/cli/commands/index.js'
 import { fails, ok, storeFiles, tempDir } from './support.js'
 
@@ -46,9 +48,12 @@ describe.runIf(hasBatch)('migrate --batch', () => {
 })
 
 /** A lock file held by a live process of this host (this test's), which a migration must wait for. */
-const lockedBy = (stateFile: string): void => {
+/** Holds the write lock of the store at `stateFile` (this process, while the CLI runs), as another writer would. */
+const lockedBy = async (stateFile: string): Promise<HeldLock> => {
   mkdirSync(dirname(stateFile), { recursive: true })
-  writeFileSync(`${stateFile}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), token: 'held-by-the-test', since: new Date().toISOString() }))
+  const lock = await acquireLock(storePaths(stateFile).lock, { timeoutMs: 1000 })()
+  if (E.isLeft(lock)) throw lock.left
+  return lock.right
 }
 
 describe('migrate errors name the store they are about, never the default store', () => {
@@ -58,18 +63,18 @@ describe('migrate errors name the store they are about, never the default store'
   it('a target whose lock is held: LOCK_TIMEOUT names the target lock, not the source or the default store', async () => {
     const { directory, source } = await sourceStore()
     const target = join(directory, 'to', 'releases.json')
-    lockedBy(target)
-    const line = await fails(directory, ['--lock-timeout', '200ms', 'migrate', '--from', source, '--to', target], 1, unrelated(directory))
-    expect(line).toMatch(new RegExp(`^stagecraft-state: LOCK_TIMEOUT: ${target}\\.lock: gave up after 200 ms`))
+    const lock = await lockedBy(target)
+    const line = await fails(directory, ['--lock-timeout', '200ms', 'migrate', '--from', source, '--to', target], 1, unrelated(directory)).finally(() => lock.release())
+    expect(line).toMatch(new RegExp(`^stagecraft-state: LOCK_TIMEOUT: ${storePaths(target).lock}: gave up after 200 ms`))
     expect(line).not.toContain('unrelated')
     expect(line).not.toContain(source)
   })
 
   it('a source whose lock is held: LOCK_TIMEOUT names the source lock', async () => {
     const { directory, source } = await sourceStore()
-    lockedBy(source)
-    const line = await fails(directory, ['--lock-timeout', '200ms', 'migrate', '--from', source, '--to', join(directory, 'to', 'releases.json')], 1, unrelated(directory))
-    expect(line).toMatch(new RegExp(`^stagecraft-state: LOCK_TIMEOUT: ${source}\\.lock: gave up`))
+    const lock = await lockedBy(source)
+    const line = await fails(directory, ['--lock-timeout', '200ms', 'migrate', '--from', source, '--to', join(directory, 'to', 'releases.json')], 1, unrelated(directory)).finally(() => lock.release())
+    expect(line).toMatch(new RegExp(`^stagecraft-state: LOCK_TIMEOUT: ${storePaths(source).lock}: gave up`))
     expect(line).not.toContain('unrelated')
   })
 
