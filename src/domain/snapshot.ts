@@ -15,6 +15,7 @@ import * as t from 'io-ts'
 import { describeDecodeErrors } from './decode-errors.js'
 import { corruptState, type DomainError, invalidInput } from './errors.js'
 import type { SnapshotImported } from './events.js'
+import { MAX_SNAPSHOT_BYTES, MAX_SNAPSHOT_DEPTH, tooDeep, tooDeepProblem, tooLongProblem } from './json-limits.js'
 import { firstDuplicateKey, jsonErrorOffset, lineAt, releaseRecordLines } from './json-position.js'
 import { sameReleases } from './projection.js'
 import type { Release } from './release.js'
@@ -41,6 +42,9 @@ const documentProblem = (json: unknown): string =>
 
 const parseJson = (text: string, file: string): E.Either<DomainError, unknown> => {
   if (text.trim() === '') return E.left(corruptState(`${file}: the file is empty; expected a JSON object with a "releases" array`))
+  // Before JSON.parse: what it returns is walked by recursive code (a deep freeze, JSON.stringify).
+  const deep = tooDeep(text, MAX_SNAPSHOT_DEPTH)
+  if (deep !== undefined) return E.left(corruptState(`${file}:${deep.line}: ${tooDeepProblem(deep)}`))
   try {
     return E.right(JSON.parse(text))
   } catch (error) {
@@ -90,7 +94,8 @@ export const decodeSnapshot = (text: string, file: string): E.Either<DomainError
 /** Decodes the bytes of a `releases.json`: strict UTF-8 (a byte that is not is `CORRUPT_STATE`), then {@link decodeSnapshot}. */
 export const decodeSnapshotBytes = (bytes: Uint8Array, file: string): E.Either<DomainError, Snapshot> =>
   pipe(
-    decodeUtf8(bytes, file),
+    bytes.length > MAX_SNAPSHOT_BYTES ? E.left(corruptState(`${file}: ${tooLongProblem('the file', bytes.length, MAX_SNAPSHOT_BYTES)}`)) : E.right(bytes),
+    E.chain((checked) => decodeUtf8(checked, file)),
     E.chain((text) => decodeSnapshot(text, file)),
   )
 

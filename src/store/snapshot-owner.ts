@@ -251,15 +251,18 @@ export const settleSnapshot = (
   }
   // The known bytes are spliced in place from here: they are the file's again only once it is written.
   memory.known = undefined
-  const { held, unchanged } = projectFrom(plan.base?.held, after.state)
-  const bytes = heldBytes(held)
-  const hashes = prefixHashes(bytes, plan.base === undefined || unchanged === 0 ? undefined : { hashes: plan.base.hashes, unchanged })
+  let written: { readonly held: HeldSnapshot; readonly bytes: Uint8Array; readonly hashes: PrefixHashes }
   try {
+    // The projection too: the events are durable, so nothing may turn the command into a failure now.
+    const { held, unchanged } = projectFrom(plan.base?.held, after.state)
+    const bytes = heldBytes(held)
+    written = { held, bytes, hashes: prefixHashes(bytes, plan.base === undefined || unchanged === 0 ? undefined : { hashes: plan.base.hashes, unchanged }) }
     replaceFileSync(paths.stateFile, bytes)
   } catch (error) {
     warn(`${ioError('write the snapshot', paths.stateFile, error).message}; the events are recorded, and the next write brings ${paths.stateFile} up to date`)
     return
   }
+  const { held, bytes, hashes } = written
   memory.known = { bytes, held, sha256: hashes.sha256, hashes, fingerprint: fingerprintOf(paths.stateFile), position: cursor.position }
   renamed()
   record(hashes.sha256, bytes.length, true)

@@ -12,6 +12,7 @@ import { hash } from 'node:crypto'
 import { closeSync, fstatSync, openSync, writeSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
+import { MAX_LINE_DEPTH, tooDeep } from '../domain/json-limits.js'
 import { Count } from './checkpoint-format.js'
 import { replaceFileSync } from './replace-file.js'
 
@@ -47,10 +48,13 @@ export const encodeSnapshotRecord = (record: SnapshotRecord): Buffer => {
   return Buffer.from(`${json} ${hash('sha256', json, 'hex')}\n`, 'utf8')
 }
 
+const RECORD_MAX_CHARS = 64 * 1024
+
 const decodeLine = (line: string): SnapshotRecord | undefined => {
   const space = line.lastIndexOf(' ')
   const json = line.slice(0, space)
-  if (space === -1 || hash('sha256', json, 'hex') !== line.slice(space + 1)) return undefined
+  // A record is a few hundred bytes of flat JSON: a longer or deeper line is none (it is not read).
+  if (space === -1 || json.length > RECORD_MAX_CHARS || tooDeep(json, MAX_LINE_DEPTH) !== undefined || hash('sha256', json, 'hex') !== line.slice(space + 1)) return undefined
   try {
     const record: unknown = JSON.parse(json)
     return SnapshotRecord.is(record) ? record : undefined
