@@ -3,7 +3,7 @@
  * Stagecraft or by hand.
  *
  * What is accepted: keys in any order, any JSON escapes, timestamps with offsets and up to nine
- * fraction digits (kept byte-exact), legacy ids, `releases` null or missing (no releases),
+ * fraction digits (kept byte-exact), legacy ids, `releases` null (no releases), `{}` (a new history),
  * `commit_sha` missing, `phases` missing or null, `previous_id` empty, null or pointing nowhere,
  * and duplicate ids (both releases kept). Unknown phase keys and unknown fields, at the top level
  * or in a record, are kept verbatim and written back. Anything else is `CORRUPT_STATE` naming
@@ -39,6 +39,21 @@ const documentProblem = (json: unknown): string =>
   typeof json !== 'object' || json === null || Array.isArray(json)
     ? `the top level is ${showValue(json, 40)}, not a JSON object with a "releases" array`
     : `"releases" is ${showValue((json as { releases?: unknown }).releases, 40)}, not an array of release records`
+
+/**
+ * An object with fields but no `releases` (a config.json named by mistake) is some other file: every
+ * write rewrites the state file, and would make it one. `{}` and `"releases": null` (how Go writes
+ * an empty list) hold nothing a rewrite could lose, and start a history.
+ */
+const notAReleasesFile = (document: Readonly<Record<string, unknown>>, file: string): DomainError | undefined => {
+  const fields = Object.keys(document)
+  if (Object.hasOwn(document, 'releases') || fields.length === 0) return undefined
+  const named = fields.slice(0, 5).map((field) => quote(field)).join(', ')
+  return corruptState(
+    `${file} is not a releases file: it has no "releases" array (its top-level fields are ${named}${fields.length > 5 ? ', ...' : ''}); ` +
+      `every write rewrites the state file, so stagecraft-state does not take over another file: choose another state file, or add "releases": [] to this one if it is meant to hold the history`,
+  )
+}
 
 const parseJson = (text: string, file: string): E.Either<DomainError, unknown> => {
   if (text.trim() === '') return E.left(corruptState(`${file}: the file is empty; expected a JSON object with a "releases" array`))
@@ -86,6 +101,8 @@ export const decodeSnapshot = (text: string, file: string): E.Either<DomainError
   const document = SnapshotDocument.decode(json.right)
   if (E.isLeft(document)) return E.left(corruptState(`${file}: ${documentProblem(json.right)}`))
   const { releases: records, ...rest } = document.right
+  const foreign = notAReleasesFile(document.right, file)
+  if (foreign !== undefined) return E.left(foreign)
   const releases = decodeRecords(records ?? [], text, file)
   if (E.isLeft(releases)) return releases
   return E.right({ releases: releases.right, otherFields: Object.fromEntries(Object.entries(rest)) })

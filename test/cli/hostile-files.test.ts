@@ -45,3 +45,41 @@ describe('a releases.json with a value nested 3,000 deep', () => {
     expect(await ok(directory, ['verify'])).toContain('sound')
   })
 })
+
+describe('a state file that is not a releases file', () => {
+  const config = '{\n  "name": "shop",\n  "replicas": 12345678901234567890,\n  "ratio": 1.50\n}\n'
+
+  it('--state-file config.json is refused untouched by writes and reads: no releases array, nothing recorded beside it', async () => {
+    const directory = tempDir()
+    const stateFile = join(directory, 'config.json')
+    writeFileSync(stateFile, config)
+    const refusal = `stagecraft-state: CORRUPT_STATE: ${stateFile} is not a releases file: it has no "releases" array (its top-level fields are "name", "replicas", "ratio")`
+    expect(await fails(directory, ['--state-file', 'config.json', ...create], 1)).toContain(refusal)
+    expect(await fails(directory, ['--state-file', 'config.json', 'import'], 1)).toContain(refusal)
+    expect(await fails(directory, ['--state-file', 'config.json', 'list'], 1)).toContain(refusal)
+    expect(readFileSync(stateFile, 'utf8')).toBe(config)
+    expect(existsSync(join(directory, 'config.events.ndjson'))).toBe(false)
+  })
+
+  it.each([
+    ['an array', '[1, 2]\n'],
+    ['a string', '"releases"\n'],
+  ])('a top level that is %s is refused untouched', async (_, text) => {
+    const directory = tempDir()
+    const stateFile = join(directory, 'state.json')
+    writeFileSync(stateFile, text)
+    expect(await fails(directory, ['--state-file', 'state.json', ...create], 1)).toContain(`CORRUPT_STATE: ${stateFile}: the top level is`)
+    expect(readFileSync(stateFile, 'utf8')).toBe(text)
+    expect(existsSync(join(directory, 'state.events.ndjson'))).toBe(false)
+  })
+
+  it('an absent file, an empty object and "releases": null start a new store', async () => {
+    for (const text of [undefined, '{}', '{"releases": null}']) {
+      const directory = tempDir()
+      const stateFile = join(directory, 'releases.json')
+      if (text !== undefined) writeFileSync(stateFile, text)
+      const id = (await ok(directory, ['--state-file', 'releases.json', ...create])).trim()
+      expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({ releases: [{ id }] })
+    }
+  })
+})
