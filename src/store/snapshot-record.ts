@@ -9,7 +9,7 @@
  * are written after it) or torn, which each line's own SHA-256 shows.
  */
 import { hash } from 'node:crypto'
-import { closeSync, fstatSync, openSync, writeSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { MAX_LINE_DEPTH, tooDeep } from '../domain/json-limits.js'
@@ -82,7 +82,7 @@ export const decodeSnapshotRecord = (bytes: Buffer): E.Either<string, SnapshotRe
  */
 export const appendSnapshotRecord = (path: string, record: SnapshotRecord): void => {
   const line = encodeSnapshotRecord(record)
-  const fd = openSync(path, 'a')
+  const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o666)
   let size: number
   try {
     for (let written = 0; written < line.length; ) written += writeSync(fd, line, written, line.length - written)

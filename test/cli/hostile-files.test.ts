@@ -2,7 +2,7 @@
  * Hostile state files through the CLI (issue 10, points 3 and 8): refused before anything is
  * recorded, with an error a person can act on, never an internal error.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { cli, defaultStore, fails, ok, tempDir } from './support.js'
@@ -81,5 +81,31 @@ describe('a state file that is not a releases file', () => {
       const id = (await ok(directory, ['--state-file', 'releases.json', ...create])).trim()
       expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({ releases: [{ id }] })
     }
+  })
+})
+
+describe('a symlinked releases.json', () => {
+  it('is refused with IO_ERROR naming the link and its target; the file it points at is untouched', async () => {
+    const directory = tempDir()
+    const target = join(tempDir(), 'releases.json')
+    const text = '{\n  "releases": []\n}'
+    writeFileSync(target, text)
+    mkdirSync(join(directory, '.stagecraft'))
+    const link = join(directory, '.stagecraft', 'releases.json')
+    symlinkSync(target, link)
+    const message = await fails(directory, create, 1)
+    expect(message).toContain(`stagecraft-state: IO_ERROR: ${link} (the state file) is a symbolic link to ${target}; stagecraft-state does not write through links, which would rewrite the file it points at`)
+    expect(await fails(directory, ['verify'], 1)).toContain(`${link} (the state file) is a symbolic link`)
+    expect(readFileSync(target, 'utf8')).toBe(text)
+    expect(existsSync(defaultStore(directory).eventLog)).toBe(false)
+  })
+
+  it('a symlinked .stagecraft directory (a CI cache) is used as it is', async () => {
+    const directory = tempDir()
+    const cache = tempDir()
+    symlinkSync(cache, join(directory, '.stagecraft'))
+    const id = (await ok(directory, create)).trim()
+    expect(await ok(directory, ['list'])).toContain(id)
+    expect(JSON.parse(readFileSync(join(cache, 'releases.json'), 'utf8'))).toMatchObject({ releases: [{ id }] })
   })
 })

@@ -4,7 +4,7 @@
  * the file, the line and the limit; a value within the bounds goes through every write and read.
  */
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { MAX_LINE_DEPTH, MAX_LOG_LINE_BYTES, MAX_SNAPSHOT_DEPTH } from '../../src/domain/json-limits.js'
@@ -115,5 +115,54 @@ describe('a checkpoint line past the bounds', () => {
     forgeCheckpoint(checkpoint, (body) => body.replace('"otherFields":{}', `"otherFields":{"x":${nested(100)}}`))
     expect((await make().getRelease(release.id)).version).toBe('v1')
     expect(warnings).toContainEqual(expect.stringContaining(`is not used: its header (line 3) cannot be read: arrays and objects nest more than ${MAX_LINE_DEPTH} deep`))
+  })
+})
+
+describe('a file of the store that is a symbolic link is refused, naming it; a linked directory is fine', () => {
+  it('given releases.json linking to another file, then writes and reads refuse it, and the file it names is untouched', async () => {
+    const elsewhere = join(tempDir(), 'releases.json')
+    const theirs = '{\n  "releases": []\n}'
+    writeFileSync(elsewhere, theirs)
+    const { manager, stateFile, eventLog } = freshManager()
+    mkdirSync(join(stateFile, '..'))
+    symlinkSync(elsewhere, stateFile)
+    const refused = await rejection(manager.createRelease('prod', 'v1'))
+    expect(refused).toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining(`${stateFile} (the state file) is a symbolic link to ${elsewhere}; stagecraft-state does not write through links`) })
+    expect((await rejection(manager.listAllReleases())).message).toBe(refused.message)
+    expect(readFileSync(elsewhere, 'utf8')).toBe(theirs)
+    expect(existsSync(eventLog)).toBe(false)
+  })
+
+  it.each([
+    ['event log', (stateFile: string) => stateFile.replace(/\.json$/, '.events.ndjson')],
+    ['checkpoint', (stateFile: string) => stateFile.replace(/\.json$/, '.checkpoint')],
+    ['record of the snapshot', (stateFile: string) => `${stateFile}.sha256`],
+  ])('given the %s linking to a copy of itself elsewhere, then a write refuses it and the copy is untouched', async (what, pathOf) => {
+    const { manager, make, stateFile } = freshManager()
+    await manager.createRelease('prod', 'v1')
+    const file = pathOf(stateFile)
+    const elsewhere = join(tempDir(), 'moved')
+    renameSync(file, elsewhere)
+    symlinkSync(elsewhere, file)
+    const copy = readFileSync(elsewhere)
+    for (const writer of [manager, make()]) {
+      const refused = await rejection(writer.createRelease('prod', 'v2'))
+      expect(refused).toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining(`${file} (the ${what}) is a symbolic link to ${elsewhere}`) })
+    }
+    expect(readFileSync(elsewhere).equals(copy)).toBe(true)
+    expect((await rejection(make().listAllReleases())).code).toBe('IO_ERROR') // a new reader too
+  })
+
+  it('given the state directory itself a link (a CI cache), then writes, reads and verify work through it', async () => {
+    const cwd = tempDir()
+    const cache = join(tempDir(), 'cache')
+    mkdirSync(cache)
+    symlinkSync(cache, join(cwd, '.stagecraft'))
+    const { manager, make } = freshManager({ cwd })
+    await deploy(manager, 'prod', 'v1', ['build'])
+    await manager.createRelease('prod', 'v2')
+    expect((await make().listReleases('prod')).map((release) => release.version)).toEqual(['v2', 'v1'])
+    expect((await make().verify()).sound).toBe(true)
+    expect(readdirSync(cache).sort()).toEqual(['releases.checkpoint', 'releases.events.ndjson', 'releases.json', 'releases.json.sha256'])
   })
 })
