@@ -23,14 +23,16 @@ import type { ReleaseId } from './release-id.js'
 import { ReleaseRecord } from './release-record.js'
 import { kindOf, quote, showValue, withoutControls } from './show.js'
 import type { State } from './state.js'
+import { fieldsKey, topLevelFieldTexts } from './top-level-fields.js'
 import { decodeUtf8 } from './utf8.js'
 
 /**
  * The content of a `releases.json`: its releases in file order and its top-level fields other
- * than `releases`, verbatim. The payload of the `SnapshotImported` event that records it, with
- * `otherFields` always present (empty when there are none).
+ * than `releases`, parsed and, when there are any, as written (`otherFieldsJson`). The payload of
+ * the `SnapshotImported` event that records it, with `otherFields` always present (empty when there
+ * are none).
  */
-export type Snapshot = Readonly<Required<Pick<SnapshotImported, 'releases' | 'otherFields'>>>
+export type Snapshot = Readonly<Required<Pick<SnapshotImported, 'releases' | 'otherFields'>> & Pick<SnapshotImported, 'otherFieldsJson'>>
 
 const SnapshotDocument = t.intersection([t.UnknownRecord, t.partial({ releases: t.union([t.UnknownArray, t.null]) })])
 
@@ -105,7 +107,9 @@ export const decodeSnapshot = (text: string, file: string): E.Either<DomainError
   if (foreign !== undefined) return E.left(foreign)
   const releases = decodeRecords(records ?? [], text, file)
   if (E.isLeft(releases)) return releases
-  return E.right({ releases: releases.right, otherFields: Object.fromEntries(Object.entries(rest)) })
+  const otherFields = Object.fromEntries(Object.entries(rest))
+  // The values' texts, not JSON.parse's round trip: numbers and escapes are written back as they were.
+  return E.right(Object.keys(otherFields).length === 0 ? { releases: releases.right, otherFields } : { releases: releases.right, otherFields, otherFieldsJson: topLevelFieldTexts(text) })
 }
 
 /** Decodes the bytes of a `releases.json`: strict UTF-8 (a byte that is not is `CORRUPT_STATE`), then {@link decodeSnapshot}. */
@@ -129,9 +133,9 @@ export const showsState = (snapshot: Snapshot): ((state: State) => boolean) => {
     else group.push(release)
   }
   const newestFirst = [...groups.keys()].sort().reverse()
-  const fields = JSON.stringify(snapshot.otherFields)
+  const fields = fieldsKey(snapshot)
   return (state) =>
     state.releases.size === groups.size &&
     newestFirst.every((id) => sameReleases(state.releases.get(id as ReleaseId) ?? [], groups.get(id) as Release[])) &&
-    JSON.stringify(state.otherFields) === fields
+    fieldsKey(state) === fields
 }

@@ -20,7 +20,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from '../domain/decode-errors.js'
 import { deepFreeze } from '../domain/deep-freeze.js'
-import { SnapshotFields } from '../domain/events.js'
+import { SnapshotFields, SnapshotFieldTexts } from '../domain/events.js'
 import { MAX_CHECKPOINT_LINE_BYTES, MAX_LINE_DEPTH, tooDeep, tooDeepProblem, tooLongProblem } from '../domain/json-limits.js'
 import { factsOf, keepFacts, keepPreserved, type Release, ReleaseFacts, StoredRelease, storedForm } from '../domain/release.js'
 import { ReleaseId } from '../domain/release-id.js'
@@ -72,8 +72,13 @@ export const CheckpointHeader = t.intersection(
       ids: Count,
       /** Each environment's current release: its id, and its index among the releases holding that id. */
       current: t.readonlyArray(t.tuple([t.string, ReleaseId, Count])),
-      /** Top-level fields of an imported `releases.json`, verbatim. */
+      /** Top-level fields of an imported `releases.json`, parsed. */
       otherFields: SnapshotFields,
+    }),
+    // Absent from a checkpoint written by an earlier version, which is read as before.
+    t.partial({
+      /** The same, as the file wrote them (top-level-fields.ts). */
+      otherFieldsJson: SnapshotFieldTexts,
     }),
   ],
   'CheckpointHeader',
@@ -148,6 +153,7 @@ export const headerOf = (state: State, anchor: CheckpointAnchor, lastRecordedAt:
   ids: state.releases.size,
   current: currentIndexes(state),
   otherFields: state.otherFields,
+  ...(state.otherFieldsJson === undefined ? {} : { otherFieldsJson: state.otherFieldsJson }),
 })
 
 /** The header line of a checkpoint. */

@@ -85,7 +85,7 @@ describe('decodeSnapshot accepts what the Go tool or a person may have written',
   })
   test('"releases" null (as Go writes an empty list), an empty list, or an empty object: no releases; other top-level fields kept', () => {
     expect(decoded('{"releases": null}')).toEqual({ releases: [], otherFields: {} })
-    expect(decoded('{"releases": null, "version": 2}')).toEqual({ releases: [], otherFields: { version: 2 } })
+    expect(decoded('{"releases": null, "version": 2}')).toEqual({ releases: [], otherFields: { version: 2 }, otherFieldsJson: [['version', '2']] })
     expect(decoded(' \n{"releases": []}\n')).toEqual({ releases: [], otherFields: {} })
     expect(decoded('{}')).toEqual({ releases: [], otherFields: {} })
   })
