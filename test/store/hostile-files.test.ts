@@ -60,6 +60,18 @@ describe('a value nested at the limit goes through every write and every read', 
   })
 })
 
+describe('an import line longer than an ordinary line may be', () => {
+  it(`given a releases.json of more than ${MAX_LOG_LINE_BYTES} bytes, when it is imported, then a full replay reads its line back`, async () => {
+    const record = (i: number): string =>
+      `{"id": "rel-20240101-${String(100000 + i).slice(1)}", "environment": "prod", "version": "v${i}-${'x'.repeat(300)}", "timestamp": "2024-01-01T00:00:00Z"}`
+    const { manager, make, stateFile, eventLog } = withSnapshot(`{"releases": [${Array.from({ length: 4000 }, (_, i) => record(i)).join(',\n')}]}`)
+    await manager.importSnapshot()
+    expect(readFileSync(eventLog).length).toBeGreaterThan(MAX_LOG_LINE_BYTES)
+    rmSync(stateFile.replace(/\.json$/, '.checkpoint'), { force: true })
+    expect(await make().listReleases('prod')).toHaveLength(4000)
+  })
+})
+
 describe('a log line past the bounds is CORRUPT_STATE naming the log, the line and the limit', () => {
   it(`given a line nesting a value past ${MAX_LINE_DEPTH} levels, when a new process reads the log, then reads refuse it and verify reports it`, async () => {
     const { manager, make, stateFile, eventLog } = withSnapshot('{"releases": [], "deep": 1}')
