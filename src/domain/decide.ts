@@ -160,7 +160,8 @@ const reconcileSnapshot = (command: ReconcileSnapshot, state: State): Decision =
   const { otherFields, otherFieldsJson } = command.snapshot
   if (changes.length === 0 && fieldsKey(command.snapshot) === fieldsKey(state)) return E.right([])
   const texts = otherFieldsJson === undefined || otherFieldsJson.length === 0 ? {} : { otherFieldsJson }
-  return E.right([{ type: 'SnapshotReconciled', data: { changes, otherFields, ...texts, ...(command.source === undefined ? {} : { source: command.source }) } }])
+  const source = command.source === undefined ? {} : { source: command.source }
+  return E.right([{ type: 'SnapshotReconciled', data: { changes, otherFields, ...texts, ...source } }])
 }
 
 /** Decides a command against the state: the events that record it, or why it cannot happen. */

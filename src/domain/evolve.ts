@@ -246,7 +246,8 @@ export const startFold = (state: State): Fold => {
     refreshCurrent()
     const ordered = outOfOrder ? ReleaseMap.of(new Map([...releases].sort(byId))) : releases.seal()
     // Sealed, and a view: the fold is done with them, and no holder of the state may change them.
-    return Object.freeze({ releases: ordered, current: readOnlyMap(current), greatestId, otherFields, ...(otherFieldsJson === undefined ? {} : { otherFieldsJson }) })
+    const texts = otherFieldsJson === undefined ? {} : { otherFieldsJson }
+    return Object.freeze({ releases: ordered, current: readOnlyMap(current), greatestId, otherFields, ...texts })
   }
 
   const peek = (): State => {

@@ -109,7 +109,8 @@ export const decodeSnapshot = (text: string, file: string): E.Either<DomainError
   if (E.isLeft(releases)) return releases
   const otherFields = Object.fromEntries(Object.entries(rest))
   // The values' texts, not JSON.parse's round trip: numbers and escapes are written back as they were.
-  return E.right(Object.keys(otherFields).length === 0 ? { releases: releases.right, otherFields } : { releases: releases.right, otherFields, otherFieldsJson: topLevelFieldTexts(text) })
+  if (Object.keys(otherFields).length === 0) return E.right({ releases: releases.right, otherFields })
+  return E.right({ releases: releases.right, otherFields, otherFieldsJson: topLevelFieldTexts(text) })
 }
 
 /** Decodes the bytes of a `releases.json`: strict UTF-8 (a byte that is not is `CORRUPT_STATE`), then {@link decodeSnapshot}. */

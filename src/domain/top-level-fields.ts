@@ -69,7 +69,10 @@ const canonicalText = (value: unknown): string => (JSON.stringify(value, null, 2
 
 /** The fields with the text each is written back as: the file's own, else `JSON.stringify`'s. */
 export const fieldTexts = (fields: TopLevelFields): SnapshotFieldTexts =>
-  fields.otherFieldsJson ?? Object.entries(fields.otherFields).filter(([key]) => key !== 'releases').map(([key, value]) => [key, canonicalText(value)] as const)
+  fields.otherFieldsJson ??
+  Object.entries(fields.otherFields)
+    .filter(([key]) => key !== 'releases')
+    .map(([key, value]) => [key, canonicalText(value)] as const)
 
 /** A JSON text without the blanks outside its strings. */
 const compact = (text: string): string => {

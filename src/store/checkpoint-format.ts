@@ -112,7 +112,8 @@ export const CHECKPOINT_LAYOUT: RecordLayout = { marker: MARKER, idOffset: MARKE
 
 /** What makes a checkpoint line (or a projection row's JSON) too long or too deep to read (json-limits.ts), or `undefined`. */
 export const checkpointLineProblem = (text: string): string | undefined => {
-  if (text.length > MAX_CHECKPOINT_LINE_BYTES / 3 && Buffer.byteLength(text) > MAX_CHECKPOINT_LINE_BYTES) return tooLongProblem('the line', Buffer.byteLength(text), MAX_CHECKPOINT_LINE_BYTES)
+  const bytes = text.length > MAX_CHECKPOINT_LINE_BYTES / 3 ? Buffer.byteLength(text) : 0 // a character is at most 3 bytes
+  if (bytes > MAX_CHECKPOINT_LINE_BYTES) return tooLongProblem('the line', bytes, MAX_CHECKPOINT_LINE_BYTES)
   const deep = tooDeep(text, MAX_LINE_DEPTH)
   return deep === undefined ? undefined : tooDeepProblem(deep)
 }
@@ -191,7 +192,10 @@ export const decodeCheckpoint = (bytes: Buffer): E.Either<Mistrust, CheckpointFi
   if (headerStart <= firstNewline) return E.left('it has no header line')
   const headerText = bytes.toString('utf8', headerStart, trailerStart - 1)
   const unbounded = checkpointLineProblem(headerText)
-  if (unbounded !== undefined) return E.left(`its header (line ${bytes.subarray(0, headerStart).reduce((count, byte) => (byte === 10 ? count + 1 : count), 1)}) cannot be read: ${unbounded}`)
+  if (unbounded !== undefined) {
+    const line = bytes.subarray(0, headerStart).reduce((count, byte) => (byte === 10 ? count + 1 : count), 1)
+    return E.left(`its header (line ${line}) cannot be read: ${unbounded}`)
+  }
   return pipe(
     E.tryCatch(() => JSON.parse(headerText) as unknown, () => 'its header is not valid JSON'),
     // The guard first: it accepts what decode would, at a fraction of the cost; decode words a refusal.

@@ -82,7 +82,12 @@ const writerRead =
 const readerRead =
   (paths: StorePaths): Read =>
   (cursor, visitor) =>
-    (cursor as LogCursor).offset === 0 ? pipe(refuseLinks(paths), TE.chain(() => readLog(paths.eventLog, cursor as LogCursor, visitor))) : readLog(paths.eventLog, cursor as LogCursor, visitor)
+    (cursor as LogCursor).offset === 0
+      ? pipe(
+          refuseLinks(paths),
+          TE.chain(() => readLog(paths.eventLog, cursor as LogCursor, visitor)),
+        )
+      : readLog(paths.eventLog, cursor as LogCursor, visitor)
 
 /**
  * The store read from nothing: from its checkpoint and the lines after it, else by replaying the

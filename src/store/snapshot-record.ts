@@ -54,7 +54,8 @@ const decodeLine = (line: string): SnapshotRecord | undefined => {
   const space = line.lastIndexOf(' ')
   const json = line.slice(0, space)
   // A record is a few hundred bytes of flat JSON: a longer or deeper line is none (it is not read).
-  if (space === -1 || json.length > RECORD_MAX_CHARS || tooDeep(json, MAX_LINE_DEPTH) !== undefined || hash('sha256', json, 'hex') !== line.slice(space + 1)) return undefined
+  if (space === -1 || json.length > RECORD_MAX_CHARS || tooDeep(json, MAX_LINE_DEPTH) !== undefined) return undefined
+  if (hash('sha256', json, 'hex') !== line.slice(space + 1)) return undefined
   try {
     const record: unknown = JSON.parse(json)
     return SnapshotRecord.is(record) ? record : undefined

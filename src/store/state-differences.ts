@@ -19,7 +19,9 @@ const currentOf = (state: State): string => JSON.stringify([...state.current].ma
 // As the file wrote them when both keep that (a checkpoint does); a PostgreSQL projection keeps
 // only the parsed values, which are compared then.
 const sameTopLevelFields = (a: State, b: State): boolean =>
-  a.otherFieldsJson !== undefined && b.otherFieldsJson !== undefined ? fieldsKey(a) === fieldsKey(b) : JSON.stringify(a.otherFields) === JSON.stringify(b.otherFields)
+  a.otherFieldsJson !== undefined && b.otherFieldsJson !== undefined
+    ? fieldsKey(a) === fieldsKey(b)
+    : JSON.stringify(a.otherFields) === JSON.stringify(b.otherFields)
 
 /** What differs between `kept` and `replayed`: nothing when they hold the same. */
 export const stateDifferences = (kept: Loaded, replayed: Loaded): string[] => {
