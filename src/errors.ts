@@ -37,6 +37,6 @@ export const isStateError = (value: unknown, code?: StateErrorCode): value is St
 /** The error for a failed system call on `file`, naming what was being done. */
 export const ioError = (doing: string, file: string, cause: unknown): StateError => {
   const errno = (cause as NodeJS.ErrnoException | undefined)?.code
-  const reason = errno === 'EACCES' || errno === 'EPERM' ? 'permission denied' : errno === 'ENOSPC' ? 'no space left on the device' : errno === 'EROFS' ? 'read-only file system' : errno === 'EISDIR' ? 'it is a directory' : errno === 'ENOTDIR' ? 'a part of the path is not a directory' : errno === 'ELOOP' ? 'it is a symbolic link, which is refused: writing through it would change the file it points at' : (cause instanceof Error ? cause.message : String(cause))
+  const reason = errno === 'EACCES' || errno === 'EPERM' ? 'permission denied' : errno === 'ENOSPC' ? 'no space left on the device' : errno === 'EROFS' ? 'read-only file system' : errno === 'EISDIR' ? 'it is a directory' : errno === 'ENOTDIR' ? 'a part of the path is not a directory' : errno === 'ELOOP' ? 'it is a symbolic link, which stagecraft-state does not write through' : (cause instanceof Error ? cause.message : String(cause))
   return new StateError('IO_ERROR', `${file}: could not ${doing}: ${reason}`, { cause })
 }

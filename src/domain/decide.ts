@@ -17,6 +17,7 @@ import { type Release, type StoredRelease, storedForm } from './release.js'
 import { nextReleaseId } from './release-id.js'
 import { kindOf, showValue } from './show.js'
 import { releaseCount, type State } from './state.js'
+import { fieldsKey } from './top-level-fields.js'
 import { formatTimestamp } from './timestamp.js'
 
 type Decision = E.Either<DomainError, ReadonlyArray<DomainEvent>>
@@ -122,13 +123,14 @@ const recoverRelease = (command: RecoverRelease, state: State): Decision =>
 const importSnapshot = (command: ImportSnapshot, state: State): Decision => {
   const count = releaseCount(state)
   if (count > 0) return E.left(invalidInput(`the history already holds ${count} releases; an import can only start a new history`))
-  const { releases, otherFields } = command.snapshot
+  const { releases, otherFields, otherFieldsJson } = command.snapshot
   return E.right([
     {
       type: 'SnapshotImported',
       data: {
         releases,
         ...(Object.keys(otherFields).length > 0 ? { otherFields } : {}),
+        ...(otherFieldsJson === undefined || otherFieldsJson.length === 0 ? {} : { otherFieldsJson }),
         ...(command.source === undefined ? {} : { source: command.source }),
       },
     },
@@ -155,9 +157,11 @@ export const snapshotChanges = (state: State, releases: ReadonlyArray<StoredRele
 
 const reconcileSnapshot = (command: ReconcileSnapshot, state: State): Decision => {
   const changes = snapshotChanges(state, command.snapshot.releases)
-  const { otherFields } = command.snapshot
-  if (changes.length === 0 && JSON.stringify(otherFields) === JSON.stringify(state.otherFields)) return E.right([])
-  return E.right([{ type: 'SnapshotReconciled', data: { changes, otherFields, ...(command.source === undefined ? {} : { source: command.source }) } }])
+  const { otherFields, otherFieldsJson } = command.snapshot
+  if (changes.length === 0 && fieldsKey(command.snapshot) === fieldsKey(state)) return E.right([])
+  const texts = otherFieldsJson === undefined || otherFieldsJson.length === 0 ? {} : { otherFieldsJson }
+  const source = command.source === undefined ? {} : { source: command.source }
+  return E.right([{ type: 'SnapshotReconciled', data: { changes, otherFields, ...texts, ...source } }])
 }
 
 /** Decides a command against the state: the events that record it, or why it cannot happen. */

@@ -14,9 +14,17 @@ import { Timestamp } from './timestamp.js'
 export const SnapshotSource = t.type({ file: t.string, sha256: t.string }, 'SnapshotSource')
 export type SnapshotSource = t.TypeOf<typeof SnapshotSource>
 
-/** Top-level fields of a `releases.json` other than `releases`, verbatim. */
+/** Top-level fields of a `releases.json` other than `releases`, as `JSON.parse` reads them. */
 export const SnapshotFields = t.readonly(t.record(t.string, t.unknown), 'SnapshotFields')
 export type SnapshotFields = t.TypeOf<typeof SnapshotFields>
+
+/**
+ * The same fields as the file wrote them, in its order: each name and its value's JSON text, byte
+ * for byte (`12345678901234567890`, `1.50`, `\u003c` stay so; `JSON.parse` would change them), to
+ * be written back as they were (top-level-fields.ts). Absent from events earlier versions recorded.
+ */
+export const SnapshotFieldTexts = t.readonlyArray(t.tuple([t.string, t.string]), 'SnapshotFieldTexts')
+export type SnapshotFieldTexts = t.TypeOf<typeof SnapshotFieldTexts>
 
 /** A release was created: its phases all pending, its `previousId` the environment's current release. */
 export const ReleaseCreated = t.intersection(
@@ -53,7 +61,7 @@ export type PhaseUpdated = t.TypeOf<typeof PhaseUpdated>
 export const SnapshotImported = t.intersection(
   [
     t.type({ releases: t.readonlyArray(StoredRelease) }),
-    t.partial({ otherFields: SnapshotFields, source: SnapshotSource }),
+    t.partial({ otherFields: SnapshotFields, otherFieldsJson: SnapshotFieldTexts, source: SnapshotSource }),
   ],
   'SnapshotImported',
 )
@@ -74,7 +82,7 @@ export type ReleaseChange = t.TypeOf<typeof ReleaseChange>
 export const SnapshotReconciled = t.intersection(
   [
     t.type({ changes: t.readonlyArray(ReleaseChange), otherFields: SnapshotFields }),
-    t.partial({ source: SnapshotSource }),
+    t.partial({ otherFieldsJson: SnapshotFieldTexts, source: SnapshotSource }),
   ],
   'SnapshotReconciled',
 )

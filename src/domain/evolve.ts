@@ -6,7 +6,7 @@
  * (so replaying a million events costs one copy, not a million), then freezes the result.
  */
 import { deepFreeze } from './deep-freeze.js'
-import type { DomainEvent, PhaseUpdated, ReleaseChange, SnapshotFields } from './events.js'
+import type { DomainEvent, PhaseUpdated, ReleaseChange, SnapshotFields, SnapshotFieldTexts } from './events.js'
 import { PHASES, type ReleasePhase } from './phase.js'
 import { sameReleases } from './projection.js'
 import { factsOf, keepFacts, keepPreserved, type Preserved, preservedOf, type Release } from './release.js'
@@ -52,6 +52,10 @@ export interface Fold {
 
 }
 
+// The texts of an imported file's fields (top-level-fields.ts), copied and frozen: strings only, so one level deep.
+const textsOf = (texts: SnapshotFieldTexts | undefined): SnapshotFieldTexts | undefined =>
+  texts === undefined ? undefined : deepFreeze(texts.map(([key, text]): [string, string] => [key, text]))
+
 /** Starts a fold from `state` (which is never changed). */
 export const startFold = (state: State): Fold => {
   // The next version of the releases, sharing the given state's (which it never changes).
@@ -59,6 +63,7 @@ export const startFold = (state: State): Fold => {
   const current = new Map(state.current)
   let greatestId: ReleaseId | undefined = state.greatestId
   let otherFields: SnapshotFields = state.otherFields
+  let otherFieldsJson: SnapshotFieldTexts | undefined = state.otherFieldsJson
   let outOfOrder = false
   let currentOutdated = false
   let finished = false
@@ -217,11 +222,13 @@ export const startFold = (state: State): Fold => {
           add(imported)
         }
         otherFields = deepFreeze(structuredClone(event.data.otherFields ?? {}))
+        otherFieldsJson = textsOf(event.data.otherFieldsJson)
         break
       }
       case 'SnapshotReconciled':
         for (const change of event.data.changes) replaceGroup(change, at)
         otherFields = deepFreeze(structuredClone(event.data.otherFields))
+        otherFieldsJson = textsOf(event.data.otherFieldsJson)
         break
     }
     return undefined
@@ -239,12 +246,13 @@ export const startFold = (state: State): Fold => {
     refreshCurrent()
     const ordered = outOfOrder ? ReleaseMap.of(new Map([...releases].sort(byId))) : releases.seal()
     // Sealed, and a view: the fold is done with them, and no holder of the state may change them.
-    return Object.freeze({ releases: ordered, current: readOnlyMap(current), greatestId, otherFields })
+    const texts = otherFieldsJson === undefined ? {} : { otherFieldsJson }
+    return Object.freeze({ releases: ordered, current: readOnlyMap(current), greatestId, otherFields, ...texts })
   }
 
   const peek = (): State => {
     refreshCurrent()
-    return { releases, current, greatestId, otherFields }
+    return { releases, current, greatestId, otherFields, ...(otherFieldsJson === undefined ? {} : { otherFieldsJson }) }
   }
 
   return { apply, result, peek }

@@ -5,8 +5,8 @@
  */
 import type { Release } from './release.js'
 import { type OrderedFields, recordFields } from './release-record.js'
-import type { SnapshotFields } from './events.js'
 import type { State } from './state.js'
+import { fieldTexts, type TopLevelFields } from './top-level-fields.js'
 
 // JSON.stringify's layout (two-space indentation), written field by field so that the order of
 // the fields is the record's, whatever their names.
@@ -55,8 +55,7 @@ export const releaseRecordBytes = (release: Release): Uint8Array => {
 export const sameReleases = (a: ReadonlyArray<Release>, b: ReadonlyArray<Release>): boolean =>
   a.length === b.length && a.every((release, i) => releaseRecordText(release) === releaseRecordText(b[i] as Release))
 
-const fieldText = ([key, value]: readonly [string, unknown]): string =>
-  `,\n  ${JSON.stringify(key)}: ${(JSON.stringify(value, null, 2) ?? 'null').replaceAll('\n', '\n  ')}`
+const fieldText = ([key, text]: readonly [string, string]): string => `,\n  ${JSON.stringify(key)}: ${text}`
 
 /** What comes before the first record. */
 export const SNAPSHOT_OPEN = encoder.encode('{\n  "releases": [\n')
@@ -66,13 +65,12 @@ export const RECORD_SEPARATOR = encoder.encode(',\n')
 export const SNAPSHOT_CLOSE = encoder.encode('\n  ]')
 const EMPTY = encoder.encode('{\n  "releases": []')
 
-/** What comes after the array of records: the other top-level fields, and the closing brace. */
-export const snapshotEnd = (otherFields: SnapshotFields): Uint8Array =>
-  encoder.encode(`${Object.entries(otherFields).filter(([key]) => key !== 'releases').map(fieldText).join('')}\n}`)
+/** What comes after the array of records: the other top-level fields (as the file wrote them, when known), and the closing brace. */
+export const snapshotEnd = (fields: TopLevelFields): Uint8Array => encoder.encode(`${fieldTexts(fields).map(fieldText).join('')}\n}`)
 
 /** The exact bytes (UTF-8) of `releases.json` for a state. */
 export const projectSnapshotBytes = (state: State): Uint8Array => {
-  const end = snapshotEnd(state.otherFields)
+  const end = snapshotEnd(state)
   const records: Uint8Array[] = []
   // forEach: the cheapest walk of every release of a state (see release-map.ts).
   state.releases.forEach((group) => {

@@ -3,7 +3,7 @@
  * Stagecraft or by hand.
  *
  * What is accepted: keys in any order, any JSON escapes, timestamps with offsets and up to nine
- * fraction digits (kept byte-exact), legacy ids, `releases` null or missing (no releases),
+ * fraction digits (kept byte-exact), legacy ids, `releases` null (no releases), `{}` (a new history),
  * `commit_sha` missing, `phases` missing or null, `previous_id` empty, null or pointing nowhere,
  * and duplicate ids (both releases kept). Unknown phase keys and unknown fields, at the top level
  * or in a record, are kept verbatim and written back. Anything else is `CORRUPT_STATE` naming
@@ -15,6 +15,7 @@ import * as t from 'io-ts'
 import { describeDecodeErrors } from './decode-errors.js'
 import { corruptState, type DomainError, invalidInput } from './errors.js'
 import type { SnapshotImported } from './events.js'
+import { MAX_SNAPSHOT_BYTES, MAX_SNAPSHOT_DEPTH, tooDeep, tooDeepProblem, tooLongProblem } from './json-limits.js'
 import { firstDuplicateKey, jsonErrorOffset, lineAt, releaseRecordLines } from './json-position.js'
 import { sameReleases } from './projection.js'
 import type { Release } from './release.js'
@@ -22,14 +23,16 @@ import type { ReleaseId } from './release-id.js'
 import { ReleaseRecord } from './release-record.js'
 import { kindOf, quote, showValue, withoutControls } from './show.js'
 import type { State } from './state.js'
+import { fieldsKey, topLevelFieldTexts } from './top-level-fields.js'
 import { decodeUtf8 } from './utf8.js'
 
 /**
  * The content of a `releases.json`: its releases in file order and its top-level fields other
- * than `releases`, verbatim. The payload of the `SnapshotImported` event that records it, with
- * `otherFields` always present (empty when there are none).
+ * than `releases`, parsed and, when there are any, as written (`otherFieldsJson`). The payload of
+ * the `SnapshotImported` event that records it, with `otherFields` always present (empty when there
+ * are none).
  */
-export type Snapshot = Readonly<Required<Pick<SnapshotImported, 'releases' | 'otherFields'>>>
+export type Snapshot = Readonly<Required<Pick<SnapshotImported, 'releases' | 'otherFields'>> & Pick<SnapshotImported, 'otherFieldsJson'>>
 
 const SnapshotDocument = t.intersection([t.UnknownRecord, t.partial({ releases: t.union([t.UnknownArray, t.null]) })])
 
@@ -39,8 +42,26 @@ const documentProblem = (json: unknown): string =>
     ? `the top level is ${showValue(json, 40)}, not a JSON object with a "releases" array`
     : `"releases" is ${showValue((json as { releases?: unknown }).releases, 40)}, not an array of release records`
 
+/**
+ * An object with fields but no `releases` (a config.json named by mistake) is some other file: every
+ * write rewrites the state file, and would make it one. `{}` and `"releases": null` (how Go writes
+ * an empty list) hold nothing a rewrite could lose, and start a history.
+ */
+const notAReleasesFile = (document: Readonly<Record<string, unknown>>, file: string): DomainError | undefined => {
+  const fields = Object.keys(document)
+  if (Object.hasOwn(document, 'releases') || fields.length === 0) return undefined
+  const named = fields.slice(0, 5).map((field) => quote(field)).join(', ')
+  return corruptState(
+    `${file} is not a releases file: it has no "releases" array (its top-level fields are ${named}${fields.length > 5 ? ', ...' : ''}); ` +
+      `every write rewrites the state file, so stagecraft-state does not take over another file: choose another state file, or add "releases": [] to this one if it is meant to hold the history`,
+  )
+}
+
 const parseJson = (text: string, file: string): E.Either<DomainError, unknown> => {
   if (text.trim() === '') return E.left(corruptState(`${file}: the file is empty; expected a JSON object with a "releases" array`))
+  // Before JSON.parse: what it returns is walked by recursive code (a deep freeze, JSON.stringify).
+  const deep = tooDeep(text, MAX_SNAPSHOT_DEPTH)
+  if (deep !== undefined) return E.left(corruptState(`${file}:${deep.line}: ${tooDeepProblem(deep)}`))
   try {
     return E.right(JSON.parse(text))
   } catch (error) {
@@ -82,15 +103,21 @@ export const decodeSnapshot = (text: string, file: string): E.Either<DomainError
   const document = SnapshotDocument.decode(json.right)
   if (E.isLeft(document)) return E.left(corruptState(`${file}: ${documentProblem(json.right)}`))
   const { releases: records, ...rest } = document.right
+  const foreign = notAReleasesFile(document.right, file)
+  if (foreign !== undefined) return E.left(foreign)
   const releases = decodeRecords(records ?? [], text, file)
   if (E.isLeft(releases)) return releases
-  return E.right({ releases: releases.right, otherFields: Object.fromEntries(Object.entries(rest)) })
+  const otherFields = Object.fromEntries(Object.entries(rest))
+  // The values' texts, not JSON.parse's round trip: numbers and escapes are written back as they were.
+  if (Object.keys(otherFields).length === 0) return E.right({ releases: releases.right, otherFields })
+  return E.right({ releases: releases.right, otherFields, otherFieldsJson: topLevelFieldTexts(text) })
 }
 
 /** Decodes the bytes of a `releases.json`: strict UTF-8 (a byte that is not is `CORRUPT_STATE`), then {@link decodeSnapshot}. */
 export const decodeSnapshotBytes = (bytes: Uint8Array, file: string): E.Either<DomainError, Snapshot> =>
   pipe(
-    decodeUtf8(bytes, file),
+    bytes.length > MAX_SNAPSHOT_BYTES ? E.left(corruptState(`${file}: ${tooLongProblem('the file', bytes.length, MAX_SNAPSHOT_BYTES)}`)) : E.right(bytes),
+    E.chain((checked) => decodeUtf8(checked, file)),
     E.chain((text) => decodeSnapshot(text, file)),
   )
 
@@ -107,11 +134,11 @@ export const showsState = (snapshot: Snapshot): ((state: State) => boolean) => {
     else group.push(release)
   }
   const newestFirst = [...groups.keys()].sort().reverse()
-  const fields = JSON.stringify(snapshot.otherFields)
+  const fields = fieldsKey(snapshot)
   return (state) =>
     state.releases.size === groups.size &&
     newestFirst.every((id) => sameReleases(state.releases.get(id as ReleaseId) ?? [], groups.get(id) as Release[])) &&
-    JSON.stringify(state.otherFields) === fields
+    fieldsKey(state) === fields
 }
 
 /**

@@ -2,7 +2,7 @@
  * The state that release history folds into: every release, each environment's current release,
  * and the greatest id ever issued.
  */
-import type { SnapshotFields } from './events.js'
+import type { SnapshotFields, SnapshotFieldTexts } from './events.js'
 import type { Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
 import { ReleaseMap } from './release-map.js'
@@ -23,8 +23,10 @@ export interface State {
   readonly current: ReadonlyMap<string, Release>
   /** The greatest release id the history ever held; a new id must sort after it. */
   readonly greatestId: ReleaseId | undefined
-  /** Top-level fields of an imported `releases.json` other than `releases`, written back verbatim. */
+  /** Top-level fields of an imported `releases.json` other than `releases`, as `JSON.parse` read them. */
   readonly otherFields: SnapshotFields
+  /** The same fields as the file wrote them (each value's text), written back byte for byte; absent for a history recorded without them. */
+  readonly otherFieldsJson?: SnapshotFieldTexts
 }
 
 /**

@@ -20,7 +20,8 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from '../domain/decode-errors.js'
 import { deepFreeze } from '../domain/deep-freeze.js'
-import { SnapshotFields } from '../domain/events.js'
+import { SnapshotFields, SnapshotFieldTexts } from '../domain/events.js'
+import { MAX_CHECKPOINT_LINE_BYTES, MAX_LINE_DEPTH, tooDeep, tooDeepProblem, tooLongProblem } from '../domain/json-limits.js'
 import { factsOf, keepFacts, keepPreserved, type Release, ReleaseFacts, StoredRelease, storedForm } from '../domain/release.js'
 import { ReleaseId } from '../domain/release-id.js'
 import type { State } from '../domain/state.js'
@@ -71,8 +72,13 @@ export const CheckpointHeader = t.intersection(
       ids: Count,
       /** Each environment's current release: its id, and its index among the releases holding that id. */
       current: t.readonlyArray(t.tuple([t.string, ReleaseId, Count])),
-      /** Top-level fields of an imported `releases.json`, verbatim. */
+      /** Top-level fields of an imported `releases.json`, parsed. */
       otherFields: SnapshotFields,
+    }),
+    // Absent from a checkpoint written by an earlier version, which is read as before.
+    t.partial({
+      /** The same, as the file wrote them (top-level-fields.ts). */
+      otherFieldsJson: SnapshotFieldTexts,
     }),
   ],
   'CheckpointHeader',
@@ -104,8 +110,18 @@ const MARKER = encoder.encode('\n{"id":')
 /** The release lines of a checkpoint. */
 export const CHECKPOINT_LAYOUT: RecordLayout = { marker: MARKER, idOffset: MARKER.length - 1, separator: new Uint8Array(0), encode: releaseLine }
 
+/** What makes a checkpoint line (or a projection row's JSON) too long or too deep to read (json-limits.ts), or `undefined`. */
+export const checkpointLineProblem = (text: string): string | undefined => {
+  const bytes = text.length > MAX_CHECKPOINT_LINE_BYTES / 3 ? Buffer.byteLength(text) : 0 // a character is at most 3 bytes
+  if (bytes > MAX_CHECKPOINT_LINE_BYTES) return tooLongProblem('the line', bytes, MAX_CHECKPOINT_LINE_BYTES)
+  const deep = tooDeep(text, MAX_LINE_DEPTH)
+  return deep === undefined ? undefined : tooDeepProblem(deep)
+}
+
 /** A release line read back: the release of the state it was, or why not. */
 export const decodeReleaseLine = (text: string): E.Either<string, Release> => {
+  const unbounded = checkpointLineProblem(text)
+  if (unbounded !== undefined) return E.left(unbounded)
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -138,6 +154,7 @@ export const headerOf = (state: State, anchor: CheckpointAnchor, lastRecordedAt:
   ids: state.releases.size,
   current: currentIndexes(state),
   otherFields: state.otherFields,
+  ...(state.otherFieldsJson === undefined ? {} : { otherFieldsJson: state.otherFieldsJson }),
 })
 
 /** The header line of a checkpoint. */
@@ -173,8 +190,14 @@ export const decodeCheckpoint = (bytes: Buffer): E.Either<Mistrust, CheckpointFi
   if (hash('sha256', bytes.subarray(0, trailerStart), 'hex') !== trailer.slice(TRAILER.length)) return E.left('its content does not match its SHA-256 (torn or changed since it was written)')
   const headerStart = bytes.lastIndexOf(10, trailerStart - 2) + 1
   if (headerStart <= firstNewline) return E.left('it has no header line')
+  const headerText = bytes.toString('utf8', headerStart, trailerStart - 1)
+  const unbounded = checkpointLineProblem(headerText)
+  if (unbounded !== undefined) {
+    const line = bytes.subarray(0, headerStart).reduce((count, byte) => (byte === 10 ? count + 1 : count), 1)
+    return E.left(`its header (line ${line}) cannot be read: ${unbounded}`)
+  }
   return pipe(
-    E.tryCatch(() => JSON.parse(bytes.toString('utf8', headerStart, trailerStart - 1)) as unknown, () => 'its header is not valid JSON'),
+    E.tryCatch(() => JSON.parse(headerText) as unknown, () => 'its header is not valid JSON'),
     // The guard first: it accepts what decode would, at a fraction of the cost; decode words a refusal.
     E.chain((json) => (CheckpointHeader.is(json) ? E.right(json) : pipe(CheckpointHeader.decode(json), E.mapLeft((errors) => `its header is not one: ${describeDecodeErrors(errors).join('; ')}`)))),
     E.map((header) => ({ bytes, header, lines: { start: firstNewline + 1, end: headerStart } })),

@@ -184,5 +184,6 @@ export const checkpointState = (file: CheckpointFile, path: string): State => {
     current: readOnlyMap(new CheckpointCurrent(file, releases, path)),
     greatestId: header.greatestId ?? undefined,
     otherFields: deepFreeze(header.otherFields),
+    ...(header.otherFieldsJson === undefined ? {} : { otherFieldsJson: deepFreeze(header.otherFieldsJson) }),
   })
 }

@@ -4,7 +4,7 @@
  * write lock.
  */
 import { randomBytes } from 'node:crypto'
-import { promises as fs } from 'node:fs'
+import { constants, promises as fs } from 'node:fs'
 import { dirname } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
@@ -47,7 +47,8 @@ export const encodeLines = (prev: string, envelopes: ReadonlyArray<EventEnvelope
 
 const appendAt = async (path: string, at: LogCursor, envelopes: ReadonlyArray<EventEnvelope>): Promise<E.Either<StateError, LogCursor>> => {
   const { buffer, hash } = encodeLines(at.hash, envelopes)
-  const handle = await fs.open(path, 'a')
+  // O_NOFOLLOW: a log that is a link (to another store's log) is refused, never appended through.
+  const handle = await fs.open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o666)
   try {
     const stat = await handle.stat()
     if (stat.size !== at.offset || (at.ino !== undefined && stat.ino !== at.ino)) {
@@ -82,7 +83,7 @@ export const appendLog = (path: string, at: LogCursor, envelopes: ReadonlyArray<
 export const setAsideTail = (path: string, tailOffset: number, now: Date): TE.TaskEither<StateError, string> =>
   TE.tryCatch(
     async () => {
-      const handle = await fs.open(path, 'r+')
+      const handle = await fs.open(path, constants.O_RDWR | constants.O_NOFOLLOW)
       try {
         const { size, atime, mtime } = await handle.stat()
         const tail = Buffer.alloc(size - tailOffset)

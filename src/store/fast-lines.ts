@@ -14,6 +14,7 @@
  * test/store/fast-lines.test.ts holds these readers equal to the general path.
  */
 import type { EventEnvelope } from '../domain/events.js'
+import { MAX_LOG_LINE_BYTES } from '../domain/json-limits.js'
 import { PHASE_STATUSES, PHASES } from '../domain/phase.js'
 import { Timestamp } from '../domain/timestamp.js'
 import type { DecodedLine } from './log-line.js'
@@ -42,6 +43,10 @@ const RELEASE_CREATED = new RegExp(
 )
 
 type Meta = EventEnvelope['meta']
+
+// A line that may be past the general path's length limit (a character is at most 3 bytes) is
+// left to it, so that both refuse the same lines.
+const MAX_FAST_LINE = Math.floor(MAX_LOG_LINE_BYTES / 3)
 
 const meta = (actor: string | undefined, host: string | undefined, pid: string | undefined, command: string | undefined): Meta =>
   ({ actor, host, pid: Number(pid), command }) as Meta
@@ -85,6 +90,7 @@ const AFTER_TO = '"},"prev":"'.length
  * first quote after it (or, for the pid, the first comma), and the ULIDs are 26 characters.
  */
 export const readMatchedPhaseUpdated = (text: string): DecodedLine | undefined => {
+  if (text.length > MAX_FAST_LINE) return undefined
   let at = '{"v":1,"id":"'.length
   const id = text.slice(at, (at += 26))
   at += AFTER_ID
@@ -111,6 +117,7 @@ export const readMatchedPhaseUpdated = (text: string): DecodedLine | undefined =
 
 /** A `PhaseUpdated` or `ReleaseCreated` line as the general path would read it, or `undefined` if it is of neither fast shape. */
 export const readFastLine = (text: string): DecodedLine | undefined => {
+  if (text.length > MAX_FAST_LINE) return undefined
   const updated = PHASE_UPDATED.exec(text)
   // Indexed, not destructured: this runs for nearly every line of a long log.
   if (updated !== null) return phaseUpdatedLine(updated[1], updated[2] as string, updated[3], updated[4], updated[5], updated[6], updated[7], updated[8], updated[9], updated[10], updated[11] as string)

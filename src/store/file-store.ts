@@ -20,6 +20,7 @@ import { appendLog, setAsideTail } from './event-log-append.js'
 import { describeIncompleteTail, emptyLoaded, type EventStore, type Loaded, type Prepared, type StagedSession, type Visitor, type WriteSession } from './event-store.js'
 import { acquireLock } from './file-lock.js'
 import { fileBesides } from './file-besides.js'
+import { refuseLinks } from './linked-files.js'
 import { foldAppending, foldRead, type Read } from './fold.js'
 import type { StorePaths } from './paths.js'
 import { removeAbandonedTemporaries } from './replace-file.js'
@@ -77,7 +78,16 @@ const writerRead =
       }),
     )
 
-const readerRead = (paths: StorePaths): Read => (cursor, visitor) => readLog(paths.eventLog, cursor as LogCursor, visitor)
+// A read from the start (a cold open, verify, history) first refuses files that are links.
+const readerRead =
+  (paths: StorePaths): Read =>
+  (cursor, visitor) =>
+    (cursor as LogCursor).offset === 0
+      ? pipe(
+          refuseLinks(paths),
+          TE.chain(() => readLog(paths.eventLog, cursor as LogCursor, visitor)),
+        )
+      : readLog(paths.eventLog, cursor as LogCursor, visitor)
 
 /**
  * The store read from nothing: from its checkpoint and the lines after it, else by replaying the
@@ -111,7 +121,8 @@ const loadCold = (paths: StorePaths, options: FileStoreOptions, memory: Memory, 
     TE.map((state) => ({ ...emptyLoaded(LOG_ORIGIN), state })),
   )
   return pipe(
-    attempt('read the event log', paths.eventLog, async () => E.right(statSync(paths.eventLog, { throwIfNoEntry: false }))),
+    refuseLinks(paths),
+    TE.chain(() => attempt('read the event log', paths.eventLog, async () => E.right(statSync(paths.eventLog, { throwIfNoEntry: false })))),
     TE.chain((log) => (log === undefined || log.size === 0 ? withoutLog : fromCheckpoint(log))),
   )
 }
@@ -136,6 +147,7 @@ const refreshCheckpoint = (paths: StorePaths, options: FileStoreOptions, memory:
 const locked = <A>(paths: StorePaths, options: FileStoreOptions, work: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
   pipe(
     ensureDirectory(paths),
+    TE.chain(() => refuseLinks(paths)),
     TE.chain(() => acquireLock(paths.lock, { timeoutMs: options.lockTimeoutMs })),
     TE.chain((lock) => async () => {
       try {

@@ -6,6 +6,7 @@ import { hash } from 'node:crypto'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from '../domain/decode-errors.js'
+import { MAX_LINE_DEPTH, MAX_LOG_LINE_BYTES, MAX_SNAPSHOT_LINE_BYTES, tooDeep, tooDeepProblem, tooLongProblem } from '../domain/json-limits.js'
 import { withoutControls } from '../domain/show.js'
 import { EventEnvelope } from '../domain/events.js'
 import { readFastLine } from './fast-lines.js'
@@ -42,8 +43,27 @@ export interface DecodedLine {
   readonly prev: string
 }
 
-/** The general path: `JSON.parse`, then the codec (its guard, and `decode` to word a refusal). */
+// The events that carry a whole releases.json, as encodeLogLine begins their lines.
+const CARRIES_A_SNAPSHOT = /^\{"v":1,"id":"[0-9A-Z]{26}","type":"Snapshot(?:Imported|Reconciled)"/
+
+/**
+ * What makes a line too long or too deep to read (json-limits.ts), or `undefined`. Its length in
+ * bytes is only measured when it may be past the limit (a character is at most 3 bytes).
+ */
+export const lineBoundProblem = (text: string): string | undefined => {
+  if (text.length > MAX_LOG_LINE_BYTES / 3) {
+    const bytes = Buffer.byteLength(text)
+    const limit = CARRIES_A_SNAPSHOT.test(text) ? MAX_SNAPSHOT_LINE_BYTES : MAX_LOG_LINE_BYTES
+    if (bytes > limit) return tooLongProblem('the line', bytes, limit)
+  }
+  const deep = tooDeep(text, MAX_LINE_DEPTH)
+  return deep === undefined ? undefined : tooDeepProblem(deep)
+}
+
+/** The general path: the bounds, `JSON.parse`, then the codec (its guard, and `decode` to word a refusal). */
 export const decodeLineInGeneral = (text: string): E.Either<string, DecodedLine> => {
+  const unbounded = lineBoundProblem(text)
+  if (unbounded !== undefined) return E.left(unbounded)
   let json: unknown
   try {
     json = JSON.parse(text)

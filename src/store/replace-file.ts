@@ -7,28 +7,21 @@
  * The temporary file has a name no person would give a file (`.<name>.stagecraft-tmp-<pid>-<hex>`),
  * so that the writer that recovers a dead writer's lock removes only what such a writer left. The
  * file's mode, and its owner when this process may set it, are kept. A path that is a symbolic link
- * is followed: the file it names is replaced.
+ * is refused: following it would rewrite another file, and renaming over it would lose the link.
  *
  * Synchronous: a write runs under the lock, one at a time, and each round trip through the thread
  * pool costs more than the call (docs/decisions/0009).
  */
 import { randomBytes } from 'node:crypto'
-import { closeSync, fchmodSync, fchownSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, fchmodSync, fchownSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { removeLeftovers } from './leftover-files.js'
+import { isLink, linkRefused } from './linked-files.js'
 
 const TEMPORARY = /^\.(.+)\.stagecraft-tmp-(\d+)-[0-9a-f]{12}$/
 
 /** The temporary file a replacement of `path` writes first. */
 const temporaryFor = (path: string): string => join(dirname(path), `.${basename(path)}.stagecraft-tmp-${process.pid}-${randomBytes(6).toString('hex')}`)
-
-const resolved = (path: string): string => {
-  try {
-    return realpathSync(path)
-  } catch {
-    return path // not there yet: created where it is named
-  }
-}
 
 /**
  * Replaces the file at `path` with `bytes`, atomically (see the module's comment). With `stillAsFound`,
@@ -37,7 +30,9 @@ const resolved = (path: string): string => {
  * look and the rename (one system call) is still lost.
  */
 export const replaceFileSync = (path: string, bytes: Uint8Array, stillAsFound?: () => boolean): boolean => {
-  const target = resolved(path)
+  // A link is refused, not followed: following it would rewrite the file it names (linked-files.ts).
+  if (isLink(path)) throw linkRefused(path, 'a file a write replaces')
+  const target = path
   const before = statSync(target, { throwIfNoEntry: false })
   const temporary = temporaryFor(target)
   const fd = openSync(temporary, 'wx', before === undefined ? 0o666 : before.mode & 0o7777)

@@ -11,7 +11,8 @@
 import { randomBytes } from 'node:crypto'
 import { closeSync, promises as fs, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { ioError, type StateError } from '../errors.js'
+import { MAX_SNAPSHOT_BYTES, tooLongProblem } from '../domain/json-limits.js'
+import { ioError, isStateError, StateError } from '../errors.js'
 
 /**
  * What identifies one version of the file, so that bytes this process read or wrote need not be
@@ -61,6 +62,8 @@ const readOnce = async (path: string): Promise<SnapshotFile | undefined> => {
   }
   try {
     const stat = fstatSync(fd, { bigint: true })
+    // Refused unread: a file past the limit would be refused by its decoder anyway, after filling memory.
+    if (stat.size > BigInt(MAX_SNAPSHOT_BYTES)) throw new StateError('CORRUPT_STATE', `${path}: ${tooLongProblem('the file', Number(stat.size), MAX_SNAPSHOT_BYTES)}`)
     const room = readAll(fd, Number(stat.size))
     return { bytes: room.buffer.subarray(0, room.filled), fingerprint: fingerprintOfStat(stat), room: room.buffer }
   } finally {
@@ -99,7 +102,7 @@ export const readFileIfThere = async (path: string): Promise<Buffer | undefined>
 
 /** Reads the snapshot file, or `undefined` when there is none. */
 export const readSnapshotFile = (path: string): TE.TaskEither<StateError, SnapshotFile | undefined> =>
-  TE.tryCatch(() => readOnce(path), (error) => ioError('read the snapshot', path, error))
+  TE.tryCatch(() => readOnce(path), (error) => (isStateError(error) ? error : ioError('read the snapshot', path, error)))
 
 /**
  * Keeps a copy of the snapshot's current bytes in a new side file `<file>.<suffix>-<random>`,

@@ -255,19 +255,22 @@ export const settleSnapshot = (
   if (recorded === 0 && !plan.regenerate) return
   // The known bytes are spliced in place from here: they are the file's again only once it is written.
   memory.known = undefined
-  const { held, unchanged } = projectFrom(plan.base?.held, after.state)
-  const bytes = heldBytes(held)
-  const hashes = prefixHashes(bytes, plan.base === undefined || unchanged === 0 ? undefined : { hashes: plan.base.hashes, unchanged })
-  let replaced: boolean
+  let written: { readonly held: HeldSnapshot; readonly bytes: Uint8Array; readonly hashes: PrefixHashes; readonly replaced: boolean }
   try {
-    replaced = replaceFileSync(paths.stateFile, bytes, () => {
+    // The projection too: the events are durable, so nothing may turn the command into a failure now.
+    const { held, unchanged } = projectFrom(plan.base?.held, after.state)
+    const bytes = heldBytes(held)
+    const hashes = prefixHashes(bytes, plan.base === undefined || unchanged === 0 ? undefined : { hashes: plan.base.hashes, unchanged })
+    const replaced = replaceFileSync(paths.stateFile, bytes, () => {
       step('snapshot staged')
       return stillAsStarted(paths.stateFile, plan.startedFrom)
     })
+    written = { held, bytes, hashes, replaced }
   } catch (error) {
     warn(`${ioError('write the snapshot', paths.stateFile, error).message}; the events are recorded, and the next write brings ${paths.stateFile} up to date`)
     return
   }
+  const { held, bytes, hashes, replaced } = written
   if (!replaced) {
     warn(`${paths.stateFile} was changed by someone else while this write was in progress; the events are recorded, and the changed file is left as it is (the next write reports how it differs)`)
     return

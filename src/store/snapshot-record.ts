@@ -9,9 +9,10 @@
  * are written after it) or torn, which each line's own SHA-256 shows.
  */
 import { hash } from 'node:crypto'
-import { closeSync, fstatSync, openSync, writeSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
+import { MAX_LINE_DEPTH, tooDeep } from '../domain/json-limits.js'
 import { Count } from './checkpoint-format.js'
 import { replaceFileSync } from './replace-file.js'
 
@@ -47,10 +48,14 @@ export const encodeSnapshotRecord = (record: SnapshotRecord): Buffer => {
   return Buffer.from(`${json} ${hash('sha256', json, 'hex')}\n`, 'utf8')
 }
 
+const RECORD_MAX_CHARS = 64 * 1024
+
 const decodeLine = (line: string): SnapshotRecord | undefined => {
   const space = line.lastIndexOf(' ')
   const json = line.slice(0, space)
-  if (space === -1 || hash('sha256', json, 'hex') !== line.slice(space + 1)) return undefined
+  // A record is a few hundred bytes of flat JSON: a longer or deeper line is none (it is not read).
+  if (space === -1 || json.length > RECORD_MAX_CHARS || tooDeep(json, MAX_LINE_DEPTH) !== undefined) return undefined
+  if (hash('sha256', json, 'hex') !== line.slice(space + 1)) return undefined
   try {
     const record: unknown = JSON.parse(json)
     return SnapshotRecord.is(record) ? record : undefined
@@ -78,7 +83,7 @@ export const decodeSnapshotRecord = (bytes: Buffer): E.Either<string, SnapshotRe
  */
 export const appendSnapshotRecord = (path: string, record: SnapshotRecord): void => {
   const line = encodeSnapshotRecord(record)
-  const fd = openSync(path, 'a')
+  const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o666)
   let size: number
   try {
     for (let written = 0; written < line.length; ) written += writeSync(fd, line, written, line.length - written)

@@ -11,6 +11,7 @@
  */
 import { projectSnapshotBytes, RECORD_SEPARATOR, releaseRecordBytes, SNAPSHOT_CLOSE, SNAPSHOT_OPEN, snapshotEnd } from '../domain/projection.js'
 import type { State } from '../domain/state.js'
+import { fieldTexts } from '../domain/top-level-fields.js'
 import { asBuffer, lengthOf, type RecordLayout, type RecordRegion, spliceRecords, writeParts } from './sorted-records.js'
 
 const MARKER = new TextEncoder().encode('\n    {\n      "id": ')
@@ -37,10 +38,12 @@ export const heldBytes = (held: HeldSnapshot): Uint8Array => held.buffer.subarra
 const regionOf = (held: HeldSnapshot): RecordRegion => ({
   buffer: asBuffer(held.buffer),
   start: SNAPSHOT_OPEN.length,
-  end: held.length - snapshotEnd(held.state.otherFields).length - SNAPSHOT_CLOSE.length,
+  end: held.length - snapshotEnd(held.state).length - SNAPSHOT_CLOSE.length,
 })
 
-const sameFields = (a: State, b: State): boolean => a.otherFields === b.otherFields || JSON.stringify(a.otherFields) === JSON.stringify(b.otherFields)
+// The same bytes after the records: the end of the held file can stay as it is.
+const sameFields = (a: State, b: State): boolean =>
+  (a.otherFields === b.otherFields && a.otherFieldsJson === b.otherFieldsJson) || JSON.stringify(fieldTexts(a)) === JSON.stringify(fieldTexts(b))
 
 /**
  * The `releases.json` of `next`, and how many of its first bytes are those of `held`: spliced into

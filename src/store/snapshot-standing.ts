@@ -30,6 +30,7 @@ import { projectSnapshotBytes } from '../domain/projection.js'
 import { compareIds } from '../domain/release-id.js'
 import { decodeSnapshotBytes, showsState, type Snapshot } from '../domain/snapshot.js'
 import { initialState, type State } from '../domain/state.js'
+import { fieldsKey } from '../domain/top-level-fields.js'
 import { StateError } from '../errors.js'
 import type { Cursor, Visitor } from './event-store.js'
 import type { Read } from './fold.js'
@@ -142,7 +143,7 @@ export const differencesOf = (state: State, snapshot: Snapshot): Differences => 
   const words = changes.map(
     (change) => `${change.releaseId} (${change.before.length === 0 ? 'only in the snapshot' : change.after.length === 0 ? 'only in the event log' : 'different'})`,
   )
-  if (JSON.stringify(state.otherFields) !== JSON.stringify(snapshot.otherFields)) words.push('the top-level fields')
+  if (fieldsKey(state) !== fieldsKey(snapshot)) words.push('the top-level fields')
   const named = words.length > 10 ? `${words.slice(0, 10).join(', ')} and ${words.length - 10} more` : words.join(', ')
   return { named, onlyInSnapshot: changes.filter((change) => change.before.length === 0).length }
 }

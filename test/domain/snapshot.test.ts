@@ -1,9 +1,9 @@
 import { it } from '@fast-check/vitest'
 import { describe, expect, test } from 'vitest'
-import { changedFields, projectSnapshot, type Release, ReleaseRecord, sameReleases, type StoredRelease } from '../../src/domain/index.js'
+import { changedFields, decodeSnapshot, projectSnapshot, type Release, ReleaseRecord, sameReleases, type StoredRelease } from '../../src/domain/index.js'
 import { goSnapshot, goSnapshotText, snapshot } from '../arbitraries.js'
 import { readGoFixture, readSpecExample } from '../fixtures/index.js'
-import { decoded, importedState, loaded } from './helpers.js'
+import { decoded, failure, importedState, loaded } from './helpers.js'
 import { allCompleted, storedRelease } from './specification.js'
 
 const record = (fields: string, extra = ''): string => `{"releases": [{${fields}}]${extra}}`
@@ -83,10 +83,18 @@ describe('decodeSnapshot accepts what the Go tool or a person may have written',
       ['rel-20250101-120000', 'v2'],
     ])
   })
-  test('"releases" null or missing, or an empty list: no releases; other top-level fields kept', () => {
+  test('"releases" null (as Go writes an empty list), an empty list, or an empty object: no releases; other top-level fields kept', () => {
     expect(decoded('{"releases": null}')).toEqual({ releases: [], otherFields: {} })
-    expect(decoded('{"version": 2}')).toEqual({ releases: [], otherFields: { version: 2 } })
+    expect(decoded('{"releases": null, "version": 2}')).toEqual({ releases: [], otherFields: { version: 2 }, otherFieldsJson: [['version', '2']] })
     expect(decoded(' \n{"releases": []}\n')).toEqual({ releases: [], otherFields: {} })
+    expect(decoded('{}')).toEqual({ releases: [], otherFields: {} })
+  })
+  test('an object with fields but no "releases" (a config.json) is not a releases file: CORRUPT_STATE naming it and its fields', () => {
+    failure(
+      decodeSnapshot('{"name": "shop", "port": 8080}', 'config.json'),
+      'CORRUPT_STATE',
+      'config.json is not a releases file: it has no "releases" array (its top-level fields are "name", "port"); every write rewrites the state file',
+    )
   })
   test('unknown phase keys, unknown fields and top-level fields survive a project -> decode, in file order', () => {
     const text = `{"meta": {"by": "ops"}, "releases": [{${minimal}, "phases": {"zzz_custom": "weird", "build": "completed", "aaa": 1}, "deployed_by": "ana", "ticket": null}], "z": [1]}`

@@ -25,7 +25,7 @@ import { compareIds, ReleaseId } from '../../domain/release-id.js'
 import { ReleaseMap } from '../../domain/release-map.js'
 import { readOnlyMap, type State } from '../../domain/state.js'
 import { Timestamp } from '../../domain/timestamp.js'
-import { Count, currentIndexes, decodeReleaseLine, releaseJson } from '../checkpoint-format.js'
+import { checkpointLineProblem, Count, currentIndexes, decodeReleaseLine, releaseJson } from '../checkpoint-format.js'
 import type { Cursor, Loaded } from '../event-store.js'
 
 type Group = ReadonlyArray<Release>
@@ -192,6 +192,8 @@ export const decodeHead = (row: HeadColumns): E.Either<Unusable, ProjectionHead>
   const greatestId = row.greatest_id === null ? null : fromKeyText(row.greatest_id)
   if (greatestId === undefined) return E.left(`its greatest_id ${JSON.stringify(row.greatest_id)} is not a key`)
   const { hash, ids, environments } = row
+  const unbounded = checkpointLineProblem(row.other_fields)
+  if (unbounded !== undefined) return E.left(`its other_fields cannot be read: ${unbounded}`)
   return pipe(
     E.tryCatch(() => JSON.parse(row.other_fields) as unknown, () => 'its other_fields are not JSON'),
     E.map((otherFields) => {
