@@ -175,6 +175,6 @@ describe('a file of the store that is a symbolic link is refused, naming it; a l
     await manager.createRelease('prod', 'v2')
     expect((await make().listReleases('prod')).map((release) => release.version)).toEqual(['v2', 'v1'])
     expect((await make().verify()).sound).toBe(true)
-    expect(readdirSync(cache).sort()).toEqual(['releases.checkpoint', 'releases.events.ndjson', 'releases.json', 'releases.json.sha256'])
+    expect(readdirSync(cache).sort()).toEqual(['releases.checkpoint', 'releases.events.ndjson', 'releases.events.ndjson.lock', 'releases.json', 'releases.json.sha256'])
   })
 })
