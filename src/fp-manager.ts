@@ -26,7 +26,8 @@ import { kindOf, quote } from './domain/show.js'
 import { StateError } from './errors.js'
 import { readClock, type ResolvedOptions, resolveOptions, type StateManagerOptions } from './options.js'
 import { settled } from './store/attempt.js'
-import { emptyLoaded, type Intent, type Loaded, type Prepared, type ReconcileOutcome, type WriteSession } from './store/event-store.js'
+import { emptyLoaded, type ForeignSeen, type Intent, type Loaded, type Prepared, type ReconcileOutcome, type WriteSession } from './store/event-store.js'
+import { foreignWarnings, refusedWrite } from './store/foreign-events.js'
 import { acceptedChanges } from './store/snapshot-owner.js'
 import { fingerprintOf } from './store/snapshot-file.js'
 import { type VerifyReport, verifyStore } from './verify.js'
@@ -137,8 +138,16 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     return view
   }
 
+  // Events of a newer version: each read says what it skipped, once per manager for as many as it has seen.
+  let foreignWarned = 0
+  const warnForeign = (seen: ForeignSeen | undefined): void => {
+    if (seen === undefined || seen.count + seen.unfolded <= foreignWarned) return
+    foreignWarned = seen.count + seen.unfolded
+    for (const message of foreignWarnings(seen)) config.warn(message)
+  }
+
   const refresh: TE.TaskEither<StateError, Loaded> = () => {
-    refreshing ??= settled(pipe(store.load(view), TE.map(adopt)))().finally(() => {
+    refreshing ??= settled(pipe(store.load(view), TE.map(adopt), TE.tapIO((loaded) => () => warnForeign(loaded.foreign))))().finally(() => {
       refreshing = undefined
     })
     return refreshing
@@ -179,6 +188,11 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
             store.write((session) =>
               pipe(
                 session.load(view),
+                // Nothing is recorded on top of events this version cannot interpret.
+                TE.chainFirstEitherK((loaded) => {
+                  const refused = refusedWrite(loaded)
+                  return refused === undefined ? E.right(loaded) : E.left(refused)
+                }),
                 TE.chain((loaded) => work(session, loaded, nowMs)),
               ),
             ),
@@ -307,9 +321,9 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       pipe(
         checkedBag('history', filter),
         TE.chainFirstEitherK((given) => pipe(checkedTime('since', given.since), E.chain(() => checkedTime('until', given.until)))),
-        TE.chain((given) => history(store, given)),
+        TE.chain((given) => history(store, given, warnForeign)),
       ),
-    stateAt: (time) => pipe(TE.fromEither(checkedTime('time', time, true)), TE.chain(() => stateAt(store, time))),
+    stateAt: (time) => pipe(TE.fromEither(checkedTime('time', time, true)), TE.chain(() => stateAt(store, time, warnForeign))),
     rollbackTarget: (environment, target) => query((state) => rollbackTarget(state, environment, target)),
     verify: () => settled(verifyStore(store)),
     abandonedReleases: abandoned,

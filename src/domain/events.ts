@@ -98,6 +98,9 @@ export type DomainEvent = t.TypeOf<typeof DomainEvent>
 /** The type names of all events. */
 export type EventType = DomainEvent['type']
 
+/** The event types this version knows, in the order of {@link DomainEvent}: any other is from a newer version. */
+export const EVENT_TYPES: ReadonlyArray<EventType> = DomainEvent.types.map((member) => member.props.type.value)
+
 /** Brands a string checked to be a ULID. */
 export interface UlidBrand {
   readonly Ulid: unique symbol

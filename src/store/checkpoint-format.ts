@@ -20,7 +20,8 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from '../domain/decode-errors.js'
 import { deepFreeze } from '../domain/deep-freeze.js'
-import { SnapshotFields } from '../domain/events.js'
+import { EVENT_SCHEMA_VERSION, EVENT_TYPES, SnapshotFields } from '../domain/events.js'
+import { quote } from '../domain/show.js'
 import { factsOf, keepFacts, keepPreserved, type Release, ReleaseFacts, StoredRelease, storedForm } from '../domain/release.js'
 import { ReleaseId } from '../domain/release-id.js'
 import type { State } from '../domain/state.js'
@@ -73,6 +74,13 @@ export const CheckpointHeader = t.intersection(
       current: t.readonlyArray(t.tuple([t.string, ReleaseId, Count])),
       /** Top-level fields of an imported `releases.json`, verbatim. */
       otherFields: SnapshotFields,
+    }),
+    t.partial({
+      /**
+       * The events its writer could interpret: its envelope version and event types. A version
+       * that does not know them all does not use it (it may fold events that version would skip).
+       */
+      events: t.type({ v: t.number, types: t.readonlyArray(t.string) }),
     }),
   ],
   'CheckpointHeader',
@@ -138,7 +146,23 @@ export const headerOf = (state: State, anchor: CheckpointAnchor, lastRecordedAt:
   ids: state.releases.size,
   current: currentIndexes(state),
   otherFields: state.otherFields,
+  events: WRITER_EVENTS,
 })
+
+const WRITER_EVENTS = { v: EVENT_SCHEMA_VERSION, types: EVENT_TYPES }
+const KNOWN_TYPES = new Set<string>(EVENT_TYPES)
+
+/**
+ * Why a checkpoint's writer knew events this version does not, if it did: it may have folded
+ * events a replay by this version skips (and then refuses to write over), so it is not used.
+ */
+const newerEvents = (header: CheckpointHeader): Mistrust | undefined => {
+  const { events } = header
+  if (events === undefined) return undefined // written before checkpoints said: by a version that refused any event it did not know
+  if (events.v > EVENT_SCHEMA_VERSION) return `it was written by a newer stagecraft-state, which reads envelope version ${events.v} (this one reads ${EVENT_SCHEMA_VERSION})`
+  const unknown = events.types.filter((type) => !KNOWN_TYPES.has(type))
+  return unknown.length === 0 ? undefined : `it was written by a newer stagecraft-state, which knows event types this one does not (${unknown.map((type) => quote(type)).join(', ')})`
+}
 
 /** The header line of a checkpoint. */
 export const headerLine = (header: CheckpointHeader): Uint8Array => encoder.encode(`${JSON.stringify(header)}\n`)
@@ -177,6 +201,10 @@ export const decodeCheckpoint = (bytes: Buffer): E.Either<Mistrust, CheckpointFi
     E.tryCatch(() => JSON.parse(bytes.toString('utf8', headerStart, trailerStart - 1)) as unknown, () => 'its header is not valid JSON'),
     // The guard first: it accepts what decode would, at a fraction of the cost; decode words a refusal.
     E.chain((json) => (CheckpointHeader.is(json) ? E.right(json) : pipe(CheckpointHeader.decode(json), E.mapLeft((errors) => `its header is not one: ${describeDecodeErrors(errors).join('; ')}`)))),
+    E.chain((header) => {
+      const newer = newerEvents(header)
+      return newer === undefined ? E.right(header) : E.left(newer)
+    }),
     E.map((header) => ({ bytes, header, lines: { start: firstNewline + 1, end: headerStart } })),
   )
 }

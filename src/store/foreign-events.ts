@@ -1,0 +1,51 @@
+/**
+ * What reads and writes make of events of a newer version (domain/foreign.ts): a fold skips them
+ * and keeps a note, reads say what they could not interpret, and writes are refused, so that this
+ * version never records anything on top of a history it does not fully understand.
+ */
+import { describeForeign, upgradeTo, whyForeign } from '../domain/foreign.js'
+import { StateError } from '../errors.js'
+import type { ForeignEvent, ForeignSeen, Loaded, RecordProblem } from './event-store.js'
+
+/** How many of them a note keeps, for messages. */
+const KEPT = 3
+
+/** The note `seen` with `event` added. */
+export const noteForeign = (seen: ForeignSeen | undefined, event: ForeignEvent): ForeignSeen =>
+  seen === undefined
+    ? { first: [event], count: 1, unfolded: 0 }
+    : { ...seen, first: seen.first.length < KEPT ? [...seen.first, event] : seen.first, count: seen.count + 1 }
+
+/** The note `seen` with an event of a known type that could not be folded after them. */
+export const noteUnfolded = (seen: ForeignSeen, problem: RecordProblem): ForeignSeen => ({ ...seen, unfolded: seen.unfolded + 1, firstUnfolded: seen.firstUnfolded ?? problem })
+
+/** One event in words: where, what, and why this version cannot interpret it. */
+export const describeForeignEvent = (event: ForeignEvent): string => `${event.location}: ${describeForeign(event.foreign)}, cannot be interpreted: ${whyForeign(event.foreign)}`
+
+/** `NEWER_VERSION` for an event a caller cannot go past: nothing was done, and what to upgrade to. */
+export const newerVersion = (event: ForeignEvent, done = 'nothing was written'): StateError =>
+  new StateError('NEWER_VERSION', `${describeForeignEvent(event)}; ${done}. Upgrade to ${upgradeTo(event.foreign)} to write to this store`)
+
+/** Why a write on `loaded` must be refused, if it must: the store holds events this version cannot interpret. */
+export const refusedWrite = (loaded: Loaded): StateError | undefined => {
+  const first = loaded.foreign?.first[0]
+  if (first === undefined) return undefined
+  const more = (loaded.foreign?.count ?? 1) - 1
+  const error = newerVersion(first)
+  return more === 0 ? error : new StateError(error.code, `${error.message} (${more} more such event${more === 1 ? '' : 's'} after it)`)
+}
+
+/** What a read that skipped them says, one message per event kept and one for the rest. */
+export const foreignWarnings = (seen: ForeignSeen): ReadonlyArray<string> => {
+  const messages = seen.first.map((event) => `${describeForeignEvent(event)}; it was skipped, and what it changed is not shown. Upgrade to ${upgradeTo(event.foreign)} to see it; this version refuses to write to this store`)
+  const rest = seen.count - seen.first.length
+  if (rest > 0) messages.push(`${rest} more event${rest === 1 ? '' : 's'} of a newer stagecraft-state after ${seen.first.at(-1)?.location ?? 'them'} were skipped too`)
+  if (seen.firstUnfolded !== undefined) {
+    messages.push(
+      `${seen.firstUnfolded.location}: could not be folded after the events skipped above (${seen.firstUnfolded.message}), and was skipped too` +
+        (seen.unfolded > 1 ? `, with ${seen.unfolded - 1} later event${seen.unfolded === 2 ? '' : 's'} like it` : '') +
+        ': they probably depend on what was skipped',
+    )
+  }
+  return messages
+}

@@ -1,0 +1,83 @@
+/**
+ * Events of a newer stagecraft-state in the file store: the shared suite, and what only the file
+ * store has, a checkpoint a newer version wrote past such an event.
+ */
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { dirname, join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { GENESIS_HASH, hashLine } from '../src/store/log-line.js'
+import { decodeCheckpoint } from '../src/store/checkpoint-format.js'
+import { type CompatSubject, forwardCompatContract, newerLine } from './forward-compat-contract.js'
+import { deploy, freshManager, rejection } from './support/manager.js'
+
+/** Appends lines to the log, each chained to the one before, as a newer version would. */
+const appendTo = (eventLog: string, lines: ReadonlyArray<(prev: string) => string>): void => {
+  const existing = existsSync(eventLog) ? readFileSync(eventLog, 'utf8').split('\n').slice(0, -1) : []
+  let prev = existing.length === 0 ? GENESIS_HASH : hashLine(existing.at(-1) as string)
+  for (const make of lines) {
+    const line = make(prev)
+    appendFileSync(eventLog, `${line}\n`)
+    prev = hashLine(line)
+  }
+}
+
+const fileSubject = async (): Promise<CompatSubject & { readonly context: ReturnType<typeof freshManager> }> => {
+  const context = freshManager()
+  const directory = dirname(context.stateFile)
+  return {
+    context,
+    manager: () => {
+      const warnings: string[] = []
+      return { manager: context.make({ onWarning: (w) => warnings.push(w) }), warnings }
+    },
+    appendLines: async (lines) => appendTo(context.eventLog, lines),
+    locationOf: (position) => `${context.eventLog}:${position}`,
+    contents: async () =>
+      readdirSync(directory)
+        .sort()
+        .map((name) => `${name}\n${readFileSync(join(directory, name), 'utf8')}`)
+        .join('\n'),
+  }
+}
+
+forwardCompatContract('the file store', fileSubject)
+
+describe('a checkpoint a newer stagecraft-state wrote past an event this version cannot interpret', () => {
+  it('is not used: the whole log is replayed, the event is found and named, and writes are refused', async () => {
+    const subject = await fileSubject()
+    const { manager } = subject.manager()
+    const release = await deploy(manager, 'prod', 'v1')
+    appendTo(subject.context.eventLog, [newerLine({ writer: '0.4.0', data: { releaseId: release.id } })])
+    // The newer version's checkpoint, at the end of the log: this version's own, as the newer one
+    // writes it (the same format), but saying it knows the newer type, and anchored after it.
+    const checkpoint = subject.context.stateFile.replace(/\.json$/, '.checkpoint')
+    const lines = readFileSync(subject.context.eventLog, 'utf8').split('\n').slice(0, -1)
+    const decoded = decodeCheckpoint(readFileSync(checkpoint))
+    if (decoded._tag === 'Left') throw new Error(decoded.left)
+    const { header } = decoded.right
+    const newerHeader = { ...header, position: lines.length, offset: readFileSync(subject.context.eventLog).length, hash: hashLine(lines.at(-1) as string), events: { v: 1, types: [...(header.events?.types ?? []), 'ReleaseSealed'] } }
+    const text = readFileSync(checkpoint, 'utf8')
+    const headerStart = text.lastIndexOf('\n', text.lastIndexOf('\nsha256 ') - 1) + 1
+    const body = `${text.slice(0, headerStart)}${JSON.stringify(newerHeader)}\n`
+    await import('node:fs').then((fs) => fs.writeFileSync(checkpoint, `${body}sha256 ${createHash('sha256').update(body).digest('hex')}\n`))
+
+    const reader = subject.manager()
+    expect((await reader.manager.getCurrentRelease('prod')).id).toBe(release.id)
+    expect(reader.warnings).toEqual([
+      expect.stringMatching(/checkpoint is not used: it was written by a newer stagecraft-state, which knows event types this one does not \("ReleaseSealed"\); the whole event log is read instead/),
+      expect.stringContaining(`${subject.context.eventLog}:2: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0, cannot be interpreted`),
+    ])
+    const before = await subject.contents()
+    expect((await rejection(reader.manager.updatePhase(release.id, 'build', 'running'))).code).toBe('NEWER_VERSION')
+    expect(await subject.contents()).toBe(before)
+  })
+
+  it('given a checkpoint this version wrote, it records the envelope version and the event types it can interpret', async () => {
+    const subject = await fileSubject()
+    await deploy(subject.manager().manager, 'prod', 'v1')
+    const decoded = decodeCheckpoint(readFileSync(subject.context.stateFile.replace(/\.json$/, '.checkpoint')))
+    if (decoded._tag === 'Left') throw new Error(decoded.left)
+    expect(decoded.right.header.events).toEqual({ v: 1, types: ['ReleaseCreated', 'PhaseUpdated', 'SnapshotImported', 'SnapshotReconciled'] })
+  })
+})
