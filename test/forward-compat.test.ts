@@ -2,25 +2,15 @@
  * Events of a newer stagecraft-state in the file store: the shared suite, and what only the file
  * store has, a checkpoint a newer version wrote past such an event.
  */
-import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { GENESIS_HASH, hashLine } from '../src/store/log-line.js'
+import { hashLine } from '../src/store/log-line.js'
 import { decodeCheckpoint } from '../src/store/checkpoint-format.js'
 import { type CompatSubject, forwardCompatContract, newerLine } from './forward-compat-contract.js'
 import { deploy, freshManager, rejection } from './support/manager.js'
-
-/** Appends lines to the log, each chained to the one before, as a newer version would. */
-const appendTo = (eventLog: string, lines: ReadonlyArray<(prev: string) => string>): void => {
-  const existing = existsSync(eventLog) ? readFileSync(eventLog, 'utf8').split('\n').slice(0, -1) : []
-  let prev = existing.length === 0 ? GENESIS_HASH : hashLine(existing.at(-1) as string)
-  for (const make of lines) {
-    const line = make(prev)
-    appendFileSync(eventLog, `${line}\n`)
-    prev = hashLine(line)
-  }
-}
+import { appendToLog } from './support/raw-lines.js'
 
 const fileSubject = async (): Promise<CompatSubject & { readonly context: ReturnType<typeof freshManager> }> => {
   const context = freshManager()
@@ -31,7 +21,7 @@ const fileSubject = async (): Promise<CompatSubject & { readonly context: Return
       const warnings: string[] = []
       return { manager: context.make({ onWarning: (w) => warnings.push(w) }), warnings }
     },
-    appendLines: async (lines) => appendTo(context.eventLog, lines),
+    appendLines: async (lines) => appendToLog(context.eventLog, lines),
     locationOf: (position) => `${context.eventLog}:${position}`,
     contents: async () =>
       readdirSync(directory)
@@ -48,7 +38,7 @@ describe('a checkpoint a newer stagecraft-state wrote past an event this version
     const subject = await fileSubject()
     const { manager } = subject.manager()
     const release = await deploy(manager, 'prod', 'v1')
-    appendTo(subject.context.eventLog, [newerLine({ writer: '0.4.0', data: { releaseId: release.id } })])
+    appendToLog(subject.context.eventLog, [newerLine({ writer: '0.4.0', data: { releaseId: release.id } })])
     // The newer version's checkpoint, at the end of the log: this version's own, as the newer one
     // writes it (the same format), but saying it knows the newer type, and anchored after it.
     const checkpoint = subject.context.stateFile.replace(/\.json$/, '.checkpoint')
@@ -60,7 +50,7 @@ describe('a checkpoint a newer stagecraft-state wrote past an event this version
     const text = readFileSync(checkpoint, 'utf8')
     const headerStart = text.lastIndexOf('\n', text.lastIndexOf('\nsha256 ') - 1) + 1
     const body = `${text.slice(0, headerStart)}${JSON.stringify(newerHeader)}\n`
-    await import('node:fs').then((fs) => fs.writeFileSync(checkpoint, `${body}sha256 ${createHash('sha256').update(body).digest('hex')}\n`))
+    writeFileSync(checkpoint, `${body}sha256 ${createHash('sha256').update(body).digest('hex')}\n`)
 
     const reader = subject.manager()
     expect((await reader.manager.getCurrentRelease('prod')).id).toBe(release.id)

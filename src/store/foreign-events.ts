@@ -22,9 +22,12 @@ export const noteUnfolded = (seen: ForeignSeen, problem: RecordProblem): Foreign
 /** One event in words: where, what, and why this version cannot interpret it. */
 export const describeForeignEvent = (event: ForeignEvent): string => `${event.location}: ${describeForeign(event.foreign)}, cannot be interpreted: ${whyForeign(event.foreign)}`
 
-/** `NEWER_VERSION` for an event a caller cannot go past: nothing was done, and what to upgrade to. */
-export const newerVersion = (event: ForeignEvent, done = 'nothing was written'): StateError =>
-  new StateError('NEWER_VERSION', `${describeForeignEvent(event)}; ${done}. Upgrade to ${upgradeTo(event.foreign)} to write to this store`)
+/** `NEWER_VERSION` for an event a caller cannot go past: what was (not) done, and what to upgrade to, to do what. */
+export const newerVersion = (event: ForeignEvent, done = 'nothing was written', toDo = 'write to this store'): StateError =>
+  new StateError('NEWER_VERSION', `${describeForeignEvent(event)}; ${done}. Upgrade to ${upgradeTo(event.foreign)} to ${toDo}`)
+
+/** `NEWER_VERSION` for a read that must see every event (a migration copies each exactly). */
+export const unreadable = (event: ForeignEvent): StateError => newerVersion(event, 'a read that needs every event (a migration) cannot go past it', 'read all of this history')
 
 /** Why a write on `loaded` must be refused, if it must: the store holds events this version cannot interpret. */
 export const refusedWrite = (loaded: Loaded): StateError | undefined => {

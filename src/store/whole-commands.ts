@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { StateError } from '../errors.js'
 import type { ForeignEvent, StoredEvent, Visitor } from './event-store.js'
-import { newerVersion } from './foreign-events.js'
+import { unreadable } from './foreign-events.js'
 
 /** What passes the gate: an event, or one of a newer version (its command is known when its envelope says). */
 export type GatedEvent = StoredEvent | ForeignEvent
@@ -65,7 +65,7 @@ export const commandGate = (visitor: Visitor, location: (line: number) => string
   let open: OpenCommand | undefined = resumed === undefined ? undefined : { ...resumed, held: [] }
 
   const visit = (event: GatedEvent, stop: Stop): E.Either<StateError, Stop> | undefined => {
-    const result = !isForeign(event) ? visitor.event(event) : visitor.foreign === undefined ? newerVersion(event, 'this read cannot go past it') : visitor.foreign(event)
+    const result = !isForeign(event) ? visitor.event(event) : visitor.foreign === undefined ? unreadable(event) : visitor.foreign(event)
     if (result instanceof StateError) return E.left(result)
     return result === 'stop' ? E.right(stop) : undefined
   }

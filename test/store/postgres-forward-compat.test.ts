@@ -3,12 +3,16 @@
  * store has, a projection a newer version advanced past such an event in the statement that
  * appended it.
  */
+import { appendFileSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { postgresStore, type StateManager } from '../../src/index.js'
-import { GENESIS_HASH, hashLine } from '../../src/store/log-line.js'
+import { createStateManager, fileStoreSpec, migrateHistory, postgresStore, type StateManager } from '../../src/index.js'
+import { hashLine } from '../../src/store/log-line.js'
 import { type CompatSubject, forwardCompatContract, newerLine } from '../forward-compat-contract.js'
 import { deploy, freshManager, rejection } from '../support/manager.js'
+import { tempDir } from '../support/temp.js'
 import { adminQuery, freshSchema, TEST_DATABASE_URL } from './postgres-children/database.js'
+import { appendRows } from './postgres-children/raw-rows.js'
 
 beforeAll(async () => {
   await adminQuery('SELECT 1')
@@ -18,31 +22,6 @@ const managers: StateManager[] = []
 afterEach(async () => {
   await Promise.all(managers.splice(0).map((manager) => manager.close()))
 })
-
-/** Inserts rows as a newer version would: each line chained to the one before, its columns from the line. */
-const appendRows = async (schema: string, lines: ReadonlyArray<(prev: string) => string>): Promise<void> => {
-  const last = (await adminQuery<{ position: string; hash: string }>(`SELECT position::text, hash FROM "${schema}".events ORDER BY position DESC LIMIT 1`)).rows[0]
-  let position = Number(last?.position ?? 0)
-  let prev = last?.hash ?? GENESIS_HASH
-  for (const make of lines) {
-    const line = make(prev)
-    const json = JSON.parse(line) as { id: string; type?: string; recordedAt: string; meta: { actor: string; host: string; command: string } }
-    position += 1
-    await adminQuery(`INSERT INTO "${schema}".events (position, id, type, recorded_at, actor, host, command, prev, hash, line) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
-      position,
-      json.id,
-      json.type ?? '',
-      json.recordedAt,
-      json.meta.actor,
-      json.meta.host,
-      json.meta.command,
-      prev,
-      hashLine(line),
-      line,
-    ])
-    prev = hashLine(line)
-  }
-}
 
 const pgSubject = async (): Promise<CompatSubject & { readonly schema: string }> => {
   const schema = freshSchema('compat')
@@ -91,5 +70,25 @@ describe('a projection a newer stagecraft-state advanced past an event this vers
     expect(report.sound).toBe(true)
     expect(report.problems).toContainEqual({ severity: 'warning', location: expect.stringContaining(` ${subject.schema}.projection`), message: expect.stringMatching(/^not used: the projection folds event 2, which this version/) })
     expect(report.problems).toContainEqual({ severity: 'warning', location: expect.stringContaining(`${subject.schema}.events:2`), message: expect.stringContaining('not checked, and skipped') })
+  })
+})
+
+describe('migrating a history that holds an event of a newer stagecraft-state', () => {
+  it('is refused with NEWER_VERSION, naming the event: this version cannot copy what it cannot read, and the target stays empty', async () => {
+    const stateFile = join(tempDir(), '.stagecraft', 'releases.json')
+    const manager = createStateManager({ stateFile, onWarning: () => undefined })
+    managers.push(manager)
+    const release = await deploy(manager, 'prod', 'v1')
+    const eventLog = stateFile.replace(/\.json$/, '.events.ndjson')
+    const last = readFileSync(eventLog, 'utf8').split('\n').at(-2) as string
+    appendFileSync(eventLog, `${newerLine({ writer: '0.4.0', data: { releaseId: release.id } })(hashLine(last))}\n`)
+    const schema = freshSchema('compat')
+    const error = await rejection(migrateHistory(fileStoreSpec(stateFile), postgresStore({ connectionString: TEST_DATABASE_URL, schema }), { onWarning: () => undefined }))
+    expect(error.code).toBe('NEWER_VERSION')
+    expect(error.message).toContain(`${eventLog}:2: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0`)
+    expect(error.message).toMatch(/a read that needs every event \(a migration\) cannot go past it\. Upgrade to stagecraft-state 0\.4\.0 or later to read all of this history$/)
+    const tables = await adminQuery<{ count: string }>(`SELECT count(*)::text AS count FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'events'`, [schema])
+    const events = tables.rows[0]?.count === '0' ? 0 : Number((await adminQuery<{ count: string }>(`SELECT count(*)::text AS count FROM "${schema}".events`)).rows[0]?.count)
+    expect(events).toBe(0)
   })
 })

@@ -12,7 +12,7 @@ import type { EventEnvelope } from '../../domain/events.js'
 import { StateError } from '../../errors.js'
 import type { Cursor, ReadEnd, Visitor } from '../event-store.js'
 import type { Foreign } from '../../domain/foreign.js'
-import { newerVersion } from '../foreign-events.js'
+import { unreadable } from '../foreign-events.js'
 import { decodeLogLine, encodeLogLine, hashLine, isForeignLine } from '../log-line.js'
 import type { PostgresConfig } from './config.js'
 import { SCHEMA_VERSION, tooNew } from './version.js'
@@ -101,7 +101,7 @@ export const readEvents = async (client: pg.ClientBase, config: PostgresConfig, 
         'envelope' in checked
           ? visitor.event({ envelope: checked.envelope, position, location })
           : visitor.foreign === undefined
-            ? newerVersion({ foreign: checked.foreign, position, location }, 'this read cannot go past it')
+            ? unreadable({ foreign: checked.foreign, position, location })
             : visitor.foreign({ foreign: checked.foreign, position, location })
       if (result instanceof StateError) return E.left(result)
       if (result === 'stop') return E.right({ cursor: { position, hash } })
