@@ -71,3 +71,28 @@ describe('a checkpoint a newer stagecraft-state wrote past an event this version
     expect(decoded.right.header.events).toEqual({ v: 1, types: ['ReleaseCreated', 'PhaseUpdated', 'SnapshotImported', 'SnapshotReconciled'] })
   })
 })
+
+describe('what a newer minor release may add to the events this version knows', () => {
+  it('given optional fields it does not know (a request id in the payload, a writer in meta), the events are read and folded as any other, without a warning, and writes go on', async () => {
+    const subject = await fileSubject()
+    const release = await deploy(subject.manager().manager, 'prod', 'v1')
+    appendToLog(subject.context.eventLog, [
+      (prev) =>
+        JSON.stringify({
+          v: 1,
+          id: '01JGGVSCEGD5YNBRN5P90A226Y',
+          type: 'PhaseUpdated',
+          recordedAt: '2025-01-01T13:00:00.000Z',
+          meta: { actor: 'newer-ci', host: 'runner', pid: 7, command: '01JGGVSCEGD5YNBRN5P90A226X', writer: '0.4.0' },
+          data: { releaseId: release.id, phase: 'build', from: 'pending', to: 'running', requestId: 'req-1' },
+          prev,
+        }),
+    ])
+    const reader = subject.manager()
+    expect((await reader.manager.getRelease(release.id)).phases.build).toBe('running')
+    expect((await reader.manager.updatePhase(release.id, 'build', 'completed')).release.phases.build).toBe('completed')
+    expect((await reader.manager.verify()).problems).toEqual([])
+    // Only that releases.json was behind (the test appended no snapshot, as a newer version would have).
+    expect(reader.warnings).toEqual([expect.stringMatching(/releases\.json was behind the event log/)])
+  })
+})
