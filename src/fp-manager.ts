@@ -31,6 +31,7 @@ import { foreignWarnings, refusedWrite } from './store/foreign-events.js'
 import { acceptedChanges } from './store/snapshot-owner.js'
 import { fingerprintOf } from './store/snapshot-file.js'
 import { type VerifyReport, verifyStore } from './verify.js'
+import { MODULE_VERSION } from './version.js'
 
 /** Extra facts recorded with a new release. */
 export interface CreateReleaseOptions {
@@ -161,7 +162,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     if (events.length === 0) return []
     const command = nextEventId(Math.max(0, nowMs)) as Ulid
     const at = recordedAt(nowMs, last)
-    const common = { actor: config.actor, host: config.host, pid: process.pid as EventMetadata['pid'], command }
+    const common = { actor: config.actor, host: config.host, pid: process.pid as EventMetadata['pid'], command, writer: MODULE_VERSION }
     const meta: EventMetadata = events.length > 1 ? { ...common, events: events.length as NonNullable<EventMetadata['events']> } : common
     return events.map((event) => envelope(event, { id: nextEventId(Math.max(0, nowMs)) as Ulid, recordedAt: at, meta }))
   }

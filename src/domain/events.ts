@@ -130,6 +130,8 @@ export const EventMetadata = t.intersection(
        * and a log that ends inside a command (an append torn by a machine crash) ends before it.
        */
       events: t.refinement(t.Int, (n) => n >= 2, 'EventCount'),
+      /** The version of stagecraft-state that recorded it: what a version that cannot interpret it must upgrade to. */
+      writer: t.string,
     }),
   ],
   'EventMetadata',
