@@ -11,6 +11,7 @@ import { decodeCheckpoint } from '../src/store/checkpoint-format.js'
 import { type CompatSubject, forwardCompatContract, newerLine } from './forward-compat-contract.js'
 import { deploy, freshManager, rejection } from './support/manager.js'
 import { appendToLog } from './support/raw-lines.js'
+import { MODULE_VERSION } from '../src/version.js'
 
 const fileSubject = async (): Promise<CompatSubject & { readonly context: ReturnType<typeof freshManager> }> => {
   const context = freshManager()
@@ -94,5 +95,18 @@ describe('what a newer minor release may add to the events this version knows', 
     expect((await reader.manager.verify()).problems).toEqual([])
     // Only that releases.json was behind (the test appended no snapshot, as a newer version would have).
     expect(reader.warnings).toEqual([expect.stringMatching(/releases\.json was behind the event log/)])
+  })
+})
+
+describe('the version that wrote an event', () => {
+  it('is recorded in every event this version writes (meta.writer), single or one of a command of several', async () => {
+    const subject = await fileSubject()
+    const { manager } = subject.manager()
+    const release = await deploy(manager, 'prod', 'v1', ['build'])
+    await manager.recoverRelease((await manager.createRelease('prod', 'v2')).release.id, 'killed')
+    const lines = readFileSync(subject.context.eventLog, 'utf8').split('\n').slice(0, -1)
+    expect(lines.length).toBeGreaterThan(5)
+    for (const line of lines) expect((JSON.parse(line) as { meta: { writer?: string } }).meta.writer).toBe(MODULE_VERSION)
+    expect((await manager.history({ releaseId: release.id }))[0]?.meta.writer).toBe(MODULE_VERSION)
   })
 })
