@@ -110,3 +110,19 @@ describe('the version that wrote an event', () => {
     expect((await manager.history({ releaseId: release.id }))[0]?.meta.writer).toBe(MODULE_VERSION)
   })
 })
+
+describe('the writes only the file store has, on a store a newer stagecraft-state touched', () => {
+  it('refuses import, reconcile --accept and reconcile --restore with NEWER_VERSION, and changes no file', async () => {
+    const subject = await fileSubject()
+    const release = await deploy(subject.manager().manager, 'prod', 'v1')
+    appendToLog(subject.context.eventLog, [newerLine({ writer: '0.4.0', data: { releaseId: release.id } })])
+    const before = await subject.contents()
+    const { manager } = subject.manager()
+    for (const write of [() => manager.importSnapshot(), () => manager.reconcile('accept'), () => manager.reconcile('restore')]) {
+      const error = await rejection(write())
+      expect(error.code).toBe('NEWER_VERSION')
+      expect(error.message).toContain(`${subject.context.eventLog}:2: event type "ReleaseSealed"`)
+    }
+    expect(await subject.contents()).toBe(before)
+  })
+})
