@@ -65,7 +65,11 @@ const rememberEnvironments = (envelope: EventEnvelope, environmentOf: Map<string
 }
 
 /** The events that match `filter`, oldest first. */
-export const history = (store: EventStore, filter: HistoryFilter = {}, onForeign: (seen: ForeignSeen) => void = () => undefined): TE.TaskEither<StateError, ReadonlyArray<HistoryEvent>> =>
+export const history = (
+  store: EventStore,
+  filter: HistoryFilter = {},
+  onForeign: (seen: ForeignSeen) => void = () => undefined,
+): TE.TaskEither<StateError, ReadonlyArray<HistoryEvent>> =>
   pipe(
     E.Do,
     E.apS('releaseId', optionalWith(filter.releaseId, parseReleaseId)),
@@ -107,7 +111,11 @@ export const history = (store: EventStore, filter: HistoryFilter = {}, onForeign
   )
 
 /** The state as the event log had it at `time`: every event recorded at or before it. */
-export const stateAt = (store: EventStore, time: Date | string, onForeign: (seen: ForeignSeen) => void = () => undefined): TE.TaskEither<StateError, State> =>
+export const stateAt = (
+  store: EventStore,
+  time: Date | string,
+  onForeign: (seen: ForeignSeen) => void = () => undefined,
+): TE.TaskEither<StateError, State> =>
   pipe(
     TE.fromEither(pipe(parseTime('time', time), E.mapLeft(StateError.fromDomain))),
     TE.chain((instant) => foldRead(store.read, emptyLoaded(store.origin), ({ envelope }) => (compareInstants(parseInstant(envelope.recordedAt) as Instant, instant) > 0 ? 'stop' : undefined))),

@@ -26,7 +26,9 @@ const SameVersionEnvelope = t.type({ v: t.literal(EVENT_SCHEMA_VERSION), id: Uli
 
 const KNOWN = new Set<string>(EVENT_TYPES)
 
-const field = (value: unknown, key: string): unknown => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined)
+const field = (value: unknown, key: string): unknown =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined
+// A name, not a payload: a long one is not shown.
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined)
 
 /**

@@ -159,9 +159,10 @@ const KNOWN_TYPES = new Set<string>(EVENT_TYPES)
 const newerEvents = (header: CheckpointHeader): Mistrust | undefined => {
   const { events } = header
   if (events === undefined) return undefined // written before checkpoints said: by a version that refused any event it did not know
-  if (events.v > EVENT_SCHEMA_VERSION) return `it was written by a newer stagecraft-state, which reads envelope version ${events.v} (this one reads ${EVENT_SCHEMA_VERSION})`
+  const newer = 'it was written by a newer stagecraft-state, which'
+  if (events.v > EVENT_SCHEMA_VERSION) return `${newer} reads envelope version ${events.v} (this one reads ${EVENT_SCHEMA_VERSION})`
   const unknown = events.types.filter((type) => !KNOWN_TYPES.has(type))
-  return unknown.length === 0 ? undefined : `it was written by a newer stagecraft-state, which knows event types this one does not (${unknown.map((type) => quote(type)).join(', ')})`
+  return unknown.length === 0 ? undefined : `${newer} knows event types this one does not (${unknown.map((type) => quote(type)).join(', ')})`
 }
 
 /** The header line of a checkpoint. */

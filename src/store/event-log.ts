@@ -208,6 +208,7 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
       visitor.problem({ location, message: problem })
       return undefined
     }
+    // An event of a newer version is rare: its place is made at once.
     const event = isForeignLine(read) ? { foreign: read.foreign, position, location: `${path}:${position}` } : new LoggedEvent(read.envelope, position, path)
     const step = gate.take(event, before, after)
     return step === undefined ? undefined : E.isLeft(step) ? step : end(0, step.right)

@@ -49,7 +49,10 @@ export const foldRead = (read: Read, from: Loaded, watch?: Watch): TE.TaskEither
         return undefined
       },
     }),
-    TE.map((end) => ({ state: fold?.result() ?? from.state, cursor: end.cursor, lastRecordedAt, end, ...(foreign === undefined ? {} : { foreign }) })),
+    TE.map((end) => {
+      const state = fold?.result() ?? from.state
+      return foreign === undefined ? { state, cursor: end.cursor, lastRecordedAt, end } : { state, cursor: end.cursor, lastRecordedAt, end, foreign }
+    }),
   )
 }
 

@@ -49,7 +49,9 @@ const chainProblem = (position: number): string =>
     : `the hash chain is broken: this event does not follow event ${position - 1} as written (event ${position - 1} was edited, or events were deleted or reordered)`
 
 /** What is wrong with a row read after `expected - 1` whose hash was `prevHash`, if anything. */
-const rowProblem = (row: Row, position: number, expected: number, prevHash: string, lineHash: string): { problem: string } | { envelope: EventEnvelope } | { foreign: Foreign } => {
+type Checked = { problem: string } | { envelope: EventEnvelope } | { foreign: Foreign }
+
+const rowProblem = (row: Row, position: number, expected: number, prevHash: string, lineHash: string): Checked => {
   if (position !== expected) return { problem: `events ${expected}${position - 1 > expected ? ` to ${position - 1}` : ''} are missing (deleted)` }
   const decoded = decodeLogLine(row.line)
   if (E.isLeft(decoded)) return { problem: decoded.left }

@@ -142,8 +142,10 @@ interface HeadRow extends Partial<HeadColumns> {
  * most rows cost one comparison and a prefix match.
  */
 const firstForeign = (events: string): string => {
-  const unknownType = ['PhaseUpdated', ...EVENT_TYPES.filter((type) => type !== 'PhaseUpdated')].map((type) => `e.type <> '${type}'`).join(' AND ')
-  return `(SELECT min(e.position) FROM ${events} e WHERE e.position <= p.position AND ((${unknownType}) OR e.line NOT LIKE '${ENVELOPE_START}%'))::text AS foreign`
+  const commonestFirst = ['PhaseUpdated', ...EVENT_TYPES.filter((type) => type !== 'PhaseUpdated')]
+  const unknownType = commonestFirst.map((type) => `e.type <> '${type}'`).join(' AND ')
+  return `(SELECT min(e.position) FROM ${events} e
+     WHERE e.position <= p.position AND ((${unknownType}) OR e.line NOT LIKE '${ENVELOPE_START}%'))::text AS foreign`
 }
 
 // JSON.stringify writes `v` first: every line of this envelope version starts so.
@@ -208,7 +210,8 @@ const projectionOf = (
     return { kind: 'unusable', why: `was built from another history (event ${position} is not the one it folds last)` }
   }
   if (head.foreign !== null) {
-    return { kind: 'unusable', why: `folds event ${head.foreign}, which this version of stagecraft-state cannot interpret (a newer one recorded it)` }
+    const why = `folds event ${head.foreign}, which this version of stagecraft-state cannot interpret (a newer one recorded it)`
+    return { kind: 'unusable', why }
   }
   const loaded = loadedOf({ head: decoded.right, environments, releases }, where)
   return E.isLeft(loaded) ? { kind: 'unusable', why: `is unusable: ${loaded.left}` } : { kind: 'usable', loaded: loaded.right }
