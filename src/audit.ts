@@ -11,7 +11,8 @@ import { parseEnvironment, parseReleaseId } from './domain/input.js'
 import type { State } from './domain/state.js'
 import { compareInstants, type Instant, parseInstant } from './domain/timestamp.js'
 import { StateError } from './errors.js'
-import { emptyLoaded, type EventStore } from './store/event-store.js'
+import { emptyLoaded, type EventStore, type ForeignSeen } from './store/event-store.js'
+import { noteForeign } from './store/foreign-events.js'
 import { foldRead } from './store/fold.js'
 import { withoutPrev } from './store/log-line.js'
 
@@ -64,7 +65,11 @@ const rememberEnvironments = (envelope: EventEnvelope, environmentOf: Map<string
 }
 
 /** The events that match `filter`, oldest first. */
-export const history = (store: EventStore, filter: HistoryFilter = {}): TE.TaskEither<StateError, ReadonlyArray<HistoryEvent>> =>
+export const history = (
+  store: EventStore,
+  filter: HistoryFilter = {},
+  onForeign: (seen: ForeignSeen) => void = () => undefined,
+): TE.TaskEither<StateError, ReadonlyArray<HistoryEvent>> =>
   pipe(
     E.Do,
     E.apS('releaseId', optionalWith(filter.releaseId, parseReleaseId)),
@@ -76,6 +81,8 @@ export const history = (store: EventStore, filter: HistoryFilter = {}): TE.TaskE
     TE.chain(({ releaseId, environment, since, until }) => {
       const found: HistoryEvent[] = []
       const environmentOf = new Map<string, string>()
+      // Events of a newer version are not in the trail: the caller is told what was left out.
+      let foreign: ForeignSeen | undefined
       return pipe(
         store.read(store.origin, {
           event: ({ envelope, position }) => {
@@ -90,16 +97,30 @@ export const history = (store: EventStore, filter: HistoryFilter = {}): TE.TaskE
             found.push({ ...withoutPrev(envelope), position } as HistoryEvent)
             return undefined
           },
+          foreign: (event) => {
+            foreign = noteForeign(foreign, event)
+            return undefined
+          },
         }),
-        TE.map(() => found),
+        TE.map(() => {
+          if (foreign !== undefined) onForeign(foreign)
+          return found
+        }),
       )
     }),
   )
 
 /** The state as the event log had it at `time`: every event recorded at or before it. */
-export const stateAt = (store: EventStore, time: Date | string): TE.TaskEither<StateError, State> =>
+export const stateAt = (
+  store: EventStore,
+  time: Date | string,
+  onForeign: (seen: ForeignSeen) => void = () => undefined,
+): TE.TaskEither<StateError, State> =>
   pipe(
     TE.fromEither(pipe(parseTime('time', time), E.mapLeft(StateError.fromDomain))),
     TE.chain((instant) => foldRead(store.read, emptyLoaded(store.origin), ({ envelope }) => (compareInstants(parseInstant(envelope.recordedAt) as Instant, instant) > 0 ? 'stop' : undefined))),
-    TE.map((loaded) => loaded.state),
+    TE.map((loaded) => {
+      if (loaded.foreign !== undefined) onForeign(loaded.foreign)
+      return loaded.state
+    }),
   )

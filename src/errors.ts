@@ -7,9 +7,10 @@ import { type DomainError, ERROR_CODES as DOMAIN_ERROR_CODES } from './domain/er
  * Every stable code: the domain's, plus `IO_ERROR` for a file the system would not let us read or
  * write (permissions, a full disk), which is never a reason to change or lose data, plus the
  * PostgreSQL store's: the server cannot be reached, refuses the login or the privileges, keeps a
- * schema newer than this module, or fails otherwise (`DB_ERROR`).
+ * schema newer than this module, or fails otherwise (`DB_ERROR`), plus `NEWER_VERSION`: a write
+ * refused because the store holds events a newer version of this module recorded.
  */
-export const ERROR_CODES = [...DOMAIN_ERROR_CODES, 'IO_ERROR', 'DB_UNREACHABLE', 'DB_AUTH_FAILED', 'DB_PERMISSION_DENIED', 'SCHEMA_TOO_NEW', 'DB_ERROR'] as const
+export const ERROR_CODES = [...DOMAIN_ERROR_CODES, 'IO_ERROR', 'DB_UNREACHABLE', 'DB_AUTH_FAILED', 'DB_PERMISSION_DENIED', 'SCHEMA_TOO_NEW', 'DB_ERROR', 'NEWER_VERSION'] as const
 
 /** One of {@link ERROR_CODES}. */
 export type StateErrorCode = (typeof ERROR_CODES)[number]

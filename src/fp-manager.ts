@@ -26,10 +26,12 @@ import { kindOf, quote } from './domain/show.js'
 import { StateError } from './errors.js'
 import { readClock, type ResolvedOptions, resolveOptions, type StateManagerOptions } from './options.js'
 import { settled } from './store/attempt.js'
-import { emptyLoaded, type Intent, type Loaded, type Prepared, type ReconcileOutcome, type WriteSession } from './store/event-store.js'
+import { emptyLoaded, type ForeignSeen, type Intent, type Loaded, type Prepared, type ReconcileOutcome, type WriteSession } from './store/event-store.js'
+import { foreignWarnings, refusedWrite } from './store/foreign-events.js'
 import { acceptedChanges, acceptedFields } from './store/snapshot-owner.js'
 import { fingerprintOf } from './store/snapshot-file.js'
 import { type VerifyReport, verifyStore } from './verify.js'
+import { MODULE_VERSION } from './version.js'
 
 /** Extra facts recorded with a new release. */
 export interface CreateReleaseOptions {
@@ -137,8 +139,16 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     return view
   }
 
+  // Events of a newer version: each read says what it skipped, once per manager for as many as it has seen.
+  let foreignWarned = 0
+  const warnForeign = (seen: ForeignSeen | undefined): void => {
+    if (seen === undefined || seen.count + seen.unfolded <= foreignWarned) return
+    foreignWarned = seen.count + seen.unfolded
+    for (const message of foreignWarnings(seen)) config.warn(message)
+  }
+
   const refresh: TE.TaskEither<StateError, Loaded> = () => {
-    refreshing ??= settled(pipe(store.load(view), TE.map(adopt)))().finally(() => {
+    refreshing ??= settled(pipe(store.load(view), TE.map(adopt), TE.tapIO((loaded) => () => warnForeign(loaded.foreign))))().finally(() => {
       refreshing = undefined
     })
     return refreshing
@@ -152,7 +162,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     if (events.length === 0) return []
     const command = nextEventId(Math.max(0, nowMs)) as Ulid
     const at = recordedAt(nowMs, last)
-    const common = { actor: config.actor, host: config.host, pid: process.pid as EventMetadata['pid'], command }
+    const common = { actor: config.actor, host: config.host, pid: process.pid as EventMetadata['pid'], command, writer: MODULE_VERSION }
     const meta: EventMetadata = events.length > 1 ? { ...common, events: events.length as NonNullable<EventMetadata['events']> } : common
     return events.map((event) => envelope(event, { id: nextEventId(Math.max(0, nowMs)) as Ulid, recordedAt: at, meta }))
   }
@@ -179,6 +189,11 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
             store.write((session) =>
               pipe(
                 session.load(view),
+                // Nothing is recorded on top of events this version cannot interpret.
+                TE.chainFirstEitherK((loaded) => {
+                  const refused = refusedWrite(loaded)
+                  return refused === undefined ? E.right(loaded) : E.left(refused)
+                }),
                 TE.chain((loaded) => work(session, loaded, nowMs)),
               ),
             ),
@@ -307,9 +322,9 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       pipe(
         checkedBag('history', filter),
         TE.chainFirstEitherK((given) => pipe(checkedTime('since', given.since), E.chain(() => checkedTime('until', given.until)))),
-        TE.chain((given) => history(store, given)),
+        TE.chain((given) => history(store, given, warnForeign)),
       ),
-    stateAt: (time) => pipe(TE.fromEither(checkedTime('time', time, true)), TE.chain(() => stateAt(store, time))),
+    stateAt: (time) => pipe(TE.fromEither(checkedTime('time', time, true)), TE.chain(() => stateAt(store, time, warnForeign))),
     rollbackTarget: (environment, target) => query((state) => rollbackTarget(state, environment, target)),
     verify: () => settled(verifyStore(store)),
     abandonedReleases: abandoned,

@@ -7,12 +7,14 @@
  * incomplete last line, a `releases.json` that is not the projection of the log, and a checkpoint
  * that differs from a replay at its position.
  * Warnings: what an imported file brought in and the module keeps on purpose (duplicate ids, a
- * dangling or broken `previous_id` chain), a checkpoint that is not used, and side files of
- * earlier recoveries.
+ * dangling or broken `previous_id` chain), a checkpoint that is not used, side files of earlier
+ * recoveries, and events of a newer version of this module (not damage: this version cannot
+ * check them, nor the events after them that need them, nor what was made from them).
  */
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { type Fold, startFold } from './domain/evolve.js'
+import { describeForeign, upgradeTo, whyForeign } from './domain/foreign.js'
 import { groupByEnvironment } from './domain/queries.js'
 import type { Release } from './domain/release.js'
 import { releaseCount, type State } from './domain/state.js'
@@ -104,6 +106,9 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
   let logErrors = 0
   let inherited = false
   let events = 0
+  // Events of a newer version: skipped, with what could not be folded after them; what is compared
+  // with the replay was then made by a version that folded them, and is not judged either.
+  let foreign = 0
 
   /** Replays from `from`, reporting every problem and going on; stops after event `stopAt`, if given. */
   const replay = (from: Loaded, stopAt?: number): TE.TaskEither<StateError, Replayed> => {
@@ -115,7 +120,9 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
         event: ({ envelope, position, location }) => {
           events++
           const problem = fold.apply(envelope, envelope.recordedAt)
-          if (problem !== undefined) {
+          if (problem !== undefined && foreign > 0) {
+            problems.push({ severity: 'warning', location, message: `not checked: it cannot be folded after the events of a newer version skipped above (${problem}), and probably depends on them` })
+          } else if (problem !== undefined) {
             logErrors++
             problems.push({ severity: 'error', location, message: problem })
           }
@@ -128,6 +135,13 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
           events++
           logErrors++
           problems.push({ severity: 'error', location, message })
+        },
+        foreign: (event) => {
+          events++
+          foreign++
+          problems.push({ severity: 'warning', location: event.location, message: `${describeForeign(event.foreign)}: not checked, and skipped (${whyForeign(event.foreign)}); this version refuses to write to this store: upgrade to ${upgradeTo(event.foreign)}` })
+          stopped = event.position === stopAt
+          return stopped ? 'stop' : undefined
         },
       }),
       TE.map((end) => ({ loaded: { state: fold.result(), cursor: end.cursor, lastRecordedAt }, end, stopped })),
@@ -142,7 +156,7 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
       replay(emptyLoaded(store.origin), compare.position),
       TE.chain((upTo) => {
         // Compared only where the log read clean up to there: else the replay is what is wrong.
-        if (logErrors === 0 && upTo.loaded.cursor.position === compare.position) problems.push(...compare.with(upTo.loaded))
+        if (logErrors === 0 && foreign === 0 && upTo.loaded.cursor.position === compare.position) problems.push(...compare.with(upTo.loaded))
         return upTo.stopped ? replay(upTo.loaded) : TE.right(upTo)
       }),
     )
@@ -161,12 +175,15 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
       }
       const { state } = loaded
       const where = store.snapshotFile?.path ?? store.description
-      problems.push(...chainProblems(state, inherited, where))
+      // Skipped events may be what the chain goes through: a break is then not this version's to judge.
+      problems.push(...chainProblems(state, inherited || foreign > 0, where))
       const snapshotPath = guardedSnapshotPath(store)
       const notCompared: VerifyProblem[] =
         snapshotPath === undefined ? [] : [{ severity: 'warning', location: snapshotPath, message: 'not compared with the event log, which has the errors above: repair the log first (from a backup), then verify again' }]
+      const notInterpreted: VerifyProblem[] =
+        snapshotPath === undefined ? [] : [{ severity: 'warning', location: snapshotPath, message: 'not compared with the event log, which holds events of a newer stagecraft-state (above) that this version cannot fold' }]
       return pipe(
-        store.besides?.snapshot === undefined || snapshotPath === undefined ? TE.right([]) : logDamaged ? TE.right(notCompared) : store.besides.snapshot(loaded),
+        store.besides?.snapshot === undefined || snapshotPath === undefined ? TE.right([]) : logDamaged ? TE.right(notCompared) : foreign > 0 ? TE.right(notInterpreted) : store.besides.snapshot(loaded),
         TE.chain((found) => {
           problems.push(...found)
           return store.leftovers()

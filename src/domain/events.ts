@@ -106,6 +106,9 @@ export type DomainEvent = t.TypeOf<typeof DomainEvent>
 /** The type names of all events. */
 export type EventType = DomainEvent['type']
 
+/** The event types this version knows, in the order of {@link DomainEvent}: any other is from a newer version. */
+export const EVENT_TYPES: ReadonlyArray<EventType> = DomainEvent.types.map((member) => member.props.type.value)
+
 /** Brands a string checked to be a ULID. */
 export interface UlidBrand {
   readonly Ulid: unique symbol
@@ -135,6 +138,8 @@ export const EventMetadata = t.intersection(
        * and a log that ends inside a command (an append torn by a machine crash) ends before it.
        */
       events: t.refinement(t.Int, (n) => n >= 2, 'EventCount'),
+      /** The version of stagecraft-state that recorded it: what a version that cannot interpret it must upgrade to. */
+      writer: t.string,
     }),
   ],
   'EventMetadata',

@@ -20,8 +20,9 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from '../domain/decode-errors.js'
 import { deepFreeze } from '../domain/deep-freeze.js'
-import { SnapshotFields, SnapshotFieldTexts } from '../domain/events.js'
+import { EVENT_SCHEMA_VERSION, EVENT_TYPES, SnapshotFields, SnapshotFieldTexts } from '../domain/events.js'
 import { MAX_CHECKPOINT_LINE_BYTES, MAX_LINE_DEPTH, tooDeep, tooDeepProblem, tooLongProblem } from '../domain/json-limits.js'
+import { quote } from '../domain/show.js'
 import { factsOf, keepFacts, keepPreserved, type Release, ReleaseFacts, StoredRelease, storedForm } from '../domain/release.js'
 import { ReleaseId } from '../domain/release-id.js'
 import type { State } from '../domain/state.js'
@@ -79,6 +80,11 @@ export const CheckpointHeader = t.intersection(
     t.partial({
       /** The same, as the file wrote them (top-level-fields.ts). */
       otherFieldsJson: SnapshotFieldTexts,
+      /**
+       * The events its writer could interpret: its envelope version and event types. A version
+       * that does not know them all does not use it (it may fold events that version would skip).
+       */
+      events: t.type({ v: t.number, types: t.readonlyArray(t.string) }),
     }),
   ],
   'CheckpointHeader',
@@ -155,7 +161,24 @@ export const headerOf = (state: State, anchor: CheckpointAnchor, lastRecordedAt:
   current: currentIndexes(state),
   otherFields: state.otherFields,
   ...(state.otherFieldsJson === undefined ? {} : { otherFieldsJson: state.otherFieldsJson }),
+  events: WRITER_EVENTS,
 })
+
+const WRITER_EVENTS = { v: EVENT_SCHEMA_VERSION, types: EVENT_TYPES }
+const KNOWN_TYPES = new Set<string>(EVENT_TYPES)
+
+/**
+ * Why a checkpoint's writer knew events this version does not, if it did: it may have folded
+ * events a replay by this version skips (and then refuses to write over), so it is not used.
+ */
+const newerEvents = (header: CheckpointHeader): Mistrust | undefined => {
+  const { events } = header
+  if (events === undefined) return undefined // written before checkpoints said: by a version that refused any event it did not know
+  const newer = 'it was written by a newer stagecraft-state, which'
+  if (events.v > EVENT_SCHEMA_VERSION) return `${newer} reads envelope version ${events.v} (this one reads ${EVENT_SCHEMA_VERSION})`
+  const unknown = events.types.filter((type) => !KNOWN_TYPES.has(type))
+  return unknown.length === 0 ? undefined : `${newer} knows event types this one does not (${unknown.map((type) => quote(type)).join(', ')})`
+}
 
 /** The header line of a checkpoint. */
 export const headerLine = (header: CheckpointHeader): Uint8Array => encoder.encode(`${JSON.stringify(header)}\n`)
@@ -200,6 +223,10 @@ export const decodeCheckpoint = (bytes: Buffer): E.Either<Mistrust, CheckpointFi
     E.tryCatch(() => JSON.parse(headerText) as unknown, () => 'its header is not valid JSON'),
     // The guard first: it accepts what decode would, at a fraction of the cost; decode words a refusal.
     E.chain((json) => (CheckpointHeader.is(json) ? E.right(json) : pipe(CheckpointHeader.decode(json), E.mapLeft((errors) => `its header is not one: ${describeDecodeErrors(errors).join('; ')}`)))),
+    E.chain((header) => {
+      const newer = newerEvents(header)
+      return newer === undefined ? E.right(header) : E.left(newer)
+    }),
     E.map((header) => ({ bytes, header, lines: { start: firstNewline + 1, end: headerStart } })),
   )
 }

@@ -17,7 +17,7 @@ import { attempt } from './attempt.js'
 import type { Cursor, IncompleteTail, ReadEnd, StoredEvent, Visitor } from './event-store.js'
 import { readFastLine, readMatchedPhaseUpdated } from './fast-lines.js'
 import { type ChunkHashes, hashHere, sharedBuffer, startLineHasher } from './line-hasher.js'
-import { decodeLineInGeneral, GENESIS_HASH, hashLine } from './log-line.js'
+import { decodeLineInGeneral, GENESIS_HASH, hashLine, isForeignLine } from './log-line.js'
 import { commandGate, type Mark, type Stop, type WithinCommand } from './whole-commands.js'
 
 /** A position in the log file. */
@@ -208,7 +208,9 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
       visitor.problem({ location, message: problem })
       return undefined
     }
-    const step = gate.take(new LoggedEvent(read.envelope, position, path), before, after)
+    // An event of a newer version is rare: its place is made at once.
+    const event = isForeignLine(read) ? { foreign: read.foreign, position, location: `${path}:${position}` } : new LoggedEvent(read.envelope, position, path)
+    const step = gate.take(event, before, after)
     return step === undefined ? undefined : E.isLeft(step) ? step : end(0, step.right)
   }
 

@@ -8,6 +8,7 @@
 import type * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { DomainEvent, EventEnvelope } from '../domain/events.js'
+import type { Foreign } from '../domain/foreign.js'
 import { initialState, type State } from '../domain/state.js'
 import type { Timestamp } from '../domain/timestamp.js'
 import type { StateError } from '../errors.js'
@@ -32,6 +33,16 @@ export interface StoredEvent {
   readonly location: string
 }
 
+/**
+ * A stored event this version cannot interpret: a well-formed envelope, in its place in the hash
+ * chain, of a type or envelope version a newer version of this module wrote (foreign.ts).
+ */
+export interface ForeignEvent {
+  readonly foreign: Foreign
+  readonly position: number
+  readonly location: string
+}
+
 /** Something wrong with one stored event: it does not decode, or the hash chain breaks there. */
 export interface RecordProblem {
   readonly location: string
@@ -50,6 +61,12 @@ export interface Visitor {
    * Without it, the first such record ends the read with `CORRUPT_STATE`.
    */
   readonly problem?: (problem: RecordProblem) => void
+  /**
+   * Called for each event of a newer version, when given (reads skip them and say so). Without it,
+   * the first one ends the read with `NEWER_VERSION`: a caller that does not expect them (a
+   * migration, which must copy every event exactly) is refused rather than shown less.
+   */
+  readonly foreign?: (event: ForeignEvent) => VisitResult
 }
 
 /** The end of a read: where the next read resumes, and what was left unread at the very end. */
@@ -85,6 +102,20 @@ export interface Loaded {
   readonly cursor: Cursor
   /** When the last event was recorded: the next is never recorded earlier. */
   readonly lastRecordedAt: Timestamp | undefined
+  /** What the fold could not interpret, if anything: the state leaves it out, and nothing may be written. */
+  readonly foreign?: ForeignSeen | undefined
+}
+
+/** The events of a newer version a fold skipped, and the events after them it could not fold. */
+export interface ForeignSeen {
+  /** The first of them (a few, for messages). */
+  readonly first: ReadonlyArray<ForeignEvent>
+  /** How many there were in all. */
+  readonly count: number
+  /** How many events of known types after the first of them could not be folded (they may depend on what was skipped). */
+  readonly unfolded: number
+  /** The first of those, and why. */
+  readonly firstUnfolded?: RecordProblem | undefined
 }
 
 /** Nothing read yet. */

@@ -27,7 +27,7 @@ const STATUS = PHASE_STATUSES.join('|')
 
 const HEAD = (type: string): string =>
   String.raw`^\{"v":1,"id":"(${ULID})","type":"${type}","recordedAt":"(${PLAIN}*)",` +
-  String.raw`"meta":\{"actor":"(${PLAIN}*)","host":"(${PLAIN}*)","pid":(0|[1-9]\d{0,15}),"command":"(${ULID})"\},`
+  String.raw`"meta":\{"actor":"(${PLAIN}*)","host":"(${PLAIN}*)","pid":(0|[1-9]\d{0,15}),"command":"(${ULID})"(?:,"writer":"(${PLAIN}*)")?\},`
 const TAIL = String.raw`"prev":"(${PLAIN}*)"\}$`
 
 const PHASE_UPDATED = new RegExp(
@@ -48,8 +48,9 @@ type Meta = EventEnvelope['meta']
 // left to it, so that both refuse the same lines.
 const MAX_FAST_LINE = Math.floor(MAX_LOG_LINE_BYTES / 3)
 
-const meta = (actor: string | undefined, host: string | undefined, pid: string | undefined, command: string | undefined): Meta =>
-  ({ actor, host, pid: Number(pid), command }) as Meta
+// The writer only when the line has one: the general path gives the object as the line has it.
+const meta = (actor: string | undefined, host: string | undefined, pid: string | undefined, command: string | undefined, writer: string | undefined): Meta =>
+  (writer === undefined ? { actor, host, pid: Number(pid), command } : { actor, host, pid: Number(pid), command, writer }) as Meta
 
 const phaseUpdatedLine = (
   id: string | undefined,
@@ -58,6 +59,7 @@ const phaseUpdatedLine = (
   host: string | undefined,
   pid: string | undefined,
   command: string | undefined,
+  writer: string | undefined,
   releaseId: string | undefined,
   phase: string | undefined,
   from: string | undefined,
@@ -65,7 +67,7 @@ const phaseUpdatedLine = (
   prev: string,
 ): DecodedLine | undefined => {
   if (!Timestamp.is(recordedAt)) return undefined
-  const envelope = { v: 1, id, type: 'PhaseUpdated', recordedAt, meta: meta(actor, host, pid, command), data: { releaseId, phase, from, to } }
+  const envelope = { v: 1, id, type: 'PhaseUpdated', recordedAt, meta: meta(actor, host, pid, command, writer), data: { releaseId, phase, from, to } }
   return { envelope: envelope as EventEnvelope, prev }
 }
 
@@ -78,6 +80,7 @@ const AFTER_RECORDED_AT = '","meta":{"actor":"'.length
 const AFTER_ACTOR = '","host":"'.length
 const AFTER_HOST = '","pid":'.length
 const AFTER_PID = ',"command":"'.length
+const WRITER = '","writer":"'
 const AFTER_COMMAND = '"},"data":{"releaseId":"'.length
 const AFTER_RELEASE_ID = '","phase":"'.length
 const AFTER_PHASE = '","from":"'.length
@@ -104,6 +107,11 @@ export const readMatchedPhaseUpdated = (text: string): DecodedLine | undefined =
   const pid = text.slice(at, end)
   at = end + AFTER_PID
   const command = text.slice(at, (at += 26))
+  let writer: string | undefined
+  if (text.startsWith(WRITER, at)) {
+    end = text.indexOf('"', (at += WRITER.length))
+    writer = text.slice(at, (at = end))
+  }
   end = text.indexOf('"', (at += AFTER_COMMAND))
   const releaseId = text.slice(at, end)
   end = text.indexOf('"', (at = end + AFTER_RELEASE_ID))
@@ -112,7 +120,7 @@ export const readMatchedPhaseUpdated = (text: string): DecodedLine | undefined =
   const from = text.slice(at, end)
   end = text.indexOf('"', (at = end + AFTER_FROM))
   const to = text.slice(at, end)
-  return phaseUpdatedLine(id, recordedAt, actor, host, pid, command, releaseId, phase, from, to, text.slice(end + AFTER_TO, -2))
+  return phaseUpdatedLine(id, recordedAt, actor, host, pid, command, writer, releaseId, phase, from, to, text.slice(end + AFTER_TO, -2))
 }
 
 /** A `PhaseUpdated` or `ReleaseCreated` line as the general path would read it, or `undefined` if it is of neither fast shape. */
@@ -120,11 +128,12 @@ export const readFastLine = (text: string): DecodedLine | undefined => {
   if (text.length > MAX_FAST_LINE) return undefined
   const updated = PHASE_UPDATED.exec(text)
   // Indexed, not destructured: this runs for nearly every line of a long log.
-  if (updated !== null) return phaseUpdatedLine(updated[1], updated[2] as string, updated[3], updated[4], updated[5], updated[6], updated[7], updated[8], updated[9], updated[10], updated[11] as string)
+  if (updated !== null) return phaseUpdatedLine(updated[1], updated[2] as string, updated[3], updated[4], updated[5], updated[6], updated[7], updated[8], updated[9], updated[10], updated[11], updated[12] as string)
   // A created release lives on in the state: its strings are taken from JSON.parse, fresh ones,
   // not slices of the line, which would keep every create line in memory for good.
   const created = RELEASE_CREATED.exec(text)
-  if (created === null || !Timestamp.is(created[2] ?? '') || !Timestamp.is(created[11] ?? '')) return undefined
+  // Groups: 2 is when it was recorded, 12 the release's timestamp (7 the writer, when there is one).
+  if (created === null || !Timestamp.is(created[2] ?? '') || !Timestamp.is(created[12] ?? '')) return undefined
   const { prev, ...envelope } = JSON.parse(text) as EventEnvelope & { prev: string }
   return { envelope: envelope as EventEnvelope, prev }
 }

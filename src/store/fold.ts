@@ -9,6 +9,7 @@ import type { EventEnvelope } from '../domain/events.js'
 import { evolveRecorded, type Fold, startFold } from '../domain/evolve.js'
 import { StateError } from '../errors.js'
 import type { Cursor, Loaded, ReadEnd, StoredEvent, Visitor } from './event-store.js'
+import { noteForeign, noteUnfolded } from './foreign-events.js'
 
 /** A read of a store from a cursor. */
 export type Read = (cursor: Cursor, visitor: Visitor) => TE.TaskEither<StateError, ReadEnd>
@@ -19,12 +20,14 @@ export type Watch = (event: StoredEvent, fold: Fold) => undefined | 'stop' | Sta
 /**
  * Folds what the store holds after `from.cursor` into `from.state`, each event as it was recorded
  * (the releases it is about note the time). An event that could not have happened (a tampered or
- * damaged log) is `CORRUPT_STATE` naming its place. `watch` sees each event first.
+ * damaged log) is `CORRUPT_STATE` naming its place. Events of a newer version are skipped and
+ * noted in the result's `foreign`, and so is any later event that cannot be folded without them.
+ * `watch` sees each event first.
  */
 export const foldRead = (read: Read, from: Loaded, watch?: Watch): TE.TaskEither<StateError, Loaded & { readonly end: ReadEnd }> => {
   // Started on the first new event only: an unchanged store costs no copy of the state.
   let fold: Fold | undefined
-  let { lastRecordedAt } = from
+  let { lastRecordedAt, foreign } = from
   return pipe(
     read(from.cursor, {
       event: (stored) => {
@@ -33,13 +36,23 @@ export const foldRead = (read: Read, from: Loaded, watch?: Watch): TE.TaskEither
         if (watched !== undefined) return watched
         const { envelope } = stored
         const problem = fold.apply(envelope, envelope.recordedAt)
-        // `location` is read only here: a store may make it only when asked.
-        if (problem !== undefined) return new StateError('CORRUPT_STATE', `${stored.location}: ${problem}`)
         lastRecordedAt = envelope.recordedAt
+        if (problem === undefined) return undefined
+        // `location` is read only here: a store may make it only when asked. After an event this
+        // version skipped, one that cannot be folded may depend on it: skipped too, not damage.
+        if (foreign === undefined) return new StateError('CORRUPT_STATE', `${stored.location}: ${problem}`)
+        foreign = noteUnfolded(foreign, { location: stored.location, message: problem })
+        return undefined
+      },
+      foreign: (event) => {
+        foreign = noteForeign(foreign, event)
         return undefined
       },
     }),
-    TE.map((end) => ({ state: fold?.result() ?? from.state, cursor: end.cursor, lastRecordedAt, end })),
+    TE.map((end) => {
+      const state = fold?.result() ?? from.state
+      return foreign === undefined ? { state, cursor: end.cursor, lastRecordedAt, end } : { state, cursor: end.cursor, lastRecordedAt, end, foreign }
+    }),
   )
 }
 

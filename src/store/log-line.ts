@@ -9,6 +9,7 @@ import { describeDecodeErrors } from '../domain/decode-errors.js'
 import { MAX_LINE_DEPTH, MAX_LOG_LINE_BYTES, MAX_SNAPSHOT_LINE_BYTES, tooDeep, tooDeepProblem, tooLongProblem } from '../domain/json-limits.js'
 import { withoutControls } from '../domain/show.js'
 import { EventEnvelope } from '../domain/events.js'
+import { type Foreign, foreignEvent } from '../domain/foreign.js'
 import { readFastLine } from './fast-lines.js'
 
 /** The `prev` of the first line. */
@@ -60,8 +61,23 @@ export const lineBoundProblem = (text: string): string | undefined => {
   return deep === undefined ? undefined : tooDeepProblem(deep)
 }
 
-/** The general path: the bounds, `JSON.parse`, then the codec (its guard, and `decode` to word a refusal). */
-export const decodeLineInGeneral = (text: string): E.Either<string, DecodedLine> => {
+/**
+ * A line a newer version of this module wrote (foreign.ts): what can be told of its event, and the
+ * `prev` it names, so that the hash chain is checked through it like through any other line.
+ */
+export interface ForeignLine {
+  readonly foreign: Foreign
+  readonly prev: string
+}
+
+/** Whether a line read is one this version cannot interpret. */
+export const isForeignLine = (line: DecodedLine | ForeignLine): line is ForeignLine => 'foreign' in line
+
+/**
+ * The general path: the bounds, `JSON.parse`, then the codec (its guard, and `decode` to word a
+ * refusal). A line the codec refuses may still be a well-formed event of a newer version: not damage.
+ */
+export const decodeLineInGeneral = (text: string): E.Either<string, DecodedLine | ForeignLine> => {
   const unbounded = lineBoundProblem(text)
   if (unbounded !== undefined) return E.left(unbounded)
   let json: unknown
@@ -73,12 +89,16 @@ export const decodeLineInGeneral = (text: string): E.Either<string, DecodedLine>
   // None of the codecs transforms a value, so what `is` accepts is exactly what `decode` would
   // return (the same object): the guard is the fast check, `decode` only words a refusal.
   if (LogLine.is(json)) return E.right({ envelope: envelopeOf(json), prev: json.prev })
+  const foreign = foreignEvent(json)
+  // An object, when foreign: its `prev` is checked like any line's.
+  const prev = foreign === undefined ? undefined : (json as { prev?: unknown }).prev
+  if (foreign !== undefined && typeof prev === 'string') return E.right({ foreign, prev })
   const decoded = LogLine.decode(json)
   return E.isLeft(decoded) ? E.left(`not an event: ${describeDecodeErrors(decoded.left).join('; ')}`) : E.right({ envelope: envelopeOf(decoded.right), prev: decoded.right.prev })
 }
 
 /** The envelope and `prev` of a line's text, or what is wrong with it. */
-export const decodeLogLine = (text: string): E.Either<string, DecodedLine> => {
+export const decodeLogLine = (text: string): E.Either<string, DecodedLine | ForeignLine> => {
   const fast = readFastLine(text)
   return fast === undefined ? decodeLineInGeneral(text) : E.right(fast)
 }

@@ -6,7 +6,13 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { StateError } from '../errors.js'
-import type { StoredEvent, Visitor } from './event-store.js'
+import type { ForeignEvent, StoredEvent, Visitor } from './event-store.js'
+import { unreadable } from './foreign-events.js'
+
+/** What passes the gate: an event, or one of a newer version (its command is known when its envelope says). */
+export type GatedEvent = StoredEvent | ForeignEvent
+
+const isForeign = (event: GatedEvent): event is ForeignEvent => 'foreign' in event
 
 /** Where a read stands after a line: what its cursor is made of. */
 export interface Mark {
@@ -25,7 +31,7 @@ export interface WithinCommand {
 
 /** A command of several events being read: the events held back until the last of them. */
 export interface OpenCommand extends WithinCommand {
-  readonly held: Array<{ readonly event: StoredEvent; readonly after: Mark }>
+  readonly held: Array<{ readonly event: GatedEvent; readonly after: Mark }>
 }
 
 /**
@@ -43,7 +49,7 @@ export interface CommandGate {
    * Takes an event the hash chain vouches for (`before` and `after`: where the read stands before
    * and after its line, asked only for the events of a command of several). Undefined: read on.
    */
-  readonly take: (event: StoredEvent, before: () => Mark, after: () => Mark) => E.Either<StateError, Stop> | undefined
+  readonly take: (event: GatedEvent, before: () => Mark, after: () => Mark) => E.Either<StateError, Stop> | undefined
   /** The command the read is inside, if any: at the end of the log, one cut short. */
   readonly open: () => OpenCommand | undefined
 }
@@ -58,8 +64,8 @@ const cutShort = (open: OpenCommand): string =>
 export const commandGate = (visitor: Visitor, location: (line: number) => string, resumed: WithinCommand | undefined): CommandGate => {
   let open: OpenCommand | undefined = resumed === undefined ? undefined : { ...resumed, held: [] }
 
-  const visit = (event: StoredEvent, stop: Stop): E.Either<StateError, Stop> | undefined => {
-    const result = visitor.event(event)
+  const visit = (event: GatedEvent, stop: Stop): E.Either<StateError, Stop> | undefined => {
+    const result = !isForeign(event) ? visitor.event(event) : visitor.foreign === undefined ? unreadable(event) : visitor.foreign(event)
     if (result instanceof StateError) return E.left(result)
     return result === 'stop' ? E.right(stop) : undefined
   }
@@ -79,7 +85,7 @@ export const commandGate = (visitor: Visitor, location: (line: number) => string
 
   return {
     take: (event, before, after) => {
-      const { command, events: of = 1 } = event.envelope.meta
+      const { command, events: of = 1 } = isForeign(event) ? { command: event.foreign.command ?? '', events: event.foreign.events } : event.envelope.meta
       if (open !== undefined && (command !== open.command || of !== open.of)) {
         const where = location(open.before.position + 1)
         if (visitor.problem === undefined) return E.left(new StateError('CORRUPT_STATE', `${where}: ${cutShort(open)}`))

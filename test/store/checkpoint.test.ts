@@ -42,6 +42,15 @@ const answers = async (manager: StateManager) => {
   }
 }
 
+/** The checkpoint changed by `change` (which must change it), its SHA-256 recomputed: as another version would write it. */
+const rewritten = (checkpoint: string, change: (text: string) => string): void => {
+  const text = readFileSync(checkpoint, 'utf8')
+  const changed = change(text)
+  if (changed === text) throw new Error('the change changed nothing')
+  const body = changed.slice(0, changed.lastIndexOf('sha256 '))
+  writeFileSync(checkpoint, `${body}sha256 ${createHash('sha256').update(body).digest('hex')}\n`)
+}
+
 /** How a manager that cannot use any checkpoint answers: the whole log replayed. */
 const replayed = async (context: ReturnType<typeof freshManager>, checkpoint: string) => {
   const kept = readFileSync(checkpoint)
@@ -114,6 +123,9 @@ describe('a checkpoint that cannot be trusted is replayed over, with one warning
     ['emptied by a machine crash', (checkpoint) => truncateSync(checkpoint, 0), /not a checkpoint/],
     ['edited by hand (a version changed, its SHA-256 not)', (checkpoint) => writeFileSync(checkpoint, readFileSync(checkpoint, 'utf8').replace('"version":"v1"', '"version":"v9"')), /does not match its SHA-256/],
     ['of a newer format', (checkpoint) => writeFileSync(checkpoint, readFileSync(checkpoint, 'utf8').replace('stagecraft-state checkpoint 1', 'stagecraft-state checkpoint 2')), /of format 2/],
+    // What a newer version writes: it may fold events this version would skip (and refuse to write over).
+    ['written by a version that knows an event type this one does not', (checkpoint) => rewritten(checkpoint, (text) => text.replace('"types":[', '"types":["ReleaseSealed",')), /written by a newer stagecraft-state, which knows event types this one does not \("ReleaseSealed"\)/],
+    ['written by a version of a newer envelope', (checkpoint) => rewritten(checkpoint, (text) => text.replace('"events":{"v":1,', '"events":{"v":2,')), /written by a newer stagecraft-state, which reads envelope version 2/],
   ]
   for (const [what, damage, why] of cases) {
     it(`given a checkpoint ${what}: the answers are a full replay's, the warning names it, and the next write writes a good one`, async () => {

@@ -8,13 +8,17 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { describe, expect, it } from 'vitest'
 import type { EventEnvelope } from '../../src/domain/index.js'
 import { StateError } from '../../src/errors.js'
-import { type Cursor, emptyLoaded, type EventStore, type StoredEvent, unprepared, type Visitor } from '../../src/store/event-store.js'
+import { type Cursor, emptyLoaded, type EventStore, type ForeignEvent, type StoredEvent, unprepared, type Visitor } from '../../src/store/event-store.js'
 import { deployEnvelopes } from '../support/envelopes.js'
+import type { RawLine } from '../support/raw-lines.js'
+import { newerLine } from '../forward-compat-contract.js'
 
 /** Opens a fresh, empty store, and a second handle on the same store (another process's view). */
 export interface ContractSubject {
   readonly store: EventStore
   readonly reopen: () => Promise<EventStore>
+  /** Appends raw lines, chained, as another version of this module would (see test/support/raw-lines.ts). */
+  readonly appendLines: (lines: ReadonlyArray<RawLine>) => Promise<void>
 }
 
 const right = async <A>(task: TE.TaskEither<StateError, A>): Promise<A> => {
@@ -181,6 +185,25 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       await uncommitted(E.left(new StateError('INVALID_INPUT', 'refused by the test')))
       expect((await readAll(other)).events.map((e) => e.envelope)).toEqual(envelopes.slice(0, 9))
       await other.close()
+    })
+
+    it('given an event of a newer version between two of ours, when read, then it goes to the visitor\'s foreign handler with its place, in order; without one, the read is NEWER_VERSION', async () => {
+      const { store, appendLines } = await open()
+      const envelopes = deployEnvelopes(3)
+      await appendAll(store, envelopes.slice(0, 2))
+      await appendLines([newerLine({ type: 'ReleaseSealed', writer: '0.4.0' })])
+      // What this version writes after it (only a test can: a manager refuses), chained to it.
+      await appendAll(store, envelopes.slice(2))
+      const seen: Array<string | number> = []
+      const foreign: ForeignEvent[] = []
+      const end = await right(store.read(store.origin, { event: (e) => void seen.push(e.position), foreign: (e) => void (foreign.push(e), seen.push(`foreign ${e.position}`)) }))
+      expect(seen).toEqual([1, 2, 'foreign 3', 4])
+      expect(end.cursor.position).toBe(4)
+      expect(foreign.map((e) => e.foreign)).toEqual([{ v: 1, type: 'ReleaseSealed', writer: '0.4.0', command: expect.any(String) }])
+      expect(foreign[0]?.location).toMatch(/:3$/)
+      const refused = await left(store.read(store.origin, { event: () => undefined }))
+      expect(refused.code).toBe('NEWER_VERSION')
+      expect(refused.message).toContain(`${foreign[0]?.location}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0`)
     })
 
     it('given a new store, then it reports no leftovers', async () => {

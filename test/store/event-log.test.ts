@@ -40,6 +40,8 @@ interface Outcome {
   /** Each event's line and the event as read. */
   readonly events: ReadonlyArray<readonly [number, EventEnvelope]>
   readonly problems: ReadonlyArray<string>
+  /** The lines of events of a newer version (an edit may make a known type unknown: read on, as readers do). */
+  readonly foreign: ReadonlyArray<number>
   readonly end: unknown
 }
 
@@ -47,6 +49,7 @@ interface Outcome {
 const read = async (path: string, options: LogReadOptions, tolerant: boolean, from: LogCursor = LOG_ORIGIN, stopAfter = Number.POSITIVE_INFINITY): Promise<Outcome> => {
   const events: Array<readonly [number, EventEnvelope]> = []
   const problems: string[] = []
+  const foreign: number[] = []
   const result = await readLog(
     path,
     from,
@@ -56,10 +59,11 @@ const read = async (path: string, options: LogReadOptions, tolerant: boolean, fr
         return events.length >= stopAfter ? 'stop' : undefined
       },
       ...(tolerant ? { problem: (problem: { location: string; message: string }) => void problems.push(`${problem.location}: ${problem.message}`) } : {}),
+      foreign: (event) => void foreign.push(event.position),
     },
     options,
   )()
-  return { events, problems, end: E.isRight(result) ? result.right : result.left.message }
+  return { events, problems, foreign, end: E.isRight(result) ? result.right : result.left.message }
 }
 
 const readInEveryMode = async (path: string, tolerant: boolean, from?: LogCursor, stopAfter?: number): Promise<Outcome> => {

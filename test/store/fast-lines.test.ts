@@ -19,8 +19,13 @@ const envelopeFields = {
   host: freeText,
   pid: fc.nat({ max: 4_194_304 }),
   command: ulid,
+  // Absent in lines of versions before it was recorded.
+  writer: fc.option(fc.oneof(fc.constantFrom('0.2.0', '1.10.0-rc.1'), freeText), { nil: undefined }),
   releaseId: fc.oneof(epochMs.map(formatReleaseId), freeText),
 }
+
+const metaOf = (e: { actor: string; host: string; pid: number; command: string; writer: string | undefined }) =>
+  e.writer === undefined ? { actor: e.actor, host: e.host, pid: e.pid, command: e.command } : { actor: e.actor, host: e.host, pid: e.pid, command: e.command, writer: e.writer }
 
 const phaseUpdated = fc.record({
   ...envelopeFields,
@@ -34,7 +39,7 @@ type Fields = typeof phaseUpdated extends fc.Arbitrary<infer A> ? A : never
 
 const lineOf = (e: Fields): string =>
   encodeLogLine(
-    { v: 1, id: e.id, type: 'PhaseUpdated', recordedAt: e.recordedAt, meta: { actor: e.actor, host: e.host, pid: e.pid, command: e.command }, data: { releaseId: e.releaseId, phase: e.phase, from: e.from, to: e.to } } as unknown as EventEnvelope,
+    { v: 1, id: e.id, type: 'PhaseUpdated', recordedAt: e.recordedAt, meta: metaOf(e), data: { releaseId: e.releaseId, phase: e.phase, from: e.from, to: e.to } } as unknown as EventEnvelope,
     e.prev,
   )
 
@@ -64,7 +69,7 @@ const releaseCreated = fc.record(
     note: fc.option(freeText, { nil: undefined }),
     prev: fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), freeText),
   },
-  { requiredKeys: ['id', 'recordedAt', 'actor', 'host', 'pid', 'command', 'releaseId', 'environment', 'version', 'commitSha', 'timestamp', 'phases', 'prev'] },
+  { requiredKeys: ['id', 'recordedAt', 'actor', 'host', 'pid', 'command', 'writer', 'releaseId', 'environment', 'version', 'commitSha', 'timestamp', 'phases', 'prev'] },
 )
 
 type CreateFields = typeof releaseCreated extends fc.Arbitrary<infer A> ? A : never
@@ -76,7 +81,7 @@ const createLineOf = (e: CreateFields): string =>
       id: e.id,
       type: 'ReleaseCreated',
       recordedAt: e.recordedAt,
-      meta: { actor: e.actor, host: e.host, pid: e.pid, command: e.command },
+      meta: metaOf(e),
       data: {
         release: {
           id: e.releaseId,
@@ -141,7 +146,7 @@ describe('reading a line the worker saw match the PhaseUpdated template', () => 
     },
   )
 
-  test.prop([phaseUpdated.filter((values) => ![values.actor, values.host, values.releaseId, values.prev].some(needsEscape))], { numRuns: 300 })(
+  test.prop([phaseUpdated.filter((values) => ![values.actor, values.host, values.writer ?? '', values.releaseId, values.prev].some(needsEscape))], { numRuns: 300 })(
     'matches every valid line without escapes',
     (values) => {
       const line = lineOf(values)
@@ -151,8 +156,8 @@ describe('reading a line the worker saw match the PhaseUpdated template', () => 
 })
 
 describe('the fast reader of PhaseUpdated and ReleaseCreated lines', () => {
-  holdsToTheGeneralPath('PhaseUpdated', phaseUpdated, lineOf, (e) => [e.actor, e.host, e.releaseId, e.prev])
-  holdsToTheGeneralPath('ReleaseCreated', releaseCreated, createLineOf, (e) => [e.actor, e.host, e.releaseId, e.environment, e.version, e.commitSha, e.previousId ?? '', e.rollbackOf ?? '', e.note ?? '', e.prev])
+  holdsToTheGeneralPath('PhaseUpdated', phaseUpdated, lineOf, (e) => [e.actor, e.host, e.writer ?? '', e.releaseId, e.prev])
+  holdsToTheGeneralPath('ReleaseCreated', releaseCreated, createLineOf, (e) => [e.actor, e.host, e.writer ?? '', e.releaseId, e.environment, e.version, e.commitSha, e.previousId ?? '', e.rollbackOf ?? '', e.note ?? '', e.prev])
 
   it('leaves other event types and other key orders to the general path', () => {
     expect(readFastLine('{"v":1,"id":"01JGGVSBF8ABM7TF5B8M3VN3N5","type":"SnapshotImported"}')).toBeUndefined()

@@ -8,6 +8,7 @@ import { fileStore } from '../../src/store/file-store.js'
 import { GENESIS_HASH, hashLine } from '../../src/store/log-line.js'
 import { storePaths, type StorePaths } from '../../src/store/paths.js'
 import { deployEnvelopes, envelopesEndingInRecovery } from '../support/envelopes.js'
+import { appendToLog } from '../support/raw-lines.js'
 import { tempDir } from '../support/temp.js'
 import { appendAll, eventStoreContract, readAll } from './contract.js'
 
@@ -18,7 +19,7 @@ const openStore = (stateFile: string, warnings: string[] = []): { store: EventSt
 
 eventStoreContract('the file store', async () => {
   const stateFile = join(tempDir(), '.stagecraft', 'releases.json')
-  return { store: openStore(stateFile).store, reopen: async () => openStore(stateFile).store }
+  return { store: openStore(stateFile).store, reopen: async () => openStore(stateFile).store, appendLines: async (lines) => appendToLog(storePaths(stateFile).eventLog, lines) }
 })
 
 const failureOf = async (task: () => Promise<E.Either<StateError, unknown>>): Promise<StateError> => {

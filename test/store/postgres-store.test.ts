@@ -13,6 +13,7 @@ import { deployEnvelopes } from '../support/envelopes.js'
 import { within } from '../support/within.js'
 import { appendAll, eventStoreContract, readAll } from './contract.js'
 import { adminQuery, asAdmin, dropAfterTest, freshSchema, newRole, openStore, uniqueName, urlAs } from './postgres-children/database.js'
+import { appendRows } from './postgres-children/raw-rows.js'
 
 beforeAll(async () => {
   await adminQuery('SELECT 1') // fails the file, clearly, when the server is unreachable
@@ -20,7 +21,7 @@ beforeAll(async () => {
 
 eventStoreContract('the PostgreSQL store', async () => {
   const schema = freshSchema('contract')
-  return { store: openStore(schema), reopen: async () => openStore(schema) }
+  return { store: openStore(schema), reopen: async () => openStore(schema), appendLines: (lines) => appendRows(schema, lines) }
 })
 
 const failureOf = async (task: () => Promise<E.Either<StateError, unknown>>): Promise<StateError> => {

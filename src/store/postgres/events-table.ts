@@ -11,7 +11,9 @@ import type pg from 'pg'
 import type { EventEnvelope } from '../../domain/events.js'
 import { StateError } from '../../errors.js'
 import type { Cursor, ReadEnd, Visitor } from '../event-store.js'
-import { decodeLogLine, encodeLogLine, hashLine } from '../log-line.js'
+import type { Foreign } from '../../domain/foreign.js'
+import { unreadable } from '../foreign-events.js'
+import { decodeLogLine, encodeLogLine, hashLine, isForeignLine } from '../log-line.js'
 import type { PostgresConfig } from './config.js'
 import { SCHEMA_VERSION, tooNew } from './version.js'
 
@@ -47,13 +49,15 @@ const chainProblem = (position: number): string =>
     : `the hash chain is broken: this event does not follow event ${position - 1} as written (event ${position - 1} was edited, or events were deleted or reordered)`
 
 /** What is wrong with a row read after `expected - 1` whose hash was `prevHash`, if anything. */
-const rowProblem = (row: Row, position: number, expected: number, prevHash: string, lineHash: string): { problem: string } | { envelope: EventEnvelope } => {
+type Checked = { problem: string } | { envelope: EventEnvelope } | { foreign: Foreign }
+
+const rowProblem = (row: Row, position: number, expected: number, prevHash: string, lineHash: string): Checked => {
   if (position !== expected) return { problem: `events ${expected}${position - 1 > expected ? ` to ${position - 1}` : ''} are missing (deleted)` }
   const decoded = decodeLogLine(row.line)
   if (E.isLeft(decoded)) return { problem: decoded.left }
   if (decoded.right.prev !== prevHash) return { problem: chainProblem(position) }
   if (row.hash !== lineHash) return { problem: 'the line was edited after it was written: its stored hash is not the SHA-256 of its text' }
-  return { envelope: decoded.right.envelope }
+  return isForeignLine(decoded.right) ? { foreign: decoded.right.foreign } : { envelope: decoded.right.envelope }
 }
 
 /**
@@ -94,7 +98,13 @@ export const readEvents = async (client: pg.ClientBase, config: PostgresConfig, 
         visitor.problem({ location, message: checked.problem })
         continue
       }
-      const result = visitor.event({ envelope: checked.envelope, position, location })
+      // An event of a newer version: the visitor says what to do with it (without one, a read cannot go past it).
+      const result =
+        'envelope' in checked
+          ? visitor.event({ envelope: checked.envelope, position, location })
+          : visitor.foreign === undefined
+            ? unreadable({ foreign: checked.foreign, position, location })
+            : visitor.foreign({ foreign: checked.foreign, position, location })
       if (result instanceof StateError) return E.left(result)
       if (result === 'stop') return E.right({ cursor: { position, hash } })
     }
