@@ -6,6 +6,7 @@ import type { SnapshotFields } from './events.js'
 import type { Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
 import { ReleaseMap } from './release-map.js'
+import { noRequests, type RequestUse } from './requests.js'
 import { compareTimestamps } from './timestamp.js'
 
 /**
@@ -25,6 +26,8 @@ export interface State {
   readonly greatestId: ReleaseId | undefined
   /** Top-level fields of an imported `releases.json` other than `releases`, written back verbatim. */
   readonly otherFields: SnapshotFields
+  /** The first use of every request id the history holds, by id (read-only: a `RequestMap`). */
+  readonly requests: ReadonlyMap<string, RequestUse>
 }
 
 /**
@@ -87,6 +90,7 @@ export const initialState: State = Object.freeze({
   current: readOnlyMap(new Map<string, Release>()),
   greatestId: undefined,
   otherFields: Object.freeze({}),
+  requests: noRequests,
 })
 
 /** Newest first: later timestamp, then greater id. */

@@ -23,6 +23,7 @@ import { SnapshotFields } from '../../domain/events.js'
 import type { Release } from '../../domain/release.js'
 import { compareIds, ReleaseId } from '../../domain/release-id.js'
 import { ReleaseMap } from '../../domain/release-map.js'
+import { noRequests } from '../../domain/requests.js'
 import { readOnlyMap, type State } from '../../domain/state.js'
 import { Timestamp } from '../../domain/timestamp.js'
 import { Count, currentIndexes, decodeReleaseLine, releaseJson } from '../checkpoint-format.js'
@@ -280,6 +281,7 @@ export const loadedOf = (rows: ProjectionRows, where: string): E.Either<Unusable
         current: readOnlyMap(current),
         greatestId: head.greatestId ?? undefined,
         otherFields: deepFreeze(head.otherFields),
+        requests: noRequests,
       })
       const cursor: Cursor = { position: head.position, hash: head.hash }
       return { state, cursor, lastRecordedAt: head.lastRecordedAt ?? undefined }
