@@ -12,10 +12,10 @@ import { deepFreeze } from '../domain/deep-freeze.js'
 import type { Release } from '../domain/release.js'
 import { compareIds, type ReleaseId } from '../domain/release-id.js'
 import { ReleaseMap } from '../domain/release-map.js'
-import { noRequests } from '../domain/requests.js'
 import { readOnlyMap, type State } from '../domain/state.js'
 import { StateError } from '../errors.js'
 import { CHECKPOINT_LAYOUT, type CheckpointFile, decodeReleaseLine } from './checkpoint-format.js'
+import { checkpointRequests } from './checkpoint-requests.js'
 import { findGroup, idAt, type Place, placesIn, type RecordRegion, startUpTo } from './sorted-records.js'
 
 type Group = ReadonlyArray<Release>
@@ -185,6 +185,6 @@ export const checkpointState = (file: CheckpointFile, path: string): State => {
     current: readOnlyMap(new CheckpointCurrent(file, releases, path)),
     greatestId: header.greatestId ?? undefined,
     otherFields: deepFreeze(header.otherFields),
-    requests: noRequests,
+    requests: checkpointRequests({ buffer: file.bytes, ...file.keys }, header.requests, path),
   })
 }

@@ -113,7 +113,7 @@ describe('a checkpoint that cannot be trusted is replayed over, with one warning
     ['truncated (a torn write)', (checkpoint) => truncateSync(checkpoint, Math.floor(statSync(checkpoint).size / 2)), /incomplete|does not match its SHA-256/],
     ['emptied by a machine crash', (checkpoint) => truncateSync(checkpoint, 0), /not a checkpoint/],
     ['edited by hand (a version changed, its SHA-256 not)', (checkpoint) => writeFileSync(checkpoint, readFileSync(checkpoint, 'utf8').replace('"version":"v1"', '"version":"v9"')), /does not match its SHA-256/],
-    ['of a newer format', (checkpoint) => writeFileSync(checkpoint, readFileSync(checkpoint, 'utf8').replace('stagecraft-state checkpoint 1', 'stagecraft-state checkpoint 2')), /of format 2/],
+    ['of a newer format', (checkpoint) => writeFileSync(checkpoint, readFileSync(checkpoint, 'utf8').replace('stagecraft-state checkpoint 2', 'stagecraft-state checkpoint 3')), /of format 3/],
   ]
   for (const [what, damage, why] of cases) {
     it(`given a checkpoint ${what}: the answers are a full replay's, the warning names it, and the next write writes a good one`, async () => {
