@@ -5,8 +5,10 @@
  * {@link Fold}, a transient copy that applies a whole batch of events with one copy of the state
  * (so replaying a million events costs one copy, not a million), then freezes the result.
  */
+import * as E from 'fp-ts/lib/Either.js'
 import { deepFreeze } from './deep-freeze.js'
 import type { DomainEvent, PhaseUpdated, ReleaseChange, SnapshotFields } from './events.js'
+import { parseRequestId } from './input.js'
 import { PHASES, type ReleasePhase } from './phase.js'
 import { sameReleases } from './projection.js'
 import { factsOf, keepFacts, keepPreserved, type Preserved, preservedOf, type Release } from './release.js'
@@ -39,6 +41,8 @@ export type EventProblem = string | undefined
 const requestProblem = (event: DomainEvent): EventProblem => {
   const request = event.type === 'ReleaseCreated' || event.type === 'PhaseUpdated' ? event.data.request : undefined
   if (request === undefined) return undefined
+  const parsed = parseRequestId(request.id)
+  if (E.isLeft(parsed) || parsed.right !== request.id) return `the request id ${showValue(request.id)} is not one (${E.isLeft(parsed) ? parsed.left.message : 'blanks around it'})`
   const fits = event.type === 'ReleaseCreated' ? request.command === 'CreateRelease' : request.command !== 'CreateRelease'
   return fits ? undefined : `a ${event.type} event cannot record a ${request.command} (request id ${showValue(request.id)})`
 }
