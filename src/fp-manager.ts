@@ -14,6 +14,7 @@ import { checkedBag, checkedTime } from './arguments.js'
 import { type HistoryEvent, type HistoryFilter, history, stateAt } from './audit.js'
 import type { Command } from './domain/commands.js'
 import { decide } from './domain/decide.js'
+import { requestIdOf } from './domain/request-decision.js'
 import type { DomainError } from './domain/errors.js'
 import { type DomainEvent, envelope, type EventEnvelope, type EventMetadata, type Ulid } from './domain/events.js'
 import { currentRelease, findRelease, listAllReleases, releasesOf } from './domain/queries.js'
@@ -43,10 +44,23 @@ export interface CreateReleaseOptions {
   readonly rollbackOf?: string | undefined
   /** Why the release is made. */
   readonly note?: string | undefined
+  /** The caller's name for this write, to retry it safely: see {@link WriteOptions}. */
+  readonly requestId?: string | undefined
+}
+
+/**
+ * What every write accepts: `requestId`, the caller's name for the write (an idempotency key: 1
+ * to 200 characters, no control characters). A retry under the same id with the same arguments
+ * records nothing and returns the release the first call was about, as it is now, with `events`
+ * empty; the same id with other arguments is `INVALID_INPUT` naming its first use. Ids are kept
+ * for the whole history.
+ */
+export interface WriteOptions {
+  readonly requestId?: string | undefined
 }
 
 /** Extra facts recorded with a phase change. */
-export interface UpdatePhaseOptions {
+export interface UpdatePhaseOptions extends WriteOptions {
   readonly reason?: string | undefined
 }
 
@@ -70,7 +84,7 @@ export interface FpStateManager {
   readonly getRelease: (id: string) => TE.TaskEither<StateError, Release>
   readonly getCurrentRelease: (environment: string) => TE.TaskEither<StateError, Release>
   readonly updatePhase: (releaseId: string, phase: string, status: string, options?: UpdatePhaseOptions) => TE.TaskEither<StateError, Recorded>
-  readonly recoverRelease: (releaseId: string, reason: string) => TE.TaskEither<StateError, Recorded>
+  readonly recoverRelease: (releaseId: string, reason: string, options?: WriteOptions) => TE.TaskEither<StateError, Recorded>
   readonly listReleases: (environment: string) => TE.TaskEither<StateError, ReadonlyArray<Release>>
   readonly listAllReleases: () => TE.TaskEither<StateError, ReadonlyArray<Release>>
   readonly history: (filter?: HistoryFilter) => TE.TaskEither<StateError, ReadonlyArray<HistoryEvent>>
@@ -240,9 +254,12 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       TE.map((release) => ({ release, events: handled.events, position: handled.after.cursor.position })),
     )
 
-  const createdId = (handled: Handled): string => {
+  // A retried create records nothing: its release is the one its request id's first use created.
+  const createdId = (handled: Handled, requestId: unknown): string => {
     const created = handled.events.find((event) => event.type === 'ReleaseCreated')
-    return created?.type === 'ReleaseCreated' ? created.data.release.id : ''
+    if (created?.type === 'ReleaseCreated') return created.data.release.id
+    const id = requestIdOf({ requestId })
+    return (E.isRight(id) && id.right !== undefined ? handled.prepared.state.requests.get(id.right)?.releaseId : undefined) ?? ''
   }
 
   const query = <A>(ask: (state: State) => E.Either<DomainError, A>): TE.TaskEither<StateError, A> =>
@@ -300,18 +317,23 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     createRelease: (environment, version, commitSha, options) =>
       pipe(
         checkedBag('createRelease', options),
-        TE.chain((extra) => handle('command', (now) => ({ type: 'CreateRelease', environment, version, commitSha, rollbackOf: extra.rollbackOf, note: extra.note, now }))),
-        TE.chain((handled) => recorded(handled, createdId(handled))),
+        TE.chain((extra) =>
+          pipe(
+            handle('command', (now) => ({ type: 'CreateRelease', environment, version, commitSha, rollbackOf: extra.rollbackOf, note: extra.note, now, requestId: extra.requestId })),
+            TE.chain((handled) => recorded(handled, createdId(handled, extra.requestId))),
+          ),
+        ),
       ),
     updatePhase: (releaseId, phase, status, options) =>
       pipe(
         checkedBag('updatePhase', options),
-        TE.chain((extra) => handle('command', () => ({ type: 'UpdatePhase', releaseId, phase, status, reason: extra.reason }))),
+        TE.chain((extra) => handle('command', () => ({ type: 'UpdatePhase', releaseId, phase, status, reason: extra.reason, requestId: extra.requestId }))),
         TE.chain((handled) => recorded(handled, releaseId)),
       ),
-    recoverRelease: (releaseId, reason) =>
+    recoverRelease: (releaseId, reason, options) =>
       pipe(
-        handle('command', () => ({ type: 'RecoverRelease', releaseId, reason })),
+        checkedBag('recoverRelease', options),
+        TE.chain((extra) => handle('command', () => ({ type: 'RecoverRelease', releaseId, reason, requestId: extra.requestId }))),
         TE.chain((handled) => recorded(handled, releaseId)),
       ),
     getRelease: (id) => query((state) => findRelease(state, id)),

@@ -6,7 +6,7 @@
  * queries) is exported for callers who fold or project events themselves.
  */
 export { createStateManager, promiseStateManager, type StateManager } from './manager.js'
-export { createFpStateManager, type CreateReleaseOptions, type FpStateManager, type Recorded, type UpdatePhaseOptions } from './fp-manager.js'
+export { createFpStateManager, type CreateReleaseOptions, type FpStateManager, type Recorded, type UpdatePhaseOptions, type WriteOptions } from './fp-manager.js'
 export { DEFAULT_ABANDONED_AFTER_MS, DEFAULT_LOCK_TIMEOUT_MS, fileStoreSpec, type StateManagerOptions, type StoreContext, type StoreSpec } from './options.js'
 export { ERROR_CODES, isStateError, StateError, type StateErrorCode } from './errors.js'
 export type { HistoryEvent, HistoryFilter } from './audit.js'

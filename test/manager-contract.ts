@@ -48,6 +48,30 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
       expect(await manager.history()).toHaveLength(events)
     })
 
+    it('given a write under a request id, a retry with the same arguments (this process or a new one, a later clock) records nothing and returns the release first recorded; other arguments are INVALID_INPUT naming the first use', async () => {
+      const { manager, make, clock } = open()
+      const first = await manager.createRelease('prod', 'v1', 'abc123', { requestId: 'deploy-42', note: 'first try' })
+      expect(first.events).toHaveLength(1)
+      expect(first.events[0]?.data).toMatchObject({ request: { id: 'deploy-42', command: 'CreateRelease' } })
+      await manager.updatePhase(first.release.id, 'build', 'running', { requestId: 'build-start' })
+      clock.set(Date.UTC(2025, 0, 1, 13))
+      const events = (await manager.history()).length
+      for (const retrying of [manager, make()]) {
+        const retry = await retrying.createRelease('prod', 'v1', 'abc123', { requestId: 'deploy-42', note: 'first try' })
+        expect([retry.release.id, retry.release.phases.build, retry.events, retry.position]).toEqual([first.release.id, 'running', [], events])
+        expect((await retrying.updatePhase(first.release.id, 'build', 'running', { requestId: 'build-start' })).events).toEqual([])
+      }
+      expect(await manager.listAllReleases()).toHaveLength(1)
+      const reused = await rejection(make().createRelease('prod', 'v2', 'abc123', { requestId: 'deploy-42', note: 'first try' }))
+      expect(reused.code).toBe('INVALID_INPUT')
+      expect(reused.message).toMatch(new RegExp(`request id "deploy-42" was first used for CreateRelease of release ${first.release.id} \\(recorded 2025-01-01T12:00:00\\.\\d{3}Z\\).*this call gives version "v2"`))
+      const recovered = await manager.recoverRelease(first.release.id, 'killed', { requestId: 'recover-1' })
+      expect((await make().recoverRelease(first.release.id, 'killed', { requestId: 'recover-1' })).events).toEqual([])
+      expect((await rejection(manager.recoverRelease(first.release.id, 'oom', { requestId: 'recover-1' }))).code).toBe('INVALID_INPUT')
+      expect(await manager.history()).toHaveLength(events + recovered.events.length)
+      expect((await rejection(manager.createRelease('prod', 'v3', undefined, { requestId: 'x'.repeat(201) }))).message).toMatch(/request id .* is 201 characters long; the limit is 200/)
+    })
+
     it('rejects with StateErrors carrying stable codes and messages naming the value', async () => {
       const { manager } = open()
       const { release } = await manager.createRelease('prod', 'v1')

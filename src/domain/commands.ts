@@ -18,6 +18,8 @@ export interface CreateRelease {
   readonly note?: string | undefined
   /** The injected clock's reading, in epoch milliseconds: the new id and timestamp derive from it. */
   readonly now: number
+  /** The caller's name for this write: a retry under it records nothing (requests.ts). */
+  readonly requestId?: string | undefined
 }
 
 /** Move one phase of one release to a new status. */
@@ -27,6 +29,8 @@ export interface UpdatePhase {
   readonly phase: string
   readonly status: string
   readonly reason?: string | undefined
+  /** The caller's name for this write: a retry under it records nothing (requests.ts). */
+  readonly requestId?: string | undefined
 }
 
 /**
@@ -37,6 +41,8 @@ export interface RecoverRelease {
   readonly type: 'RecoverRelease'
   readonly releaseId: string
   readonly reason: string
+  /** The caller's name for this write: a retry under it records nothing (requests.ts). */
+  readonly requestId?: string | undefined
 }
 
 /** Start the history from a `releases.json` that has no event log. */

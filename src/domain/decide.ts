@@ -8,13 +8,14 @@ import * as A from 'fp-ts/lib/ReadonlyArray.js'
 import type { CreateRelease, Command, ImportSnapshot, ReconcileSnapshot, RecoverRelease, UpdatePhase } from './commands.js'
 import { type DomainError, invalidInput, invalidTransition } from './errors.js'
 import type { DomainEvent, ReleaseChange } from './events.js'
-import { parseCommitSha, parseNewEnvironment, parseNewVersion, parsePhase, parseStatus, parseText } from './input.js'
+import { parseCommitSha, parseEnvironment, parseNewEnvironment, parseNewVersion, parsePhase, parseReleaseId, parseStatus, parseText, parseVersion } from './input.js'
 import { allPending, canTransition, isFinalStatus, nextStatuses, PHASES, type PhaseStatus, type ReleasePhase } from './phase.js'
 import { sameReleases } from './projection.js'
 import { findRelease } from './queries.js'
 import { rollbackCandidate } from './rollback.js'
 import { type Release, type StoredRelease, storedForm } from './release.js'
 import { nextReleaseId } from './release-id.js'
+import { requested } from './request-decision.js'
 import { kindOf, showValue } from './show.js'
 import { releaseCount, type State } from './state.js'
 import { fieldsKey } from './top-level-fields.js'
@@ -78,6 +79,18 @@ const createRelease = (command: CreateRelease, state: State): Decision =>
     }),
   )
 
+/** A create's arguments as a request id records them (requests.ts); `rollbackOf` as given, since the release it names may no longer be a target. */
+const createArguments = (command: CreateRelease) =>
+  pipe(
+    E.Do,
+    E.apS('environment', parseEnvironment(command.environment)),
+    E.apS('version', parseVersion(command.version)),
+    E.apS('commitSha', parseCommitSha(command.commitSha)),
+    E.apS('rollbackOf', optional(command.rollbackOf, parseReleaseId)),
+    E.apS('note', optional(command.note, parseText('note'))),
+    E.map(({ environment, version, commitSha, rollbackOf, note }) => [environment, version, commitSha, rollbackOf ?? null, note ?? null]),
+  )
+
 const transition = (release: Release, phase: ReleasePhase, to: PhaseStatus, reason: string | undefined): Decision => {
   const from = release.phases[phase]
   if (from === to) return E.right([]) // an idempotent retry: nothing happened
@@ -87,6 +100,16 @@ const transition = (release: Release, phase: ReleasePhase, to: PhaseStatus, reas
   }
   return E.right([{ type: 'PhaseUpdated', data: { releaseId: release.id, phase, from, to, ...(reason === undefined ? {} : { reason }) } }])
 }
+
+const updateArguments = (command: UpdatePhase, state: State) =>
+  pipe(
+    E.Do,
+    E.apS('release', findRelease(state, command.releaseId)),
+    E.apS('phase', parsePhase(command.phase)),
+    E.apS('status', parseStatus(command.status)),
+    E.apS('reason', optional(command.reason, parseText('reason'))),
+    E.map(({ release, phase, status, reason }) => [release.id, phase, status, reason ?? null]),
+  )
 
 const updatePhase = (command: UpdatePhase, state: State): Decision =>
   pipe(
@@ -101,6 +124,14 @@ const updatePhase = (command: UpdatePhase, state: State): Decision =>
 // A phase that was running when its orchestrator died did not finish; one that never started
 // never will.
 const RECOVERED: Partial<Record<PhaseStatus, PhaseStatus>> = { running: 'failed', pending: 'skipped' }
+
+const recoverArguments = (command: RecoverRelease, state: State) =>
+  pipe(
+    E.Do,
+    E.apS('release', findRelease(state, command.releaseId)),
+    E.apS('reason', parseText('reason')(command.reason)),
+    E.map(({ release, reason }) => [release.id, reason]),
+  )
 
 const recoverRelease = (command: RecoverRelease, state: State): Decision =>
   pipe(
@@ -170,11 +201,11 @@ export const decide = (command: Command, state: State): Decision => {
   if (typeof command !== 'object' || command === null) return E.left(invalidInput(`a command must be an object, got ${kindOf(command)}`))
   switch (command.type) {
     case 'CreateRelease':
-      return createRelease(command, state)
+      return requested(command, state, () => createArguments(command), () => createRelease(command, state))
     case 'UpdatePhase':
-      return updatePhase(command, state)
+      return requested(command, state, () => updateArguments(command, state), () => updatePhase(command, state))
     case 'RecoverRelease':
-      return recoverRelease(command, state)
+      return requested(command, state, () => recoverArguments(command, state), () => recoverRelease(command, state))
     case 'ImportSnapshot':
       return importSnapshot(command, state)
     case 'ReconcileSnapshot':

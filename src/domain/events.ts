@@ -8,6 +8,7 @@ import * as t from 'io-ts'
 import { PhaseStatus, ReleasePhase } from './phase.js'
 import { Release, StoredRelease } from './release.js'
 import { ReleaseId } from './release-id.js'
+import { RequestTag } from './requests.js'
 import { Timestamp } from './timestamp.js'
 
 /** Where a snapshot came from: its path and the SHA-256 of its bytes when it was read. */
@@ -35,6 +36,8 @@ export const ReleaseCreated = t.intersection(
       rollbackOf: ReleaseId,
       /** Why the release was made, in the operator's words. */
       note: t.string,
+      /** The request id it was recorded under (added in 0.3.0; older builds ignore it). */
+      request: RequestTag,
     }),
   ],
   'ReleaseCreated',
@@ -48,6 +51,8 @@ export const PhaseUpdated = t.intersection(
     t.partial({
       /** Why, when a person or a recovery gave a reason. */
       reason: t.string,
+      /** The request id it was recorded under (added in 0.3.0; older builds ignore it). */
+      request: RequestTag,
     }),
   ],
   'PhaseUpdated',

@@ -5,14 +5,17 @@
  * {@link Fold}, a transient copy that applies a whole batch of events with one copy of the state
  * (so replaying a million events costs one copy, not a million), then freezes the result.
  */
+import * as E from 'fp-ts/lib/Either.js'
 import { deepFreeze } from './deep-freeze.js'
 import type { DomainEvent, PhaseUpdated, ReleaseChange, SnapshotFields, SnapshotFieldTexts } from './events.js'
+import { parseRequestId } from './input.js'
 import { PHASES, type ReleasePhase } from './phase.js'
 import { sameReleases } from './projection.js'
 import { factsOf, keepFacts, keepPreserved, type Preserved, preservedOf, type Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
 import { showValue } from './show.js'
 import { ReleaseMap } from './release-map.js'
+import { RequestMap, type RequestUse } from './requests.js'
 import { initialState, isNewer, readOnlyMap, type State } from './state.js'
 import { epochMsOfChecked, type Timestamp } from './timestamp.js'
 
@@ -33,6 +36,34 @@ const setPhase = (release: Mutable<Release>, phase: ReleasePhase, status: PhaseU
 
 /** What makes an event impossible in a state, in words, or `undefined` when it applies. */
 export type EventProblem = string | undefined
+
+// A request id names a command about one release: a create, or phase changes.
+const requestProblem = (event: DomainEvent): EventProblem => {
+  const request = event.type === 'ReleaseCreated' || event.type === 'PhaseUpdated' ? event.data.request : undefined
+  if (request === undefined) return undefined
+  const parsed = parseRequestId(request.id)
+  if (E.isLeft(parsed) || parsed.right !== request.id) return `the request id ${showValue(request.id)} is not one (${E.isLeft(parsed) ? parsed.left.message : 'blanks around it'})`
+  const fits = event.type === 'ReleaseCreated' ? request.command === 'CreateRelease' : request.command !== 'CreateRelease'
+  return fits ? undefined : `a ${event.type} event cannot record a ${request.command} (request id ${showValue(request.id)})`
+}
+
+/** The use of a request id an event records (its first event's, for a command that records several), if any. */
+export const requestUseOf = (event: DomainEvent, at: Timestamp | undefined): { readonly id: string; readonly use: RequestUse } | undefined => {
+  const when = at === undefined ? {} : { at }
+  if (event.type === 'ReleaseCreated') {
+    const { release, rollbackOf, note, request } = event.data
+    if (request === undefined) return undefined
+    const args = [release.environment, release.version, release.commitSha, rollbackOf ?? null, note ?? null]
+    return { id: request.id, use: { command: request.command, args, releaseId: release.id, ...when } }
+  }
+  if (event.type === 'PhaseUpdated') {
+    const { releaseId, phase, to, reason, request } = event.data
+    if (request === undefined) return undefined
+    const args = request.command === 'RecoverRelease' ? [releaseId, reason ?? null] : [releaseId, phase, to, reason ?? null]
+    return { id: request.id, use: { command: request.command, args, releaseId, ...when } }
+  }
+  return undefined
+}
 
 /** A transient fold: apply events one by one, then take the (frozen) result once. */
 export interface Fold {
@@ -64,6 +95,7 @@ export const startFold = (state: State): Fold => {
   let greatestId: ReleaseId | undefined = state.greatestId
   let otherFields: SnapshotFields = state.otherFields
   let otherFieldsJson: SnapshotFieldTexts | undefined = state.otherFieldsJson
+  const requests = RequestMap.draft(state.requests)
   let outOfOrder = false
   let currentOutdated = false
   let finished = false
@@ -165,6 +197,8 @@ export const startFold = (state: State): Fold => {
   const check = (event: DomainEvent): EventProblem => {
     // Events may come from outside (a caller folding its own): anything else changes nothing.
     if (typeof event !== 'object' || event === null) return `an event must be an object, not ${event === null ? 'null' : typeof event}`
+    const request = requestProblem(event)
+    if (request !== undefined) return request
     switch (event.type) {
       case 'ReleaseCreated': {
         const problem = checkCreated(event.data.release)
@@ -194,6 +228,8 @@ export const startFold = (state: State): Fold => {
     const problem = check(event)
     if (problem !== undefined) return problem
     changed = true
+    const use = requestUseOf(event, at)
+    if (use !== undefined) requests.add(use.id, use.use)
     switch (event.type) {
       case 'ReleaseCreated': {
         const created = own(event.data.release)
@@ -247,12 +283,12 @@ export const startFold = (state: State): Fold => {
     const ordered = outOfOrder ? ReleaseMap.of(new Map([...releases].sort(byId))) : releases.seal()
     // Sealed, and a view: the fold is done with them, and no holder of the state may change them.
     const texts = otherFieldsJson === undefined ? {} : { otherFieldsJson }
-    return Object.freeze({ releases: ordered, current: readOnlyMap(current), greatestId, otherFields, ...texts })
+    return Object.freeze({ releases: ordered, current: readOnlyMap(current), greatestId, otherFields, ...texts, requests: requests.seal() })
   }
 
   const peek = (): State => {
     refreshCurrent()
-    return { releases, current, greatestId, otherFields, ...(otherFieldsJson === undefined ? {} : { otherFieldsJson }) }
+    return { releases, current, greatestId, otherFields, ...(otherFieldsJson === undefined ? {} : { otherFieldsJson }), requests }
   }
 
   return { apply, result, peek }

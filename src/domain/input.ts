@@ -8,6 +8,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { type DomainError, invalidInput } from './errors.js'
 import { type PhaseStatus, PHASE_STATUSES, PhaseStatus as PhaseStatusCodec, PHASES, type ReleasePhase, ReleasePhase as ReleasePhaseCodec } from './phase.js'
 import type { ReleaseId } from './release-id.js'
+import { MAX_REQUEST_ID_LENGTH } from './requests.js'
 import { kindOf, quote } from './show.js'
 import { codePointName, type FoundCharacter, firstHiddenCharacter, firstLoneSurrogate } from './unsafe-text.js'
 
@@ -84,6 +85,9 @@ export const parseCommitSha = (raw: unknown): E.Either<DomainError, string> => {
 /** A release id as given by a caller: trimmed, non-empty, no control characters. */
 export const parseReleaseId = (raw: unknown): E.Either<DomainError, ReleaseId> =>
   E.map((id: string) => id as ReleaseId)(text('release id', Number.MAX_SAFE_INTEGER)(raw))
+
+/** A request id (an idempotency key): trimmed, 1 to 200 characters, no control characters. */
+export const parseRequestId = text('request id', MAX_REQUEST_ID_LENGTH)
 
 /** One of a fixed set of names, trimmed like every other input. */
 const oneOf =

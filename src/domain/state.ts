@@ -6,6 +6,7 @@ import type { SnapshotFields, SnapshotFieldTexts } from './events.js'
 import type { Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
 import { ReleaseMap } from './release-map.js'
+import { noRequests, type RequestUse } from './requests.js'
 import { compareTimestamps } from './timestamp.js'
 
 /**
@@ -27,6 +28,8 @@ export interface State {
   readonly otherFields: SnapshotFields
   /** The same fields as the file wrote them (each value's text), written back byte for byte; absent for a history recorded without them. */
   readonly otherFieldsJson?: SnapshotFieldTexts
+  /** The first use of every request id the history holds, by id (read-only: a `RequestMap`). */
+  readonly requests: ReadonlyMap<string, RequestUse>
 }
 
 /**
@@ -89,6 +92,7 @@ export const initialState: State = Object.freeze({
   current: readOnlyMap(new Map<string, Release>()),
   greatestId: undefined,
   otherFields: Object.freeze({}),
+  requests: noRequests,
 })
 
 /** Newest first: later timestamp, then greater id. */

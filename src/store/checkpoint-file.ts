@@ -17,6 +17,7 @@ import type { State } from '../domain/state.js'
 import { StateError } from '../errors.js'
 import { attempt } from './attempt.js'
 import { CHECKPOINT_LAYOUT, type CheckpointFile, checkpointStart, decodeCheckpoint, headerLine, headerOf, releaseLine, trailerLine } from './checkpoint-format.js'
+import { requestLines } from './checkpoint-requests.js'
 import { checkpointState } from './checkpoint-state.js'
 import type { Loaded } from './event-store.js'
 import { type LogCursor, lineHashBefore } from './event-log.js'
@@ -186,14 +187,19 @@ const bodyOf = (held: HeldCheckpoint | undefined, state: State): Uint8Array[] =>
 export const writeCheckpoint = (paths: StorePaths, held: HeldCheckpoint | undefined, after: Loaded): TE.TaskEither<StateError, HeldCheckpoint> =>
   attempt('write the checkpoint', paths.checkpoint, async () => {
     const cursor = after.cursor as LogCursor
-    const header = headerOf(after.state, { position: cursor.position, offset: cursor.offset, hash: cursor.hash }, after.lastRecordedAt)
-    const parts = [...bodyOf(held, after.state), headerLine(header)]
+    const body = bodyOf(held, after.state)
+    const keysAt = lengthOf(body)
+    const shownKeys = held === undefined ? undefined : { region: { buffer: held.file.bytes, ...held.file.keys }, shown: held.state.requests }
+    const keys = requestLines(shownKeys, after.state.requests)
+    const header = headerOf(after.state, { position: cursor.position, offset: cursor.offset, hash: cursor.hash }, after.lastRecordedAt, lengthOf(keys))
+    const parts = [...body, ...keys, headerLine(header)]
     const end = lengthOf(parts)
     const bytes = Buffer.allocUnsafe(end + 72) // "sha256 " + 64 hex digits + newline
     writeParts(bytes, 0, parts)
     bytes.set(trailerLine(bytes.subarray(0, end)), end)
     replaceFileSync(paths.checkpoint, bytes)
     const fingerprint = fingerprintOf(paths.checkpoint)
-    const lines = { start: checkpointStart().length, end: end - (parts.at(-1) as Uint8Array).length }
-    return E.right({ file: { bytes, header, lines }, state: after.state, fingerprint })
+    const lines = { start: checkpointStart().length, end: keysAt }
+    const keyLines = { start: keysAt, end: end - (parts.at(-1) as Uint8Array).length }
+    return E.right({ file: { bytes, header, lines, keys: keyLines }, state: after.state, fingerprint })
   })

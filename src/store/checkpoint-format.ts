@@ -7,6 +7,8 @@
  *   stagecraft-state checkpoint 1       the format and its version
  *   {"id":"rel-…",…}                   one line per release, in the state's (id) order: its stored
  *   …                                  form, and what the history knows of it (`facts`)
+ *   {"key":"…",…}                      one line per request id, in id order: its first use
+ *   …                                  (checkpoint-requests.ts; from format 2)
  *   {"position":…,"offset":…,…}         the header: the anchor in the log, and the rest of the state
  *   sha256 <hex>                        the SHA-256 of every byte before this line
  *
@@ -30,7 +32,7 @@ import { Timestamp } from '../domain/timestamp.js'
 import type { RecordLayout } from './sorted-records.js'
 
 /** The format this module writes and reads. */
-export const CHECKPOINT_VERSION = 1
+export const CHECKPOINT_VERSION = 2
 
 /** The first line of every checkpoint, up to its version number. */
 export const CHECKPOINT_MAGIC = 'stagecraft-state checkpoint '
@@ -75,6 +77,10 @@ export const CheckpointHeader = t.intersection(
       current: t.readonlyArray(t.tuple([t.string, ReleaseId, Count])),
       /** Top-level fields of an imported `releases.json`, parsed. */
       otherFields: SnapshotFields,
+      /** How many request ids the request lines hold. */
+      requests: Count,
+      /** The length of the request lines in bytes: they end where the header starts. */
+      keyBytes: Count,
     }),
     // Absent from a checkpoint written by an earlier version, which is read as before.
     t.partial({
@@ -152,8 +158,8 @@ export const decodeReleaseLine = (text: string): E.Either<string, Release> => {
 export const currentIndexes = (state: State): Array<[string, ReleaseId, number]> =>
   Array.from(state.current, ([environment, release]) => [environment, release.id, Math.max(0, state.releases.get(release.id)?.indexOf(release) ?? 0)])
 
-/** The header of a state at an anchor. */
-export const headerOf = (state: State, anchor: CheckpointAnchor, lastRecordedAt: Timestamp | undefined): CheckpointHeader => ({
+/** The header of a state at an anchor, its request lines `keyBytes` long. */
+export const headerOf = (state: State, anchor: CheckpointAnchor, lastRecordedAt: Timestamp | undefined, keyBytes: number): CheckpointHeader => ({
   ...anchor,
   lastRecordedAt: lastRecordedAt ?? null,
   greatestId: state.greatestId ?? null,
@@ -162,6 +168,8 @@ export const headerOf = (state: State, anchor: CheckpointAnchor, lastRecordedAt:
   otherFields: state.otherFields,
   ...(state.otherFieldsJson === undefined ? {} : { otherFieldsJson: state.otherFieldsJson }),
   events: WRITER_EVENTS,
+  requests: state.requests.size,
+  keyBytes,
 })
 
 const WRITER_EVENTS = { v: EVENT_SCHEMA_VERSION, types: EVENT_TYPES }
@@ -195,6 +203,8 @@ export interface CheckpointFile {
   readonly header: CheckpointHeader
   /** The release lines: from the start of the first to the end of the last (its newline included). */
   readonly lines: { readonly start: number; readonly end: number }
+  /** The request lines, likewise (they follow the release lines). */
+  readonly keys: { readonly start: number; readonly end: number }
 }
 
 /** Why a checkpoint is not used, in words (the reader replays the whole log instead). */
@@ -227,6 +237,13 @@ export const decodeCheckpoint = (bytes: Buffer): E.Either<Mistrust, CheckpointFi
       const newer = newerEvents(header)
       return newer === undefined ? E.right(header) : E.left(newer)
     }),
-    E.map((header) => ({ bytes, header, lines: { start: firstNewline + 1, end: headerStart } })),
+    E.filterOrElse(
+      (header) => headerStart - header.keyBytes > firstNewline,
+      (header) => `its header says its request lines are ${header.keyBytes} bytes long, more than all its lines`,
+    ),
+    E.map((header) => {
+      const keysAt = headerStart - header.keyBytes
+      return { bytes, header, lines: { start: firstNewline + 1, end: keysAt }, keys: { start: keysAt, end: headerStart } }
+    }),
   )
 }

@@ -15,6 +15,7 @@ import { ReleaseMap } from '../domain/release-map.js'
 import { readOnlyMap, type State } from '../domain/state.js'
 import { StateError } from '../errors.js'
 import { CHECKPOINT_LAYOUT, type CheckpointFile, decodeReleaseLine } from './checkpoint-format.js'
+import { checkpointRequests } from './checkpoint-requests.js'
 import { findGroup, idAt, type Place, placesIn, type RecordRegion, startUpTo } from './sorted-records.js'
 
 type Group = ReadonlyArray<Release>
@@ -185,5 +186,6 @@ export const checkpointState = (file: CheckpointFile, path: string): State => {
     greatestId: header.greatestId ?? undefined,
     otherFields: deepFreeze(header.otherFields),
     ...(header.otherFieldsJson === undefined ? {} : { otherFieldsJson: deepFreeze(header.otherFieldsJson) }),
+    requests: checkpointRequests({ buffer: file.bytes, ...file.keys }, header.requests, path),
   })
 }

@@ -8,14 +8,18 @@ import { compareIds, type ReleaseId } from '../domain/release-id.js'
 import type { Release } from '../domain/release.js'
 import { ReleaseMap } from '../domain/release-map.js'
 
-/** How records are laid out in a file. */
-export interface RecordLayout {
+/** Where records are in a file and how their ids are read: enough to search them. */
+export interface RecordPlacement {
   /** What every record starts with, from the byte before it (a newline) on. */
   readonly marker: Uint8Array
   /** Where the id's JSON string starts, from the record's start. */
   readonly idOffset: number
   /** What stands between two records (a record's own bytes do not include it). */
   readonly separator: Uint8Array
+}
+
+/** How records of releases are laid out in a file. */
+export interface RecordLayout extends RecordPlacement {
   /** A release's record. */
   readonly encode: (release: Release) => Uint8Array
 }
@@ -34,7 +38,7 @@ const QUOTE = 0x22
 const BACKSLASH = 0x5c
 
 /** The id of the record that starts at `start`. */
-export const idAt = (layout: RecordLayout, buffer: Buffer, start: number): string => {
+export const idAt = (layout: RecordPlacement, buffer: Buffer, start: number): string => {
   const open = start + layout.idOffset
   let close = open + 1
   let escaped = false
@@ -50,13 +54,13 @@ export const idAt = (layout: RecordLayout, buffer: Buffer, start: number): strin
 }
 
 /** The first record start at or after `from`, or -1. */
-export const startFrom = (layout: RecordLayout, region: RecordRegion, from: number): number => {
+export const startFrom = (layout: RecordPlacement, region: RecordRegion, from: number): number => {
   const found = region.buffer.indexOf(layout.marker, Math.max(from, region.start) - 1)
   return found === -1 || found + 1 >= region.end ? -1 : found + 1
 }
 
 /** The last record start at or before `at`, or -1. */
-export const startUpTo = (layout: RecordLayout, region: RecordRegion, at: number): number => {
+export const startUpTo = (layout: RecordPlacement, region: RecordRegion, at: number): number => {
   const found = region.buffer.lastIndexOf(layout.marker, Math.min(at, region.end) - 1)
   return found === -1 || found + 1 < region.start ? -1 : found + 1
 }
@@ -67,8 +71,8 @@ export interface Place {
   readonly end: number
 }
 
-/** The records of `id`, or `undefined` when there are none. */
-export const findGroup = (layout: RecordLayout, region: RecordRegion, id: string): Place | undefined => {
+/** The start of the first record whose id is not below `id`, or -1 when every record's is. */
+export const firstNotBelow = (layout: RecordPlacement, region: RecordRegion, id: string): number => {
   const { buffer } = region
   // The first record whose id is not below `id`: every record starting before `low` is below it,
   // and the one at `found` is not.
@@ -85,17 +89,23 @@ export const findGroup = (layout: RecordLayout, region: RecordRegion, id: string
       high = probe
     }
   }
-  if (found === -1 || idAt(layout, buffer, found) !== id) return undefined
+  return found
+}
+
+/** The records of `id`, or `undefined` when there are none. */
+export const findGroup = (layout: RecordPlacement, region: RecordRegion, id: string): Place | undefined => {
+  const found = firstNotBelow(layout, region, id)
+  if (found === -1 || idAt(layout, region.buffer, found) !== id) return undefined
   for (let last = found; ; ) {
     const next = startFrom(layout, region, last + 1)
     if (next === -1) return { start: found, end: region.end }
-    if (idAt(layout, buffer, next) !== id) return { start: found, end: next - layout.separator.length }
+    if (idAt(layout, region.buffer, next) !== id) return { start: found, end: next - layout.separator.length }
     last = next
   }
 }
 
 /** Every record of a region, in order: its start and end. */
-export function* placesIn(layout: RecordLayout, region: RecordRegion): Generator<Place> {
+export function* placesIn(layout: RecordPlacement, region: RecordRegion): Generator<Place> {
   let start = startFrom(layout, region, region.start)
   while (start !== -1) {
     const next = startFrom(layout, region, start + 1)

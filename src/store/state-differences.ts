@@ -4,7 +4,7 @@
  * (their records and what the history knows of them), then whatever else of the state differs.
  */
 import type { Release } from '../domain/release.js'
-import type { ReleaseId } from '../domain/release-id.js'
+import { compareIds, type ReleaseId } from '../domain/release-id.js'
 import type { State } from '../domain/state.js'
 import { fieldsKey } from '../domain/top-level-fields.js'
 import { releaseJson } from './checkpoint-format.js'
@@ -13,6 +13,9 @@ import type { Loaded } from './event-store.js'
 const MAX_NAMED = 10
 
 const text = (group: ReadonlyArray<Release> | undefined): string => (group ?? []).map(releaseJson).join('\n')
+
+// Each id with its first use, in id order: the same ids used the same way.
+const requestsOf = (state: State): string => JSON.stringify([...state.requests].sort(([a], [b]) => compareIds(a, b)))
 
 const currentOf = (state: State): string => JSON.stringify([...state.current].map(([environment, release]) => [environment, release.id]).sort())
 
@@ -33,6 +36,7 @@ export const stateDifferences = (kept: Loaded, replayed: Loaded): string[] => {
   if (currentOf(kept.state) !== currentOf(replayed.state)) found.push("the environments' current releases")
   if (kept.state.greatestId !== replayed.state.greatestId) found.push('the greatest id')
   if (!sameTopLevelFields(kept.state, replayed.state)) found.push('the top-level fields')
+  if (requestsOf(kept.state) !== requestsOf(replayed.state)) found.push('the request ids')
   if (kept.lastRecordedAt !== replayed.lastRecordedAt) found.push('the time of the last event')
   return found
 }

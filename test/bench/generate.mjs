@@ -48,9 +48,10 @@ export const unlessNoCheckpoint = (warning) => {
 
 /**
  * Writes the event log of `count` deploys (a create, then every phase running and completed:
- * 13 events each) to `path`; returns the number of events.
+ * 13 events each) to `path`; returns the number of events. `requests`: every event recorded under
+ * a request id of its own, as an orchestrator that names every write leaves a history.
  */
-export const writeDeployLog = async (path, count) => {
+export const writeDeployLog = async (path, count, { requests = false } = {}) => {
   const out = createWriteStream(path)
   let prev = GENESIS_HASH
   let events = 0
@@ -82,10 +83,11 @@ export const writeDeployLog = async (path, count) => {
       phases: Object.fromEntries(PHASES.map((phase) => [phase, 'pending'])),
       ...(i >= ENVIRONMENTS.length ? { previousId: releaseIdAt(i - ENVIRONMENTS.length) } : {}),
     }
-    await push({ v: 1, id: ulidLike(), type: 'ReleaseCreated', recordedAt: recordedAt(), meta: meta(ulidLike()), data: { release } })
+    const request = (key, command) => (requests ? { request: { id: `job-${i}-${key}`, command } } : {})
+    await push({ v: 1, id: ulidLike(), type: 'ReleaseCreated', recordedAt: recordedAt(), meta: meta(ulidLike()), data: { release, ...request('create', 'CreateRelease') } })
     for (const phase of PHASES) {
       for (const [from, to] of [['pending', 'running'], ['running', 'completed']]) {
-        await push({ v: 1, id: ulidLike(), type: 'PhaseUpdated', recordedAt: recordedAt(), meta: meta(ulidLike()), data: { releaseId: id, phase, from, to } })
+        await push({ v: 1, id: ulidLike(), type: 'PhaseUpdated', recordedAt: recordedAt(), meta: meta(ulidLike()), data: { releaseId: id, phase, from, to, ...request(`${phase}-${to}`, 'UpdatePhase') } })
       }
     }
   }

@@ -122,7 +122,7 @@ describe('a checkpoint that cannot be trusted is replayed over, with one warning
     ['truncated (a torn write)', (checkpoint) => truncateSync(checkpoint, Math.floor(statSync(checkpoint).size / 2)), /incomplete|does not match its SHA-256/],
     ['emptied by a machine crash', (checkpoint) => truncateSync(checkpoint, 0), /not a checkpoint/],
     ['edited by hand (a version changed, its SHA-256 not)', (checkpoint) => writeFileSync(checkpoint, readFileSync(checkpoint, 'utf8').replace('"version":"v1"', '"version":"v9"')), /does not match its SHA-256/],
-    ['of a newer format', (checkpoint) => writeFileSync(checkpoint, readFileSync(checkpoint, 'utf8').replace('stagecraft-state checkpoint 1', 'stagecraft-state checkpoint 2')), /of format 2/],
+    ['of a newer format', (checkpoint) => writeFileSync(checkpoint, readFileSync(checkpoint, 'utf8').replace('stagecraft-state checkpoint 2', 'stagecraft-state checkpoint 3')), /of format 3/],
     // What a newer version writes: it may fold events this version would skip (and refuse to write over).
     ['written by a version that knows an event type this one does not', (checkpoint) => rewritten(checkpoint, (text) => text.replace('"types":[', '"types":["ReleaseSealed",')), /written by a newer stagecraft-state, which knows event types this one does not \("ReleaseSealed"\)/],
     ['written by a version of a newer envelope', (checkpoint) => rewritten(checkpoint, (text) => text.replace('"events":{"v":1,', '"events":{"v":2,')), /written by a newer stagecraft-state, which reads envelope version 2/],

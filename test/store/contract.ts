@@ -6,10 +6,10 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { describe, expect, it } from 'vitest'
-import type { EventEnvelope } from '../../src/domain/index.js'
+import { type Command, decide, type EventEnvelope, evolve, initialState, type State } from '../../src/domain/index.js'
 import { StateError } from '../../src/errors.js'
 import { type Cursor, emptyLoaded, type EventStore, type ForeignEvent, type StoredEvent, unprepared, type Visitor } from '../../src/store/event-store.js'
-import { deployEnvelopes } from '../support/envelopes.js'
+import { deployEnvelopes, wrap } from '../support/envelopes.js'
 import type { RawLine } from '../support/raw-lines.js'
 import { newerLine } from '../forward-compat-contract.js'
 
@@ -100,6 +100,37 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       expect((await readAll(other)).events.map((e) => e.envelope)).toEqual(envelopes)
       await appendAll(other, deployEnvelopes(7).slice(5))
       expect((await readAll(store)).events).toHaveLength(7)
+      await other.close()
+    })
+
+    it('given writes under request ids, each appended as a command, a reopened store (another process) knows every id, and a retry decided on it records nothing', async () => {
+      const { store, reopen } = await open()
+      const start = Date.UTC(2025, 0, 1, 12)
+      let state: State = initialState
+      const record = async (command: Command, at: number) => {
+        const events = decide(command, state)
+        if (E.isLeft(events)) throw new Error(events.left.message)
+        state = events.right.reduce(evolve, state)
+        await appendAll(store, wrap(events.right, at))
+      }
+      const create: Command = { type: 'CreateRelease', environment: 'prod', version: 'v1', commitSha: 'abc123', now: start, requestId: 'deploy-42' }
+      await record(create, start)
+      const id = state.current.get('prod')?.id as string
+      const update: Command = { type: 'UpdatePhase', releaseId: id, phase: 'build', status: 'running', requestId: 'build-1' }
+      await record(update, start + 1000)
+      const recover: Command = { type: 'RecoverRelease', releaseId: id, reason: 'killed', requestId: 'recover-1' }
+      await record(recover, start + 2000)
+
+      const other = await reopen()
+      const cold = (await right(other.load(emptyLoaded(other.origin)))).state
+      expect([...['deploy-42', 'build-1', 'recover-1']].map((key) => [cold.requests.get(key)?.command, cold.requests.get(key)?.releaseId])).toEqual([
+        ['CreateRelease', id],
+        ['UpdatePhase', id],
+        ['RecoverRelease', id],
+      ])
+      expect(cold.requests.get('deploy-42')?.at).toBe(new Date(start).toISOString())
+      for (const retry of [{ ...create, now: start + 60_000 }, update, recover]) expect(decide(retry, cold)).toEqual(E.right([]))
+      expect(decide({ ...create, version: 'v2' }, cold)).toEqual(E.left(expect.objectContaining({ code: 'INVALID_INPUT' })))
       await other.close()
     })
 

@@ -161,7 +161,7 @@ describe('missing permissions', () => {
   it('lets a role with the documented writer grants (no DDL rights) write an existing schema', async () => {
     const schema = await populated()
     const role = await newRole()
-    await adminQuery(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"; GRANT SELECT, INSERT ON "${schema}".events TO "${role}"; GRANT SELECT ON "${schema}".schema_migrations TO "${role}"; GRANT SELECT, INSERT, UPDATE, DELETE ON "${schema}".releases, "${schema}".environments, "${schema}".projection TO "${role}"`)
+    await adminQuery(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"; GRANT SELECT, INSERT ON "${schema}".events TO "${role}"; GRANT SELECT ON "${schema}".schema_migrations TO "${role}"; GRANT SELECT, INSERT, UPDATE, DELETE ON "${schema}".releases, "${schema}".environments, "${schema}".projection, "${schema}".requests TO "${role}"`)
     const store = storeAt(urlAs(role), schema)
     await appendAll(store, deployEnvelopes(3).slice(2))
     expect(await count(schema)).toBe(3)

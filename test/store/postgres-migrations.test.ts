@@ -41,6 +41,7 @@ describe('migrations', () => {
       { version: 1, description: expect.stringMatching(/events table/) },
       { version: 2, description: expect.stringMatching(/projection tables/) },
       { version: 3, description: expect.stringMatching(/events_json/) },
+      { version: 4, description: expect.stringMatching(/requests table/) },
     ])
     await appendAll(openStore(schema), deployEnvelopes(2).slice(1))
     expect(await migrations(schema)).toHaveLength(SCHEMA_VERSION)

@@ -227,7 +227,7 @@ describe('the PostgreSQL write lock', () => {
     const schema = freshSchema()
     await appendAll(openStore(schema), deployEnvelopes(1))
     const role = await newRole()
-    await adminQuery(`ALTER ROLE "${role}" SET lock_timeout = '300ms'; GRANT USAGE ON SCHEMA "${schema}" TO "${role}"; GRANT SELECT, INSERT ON "${schema}".events TO "${role}"; GRANT SELECT ON "${schema}".schema_migrations TO "${role}"; GRANT SELECT, INSERT, UPDATE, DELETE ON "${schema}".releases, "${schema}".environments, "${schema}".projection TO "${role}"`)
+    await adminQuery(`ALTER ROLE "${role}" SET lock_timeout = '300ms'; GRANT USAGE ON SCHEMA "${schema}" TO "${role}"; GRANT SELECT, INSERT ON "${schema}".events TO "${role}"; GRANT SELECT ON "${schema}".schema_migrations TO "${role}"; GRANT SELECT, INSERT, UPDATE, DELETE ON "${schema}".releases, "${schema}".environments, "${schema}".projection, "${schema}".requests TO "${role}"`)
     // One connection: the read below runs on the very session the write used.
     const store = openStore(schema, { connectionString: urlAs(role), maxConnections: 1 })
     await appendAll(store, deployEnvelopes(2).slice(1))

@@ -19,10 +19,17 @@ export const ABANDONED_AFTER: OptionSpec = {
 
 const TIME_FORMS = 'an RFC 3339 timestamp (2025-01-01T14:02:00Z), a date (2025-01-01, its midnight UTC) or a duration ago (2h)'
 
+// Every write takes one: an orchestrator that retries after any error or timeout records nothing twice.
+const REQUEST_ID: OptionSpec = {
+  type: 'string',
+  value: 'ID',
+  help: 'your name for this write (up to 200 characters): run again with the same arguments, it records nothing and prints the same; with others, it is refused',
+}
+
 const create: Command = {
   name: 'create',
   summary: 'Record a new release of a version to an environment',
-  synopsis: '--env E --version V [--commit SHA] [--rollback-of ID] [--note TEXT] [--quiet]',
+  synopsis: '--env E --version V [--commit SHA] [--rollback-of ID] [--note TEXT] [--request-id ID] [--quiet]',
   description:
     'Records a new release: every phase starts pending, and its previous release is the environment\'s current one. ' +
     'With --rollback-of, the event records that this release redeploys an earlier release of the same environment ' +
@@ -34,6 +41,7 @@ const create: Command = {
     commit: { type: 'string', value: 'SHA', help: 'the git commit deployed: 4 to 64 hex characters' },
     'rollback-of': { type: 'string', value: 'ID', help: 'the earlier release of the environment this one redeploys' },
     note: { type: 'string', value: 'TEXT', help: 'why the release is made, recorded in the history' },
+    'request-id': REQUEST_ID,
     quiet: { type: 'boolean', short: 'q', help: 'print only the new release id (for scripts; not with --json)' },
   },
   examples: ['stagecraft-state create --env prod --version v1.2.3 --commit abc123def456', 'REL=$(stagecraft-state create --env prod --version v1.2.2 --rollback-of rel-20250101-120000000 --quiet)'],
@@ -42,7 +50,7 @@ const create: Command = {
 const phase: Command = {
   name: 'phase',
   summary: 'Record a phase transition of a release',
-  synopsis: 'RELEASE_ID PHASE STATUS [--reason TEXT]',
+  synopsis: 'RELEASE_ID PHASE STATUS [--reason TEXT] [--request-id ID]',
   description:
     'Moves one phase of a release to a status. Phases: build, push, migrate_pre, rollout, migrate_post, finalize. Statuses: pending, running, completed, failed, skipped. ' +
     'A pending phase may become running, completed, failed or skipped; a running one completed, failed or skipped; ' +
@@ -50,6 +58,7 @@ const phase: Command = {
   positionals: ['RELEASE_ID', 'PHASE', 'STATUS'],
   options: {
     reason: { type: 'string', value: 'TEXT', help: 'why, recorded in the history (say why a rollout failed)' },
+    'request-id': REQUEST_ID,
   },
   examples: ['stagecraft-state phase rel-20250101-120000000 rollout running', 'stagecraft-state phase rel-20250101-120000000 rollout failed --reason "health checks failed"'],
 }
@@ -157,12 +166,12 @@ const rollbackTarget: Command = {
 const recover: Command = {
   name: 'recover',
   summary: 'Close out a release left behind by a crashed or killed orchestrator',
-  synopsis: 'RELEASE_ID --reason TEXT',
+  synopsis: 'RELEASE_ID --reason TEXT [--request-id ID]',
   description:
     'Its running phases become failed and its pending phases skipped, through the normal transitions, each recorded in the history with the reason. ' +
     'A release with nothing running or pending is left as it is. Use it for releases list marks as possibly abandoned, once you know their orchestrator is gone.',
   positionals: ['RELEASE_ID'],
-  options: { reason: { type: 'string', value: 'TEXT', help: 'why, recorded with every transition (required)' } },
+  options: { reason: { type: 'string', value: 'TEXT', help: 'why, recorded with every transition (required)' }, 'request-id': REQUEST_ID },
   examples: ['stagecraft-state recover rel-20250101-120000000 --reason "CI runner killed during rollout"'],
 }
 

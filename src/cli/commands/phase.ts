@@ -12,10 +12,10 @@ import { changeText, phaseChanges, writeAbout } from './recorded.js'
 export const phase = defineCommand({
   parse: (args) => {
     const [releaseId = '', phaseName = '', status = ''] = args.positionals
-    return E.right({ releaseId, phase: phaseName, status, reason: stringOption(args, 'reason') })
+    return E.right({ releaseId, phase: phaseName, status, reason: stringOption(args, 'reason'), requestId: stringOption(args, 'request-id') })
   },
   run: async (input, { manager, out }) => {
-    const { release, events } = await writeAbout(manager, input.releaseId, () => manager.updatePhase(input.releaseId, input.phase, input.status, { reason: input.reason }))
+    const { release, events } = await writeAbout(manager, input.releaseId, () => manager.updatePhase(input.releaseId, input.phase, input.status, { reason: input.reason, requestId: input.requestId }))
     if (out.json) {
       out.value(releaseJson(release))
       return EXIT.ok

@@ -4,16 +4,16 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { releaseStatus } from '../../index.js'
-import { defineCommand, requiredOption } from '../command.js'
+import { defineCommand, requiredOption, stringOption } from '../command.js'
 import { releaseJson } from '../format/json.js'
 import { statusPaint } from '../format/style.js'
 import { EXIT } from '../usage.js'
 import { changeText, phaseChanges, writeAbout } from './recorded.js'
 
 export const recover = defineCommand({
-  parse: (args) => pipe(requiredOption(args, 'reason', 'recover', 'TEXT'), E.map((reason) => ({ releaseId: args.positionals[0] ?? '', reason }))),
+  parse: (args) => pipe(requiredOption(args, 'reason', 'recover', 'TEXT'), E.map((reason) => ({ releaseId: args.positionals[0] ?? '', reason, requestId: stringOption(args, 'request-id') }))),
   run: async (input, { manager, out }) => {
-    const { release, events } = await writeAbout(manager, input.releaseId, () => manager.recoverRelease(input.releaseId, input.reason))
+    const { release, events } = await writeAbout(manager, input.releaseId, () => manager.recoverRelease(input.releaseId, input.reason, { requestId: input.requestId }))
     if (out.json) {
       out.value(releaseJson(release))
       return EXIT.ok

@@ -51,6 +51,8 @@ export interface PostgresConfig {
   readonly releases: string
   readonly environments: string
   readonly projection: string
+  /** The first use of every request id (schema version 3), quoted and schema-qualified. */
+  readonly requests: string
   /** The schema, quoted. */
   readonly quotedSchema: string
   /** The advisory lock every writer of this schema holds while it writes. */
@@ -130,6 +132,7 @@ export const resolvePostgresConfig = (options: PostgresStoreOptions, cwd: string
     releases: `${quote(schema)}.${quote('releases')}`,
     environments: `${quote(schema)}.${quote('environments')}`,
     projection: `${quote(schema)}.${quote('projection')}`,
+    requests: `${quote(schema)}.${quote('requests')}`,
     writeLock: [LOCK_CLASS_WRITE, key] as const,
     migrationLock: [LOCK_CLASS_MIGRATE, key] as const,
     snapshotFile: options.snapshotFile === undefined ? undefined : resolve(cwd, options.snapshotFile),

@@ -9,6 +9,7 @@ import { StateError } from '../../errors.js'
 import type { PostgresConfig } from './config.js'
 import { SQLSTATE_APPEND_ONLY, SQLSTATE_BROKEN_CHAIN } from './errors.js'
 import { buildProjection, projectionTables } from './projection-table.js'
+import { requestTables } from './requests-table.js'
 import { SCHEMA_VERSION, tooNew } from './version.js'
 
 export { SCHEMA_VERSION, tooNew } from './version.js'
@@ -121,8 +122,18 @@ const safeEventsJson: Migration = {
   ],
 }
 
+/**
+ * Version 4: the request ids (requests-table.ts). Empty when made: the events of a schema at
+ * version 3 or before were appended by builds that knew no request id, so none holds one.
+ */
+const createRequests: Migration = {
+  version: 4,
+  description: 'requests table: the first use of every request id (idempotency key), changed with every append',
+  statements: (config) => requestTables(config),
+}
+
 /** Every migration, in order. Append new ones; never edit a released one. */
-export const MIGRATIONS: ReadonlyArray<Migration> = [createEvents, createProjection, safeEventsJson]
+export const MIGRATIONS: ReadonlyArray<Migration> = [createEvents, createProjection, safeEventsJson, createRequests]
 
 // The version readers check is declared apart (version.ts), so that they need not load the migrations.
 if (MIGRATIONS.length !== SCHEMA_VERSION) throw new Error(`SCHEMA_VERSION is ${SCHEMA_VERSION}, but there are ${MIGRATIONS.length} migrations`)

@@ -27,6 +27,7 @@ import { readOnlyMap, type State } from '../../domain/state.js'
 import { Timestamp } from '../../domain/timestamp.js'
 import { checkpointLineProblem, Count, currentIndexes, decodeReleaseLine, releaseJson } from '../checkpoint-format.js'
 import type { Cursor, Loaded } from '../event-store.js'
+import { type RequestRow, requestRowsAdded, requestRowsOf, requestsOf } from './requests-table.js'
 
 type Group = ReadonlyArray<Release>
 
@@ -112,6 +113,8 @@ export interface ProjectionChange {
   readonly trims: ReadonlyArray<{ readonly id: string; readonly keep: number }>
   readonly environments: ReadonlyArray<EnvironmentRow>
   readonly environmentsGone: ReadonlyArray<string>
+  /** The rows of the request ids used since (requests-table.ts). */
+  readonly requests: ReadonlyArray<RequestRow>
 }
 
 /**
@@ -153,6 +156,7 @@ export const projectionChange = (before: State, after: Projected): ProjectionCha
     trims,
     environments: environments.filter((row) => !sameEnvironmentRow(previous.get(row.environment), row)),
     environmentsGone: [...previous.keys()].filter((environment) => !kept.has(environment)),
+    requests: requestRowsAdded(before.requests, after.state.requests),
   }
 }
 
@@ -162,6 +166,7 @@ export interface WholeProjection {
   /** Made as they are taken: a long history is written a batch at a time, never held whole. */
   readonly releases: Iterable<ReleaseRow>
   readonly environments: ReadonlyArray<EnvironmentRow>
+  readonly requests: Iterable<RequestRow>
 }
 
 /** Every row of the projection of `loaded`. */
@@ -171,6 +176,7 @@ export const wholeProjection = (loaded: Projected): WholeProjection => ({
     for (const [id, group] of loaded.state.releases) yield* releaseRowsOf(id, group)
   })(),
   environments: environmentRowsOf(loaded.state),
+  requests: requestRowsOf(loaded.state),
 })
 
 /** The columns of the `projection` row, as the driver gives them (a bigint as text, JSON as text). */
@@ -259,6 +265,7 @@ export interface ProjectionRows {
   readonly head: ProjectionHead
   readonly environments: ReadonlyArray<EnvironmentRow>
   readonly releases: ReadonlyArray<StoredRelease>
+  readonly requests: ReadonlyArray<RequestRow>
 }
 
 /** The store as the rows hold it (frozen, as a fold would leave it), or why they cannot be used. */
@@ -276,12 +283,14 @@ export const loadedOf = (rows: ProjectionRows, where: string): E.Either<Unusable
       ({ current }) => current.size === head.environments,
       ({ current }) => `${where}.environments holds ${current.size} environments, and ${where}.projection says ${head.environments}`,
     ),
-    E.map(({ releases, current }): Loaded => {
+    E.bind('requests', () => requestsOf(rows.requests, `${where}.requests`)),
+    E.map(({ releases, current, requests }): Loaded => {
       const state: State = Object.freeze({
         releases: ReleaseMap.of(releases),
         current: readOnlyMap(current),
         greatestId: head.greatestId ?? undefined,
         otherFields: deepFreeze(head.otherFields),
+        requests,
       })
       const cursor: Cursor = { position: head.position, hash: head.hash }
       return { state, cursor, lastRecordedAt: head.lastRecordedAt ?? undefined }

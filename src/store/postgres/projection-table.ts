@@ -28,6 +28,7 @@ import {
   type WholeProjection,
   wholeProjection,
 } from './projection-format.js'
+import { insertRequests, type RequestRow, selectRequests } from './requests-table.js'
 import { SCHEMA_VERSION, tooNew } from './version.js'
 
 /**
@@ -170,6 +171,7 @@ export const readProjection = async (client: pg.ClientBase, config: PostgresConf
      FROM (SELECT) AS one LEFT JOIN ${projection} p ON true`,
     `SELECT environment, release_id, release_index, ordinal FROM ${environments} ORDER BY ordinal`,
     `SELECT id, idx, body::text AS body FROM ${releases} ORDER BY id, idx`,
+    selectRequests(config),
     close,
   ].join(';\n')
   let results: ReadonlyArray<pg.QueryResult<unknown[]>>
@@ -189,7 +191,8 @@ export const readProjection = async (client: pg.ClientBase, config: PostgresConf
   const current = environmentRows.map(([environment, releaseId, releaseIndex, ordinal]): EnvironmentRow => {
     return { environment, releaseId, releaseIndex, ordinal }
   })
-  return projectionOf(config, head, current, (results[3]?.rows ?? []) as unknown as ReadonlyArray<StoredRelease>)
+  const requests = (results[4]?.rows ?? []) as unknown as ReadonlyArray<RequestRow>
+  return projectionOf(config, head, current, (results[3]?.rows ?? []) as unknown as ReadonlyArray<StoredRelease>, requests)
 }
 
 /** The rows read, judged: a state to start from, or why not. */
@@ -198,6 +201,7 @@ const projectionOf = (
   head: HeadRow | undefined,
   environments: ReadonlyArray<EnvironmentRow>,
   releases: ReadonlyArray<StoredRelease>,
+  requests: ReadonlyArray<RequestRow>,
 ): ProjectionRead => {
   const where = config.schema
   if (head?.position === undefined || head.position === null) return { kind: 'unusable', why: `is missing (${where}.projection holds no row)` }
@@ -213,7 +217,7 @@ const projectionOf = (
     const why = `folds event ${head.foreign}, which this version of stagecraft-state cannot interpret (a newer one recorded it)`
     return { kind: 'unusable', why }
   }
-  const loaded = loadedOf({ head: decoded.right, environments, releases }, where)
+  const loaded = loadedOf({ head: decoded.right, environments, releases, requests }, where)
   return E.isLeft(loaded) ? { kind: 'unusable', why: `is unusable: ${loaded.left}` } : { kind: 'usable', loaded: loaded.right }
 }
 
@@ -280,6 +284,7 @@ const changeStatements = (config: PostgresConfig, change: ProjectionChange, para
   ...(change.trims.length > 0 ? [trimReleases(config, change.trims, params)] : []),
   ...(change.environments.length > 0 ? [upsertEnvironments(config, change.environments, params)] : []),
   ...(change.environmentsGone.length > 0 ? [deleteEnvironments(config, change.environmentsGone, params)] : []),
+  ...(change.requests.length > 0 ? [insertRequests(config, change.requests, params)] : []),
 ]
 
 /** The statements, as data-modifying CTEs of one statement (which run once each, whatever the query reads). */
@@ -316,9 +321,12 @@ export const appendWithProjection = async (
 /** Rows per statement of a rebuild: a long history is written in several. */
 const REBUILD_BATCH = 5_000
 
-/** Replaces the whole projection by `whole` (every row of a state), in the open transaction. */
-export const rebuildProjection = async (client: pg.ClientBase, config: PostgresConfig, whole: WholeProjection): Promise<void> => {
-  await client.query(`DELETE FROM ${config.releases}; DELETE FROM ${config.environments}; DELETE FROM ${config.projection}`)
+/**
+ * Replaces the whole projection by `whole` (every row of a state), in the open transaction;
+ * `withRequests` false only for migration 2, which runs before the requests table exists.
+ */
+export const rebuildProjection = async (client: pg.ClientBase, config: PostgresConfig, whole: WholeProjection, withRequests = true): Promise<void> => {
+  await client.query(`DELETE FROM ${config.releases}; DELETE FROM ${config.environments}; DELETE FROM ${config.projection}${withRequests ? `; DELETE FROM ${config.requests}` : ''}`)
   const insert = async (rows: ReadonlyArray<ReleaseRow>): Promise<void> => {
     const params = parameters()
     await client.query(upsertReleases(config, rows, params), params.values)
@@ -331,6 +339,17 @@ export const rebuildProjection = async (client: pg.ClientBase, config: PostgresC
     batch = []
   }
   if (batch.length > 0) await insert(batch)
+  let requests: RequestRow[] = []
+  const insertBatch = async (): Promise<void> => {
+    const params = parameters()
+    await client.query(insertRequests(config, requests, params), params.values)
+    requests = []
+  }
+  for (const row of withRequests ? whole.requests : []) {
+    requests.push(row)
+    if (requests.length >= REBUILD_BATCH) await insertBatch()
+  }
+  if (requests.length > 0) await insertBatch()
   const params = parameters()
   const environments = whole.environments.length > 0 ? [upsertEnvironments(config, whole.environments, params)] : []
   const head = insertHead(config, whole.head, params)
@@ -350,5 +369,6 @@ export const buildProjection = async (client: pg.ClientBase, config: PostgresCon
     if (replayed.left.code === 'CORRUPT_STATE') return
     throw replayed.left
   }
-  await rebuildProjection(client, config, wholeProjection(replayed.right))
+  // The fill of migration 2: its events hold no request id (version 3 brought them), and there is no table for them yet.
+  await rebuildProjection(client, config, wholeProjection(replayed.right), false)
 }

@@ -24,6 +24,7 @@ import type { Connections, Leased } from './connections.js'
 import { classify, databaseError, SQLSTATE_BROKEN_CHAIN } from './errors.js'
 import { readEvents } from './events-table.js'
 import { projectionChange, wholeProjection } from './projection-format.js'
+import { requestTables } from './requests-table.js'
 import { appendWithProjection, type ProjectionRead, projectionTables, readProjection, rebuildProjection } from './projection-table.js'
 import { SCHEMA_VERSION, tooNew } from './version.js'
 
@@ -141,7 +142,7 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
     onHeld(held, 'take the write lock', async (client) => {
       const waitMs = Math.min(Math.floor(deadline - Date.now()), MAX_WAIT_MS)
       // The projection's tables ride along: a write that finds one dropped makes them again first.
-      const present = [config.releases, config.environments, config.projection].map((table) => `to_regclass('${table}') IS NOT NULL`).join(' AND ')
+      const present = [config.releases, config.environments, config.projection, config.requests].map((table) => `to_regclass('${table}') IS NOT NULL`).join(' AND ')
       const version = `SELECT max(version) AS version, ${present} AS tables FROM ${config.migrations}`
       type Row = { locked?: boolean; version: number | null; tables: boolean }
       const last = (results: unknown): Row | undefined => {
@@ -189,7 +190,7 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
         if (held.tables === 'missing') {
           // Dropped by hand: made again (which needs the right to create tables in the schema), then rebuilt.
           const making = `make the projection's tables again, one of which was dropped (nothing of ${what} was committed; a role that may create tables in the schema, its owner, can)`
-          for (const statement of projectionTables(config, true)) {
+          for (const statement of [...projectionTables(config, true), ...requestTables(config, true)]) {
             await client.query(statement).catch((error: unknown) => Promise.reject(databaseError(config, making, error)))
           }
           held.tables = 'made'
