@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { createStateManager, postgresStore } from '../../src/index.js'
 import type { StateError } from '../../src/errors.js'
 import { resolvePostgresConfig } from '../../src/store/postgres/config.js'
+import { firstForeignEvent } from '../../src/store/postgres/foreign-events.js'
 import { migrate, SCHEMA_VERSION } from '../../src/store/postgres/migrations.js'
 import { deployEnvelopes } from '../support/envelopes.js'
 import { appendAll, readAll } from './contract.js'
@@ -42,9 +43,27 @@ describe('migrations', () => {
       { version: 2, description: expect.stringMatching(/projection tables/) },
       { version: 3, description: expect.stringMatching(/events_json/) },
       { version: 4, description: expect.stringMatching(/requests table/) },
+      { version: 5, description: expect.stringMatching(/events_not_0_3/) },
     ])
     await appendAll(openStore(schema), deployEnvelopes(2).slice(1))
     expect(await migrations(schema)).toHaveLength(SCHEMA_VERSION)
+  })
+
+  it('let a reader look for events it cannot interpret through an index, not by reading every event', async () => {
+    const schema = freshSchema()
+    await appendAll(openStore(schema), deployEnvelopes(3))
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL })
+    await client.connect()
+    try {
+      // With sequential scans ruled out, the plan names the partial index only if the query's
+      // condition is the index's own: otherwise it has no way but the table.
+      await client.query('SET enable_seqscan = off')
+      const events = configOf(schema).events
+      const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) SELECT ${firstForeignEvent(events, '1000')}`)
+      expect(plan.rows.map((row) => row['QUERY PLAN']).join('\n')).toContain('events_not_0_3')
+    } finally {
+      await client.end()
+    }
   })
 
   it('are idempotent: migrating a migrated schema does nothing', async () => {

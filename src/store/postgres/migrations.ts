@@ -8,6 +8,7 @@ import type pg from 'pg'
 import { StateError } from '../../errors.js'
 import type { PostgresConfig } from './config.js'
 import { SQLSTATE_APPEND_ONLY, SQLSTATE_BROKEN_CHAIN } from './errors.js'
+import { foreignEventsIndex } from './foreign-events.js'
 import { buildProjection, projectionTables } from './projection-table.js'
 import { requestTables } from './requests-table.js'
 import { SCHEMA_VERSION, tooNew } from './version.js'
@@ -132,8 +133,18 @@ const createRequests: Migration = {
   statements: (config) => requestTables(config),
 }
 
+/**
+ * Version 5: an index of the events 0.3.0 cannot interpret (foreign-events.ts), empty unless a
+ * newer version appended some, so that opening the store finds them without reading every event.
+ */
+const indexForeignEvents: Migration = {
+  version: 5,
+  description: 'events_not_0_3: an index of the events this version cannot interpret, for a cheap check on open',
+  statements: ({ events }) => [foreignEventsIndex(events)],
+}
+
 /** Every migration, in order. Append new ones; never edit a released one. */
-export const MIGRATIONS: ReadonlyArray<Migration> = [createEvents, createProjection, safeEventsJson, createRequests]
+export const MIGRATIONS: ReadonlyArray<Migration> = [createEvents, createProjection, safeEventsJson, createRequests, indexForeignEvents]
 
 // The version readers check is declared apart (version.ts), so that they need not load the migrations.
 if (MIGRATIONS.length !== SCHEMA_VERSION) throw new Error(`SCHEMA_VERSION is ${SCHEMA_VERSION}, but there are ${MIGRATIONS.length} migrations`)

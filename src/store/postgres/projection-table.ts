@@ -9,7 +9,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type pg from 'pg'
-import { EVENT_SCHEMA_VERSION, EVENT_TYPES, type EventEnvelope } from '../../domain/events.js'
+import type { EventEnvelope } from '../../domain/events.js'
 import { type Cursor, emptyLoaded, type Loaded } from '../event-store.js'
 import { foldRead, type Read } from '../fold.js'
 import { GENESIS_HASH } from '../log-line.js'
@@ -28,6 +28,7 @@ import {
   type WholeProjection,
   wholeProjection,
 } from './projection-format.js'
+import { firstForeignEvent } from './foreign-events.js'
 import { insertRequests, type RequestRow, selectRequests } from './requests-table.js'
 import { SCHEMA_VERSION, tooNew } from './version.js'
 
@@ -134,23 +135,6 @@ interface HeadRow extends Partial<HeadColumns> {
   readonly foreign: string | null
 }
 
-/**
- * The first event up to the projection's that this version cannot interpret: of a type it does
- * not know, or not of its envelope version (every line this module writes starts `{"v":1,`). A
- * newer version's projection folds them; this version replays instead, skipping them, and so
- * learns that it must not write. One pass over the events (no index can serve it without a
- * migration, which would lock older versions out): the commonest type is compared first, so that
- * most rows cost one comparison and a prefix match.
- */
-const firstForeign = (events: string): string => {
-  const commonestFirst = ['PhaseUpdated', ...EVENT_TYPES.filter((type) => type !== 'PhaseUpdated')]
-  const unknownType = commonestFirst.map((type) => `e.type <> '${type}'`).join(' AND ')
-  return `(SELECT min(e.position) FROM ${events} e
-     WHERE e.position <= p.position AND ((${unknownType}) OR e.line NOT LIKE '${ENVELOPE_START}%'))::text AS foreign`
-}
-
-// JSON.stringify writes `v` first: every line of this envelope version starts so.
-const ENVELOPE_START = `{"v":${EVENT_SCHEMA_VERSION},`
 
 /**
  * Reads the projection in one round trip and one snapshot: in a read-only transaction of its own,
@@ -167,7 +151,7 @@ export const readProjection = async (client: pg.ClientBase, config: PostgresConf
     `SELECT (SELECT max(version) FROM ${migrations}) AS version, (SELECT max(position) FROM ${events})::text AS last,
        p.position::text AS position, p.hash, p.ids, p.environments, p.greatest_id, p.last_recorded_at,
        p.other_fields::text AS other_fields, (SELECT e.hash FROM ${events} e WHERE e.position = p.position) AS anchor,
-       ${firstForeign(events)}
+       ${firstForeignEvent(events, 'p.position')} AS foreign
      FROM (SELECT) AS one LEFT JOIN ${projection} p ON true`,
     `SELECT environment, release_id, release_index, ordinal FROM ${environments} ORDER BY ordinal`,
     `SELECT id, idx, body::text AS body FROM ${releases} ORDER BY id, idx`,
