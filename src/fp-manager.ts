@@ -29,6 +29,7 @@ import { readClock, type ResolvedOptions, resolveOptions, type StateManagerOptio
 import { settled } from './store/attempt.js'
 import { emptyLoaded, type ForeignSeen, type Intent, type Loaded, type Prepared, type ReconcileOutcome, type WriteSession } from './store/event-store.js'
 import { foreignWarnings, refusedWrite } from './store/foreign-events.js'
+import { unreadableLine } from './store/log-line.js'
 import { acceptedChanges, acceptedFields } from './store/snapshot-owner.js'
 import { fingerprintOf } from './store/snapshot-file.js'
 import { type VerifyReport, verifyStore } from './verify.js'
@@ -220,6 +221,10 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
   const record = (session: WriteSession, prepared: Prepared, events: ReadonlyArray<DomainEvent>, nowMs: number): TE.TaskEither<StateError, Handled> => {
     const envelopes = envelopesOf([...prepared.pending, ...events], nowMs, prepared.loaded.lastRecordedAt)
     const start = prepared.loaded.cursor.position
+    const unreadable = unreadableLine(envelopes)
+    if (unreadable !== undefined) {
+      return TE.left(new StateError('INVALID_INPUT', `the command is refused: ${unreadable} (a value it names is too long, such as a release id imported from releases.json); nothing was recorded`))
+    }
     return pipe(
       session.append(prepared, envelopes),
       TE.map((after) => {

@@ -86,8 +86,11 @@ export const parseCommitSha = (raw: unknown): E.Either<DomainError, string> => {
 export const parseReleaseId = (raw: unknown): E.Either<DomainError, ReleaseId> =>
   E.map((id: string) => id as ReleaseId)(text('release id', Number.MAX_SAFE_INTEGER)(raw))
 
-/** A request id (an idempotency key): trimmed, 1 to 200 characters, no control characters. */
+/** A request id (an idempotency key) as recorded: trimmed, 1 to 200 characters, no control characters. */
 export const parseRequestId = text('request id', MAX_REQUEST_ID_LENGTH)
+
+/** A request id a write is given: as recorded, and no lone surrogate (it could not be stored as UTF-8). */
+export const parseNewRequestId = newText('request id', MAX_REQUEST_ID_LENGTH)
 
 /** One of a fixed set of names, trimmed like every other input. */
 const oneOf =

@@ -8,7 +8,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import type { CreateRelease, RecoverRelease, UpdatePhase } from './commands.js'
 import { type DomainError, invalidInput } from './errors.js'
 import type { DomainEvent } from './events.js'
-import { parseRequestId } from './input.js'
+import { parseNewRequestId } from './input.js'
 import { ARGUMENT_NAMES, type RequestArguments, type RequestCommand, type RequestTag, type RequestUse, sameRequest } from './requests.js'
 import { quote } from './show.js'
 import type { State } from './state.js'
@@ -17,7 +17,7 @@ type Decision = E.Either<DomainError, ReadonlyArray<DomainEvent>>
 
 /** The request id of a command, parsed (`undefined` when it names none). */
 export const requestIdOf = (command: { readonly requestId?: unknown }): E.Either<DomainError, string | undefined> =>
-  command.requestId === undefined ? E.right(undefined) : parseRequestId(command.requestId)
+  command.requestId === undefined ? E.right(undefined) : parseNewRequestId(command.requestId)
 
 const tag = (event: DomainEvent, request: RequestTag): DomainEvent => {
   switch (event.type) {

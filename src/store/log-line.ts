@@ -62,6 +62,22 @@ export const lineBoundProblem = (text: string): string | undefined => {
 }
 
 /**
+ * Why one of `envelopes` would be a line that readers refuse (too long, too deep), or undefined:
+ * checked before an append, so that nothing is recorded that cannot be read back. Long values come
+ * from an imported releases.json (an id of a megabyte, copied into every later event that names
+ * it). The import and reconcile events themselves are left out: they carry a file already read
+ * within the bounds, and their own limit is far above that file's.
+ */
+export const unreadableLine = (envelopes: ReadonlyArray<EventEnvelope>): string | undefined => {
+  for (const envelope of envelopes) {
+    if (envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled') continue
+    const problem = lineBoundProblem(encodeLogLine(envelope, GENESIS_HASH))
+    if (problem !== undefined) return `its ${envelope.type} event would be a line that cannot be read back: ${problem}`
+  }
+  return undefined
+}
+
+/**
  * A line a newer version of this module wrote (foreign.ts): what can be told of its event, and the
  * `prev` it names, so that the hash chain is checked through it like through any other line.
  */

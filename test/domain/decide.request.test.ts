@@ -116,6 +116,8 @@ describe('a request id is 1 to 200 characters of text', () => {
     ['a control character', 'a\u0007b', /request id "a\\u0007b" contains a control character \(U\+0007\)/],
     ['too long', 'k'.repeat(201), /is 201 characters long; the limit is 200/],
     ['not a string', 42, /request id must be a string, got number/],
+    // It could not be stored as UTF-8, and PostgreSQL's json refuses it.
+    ['a lone surrogate', 'job-\ud800', /request id .* lone surrogate/],
   ])('%s is INVALID_INPUT, and nothing is decided', (_what, key, message) => {
     given([]).when(create(key)).thenFails('INVALID_INPUT', message)
   })

@@ -34,6 +34,19 @@ const onlyTheLog = (stateFile: string): void => {
   for (const beside of [stateFile, `${stateFile}.sha256`, stateFile.replace(/\.json$/, '.checkpoint')]) rmSync(beside, { force: true })
 }
 
+describe('a value too long for a log line, imported from releases.json', () => {
+  it('given a release id of 1.2 million characters, when a create would name it as its previous release, then the create is refused and nothing is recorded', async () => {
+    const id = `rel-1${'x'.repeat(1_200_000)}`
+    const { manager, stateFile, eventLog } = withSnapshot(`{"releases": [{"id": "${id}", "environment": "prod", "version": "v1", "timestamp": "2024-01-01T12:00:00Z"}]}`)
+    const error = await rejection(manager.createRelease('prod', 'v2'))
+    expect(error.code).toBe('INVALID_INPUT')
+    expect(error.message).toMatch(new RegExp(`ReleaseCreated event would be a line that cannot be read back: the line is \\d+ bytes long, more than the ${MAX_LOG_LINE_BYTES} bytes`))
+    expect(existsSync(eventLog)).toBe(false)
+    expect((await manager.createRelease('staging', 'v1')).release.environment).toBe('staging') // another environment names no such id
+    expect((await freshManager({ cwd: tempDir(), stateFile }).manager.verify()).sound).toBe(true)
+  })
+})
+
 describe('a value nested at the limit goes through every write and every read', () => {
   // File, "releases", the record: a field's value opens at level 4.
   const atTheLimit = nested(MAX_SNAPSHOT_DEPTH - 4)
