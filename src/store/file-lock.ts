@@ -4,8 +4,9 @@
  * The kernel gives it up when its holder closes the file or dies, whatever PID namespace, host
  * name or pid the holder had, so liveness is never guessed (decisions/0014).
  *
- * The file is never removed or replaced: a lock is held on an inode, and a taker that opened a
- * file just unlinked would lock a file nobody else sees. While held, it names its holder, for a
+ * The file is never replaced, and removed only by a holder whose store has no log yet, while it
+ * holds it: a lock is held on an inode, so a taker checks, once it holds one, that the file is
+ * still the one at the path (it may have opened one just removed). While held, it names its holder, for a
  * person reading a `LOCK_TIMEOUT`; an empty file means nobody was killed holding it.
  */
 import * as E from 'fp-ts/lib/Either.js'
@@ -47,30 +48,41 @@ const isHeldElsewhere = (error: unknown): boolean => {
   return code === 'EAGAIN' || code === 'EACCES' || code === 'EWOULDBLOCK'
 }
 
+type Binding = { tryLock: (fd: number, offset: number, length: number, exclusive: boolean) => void }
+
+const fromBinding =
+  (binding: Binding): TryLock =>
+  (fd) => {
+    try {
+      binding.tryLock(fd, 0, 0, true)
+      return true
+    } catch (error) {
+      if (isHeldElsewhere(error)) return false
+      throw error
+    }
+  }
+
 /**
  * The addon's prebuilt binary is loaded directly: its package entry resolves it through
- * require-addon, which costs a cold write about 12 ms (docs/performance.md). A platform without
- * a prebuild goes through the entry, which finds or builds one.
+ * require-addon, which costs a cold write about 12 ms (docs/performance.md). Failing that, the
+ * entry, which knows other layouts; failing both (musl: no prebuild), a write cannot lock.
  */
 const loadTryLock = (): TryLock => {
   const require = createRequire(import.meta.url)
+  const platform = `${process.platform}-${process.arch}`
   try {
-    const binding = require(`fs-native-extensions/prebuilds/${process.platform}-${process.arch}/fs-native-extensions.node`) as {
-      tryLock: (fd: number, offset: number, length: number, exclusive: boolean) => void
+    return fromBinding(require(`fs-native-extensions/prebuilds/${platform}/fs-native-extensions.node`) as Binding)
+  } catch (direct) {
+    try {
+      const entry = require('fs-native-extensions') as { tryLock: (fd: number) => boolean }
+      return (fd) => entry.tryLock(fd)
+    } catch {
+      const why = direct instanceof Error ? direct.message.split('\n')[0] : String(direct)
+      throw new StateError(
+        'IO_ERROR',
+        `the write lock needs the native addon fs-native-extensions, which has no binary that loads on ${platform} here (${why}); on musl (Alpine) there is none: use a glibc-based image`,
+      )
     }
-    return (fd) => {
-      try {
-        binding.tryLock(fd, 0, 0, true)
-        return true
-      } catch (error) {
-        if (isHeldElsewhere(error)) return false
-        throw error
-      }
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error
-    const entry = require('fs-native-extensions') as { tryLock: (fd: number) => boolean }
-    return (fd) => entry.tryLock(fd)
   }
 }
 
@@ -102,17 +114,24 @@ const releaser = (path: string, fd: number) => {
   }
 }
 
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+// Given up after the work, whatever it did: a failure here is a warning, never the write's outcome.
 const clearAndClose = (path: string, fd: number, remove: boolean): string | undefined => {
+  let warning: string | undefined
   try {
     // Cleared before the lock goes: an empty file tells the next holder nobody died holding it.
     if (remove) unlinkSync(path)
     else ftruncateSync(fd, 0)
-    return undefined
   } catch (error) {
-    return `${path}: could not clear the lock holder's name (${error instanceof Error ? error.message : String(error)}); the next writer will look for leftover files`
-  } finally {
-    closeSync(fd)
+    warning = `${path}: could not clear the lock holder's name (${reasonOf(error)}); the next writer will look for leftover files`
   }
+  try {
+    closeSync(fd) // the kernel gives the lock up even when close reports an error (EIO on NFS)
+  } catch (error) {
+    warning ??= `${path}: closing the lock file failed (${reasonOf(error)}); the lock was given up`
+  }
+  return warning
 }
 
 const killedHolderOf = (fd: number): KilledHolder | undefined => {

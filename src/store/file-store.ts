@@ -26,6 +26,7 @@ import type { StorePaths } from './paths.js'
 import { removeAbandonedTemporaries } from './replace-file.js'
 import { prepareSnapshot, readUnimported, REGENERATE, restoreSnapshot, type SnapshotMemory, type SnapshotPlan, type SnapshotStep, settleSnapshot } from './snapshot-owner.js'
 import { removeAbandonedStaging, type StagedLog, stageLog } from './staged-log.js'
+import { fingerprintOf } from './snapshot-file.js'
 
 /** How a file store behaves. */
 export interface FileStoreOptions {
@@ -143,6 +144,15 @@ const refreshCheckpoint = (paths: StorePaths, options: FileStoreOptions, memory:
         return E.right(after)
       }
 
+/**
+ * The files a write of this store replaces whole, under either of its names (`X` and `X.json` share
+ * the log and the lock): a killed holder's temporary files are beside one of them.
+ */
+const replacedFiles = (paths: StorePaths): ReadonlyArray<string> => {
+  const other = paths.stateFile.endsWith('.json') ? paths.stateFile.slice(0, -'.json'.length) : `${paths.stateFile}.json`
+  return [paths.stateFile, paths.snapshotRecord, other, `${other}.sha256`, paths.checkpoint]
+}
+
 /** Runs `work` holding the lock of the store at `paths`, and gives the lock up whatever happens. */
 const locked = <A>(paths: StorePaths, options: FileStoreOptions, work: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
   pipe(
@@ -154,7 +164,7 @@ const locked = <A>(paths: StorePaths, options: FileStoreOptions, work: TE.TaskEi
         // Only a writer killed while holding the lock leaves temporary or staged files behind.
         if (lock.killedHolder !== undefined) {
           const { pid } = lock.killedHolder
-          removeAbandonedTemporaries(paths.directory, [basename(paths.stateFile), basename(paths.snapshotRecord), basename(paths.checkpoint)], pid)
+          removeAbandonedTemporaries(paths.directory, replacedFiles(paths).map((file) => basename(file)), pid)
           const removed = await removeAbandonedStaging(paths.eventLog, pid)()
           if (E.isLeft(removed)) return removed
         }
@@ -226,12 +236,21 @@ const stagedSession = (paths: StorePaths, options: FileStoreOptions, memory: Mem
   const direct = writerRead(paths, options)
   const read: Read = (cursor, visitor: Visitor) => staging.read(cursor as LogCursor, visitor) ?? direct(cursor, visitor)
   const inner = sessionOf(paths, options, memory, read, (cursor, events) => staging.append(cursor, events), true)
-  // The store as loaded under the lock, and after the last staged append.
+  // The store as loaded under the lock, and after the last staged append; releases.json as it was
+  // then, so that a file someone edits while the copy runs is left alone, not regenerated over.
   let loaded: Loaded | undefined
   let last: Loaded | undefined
+  let startedFrom: SnapshotPlan['startedFrom']
   return {
     ...inner,
-    load: (from) => pipe(inner.load(from), TE.map((caughtUp) => (loaded = caughtUp))),
+    load: (from) =>
+      pipe(
+        inner.load(from),
+        TE.map((caughtUp) => {
+          startedFrom = fingerprintOf(paths.stateFile) ?? 'absent'
+          return (loaded = caughtUp)
+        }),
+      ),
     append: (prepared, envelopes) =>
       pipe(
         inner.append(prepared, envelopes),
@@ -246,7 +265,7 @@ const stagedSession = (paths: StorePaths, options: FileStoreOptions, memory: Mem
         TE.chain(() => {
           if (last === undefined) return loaded === undefined || loaded.cursor.position === 0 ? TE.right(undefined) : settleUnchanged(paths, options, memory, loaded)
           options.onStep?.('staged log committed')
-          settleSnapshot(paths, memory, REGENERATE, last, 1, 1, options.onWarning)
+          settleSnapshot(paths, memory, { ...REGENERATE, startedFrom }, last, 1, 1, options.onWarning)
           return pipe(refreshCheckpoint(paths, options, memory, last), TE.map(() => undefined))
         }),
       ),

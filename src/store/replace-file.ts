@@ -13,10 +13,17 @@
  * pool costs more than the call (docs/decisions/0009).
  */
 import { randomBytes } from 'node:crypto'
-import { closeSync, fchmodSync, fchownSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, fchmodSync, fchownSync, fstatSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { removeLeftovers } from './leftover-files.js'
 import { isLink, linkRefused } from './linked-files.js'
+
+/** The file a replacement put in place, as it was before the rename: a later look tells whether it is still that file. */
+export interface Written {
+  readonly ino: bigint
+  readonly size: bigint
+  readonly mtimeNs: bigint
+}
 
 const TEMPORARY = /^\.(.+)\.stagecraft-tmp-(\d+)-[0-9a-f]{12}$/
 
@@ -26,16 +33,17 @@ const temporaryFor = (path: string): string => join(dirname(path), `.${basename(
 /**
  * Replaces the file at `path` with `bytes`, atomically (see the module's comment). With `stillAsFound`,
  * asked once the new bytes are written, just before the rename: a file that someone changed meanwhile
- * is left as it is, and false returned. A rename cannot be conditional: a change between that last
+ * is left as it is, and undefined returned. A rename cannot be conditional: a change between that last
  * look and the rename (one system call) is still lost.
  */
-export const replaceFileSync = (path: string, bytes: Uint8Array, stillAsFound?: () => boolean): boolean => {
+export const replaceFileSync = (path: string, bytes: Uint8Array, stillAsFound?: () => boolean): Written | undefined => {
   // A link is refused, not followed: following it would rewrite the file it names (linked-files.ts).
   if (isLink(path)) throw linkRefused(path, 'a file a write replaces')
   const target = path
   const before = statSync(target, { throwIfNoEntry: false })
   const temporary = temporaryFor(target)
   const fd = openSync(temporary, 'wx', before === undefined ? 0o666 : before.mode & 0o7777)
+  let written: Written
   try {
     try {
       for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written)
@@ -43,15 +51,17 @@ export const replaceFileSync = (path: string, bytes: Uint8Array, stillAsFound?: 
         fchmodSync(fd, before.mode & 0o7777)
         if (process.getuid?.() === 0 && (before.uid !== 0 || before.gid !== 0)) fchownSync(fd, before.uid, before.gid)
       }
+      const { ino, size, mtimeNs } = fstatSync(fd, { bigint: true })
+      written = { ino, size, mtimeNs }
     } finally {
       closeSync(fd)
     }
     if (stillAsFound !== undefined && !stillAsFound()) {
       unlinkSync(temporary)
-      return false
+      return undefined
     }
     renameSync(temporary, target)
-    return true
+    return written
   } catch (error) {
     try {
       unlinkSync(temporary)

@@ -13,6 +13,7 @@ import { closeSync, promises as fs, fstatSync, openSync, readFileSync, readSync,
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { MAX_SNAPSHOT_BYTES, tooLongProblem } from '../domain/json-limits.js'
 import { ioError, isStateError, StateError } from '../errors.js'
+import type { Written } from './replace-file.js'
 
 /**
  * What identifies one version of the file, so that bytes this process read or wrote need not be
@@ -31,6 +32,15 @@ export const sameFingerprint = (a: Fingerprint | undefined, b: Fingerprint | und
   a !== undefined && b !== undefined && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs
 
 const fingerprintOfStat = (stat: { ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }): Fingerprint => ({ ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs })
+
+/**
+ * The fingerprint of the file at `path` if it is still the one a replacement wrote (`written`): a
+ * file someone edited or replaced right after the rename is not taken for this module's own.
+ */
+export const fingerprintIfStill = (path: string, written: Written): Fingerprint | undefined => {
+  const now = fingerprintOf(path)
+  return now !== undefined && now.ino === written.ino && now.size === written.size && now.mtimeNs === written.mtimeNs ? now : undefined
+}
 
 /** The fingerprint of the file now, or `undefined` when there is none. */
 export const fingerprintOf = (path: string): Fingerprint | undefined => {

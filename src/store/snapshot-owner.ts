@@ -31,10 +31,10 @@ import { LOG_ORIGIN, type LogCursor, lineHashBefore } from './event-log.js'
 import type { Read } from './fold.js'
 import type { StorePaths } from './paths.js'
 import { prefixHashes, type PrefixHashes } from './prefix-hash.js'
-import { type Fingerprint, fingerprintOf, keepAside, readFileIfThere, readSnapshotFile, sameFingerprint, type SnapshotFile } from './snapshot-file.js'
+import { type Fingerprint, fingerprintIfStill, fingerprintOf, keepAside, readFileIfThere, readSnapshotFile, sameFingerprint, type SnapshotFile } from './snapshot-file.js'
 import { appendSnapshotRecord, decodeSnapshotRecord, type SnapshotRecord } from './snapshot-record.js'
 import { heldBytes, type HeldSnapshot, projectFrom } from './snapshot-splice.js'
-import { replaceFileSync } from './replace-file.js'
+import { replaceFileSync, type Written } from './replace-file.js'
 import { differencesOf, type Standing, standingOf } from './snapshot-standing.js'
 import { sideFileStamp } from './paths.js'
 
@@ -255,7 +255,7 @@ export const settleSnapshot = (
   if (recorded === 0 && !plan.regenerate) return
   // The known bytes are spliced in place from here: they are the file's again only once it is written.
   memory.known = undefined
-  let written: { readonly held: HeldSnapshot; readonly bytes: Uint8Array; readonly hashes: PrefixHashes; readonly replaced: boolean }
+  let written: { readonly held: HeldSnapshot; readonly bytes: Uint8Array; readonly hashes: PrefixHashes; readonly replaced: Written | undefined }
   try {
     // The projection too: the events are durable, so nothing may turn the command into a failure now.
     const { held, unchanged } = projectFrom(plan.base?.held, after.state)
@@ -271,12 +271,12 @@ export const settleSnapshot = (
     return
   }
   const { held, bytes, hashes, replaced } = written
-  if (!replaced) {
+  if (replaced === undefined) {
     warn(`${paths.stateFile} was changed by someone else while this write was in progress; the events are recorded, and the changed file is left as it is (the next write reports how it differs)`)
     return
   }
-  memory.known = { bytes, held, sha256: hashes.sha256, hashes, fingerprint: fingerprintOf(paths.stateFile), position: cursor.position }
   step('snapshot written')
+  memory.known = { bytes, held, sha256: hashes.sha256, hashes, fingerprint: fingerprintIfStill(paths.stateFile, replaced), position: cursor.position }
   record(hashes.sha256, bytes.length, true)
 }
 
@@ -310,9 +310,10 @@ export const restoreSnapshot = (paths: StorePaths, memory: SnapshotMemory, loade
         TE.chainFirst(() =>
           attempt('write the snapshot', paths.stateFile, async () => {
             const hashes = prefixHashes(bytes)
-            replaceFileSync(paths.stateFile, bytes)
+            const replaced = replaceFileSync(paths.stateFile, bytes)
             const cursor = loaded.cursor as LogCursor
-            memory.known = { bytes, held: projected, sha256: hashes.sha256, hashes, fingerprint: fingerprintOf(paths.stateFile), position: cursor.position }
+            const fingerprint = replaced === undefined ? undefined : fingerprintIfStill(paths.stateFile, replaced)
+            memory.known = { bytes, held: projected, sha256: hashes.sha256, hashes, fingerprint, position: cursor.position }
             writeRecord(paths, { sha256: hashes.sha256, bytes: bytes.length, position: cursor.position, offset: cursor.offset, hash: cursor.hash, projection: true })
             return E.right(undefined)
           }),

@@ -47,7 +47,6 @@ describe.runIf(hasBatch)('migrate --batch', () => {
   })
 })
 
-/** A lock file held by a live process of this host (this test's), which a migration must wait for. */
 /** Holds the write lock of the store at `stateFile` (this process, while the CLI runs), as another writer would. */
 const lockedBy = async (stateFile: string): Promise<HeldLock> => {
   mkdirSync(dirname(stateFile), { recursive: true })

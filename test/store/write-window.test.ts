@@ -6,7 +6,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createStateManager, isStateError } from '../../src/index.js'
+import { createStateManager, fileStoreSpec, isStateError, migrateHistory } from '../../src/index.js'
 import type { WriteStep } from '../../src/store/file-store.js'
 import { fileStoreWith, type TempStore, tempStore } from './children/harness.js'
 
@@ -47,12 +47,15 @@ describe('a hand edit of releases.json made while a write is under way', () => {
     }
     const reader = createStateManager({ stateFile: store.stateFile, onWarning: () => undefined })
     expect((await reader.getRelease(release.id)).version, 'the release is recorded in the log').toBe('v2')
-    const next = await reader.createRelease('prod', 'v3').then(
-      () => undefined,
-      (error: unknown) => error,
-    )
-    expect(isStateError(next, 'STATE_DRIFT'), String(next)).toBe(true)
-    expect(readFileSync(store.stateFile, 'utf8'), 'the edit, after the refused write').toContain('"version": "v9"')
+    // The next write, of another process or of the same manager (which must not take the edited file for the one it wrote).
+    for (const next of [reader, writer]) {
+      const refused = await next.createRelease('prod', 'v3').then(
+        () => undefined,
+        (error: unknown) => error,
+      )
+      expect(isStateError(refused, 'STATE_DRIFT'), String(refused)).toBe(true)
+      expect(readFileSync(store.stateFile, 'utf8'), 'the edit, after the refused write').toContain('"version": "v9"')
+    }
   })
 
   it('a releases.json created by someone while a write regenerates a missing one is left as it is', async () => {
@@ -69,6 +72,29 @@ describe('a hand edit of releases.json made while a write is under way', () => {
     await writer.createRelease('prod', 'v2')
     expect(readFileSync(store.stateFile, 'utf8')).toBe(theirs)
     expect(warnings.join('\n')).toMatch(/was changed by someone else while this write was in progress/)
+  })
+
+  it('made while a migration copies into the store: the copy is committed, the edit kept, and the next write reports it', async () => {
+    const source = await tempStore('stagecraft-edit-window-')
+    const target = await tempStore('stagecraft-edit-window-')
+    stores.push(source, target)
+    const writer = createStateManager({ stateFile: source.stateFile })
+    await writer.createRelease('prod', 'v1')
+    await migrateHistory(fileStoreSpec(source.stateFile), fileStoreSpec(target.stateFile), { onWarning: () => undefined })
+    await writer.createRelease('prod', 'v2')
+    const onStep = (at: WriteStep): void => {
+      if (at === 'staged log committed') editInPlace(target.stateFile)
+    }
+    const warnings: string[] = []
+    const report = await migrateHistory(fileStoreSpec(source.stateFile), fileStoreWith(target.stateFile, { onStep }), { onWarning: (w) => warnings.push(w) })
+    expect(report.copied).toBe(1)
+    expect(readFileSync(target.stateFile, 'utf8'), 'the edit').toContain('"version": "v9"')
+    expect(warnings.join('\n')).toMatch(/was changed by someone else while this write was in progress/)
+    const next = await createStateManager({ stateFile: target.stateFile, onWarning: () => undefined }).createRelease('prod', 'v3').then(
+      () => undefined,
+      (error: unknown) => error,
+    )
+    expect(isStateError(next, 'STATE_DRIFT'), String(next)).toBe(true)
   })
 
   it('made before the snapshot is checked: the write is refused with STATE_DRIFT and records nothing', async () => {

@@ -51,7 +51,7 @@ export interface PostgresConfig {
   readonly releases: string
   readonly environments: string
   readonly projection: string
-  /** The first use of every request id (schema version 3), quoted and schema-qualified. */
+  /** The first use of every request id (schema version 4), quoted and schema-qualified. */
   readonly requests: string
   /** The schema, quoted. */
   readonly quotedSchema: string

@@ -33,9 +33,9 @@ export const projectionOpener = (config: PostgresConfig, origin: Cursor, warn: (
   // This process found the projection unusable: its next append rebuilds it whole.
   let mistrusted = false
   const warned = new Set<string>()
-  const replaying = (why: string): void => {
+  const replaying = (why: string, newer: boolean): void => {
     mistrusted = true
-    const message = `${config.server} (schema ${config.schema}): the projection ${why}; every event is replayed instead (the next write rebuilds it)`
+    const message = `${config.server} (schema ${config.schema}): the projection ${why}; every event is replayed instead${newer ? '' : ' (the next write rebuilds it)'}`
     if (warned.has(message)) return
     warned.add(message)
     warn(message)
@@ -53,7 +53,7 @@ export const projectionOpener = (config: PostgresConfig, origin: Cursor, warn: (
           case 'ahead':
             return TE.left(new StateError('CORRUPT_STATE', `${config.server} (schema ${config.schema}): ${lostItsEnd(config, projection.position, projection.last)}`))
           case 'unusable':
-            replaying(projection.why)
+            replaying(projection.why, projection.newer === true)
             return foldRead(read, emptyLoaded(origin))
         }
       }),
@@ -90,7 +90,7 @@ export const projectionBesides = (config: PostgresConfig, find: () => TE.TaskEit
             case 'none':
               return { problems: [] }
             case 'unusable':
-              return { problems: [{ severity: 'warning', location, message: `not used: the projection ${projection.why}; readers replay every event until the next write rebuilds it` }] }
+              return { problems: [{ severity: 'warning', location, message: `not used: the projection ${projection.why}; readers replay every event${projection.newer === true ? '' : ' until the next write rebuilds it'}` }] }
             case 'ahead':
               return { problems: [{ severity: 'error', location, message: lostItsEnd(config, projection.position, projection.last) }] }
             case 'usable':

@@ -98,8 +98,8 @@ const projectionStatements = (config: PostgresConfig): ReadonlyArray<string> => 
 /** What opening the projection found. */
 export type ProjectionRead =
   | { readonly kind: 'usable'; readonly loaded: Loaded }
-  /** Not to be used: `why` completes "the projection …". */
-  | { readonly kind: 'unusable'; readonly why: string }
+  /** Not to be used: `why` completes "the projection …"; `newer`: it folds an event a newer version recorded, and no write of this one rebuilds it. */
+  | { readonly kind: 'unusable'; readonly why: string; readonly newer?: true }
   /** It folds more events than the table holds: the events lost their end. */
   | { readonly kind: 'ahead'; readonly position: number; readonly last: number }
 
@@ -199,7 +199,7 @@ const projectionOf = (
   }
   if (head.foreign !== null) {
     const why = `folds event ${head.foreign}, which this version of stagecraft-state cannot interpret (a newer one recorded it)`
-    return { kind: 'unusable', why }
+    return { kind: 'unusable', why, newer: true }
   }
   const loaded = loadedOf({ head: decoded.right, environments, releases, requests }, where)
   return E.isLeft(loaded) ? { kind: 'unusable', why: `is unusable: ${loaded.left}` } : { kind: 'usable', loaded: loaded.right }
@@ -353,6 +353,6 @@ export const buildProjection = async (client: pg.ClientBase, config: PostgresCon
     if (replayed.left.code === 'CORRUPT_STATE') return
     throw replayed.left
   }
-  // The fill of migration 2: its events hold no request id (version 3 brought them), and there is no table for them yet.
+  // The fill of migration 2: its events hold no request id (version 4 brought them), and there is no table for them yet.
   await rebuildProjection(client, config, wholeProjection(replayed.right), false)
 }

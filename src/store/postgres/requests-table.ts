@@ -1,5 +1,5 @@
 /**
- * The request ids of the PostgreSQL projection (schema version 3): `requests`, one row per id ever
+ * The request ids of the PostgreSQL projection (schema version 4): `requests`, one row per id ever
  * used, keyed by the id (a key column, projection-format.ts), `body` its first use as the
  * checkpoint's request line holds it. Ids are only ever added: an append inserts the rows of the
  * ids it used, in the statement that inserts its events; a rebuild writes them all.
@@ -66,7 +66,7 @@ export const insertRequests = (config: PostgresConfig, rows: ReadonlyArray<Reque
 export const selectRequests = (config: PostgresConfig): string => `SELECT key, body::text AS body FROM ${config.requests} ORDER BY key`
 
 /**
- * The table (made by migration 3, and again by a write that finds it dropped: `repair` leaves out
+ * The table (made by migration 4, and again by a write that finds it dropped: `repair` leaves out
  * the comment, which only its owner may set), and the rights on it of every role that may read or
  * append events, as the other projection tables have them.
  */
