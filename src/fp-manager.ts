@@ -93,7 +93,8 @@ export interface FpStateManager {
   readonly rollbackTarget: (environment: string, target: RollbackTarget) => TE.TaskEither<StateError, Release>
   readonly verify: () => TE.TaskEither<StateError, VerifyReport>
   /** Makes a `releases.json` that has no event log the start of the history now (else the first write does). */
-  readonly importSnapshot: () => TE.TaskEither<StateError, { readonly imported: number }>
+  /** `imported`: the releases the history now holds from the file; `recorded`: whether an import was recorded (a file of top-level fields alone is one too). */
+  readonly importSnapshot: () => TE.TaskEither<StateError, { readonly imported: number; readonly recorded: boolean }>
   /** Resolves `STATE_DRIFT`: `accept` records the file's changes as events; `restore` rewrites the file from the log. */
   readonly reconcile: (mode: 'accept' | 'restore') => TE.TaskEither<StateError, ReconcileOutcome>
   /**
@@ -358,10 +359,10 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     state: () => query((state) => E.right(state)),
     importSnapshot: () =>
       onOwnSnapshot(
-        TE.right({ imported: 0 }),
+        TE.right({ imported: 0, recorded: false }),
         pipe(
           handle('command', undefined),
-          TE.map((handled) => ({ imported: handled.events.length > 0 ? releaseCount(handled.after.state) : 0 })),
+          TE.map((handled) => ({ imported: handled.events.length > 0 ? releaseCount(handled.after.state) : 0, recorded: handled.events.length > 0 })),
         ),
       ),
     reconcile: (mode) =>

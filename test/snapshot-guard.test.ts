@@ -50,8 +50,8 @@ describe('a releases.json without an event log (Go Stagecraft or hand-written)',
     const release = await manager.getRelease('rel-20250101-120000')
     expect(release).toMatchObject({ environment: 'prod', version: 'v1.2.3', commitSha: 'abc123def456', timestamp: '2025-01-01T12:00:00Z', previousId: 'rel-20241231-120000' })
     expect(PHASES.every((phase) => release.phases[phase] === 'completed')).toBe(true)
-    expect(await manager.importSnapshot()).toEqual({ imported: 1 })
-    expect(await manager.importSnapshot()).toEqual({ imported: 0 })
+    expect(await manager.importSnapshot()).toEqual({ imported: 1, recorded: true })
+    expect(await manager.importSnapshot()).toEqual({ imported: 0, recorded: false })
     expect(readFileSync(stateFile, 'utf8')).toBe(text)
   })
 
@@ -222,7 +222,7 @@ describe('an event log that is empty beside a releases.json', () => {
 describe('import and reconcile on a store that holds nothing', () => {
   it('import reports nothing imported, and reconcile refuses, without creating the state directory', async () => {
     const { manager, cwd } = freshManager()
-    expect(await manager.importSnapshot()).toEqual({ imported: 0 })
+    expect(await manager.importSnapshot()).toEqual({ imported: 0, recorded: false })
     const error = await rejection(manager.reconcile('accept'))
     expect(error.code).toBe('INVALID_INPUT')
     expect(error.message).toMatch(/neither a releases.json nor an event log/)

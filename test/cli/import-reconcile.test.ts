@@ -3,7 +3,7 @@
  * history, and an outside edit blocks writes with STATE_DRIFT until it is accepted or undone.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { fixturePath, readGoFixture } from '../fixtures/index.js'
 import { cli, defaultStore, fails, ok, tableRows, tempDir } from './support.js'
@@ -17,6 +17,17 @@ const goStore = () => {
 }
 
 describe('import', () => {
+  it('a file of top-level fields and no release: says it recorded the import, not that there was nothing to import', async () => {
+    const directory = tempDir()
+    const store = defaultStore(directory)
+    mkdirSync(dirname(store.stateFile), { recursive: true })
+    writeFileSync(store.stateFile, '{"releases": [], "team": "shop"}\n')
+    expect(await ok(directory, ['import'])).toBe(`imported ${store.stateFile}, which holds no release, only top-level fields, into the event log ${store.eventLog}\n`)
+    expect(store.logLines()).toHaveLength(1)
+    expect(await ok(directory, ['import'])).toBe(`nothing to import: the history in ${store.eventLog} already exists\n`)
+  })
+
+
   it('records a Go-written file as the start of the history and leaves its bytes alone', async () => {
     const { directory, store } = goStore()
     const out = await ok(directory, ['import'])
@@ -25,7 +36,7 @@ describe('import', () => {
     expect(tableRows(await ok(directory, ['history']))[1]).toEqual([expect.any(String), 'imported', expect.any(String), expect.stringMatching(/^\d+ releases?$/), 'tester', `from ${store.stateFile}`])
     expect(await ok(directory, ['verify'])).toMatch(/^sound: 1 event/)
     expect(await ok(directory, ['import'])).toBe(`nothing to import: the history in ${store.eventLog} already exists\n`)
-    expect(JSON.parse(await ok(directory, ['import', '--json']))).toEqual({ imported: 0, state_file: store.stateFile })
+    expect(JSON.parse(await ok(directory, ['import', '--json']))).toEqual({ imported: 0, recorded: false, state_file: store.stateFile })
   })
 
   it('reads see the file before any import; the first write imports it', async () => {
@@ -40,7 +51,7 @@ describe('import', () => {
 
   it('--json reports the count; a missing file is nothing to import and creates nothing', async () => {
     const { directory, store } = goStore()
-    expect(JSON.parse(await ok(directory, ['import', '--json']))).toEqual({ imported: expect.any(Number), state_file: store.stateFile })
+    expect(JSON.parse(await ok(directory, ['import', '--json']))).toEqual({ imported: expect.any(Number), recorded: true, state_file: store.stateFile })
     const empty = tempDir()
     expect(await ok(empty, ['import'])).toBe(`nothing to import: ${defaultStore(empty).stateFile} does not exist\n`)
     expect(readdirSync(empty)).toEqual([])

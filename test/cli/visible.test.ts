@@ -72,6 +72,10 @@ describe('terminal-safe JSON', () => {
   it('writes U+009B, U+2028 and U+2029 as \\u escapes', () => {
     expect(terminalSafeJson(JSON.stringify('a\u009b\u2028\u2029b'))).toBe('"a\\u009b\\u2028\\u2029b"')
   })
+
+  it('shows a raw CR as \\u000d: JSON.stringify writes none, but a top-level field kept as a file wrote it may hold one', () => {
+    expect(terminalSafeJson('{"x": [1,\r  2]}')).toBe('{"x": [1,\\u000d  2]}')
+  })
 })
 
 describe('a suggested command naming such a value', () => {

@@ -31,10 +31,12 @@ export const importSnapshot = defineCommand({
     const stateFile = manager.stateFile ?? ''
     // Nothing to import is no reason to create the state directory and its lock.
     const existed = manager.stateFile === undefined || existsSync(stateFile)
-    const { imported } = existed ? await manager.importSnapshot() : { imported: 0 }
-    if (out.json) out.value({ imported, state_file: stateFile })
-    else if (imported > 0) out.lines([`imported ${imported} release${imported === 1 ? '' : 's'} from ${stateFile} into the event log ${storePaths(stateFile).eventLog}`])
-    else out.lines([existed ? `nothing to import: the history in ${storePaths(stateFile).eventLog} already exists` : `nothing to import: ${stateFile} does not exist`])
+    const { imported, recorded } = existed ? await manager.importSnapshot() : { imported: 0, recorded: false }
+    const eventLog = storePaths(stateFile).eventLog
+    if (out.json) out.value({ imported, recorded, state_file: stateFile })
+    else if (imported > 0) out.lines([`imported ${imported} release${imported === 1 ? '' : 's'} from ${stateFile} into the event log ${eventLog}`])
+    else if (recorded) out.lines([`imported ${stateFile}, which holds no release, only top-level fields, into the event log ${eventLog}`])
+    else out.lines([existed ? `nothing to import: the history in ${eventLog} already exists` : `nothing to import: ${stateFile} does not exist`])
     return EXIT.ok
   },
 })
