@@ -23,9 +23,12 @@ export interface LockOptions {
   readonly timeoutMs: number
 }
 
-/** A holder killed holding the lock: its pid, when the name it left can be read. */
+/**
+ * Holders killed holding the lock: their pids, when the name left can be read (the last holder's,
+ * and those it was still clearing up after, had it been killed doing that).
+ */
 export interface KilledHolder {
-  readonly pid: number | undefined
+  readonly pids: ReadonlyArray<number> | undefined
 }
 
 /** A held lock. */
@@ -90,7 +93,9 @@ const loadTryLock = (): TryLock => {
 let loadedTryLock: TryLock | undefined
 const tryLock = (fd: number): boolean => (loadedTryLock ??= loadTryLock())(fd)
 
-const holderName = (): string => JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() })
+// `after`: the killed holders whose leftovers this one clears first, so that its own death during that leaves them named.
+const holderName = (after: ReadonlyArray<number>): string =>
+  JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(after.length === 0 ? {} : { after }) })
 
 const describeHolder = (path: string): string => {
   try {
@@ -137,10 +142,11 @@ const clearAndClose = (path: string, fd: number, remove: boolean): string | unde
 const killedHolderOf = (fd: number): KilledHolder | undefined => {
   if (fstatSync(fd).size === 0) return undefined
   try {
-    const { pid } = JSON.parse(readFileSync(fd, 'utf8')) as { pid?: unknown }
-    return { pid: Number.isSafeInteger(pid) ? (pid as number) : undefined }
+    const { pid, after = [] } = JSON.parse(readFileSync(fd, 'utf8')) as { pid?: unknown; after?: unknown }
+    const pids = [pid, ...(Array.isArray(after) ? after : [undefined])]
+    return { pids: pids.every((one) => Number.isSafeInteger(one)) ? (pids as number[]) : undefined }
   } catch {
-    return { pid: undefined }
+    return { pids: undefined }
   }
 }
 
@@ -149,7 +155,7 @@ const holdOn = (path: string, fd: number): HeldLock => {
   const killedHolder = killedHolderOf(fd)
   try {
     ftruncateSync(fd, 0)
-    writeSync(fd, holderName(), 0)
+    writeSync(fd, holderName(killedHolder?.pids ?? []), 0)
   } catch {
     // The name is only for a person reading LOCK_TIMEOUT: a full disk must not stop the write.
   }

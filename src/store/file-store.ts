@@ -163,9 +163,9 @@ const locked = <A>(paths: StorePaths, options: FileStoreOptions, work: TE.TaskEi
       try {
         // Only a writer killed while holding the lock leaves temporary or staged files behind.
         if (lock.killedHolder !== undefined) {
-          const { pid } = lock.killedHolder
-          removeAbandonedTemporaries(paths.directory, replacedFiles(paths).map((file) => basename(file)), pid)
-          const removed = await removeAbandonedStaging(paths.eventLog, pid)()
+          const { pids } = lock.killedHolder
+          removeAbandonedTemporaries(paths.directory, replacedFiles(paths).map((file) => basename(file)), pids)
+          const removed = await removeAbandonedStaging(paths.eventLog, pids)()
           if (E.isLeft(removed)) return removed
         }
         return await work()

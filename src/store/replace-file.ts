@@ -74,11 +74,11 @@ export const replaceFileSync = (path: string, bytes: Uint8Array, stillAsFound?: 
 
 /**
  * Removes the temporary files a writer killed in the middle of a replacement left beside the files
- * `names` (their base names) in `directory`: those its pid names, or any when its pid is unknown.
+ * `names` (their base names) in `directory`: those of the killed holders' `pids`, or any when unknown.
  * Only under the write lock, taken after that writer: no live writer has one then. Returns what it removed.
  */
-export const removeAbandonedTemporaries = (directory: string, names: ReadonlyArray<string>, pid: number | undefined): ReadonlyArray<string> =>
+export const removeAbandonedTemporaries = (directory: string, names: ReadonlyArray<string>, pids: ReadonlyArray<number> | undefined): ReadonlyArray<string> =>
   removeLeftovers(directory, (entry) => {
     const [, of, by] = TEMPORARY.exec(entry) ?? []
-    return of !== undefined && names.includes(of) && (pid === undefined || by === String(pid))
+    return of !== undefined && names.includes(of) && (pids === undefined || pids.some((pid) => by === String(pid)))
   })

@@ -38,15 +38,15 @@ const STAGED = '.staged-'
 const STAGED_NAME = /\.staged-(\d+)-[0-9a-f]{8}$/
 
 /**
- * Removes the staged files a migration killed holding the lock left beside `eventLog`: those its
- * pid names, or any when its pid is unknown. Only under the write lock, taken after that writer.
+ * Removes the staged files a migration killed holding the lock left beside `eventLog`: those of the
+ * killed holders' `pids`, or any when unknown. Only under the write lock, taken after that writer.
  */
-export const removeAbandonedStaging = (eventLog: string, pid: number | undefined): TE.TaskEither<StateError, void> =>
+export const removeAbandonedStaging = (eventLog: string, pids: ReadonlyArray<number> | undefined): TE.TaskEither<StateError, void> =>
   attempt('remove abandoned staged files beside', eventLog, async () => {
     const log = basename(eventLog)
     const isLeft = (name: string): boolean => {
       const by = STAGED_NAME.exec(name)
-      return by !== null && name.slice(0, by.index) === log && (pid === undefined || by[1] === String(pid))
+      return by !== null && name.slice(0, by.index) === log && (pids === undefined || pids.some((pid) => by[1] === String(pid)))
     }
     const names = await fs.readdir(dirname(eventLog)).catch(() => [] as string[])
     await Promise.all(names.filter(isLeft).map((name) => fs.unlink(join(dirname(eventLog), name)).catch(() => undefined)))

@@ -87,8 +87,19 @@ describe('the write lock', () => {
     expect(E.isLeft(waiting) && waiting.left.message).toContain(`held by process ${holder.pid}`)
     await holder.kill()
     const lock = await held(path, 0)
-    expect(lock.killedHolder).toEqual({ pid: holder.pid })
+    expect(lock.killedHolder).toEqual({ pids: [holder.pid] })
     await lock.release()
+  })
+
+  it('taken from a holder killed while it cleared up after another killed holder: both are named, so the next one clears up after both', async () => {
+    const path = join(tempDir(), 'releases.events.ndjson.lock')
+    writeFileSync(path, JSON.stringify({ pid: 11, host: hostname(), since: '2026-01-01T00:00:00.000Z', after: [22] }))
+    const lock = await held(path)
+    expect(lock.killedHolder).toEqual({ pids: [11, 22] })
+    // Its own name keeps them, until it has cleared up and given the lock up.
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid, after: [11, 22] })
+    await lock.release()
+    expect(readFileSync(path, 'utf8')).toBe('')
   })
 
   const noNamespaces = pidNamespacesUnavailable()

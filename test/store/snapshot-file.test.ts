@@ -28,7 +28,7 @@ describe('the snapshot file', () => {
     const kept = ['releases.json', 'releases.json.1', 'releases.json.20250314', 'releases.json.backup', 'other.json.42', '.other.json.stagecraft-tmp-4242-0123456789ab', '.releases.json.stagecraft-tmp-4242-0123', 'releases.events.ndjson.lock']
     const left = ['.releases.json.stagecraft-tmp-4242-0123456789ab', '.releases.checkpoint.stagecraft-tmp-4242-abcdefabcdef']
     for (const name of [...kept, ...others, ...left]) writeFileSync(join(dir, name), 'x')
-    expect(removeAbandonedTemporaries(dir, ['releases.json', 'releases.checkpoint'], 4242)).toEqual([join(dir, left[0] as string), join(dir, left[1] as string)].sort())
+    expect(removeAbandonedTemporaries(dir, ['releases.json', 'releases.checkpoint'], [4242])).toEqual([join(dir, left[0] as string), join(dir, left[1] as string)].sort())
     expect(readdirSync(dir).sort()).toEqual([...kept, ...others].sort())
     // A killed writer whose name could not be read: any temporary file of these names is its.
     expect(removeAbandonedTemporaries(dir, ['releases.json', 'releases.checkpoint'], undefined)).toEqual(others.map((name) => join(dir, name)))
