@@ -11,7 +11,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import { closeSync, constants, fstatSync, ftruncateSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { hostname } from 'node:os'
 import { StateError } from '../errors.js'
@@ -93,13 +93,24 @@ const loadTryLock = (): TryLock => {
 let loadedTryLock: TryLock | undefined
 const tryLock = (fd: number): boolean => (loadedTryLock ??= loadTryLock())(fd)
 
-// `after`: the killed holders whose leftovers this one clears first, so that its own death during that leaves them named.
-const holderName = (after: ReadonlyArray<number>): string =>
+// `after`: the killed holders whose leftovers this one clears first (`unknown`: any), so that its
+// own death during that leaves them named.
+const holderName = (after: ReadonlyArray<number> | 'unknown'): string =>
   JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(after.length === 0 ? {} : { after }) })
 
-const describeHolder = (path: string): string => {
+// A name is a line of JSON; a file longer than this was not written by a holder, and names nobody.
+const MAX_NAME_BYTES = 4096
+
+/** The name in the lock file at `fd` (at most its first MAX_NAME_BYTES), parsed; throws if it is none. */
+const nameIn = (fd: number): { pid?: unknown; host?: unknown; since?: unknown; after?: unknown } => {
+  const name = Buffer.alloc(Math.min(fstatSync(fd).size, MAX_NAME_BYTES))
+  readSync(fd, name, 0, name.length, 0)
+  return JSON.parse(name.toString('utf8')) as { pid?: unknown; host?: unknown; since?: unknown; after?: unknown }
+}
+
+const describeHolder = (fd: number): string => {
   try {
-    const holder = JSON.parse(readFileSync(path, 'utf8')) as { pid?: unknown; host?: unknown; since?: unknown }
+    const holder = nameIn(fd)
     return `process ${String(holder.pid)} on ${String(holder.host)} since ${String(holder.since)}`
   } catch {
     return 'a process that has not named itself yet'
@@ -142,7 +153,7 @@ const clearAndClose = (path: string, fd: number, remove: boolean): string | unde
 const killedHolderOf = (fd: number): KilledHolder | undefined => {
   if (fstatSync(fd).size === 0) return undefined
   try {
-    const { pid, after = [] } = JSON.parse(readFileSync(fd, 'utf8')) as { pid?: unknown; after?: unknown }
+    const { pid, after = [] } = nameIn(fd)
     const pids = [pid, ...(Array.isArray(after) ? after : [undefined])]
     return { pids: pids.every((one) => Number.isSafeInteger(one)) ? (pids as number[]) : undefined }
   } catch {
@@ -155,7 +166,7 @@ const holdOn = (path: string, fd: number): HeldLock => {
   const killedHolder = killedHolderOf(fd)
   try {
     ftruncateSync(fd, 0)
-    writeSync(fd, holderName(killedHolder?.pids ?? []), 0)
+    writeSync(fd, holderName(killedHolder === undefined ? [] : (killedHolder.pids ?? 'unknown')), 0)
   } catch {
     // The name is only for a person reading LOCK_TIMEOUT: a full disk must not stop the write.
   }
@@ -179,6 +190,7 @@ const waitForLock = async (path: string, options: LockOptions): Promise<E.Either
       if (tryLock(fd)) {
         if (stillNamed(path, fd)) return E.right(holdOn(path, fd))
         closeSync(fd)
+        fd = -1 // closed: a failing open must not close it again (its number may be another file's by then)
         fd = openSync(path, OPEN_FLAGS, 0o666)
         continue
       }
@@ -186,13 +198,12 @@ const waitForLock = async (path: string, options: LockOptions): Promise<E.Either
       await sleep(Math.min(delayMs, Math.max(1, deadline - Date.now())) * (0.5 + Math.random()))
     }
   } catch (error) {
-    closeSync(fd)
+    if (fd >= 0) closeSync(fd)
     throw error
   }
+  const holder = describeHolder(fd)
   closeSync(fd)
-  return E.left(
-    new StateError('LOCK_TIMEOUT', `${path}: gave up after ${options.timeoutMs} ms waiting for the write lock, held by ${describeHolder(path)}`),
-  )
+  return E.left(new StateError('LOCK_TIMEOUT', `${path}: gave up after ${options.timeoutMs} ms waiting for the write lock, held by ${holder}`))
 }
 
 /** Takes the lock at `path`, waiting up to `timeoutMs` for its holder. */

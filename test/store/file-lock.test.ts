@@ -102,6 +102,18 @@ describe('the write lock', () => {
     expect(readFileSync(path, 'utf8')).toBe('')
   })
 
+  it.each([
+    ['unreadable', '{"pid":'],
+    ['far longer than any name (read only in part)', `{"pid": 1, "host": "${'x'.repeat(1 << 20)}"}`],
+  ])('left by a killed holder, its name %s: any pid counts as that holder, and stays named until the new holder is done', async (_, content) => {
+    const path = join(tempDir(), 'releases.events.ndjson.lock')
+    writeFileSync(path, content)
+    const lock = await held(path)
+    expect(lock.killedHolder).toEqual({ pids: undefined })
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid, after: 'unknown' })
+    await lock.release()
+  })
+
   const noNamespaces = pidNamespacesUnavailable()
   if (noNamespaces !== undefined) console.info(`skipped: a lock held from a PID namespace of its own: ${noNamespaces}`)
   it.skipIf(noNamespaces !== undefined)('held by pid 1 of another PID namespace on this host (a container): respected, though no such pid lives here', async () => {
