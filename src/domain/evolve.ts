@@ -14,7 +14,7 @@ import { sameReleases } from './projection.js'
 import { factsOf, keepFacts, keepPreserved, type Preserved, preservedOf, type Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
 import { showValue } from './show.js'
-import { ReleaseMap } from './release-map.js'
+import { ReleaseMap } from './versioned-map.js'
 import { RequestMap, type RequestUse } from './requests.js'
 import { initialState, isNewer, readOnlyMap, type State } from './state.js'
 import { epochMsOfChecked, type Timestamp } from './timestamp.js'
@@ -229,7 +229,8 @@ export const startFold = (state: State): Fold => {
     if (problem !== undefined) return problem
     changed = true
     const use = requestUseOf(event, at)
-    if (use !== undefined) requests.add(use.id, use.use)
+    // A known id keeps its first use.
+    if (use !== undefined && !requests.has(use.id)) requests.set(use.id, use.use)
     switch (event.type) {
       case 'ReleaseCreated': {
         const created = own(event.data.release)

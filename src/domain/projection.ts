@@ -72,7 +72,7 @@ export const snapshotEnd = (fields: TopLevelFields): Uint8Array => encoder.encod
 export const projectSnapshotBytes = (state: State): Uint8Array => {
   const end = snapshotEnd(state)
   const records: Uint8Array[] = []
-  // forEach: the cheapest walk of every release of a state (see release-map.ts).
+  // forEach: the cheapest walk of every release of a state (see versioned-map.ts).
   state.releases.forEach((group) => {
     for (const release of group) records.push(releaseRecordBytes(release))
   })

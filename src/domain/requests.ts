@@ -10,6 +10,7 @@
 import * as t from 'io-ts'
 import { ReleaseId } from './release-id.js'
 import { Timestamp } from './timestamp.js'
+import { VersionedMap } from './versioned-map.js'
 
 /** The longest request id, in characters. */
 export const MAX_REQUEST_ID_LENGTH = 200
@@ -47,95 +48,13 @@ export type RequestUse = t.TypeOf<typeof RequestUse>
 export const sameRequest = (a: Pick<RequestUse, 'command' | 'args'>, b: Pick<RequestUse, 'command' | 'args'>): boolean =>
   a.command === b.command && a.args.length === b.args.length && a.args.every((value, i) => value === b.args[i])
 
-// Merged into a new base past this many added ids, when they are more than a sixteenth of the
-// base (as the release map does): a write copies the ids added since, not the whole index.
-const MERGE_AT = 64
-const MERGE_SHARE = 16
-
 /**
- * The request ids of a state: a base shared with earlier versions (never changed; possibly read
- * lazily, from a checkpoint) and the ids added since. Ids are only ever added, never changed.
+ * The request ids of a state, by id: a versioned map (versioned-map.ts), so that a fold copies
+ * only the ids added since the base, which may be read lazily from a checkpoint. Ids are only
+ * ever added, never changed.
  */
-export class RequestMap implements ReadonlyMap<string, RequestUse> {
-  readonly #base: ReadonlyMap<string, RequestUse>
-  readonly #added: Map<string, RequestUse>
-  #sealed: boolean
-
-  private constructor(base: ReadonlyMap<string, RequestUse>, added: Map<string, RequestUse>, sealed: boolean) {
-    this.#base = base
-    this.#added = added
-    this.#sealed = sealed
-  }
-
-  /** A sealed map over `base`, which nobody may change afterwards. */
-  static of(base: ReadonlyMap<string, RequestUse>): RequestMap {
-    const map = new RequestMap(base, new Map(), true)
-    Object.freeze(map)
-    return map
-  }
-
-  /** The next version of `map` (which stays as it is), to be added to, then sealed. */
-  static draft(map: ReadonlyMap<string, RequestUse>): RequestMap {
-    return map instanceof RequestMap ? new RequestMap(map.#base, new Map(map.#added), false) : new RequestMap(map, new Map(), false)
-  }
-
-  /** Adds the first use of an id, in a draft (a known id keeps its first use). */
-  add(id: string, use: RequestUse): void {
-    if (this.#sealed) throw new TypeError('the request ids of a state cannot be changed')
-    if (!this.has(id)) this.#added.set(id, use)
-  }
-
-  /** Ends a draft: the version it made, which nothing can change. */
-  seal(): RequestMap {
-    this.#sealed = true
-    if (this.#added.size > MERGE_AT && this.#added.size * MERGE_SHARE > this.#base.size) return RequestMap.of(new Map(this.entries()))
-    Object.freeze(this)
-    return this
-  }
-
-  /** The ids this version holds and `other` does not, when both share a base; `undefined` when they do not. */
-  idsAddedSince(other: ReadonlyMap<string, RequestUse>): ReadonlyArray<string> | undefined {
-    if (!(other instanceof RequestMap) || other.#base !== this.#base) return undefined
-    return [...this.#added.keys()].filter((id) => !other.#added.has(id))
-  }
-
-  get size(): number {
-    return this.#base.size + this.#added.size
-  }
-
-  get(id: string): RequestUse | undefined {
-    return this.#added.get(id) ?? this.#base.get(id)
-  }
-
-  has(id: string): boolean {
-    return this.get(id) !== undefined
-  }
-
-  forEach(callback: (value: RequestUse, key: string, map: ReadonlyMap<string, RequestUse>) => void, thisArg?: unknown): void {
-    for (const [id, use] of this.entries()) callback.call(thisArg, use, id, this)
-  }
-
-  *entries(): MapIterator<[string, RequestUse]> {
-    yield* this.#base.entries()
-    yield* this.#added.entries()
-  }
-
-  *keys(): MapIterator<string> {
-    for (const [id] of this.entries()) yield id
-  }
-
-  *values(): MapIterator<RequestUse> {
-    for (const [, use] of this.entries()) yield use
-  }
-
-  [Symbol.iterator](): MapIterator<[string, RequestUse]> {
-    return this.entries()
-  }
-
-  get [Symbol.toStringTag](): string {
-    return 'RequestMap'
-  }
-}
+export type RequestMap = VersionedMap<string, RequestUse>
+export const RequestMap = VersionedMap
 
 /** No request id yet. */
-export const noRequests: RequestMap = RequestMap.of(new Map())
+export const noRequests: RequestMap = RequestMap.of(new Map<string, RequestUse>())

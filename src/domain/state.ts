@@ -5,7 +5,7 @@
 import type { SnapshotFields, SnapshotFieldTexts } from './events.js'
 import type { Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
-import { ReleaseMap } from './release-map.js'
+import { ReleaseMap } from './versioned-map.js'
 import { noRequests, type RequestUse } from './requests.js'
 import { compareTimestamps } from './timestamp.js'
 

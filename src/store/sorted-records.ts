@@ -6,7 +6,7 @@
  */
 import { compareIds, type ReleaseId } from '../domain/release-id.js'
 import type { Release } from '../domain/release.js'
-import { ReleaseMap } from '../domain/release-map.js'
+import { ReleaseMap } from '../domain/versioned-map.js'
 
 /** Where records are in a file and how their ids are read: enough to search them. */
 export interface RecordPlacement {

@@ -1,6 +1,7 @@
 /**
- * The releases of a state, by id: a persistent map, so that a fold over a long history does not
- * copy it whole.
+ * A map a state holds, by version: a persistent map, so that a fold over a long history does not
+ * copy it whole. The state's releases by id (`ReleaseMap`) and its request ids (`RequestMap`,
+ * requests.ts) are such maps.
  *
  * Every write folds its events into the state it read, and the fold must leave that state as it
  * was (a failed append leaves the manager where it stood; readers may hold it). Copying a map of
@@ -16,10 +17,7 @@
 import type { Release } from './release.js'
 import type { ReleaseId } from './release-id.js'
 
-type Group = ReadonlyArray<Release>
-
 const REMOVED: unique symbol = Symbol('removed')
-type Change = Group | typeof REMOVED
 
 // Changes are merged into a new base when there are more than this many and they are more than
 // a sixteenth of the base: a copy of the whole map then, amortised over many folds.
@@ -27,17 +25,17 @@ const MERGE_AT = 64
 const MERGE_SHARE = 16
 
 /**
- * The releases of a state, by id, shared in part with the versions before it. Read-only once
- * sealed, which every map a state holds is; only the fold that drafts the next version changes
- * it, in place, until it seals it.
+ * A map of a state, shared in part with the versions before it. Read-only once sealed, which
+ * every map a state holds is; only the fold that drafts the next version changes it, in place,
+ * until it seals it.
  */
-export class ReleaseMap implements ReadonlyMap<ReleaseId, Group> {
-  readonly #base: ReadonlyMap<ReleaseId, Group>
-  readonly #changes: Map<ReleaseId, Change>
+export class VersionedMap<K, V> implements ReadonlyMap<K, V> {
+  readonly #base: ReadonlyMap<K, V>
+  readonly #changes: Map<K, V | typeof REMOVED>
   #size: number
   #sealed: boolean
 
-  private constructor(base: ReadonlyMap<ReleaseId, Group>, changes: Map<ReleaseId, Change>, size: number, sealed: boolean) {
+  private constructor(base: ReadonlyMap<K, V>, changes: Map<K, V | typeof REMOVED>, size: number, sealed: boolean) {
     this.#base = base
     this.#changes = changes
     this.#size = size
@@ -45,32 +43,34 @@ export class ReleaseMap implements ReadonlyMap<ReleaseId, Group> {
   }
 
   /** A sealed map of these entries, in this order; nothing else may change `entries` after. */
-  static of(entries: ReadonlyMap<ReleaseId, Group>): ReleaseMap {
-    const map = new ReleaseMap(entries, new Map(), entries.size, true)
+  static of<K, V>(entries: ReadonlyMap<K, V>): VersionedMap<K, V> {
+    const map = new VersionedMap(entries, new Map(), entries.size, true)
     Object.freeze(map)
     return map
   }
 
   /** Drafts the next version of `map` (which stays as it is), to be changed, then sealed. */
-  static draft(map: ReadonlyMap<ReleaseId, Group>): ReleaseMap {
-    return map instanceof ReleaseMap ? new ReleaseMap(map.#base, new Map(map.#changes), map.#size, false) : new ReleaseMap(map, new Map(), map.size, false)
+  static draft<K, V>(map: ReadonlyMap<K, V>): VersionedMap<K, V> {
+    return map instanceof VersionedMap
+      ? new VersionedMap<K, V>(map.#base as ReadonlyMap<K, V>, new Map(map.#changes as Map<K, V | typeof REMOVED>), map.#size, false)
+      : new VersionedMap(map, new Map(), map.size, false)
   }
 
-  #open(): Map<ReleaseId, Change> {
-    if (this.#sealed) throw new TypeError('the releases of a state cannot be changed')
+  #open(): Map<K, V | typeof REMOVED> {
+    if (this.#sealed) throw new TypeError('a state cannot be changed: this map is one of its versions, sealed')
     return this.#changes
   }
 
-  /** Sets the releases of an id, in a draft. */
-  set(id: ReleaseId, group: Group): this {
+  /** Sets the value of a key, in a draft. */
+  set(id: K, value: V): this {
     const changes = this.#open()
     if (!this.has(id)) this.#size++
-    changes.set(id, group)
+    changes.set(id, value)
     return this
   }
 
-  /** Removes an id, in a draft; whether it was there. */
-  delete(id: ReleaseId): boolean {
+  /** Removes a key, in a draft; whether it was there. */
+  delete(id: K): boolean {
     const changes = this.#open()
     if (!this.has(id)) return false
     if (this.#base.has(id)) changes.set(id, REMOVED)
@@ -80,12 +80,12 @@ export class ReleaseMap implements ReadonlyMap<ReleaseId, Group> {
   }
 
   /** Ends a draft: the version it made, which nothing can change (possibly a new map). */
-  seal(): ReleaseMap {
+  seal(): VersionedMap<K, V> {
     const changes = this.#open()
     this.#sealed = true
     // Drafted from an empty map, with nothing removed: the changes are the map.
-    if (this.#base.size === 0 && this.#size === changes.size) return ReleaseMap.of(changes as Map<ReleaseId, Group>)
-    if (changes.size > MERGE_AT && changes.size * MERGE_SHARE > this.#base.size) return ReleaseMap.of(new Map(this.entries()))
+    if (this.#base.size === 0 && this.#size === changes.size) return VersionedMap.of(changes as Map<K, V>)
+    if (changes.size > MERGE_AT && changes.size * MERGE_SHARE > this.#base.size) return VersionedMap.of(new Map(this.entries()))
     Object.freeze(this)
     return this
   }
@@ -100,7 +100,7 @@ export class ReleaseMap implements ReadonlyMap<ReleaseId, Group> {
    * (only their changes can differ: a few, where a walk of every release would be thousands);
    * `undefined` when they do not.
    */
-  idsDifferingFrom(other: ReleaseMap): ReadonlySet<ReleaseId> | undefined {
+  idsDifferingFrom(other: VersionedMap<K, V>): ReadonlySet<K> | undefined {
     if (other.#base !== this.#base) return undefined
     const ids = new Set(this.#changes.keys())
     for (const id of other.#changes.keys()) ids.add(id)
@@ -110,11 +110,11 @@ export class ReleaseMap implements ReadonlyMap<ReleaseId, Group> {
   /**
    * The ids this version holds and `other` (which shares its base) does not, in this version's
    * order: after all the others. `undefined` when one of them comes back in the base's order
-   * instead (an id removed, then added again), or the bases differ.
+   * instead (an id removed, then added again), or `other` is no version of the same base.
    */
-  idsAddedSince(other: ReleaseMap): ReadonlyArray<ReleaseId> | undefined {
-    if (other.#base !== this.#base) return undefined
-    const added: ReleaseId[] = []
+  idsAddedSince(other: ReadonlyMap<K, V>): ReadonlyArray<K> | undefined {
+    if (!(other instanceof VersionedMap) || other.#base !== this.#base) return undefined
+    const added: K[] = []
     for (const [id, change] of this.#changes) {
       if (change === REMOVED || other.has(id)) continue
       if (this.#base.has(id)) return undefined
@@ -127,7 +127,7 @@ export class ReleaseMap implements ReadonlyMap<ReleaseId, Group> {
     return this.#size
   }
 
-  get(id: ReleaseId): Group | undefined {
+  get(id: K): V | undefined {
     // lookUp, by hand: a replay asks this once per event.
     const changes = this.#changes
     if (changes.size > 0) {
@@ -137,48 +137,52 @@ export class ReleaseMap implements ReadonlyMap<ReleaseId, Group> {
     return this.#base.get(id)
   }
 
-  has(id: ReleaseId): boolean {
+  has(id: K): boolean {
     return this.get(id) !== undefined
   }
 
   // The one walk of a version with changes, in plain loops: a write projects every release into
   // releases.json through it, and a generator costs several times as much.
-  forEach(callback: (value: Group, key: ReleaseId, map: ReadonlyMap<ReleaseId, Group>) => void, thisArg?: unknown): void {
+  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
     const base = this.#base
     const changes = this.#changes
     if (changes.size === 0) {
-      for (const [id, group] of base) callback.call(thisArg, group, id, this)
+      for (const [id, value] of base) callback.call(thisArg, value, id, this)
       return
     }
-    for (const [id, group] of base) {
+    for (const [id, value] of base) {
       const change = changes.get(id)
-      if (change === undefined) callback.call(thisArg, group, id, this)
+      if (change === undefined) callback.call(thisArg, value, id, this)
       else if (change !== REMOVED) callback.call(thisArg, change, id, this)
     }
     for (const [id, change] of changes) if (change !== REMOVED && !base.has(id)) callback.call(thisArg, change, id, this)
   }
 
   // With changes, the iterators walk a list that forEach made: the walk is written once.
-  entries(): MapIterator<[ReleaseId, Group]> {
+  entries(): MapIterator<[K, V]> {
     if (this.#changes.size === 0) return this.#base.entries()
-    const pairs: Array<[ReleaseId, Group]> = []
-    this.forEach((group, id) => pairs.push([id, group]))
+    const pairs: Array<[K, V]> = []
+    this.forEach((value, id) => pairs.push([id, value]))
     return pairs.values()
   }
 
-  keys(): MapIterator<ReleaseId> {
+  keys(): MapIterator<K> {
     return this.#changes.size === 0 ? this.#base.keys() : Array.from(this.entries(), ([id]) => id).values()
   }
 
-  values(): MapIterator<Group> {
-    return this.#changes.size === 0 ? this.#base.values() : Array.from(this.entries(), ([, group]) => group).values()
+  values(): MapIterator<V> {
+    return this.#changes.size === 0 ? this.#base.values() : Array.from(this.entries(), ([, value]) => value).values()
   }
 
-  [Symbol.iterator](): MapIterator<[ReleaseId, Group]> {
+  [Symbol.iterator](): MapIterator<[K, V]> {
     return this.entries()
   }
 
   get [Symbol.toStringTag](): string {
-    return 'ReleaseMap'
+    return 'VersionedMap'
   }
 }
+
+/** The releases of a state, by id (several releases may share an id, as the Go tool wrote them). */
+export type ReleaseMap = VersionedMap<ReleaseId, ReadonlyArray<Release>>
+export const ReleaseMap = VersionedMap

@@ -5,7 +5,7 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 import type { Release, ReleaseId } from '../../src/domain/index.js'
-import { ReleaseMap } from '../../src/domain/release-map.js'
+import { ReleaseMap } from '../../src/domain/versioned-map.js'
 
 type Group = ReadonlyArray<Release>
 const group = (tag: number): Group => Object.freeze([{ tag } as unknown as Release])
@@ -21,7 +21,7 @@ const versions = fc.array(fc.array(operation, { maxLength: 300 }), { minLength: 
 
 const contents = (map: ReadonlyMap<ReleaseId, Group>) => [...map].sort(([a], [b]) => a.localeCompare(b))
 
-describe('ReleaseMap', () => {
+describe('VersionedMap (the releases of a state: ReleaseMap)', () => {
   test.prop([versions, fc.array(fc.nat(200), { maxLength: 40 })], { numRuns: 100 })(
     'every version holds what a plain map given the same operations holds; earlier versions stay as they were',
     (steps, probes) => {
