@@ -31,6 +31,7 @@ import {
 import { firstForeignEvent } from './foreign-events.js'
 import { insertRequests, type RequestRow, selectRequests } from './requests-table.js'
 import { SCHEMA_VERSION, tooNew } from './version.js'
+import { grantedLikeEvents } from './grants.js'
 
 /**
  * The tables, made if missing (by the migration that brings them, and by a write that finds one
@@ -76,22 +77,7 @@ const projectionStatements = (config: PostgresConfig): ReadonlyArray<string> => 
       other_fields json NOT NULL
     )`,
     `COMMENT ON TABLE ${projection} IS 'stagecraft-state projection: the position and hash of the last event it folds, and the rest of the state; ${cache}'`,
-    // A role that appends events now changes these tables too, and a role that reads events reads them.
-    `DO $grants$
-      DECLARE
-        granted record;
-      BEGIN
-        FOR granted IN
-          SELECT DISTINCT a.grantee, a.privilege_type FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
-          WHERE c.oid = '${events}'::regclass AND a.privilege_type IN ('SELECT', 'INSERT')
-            AND a.grantee <> (SELECT oid FROM pg_roles WHERE rolname = current_user)
-        LOOP
-          EXECUTE format('GRANT %s ON ${releases}, ${environments}, ${projection} TO %s',
-            CASE granted.privilege_type WHEN 'INSERT' THEN 'SELECT, INSERT, UPDATE, DELETE' ELSE 'SELECT' END,
-            CASE WHEN granted.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(granted.grantee)) END);
-        END LOOP;
-      END
-    $grants$`,
+    grantedLikeEvents(events, [releases, environments, projection]),
   ]
 }
 

@@ -11,6 +11,7 @@ import { RequestMap, RequestUse } from '../../domain/requests.js'
 import type { State } from '../../domain/state.js'
 import type { PostgresConfig } from './config.js'
 import type { Parameters } from './events-table.js'
+import { grantedLikeEvents } from './grants.js'
 
 /**
  * A row of `requests`, as written and read: the id, and its first use as JSON. The id is the key as
@@ -78,21 +79,7 @@ export const requestTables = (config: PostgresConfig, repair = false): ReadonlyA
       body json NOT NULL
     )`,
     `COMMENT ON TABLE ${requests} IS 'stagecraft-state projection: the first use of every request id (idempotency key), body its command, arguments, release and time; a cache of the events, changed with every append in its transaction (see docs/postgres.md)'`,
-    `DO $grants$
-      DECLARE
-        granted record;
-      BEGIN
-        FOR granted IN
-          SELECT DISTINCT a.grantee, a.privilege_type FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
-          WHERE c.oid = '${events}'::regclass AND a.privilege_type IN ('SELECT', 'INSERT')
-            AND a.grantee <> (SELECT oid FROM pg_roles WHERE rolname = current_user)
-        LOOP
-          EXECUTE format('GRANT %s ON ${requests} TO %s',
-            CASE granted.privilege_type WHEN 'INSERT' THEN 'SELECT, INSERT, UPDATE, DELETE' ELSE 'SELECT' END,
-            CASE WHEN granted.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(granted.grantee)) END);
-        END LOOP;
-      END
-    $grants$`,
+    grantedLikeEvents(events, [requests]),
   ]
   return repair ? statements.filter((statement) => !statement.startsWith('COMMENT')) : statements
 }
