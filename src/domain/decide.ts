@@ -101,23 +101,25 @@ const transition = (release: Release, phase: ReleasePhase, to: PhaseStatus, reas
   return E.right([{ type: 'PhaseUpdated', data: { releaseId: release.id, phase, from, to, ...(reason === undefined ? {} : { reason }) } }])
 }
 
-const updateArguments = (command: UpdatePhase, state: State) =>
+/** An update's input, parsed: what it decides on, and what a request id records of it. */
+const updateInput = (command: UpdatePhase, state: State) =>
   pipe(
     E.Do,
     E.apS('release', findRelease(state, command.releaseId)),
     E.apS('phase', parsePhase(command.phase)),
     E.apS('status', parseStatus(command.status)),
     E.apS('reason', optional(command.reason, parseText('reason'))),
+  )
+
+const updateArguments = (command: UpdatePhase, state: State) =>
+  pipe(
+    updateInput(command, state),
     E.map(({ release, phase, status, reason }) => [release.id, phase, status, reason ?? null]),
   )
 
 const updatePhase = (command: UpdatePhase, state: State): Decision =>
   pipe(
-    E.Do,
-    E.apS('release', findRelease(state, command.releaseId)),
-    E.apS('phase', parsePhase(command.phase)),
-    E.apS('status', parseStatus(command.status)),
-    E.apS('reason', optional(command.reason, parseText('reason'))),
+    updateInput(command, state),
     E.chain(({ release, phase, status, reason }) => transition(release, phase, status, reason)),
   )
 
@@ -125,19 +127,19 @@ const updatePhase = (command: UpdatePhase, state: State): Decision =>
 // never will.
 const RECOVERED: Partial<Record<PhaseStatus, PhaseStatus>> = { running: 'failed', pending: 'skipped' }
 
+/** A recovery's input, parsed: what it decides on, and what a request id records of it. */
+const recoverInput = (command: RecoverRelease, state: State) =>
+  pipe(E.Do, E.apS('release', findRelease(state, command.releaseId)), E.apS('reason', parseText('reason')(command.reason)))
+
 const recoverArguments = (command: RecoverRelease, state: State) =>
   pipe(
-    E.Do,
-    E.apS('release', findRelease(state, command.releaseId)),
-    E.apS('reason', parseText('reason')(command.reason)),
+    recoverInput(command, state),
     E.map(({ release, reason }) => [release.id, reason]),
   )
 
 const recoverRelease = (command: RecoverRelease, state: State): Decision =>
   pipe(
-    E.Do,
-    E.apS('release', findRelease(state, command.releaseId)),
-    E.apS('reason', parseText('reason')(command.reason)),
+    recoverInput(command, state),
     E.chain(({ release, reason }) =>
       pipe(
         PHASES,
