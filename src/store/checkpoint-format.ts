@@ -29,6 +29,7 @@ import { factsOf, keepFacts, keepPreserved, type Release, ReleaseFacts, StoredRe
 import { ReleaseId } from '../domain/release-id.js'
 import type { State } from '../domain/state.js'
 import { Timestamp } from '../domain/timestamp.js'
+import { StateError } from '../errors.js'
 import type { RecordLayout } from './sorted-records.js'
 
 /** The format this module writes and reads. */
@@ -188,6 +189,13 @@ const newerEvents = (header: CheckpointHeader): Mistrust | undefined => {
   return unknown.length === 0 ? undefined : `${newer} knows event types this one does not (${unknown.map((type) => quote(type)).join(', ')})`
 }
 
+/** The number of the line of `bytes` that starts at `offset`, counting from 1. */
+export const lineNumberAt = (bytes: Uint8Array, offset: number): number => bytes.subarray(0, offset).reduce((count, byte) => (byte === 10 ? count + 1 : count), 1)
+
+/** `CORRUPT_STATE` for a line of the checkpoint at `path`, starting at `offset` of its bytes, that does not decode. */
+export const damagedLine = (path: string, bytes: Uint8Array, offset: number, why: string): StateError =>
+  new StateError('CORRUPT_STATE', `${path}:${lineNumberAt(bytes, offset)}: ${why}; the checkpoint is only a cache: delete it and the store is read from its event log`)
+
 /** The header line of a checkpoint. */
 export const headerLine = (header: CheckpointHeader): Uint8Array => encoder.encode(`${JSON.stringify(header)}\n`)
 
@@ -226,8 +234,7 @@ export const decodeCheckpoint = (bytes: Buffer): E.Either<Mistrust, CheckpointFi
   const headerText = bytes.toString('utf8', headerStart, trailerStart - 1)
   const unbounded = checkpointLineProblem(headerText)
   if (unbounded !== undefined) {
-    const line = bytes.subarray(0, headerStart).reduce((count, byte) => (byte === 10 ? count + 1 : count), 1)
-    return E.left(`its header (line ${line}) cannot be read: ${unbounded}`)
+    return E.left(`its header (line ${lineNumberAt(bytes, headerStart)}) cannot be read: ${unbounded}`)
   }
   return pipe(
     E.tryCatch(() => JSON.parse(headerText) as unknown, () => 'its header is not valid JSON'),

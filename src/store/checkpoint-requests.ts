@@ -12,6 +12,7 @@ import { deepFreeze } from '../domain/deep-freeze.js'
 import { compareIds } from '../domain/release-id.js'
 import { RequestMap, RequestUse } from '../domain/requests.js'
 import { StateError } from '../errors.js'
+import { damagedLine } from './checkpoint-format.js'
 import { findGroup, firstNotBelow, type Place, placesIn, type RecordPlacement, type RecordRegion } from './sorted-records.js'
 
 const encoder = new TextEncoder()
@@ -59,8 +60,7 @@ class CheckpointRequests implements ReadonlyMap<string, RequestUse> {
     const { buffer } = this.#region
     const decoded = decodeRequestLine(buffer.toString('utf8', place.start, place.end))
     if (E.isRight(decoded)) return decoded.right
-    const line = buffer.subarray(0, place.start).reduce((count, byte) => (byte === 10 ? count + 1 : count), 1)
-    throw new StateError('CORRUPT_STATE', `${this.#path}:${line}: ${decoded.left}; the checkpoint is only a cache: delete it and the store is read from its event log`)
+    throw damagedLine(this.#path, buffer, place.start, decoded.left)
   }
 
   get size(): number {

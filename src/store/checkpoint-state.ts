@@ -14,7 +14,7 @@ import { compareIds, type ReleaseId } from '../domain/release-id.js'
 import { ReleaseMap } from '../domain/versioned-map.js'
 import { readOnlyMap, type State } from '../domain/state.js'
 import { StateError } from '../errors.js'
-import { CHECKPOINT_LAYOUT, type CheckpointFile, decodeReleaseLine } from './checkpoint-format.js'
+import { CHECKPOINT_LAYOUT, type CheckpointFile, damagedLine, decodeReleaseLine } from './checkpoint-format.js'
 import { checkpointRequests } from './checkpoint-requests.js'
 import { findGroup, idAt, type Place, placesIn, type RecordRegion, startUpTo } from './sorted-records.js'
 
@@ -41,8 +41,7 @@ class CheckpointReleases implements ReadonlyMap<ReleaseId, Group> {
     const { buffer } = this.#region
     const decoded = decodeReleaseLine(buffer.toString('utf8', place.start, place.end))
     if (E.isRight(decoded)) return decoded.right
-    const line = buffer.subarray(0, place.start).reduce((count, byte) => (byte === 10 ? count + 1 : count), 1)
-    throw new StateError('CORRUPT_STATE', `${this.#path}:${line}: ${decoded.left}; the checkpoint is only a cache: delete it and the store is read from its event log`)
+    throw damagedLine(this.#path, buffer, place.start, decoded.left)
   }
 
   #group(place: Place): Group {
