@@ -6,30 +6,19 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createStateManager, fileStoreSpec, migrateHistory, PHASES, postgresStore, type StateManager, storeAt } from '../../src/index.js'
 import { deploy } from '../support/manager.js'
 import { tempDir } from '../support/temp.js'
 import { Child } from './children/harness.js'
-import { adminQuery, freshSchema, TEST_DATABASE_URL, urlWithSchema } from './postgres-children/database.js'
+import { childrenOfEachTest } from './postgres-children/child.js'
+import { freshSchema, TEST_DATABASE_URL, urlWithSchema } from './postgres-children/database.js'
 
-const children: Child[] = []
-const managers: StateManager[] = []
-beforeAll(async () => {
-  expect(readdirSync(new URL('../../dist/', import.meta.url)), 'dist/ is missing: run npm run build').toContain('index.js')
-  await adminQuery('SELECT 1')
-})
-afterEach(async () => {
-  await Promise.all(children.splice(0).map((child) => child.kill()))
-  await Promise.all(managers.splice(0).map((manager) => manager.close()))
-})
+// Its child is one of the file store's (test/store/children), not of the PostgreSQL tests.
+const { child: started, track } = childrenOfEachTest((script, config) => new Child(script, config))
 
 const quiet = { onWarning: () => undefined }
-const manager = (options: Parameters<typeof createStateManager>[0]): StateManager => {
-  const opened = createStateManager({ ...quiet, ...options })
-  managers.push(opened)
-  return opened
-}
+const manager = (options: Parameters<typeof createStateManager>[0]): StateManager => track(createStateManager({ ...quiet, ...options }))
 
 /** Two releases walked through every phase. */
 const deployTwice = async (on: StateManager): Promise<void> => {
@@ -39,8 +28,7 @@ const deployTwice = async (on: StateManager): Promise<void> => {
 
 /** A migration of `from` into the file store `to`, killed once its staged log is in place. */
 const killedAfterCommit = async (from: string, to: string): Promise<void> => {
-  const child = new Child('stopped-migrator.mjs', { from, to })
-  children.push(child)
+  const child = started('stopped-migrator.mjs', { from, to })
   await child.until((c) => c.lines.some((line) => line.t === 'stopped' || line.t === 'error'), 'the migration stopped after putting its staged log in place')
   expect(child.lines.find((line) => line.t !== 'stopped')).toBeUndefined()
   await child.kill()

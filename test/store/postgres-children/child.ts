@@ -24,10 +24,12 @@ export class Child extends JsonLinesChild {
 /**
  * For a test file whose tests run children: before its tests, checks that the built package and
  * the server are there; after each test, kills the children it started and closes the managers
- * it opened.
+ * it opened. `spawn` starts a child (by default one of the scripts beside this file).
  */
-export const childrenOfEachTest = () => {
-  const children: Child[] = []
+export const childrenOfEachTest = <C extends { kill(): Promise<unknown> } = Child>(
+  spawn: (script: string, config: Record<string, unknown>) => C = (script, config) => new Child(script, config) as unknown as C,
+) => {
+  const children: C[] = []
   const managers: StateManager[] = []
   beforeAll(async () => {
     expect(readdirSync(new URL('../../../dist/', import.meta.url)), 'dist/ is missing: run npm run build').toContain('index.js')
@@ -38,9 +40,9 @@ export const childrenOfEachTest = () => {
     await Promise.all(managers.splice(0).map((manager) => manager.close()))
   })
   return {
-    /** Starts a child running `script` (beside this file) with `config`, killed after the test. */
-    child: (script: string, config: Record<string, unknown>): Child => {
-      const started = new Child(script, config)
+    /** Starts a child running `script` with `config`, killed after the test. */
+    child: (script: string, config: Record<string, unknown>): C => {
+      const started = spawn(script, config)
       children.push(started)
       return started
     },
