@@ -36,7 +36,9 @@ const fpTsModules = {
   name: 'fp-ts-es6',
   /** @param {esbuild.PluginBuild} build */
   setup(build) {
-    build.onResolve({ filter: /^fp-ts\/lib\// }, ({ path, kind, resolveDir }) => build.resolve(path.replace(/^fp-ts\/lib\//, 'fp-ts/es6/'), { kind, resolveDir }))
+    build.onResolve({ filter: /^fp-ts\/lib\// }, ({ path, kind, resolveDir }) =>
+      build.resolve(path.replace(/^fp-ts\/lib\//, 'fp-ts/es6/'), { kind, resolveDir }),
+    )
   },
 }
 
@@ -50,7 +52,9 @@ const common = {
   mainFields: ['module', 'main'],
   external: ['pg', 'fs-native-extensions'],
   plugins: [fpTsModules],
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   define: { __filename: 'import.meta.filename', __dirname: 'import.meta.dirname' },
   metafile: true,
   logLevel: 'warning',
@@ -59,7 +63,13 @@ const common = {
 // The bundles only: tsc does not build src/cli (tsconfig.json excludes it), and an earlier build's files go.
 rmSync(`${ROOT}/${OUT}`, { recursive: true, force: true })
 
-const cli = await esbuild.build({ ...common, entryPoints: { main: 'src/cli/main.ts' }, outdir: OUT, splitting: true, chunkNames: 'chunks/[name]-[hash]' })
+const cli = await esbuild.build({
+  ...common,
+  entryPoints: { main: 'src/cli/main.ts' },
+  outdir: OUT,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+})
 writeFileSync(`${ROOT}/${OUT}/meta.json`, `${JSON.stringify(cli.metafile)}\n`)
 chmodSync(`${ROOT}/${OUT}/main.js`, 0o755)
 

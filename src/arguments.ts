@@ -11,15 +11,28 @@ import { StateError } from './errors.js'
  * An options bag or a filter: each field is checked where it is used, but the bag itself must be
  * an object (or nothing, read as empty).
  */
-export const checkedBag = <A extends object>(what: string, raw: A | undefined): TE.TaskEither<StateError, Partial<A>> =>
+export const checkedBag = <A extends object>(
+  what: string,
+  raw: A | undefined,
+): TE.TaskEither<StateError, Partial<A>> =>
   raw === undefined
     ? TE.right({})
     : typeof raw === 'object' && raw !== null && !Array.isArray(raw)
       ? TE.right(raw)
-      : TE.left(new StateError('INVALID_INPUT', `the ${what === 'history' ? 'filter of history' : `options of ${what}`} must be an object, got ${kindOf(raw)}`))
+      : TE.left(
+          new StateError(
+            'INVALID_INPUT',
+            `the ${what === 'history' ? 'filter of history' : `options of ${what}`} must be an object, got ${kindOf(raw)}`,
+          ),
+        )
 
 /** A time a caller gives: a `Date` or a string (parsed later as RFC 3339); nothing only when not `required`. */
 export const checkedTime = (what: string, raw: unknown, required = false): E.Either<StateError, unknown> =>
   (raw === undefined && !required) || raw instanceof Date || typeof raw === 'string'
     ? E.right(raw)
-    : E.left(new StateError('INVALID_INPUT', `${what} must be a Date or an RFC 3339 string (for example 2025-01-01T14:02:00Z), got ${kindOf(raw)}`))
+    : E.left(
+        new StateError(
+          'INVALID_INPUT',
+          `${what} must be a Date or an RFC 3339 string (for example 2025-01-01T14:02:00Z), got ${kindOf(raw)}`,
+        ),
+      )

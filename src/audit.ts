@@ -38,14 +38,23 @@ export const parseTime = (what: string, raw: Date | string): E.Either<DomainErro
     return Number.isFinite(ms) ? E.right({ epochMs: ms, nanos: 0 }) : E.left(invalidInput(`${what} is an invalid date`))
   }
   const instant = typeof raw === 'string' ? parseInstant(raw.trim()) : undefined
-  return instant === undefined ? E.left(invalidInput(`${what} ${JSON.stringify(raw)} is not an RFC 3339 timestamp (for example 2025-01-01T14:02:00Z)`)) : E.right(instant)
+  return instant === undefined
+    ? E.left(
+        invalidInput(`${what} ${JSON.stringify(raw)} is not an RFC 3339 timestamp (for example 2025-01-01T14:02:00Z)`),
+      )
+    : E.right(instant)
 }
 
-const optionalTime = (what: string, raw: Date | string | undefined) => (raw === undefined ? E.right(undefined) : parseTime(what, raw))
-const optionalWith = <A>(raw: unknown, parse: (raw: unknown) => E.Either<DomainError, A>) => (raw === undefined ? E.right(undefined) : parse(raw))
+const optionalTime = (what: string, raw: Date | string | undefined) =>
+  raw === undefined ? E.right(undefined) : parseTime(what, raw)
+const optionalWith = <A>(raw: unknown, parse: (raw: unknown) => E.Either<DomainError, A>) =>
+  raw === undefined ? E.right(undefined) : parse(raw)
 
 /** The releases and environments an event is about. */
-const subjectsOf = (envelope: EventEnvelope, environmentOf: ReadonlyMap<string, string>): Array<{ readonly id: string; readonly environment: string | undefined }> => {
+const subjectsOf = (
+  envelope: EventEnvelope,
+  environmentOf: ReadonlyMap<string, string>,
+): Array<{ readonly id: string; readonly environment: string | undefined }> => {
   switch (envelope.type) {
     case 'ReleaseCreated':
       return [{ id: envelope.data.release.id, environment: envelope.data.release.environment }]
@@ -54,14 +63,19 @@ const subjectsOf = (envelope: EventEnvelope, environmentOf: ReadonlyMap<string, 
     case 'SnapshotImported':
       return envelope.data.releases.map((release) => ({ id: release.id, environment: release.environment }))
     case 'SnapshotReconciled':
-      return envelope.data.changes.flatMap((change) => [...change.before, ...change.after].map((release) => ({ id: release.id, environment: release.environment })))
+      return envelope.data.changes.flatMap((change) =>
+        [...change.before, ...change.after].map((release) => ({ id: release.id, environment: release.environment })),
+      )
   }
 }
 
 const rememberEnvironments = (envelope: EventEnvelope, environmentOf: Map<string, string>): void => {
   if (envelope.type === 'ReleaseCreated') environmentOf.set(envelope.data.release.id, envelope.data.release.environment)
-  else if (envelope.type === 'SnapshotImported') for (const release of envelope.data.releases) environmentOf.set(release.id, release.environment)
-  else if (envelope.type === 'SnapshotReconciled') for (const change of envelope.data.changes) for (const release of change.after) environmentOf.set(release.id, release.environment)
+  else if (envelope.type === 'SnapshotImported')
+    for (const release of envelope.data.releases) environmentOf.set(release.id, release.environment)
+  else if (envelope.type === 'SnapshotReconciled')
+    for (const change of envelope.data.changes)
+      for (const release of change.after) environmentOf.set(release.id, release.environment)
 }
 
 /** The events that match `filter`, oldest first. */
@@ -92,7 +106,8 @@ export const history = (
             if (until !== undefined && compareInstants(at, until) > 0) return 'stop' // recorded times never decrease
             const subjects = subjectsOf(envelope, environmentOf)
             // As given, or trimmed: an id an older file holds may have blanks around it.
-            if (releaseId !== undefined && !subjects.some((s) => s.id === releaseId || s.id === filter.releaseId)) return undefined
+            if (releaseId !== undefined && !subjects.some((s) => s.id === releaseId || s.id === filter.releaseId))
+              return undefined
             if (environment !== undefined && !subjects.some((s) => s.environment === environment)) return undefined
             found.push({ ...withoutPrev(envelope), position } as HistoryEvent)
             return undefined
@@ -118,7 +133,11 @@ export const stateAt = (
 ): TE.TaskEither<StateError, State> =>
   pipe(
     TE.fromEither(pipe(parseTime('time', time), E.mapLeft(StateError.fromDomain))),
-    TE.chain((instant) => foldRead(store.read, emptyLoaded(store.origin), ({ envelope }) => (compareInstants(parseInstant(envelope.recordedAt) as Instant, instant) > 0 ? 'stop' : undefined))),
+    TE.chain((instant) =>
+      foldRead(store.read, emptyLoaded(store.origin), ({ envelope }) =>
+        compareInstants(parseInstant(envelope.recordedAt) as Instant, instant) > 0 ? 'stop' : undefined,
+      ),
+    ),
     TE.map((loaded) => {
       if (loaded.foreign !== undefined) onForeign(loaded.foreign)
       return loaded.state

@@ -10,7 +10,16 @@ import { type DomainError, ERROR_CODES as DOMAIN_ERROR_CODES } from './domain/er
  * schema newer than this module, or fails otherwise (`DB_ERROR`), plus `NEWER_VERSION`: a write
  * refused because the store holds events a newer version of this module recorded.
  */
-export const ERROR_CODES = [...DOMAIN_ERROR_CODES, 'IO_ERROR', 'DB_UNREACHABLE', 'DB_AUTH_FAILED', 'DB_PERMISSION_DENIED', 'SCHEMA_TOO_NEW', 'DB_ERROR', 'NEWER_VERSION'] as const
+export const ERROR_CODES = [
+  ...DOMAIN_ERROR_CODES,
+  'IO_ERROR',
+  'DB_UNREACHABLE',
+  'DB_AUTH_FAILED',
+  'DB_PERMISSION_DENIED',
+  'SCHEMA_TOO_NEW',
+  'DB_ERROR',
+  'NEWER_VERSION',
+] as const
 
 /** One of {@link ERROR_CODES}. */
 export type StateErrorCode = (typeof ERROR_CODES)[number]
@@ -38,6 +47,21 @@ export const isStateError = (value: unknown, code?: StateErrorCode): value is St
 /** The error for a failed system call on `file`, naming what was being done. */
 export const ioError = (doing: string, file: string, cause: unknown): StateError => {
   const errno = (cause as NodeJS.ErrnoException | undefined)?.code
-  const reason = errno === 'EACCES' || errno === 'EPERM' ? 'permission denied' : errno === 'ENOSPC' ? 'no space left on the device' : errno === 'EROFS' ? 'read-only file system' : errno === 'EISDIR' ? 'it is a directory' : errno === 'ENOTDIR' ? 'a part of the path is not a directory' : errno === 'ELOOP' ? 'it is a symbolic link, which stagecraft-state does not write through' : (cause instanceof Error ? cause.message : String(cause))
+  const reason =
+    errno === 'EACCES' || errno === 'EPERM'
+      ? 'permission denied'
+      : errno === 'ENOSPC'
+        ? 'no space left on the device'
+        : errno === 'EROFS'
+          ? 'read-only file system'
+          : errno === 'EISDIR'
+            ? 'it is a directory'
+            : errno === 'ENOTDIR'
+              ? 'a part of the path is not a directory'
+              : errno === 'ELOOP'
+                ? 'it is a symbolic link, which stagecraft-state does not write through'
+                : cause instanceof Error
+                  ? cause.message
+                  : String(cause)
   return new StateError('IO_ERROR', `${file}: could not ${doing}: ${reason}`, { cause })
 }

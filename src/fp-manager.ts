@@ -27,7 +27,15 @@ import { kindOf, quote } from './domain/show.js'
 import { StateError } from './errors.js'
 import { readClock, type ResolvedOptions, resolveOptions, type StateManagerOptions } from './options.js'
 import { settled } from './store/attempt.js'
-import { emptyLoaded, type ForeignSeen, type Intent, type Loaded, type Prepared, type ReconcileOutcome, type WriteSession } from './store/event-store.js'
+import {
+  emptyLoaded,
+  type ForeignSeen,
+  type Intent,
+  type Loaded,
+  type Prepared,
+  type ReconcileOutcome,
+  type WriteSession,
+} from './store/event-store.js'
 import { foreignWarnings, refusedWrite } from './store/foreign-events.js'
 import { unreadableLine } from './store/log-line.js'
 import { acceptedChanges, acceptedFields } from './store/snapshot-owner.js'
@@ -81,11 +89,25 @@ export interface FpStateManager {
   readonly stateFile: string | undefined
   /** What and where the store is, for messages. */
   readonly location: string
-  readonly createRelease: (environment: string, version: string, commitSha?: string, options?: CreateReleaseOptions) => TE.TaskEither<StateError, Recorded>
+  readonly createRelease: (
+    environment: string,
+    version: string,
+    commitSha?: string,
+    options?: CreateReleaseOptions,
+  ) => TE.TaskEither<StateError, Recorded>
   readonly getRelease: (id: string) => TE.TaskEither<StateError, Release>
   readonly getCurrentRelease: (environment: string) => TE.TaskEither<StateError, Release>
-  readonly updatePhase: (releaseId: string, phase: string, status: string, options?: UpdatePhaseOptions) => TE.TaskEither<StateError, Recorded>
-  readonly recoverRelease: (releaseId: string, reason: string, options?: WriteOptions) => TE.TaskEither<StateError, Recorded>
+  readonly updatePhase: (
+    releaseId: string,
+    phase: string,
+    status: string,
+    options?: UpdatePhaseOptions,
+  ) => TE.TaskEither<StateError, Recorded>
+  readonly recoverRelease: (
+    releaseId: string,
+    reason: string,
+    options?: WriteOptions,
+  ) => TE.TaskEither<StateError, Recorded>
   readonly listReleases: (environment: string) => TE.TaskEither<StateError, ReadonlyArray<Release>>
   readonly listAllReleases: () => TE.TaskEither<StateError, ReadonlyArray<Release>>
   readonly history: (filter?: HistoryFilter) => TE.TaskEither<StateError, ReadonlyArray<HistoryEvent>>
@@ -124,7 +146,8 @@ const randomFractions = (): (() => number) => {
   }
 }
 
-const fromDomain = <A>(either: E.Either<DomainError, A>): TE.TaskEither<StateError, A> => TE.fromEither(pipe(either, E.mapLeft(StateError.fromDomain)))
+const fromDomain = <A>(either: E.Either<DomainError, A>): TE.TaskEither<StateError, A> =>
+  TE.fromEither(pipe(either, E.mapLeft(StateError.fromDomain)))
 
 // Recorded times never go backwards, so "the state at 14:02" is a prefix of the log.
 const recordedAt = (nowMs: number, last: Timestamp | undefined): Timestamp => {
@@ -164,7 +187,13 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
   }
 
   const refresh: TE.TaskEither<StateError, Loaded> = () => {
-    refreshing ??= settled(pipe(store.load(view), TE.map(adopt), TE.tapIO((loaded) => () => warnForeign(loaded.foreign))))().finally(() => {
+    refreshing ??= settled(
+      pipe(
+        store.load(view),
+        TE.map(adopt),
+        TE.tapIO((loaded) => () => warnForeign(loaded.foreign)),
+      ),
+    )().finally(() => {
       refreshing = undefined
     })
     return refreshing
@@ -174,28 +203,43 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
   const clock: IOE.IOEither<StateError, number> = () => pipe(readClock(config.now), E.mapLeft(StateError.fromDomain))
 
   /** The events of one command, enveloped: one command id, one time, numbered when more than one. */
-  const envelopesOf = (events: ReadonlyArray<DomainEvent>, nowMs: number, last: Timestamp | undefined): ReadonlyArray<EventEnvelope> => {
+  const envelopesOf = (
+    events: ReadonlyArray<DomainEvent>,
+    nowMs: number,
+    last: Timestamp | undefined,
+  ): ReadonlyArray<EventEnvelope> => {
     if (events.length === 0) return []
     const command = nextEventId(Math.max(0, nowMs)) as Ulid
     const at = recordedAt(nowMs, last)
-    const common = { actor: config.actor, host: config.host, pid: process.pid as EventMetadata['pid'], command, writer: MODULE_VERSION }
-    const meta: EventMetadata = events.length > 1 ? { ...common, events: events.length as NonNullable<EventMetadata['events']> } : common
+    const common = {
+      actor: config.actor,
+      host: config.host,
+      pid: process.pid as EventMetadata['pid'],
+      command,
+      writer: MODULE_VERSION,
+    }
+    const meta: EventMetadata =
+      events.length > 1 ? { ...common, events: events.length as NonNullable<EventMetadata['events']> } : common
     return events.map((event) => envelope(event, { id: nextEventId(Math.max(0, nowMs)) as Ulid, recordedAt: at, meta }))
   }
 
   // One write at a time per manager: queued here, not by polling the store's lock.
-  const serialized = <A>(task: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> => () => {
-    const run = writes.then(task, task)
-    writes = run
-    return run
-  }
+  const serialized =
+    <A>(task: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
+    () => {
+      const run = writes.then(task, task)
+      writes = run
+      return run
+    }
 
   /**
    * Runs `work` under the store's lock, on the store caught up, with the clock read once. A manager
    * that has read nothing yet opens the store first, without the lock: the lock is then held only
    * to catch up with what others appended meanwhile, not to read a checkpoint.
    */
-  const underLock = <A>(work: (session: WriteSession, loaded: Loaded, nowMs: number) => TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
+  const underLock = <A>(
+    work: (session: WriteSession, loaded: Loaded, nowMs: number) => TE.TaskEither<StateError, A>,
+  ): TE.TaskEither<StateError, A> =>
     serialized(
       settled(
         pipe(
@@ -219,12 +263,22 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     )
 
   /** Appends what was prepared and decided, as one command; what it recorded, numbered from where the store ended. */
-  const record = (session: WriteSession, prepared: Prepared, events: ReadonlyArray<DomainEvent>, nowMs: number): TE.TaskEither<StateError, Handled> => {
+  const record = (
+    session: WriteSession,
+    prepared: Prepared,
+    events: ReadonlyArray<DomainEvent>,
+    nowMs: number,
+  ): TE.TaskEither<StateError, Handled> => {
     const envelopes = envelopesOf([...prepared.pending, ...events], nowMs, prepared.loaded.lastRecordedAt)
     const start = prepared.loaded.cursor.position
     const unreadable = unreadableLine(envelopes)
     if (unreadable !== undefined) {
-      return TE.left(new StateError('INVALID_INPUT', `the command is refused: ${unreadable} (a value it names is too long, such as a release id imported from releases.json); nothing was recorded`))
+      return TE.left(
+        new StateError(
+          'INVALID_INPUT',
+          `the command is refused: ${unreadable} (a value it names is too long, such as a release id imported from releases.json); nothing was recorded`,
+        ),
+      )
     }
     return pipe(
       session.append(prepared, envelopes),
@@ -240,7 +294,10 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
    * `command` (none: record only that), append, and give back what was recorded. A refused
    * command writes nothing.
    */
-  const handle = (intent: Intent, command: ((nowMs: number) => Command) | undefined): TE.TaskEither<StateError, Handled> =>
+  const handle = (
+    intent: Intent,
+    command: ((nowMs: number) => Command) | undefined,
+  ): TE.TaskEither<StateError, Handled> =>
     underLock((session, loaded, nowMs) =>
       pipe(
         session.prepare(loaded, intent),
@@ -265,7 +322,11 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     const created = handled.events.find((event) => event.type === 'ReleaseCreated')
     if (created?.type === 'ReleaseCreated') return created.data.release.id
     const id = requestIdOf({ requestId })
-    return (E.isRight(id) && id.right !== undefined ? handled.prepared.state.requests.get(id.right)?.releaseId : undefined) ?? ''
+    return (
+      (E.isRight(id) && id.right !== undefined
+        ? handled.prepared.state.requests.get(id.right)?.releaseId
+        : undefined) ?? ''
+    )
   }
 
   const query = <A>(ask: (state: State) => E.Either<DomainError, A>): TE.TaskEither<StateError, A> =>
@@ -283,9 +344,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
         query((state) =>
           pipe(
             environment === undefined ? E.right(listAllReleases(state)) : releasesOf(state, environment),
-            E.map((releases) =>
-              releases.filter((release) => isAbandoned(release, nowMs, config.abandonedAfterMs)),
-            ),
+            E.map((releases) => releases.filter((release) => isAbandoned(release, nowMs, config.abandonedAfterMs))),
           ),
         ),
       ),
@@ -300,9 +359,17 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     )
 
   /** Work on the store's own releases.json; `whenNothingStored` answers, writing nothing, when there is neither it nor an event log. */
-  const onOwnSnapshot = <A>(whenNothingStored: TE.TaskEither<StateError, A>, work: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
+  const onOwnSnapshot = <A>(
+    whenNothingStored: TE.TaskEither<StateError, A>,
+    work: TE.TaskEither<StateError, A>,
+  ): TE.TaskEither<StateError, A> =>
     snapshot?.guarded !== true
-      ? TE.left(new StateError('INVALID_INPUT', `${store.description} keeps no releases.json of its own to import or reconcile`))
+      ? TE.left(
+          new StateError(
+            'INVALID_INPUT',
+            `${store.description} keeps no releases.json of its own to import or reconcile`,
+          ),
+        )
       : pipe(
           nothingStored(snapshot.path),
           TE.chain((empty) => (empty ? whenNothingStored : work)),
@@ -310,9 +377,17 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
 
   const restore: TE.TaskEither<StateError, ReconcileOutcome> = underLock((session, loaded, nowMs) => {
     if (loaded.cursor.position === 0) {
-      return TE.left(new StateError('INVALID_INPUT', `${snapshot?.path ?? ''} has no event log to restore it from yet; it becomes the start of the history on the first write (or with import)`))
+      return TE.left(
+        new StateError(
+          'INVALID_INPUT',
+          `${snapshot?.path ?? ''} has no event log to restore it from yet; it becomes the start of the history on the first write (or with import)`,
+        ),
+      )
     }
-    if (session.restore === undefined) return TE.left(new StateError('INVALID_INPUT', `${store.description} keeps no releases.json of its own to restore`))
+    if (session.restore === undefined)
+      return TE.left(
+        new StateError('INVALID_INPUT', `${store.description} keeps no releases.json of its own to restore`),
+      )
     adopt(loaded)
     return session.restore(loaded, new Date(nowMs))
   })
@@ -325,7 +400,16 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
         checkedBag('createRelease', options),
         TE.chain((extra) =>
           pipe(
-            handle('command', (now) => ({ type: 'CreateRelease', environment, version, commitSha, rollbackOf: extra.rollbackOf, note: extra.note, now, requestId: extra.requestId })),
+            handle('command', (now) => ({
+              type: 'CreateRelease',
+              environment,
+              version,
+              commitSha,
+              rollbackOf: extra.rollbackOf,
+              note: extra.note,
+              now,
+              requestId: extra.requestId,
+            })),
             TE.chain((handled) => recorded(handled, createdId(handled, extra.requestId))),
           ),
         ),
@@ -333,13 +417,24 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     updatePhase: (releaseId, phase, status, options) =>
       pipe(
         checkedBag('updatePhase', options),
-        TE.chain((extra) => handle('command', () => ({ type: 'UpdatePhase', releaseId, phase, status, reason: extra.reason, requestId: extra.requestId }))),
+        TE.chain((extra) =>
+          handle('command', () => ({
+            type: 'UpdatePhase',
+            releaseId,
+            phase,
+            status,
+            reason: extra.reason,
+            requestId: extra.requestId,
+          })),
+        ),
         TE.chain((handled) => recorded(handled, releaseId)),
       ),
     recoverRelease: (releaseId, reason, options) =>
       pipe(
         checkedBag('recoverRelease', options),
-        TE.chain((extra) => handle('command', () => ({ type: 'RecoverRelease', releaseId, reason, requestId: extra.requestId }))),
+        TE.chain((extra) =>
+          handle('command', () => ({ type: 'RecoverRelease', releaseId, reason, requestId: extra.requestId })),
+        ),
         TE.chain((handled) => recorded(handled, releaseId)),
       ),
     getRelease: (id) => query((state) => findRelease(state, id)),
@@ -349,10 +444,19 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     history: (filter) =>
       pipe(
         checkedBag('history', filter),
-        TE.chainFirstEitherK((given) => pipe(checkedTime('since', given.since), E.chain(() => checkedTime('until', given.until)))),
+        TE.chainFirstEitherK((given) =>
+          pipe(
+            checkedTime('since', given.since),
+            E.chain(() => checkedTime('until', given.until)),
+          ),
+        ),
         TE.chain((given) => history(store, given, warnForeign)),
       ),
-    stateAt: (time) => pipe(TE.fromEither(checkedTime('time', time, true)), TE.chain(() => stateAt(store, time, warnForeign))),
+    stateAt: (time) =>
+      pipe(
+        TE.fromEither(checkedTime('time', time, true)),
+        TE.chain(() => stateAt(store, time, warnForeign)),
+      ),
     rollbackTarget: (environment, target) => query((state) => rollbackTarget(state, environment, target)),
     verify: () => settled(verifyStore(store)),
     abandonedReleases: abandoned,
@@ -362,18 +466,34 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
         TE.right({ imported: 0, recorded: false }),
         pipe(
           handle('command', undefined),
-          TE.map((handled) => ({ imported: handled.events.length > 0 ? releaseCount(handled.after.state) : 0, recorded: handled.events.length > 0 })),
+          TE.map((handled) => ({
+            imported: handled.events.length > 0 ? releaseCount(handled.after.state) : 0,
+            recorded: handled.events.length > 0,
+          })),
         ),
       ),
     reconcile: (mode) =>
       mode !== 'accept' && mode !== 'restore'
-        ? TE.left(new StateError('INVALID_INPUT', `reconcile takes 'accept' (record the file's changes in the history) or 'restore' (rewrite the file from the history); got ${typeof mode === 'string' ? quote(mode) : kindOf(mode)}`))
+        ? TE.left(
+            new StateError(
+              'INVALID_INPUT',
+              `reconcile takes 'accept' (record the file's changes in the history) or 'restore' (rewrite the file from the history); got ${typeof mode === 'string' ? quote(mode) : kindOf(mode)}`,
+            ),
+          )
         : onOwnSnapshot(
-            TE.left(new StateError('INVALID_INPUT', `${snapshot?.path ?? ''}: there is neither a releases.json nor an event log; there is nothing to reconcile`)),
+            TE.left(
+              new StateError(
+                'INVALID_INPUT',
+                `${snapshot?.path ?? ''}: there is neither a releases.json nor an event log; there is nothing to reconcile`,
+              ),
+            ),
             mode === 'accept'
               ? pipe(
                   handle('accept', undefined),
-                  TE.map((handled) => ({ changed: acceptedChanges(handled.prepared.pending), fields: acceptedFields(handled.prepared.loaded.state, handled.prepared.pending) })),
+                  TE.map((handled) => ({
+                    changed: acceptedChanges(handled.prepared.pending),
+                    fields: acceptedFields(handled.prepared.loaded.state, handled.prepared.pending),
+                  })),
                 )
               : restore,
           ),
@@ -382,4 +502,5 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
 }
 
 /** Builds a manager, or says which option is wrong. */
-export const createFpStateManager = (options: StateManagerOptions = {}): E.Either<StateError, FpStateManager> => pipe(resolveOptions(options), E.map(fpStateManagerWith))
+export const createFpStateManager = (options: StateManagerOptions = {}): E.Either<StateError, FpStateManager> =>
+  pipe(resolveOptions(options), E.map(fpStateManagerWith))

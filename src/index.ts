@@ -6,14 +6,45 @@
  * queries) is exported for callers who fold or project events themselves.
  */
 export { createStateManager, promiseStateManager, type StateManager } from './manager.js'
-export { createFpStateManager, type CreateReleaseOptions, type FpStateManager, type Recorded, type UpdatePhaseOptions, type WriteOptions } from './fp-manager.js'
-export { DEFAULT_ABANDONED_AFTER_MS, DEFAULT_LOCK_TIMEOUT_MS, fileStoreSpec, type StateManagerOptions, type StoreContext, type StoreSpec } from './options.js'
+export {
+  createFpStateManager,
+  type CreateReleaseOptions,
+  type FpStateManager,
+  type Recorded,
+  type UpdatePhaseOptions,
+  type WriteOptions,
+} from './fp-manager.js'
+export {
+  DEFAULT_ABANDONED_AFTER_MS,
+  DEFAULT_LOCK_TIMEOUT_MS,
+  fileStoreSpec,
+  type StateManagerOptions,
+  type StoreContext,
+  type StoreSpec,
+} from './options.js'
 export { ERROR_CODES, isStateError, StateError, type StateErrorCode } from './errors.js'
 export type { HistoryEvent, HistoryFilter } from './audit.js'
 export type { ChainHead, VerifyProblem, VerifyReport } from './verify.js'
-export type { Cursor, EventStore, Loaded, Prepared, ReadEnd, ReconcileOutcome, RecordProblem, StagedSession, StoredEvent, Visitor, WriteSession } from './store/event-store.js'
+export type {
+  Cursor,
+  EventStore,
+  Loaded,
+  Prepared,
+  ReadEnd,
+  ReconcileOutcome,
+  RecordProblem,
+  StagedSession,
+  StoredEvent,
+  Visitor,
+  WriteSession,
+} from './store/event-store.js'
 export { DEFAULT_STATE_FILE, STATE_FILE_VARIABLE, storePaths, type StorePaths } from './store/paths.js'
-export { DEFAULT_SCHEMA, POSTGRES_SCHEMA_VERSION, postgresStore, type PostgresStoreOptions } from './store/postgres/index.js'
+export {
+  DEFAULT_SCHEMA,
+  POSTGRES_SCHEMA_VERSION,
+  postgresStore,
+  type PostgresStoreOptions,
+} from './store/postgres/index.js'
 export { isPostgresLocation, STATE_URL_VARIABLE, storeAt, type LocationOptions } from './store/postgres/location.js'
 export { fpMigrateHistory, migrateHistory, type MigrateOptions, type MigrationReport } from './store/migrate.js'
 export * from './domain/index.js'

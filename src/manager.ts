@@ -13,7 +13,9 @@ type Owned<A> = A extends ReadonlyArray<infer T> ? T[] : A
 
 /** Each `TaskEither` operation of `F` as a function returning a Promise. */
 type Promised<F> = {
-  readonly [K in keyof F]: F[K] extends (...args: infer P) => TE.TaskEither<StateError, infer R> ? (...args: P) => Promise<Owned<R>> : F[K]
+  readonly [K in keyof F]: F[K] extends (...args: infer P) => TE.TaskEither<StateError, infer R>
+    ? (...args: P) => Promise<Owned<R>>
+    : F[K]
 }
 
 /** Release history of every environment, kept in an event log with `releases.json` as its projection. */
@@ -33,7 +35,10 @@ export const promiseStateManager = (fp: FpStateManager): StateManager => {
   const promised: Record<string, unknown> = { fp }
   for (const [key, value] of Object.entries(fp)) {
     // `close` is a Promise already; the rest return tasks.
-    promised[key] = typeof value === 'function' && key !== 'close' ? (...args: unknown[]) => run((value as (...a: unknown[]) => TE.TaskEither<StateError, unknown>)(...args)) : value
+    promised[key] =
+      typeof value === 'function' && key !== 'close'
+        ? (...args: unknown[]) => run((value as (...a: unknown[]) => TE.TaskEither<StateError, unknown>)(...args))
+        : value
   }
   return promised as unknown as StateManager
 }

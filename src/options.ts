@@ -72,10 +72,13 @@ export const readClock = (now: () => Date): E.Either<DomainError, number> => {
   try {
     reading = now()
   } catch (error) {
-    return E.left(invalidInput(`the clock (the now option) failed: ${error instanceof Error ? error.message : showValue(error)}`))
+    return E.left(
+      invalidInput(`the clock (the now option) failed: ${error instanceof Error ? error.message : showValue(error)}`),
+    )
   }
   // Not instanceof: a Date made in another realm (a vm context, a worker's structured clone) is one too.
-  if (Object.prototype.toString.call(reading) !== '[object Date]') return E.left(invalidInput(`the clock (the now option) returned ${showValue(reading)}, not a Date`))
+  if (Object.prototype.toString.call(reading) !== '[object Date]')
+    return E.left(invalidInput(`the clock (the now option) returned ${showValue(reading)}, not a Date`))
   const ms = Date.prototype.getTime.call(reading)
   return Number.isInteger(ms) && ms >= MIN_ID_EPOCH_MS && ms <= MAX_ID_EPOCH_MS
     ? E.right(ms)
@@ -85,10 +88,12 @@ export const readClock = (now: () => Date): E.Either<DomainError, number> => {
 // The store stamps side files and its lock with the clock too, at moments where a refusal would
 // leave a recovery half done: a clock that fails there gives way to the system's. (Commands read
 // the caller's clock first, and are refused when it fails.)
-const storeClock = (now: () => Date): (() => Date) => () => {
-  const reading = readClock(now)
-  return new Date(E.isRight(reading) ? reading.right : Date.now())
-}
+const storeClock =
+  (now: () => Date): (() => Date) =>
+  () => {
+    const reading = readClock(now)
+    return new Date(E.isRight(reading) ? reading.right : Date.now())
+  }
 
 const emitWarning = (message: string): void => {
   process.emitWarning(message, 'StagecraftStateWarning')
@@ -103,7 +108,9 @@ const warnWith = (options: StateManagerOptions): ((message: string) => void) => 
     try {
       given(message)
     } catch (error) {
-      emitWarning(`${message} (the onWarning option threw: ${error instanceof Error ? error.message : showValue(error)})`)
+      emitWarning(
+        `${message} (the onWarning option threw: ${error instanceof Error ? error.message : showValue(error)})`,
+      )
     }
   }
 }
@@ -112,19 +119,26 @@ const refuse = (message: string): E.Either<StateError, never> => E.left(StateErr
 
 const duration = (what: string, raw: unknown, fallback: number): E.Either<StateError, number> => {
   if (raw === undefined) return E.right(fallback)
-  return typeof raw === 'number' && Number.isFinite(raw) && raw >= 0 ? E.right(raw) : refuse(`${what} must be a number of milliseconds, 0 or more; got ${typeof raw === 'number' ? String(raw) : `${kindOf(raw)} ${showValue(raw)}`}`)
+  return typeof raw === 'number' && Number.isFinite(raw) && raw >= 0
+    ? E.right(raw)
+    : refuse(
+        `${what} must be a number of milliseconds, 0 or more; got ${typeof raw === 'number' ? String(raw) : `${kindOf(raw)} ${showValue(raw)}`}`,
+      )
 }
 
 // A JavaScript caller may pass anything: each option is checked for its kind before it is used.
 const checkKinds = (raw: unknown): E.Either<StateError, StateManagerOptions> => {
   if (raw === undefined) return E.right({})
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return refuse(`the options must be an object, got ${kindOf(raw)}`)
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return refuse(`the options must be an object, got ${kindOf(raw)}`)
   const options = raw as Readonly<Record<string, unknown>>
   for (const key of ['now', 'onWarning']) {
-    if (options[key] !== undefined && typeof options[key] !== 'function') return refuse(`the ${key} option must be a function, got ${kindOf(options[key])}`)
+    if (options[key] !== undefined && typeof options[key] !== 'function')
+      return refuse(`the ${key} option must be a function, got ${kindOf(options[key])}`)
   }
   for (const key of ['stateFile', 'cwd']) {
-    if (options[key] !== undefined && typeof options[key] !== 'string') return refuse(`the ${key} option must be a string, got ${kindOf(options[key])}`)
+    if (options[key] !== undefined && typeof options[key] !== 'string')
+      return refuse(`the ${key} option must be a string, got ${kindOf(options[key])}`)
   }
   const store = options['store'] as { open?: unknown } | null | undefined
   if (store !== undefined && (typeof store !== 'object' || store === null || typeof store.open !== 'function')) {
@@ -156,12 +170,21 @@ export const resolveOptions = (given: StateManagerOptions = {}): E.Either<StateE
   pipe(
     checkKinds(given),
     E.bindTo('options'),
-    E.bind('actor', ({ options }) => pipe(parseText('actor')(options.actor ?? defaultActor()), E.mapLeft(StateError.fromDomain))),
+    E.bind('actor', ({ options }) =>
+      pipe(parseText('actor')(options.actor ?? defaultActor()), E.mapLeft(StateError.fromDomain)),
+    ),
     E.bind('lockTimeoutMs', ({ options }) => duration('lockTimeoutMs', options.lockTimeoutMs, DEFAULT_LOCK_TIMEOUT_MS)),
-    E.bind('abandonedAfterMs', ({ options }) => duration('abandonedAfterMs', options.abandonedAfterMs, DEFAULT_ABANDONED_AFTER_MS)),
+    E.bind('abandonedAfterMs', ({ options }) =>
+      duration('abandonedAfterMs', options.abandonedAfterMs, DEFAULT_ABANDONED_AFTER_MS),
+    ),
     E.bind('warn', ({ options }) => E.right(warnWith(options))),
     E.bind('opened', ({ options, lockTimeoutMs, warn }) =>
-      openStore(options.store ?? fileStoreSpec(options.stateFile), { lockTimeoutMs, onWarning: warn, now: storeClock(clockOf(options)), cwd: options.cwd ?? process.cwd() }),
+      openStore(options.store ?? fileStoreSpec(options.stateFile), {
+        lockTimeoutMs,
+        onWarning: warn,
+        now: storeClock(clockOf(options)),
+        cwd: options.cwd ?? process.cwd(),
+      }),
     ),
     E.map(({ options, actor, lockTimeoutMs, abandonedAfterMs, warn, opened }) => ({
       store: opened,

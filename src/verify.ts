@@ -20,7 +20,16 @@ import type { Release } from './domain/release.js'
 import { releaseCount, type State } from './domain/state.js'
 import type { Timestamp } from './domain/timestamp.js'
 import type { StateError } from './errors.js'
-import { type CheckpointCheck, describeIncompleteTail, emptyLoaded, type EventStore, guardedSnapshotPath, type Loaded, type ReadEnd, type StoreProblem } from './store/event-store.js'
+import {
+  type CheckpointCheck,
+  describeIncompleteTail,
+  emptyLoaded,
+  type EventStore,
+  guardedSnapshotPath,
+  type Loaded,
+  type ReadEnd,
+  type StoreProblem,
+} from './store/event-store.js'
 
 /** One problem `verify` found. */
 export type VerifyProblem = StoreProblem
@@ -62,26 +71,46 @@ const chainProblems = (state: State, inherited: boolean, where: string): VerifyP
   const problems: VerifyProblem[] = []
   const severity = (): VerifyProblem['severity'] => (inherited ? 'warning' : 'error')
   for (const [id, group] of state.releases) {
-    if (group.length > 1) problems.push({ severity: 'warning', location: `${where} (release ${id})`, message: `release id ${id} is held by ${group.length} releases (versions ${group.map((r) => r.version).join(', ')}), as an imported file had it; all are kept` })
+    if (group.length > 1)
+      problems.push({
+        severity: 'warning',
+        location: `${where} (release ${id})`,
+        message: `release id ${id} is held by ${group.length} releases (versions ${group.map((r) => r.version).join(', ')}), as an imported file had it; all are kept`,
+      })
   }
   const byEnvironment = groupByEnvironment(state)
   for (const [environment, current] of state.current) {
     const visited = new Set<Release>()
-    for (let release: Release | undefined = current; release !== undefined && !visited.has(release); ) {
+    for (let release: Release | undefined = current; release !== undefined && !visited.has(release);) {
       visited.add(release)
       if (release.previousId === undefined) break
       const previous: ReadonlyArray<Release> | undefined = state.releases.get(release.previousId)
       const next = previous?.length === 1 ? previous[0] : undefined
       if (next === undefined || next.environment !== environment || visited.has(next)) {
-        const why = previous === undefined ? 'which is not in the history' : previous.length > 1 ? 'an id held by several releases' : next?.environment !== environment ? `a release of ${next?.environment ?? '?'}` : 'which closes a loop'
-        problems.push({ severity: severity(), location: `${where} (release ${release.id})`, message: `the previous_id chain of ${environment} breaks here: previous_id is ${release.previousId}, ${why}` })
+        const why =
+          previous === undefined
+            ? 'which is not in the history'
+            : previous.length > 1
+              ? 'an id held by several releases'
+              : next?.environment !== environment
+                ? `a release of ${next?.environment ?? '?'}`
+                : 'which closes a loop'
+        problems.push({
+          severity: severity(),
+          location: `${where} (release ${release.id})`,
+          message: `the previous_id chain of ${environment} breaks here: previous_id is ${release.previousId}, ${why}`,
+        })
         break
       }
       release = next
     }
     for (const release of byEnvironment.get(environment) ?? []) {
       if (!visited.has(release)) {
-        problems.push({ severity: severity(), location: `${where} (release ${release.id})`, message: `release ${release.id} of ${environment} is not on the previous_id chain from the current release ${current.id}` })
+        problems.push({
+          severity: severity(),
+          location: `${where} (release ${release.id})`,
+          message: `release ${release.id} of ${environment} is not on the previous_id chain from the current release ${current.id}`,
+        })
       }
     }
   }
@@ -121,12 +150,15 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
           events++
           const problem = fold.apply(envelope, envelope.recordedAt)
           if (problem !== undefined && foreign > 0) {
-            problems.push({ severity: 'warning', location, message: `not checked: it cannot be folded after the events of a newer version skipped above (${problem}), and probably depends on them` })
+            problems.push({
+              severity: 'warning',
+              location,
+              message: `not checked: it cannot be folded after the events of a newer version skipped above (${problem}), and probably depends on them`,
+            })
           } else if (problem !== undefined) {
             logErrors++
             problems.push({ severity: 'error', location, message: problem })
-          }
-          else if (envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled') inherited = true
+          } else if (envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled') inherited = true
           lastRecordedAt = envelope.recordedAt
           stopped = position === stopAt
           return stopped ? 'stop' : undefined
@@ -139,7 +171,11 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
         foreign: (event) => {
           events++
           foreign++
-          problems.push({ severity: 'warning', location: event.location, message: `${describeForeign(event.foreign)}: not checked, and skipped (${whyForeign(event.foreign)}); this version refuses to write to this store: upgrade to ${upgradeTo(event.foreign)}` })
+          problems.push({
+            severity: 'warning',
+            location: event.location,
+            message: `${describeForeign(event.foreign)}: not checked, and skipped (${whyForeign(event.foreign)}); this version refuses to write to this store: upgrade to ${upgradeTo(event.foreign)}`,
+          })
           stopped = event.position === stopAt
           return stopped ? 'stop' : undefined
         },
@@ -156,14 +192,17 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
       replay(emptyLoaded(store.origin), compare.position),
       TE.chain((upTo) => {
         // Compared only where the log read clean up to there: else the replay is what is wrong.
-        if (logErrors === 0 && foreign === 0 && upTo.loaded.cursor.position === compare.position) problems.push(...compare.with(upTo.loaded))
+        if (logErrors === 0 && foreign === 0 && upTo.loaded.cursor.position === compare.position)
+          problems.push(...compare.with(upTo.loaded))
         return upTo.stopped ? replay(upTo.loaded) : TE.right(upTo)
       }),
     )
   }
 
   return pipe(
-    store.besides === undefined ? replay(emptyLoaded(store.origin)) : pipe(store.besides.checkpoint(), TE.chain(throughCheckpoint)),
+    store.besides === undefined
+      ? replay(emptyLoaded(store.origin))
+      : pipe(store.besides.checkpoint(), TE.chain(throughCheckpoint)),
     TE.chain(({ loaded, end }) => {
       // A snapshot compared with the fold of a damaged log would differ from it, and the advice
       // for a snapshot that differs (reconcile) is wrong while the log itself is damaged. (A torn
@@ -171,7 +210,11 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
       const logDamaged = logErrors > 0
       if (end.incompleteTail !== undefined) {
         const tail = end.incompleteTail
-        problems.push({ severity: 'error', location: tail.location, message: `${describeIncompleteTail(tail)} (an append interrupted by a crash, never acknowledged); the next write moves it aside` })
+        problems.push({
+          severity: 'error',
+          location: tail.location,
+          message: `${describeIncompleteTail(tail)} (an append interrupted by a crash, never acknowledged); the next write moves it aside`,
+        })
       }
       const { state } = loaded
       const where = store.snapshotFile?.path ?? store.description
@@ -179,19 +222,55 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
       problems.push(...chainProblems(state, inherited || foreign > 0, where))
       const snapshotPath = guardedSnapshotPath(store)
       const notCompared: VerifyProblem[] =
-        snapshotPath === undefined ? [] : [{ severity: 'warning', location: snapshotPath, message: 'not compared with the event log, which has the errors above: repair the log first (from a backup), then verify again' }]
+        snapshotPath === undefined
+          ? []
+          : [
+              {
+                severity: 'warning',
+                location: snapshotPath,
+                message:
+                  'not compared with the event log, which has the errors above: repair the log first (from a backup), then verify again',
+              },
+            ]
       const notInterpreted: VerifyProblem[] =
-        snapshotPath === undefined ? [] : [{ severity: 'warning', location: snapshotPath, message: 'not compared with the event log, which holds events of a newer stagecraft-state (above) that this version cannot fold' }]
+        snapshotPath === undefined
+          ? []
+          : [
+              {
+                severity: 'warning',
+                location: snapshotPath,
+                message:
+                  'not compared with the event log, which holds events of a newer stagecraft-state (above) that this version cannot fold',
+              },
+            ]
       return pipe(
-        store.besides?.snapshot === undefined || snapshotPath === undefined ? TE.right([]) : logDamaged ? TE.right(notCompared) : foreign > 0 ? TE.right(notInterpreted) : store.besides.snapshot(loaded),
+        store.besides?.snapshot === undefined || snapshotPath === undefined
+          ? TE.right([])
+          : logDamaged
+            ? TE.right(notCompared)
+            : foreign > 0
+              ? TE.right(notInterpreted)
+              : store.besides.snapshot(loaded),
         TE.chain((found) => {
           problems.push(...found)
           return store.leftovers()
         }),
         TE.map((leftovers): VerifyReport => {
-          for (const file of leftovers) problems.push({ severity: 'warning', location: file, message: 'an incomplete line an earlier recovery set aside; inspect it, then delete it' })
-          const report = { sound: problems.every((p) => p.severity !== 'error'), problems, events, releases: releaseCount(state) }
-          return end.cursor.position === 0 ? report : { ...report, head: { position: end.cursor.position, sha256: end.cursor.hash } }
+          for (const file of leftovers)
+            problems.push({
+              severity: 'warning',
+              location: file,
+              message: 'an incomplete line an earlier recovery set aside; inspect it, then delete it',
+            })
+          const report = {
+            sound: problems.every((p) => p.severity !== 'error'),
+            problems,
+            events,
+            releases: releaseCount(state),
+          }
+          return end.cursor.position === 0
+            ? report
+            : { ...report, head: { position: end.cursor.position, sha256: end.cursor.hash } }
         }),
       )
     }),

@@ -6,7 +6,21 @@
  * as stored, `invalidX` a value that must be refused, each with the rule it breaks.
  */
 import fc from 'fast-check'
-import { formatReleaseId, PHASE_STATUSES, ReleaseRecord, PHASES, type PhaseStatus, type Preserved, type Release, type ReleaseId, type ReleasePhase, type Snapshot, type State, type StoredRelease, type Timestamp } from '../src/domain/index.js'
+import {
+  formatReleaseId,
+  PHASE_STATUSES,
+  ReleaseRecord,
+  PHASES,
+  type PhaseStatus,
+  type Preserved,
+  type Release,
+  type ReleaseId,
+  type ReleasePhase,
+  type Snapshot,
+  type State,
+  type StoredRelease,
+  type Timestamp,
+} from '../src/domain/index.js'
 import { type Intent, type ReleaseTarget, runScenario, type Scenario, type SnapshotEdit } from './scenario.js'
 
 /** 2000-01-01T00:00:00.000Z: the earliest clock reading generated. */
@@ -19,7 +33,8 @@ export const EPOCH_MS_MAX = Date.UTC(2101, 0, 1) - 1
 
 const CONTROL = /\p{Cc}/gu
 // What a new release may not hold (src/domain/input.ts): lone surrogates; in an environment, bidi controls and zero-width characters.
-const UNRECORDABLE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g
+const UNRECORDABLE =
+  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g
 
 /** Any text: ASCII or any code point, lone surrogates included. */
 export const anyText = (maxLength: number): fc.Arbitrary<string> =>
@@ -28,22 +43,50 @@ export const anyText = (maxLength: number): fc.Arbitrary<string> =>
 /** A clean stored text: trimmed, 1 to `maxLength` characters (code points), nothing a write refuses. */
 export const cleanText = (maxLength: number): fc.Arbitrary<string> =>
   fc.oneof(
-    { weight: 5, arbitrary: anyText(maxLength).map((s) => s.replace(CONTROL, '_').replace(UNRECORDABLE, '_').trim()).filter((s) => s !== '') },
-    { weight: 1, arbitrary: fc.constantFrom('x'.repeat(maxLength), '🚀'.repeat(maxLength), `é${'中'.repeat(maxLength - 1)}`) },
+    {
+      weight: 5,
+      arbitrary: anyText(maxLength)
+        .map((s) => s.replace(CONTROL, '_').replace(UNRECORDABLE, '_').trim())
+        .filter((s) => s !== ''),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('x'.repeat(maxLength), '🚀'.repeat(maxLength), `é${'中'.repeat(maxLength - 1)}`),
+    },
   )
 
 /** Blanks a caller may leave around a value: spaces, tabs, newlines, Unicode spaces. */
 export const blanks: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.constant('') },
-  { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\r', '\u00a0', '\u2003', '\ufeff'), minLength: 1, maxLength: 3 }) },
+  {
+    weight: 1,
+    arbitrary: fc.string({
+      unit: fc.constantFrom(' ', '\t', '\n', '\r', '\u00a0', '\u2003', '\ufeff'),
+      minLength: 1,
+      maxLength: 3,
+    }),
+  },
 )
 
 /** `value` with blanks around it, as `{ input, clean }`. */
 const padded = (clean: fc.Arbitrary<string>): fc.Arbitrary<{ readonly input: string; readonly clean: string }> =>
-  fc.tuple(blanks, clean, blanks).map(([before, value, after]) => ({ input: `${before}${value}${after}`, clean: value }))
+  fc
+    .tuple(blanks, clean, blanks)
+    .map(([before, value, after]) => ({ input: `${before}${value}${after}`, clean: value }))
 
 /** A control character (Unicode category Cc) that trimming does not remove. */
-export const controlCharacter: fc.Arbitrary<string> = fc.constantFrom('\u0000', '\u0001', '\u0007', '\t', '\n', '\r', '\u001b', '\u007f', '\u0085', '\u009f')
+export const controlCharacter: fc.Arbitrary<string> = fc.constantFrom(
+  '\u0000',
+  '\u0001',
+  '\u0007',
+  '\t',
+  '\n',
+  '\r',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u009f',
+)
 
 /** Why a text input is refused, and the input. */
 export interface InvalidText {
@@ -55,7 +98,9 @@ export interface InvalidText {
 export const invalidText = (maxLength: number): fc.Arbitrary<InvalidText> =>
   fc.oneof(
     fc.constantFrom('', ' ', '\t\n ', '\u00a0\u2003').map((input): InvalidText => ({ input, rule: 'empty' })),
-    fc.tuple(cleanText(20), controlCharacter, cleanText(20)).map(([a, c, b]): InvalidText => ({ input: `${a}${c}${b}`, rule: 'control character' })),
+    fc
+      .tuple(cleanText(20), controlCharacter, cleanText(20))
+      .map(([a, c, b]): InvalidText => ({ input: `${a}${c}${b}`, rule: 'control character' })),
     fc
       .tuple(fc.integer({ min: 1, max: 40 }), fc.constantFrom('x', 'é', '🚀'))
       .map(([extra, unit]): InvalidText => ({ input: unit.repeat(maxLength + extra), rule: 'too long' })),
@@ -68,7 +113,10 @@ export const invalidText = (maxLength: number): fc.Arbitrary<InvalidText> =>
 export const FIXED_ENVIRONMENTS = ['prod', 'staging', 'dev', 'qa-eu-1', 'Prod'] as const
 
 /** A valid environment name as stored: mostly a fixed name, sometimes any clean name up to 64 characters. */
-export const environment: fc.Arbitrary<string> = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...FIXED_ENVIRONMENTS) }, { weight: 1, arbitrary: cleanText(64) })
+export const environment: fc.Arbitrary<string> = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...FIXED_ENVIRONMENTS) },
+  { weight: 1, arbitrary: cleanText(64) },
+)
 
 /** A valid environment argument as a caller passes it (`input`, maybe with blanks) and as stored (`clean`). */
 export const environmentInput = padded(environment)
@@ -101,7 +149,12 @@ export const commitSha: fc.Arbitrary<string> = fc.oneof(
 export const invalidCommitSha: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: fc.constantFrom(...HEX), minLength: 1, maxLength: 3 }),
   fc.string({ unit: fc.constantFrom(...HEX), minLength: 65, maxLength: 80 }),
-  fc.tuple(fc.string({ unit: fc.constantFrom(...HEX), minLength: 2, maxLength: 30 }), fc.constantFrom('g', 'z', '-', ' x', 'ä', '0x')).map(([hex, bad]) => `${hex}${bad}${hex}`),
+  fc
+    .tuple(
+      fc.string({ unit: fc.constantFrom(...HEX), minLength: 2, maxLength: 30 }),
+      fc.constantFrom('g', 'z', '-', ' x', 'ä', '0x'),
+    )
+    .map(([hex, bad]) => `${hex}${bad}${hex}`),
 )
 
 // ---------------------------------------------------------------------------------------------
@@ -112,13 +165,36 @@ export const phase: fc.Arbitrary<ReleasePhase> = fc.constantFrom(...PHASES)
 /** A known status. */
 export const status: fc.Arbitrary<PhaseStatus> = fc.constantFrom(...PHASE_STATUSES)
 /** A phase name that is not a phase. */
-export const unknownPhase: fc.Arbitrary<string> = fc.constantFrom('deploy', 'Build', 'bu ild', ' ', '', 'migrate-pre', '__proto__', 'toString')
+export const unknownPhase: fc.Arbitrary<string> = fc.constantFrom(
+  'deploy',
+  'Build',
+  'bu ild',
+  ' ',
+  '',
+  'migrate-pre',
+  '__proto__',
+  'toString',
+)
 /** A status name that is not a status. */
-export const unknownStatus: fc.Arbitrary<string> = fc.constantFrom('done', 'Completed', 'pend ing', '', 'cancelled', '__proto__', 'constructor')
+export const unknownStatus: fc.Arbitrary<string> = fc.constantFrom(
+  'done',
+  'Completed',
+  'pend ing',
+  '',
+  'cancelled',
+  '__proto__',
+  'constructor',
+)
 /** A phase argument: mostly known (sometimes with blanks around it), sometimes not. */
-export const phaseInput: fc.Arbitrary<string> = fc.oneof({ weight: 9, arbitrary: padded(phase).map((p) => p.input) }, { weight: 1, arbitrary: unknownPhase })
+export const phaseInput: fc.Arbitrary<string> = fc.oneof(
+  { weight: 9, arbitrary: padded(phase).map((p) => p.input) },
+  { weight: 1, arbitrary: unknownPhase },
+)
 /** A status argument: mostly known (sometimes with blanks around it), sometimes not. */
-export const statusInput: fc.Arbitrary<string> = fc.oneof({ weight: 9, arbitrary: padded(status).map((s) => s.input) }, { weight: 1, arbitrary: unknownStatus })
+export const statusInput: fc.Arbitrary<string> = fc.oneof(
+  { weight: 9, arbitrary: padded(status).map((s) => s.input) },
+  { weight: 1, arbitrary: unknownStatus },
+)
 
 // ---------------------------------------------------------------------------------------------
 // Clocks
@@ -135,11 +211,14 @@ const clockStep = fc.oneof(
 )
 
 /** A sequence of clock readings (at least one) that repeat, jump backwards and forwards, clamped to 2000-2100. */
-export const clock: fc.Arbitrary<ReadonlyArray<number>> = fc.tuple(epochMs, fc.array(clockStep, { maxLength: 40 })).map(([start, steps]) => {
-  const readings = [start]
-  for (const step of steps) readings.push(Math.min(EPOCH_MS_MAX, Math.max(EPOCH_MS_MIN, (readings[readings.length - 1] ?? start) + step)))
-  return readings
-})
+export const clock: fc.Arbitrary<ReadonlyArray<number>> = fc
+  .tuple(epochMs, fc.array(clockStep, { maxLength: 40 }))
+  .map(([start, steps]) => {
+    const readings = [start]
+    for (const step of steps)
+      readings.push(Math.min(EPOCH_MS_MAX, Math.max(EPOCH_MS_MIN, (readings[readings.length - 1] ?? start) + step)))
+    return readings
+  })
 
 // ---------------------------------------------------------------------------------------------
 // Ids and timestamps as older files hold them
@@ -150,30 +229,50 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 export const canonicalReleaseId: fc.Arbitrary<ReleaseId> = epochMs.map(formatReleaseId)
 
 /** A legacy id `rel-YYYYMMDD-HHMMSS` (seconds only) of a reading in 2000-2100. */
-export const legacyReleaseId: fc.Arbitrary<ReleaseId> = epochMs.map((ms) => formatReleaseId(ms).slice(0, -3) as ReleaseId)
+export const legacyReleaseId: fc.Arbitrary<ReleaseId> = epochMs.map(
+  (ms) => formatReleaseId(ms).slice(0, -3) as ReleaseId,
+)
 
 /** Any other non-empty id an older file may hold that new ids can still sort after (`< "rel-9999..."`). */
 export const foreignReleaseId: fc.Arbitrary<ReleaseId> = fc
-  .oneof(fc.constantFrom('1', 'abc', 'deploy-42', 'rel-1', 'REL-20250101', 'rel-20250101-12', 'rel-2025-01-01'), anyText(20))
+  .oneof(
+    fc.constantFrom('1', 'abc', 'deploy-42', 'rel-1', 'REL-20250101', 'rel-20250101-12', 'rel-2025-01-01'),
+    anyText(20),
+  )
   .filter((s) => s.length > 0 && s < 'rel-99991231-235959999')
   .map((s) => s as ReleaseId)
 
 /** An id that no release id can sort after: creating a release must then be refused. */
-export const blockingReleaseId: fc.Arbitrary<ReleaseId> = fc.constantFrom('zzz', 'release-1', 'rel-a', 'rel-99991231-235959999', '\u{10ffff}').map((s) => s as ReleaseId)
+export const blockingReleaseId: fc.Arbitrary<ReleaseId> = fc
+  .constantFrom('zzz', 'release-1', 'rel-a', 'rel-99991231-235959999', '\u{10ffff}')
+  .map((s) => s as ReleaseId)
 
 /** An id as an older file may hold it: canonical, legacy or foreign (never blocking). */
-export const storedReleaseId: fc.Arbitrary<ReleaseId> = fc.oneof({ weight: 3, arbitrary: canonicalReleaseId }, { weight: 2, arbitrary: legacyReleaseId }, { weight: 1, arbitrary: foreignReleaseId })
+export const storedReleaseId: fc.Arbitrary<ReleaseId> = fc.oneof(
+  { weight: 3, arbitrary: canonicalReleaseId },
+  { weight: 2, arbitrary: legacyReleaseId },
+  { weight: 1, arbitrary: foreignReleaseId },
+)
 
 /** An RFC 3339 timestamp as the Go tool or a person may write it: any offset, 0 to 9 fraction digits. */
 export const rfc3339Timestamp: fc.Arbitrary<Timestamp> = fc
   .record({
     ms: fc.integer({ min: EPOCH_MS_MIN / 1000, max: Math.floor(EPOCH_MS_MAX / 1000) }).map((s) => s * 1000),
-    fraction: fc.oneof(fc.constant(''), fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 9 })),
-    offsetMinutes: fc.oneof({ weight: 2, arbitrary: fc.constant<number | 'Z'>('Z') }, { weight: 1, arbitrary: fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 }) }),
+    fraction: fc.oneof(
+      fc.constant(''),
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 9 }),
+    ),
+    offsetMinutes: fc.oneof(
+      { weight: 2, arbitrary: fc.constant<number | 'Z'>('Z') },
+      { weight: 1, arbitrary: fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 }) },
+    ),
   })
   .map(({ ms, fraction, offsetMinutes }) => {
     const local = new Date(ms + (offsetMinutes === 'Z' ? 0 : offsetMinutes * 60_000)).toISOString().slice(0, 19)
-    const zone = offsetMinutes === 'Z' ? 'Z' : `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offsetMinutes) / 60), 2)}:${pad(Math.abs(offsetMinutes) % 60, 2)}`
+    const zone =
+      offsetMinutes === 'Z'
+        ? 'Z'
+        : `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offsetMinutes) / 60), 2)}:${pad(Math.abs(offsetMinutes) % 60, 2)}`
     return `${local}${fraction === '' ? '' : `.${fraction}`}${zone}` as Timestamp
   })
 
@@ -183,15 +282,27 @@ export const rfc3339Timestamp: fc.Arbitrary<Timestamp> = fc
 const KNOWN_FIELDS = new Set(['id', 'environment', 'version', 'commit_sha', 'timestamp', 'phases', 'previous_id'])
 
 /** Any JSON value as JSON.parse gives it (so never -0, which JSON writes as 0). */
-export const jsonValue: fc.Arbitrary<unknown> = fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.parse(JSON.stringify(value)) as unknown)
+export const jsonValue: fc.Arbitrary<unknown> = fc
+  .jsonValue({ maxDepth: 2 })
+  .map((value) => JSON.parse(JSON.stringify(value)) as unknown)
 
 /** A key of a field or phase this module does not know (`__proto__` included). */
 export const unknownKey = (known: ReadonlySet<string>): fc.Arbitrary<string> =>
-  fc.oneof(fc.constantFrom('__proto__', 'deployed_by', 'zzz_custom', 'constructor', 'Build', 'notes'), fc.string({ maxLength: 12 })).filter((k) => !known.has(k))
+  fc
+    .oneof(
+      fc.constantFrom('__proto__', 'deployed_by', 'zzz_custom', 'constructor', 'Build', 'notes'),
+      fc.string({ maxLength: 12 }),
+    )
+    .filter((k) => !known.has(k))
 
 /** Verbatim fields (key order kept), as an object whose `__proto__` key, if any, is a plain field. */
-export const unknownFields = (known: ReadonlySet<string>, maxLength = 3): fc.Arbitrary<Readonly<Record<string, unknown>>> =>
-  fc.uniqueArray(fc.tuple(unknownKey(known), jsonValue), { maxLength, selector: ([key]) => key }).map((entries) => Object.fromEntries(entries))
+export const unknownFields = (
+  known: ReadonlySet<string>,
+  maxLength = 3,
+): fc.Arbitrary<Readonly<Record<string, unknown>>> =>
+  fc
+    .uniqueArray(fc.tuple(unknownKey(known), jsonValue), { maxLength, selector: ([key]) => key })
+    .map((entries) => Object.fromEntries(entries))
 
 const phaseEntry = fc.oneof({ weight: 4, arbitrary: status }, { weight: 1, arbitrary: fc.constant('absent' as const) })
 
@@ -203,20 +314,30 @@ export const importedRelease: fc.Arbitrary<StoredRelease> = fc
     version: fc.oneof({ weight: 3, arbitrary: version }, { weight: 1, arbitrary: anyText(20) }),
     commitSha: fc.oneof(commitSha, anyText(8)),
     timestamp: rfc3339Timestamp,
-    phases: fc.oneof({ weight: 3, arbitrary: fc.tuple(...PHASES.map(() => phaseEntry)) }, { weight: 1, arbitrary: fc.constant(PHASES.map(() => 'completed' as const)) }),
+    phases: fc.oneof(
+      { weight: 3, arbitrary: fc.tuple(...PHASES.map(() => phaseEntry)) },
+      { weight: 1, arbitrary: fc.constant(PHASES.map(() => 'completed' as const)) },
+    ),
     previousId: fc.option(storedReleaseId, { nil: undefined }),
     otherPhases: unknownFields(new Set(PHASES), 2),
     otherFields: unknownFields(KNOWN_FIELDS, 3),
   })
   .map(({ phases: entries, previousId, otherPhases, otherFields, ...fields }): StoredRelease => {
-    const phases = Object.fromEntries(PHASES.map((p, i) => [p, entries[i] === 'absent' ? 'pending' : entries[i]])) as Release['phases']
+    const phases = Object.fromEntries(
+      PHASES.map((p, i) => [p, entries[i] === 'absent' ? 'pending' : entries[i]]),
+    ) as Release['phases']
     const absentPhases = PHASES.filter((_, i) => entries[i] === 'absent')
     const preserved: Preserved = {
       ...(absentPhases.length > 0 ? { absentPhases } : {}),
       ...(Object.keys(otherPhases).length > 0 ? { otherPhases } : {}),
       ...(Object.keys(otherFields).length > 0 ? { otherFields } : {}),
     }
-    return { ...fields, phases, ...(previousId === undefined ? {} : { previousId }), ...(Object.keys(preserved).length > 0 ? { preserved } : {}) }
+    return {
+      ...fields,
+      phases,
+      ...(previousId === undefined ? {} : { previousId }),
+      ...(Object.keys(preserved).length > 0 ? { preserved } : {}),
+    }
   })
 
 /** A snapshot an older file may hold: imported releases (some sharing an id) and unknown top-level fields. */
@@ -253,15 +374,24 @@ export const snapshot: fc.Arbitrary<Snapshot> = fc
 export const goSnapshotText = (file: Snapshot): string => {
   const records = file.releases.map((release) => {
     const record = ReleaseRecord.encode(release)
-    const phases = Object.entries(record.phases as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, key === 'phases' ? Object.fromEntries(phases) : value]))
+    const phases = Object.entries(record.phases as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    )
+    return Object.fromEntries(
+      Object.entries(record).map(([key, value]) => [key, key === 'phases' ? Object.fromEntries(phases) : value]),
+    )
   })
   const document = Object.fromEntries([['releases', records], ...Object.entries(file.otherFields)])
-  return JSON.stringify(document, null, 2).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return JSON.stringify(document, null, 2).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
 }
 
 /** A snapshot with the text the Go tool would have written for it. */
-export const goSnapshot: fc.Arbitrary<{ readonly snapshot: Snapshot; readonly text: string }> = snapshot.map((file) => ({ snapshot: file, text: goSnapshotText(file) }))
+export const goSnapshot: fc.Arbitrary<{ readonly snapshot: Snapshot; readonly text: string }> = snapshot.map(
+  (file) => ({ snapshot: file, text: goSnapshotText(file) }),
+)
 
 // ---------------------------------------------------------------------------------------------
 // Commands and scenarios
@@ -273,13 +403,24 @@ export const releaseTarget: fc.Arbitrary<ReleaseTarget> = fc.oneof(
 )
 
 /** Mostly `undefined`, sometimes a value. */
-const rarely = <A>(arb: fc.Arbitrary<A>): fc.Arbitrary<A | undefined> => fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb })
+const rarely = <A>(arb: fc.Arbitrary<A>): fc.Arbitrary<A | undefined> =>
+  fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb })
 
 const createIntent: fc.Arbitrary<Intent> = fc.record({
   kind: fc.constant('create' as const),
-  environment: fc.oneof({ weight: 20, arbitrary: environmentInput.map((e) => e.input) }, { weight: 1, arbitrary: invalidEnvironment.map((e) => e.input) }),
-  version: fc.oneof({ weight: 20, arbitrary: versionInput.map((v) => v.input) }, { weight: 1, arbitrary: invalidVersion.map((v) => v.input) }),
-  commitSha: fc.oneof({ weight: 10, arbitrary: fc.constant(undefined) }, { weight: 10, arbitrary: commitSha }, { weight: 1, arbitrary: invalidCommitSha }),
+  environment: fc.oneof(
+    { weight: 20, arbitrary: environmentInput.map((e) => e.input) },
+    { weight: 1, arbitrary: invalidEnvironment.map((e) => e.input) },
+  ),
+  version: fc.oneof(
+    { weight: 20, arbitrary: versionInput.map((v) => v.input) },
+    { weight: 1, arbitrary: invalidVersion.map((v) => v.input) },
+  ),
+  commitSha: fc.oneof(
+    { weight: 10, arbitrary: fc.constant(undefined) },
+    { weight: 10, arbitrary: commitSha },
+    { weight: 1, arbitrary: invalidCommitSha },
+  ),
   rollbackOf: rarely(releaseTarget),
   note: rarely(fc.constantFrom('hotfix', ' rollback after incident ', '')),
 })
@@ -292,7 +433,11 @@ const updateIntent: fc.Arbitrary<Intent> = fc.record({
   reason: rarely(fc.constantFrom('retry', ' operator said so ', '')),
 })
 
-const recoverIntent: fc.Arbitrary<Intent> = fc.record({ kind: fc.constant('recover' as const), target: releaseTarget, reason: fc.constantFrom('orchestrator crashed', ' killed by OOM ', '') })
+const recoverIntent: fc.Arbitrary<Intent> = fc.record({
+  kind: fc.constant('recover' as const),
+  target: releaseTarget,
+  reason: fc.constantFrom('orchestrator crashed', ' killed by OOM ', ''),
+})
 
 const snapshotEdit: fc.Arbitrary<SnapshotEdit> = fc.oneof(
   fc.record({ op: fc.constant('remove' as const), pick: fc.nat() }),
@@ -302,22 +447,41 @@ const snapshotEdit: fc.Arbitrary<SnapshotEdit> = fc.oneof(
 )
 
 /** A command as an intent: create / update-phase / recover, valid and invalid inputs mixed. */
-export const commandIntent: fc.Arbitrary<Intent> = fc.oneof({ weight: 4, arbitrary: createIntent }, { weight: 6, arbitrary: updateIntent }, { weight: 1, arbitrary: recoverIntent })
+export const commandIntent: fc.Arbitrary<Intent> = fc.oneof(
+  { weight: 4, arbitrary: createIntent },
+  { weight: 6, arbitrary: updateIntent },
+  { weight: 1, arbitrary: recoverIntent },
+)
 
 /** Any intent, imports and hand edits (reconciles) included. */
 export const historyIntent: fc.Arbitrary<Intent> = fc.oneof(
   { weight: 20, arbitrary: commandIntent },
-  { weight: 2, arbitrary: fc.array(snapshotEdit, { maxLength: 3 }).map((edits): Intent => ({ kind: 'reconcile', edits })) },
+  {
+    weight: 2,
+    arbitrary: fc.array(snapshotEdit, { maxLength: 3 }).map((edits): Intent => ({ kind: 'reconcile', edits })),
+  },
   { weight: 1, arbitrary: snapshot.map((s): Intent => ({ kind: 'import', snapshot: s })) },
 )
 
 /** A scenario of create / update-phase / recover commands on a clock. */
-export const commandScenario: fc.Arbitrary<Scenario> = fc.record({ intents: fc.array(commandIntent, { maxLength: 60, size: 'medium' }), clock })
+export const commandScenario: fc.Arbitrary<Scenario> = fc.record({
+  intents: fc.array(commandIntent, { maxLength: 60, size: 'medium' }),
+  clock,
+})
 
 /** A scenario that may also import a file and reconcile hand edits. */
-export const historyScenario: fc.Arbitrary<Scenario> = fc.record({ intents: fc.array(historyIntent, { maxLength: 60, size: 'medium' }), clock })
+export const historyScenario: fc.Arbitrary<Scenario> = fc.record({
+  intents: fc.array(historyIntent, { maxLength: 60, size: 'medium' }),
+  clock,
+})
 
 /** A state reached from an imported file (or none) by a history scenario. */
 export const generatedState: fc.Arbitrary<State> = fc
   .tuple(fc.option(snapshot, { nil: undefined }), historyScenario)
-  .map(([start, scenario]) => runScenario({ ...scenario, intents: [...(start === undefined ? [] : [{ kind: 'import', snapshot: start } as const]), ...scenario.intents] }).state)
+  .map(
+    ([start, scenario]) =>
+      runScenario({
+        ...scenario,
+        intents: [...(start === undefined ? [] : [{ kind: 'import', snapshot: start } as const]), ...scenario.intents],
+      }).state,
+  )

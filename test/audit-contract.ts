@@ -30,10 +30,22 @@ export const auditContract = (name: string, open: (options?: StateManagerOptions
     it('lists every event oldest first, with its envelope: id, type, time, actor, host, process, payload', async () => {
       const { manager, prod } = await story()
       const events = await manager.history()
-      expect(events.map((e) => e.type)).toEqual(['ReleaseCreated', 'ReleaseCreated', 'PhaseUpdated', 'PhaseUpdated', 'PhaseUpdated'])
+      expect(events.map((e) => e.type)).toEqual([
+        'ReleaseCreated',
+        'ReleaseCreated',
+        'PhaseUpdated',
+        'PhaseUpdated',
+        'PhaseUpdated',
+      ])
       expect(events.map((e) => e.position)).toEqual([1, 2, 3, 4, 5])
-      expect(events.map((e) => e.recordedAt)).toEqual(['00', '01', '02', '03', '04'].map((s) => `2025-01-01T12:00:${s}.000Z`))
-      expect(events[2]).toMatchObject({ v: 1, meta: { actor: 'tester', pid: process.pid }, data: { releaseId: prod.id, phase: 'build', from: 'pending', to: 'running' } })
+      expect(events.map((e) => e.recordedAt)).toEqual(
+        ['00', '01', '02', '03', '04'].map((s) => `2025-01-01T12:00:${s}.000Z`),
+      )
+      expect(events[2]).toMatchObject({
+        v: 1,
+        meta: { actor: 'tester', pid: process.pid },
+        data: { releaseId: prod.id, phase: 'build', from: 'pending', to: 'running' },
+      })
       expect(events[0]?.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/)
       expect(new Set(events.map((e) => e.id)).size).toBe(5)
     })
@@ -42,8 +54,14 @@ export const auditContract = (name: string, open: (options?: StateManagerOptions
       const { manager, prod, staging } = await story()
       expect((await manager.history({ releaseId: prod.id })).map((e) => e.position)).toEqual([1, 3, 5])
       expect((await manager.history({ environment: 'staging' })).map((e) => e.position)).toEqual([2, 4])
-      expect((await manager.history({ since: '2025-01-01T12:00:02Z', until: new Date('2025-01-01T12:00:03Z') })).map((e) => e.position)).toEqual([3, 4])
-      expect((await manager.history({ environment: 'prod', since: '2025-01-01T12:00:01Z' })).map((e) => e.position)).toEqual([3, 5])
+      expect(
+        (await manager.history({ since: '2025-01-01T12:00:02Z', until: new Date('2025-01-01T12:00:03Z') })).map(
+          (e) => e.position,
+        ),
+      ).toEqual([3, 4])
+      expect(
+        (await manager.history({ environment: 'prod', since: '2025-01-01T12:00:01Z' })).map((e) => e.position),
+      ).toEqual([3, 5])
       expect(await manager.history({ releaseId: staging.id, environment: 'prod' })).toEqual([])
     })
 
@@ -59,7 +77,8 @@ export const auditContract = (name: string, open: (options?: StateManagerOptions
     it('equals, at each instant, the releases.json that existed then', async () => {
       const { manager } = open()
       const stateFile = manager.stateFile
-      if (stateFile === undefined) throw new Error(`the audit suite needs a manager that keeps a releases.json; ${name} keeps none`)
+      if (stateFile === undefined)
+        throw new Error(`the audit suite needs a manager that keeps a releases.json; ${name} keeps none`)
       const snapshots: Array<[string, string]> = []
       const { release } = await manager.createRelease('prod', 'v1')
       snapshots.push(['2025-01-01T12:00:00.500Z', readFileSync(stateFile, 'utf8')])
@@ -77,7 +96,10 @@ export const auditContract = (name: string, open: (options?: StateManagerOptions
       clock.set(Date.UTC(2025, 0, 1, 11)) // the clock jumps back an hour
       const { release: second } = await manager.createRelease('prod', 'v2')
       expect(second.id).toBe('rel-20250101-120000001')
-      expect((await manager.history()).map((e) => e.recordedAt)).toEqual(['2025-01-01T12:00:00.000Z', '2025-01-01T12:00:00.000Z'])
+      expect((await manager.history()).map((e) => e.recordedAt)).toEqual([
+        '2025-01-01T12:00:00.000Z',
+        '2025-01-01T12:00:00.000Z',
+      ])
     })
   })
 }

@@ -33,7 +33,14 @@ export const newerLine =
       id: ulid(Date.parse(AT)),
       type: options.type ?? 'ReleaseSealed',
       recordedAt: AT,
-      meta: { actor: 'newer-ci', host: 'runner', pid: 7, command: options.command ?? ulid(Date.parse(AT)), ...(options.events === undefined ? {} : { events: options.events }), ...(options.writer === undefined ? {} : { writer: options.writer }) },
+      meta: {
+        actor: 'newer-ci',
+        host: 'runner',
+        pid: 7,
+        command: options.command ?? ulid(Date.parse(AT)),
+        ...(options.events === undefined ? {} : { events: options.events }),
+        ...(options.writer === undefined ? {} : { writer: options.writer }),
+      },
       data: options.data ?? { releaseId: 'rel-20250101-120000000', sealedBy: 'auditor' },
       prev,
     })
@@ -42,7 +49,15 @@ export const newerLine =
 const phaseLine =
   (releaseId: string, phase: string, from: string, to: string) =>
   (prev: string): string =>
-    JSON.stringify({ v: 1, id: ulid(Date.parse(AT) + 1), type: 'PhaseUpdated', recordedAt: AT, meta: { actor: 'newer-ci', host: 'runner', pid: 7, command: ulid(Date.parse(AT) + 1) }, data: { releaseId, phase, from, to }, prev })
+    JSON.stringify({
+      v: 1,
+      id: ulid(Date.parse(AT) + 1),
+      type: 'PhaseUpdated',
+      recordedAt: AT,
+      meta: { actor: 'newer-ci', host: 'runner', pid: 7, command: ulid(Date.parse(AT) + 1) },
+      data: { releaseId, phase, from, to },
+      prev,
+    })
 
 /** Runs the suite on the stores `open` makes. */
 export const forwardCompatContract = (name: string, open: () => Promise<CompatSubject>): void => {
@@ -58,13 +73,18 @@ export const forwardCompatContract = (name: string, open: () => Promise<CompatSu
     }
 
     it('given an event type it does not know, when reading, then every read answers without it and warns naming the type, the place and the writer', async () => {
-      const { subject, first, second } = await touchedByNewer((second) => [newerLine({ writer: '0.4.0' }), phaseLine(second, 'build', 'pending', 'running')])
+      const { subject, first, second } = await touchedByNewer((second) => [
+        newerLine({ writer: '0.4.0' }),
+        phaseLine(second, 'build', 'pending', 'running'),
+      ])
       const { manager, warnings } = subject.manager()
       expect((await manager.listReleases('prod')).map((r) => r.id)).toEqual([second.id, first.id])
       expect((await manager.getCurrentRelease('prod')).phases.build).toBe('running') // the known event after it is folded
       expect((await manager.getRelease(first.id)).phases.build).toBe('completed')
       expect(warnings).toHaveLength(1)
-      expect(warnings[0]).toContain(`${subject.locationOf(5)}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0, cannot be interpreted`)
+      expect(warnings[0]).toContain(
+        `${subject.locationOf(5)}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0, cannot be interpreted`,
+      )
       expect(warnings[0]).toMatch(/it was skipped.*Upgrade to stagecraft-state 0\.4\.0 or later/)
       expect((await manager.history()).map((e) => e.position)).toEqual([1, 2, 3, 4, 6])
       expect(warnings).toHaveLength(1) // once per manager, however many reads
@@ -92,46 +112,76 @@ export const forwardCompatContract = (name: string, open: () => Promise<CompatSu
       for (const write of writes) {
         const error = await rejection(write())
         expect(error.code).toBe('NEWER_VERSION')
-        expect(error.message).toContain(`${subject.locationOf(5)}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0`)
-        expect(error.message).toMatch(/nothing was written\. Upgrade to stagecraft-state 0\.4\.0 or later to write to this store$/)
+        expect(error.message).toContain(
+          `${subject.locationOf(5)}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0`,
+        )
+        expect(error.message).toMatch(
+          /nothing was written\. Upgrade to stagecraft-state 0\.4\.0 or later to write to this store$/,
+        )
       }
       expect(await subject.contents()).toBe(before)
     })
 
     it('given a higher envelope version, when reading and writing, then it is named by that version, reads go on and writes are refused', async () => {
-      const { subject, second } = await touchedByNewer((id) => [newerLine({ v: 2, type: 'PhaseUpdated', data: { release: id, step: 'build' } })])
+      const { subject, second } = await touchedByNewer((id) => [
+        newerLine({ v: 2, type: 'PhaseUpdated', data: { release: id, step: 'build' } }),
+      ])
       const { manager, warnings } = subject.manager()
       expect((await manager.getCurrentRelease('prod')).id).toBe(second.id)
-      expect(warnings[0]).toContain(`${subject.locationOf(5)}: event type "PhaseUpdated" (envelope version 2), written by a newer stagecraft-state, cannot be interpreted: this version of stagecraft-state reads envelope version 1 only`)
+      expect(warnings[0]).toContain(
+        `${subject.locationOf(5)}: event type "PhaseUpdated" (envelope version 2), written by a newer stagecraft-state, cannot be interpreted: this version of stagecraft-state reads envelope version 1 only`,
+      )
       const error = await rejection(manager.createRelease('prod', 'v3'))
       expect(error.code).toBe('NEWER_VERSION')
-      expect(error.message).toMatch(/nothing was written\. Upgrade to a stagecraft-state that reads envelope version 2 to write to this store$/)
+      expect(error.message).toMatch(
+        /nothing was written\. Upgrade to a stagecraft-state that reads envelope version 2 to write to this store$/,
+      )
     })
 
     it('given an event after it that needs what was skipped, when reading, then that event is skipped too and said so, not called damage', async () => {
       // The newer version adopted a release this one never saw created, then updated it.
       const adopted = 'rel-20250101-125959000'
-      const { subject } = await touchedByNewer(() => [newerLine({ type: 'ReleaseAdopted', data: { releaseId: adopted } }), phaseLine(adopted, 'build', 'pending', 'running')])
+      const { subject } = await touchedByNewer(() => [
+        newerLine({ type: 'ReleaseAdopted', data: { releaseId: adopted } }),
+        phaseLine(adopted, 'build', 'pending', 'running'),
+      ])
       const { manager, warnings } = subject.manager()
       expect(await manager.listReleases('prod')).toHaveLength(2)
-      expect(warnings.join('\n')).toContain(`${subject.locationOf(6)}: could not be folded after the events skipped above (release ${adopted} is not in the history), and was skipped too`)
+      expect(warnings.join('\n')).toContain(
+        `${subject.locationOf(6)}: could not be folded after the events skipped above (release ${adopted} is not in the history), and was skipped too`,
+      )
     })
 
     it('given an event of a newer version, when verifying, then the store is sound and the report warns of it, and of what could not be checked after it', async () => {
       const adopted = 'rel-20250101-125959000'
-      const { subject } = await touchedByNewer(() => [newerLine({ type: 'ReleaseAdopted', writer: '0.5.1', data: { releaseId: adopted } }), phaseLine(adopted, 'build', 'pending', 'running')])
+      const { subject } = await touchedByNewer(() => [
+        newerLine({ type: 'ReleaseAdopted', writer: '0.5.1', data: { releaseId: adopted } }),
+        phaseLine(adopted, 'build', 'pending', 'running'),
+      ])
       const { manager } = subject.manager()
       const report = await manager.verify()
       expect(report.sound).toBe(true)
       expect(report.events).toBe(6)
       expect(report.head?.position).toBe(6)
-      expect(report.problems).toContainEqual({ severity: 'warning', location: expect.stringContaining(subject.locationOf(5)), message: expect.stringMatching(/^event type "ReleaseAdopted" \(envelope version 1\), written by stagecraft-state 0\.5\.1: not checked, and skipped .*upgrade to stagecraft-state 0\.5\.1 or later$/) })
-      expect(report.problems).toContainEqual({ severity: 'warning', location: expect.stringContaining(subject.locationOf(6)), message: expect.stringMatching(/^not checked: it cannot be folded after the events of a newer version/) })
+      expect(report.problems).toContainEqual({
+        severity: 'warning',
+        location: expect.stringContaining(subject.locationOf(5)),
+        message: expect.stringMatching(
+          /^event type "ReleaseAdopted" \(envelope version 1\), written by stagecraft-state 0\.5\.1: not checked, and skipped .*upgrade to stagecraft-state 0\.5\.1 or later$/,
+        ),
+      })
+      expect(report.problems).toContainEqual({
+        severity: 'warning',
+        location: expect.stringContaining(subject.locationOf(6)),
+        message: expect.stringMatching(/^not checked: it cannot be folded after the events of a newer version/),
+      })
       expect(report.problems.filter((p) => p.severity === 'error')).toEqual([])
     })
 
     it('given damage rather than a newer event, then it is still CORRUPT_STATE: a known type with a bad payload, and an unknown type that breaks the hash chain', async () => {
-      const badPayload = await touchedByNewer((id) => [newerLine({ type: 'PhaseUpdated', data: { releaseId: id, phase: 'build', from: 'pending', to: 'sideways' } })])
+      const badPayload = await touchedByNewer((id) => [
+        newerLine({ type: 'PhaseUpdated', data: { releaseId: id, phase: 'build', from: 'pending', to: 'sideways' } }),
+      ])
       const { manager: one } = badPayload.subject.manager()
       const damaged = await rejection(one.listReleases('prod'))
       expect(damaged.code).toBe('CORRUPT_STATE')

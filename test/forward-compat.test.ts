@@ -47,7 +47,13 @@ describe('a checkpoint a newer stagecraft-state wrote past an event this version
     const decoded = decodeCheckpoint(readFileSync(checkpoint))
     if (decoded._tag === 'Left') throw new Error(decoded.left)
     const { header } = decoded.right
-    const newerHeader = { ...header, position: lines.length, offset: readFileSync(subject.context.eventLog).length, hash: hashLine(lines.at(-1) as string), events: { v: 1, types: [...(header.events?.types ?? []), 'ReleaseSealed'] } }
+    const newerHeader = {
+      ...header,
+      position: lines.length,
+      offset: readFileSync(subject.context.eventLog).length,
+      hash: hashLine(lines.at(-1) as string),
+      events: { v: 1, types: [...(header.events?.types ?? []), 'ReleaseSealed'] },
+    }
     const text = readFileSync(checkpoint, 'utf8')
     const headerStart = text.lastIndexOf('\n', text.lastIndexOf('\nsha256 ') - 1) + 1
     const body = `${text.slice(0, headerStart)}${JSON.stringify(newerHeader)}\n`
@@ -56,8 +62,12 @@ describe('a checkpoint a newer stagecraft-state wrote past an event this version
     const reader = subject.manager()
     expect((await reader.manager.getCurrentRelease('prod')).id).toBe(release.id)
     expect(reader.warnings).toEqual([
-      expect.stringMatching(/checkpoint is not used: it was written by a newer stagecraft-state, which knows event types this one does not \("ReleaseSealed"\); the whole event log is read instead/),
-      expect.stringContaining(`${subject.context.eventLog}:2: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0, cannot be interpreted`),
+      expect.stringMatching(
+        /checkpoint is not used: it was written by a newer stagecraft-state, which knows event types this one does not \("ReleaseSealed"\); the whole event log is read instead/,
+      ),
+      expect.stringContaining(
+        `${subject.context.eventLog}:2: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0, cannot be interpreted`,
+      ),
     ])
     const before = await subject.contents()
     expect((await rejection(reader.manager.updatePhase(release.id, 'build', 'running'))).code).toBe('NEWER_VERSION')
@@ -69,7 +79,10 @@ describe('a checkpoint a newer stagecraft-state wrote past an event this version
     await deploy(subject.manager().manager, 'prod', 'v1')
     const decoded = decodeCheckpoint(readFileSync(subject.context.stateFile.replace(/\.json$/, '.checkpoint')))
     if (decoded._tag === 'Left') throw new Error(decoded.left)
-    expect(decoded.right.header.events).toEqual({ v: 1, types: ['ReleaseCreated', 'PhaseUpdated', 'SnapshotImported', 'SnapshotReconciled'] })
+    expect(decoded.right.header.events).toEqual({
+      v: 1,
+      types: ['ReleaseCreated', 'PhaseUpdated', 'SnapshotImported', 'SnapshotReconciled'],
+    })
   })
 })
 
@@ -106,7 +119,8 @@ describe('the version that wrote an event', () => {
     await manager.recoverRelease((await manager.createRelease('prod', 'v2')).release.id, 'killed')
     const lines = readFileSync(subject.context.eventLog, 'utf8').split('\n').slice(0, -1)
     expect(lines.length).toBeGreaterThan(5)
-    for (const line of lines) expect((JSON.parse(line) as { meta: { writer?: string } }).meta.writer).toBe(MODULE_VERSION)
+    for (const line of lines)
+      expect((JSON.parse(line) as { meta: { writer?: string } }).meta.writer).toBe(MODULE_VERSION)
     expect((await manager.history({ releaseId: release.id }))[0]?.meta.writer).toBe(MODULE_VERSION)
   })
 })
@@ -118,7 +132,11 @@ describe('the writes only the file store has, on a store a newer stagecraft-stat
     appendToLog(subject.context.eventLog, [newerLine({ writer: '0.4.0', data: { releaseId: release.id } })])
     const before = await subject.contents()
     const { manager } = subject.manager()
-    for (const write of [() => manager.importSnapshot(), () => manager.reconcile('accept'), () => manager.reconcile('restore')]) {
+    for (const write of [
+      () => manager.importSnapshot(),
+      () => manager.reconcile('accept'),
+      () => manager.reconcile('restore'),
+    ]) {
       const error = await rejection(write())
       expect(error.code).toBe('NEWER_VERSION')
       expect(error.message).toContain(`${subject.context.eventLog}:2: event type "ReleaseSealed"`)

@@ -57,19 +57,39 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
       clock.set(Date.UTC(2025, 0, 1, 13))
       const events = (await manager.history()).length
       for (const retrying of [manager, make()]) {
-        const retry = await retrying.createRelease('prod', 'v1', 'abc123', { requestId: 'deploy-42', note: 'first try' })
-        expect([retry.release.id, retry.release.phases.build, retry.events, retry.position]).toEqual([first.release.id, 'running', [], events])
-        expect((await retrying.updatePhase(first.release.id, 'build', 'running', { requestId: 'build-start' })).events).toEqual([])
+        const retry = await retrying.createRelease('prod', 'v1', 'abc123', {
+          requestId: 'deploy-42',
+          note: 'first try',
+        })
+        expect([retry.release.id, retry.release.phases.build, retry.events, retry.position]).toEqual([
+          first.release.id,
+          'running',
+          [],
+          events,
+        ])
+        expect(
+          (await retrying.updatePhase(first.release.id, 'build', 'running', { requestId: 'build-start' })).events,
+        ).toEqual([])
       }
       expect(await manager.listAllReleases()).toHaveLength(1)
-      const reused = await rejection(make().createRelease('prod', 'v2', 'abc123', { requestId: 'deploy-42', note: 'first try' }))
+      const reused = await rejection(
+        make().createRelease('prod', 'v2', 'abc123', { requestId: 'deploy-42', note: 'first try' }),
+      )
       expect(reused.code).toBe('INVALID_INPUT')
-      expect(reused.message).toMatch(new RegExp(`request id "deploy-42" was first used for CreateRelease of release ${first.release.id} \\(recorded 2025-01-01T12:00:00\\.\\d{3}Z\\).*this call gives version "v2"`))
+      expect(reused.message).toMatch(
+        new RegExp(
+          `request id "deploy-42" was first used for CreateRelease of release ${first.release.id} \\(recorded 2025-01-01T12:00:00\\.\\d{3}Z\\).*this call gives version "v2"`,
+        ),
+      )
       const recovered = await manager.recoverRelease(first.release.id, 'killed', { requestId: 'recover-1' })
       expect((await make().recoverRelease(first.release.id, 'killed', { requestId: 'recover-1' })).events).toEqual([])
-      expect((await rejection(manager.recoverRelease(first.release.id, 'oom', { requestId: 'recover-1' }))).code).toBe('INVALID_INPUT')
+      expect((await rejection(manager.recoverRelease(first.release.id, 'oom', { requestId: 'recover-1' }))).code).toBe(
+        'INVALID_INPUT',
+      )
       expect(await manager.history()).toHaveLength(events + recovered.events.length)
-      expect((await rejection(manager.createRelease('prod', 'v3', undefined, { requestId: 'x'.repeat(201) }))).message).toMatch(/request id .* is 201 characters long; the limit is 200/)
+      expect(
+        (await rejection(manager.createRelease('prod', 'v3', undefined, { requestId: 'x'.repeat(201) }))).message,
+      ).toMatch(/request id .* is 201 characters long; the limit is 200/)
     })
 
     it('rejects with StateErrors carrying stable codes and messages naming the value', async () => {
@@ -84,7 +104,11 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
         [() => manager.updatePhase('rel-nope', 'build', 'running'), 'RELEASE_NOT_FOUND', /rel-nope/],
         [() => manager.getRelease('rel-nope'), 'RELEASE_NOT_FOUND', /rel-nope/],
         [() => manager.getCurrentRelease('qa'), 'RELEASE_NOT_FOUND', /qa/],
-        [() => manager.updatePhase(release.id, 'rollout', 'running'), 'INVALID_TRANSITION', /rollout .* from failed to running/],
+        [
+          () => manager.updatePhase(release.id, 'rollout', 'running'),
+          'INVALID_TRANSITION',
+          /rollout .* from failed to running/,
+        ],
       ] as const
       for (const [operation, code, message] of cases) {
         const error = await rejection(operation())
@@ -124,7 +148,11 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
     it('serialises many concurrent calls from several managers without losing any; ids unique and increasing', async () => {
       const { manager, make } = open()
       const all = [manager, make(), make()]
-      const created = await Promise.all(Array.from({ length: 24 }, (_, i) => (all[i % 3] as StateManager).createRelease(i % 4 === 0 ? 'staging' : 'prod', `v${i}`)))
+      const created = await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          (all[i % 3] as StateManager).createRelease(i % 4 === 0 ? 'staging' : 'prod', `v${i}`),
+        ),
+      )
       expect(new Set(created.map((r) => r.release.id)).size).toBe(24)
       const ids = (await manager.history()).map((e) => (e.type === 'ReleaseCreated' ? e.data.release.id : ''))
       expect(ids).toEqual([...ids].sort())
@@ -136,10 +164,19 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
       const { manager, make } = open()
       const v1 = await deploy(manager, 'prod', 'v1', PHASES)
       await deploy(manager, 'prod', 'v2')
-      const { release: rollback } = await make({ actor: 'carol' }).createRelease('prod', 'v1', undefined, { rollbackOf: v1.id, note: 'v2 broke checkout' })
+      const { release: rollback } = await make({ actor: 'carol' }).createRelease('prod', 'v1', undefined, {
+        rollbackOf: v1.id,
+        note: 'v2 broke checkout',
+      })
       const [created] = await manager.history({ releaseId: rollback.id })
-      expect(created).toMatchObject({ type: 'ReleaseCreated', meta: { actor: 'carol', pid: process.pid }, data: { rollbackOf: v1.id, note: 'v2 broke checkout' } })
-      expect((await rejection(manager.createRelease('staging', 'v1', undefined, { rollbackOf: v1.id }))).message).toMatch(/belongs to environment prod/)
+      expect(created).toMatchObject({
+        type: 'ReleaseCreated',
+        meta: { actor: 'carol', pid: process.pid },
+        data: { rollbackOf: v1.id, note: 'v2 broke checkout' },
+      })
+      expect(
+        (await rejection(manager.createRelease('staging', 'v1', undefined, { rollbackOf: v1.id }))).message,
+      ).toMatch(/belongs to environment prod/)
     })
 
     it('answers history by release and environment, and stateAt', async () => {
@@ -147,7 +184,10 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
       const good = await deploy(manager, 'prod', 'v1', PHASES)
       const { release: staging } = await manager.createRelease('staging', 'v1')
       const { release: bad } = await manager.createRelease('prod', 'v2')
-      expect((await manager.history({ releaseId: good.id })).map((e) => e.type)).toEqual(['ReleaseCreated', ...PHASES.flatMap(() => ['PhaseUpdated', 'PhaseUpdated'])])
+      expect((await manager.history({ releaseId: good.id })).map((e) => e.type)).toEqual([
+        'ReleaseCreated',
+        ...PHASES.flatMap(() => ['PhaseUpdated', 'PhaseUpdated']),
+      ])
       expect((await manager.history({ environment: 'staging' })).map((e) => e.data)).toEqual([{ release: staging }])
       const beforeBad = projectSnapshot(await manager.stateAt(staging.timestamp))
       expect(beforeBad).toContain(staging.id)
@@ -159,9 +199,18 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
       const release = await deploy(manager, 'prod', 'v1', ['build'])
       await manager.updatePhase(release.id, 'push', 'running')
       const { release: recovered } = await manager.recoverRelease(release.id, 'orchestrator killed')
-      expect(recovered.phases).toEqual({ build: 'completed', push: 'failed', migrate_pre: 'skipped', rollout: 'skipped', migrate_post: 'skipped', finalize: 'skipped' })
+      expect(recovered.phases).toEqual({
+        build: 'completed',
+        push: 'failed',
+        migrate_pre: 'skipped',
+        rollout: 'skipped',
+        migrate_post: 'skipped',
+        finalize: 'skipped',
+      })
       const events = await manager.history({ releaseId: release.id })
-      expect(events.slice(-5).every((e) => e.type === 'PhaseUpdated' && e.data.reason === 'orchestrator killed')).toBe(true)
+      expect(events.slice(-5).every((e) => e.type === 'PhaseUpdated' && e.data.reason === 'orchestrator killed')).toBe(
+        true,
+      )
     })
 
     it('names releases still in progress with no event for longer than abandonedAfterMs', async () => {
@@ -182,13 +231,21 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
       await manager.updatePhase(bad.id, 'rollout', 'failed')
       expect((await manager.rollbackTarget('prod', { to: 'previous' })).id).toBe(good.id)
       expect((await manager.rollbackTarget('prod', { to: 'last-good' })).id).toBe(good.id)
-      expect((await rejection(manager.rollbackTarget('prod', { to: 'release', releaseId: bad.id }))).code).toBe('INVALID_TRANSITION')
+      expect((await rejection(manager.rollbackTarget('prod', { to: 'release', releaseId: bad.id }))).code).toBe(
+        'INVALID_TRANSITION',
+      )
     })
 
     it('finds a sound store sound', async () => {
       const { manager } = open()
       await deploy(manager, 'prod', 'v1', ['build'])
-      expect(await manager.verify()).toEqual({ sound: true, problems: [], events: 3, releases: 1, head: { position: 3, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown } })
+      expect(await manager.verify()).toEqual({
+        sound: true,
+        problems: [],
+        events: 3,
+        releases: 1,
+        head: { position: 3, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown },
+      })
     })
 
     it('offers the same operations as TaskEithers, failing with the same StateError as a Left', async () => {

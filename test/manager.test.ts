@@ -2,7 +2,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createFpStateManager, createStateManager, type Release, type StateManager, StateError, type StateManagerOptions } from '../src/index.js'
+import {
+  createFpStateManager,
+  createStateManager,
+  type Release,
+  type StateManager,
+  StateError,
+  type StateManagerOptions,
+} from '../src/index.js'
 import { managerContract } from './manager-contract.js'
 import { deploy, freshManager, rejection } from './support/manager.js'
 import { tempDir } from './support/temp.js'
@@ -20,7 +27,14 @@ describe('choosing the state file', () => {
     const manager = createStateManager({ cwd })
     expect(manager.stateFile).toBe(join(cwd, '.stagecraft', 'releases.json'))
     await manager.createRelease('prod', 'v1')
-    expect(readdirSync(join(cwd, '.stagecraft')).sort()).toEqual(['.gitignore', 'releases.checkpoint', 'releases.events.ndjson', 'releases.events.ndjson.lock', 'releases.json', 'releases.json.sha256'])
+    expect(readdirSync(join(cwd, '.stagecraft')).sort()).toEqual([
+      '.gitignore',
+      'releases.checkpoint',
+      'releases.events.ndjson',
+      'releases.events.ndjson.lock',
+      'releases.json',
+      'releases.json.sha256',
+    ])
   })
 
   it('takes STAGECRAFT_STATE_FILE, read at each construction, over the default', () => {
@@ -71,7 +85,9 @@ describe('the StateManager API on the file store', () => {
     const { manager, stateFile } = freshManager()
     const { release } = await manager.createRelease('prod', 'v1')
     await manager.updatePhase(release.id, 'build', 'running')
-    const file = JSON.parse(readFileSync(stateFile, 'utf8')) as { releases: Array<{ id: string; phases: Record<string, string> }> }
+    const file = JSON.parse(readFileSync(stateFile, 'utf8')) as {
+      releases: Array<{ id: string; phases: Record<string, string> }>
+    }
     expect(file.releases.map((r) => [r.id, r.phases['build']])).toEqual([[release.id, 'running']])
   })
 
@@ -87,7 +103,14 @@ describe('the StateManager API on the file store', () => {
   it('leaves no temporary files behind, and a lock file that names no holder', async () => {
     const { manager, stateFile } = freshManager()
     for (let i = 0; i < 5; i++) await deploy(manager, 'prod', `v${i}`, ['build', 'push'])
-    expect(readdirSync(join(stateFile, '..')).sort()).toEqual(['.gitignore', 'releases.checkpoint', 'releases.events.ndjson', 'releases.events.ndjson.lock', 'releases.json', 'releases.json.sha256'])
+    expect(readdirSync(join(stateFile, '..')).sort()).toEqual([
+      '.gitignore',
+      'releases.checkpoint',
+      'releases.events.ndjson',
+      'releases.events.ndjson.lock',
+      'releases.json',
+      'releases.json.sha256',
+    ])
     expect(readFileSync(join(stateFile, '..', 'releases.events.ndjson.lock'), 'utf8')).toBe('')
   })
 
@@ -112,7 +135,8 @@ describe('arguments of the wrong kind, as a JavaScript caller may pass them', ()
     if (typeof message === 'string') expect(error.message).toContain(message)
     else expect(error.message).toMatch(message)
   }
-  const loose = (manager: StateManager): Record<string, (...args: unknown[]) => Promise<unknown>> => manager as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>
+  const loose = (manager: StateManager): Record<string, (...args: unknown[]) => Promise<unknown>> =>
+    manager as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>
 
   it('given a release, when an operation gets a number, null, undefined or an object where a value belongs, then INVALID_INPUT naming it', async () => {
     const { manager } = freshManager()
@@ -121,12 +145,27 @@ describe('arguments of the wrong kind, as a JavaScript caller may pass them', ()
     await invalid(() => m['createRelease']!(5, 'v2'), 'environment must be a string, got number')
     await invalid(() => m['createRelease']!('prod', null), 'version must be a string, got null')
     await invalid(() => m['createRelease']!('prod', 'v2', 1234), 'commit SHA must be a string, got number')
-    await invalid(() => m['createRelease']!('prod', 'v2', undefined, null), 'the options of createRelease must be an object, got null')
-    await invalid(() => m['createRelease']!('prod', 'v2', undefined, 'hotfix'), 'the options of createRelease must be an object, got string')
-    await invalid(() => m['createRelease']!('prod', 'v2', undefined, { rollbackOf: 7 }), 'release id must be a string, got number')
+    await invalid(
+      () => m['createRelease']!('prod', 'v2', undefined, null),
+      'the options of createRelease must be an object, got null',
+    )
+    await invalid(
+      () => m['createRelease']!('prod', 'v2', undefined, 'hotfix'),
+      'the options of createRelease must be an object, got string',
+    )
+    await invalid(
+      () => m['createRelease']!('prod', 'v2', undefined, { rollbackOf: 7 }),
+      'release id must be a string, got number',
+    )
     await invalid(() => m['updatePhase']!(release.id, 5, 'running'), 'phase must be a string, got number')
-    await invalid(() => m['updatePhase']!(release.id, 'build', { status: 'running' }), 'phase status must be a string, got object')
-    await invalid(() => m['updatePhase']!(release.id, 'build', 'running', null), 'the options of updatePhase must be an object, got null')
+    await invalid(
+      () => m['updatePhase']!(release.id, 'build', { status: 'running' }),
+      'phase status must be a string, got object',
+    )
+    await invalid(
+      () => m['updatePhase']!(release.id, 'build', 'running', null),
+      'the options of updatePhase must be an object, got null',
+    )
     await invalid(() => m['recoverRelease']!(release.id, 5), 'reason must be a string, got number')
     await invalid(() => m['getRelease']!(undefined), 'release id must be a string, got nothing')
     await invalid(() => m['getRelease']!({ id: release.id }), 'release id must be a string, got object')
@@ -138,16 +177,30 @@ describe('arguments of the wrong kind, as a JavaScript caller may pass them', ()
     await invalid(() => m['history']!({ since: 10n }), 'since must be a Date or an RFC 3339 string')
     await invalid(() => m['history']!({ environment: 5 }), 'environment must be a string, got number')
     await invalid(() => m['stateAt']!(undefined), 'time must be a Date or an RFC 3339 string')
-    await invalid(() => m['stateAt']!(1735732800000), 'time must be a Date or an RFC 3339 string (for example 2025-01-01T14:02:00Z), got number')
-    await invalid(() => m['rollbackTarget']!('prod', { to: 'sideways' }), `a rollback target is { to: 'previous' }, { to: 'last-good' }, { to: 'release', releaseId } or { to: 'version', version }; got to "sideways"`)
+    await invalid(
+      () => m['stateAt']!(1735732800000),
+      'time must be a Date or an RFC 3339 string (for example 2025-01-01T14:02:00Z), got number',
+    )
+    await invalid(
+      () => m['rollbackTarget']!('prod', { to: 'sideways' }),
+      `a rollback target is { to: 'previous' }, { to: 'last-good' }, { to: 'release', releaseId } or { to: 'version', version }; got to "sideways"`,
+    )
     await invalid(() => m['rollbackTarget']!('prod', null), 'a rollback target is')
-    await invalid(() => m['reconcile']!('merge'), `reconcile takes 'accept' (record the file's changes in the history) or 'restore' (rewrite the file from the history); got "merge"`)
+    await invalid(
+      () => m['reconcile']!('merge'),
+      `reconcile takes 'accept' (record the file's changes in the history) or 'restore' (rewrite the file from the history); got "merge"`,
+    )
     await invalid(() => m['reconcile']!(undefined), 'got nothing')
   })
 
   it('given a clock that throws, or returns something that is not a Date, when a release is created, then INVALID_INPUT and nothing is written', async () => {
     for (const [now, message] of [
-      [() => { throw new Error('no time') }, 'the clock (the now option) failed: no time'],
+      [
+        () => {
+          throw new Error('no time')
+        },
+        'the clock (the now option) failed: no time',
+      ],
       [() => Date.UTC(2025, 0, 1), 'the clock (the now option) returned 1735689600000, not a Date'],
       [() => '2025-01-01T00:00:00Z', 'the clock (the now option) returned "2025-01-01T00:00:00Z", not a Date'],
       [() => undefined, 'returned nothing, not a Date'],
@@ -178,12 +231,25 @@ describe('arguments of the wrong kind, as a JavaScript caller may pass them', ()
     refused({ lockTimeoutMs: '5000' }, 'lockTimeoutMs must be a number of milliseconds, 0 or more; got string "5000"')
     refused({ abandonedAfterMs: null }, 'abandonedAfterMs must be a number of milliseconds, 0 or more; got null')
     refused({ actor: 42 }, 'actor must be a string, got number')
-    refused({ store: { open: () => { throw new Error('no such database') } } }, 'the store could not be opened: no such database')
+    refused(
+      {
+        store: {
+          open: () => {
+            throw new Error('no such database')
+          },
+        },
+      },
+      'the store could not be opened: no such database',
+    )
   })
 
   it('given an onWarning that throws, when a write recovers a deleted releases.json, then the write completes and the warning is still told', async () => {
     const { make, stateFile } = freshManager()
-    const manager = make({ onWarning: () => { throw new Error('handler broke') } })
+    const manager = make({
+      onWarning: () => {
+        throw new Error('handler broke')
+      },
+    })
     const { release } = await manager.createRelease('prod', 'v1')
     rmSync(stateFile)
     const emitted: string[] = []
@@ -196,7 +262,9 @@ describe('arguments of the wrong kind, as a JavaScript caller may pass them', ()
       process.off('warning', listener)
     }
     expect(existsSync(stateFile)).toBe(true)
-    expect(emitted).toEqual([expect.stringMatching(/was missing; it is regenerated .*\(the onWarning option threw: handler broke\)/)])
+    expect(emitted).toEqual([
+      expect.stringMatching(/was missing; it is regenerated .*\(the onWarning option threw: handler broke\)/),
+    ])
   })
 })
 

@@ -41,7 +41,13 @@ export type Intent =
       readonly rollbackOf?: ReleaseTarget | undefined
       readonly note?: string | undefined
     }
-  | { readonly kind: 'update'; readonly target: ReleaseTarget; readonly phase: string; readonly status: string; readonly reason?: string | undefined }
+  | {
+      readonly kind: 'update'
+      readonly target: ReleaseTarget
+      readonly phase: string
+      readonly status: string
+      readonly reason?: string | undefined
+    }
   | { readonly kind: 'recover'; readonly target: ReleaseTarget; readonly reason: string }
   | { readonly kind: 'import'; readonly snapshot: Snapshot }
   | { readonly kind: 'reconcile'; readonly edits: ReadonlyArray<SnapshotEdit> }
@@ -95,7 +101,12 @@ const applyEdit = (releases: Release[], fields: Record<string, unknown>, edit: S
       releases.push(edit.release)
       break
     case 'set-field':
-      Object.defineProperty(fields, edit.key, { value: edit.value, enumerable: true, writable: true, configurable: true })
+      Object.defineProperty(fields, edit.key, {
+        value: edit.value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
       break
   }
 }
@@ -122,7 +133,13 @@ export const toCommand = (intent: Intent, state: State, now: number): Command =>
         now,
       }
     case 'update':
-      return { type: 'UpdatePhase', releaseId: idOf(state, intent.target), phase: intent.phase, status: intent.status, reason: intent.reason }
+      return {
+        type: 'UpdatePhase',
+        releaseId: idOf(state, intent.target),
+        phase: intent.phase,
+        status: intent.status,
+        reason: intent.reason,
+      }
     case 'recover':
       return { type: 'RecoverRelease', releaseId: idOf(state, intent.target), reason: intent.reason }
     case 'import':

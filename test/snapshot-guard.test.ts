@@ -1,4 +1,15 @@
-import { appendFileSync, existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  existsSync,
+  linkSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { decodeSnapshot, PHASES, sameReleases } from '../src/index.js'
@@ -29,26 +40,35 @@ describe('a releases.json without an event log (Go Stagecraft or hand-written)',
     expect(readdirSync(cwd)).toEqual(['releases.json'])
   })
 
-  it.each(GO_FIXTURES)('%s is imported on the first write, and every release in it survives that write', async (name) => {
-    const text = readGoFixture(name)
-    const { manager, stateFile, eventLog } = withSnapshot(text)
-    const { release } = await manager.createRelease('prod', 'v9.9.9')
-    expect(existsSync(eventLog)).toBe(true)
-    const after = decoded(readFileSync(stateFile, 'utf8'))
-    const original = decoded(text).releases
-    const kept = after.releases.filter((r) => r.id !== release.id || r.version !== 'v9.9.9')
-    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-    expect(sameReleases([...kept].sort(byId), [...original].sort(byId))).toBe(true)
-    const [imported] = await manager.history()
-    expect(imported).toMatchObject({ type: 'SnapshotImported', position: 1 })
-    expect((await manager.verify()).problems.filter((p) => p.severity === 'error')).toEqual([])
-  })
+  it.each(GO_FIXTURES)(
+    '%s is imported on the first write, and every release in it survives that write',
+    async (name) => {
+      const text = readGoFixture(name)
+      const { manager, stateFile, eventLog } = withSnapshot(text)
+      const { release } = await manager.createRelease('prod', 'v9.9.9')
+      expect(existsSync(eventLog)).toBe(true)
+      const after = decoded(readFileSync(stateFile, 'utf8'))
+      const original = decoded(text).releases
+      const kept = after.releases.filter((r) => r.id !== release.id || r.version !== 'v9.9.9')
+      const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+      expect(sameReleases([...kept].sort(byId), [...original].sort(byId))).toBe(true)
+      const [imported] = await manager.history()
+      expect(imported).toMatchObject({ type: 'SnapshotImported', position: 1 })
+      expect((await manager.verify()).problems.filter((p) => p.severity === 'error')).toEqual([])
+    },
+  )
 
   it('the spec example loads exactly, and an explicit import leaves the file byte-identical', async () => {
     const text = readSpecExample()
     const { manager, stateFile } = withSnapshot(text)
     const release = await manager.getRelease('rel-20250101-120000')
-    expect(release).toMatchObject({ environment: 'prod', version: 'v1.2.3', commitSha: 'abc123def456', timestamp: '2025-01-01T12:00:00Z', previousId: 'rel-20241231-120000' })
+    expect(release).toMatchObject({
+      environment: 'prod',
+      version: 'v1.2.3',
+      commitSha: 'abc123def456',
+      timestamp: '2025-01-01T12:00:00Z',
+      previousId: 'rel-20241231-120000',
+    })
     expect(PHASES.every((phase) => release.phases[phase] === 'completed')).toBe(true)
     expect(await manager.importSnapshot()).toEqual({ imported: 1, recorded: true })
     expect(await manager.importSnapshot()).toEqual({ imported: 0, recorded: false })
@@ -66,12 +86,15 @@ describe('a releases.json without an event log (Go Stagecraft or hand-written)',
   })
 
   it('an unreadable one is CORRUPT_STATE naming the file and line, and nothing is created', async () => {
-    const text = '{\n  "releases": [\n    {"id": "rel-1", "environment": "prod", "version": "v1", "timestamp": "yesterday"}\n  ]\n}'
+    const text =
+      '{\n  "releases": [\n    {"id": "rel-1", "environment": "prod", "version": "v1", "timestamp": "yesterday"}\n  ]\n}'
     const { manager, stateFile, cwd } = withSnapshot(text)
     for (const attempt of [() => manager.listAllReleases(), () => manager.createRelease('prod', 'v2')]) {
       const error = await rejection(attempt())
       expect(error.code).toBe('CORRUPT_STATE')
-      expect(error.message).toContain(`${stateFile}:3: release 1 (id "rel-1"): timestamp: expected an RFC 3339 timestamp, got "yesterday"`)
+      expect(error.message).toContain(
+        `${stateFile}:3: release 1 (id "rel-1"): timestamp: expected an RFC 3339 timestamp, got "yesterday"`,
+      )
     }
     expect(readFileSync(stateFile, 'utf8')).toBe(text)
     expect(readdirSync(cwd)).toEqual(['releases.json'])
@@ -81,17 +104,28 @@ describe('a releases.json without an event log (Go Stagecraft or hand-written)',
 describe('a refused command writes nothing, not even the import it would have needed', () => {
   it.each([
     ['an empty environment', (m: StateManager) => m.createRelease('', 'v1'), 'INVALID_INPUT'],
-    ['an unknown release', (m: StateManager) => m.updatePhase('rel-20000101-000000000', 'build', 'running'), 'RELEASE_NOT_FOUND'],
-    ['a transition the rules forbid', (m: StateManager) => m.updatePhase('rel-20250101-120000', 'build', 'pending'), 'INVALID_TRANSITION'],
-  ])('given a Go-written releases.json and no log, when %s is refused, then no event log exists and the file is byte-identical', async (_, command, code) => {
-    const text = readSpecExample()
-    const { manager, stateFile, cwd, warnings } = withSnapshot(text)
-    expect((await rejection(command(manager))).code).toBe(code)
-    expect(readdirSync(cwd)).toEqual(['releases.json'])
-    expect(readFileSync(stateFile, 'utf8')).toBe(text)
-    expect(warnings).toEqual([])
-    expect(await manager.history()).toEqual([])
-  })
+    [
+      'an unknown release',
+      (m: StateManager) => m.updatePhase('rel-20000101-000000000', 'build', 'running'),
+      'RELEASE_NOT_FOUND',
+    ],
+    [
+      'a transition the rules forbid',
+      (m: StateManager) => m.updatePhase('rel-20250101-120000', 'build', 'pending'),
+      'INVALID_TRANSITION',
+    ],
+  ])(
+    'given a Go-written releases.json and no log, when %s is refused, then no event log exists and the file is byte-identical',
+    async (_, command, code) => {
+      const text = readSpecExample()
+      const { manager, stateFile, cwd, warnings } = withSnapshot(text)
+      expect((await rejection(command(manager))).code).toBe(code)
+      expect(readdirSync(cwd)).toEqual(['releases.json'])
+      expect(readFileSync(stateFile, 'utf8')).toBe(text)
+      expect(warnings).toEqual([])
+      expect(await manager.history()).toEqual([])
+    },
+  )
 
   it('given a Go-written releases.json, when a command is accepted, then the import and its events are one append, one command', async () => {
     const { manager } = withSnapshot(readSpecExample())
@@ -105,7 +139,9 @@ describe('a refused command writes nothing, not even the import it would have ne
   it('given a Go-written releases.json, when an accepted command records nothing (an idempotent retry), then the import alone is recorded and the file left as it is', async () => {
     const text = readSpecExample()
     const { manager, stateFile } = withSnapshot(text)
-    expect((await manager.updatePhase('rel-20250101-120000', 'build', 'completed')).release.phases.build).toBe('completed')
+    expect((await manager.updatePhase('rel-20250101-120000', 'build', 'completed')).release.phases.build).toBe(
+      'completed',
+    )
     expect((await manager.history()).map((e) => e.type)).toEqual(['SnapshotImported'])
     expect(readFileSync(stateFile, 'utf8')).toBe(text)
   })
@@ -125,16 +161,27 @@ describe('a refused command writes nothing, not even the import it would have ne
 describe('a releases.json whose bytes cannot be read without loss', () => {
   // A version written as Latin-1 by some other tool: "v1.2.3-café" with é as the single byte 0xE9.
   const [head, tail] = readSpecExample().split('"v1.2.3"') as [string, string]
-  const SPEC_WITH_BAD_BYTE = Buffer.concat([Buffer.from(`${head}"v1.2.3-caf`), Buffer.from([0xe9]), Buffer.from(`"${tail}`)])
+  const SPEC_WITH_BAD_BYTE = Buffer.concat([
+    Buffer.from(`${head}"v1.2.3-caf`),
+    Buffer.from([0xe9]),
+    Buffer.from(`"${tail}`),
+  ])
 
   it('given a byte that is not UTF-8 and no event log, when it is read, imported or written to, then CORRUPT_STATE names the file, line and offset, and nothing is written', async () => {
     const { manager, stateFile, cwd } = withSnapshot(SPEC_WITH_BAD_BYTE)
     const before = SPEC_WITH_BAD_BYTE.subarray(0, SPEC_WITH_BAD_BYTE.indexOf(0xe9))
     const line = before.toString().split('\n').length
-    for (const attempt of [() => manager.listAllReleases(), () => manager.importSnapshot(), () => manager.createRelease('prod', 'v2'), () => manager.reconcile('accept')]) {
+    for (const attempt of [
+      () => manager.listAllReleases(),
+      () => manager.importSnapshot(),
+      () => manager.createRelease('prod', 'v2'),
+      () => manager.reconcile('accept'),
+    ]) {
       const error = await rejection(attempt())
       expect(error.code).toBe('CORRUPT_STATE')
-      expect(error.message).toContain(`${stateFile}:${line}: not valid UTF-8 at byte offset ${before.length} (bytes e9 22 2c 0a)`)
+      expect(error.message).toContain(
+        `${stateFile}:${line}: not valid UTF-8 at byte offset ${before.length} (bytes e9 22 2c 0a)`,
+      )
     }
     expect(readFileSync(stateFile)).toEqual(SPEC_WITH_BAD_BYTE)
     expect(readdirSync(cwd)).toEqual(['releases.json'])
@@ -146,7 +193,12 @@ describe('a releases.json whose bytes cannot be read without loss', () => {
     const good = readFileSync(stateFile)
     writeFileSync(stateFile, SPEC_WITH_BAD_BYTE)
     expect((await rejection(manager.updatePhase(release.id, 'build', 'running'))).message).toContain(`${stateFile}:`)
-    expect((await manager.verify()).problems).toEqual([expect.objectContaining({ location: expect.stringMatching(new RegExp(`^${stateFile.replaceAll('.', '\\.')}:\\d+$`)) as unknown, message: expect.stringMatching(/not valid UTF-8 at byte offset/) })])
+    expect((await manager.verify()).problems).toEqual([
+      expect.objectContaining({
+        location: expect.stringMatching(new RegExp(`^${stateFile.replaceAll('.', '\\.')}:\\d+$`)) as unknown,
+        message: expect.stringMatching(/not valid UTF-8 at byte offset/),
+      }),
+    ])
     const outcome = await manager.reconcile('restore')
     expect(readFileSync(outcome.keptAside as string)).toEqual(SPEC_WITH_BAD_BYTE)
     expect(readFileSync(stateFile)).toEqual(good)
@@ -157,7 +209,9 @@ describe('a releases.json whose bytes cannot be read without loss', () => {
     const { manager, stateFile, cwd } = withSnapshot(Buffer.from(text))
     const error = await rejection(manager.createRelease('prod', 'v2'))
     expect(error.code).toBe('CORRUPT_STATE')
-    expect(error.message).toContain(`${stateFile}:${text.split('\n').findIndex((l) => l.includes('v1.2.4')) + 1}: the key "version" appears twice in releases[0]`)
+    expect(error.message).toContain(
+      `${stateFile}:${text.split('\n').findIndex((l) => l.includes('v1.2.4')) + 1}: the key "version" appears twice in releases[0]`,
+    )
     expect(readFileSync(stateFile, 'utf8')).toBe(text)
     expect(readdirSync(cwd)).toEqual(['releases.json'])
   })
@@ -165,17 +219,39 @@ describe('a releases.json whose bytes cannot be read without loss', () => {
 
 describe('what an imported record holds that a Release does not model', () => {
   const text = JSON.stringify(
-    { releases: [{ id: 'rel-1', environment: 'prod', version: 'v1', timestamp: '2024-01-01T00:00:00Z', phases: { build: 'completed', zzz_custom: 'weird' }, deployed_by: 'ana' }] },
+    {
+      releases: [
+        {
+          id: 'rel-1',
+          environment: 'prod',
+          version: 'v1',
+          timestamp: '2024-01-01T00:00:00Z',
+          phases: { build: 'completed', zzz_custom: 'weird' },
+          deployed_by: 'ana',
+        },
+      ],
+    },
     null,
     2,
   )
 
   it('given an imported record with unknown fields and phases left out, when it is read, then the Release has only the public fields', async () => {
     const { manager } = withSnapshot(text)
-    for (const release of [await manager.getRelease('rel-1'), (await manager.listAllReleases())[0], await manager.getCurrentRelease('prod')]) {
+    for (const release of [
+      await manager.getRelease('rel-1'),
+      (await manager.listAllReleases())[0],
+      await manager.getCurrentRelease('prod'),
+    ]) {
       expect(Object.keys(release ?? {})).toEqual(['id', 'environment', 'version', 'commitSha', 'timestamp', 'phases'])
       expect(JSON.stringify(release)).not.toContain('preserved')
-      expect({ ...release }).toEqual({ id: 'rel-1', environment: 'prod', version: 'v1', commitSha: '', timestamp: '2024-01-01T00:00:00Z', phases: expect.any(Object) })
+      expect({ ...release }).toEqual({
+        id: 'rel-1',
+        environment: 'prod',
+        version: 'v1',
+        commitSha: '',
+        timestamp: '2024-01-01T00:00:00Z',
+        phases: expect.any(Object),
+      })
     }
   })
 
@@ -187,8 +263,19 @@ describe('what an imported record holds that a Release does not model', () => {
     expect(written).toContain('"zzz_custom": "weird"')
     writeFileSync(stateFile, written.replace('"v1"', '"v1-fixed"'))
     await manager.reconcile('accept')
-    const [change] = ((await manager.history()).at(-1) as unknown as { data: { changes: Array<{ before: unknown[] }> } }).data.changes
-    expect(change?.before).toEqual([expect.objectContaining({ version: 'v1', preserved: { absentPhases: ['migrate_pre', 'rollout', 'migrate_post', 'finalize'], otherPhases: { zzz_custom: 'weird' }, otherFields: { deployed_by: 'ana' } } })])
+    const [change] = (
+      (await manager.history()).at(-1) as unknown as { data: { changes: Array<{ before: unknown[] }> } }
+    ).data.changes
+    expect(change?.before).toEqual([
+      expect.objectContaining({
+        version: 'v1',
+        preserved: {
+          absentPhases: ['migrate_pre', 'rollout', 'migrate_post', 'finalize'],
+          otherPhases: { zzz_custom: 'weird' },
+          otherFields: { deployed_by: 'ana' },
+        },
+      }),
+    ])
     await make().createRelease('prod', 'v2') // a fresh manager: the state replayed from the log
     expect(readFileSync(stateFile, 'utf8')).toContain('"deployed_by": "ana"')
     expect((await make().verify()).sound).toBe(true)
@@ -200,7 +287,9 @@ describe('an event log that is empty beside a releases.json', () => {
     const { manager, stateFile, eventLog, warnings } = withSnapshot(readSpecExample())
     writeFileSync(eventLog, '')
     await manager.createRelease('prod', 'v2')
-    expect(warnings).toEqual([`${eventLog} was empty (0 bytes) beside ${stateFile}: the history starts again from an import of ${stateFile}; if the log was emptied by mistake, restore it from a backup`])
+    expect(warnings).toEqual([
+      `${eventLog} was empty (0 bytes) beside ${stateFile}: the history starts again from an import of ${stateFile}; if the log was emptied by mistake, restore it from a backup`,
+    ])
     expect((await manager.history()).map((e) => e.type)).toEqual(['SnapshotImported', 'ReleaseCreated'])
   })
 
@@ -231,18 +320,36 @@ describe('import and reconcile on a store that holds nothing', () => {
 })
 
 describe('ids an older file holds as they are', () => {
-  it('are addressed exactly, blanks and all, while a caller\'s id is still trimmed', async () => {
+  it("are addressed exactly, blanks and all, while a caller's id is still trimmed", async () => {
     const text = JSON.stringify({
       releases: [
-        { id: ' rel-1 ', environment: 'prod', version: 'v1', commit_sha: '', timestamp: '2024-01-01T00:00:00Z', phases: {} },
-        { id: 'rel-2', environment: 'prod', version: 'v2', commit_sha: '', timestamp: '2024-01-02T00:00:00Z', phases: {}, previous_id: ' rel-1 ' },
+        {
+          id: ' rel-1 ',
+          environment: 'prod',
+          version: 'v1',
+          commit_sha: '',
+          timestamp: '2024-01-01T00:00:00Z',
+          phases: {},
+        },
+        {
+          id: 'rel-2',
+          environment: 'prod',
+          version: 'v2',
+          commit_sha: '',
+          timestamp: '2024-01-02T00:00:00Z',
+          phases: {},
+          previous_id: ' rel-1 ',
+        },
       ],
     })
     const { manager } = withSnapshot(text)
     expect((await manager.getRelease(' rel-1 ')).version).toBe('v1')
     expect((await manager.getRelease(' rel-2 ')).version).toBe('v2')
     expect((await manager.updatePhase(' rel-1 ', 'build', 'completed')).release.phases.build).toBe('completed')
-    expect((await manager.history({ releaseId: ' rel-1 ' })).map((e) => e.type)).toEqual(['SnapshotImported', 'PhaseUpdated'])
+    expect((await manager.history({ releaseId: ' rel-1 ' })).map((e) => e.type)).toEqual([
+      'SnapshotImported',
+      'PhaseUpdated',
+    ])
   })
 })
 
@@ -281,7 +388,9 @@ describe('a releases.json out of step with its event log', () => {
     const log = readFileSync(eventLog)
     const error = await rejection(manager.updatePhase(v2.id, 'build', 'running'))
     expect(error.code).toBe('STATE_DRIFT')
-    expect(error.message).toContain(`${stateFile} and ${eventLog} disagree: the snapshot differs from the log's projection at ${v2.id} (different).`)
+    expect(error.message).toContain(
+      `${stateFile} and ${eventLog} disagree: the snapshot differs from the log's projection at ${v2.id} (different).`,
+    )
     expect(error.message).toMatch(/reconcile --accept.*reconcile --restore/)
     expect(readFileSync(stateFile, 'utf8')).toBe(edited)
     expect(readFileSync(eventLog)).toEqual(log)
@@ -298,7 +407,10 @@ describe('a releases.json out of step with its event log', () => {
     expect((await manager.getRelease(v2.id)).version).toBe('v2-fixed')
     expect((await rejection(manager.getRelease(v1.id))).code).toBe('RELEASE_NOT_FOUND')
     const last = (await manager.history()).at(-1)
-    expect(last).toMatchObject({ type: 'SnapshotReconciled', data: { changes: [{ releaseId: v1.id, after: [] }, { releaseId: v2.id }] } })
+    expect(last).toMatchObject({
+      type: 'SnapshotReconciled',
+      data: { changes: [{ releaseId: v1.id, after: [] }, { releaseId: v2.id }] },
+    })
     await manager.updatePhase(v2.id, 'build', 'running')
     expect((await manager.verify()).problems.filter((p) => p.severity === 'error')).toEqual([])
   })
@@ -310,7 +422,10 @@ describe('a releases.json out of step with its event log', () => {
     delete file['region']
     writeFileSync(stateFile, JSON.stringify({ ...file, generator: 'go 1.3', schema: 2 }, null, 2))
     expect(await manager.reconcile('accept')).toEqual({ changed: [], fields: ['generator', 'schema', 'region'] })
-    expect((await manager.history()).at(-1)).toMatchObject({ type: 'SnapshotReconciled', data: { changes: [], otherFields: { generator: 'go 1.3', schema: 2 } } })
+    expect((await manager.history()).at(-1)).toMatchObject({
+      type: 'SnapshotReconciled',
+      data: { changes: [], otherFields: { generator: 'go 1.3', schema: 2 } },
+    })
     expect(await manager.reconcile('accept')).toEqual({ changed: [], fields: [] })
   })
 
@@ -319,7 +434,11 @@ describe('a releases.json out of step with its event log', () => {
     await manager.createRelease('prod', 'v1')
     const good = readFileSync(stateFile, 'utf8')
     writeFileSync(stateFile, good.replace('go 1.2', 'go 9'))
-    expect(await manager.reconcile('restore')).toEqual({ changed: [], fields: ['generator'], keptAside: expect.stringContaining('.rejected-') })
+    expect(await manager.reconcile('restore')).toEqual({
+      changed: [],
+      fields: ['generator'],
+      keptAside: expect.stringContaining('.rejected-'),
+    })
     expect(readFileSync(stateFile, 'utf8')).toBe(good)
   })
 
@@ -344,16 +463,22 @@ describe('a releases.json out of step with its event log', () => {
     writeFileSync(stateFile, 'second hand edit')
     const second = await sameTime.reconcile('restore')
     expect(second.keptAside).not.toBe(first.keptAside)
-    expect([readFileSync(first.keptAside as string, 'utf8'), readFileSync(second.keptAside as string, 'utf8')]).toEqual(['first hand edit', 'second hand edit'])
+    expect([readFileSync(first.keptAside as string, 'utf8'), readFileSync(second.keptAside as string, 'utf8')]).toEqual(
+      ['first hand edit', 'second hand edit'],
+    )
     expect((await manager.verify()).sound).toBe(true)
   })
 
   it('left one command behind by a crash between the append and the snapshot: regenerated, with a warning', async () => {
     const { manager, stateFile, v2, warnings } = await story()
     await leftBehindBy(stateFile, () => manager.updatePhase(v2.id, 'build', 'running'))
-    expect((await manager.verify()).problems).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringMatching(/behind the event log/) })])
+    expect((await manager.verify()).problems).toEqual([
+      expect.objectContaining({ severity: 'error', message: expect.stringMatching(/behind the event log/) }),
+    ])
     await manager.updatePhase(v2.id, 'build', 'completed')
-    expect(warnings).toEqual([expect.stringMatching(/was behind the event log \(it held what an earlier write left, byte for byte/)])
+    expect(warnings).toEqual([
+      expect.stringMatching(/was behind the event log \(it held what an earlier write left, byte for byte/),
+    ])
     expect((await manager.verify()).sound).toBe(true)
     expect(JSON.parse(readFileSync(stateFile, 'utf8')).releases[1].phases.build).toBe('completed')
   })
@@ -395,7 +520,9 @@ describe('a releases.json out of step with its event log', () => {
     expect(error.code).toBe('STATE_DRIFT')
     expect(error.message).toContain(v3.id)
     expect(readFileSync(stateFile, 'utf8')).toBe(edited)
-    expect((await manager.verify()).problems).toEqual([expect.objectContaining({ message: expect.stringMatching(/^differs from the projection of the event log/) })])
+    expect((await manager.verify()).problems).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^differs from the projection of the event log/) }),
+    ])
   })
 
   it.each([
@@ -425,7 +552,7 @@ describe('a releases.json out of step with its event log', () => {
     expect(readFileSync(stateFile)).toEqual(before)
   })
 
-  it('a reconciled file (not in the module\'s layout) left behind by a crashed write: regenerated, as the bytes accepted', async () => {
+  it("a reconciled file (not in the module's layout) left behind by a crashed write: regenerated, as the bytes accepted", async () => {
     const { manager, stateFile, v2, warnings } = await story()
     const edited = JSON.parse(readFileSync(stateFile, 'utf8')) as { releases: Array<{ version: string }> }
     ;(edited.releases[1] as { version: string }).version = 'v2-fixed'

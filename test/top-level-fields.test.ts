@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest'
 import { deploy, freshManager } from './support/manager.js'
 import { tempDir } from './support/temp.js'
 
-const FIELDS = ',\n  "replicas": 12345678901234567890,\n  "ratio": 1.50,\n  "limit": 1e3,\n  "owner": {\n    "team": "\\u003cops\\u003e",\n    "weights": [1.0, 2.50]\n  }\n}'
+const FIELDS =
+  ',\n  "replicas": 12345678901234567890,\n  "ratio": 1.50,\n  "limit": 1e3,\n  "owner": {\n    "team": "\\u003cops\\u003e",\n    "weights": [1.0, 2.50]\n  }\n}'
 const GO_FILE = `{
   "releases": [
     {
@@ -49,7 +50,10 @@ describe('top-level fields of an imported releases.json are kept byte for byte, 
     expect((await replaying.verify()).problems.filter((problem) => problem.severity === 'error')).toEqual([])
 
     // A person edits a release and accepts it: the fields are recorded again, as written.
-    writeFileSync(stateFile, readFileSync(stateFile, 'utf8').replace('"version": "v1.2.3"', '"version": "v1.2.3-hotfix"'))
+    writeFileSync(
+      stateFile,
+      readFileSync(stateFile, 'utf8').replace('"version": "v1.2.3"', '"version": "v1.2.3-hotfix"'),
+    )
     await replaying.reconcile('accept')
     await make().createRelease('prod', 'v1.2.6')
     keptExactly(stateFile)
@@ -64,6 +68,9 @@ describe('top-level fields of an imported releases.json are kept byte for byte, 
     await manager.createRelease('prod', 'v2')
     rmSync(`${stateFile}.sha256`) // judged by content, not by the record of the write
     writeFileSync(stateFile, readFileSync(stateFile, 'utf8').replace('"ratio": 1.50', '"ratio": 1.5'))
-    await expect(manager.createRelease('prod', 'v3')).rejects.toMatchObject({ code: 'STATE_DRIFT', message: expect.stringContaining('the top-level fields') })
+    await expect(manager.createRelease('prod', 'v3')).rejects.toMatchObject({
+      code: 'STATE_DRIFT',
+      message: expect.stringContaining('the top-level fields'),
+    })
   })
 })

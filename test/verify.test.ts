@@ -19,7 +19,13 @@ const lines = (path: string): string[] => readFileSync(path, 'utf8').split('\n')
 describe('verify', () => {
   it('finds a sound store sound, with what it counted and the head of its chain', async () => {
     const { manager, eventLog } = await story()
-    expect(await manager.verify()).toEqual({ sound: true, problems: [], events: 9, releases: 3, head: { position: 9, sha256: hashLine(lines(eventLog).at(-1) as string) } })
+    expect(await manager.verify()).toEqual({
+      sound: true,
+      problems: [],
+      events: 9,
+      releases: 3,
+      head: { position: 9, sha256: hashLine(lines(eventLog).at(-1) as string) },
+    })
   })
 
   it('reports the head of the chain, which a log cut back by whole lines no longer reaches', async () => {
@@ -47,15 +53,29 @@ describe('verify', () => {
 
   it('catches an edited log line at the line after it, naming file and line', async () => {
     const { manager, eventLog } = await story()
-    writeFileSync(eventLog, `${lines(eventLog).map((line, i) => (i === 0 ? line.replace('"v1"', '"v0"') : line)).join('\n')}\n`)
+    writeFileSync(
+      eventLog,
+      `${lines(eventLog)
+        .map((line, i) => (i === 0 ? line.replace('"v1"', '"v0"') : line))
+        .join('\n')}\n`,
+    )
     const report = await manager.verify()
     expect(report.sound).toBe(false)
-    expect(report.problems).toContainEqual({ severity: 'error', location: `${eventLog}:2`, message: expect.stringMatching(/line 1 was edited/) })
+    expect(report.problems).toContainEqual({
+      severity: 'error',
+      location: `${eventLog}:2`,
+      message: expect.stringMatching(/line 1 was edited/),
+    })
   })
 
   it('catches a deleted log line', async () => {
     const { manager, eventLog } = await story()
-    writeFileSync(eventLog, `${lines(eventLog).filter((_, i) => i !== 3).join('\n')}\n`)
+    writeFileSync(
+      eventLog,
+      `${lines(eventLog)
+        .filter((_, i) => i !== 3)
+        .join('\n')}\n`,
+    )
     const report = await manager.verify()
     expect(report.sound).toBe(false)
     expect(report.problems.map((p) => p.location)).toContain(`${eventLog}:4`)
@@ -75,24 +95,42 @@ describe('verify', () => {
     })
     writeFileSync(eventLog, `${rebuilt.join('\n')}\n`)
     const report = await manager.verify()
-    expect(report.problems).toContainEqual({ severity: 'error', location: `${eventLog}:3`, message: expect.stringMatching(/phase build of release .* is running, not completed/) })
+    expect(report.problems).toContainEqual({
+      severity: 'error',
+      location: `${eventLog}:3`,
+      message: expect.stringMatching(/phase build of release .* is running, not completed/),
+    })
   })
 
   it('reports an incomplete last line as an error until the next write sets it aside', async () => {
     const { manager, eventLog } = await story()
     appendFileSync(eventLog, '{"v":1')
-    expect((await manager.verify()).problems).toEqual([expect.objectContaining({ severity: 'error', location: `${eventLog}:10`, message: expect.stringMatching(/incomplete last line of 6 bytes/) })])
+    expect((await manager.verify()).problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        location: `${eventLog}:10`,
+        message: expect.stringMatching(/incomplete last line of 6 bytes/),
+      }),
+    ])
     await manager.createRelease('qa', 'v1')
     const after = await manager.verify()
     expect(after.sound).toBe(true)
-    expect(after.problems).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/set aside/) })])
+    expect(after.problems).toEqual([
+      expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/set aside/) }),
+    ])
   })
 
   it('catches a releases.json that differs from the projection of the log', async () => {
     const { manager, stateFile } = await story()
     writeFileSync(stateFile, readFileSync(stateFile, 'utf8').replace('"staging"', '"stage"'))
     expect((await manager.verify()).problems).toEqual([
-      { severity: 'error', location: stateFile, message: expect.stringMatching(/^differs from the projection of the event log at rel-\S+ \(different\): the two files disagree, and either may have been changed outside stagecraft-state \(this file, or the last line of the log, which the hash chain cannot show\)/) },
+      {
+        severity: 'error',
+        location: stateFile,
+        message: expect.stringMatching(
+          /^differs from the projection of the event log at rel-\S+ \(different\): the two files disagree, and either may have been changed outside stagecraft-state \(this file, or the last line of the log, which the hash chain cannot show\)/,
+        ),
+      },
     ])
   })
 
@@ -108,25 +146,36 @@ describe('verify', () => {
     expect(others).toEqual([])
     expect(problem).toMatchObject({ severity: 'error', location: stateFile })
     expect(problem?.message).toMatch(/at rel-\S+ \(only in the snapshot\)/)
-    expect(problem?.message).toContain('One release is in this file and in no event of the log: if the log lost its end, "reconcile --restore" would drop it')
+    expect(problem?.message).toContain(
+      'One release is in this file and in no event of the log: if the log lost its end, "reconcile --restore" would drop it',
+    )
     void manager
   })
 
   it('given a damaged log, reports the log and does not compare releases.json with its fold (nor advise a reconcile)', async () => {
     const { eventLog, stateFile } = await story()
     const all = lines(eventLog)
-    writeFileSync(eventLog, `${[...all.slice(0, 3), (all[3] as string).replace('"actor":"', '"actor":"x'), ...all.slice(4)].join('\n')}\n`)
+    writeFileSync(
+      eventLog,
+      `${[...all.slice(0, 3), (all[3] as string).replace('"actor":"', '"actor":"x'), ...all.slice(4)].join('\n')}\n`,
+    )
     const report = await createStateManager({ stateFile }).verify()
     expect(report.sound).toBe(false)
     expect(report.problems.filter((p) => p.severity === 'error').map((p) => p.location)).toEqual([`${eventLog}:5`])
-    expect(report.problems).toContainEqual({ severity: 'warning', location: stateFile, message: expect.stringMatching(/^not compared with the event log, which has the errors above/) })
+    expect(report.problems).toContainEqual({
+      severity: 'warning',
+      location: stateFile,
+      message: expect.stringMatching(/^not compared with the event log, which has the errors above/),
+    })
     expect(report.problems.map((p) => p.message).join('\n')).not.toMatch(/reconcile/)
   })
 
   it('places a releases.json that is not JSON at its file and line, as every other problem', async () => {
     const { stateFile } = await story()
     writeFileSync(stateFile, readFileSync(stateFile, 'utf8').replace('"releases": [', '"releases": [,'))
-    expect((await createStateManager({ stateFile }).verify()).problems).toEqual([{ severity: 'error', location: `${stateFile}:2`, message: expect.stringMatching(/^not valid JSON/) }])
+    expect((await createStateManager({ stateFile }).verify()).problems).toEqual([
+      { severity: 'error', location: `${stateFile}:2`, message: expect.stringMatching(/^not valid JSON/) },
+    ])
   })
 
   it('an edit of the last log line shows only as a difference with releases.json, which is not blamed for it', async () => {
@@ -134,7 +183,9 @@ describe('verify', () => {
     const all = lines(eventLog)
     writeFileSync(eventLog, `${[...all.slice(0, -1), (all.at(-1) as string).replace('"v2"', '"v3"')].join('\n')}\n`)
     const report = await createStateManager({ stateFile: manager.stateFile as string }).verify()
-    expect(report.problems.map((p) => p.message)).toEqual([expect.stringMatching(/the two files disagree.*the last line of the log/)])
+    expect(report.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/the two files disagree.*the last line of the log/),
+    ])
   })
 
   it('keeps what an imported Go file brought in (duplicate ids, a self-referencing previous_id) as warnings', async () => {

@@ -6,5 +6,7 @@ import { MODULE_VERSION } from '../src/version.js'
 import { ROOT } from './cli/support.js'
 
 test('MODULE_VERSION is the version in package.json', () => {
-  expect(MODULE_VERSION).toBe((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version)
+  expect(MODULE_VERSION).toBe(
+    (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+  )
 })

@@ -22,7 +22,11 @@ export type Invocation =
 
 // Before the command name, the option tables of all commands say which options take a value.
 const VALUE_OPTIONS: ReadonlySet<string> = new Set(
-  [GLOBAL_OPTIONS, ...COMMANDS.map((command) => command.options ?? {})].flatMap((table) => Object.entries(table).filter(([name, spec]) => spec.type === 'string' && name !== 'version').map(([name]) => name)),
+  [GLOBAL_OPTIONS, ...COMMANDS.map((command) => command.options ?? {})].flatMap((table) =>
+    Object.entries(table)
+      .filter(([name, spec]) => spec.type === 'string' && name !== 'version')
+      .map(([name]) => name),
+  ),
 )
 
 /** The index of the command name: the first argument that is neither an option nor an option's value. */
@@ -45,19 +49,35 @@ const parseArgsProblem = (error: unknown, command: string | undefined): UsageErr
   const message = error instanceof Error ? error.message : String(error)
   const option = quoted(message)
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return usageError(`unknown option ${option}`, command)
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return usageError(`unexpected argument ${JSON.stringify(/'([^']*)'/.exec(message)?.[1] ?? '')}`, command)
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+    return usageError(`unexpected argument ${JSON.stringify(/'([^']*)'/.exec(message)?.[1] ?? '')}`, command)
   if (/argument missing/.test(message)) return usageError(`${option} needs a value`, command)
   if (/does not take an argument/.test(message)) return usageError(`${option} takes no value`, command)
-  if (/ambiguous/.test(message)) return usageError(`${option} needs a value; to give one that starts with "-", write ${option}=VALUE`, command)
+  if (/ambiguous/.test(message))
+    return usageError(`${option} needs a value; to give one that starts with "-", write ${option}=VALUE`, command)
   return usageError(message, command)
 }
 
-const parse = (argv: ReadonlyArray<string>, options: OptionTable, allowPositionals: boolean, command: string | undefined): E.Either<UsageError, ParsedArgs> => {
+const parse = (
+  argv: ReadonlyArray<string>,
+  options: OptionTable,
+  allowPositionals: boolean,
+  command: string | undefined,
+): E.Either<UsageError, ParsedArgs> => {
   try {
     const config: NonNullable<ParseArgsConfig['options']> = Object.fromEntries(
-      Object.entries(options).map(([name, spec]) => [name, spec.short === undefined ? { type: spec.type } : { type: spec.type, short: spec.short }]),
+      Object.entries(options).map(([name, spec]) => [
+        name,
+        spec.short === undefined ? { type: spec.type } : { type: spec.type, short: spec.short },
+      ]),
     )
-    const { values, positionals, tokens } = parseArgs({ args: [...argv], options: config, allowPositionals, strict: true, tokens: true })
+    const { values, positionals, tokens } = parseArgs({
+      args: [...argv],
+      options: config,
+      allowPositionals,
+      strict: true,
+      tokens: true,
+    })
     // A value given twice is ambiguous (which one counts?); a flag given twice asks for the same
     // thing twice, as a script that builds its command line from pieces may well do.
     const seen = new Set<string>()
@@ -87,8 +107,12 @@ const distance = (a: string, b: string): number => {
 }
 
 const unknownCommand = (name: string): UsageError => {
-  const near = COMMANDS.map((command) => command.name).filter((candidate) => distance(name, candidate) <= 2 || candidate.startsWith(name))
-  return usageError(`unknown command ${JSON.stringify(name)}${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ''}`)
+  const near = COMMANDS.map((command) => command.name).filter(
+    (candidate) => distance(name, candidate) <= 2 || candidate.startsWith(name),
+  )
+  return usageError(
+    `unknown command ${JSON.stringify(name)}${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ''}`,
+  )
 }
 
 // --help wins over every other mistake on the line: whoever asks for help gets it.
@@ -104,11 +128,14 @@ export const parseCommandLine = (argv: ReadonlyArray<string>): E.Either<UsageErr
     if (asksForHelp(argv)) return E.right({ kind: 'help' })
     const parsed = parse(argv, { ...GLOBAL_OPTIONS, ...VERSION_OPTION }, false, undefined)
     if (E.isLeft(parsed)) return parsed
-    if (parsed.right.values['version'] === true) return E.right({ kind: 'version', json: parsed.right.values['json'] === true })
+    if (parsed.right.values['version'] === true)
+      return E.right({ kind: 'version', json: parsed.right.values['json'] === true })
     return E.left(usageError(`missing a command (one of ${COMMANDS.map((command) => command.name).join(', ')})`))
   }
   const name = argv[index] as string
-  const rest = [...argv.slice(0, index), ...argv.slice(index + 1)].filter((token, i) => !(token === '--' && i === index - 1))
+  const rest = [...argv.slice(0, index), ...argv.slice(index + 1)].filter(
+    (token, i) => !(token === '--' && i === index - 1),
+  )
   if (name === 'help') {
     const topic = rest.find((token) => !token.startsWith('-'))
     if (topic === undefined) return E.right({ kind: 'help' })
@@ -122,7 +149,9 @@ export const parseCommandLine = (argv: ReadonlyArray<string>): E.Either<UsageErr
   if (E.isLeft(parsed)) return parsed
   const expected = command.positionals ?? []
   const { positionals } = parsed.right
-  if (positionals.length < expected.length) return E.left(usageError(`missing ${expected.slice(positionals.length).join(' ')}`, command.name))
-  if (positionals.length > expected.length) return E.left(usageError(`unexpected argument ${JSON.stringify(positionals[expected.length])}`, command.name))
+  if (positionals.length < expected.length)
+    return E.left(usageError(`missing ${expected.slice(positionals.length).join(' ')}`, command.name))
+  if (positionals.length > expected.length)
+    return E.left(usageError(`unexpected argument ${JSON.stringify(positionals[expected.length])}`, command.name))
   return E.right({ kind: 'run', command, args: parsed.right, globals: globalsOf(parsed.right) })
 }

@@ -44,7 +44,20 @@ export interface CommandContext {
  * does. Plain data, so that reading the command line and printing help load nothing else.
  */
 /** The name of every command: the command table (./commands/index.ts) and what each does (./commands/implementations.ts) are both typed by it. */
-export type CommandName = 'create' | 'phase' | 'show' | 'current' | 'list' | 'history' | 'replay' | 'verify' | 'rollback-target' | 'recover' | 'import' | 'reconcile' | 'migrate'
+export type CommandName =
+  | 'create'
+  | 'phase'
+  | 'show'
+  | 'current'
+  | 'list'
+  | 'history'
+  | 'replay'
+  | 'verify'
+  | 'rollback-target'
+  | 'recover'
+  | 'import'
+  | 'reconcile'
+  | 'migrate'
 
 export interface Command {
   readonly name: CommandName
@@ -88,7 +101,10 @@ export const defineCommand = <I>({ parse, managerOptions, ownStores, run }: Comm
   prepare: (args, now) =>
     pipe(
       parse(args, now),
-      E.map((input) => ({ managerOptions: managerOptions?.(input) ?? {}, run: (context: CommandContext) => run(input, context) })),
+      E.map((input) => ({
+        managerOptions: managerOptions?.(input) ?? {},
+        run: (context: CommandContext) => run(input, context),
+      })),
     ),
 })
 
@@ -99,7 +115,12 @@ export const stringOption = (args: ParsedArgs, name: string): string | undefined
 }
 
 /** The value of a string option the command cannot do without. */
-export const requiredOption = (args: ParsedArgs, name: string, command: string, placeholder: string): E.Either<UsageError, string> => {
+export const requiredOption = (
+  args: ParsedArgs,
+  name: string,
+  command: string,
+  placeholder: string,
+): E.Either<UsageError, string> => {
   const value = stringOption(args, name)
   return value === undefined ? E.left(usageError(`missing --${name} ${placeholder}`, command)) : E.right(value)
 }
@@ -108,7 +129,11 @@ export const requiredOption = (args: ParsedArgs, name: string, command: string, 
 export const flag = (args: ParsedArgs, name: string): boolean => args.values[name] === true
 
 /** The value of an optional string option, parsed. */
-export const optionalWith = <A>(args: ParsedArgs, name: string, parse: (raw: string) => E.Either<UsageError, A>): E.Either<UsageError, A | undefined> => {
+export const optionalWith = <A>(
+  args: ParsedArgs,
+  name: string,
+  parse: (raw: string) => E.Either<UsageError, A>,
+): E.Either<UsageError, A | undefined> => {
   const raw = stringOption(args, name)
   return raw === undefined ? E.right(undefined) : parse(raw)
 }

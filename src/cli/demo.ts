@@ -26,7 +26,9 @@ const directory = mkdtempSync(join(tmpdir(), 'stagecraft-demo-'))
 const colour = colourWanted(process.stdout.isTTY === true, process.env)
 
 /** The parent's variables, less every STAGECRAFT_* one but the debug switch. */
-const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('STAGECRAFT_') || name === 'STAGECRAFT_DEBUG'))
+const inherited = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !name.startsWith('STAGECRAFT_') || name === 'STAGECRAFT_DEBUG'),
+)
 const env = { ...inherited, STAGECRAFT_ACTOR: 'deploy-bot', ...(colour ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' }) }
 const bold = (text: string): string => (colour ? `\u001b[1m${text}\u001b[22m` : text)
 
@@ -38,7 +40,10 @@ const cli = (args: ReadonlyArray<string>, expected = 0, quiet = false): string =
     process.stdout.write(result.stdout)
     process.stdout.write(result.stderr.replace(/^(?=.)/gm, '[stderr] '))
     // A refusal is part of the story: show the exit code a script would see.
-    if (result.status !== 0) process.stdout.write(`[exit ${String(result.status ?? result.signal)}${result.status === expected ? ', as expected' : ''}]\n`)
+    if (result.status !== 0)
+      process.stdout.write(
+        `[exit ${String(result.status ?? result.signal)}${result.status === expected ? ', as expected' : ''}]\n`,
+      )
   }
   if (result.status !== expected) {
     process.stderr.write(
@@ -61,7 +66,10 @@ const create = (args: ReadonlyArray<string>): string => cli(['create', ...args, 
  * release the same twelve commands would only repeat, so they run without their output.
  */
 const complete = (id: string, phases: ReadonlyArray<ReleasePhase> = PHASES, quiet = true): void => {
-  if (quiet) process.stdout.write(`${bold(`$ stagecraft-state phase ${id} PHASE running|completed`)}   (for ${phases.join(', ')}; output as above)\n`)
+  if (quiet)
+    process.stdout.write(
+      `${bold(`$ stagecraft-state phase ${id} PHASE running|completed`)}   (for ${phases.join(', ')}; output as above)\n`,
+    )
   for (const phase of phases) {
     cli(['phase', id, phase, 'running'], 0, quiet)
     cli(['phase', id, phase, 'completed'], 0, quiet)
@@ -72,10 +80,21 @@ const pause = (ms: number): void => {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 }
 
-process.stdout.write(`${bold('stagecraft-state demo')}: a fresh store in ${directory}\n(every command below is the real CLI, run as a child process; STAGECRAFT_ACTOR=deploy-bot)\n`)
+process.stdout.write(
+  `${bold('stagecraft-state demo')}: a fresh store in ${directory}\n(every command below is the real CLI, run as a child process; STAGECRAFT_ACTOR=deploy-bot)\n`,
+)
 
 chapter('1. staging gets v1.4.0: every phase runs and completes')
-const staging14 = create(['--env', 'staging', '--version', 'v1.4.0', '--commit', '3f2a9c1e8b7d4a60', '--note', 'sprint 14'])
+const staging14 = create([
+  '--env',
+  'staging',
+  '--version',
+  'v1.4.0',
+  '--commit',
+  '3f2a9c1e8b7d4a60',
+  '--note',
+  'sprint 14',
+])
 complete(staging14, PHASES, false)
 
 chapter('2. prod gets v1.4.0 too')
@@ -97,14 +116,29 @@ cli(['rollback-target', '--env', 'prod', '--to-last-good', '--json'])
 cli(['rollback-target', '--env', 'prod', '--to-version', 'v1.5.0'], 1)
 
 chapter('5. alice rolls prod back: a new release of v1.4.0 that records what it redeploys')
-const rollback = create(['--env', 'prod', '--version', 'v1.4.0', '--commit', '3f2a9c1e8b7d4a60', '--rollback-of', prod14, '--note', 'roll back the failed v1.5.0 rollout', '--actor', 'alice'])
+const rollback = create([
+  '--env',
+  'prod',
+  '--version',
+  'v1.4.0',
+  '--commit',
+  '3f2a9c1e8b7d4a60',
+  '--rollback-of',
+  prod14,
+  '--note',
+  'roll back the failed v1.5.0 rollout',
+  '--actor',
+  'alice',
+])
 complete(rollback)
 
 chapter('6. A deploy of v1.6.0 to staging is killed mid-rollout; list marks it, recover closes it out')
 const staging16 = create(['--env', 'staging', '--version', 'v1.6.0', '--commit', '9e8d7c6b5a4f3e2d'])
 complete(staging16, ['build', 'push', 'migrate_pre'])
 cli(['phase', staging16, 'rollout', 'running'])
-process.stdout.write('(the CI runner is killed here; no event arrives for a while; the default threshold is 1h, the demo uses 1s)\n')
+process.stdout.write(
+  '(the CI runner is killed here; no event arrives for a while; the default threshold is 1h, the demo uses 1s)\n',
+)
 pause(1500)
 cli(['list', '--env', 'staging', '--abandoned-after', '1s'])
 cli(['recover', staging16, '--reason', 'CI runner killed during rollout', '--actor', 'alice'])
@@ -115,8 +149,11 @@ cli(['history', '--env', 'prod'])
 cli(['history', '--release', staging16])
 cli(['verify'])
 
-if (keep) process.stdout.write(`\nThe store is kept in ${directory}/.stagecraft (releases.json and releases.events.ndjson).\n`)
+if (keep)
+  process.stdout.write(`\nThe store is kept in ${directory}/.stagecraft (releases.json and releases.events.ndjson).\n`)
 else {
   rmSync(directory, { recursive: true, force: true })
-  process.stdout.write(`\nThe store in ${directory} is deleted; run "npm run demo -- --keep" to keep it and look around.\n`)
+  process.stdout.write(
+    `\nThe store in ${directory} is deleted; run "npm run demo -- --keep" to keep it and look around.\n`,
+  )
 }

@@ -4,7 +4,13 @@
  * when there is a command to run: with it come what the commands do, the store, fp-ts and io-ts.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { createStateManager, isStateError, STATE_FILE_VARIABLE, STATE_URL_VARIABLE, type StateManager } from '../index.js'
+import {
+  createStateManager,
+  isStateError,
+  STATE_FILE_VARIABLE,
+  STATE_URL_VARIABLE,
+  type StateManager,
+} from '../index.js'
 import type { Invocation } from './args.js'
 import { IMPLEMENTATIONS } from './commands/implementations.js'
 import { debugTrace, failureLine } from './failure.js'
@@ -14,7 +20,8 @@ import { stateFileBlocked } from './state-place.js'
 import { managerOptionsFor } from './store-choice.js'
 import { EXIT, type ExitCode, reportUsage, usageError } from './usage.js'
 
-const debugging = (io: CliIo): boolean => (io.env['STAGECRAFT_DEBUG'] ?? '') !== '' && io.env['STAGECRAFT_DEBUG'] !== '0'
+const debugging = (io: CliIo): boolean =>
+  (io.env['STAGECRAFT_DEBUG'] ?? '') !== '' && io.env['STAGECRAFT_DEBUG'] !== '0'
 
 const fail = (io: CliIo, error: unknown, manager: StateManager | undefined): ExitCode => {
   io.stderr.write(`${failureLine(error, manager)}\n`)
@@ -23,7 +30,11 @@ const fail = (io: CliIo, error: unknown, manager: StateManager | undefined): Exi
 }
 
 /** Runs a command the command line named, and returns the exit code. */
-export const runCommand = async (io: CliIo, { command, args, globals }: Extract<Invocation, { kind: 'run' }>, now: () => Date): Promise<ExitCode> => {
+export const runCommand = async (
+  io: CliIo,
+  { command, args, globals }: Extract<Invocation, { kind: 'run' }>,
+  now: () => Date,
+): Promise<ExitCode> => {
   const implementation = IMPLEMENTATIONS[command.name]
   const out = outputTo(io.stdout, io.stderr, io.env, globals.json)
   const prepared = implementation.prepare(args, now())
@@ -36,7 +47,10 @@ export const runCommand = async (io: CliIo, { command, args, globals }: Extract<
   if (E.isLeft(prepared)) return reportUsage(io.stderr, prepared.left)
   if (E.isLeft(options)) return reportUsage(io.stderr, { ...options.left, command: command.name })
   // The file store only: a database store's local copy is its own affair.
-  const blocked = !ownStores && options.right.store === undefined && options.right.stateFile !== undefined ? stateFileBlocked(options.right.stateFile, io.cwd) : undefined
+  const blocked =
+    !ownStores && options.right.store === undefined && options.right.stateFile !== undefined
+      ? stateFileBlocked(options.right.stateFile, io.cwd)
+      : undefined
   if (blocked !== undefined) return fail(io, blocked, undefined)
   let manager: StateManager
   try {

@@ -19,7 +19,11 @@ const serverOf = (location: string): string | undefined => /postgres(?:ql)?:\/\/
 
 const mentionsStore = (message: string, place: FailurePlace): boolean => {
   const server = serverOf(place.location)
-  return message.includes(place.location) || (server !== undefined && message.includes(server)) || (place.stateFile !== undefined && message.includes(dirname(place.stateFile)))
+  return (
+    message.includes(place.location) ||
+    (server !== undefined && message.includes(server)) ||
+    (place.stateFile !== undefined && message.includes(dirname(place.stateFile)))
+  )
 }
 
 /**

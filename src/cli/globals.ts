@@ -4,11 +4,27 @@
 import type { OptionTable, ParsedArgs } from './command.js'
 
 export const GLOBAL_OPTIONS: OptionTable = {
-  'state-file': { type: 'string', value: 'PATH', help: 'the state file (default: $STAGECRAFT_STATE_FILE, else .stagecraft/releases.json in the working directory)' },
-  store: { type: 'string', value: 'URL', help: 'a PostgreSQL store, postgres://user@host:port/database?schema=NAME (default: $STAGECRAFT_STATE_URL, else the file store); with it, --state-file names a local copy of releases.json' },
+  'state-file': {
+    type: 'string',
+    value: 'PATH',
+    help: 'the state file (default: $STAGECRAFT_STATE_FILE, else .stagecraft/releases.json in the working directory)',
+  },
+  store: {
+    type: 'string',
+    value: 'URL',
+    help: 'a PostgreSQL store, postgres://user@host:port/database?schema=NAME (default: $STAGECRAFT_STATE_URL, else the file store); with it, --state-file names a local copy of releases.json',
+  },
   json: { type: 'boolean', help: 'machine output: releases as releases.json records, lists as arrays' },
-  actor: { type: 'string', value: 'NAME', help: 'who records the events (default: $STAGECRAFT_ACTOR, else the operating-system user)' },
-  'lock-timeout': { type: 'string', value: 'DURATION', help: "how long a write waits for another writer's lock (default 10s)" },
+  actor: {
+    type: 'string',
+    value: 'NAME',
+    help: 'who records the events (default: $STAGECRAFT_ACTOR, else the operating-system user)',
+  },
+  'lock-timeout': {
+    type: 'string',
+    value: 'DURATION',
+    help: "how long a write waits for another writer's lock (default 10s)",
+  },
   help: { type: 'boolean', short: 'h', help: 'show help (of the command, after one)' },
 }
 
@@ -25,6 +41,13 @@ export interface Globals {
 }
 
 export const globalsOf = (args: ParsedArgs): Globals => {
-  const text = (name: string): string | undefined => (typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined)
-  return { stateFile: text('state-file'), store: text('store'), json: args.values['json'] === true, actor: text('actor'), lockTimeout: text('lock-timeout') }
+  const text = (name: string): string | undefined =>
+    typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined
+  return {
+    stateFile: text('state-file'),
+    store: text('store'),
+    json: args.values['json'] === true,
+    actor: text('actor'),
+    lockTimeout: text('lock-timeout'),
+  }
 }

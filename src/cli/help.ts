@@ -84,7 +84,13 @@ const termRows = (rows: ReadonlyArray<readonly [string, string]>, style: Style, 
 
 const optionRows = (table: OptionTable, style: Style, width: number): string[] =>
   termRows(
-    Object.entries(table).map(([name, spec]) => [`${spec.short === undefined ? '' : `-${spec.short}, `}--${name}${spec.value === undefined ? '' : ` ${spec.value}`}`, spec.help] as const),
+    Object.entries(table).map(
+      ([name, spec]) =>
+        [
+          `${spec.short === undefined ? '' : `-${spec.short}, `}--${name}${spec.value === undefined ? '' : ` ${spec.value}`}`,
+          spec.help,
+        ] as const,
+    ),
     style,
     width,
   )
@@ -100,20 +106,31 @@ const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
 
 const EXIT_CODES: ReadonlyArray<readonly [string, string]> = [
   ['0', 'success'],
-  ['1', 'the operation failed (not found, invalid transition, corrupt state, drift, lock timeout, verify found problems)'],
+  [
+    '1',
+    'the operation failed (not found, invalid transition, corrupt state, drift, lock timeout, verify found problems)',
+  ],
   ['2', 'usage error (unknown command or option, missing argument, malformed value)'],
 ]
 
 /** `stagecraft-state --help`, wrapped to `width` columns. */
 export const generalHelp = (style: Style, width = DEFAULT_HELP_WIDTH): string[] => [
-  ...wrap("stagecraft-state: operate, inspect and audit Stagecraft's release history (an append-only event log, with releases.json as its projection)", width).map((line, i) =>
-    i === 0 ? `${style.bold('stagecraft-state')}${line.slice('stagecraft-state'.length)}` : line,
-  ),
+  ...wrap(
+    "stagecraft-state: operate, inspect and audit Stagecraft's release history (an append-only event log, with releases.json as its projection)",
+    width,
+  ).map((line, i) => (i === 0 ? `${style.bold('stagecraft-state')}${line.slice('stagecraft-state'.length)}` : line)),
   '',
   `Usage: stagecraft-state <command> [options]`,
   '',
   'Commands:',
-  ...termRows([...COMMANDS.map((command) => [command.name, command.summary] as const), ['help', 'Show the help of a command (same as COMMAND --help)']], style, width),
+  ...termRows(
+    [
+      ...COMMANDS.map((command) => [command.name, command.summary] as const),
+      ['help', 'Show the help of a command (same as COMMAND --help)'],
+    ],
+    style,
+    width,
+  ),
   '',
   'Global options (before or after the command):',
   ...optionRows({ ...GLOBAL_OPTIONS, ...VERSION_OPTION }, style, width),
@@ -124,7 +141,10 @@ export const generalHelp = (style: Style, width = DEFAULT_HELP_WIDTH): string[] 
   'Exit codes:',
   ...termRows(EXIT_CODES, style, width),
   '',
-  ...wrap('Run "stagecraft-state COMMAND --help" for the options of a command; docs/cli.md has the whole manual.', width),
+  ...wrap(
+    'Run "stagecraft-state COMMAND --help" for the options of a command; docs/cli.md has the whole manual.',
+    width,
+  ),
 ]
 
 /** `stagecraft-state COMMAND --help`, wrapped to `width` columns. */

@@ -53,7 +53,12 @@ const safeLine = (line: string, style: Style): string =>
     : visible(line)
 
 /** The output over two streams, coloured as the environment allows. */
-export const outputTo = (stdout: Sink, stderr: Sink, env: Readonly<Record<string, string | undefined>>, json: boolean): Output => {
+export const outputTo = (
+  stdout: Sink,
+  stderr: Sink,
+  env: Readonly<Record<string, string | undefined>>,
+  json: boolean,
+): Output => {
   const interactive = stdout.isTTY === true
   const style = styleFor(!json && colourWanted(interactive, env))
   return {

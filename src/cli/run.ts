@@ -25,7 +25,8 @@ export interface CliIo {
 const helpOutput = (io: CliIo): Output => outputTo(io.stdout, io.stderr, io.env, false)
 
 /** The width help is wrapped to: the terminal's, else the default (a pipe, a file, a terminal that does not say). */
-const helpWidth = (io: CliIo, fallback: number): number => (io.stdout.isTTY === true && io.stdout.columns !== undefined && io.stdout.columns > 0 ? io.stdout.columns : fallback)
+const helpWidth = (io: CliIo, fallback: number): number =>
+  io.stdout.isTTY === true && io.stdout.columns !== undefined && io.stdout.columns > 0 ? io.stdout.columns : fallback
 
 /** Runs the CLI once and returns its exit code. */
 export const runCli = async (io: CliIo): Promise<ExitCode> => {
@@ -37,12 +38,16 @@ export const runCli = async (io: CliIo): Promise<ExitCode> => {
     const { commandHelp, DEFAULT_HELP_WIDTH, generalHelp } = await import('./help.js')
     const out = helpOutput(io)
     const width = helpWidth(io, DEFAULT_HELP_WIDTH)
-    out.lines(parsed.command === undefined ? generalHelp(out.style, width) : commandHelp(parsed.command, out.style, width))
+    out.lines(
+      parsed.command === undefined ? generalHelp(out.style, width) : commandHelp(parsed.command, out.style, width),
+    )
     return EXIT.ok
   }
   if (parsed.kind === 'version') {
     const version = packageVersion()
-    io.stdout.write(parsed.json ? `${JSON.stringify({ name: 'stagecraft-state', version })}\n` : `stagecraft-state ${version}\n`)
+    io.stdout.write(
+      parsed.json ? `${JSON.stringify({ name: 'stagecraft-state', version })}\n` : `stagecraft-state ${version}\n`,
+    )
     return EXIT.ok
   }
   const { runCommand } = await import('./execute.js')

@@ -27,7 +27,10 @@ export const stateFileBlocked = (stateFile: string, cwd: string): StateError | u
     // A directory (all is well), or something the store will report better than a guess here.
     if (stats === 'unknown' || stats?.isDirectory() === true) return undefined
     if (stats !== undefined) {
-      return new StateError('IO_ERROR', `${directory} is not a directory, so the state file ${path} cannot be kept under it; choose another --state-file (or STAGECRAFT_STATE_FILE)`)
+      return new StateError(
+        'IO_ERROR',
+        `${directory} is not a directory, so the state file ${path} cannot be kept under it; choose another --state-file (or STAGECRAFT_STATE_FILE)`,
+      )
     }
     if (dirname(directory) === directory) return undefined
   }

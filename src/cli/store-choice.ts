@@ -7,7 +7,15 @@
  * explicitly, then names a local copy of the projection.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { DEFAULT_STATE_FILE, isPostgresLocation, postgresStore, STATE_FILE_VARIABLE, STATE_URL_VARIABLE, type StateManagerOptions, type StoreSpec } from '../index.js'
+import {
+  DEFAULT_STATE_FILE,
+  isPostgresLocation,
+  postgresStore,
+  STATE_FILE_VARIABLE,
+  STATE_URL_VARIABLE,
+  type StateManagerOptions,
+  type StoreSpec,
+} from '../index.js'
 import type { Globals } from './globals.js'
 import { type UsageError, usageError } from './usage.js'
 import { parseDuration } from './values.js'
@@ -19,7 +27,8 @@ export interface Surroundings {
   readonly onWarning: (message: string) => void
 }
 
-const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value)
+const nonEmpty = (value: string | undefined): string | undefined =>
+  value === undefined || value.trim() === '' ? undefined : value
 
 /** The store the globals name; `undefined` is the file store at the state file. */
 const storeFor = (globals: Globals, env: Surroundings['env']): E.Either<UsageError, StoreSpec | undefined> => {
@@ -29,8 +38,15 @@ const storeFor = (globals: Globals, env: Surroundings['env']): E.Either<UsageErr
   const where = globals.store === undefined ? STATE_URL_VARIABLE : '--store'
   // Only the scheme is repeated: the rest of a URL may hold a password.
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url.trim())?.[0]
-  if (!isPostgresLocation(url)) return E.left(usageError(`${where} must be a postgres:// URL${scheme === undefined ? '' : `, not a ${scheme} one`}; the file store is chosen with --state-file`))
-  return E.right(postgresStore({ connectionString: url, snapshotFile: globals.stateFile ?? nonEmpty(env[STATE_FILE_VARIABLE]) }))
+  if (!isPostgresLocation(url))
+    return E.left(
+      usageError(
+        `${where} must be a postgres:// URL${scheme === undefined ? '' : `, not a ${scheme} one`}; the file store is chosen with --state-file`,
+      ),
+    )
+  return E.right(
+    postgresStore({ connectionString: url, snapshotFile: globals.stateFile ?? nonEmpty(env[STATE_FILE_VARIABLE]) }),
+  )
 }
 
 /**
@@ -38,9 +54,14 @@ const storeFor = (globals: Globals, env: Surroundings['env']): E.Either<UsageErr
  * `STAGECRAFT_STATE_FILE`, then the default, so that what the CLI was given (not the process it
  * happens to run in) decides.
  */
-export const managerOptionsFor = (globals: Globals, surroundings: Surroundings): E.Either<UsageError, StateManagerOptions> => {
-  if (globals.stateFile !== undefined && globals.stateFile.trim() === '') return E.left(usageError('--state-file is empty'))
-  const lockTimeout = globals.lockTimeout === undefined ? E.right(undefined) : parseDuration('lock-timeout', globals.lockTimeout)
+export const managerOptionsFor = (
+  globals: Globals,
+  surroundings: Surroundings,
+): E.Either<UsageError, StateManagerOptions> => {
+  if (globals.stateFile !== undefined && globals.stateFile.trim() === '')
+    return E.left(usageError('--state-file is empty'))
+  const lockTimeout =
+    globals.lockTimeout === undefined ? E.right(undefined) : parseDuration('lock-timeout', globals.lockTimeout)
   if (E.isLeft(lockTimeout)) return lockTimeout
   const store = storeFor(globals, surroundings.env)
   if (E.isLeft(store)) return store

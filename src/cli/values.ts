@@ -18,16 +18,26 @@ export const parseDuration = (option: string, raw: string, command?: string): E.
   const text = raw.trim()
   if (text === '0') return E.right(0)
   const match = DURATION.exec(text)
-  if (match === null) return E.left(usageError(`--${option} ${JSON.stringify(raw)} is not a duration; give a number and a unit: 500ms, 30s, 15m, 2h, 1d`, command))
+  if (match === null)
+    return E.left(
+      usageError(
+        `--${option} ${JSON.stringify(raw)} is not a duration; give a number and a unit: 500ms, 30s, 15m, 2h, 1d`,
+        command,
+      ),
+    )
   const ms = Number(match[1]) * (UNIT_MS[match[2] as string] as number)
-  return Number.isSafeInteger(Math.round(ms)) ? E.right(Math.round(ms)) : E.left(usageError(`--${option} ${JSON.stringify(raw)} is too long`, command))
+  return Number.isSafeInteger(Math.round(ms))
+    ? E.right(Math.round(ms))
+    : E.left(usageError(`--${option} ${JSON.stringify(raw)} is too long`, command))
 }
 
 /** A positive whole number, such as a `--limit`. */
 export const parsePositiveInteger = (option: string, raw: string, command?: string): E.Either<UsageError, number> => {
   const text = raw.trim()
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN
-  return Number.isSafeInteger(value) && value > 0 ? E.right(value) : E.left(usageError(`--${option} ${JSON.stringify(raw)} is not a whole number of 1 or more`, command))
+  return Number.isSafeInteger(value) && value > 0
+    ? E.right(value)
+    : E.left(usageError(`--${option} ${JSON.stringify(raw)} is not a whole number of 1 or more`, command))
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
@@ -46,7 +56,12 @@ const timestampOf = (text: string): string | undefined => {
  * duration meaning that long before `now` (`2h`: two hours ago). Returned as an RFC 3339 string
  * for the API.
  */
-export const parseInstantOption = (option: string, raw: string, now: Date, command?: string): E.Either<UsageError, string> => {
+export const parseInstantOption = (
+  option: string,
+  raw: string,
+  now: Date,
+  command?: string,
+): E.Either<UsageError, string> => {
   const text = raw.trim()
   const timestamp = timestampOf(text)
   if (timestamp !== undefined) return E.right(timestamp)
@@ -54,7 +69,12 @@ export const parseInstantOption = (option: string, raw: string, now: Date, comma
   if (DURATION.test(text)) {
     return E.map((ms: number) => new Date(now.getTime() - ms).toISOString())(parseDuration(option, text, command))
   }
-  return E.left(usageError(`--${option} ${JSON.stringify(raw)} is not a time; give an RFC 3339 timestamp (2025-01-01T14:02:00Z), a date (2025-01-01) or a duration ago (2h)`, command))
+  return E.left(
+    usageError(
+      `--${option} ${JSON.stringify(raw)} is not a time; give an RFC 3339 timestamp (2025-01-01T14:02:00Z), a date (2025-01-01) or a duration ago (2h)`,
+      command,
+    ),
+  )
 }
 
 /**
@@ -62,10 +82,18 @@ export const parseInstantOption = (option: string, raw: string, now: Date, comma
  * event can be recorded after a later instant and before an earlier one, so such a range is a
  * mistake in the command line (the two swapped), not a question with an empty answer.
  */
-export const checkTimeRange = <R extends { readonly since?: string | undefined; readonly until?: string | undefined }>(range: R, command?: string): E.Either<UsageError, R> => {
+export const checkTimeRange = <R extends { readonly since?: string | undefined; readonly until?: string | undefined }>(
+  range: R,
+  command?: string,
+): E.Either<UsageError, R> => {
   const since = range.since === undefined ? undefined : parseInstant(range.since)
   const until = range.until === undefined ? undefined : parseInstant(range.until)
   return since !== undefined && until !== undefined && compareInstants(since, until) > 0
-    ? E.left(usageError(`--since ${range.since ?? ''} is later than --until ${range.until ?? ''}: no event can match (are they swapped?)`, command))
+    ? E.left(
+        usageError(
+          `--since ${range.since ?? ''} is later than --until ${range.until ?? ''}: no event can match (are they swapped?)`,
+          command,
+        ),
+      )
     : E.right(range)
 }

@@ -5,11 +5,36 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as A from 'fp-ts/lib/ReadonlyArray.js'
-import type { CreateRelease, Command, ImportSnapshot, ReconcileSnapshot, RecoverRelease, UpdatePhase } from './commands.js'
+import type {
+  CreateRelease,
+  Command,
+  ImportSnapshot,
+  ReconcileSnapshot,
+  RecoverRelease,
+  UpdatePhase,
+} from './commands.js'
 import { type DomainError, invalidInput, invalidTransition } from './errors.js'
 import type { DomainEvent, ReleaseChange } from './events.js'
-import { parseCommitSha, parseEnvironment, parseNewEnvironment, parseNewVersion, parsePhase, parseReleaseId, parseStatus, parseText, parseVersion } from './input.js'
-import { allPending, canTransition, isFinalStatus, nextStatuses, PHASES, type PhaseStatus, type ReleasePhase } from './phase.js'
+import {
+  parseCommitSha,
+  parseEnvironment,
+  parseNewEnvironment,
+  parseNewVersion,
+  parsePhase,
+  parseReleaseId,
+  parseStatus,
+  parseText,
+  parseVersion,
+} from './input.js'
+import {
+  allPending,
+  canTransition,
+  isFinalStatus,
+  nextStatuses,
+  PHASES,
+  type PhaseStatus,
+  type ReleasePhase,
+} from './phase.js'
 import { sameReleases } from './projection.js'
 import { findRelease } from './queries.js'
 import { rollbackCandidate } from './rollback.js'
@@ -23,27 +48,48 @@ import { formatTimestamp } from './timestamp.js'
 
 type Decision = E.Either<DomainError, ReadonlyArray<DomainEvent>>
 
-const optional = <A>(raw: unknown, parse: (raw: unknown) => E.Either<DomainError, A>): E.Either<DomainError, A | undefined> =>
-  raw === undefined ? E.right(undefined) : parse(raw)
+const optional = <A>(
+  raw: unknown,
+  parse: (raw: unknown) => E.Either<DomainError, A>,
+): E.Either<DomainError, A | undefined> => (raw === undefined ? E.right(undefined) : parse(raw))
 
 /**
  * The release a new one redeploys: one a rollback may go to (of the environment, every phase
  * completed, not the current release), and the same build (its version, and its commit when both
  * name one), or `history` would call "rollback to" what is not one.
  */
-const rollbackOrigin = (state: State, environment: string, version: string, commitSha: string, raw: unknown): E.Either<DomainError, Release | undefined> =>
+const rollbackOrigin = (
+  state: State,
+  environment: string,
+  version: string,
+  commitSha: string,
+  raw: unknown,
+): E.Either<DomainError, Release | undefined> =>
   optional(raw, (id) =>
     pipe(
       findRelease(state, id),
       E.chain((release) =>
         release.environment === environment
           ? rollbackCandidate(state, environment, release.id)
-          : E.left(invalidInput(`release ${release.id} belongs to environment ${release.environment}; a release of ${environment} cannot be a rollback of it`)),
+          : E.left(
+              invalidInput(
+                `release ${release.id} belongs to environment ${release.environment}; a release of ${environment} cannot be a rollback of it`,
+              ),
+            ),
       ),
       E.chain((release) => {
-        if (release.version !== version) return E.left(invalidInput(`release ${release.id} is version ${showValue(release.version)}, not ${showValue(version)}: a rollback redeploys the release it names`))
+        if (release.version !== version)
+          return E.left(
+            invalidInput(
+              `release ${release.id} is version ${showValue(release.version)}, not ${showValue(version)}: a rollback redeploys the release it names`,
+            ),
+          )
         if (release.commitSha !== '' && commitSha !== '' && release.commitSha !== commitSha) {
-          return E.left(invalidInput(`release ${release.id} is commit ${release.commitSha}, not ${commitSha}: a rollback redeploys the release it names`))
+          return E.left(
+            invalidInput(
+              `release ${release.id} is commit ${release.commitSha}, not ${commitSha}: a rollback redeploys the release it names`,
+            ),
+          )
         }
         return E.right(release)
       }),
@@ -57,7 +103,9 @@ const createRelease = (command: CreateRelease, state: State): Decision =>
     E.apS('version', parseNewVersion(command.version)),
     E.apS('commitSha', parseCommitSha(command.commitSha)),
     E.apS('note', optional(command.note, parseText('note'))),
-    E.bind('rollbackOf', ({ environment, version, commitSha }) => rollbackOrigin(state, environment, version, commitSha, command.rollbackOf)),
+    E.bind('rollbackOf', ({ environment, version, commitSha }) =>
+      rollbackOrigin(state, environment, version, commitSha, command.rollbackOf),
+    ),
     E.bind('next', () => nextReleaseId(command.now, state.greatestId)),
     E.map(({ environment, version, commitSha, note, rollbackOf, next }): ReadonlyArray<DomainEvent> => {
       const previousId = state.current.get(environment)?.id
@@ -73,7 +121,11 @@ const createRelease = (command: CreateRelease, state: State): Decision =>
       return [
         {
           type: 'ReleaseCreated',
-          data: { release, ...(rollbackOf === undefined ? {} : { rollbackOf: rollbackOf.id }), ...(note === undefined ? {} : { note }) },
+          data: {
+            release,
+            ...(rollbackOf === undefined ? {} : { rollbackOf: rollbackOf.id }),
+            ...(note === undefined ? {} : { note }),
+          },
         },
       ]
     }),
@@ -88,17 +140,32 @@ const createArguments = (command: CreateRelease) =>
     E.apS('commitSha', parseCommitSha(command.commitSha)),
     E.apS('rollbackOf', optional(command.rollbackOf, parseReleaseId)),
     E.apS('note', optional(command.note, parseText('note'))),
-    E.map(({ environment, version, commitSha, rollbackOf, note }) => [environment, version, commitSha, rollbackOf ?? null, note ?? null]),
+    E.map(({ environment, version, commitSha, rollbackOf, note }) => [
+      environment,
+      version,
+      commitSha,
+      rollbackOf ?? null,
+      note ?? null,
+    ]),
   )
 
 const transition = (release: Release, phase: ReleasePhase, to: PhaseStatus, reason: string | undefined): Decision => {
   const from = release.phases[phase]
   if (from === to) return E.right([]) // an idempotent retry: nothing happened
   if (!canTransition(from, to)) {
-    const allowed = isFinalStatus(from) ? `${from} is final` : `from ${from} it can go to ${nextStatuses(from).join(', ')}`
-    return E.left(invalidTransition(`phase ${phase} of release ${release.id} cannot go from ${from} to ${to}: ${allowed}`))
+    const allowed = isFinalStatus(from)
+      ? `${from} is final`
+      : `from ${from} it can go to ${nextStatuses(from).join(', ')}`
+    return E.left(
+      invalidTransition(`phase ${phase} of release ${release.id} cannot go from ${from} to ${to}: ${allowed}`),
+    )
   }
-  return E.right([{ type: 'PhaseUpdated', data: { releaseId: release.id, phase, from, to, ...(reason === undefined ? {} : { reason }) } }])
+  return E.right([
+    {
+      type: 'PhaseUpdated',
+      data: { releaseId: release.id, phase, from, to, ...(reason === undefined ? {} : { reason }) },
+    },
+  ])
 }
 
 /** An update's input, parsed: what it decides on, and what a request id records of it. */
@@ -129,7 +196,11 @@ const RECOVERED: Partial<Record<PhaseStatus, PhaseStatus>> = { running: 'failed'
 
 /** A recovery's input, parsed: what it decides on, and what a request id records of it. */
 const recoverInput = (command: RecoverRelease, state: State) =>
-  pipe(E.Do, E.apS('release', findRelease(state, command.releaseId)), E.apS('reason', parseText('reason')(command.reason)))
+  pipe(
+    E.Do,
+    E.apS('release', findRelease(state, command.releaseId)),
+    E.apS('reason', parseText('reason')(command.reason)),
+  )
 
 const recoverArguments = (command: RecoverRelease, state: State) =>
   pipe(
@@ -145,7 +216,9 @@ const recoverRelease = (command: RecoverRelease, state: State): Decision =>
         PHASES,
         A.filterMap((phase) => {
           const to = RECOVERED[release.phases[phase]]
-          return to === undefined ? { _tag: 'None' as const } : { _tag: 'Some' as const, value: transition(release, phase, to, reason) }
+          return to === undefined
+            ? { _tag: 'None' as const }
+            : { _tag: 'Some' as const, value: transition(release, phase, to, reason) }
         }),
         A.sequence(E.Applicative),
         E.map(A.flatten),
@@ -155,7 +228,8 @@ const recoverRelease = (command: RecoverRelease, state: State): Decision =>
 
 const importSnapshot = (command: ImportSnapshot, state: State): Decision => {
   const count = releaseCount(state)
-  if (count > 0) return E.left(invalidInput(`the history already holds ${count} releases; an import can only start a new history`))
+  if (count > 0)
+    return E.left(invalidInput(`the history already holds ${count} releases; an import can only start a new history`))
   const { releases, otherFields, otherFieldsJson } = command.snapshot
   return E.right([
     {
@@ -184,7 +258,9 @@ export const snapshotChanges = (state: State, releases: ReadonlyArray<StoredRele
     const before = state.releases.get(id as Release['id']) ?? []
     const now = after.get(id) ?? []
     // The state's releases keep `preserved` out of sight; the event records it.
-    return sameReleases(before, now) ? [] : [{ releaseId: id as Release['id'], before: before.map(storedForm), after: now }]
+    return sameReleases(before, now)
+      ? []
+      : [{ releaseId: id as Release['id'], before: before.map(storedForm), after: now }]
   })
 }
 
@@ -200,19 +276,39 @@ const reconcileSnapshot = (command: ReconcileSnapshot, state: State): Decision =
 /** Decides a command against the state: the events that record it, or why it cannot happen. */
 export const decide = (command: Command, state: State): Decision => {
   // Commands come from outside: a JavaScript caller may pass anything.
-  if (typeof command !== 'object' || command === null) return E.left(invalidInput(`a command must be an object, got ${kindOf(command)}`))
+  if (typeof command !== 'object' || command === null)
+    return E.left(invalidInput(`a command must be an object, got ${kindOf(command)}`))
   switch (command.type) {
     case 'CreateRelease':
-      return requested(command, state, () => createArguments(command), () => createRelease(command, state))
+      return requested(
+        command,
+        state,
+        () => createArguments(command),
+        () => createRelease(command, state),
+      )
     case 'UpdatePhase':
-      return requested(command, state, () => updateArguments(command, state), () => updatePhase(command, state))
+      return requested(
+        command,
+        state,
+        () => updateArguments(command, state),
+        () => updatePhase(command, state),
+      )
     case 'RecoverRelease':
-      return requested(command, state, () => recoverArguments(command, state), () => recoverRelease(command, state))
+      return requested(
+        command,
+        state,
+        () => recoverArguments(command, state),
+        () => recoverRelease(command, state),
+      )
     case 'ImportSnapshot':
       return importSnapshot(command, state)
     case 'ReconcileSnapshot':
       return reconcileSnapshot(command, state)
     default:
-      return E.left(invalidInput(`unknown command type ${showValue((command as { type?: unknown }).type)}; expected one of CreateRelease, UpdatePhase, RecoverRelease, ImportSnapshot, ReconcileSnapshot`))
+      return E.left(
+        invalidInput(
+          `unknown command type ${showValue((command as { type?: unknown }).type)}; expected one of CreateRelease, UpdatePhase, RecoverRelease, ImportSnapshot, ReconcileSnapshot`,
+        ),
+      )
   }
 }

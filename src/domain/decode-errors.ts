@@ -5,7 +5,6 @@
 import * as t from 'io-ts'
 import { showValue } from './show.js'
 
-
 // Codec names are identifiers (a brand's name must match its type); people read these instead.
 const READABLE_NAMES: Readonly<Record<string, string>> = {
   Timestamp: 'an RFC 3339 timestamp',
@@ -26,17 +25,31 @@ const describeType = (type: t.Decoder<unknown, unknown>): string => {
   const readable = READABLE_NAMES[type.name]
   if (readable !== undefined) return readable
   if (type instanceof t.LiteralType) return showValue(type.value)
-  if (type instanceof t.UnionType) return (type.types as ReadonlyArray<t.Decoder<unknown, unknown>>).map(describeType).join(' or ')
+  if (type instanceof t.UnionType)
+    return (type.types as ReadonlyArray<t.Decoder<unknown, unknown>>).map(describeType).join(' or ')
   if (type instanceof t.ArrayType || type instanceof t.ReadonlyArrayType) return 'an array'
-  if (type instanceof t.InterfaceType || type instanceof t.PartialType || type instanceof t.StrictType || type instanceof t.DictionaryType || type instanceof t.ExactType || type instanceof t.IntersectionType) return 'an object'
-  if (type instanceof t.RefinementType || type instanceof t.ReadonlyType) return describeType(type.type as t.Decoder<unknown, unknown>)
+  if (
+    type instanceof t.InterfaceType ||
+    type instanceof t.PartialType ||
+    type instanceof t.StrictType ||
+    type instanceof t.DictionaryType ||
+    type instanceof t.ExactType ||
+    type instanceof t.IntersectionType
+  )
+    return 'an object'
+  if (type instanceof t.RefinementType || type instanceof t.ReadonlyType)
+    return describeType(type.type as t.Decoder<unknown, unknown>)
   return 'a value of another kind'
 }
 
 // Members of intersections and unions, and the base of refinements, add a level to io-ts's
 // context that is not a field of the data.
 const isStructural = (type: t.Decoder<unknown, unknown>): boolean =>
-  type instanceof t.IntersectionType || type instanceof t.UnionType || type instanceof t.RefinementType || type instanceof t.ReadonlyType || type instanceof t.ExactType
+  type instanceof t.IntersectionType ||
+  type instanceof t.UnionType ||
+  type instanceof t.RefinementType ||
+  type instanceof t.ReadonlyType ||
+  type instanceof t.ExactType
 
 const pathOf = (context: t.Context): string => {
   let path = ''
@@ -44,7 +57,12 @@ const pathOf = (context: t.Context): string => {
     const parent = context[i - 1]?.type
     const entry = context[i]
     if (entry === undefined || parent === undefined || entry.key === '' || isStructural(parent)) continue
-    path += /^\d+$/.test(entry.key) && (parent instanceof t.ArrayType || parent instanceof t.ReadonlyArrayType) ? `[${entry.key}]` : path === '' ? entry.key : `.${entry.key}`
+    path +=
+      /^\d+$/.test(entry.key) && (parent instanceof t.ArrayType || parent instanceof t.ReadonlyArrayType)
+        ? `[${entry.key}]`
+        : path === ''
+          ? entry.key
+          : `.${entry.key}`
   }
   return path
 }

@@ -93,8 +93,7 @@ export const SnapshotReconciled = t.intersection(
 )
 export type SnapshotReconciled = t.TypeOf<typeof SnapshotReconciled>
 
-const event = <T extends string, D extends t.Mixed>(type: T, data: D) =>
-  t.type({ type: t.literal(type), data }, type)
+const event = <T extends string, D extends t.Mixed>(type: T, data: D) => t.type({ type: t.literal(type), data }, type)
 
 /** Any event of release history: its `type` and its payload (`data`). */
 export const DomainEvent = t.union(
@@ -120,7 +119,11 @@ export interface UlidBrand {
 }
 
 /** A ULID: 26 Crockford base-32 characters, time-ordered. */
-export const Ulid = t.brand(t.string, (s): s is t.Branded<string, UlidBrand> => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(s), 'Ulid')
+export const Ulid = t.brand(
+  t.string,
+  (s): s is t.Branded<string, UlidBrand> => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(s),
+  'Ulid',
+)
 export type Ulid = t.TypeOf<typeof Ulid>
 
 /** Who and where recorded an event; supplied from outside the domain. */
@@ -174,7 +177,14 @@ export type EventEnvelope = t.TypeOf<typeof EventEnvelope>
 export const envelope = (
   domainEvent: DomainEvent,
   recorded: { readonly id: Ulid; readonly recordedAt: Timestamp; readonly meta: EventMetadata },
-): EventEnvelope => ({ v: EVENT_SCHEMA_VERSION, id: recorded.id, recordedAt: recorded.recordedAt, meta: recorded.meta, ...domainEvent }) as EventEnvelope
+): EventEnvelope =>
+  ({
+    v: EVENT_SCHEMA_VERSION,
+    id: recorded.id,
+    recordedAt: recorded.recordedAt,
+    meta: recorded.meta,
+    ...domainEvent,
+  }) as EventEnvelope
 
 /** The ids of the releases an event is about. */
 export const releaseIdsOf = (event: DomainEvent): ReadonlyArray<ReleaseId> => {

@@ -42,13 +42,20 @@ const requestProblem = (event: DomainEvent): EventProblem => {
   const request = event.type === 'ReleaseCreated' || event.type === 'PhaseUpdated' ? event.data.request : undefined
   if (request === undefined) return undefined
   const parsed = parseRequestId(request.id)
-  if (E.isLeft(parsed) || parsed.right !== request.id) return `the request id ${showValue(request.id)} is not one (${E.isLeft(parsed) ? parsed.left.message : 'blanks around it'})`
-  const fits = event.type === 'ReleaseCreated' ? request.command === 'CreateRelease' : request.command !== 'CreateRelease'
-  return fits ? undefined : `a ${event.type} event cannot record a ${request.command} (request id ${showValue(request.id)})`
+  if (E.isLeft(parsed) || parsed.right !== request.id)
+    return `the request id ${showValue(request.id)} is not one (${E.isLeft(parsed) ? parsed.left.message : 'blanks around it'})`
+  const fits =
+    event.type === 'ReleaseCreated' ? request.command === 'CreateRelease' : request.command !== 'CreateRelease'
+  return fits
+    ? undefined
+    : `a ${event.type} event cannot record a ${request.command} (request id ${showValue(request.id)})`
 }
 
 /** The use of a request id an event records (its first event's, for a command that records several), if any. */
-export const requestUseOf = (event: DomainEvent, at: Timestamp | undefined): { readonly id: string; readonly use: RequestUse } | undefined => {
+export const requestUseOf = (
+  event: DomainEvent,
+  at: Timestamp | undefined,
+): { readonly id: string; readonly use: RequestUse } | undefined => {
   const when = at === undefined ? {} : { at }
   if (event.type === 'ReleaseCreated') {
     const { release, rollbackOf, note, request } = event.data
@@ -59,7 +66,8 @@ export const requestUseOf = (event: DomainEvent, at: Timestamp | undefined): { r
   if (event.type === 'PhaseUpdated') {
     const { releaseId, phase, to, reason, request } = event.data
     if (request === undefined) return undefined
-    const args = request.command === 'RecoverRelease' ? [releaseId, reason ?? null] : [releaseId, phase, to, reason ?? null]
+    const args =
+      request.command === 'RecoverRelease' ? [releaseId, reason ?? null] : [releaseId, phase, to, reason ?? null]
     return { id: request.id, use: { command: request.command, args, releaseId, ...when } }
   }
   return undefined
@@ -80,7 +88,6 @@ export interface Fold {
    * next event changes it. (For comparing a snapshot with every point of a history.)
    */
   readonly peek: () => State
-
 }
 
 // The texts of an imported file's fields (top-level-fields.ts), copied and frozen: strings only, so one level deep.
@@ -113,11 +120,16 @@ export const startFold = (state: State): Fold => {
   // preservedOf). A frozen `preserved` (of a release of a state) is never changed, so shared.
   const own = (release: Release): Release => {
     const { id, environment, version, commitSha, timestamp, phases, previousId } = release
-    const copy: Release = previousId === undefined ? { id, environment, version, commitSha, timestamp, phases: { ...phases } } : { id, environment, version, commitSha, timestamp, phases: { ...phases }, previousId }
+    const copy: Release =
+      previousId === undefined
+        ? { id, environment, version, commitSha, timestamp, phases: { ...phases } }
+        : { id, environment, version, commitSha, timestamp, phases: { ...phases }, previousId }
     const preserved = preservedOf(release)
-    if (preserved !== undefined) keepPreserved(copy, Object.isFrozen(preserved) ? preserved : structuredClone(preserved))
+    if (preserved !== undefined)
+      keepPreserved(copy, Object.isFrozen(preserved) ? preserved : structuredClone(preserved))
     const facts = factsOf(release)
-    if (facts.lastEventMs !== undefined || facts.rollbackOf !== undefined || facts.note !== undefined) keepFacts(copy, facts)
+    if (facts.lastEventMs !== undefined || facts.rollbackOf !== undefined || facts.note !== undefined)
+      keepFacts(copy, facts)
     owned.push(copy)
     return copy
   }
@@ -172,12 +184,14 @@ export const startFold = (state: State): Fold => {
   const checkCreated = (release: Release): EventProblem => {
     refreshCurrent()
     if (releases.has(release.id)) return `release id ${release.id} already exists`
-    if (greatestId !== undefined && release.id <= greatestId) return `release id ${release.id} does not sort after the greatest id ${greatestId}`
+    if (greatestId !== undefined && release.id <= greatestId)
+      return `release id ${release.id} does not sort after the greatest id ${greatestId}`
     const expected = current.get(release.environment)?.id
     if (release.previousId !== expected) {
       return `release ${release.id} names previous release ${release.previousId ?? '(none)'}, but the current release of ${release.environment} was ${expected ?? '(none)'}`
     }
-    if (PHASES.some((phase) => release.phases[phase] !== 'pending') || preservedOf(release) !== undefined) return `release ${release.id} was created with phases that are not all pending`
+    if (PHASES.some((phase) => release.phases[phase] !== 'pending') || preservedOf(release) !== undefined)
+      return `release ${release.id} was created with phases that are not all pending`
     return undefined
   }
 
@@ -196,7 +210,8 @@ export const startFold = (state: State): Fold => {
 
   const check = (event: DomainEvent): EventProblem => {
     // Events may come from outside (a caller folding its own): anything else changes nothing.
-    if (typeof event !== 'object' || event === null) return `an event must be an object, not ${event === null ? 'null' : typeof event}`
+    if (typeof event !== 'object' || event === null)
+      return `an event must be an object, not ${event === null ? 'null' : typeof event}`
     const request = requestProblem(event)
     if (request !== undefined) return request
     switch (event.type) {
@@ -204,7 +219,10 @@ export const startFold = (state: State): Fold => {
         const problem = checkCreated(event.data.release)
         if (problem !== undefined) return problem
         const target = event.data.rollbackOf === undefined ? undefined : releases.get(event.data.rollbackOf)
-        if (event.data.rollbackOf !== undefined && !target?.some((r) => r.environment === event.data.release.environment)) {
+        if (
+          event.data.rollbackOf !== undefined &&
+          !target?.some((r) => r.environment === event.data.release.environment)
+        ) {
           return `release ${event.data.release.id} is a rollback of ${event.data.rollbackOf}, which is not a release of ${event.data.release.environment}`
         }
         return undefined
@@ -212,10 +230,13 @@ export const startFold = (state: State): Fold => {
       case 'PhaseUpdated':
         return checkPhaseUpdated(event.data)
       case 'SnapshotImported':
-        return releases.size === 0 ? undefined : `an import can only start a history, and this one already holds releases`
+        return releases.size === 0
+          ? undefined
+          : `an import can only start a history, and this one already holds releases`
       case 'SnapshotReconciled':
         for (const change of event.data.changes) {
-          if (!sameReleases(releases.get(change.releaseId) ?? [], change.before)) return `the releases recorded as the state before the change of ${change.releaseId} are not the ones in the history`
+          if (!sameReleases(releases.get(change.releaseId) ?? [], change.before))
+            return `the releases recorded as the state before the change of ${change.releaseId} are not the ones in the history`
         }
         return undefined
       default:
@@ -235,7 +256,10 @@ export const startFold = (state: State): Fold => {
       case 'ReleaseCreated': {
         const created = own(event.data.release)
         const { rollbackOf, note } = event.data
-        keepFacts(created, { ...(rollbackOf === undefined ? {} : { rollbackOf }), ...(note === undefined ? {} : { note }) })
+        keepFacts(created, {
+          ...(rollbackOf === undefined ? {} : { rollbackOf }),
+          ...(note === undefined ? {} : { note }),
+        })
         touched(created, at)
         add(created)
         break
@@ -284,12 +308,26 @@ export const startFold = (state: State): Fold => {
     const ordered = outOfOrder ? ReleaseMap.of(new Map([...releases].sort(byId))) : releases.seal()
     // Sealed, and a view: the fold is done with them, and no holder of the state may change them.
     const texts = otherFieldsJson === undefined ? {} : { otherFieldsJson }
-    return Object.freeze({ releases: ordered, current: readOnlyMap(current), greatestId, otherFields, ...texts, requests: requests.seal() })
+    return Object.freeze({
+      releases: ordered,
+      current: readOnlyMap(current),
+      greatestId,
+      otherFields,
+      ...texts,
+      requests: requests.seal(),
+    })
   }
 
   const peek = (): State => {
     refreshCurrent()
-    return { releases, current, greatestId, otherFields, ...(otherFieldsJson === undefined ? {} : { otherFieldsJson }), requests }
+    return {
+      releases,
+      current,
+      greatestId,
+      otherFields,
+      ...(otherFieldsJson === undefined ? {} : { otherFieldsJson }),
+      requests,
+    }
   }
 
   return { apply, result, peek }
@@ -313,7 +351,10 @@ export const replay = (events: Iterable<DomainEvent>): State => evolveAll(initia
  * event about it was recorded. An event that could not have happened is a problem, in words, with
  * the index of the event; nothing of the batch is then kept.
  */
-export const evolveRecorded = (state: State, envelopes: ReadonlyArray<DomainEvent & { readonly recordedAt: Timestamp }>): { readonly state: State } | { readonly problem: string; readonly index: number } => {
+export const evolveRecorded = (
+  state: State,
+  envelopes: ReadonlyArray<DomainEvent & { readonly recordedAt: Timestamp }>,
+): { readonly state: State } | { readonly problem: string; readonly index: number } => {
   const fold = startFold(state)
   for (const [index, envelope] of envelopes.entries()) {
     const problem = fold.apply(envelope, envelope.recordedAt)

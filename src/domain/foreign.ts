@@ -22,14 +22,23 @@ export interface Foreign {
 }
 
 // An envelope of this version whose type is not one of ours: every field but `data` as ours are.
-const SameVersionEnvelope = t.type({ v: t.literal(EVENT_SCHEMA_VERSION), id: Ulid, type: t.string, recordedAt: Timestamp, meta: EventMetadata })
+const SameVersionEnvelope = t.type({
+  v: t.literal(EVENT_SCHEMA_VERSION),
+  id: Ulid,
+  type: t.string,
+  recordedAt: Timestamp,
+  meta: EventMetadata,
+})
 
 const KNOWN = new Set<string>(EVENT_TYPES)
 
 const field = (value: unknown, key: string): unknown =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined
 // A name, not a payload: a long one is not shown.
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined)
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined
 
 /**
  * What a decoded line (JSON, `prev` removed or not) is, if it is an event of a newer version:
@@ -58,7 +67,10 @@ export const foreignEvent = (json: unknown): Foreign | undefined => {
 /** The event in words: `event type "Sealed" (envelope version 1), written by stagecraft-state 0.4.0`. */
 export const describeForeign = (foreign: Foreign): string => {
   const what = foreign.type === undefined ? 'an event' : `event type ${quote(foreign.type)}`
-  const by = foreign.writer === undefined ? 'by a newer stagecraft-state' : `by stagecraft-state ${quote(foreign.writer).slice(1, -1)}`
+  const by =
+    foreign.writer === undefined
+      ? 'by a newer stagecraft-state'
+      : `by stagecraft-state ${quote(foreign.writer).slice(1, -1)}`
   return `${what} (envelope version ${foreign.v}), written ${by}`
 }
 

@@ -6,7 +6,14 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { type DomainError, invalidInput } from './errors.js'
-import { type PhaseStatus, PHASE_STATUSES, PhaseStatus as PhaseStatusCodec, PHASES, type ReleasePhase, ReleasePhase as ReleasePhaseCodec } from './phase.js'
+import {
+  type PhaseStatus,
+  PHASE_STATUSES,
+  PhaseStatus as PhaseStatusCodec,
+  PHASES,
+  type ReleasePhase,
+  ReleasePhase as ReleasePhaseCodec,
+} from './phase.js'
 import type { ReleaseId } from './release-id.js'
 import { MAX_REQUEST_ID_LENGTH } from './requests.js'
 import { kindOf, quote } from './show.js'
@@ -28,11 +35,16 @@ const text =
   (raw: unknown): E.Either<DomainError, string> => {
     if (typeof raw !== 'string') return E.left(invalidInput(`${what} must be a string, got ${kindOf(raw)}`))
     const value = raw.trim()
-    if (value === '') return E.left(invalidInput(`${what} is empty${raw === '' ? '' : ` after trimming ${quote(raw)}`}`))
+    if (value === '')
+      return E.left(invalidInput(`${what} is empty${raw === '' ? '' : ` after trimming ${quote(raw)}`}`))
     const control = CONTROL_CHARACTER.exec(value)
-    if (control !== null) return E.left(invalidInput(`${what} ${quote(value)} contains a control character (${codePointName(control[0])})`))
+    if (control !== null)
+      return E.left(invalidInput(`${what} ${quote(value)} contains a control character (${codePointName(control[0])})`))
     const length = [...value].length
-    if (length > limit) return E.left(invalidInput(`${what} ${quote(value.slice(0, 40))}... is ${length} characters long; the limit is ${limit}`))
+    if (length > limit)
+      return E.left(
+        invalidInput(`${what} ${quote(value.slice(0, 40))}... is ${length} characters long; the limit is ${limit}`),
+      )
     return E.right(value)
   }
 
@@ -41,11 +53,22 @@ const text =
  * what a write records: a value already stored is read back as it is, whatever it holds.
  */
 const refusing =
-  (parse: (raw: unknown) => E.Either<DomainError, string>, what: string, find: (value: string) => FoundCharacter | undefined, why: string) =>
+  (
+    parse: (raw: unknown) => E.Either<DomainError, string>,
+    what: string,
+    find: (value: string) => FoundCharacter | undefined,
+    why: string,
+  ) =>
   (raw: unknown): E.Either<DomainError, string> =>
     E.chain((value: string) => {
       const found = find(value)
-      return found === undefined ? E.right(value) : E.left(invalidInput(`${what} ${quote(value)} contains ${codePointName(found.character)} at character ${found.position}: ${why}`))
+      return found === undefined
+        ? E.right(value)
+        : E.left(
+            invalidInput(
+              `${what} ${quote(value)} contains ${codePointName(found.character)} at character ${found.position}: ${why}`,
+            ),
+          )
     })(parse(raw))
 
 // A lone surrogate has no UTF-8 form: the log would hold it only as an escape, PostgreSQL's jsonb not at all.
@@ -62,7 +85,12 @@ export const parseEnvironment = text('environment', MAX_ENVIRONMENT_LENGTH)
  * An environment name for a new release: as `parseEnvironment`, and no lone surrogate, bidi
  * control or zero-width character (`pro\u200bd` would pass for `prod`).
  */
-export const parseNewEnvironment = refusing(newText('environment', MAX_ENVIRONMENT_LENGTH), 'environment', firstHiddenCharacter, HIDDEN)
+export const parseNewEnvironment = refusing(
+  newText('environment', MAX_ENVIRONMENT_LENGTH),
+  'environment',
+  firstHiddenCharacter,
+  HIDDEN,
+)
 
 /** A version: trimmed, 1 to 256 characters, no control characters. What reads look up by. */
 export const parseVersion = text('version', MAX_VERSION_LENGTH)
@@ -97,13 +125,22 @@ const oneOf =
   <A extends string>(what: string, is: (value: string) => value is A, names: ReadonlyArray<A>) =>
   (raw: unknown): E.Either<DomainError, A> => {
     const expected = `expected one of ${names.join(', ')}`
-    if (typeof raw !== 'string') return E.left(invalidInput(`${what} must be a string, got ${kindOf(raw)}; ${expected}`))
+    if (typeof raw !== 'string')
+      return E.left(invalidInput(`${what} must be a string, got ${kindOf(raw)}; ${expected}`))
     const value = raw.trim()
     return is(value) ? E.right(value) : E.left(invalidInput(`unknown ${what} ${quote(value)}; ${expected}`))
   }
 
 /** A phase name, trimmed: one of build, push, migrate_pre, rollout, migrate_post, finalize. */
-export const parsePhase: (raw: unknown) => E.Either<DomainError, ReleasePhase> = oneOf('phase', (value): value is ReleasePhase => ReleasePhaseCodec.is(value), PHASES)
+export const parsePhase: (raw: unknown) => E.Either<DomainError, ReleasePhase> = oneOf(
+  'phase',
+  (value): value is ReleasePhase => ReleasePhaseCodec.is(value),
+  PHASES,
+)
 
 /** A phase status, trimmed: one of pending, running, completed, failed, skipped. */
-export const parseStatus: (raw: unknown) => E.Either<DomainError, PhaseStatus> = oneOf('phase status', (value): value is PhaseStatus => PhaseStatusCodec.is(value), PHASE_STATUSES)
+export const parseStatus: (raw: unknown) => E.Either<DomainError, PhaseStatus> = oneOf(
+  'phase status',
+  (value): value is PhaseStatus => PhaseStatusCodec.is(value),
+  PHASE_STATUSES,
+)

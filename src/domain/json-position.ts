@@ -122,7 +122,13 @@ export const firstDuplicateKey = (text: string): DuplicateKey | undefined => {
   let line = 1
   const found = (key: string): DuplicateKey => {
     let path = ''
-    for (let d = 0; d < depth; d++) path += (starts[d] as number) < 0 ? `[${index[d] as number}]` : path === '' ? (current[d] as string) : `.${current[d] as string}`
+    for (let d = 0; d < depth; d++)
+      path +=
+        (starts[d] as number) < 0
+          ? `[${index[d] as number}]`
+          : path === ''
+            ? (current[d] as string)
+            : `.${current[d] as string}`
     return { key, line, path }
   }
   for (let i = 0; i < text.length; i++) {

@@ -10,7 +10,8 @@ import { fieldTexts, type TopLevelFields } from './top-level-fields.js'
 
 // JSON.stringify's layout (two-space indentation), written field by field so that the order of
 // the fields is the record's, whatever their names.
-const valueText = (value: unknown, indent: string): string => (JSON.stringify(value, null, 2) ?? 'null').replaceAll('\n', `\n${indent}`)
+const valueText = (value: unknown, indent: string): string =>
+  (JSON.stringify(value, null, 2) ?? 'null').replaceAll('\n', `\n${indent}`)
 
 const objectText = (fields: OrderedFields, indent: string): string => {
   if (fields.length === 0) return '{}'
@@ -66,7 +67,8 @@ export const SNAPSHOT_CLOSE = encoder.encode('\n  ]')
 const EMPTY = encoder.encode('{\n  "releases": []')
 
 /** What comes after the array of records: the other top-level fields (as the file wrote them, when known), and the closing brace. */
-export const snapshotEnd = (fields: TopLevelFields): Uint8Array => encoder.encode(`${fieldTexts(fields).map(fieldText).join('')}\n}`)
+export const snapshotEnd = (fields: TopLevelFields): Uint8Array =>
+  encoder.encode(`${fieldTexts(fields).map(fieldText).join('')}\n}`)
 
 /** The exact bytes (UTF-8) of `releases.json` for a state. */
 export const projectSnapshotBytes = (state: State): Uint8Array => {

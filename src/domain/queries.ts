@@ -17,12 +17,18 @@ export const findRelease = (state: State, rawId: unknown): E.Either<DomainError,
   pipe(
     // An id an older file holds is kept as it is, blanks around it included: it is looked up as
     // given first, and only then as a caller's input (trimmed, checked).
-    typeof rawId === 'string' && state.releases.has(rawId as ReleaseId) ? E.right(rawId as ReleaseId) : parseReleaseId(rawId),
+    typeof rawId === 'string' && state.releases.has(rawId as ReleaseId)
+      ? E.right(rawId as ReleaseId)
+      : parseReleaseId(rawId),
     E.chain((id) => {
       const group = state.releases.get(id)
       if (group === undefined) return E.left(releaseNotFound(`release ${id} not found`))
       if (group.length > 1) {
-        return E.left(invalidInput(`release id ${id} is ambiguous: ${group.length} releases hold it (versions ${group.map((r) => r.version).join(', ')}), as written by the Go Stagecraft; list the environment to see them`))
+        return E.left(
+          invalidInput(
+            `release id ${id} is ambiguous: ${group.length} releases hold it (versions ${group.map((r) => r.version).join(', ')}), as written by the Go Stagecraft; list the environment to see them`,
+          ),
+        )
       }
       return E.right(group[0] as Release)
     }),
@@ -34,7 +40,9 @@ export const findRelease = (state: State, rawId: unknown): E.Either<DomainError,
  * parsed as a caller's input.
  */
 export const lookedUpEnvironment = (state: State, rawEnvironment: unknown): E.Either<DomainError, string> =>
-  typeof rawEnvironment === 'string' && state.current.has(rawEnvironment) ? E.right(rawEnvironment) : parseEnvironment(rawEnvironment)
+  typeof rawEnvironment === 'string' && state.current.has(rawEnvironment)
+    ? E.right(rawEnvironment)
+    : parseEnvironment(rawEnvironment)
 
 /** The current release of an environment: its newest by timestamp, ties broken by id. */
 export const currentRelease = (state: State, rawEnvironment: unknown): E.Either<DomainError, Release> =>
@@ -42,7 +50,9 @@ export const currentRelease = (state: State, rawEnvironment: unknown): E.Either<
     lookedUpEnvironment(state, rawEnvironment),
     E.chain((environment) => {
       const release = state.current.get(environment)
-      return release === undefined ? E.left(releaseNotFound(`environment ${environment} has no releases`)) : E.right(release)
+      return release === undefined
+        ? E.left(releaseNotFound(`environment ${environment} has no releases`))
+        : E.right(release)
     }),
   )
 
@@ -70,7 +80,12 @@ export const groupByEnvironment = (state: State): ReadonlyMap<string, ReadonlyAr
 const releasesByEnvironment = (state: State): ReadonlyMap<string, ReadonlyArray<Release>> => {
   let cached = byEnvironmentCache.get(state)
   if (cached === undefined) {
-    cached = new Map([...groupByEnvironment(state)].map(([environment, releases]) => [environment, Object.freeze(sortNewestFirst(releases))]))
+    cached = new Map(
+      [...groupByEnvironment(state)].map(([environment, releases]) => [
+        environment,
+        Object.freeze(sortNewestFirst(releases)),
+      ]),
+    )
     byEnvironmentCache.set(state, cached)
   }
   return cached

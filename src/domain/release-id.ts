@@ -17,11 +17,7 @@ export interface ReleaseIdBrand {
  * The id of a release. Ids this module creates have the form `rel-YYYYMMDD-HHMMSSmmm`; ids read
  * from older files are kept as they are, so the only rule for reading is: a non-empty string.
  */
-export const ReleaseId = t.brand(
-  t.string,
-  (s): s is t.Branded<string, ReleaseIdBrand> => s.length > 0,
-  'ReleaseId',
-)
+export const ReleaseId = t.brand(t.string, (s): s is t.Branded<string, ReleaseIdBrand> => s.length > 0, 'ReleaseId')
 export type ReleaseId = t.TypeOf<typeof ReleaseId>
 
 /**
@@ -45,7 +41,9 @@ export const formatReleaseId = (epochMs: number): ReleaseId => {
 /** The instant a canonical id encodes, or `undefined` for a legacy or foreign id. */
 export const releaseIdEpochMs = (id: string): number | undefined => {
   if (!CANONICAL_ID.test(id)) return undefined
-  const ms = Date.parse(`${id.slice(4, 8)}-${id.slice(8, 10)}-${id.slice(10, 12)}T${id.slice(13, 15)}:${id.slice(15, 17)}:${id.slice(17, 19)}.${id.slice(19, 22)}Z`)
+  const ms = Date.parse(
+    `${id.slice(4, 8)}-${id.slice(8, 10)}-${id.slice(10, 12)}T${id.slice(13, 15)}:${id.slice(15, 17)}:${id.slice(17, 19)}.${id.slice(19, 22)}Z`,
+  )
   return Number.isNaN(ms) || formatReleaseId(ms) !== id ? undefined : ms
 }
 
@@ -73,14 +71,25 @@ export const firstEpochMsAfter = (id: string): number | undefined => {
  * the clock's id, or, when the clock repeats a millisecond or went backwards, the first id after
  * `greatestId`.
  */
-export const nextReleaseId = (nowMs: number, greatestId: ReleaseId | undefined): E.Either<DomainError, { readonly id: ReleaseId; readonly epochMs: number }> => {
+export const nextReleaseId = (
+  nowMs: number,
+  greatestId: ReleaseId | undefined,
+): E.Either<DomainError, { readonly id: ReleaseId; readonly epochMs: number }> => {
   if (!Number.isInteger(nowMs) || nowMs < MIN_ID_EPOCH_MS || nowMs > MAX_ID_EPOCH_MS) {
-    return E.left(invalidInput(`the clock reads ${String(nowMs)} ms since the epoch, which a release id cannot encode (years 0000 to 9999)`))
+    return E.left(
+      invalidInput(
+        `the clock reads ${String(nowMs)} ms since the epoch, which a release id cannot encode (years 0000 to 9999)`,
+      ),
+    )
   }
   if (greatestId === undefined) return E.right({ id: formatReleaseId(nowMs), epochMs: nowMs })
   const floor = firstEpochMsAfter(greatestId)
   if (floor === undefined) {
-    return E.left(invalidInput(`no new release id can sort after the existing id "${greatestId}"; rename that release in the history before creating more`))
+    return E.left(
+      invalidInput(
+        `no new release id can sort after the existing id "${greatestId}"; rename that release in the history before creating more`,
+      ),
+    )
   }
   const epochMs = Math.max(nowMs, floor)
   return E.right({ id: formatReleaseId(epochMs), epochMs })

@@ -15,7 +15,15 @@ import { type Preserved, preservedOf, type Release, StoredRelease } from './rele
 import { ReleaseId } from './release-id.js'
 import { Timestamp } from './timestamp.js'
 
-const KNOWN_FIELDS: ReadonlySet<string> = new Set(['id', 'environment', 'version', 'commit_sha', 'timestamp', 'phases', 'previous_id'])
+const KNOWN_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'environment',
+  'version',
+  'commit_sha',
+  'timestamp',
+  'phases',
+  'previous_id',
+])
 
 const RecordFields = t.intersection([
   t.type({ id: ReleaseId, environment: t.string, version: t.string, timestamp: Timestamp }),
@@ -54,7 +62,10 @@ const decodePhases = (raw: Readonly<Record<string, unknown>>, context: t.Context
   return t.success({ phases: phases as Phases, absentPhases, otherPhases: Object.fromEntries(otherPhases) })
 }
 
-const preservedFrom = (decoded: DecodedPhases, otherFields: ReadonlyArray<[string, unknown]>): Preserved | undefined => {
+const preservedFrom = (
+  decoded: DecodedPhases,
+  otherFields: ReadonlyArray<[string, unknown]>,
+): Preserved | undefined => {
   const entries: Array<[string, unknown]> = []
   if (decoded.absentPhases.length > 0) entries.push(['absentPhases', decoded.absentPhases])
   if (Object.keys(decoded.otherPhases).length > 0) entries.push(['otherPhases', decoded.otherPhases])
@@ -92,7 +103,10 @@ export type OrderedFields = ReadonlyArray<readonly [string, unknown]>
 
 const phaseFields = (release: Release, preserved: Preserved | undefined): OrderedFields => {
   const absent = new Set(preserved?.absentPhases ?? [])
-  const known = PHASES.filter((phase) => !absent.has(phase)).map((phase): [string, unknown] => [phase, release.phases[phase]])
+  const known = PHASES.filter((phase) => !absent.has(phase)).map((phase): [string, unknown] => [
+    phase,
+    release.phases[phase],
+  ])
   const other = Object.entries(preserved?.otherPhases ?? {}).filter(([key]) => !ReleasePhaseCodec.is(key))
   return [...known, ...other]
 }
@@ -118,11 +132,21 @@ export const recordFields = (release: Release): OrderedFields => {
 
 // Object.fromEntries, not assignment: a preserved key such as "__proto__" must stay a plain field.
 const encodeRecord = (release: Release): ReleaseRecordJson =>
-  Object.fromEntries(recordFields(release).map(([key, value]) => [key, key === 'phases' ? Object.fromEntries(value as OrderedFields) : value]))
+  Object.fromEntries(
+    recordFields(release).map(([key, value]) => [
+      key,
+      key === 'phases' ? Object.fromEntries(value as OrderedFields) : value,
+    ]),
+  )
 
 /**
  * The codec between a `releases.json` record and a release: decoding gives a {@link StoredRelease}
  * (what the record held that this module does not model in `preserved`); encoding takes any
  * release, a release of the state included, whose `preserved` is not enumerable.
  */
-export const ReleaseRecord = new t.Type<StoredRelease, ReleaseRecordJson, unknown>('ReleaseRecord', StoredRelease.is, decodeRecord, encodeRecord)
+export const ReleaseRecord = new t.Type<StoredRelease, ReleaseRecordJson, unknown>(
+  'ReleaseRecord',
+  StoredRelease.is,
+  decodeRecord,
+  encodeRecord,
+)

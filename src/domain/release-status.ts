@@ -25,4 +25,5 @@ export const releaseStatus = (release: Release): ReleaseStatus => {
  * `thresholdMs` (since its last event, or its creation when the history knows of none).
  */
 export const isAbandoned = (release: Release, nowMs: number, thresholdMs: number): boolean =>
-  releaseStatus(release) === 'in progress' && nowMs - (factsOf(release).lastEventMs ?? epochMsOf(release.timestamp)) > thresholdMs
+  releaseStatus(release) === 'in progress' &&
+  nowMs - (factsOf(release).lastEventMs ?? epochMsOf(release.timestamp)) > thresholdMs

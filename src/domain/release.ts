@@ -67,7 +67,13 @@ export const preservedOf = (release: Release): Preserved | undefined => (release
 /** Gives a release the state owns its `preserved`, not enumerable (see {@link preservedOf}); none removes it. */
 export const keepPreserved = (release: Release, preserved: Preserved | undefined): void => {
   if (preserved === undefined) delete (release as { preserved?: Preserved }).preserved
-  else Object.defineProperty(release, 'preserved', { value: preserved, enumerable: false, writable: true, configurable: true })
+  else
+    Object.defineProperty(release, 'preserved', {
+      value: preserved,
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    })
 }
 
 /**
@@ -97,7 +103,13 @@ export const factsOf = (release: Release): ReleaseFacts => (release as { facts?:
 /** Gives a release the state owns its facts, not enumerable (see {@link factsOf}); frozen, since they are shared. */
 export const keepFacts = (release: Release, facts: ReleaseFacts): void => {
   if (Object.keys(facts).length === 0) delete (release as { facts?: ReleaseFacts }).facts
-  else Object.defineProperty(release, 'facts', { value: Object.freeze(facts), enumerable: false, writable: true, configurable: true })
+  else
+    Object.defineProperty(release, 'facts', {
+      value: Object.freeze(facts),
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    })
 }
 
 /** A release of the state as an event records it: `preserved` as a plain field again, when it has one. */

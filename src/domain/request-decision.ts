@@ -9,7 +9,14 @@ import type { CreateRelease, RecoverRelease, UpdatePhase } from './commands.js'
 import { type DomainError, invalidInput } from './errors.js'
 import type { DomainEvent } from './events.js'
 import { parseNewRequestId } from './input.js'
-import { ARGUMENT_NAMES, type RequestArguments, type RequestCommand, type RequestTag, type RequestUse, sameRequest } from './requests.js'
+import {
+  ARGUMENT_NAMES,
+  type RequestArguments,
+  type RequestCommand,
+  type RequestTag,
+  type RequestUse,
+  sameRequest,
+} from './requests.js'
 import { quote } from './show.js'
 import type { State } from './state.js'
 
@@ -66,10 +73,18 @@ export const requested = (
       if (id === undefined) return fresh()
       const first = state.requests.get(id)
       const request: RequestTag = { id, command: command.type }
-      if (first === undefined) return pipe(fresh(), E.map((events) => events.map((event) => tag(event, request))))
+      if (first === undefined)
+        return pipe(
+          fresh(),
+          E.map((events) => events.map((event) => tag(event, request))),
+        )
       return pipe(
         args(),
-        E.chain((given) => (sameRequest(first, { command: command.type, args: given }) ? E.right([]) : E.left(reused(id, first, command.type, given)))),
+        E.chain((given) =>
+          sameRequest(first, { command: command.type, args: given })
+            ? E.right([])
+            : E.left(reused(id, first, command.type, given)),
+        ),
       )
     }),
   )

@@ -16,7 +16,10 @@ import { VersionedMap } from './versioned-map.js'
 export const MAX_REQUEST_ID_LENGTH = 200
 
 /** The commands a request id can name: those that record events about one release. */
-export const RequestCommand = t.keyof({ CreateRelease: null, UpdatePhase: null, RecoverRelease: null }, 'RequestCommand')
+export const RequestCommand = t.keyof(
+  { CreateRelease: null, UpdatePhase: null, RecoverRelease: null },
+  'RequestCommand',
+)
 export type RequestCommand = t.TypeOf<typeof RequestCommand>
 
 /** On an event: the request id of the write that recorded it, and that write's command. */
@@ -45,7 +48,10 @@ export const RequestUse = t.intersection(
 export type RequestUse = t.TypeOf<typeof RequestUse>
 
 /** Whether two uses asked for the same thing: the same command with the same arguments. */
-export const sameRequest = (a: Pick<RequestUse, 'command' | 'args'>, b: Pick<RequestUse, 'command' | 'args'>): boolean =>
+export const sameRequest = (
+  a: Pick<RequestUse, 'command' | 'args'>,
+  b: Pick<RequestUse, 'command' | 'args'>,
+): boolean =>
   a.command === b.command && a.args.length === b.args.length && a.args.every((value, i) => value === b.args[i])
 
 /**

@@ -41,29 +41,49 @@ export const parseRollbackTarget = (raw: unknown): E.Either<DomainError, Rollbac
     case 'version':
       return E.right({ to, version: (raw as { version: string }).version })
     default: {
-      const got = typeof raw === 'object' && raw !== null ? `to ${typeof to === 'string' ? quote(to) : kindOf(to)}` : kindOf(raw)
+      const got =
+        typeof raw === 'object' && raw !== null ? `to ${typeof to === 'string' ? quote(to) : kindOf(to)}` : kindOf(raw)
       return E.left(invalidInput(`a rollback target is ${TARGET_SHAPES}; got ${got}`))
     }
   }
 }
 
 /** Whether every phase of a release completed. */
-export const isFullyCompleted = (release: Release): boolean => PHASES.every((phase) => release.phases[phase] === 'completed')
+export const isFullyCompleted = (release: Release): boolean =>
+  PHASES.every((phase) => release.phases[phase] === 'completed')
 
-const candidate = (state: State, environment: string, current: Release, target: RollbackTarget): E.Either<DomainError, Release> => {
+const candidate = (
+  state: State,
+  environment: string,
+  current: Release,
+  target: RollbackTarget,
+): E.Either<DomainError, Release> => {
   switch (target.to) {
     case 'previous': {
-      if (current.previousId === undefined) return E.left(releaseNotFound(`current release ${current.id} of ${environment} has no previous release to roll back to`))
+      if (current.previousId === undefined)
+        return E.left(
+          releaseNotFound(`current release ${current.id} of ${environment} has no previous release to roll back to`),
+        )
       return pipe(
         findRelease(state, current.previousId),
-        E.mapLeft((error) => (error.code === 'RELEASE_NOT_FOUND' ? releaseNotFound(`previous release ${current.previousId ?? ''} of ${current.id} (${environment}) is not in the history`) : error)),
+        E.mapLeft((error) =>
+          error.code === 'RELEASE_NOT_FOUND'
+            ? releaseNotFound(
+                `previous release ${current.previousId ?? ''} of ${current.id} (${environment}) is not in the history`,
+              )
+            : error,
+        ),
       )
     }
     case 'release':
       return pipe(
         findRelease(state, target.releaseId),
         E.chain((release) =>
-          release.environment === environment ? E.right(release) : E.left(invalidInput(`release ${release.id} belongs to environment ${release.environment}, not ${environment}`)),
+          release.environment === environment
+            ? E.right(release)
+            : E.left(
+                invalidInput(`release ${release.id} belongs to environment ${release.environment}, not ${environment}`),
+              ),
         ),
       )
     case 'version':
@@ -79,7 +99,9 @@ const candidate = (state: State, environment: string, current: Release, target: 
               if (found !== undefined) return E.right(found)
               return E.left(
                 current.version === version
-                  ? invalidTransition(`release ${current.id} (${version}) is the current release of ${environment}, and no earlier release has that version; there is nothing to roll back to`)
+                  ? invalidTransition(
+                      `release ${current.id} (${version}) is the current release of ${environment}, and no earlier release has that version; there is nothing to roll back to`,
+                    )
                   : releaseNotFound(`environment ${environment} has no release of version ${version}`),
               )
             }),
@@ -91,36 +113,67 @@ const candidate = (state: State, environment: string, current: Release, target: 
         releasesOf(state, environment),
         E.chain((releases) => {
           const found = releases.find((release) => release !== current && isFullyCompleted(release))
-          return found === undefined ? E.left(releaseNotFound(`environment ${environment} has no earlier release that completed every phase`)) : E.right(found)
+          return found === undefined
+            ? E.left(releaseNotFound(`environment ${environment} has no earlier release that completed every phase`))
+            : E.right(found)
         }),
       )
   }
 }
 
-const acceptable = (environment: string, current: Release) => (target: Release): E.Either<DomainError, Release> => {
-  // A previous_id written by hand may point into another environment.
-  if (target.environment !== environment) return E.left(invalidInput(`release ${target.id} belongs to environment ${target.environment}, not ${environment}`))
-  if (target === current) return E.left(invalidTransition(`release ${target.id} (${target.version}) is already the current release of ${environment}; there is nothing to roll back to`))
-  if (!isFullyCompleted(target)) {
-    const unfinished = PHASES.filter((phase) => target.phases[phase] !== 'completed').map((phase) => `${phase} ${target.phases[phase]}`)
-    return E.left(invalidTransition(`release ${target.id} (${target.version}) of ${environment} cannot be a rollback target: not every phase completed (${unfinished.join(', ')})`))
+const acceptable =
+  (environment: string, current: Release) =>
+  (target: Release): E.Either<DomainError, Release> => {
+    // A previous_id written by hand may point into another environment.
+    if (target.environment !== environment)
+      return E.left(
+        invalidInput(`release ${target.id} belongs to environment ${target.environment}, not ${environment}`),
+      )
+    if (target === current)
+      return E.left(
+        invalidTransition(
+          `release ${target.id} (${target.version}) is already the current release of ${environment}; there is nothing to roll back to`,
+        ),
+      )
+    if (!isFullyCompleted(target)) {
+      const unfinished = PHASES.filter((phase) => target.phases[phase] !== 'completed').map(
+        (phase) => `${phase} ${target.phases[phase]}`,
+      )
+      return E.left(
+        invalidTransition(
+          `release ${target.id} (${target.version}) of ${environment} cannot be a rollback target: not every phase completed (${unfinished.join(', ')})`,
+        ),
+      )
+    }
+    return E.right(target)
   }
-  return E.right(target)
-}
 
 /**
  * Whether the release `rawReleaseId` is one a rollback of `environment` may redeploy, by the rules
  * of {@link rollbackTarget}: of that environment, every phase completed, not the current release.
  */
-export const rollbackCandidate = (state: State, environment: string, rawReleaseId: unknown): E.Either<DomainError, Release> =>
+export const rollbackCandidate = (
+  state: State,
+  environment: string,
+  rawReleaseId: unknown,
+): E.Either<DomainError, Release> =>
   pipe(
     currentRelease(state, environment),
     E.mapLeft(() => releaseNotFound(`environment ${environment} has no releases; there is nothing to roll back`)),
-    E.chain((current) => pipe(candidate(state, environment, current, { to: 'release', releaseId: rawReleaseId as string }), E.chain(acceptable(environment, current)))),
+    E.chain((current) =>
+      pipe(
+        candidate(state, environment, current, { to: 'release', releaseId: rawReleaseId as string }),
+        E.chain(acceptable(environment, current)),
+      ),
+    ),
   )
 
 /** The release a rollback of `environment` would redeploy, or why there is none. */
-export const rollbackTarget = (state: State, rawEnvironment: unknown, rawTarget: RollbackTarget): E.Either<DomainError, Release> =>
+export const rollbackTarget = (
+  state: State,
+  rawEnvironment: unknown,
+  rawTarget: RollbackTarget,
+): E.Either<DomainError, Release> =>
   pipe(
     E.Do,
     E.apS('environment', lookedUpEnvironment(state, rawEnvironment)),
@@ -129,7 +182,9 @@ export const rollbackTarget = (state: State, rawEnvironment: unknown, rawTarget:
       pipe(
         currentRelease(state, environment),
         E.mapLeft(() => releaseNotFound(`environment ${environment} has no releases; there is nothing to roll back`)),
-        E.chain((current) => pipe(candidate(state, environment, current, target), E.chain(acceptable(environment, current)))),
+        E.chain((current) =>
+          pipe(candidate(state, environment, current, target), E.chain(acceptable(environment, current))),
+        ),
       ),
     ),
   )

@@ -29,4 +29,5 @@ export const showValue = (value: unknown, limit = 80): string => {
 }
 
 /** What kind of value a caller passed instead of the one expected: `nothing`, `null`, `an array`, `number`, ... */
-export const kindOf = (raw: unknown): string => (raw === undefined ? 'nothing' : raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw)
+export const kindOf = (raw: unknown): string =>
+  raw === undefined ? 'nothing' : raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw

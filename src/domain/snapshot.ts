@@ -32,7 +32,9 @@ import { decodeUtf8 } from './utf8.js'
  * the `SnapshotImported` event that records it, with `otherFields` always present (empty when there
  * are none).
  */
-export type Snapshot = Readonly<Required<Pick<SnapshotImported, 'releases' | 'otherFields'>> & Pick<SnapshotImported, 'otherFieldsJson'>>
+export type Snapshot = Readonly<
+  Required<Pick<SnapshotImported, 'releases' | 'otherFields'>> & Pick<SnapshotImported, 'otherFieldsJson'>
+>
 
 const SnapshotDocument = t.intersection([t.UnknownRecord, t.partial({ releases: t.union([t.UnknownArray, t.null]) })])
 
@@ -50,7 +52,10 @@ const documentProblem = (json: unknown): string =>
 const notAReleasesFile = (document: Readonly<Record<string, unknown>>, file: string): DomainError | undefined => {
   const fields = Object.keys(document)
   if (Object.hasOwn(document, 'releases') || fields.length === 0) return undefined
-  const named = fields.slice(0, 5).map((field) => quote(field)).join(', ')
+  const named = fields
+    .slice(0, 5)
+    .map((field) => quote(field))
+    .join(', ')
   return corruptState(
     `${file} is not a releases file: it has no "releases" array (its top-level fields are ${named}${fields.length > 5 ? ', ...' : ''}); ` +
       `every write rewrites the state file, so stagecraft-state does not take over another file: choose another state file, or add "releases": [] to this one if it is meant to hold the history`,
@@ -58,7 +63,8 @@ const notAReleasesFile = (document: Readonly<Record<string, unknown>>, file: str
 }
 
 const parseJson = (text: string, file: string): E.Either<DomainError, unknown> => {
-  if (text.trim() === '') return E.left(corruptState(`${file}: the file is empty; expected a JSON object with a "releases" array`))
+  if (text.trim() === '')
+    return E.left(corruptState(`${file}: the file is empty; expected a JSON object with a "releases" array`))
   // Before JSON.parse: what it returns is walked by recursive code (a deep freeze, JSON.stringify).
   const deep = tooDeep(text, MAX_SNAPSHOT_DEPTH)
   if (deep !== undefined) return E.left(corruptState(`${file}:${deep.line}: ${tooDeepProblem(deep)}`))
@@ -74,15 +80,22 @@ const parseJson = (text: string, file: string): E.Either<DomainError, unknown> =
   }
 }
 
-const decodeRecords = (records: ReadonlyArray<unknown>, text: string, file: string): E.Either<DomainError, ReadonlyArray<Release>> => {
+const decodeRecords = (
+  records: ReadonlyArray<unknown>,
+  text: string,
+  file: string,
+): E.Either<DomainError, ReadonlyArray<Release>> => {
   const releases: Release[] = []
   for (const [index, record] of records.entries()) {
     const decoded = ReleaseRecord.decode(record)
     if (E.isLeft(decoded)) {
       const line = releaseRecordLines(text)[index]
-      const id = typeof (record as { id?: unknown } | null)?.id === 'string' ? ` (id "${(record as { id: string }).id}")` : ''
+      const id =
+        typeof (record as { id?: unknown } | null)?.id === 'string' ? ` (id "${(record as { id: string }).id}")` : ''
       const problems = describeDecodeErrors(decoded.left).join('; ')
-      return E.left(corruptState(`${file}${line === undefined ? '' : `:${line}`}: release ${index + 1}${id}: ${problems}`))
+      return E.left(
+        corruptState(`${file}${line === undefined ? '' : `:${line}`}: release ${index + 1}${id}: ${problems}`),
+      )
     }
     releases.push(decoded.right)
   }
@@ -98,7 +111,11 @@ export const decodeSnapshot = (text: string, file: string): E.Either<DomainError
   const duplicate = firstDuplicateKey(text)
   if (duplicate !== undefined) {
     const where = duplicate.path === '' ? 'the top-level object' : duplicate.path
-    return E.left(corruptState(`${file}:${duplicate.line}: the key ${quote(duplicate.key)} appears twice in ${where}; a JSON reader keeps only one of the two values, so the file cannot be read without losing the other: remove one of them`))
+    return E.left(
+      corruptState(
+        `${file}:${duplicate.line}: the key ${quote(duplicate.key)} appears twice in ${where}; a JSON reader keeps only one of the two values, so the file cannot be read without losing the other: remove one of them`,
+      ),
+    )
   }
   const document = SnapshotDocument.decode(json.right)
   if (E.isLeft(document)) return E.left(corruptState(`${file}: ${documentProblem(json.right)}`))
@@ -116,7 +133,9 @@ export const decodeSnapshot = (text: string, file: string): E.Either<DomainError
 /** Decodes the bytes of a `releases.json`: strict UTF-8 (a byte that is not is `CORRUPT_STATE`), then {@link decodeSnapshot}. */
 export const decodeSnapshotBytes = (bytes: Uint8Array, file: string): E.Either<DomainError, Snapshot> =>
   pipe(
-    bytes.length > MAX_SNAPSHOT_BYTES ? E.left(corruptState(`${file}: ${tooLongProblem('the file', bytes.length, MAX_SNAPSHOT_BYTES)}`)) : E.right(bytes),
+    bytes.length > MAX_SNAPSHOT_BYTES
+      ? E.left(corruptState(`${file}: ${tooLongProblem('the file', bytes.length, MAX_SNAPSHOT_BYTES)}`))
+      : E.right(bytes),
     E.chain((checked) => decodeUtf8(checked, file)),
     E.chain((text) => decodeSnapshot(text, file)),
   )
@@ -146,9 +165,13 @@ export const showsState = (snapshot: Snapshot): ((state: State) => boolean) => {
  * order of `after` then the removed ones: added, removed, changed, or moved (their order is kept
  * too, so a reordering alone is a difference).
  */
-export const changedFields = (before: Snapshot['otherFields'], after: Snapshot['otherFields']): ReadonlyArray<string> => {
+export const changedFields = (
+  before: Snapshot['otherFields'],
+  after: Snapshot['otherFields'],
+): ReadonlyArray<string> => {
   const was = Object.keys(before)
   const now = Object.keys(after)
-  const differs = (key: string, index: number): boolean => was.indexOf(key) !== index || JSON.stringify(before[key]) !== JSON.stringify(after[key])
+  const differs = (key: string, index: number): boolean =>
+    was.indexOf(key) !== index || JSON.stringify(before[key]) !== JSON.stringify(after[key])
   return [...now.filter(differs), ...was.filter((key) => !(key in after))]
 }

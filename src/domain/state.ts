@@ -84,7 +84,8 @@ class ReadOnlyMap<K, V> implements ReadonlyMap<K, V> {
 }
 
 /** A read-only view of `map`, which its owner must not change afterwards. */
-export const readOnlyMap = <K, V>(map: ReadonlyMap<K, V>): ReadonlyMap<K, V> => (map instanceof ReadOnlyMap ? map : new ReadOnlyMap(map))
+export const readOnlyMap = <K, V>(map: ReadonlyMap<K, V>): ReadonlyMap<K, V> =>
+  map instanceof ReadOnlyMap ? map : new ReadOnlyMap(map)
 
 /** The state before any event: no releases. */
 export const initialState: State = Object.freeze({

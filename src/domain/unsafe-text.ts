@@ -23,7 +23,8 @@ const RAW_IN_JSON = new RegExp(`[\u007f-\u009f${BIDI_CONTROLS}${ZERO_WIDTH}${SEP
  * characters and U+2028/2029 written as `\uXXXX`: the same values, parsed, and nothing on a
  * screen but printable characters. In such JSON they can only be inside strings.
  */
-export const terminalSafeJson = (json: string): string => json.replace(RAW_IN_JSON, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
+export const terminalSafeJson = (json: string): string =>
+  json.replace(RAW_IN_JSON, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
 
 /** A character found where it may not be: itself, and its position (1-based, in characters). */
 export interface FoundCharacter {
@@ -43,4 +44,5 @@ export const firstLoneSurrogate = (text: string): FoundCharacter | undefined => 
 export const firstHiddenCharacter = (text: string): FoundCharacter | undefined => firstMatch(HIDDEN, text)
 
 /** `U+202E`: how a message names a character. */
-export const codePointName = (character: string): string => `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
+export const codePointName = (character: string): string =>
+  `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`

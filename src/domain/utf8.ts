@@ -14,7 +14,7 @@ const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
  * of the Encoding Standard that `TextDecoder` follows; `undefined` when all of it is UTF-8.
  */
 export const firstInvalidUtf8 = (bytes: Uint8Array): number | undefined => {
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const lead = bytes[i] as number
     if (lead < 0x80) {
       i++
@@ -22,14 +22,21 @@ export const firstInvalidUtf8 = (bytes: Uint8Array): number | undefined => {
     }
     // How many continuation bytes follow, and the range of the first (the others: 0x80 to 0xBF).
     const [follow, low, high] =
-      lead >= 0xc2 && lead <= 0xdf ? [1, 0x80, 0xbf]
-      : lead === 0xe0 ? [2, 0xa0, 0xbf]
-      : lead === 0xed ? [2, 0x80, 0x9f]
-      : lead >= 0xe1 && lead <= 0xef ? [2, 0x80, 0xbf]
-      : lead === 0xf0 ? [3, 0x90, 0xbf]
-      : lead === 0xf4 ? [3, 0x80, 0x8f]
-      : lead >= 0xf1 && lead <= 0xf3 ? [3, 0x80, 0xbf]
-      : [0, 0, 0]
+      lead >= 0xc2 && lead <= 0xdf
+        ? [1, 0x80, 0xbf]
+        : lead === 0xe0
+          ? [2, 0xa0, 0xbf]
+          : lead === 0xed
+            ? [2, 0x80, 0x9f]
+            : lead >= 0xe1 && lead <= 0xef
+              ? [2, 0x80, 0xbf]
+              : lead === 0xf0
+                ? [3, 0x90, 0xbf]
+                : lead === 0xf4
+                  ? [3, 0x80, 0x8f]
+                  : lead >= 0xf1 && lead <= 0xf3
+                    ? [3, 0x80, 0xbf]
+                    : [0, 0, 0]
     if (follow === 0) return i
     for (let k = 1; k <= follow; k++) {
       const next = bytes[i + k]
@@ -49,6 +56,10 @@ export const decodeUtf8 = (bytes: Uint8Array, file: string): E.Either<DomainErro
     let line = 1
     for (let i = 0; i < offset; i++) if (bytes[i] === 10) line++
     const shown = Array.from(bytes.subarray(offset, offset + 4), (byte) => byte.toString(16).padStart(2, '0')).join(' ')
-    return E.left(corruptState(`${file}:${line}: not valid UTF-8 at byte offset ${offset} (bytes ${shown}): it cannot be read as text without replacing bytes, which the next write would lose`))
+    return E.left(
+      corruptState(
+        `${file}:${line}: not valid UTF-8 at byte offset ${offset} (bytes ${shown}): it cannot be read as text without replacing bytes, which the next write would lose`,
+      ),
+    )
   }
 }

@@ -52,7 +52,12 @@ export class VersionedMap<K, V> implements ReadonlyMap<K, V> {
   /** Drafts the next version of `map` (which stays as it is), to be changed, then sealed. */
   static draft<K, V>(map: ReadonlyMap<K, V>): VersionedMap<K, V> {
     return map instanceof VersionedMap
-      ? new VersionedMap<K, V>(map.#base as ReadonlyMap<K, V>, new Map(map.#changes as Map<K, V | typeof REMOVED>), map.#size, false)
+      ? new VersionedMap<K, V>(
+          map.#base as ReadonlyMap<K, V>,
+          new Map(map.#changes as Map<K, V | typeof REMOVED>),
+          map.#size,
+          false,
+        )
       : new VersionedMap(map, new Map(), map.size, false)
   }
 
@@ -85,7 +90,8 @@ export class VersionedMap<K, V> implements ReadonlyMap<K, V> {
     this.#sealed = true
     // Drafted from an empty map, with nothing removed: the changes are the map.
     if (this.#base.size === 0 && this.#size === changes.size) return VersionedMap.of(changes as Map<K, V>)
-    if (changes.size > MERGE_AT && changes.size * MERGE_SHARE > this.#base.size) return VersionedMap.of(new Map(this.entries()))
+    if (changes.size > MERGE_AT && changes.size * MERGE_SHARE > this.#base.size)
+      return VersionedMap.of(new Map(this.entries()))
     Object.freeze(this)
     return this
   }
@@ -155,7 +161,8 @@ export class VersionedMap<K, V> implements ReadonlyMap<K, V> {
       if (change === undefined) callback.call(thisArg, value, id, this)
       else if (change !== REMOVED) callback.call(thisArg, change, id, this)
     }
-    for (const [id, change] of changes) if (change !== REMOVED && !base.has(id)) callback.call(thisArg, change, id, this)
+    for (const [id, change] of changes)
+      if (change !== REMOVED && !base.has(id)) callback.call(thisArg, change, id, this)
   }
 
   // With changes, the iterators walk a list that forEach made: the walk is written once.

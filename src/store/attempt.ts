@@ -10,7 +10,11 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { ioError, isStateError, type StateError } from '../errors.js'
 
 /** Runs `step`; a thrown `StateError` stays as it is, any other throw becomes `IO_ERROR`. */
-export const attempt = <A>(doing: string, file: string, step: () => Promise<E.Either<StateError, A>>): TE.TaskEither<StateError, A> =>
+export const attempt = <A>(
+  doing: string,
+  file: string,
+  step: () => Promise<E.Either<StateError, A>>,
+): TE.TaskEither<StateError, A> =>
   pipe(
     TE.tryCatch(step, (error) => (isStateError(error) ? error : ioError(doing, file, error))),
     TE.chainEitherK((result) => result),

@@ -16,7 +16,16 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { State } from '../domain/state.js'
 import { StateError } from '../errors.js'
 import { attempt } from './attempt.js'
-import { CHECKPOINT_LAYOUT, type CheckpointFile, checkpointStart, decodeCheckpoint, headerLine, headerOf, releaseLine, trailerLine } from './checkpoint-format.js'
+import {
+  CHECKPOINT_LAYOUT,
+  type CheckpointFile,
+  checkpointStart,
+  decodeCheckpoint,
+  headerLine,
+  headerOf,
+  releaseLine,
+  trailerLine,
+} from './checkpoint-format.js'
 import { requestLines } from './checkpoint-requests.js'
 import { checkpointState } from './checkpoint-state.js'
 import type { Loaded } from './event-store.js'
@@ -44,7 +53,13 @@ export type Opened =
  * The error for a log shorter than a file beside it says it was (`witness`: the checkpoint, or the
  * record of the last snapshot, each written after an append was synced): it lost its end.
  */
-export const lostItsEnd = (paths: StorePaths, witness: string, logBytes: number, position: number, offset: number): StateError =>
+export const lostItsEnd = (
+  paths: StorePaths,
+  witness: string,
+  logBytes: number,
+  position: number,
+  offset: number,
+): StateError =>
   new StateError(
     'CORRUPT_STATE',
     `${paths.eventLog} is ${logBytes === 0 ? 'missing or empty' : `${logBytes} bytes long`}, but ${witness} was written after its event ${position}, at byte ${offset}: the log lost its end (it was cut back, deleted, or an older copy was restored over it), and the acknowledged writes it held are gone; nothing starts a new history over it. ` +
@@ -79,10 +94,18 @@ export const openCheckpoint = (paths: StorePaths, logBytes: number, ino: number)
     const short = shortOf(paths, logBytes, offset)
     if (short !== undefined) return E.left(lostItsEnd(paths, paths.checkpoint, short, position, offset))
     const anchored = await lineHashBefore(paths.eventLog, offset)
-    if (anchored !== hash) return E.right({ kind: 'mistrusted', why: `it was taken from another log (the log's line before byte ${offset} is not the one it was taken after)` } as const)
+    if (anchored !== hash)
+      return E.right({
+        kind: 'mistrusted',
+        why: `it was taken from another log (the log's line before byte ${offset} is not the one it was taken after)`,
+      } as const)
     const state = checkpointState(file, paths.checkpoint)
     const cursor: LogCursor = { position, hash, offset, ino }
-    return E.right({ kind: 'usable', held: { file, state, fingerprint }, loaded: { state, cursor, lastRecordedAt: lastRecordedAt ?? undefined } } as const)
+    return E.right({
+      kind: 'usable',
+      held: { file, state, fingerprint },
+      loaded: { state, cursor, lastRecordedAt: lastRecordedAt ?? undefined },
+    } as const)
   })
 
 /**
@@ -104,17 +127,25 @@ export interface Witness {
 }
 
 /** What `witness` says of a log that was found missing or empty: that it held events (the error), or nothing. */
-const witnessing = async (paths: StorePaths, witness: string, endOf: (bytes: Buffer) => { position: number; offset: number } | undefined): Promise<Witness | undefined> => {
+const witnessing = async (
+  paths: StorePaths,
+  witness: string,
+  endOf: (bytes: Buffer) => { position: number; offset: number } | undefined,
+): Promise<Witness | undefined> => {
   const bytes = await readFileIfThere(witness)
   if (bytes === undefined) return undefined
   const end = endOf(bytes)
   if (end !== undefined && end.position > 0) {
     const short = shortOf(paths, 0, end.offset)
-    return short === undefined ? undefined : { witness, error: lostItsEnd(paths, witness, short, end.position, end.offset) }
+    return short === undefined
+      ? undefined
+      : { witness, error: lostItsEnd(paths, witness, short, end.position, end.offset) }
   }
   // Only a writer writes it, after an append: the log held events, however the file reads now
   // (unless a writer created the log meanwhile: a reader takes no lock).
-  return (statSync(paths.eventLog, { throwIfNoEntry: false })?.size ?? 0) === 0 ? { witness, error: lostTheLog(paths, witness) } : undefined
+  return (statSync(paths.eventLog, { throwIfNoEntry: false })?.size ?? 0) === 0
+    ? { witness, error: lostTheLog(paths, witness) }
+    : undefined
 }
 
 /**
@@ -141,13 +172,17 @@ export const missingLogWitnesses = (paths: StorePaths): TE.TaskEither<StateError
  * missing or empty beside either file, even one that does not read whole, is too.
  */
 export const checkLogEnd = (paths: StorePaths, logBytes: number): TE.TaskEither<StateError, void> => {
-  if (logBytes === 0) return TE.flatMap(missingLogWitnesses(paths), ([first]) => (first === undefined ? TE.right(undefined) : TE.left(first.error)))
+  if (logBytes === 0)
+    return TE.flatMap(missingLogWitnesses(paths), ([first]) =>
+      first === undefined ? TE.right(undefined) : TE.left(first.error),
+    )
   return attempt('read the files beside the event log', paths.directory, async () => {
     const record = await readFileIfThere(paths.snapshotRecord)
     const recorded = record === undefined ? undefined : decodeSnapshotRecord(record)
     if (recorded !== undefined && E.isRight(recorded)) {
       const short = shortOf(paths, logBytes, recorded.right.offset)
-      if (short !== undefined) return E.left(lostItsEnd(paths, paths.snapshotRecord, short, recorded.right.position, recorded.right.offset))
+      if (short !== undefined)
+        return E.left(lostItsEnd(paths, paths.snapshotRecord, short, recorded.right.position, recorded.right.offset))
     }
     // A checkpoint ahead of a log is found when it is opened.
     return E.right(undefined)
@@ -164,7 +199,12 @@ const TAIL_BYTES = 64 * 1024
  * tests make it small): when it holds none, or the file is no longer the one it holds (deleted,
  * replaced), or the log has grown past it by more than `tailBytes`.
  */
-export const checkpointDue = (paths: StorePaths, held: HeldCheckpoint | undefined, after: Loaded, tailBytes = TAIL_BYTES): boolean => {
+export const checkpointDue = (
+  paths: StorePaths,
+  held: HeldCheckpoint | undefined,
+  after: Loaded,
+  tailBytes = TAIL_BYTES,
+): boolean => {
   if (held === undefined || !sameFingerprint(fingerprintOf(paths.checkpoint), held.fingerprint)) return true
   return (after.cursor as LogCursor).offset - held.file.header.offset > tailBytes
 }
@@ -184,14 +224,26 @@ const bodyOf = (held: HeldCheckpoint | undefined, state: State): Uint8Array[] =>
 }
 
 /** Writes the checkpoint of `after` (atomically, not synced); returns it as now held. */
-export const writeCheckpoint = (paths: StorePaths, held: HeldCheckpoint | undefined, after: Loaded): TE.TaskEither<StateError, HeldCheckpoint> =>
+export const writeCheckpoint = (
+  paths: StorePaths,
+  held: HeldCheckpoint | undefined,
+  after: Loaded,
+): TE.TaskEither<StateError, HeldCheckpoint> =>
   attempt('write the checkpoint', paths.checkpoint, async () => {
     const cursor = after.cursor as LogCursor
     const body = bodyOf(held, after.state)
     const keysAt = lengthOf(body)
-    const shownKeys = held === undefined ? undefined : { region: { buffer: held.file.bytes, ...held.file.keys }, shown: held.state.requests }
+    const shownKeys =
+      held === undefined
+        ? undefined
+        : { region: { buffer: held.file.bytes, ...held.file.keys }, shown: held.state.requests }
     const keys = requestLines(shownKeys, after.state.requests)
-    const header = headerOf(after.state, { position: cursor.position, offset: cursor.offset, hash: cursor.hash }, after.lastRecordedAt, lengthOf(keys))
+    const header = headerOf(
+      after.state,
+      { position: cursor.position, offset: cursor.offset, hash: cursor.hash },
+      after.lastRecordedAt,
+      lengthOf(keys),
+    )
     const parts = [...body, ...keys, headerLine(header)]
     const end = lengthOf(parts)
     const bytes = Buffer.allocUnsafe(end + 72) // "sha256 " + 64 hex digits + newline

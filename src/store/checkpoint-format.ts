@@ -23,9 +23,23 @@ import * as t from 'io-ts'
 import { describeDecodeErrors } from '../domain/decode-errors.js'
 import { deepFreeze } from '../domain/deep-freeze.js'
 import { EVENT_SCHEMA_VERSION, EVENT_TYPES, SnapshotFields, SnapshotFieldTexts } from '../domain/events.js'
-import { MAX_CHECKPOINT_LINE_BYTES, MAX_LINE_DEPTH, tooDeep, tooDeepProblem, tooLongProblem } from '../domain/json-limits.js'
+import {
+  MAX_CHECKPOINT_LINE_BYTES,
+  MAX_LINE_DEPTH,
+  tooDeep,
+  tooDeepProblem,
+  tooLongProblem,
+} from '../domain/json-limits.js'
 import { quote } from '../domain/show.js'
-import { factsOf, keepFacts, keepPreserved, type Release, ReleaseFacts, StoredRelease, storedForm } from '../domain/release.js'
+import {
+  factsOf,
+  keepFacts,
+  keepPreserved,
+  type Release,
+  ReleaseFacts,
+  StoredRelease,
+  storedForm,
+} from '../domain/release.js'
 import { ReleaseId } from '../domain/release-id.js'
 import type { State } from '../domain/state.js'
 import { Timestamp } from '../domain/timestamp.js'
@@ -99,7 +113,10 @@ export const CheckpointHeader = t.intersection(
 export type CheckpointHeader = t.TypeOf<typeof CheckpointHeader>
 
 /** One release line: the release as an event records it, and its facts. */
-export const CheckpointRelease = t.intersection([StoredRelease, t.partial({ facts: ReleaseFacts })], 'CheckpointRelease')
+export const CheckpointRelease = t.intersection(
+  [StoredRelease, t.partial({ facts: ReleaseFacts })],
+  'CheckpointRelease',
+)
 export type CheckpointRelease = t.TypeOf<typeof CheckpointRelease>
 
 /** A release as a checkpoint line holds it (the PostgreSQL projection's `body` too): its stored form and its facts, as JSON. */
@@ -107,7 +124,17 @@ export const releaseJson = (release: Release): string => {
   const { id, environment, version, commitSha, timestamp, phases, previousId, preserved } = storedForm(release)
   const facts = factsOf(release)
   const hasFacts = Object.keys(facts).length > 0
-  return JSON.stringify({ id, environment, version, commitSha, timestamp, phases, ...(previousId === undefined ? {} : { previousId }), ...(preserved === undefined ? {} : { preserved }), ...(hasFacts ? { facts } : {}) })
+  return JSON.stringify({
+    id,
+    environment,
+    version,
+    commitSha,
+    timestamp,
+    phases,
+    ...(previousId === undefined ? {} : { previousId }),
+    ...(preserved === undefined ? {} : { preserved }),
+    ...(hasFacts ? { facts } : {}),
+  })
 }
 
 /**
@@ -121,7 +148,12 @@ const TRAILER = 'sha256 '
 const MARKER = encoder.encode('\n{"id":')
 
 /** The release lines of a checkpoint. */
-export const CHECKPOINT_LAYOUT: RecordLayout = { marker: MARKER, idOffset: MARKER.length - 1, separator: new Uint8Array(0), encode: releaseLine }
+export const CHECKPOINT_LAYOUT: RecordLayout = {
+  marker: MARKER,
+  idOffset: MARKER.length - 1,
+  separator: new Uint8Array(0),
+  encode: releaseLine,
+}
 
 /** What makes a checkpoint line (or a projection row's JSON) too long or too deep to read (json-limits.ts), or `undefined`. */
 export const checkpointLineProblem = (text: string): string | undefined => {
@@ -143,10 +175,15 @@ export const decodeReleaseLine = (text: string): E.Either<string, Release> => {
   }
   if (!CheckpointRelease.is(json)) {
     const decoded = CheckpointRelease.decode(json)
-    return E.left(E.isLeft(decoded) ? `not a release: ${describeDecodeErrors(decoded.left).join('; ')}` : 'not a release')
+    return E.left(
+      E.isLeft(decoded) ? `not a release: ${describeDecodeErrors(decoded.left).join('; ')}` : 'not a release',
+    )
   }
   const { id, environment, version, commitSha, timestamp, phases, previousId, preserved, facts } = json
-  const release: Release = previousId === undefined ? { id, environment, version, commitSha, timestamp, phases } : { id, environment, version, commitSha, timestamp, phases, previousId }
+  const release: Release =
+    previousId === undefined
+      ? { id, environment, version, commitSha, timestamp, phases }
+      : { id, environment, version, commitSha, timestamp, phases, previousId }
   if (preserved !== undefined) keepPreserved(release, deepFreeze(preserved))
   if (facts !== undefined) keepFacts(release, facts)
   return E.right(deepFreeze(release))
@@ -157,10 +194,19 @@ export const decodeReleaseLine = (text: string): E.Either<string, Release> => {
  * releases of that id (an imported file may repeat an id), in the state's order.
  */
 export const currentIndexes = (state: State): Array<[string, ReleaseId, number]> =>
-  Array.from(state.current, ([environment, release]) => [environment, release.id, Math.max(0, state.releases.get(release.id)?.indexOf(release) ?? 0)])
+  Array.from(state.current, ([environment, release]) => [
+    environment,
+    release.id,
+    Math.max(0, state.releases.get(release.id)?.indexOf(release) ?? 0),
+  ])
 
 /** The header of a state at an anchor, its request lines `keyBytes` long. */
-export const headerOf = (state: State, anchor: CheckpointAnchor, lastRecordedAt: Timestamp | undefined, keyBytes: number): CheckpointHeader => ({
+export const headerOf = (
+  state: State,
+  anchor: CheckpointAnchor,
+  lastRecordedAt: Timestamp | undefined,
+  keyBytes: number,
+): CheckpointHeader => ({
   ...anchor,
   lastRecordedAt: lastRecordedAt ?? null,
   greatestId: state.greatestId ?? null,
@@ -184,23 +230,31 @@ const newerEvents = (header: CheckpointHeader): Mistrust | undefined => {
   const { events } = header
   if (events === undefined) return undefined // written before checkpoints said: by a version that refused any event it did not know
   const newer = 'it was written by a newer stagecraft-state, which'
-  if (events.v > EVENT_SCHEMA_VERSION) return `${newer} reads envelope version ${events.v} (this one reads ${EVENT_SCHEMA_VERSION})`
+  if (events.v > EVENT_SCHEMA_VERSION)
+    return `${newer} reads envelope version ${events.v} (this one reads ${EVENT_SCHEMA_VERSION})`
   const unknown = events.types.filter((type) => !KNOWN_TYPES.has(type))
-  return unknown.length === 0 ? undefined : `${newer} knows event types this one does not (${unknown.map((type) => quote(type)).join(', ')})`
+  return unknown.length === 0
+    ? undefined
+    : `${newer} knows event types this one does not (${unknown.map((type) => quote(type)).join(', ')})`
 }
 
 /** The number of the line of `bytes` that starts at `offset`, counting from 1. */
-export const lineNumberAt = (bytes: Uint8Array, offset: number): number => bytes.subarray(0, offset).reduce((count, byte) => (byte === 10 ? count + 1 : count), 1)
+export const lineNumberAt = (bytes: Uint8Array, offset: number): number =>
+  bytes.subarray(0, offset).reduce((count, byte) => (byte === 10 ? count + 1 : count), 1)
 
 /** `CORRUPT_STATE` for a line of the checkpoint at `path`, starting at `offset` of its bytes, that does not decode. */
 export const damagedLine = (path: string, bytes: Uint8Array, offset: number, why: string): StateError =>
-  new StateError('CORRUPT_STATE', `${path}:${lineNumberAt(bytes, offset)}: ${why}; the checkpoint is only a cache: delete it and the store is read from its event log`)
+  new StateError(
+    'CORRUPT_STATE',
+    `${path}:${lineNumberAt(bytes, offset)}: ${why}; the checkpoint is only a cache: delete it and the store is read from its event log`,
+  )
 
 /** The header line of a checkpoint. */
 export const headerLine = (header: CheckpointHeader): Uint8Array => encoder.encode(`${JSON.stringify(header)}\n`)
 
 /** The last line of a checkpoint: the SHA-256 of every byte before it. */
-export const trailerLine = (before: Uint8Array): Uint8Array => encoder.encode(`${TRAILER}${hash('sha256', before, 'hex')}\n`)
+export const trailerLine = (before: Uint8Array): Uint8Array =>
+  encoder.encode(`${TRAILER}${hash('sha256', before, 'hex')}\n`)
 
 /** The first line of a checkpoint of this format. */
 export const checkpointStart = (): Uint8Array => FIRST_LINE
@@ -221,14 +275,21 @@ export type Mistrust = string
 /** Reads a checkpoint's bytes: the file it is, or why it cannot be trusted. */
 export const decodeCheckpoint = (bytes: Buffer): E.Either<Mistrust, CheckpointFile> => {
   const firstNewline = bytes.indexOf(10)
-  if (firstNewline === -1 || !bytes.toString('utf8', 0, firstNewline).startsWith(CHECKPOINT_MAGIC)) return E.left('it is not a checkpoint (its first line is not "stagecraft-state checkpoint N")')
+  if (firstNewline === -1 || !bytes.toString('utf8', 0, firstNewline).startsWith(CHECKPOINT_MAGIC))
+    return E.left('it is not a checkpoint (its first line is not "stagecraft-state checkpoint N")')
   const version = Number(bytes.toString('utf8', CHECKPOINT_MAGIC.length, firstNewline))
-  if (version !== CHECKPOINT_VERSION) return E.left(`it is of format ${bytes.toString('utf8', CHECKPOINT_MAGIC.length, firstNewline)}, and this version of stagecraft-state reads format ${CHECKPOINT_VERSION}`)
-  if (bytes.length < 2 || bytes[bytes.length - 1] !== 10) return E.left('it is incomplete (it does not end with a newline: torn by a crash)')
+  if (version !== CHECKPOINT_VERSION)
+    return E.left(
+      `it is of format ${bytes.toString('utf8', CHECKPOINT_MAGIC.length, firstNewline)}, and this version of stagecraft-state reads format ${CHECKPOINT_VERSION}`,
+    )
+  if (bytes.length < 2 || bytes[bytes.length - 1] !== 10)
+    return E.left('it is incomplete (it does not end with a newline: torn by a crash)')
   const trailerStart = bytes.lastIndexOf(10, bytes.length - 2) + 1
   const trailer = bytes.toString('latin1', trailerStart, bytes.length - 1)
-  if (!trailer.startsWith(TRAILER) || trailerStart <= firstNewline) return E.left('it is incomplete (its last line is not its SHA-256)')
-  if (hash('sha256', bytes.subarray(0, trailerStart), 'hex') !== trailer.slice(TRAILER.length)) return E.left('its content does not match its SHA-256 (torn or changed since it was written)')
+  if (!trailer.startsWith(TRAILER) || trailerStart <= firstNewline)
+    return E.left('it is incomplete (its last line is not its SHA-256)')
+  if (hash('sha256', bytes.subarray(0, trailerStart), 'hex') !== trailer.slice(TRAILER.length))
+    return E.left('its content does not match its SHA-256 (torn or changed since it was written)')
   const headerStart = bytes.lastIndexOf(10, trailerStart - 2) + 1
   if (headerStart <= firstNewline) return E.left('it has no header line')
   const headerText = bytes.toString('utf8', headerStart, trailerStart - 1)
@@ -237,9 +298,19 @@ export const decodeCheckpoint = (bytes: Buffer): E.Either<Mistrust, CheckpointFi
     return E.left(`its header (line ${lineNumberAt(bytes, headerStart)}) cannot be read: ${unbounded}`)
   }
   return pipe(
-    E.tryCatch(() => JSON.parse(headerText) as unknown, () => 'its header is not valid JSON'),
+    E.tryCatch(
+      () => JSON.parse(headerText) as unknown,
+      () => 'its header is not valid JSON',
+    ),
     // The guard first: it accepts what decode would, at a fraction of the cost; decode words a refusal.
-    E.chain((json) => (CheckpointHeader.is(json) ? E.right(json) : pipe(CheckpointHeader.decode(json), E.mapLeft((errors) => `its header is not one: ${describeDecodeErrors(errors).join('; ')}`)))),
+    E.chain((json) =>
+      CheckpointHeader.is(json)
+        ? E.right(json)
+        : pipe(
+            CheckpointHeader.decode(json),
+            E.mapLeft((errors) => `its header is not one: ${describeDecodeErrors(errors).join('; ')}`),
+          ),
+    ),
     E.chain((header) => {
       const newer = newerEvents(header)
       return newer === undefined ? E.right(header) : E.left(newer)
@@ -250,7 +321,12 @@ export const decodeCheckpoint = (bytes: Buffer): E.Either<Mistrust, CheckpointFi
     ),
     E.map((header) => {
       const keysAt = headerStart - header.keyBytes
-      return { bytes, header, lines: { start: firstNewline + 1, end: keysAt }, keys: { start: keysAt, end: headerStart } }
+      return {
+        bytes,
+        header,
+        lines: { start: firstNewline + 1, end: keysAt },
+        keys: { start: keysAt, end: headerStart },
+      }
     }),
   )
 }

@@ -13,18 +13,31 @@ import { compareIds } from '../domain/release-id.js'
 import { RequestMap, RequestUse } from '../domain/requests.js'
 import { StateError } from '../errors.js'
 import { damagedLine } from './checkpoint-format.js'
-import { findGroup, firstNotBelow, type Place, placesIn, type RecordPlacement, type RecordRegion } from './sorted-records.js'
+import {
+  findGroup,
+  firstNotBelow,
+  type Place,
+  placesIn,
+  type RecordPlacement,
+  type RecordRegion,
+} from './sorted-records.js'
 
 const encoder = new TextEncoder()
 const MARKER = encoder.encode('\n{"key":')
 
 /** Where the request lines are and how their ids are read. */
-export const REQUEST_PLACEMENT: RecordPlacement = { marker: MARKER, idOffset: MARKER.length - 1, separator: new Uint8Array(0) }
+export const REQUEST_PLACEMENT: RecordPlacement = {
+  marker: MARKER,
+  idOffset: MARKER.length - 1,
+  separator: new Uint8Array(0),
+}
 
 /** The line of a request id's first use, with its newline. */
 export const requestLine = (id: string, use: RequestUse): Uint8Array => {
   const { command, args, releaseId, at } = use
-  return encoder.encode(`${JSON.stringify({ key: id, command, args, releaseId, ...(at === undefined ? {} : { at }) })}\n`)
+  return encoder.encode(
+    `${JSON.stringify({ key: id, command, args, releaseId, ...(at === undefined ? {} : { at }) })}\n`,
+  )
 }
 
 const decodeRequestLine = (text: string): E.Either<string, readonly [string, RequestUse]> => {
@@ -88,12 +101,19 @@ class CheckpointRequests implements ReadonlyMap<string, RequestUse> {
       const [id, use] = this.#line(place)
       all.set(id, use)
     }
-    if (all.size !== this.#size) throw new StateError('CORRUPT_STATE', `${this.#path}: the checkpoint says it holds ${this.#size} request ids, but its lines hold ${all.size}; delete it and the store is read from its event log`)
+    if (all.size !== this.#size)
+      throw new StateError(
+        'CORRUPT_STATE',
+        `${this.#path}: the checkpoint says it holds ${this.#size} request ids, but its lines hold ${all.size}; delete it and the store is read from its event log`,
+      )
     this.#all = all
     return all
   }
 
-  forEach(callback: (value: RequestUse, key: string, map: ReadonlyMap<string, RequestUse>) => void, thisArg?: unknown): void {
+  forEach(
+    callback: (value: RequestUse, key: string, map: ReadonlyMap<string, RequestUse>) => void,
+    thisArg?: unknown,
+  ): void {
     for (const [id, use] of this.#every()) callback.call(thisArg, use, id, this)
   }
 
@@ -119,14 +139,18 @@ class CheckpointRequests implements ReadonlyMap<string, RequestUse> {
 }
 
 /** The request ids of a checkpoint's request lines (`path` names it in errors). */
-export const checkpointRequests = (region: RecordRegion, size: number, path: string): RequestMap => RequestMap.of(new CheckpointRequests(region, size, path))
+export const checkpointRequests = (region: RecordRegion, size: number, path: string): RequestMap =>
+  RequestMap.of(new CheckpointRequests(region, size, path))
 
 /**
  * The request lines of `requests`: the lines of `held` (a region holding exactly the ids of
  * `shown`, an earlier version) with those added since spliced in at their places, or every line
  * made anew when the two versions share no base.
  */
-export const requestLines = (held: { readonly region: RecordRegion; readonly shown: ReadonlyMap<string, RequestUse> } | undefined, requests: ReadonlyMap<string, RequestUse>): Uint8Array[] => {
+export const requestLines = (
+  held: { readonly region: RecordRegion; readonly shown: ReadonlyMap<string, RequestUse> } | undefined,
+  requests: ReadonlyMap<string, RequestUse>,
+): Uint8Array[] => {
   const added = held !== undefined && requests instanceof RequestMap ? requests.idsAddedSince(held.shown) : undefined
   if (held === undefined || added === undefined) {
     return [...requests.keys()].sort(compareIds).map((id) => requestLine(id, requests.get(id) as RequestUse))
@@ -144,4 +168,3 @@ export const requestLines = (held: { readonly region: RecordRegion; readonly sho
   if (region.end > at) parts.push(region.buffer.subarray(at, region.end))
   return parts
 }
-

@@ -46,7 +46,8 @@ class CheckpointReleases implements ReadonlyMap<ReleaseId, Group> {
 
   #group(place: Place): Group {
     const group: Release[] = []
-    for (const line of placesIn(CHECKPOINT_LAYOUT, { ...this.#region, start: place.start, end: place.end })) group.push(this.#line(line))
+    for (const line of placesIn(CHECKPOINT_LAYOUT, { ...this.#region, start: place.start, end: place.end }))
+      group.push(this.#line(line))
     return Object.freeze(group)
   }
 
@@ -70,7 +71,11 @@ class CheckpointReleases implements ReadonlyMap<ReleaseId, Group> {
   }
 
   #greatestId(): string {
-    this.#lastId ??= idAt(CHECKPOINT_LAYOUT, this.#region.buffer, startUpTo(CHECKPOINT_LAYOUT, this.#region, this.#region.end))
+    this.#lastId ??= idAt(
+      CHECKPOINT_LAYOUT,
+      this.#region.buffer,
+      startUpTo(CHECKPOINT_LAYOUT, this.#region, this.#region.end),
+    )
     return this.#lastId
   }
 
@@ -90,12 +95,19 @@ class CheckpointReleases implements ReadonlyMap<ReleaseId, Group> {
       else group.push(this.#line(place))
     }
     for (const group of all.values()) Object.freeze(group)
-    if (all.size !== this.#size) throw new StateError('CORRUPT_STATE', `${this.#path}: the checkpoint says it holds ${this.#size} release ids, but its lines hold ${all.size}; delete it and the store is read from its event log`)
+    if (all.size !== this.#size)
+      throw new StateError(
+        'CORRUPT_STATE',
+        `${this.#path}: the checkpoint says it holds ${this.#size} release ids, but its lines hold ${all.size}; delete it and the store is read from its event log`,
+      )
     this.#all = all
     return all
   }
 
-  forEach(callback: (value: Group, key: ReleaseId, map: ReadonlyMap<ReleaseId, Group>) => void, thisArg?: unknown): void {
+  forEach(
+    callback: (value: Group, key: ReleaseId, map: ReadonlyMap<ReleaseId, Group>) => void,
+    thisArg?: unknown,
+  ): void {
     for (const [id, group] of this.#every()) callback.call(thisArg, group, id, this)
   }
 
@@ -141,7 +153,10 @@ class CheckpointCurrent implements ReadonlyMap<string, Release> {
     if (where === undefined) return undefined
     const release = this.#releases.get(where[0])?.[where[1]]
     if (release === undefined || release.environment !== environment) {
-      throw new StateError('CORRUPT_STATE', `${this.#path}: the checkpoint names ${where[0]} as the current release of ${environment}, which its lines do not hold; delete it and the store is read from its event log`)
+      throw new StateError(
+        'CORRUPT_STATE',
+        `${this.#path}: the checkpoint names ${where[0]} as the current release of ${environment}, which its lines do not hold; delete it and the store is read from its event log`,
+      )
     }
     return release
   }
@@ -151,7 +166,8 @@ class CheckpointCurrent implements ReadonlyMap<string, Release> {
   }
 
   forEach(callback: (value: Release, key: string, map: ReadonlyMap<string, Release>) => void, thisArg?: unknown): void {
-    for (const environment of this.#where.keys()) callback.call(thisArg, this.get(environment) as Release, environment, this)
+    for (const environment of this.#where.keys())
+      callback.call(thisArg, this.get(environment) as Release, environment, this)
   }
 
   *entries(): MapIterator<[string, Release]> {

@@ -17,7 +17,7 @@ import { sideFileStamp } from './paths.js'
 
 /** Writes all of `buffer` at `at` (a write may take less than it is given). */
 export const writeFully = async (handle: fs.FileHandle, buffer: Buffer, at: number): Promise<void> => {
-  for (let written = 0; written < buffer.length; ) {
+  for (let written = 0; written < buffer.length;) {
     const { bytesWritten } = await handle.write(buffer, written, buffer.length - written, at + written)
     written += bytesWritten
   }
@@ -34,7 +34,10 @@ export const syncDirectory = async (directory: string): Promise<void> => {
 }
 
 /** The lines of `envelopes` chained on from `prev`, each ending with its newline, and the hash of the last. */
-export const encodeLines = (prev: string, envelopes: ReadonlyArray<EventEnvelope>): { readonly buffer: Buffer; readonly hash: string } => {
+export const encodeLines = (
+  prev: string,
+  envelopes: ReadonlyArray<EventEnvelope>,
+): { readonly buffer: Buffer; readonly hash: string } => {
   let hash = prev
   const lines: string[] = []
   for (const envelope of envelopes) {
@@ -45,14 +48,26 @@ export const encodeLines = (prev: string, envelopes: ReadonlyArray<EventEnvelope
   return { buffer: Buffer.from(`${lines.join('\n')}\n`, 'utf8'), hash }
 }
 
-const appendAt = async (path: string, at: LogCursor, envelopes: ReadonlyArray<EventEnvelope>): Promise<E.Either<StateError, LogCursor>> => {
+const appendAt = async (
+  path: string,
+  at: LogCursor,
+  envelopes: ReadonlyArray<EventEnvelope>,
+): Promise<E.Either<StateError, LogCursor>> => {
   const { buffer, hash } = encodeLines(at.hash, envelopes)
   // O_NOFOLLOW: a log that is a link (to another store's log) is refused, never appended through.
-  const handle = await fs.open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o666)
+  const handle = await fs.open(
+    path,
+    constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
+    0o666,
+  )
   try {
     const stat = await handle.stat()
     if (stat.size !== at.offset || (at.ino !== undefined && stat.ino !== at.ino)) {
-      return E.left(corrupt(`${path}: the event log changed while this process held the write lock (${stat.size} bytes, expected ${at.offset}); nothing was appended`))
+      return E.left(
+        corrupt(
+          `${path}: the event log changed while this process held the write lock (${stat.size} bytes, expected ${at.offset}); nothing was appended`,
+        ),
+      )
     }
     try {
       await writeFully(handle, buffer, at.offset)
@@ -70,10 +85,12 @@ const appendAt = async (path: string, at: LogCursor, envelopes: ReadonlyArray<Ev
 }
 
 /** Appends events right after `at` (which must be the end of the log), durably (fdatasync). */
-export const appendLog = (path: string, at: LogCursor, envelopes: ReadonlyArray<EventEnvelope>): TE.TaskEither<StateError, LogCursor> =>
-  envelopes.length === 0
-    ? TE.right(at)
-    : attempt('append to the event log', path, () => appendAt(path, at, envelopes))
+export const appendLog = (
+  path: string,
+  at: LogCursor,
+  envelopes: ReadonlyArray<EventEnvelope>,
+): TE.TaskEither<StateError, LogCursor> =>
+  envelopes.length === 0 ? TE.right(at) : attempt('append to the event log', path, () => appendAt(path, at, envelopes))
 
 /**
  * Moves the incomplete end of the log (an append torn by a crash: a partial line, and any complete

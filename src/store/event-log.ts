@@ -75,7 +75,11 @@ export interface LogReadOptions {
   readonly templatesMinBytes: number
 }
 
-const DEFAULT_READ_OPTIONS: LogReadOptions = { parallelHashingMinBytes: 16 * 1024 * 1024, chunkBytes: 4 * 1024 * 1024, templatesMinBytes: 256 * 1024 }
+const DEFAULT_READ_OPTIONS: LogReadOptions = {
+  parallelHashingMinBytes: 16 * 1024 * 1024,
+  chunkBytes: 4 * 1024 * 1024,
+  templatesMinBytes: 256 * 1024,
+}
 
 interface Chunk {
   readonly buffer: Buffer
@@ -90,18 +94,34 @@ interface Chunk {
 }
 
 const readAsync = (fd: number, buffer: Buffer, offset: number, length: number, position: number): Promise<number> =>
-  new Promise((resolve, reject) => read(fd, buffer, offset, length, position, (error, bytesRead) => (error === null ? resolve(bytesRead) : reject(error))))
+  new Promise((resolve, reject) =>
+    read(fd, buffer, offset, length, position, (error, bytesRead) =>
+      error === null ? resolve(bytesRead) : reject(error),
+    ),
+  )
 
 /** Reads the log after `from`, handing each event to `visitor`. */
-const readAfter = async (path: string, from: LogCursor, visitor: Visitor, options: LogReadOptions): Promise<E.Either<StateError, LogReadEnd>> => {
+const readAfter = async (
+  path: string,
+  from: LogCursor,
+  visitor: Visitor,
+  options: LogReadOptions,
+): Promise<E.Either<StateError, LogReadEnd>> => {
   const stat = statSync(path, { throwIfNoEntry: false })
   if (stat === undefined) {
-    return from.position === 0 ? E.right({ cursor: from }) : E.left(corrupt(`${path}: the event log is gone, though ${from.position} events were read from it`))
+    return from.position === 0
+      ? E.right({ cursor: from })
+      : E.left(corrupt(`${path}: the event log is gone, though ${from.position} events were read from it`))
   }
-  if (from.ino !== undefined && stat.ino !== from.ino) return E.left(corrupt(`${path}: the event log was replaced since it was read; open the store again`))
+  if (from.ino !== undefined && stat.ino !== from.ino)
+    return E.left(corrupt(`${path}: the event log was replaced since it was read; open the store again`))
   if (stat.size === from.offset) return E.right({ cursor: from.ino === stat.ino ? from : { ...from, ino: stat.ino } })
   if (stat.size < from.offset) {
-    return E.left(corrupt(`${path}: the event log is ${stat.size} bytes long, shorter than the ${from.offset} bytes already read from it; it was truncated or rewritten`))
+    return E.left(
+      corrupt(
+        `${path}: the event log is ${stat.size} bytes long, shorter than the ${from.offset} bytes already read from it; it was truncated or rewritten`,
+      ),
+    )
   }
 
   const fd = openSync(path, 'r')
@@ -127,14 +147,22 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
     while (filled < length) {
       // A short read (a refresh, the tail after a checkpoint) is read at once, here: the thread
       // pool's round trips cost more than it; a long one reads ahead on the pool while it decodes.
-      const bytesRead = parallel ? await readAsync(fd, buffer, filled, length - filled, at + filled) : readSync(fd, buffer, filled, length - filled, at + filled)
+      const bytesRead = parallel
+        ? await readAsync(fd, buffer, filled, length - filled, at + filled)
+        : readSync(fd, buffer, filled, length - filled, at + filled)
       if (bytesRead === 0) break // cut back meanwhile: see `short`
       filled += bytesRead
     }
     // The first chunk starts with a line; any other may start inside one, which ends at its first newline.
     const firstNewline = buffer.indexOf(10)
     const linesStart = index === 0 ? 0 : firstNewline === -1 || firstNewline >= filled ? filled : firstNewline + 1
-    return { buffer, filled, short: filled < length, firstNewline: firstNewline >= filled ? -1 : firstNewline, hashes: hasher.hash(buffer, linesStart, filled) }
+    return {
+      buffer,
+      filled,
+      short: filled < length,
+      firstNewline: firstNewline >= filled ? -1 : firstNewline,
+      hashes: hasher.hash(buffer, linesStart, filled),
+    }
   }
   const READ_AHEAD = 2
   const readUpTo = (index: number): void => {
@@ -157,22 +185,50 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
   // The events of a command that recorded several are handed on only once it is whole.
   const gate = commandGate(visitor, (line) => `${path}:${line}`, from.within)
   const end = (tail: number, stop?: Stop): E.Either<StateError, LogReadEnd> => {
-    if (stop?.at !== undefined) return E.right({ cursor: stop.within === undefined ? { ...stop.at, ino: stat.ino } : { ...stop.at, ino: stat.ino, within: stop.within } })
+    if (stop?.at !== undefined)
+      return E.right({
+        cursor:
+          stop.within === undefined
+            ? { ...stop.at, ino: stat.ino }
+            : { ...stop.at, ino: stat.ino, within: stop.within },
+      })
     const open = gate.open()
     if (open !== undefined && stop === undefined) {
       // The log ends inside a command: it ends, for everyone, before that command (or, for a read
       // that began inside it, where it began).
       const { before, held, taken, of } = open
-      const incompleteTail = { location: `${path}:${before.position + 1}`, bytes: offset - before.offset + tail, offset: before.offset, events: { complete: taken + held.length, of } }
-      return E.right({ cursor: taken === 0 ? { ...before, ino: stat.ino } : { ...from, ino: stat.ino }, incompleteTail })
+      const incompleteTail = {
+        location: `${path}:${before.position + 1}`,
+        bytes: offset - before.offset + tail,
+        offset: before.offset,
+        events: { complete: taken + held.length, of },
+      }
+      return E.right({
+        cursor: taken === 0 ? { ...before, ino: stat.ino } : { ...from, ino: stat.ino },
+        incompleteTail,
+      })
     }
     const cursor: LogCursor = { position, hash: hashSoFar(), offset, ino: stat.ino }
-    return E.right(tail === 0 ? { cursor } : { cursor, incompleteTail: { location: `${path}:${position + 1}`, bytes: tail, offset } })
+    return E.right(
+      tail === 0
+        ? { cursor }
+        : { cursor, incompleteTail: { location: `${path}:${position + 1}`, bytes: tail, offset } },
+    )
   }
   // Where the read stood before the line being taken; made into a Mark only for the first event
   // of a command of several, so that the other lines cost no allocation.
-  const previous: { position: number; offset: number; hash: string; in: ChunkHashes | undefined; index: number } = { position, offset, hash: lastHash, in: undefined, index: 0 }
-  const before = (): Mark => ({ position: previous.position, offset: previous.offset, hash: previous.in === undefined ? previous.hash : previous.in.hashOf(previous.index) })
+  const previous: { position: number; offset: number; hash: string; in: ChunkHashes | undefined; index: number } = {
+    position,
+    offset,
+    hash: lastHash,
+    in: undefined,
+    index: 0,
+  }
+  const before = (): Mark => ({
+    position: previous.position,
+    offset: previous.offset,
+    hash: previous.in === undefined ? previous.hash : previous.in.hashOf(previous.index),
+  })
   const after = (): Mark => ({ position, offset, hash: hashSoFar() })
 
   /**
@@ -180,7 +236,14 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
    * `matched` when it saw it match the PhaseUpdated template; its own hash is `ownHash`, or the
    * `index`-th of `ownHash`. Ends the read, or goes on (undefined).
    */
-  const takeLine = (text: string, bytes: number, chainedAhead: boolean, matched: boolean, ownHash: string | ChunkHashes, index: number): E.Either<StateError, LogReadEnd> | undefined => {
+  const takeLine = (
+    text: string,
+    bytes: number,
+    chainedAhead: boolean,
+    matched: boolean,
+    ownHash: string | ChunkHashes,
+    index: number,
+  ): E.Either<StateError, LogReadEnd> | undefined => {
     // Most lines take a fast reader; only the others need the general path and its Either.
     const fast = matched ? readMatchedPhaseUpdated(text) : templates ? readFastLine(text) : undefined
     const general = fast === undefined ? decodeLineInGeneral(text) : undefined
@@ -209,7 +272,9 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
       return undefined
     }
     // An event of a newer version is rare: its place is made at once.
-    const event = isForeignLine(read) ? { foreign: read.foreign, position, location: `${path}:${position}` } : new LoggedEvent(read.envelope, position, path)
+    const event = isForeignLine(read)
+      ? { foreign: read.foreign, position, location: `${path}:${position}` }
+      : new LoggedEvent(read.envelope, position, path)
     const step = gate.take(event, before, after)
     return step === undefined ? undefined : E.isLeft(step) ? step : end(0, step.right)
   }
@@ -230,7 +295,10 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
         continue
       }
       if (index > 0) {
-        const bytes = unfinished.length === 0 ? buffer.subarray(0, firstNewline) : Buffer.concat([...unfinished, buffer.subarray(0, firstNewline)])
+        const bytes =
+          unfinished.length === 0
+            ? buffer.subarray(0, firstNewline)
+            : Buffer.concat([...unfinished, buffer.subarray(0, firstNewline)])
         unfinished = []
         const ended = takeLine(decodeUtf8(bytes, 0, bytes.length), bytes.length, false, false, hashLine(bytes), 0)
         if (ended !== undefined) return ended
@@ -239,7 +307,14 @@ const readAfter = async (path: string, from: LogCursor, visitor: Visitor, option
       let start = index === 0 ? 0 : firstNewline + 1
       for (let i = 0; i < hashes.count; i++) {
         const newline = buffer.indexOf(10, start)
-        const ended = takeLine(decodeUtf8(buffer, start, newline), newline - start, hashes.endsChained(i), hashes.matchesPhaseUpdated(i), hashes, i)
+        const ended = takeLine(
+          decodeUtf8(buffer, start, newline),
+          newline - start,
+          hashes.endsChained(i),
+          hashes.matchesPhaseUpdated(i),
+          hashes,
+          i,
+        )
         if (ended !== undefined) return ended
         start = newline + 1
       }
@@ -264,7 +339,12 @@ const decodeUtf8: (buffer: Buffer, start: number, end: number) => string =
     : (buffer, start, end) => buffer.toString('utf8', start, end)
 
 /** Reads the events of the log after `from`, oldest first. */
-export const readLog = (path: string, from: LogCursor, visitor: Visitor, options: LogReadOptions = DEFAULT_READ_OPTIONS): TE.TaskEither<StateError, LogReadEnd> =>
+export const readLog = (
+  path: string,
+  from: LogCursor,
+  visitor: Visitor,
+  options: LogReadOptions = DEFAULT_READ_OPTIONS,
+): TE.TaskEither<StateError, LogReadEnd> =>
   attempt('read the event log', path, () => readAfter(path, from, visitor, options))
 
 /**

@@ -119,7 +119,11 @@ export interface ForeignSeen {
 }
 
 /** Nothing read yet. */
-export const emptyLoaded = (origin: Cursor): Loaded => ({ state: initialState, cursor: origin, lastRecordedAt: undefined })
+export const emptyLoaded = (origin: Cursor): Loaded => ({
+  state: initialState,
+  cursor: origin,
+  lastRecordedAt: undefined,
+})
 
 /**
  * What a command is decided on, under the lock: the store as read, and what the store must record
@@ -212,7 +216,8 @@ export interface Besides {
 }
 
 /** The path of the `releases.json` a store guards (the file store's own), if it has one. */
-export const guardedSnapshotPath = (store: Pick<EventStore, 'snapshotFile'>): string | undefined => (store.snapshotFile?.guarded === true ? store.snapshotFile.path : undefined)
+export const guardedSnapshotPath = (store: Pick<EventStore, 'snapshotFile'>): string | undefined =>
+  store.snapshotFile?.guarded === true ? store.snapshotFile.path : undefined
 
 /** A store of release-history events. */
 export interface EventStore {
@@ -239,7 +244,9 @@ export interface EventStore {
    * Like `write`, but all the appends of `work` take effect together, when it commits, or not at
    * all: how a migration fills a store, so that an interrupted one leaves it as it was.
    */
-  readonly writeStaged: <A>(work: (session: StagedSession) => TE.TaskEither<StateError, A>) => TE.TaskEither<StateError, A>
+  readonly writeStaged: <A>(
+    work: (session: StagedSession) => TE.TaskEither<StateError, A>,
+  ) => TE.TaskEither<StateError, A>
   /**
    * What the store is, however it was named (a path through a symlink, `localhost` for
    * `127.0.0.1`): two handles with the same identity are one store. Reads only; creates nothing.

@@ -31,7 +31,9 @@ const HEAD = (type: string): string =>
 const TAIL = String.raw`"prev":"(${PLAIN}*)"\}$`
 
 const PHASE_UPDATED = new RegExp(
-  HEAD('PhaseUpdated') + String.raw`"data":\{"releaseId":"(${PLAIN}+)","phase":"(${PHASE})","from":"(${STATUS})","to":"(${STATUS})"\},` + TAIL,
+  HEAD('PhaseUpdated') +
+    String.raw`"data":\{"releaseId":"(${PLAIN}+)","phase":"(${PHASE})","from":"(${STATUS})","to":"(${STATUS})"\},` +
+    TAIL,
 )
 
 const RELEASE_CREATED = new RegExp(
@@ -49,8 +51,16 @@ type Meta = EventEnvelope['meta']
 const MAX_FAST_LINE = Math.floor(MAX_LOG_LINE_BYTES / 3)
 
 // The writer only when the line has one: the general path gives the object as the line has it.
-const meta = (actor: string | undefined, host: string | undefined, pid: string | undefined, command: string | undefined, writer: string | undefined): Meta =>
-  (writer === undefined ? { actor, host, pid: Number(pid), command } : { actor, host, pid: Number(pid), command, writer }) as Meta
+const meta = (
+  actor: string | undefined,
+  host: string | undefined,
+  pid: string | undefined,
+  command: string | undefined,
+  writer: string | undefined,
+): Meta =>
+  (writer === undefined
+    ? { actor, host, pid: Number(pid), command }
+    : { actor, host, pid: Number(pid), command, writer }) as Meta
 
 const phaseUpdatedLine = (
   id: string | undefined,
@@ -67,7 +77,14 @@ const phaseUpdatedLine = (
   prev: string,
 ): DecodedLine | undefined => {
   if (!Timestamp.is(recordedAt)) return undefined
-  const envelope = { v: 1, id, type: 'PhaseUpdated', recordedAt, meta: meta(actor, host, pid, command, writer), data: { releaseId, phase, from, to } }
+  const envelope = {
+    v: 1,
+    id,
+    type: 'PhaseUpdated',
+    recordedAt,
+    meta: meta(actor, host, pid, command, writer),
+    data: { releaseId, phase, from, to },
+  }
   return { envelope: envelope as EventEnvelope, prev }
 }
 
@@ -120,7 +137,20 @@ export const readMatchedPhaseUpdated = (text: string): DecodedLine | undefined =
   const from = text.slice(at, end)
   end = text.indexOf('"', (at = end + AFTER_FROM))
   const to = text.slice(at, end)
-  return phaseUpdatedLine(id, recordedAt, actor, host, pid, command, writer, releaseId, phase, from, to, text.slice(end + AFTER_TO, -2))
+  return phaseUpdatedLine(
+    id,
+    recordedAt,
+    actor,
+    host,
+    pid,
+    command,
+    writer,
+    releaseId,
+    phase,
+    from,
+    to,
+    text.slice(end + AFTER_TO, -2),
+  )
 }
 
 /** A `PhaseUpdated` or `ReleaseCreated` line as the general path would read it, or `undefined` if it is of neither fast shape. */
@@ -128,7 +158,21 @@ export const readFastLine = (text: string): DecodedLine | undefined => {
   if (text.length > MAX_FAST_LINE) return undefined
   const updated = PHASE_UPDATED.exec(text)
   // Indexed, not destructured: this runs for nearly every line of a long log.
-  if (updated !== null) return phaseUpdatedLine(updated[1], updated[2] as string, updated[3], updated[4], updated[5], updated[6], updated[7], updated[8], updated[9], updated[10], updated[11], updated[12] as string)
+  if (updated !== null)
+    return phaseUpdatedLine(
+      updated[1],
+      updated[2] as string,
+      updated[3],
+      updated[4],
+      updated[5],
+      updated[6],
+      updated[7],
+      updated[8],
+      updated[9],
+      updated[10],
+      updated[11],
+      updated[12] as string,
+    )
   // A created release lives on in the state: its strings are taken from JSON.parse, fresh ones,
   // not slices of the line, which would keep every create line in memory for good.
   const created = RELEASE_CREATED.exec(text)

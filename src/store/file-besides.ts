@@ -24,23 +24,38 @@ import { stateDifferences } from './state-differences.js'
 const errorAt = (location: string, message: string): StoreProblem => ({ severity: 'error', location, message })
 
 /** A snapshot an interrupted write left, which the next write regenerates from the log. */
-const regeneratedAt = (location: string, message: string): StoreProblem => ({ ...errorAt(location, message), nextWriteRepairs: true })
+const regeneratedAt = (location: string, message: string): StoreProblem => ({
+  ...errorAt(location, message),
+  nextWriteRepairs: true,
+})
 
 const notUsed = (paths: StorePaths, why: string): CheckpointCheck => ({
-  problems: [{ severity: 'warning', location: paths.checkpoint, message: `not used: ${why}; readers replay the whole log until the next write replaces it` }],
+  problems: [
+    {
+      severity: 'warning',
+      location: paths.checkpoint,
+      message: `not used: ${why}; readers replay the whole log until the next write replaces it`,
+    },
+  ],
 })
 
 /** The checkpoint opened as a reader would open it, and what verify says of what it found. */
 const checkpointCheck = (paths: StorePaths): TE.TaskEither<StateError, CheckpointCheck> =>
   pipe(
-    attempt('measure the event log', paths.eventLog, async () => E.right(statSync(paths.eventLog, { throwIfNoEntry: false }))),
+    attempt('measure the event log', paths.eventLog, async () =>
+      E.right(statSync(paths.eventLog, { throwIfNoEntry: false })),
+    ),
     TE.chain((log) =>
       (log?.size ?? 0) > 0
         ? openedCheck(paths, log)
         : // A checkpoint beside a missing or empty log says the log was lost, even one that does not read whole.
           pipe(
             witnessedAt(paths, paths.checkpoint),
-            TE.chain((lost) => (lost !== undefined ? TE.right<StateError, CheckpointCheck>({ problems: [lost] }) : openedCheck(paths, log))),
+            TE.chain((lost) =>
+              lost !== undefined
+                ? TE.right<StateError, CheckpointCheck>({ problems: [lost] })
+                : openedCheck(paths, log),
+            ),
           ),
     ),
   )
@@ -56,11 +71,18 @@ const openedCheck = (paths: StorePaths, log: Stats | undefined): TE.TaskEither<S
         case 'mistrusted':
           return notUsed(paths, opened.why)
         case 'usable':
-          return { problems: [], compare: { position: opened.loaded.cursor.position, with: compareWithReplay(paths, opened.loaded) } }
+          return {
+            problems: [],
+            compare: { position: opened.loaded.cursor.position, with: compareWithReplay(paths, opened.loaded) },
+          }
       }
     }),
     // A log shorter than the checkpoint: what a reader refuses with, verify reports.
-    TE.orElse((error): TE.TaskEither<StateError, CheckpointCheck> => (isStateError(error, 'CORRUPT_STATE') ? TE.right({ problems: [errorAt(paths.checkpoint, error.message)] }) : TE.left(error))),
+    TE.orElse((error): TE.TaskEither<StateError, CheckpointCheck> =>
+      isStateError(error, 'CORRUPT_STATE')
+        ? TE.right({ problems: [errorAt(paths.checkpoint, error.message)] })
+        : TE.left(error),
+    ),
   )
 
 /** For a log missing or empty: the error `witness` (the checkpoint, or the record) makes by saying it held events, placed at it. */
@@ -80,7 +102,12 @@ const compareWithReplay =
     try {
       const differences = stateDifferences({ ...kept, cursor: replayed.cursor }, replayed)
       if (differences.length === 0) return []
-      return [errorAt(paths.checkpoint, `differs from a replay of the log up to event ${kept.cursor.position} at ${differences.join(', ')}: readers would answer from it wrongly; delete it (it is only a cache) and the next write writes a correct one`)]
+      return [
+        errorAt(
+          paths.checkpoint,
+          `differs from a replay of the log up to event ${kept.cursor.position} at ${differences.join(', ')}: readers would answer from it wrongly; delete it (it is only a cache) and the next write writes a correct one`,
+        ),
+      ]
     } catch (error) {
       return [errorAt(paths.checkpoint, error instanceof Error ? error.message : String(error))]
     }
@@ -91,7 +118,9 @@ const unreadableAt = (snapshotPath: string, message: string): StoreProblem => {
   if (!message.startsWith(snapshotPath)) return errorAt(snapshotPath, message)
   const rest = message.slice(snapshotPath.length)
   const placed = /^:(\d+)(?::\d+)?:\s*/.exec(rest)
-  return placed === null ? errorAt(snapshotPath, rest.replace(/^:\s*/, '')) : errorAt(`${snapshotPath}:${placed[1] as string}`, rest.slice(placed[0].length))
+  return placed === null
+    ? errorAt(snapshotPath, rest.replace(/^:\s*/, ''))
+    : errorAt(`${snapshotPath}:${placed[1] as string}`, rest.slice(placed[0].length))
 }
 
 const differsMessage = ({ named, onlyInSnapshot }: Differences): string =>
@@ -107,11 +136,20 @@ const differsMessage = ({ named, onlyInSnapshot }: Differences): string =>
  * reported at the record (`Left`), as readers and writers refuse it; a record that cannot be read
  * is left out, and the snapshot judged without it.
  */
-const recordFor = (paths: StorePaths, replayed: Loaded): TE.TaskEither<StateError, E.Either<StoreProblem, SnapshotRecord | undefined>> =>
+const recordFor = (
+  paths: StorePaths,
+  replayed: Loaded,
+): TE.TaskEither<StateError, E.Either<StoreProblem, SnapshotRecord | undefined>> =>
   pipe(
     readRecord(paths, replayed),
     TE.map((record) => E.right(record)),
-    TE.orElse((error) => TE.right(isStateError(error, 'CORRUPT_STATE') ? E.left(errorAt(paths.snapshotRecord, error.message)) : E.right(undefined))),
+    TE.orElse((error) =>
+      TE.right(
+        isStateError(error, 'CORRUPT_STATE')
+          ? E.left(errorAt(paths.snapshotRecord, error.message))
+          : E.right(undefined),
+      ),
+    ),
   )
 
 /** What verify says of the snapshot's standing. */
@@ -121,9 +159,19 @@ const standingProblems = (path: string, replayed: Loaded, standing: Standing): S
     case 'current':
       return []
     case 'empty':
-      return [regeneratedAt(path, 'empty (left so by a crash): it is not the projection of the event log; the next write regenerates it')]
+      return [
+        regeneratedAt(
+          path,
+          'empty (left so by a crash): it is not the projection of the event log; the next write regenerates it',
+        ),
+      ]
     case 'behind':
-      return [regeneratedAt(path, 'is behind the event log (it holds what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); the next write regenerates it')]
+      return [
+        regeneratedAt(
+          path,
+          'is behind the event log (it holds what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); the next write regenerates it',
+        ),
+      ]
     case 'differs':
       return at(differsMessage(differencesOf(replayed.state, standing.snapshot)))
     case 'unreadable':
@@ -132,17 +180,40 @@ const standingProblems = (path: string, replayed: Loaded, standing: Standing): S
 }
 
 /** How releases.json stands to the replay of a log that exists, or to no log at all. */
-const judgeSnapshot = (paths: StorePaths, read: Read, replayed: Loaded): TE.TaskEither<StateError, ReadonlyArray<StoreProblem>> => {
+const judgeSnapshot = (
+  paths: StorePaths,
+  read: Read,
+  replayed: Loaded,
+): TE.TaskEither<StateError, ReadonlyArray<StoreProblem>> => {
   const path = paths.stateFile
-  const at = (message: string, severity: StoreProblem['severity'] = 'error'): StoreProblem[] => [{ severity, location: path, message }]
+  const at = (message: string, severity: StoreProblem['severity'] = 'error'): StoreProblem[] => [
+    { severity, location: path, message },
+  ]
   const events = replayed.cursor.position
   return pipe(
     readSnapshotFile(path),
     TE.chain((file) => {
-      if (file === undefined) return TE.right(events === 0 ? [] : [regeneratedAt(path, 'missing: it is not the projection of the event log; the next write regenerates it')])
+      if (file === undefined)
+        return TE.right(
+          events === 0
+            ? []
+            : [
+                regeneratedAt(
+                  path,
+                  'missing: it is not the projection of the event log; the next write regenerates it',
+                ),
+              ],
+        )
       if (events === 0) {
         const decoded = decodeSnapshotBytes(file.bytes, path)
-        return TE.right(E.isLeft(decoded) ? [unreadableAt(path, decoded.left.message)] : at('has no event log yet: it becomes the start of the history on the first write (or with import)', 'warning'))
+        return TE.right(
+          E.isLeft(decoded)
+            ? [unreadableAt(path, decoded.left.message)]
+            : at(
+                'has no event log yet: it becomes the start of the history on the first write (or with import)',
+                'warning',
+              ),
+        )
       }
       return pipe(
         recordFor(paths, replayed),
@@ -151,7 +222,17 @@ const judgeSnapshot = (paths: StorePaths, read: Read, replayed: Loaded): TE.Task
             (lostItsEnd) => TE.right([lostItsEnd]),
             (record) =>
               pipe(
-                standingOf({ path, bytes: file.bytes, sha256: sha256Of(file.bytes), record, state: replayed.state, position: events, read, origin: LOG_ORIGIN, skipDamaged: true }),
+                standingOf({
+                  path,
+                  bytes: file.bytes,
+                  sha256: sha256Of(file.bytes),
+                  record,
+                  state: replayed.state,
+                  position: events,
+                  read,
+                  origin: LOG_ORIGIN,
+                  skipDamaged: true,
+                }),
                 TE.map((standing) => standingProblems(path, replayed, standing)),
               ),
           ),
@@ -166,13 +247,24 @@ const judgeSnapshot = (paths: StorePaths, read: Read, replayed: Loaded): TE.Task
  * lost, not never written: the error is reported at that file (the record here, the checkpoint by
  * its own check), and releases.json is not called the start of a history.
  */
-const snapshotCheck = (paths: StorePaths, read: Read) => (replayed: Loaded): TE.TaskEither<StateError, ReadonlyArray<StoreProblem>> =>
-  pipe(
-    replayed.cursor.position === 0 ? missingLogWitnesses(paths) : TE.right([]),
-    TE.chain((witnesses) =>
-      witnesses.length === 0 ? judgeSnapshot(paths, read, replayed) : TE.right(witnesses.filter((found) => found.witness === paths.snapshotRecord).map((found) => errorAt(found.witness, found.error.message))),
-    ),
-  )
+const snapshotCheck =
+  (paths: StorePaths, read: Read) =>
+  (replayed: Loaded): TE.TaskEither<StateError, ReadonlyArray<StoreProblem>> =>
+    pipe(
+      replayed.cursor.position === 0 ? missingLogWitnesses(paths) : TE.right([]),
+      TE.chain((witnesses) =>
+        witnesses.length === 0
+          ? judgeSnapshot(paths, read, replayed)
+          : TE.right(
+              witnesses
+                .filter((found) => found.witness === paths.snapshotRecord)
+                .map((found) => errorAt(found.witness, found.error.message)),
+            ),
+      ),
+    )
 
 /** What verify checks beside the log of the file store at `paths`. */
-export const fileBesides = (paths: StorePaths, read: Read): Besides => ({ checkpoint: () => checkpointCheck(paths), snapshot: snapshotCheck(paths, read) })
+export const fileBesides = (paths: StorePaths, read: Read): Besides => ({
+  checkpoint: () => checkpointCheck(paths),
+  snapshot: snapshotCheck(paths, read),
+})

@@ -11,7 +11,17 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import { closeSync, constants, fstatSync, ftruncateSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import { hostname } from 'node:os'
 import { StateError } from '../errors.js'
@@ -96,7 +106,12 @@ const tryLock = (fd: number): boolean => (loadedTryLock ??= loadTryLock())(fd)
 // `after`: the killed holders whose leftovers this one clears first (`unknown`: any), so that its
 // own death during that leaves them named.
 const holderName = (after: ReadonlyArray<number> | 'unknown'): string =>
-  JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString(), ...(after.length === 0 ? {} : { after }) })
+  JSON.stringify({
+    pid: process.pid,
+    host: hostname(),
+    since: new Date().toISOString(),
+    ...(after.length === 0 ? {} : { after }),
+  })
 
 // A name is a line of JSON; a file longer than this was not written by a holder, and names nobody.
 const MAX_NAME_BYTES = 4096
@@ -203,7 +218,12 @@ const waitForLock = async (path: string, options: LockOptions): Promise<E.Either
   }
   const holder = describeHolder(fd)
   closeSync(fd)
-  return E.left(new StateError('LOCK_TIMEOUT', `${path}: gave up after ${options.timeoutMs} ms waiting for the write lock, held by ${holder}`))
+  return E.left(
+    new StateError(
+      'LOCK_TIMEOUT',
+      `${path}: gave up after ${options.timeoutMs} ms waiting for the write lock, held by ${holder}`,
+    ),
+  )
 }
 
 /** Takes the lock at `path`, waiting up to `timeoutMs` for its holder. */

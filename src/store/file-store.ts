@@ -17,14 +17,32 @@ import { attempt } from './attempt.js'
 import { checkLogEnd, checkpointDue, type HeldCheckpoint, openCheckpoint, writeCheckpoint } from './checkpoint-file.js'
 import { LOG_ORIGIN, type LogCursor, readLog } from './event-log.js'
 import { appendLog, setAsideTail } from './event-log-append.js'
-import { describeIncompleteTail, emptyLoaded, type EventStore, type Loaded, type Prepared, type StagedSession, type Visitor, type WriteSession } from './event-store.js'
+import {
+  describeIncompleteTail,
+  emptyLoaded,
+  type EventStore,
+  type Loaded,
+  type Prepared,
+  type StagedSession,
+  type Visitor,
+  type WriteSession,
+} from './event-store.js'
 import { acquireLock } from './file-lock.js'
 import { fileBesides } from './file-besides.js'
 import { refuseLinks } from './linked-files.js'
 import { foldAppending, foldRead, type Read } from './fold.js'
 import type { StorePaths } from './paths.js'
 import { removeAbandonedTemporaries } from './replace-file.js'
-import { prepareSnapshot, readUnimported, REGENERATE, restoreSnapshot, type SnapshotMemory, type SnapshotPlan, type SnapshotStep, settleSnapshot } from './snapshot-owner.js'
+import {
+  prepareSnapshot,
+  readUnimported,
+  REGENERATE,
+  restoreSnapshot,
+  type SnapshotMemory,
+  type SnapshotPlan,
+  type SnapshotStep,
+  settleSnapshot,
+} from './snapshot-owner.js'
 import { removeAbandonedStaging, type StagedLog, stageLog } from './staged-log.js'
 import { fingerprintOf } from './snapshot-file.js'
 
@@ -43,7 +61,8 @@ export interface FileStoreOptions {
 }
 
 /** The steps of a write, after each of which a crash leaves something different behind. */
-export type WriteStep = 'snapshot checked' | 'appended' | 'staged log committed' | SnapshotStep | 'snapshot recorded' | 'checkpoint written'
+export type WriteStep =
+  'snapshot checked' | 'appended' | 'staged log committed' | SnapshotStep | 'snapshot recorded' | 'checkpoint written'
 
 /** What a handle remembers between calls: the snapshot and the checkpoint as it last saw them. */
 interface Memory extends SnapshotMemory {
@@ -56,7 +75,8 @@ const GITIGNORE = '# Written by stagecraft-state: release history is deployment 
 const ensureDirectory = (paths: StorePaths): TE.TaskEither<StateError, void> =>
   attempt('create the state directory', paths.directory, async () => {
     const created = mkdirSync(paths.directory, { recursive: true })
-    if (created !== undefined) await fs.writeFile(join(paths.directory, '.gitignore'), GITIGNORE, { flag: 'wx' }).catch(() => undefined)
+    if (created !== undefined)
+      await fs.writeFile(join(paths.directory, '.gitignore'), GITIGNORE, { flag: 'wx' }).catch(() => undefined)
     return E.right(undefined)
   })
 
@@ -72,7 +92,9 @@ const writerRead =
         return pipe(
           setAsideTail(paths.eventLog, tail.offset, options.now()),
           TE.map((aside) => {
-            options.onWarning(`${tail.location}: ${describeIncompleteTail(tail)} (an append interrupted by a crash, never acknowledged) was moved to ${aside}`)
+            options.onWarning(
+              `${tail.location}: ${describeIncompleteTail(tail)} (an append interrupted by a crash, never acknowledged) was moved to ${aside}`,
+            )
             return { cursor: complete }
           }),
         )
@@ -95,9 +117,17 @@ const readerRead =
  * whole log (saying why). With no log, a reader sees the `releases.json` no log holds yet;
  * a writer starts from nothing, and imports it.
  */
-const loadCold = (paths: StorePaths, options: FileStoreOptions, memory: Memory, read: Read, forReader: boolean): TE.TaskEither<StateError, Loaded> => {
+const loadCold = (
+  paths: StorePaths,
+  options: FileStoreOptions,
+  memory: Memory,
+  read: Read,
+  forReader: boolean,
+): TE.TaskEither<StateError, Loaded> => {
   const replay = (why: string): TE.TaskEither<StateError, Loaded> => {
-    options.onWarning(`${paths.checkpoint} ${why}; the whole event log is read instead (the next write writes a new checkpoint)`)
+    options.onWarning(
+      `${paths.checkpoint} ${why}; the whole event log is read instead (the next write writes a new checkpoint)`,
+    )
     return foldRead(read, emptyLoaded(LOG_ORIGIN))
   }
   const fromCheckpoint = (log: Stats): TE.TaskEither<StateError, Loaded> =>
@@ -123,16 +153,27 @@ const loadCold = (paths: StorePaths, options: FileStoreOptions, memory: Memory, 
   )
   return pipe(
     refuseLinks(paths),
-    TE.chain(() => attempt('read the event log', paths.eventLog, async () => E.right(statSync(paths.eventLog, { throwIfNoEntry: false })))),
+    TE.chain(() =>
+      attempt('read the event log', paths.eventLog, async () =>
+        E.right(statSync(paths.eventLog, { throwIfNoEntry: false })),
+      ),
+    ),
     TE.chain((log) => (log === undefined || log.size === 0 ? withoutLog : fromCheckpoint(log))),
   )
 }
 
-const loadWith = (paths: StorePaths, options: FileStoreOptions, memory: Memory, read: Read, forReader: boolean) => (from: Loaded): TE.TaskEither<StateError, Loaded> =>
-  from.cursor.position > 0 ? foldRead(read, from) : loadCold(paths, options, memory, read, forReader)
+const loadWith =
+  (paths: StorePaths, options: FileStoreOptions, memory: Memory, read: Read, forReader: boolean) =>
+  (from: Loaded): TE.TaskEither<StateError, Loaded> =>
+    from.cursor.position > 0 ? foldRead(read, from) : loadCold(paths, options, memory, read, forReader)
 
 /** After an append: a new checkpoint when the log has grown enough past the last one (a failure only warns). */
-const refreshCheckpoint = (paths: StorePaths, options: FileStoreOptions, memory: Memory, after: Loaded): TE.TaskEither<StateError, Loaded> =>
+const refreshCheckpoint = (
+  paths: StorePaths,
+  options: FileStoreOptions,
+  memory: Memory,
+  after: Loaded,
+): TE.TaskEither<StateError, Loaded> =>
   !checkpointDue(paths, memory.checkpoint, after, options.checkpointTailBytes)
     ? TE.right(after)
     : async () => {
@@ -149,12 +190,18 @@ const refreshCheckpoint = (paths: StorePaths, options: FileStoreOptions, memory:
  * the log and the lock): a killed holder's temporary files are beside one of them.
  */
 const replacedFiles = (paths: StorePaths): ReadonlyArray<string> => {
-  const other = paths.stateFile.endsWith('.json') ? paths.stateFile.slice(0, -'.json'.length) : `${paths.stateFile}.json`
+  const other = paths.stateFile.endsWith('.json')
+    ? paths.stateFile.slice(0, -'.json'.length)
+    : `${paths.stateFile}.json`
   return [paths.stateFile, paths.snapshotRecord, other, `${other}.sha256`, paths.checkpoint]
 }
 
 /** Runs `work` holding the lock of the store at `paths`, and gives the lock up whatever happens. */
-const locked = <A>(paths: StorePaths, options: FileStoreOptions, work: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
+const locked = <A>(
+  paths: StorePaths,
+  options: FileStoreOptions,
+  work: TE.TaskEither<StateError, A>,
+): TE.TaskEither<StateError, A> =>
   pipe(
     ensureDirectory(paths),
     TE.chain(() => refuseLinks(paths)),
@@ -164,7 +211,11 @@ const locked = <A>(paths: StorePaths, options: FileStoreOptions, work: TE.TaskEi
         // Only a writer killed while holding the lock leaves temporary or staged files behind.
         if (lock.killedHolder !== undefined) {
           const { pids } = lock.killedHolder
-          removeAbandonedTemporaries(paths.directory, replacedFiles(paths).map((file) => basename(file)), pids)
+          removeAbandonedTemporaries(
+            paths.directory,
+            replacedFiles(paths).map((file) => basename(file)),
+            pids,
+          )
           const removed = await removeAbandonedStaging(paths.eventLog, pids)()
           if (E.isLeft(removed)) return removed
         }
@@ -179,7 +230,14 @@ const locked = <A>(paths: StorePaths, options: FileStoreOptions, work: TE.TaskEi
   )
 
 /** A write session on the log (`read` and `appendTo`: the log itself, or a staged one), settling the snapshot after each append unless `deferred`. */
-const sessionOf = (paths: StorePaths, options: FileStoreOptions, memory: Memory, read: Read, appendTo: (cursor: LogCursor, events: Parameters<WriteSession['append']>[1]) => TE.TaskEither<StateError, LogCursor>, deferred: boolean) => {
+const sessionOf = (
+  paths: StorePaths,
+  options: FileStoreOptions,
+  memory: Memory,
+  read: Read,
+  appendTo: (cursor: LogCursor, events: Parameters<WriteSession['append']>[1]) => TE.TaskEither<StateError, LogCursor>,
+  deferred: boolean,
+) => {
   // What prepare found, for the append of the same prepared command.
   let planned: { readonly prepared: Prepared; readonly plan: SnapshotPlan } | undefined
   const session: WriteSession = {
@@ -200,11 +258,27 @@ const sessionOf = (paths: StorePaths, options: FileStoreOptions, memory: Memory,
       for (const note of plan.notes) options.onWarning(note)
       return pipe(
         TE.fromEither(foldAppending(prepared.loaded, envelopes, paths.eventLog)),
-        TE.chain((after) => pipe(envelopes.length === 0 ? TE.right(prepared.loaded.cursor as LogCursor) : appendTo(prepared.loaded.cursor as LogCursor, envelopes), TE.map(after))),
+        TE.chain((after) =>
+          pipe(
+            envelopes.length === 0
+              ? TE.right(prepared.loaded.cursor as LogCursor)
+              : appendTo(prepared.loaded.cursor as LogCursor, envelopes),
+            TE.map(after),
+          ),
+        ),
         TE.chain((after) => {
           if (deferred) return TE.right(after)
           if (envelopes.length > 0) options.onStep?.('appended')
-          settleSnapshot(paths, memory, plan, after, envelopes.length, envelopes.length - prepared.pending.length, options.onWarning, (step) => options.onStep?.(step))
+          settleSnapshot(
+            paths,
+            memory,
+            plan,
+            after,
+            envelopes.length,
+            envelopes.length - prepared.pending.length,
+            options.onWarning,
+            (step) => options.onStep?.(step),
+          )
           options.onStep?.('snapshot recorded')
           return envelopes.length === 0 ? TE.right(after) : refreshCheckpoint(paths, options, memory, after)
         }),
@@ -220,7 +294,12 @@ const sessionOf = (paths: StorePaths, options: FileStoreOptions, memory: Memory,
  * one killed between putting its staged log in place and writing the snapshot has nothing left to
  * copy, and finishes that here, as any write would (a snapshot missing or behind is regenerated).
  */
-const settleUnchanged = (paths: StorePaths, options: FileStoreOptions, memory: Memory, loaded: Loaded): TE.TaskEither<StateError, void> =>
+const settleUnchanged = (
+  paths: StorePaths,
+  options: FileStoreOptions,
+  memory: Memory,
+  loaded: Loaded,
+): TE.TaskEither<StateError, void> =>
   pipe(
     prepareSnapshot(paths, memory, readerRead(paths), loaded, 'command'),
     TE.chain(({ plan }) => {
@@ -232,7 +311,12 @@ const settleUnchanged = (paths: StorePaths, options: FileStoreOptions, memory: M
   )
 
 /** A session whose appends go to a staged log, which `commit` puts in place of the log; the snapshot and checkpoint follow the commit. */
-const stagedSession = (paths: StorePaths, options: FileStoreOptions, memory: Memory, staging: StagedLog): StagedSession => {
+const stagedSession = (
+  paths: StorePaths,
+  options: FileStoreOptions,
+  memory: Memory,
+  staging: StagedLog,
+): StagedSession => {
   const direct = writerRead(paths, options)
   const read: Read = (cursor, visitor: Visitor) => staging.read(cursor as LogCursor, visitor) ?? direct(cursor, visitor)
   const inner = sessionOf(paths, options, memory, read, (cursor, events) => staging.append(cursor, events), true)
@@ -263,10 +347,16 @@ const stagedSession = (paths: StorePaths, options: FileStoreOptions, memory: Mem
       pipe(
         staging.commit(),
         TE.chain(() => {
-          if (last === undefined) return loaded === undefined || loaded.cursor.position === 0 ? TE.right(undefined) : settleUnchanged(paths, options, memory, loaded)
+          if (last === undefined)
+            return loaded === undefined || loaded.cursor.position === 0
+              ? TE.right(undefined)
+              : settleUnchanged(paths, options, memory, loaded)
           options.onStep?.('staged log committed')
           settleSnapshot(paths, memory, { ...REGENERATE, startedFrom }, last, 1, 1, options.onWarning)
-          return pipe(refreshCheckpoint(paths, options, memory, last), TE.map(() => undefined))
+          return pipe(
+            refreshCheckpoint(paths, options, memory, last),
+            TE.map(() => undefined),
+          )
         }),
       ),
   }
@@ -283,7 +373,19 @@ export const fileStore = (paths: StorePaths, options: FileStoreOptions): EventSt
     read: readerRead(paths),
     load: loadWith(paths, options, memory, readerRead(paths), true),
     // The work is built once the lock is held: it may capture what the caller knows at that moment.
-    write: (work) => locked(paths, options, () => work(sessionOf(paths, options, memory, writerRead(paths, options), (cursor, events) => appendLog(paths.eventLog, cursor, events), false))()),
+    write: (work) =>
+      locked(paths, options, () =>
+        work(
+          sessionOf(
+            paths,
+            options,
+            memory,
+            writerRead(paths, options),
+            (cursor, events) => appendLog(paths.eventLog, cursor, events),
+            false,
+          ),
+        )(),
+      ),
     writeStaged: (work) =>
       locked(paths, options, async () => {
         const staging = stageLog(paths.eventLog)
@@ -303,7 +405,9 @@ export const fileStore = (paths: StorePaths, options: FileStoreOptions): EventSt
       attempt('list the state directory', paths.directory, async () => {
         const names = await fs.readdir(paths.directory).catch(() => [] as string[])
         const log = basename(paths.eventLog)
-        return E.right(names.filter((name) => name.startsWith(`${log}.torn-`)).map((name) => join(paths.directory, name)))
+        return E.right(
+          names.filter((name) => name.startsWith(`${log}.torn-`)).map((name) => join(paths.directory, name)),
+        )
       }),
     close: async () => undefined,
   }

@@ -24,7 +24,11 @@ export type Watch = (event: StoredEvent, fold: Fold) => undefined | 'stop' | Sta
  * noted in the result's `foreign`, and so is any later event that cannot be folded without them.
  * `watch` sees each event first.
  */
-export const foldRead = (read: Read, from: Loaded, watch?: Watch): TE.TaskEither<StateError, Loaded & { readonly end: ReadEnd }> => {
+export const foldRead = (
+  read: Read,
+  from: Loaded,
+  watch?: Watch,
+): TE.TaskEither<StateError, Loaded & { readonly end: ReadEnd }> => {
   // Started on the first new event only: an unchanged store costs no copy of the state.
   let fold: Fold | undefined
   let { lastRecordedAt, foreign } = from
@@ -51,7 +55,9 @@ export const foldRead = (read: Read, from: Loaded, watch?: Watch): TE.TaskEither
     }),
     TE.map((end) => {
       const state = fold?.result() ?? from.state
-      return foreign === undefined ? { state, cursor: end.cursor, lastRecordedAt, end } : { state, cursor: end.cursor, lastRecordedAt, end, foreign }
+      return foreign === undefined
+        ? { state, cursor: end.cursor, lastRecordedAt, end }
+        : { state, cursor: end.cursor, lastRecordedAt, end, foreign }
     }),
   )
 }
@@ -60,10 +66,20 @@ export const foldRead = (read: Read, from: Loaded, watch?: Watch): TE.TaskEither
  * The state after `envelopes`, to be appended after `from`, or `CORRUPT_STATE` when one of them
  * could not have happened (`where` names the store): checked before anything is appended.
  */
-export const foldAppending = (from: Loaded, envelopes: ReadonlyArray<EventEnvelope>, where: string): E.Either<StateError, (to: Cursor) => Loaded> => {
+export const foldAppending = (
+  from: Loaded,
+  envelopes: ReadonlyArray<EventEnvelope>,
+  where: string,
+): E.Either<StateError, (to: Cursor) => Loaded> => {
   if (envelopes.length === 0) return E.right((to) => ({ ...from, cursor: to }))
   const folded = evolveRecorded(from.state, envelopes)
-  if ('problem' in folded) return E.left(new StateError('CORRUPT_STATE', `${where}: event ${from.cursor.position + folded.index + 1} could not have happened: ${folded.problem}; nothing was appended`))
+  if ('problem' in folded)
+    return E.left(
+      new StateError(
+        'CORRUPT_STATE',
+        `${where}: event ${from.cursor.position + folded.index + 1} could not have happened: ${folded.problem}; nothing was appended`,
+      ),
+    )
   const lastRecordedAt = (envelopes.at(-1) as EventEnvelope).recordedAt
   return E.right((to) => ({ state: folded.state, cursor: to, lastRecordedAt }))
 }

@@ -30,8 +30,15 @@ export const describeForeignEvent = (event: ForeignEvent): string =>
   `${event.location}: ${describeForeign(event.foreign)}, cannot be interpreted: ${whyForeign(event.foreign)}`
 
 /** `NEWER_VERSION` for an event a caller cannot go past: what was (not) done, and what to upgrade to, to do what. */
-export const newerVersion = (event: ForeignEvent, done = 'nothing was written', toDo = 'write to this store'): StateError =>
-  new StateError('NEWER_VERSION', `${describeForeignEvent(event)}; ${done}. Upgrade to ${upgradeTo(event.foreign)} to ${toDo}`)
+export const newerVersion = (
+  event: ForeignEvent,
+  done = 'nothing was written',
+  toDo = 'write to this store',
+): StateError =>
+  new StateError(
+    'NEWER_VERSION',
+    `${describeForeignEvent(event)}; ${done}. Upgrade to ${upgradeTo(event.foreign)} to ${toDo}`,
+  )
 
 /** `NEWER_VERSION` for a read that must see every event (a migration copies each exactly). */
 export const unreadable = (event: ForeignEvent): StateError =>
@@ -43,7 +50,9 @@ export const refusedWrite = (loaded: Loaded): StateError | undefined => {
   if (first === undefined) return undefined
   const more = (loaded.foreign?.count ?? 1) - 1
   const error = newerVersion(first)
-  return more === 0 ? error : new StateError(error.code, `${error.message} (${plural(more, 'more such event')} after it)`)
+  return more === 0
+    ? error
+    : new StateError(error.code, `${error.message} (${plural(more, 'more such event')} after it)`)
 }
 
 /** What a read that skipped them says, one message per event kept and one for the rest. */
@@ -54,7 +63,10 @@ export const foreignWarnings = (seen: ForeignSeen): ReadonlyArray<string> => {
       `Upgrade to ${upgradeTo(event.foreign)} to see it; this version refuses to write to this store`,
   )
   const rest = seen.count - seen.first.length
-  if (rest > 0) messages.push(`${plural(rest, 'more event')} of a newer stagecraft-state after ${seen.first.at(-1)?.location ?? 'them'} were skipped too`)
+  if (rest > 0)
+    messages.push(
+      `${plural(rest, 'more event')} of a newer stagecraft-state after ${seen.first.at(-1)?.location ?? 'them'} were skipped too`,
+    )
   const unfolded = seen.firstUnfolded
   if (unfolded !== undefined) {
     const others = seen.unfolded > 1 ? `, with ${plural(seen.unfolded - 1, 'later event')} like it` : ''

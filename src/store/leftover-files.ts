@@ -9,7 +9,10 @@ import { join } from 'node:path'
  * Removes the files of `directory` that `isLeftover` picks (by name and path; it may throw for a
  * file gone meanwhile, which is then skipped). Returns the paths removed.
  */
-export const removeLeftovers = (directory: string, isLeftover: (name: string, path: string) => boolean): ReadonlyArray<string> => {
+export const removeLeftovers = (
+  directory: string,
+  isLeftover: (name: string, path: string) => boolean,
+): ReadonlyArray<string> => {
   let names: string[]
   try {
     names = readdirSync(directory)

@@ -62,7 +62,13 @@ interface DirectBuffer {
 }
 
 // Written without closures or imports: its source is also the worker's.
-function hashChunk(sha256: (algorithm: string, data: Uint8Array, encoding: 'hex') => string, buffer: Buffer, start: number, filled: number, template?: RegExp): Hashed {
+function hashChunk(
+  sha256: (algorithm: string, data: Uint8Array, encoding: 'hex') => string,
+  buffer: Buffer,
+  start: number,
+  filled: number,
+  template?: RegExp,
+): Hashed {
   let count = 0
   for (let end = buffer.indexOf(10, start); end !== -1 && end < filled; end = buffer.indexOf(10, end + 1)) count++
   const memory = new SharedArrayBuffer(count * 65)
@@ -77,8 +83,14 @@ function hashChunk(sha256: (algorithm: string, data: Uint8Array, encoding: 'hex'
     else out.write(hex, i * 64, 'latin1')
     // 75 bytes: ,"prev":" then 64 hex digits then "}
     const tail = end - 75
-    const chained = i > 0 && tail >= start && (direct.latin1Slice !== undefined ? direct.latin1Slice(tail, end) : buffer.toString('latin1', tail, end)) === ',"prev":"' + prev + '"}'
-    const matches = template !== undefined && template.test(direct.utf8Slice !== undefined ? direct.utf8Slice(start, end) : buffer.toString('utf8', start, end))
+    const chained =
+      i > 0 &&
+      tail >= start &&
+      (direct.latin1Slice !== undefined ? direct.latin1Slice(tail, end) : buffer.toString('latin1', tail, end)) ===
+        ',"prev":"' + prev + '"}'
+    const matches =
+      template !== undefined &&
+      template.test(direct.utf8Slice !== undefined ? direct.utf8Slice(start, end) : buffer.toString('utf8', start, end))
     out[count * 64 + i] = (chained ? 1 : 0) | (matches ? 2 : 0)
     prev = hex
     start = end + 1
@@ -106,10 +118,12 @@ const toChunkHashes = ({ memory, count }: Hashed): ChunkHashes => {
   }
 }
 
-const hashOnThisThread = (buffer: Buffer, start: number, filled: number): ChunkHashes => toChunkHashes(hashChunk((_, data) => hashLine(data), buffer, start, filled))
+const hashOnThisThread = (buffer: Buffer, start: number, filled: number): ChunkHashes =>
+  toChunkHashes(hashChunk((_, data) => hashLine(data), buffer, start, filled))
 
 // Loaded by the first long read: a process that runs one short command never loads the module (2 ms).
-const workerThreads = (): typeof import('node:worker_threads') => createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')
+const workerThreads = (): typeof import('node:worker_threads') =>
+  createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')
 
 /** A hasher on this thread: for short reads, and where a worker cannot start. */
 export const hashHere = (): LineHasher => ({
@@ -131,7 +145,12 @@ export const startLineHasher = (workerSource = WORKER_SOURCE): LineHasher => {
   }
   // The worker answers in the order it was asked. One that fails leaves its unanswered chunks,
   // and all later ones, to this thread.
-  const pending: Array<{ readonly buffer: Buffer; readonly start: number; readonly filled: number; readonly resolve: (hashes: ChunkHashes) => void }> = []
+  const pending: Array<{
+    readonly buffer: Buffer
+    readonly start: number
+    readonly filled: number
+    readonly resolve: (hashes: ChunkHashes) => void
+  }> = []
   let failed = false
   let everFailed = false
   const failOver = (): void => {

@@ -6,7 +6,14 @@ import { hash } from 'node:crypto'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { describeDecodeErrors } from '../domain/decode-errors.js'
-import { MAX_LINE_DEPTH, MAX_LOG_LINE_BYTES, MAX_SNAPSHOT_LINE_BYTES, tooDeep, tooDeepProblem, tooLongProblem } from '../domain/json-limits.js'
+import {
+  MAX_LINE_DEPTH,
+  MAX_LOG_LINE_BYTES,
+  MAX_SNAPSHOT_LINE_BYTES,
+  tooDeep,
+  tooDeepProblem,
+  tooLongProblem,
+} from '../domain/json-limits.js'
 import { withoutControls } from '../domain/show.js'
 import { EventEnvelope } from '../domain/events.js'
 import { type Foreign, foreignEvent } from '../domain/foreign.js'
@@ -110,7 +117,9 @@ export const decodeLineInGeneral = (text: string): E.Either<string, DecodedLine 
   const prev = foreign === undefined ? undefined : (json as { prev?: unknown }).prev
   if (foreign !== undefined && typeof prev === 'string') return E.right({ foreign, prev })
   const decoded = LogLine.decode(json)
-  return E.isLeft(decoded) ? E.left(`not an event: ${describeDecodeErrors(decoded.left).join('; ')}`) : E.right({ envelope: envelopeOf(decoded.right), prev: decoded.right.prev })
+  return E.isLeft(decoded)
+    ? E.left(`not an event: ${describeDecodeErrors(decoded.left).join('; ')}`)
+    : E.right({ envelope: envelopeOf(decoded.right), prev: decoded.right.prev })
 }
 
 /** The envelope and `prev` of a line's text, or what is wrong with it. */

@@ -28,7 +28,18 @@ import type { EventEnvelope } from '../domain/events.js'
 import { StateError } from '../errors.js'
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../options.js'
 import { type VerifyReport, verifyStore } from '../verify.js'
-import { type Cursor, emptyLoaded, type EventStore, guardedSnapshotPath, type Loaded, type StagedSession, type StoreContext, type StoreSpec, unprepared, type WriteSession } from './event-store.js'
+import {
+  type Cursor,
+  emptyLoaded,
+  type EventStore,
+  guardedSnapshotPath,
+  type Loaded,
+  type StagedSession,
+  type StoreContext,
+  type StoreSpec,
+  unprepared,
+  type WriteSession,
+} from './event-store.js'
 import { confirmPlan, type Plan, planMove } from './migration-plan.js'
 import { on, type Side } from './migration-place.js'
 
@@ -62,10 +73,15 @@ export interface MigrationReport {
 const invalid = (message: string): StateError => new StateError('INVALID_INPUT', message)
 
 /** Sound, or unsound only for what the next write repairs by itself. */
-const soundButForRepairs = (report: VerifyReport): boolean => report.problems.every((p) => p.severity !== 'error' || p.nextWriteRepairs === true)
+const soundButForRepairs = (report: VerifyReport): boolean =>
+  report.problems.every((p) => p.severity !== 'error' || p.nextWriteRepairs === true)
 
 const problemsOf = (report: VerifyReport): string =>
-  report.problems.filter((p) => p.severity === 'error').slice(0, 5).map((p) => `${p.location}: ${p.message}`).join('; ')
+  report.problems
+    .filter((p) => p.severity === 'error')
+    .slice(0, 5)
+    .map((p) => `${p.location}: ${p.message}`)
+    .join('; ')
 
 /** The two stores of a migration. */
 interface Stores {
@@ -74,11 +90,28 @@ interface Stores {
 }
 
 /** Appends the source's events after `from` to the target (caught up to `at`), `batch` at a time. */
-const copyAfter = (stores: Stores, source: WriteSession, from: Cursor, target: WriteSession, at: Loaded, batch: number): TE.TaskEither<StateError, { target: Loaded; copied: number }> => {
-  const step = (sourceCursor: Cursor, loaded: Loaded, copied: number): TE.TaskEither<StateError, { target: Loaded; copied: number }> => {
+const copyAfter = (
+  stores: Stores,
+  source: WriteSession,
+  from: Cursor,
+  target: WriteSession,
+  at: Loaded,
+  batch: number,
+): TE.TaskEither<StateError, { target: Loaded; copied: number }> => {
+  const step = (
+    sourceCursor: Cursor,
+    loaded: Loaded,
+    copied: number,
+  ): TE.TaskEither<StateError, { target: Loaded; copied: number }> => {
     const envelopes: EventEnvelope[] = []
     return pipe(
-      on('source', stores.source, source.read(sourceCursor, { event: ({ envelope }) => (envelopes.push(envelope), envelopes.length >= batch ? 'stop' : undefined) })),
+      on(
+        'source',
+        stores.source,
+        source.read(sourceCursor, {
+          event: ({ envelope }) => (envelopes.push(envelope), envelopes.length >= batch ? 'stop' : undefined),
+        }),
+      ),
       TE.chain((end) =>
         envelopes.length === 0
           ? TE.right({ target: loaded, copied })
@@ -94,36 +127,51 @@ const copyAfter = (stores: Stores, source: WriteSession, from: Cursor, target: W
 
 /** The source's cursor after its first `count` events. */
 const cursorAfter = (source: WriteSession, origin: Cursor, count: number): TE.TaskEither<StateError, Cursor> =>
-  count === 0 ? TE.right(origin) : pipe(source.read(origin, { event: ({ position }) => (position === count ? 'stop' : undefined) }), TE.map((end) => end.cursor))
+  count === 0
+    ? TE.right(origin)
+    : pipe(
+        source.read(origin, { event: ({ position }) => (position === count ? 'stop' : undefined) }),
+        TE.map((end) => end.cursor),
+      )
 
 /** Under both locks: confirms the plan, stages what the target lacks, checks where it ends, and commits (the target brings its snapshot up to date). */
-const copy = (source: EventStore, target: EventStore, planned: Plan, batch: number) => (from: WriteSession) => (to: StagedSession) =>
-  pipe(
-    confirmPlan(planned, source, from.read, target, to.read),
-    TE.bindTo('plan'),
-    TE.bind('copied', ({ plan }) =>
-      pipe(
-        TE.Do,
-        TE.apS('after', on('source', source, cursorAfter(from, source.origin, plan.targetEnd.position))),
-        TE.apS('loaded', on('target', target, to.load(emptyLoaded(target.origin)))),
-        TE.chain(({ after, loaded }) => copyAfter({ source, target }, from, after, to, loaded, batch)),
+const copy =
+  (source: EventStore, target: EventStore, planned: Plan, batch: number) =>
+  (from: WriteSession) =>
+  (to: StagedSession) =>
+    pipe(
+      confirmPlan(planned, source, from.read, target, to.read),
+      TE.bindTo('plan'),
+      TE.bind('copied', ({ plan }) =>
+        pipe(
+          TE.Do,
+          TE.apS('after', on('source', source, cursorAfter(from, source.origin, plan.targetEnd.position))),
+          TE.apS('loaded', on('target', target, to.load(emptyLoaded(target.origin)))),
+          TE.chain(({ after, loaded }) => copyAfter({ source, target }, from, after, to, loaded, batch)),
+        ),
       ),
-    ),
-    TE.chain(({ plan, copied }) =>
-      copied.target.cursor.position === plan.events && copied.target.cursor.hash === plan.sourceEnd.hash
-        ? pipe(
-            on('target', target, to.commit()),
-            TE.map(() => ({ events: plan.events, copied: copied.copied, hash: plan.sourceEnd.hash })),
-          )
-        : TE.left(new StateError('CORRUPT_STATE', `${target.description} ends at event ${copied.target.cursor.position} (${copied.target.cursor.hash}), not at the source's ${plan.events} (${plan.sourceEnd.hash})`)),
-    ),
-  )
+      TE.chain(({ plan, copied }) =>
+        copied.target.cursor.position === plan.events && copied.target.cursor.hash === plan.sourceEnd.hash
+          ? pipe(
+              on('target', target, to.commit()),
+              TE.map(() => ({ events: plan.events, copied: copied.copied, hash: plan.sourceEnd.hash })),
+            )
+          : TE.left(
+              new StateError(
+                'CORRUPT_STATE',
+                `${target.description} ends at event ${copied.target.cursor.position} (${copied.target.cursor.hash}), not at the source's ${plan.events} (${plan.sourceEnd.hash})`,
+              ),
+            ),
+      ),
+    )
 
 /** Opens one side; a store that cannot be opened has no description yet: its error says which side it is. */
 const open = (spec: StoreSpec, context: StoreContext, side: Side): TE.TaskEither<StateError, EventStore> =>
   pipe(
     TE.fromEither(spec.open(context)),
-    TE.mapLeft((error) => new StateError(error.code, `${error.message} (the ${side} of the migration)`, { cause: error })),
+    TE.mapLeft(
+      (error) => new StateError(error.code, `${error.message} (the ${side} of the migration)`, { cause: error }),
+    ),
   )
 
 /** Refuses one store named twice: compared by what the stores are, since one store would wait for its own lock. */
@@ -148,30 +196,75 @@ const distinct = (source: EventStore, target: EventStore): TE.TaskEither<StateEr
 const onlyItsSnapshot = (target: EventStore, report: VerifyReport): boolean => {
   const snapshot = guardedSnapshotPath(target)
   const errors = report.problems.filter((problem) => problem.severity === 'error')
-  return snapshot !== undefined && errors.length > 0 && errors.every((problem) => problem.location === snapshot || problem.location.startsWith(`${snapshot}:`))
+  return (
+    snapshot !== undefined &&
+    errors.length > 0 &&
+    errors.every((problem) => problem.location === snapshot || problem.location.startsWith(`${snapshot}:`))
+  )
 }
 
-const move = (source: EventStore, target: EventStore, batch: number, warn: (message: string) => void): TE.TaskEither<StateError, MigrationReport> =>
+const move = (
+  source: EventStore,
+  target: EventStore,
+  batch: number,
+  warn: (message: string) => void,
+): TE.TaskEither<StateError, MigrationReport> =>
   pipe(
     distinct(source, target),
     TE.chain(() => on('source', source, verifyStore(source))),
-    TE.chain((before) => (before.sound ? TE.right(undefined) : TE.left(new StateError('CORRUPT_STATE', `${source.description} does not verify; fix it before moving it: ${problemsOf(before)}`)))),
+    TE.chain((before) =>
+      before.sound
+        ? TE.right(undefined)
+        : TE.left(
+            new StateError(
+              'CORRUPT_STATE',
+              `${source.description} does not verify; fix it before moving it: ${problemsOf(before)}`,
+            ),
+          ),
+    ),
     // A target holding the start of the history may have a releases.json edited by hand since:
     // the move would replace it, so it must verify too (a check that writes nothing). A snapshot
     // the next write regenerates (what a migration killed after its commit leaves) is no obstacle:
     // the move regenerates it.
     TE.chain(() => on('target', target, verifyStore(target))),
-    TE.chain((before) => (soundButForRepairs(before) ? TE.right(undefined) : TE.left(new StateError('CORRUPT_STATE', `${target.description} does not verify; fix it before moving into it: ${problemsOf(before)}`)))),
+    TE.chain((before) =>
+      soundButForRepairs(before)
+        ? TE.right(undefined)
+        : TE.left(
+            new StateError(
+              'CORRUPT_STATE',
+              `${target.description} does not verify; fix it before moving into it: ${problemsOf(before)}`,
+            ),
+          ),
+    ),
     // Refusals are found here, with reads that create nothing, before any lock is taken.
     TE.chain(() => planMove(source, source.read, target, target.read)),
-    TE.chain((planned) => on('source', source, source.write((from) => on('target', target, target.writeStaged(copy(source, target, planned, batch)(from)))))),
+    TE.chain((planned) =>
+      on(
+        'source',
+        source,
+        source.write((from) => on('target', target, target.writeStaged(copy(source, target, planned, batch)(from)))),
+      ),
+    ),
     TE.bindTo('moved'),
     TE.bind('sourceReport', () => on('source', source, verifyStore(source))),
     TE.bind('targetReport', () => on('target', target, verifyStore(target))),
     TE.chain(({ moved, sourceReport, targetReport }) => {
-      const report = { from: source.description, to: target.description, ...moved, source: sourceReport, target: targetReport }
+      const report = {
+        from: source.description,
+        to: target.description,
+        ...moved,
+        source: sourceReport,
+        target: targetReport,
+      }
       if (targetReport.sound) return TE.right(report)
-      if (!onlyItsSnapshot(target, targetReport)) return TE.left(new StateError('CORRUPT_STATE', `${target.description} does not verify after the move: ${problemsOf(targetReport)}`))
+      if (!onlyItsSnapshot(target, targetReport))
+        return TE.left(
+          new StateError(
+            'CORRUPT_STATE',
+            `${target.description} does not verify after the move: ${problemsOf(targetReport)}`,
+          ),
+        )
       warn(`${target.description}: the history was moved, but ${problemsOf(targetReport)}`)
       return TE.right(report)
     }),
@@ -181,7 +274,11 @@ const move = (source: EventStore, target: EventStore, batch: number, warn: (mess
  * Moves the history of `from` into `to` (an empty store, or one holding the start of the same
  * history), keeping every line and hash. Both stores are closed afterwards.
  */
-export const fpMigrateHistory = (from: StoreSpec, to: StoreSpec, options: MigrateOptions = {}): TE.TaskEither<StateError, MigrationReport> => {
+export const fpMigrateHistory = (
+  from: StoreSpec,
+  to: StoreSpec,
+  options: MigrateOptions = {},
+): TE.TaskEither<StateError, MigrationReport> => {
   const context: StoreContext = {
     lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     onWarning: options.onWarning ?? ((message) => process.emitWarning(message, 'StagecraftStateWarning')),
@@ -189,7 +286,8 @@ export const fpMigrateHistory = (from: StoreSpec, to: StoreSpec, options: Migrat
     cwd: options.cwd ?? process.cwd(),
   }
   const batch = options.batchSize ?? 500
-  if (!Number.isInteger(batch) || batch < 1) return TE.left(invalid(`batchSize must be a whole number, 1 or more; got ${String(options.batchSize)}`))
+  if (!Number.isInteger(batch) || batch < 1)
+    return TE.left(invalid(`batchSize must be a whole number, 1 or more; got ${String(options.batchSize)}`))
   return pipe(
     TE.Do,
     TE.apS('source', open(from, context, 'source')),
@@ -208,7 +306,11 @@ export const fpMigrateHistory = (from: StoreSpec, to: StoreSpec, options: Migrat
  * Moves the history of `from` into `to`, keeping every line and hash (see {@link fpMigrateHistory});
  * rejects with a `StateError`.
  */
-export const migrateHistory = async (from: StoreSpec, to: StoreSpec, options: MigrateOptions = {}): Promise<MigrationReport> => {
+export const migrateHistory = async (
+  from: StoreSpec,
+  to: StoreSpec,
+  options: MigrateOptions = {},
+): Promise<MigrationReport> => {
   const result = await fpMigrateHistory(from, to, options)()
   if (E.isLeft(result)) throw result.left
   return result.right

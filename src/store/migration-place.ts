@@ -20,18 +20,29 @@ const placed = new WeakSet<StateError>()
 const names = (store: EventStore, message: string): boolean => {
   if (message.includes(store.description)) return true
   const stateFile = guardedSnapshotPath(store)
-  if (stateFile !== undefined) return message.includes(stateFile.endsWith('.json') ? stateFile.slice(0, -'.json'.length) : stateFile)
+  if (stateFile !== undefined)
+    return message.includes(stateFile.endsWith('.json') ? stateFile.slice(0, -'.json'.length) : stateFile)
   const database = /^PostgreSQL store (\S+), schema (.+)$/.exec(store.description)
-  return database !== null && message.includes(database[1] as string) && message.includes(`schema ${database[2] as string}`)
+  return (
+    database !== null && message.includes(database[1] as string) && message.includes(`schema ${database[2] as string}`)
+  )
 }
 
 /** `error`, placed at `store` (the migration's `side`) unless it was placed already. */
-export const placeAt = (side: Side, store: EventStore) => (error: StateError): StateError => {
-  if (placed.has(error)) return error
-  const named = names(store, error.message) ? error : new StateError(error.code, `${error.message} (the ${side}: ${store.description})`, { cause: error })
-  placed.add(named)
-  return named
-}
+export const placeAt =
+  (side: Side, store: EventStore) =>
+  (error: StateError): StateError => {
+    if (placed.has(error)) return error
+    const named = names(store, error.message)
+      ? error
+      : new StateError(error.code, `${error.message} (the ${side}: ${store.description})`, { cause: error })
+    placed.add(named)
+    return named
+  }
 
 /** `work`, its failure placed at `store`. */
-export const on = <A>(side: Side, store: EventStore, work: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> => TE.mapLeft(placeAt(side, store))(work)
+export const on = <A>(
+  side: Side,
+  store: EventStore,
+  work: TE.TaskEither<StateError, A>,
+): TE.TaskEither<StateError, A> => TE.mapLeft(placeAt(side, store))(work)

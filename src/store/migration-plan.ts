@@ -30,7 +30,6 @@ export interface Plan {
 
 const invalid = (message: string): StateError => new StateError('INVALID_INPUT', message)
 
-
 /** What one pass over the source found: the event count, and the re-encoded hash after `at` events. */
 interface Survey {
   readonly events: number
@@ -58,7 +57,12 @@ const survey = (read: Read, origin: Cursor, at: number): TE.TaskEither<StateErro
     TE.chain((end) =>
       hash === end.cursor.hash
         ? TE.right({ events, end: end.cursor, hashAt })
-        : TE.left(new StateError('CORRUPT_STATE', `the source's events do not re-encode to its own lines (hash ${end.cursor.hash}, re-encoded ${hash}); they cannot be moved with their hashes`)),
+        : TE.left(
+            new StateError(
+              'CORRUPT_STATE',
+              `the source's events do not re-encode to its own lines (hash ${end.cursor.hash}, re-encoded ${hash}); they cannot be moved with their hashes`,
+            ),
+          ),
     ),
   )
 }
@@ -75,7 +79,13 @@ const checkEmptyTarget = (target: EventStore, targetEvents: number): TE.TaskEith
   if (path === undefined || targetEvents > 0) return TE.right(undefined)
   return pipe(
     readSnapshotFile(path),
-    TE.chain((file) => (file === undefined ? TE.right(undefined) : TE.left(invalid(`${path} already exists, with no event log: it would be a history of its own; move it away first`)))),
+    TE.chain((file) =>
+      file === undefined
+        ? TE.right(undefined)
+        : TE.left(
+            invalid(`${path} already exists, with no event log: it would be a history of its own; move it away first`),
+          ),
+    ),
   )
 }
 
@@ -84,16 +94,30 @@ const checkEmptyTarget = (target: EventStore, targetEvents: number): TE.TaskEith
  * empty, or hold the start of the source's history (an earlier move of a history that has grown
  * since); histories are never merged.
  */
-export const planMove = (source: EventStore, readSource: Read, target: EventStore, readTarget: Read): TE.TaskEither<StateError, Plan> =>
+export const planMove = (
+  source: EventStore,
+  readSource: Read,
+  target: EventStore,
+  readTarget: Read,
+): TE.TaskEither<StateError, Plan> =>
   pipe(
     on('target', target, endOf(readTarget, target.origin)),
     TE.bindTo('targetEnd'),
     TE.bind('found', ({ targetEnd }) => on('source', source, survey(readSource, source.origin, targetEnd.position))),
     TE.chainFirst(({ targetEnd, found }) => {
       const have = targetEnd.position
-      if (found.events === 0) return TE.left(invalid(`${source.description} holds no events; there is nothing to move (a releases.json without a log: run import on it first)`))
+      if (found.events === 0)
+        return TE.left(
+          invalid(
+            `${source.description} holds no events; there is nothing to move (a releases.json without a log: run import on it first)`,
+          ),
+        )
       if (have > found.events || found.hashAt !== targetEnd.hash) {
-        return TE.left(invalid(`${target.description} already holds ${have} events that are not the start of ${source.description}'s history; histories are never merged: use an empty target`))
+        return TE.left(
+          invalid(
+            `${target.description} already holds ${have} events that are not the start of ${source.description}'s history; histories are never merged: use an empty target`,
+          ),
+        )
       }
       return on('target', target, checkEmptyTarget(target, have))
     }),
@@ -111,12 +135,22 @@ const nothingAfter = (read: Read, end: Cursor): TE.TaskEither<StateError, boolea
  * The plan `planned` (made before the locks were taken), confirmed under them: when neither side
  * changed in between, it stands without reading the source again; otherwise it is made again.
  */
-export const confirmPlan = (planned: Plan, source: EventStore, readSource: Read, target: EventStore, readTarget: Read): TE.TaskEither<StateError, Plan> =>
+export const confirmPlan = (
+  planned: Plan,
+  source: EventStore,
+  readSource: Read,
+  target: EventStore,
+  readTarget: Read,
+): TE.TaskEither<StateError, Plan> =>
   pipe(
     on('source', source, nothingAfter(readSource, planned.sourceEnd)),
-    TE.chain((sourceSame) => (sourceSame ? on('target', target, endOf(readTarget, target.origin)) : TE.right(undefined))),
+    TE.chain((sourceSame) =>
+      sourceSame ? on('target', target, endOf(readTarget, target.origin)) : TE.right(undefined),
+    ),
     TE.chain((targetEnd) =>
-      targetEnd !== undefined && targetEnd.position === planned.targetEnd.position && targetEnd.hash === planned.targetEnd.hash
+      targetEnd !== undefined &&
+      targetEnd.position === planned.targetEnd.position &&
+      targetEnd.hash === planned.targetEnd.hash
         ? TE.right({ ...planned, targetEnd })
         : planMove(source, readSource, target, readTarget),
     ),

@@ -32,19 +32,33 @@ export interface StorePaths {
 export const storePaths = (stateFile: string): StorePaths => {
   const base = stateFile.endsWith('.json') ? stateFile.slice(0, -'.json'.length) : stateFile
   const eventLog = `${base}.events.ndjson`
-  return { stateFile, eventLog, lock: `${eventLog}.lock`, checkpoint: `${base}.checkpoint`, snapshotRecord: `${stateFile}.sha256`, directory: dirname(stateFile) }
+  return {
+    stateFile,
+    eventLog,
+    lock: `${eventLog}.lock`,
+    checkpoint: `${base}.checkpoint`,
+    snapshotRecord: `${stateFile}.sha256`,
+    directory: dirname(stateFile),
+  }
 }
 
 /**
  * The state file to use: the explicit option, else `STAGECRAFT_STATE_FILE`, else
  * `.stagecraft/releases.json`, resolved against the working directory.
  */
-export const chooseStateFile = (option: string | undefined, env: NodeJS.ProcessEnv, cwd: string): E.Either<DomainError, string> => {
-  const chosen = option ?? (env[STATE_FILE_VARIABLE] === '' ? undefined : env[STATE_FILE_VARIABLE]) ?? DEFAULT_STATE_FILE
+export const chooseStateFile = (
+  option: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): E.Either<DomainError, string> => {
+  const chosen =
+    option ?? (env[STATE_FILE_VARIABLE] === '' ? undefined : env[STATE_FILE_VARIABLE]) ?? DEFAULT_STATE_FILE
   if (typeof chosen !== 'string' || chosen.trim() === '') return E.left(invalidInput(`the state file path is empty`))
-  if (chosen.includes('\0')) return E.left(invalidInput(`the state file path ${JSON.stringify(chosen)} contains a NUL character`))
+  if (chosen.includes('\0'))
+    return E.left(invalidInput(`the state file path ${JSON.stringify(chosen)} contains a NUL character`))
   const path = resolve(cwd, chosen)
-  if (basename(path) === '') return E.left(invalidInput(`the state file path ${JSON.stringify(chosen)} names a directory, not a file`))
+  if (basename(path) === '')
+    return E.left(invalidInput(`the state file path ${JSON.stringify(chosen)} names a directory, not a file`))
   return E.right(path)
 }
 

@@ -21,8 +21,12 @@ export interface PrefixHashes {
  * The SHA-256 of `bytes`, continued from `previous` (the hashes of an earlier version whose first
  * `unchanged` bytes are the same), or from the start.
  */
-export const prefixHashes = (bytes: Uint8Array, previous?: { readonly hashes: PrefixHashes; readonly unchanged: number }): PrefixHashes => {
-  const kept = previous === undefined ? 0 : Math.min(Math.floor(previous.unchanged / BLOCK), previous.hashes.states.length - 1)
+export const prefixHashes = (
+  bytes: Uint8Array,
+  previous?: { readonly hashes: PrefixHashes; readonly unchanged: number },
+): PrefixHashes => {
+  const kept =
+    previous === undefined ? 0 : Math.min(Math.floor(previous.unchanged / BLOCK), previous.hashes.states.length - 1)
   const states: Hash[] = previous === undefined ? [createHash('sha256')] : previous.hashes.states.slice(0, kept + 1)
   const hash = (states[kept] as Hash).copy()
   for (let at = kept * BLOCK; at < bytes.length; at += BLOCK) {

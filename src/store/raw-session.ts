@@ -40,11 +40,17 @@ export interface RawSession {
  * The write session over `raw` (`where` names the store in messages); `settle` runs after each
  * append that recorded something (a local copy of the projection), and cannot fail the write.
  */
-export const writeSessionOver = (raw: RawSession, where: string, settle: (after: Loaded) => void = () => undefined): WriteSession => ({
+export const writeSessionOver = (
+  raw: RawSession,
+  where: string,
+  settle: (after: Loaded) => void = () => undefined,
+): WriteSession => ({
   read: raw.read,
   load: raw.load ?? ((from) => foldRead(raw.read, from)),
   prepare: (loaded, intent) =>
-    intent === 'command' ? TE.right(unprepared(loaded)) : TE.left(new StateError('INVALID_INPUT', `${where} keeps no releases.json of its own to reconcile`)),
+    intent === 'command'
+      ? TE.right(unprepared(loaded))
+      : TE.left(new StateError('INVALID_INPUT', `${where} keeps no releases.json of its own to reconcile`)),
   append: (prepared, envelopes) =>
     pipe(
       TE.fromEither(foldAppending(prepared.loaded, envelopes, where)),

@@ -13,7 +13,17 @@
  * pool costs more than the call (docs/decisions/0009).
  */
 import { randomBytes } from 'node:crypto'
-import { closeSync, fchmodSync, fchownSync, fstatSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  fchmodSync,
+  fchownSync,
+  fstatSync,
+  openSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { removeLeftovers } from './leftover-files.js'
 import { isLink, linkRefused } from './linked-files.js'
@@ -28,7 +38,8 @@ export interface Written {
 const TEMPORARY = /^\.(.+)\.stagecraft-tmp-(\d+)-[0-9a-f]{12}$/
 
 /** The temporary file a replacement of `path` writes first. */
-const temporaryFor = (path: string): string => join(dirname(path), `.${basename(path)}.stagecraft-tmp-${process.pid}-${randomBytes(6).toString('hex')}`)
+const temporaryFor = (path: string): string =>
+  join(dirname(path), `.${basename(path)}.stagecraft-tmp-${process.pid}-${randomBytes(6).toString('hex')}`)
 
 /**
  * Replaces the file at `path` with `bytes`, atomically (see the module's comment). With `stillAsFound`,
@@ -46,7 +57,7 @@ export const replaceFileSync = (path: string, bytes: Uint8Array, stillAsFound?: 
   let written: Written
   try {
     try {
-      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written)
+      for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written, bytes.length - written)
       if (before !== undefined) {
         fchmodSync(fd, before.mode & 0o7777)
         if (process.getuid?.() === 0 && (before.uid !== 0 || before.gid !== 0)) fchownSync(fd, before.uid, before.gid)
@@ -77,7 +88,11 @@ export const replaceFileSync = (path: string, bytes: Uint8Array, stillAsFound?: 
  * `names` (their base names) in `directory`: those of the killed holders' `pids`, or any when unknown.
  * Only under the write lock, taken after that writer: no live writer has one then. Returns what it removed.
  */
-export const removeAbandonedTemporaries = (directory: string, names: ReadonlyArray<string>, pids: ReadonlyArray<number> | undefined): ReadonlyArray<string> =>
+export const removeAbandonedTemporaries = (
+  directory: string,
+  names: ReadonlyArray<string>,
+  pids: ReadonlyArray<number> | undefined,
+): ReadonlyArray<string> =>
   removeLeftovers(directory, (entry) => {
     const [, of, by] = TEMPORARY.exec(entry) ?? []
     return of !== undefined && names.includes(of) && (pids === undefined || pids.some((pid) => by === String(pid)))

@@ -29,9 +29,19 @@ export interface Fingerprint {
 
 /** Whether two fingerprints are of the same version of the file. */
 export const sameFingerprint = (a: Fingerprint | undefined, b: Fingerprint | undefined): boolean =>
-  a !== undefined && b !== undefined && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs
+  a !== undefined &&
+  b !== undefined &&
+  a.ino === b.ino &&
+  a.size === b.size &&
+  a.mtimeNs === b.mtimeNs &&
+  a.ctimeNs === b.ctimeNs
 
-const fingerprintOfStat = (stat: { ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }): Fingerprint => ({ ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs })
+const fingerprintOfStat = (stat: { ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }): Fingerprint => ({
+  ino: stat.ino,
+  size: stat.size,
+  mtimeNs: stat.mtimeNs,
+  ctimeNs: stat.ctimeNs,
+})
 
 /**
  * The fingerprint of the file at `path` if it is still the one a replacement wrote (`written`): a
@@ -39,7 +49,9 @@ const fingerprintOfStat = (stat: { ino: bigint; size: bigint; mtimeNs: bigint; c
  */
 export const fingerprintIfStill = (path: string, written: Written): Fingerprint | undefined => {
   const now = fingerprintOf(path)
-  return now !== undefined && now.ino === written.ino && now.size === written.size && now.mtimeNs === written.mtimeNs ? now : undefined
+  return now !== undefined && now.ino === written.ino && now.size === written.size && now.mtimeNs === written.mtimeNs
+    ? now
+    : undefined
 }
 
 /** The fingerprint of the file now, or `undefined` when there is none. */
@@ -73,7 +85,11 @@ const readOnce = async (path: string): Promise<SnapshotFile | undefined> => {
   try {
     const stat = fstatSync(fd, { bigint: true })
     // Refused unread: a file past the limit would be refused by its decoder anyway, after filling memory.
-    if (stat.size > BigInt(MAX_SNAPSHOT_BYTES)) throw new StateError('CORRUPT_STATE', `${path}: ${tooLongProblem('the file', Number(stat.size), MAX_SNAPSHOT_BYTES)}`)
+    if (stat.size > BigInt(MAX_SNAPSHOT_BYTES))
+      throw new StateError(
+        'CORRUPT_STATE',
+        `${path}: ${tooLongProblem('the file', Number(stat.size), MAX_SNAPSHOT_BYTES)}`,
+      )
     const room = readAll(fd, Number(stat.size))
     return { bytes: room.buffer.subarray(0, room.filled), fingerprint: fingerprintOfStat(stat), room: room.buffer }
   } finally {
@@ -112,7 +128,10 @@ export const readFileIfThere = async (path: string): Promise<Buffer | undefined>
 
 /** Reads the snapshot file, or `undefined` when there is none. */
 export const readSnapshotFile = (path: string): TE.TaskEither<StateError, SnapshotFile | undefined> =>
-  TE.tryCatch(() => readOnce(path), (error) => (isStateError(error) ? error : ioError('read the snapshot', path, error)))
+  TE.tryCatch(
+    () => readOnce(path),
+    (error) => (isStateError(error) ? error : ioError('read the snapshot', path, error)),
+  )
 
 /**
  * Keeps a copy of the snapshot's current bytes in a new side file `<file>.<suffix>-<random>`,

@@ -31,7 +31,16 @@ import { LOG_ORIGIN, type LogCursor, lineHashBefore } from './event-log.js'
 import type { Read } from './fold.js'
 import type { StorePaths } from './paths.js'
 import { prefixHashes, type PrefixHashes } from './prefix-hash.js'
-import { type Fingerprint, fingerprintIfStill, fingerprintOf, keepAside, readFileIfThere, readSnapshotFile, sameFingerprint, type SnapshotFile } from './snapshot-file.js'
+import {
+  type Fingerprint,
+  fingerprintIfStill,
+  fingerprintOf,
+  keepAside,
+  readFileIfThere,
+  readSnapshotFile,
+  sameFingerprint,
+  type SnapshotFile,
+} from './snapshot-file.js'
 import { appendSnapshotRecord, decodeSnapshotRecord, type SnapshotRecord } from './snapshot-record.js'
 import { heldBytes, type HeldSnapshot, projectFrom } from './snapshot-splice.js'
 import { replaceFileSync, type Written } from './replace-file.js'
@@ -86,17 +95,32 @@ export interface SnapshotPlan {
   readonly notes: ReadonlyArray<string>
 }
 
-const noPlan = (notes: ReadonlyArray<string> = [], regenerate = false, startedFrom?: Fingerprint | 'absent'): SnapshotPlan => ({ regenerate, base: undefined, keepAsIs: undefined, startedFrom, notes })
+const noPlan = (
+  notes: ReadonlyArray<string> = [],
+  regenerate = false,
+  startedFrom?: Fingerprint | 'absent',
+): SnapshotPlan => ({ regenerate, base: undefined, keepAsIs: undefined, startedFrom, notes })
 
 /** Rewrite the snapshot from the log, whatever it holds: for a write no prepare was made for. */
 export const REGENERATE: SnapshotPlan = noPlan([], true)
 
-const foundOf = (known: KnownSnapshot): Found => ({ bytes: known.bytes, sha256: known.sha256, hashes: known.hashes, fingerprint: known.fingerprint, held: known.held })
+const foundOf = (known: KnownSnapshot): Found => ({
+  bytes: known.bytes,
+  sha256: known.sha256,
+  hashes: known.hashes,
+  fingerprint: known.fingerprint,
+  held: known.held,
+})
 
 /** The snapshot file now: known (unchanged since this handle wrote or read it), read, or missing. */
 const findSnapshot = (paths: StorePaths, memory: SnapshotMemory): TE.TaskEither<StateError, Found | undefined> => {
   const known = memory.known
-  if (known !== undefined && known.fingerprint !== undefined && sameFingerprint(fingerprintOf(paths.stateFile), known.fingerprint)) return TE.right(foundOf(known))
+  if (
+    known !== undefined &&
+    known.fingerprint !== undefined &&
+    sameFingerprint(fingerprintOf(paths.stateFile), known.fingerprint)
+  )
+    return TE.right(foundOf(known))
   return pipe(
     readSnapshotFile(paths.stateFile),
     TE.map((file) => {
@@ -115,7 +139,8 @@ export const readRecord = (paths: StorePaths, loaded: Loaded): TE.TaskEither<Sta
     if (decoded === undefined || E.isLeft(decoded)) return E.right(undefined)
     const record = decoded.right
     const cursor = loaded.cursor as LogCursor
-    if (record.position > cursor.position) return E.left(lostItsEnd(paths, paths.snapshotRecord, cursor.offset, record.position, record.offset))
+    if (record.position > cursor.position)
+      return E.left(lostItsEnd(paths, paths.snapshotRecord, cursor.offset, record.position, record.offset))
     if (record.position === cursor.position) return E.right(record.hash === cursor.hash ? record : undefined)
     return E.right((await lineHashBefore(paths.eventLog, record.offset)) === record.hash ? record : undefined)
   })
@@ -134,15 +159,27 @@ const driftError = (paths: StorePaths, state: State, snapshot: Snapshot): StateE
   )
 }
 
-const decodeFound = (paths: StorePaths, found: Found): E.Either<StateError, Snapshot> => pipe(decodeSnapshotBytes(found.bytes, paths.stateFile), E.mapLeft(StateError.fromDomain))
+const decodeFound = (paths: StorePaths, found: Found): E.Either<StateError, Snapshot> =>
+  pipe(decodeSnapshotBytes(found.bytes, paths.stateFile), E.mapLeft(StateError.fromDomain))
 
 /** The events that record a snapshot file: an import, when the log is empty, else its differences from the log. */
-const recordingEvents = (paths: StorePaths, loaded: Loaded, found: Found): E.Either<StateError, ReadonlyArray<DomainEvent>> =>
+const recordingEvents = (
+  paths: StorePaths,
+  loaded: Loaded,
+  found: Found,
+): E.Either<StateError, ReadonlyArray<DomainEvent>> =>
   pipe(
     decodeFound(paths, found),
     E.chain((snapshot) =>
       pipe(
-        decide({ type: loaded.cursor.position === 0 ? 'ImportSnapshot' : 'ReconcileSnapshot', snapshot, source: { file: paths.stateFile, sha256: found.sha256 } }, loaded.state),
+        decide(
+          {
+            type: loaded.cursor.position === 0 ? 'ImportSnapshot' : 'ReconcileSnapshot',
+            snapshot,
+            source: { file: paths.stateFile, sha256: found.sha256 },
+          },
+          loaded.state,
+        ),
         E.mapLeft(StateError.fromDomain),
       ),
     ),
@@ -152,24 +189,60 @@ const recordingEvents = (paths: StorePaths, loaded: Loaded, found: Found): E.Eit
 // mistake (or by a tool): the import that starts a new one must not pass unnoticed.
 const emptyLogNotes = (paths: StorePaths, loaded: Loaded): ReadonlyArray<string> => {
   if (loaded.cursor.position > 0 || fingerprintOf(paths.eventLog)?.size !== 0n) return []
-  return [`${paths.eventLog} was empty (0 bytes) beside ${paths.stateFile}: the history starts again from an import of ${paths.stateFile}; if the log was emptied by mistake, restore it from a backup`]
+  return [
+    `${paths.eventLog} was empty (0 bytes) beside ${paths.stateFile}: the history starts again from an import of ${paths.stateFile}; if the log was emptied by mistake, restore it from a backup`,
+  ]
 }
 
-const prepared = (loaded: Loaded, pending: ReadonlyArray<DomainEvent>): Prepared => ({ loaded, state: pending.length === 0 ? loaded.state : evolveAll(loaded.state, pending), pending })
+const prepared = (loaded: Loaded, pending: ReadonlyArray<DomainEvent>): Prepared => ({
+  loaded,
+  state: pending.length === 0 ? loaded.state : evolveAll(loaded.state, pending),
+  pending,
+})
 
 /** Decides what a standing means for a command. */
-const planFor = (paths: StorePaths, loaded: Loaded, found: Found, standing: Standing): E.Either<StateError, SnapshotPlan> => {
+const planFor = (
+  paths: StorePaths,
+  loaded: Loaded,
+  found: Found,
+  standing: Standing,
+): E.Either<StateError, SnapshotPlan> => {
   const { fingerprint } = found
   switch (standing.kind) {
     case 'current': {
       // The bytes are the projection of the state at this position, whichever object holds it.
-      const held = found.held !== undefined ? { ...found.held, state: loaded.state } : standing.projection ? { buffer: found.room ?? found.bytes, length: found.bytes.length, state: loaded.state } : undefined
-      return E.right({ regenerate: false, base: held === undefined ? undefined : { held, hashes: found.hashes }, keepAsIs: undefined, startedFrom: fingerprint, notes: [] })
+      const held =
+        found.held !== undefined
+          ? { ...found.held, state: loaded.state }
+          : standing.projection
+            ? { buffer: found.room ?? found.bytes, length: found.bytes.length, state: loaded.state }
+            : undefined
+      return E.right({
+        regenerate: false,
+        base: held === undefined ? undefined : { held, hashes: found.hashes },
+        keepAsIs: undefined,
+        startedFrom: fingerprint,
+        notes: [],
+      })
     }
     case 'empty':
-      return E.right(noPlan([`${paths.stateFile} was empty (left so by a crash); it is regenerated from the event log`], true, fingerprint))
+      return E.right(
+        noPlan(
+          [`${paths.stateFile} was empty (left so by a crash); it is regenerated from the event log`],
+          true,
+          fingerprint,
+        ),
+      )
     case 'behind':
-      return E.right(noPlan([`${paths.stateFile} was behind the event log (it held what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); it is regenerated from the log`], true, fingerprint))
+      return E.right(
+        noPlan(
+          [
+            `${paths.stateFile} was behind the event log (it held what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); it is regenerated from the log`,
+          ],
+          true,
+          fingerprint,
+        ),
+      )
     case 'differs':
       return E.left(driftError(paths, loaded.state, standing.snapshot))
     case 'unreadable':
@@ -190,22 +263,66 @@ export const prepareSnapshot = (
 ): TE.TaskEither<StateError, { readonly prepared: Prepared; readonly plan: SnapshotPlan }> => {
   const known = memory.known
   // The file this handle wrote or checked at this very position, unchanged since: in step.
-  if (known?.held !== undefined && known.position === loaded.cursor.position && known.position > 0 && intent === 'command' && sameFingerprint(fingerprintOf(paths.stateFile), known.fingerprint)) {
-    return TE.fromEither(pipe(planFor(paths, loaded, foundOf(known), { kind: 'current', projection: true }), E.map((plan) => ({ prepared: prepared(loaded, []), plan }))))
+  if (
+    known?.held !== undefined &&
+    known.position === loaded.cursor.position &&
+    known.position > 0 &&
+    intent === 'command' &&
+    sameFingerprint(fingerprintOf(paths.stateFile), known.fingerprint)
+  ) {
+    return TE.fromEither(
+      pipe(
+        planFor(paths, loaded, foundOf(known), { kind: 'current', projection: true }),
+        E.map((plan) => ({ prepared: prepared(loaded, []), plan })),
+      ),
+    )
   }
   return pipe(
     findSnapshot(paths, memory),
     TE.chain((found) => {
       const position = loaded.cursor.position
       if (found === undefined) {
-        if (intent === 'accept') return TE.left(new StateError('INVALID_INPUT', `${paths.stateFile} does not exist; there is nothing to accept (restore rewrites it from the event log)`))
-        return TE.right({ prepared: prepared(loaded, []), plan: noPlan(position > 0 ? [`${paths.stateFile} was missing; it is regenerated from the event log`] : [], position > 0, 'absent') })
+        if (intent === 'accept')
+          return TE.left(
+            new StateError(
+              'INVALID_INPUT',
+              `${paths.stateFile} does not exist; there is nothing to accept (restore rewrites it from the event log)`,
+            ),
+          )
+        return TE.right({
+          prepared: prepared(loaded, []),
+          plan: noPlan(
+            position > 0 ? [`${paths.stateFile} was missing; it is regenerated from the event log`] : [],
+            position > 0,
+            'absent',
+          ),
+        })
       }
-      const asIs = (pending: ReadonlyArray<DomainEvent>, notes: ReadonlyArray<string>) => ({ prepared: prepared(loaded, pending), plan: { ...noPlan(notes, false, found.fingerprint), keepAsIs: found } })
-      if (position === 0 || intent === 'accept') return TE.fromEither(pipe(recordingEvents(paths, loaded, found), E.map((pending) => asIs(pending, emptyLogNotes(paths, loaded)))))
+      const asIs = (pending: ReadonlyArray<DomainEvent>, notes: ReadonlyArray<string>) => ({
+        prepared: prepared(loaded, pending),
+        plan: { ...noPlan(notes, false, found.fingerprint), keepAsIs: found },
+      })
+      if (position === 0 || intent === 'accept')
+        return TE.fromEither(
+          pipe(
+            recordingEvents(paths, loaded, found),
+            E.map((pending) => asIs(pending, emptyLogNotes(paths, loaded))),
+          ),
+        )
       return pipe(
         readRecord(paths, loaded),
-        TE.chain((record) => standingOf({ path: paths.stateFile, bytes: found.bytes, sha256: found.sha256, record, state: loaded.state, position, read, origin: LOG_ORIGIN })),
+        TE.chain((record) =>
+          standingOf({
+            path: paths.stateFile,
+            bytes: found.bytes,
+            sha256: found.sha256,
+            record,
+            state: loaded.state,
+            position,
+            read,
+            origin: LOG_ORIGIN,
+          }),
+        ),
         TE.chainEitherK((standing) => planFor(paths, loaded, found, standing)),
         TE.map((plan) => ({ prepared: prepared(loaded, []), plan })),
       )
@@ -213,14 +330,16 @@ export const prepareSnapshot = (
   )
 }
 
-const writeRecord = (paths: StorePaths, record: SnapshotRecord): void => appendSnapshotRecord(paths.snapshotRecord, record)
+const writeRecord = (paths: StorePaths, record: SnapshotRecord): void =>
+  appendSnapshotRecord(paths.snapshotRecord, record)
 
 /** The steps of a snapshot's replacement a test can act at: its new bytes written beside it, then renamed over it. */
 export type SnapshotStep = 'snapshot staged' | 'snapshot written'
 
 // A file someone changed (or created) since the write began is left as it is: the next write meets it.
 const stillAsStarted = (path: string, startedFrom: Fingerprint | 'absent' | undefined): boolean =>
-  startedFrom === undefined || (startedFrom === 'absent' ? fingerprintOf(path) === undefined : sameFingerprint(fingerprintOf(path), startedFrom))
+  startedFrom === undefined ||
+  (startedFrom === 'absent' ? fingerprintOf(path) === undefined : sameFingerprint(fingerprintOf(path), startedFrom))
 
 /**
  * Brings the snapshot up to date after the append that ended at `after`, as `plan` says; `recorded`
@@ -240,9 +359,18 @@ export const settleSnapshot = (
   const cursor = after.cursor as LogCursor
   const record = (sha256: string, bytes: number, projection: boolean): void => {
     try {
-      writeRecord(paths, { sha256, bytes, position: cursor.position, offset: cursor.offset, hash: cursor.hash, projection })
+      writeRecord(paths, {
+        sha256,
+        bytes,
+        position: cursor.position,
+        offset: cursor.offset,
+        hash: cursor.hash,
+        projection,
+      })
     } catch (error) {
-      warn(`${ioError('record the SHA-256 of the snapshot in', paths.snapshotRecord, error).message}; the events are recorded, and the next write judges ${paths.stateFile} without it`)
+      warn(
+        `${ioError('record the SHA-256 of the snapshot in', paths.snapshotRecord, error).message}; the events are recorded, and the next write judges ${paths.stateFile} without it`,
+      )
     }
   }
   if (plan.keepAsIs !== undefined && own === 0) {
@@ -255,45 +383,77 @@ export const settleSnapshot = (
   if (recorded === 0 && !plan.regenerate) return
   // The known bytes are spliced in place from here: they are the file's again only once it is written.
   memory.known = undefined
-  let written: { readonly held: HeldSnapshot; readonly bytes: Uint8Array; readonly hashes: PrefixHashes; readonly replaced: Written | undefined }
+  let written: {
+    readonly held: HeldSnapshot
+    readonly bytes: Uint8Array
+    readonly hashes: PrefixHashes
+    readonly replaced: Written | undefined
+  }
   try {
     // The projection too: the events are durable, so nothing may turn the command into a failure now.
     const { held, unchanged } = projectFrom(plan.base?.held, after.state)
     const bytes = heldBytes(held)
-    const hashes = prefixHashes(bytes, plan.base === undefined || unchanged === 0 ? undefined : { hashes: plan.base.hashes, unchanged })
+    const hashes = prefixHashes(
+      bytes,
+      plan.base === undefined || unchanged === 0 ? undefined : { hashes: plan.base.hashes, unchanged },
+    )
     const replaced = replaceFileSync(paths.stateFile, bytes, () => {
       step('snapshot staged')
       return stillAsStarted(paths.stateFile, plan.startedFrom)
     })
     written = { held, bytes, hashes, replaced }
   } catch (error) {
-    warn(`${ioError('write the snapshot', paths.stateFile, error).message}; the events are recorded, and the next write brings ${paths.stateFile} up to date`)
+    warn(
+      `${ioError('write the snapshot', paths.stateFile, error).message}; the events are recorded, and the next write brings ${paths.stateFile} up to date`,
+    )
     return
   }
   const { held, bytes, hashes, replaced } = written
   if (replaced === undefined) {
-    warn(`${paths.stateFile} was changed by someone else while this write was in progress; the events are recorded, and the changed file is left as it is (the next write reports how it differs)`)
+    warn(
+      `${paths.stateFile} was changed by someone else while this write was in progress; the events are recorded, and the changed file is left as it is (the next write reports how it differs)`,
+    )
     return
   }
   step('snapshot written')
-  memory.known = { bytes, held, sha256: hashes.sha256, hashes, fingerprint: fingerprintIfStill(paths.stateFile, replaced), position: cursor.position }
+  memory.known = {
+    bytes,
+    held,
+    sha256: hashes.sha256,
+    hashes,
+    fingerprint: fingerprintIfStill(paths.stateFile, replaced),
+    position: cursor.position,
+  }
   record(hashes.sha256, bytes.length, true)
 }
 
 /** The releases the events of an accepted reconcile (or import) change. */
 export const acceptedChanges = (pending: ReadonlyArray<DomainEvent>): ReadonlyArray<string> =>
   pending.flatMap((event) =>
-    event.type === 'SnapshotReconciled' ? event.data.changes.map((change) => change.releaseId) : event.type === 'SnapshotImported' ? [...new Set(event.data.releases.map((release) => release.id))].sort() : [],
+    event.type === 'SnapshotReconciled'
+      ? event.data.changes.map((change) => change.releaseId)
+      : event.type === 'SnapshotImported'
+        ? [...new Set(event.data.releases.map((release) => release.id))].sort()
+        : [],
   )
 
 /** The top-level fields the events of an accepted reconcile (or import) change in `before`. */
 export const acceptedFields = (before: State, pending: ReadonlyArray<DomainEvent>): ReadonlyArray<string> =>
   pending.flatMap((event) =>
-    event.type === 'SnapshotReconciled' ? changedFields(before.otherFields, event.data.otherFields) : event.type === 'SnapshotImported' ? changedFields(before.otherFields, event.data.otherFields ?? {}) : [],
+    event.type === 'SnapshotReconciled'
+      ? changedFields(before.otherFields, event.data.otherFields)
+      : event.type === 'SnapshotImported'
+        ? changedFields(before.otherFields, event.data.otherFields ?? {})
+        : [],
   )
 
 /** Rewrites the file from the log, keeping the file it replaces aside. */
-export const restoreSnapshot = (paths: StorePaths, memory: SnapshotMemory, loaded: Loaded, now: Date): TE.TaskEither<StateError, ReconcileOutcome> =>
+export const restoreSnapshot = (
+  paths: StorePaths,
+  memory: SnapshotMemory,
+  loaded: Loaded,
+  now: Date,
+): TE.TaskEither<StateError, ReconcileOutcome> =>
   pipe(
     readSnapshotFile(paths.stateFile),
     TE.chain((file: SnapshotFile | undefined) => {
@@ -302,9 +462,13 @@ export const restoreSnapshot = (paths: StorePaths, memory: SnapshotMemory, loade
       if (file !== undefined && file.bytes.equals(bytes)) return TE.right({ changed: [], fields: [] })
       const decoded = file === undefined ? undefined : decodeSnapshotBytes(file.bytes, paths.stateFile)
       const edit = decoded !== undefined && E.isRight(decoded) ? decoded.right : undefined
-      const changed = edit === undefined ? [] : snapshotChanges(loaded.state, edit.releases).map((change) => change.releaseId)
+      const changed =
+        edit === undefined ? [] : snapshotChanges(loaded.state, edit.releases).map((change) => change.releaseId)
       const fields = edit === undefined ? [] : changedFields(loaded.state.otherFields, edit.otherFields)
-      const kept: TE.TaskEither<StateError, string | undefined> = file === undefined ? TE.right(undefined) : keepAside(paths.stateFile, file.bytes, `rejected-${sideFileStamp(now)}`)
+      const kept: TE.TaskEither<StateError, string | undefined> =
+        file === undefined
+          ? TE.right(undefined)
+          : keepAside(paths.stateFile, file.bytes, `rejected-${sideFileStamp(now)}`)
       return pipe(
         kept,
         TE.chainFirst(() =>
@@ -313,12 +477,28 @@ export const restoreSnapshot = (paths: StorePaths, memory: SnapshotMemory, loade
             const replaced = replaceFileSync(paths.stateFile, bytes)
             const cursor = loaded.cursor as LogCursor
             const fingerprint = replaced === undefined ? undefined : fingerprintIfStill(paths.stateFile, replaced)
-            memory.known = { bytes, held: projected, sha256: hashes.sha256, hashes, fingerprint, position: cursor.position }
-            writeRecord(paths, { sha256: hashes.sha256, bytes: bytes.length, position: cursor.position, offset: cursor.offset, hash: cursor.hash, projection: true })
+            memory.known = {
+              bytes,
+              held: projected,
+              sha256: hashes.sha256,
+              hashes,
+              fingerprint,
+              position: cursor.position,
+            }
+            writeRecord(paths, {
+              sha256: hashes.sha256,
+              bytes: bytes.length,
+              position: cursor.position,
+              offset: cursor.offset,
+              hash: cursor.hash,
+              projection: true,
+            })
             return E.right(undefined)
           }),
         ),
-        TE.map((keptAside): ReconcileOutcome => (keptAside === undefined ? { changed, fields } : { changed, fields, keptAside })),
+        TE.map((keptAside): ReconcileOutcome =>
+          keptAside === undefined ? { changed, fields } : { changed, fields, keptAside },
+        ),
       )
     }),
   )

@@ -86,7 +86,7 @@ export const appendSnapshotRecord = (path: string, record: SnapshotRecord): void
   const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o666)
   let size: number
   try {
-    for (let written = 0; written < line.length; ) written += writeSync(fd, line, written, line.length - written)
+    for (let written = 0; written < line.length;) written += writeSync(fd, line, written, line.length - written)
     size = fstatSync(fd).size
   } finally {
     closeSync(fd)

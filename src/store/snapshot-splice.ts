@@ -9,10 +9,24 @@
  * `{` followed by its `id`; inside the array of records no other line is indented so (nested values
  * are indented further), so records are found by a binary search over the bytes.
  */
-import { projectSnapshotBytes, RECORD_SEPARATOR, releaseRecordBytes, SNAPSHOT_CLOSE, SNAPSHOT_OPEN, snapshotEnd } from '../domain/projection.js'
+import {
+  projectSnapshotBytes,
+  RECORD_SEPARATOR,
+  releaseRecordBytes,
+  SNAPSHOT_CLOSE,
+  SNAPSHOT_OPEN,
+  snapshotEnd,
+} from '../domain/projection.js'
 import type { State } from '../domain/state.js'
 import { fieldTexts } from '../domain/top-level-fields.js'
-import { asBuffer, lengthOf, type RecordLayout, type RecordRegion, spliceRecords, writeParts } from './sorted-records.js'
+import {
+  asBuffer,
+  lengthOf,
+  type RecordLayout,
+  type RecordRegion,
+  spliceRecords,
+  writeParts,
+} from './sorted-records.js'
 
 const MARKER = new TextEncoder().encode('\n    {\n      "id": ')
 
@@ -43,15 +57,22 @@ const regionOf = (held: HeldSnapshot): RecordRegion => ({
 
 // The same bytes after the records: the end of the held file can stay as it is.
 const sameFields = (a: State, b: State): boolean =>
-  (a.otherFields === b.otherFields && a.otherFieldsJson === b.otherFieldsJson) || JSON.stringify(fieldTexts(a)) === JSON.stringify(fieldTexts(b))
+  (a.otherFields === b.otherFields && a.otherFieldsJson === b.otherFieldsJson) ||
+  JSON.stringify(fieldTexts(a)) === JSON.stringify(fieldTexts(b))
 
 /**
  * The `releases.json` of `next`, and how many of its first bytes are those of `held`: spliced into
  * the held snapshot's buffer when the change allows (which the held snapshot then no longer
  * shows: it is consumed), else projected whole.
  */
-export const projectFrom = (held: HeldSnapshot | undefined, next: State): { readonly held: HeldSnapshot; readonly unchanged: number } => {
-  const splice = held === undefined || !sameFields(held.state, next) ? undefined : spliceRecords(SNAPSHOT_LAYOUT, regionOf(held), held.state.releases, next.releases)
+export const projectFrom = (
+  held: HeldSnapshot | undefined,
+  next: State,
+): { readonly held: HeldSnapshot; readonly unchanged: number } => {
+  const splice =
+    held === undefined || !sameFields(held.state, next)
+      ? undefined
+      : spliceRecords(SNAPSHOT_LAYOUT, regionOf(held), held.state.releases, next.releases)
   if (held === undefined || splice === undefined) {
     const bytes = projectSnapshotBytes(next)
     return { held: { buffer: bytes, length: bytes.length, state: next }, unchanged: 0 }
@@ -59,7 +80,9 @@ export const projectFrom = (held: HeldSnapshot | undefined, next: State): { read
   const region = regionOf(held)
   // The parts may show bytes of the buffer that is about to be written over: copied out first
   // (into new arrays: a Buffer's slice would be another view).
-  const rest = [...splice.rest, held.buffer.subarray(region.end, held.length)].map((part) => (part.buffer === held.buffer.buffer ? new Uint8Array(part) : part))
+  const rest = [...splice.rest, held.buffer.subarray(region.end, held.length)].map((part) =>
+    part.buffer === held.buffer.buffer ? new Uint8Array(part) : part,
+  )
   const length = splice.keep + lengthOf(rest)
   let buffer = held.buffer
   if (buffer.length < length) {

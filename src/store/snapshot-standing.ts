@@ -70,7 +70,8 @@ export const sha256Of = (bytes: Uint8Array): string => hash('sha256', bytes, 'he
 const inIdOrder = (state: State): State => {
   let last: string | undefined
   for (const id of state.releases.keys()) {
-    if (last !== undefined && compareIds(last, id) > 0) return { ...state, releases: new Map([...state.releases].sort(([a], [b]) => compareIds(a, b))) }
+    if (last !== undefined && compareIds(last, id) > 0)
+      return { ...state, releases: new Map([...state.releases].sort(([a], [b]) => compareIds(a, b))) }
     last = id
   }
   return state
@@ -81,10 +82,16 @@ const inIdOrder = (state: State): State => {
  * was what the file shows: between two commands, and right after an import or an accepted
  * reconcile, whose file stays as it was (its SHA-256 is then in the event).
  */
-const leftAtAPoint = (question: StandingQuestion, snapshot: Snapshot, after: number): TE.TaskEither<StateError, boolean> => {
+const leftAtAPoint = (
+  question: StandingQuestion,
+  snapshot: Snapshot,
+  after: number,
+): TE.TaskEither<StateError, boolean> => {
   const shows = showsState(snapshot)
   const writtenThere = (state: State, imported: SnapshotSource | undefined): boolean =>
-    shows(state) && ((imported !== undefined && imported.sha256 === question.sha256) || sha256Of(projectSnapshotBytes(inIdOrder(state))) === question.sha256)
+    shows(state) &&
+    ((imported !== undefined && imported.sha256 === question.sha256) ||
+      sha256Of(projectSnapshotBytes(inIdOrder(state))) === question.sha256)
   const fold = startFold(initialState)
   let command: Ulid | 'start' | undefined = 'start'
   let imported: { readonly source: SnapshotSource | undefined } | undefined
@@ -98,7 +105,10 @@ const leftAtAPoint = (question: StandingQuestion, snapshot: Snapshot, after: num
       command = envelope.meta.command
     }
     fold.apply(envelope)
-    imported = envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled' ? { source: envelope.data.source } : undefined
+    imported =
+      envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled'
+        ? { source: envelope.data.source }
+        : undefined
     return undefined
   }
   return pipe(
@@ -141,7 +151,8 @@ export interface Differences {
 export const differencesOf = (state: State, snapshot: Snapshot): Differences => {
   const changes = snapshotChanges(state, snapshot.releases)
   const words = changes.map(
-    (change) => `${change.releaseId} (${change.before.length === 0 ? 'only in the snapshot' : change.after.length === 0 ? 'only in the event log' : 'different'})`,
+    (change) =>
+      `${change.releaseId} (${change.before.length === 0 ? 'only in the snapshot' : change.after.length === 0 ? 'only in the event log' : 'different'})`,
   )
   if (fieldsKey(state) !== fieldsKey(snapshot)) words.push('the top-level fields')
   const named = words.length > 10 ? `${words.slice(0, 10).join(', ')} and ${words.length - 10} more` : words.join(', ')

@@ -32,7 +32,8 @@ export interface RecordRegion {
 }
 
 /** `bytes` as a Buffer, without copying. */
-export const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+export const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -96,7 +97,7 @@ export const firstNotBelow = (layout: RecordPlacement, region: RecordRegion, id:
 export const findGroup = (layout: RecordPlacement, region: RecordRegion, id: string): Place | undefined => {
   const found = firstNotBelow(layout, region, id)
   if (found === -1 || idAt(layout, region.buffer, found) !== id) return undefined
-  for (let last = found; ; ) {
+  for (let last = found; ;) {
     const next = startFrom(layout, region, last + 1)
     if (next === -1) return { start: found, end: region.end }
     if (idAt(layout, region.buffer, next) !== id) return { start: found, end: next - layout.separator.length }
@@ -129,13 +130,19 @@ const groupBytes = (layout: RecordLayout, group: ReadonlyArray<Release>): Uint8A
  * added at the end. `undefined` when no splice can make them: the two versions share no base, an
  * id was removed or comes back in the middle, the region holds no record.
  */
-export const spliceRecords = (layout: RecordLayout, region: RecordRegion, shown: ReadonlyMap<ReleaseId, ReadonlyArray<Release>>, next: ReadonlyMap<ReleaseId, ReadonlyArray<Release>>): Splice | undefined => {
+export const spliceRecords = (
+  layout: RecordLayout,
+  region: RecordRegion,
+  shown: ReadonlyMap<ReleaseId, ReadonlyArray<Release>>,
+  next: ReadonlyMap<ReleaseId, ReadonlyArray<Release>>,
+): Splice | undefined => {
   if (!(shown instanceof ReleaseMap) || !(next instanceof ReleaseMap) || shown.size === 0) return undefined
   const differing = next.idsDifferingFrom(shown)
   const added = next.idsAddedSince(shown)
   if (differing === undefined || added === undefined) return undefined
   const last = startUpTo(layout, region, region.end)
-  if (last === -1 || (added.length > 0 && compareIds(added[0] as ReleaseId, idAt(layout, region.buffer, last)) <= 0)) return undefined
+  if (last === -1 || (added.length > 0 && compareIds(added[0] as ReleaseId, idAt(layout, region.buffer, last)) <= 0))
+    return undefined
 
   const replaced: Array<Place & { readonly group: ReadonlyArray<Release> }> = []
   for (const id of differing) {
@@ -173,4 +180,5 @@ export const writeParts = (target: Uint8Array, at: number, parts: ReadonlyArray<
 }
 
 /** The total length of `parts`. */
-export const lengthOf = (parts: ReadonlyArray<Uint8Array>): number => parts.reduce((total, part) => total + part.length, 0)
+export const lengthOf = (parts: ReadonlyArray<Uint8Array>): number =>
+  parts.reduce((total, part) => total + part.length, 0)

@@ -41,20 +41,32 @@ const STAGED_NAME = /\.staged-(\d+)-[0-9a-f]{8}$/
  * Removes the staged files a migration killed holding the lock left beside `eventLog`: those of the
  * killed holders' `pids`, or any when unknown. Only under the write lock, taken after that writer.
  */
-export const removeAbandonedStaging = (eventLog: string, pids: ReadonlyArray<number> | undefined): TE.TaskEither<StateError, void> =>
+export const removeAbandonedStaging = (
+  eventLog: string,
+  pids: ReadonlyArray<number> | undefined,
+): TE.TaskEither<StateError, void> =>
   attempt('remove abandoned staged files beside', eventLog, async () => {
     const log = basename(eventLog)
     const isLeft = (name: string): boolean => {
       const by = STAGED_NAME.exec(name)
-      return by !== null && name.slice(0, by.index) === log && (pids === undefined || pids.some((pid) => by[1] === String(pid)))
+      return (
+        by !== null &&
+        name.slice(0, by.index) === log &&
+        (pids === undefined || pids.some((pid) => by[1] === String(pid)))
+      )
     }
     const names = await fs.readdir(dirname(eventLog)).catch(() => [] as string[])
-    await Promise.all(names.filter(isLeft).map((name) => fs.unlink(join(dirname(eventLog), name)).catch(() => undefined)))
+    await Promise.all(
+      names.filter(isLeft).map((name) => fs.unlink(join(dirname(eventLog), name)).catch(() => undefined)),
+    )
     return E.right(undefined)
   })
 
 const changed = (eventLog: string, size: number, at: LogCursor): StateError =>
-  new StateError('CORRUPT_STATE', `${eventLog}: the event log changed while this process held the write lock (${size} bytes, expected ${at.offset}); nothing was appended`)
+  new StateError(
+    'CORRUPT_STATE',
+    `${eventLog}: the event log changed while this process held the write lock (${size} bytes, expected ${at.offset}); nothing was appended`,
+  )
 
 /** The staged file, and the end of what it holds. */
 interface Staged {
@@ -69,7 +81,8 @@ export const stageLog = (eventLog: string): StagedLog => {
   /** The staged file, made on the first append: a copy of the log, which must end where `at` says. */
   const begin = async (at: LogCursor): Promise<E.Either<StateError, Staged>> => {
     const log = statSync(eventLog, { throwIfNoEntry: false })
-    if ((log?.size ?? 0) !== at.offset || (at.ino !== undefined && log?.ino !== at.ino)) return E.left(changed(eventLog, log?.size ?? 0, at))
+    if ((log?.size ?? 0) !== at.offset || (at.ino !== undefined && log?.ino !== at.ino))
+      return E.left(changed(eventLog, log?.size ?? 0, at))
     const path = `${eventLog}${STAGED}${process.pid}-${randomBytes(4).toString('hex')}`
     if (log === undefined || log.size === 0) await fs.writeFile(path, '', { flag: 'wx' })
     else await fs.copyFile(eventLog, path, constants.COPYFILE_EXCL)
@@ -87,7 +100,8 @@ export const stageLog = (eventLog: string): StagedLog => {
             if (E.isLeft(begun)) return begun
             into = begun.right
           }
-          if (at.position !== into.end.position || at.hash !== into.end.hash) return E.left(changed(eventLog, into.end.offset, at))
+          if (at.position !== into.end.position || at.hash !== into.end.hash)
+            return E.left(changed(eventLog, into.end.offset, at))
           const { buffer, hash } = encodeLines(at.hash, envelopes)
           const handle = await fs.open(into.path, 'r+')
           try {
@@ -95,13 +109,19 @@ export const stageLog = (eventLog: string): StagedLog => {
           } finally {
             await handle.close()
           }
-          into.end = { position: at.position + envelopes.length, hash, offset: into.end.offset + buffer.length, ino: into.end.ino }
+          into.end = {
+            position: at.position + envelopes.length,
+            hash,
+            offset: into.end.offset + buffer.length,
+            ino: into.end.ino,
+          }
           return E.right(into.end)
         })
 
   return {
     // The staged file begins with the log's bytes, so a cursor into the log is one into it too.
-    read: (cursor, visitor) => (staged === undefined ? undefined : readLog(staged.path, { ...cursor, ino: undefined }, visitor)),
+    read: (cursor, visitor) =>
+      staged === undefined ? undefined : readLog(staged.path, { ...cursor, ino: undefined }, visitor),
     append,
     commit: () => {
       const committing = staged

@@ -17,7 +17,8 @@ const text = (group: ReadonlyArray<Release> | undefined): string => (group ?? []
 // Each id with its first use, in id order: the same ids used the same way.
 const requestsOf = (state: State): string => JSON.stringify([...state.requests].sort(([a], [b]) => compareIds(a, b)))
 
-const currentOf = (state: State): string => JSON.stringify([...state.current].map(([environment, release]) => [environment, release.id]).sort())
+const currentOf = (state: State): string =>
+  JSON.stringify([...state.current].map(([environment, release]) => [environment, release.id]).sort())
 
 // As the file wrote them when both keep that (a checkpoint does); a PostgreSQL projection keeps
 // only the parsed values, which are compared then.

@@ -61,11 +61,19 @@ const cutShort = (open: OpenCommand): string =>
  * A gate for a read by `visitor` (`location` names a line), resuming inside a command when
  * `resumed` says so (a read before it stopped there).
  */
-export const commandGate = (visitor: Visitor, location: (line: number) => string, resumed: WithinCommand | undefined): CommandGate => {
+export const commandGate = (
+  visitor: Visitor,
+  location: (line: number) => string,
+  resumed: WithinCommand | undefined,
+): CommandGate => {
   let open: OpenCommand | undefined = resumed === undefined ? undefined : { ...resumed, held: [] }
 
   const visit = (event: GatedEvent, stop: Stop): E.Either<StateError, Stop> | undefined => {
-    const result = !isForeign(event) ? visitor.event(event) : visitor.foreign === undefined ? unreadable(event) : visitor.foreign(event)
+    const result = !isForeign(event)
+      ? visitor.event(event)
+      : visitor.foreign === undefined
+        ? unreadable(event)
+        : visitor.foreign(event)
     if (result instanceof StateError) return E.left(result)
     return result === 'stop' ? E.right(stop) : undefined
   }
@@ -76,7 +84,10 @@ export const commandGate = (visitor: Visitor, location: (line: number) => string
     const { held, taken } = command
     for (const [i, { event, after }] of held.entries()) {
       // A read stopped before the command's last event resumes inside it.
-      const within = whole && i < held.length - 1 ? { before: command.before, command: command.command, of: command.of, taken: taken + i + 1 } : undefined
+      const within =
+        whole && i < held.length - 1
+          ? { before: command.before, command: command.command, of: command.of, taken: taken + i + 1 }
+          : undefined
       const ended = visit(event, within === undefined ? { at: after } : { at: after, within })
       if (ended !== undefined) return ended
     }
@@ -85,7 +96,9 @@ export const commandGate = (visitor: Visitor, location: (line: number) => string
 
   return {
     take: (event, before, after) => {
-      const { command, events: of = 1 } = isForeign(event) ? { command: event.foreign.command ?? '', events: event.foreign.events } : event.envelope.meta
+      const { command, events: of = 1 } = isForeign(event)
+        ? { command: event.foreign.command ?? '', events: event.foreign.events }
+        : event.envelope.meta
       if (open !== undefined && (command !== open.command || of !== open.of)) {
         const where = location(open.before.position + 1)
         if (visitor.problem === undefined) return E.left(new StateError('CORRUPT_STATE', `${where}: ${cutShort(open)}`))

@@ -31,13 +31,19 @@ const paths = storePaths(stateFile)
 
 const coldOpenMs = () => {
   let best = Infinity
-  for (let run = 0; run < 5; run++) best = Math.min(best, JSON.parse(execFileSync(process.execPath, [child, stateFile], { encoding: 'utf8' })).wallMs)
+  for (let run = 0; run < 5; run++)
+    best = Math.min(best, JSON.parse(execFileSync(process.execPath, [child, stateFile], { encoding: 'utf8' })).wallMs)
   return best
 }
 
 try {
   await writeDeployLog(paths.eventLog, deploys)
-  const neverAgain = { open: (context) => ({ _tag: 'Right', right: fileStore(paths, { ...context, checkpointTailBytes: Number.POSITIVE_INFINITY }) }) }
+  const neverAgain = {
+    open: (context) => ({
+      _tag: 'Right',
+      right: fileStore(paths, { ...context, checkpointTailBytes: Number.POSITIVE_INFINITY }),
+    }),
+  }
   const manager = createStateManager({ stateFile, store: neverAgain, onWarning: () => undefined })
   await manager.createRelease('prod', 'checkpointed', 'abcdef1')
   const anchor = statSync(paths.eventLog).size
@@ -60,7 +66,11 @@ try {
   const opened = await openCheckpoint(paths, log.size, log.ino)()
   if (opened._tag === 'Left' || opened.right.kind !== 'usable') throw new Error('no checkpoint to start from')
   const loadedStore = fileStore(paths, { lockTimeoutMs: 10_000, onWarning: () => undefined, now: () => new Date() })
-  const loaded = await loadedStore.load({ state: opened.right.loaded.state, cursor: opened.right.loaded.cursor, lastRecordedAt: opened.right.loaded.lastRecordedAt })()
+  const loaded = await loadedStore.load({
+    state: opened.right.loaded.state,
+    cursor: opened.right.loaded.cursor,
+    lastRecordedAt: opened.right.loaded.lastRecordedAt,
+  })()
   if (loaded._tag === 'Left') throw loaded.left
   const time = async (what, held) => {
     const start = performance.now()
@@ -70,8 +80,12 @@ try {
   }
   const writes = [await time('from scratch', undefined), await time('spliced from the last one', opened.right.held)]
 
-  process.stdout.write(`Checkpoint policy at ${deploys} deploys\n\nCold open (getCurrentRelease, fresh process, fastest of 5) by the tail folded after the checkpoint\n`)
-  process.stdout.write(`${table(['tail', 'cold open'], rows)}\n\nWriting a checkpoint\n${table(['how', 'time', 'size'], writes)}\n`)
+  process.stdout.write(
+    `Checkpoint policy at ${deploys} deploys\n\nCold open (getCurrentRelease, fresh process, fastest of 5) by the tail folded after the checkpoint\n`,
+  )
+  process.stdout.write(
+    `${table(['tail', 'cold open'], rows)}\n\nWriting a checkpoint\n${table(['how', 'time', 'size'], writes)}\n`,
+  )
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

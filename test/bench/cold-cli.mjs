@@ -20,7 +20,17 @@
  * `node test/bench/cold-cli.mjs [--quick] [--json PATH]` runs it alone; run.mjs runs it too.
  */
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statfsSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -44,15 +54,23 @@ const cliPath = () => {
 }
 
 /** The caller's environment without STAGECRAFT_* (a STAGECRAFT_STATE_URL must not redirect the CLI). */
-const childEnv = () => Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('STAGECRAFT_')))
+const childEnv = () =>
+  Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('STAGECRAFT_')))
 
 /** Runs `node ...args` to its end; its wall time (ms) and output. Throws unless it exits 0. */
 const runNode = (args, cwd, env) => {
   const start = performance.now()
-  const child = spawnSync(process.execPath, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 })
+  const child = spawnSync(process.execPath, args, {
+    cwd,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 1 << 26,
+  })
   const wallMs = performance.now() - start
   if (child.error !== undefined) throw child.error
-  if (child.status !== 0) throw new Error(`node ${args.join(' ')} exited ${child.status ?? child.signal}: ${child.stderr.trim()}`)
+  if (child.status !== 0)
+    throw new Error(`node ${args.join(' ')} exited ${child.status ?? child.signal}: ${child.stderr.trim()}`)
   return { wallMs, stdout: child.stdout }
 }
 
@@ -63,7 +81,13 @@ const freeBytes = (dir) => {
 }
 
 /** The 12 transitions of every release in `ids`, in the order a deploy makes them: [id, phase, status]. */
-const transitionsOf = (ids) => ids.flatMap((id) => PHASES.flatMap((phase) => [[id, phase, 'running'], [id, phase, 'completed']]))
+const transitionsOf = (ids) =>
+  ids.flatMap((id) =>
+    PHASES.flatMap((phase) => [
+      [id, phase, 'running'],
+      [id, phase, 'completed'],
+    ]),
+  )
 
 /**
  * A store of `deploys` deploys in `dir`, made ready by one untimed write through the CLI, with
@@ -78,7 +102,8 @@ const prepareStore = async (dir, deploys, releases, cli, env) => {
   const write = (...args) => runNode([cli, '--state-file', stateFile, ...args], dir, env).stdout.trim()
   write('create', '--env', 'prod', '--version', 'warmup', '--commit', 'abcdef1')
   const ids = []
-  for (let r = 0; r < releases; r++) ids.push(write('create', '--env', 'prod', '--version', `v-cold-${r}`, '--commit', 'abcdef1', '--quiet'))
+  for (let r = 0; r < releases; r++)
+    ids.push(write('create', '--env', 'prod', '--version', `v-cold-${r}`, '--commit', 'abcdef1', '--quiet'))
   const naiveFile = join(dir, 'naive.releases.json')
   copyFileSync(stateFile, naiveFile)
   return {
@@ -108,10 +133,34 @@ const storeCommands = (store, runs, cli) => {
   const showsNewest = (stdout) => stdout.includes(store.newestProd)
   const recorded = (stdout) => stdout.includes('->') && !stdout.includes('nothing recorded')
   return [
-    { name: 'current', deploys: store.deploys, runs, args: () => [cli, '--state-file', store.stateFile, 'current', '--env', 'prod'], check: showsNewest },
-    { name: 'phase', deploys: store.deploys, runs, args: (i) => [cli, '--state-file', store.stateFile, 'phase', ...transition(i)], check: recorded },
-    { name: 'naive current', deploys: store.deploys, runs, args: () => [NAIVE_CLI, store.naiveFile, 'current', 'prod'], check: showsNewest },
-    { name: 'naive phase', deploys: store.deploys, runs, args: (i) => [NAIVE_CLI, store.naiveFile, 'phase', ...transition(i)], check: recorded },
+    {
+      name: 'current',
+      deploys: store.deploys,
+      runs,
+      args: () => [cli, '--state-file', store.stateFile, 'current', '--env', 'prod'],
+      check: showsNewest,
+    },
+    {
+      name: 'phase',
+      deploys: store.deploys,
+      runs,
+      args: (i) => [cli, '--state-file', store.stateFile, 'phase', ...transition(i)],
+      check: recorded,
+    },
+    {
+      name: 'naive current',
+      deploys: store.deploys,
+      runs,
+      args: () => [NAIVE_CLI, store.naiveFile, 'current', 'prod'],
+      check: showsNewest,
+    },
+    {
+      name: 'naive phase',
+      deploys: store.deploys,
+      runs,
+      args: (i) => [NAIVE_CLI, store.naiveFile, 'phase', ...transition(i)],
+      check: recorded,
+    },
   ]
 }
 
@@ -126,7 +175,10 @@ const interleave = (commands, cwd, env) => {
     const command = commands[c]
     if (command === undefined) throw new Error(`no command ${c}`)
     const { wallMs, stdout } = runNode(command.args(invocations[c]++), cwd, env)
-    if (!command.check(stdout)) throw new Error(`${command.name} at ${command.deploys} deploys printed something unexpected: ${stdout.slice(0, 300)}`)
+    if (!command.check(stdout))
+      throw new Error(
+        `${command.name} at ${command.deploys} deploys printed something unexpected: ${stdout.slice(0, 300)}`,
+      )
     return wallMs
   }
   for (let round = 0; round < WARMUP_ROUNDS; round++) commands.forEach((_, c) => invoke(c))
@@ -142,7 +194,12 @@ const interleave = (commands, cwd, env) => {
 /** The ratio of two figures' medians, when both were measured. */
 const ratio = (a, b) => (a === undefined || b === undefined ? undefined : a.medianMs / b.medianMs)
 
-const summary = (samplesMs) => ({ medianMs: median(samplesMs), p90Ms: p90(samplesMs), runs: samplesMs.length, samplesMs: samplesMs.map((s) => Number(s.toFixed(2))) })
+const summary = (samplesMs) => ({
+  medianMs: median(samplesMs),
+  p90Ms: p90(samplesMs),
+  runs: samplesMs.length,
+  samplesMs: samplesMs.map((s) => Number(s.toFixed(2))),
+})
 
 /**
  * The cold CLI benchmark. `quick`: 100 and 10,000 deploys, 7 runs each; otherwise 100 and 10,000
@@ -152,7 +209,16 @@ const summary = (samplesMs) => ({ medianMs: median(samplesMs), p90Ms: p90(sample
 export const coldCli = async ({ quick = false, log = (/** @type {string} */ _text) => {} } = {}) => {
   const cli = cliPath()
   const env = childEnv()
-  const sizes = quick ? [[100, 7], [10000, 7]] : [[100, 15], [10000, 15], [100000, 7]]
+  const sizes = quick
+    ? [
+        [100, 7],
+        [10000, 7],
+      ]
+    : [
+        [100, 15],
+        [10000, 15],
+        [100000, 7],
+      ]
   const baseRuns = Math.max(...sizes.map(([, runs]) => runs))
   const root = mkdtempSync(join(tmpdir(), 'bench-cold-cli-'))
   const cleanUp = () => rmSync(root, { recursive: true, force: true })
@@ -181,7 +247,13 @@ export const coldCli = async ({ quick = false, log = (/** @type {string} */ _tex
     }
     const commands = [
       { name: 'node -e 0', deploys: 0, runs: baseRuns, args: () => ['-e', '0'], check: () => true },
-      { name: '--version', deploys: 0, runs: baseRuns, args: () => [cli, '--version'], check: (stdout) => stdout.trim().length > 0 },
+      {
+        name: '--version',
+        deploys: 0,
+        runs: baseRuns,
+        args: () => [cli, '--version'],
+        check: (stdout) => stdout.trim().length > 0,
+      },
       ...stores.flatMap(({ store, runs }) => storeCommands(store, runs, cli)),
     ]
     const samples = interleave(commands, root, env)
@@ -239,7 +311,21 @@ export const coldCliReport = (result) => {
     ),
     '',
     table(
-      ['deploys', 'log', 'releases.json', 'runs', 'current', 'p90', 'phase', 'p90', 'naive current', 'p90', 'naive phase', 'p90', 'phase: ours / naive'],
+      [
+        'deploys',
+        'log',
+        'releases.json',
+        'runs',
+        'current',
+        'p90',
+        'phase',
+        'p90',
+        'naive current',
+        'p90',
+        'naive phase',
+        'p90',
+        'phase: ours / naive',
+      ],
       result.sizes.map((s) => [
         s.deploys,
         `${(s.logBytes / 1e6).toFixed(1)} MB`,
@@ -270,7 +356,11 @@ export const coldCliReport = (result) => {
 /** The targets of the cold CLI, as run.mjs lists them: [name, measured, met]. */
 export const coldCliTargets = (result) => {
   const r = result.ratios
-  const target = (name, value, limit) => [name, value === undefined ? 'not measured' : `${value.toFixed(2)}x`, value !== undefined && value <= limit]
+  const target = (name, value, limit) => [
+    name,
+    value === undefined ? 'not measured' : `${value.toFixed(2)}x`,
+    value !== undefined && value <= limit,
+  ]
   return [
     target('cold CLI: phase at 10,000 deploys at most 1.5x phase at 100', r.phase10kOverPhase100, 1.5),
     target('cold CLI: phase at 10,000 deploys no more than the naive CLI', r.phase10kOverNaive10k, 1),
@@ -285,9 +375,17 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const write = (text) => process.stdout.write(`${text}\n`)
   const result = await coldCli({ quick: values.quick === true, log: write })
   write(`\n${coldCliReport(result)}\n`)
-  write(table(['target', 'measured', 'met'], coldCliTargets(result).map(([name, measured, met]) => [name, measured, met ? 'yes' : 'NO'])))
+  write(
+    table(
+      ['target', 'measured', 'met'],
+      coldCliTargets(result).map(([name, measured, met]) => [name, measured, met ? 'yes' : 'NO']),
+    ),
+  )
   if (values.json !== undefined) {
-    writeFileSync(values.json, `${JSON.stringify({ coldCli: result, targets: coldCliTargets(result).map(([name, measured, met]) => ({ name, measured, met })) }, null, 2)}\n`)
+    writeFileSync(
+      values.json,
+      `${JSON.stringify({ coldCli: result, targets: coldCliTargets(result).map(([name, measured, met]) => ({ name, measured, met })) }, null, 2)}\n`,
+    )
     write(`\nFigures written to ${values.json}`)
   }
 }

@@ -10,4 +10,11 @@ const start = performance.now()
 const manager = createStateManager({ stateFile, onWarning: () => undefined })
 const current = await manager.getCurrentRelease('prod')
 const wallMs = performance.now() - start
-process.stdout.write(JSON.stringify({ wallMs, cpuMs: cpuMs() - cpuBefore, peakRssMb: process.resourceUsage().maxRSS / 1024, current: current.id }))
+process.stdout.write(
+  JSON.stringify({
+    wallMs,
+    cpuMs: cpuMs() - cpuBefore,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    current: current.id,
+  }),
+)

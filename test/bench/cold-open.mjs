@@ -22,7 +22,10 @@ export const coldOpen = async (releases, runs = 3) => {
     const events = await writeDeployLog(join(dir, 'releases.events.ndjson'), releases)
     const measure = () => {
       const results = []
-      for (let run = 0; run < runs; run++) results.push(JSON.parse(execFileSync(process.execPath, [child, stateFile], { encoding: 'utf8', maxBuffer: 1 << 20 })))
+      for (let run = 0; run < runs; run++)
+        results.push(
+          JSON.parse(execFileSync(process.execPath, [child, stateFile], { encoding: 'utf8', maxBuffer: 1 << 20 })),
+        )
       const best = results.reduce((a, b) => (b.wallMs < a.wallMs ? b : a))
       return { wallMs: best.wallMs, cpuMs: best.cpuMs, peakRssMb: Math.max(...results.map((r) => r.peakRssMb)) }
     }

@@ -23,7 +23,9 @@ const run = (args) => {
     if (out.startsWith('ready\n')) signalReady()
   })
   const done = new Promise((resolve, reject) =>
-    writer.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.slice('ready\n'.length))) : reject(new Error(`writer exited with ${code}`)))),
+    writer.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.slice('ready\n'.length))) : reject(new Error(`writer exited with ${code}`)),
+    ),
   )
   return { ready, go: () => writer.stdin.end('go\n'), done }
 }
@@ -42,7 +44,15 @@ export const contend = async (location, writers, deploys) => {
   const lost = created.flat().filter((id) => !PHASES.every((phase) => byId.get(id)?.phases[phase] === 'completed'))
   const report = await manager.verify()
   await manager.close()
-  return { writers, deploysEach: deploys, seconds, deploysPerSecond: (writers * deploys) / seconds, releasesAfter: all.length, lost: lost.length, sound: report.sound }
+  return {
+    writers,
+    deploysEach: deploys,
+    seconds,
+    deploysPerSecond: (writers * deploys) / seconds,
+    releasesAfter: all.length,
+    lost: lost.length,
+    sound: report.sound,
+  }
 }
 
 /** `writers` processes each making `deploys` deploys on a file store of `size` imported releases. */

@@ -21,7 +21,9 @@ const deploy = async (store, n, calls) => {
     calls.push(performance.now() - start)
     return result
   }
-  const { release } = await time(() => store.createRelease(n % 2 === 0 ? 'prod' : 'staging', `v9.${n}.0`, 'abcdef123456'))
+  const { release } = await time(() =>
+    store.createRelease(n % 2 === 0 ? 'prod' : 'staging', `v9.${n}.0`, 'abcdef123456'),
+  )
   for (const phase of PHASES) {
     await time(() => store.updatePhase(release.id, phase, 'running'))
     await time(() => store.updatePhase(release.id, phase, 'completed'))
@@ -37,14 +39,21 @@ const measure = async (store, deploys, warmup) => {
     await deploy(store, n, callMs)
     deployMs.push(performance.now() - start)
   }
-  return { deployMedianMs: median(deployMs), deployP90Ms: p90(deployMs), callMedianMs: median(callMs), callP90Ms: p90(callMs) }
+  return {
+    deployMedianMs: median(deployMs),
+    deployP90Ms: p90(deployMs),
+    callMedianMs: median(callMs),
+    callP90Ms: p90(callMs),
+  }
 }
 
 const child = new URL('./deploy-cost-child.mjs', import.meta.url).pathname
 
 /** One store's deploy cost, measured in a fresh process on a copy of `snapshot` (a releases.json). */
 const measureInChild = (which, snapshot, deploys) =>
-  JSON.parse(execFileSync(process.execPath, [child, which, snapshot, String(deploys)], { encoding: 'utf8', maxBuffer: 1 << 20 }))
+  JSON.parse(
+    execFileSync(process.execPath, [child, which, snapshot, String(deploys)], { encoding: 'utf8', maxBuffer: 1 << 20 }),
+  )
 
 /**
  * Deploy cost of the module and of the baseline at `size` releases, each in a fresh process (as a
@@ -57,7 +66,14 @@ export const deployCost = async (size, deploys) => {
     writeFileSync(generated, snapshotText(size))
     const module = measureInChild('ours', generated, deploys)
     const baseline = measureInChild('naive', generated, deploys)
-    return { size, snapshotBytes: statSync(generated).size, deploys, module, baseline, ratio: baseline.deployMedianMs / module.deployMedianMs }
+    return {
+      size,
+      snapshotBytes: statSync(generated).size,
+      deploys,
+      module,
+      baseline,
+      ratio: baseline.deployMedianMs / module.deployMedianMs,
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -73,7 +89,10 @@ export const measureStore = async (which, generated, deploys) => {
     if (which === 'naive') {
       // Shaped as the module's writes are: they give back what they recorded.
       const naive = naiveStore(stateFile)
-      store = { createRelease: (...args) => ({ release: naive.createRelease(...args) }), updatePhase: naive.updatePhase }
+      store = {
+        createRelease: (...args) => ({ release: naive.createRelease(...args) }),
+        updatePhase: naive.updatePhase,
+      }
     } else {
       store = createStateManager({ stateFile })
       await store.importSnapshot()

@@ -36,7 +36,12 @@ export const snapshotText = (count) => {
 }
 
 let counter = 0
-const ulidLike = () => (counter++).toString(32).toUpperCase().replace(/[ILOU]/g, 'X').padStart(26, '0')
+const ulidLike = () =>
+  (counter++)
+    .toString(32)
+    .toUpperCase()
+    .replace(/[ILOU]/g, 'X')
+    .padStart(26, '0')
 
 /**
  * The warning handler for a store whose log was written here: it has no checkpoint yet, which
@@ -84,10 +89,27 @@ export const writeDeployLog = async (path, count, { requests = false } = {}) => 
       ...(i >= ENVIRONMENTS.length ? { previousId: releaseIdAt(i - ENVIRONMENTS.length) } : {}),
     }
     const request = (key, command) => (requests ? { request: { id: `job-${i}-${key}`, command } } : {})
-    await push({ v: 1, id: ulidLike(), type: 'ReleaseCreated', recordedAt: recordedAt(), meta: meta(ulidLike()), data: { release, ...request('create', 'CreateRelease') } })
+    await push({
+      v: 1,
+      id: ulidLike(),
+      type: 'ReleaseCreated',
+      recordedAt: recordedAt(),
+      meta: meta(ulidLike()),
+      data: { release, ...request('create', 'CreateRelease') },
+    })
     for (const phase of PHASES) {
-      for (const [from, to] of [['pending', 'running'], ['running', 'completed']]) {
-        await push({ v: 1, id: ulidLike(), type: 'PhaseUpdated', recordedAt: recordedAt(), meta: meta(ulidLike()), data: { releaseId: id, phase, from, to, ...request(`${phase}-${to}`, 'UpdatePhase') } })
+      for (const [from, to] of [
+        ['pending', 'running'],
+        ['running', 'completed'],
+      ]) {
+        await push({
+          v: 1,
+          id: ulidLike(),
+          type: 'PhaseUpdated',
+          recordedAt: recordedAt(),
+          meta: meta(ulidLike()),
+          data: { releaseId: id, phase, from, to, ...request(`${phase}-${to}`, 'UpdatePhase') },
+        })
       }
     }
   }

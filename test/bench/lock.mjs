@@ -24,7 +24,10 @@ const timed = async (runs, step) => {
 /** The lock file of 0.2: created with O_EXCL holding its holder's name, read back and removed on release. */
 const exclusiveFile = (path) => {
   const fd = openSync(path, 'wx')
-  writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), token: 'x'.repeat(24), since: new Date().toISOString() }))
+  writeSync(
+    fd,
+    JSON.stringify({ pid: process.pid, host: hostname(), token: 'x'.repeat(24), since: new Date().toISOString() }),
+  )
   closeSync(fd)
   readFileSync(path, 'utf8')
   unlinkSync(path)
@@ -56,7 +59,10 @@ export const lockCost = async (runs) => {
   try {
     const path = join(directory, 'releases.events.ndjson.lock')
     await timed(50, () => kernelLock(path)) // the addon loaded, the file created
-    const warm = { kernel: await timed(runs, () => kernelLock(path)), file: await timed(runs, () => exclusiveFile(join(directory, 'releases.json.lock'))) }
+    const warm = {
+      kernel: await timed(runs, () => kernelLock(path)),
+      file: await timed(runs, () => exclusiveFile(join(directory, 'releases.json.lock'))),
+    }
     const cold = Array.from({ length: Math.max(5, Math.round(runs / 50)) }, () => firstTake(path))
     return { warm, coldFirstTake: { medianMs: median(cold), p90Ms: p90(cold) } }
   } finally {

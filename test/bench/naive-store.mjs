@@ -30,7 +30,9 @@ export const naiveStore = (path) => {
   /** The newest release of `environment` (by timestamp) in `state`, or undefined. */
   const newestOf = (state, environment) => {
     let newest
-    for (const release of state.releases) if (release.environment === environment && (newest === undefined || release.timestamp > newest.timestamp)) newest = release
+    for (const release of state.releases)
+      if (release.environment === environment && (newest === undefined || release.timestamp > newest.timestamp))
+        newest = release
     return newest
   }
   return {

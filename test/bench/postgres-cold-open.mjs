@@ -30,7 +30,10 @@ import { GENESIS_HASH } from '../../dist/store/log-line.js'
 import { writeDeployLog } from './generate.mjs'
 import { cpuMs, ms, table } from './stats.mjs'
 
-const DATABASE_URL = process.env['STAGECRAFT_BENCH_DATABASE_URL'] || process.env['STAGECRAFT_TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test'
+const DATABASE_URL =
+  process.env['STAGECRAFT_BENCH_DATABASE_URL'] ||
+  process.env['STAGECRAFT_TEST_DATABASE_URL'] ||
+  'postgres://postgres@127.0.0.1:5432/test'
 const SELF = new URL(import.meta.url).pathname
 
 /** In a child: open the store, answer one question (or make one release), say what it cost. */
@@ -38,12 +41,26 @@ const child = async (schema, operation) => {
   const cpuBefore = cpuMs()
   const start = performance.now()
   const warnings = []
-  const manager = createStateManager({ store: postgresStore({ connectionString: DATABASE_URL, schema }), onWarning: (warning) => void warnings.push(warning) })
-  const current = operation === 'write' ? (await manager.createRelease('prod', 'v-bench', 'abcdef123456')).release : await manager.getCurrentRelease('prod')
+  const manager = createStateManager({
+    store: postgresStore({ connectionString: DATABASE_URL, schema }),
+    onWarning: (warning) => void warnings.push(warning),
+  })
+  const current =
+    operation === 'write'
+      ? (await manager.createRelease('prod', 'v-bench', 'abcdef123456')).release
+      : await manager.getCurrentRelease('prod')
   const wallMs = performance.now() - start
   const spentMs = cpuMs() - cpuBefore
   await manager.close()
-  process.stdout.write(JSON.stringify({ wallMs, cpuMs: spentMs, peakRssMb: process.resourceUsage().maxRSS / 1024, current: current.id, warnings }))
+  process.stdout.write(
+    JSON.stringify({
+      wallMs,
+      cpuMs: spentMs,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      current: current.id,
+      warnings,
+    }),
+  )
 }
 
 const pg = async () => (await import('pg')).default
@@ -63,9 +80,13 @@ const withClient = async (use) => {
 export const versionOneSchema = async (config, path) =>
   withClient(async (client) => {
     await client.query(`CREATE SCHEMA ${config.quotedSchema}`)
-    await client.query(`CREATE TABLE ${config.migrations} (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), applied_by text NOT NULL DEFAULT current_user)`)
+    await client.query(
+      `CREATE TABLE ${config.migrations} (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), applied_by text NOT NULL DEFAULT current_user)`,
+    )
     for (const statement of MIGRATIONS[0].statements(config)) await client.query(statement)
-    await client.query(`INSERT INTO ${config.migrations} (version, description) VALUES (1, $1)`, [MIGRATIONS[0].description])
+    await client.query(`INSERT INTO ${config.migrations} (version, description) VALUES (1, $1)`, [
+      MIGRATIONS[0].description,
+    ])
     let at = { position: 0, hash: GENESIS_HASH }
     let batch = []
     const flush = async () => {
@@ -95,14 +116,26 @@ export const measure = (schema, operation, runs) => {
   const results = []
   for (let run = 0; run < runs; run++) {
     const started = performance.now()
-    const output = execFileSync(process.execPath, [SELF, '--child', operation, '--schema', schema], { encoding: 'utf8', maxBuffer: 1 << 20 })
+    const output = execFileSync(process.execPath, [SELF, '--child', operation, '--schema', schema], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    })
     results.push({ ...JSON.parse(output), processMs: performance.now() - started })
   }
   const best = results.reduce((a, b) => (b.wallMs < a.wallMs ? b : a))
-  return { wallMs: best.wallMs, cpuMs: best.cpuMs, processMs: best.processMs, peakRssMb: Math.max(...results.map((r) => r.peakRssMb)), warnings: best.warnings }
+  return {
+    wallMs: best.wallMs,
+    cpuMs: best.cpuMs,
+    processMs: best.processMs,
+    peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
+    warnings: best.warnings,
+  }
 }
 
-const sizeOf = (client, table) => client.query(`SELECT pg_total_relation_size($1)::bigint AS bytes`, [table]).then((result) => Number(result.rows[0].bytes))
+const sizeOf = (client, table) =>
+  client
+    .query(`SELECT pg_total_relation_size($1)::bigint AS bytes`, [table])
+    .then((result) => Number(result.rows[0].bytes))
 
 /** Cold open of a PostgreSQL store of `releases` deploys, before and after the projection. */
 export const postgresColdOpen = async (releases, runs = 3, log = () => undefined) => {
@@ -122,7 +155,10 @@ export const postgresColdOpen = async (releases, runs = 3, log = () => undefined
     await withClient((client) => migrate(client, config))
     const migrateSeconds = (performance.now() - started) / 1000
     log(`  migrated to version 2 (the projection built by a replay) in ${migrateSeconds.toFixed(1)} s`)
-    const sizes = await withClient(async (client) => ({ eventsMb: (await sizeOf(client, config.events)) / 1e6, releasesMb: (await sizeOf(client, config.releases)) / 1e6 }))
+    const sizes = await withClient(async (client) => ({
+      eventsMb: (await sizeOf(client, config.events)) / 1e6,
+      releasesMb: (await sizeOf(client, config.releases)) / 1e6,
+    }))
     const after = measure(schema, 'read', runs)
     log(`  after: ${ms(after.wallMs)} ms`)
     // A cold write reads the projection under the write lock, then appends (and changes it).
@@ -133,7 +169,18 @@ export const postgresColdOpen = async (releases, runs = 3, log = () => undefined
     // A process that found the projection unusable: it replays, then its write rebuilds it whole.
     const rebuild = measure(schema, 'write', 1)
     const rebuilt = measure(schema, 'read', 1)
-    return { releases, events, insertSeconds, migrateSeconds, ...sizes, before, after, coldWrite, rebuildingWrite: rebuild, afterRebuild: rebuilt }
+    return {
+      releases,
+      events,
+      insertSeconds,
+      migrateSeconds,
+      ...sizes,
+      before,
+      after,
+      coldWrite,
+      rebuildingWrite: rebuild,
+      afterRebuild: rebuilt,
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
     await withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).catch(() => undefined)
@@ -155,11 +202,26 @@ if (process.argv[1] === SELF) {
   else {
     const out = (text) => process.stdout.write(`${text}\n`)
     const results = []
-    for (const size of values.sizes.split(',').map(Number)) results.push(await postgresColdOpen(size, Number(values.runs), out))
-    out('\nCold open on PostgreSQL: a fresh process, createStateManager to getCurrentRelease(\'prod\') (fastest of the runs; peak RSS the highest)')
+    for (const size of values.sizes.split(',').map(Number))
+      results.push(await postgresColdOpen(size, Number(values.runs), out))
+    out(
+      "\nCold open on PostgreSQL: a fresh process, createStateManager to getCurrentRelease('prod') (fastest of the runs; peak RSS the highest)",
+    )
     out(
       table(
-        ['deploys', 'events', 'events MB', 'projection MB', 'replay ms', 'replay CPU', 'replay RSS', 'projection ms', 'projection CPU', 'projection RSS', 'speed-up'],
+        [
+          'deploys',
+          'events',
+          'events MB',
+          'projection MB',
+          'replay ms',
+          'replay CPU',
+          'replay RSS',
+          'projection ms',
+          'projection CPU',
+          'projection RSS',
+          'speed-up',
+        ],
         results.map((r) => [
           r.releases,
           r.events,
@@ -175,7 +237,9 @@ if (process.argv[1] === SELF) {
         ]),
       ),
     )
-    out('\nA cold write (createRelease in a fresh process); building the projection: the migration to version 2 (replay, insert),')
+    out(
+      '\nA cold write (createRelease in a fresh process); building the projection: the migration to version 2 (replay, insert),',
+    )
     out('and the first write of a process that found it unusable (replay, rebuild, append)')
     out(
       table(

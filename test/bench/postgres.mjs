@@ -16,7 +16,10 @@ import { measure } from './postgres-cold-open.mjs'
 import { unlessNoCheckpoint, writeDeployLog } from './generate.mjs'
 import { median, p90 } from './stats.mjs'
 
-export const DATABASE_URL = process.env['STAGECRAFT_BENCH_DATABASE_URL'] || process.env['STAGECRAFT_TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test'
+export const DATABASE_URL =
+  process.env['STAGECRAFT_BENCH_DATABASE_URL'] ||
+  process.env['STAGECRAFT_TEST_DATABASE_URL'] ||
+  'postgres://postgres@127.0.0.1:5432/test'
 
 /** The database URL naming `schema` too, whatever query string it already has (sslmode, ...). */
 const urlWithSchema = (schema) => {
@@ -52,7 +55,9 @@ export const postgresBenchmarks = async (size, deploys, writers, deploysEach) =>
     try {
       await writeDeployLog(join(dir, 'releases.events.ndjson'), size)
       // The migration moves only a store that verifies: give the generated log its releases.json.
-      await createStateManager({ stateFile: join(dir, 'releases.json'), onWarning: unlessNoCheckpoint }).reconcile('restore')
+      await createStateManager({ stateFile: join(dir, 'releases.json'), onWarning: unlessNoCheckpoint }).reconcile(
+        'restore',
+      )
       const spec = postgresStore({ connectionString: DATABASE_URL, schema })
       const loadStart = performance.now()
       await migrateHistory(fileStoreSpec(join(dir, 'releases.json')), spec)
@@ -82,7 +87,13 @@ export const postgresBenchmarks = async (size, deploys, writers, deploysEach) =>
         size,
         migrateSeconds,
         coldOpen: { wallMs: coldOpen.wallMs, cpuMs: coldOpen.cpuMs, peakRssMb: coldOpen.peakRssMb },
-        deploy: { deploys, deployMedianMs: median(deployMs), deployP90Ms: p90(deployMs), callMedianMs: median(callMs), callP90Ms: p90(callMs) },
+        deploy: {
+          deploys,
+          deployMedianMs: median(deployMs),
+          deployP90Ms: p90(deployMs),
+          callMedianMs: median(callMs),
+          callP90Ms: p90(callMs),
+        },
         contention: contended,
       }
     } finally {

@@ -17,12 +17,19 @@ const chapters = (stdout: string): Map<number, string> =>
   )
 
 const demo = (args: ReadonlyArray<string>, env: Record<string, string>): Promise<Run> =>
-  runProcess('npm', ['run', '--silent', 'demo', ...(args.length === 0 ? [] : ['--', ...args])], { cwd: ROOT, env: cleanEnv(env) })
+  runProcess('npm', ['run', '--silent', 'demo', ...(args.length === 0 ? [] : ['--', ...args])], {
+    cwd: ROOT,
+    env: cleanEnv(env),
+  })
 
 // A caller whose environment names a real store: a database the demo must not reach, a state
 // file it must not write, an actor it must not record as.
 const elsewhere = join(tempDir(), 'real', 'releases.json')
-const hostile = { STAGECRAFT_STATE_URL: 'postgres://deploy@127.0.0.1:1/deploys?schema=prod', STAGECRAFT_STATE_FILE: elsewhere, STAGECRAFT_ACTOR: 'intruder' }
+const hostile = {
+  STAGECRAFT_STATE_URL: 'postgres://deploy@127.0.0.1:1/deploys?schema=prod',
+  STAGECRAFT_STATE_FILE: elsewhere,
+  STAGECRAFT_ACTOR: 'intruder',
+}
 
 let plain: Run
 let kept: Run
@@ -54,14 +61,24 @@ describe('npm run demo', () => {
     expect(chapter(3)).toMatch(/^ {2}status {7}failed$/m)
     expect(chapter(4)).toMatch(/^rollback of prod would redeploy rel-\S+: v1\.4\.0/m)
     expect(chapter(4)).toContain('"version": "v1.4.0"')
-    expect(chapter(4)).toMatch(/\[stderr\] stagecraft-state: INVALID_TRANSITION: .* is the current release of prod, and no earlier release has that version.*\n\[exit 1, as expected\]\n/)
-    expect(chapter(5)).toMatch(/\$ stagecraft-state create --env prod --version v1\.4\.0 .*--rollback-of rel-\S+ .*--actor alice/)
+    expect(chapter(4)).toMatch(
+      /\[stderr\] stagecraft-state: INVALID_TRANSITION: .* is the current release of prod, and no earlier release has that version.*\n\[exit 1, as expected\]\n/,
+    )
+    expect(chapter(5)).toMatch(
+      /\$ stagecraft-state create --env prod --version v1\.4\.0 .*--rollback-of rel-\S+ .*--actor alice/,
+    )
     expect(chapter(6)).toMatch(/in progress, possibly abandoned/)
-    expect(chapter(6)).toMatch(/^recovered rel-\S+: rollout running -> failed, migrate_post pending -> skipped, finalize pending -> skipped \(release failed\)$/m)
+    expect(chapter(6)).toMatch(
+      /^recovered rel-\S+: rollout running -> failed, migrate_post pending -> skipped, finalize pending -> skipped \(release failed\)$/m,
+    )
     expect(chapter(7)).toContain('$ stagecraft-state list\n')
     expect(chapter(7)).toMatch(/\$ stagecraft-state history --env prod\n[\s\S]*rollback to rel-/)
-    expect(chapter(7)).toMatch(/\$ stagecraft-state history --release rel-\S+\n[\s\S]*rollout +running -> failed +alice +CI runner killed during rollout/)
-    expect(chapter(7)).toMatch(/\$ stagecraft-state verify\nsound: 61 events, 5 releases in file store \S+, no problems\n/)
+    expect(chapter(7)).toMatch(
+      /\$ stagecraft-state history --release rel-\S+\n[\s\S]*rollout +running -> failed +alice +CI runner killed during rollout/,
+    )
+    expect(chapter(7)).toMatch(
+      /\$ stagecraft-state verify\nsound: 61 events, 5 releases in file store \S+, no problems\n/,
+    )
   })
 
   it('touches only its own store, whatever STAGECRAFT_* variables the caller has set', () => {
@@ -74,14 +91,18 @@ describe('npm run demo', () => {
 
   it('deletes its store, saying how to keep it', () => {
     expect(existsSync(storeOf(plain))).toBe(false)
-    expect(plain.stdout.trimEnd().split('\n').at(-1)).toBe(`The store in ${storeOf(plain)} is deleted; run "npm run demo -- --keep" to keep it and look around.`)
+    expect(plain.stdout.trimEnd().split('\n').at(-1)).toBe(
+      `The store in ${storeOf(plain)} is deleted; run "npm run demo -- --keep" to keep it and look around.`,
+    )
   })
 
   it('with -- --keep, keeps a sound store to look around in', async () => {
     expect(kept.code, kept.stderr).toBe(0)
     const directory = storeOf(kept)
     try {
-      expect(kept.stdout.trimEnd().split('\n').at(-1)).toBe(`The store is kept in ${directory}/.stagecraft (releases.json and releases.events.ndjson).`)
+      expect(kept.stdout.trimEnd().split('\n').at(-1)).toBe(
+        `The store is kept in ${directory}/.stagecraft (releases.json and releases.events.ndjson).`,
+      )
       expect(await ok(directory, ['verify'])).toMatch(/^sound: 61 events, 5 releases/)
     } finally {
       rmSync(directory, { recursive: true, force: true })

@@ -29,12 +29,15 @@ describe('the example session of docs/cli.md', () => {
   })
 
   it('every command exits as documented', () => {
-    expect(actual.map((step) => [step.command, step.exitCode])).toEqual(documented.map((step) => [step.command, step.exitCode]))
+    expect(actual.map((step) => [step.command, step.exitCode])).toEqual(
+      documented.map((step) => [step.command, step.exitCode]),
+    )
   })
 
   it('prints what the document shows', () => {
     // Both sides are normalised together, so ids are numbered in the same order of appearance.
-    const show = (steps: ReadonlyArray<SessionStep>, base: string) => normalise(steps.map((step) => `$ ${step.command}\n${step.output}`).join(''), base)
+    const show = (steps: ReadonlyArray<SessionStep>, base: string) =>
+      normalise(steps.map((step) => `$ ${step.command}\n${step.output}`).join(''), base)
     expect(show(actual, directory)).toBe(show(documented, '/srv/shop'))
   })
 })
@@ -47,15 +50,19 @@ describe('the reference part of docs/cli.md', () => {
     return manual.slice(start, end === -1 ? manual.indexOf('\n## ', start) : end)
   }
 
-  it.each(COMMANDS.map((command) => [command.name, command] as const))('documents %s with its synopsis and every option', (name, command) => {
-    const text = section(name)
-    expect(text).toContain(`stagecraft-state ${name}${command.synopsis === '' ? '' : ` ${command.synopsis}`}`)
-    for (const option of Object.keys(command.options ?? {})) expect(text, `--${option}`).toContain(`\`--${option}`)
-  })
+  it.each(COMMANDS.map((command) => [command.name, command] as const))(
+    'documents %s with its synopsis and every option',
+    (name, command) => {
+      const text = section(name)
+      expect(text).toContain(`stagecraft-state ${name}${command.synopsis === '' ? '' : ` ${command.synopsis}`}`)
+      for (const option of Object.keys(command.options ?? {})) expect(text, `--${option}`).toContain(`\`--${option}`)
+    },
+  )
 
   it('documents every global option, the exit codes and the environment variables', () => {
     for (const option of [...Object.keys(GLOBAL_OPTIONS), 'version']) expect(manual).toContain(`\`--${option}`)
     for (const code of ['`0`', '`1`', '`2`']) expect(manual).toContain(`| ${code} |`)
-    for (const variable of ['STAGECRAFT_STATE_FILE', 'STAGECRAFT_ACTOR', 'NO_COLOR', 'FORCE_COLOR', 'STAGECRAFT_DEBUG']) expect(manual).toContain(`\`${variable}\``)
+    for (const variable of ['STAGECRAFT_STATE_FILE', 'STAGECRAFT_ACTOR', 'NO_COLOR', 'FORCE_COLOR', 'STAGECRAFT_DEBUG'])
+      expect(manual).toContain(`\`${variable}\``)
   })
 })

@@ -59,10 +59,17 @@ interface Loaded {
   readonly sources: ReadonlyArray<string>
 }
 
-const loadedBy = async (cwd: string, args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<Loaded> => {
+const loadedBy = async (
+  cwd: string,
+  args: ReadonlyArray<string>,
+  env: Record<string, string> = {},
+): Promise<Loaded> => {
   const log = join(tempDir(), 'loaded.txt')
   writeFileSync(log, '')
-  const run = await runProcess(process.execPath, ['--import', join(hooks, 'register.mjs'), CLI, ...args], { cwd, env: cleanEnv({ ...env, LOADED_MODULES: log }) })
+  const run = await runProcess(process.execPath, ['--import', join(hooks, 'register.mjs'), CLI, ...args], {
+    cwd,
+    env: cleanEnv({ ...env, LOADED_MODULES: log }),
+  })
   const files = [
     ...new Set(
       readFileSync(log, 'utf8')
@@ -72,7 +79,8 @@ const loadedBy = async (cwd: string, args: ReadonlyArray<string>, env: Record<st
     ),
   ]
   const chunks = bundled()
-  for (const file of files.filter((f) => f.startsWith('dist/cli/'))) expect(chunks.has(file), `${file} is a file of the bundle`).toBe(true)
+  for (const file of files.filter((f) => f.startsWith('dist/cli/')))
+    expect(chunks.has(file), `${file} is a file of the bundle`).toBe(true)
   return { run, files, sources: files.flatMap((file) => chunks.get(file) ?? []) }
 }
 
@@ -82,7 +90,10 @@ writeFileSync(join(hooks, 'builtins.cjs'), BUILTINS)
 
 const builtinsLoadedBy = async (cwd: string, args: ReadonlyArray<string>): Promise<ReadonlyArray<string>> => {
   const log = join(tempDir(), 'builtins.txt')
-  const run = await runProcess(process.execPath, ['--require', join(hooks, 'builtins.cjs'), CLI, ...args], { cwd, env: cleanEnv({ LOADED_MODULES: log }) })
+  const run = await runProcess(process.execPath, ['--require', join(hooks, 'builtins.cjs'), CLI, ...args], {
+    cwd,
+    env: cleanEnv({ LOADED_MODULES: log }),
+  })
   expect(run).toMatchObject({ code: 0, stderr: '' })
   return readFileSync(log, 'utf8').split('\n')
 }
@@ -90,13 +101,20 @@ const builtinsLoadedBy = async (cwd: string, args: ReadonlyArray<string>): Promi
 const LIBRARY = /^node_modules\/(fp-ts|io-ts)\/|^src\/(?!cli\/)/
 
 /** Whether string-width was loaded: bundled into a chunk, or required from node_modules. */
-const loadsStringWidth = ({ files, sources }: Loaded): boolean => [...files, ...sources].some((path) => path.startsWith('node_modules/string-width/'))
+const loadsStringWidth = ({ files, sources }: Loaded): boolean =>
+  [...files, ...sources].some((path) => path.startsWith('node_modules/string-width/'))
 
 /** Loaded the bundle's own files only, and of the sources only the CLI's, not the part that runs a command. */
 const startsLight = ({ files, sources }: Loaded): void => {
-  expect(files.filter((file) => !file.startsWith('dist/cli/')), 'nothing but the bundle').toEqual([])
+  expect(
+    files.filter((file) => !file.startsWith('dist/cli/')),
+    'nothing but the bundle',
+  ).toEqual([])
   // package.json: the version, which the bundle carries (src/cli/version.ts).
-  expect(sources.filter((source) => !source.startsWith('src/cli/') && source !== 'package.json'), 'nothing of fp-ts, io-ts or the library').toEqual([])
+  expect(
+    sources.filter((source) => !source.startsWith('src/cli/') && source !== 'package.json'),
+    'nothing of fp-ts, io-ts or the library',
+  ).toEqual([])
   expect(sources).not.toContain('src/cli/execute.ts')
 }
 
@@ -104,7 +122,9 @@ describe('what a run loads', () => {
   it('main.js holds the command line; the library is only in the chunks it imports when a command runs', () => {
     const chunks = bundled()
     expect(chunks.get('dist/cli/main.js')).toContain('src/cli/main.ts')
-    for (const [file, sources] of chunks) if (sources.some((source) => LIBRARY.test(source))) expect(file, 'the library is in chunks').toMatch(/^dist\/cli\/chunks\//)
+    for (const [file, sources] of chunks)
+      if (sources.some((source) => LIBRARY.test(source)))
+        expect(file, 'the library is in chunks').toMatch(/^dist\/cli\/chunks\//)
   })
 
   it('--version loads the command line alone: no fp-ts, io-ts, store, help or string-width', async () => {
@@ -139,7 +159,10 @@ describe('what a run loads', () => {
     expect(loaded.run).toMatchObject({ code: 0, stderr: '' })
     // The hook sees the library when it is loaded: the other tests' "nothing of it" means something.
     expect(loaded.sources).toEqual(expect.arrayContaining(['src/cli/commands/phase.ts', 'src/cli/execute.ts']))
-    expect(loaded.sources.some((source) => source.startsWith('node_modules/fp-ts/')) && loaded.sources.some((source) => source.startsWith('node_modules/io-ts/'))).toBe(true)
+    expect(
+      loaded.sources.some((source) => source.startsWith('node_modules/fp-ts/')) &&
+        loaded.sources.some((source) => source.startsWith('node_modules/io-ts/')),
+    ).toBe(true)
     // Node pays for every file it loads, more than for the bytes in it: a handful, not one per module.
     expect(loaded.files.length).toBeLessThanOrEqual(8)
     expect(loadsStringWidth(loaded)).toBe(false)
@@ -165,13 +188,25 @@ describe('what a run loads', () => {
 describe('what loads first agrees with what loads later', () => {
   it('printable ASCII is measured as string-width measures it, without it', () => {
     const printable = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i))
-    for (const text of [...printable, printable.join(''), '', 'rel-20250101-120000000', '生产', 'cafe\u0301', 'a\u0000b', '\u001b[1mbold\u001b[22m', '🚀 v1']) {
+    for (const text of [
+      ...printable,
+      printable.join(''),
+      '',
+      'rel-20250101-120000000',
+      '生产',
+      'cafe\u0301',
+      'a\u0000b',
+      '\u001b[1mbold\u001b[22m',
+      '🚀 v1',
+    ]) {
       expect(displayWidth(text), JSON.stringify(text)).toBe(stringWidth(text))
     }
   })
 
   it("the command table's help says what the domain's constants do", () => {
-    expect(commandNamed('phase')?.description).toContain(`Phases: ${PHASES.join(', ')}. Statuses: ${PHASE_STATUSES.join(', ')}. `)
+    expect(commandNamed('phase')?.description).toContain(
+      `Phases: ${PHASES.join(', ')}. Statuses: ${PHASE_STATUSES.join(', ')}. `,
+    )
     expect(ABANDONED_AFTER.help).toContain(`(default ${formatSpan(DEFAULT_ABANDONED_AFTER_MS)};`)
   })
 

@@ -19,7 +19,14 @@ const strip = (text: string): string => text.replaceAll(PAINT_MARK, '').replace(
 describe('renderTable', () => {
   it('aligns on the plain text even when cells are painted, and leaves no trailing blanks', () => {
     const style = styleFor(true)
-    const lines = renderTable(['A', 'BB', 'C'], [['xxxx', { text: 'y', paint: style.red }, 'z'], ['x', 'yyyy', '']], style)
+    const lines = renderTable(
+      ['A', 'BB', 'C'],
+      [
+        ['xxxx', { text: 'y', paint: style.red }, 'z'],
+        ['x', 'yyyy', ''],
+      ],
+      style,
+    )
     expect(lines.map(strip)).toEqual(['A     BB    C', 'xxxx  y     z', 'x     yyyy'])
     expect(lines[1]).toContain(`${PAINT_MARK}\u001b[31my${PAINT_MARK}\u001b[39m     `)
   })
@@ -34,8 +41,19 @@ describe('renderTable', () => {
   })
 
   it('pads wide and combining text to the same column as plain text', () => {
-    const rows = [['生产', 'x'], ['🚀v2', 'y'], ['e\u0301', 'z'], ['abcd', 'w']]
-    expect(renderTable(['ENV', 'V'], rows, styleFor(false))).toEqual(['ENV   V', '生产  x', '🚀v2  y', 'e\u0301     z', 'abcd  w'])
+    const rows = [
+      ['生产', 'x'],
+      ['🚀v2', 'y'],
+      ['e\u0301', 'z'],
+      ['abcd', 'w'],
+    ]
+    expect(renderTable(['ENV', 'V'], rows, styleFor(false))).toEqual([
+      'ENV   V',
+      '生产  x',
+      '🚀v2  y',
+      'e\u0301     z',
+      'abcd  w',
+    ])
   })
 })
 
@@ -73,17 +91,22 @@ describe('option values', () => {
     ['2d', 172_800_000],
   ])('duration %s is %i ms', (raw, ms) => expect(parseDuration('x', raw)).toEqual(E.right(ms)))
 
-  it.each(['30', '-1s', '1w', 'h', ''])('duration %j is refused', (raw) => expect(E.isLeft(parseDuration('x', raw))).toBe(true))
+  it.each(['30', '-1s', '1w', 'h', ''])('duration %j is refused', (raw) =>
+    expect(E.isLeft(parseDuration('x', raw))).toBe(true),
+  )
 
   it.each(['1', '25'])('limit %s', (raw) => expect(parsePositiveInteger('limit', raw)).toEqual(E.right(Number(raw))))
-  it.each(['0', '-3', '1.5', 'x', '1e3'])('limit %j is refused', (raw) => expect(E.isLeft(parsePositiveInteger('limit', raw))).toBe(true))
+  it.each(['0', '-3', '1.5', 'x', '1e3'])('limit %j is refused', (raw) =>
+    expect(E.isLeft(parsePositiveInteger('limit', raw))).toBe(true),
+  )
 
   it('instants: RFC 3339 as given, a date as its midnight UTC, a duration as that long ago', () => {
     const now = new Date('2025-06-01T12:00:00Z')
     expect(parseInstantOption('at', '2025-01-01T14:02:00+02:00', now)).toEqual(E.right('2025-01-01T14:02:00+02:00'))
     expect(parseInstantOption('at', '2025-01-01', now)).toEqual(E.right('2025-01-01T00:00:00Z'))
     expect(parseInstantOption('at', '2h', now)).toEqual(E.right('2025-06-01T10:00:00.000Z'))
-    for (const bad of ['2025-13-01', 'noon', '2025-01-01 14:02:00', '', '2025-01-01x14:02:00z']) expect(E.isLeft(parseInstantOption('at', bad, now))).toBe(true)
+    for (const bad of ['2025-13-01', 'noon', '2025-01-01 14:02:00', '', '2025-01-01x14:02:00z'])
+      expect(E.isLeft(parseInstantOption('at', bad, now))).toBe(true)
   })
 
   it('instants: t and z in lowercase, as RFC 3339 allows', () => {
@@ -94,11 +117,19 @@ describe('option values', () => {
   })
 
   it('a time range: refused when --since is later than --until, whatever their offsets', () => {
-    expect(checkTimeRange({ since: '2025-01-01T10:00:00Z', until: '2025-01-01T10:00:00Z' })).toEqual(E.right({ since: '2025-01-01T10:00:00Z', until: '2025-01-01T10:00:00Z' }))
+    expect(checkTimeRange({ since: '2025-01-01T10:00:00Z', until: '2025-01-01T10:00:00Z' })).toEqual(
+      E.right({ since: '2025-01-01T10:00:00Z', until: '2025-01-01T10:00:00Z' }),
+    )
     expect(E.isRight(checkTimeRange({ since: '2025-01-01T11:00:00+02:00', until: '2025-01-01T10:00:00Z' }))).toBe(true) // 09:00Z
     expect(E.isRight(checkTimeRange({ since: '2025-01-01T10:00:00Z' }))).toBe(true)
-    const swapped = checkTimeRange({ since: '2025-01-01T10:00:00.000000001Z', until: '2025-01-01T10:00:00Z' }, 'history')
-    expect(E.isLeft(swapped) && swapped.left).toMatchObject({ command: 'history', message: expect.stringMatching(/^--since \S+ is later than --until \S+/) })
+    const swapped = checkTimeRange(
+      { since: '2025-01-01T10:00:00.000000001Z', until: '2025-01-01T10:00:00Z' },
+      'history',
+    )
+    expect(E.isLeft(swapped) && swapped.left).toMatchObject({
+      command: 'history',
+      message: expect.stringMatching(/^--since \S+ is later than --until \S+/),
+    })
   })
 })
 
@@ -137,7 +168,11 @@ describe('wrap', () => {
   })
 
   it('breaks a word wider than the line after a URL separator, else where the line ends', () => {
-    expect(wrap('see postgres://user@host:5432/deploys?schema=shop now', 20)).toEqual(['see postgres://user@', 'host:5432/deploys?', 'schema=shop now'])
+    expect(wrap('see postgres://user@host:5432/deploys?schema=shop now', 20)).toEqual([
+      'see postgres://user@',
+      'host:5432/deploys?',
+      'schema=shop now',
+    ])
     expect(wrap('abcdefghijkl', 5)).toEqual(['abcde', 'fghij', 'kl'])
   })
 })
@@ -151,10 +186,16 @@ describe('changeLines: what an accepted outside edit changed', () => {
     timestamp: '2025-01-01T12:00:00.000Z',
     phases: Object.fromEntries(PHASES.map((phase) => [phase, 'pending'])),
   } as unknown as Release
-  const change = (before: Release[], after: Release[]): ReleaseChange => ({ releaseId: base.id, before, after }) as ReleaseChange
+  const change = (before: Release[], after: Release[]): ReleaseChange =>
+    ({ releaseId: base.id, before, after }) as ReleaseChange
 
   it('phases in deploy order with the status they became, then fields', () => {
-    const after = { ...base, version: 'v2', previousId: 'rel-20241231-120000000', phases: { ...base.phases, rollout: 'failed', build: 'completed' } } as unknown as Release
+    const after = {
+      ...base,
+      version: 'v2',
+      previousId: 'rel-20241231-120000000',
+      phases: { ...base.phases, rollout: 'failed', build: 'completed' },
+    } as unknown as Release
     expect(changeLines(change([base], [after]))).toEqual([
       { phase: 'build', text: 'pending -> completed', to: 'completed' },
       { phase: 'rollout', text: 'pending -> failed', to: 'failed' },
@@ -165,7 +206,10 @@ describe('changeLines: what an accepted outside edit changed', () => {
 
   it('an empty value, fields it does not model, and one id held several times', () => {
     const after = { ...base, commitSha: 'abcd', preserved: { otherFields: { region: 'eu' } } } as unknown as Release
-    expect(changeLines(change([base], [after])).map((line) => line.text)).toEqual(['commit (empty) -> abcd', 'fields stagecraft-state does not model changed'])
+    expect(changeLines(change([base], [after])).map((line) => line.text)).toEqual([
+      'commit (empty) -> abcd',
+      'fields stagecraft-state does not model changed',
+    ])
     expect(changeLines(change([base, base], [base])).map((line) => line.text)).toEqual(['2 records with this id -> 1'])
     expect(changeLines(change([], [base])).map((line) => line.text)).toEqual(['added: prod v1 (-)'])
   })
@@ -177,13 +221,21 @@ describe('abandonedHint', () => {
   it('spells out five recover commands at most, then how to list them all', () => {
     const releases = [1, 2, 3, 4, 5, 6, 7].map(release)
     const lines = abandonedHint(releases, 3_600_000, { total: 7, environment: 'prod eu' })
-    expect(lines[1]).toBe('7 releases are possibly abandoned: still in progress with no event for over 1h. If their orchestrators are gone, close them out:')
-    expect(lines.slice(2, 7)).toEqual([1, 2, 3, 4, 5].map((n) => `  stagecraft-state recover rel-20250101-12000000${n} --reason 'orchestrator gone'`))
-    expect(lines.slice(7)).toEqual(["2 more releases are possibly abandoned; list them all with: stagecraft-state list --abandoned --env 'prod eu'"])
+    expect(lines[1]).toBe(
+      '7 releases are possibly abandoned: still in progress with no event for over 1h. If their orchestrators are gone, close them out:',
+    )
+    expect(lines.slice(2, 7)).toEqual(
+      [1, 2, 3, 4, 5].map((n) => `  stagecraft-state recover rel-20250101-12000000${n} --reason 'orchestrator gone'`),
+    )
+    expect(lines.slice(7)).toEqual([
+      "2 more releases are possibly abandoned; list them all with: stagecraft-state list --abandoned --env 'prod eu'",
+    ])
   })
 
   it('gives a threshold back as --abandoned-after takes it', () => {
-    expect(abandonedHint([], 90_000, { total: 2 }).at(-1)).toBe('2 releases are possibly abandoned; list them all with: stagecraft-state list --abandoned --abandoned-after 90s')
+    expect(abandonedHint([], 90_000, { total: 2 }).at(-1)).toBe(
+      '2 releases are possibly abandoned; list them all with: stagecraft-state list --abandoned --abandoned-after 90s',
+    )
     expect(abandonedHint([], 1500, { total: 1 }).at(-1)).toMatch(/ --abandoned-after 1500ms$/)
     expect(abandonedHint([], 3_600_000, { total: 0 })).toEqual([])
   })

@@ -20,7 +20,10 @@ const touchedByNewer = async () => {
     return release.id
   })
   const lines = store.logLines()
-  appendFileSync(store.eventLog, `${newerLine({ writer: '0.4.0', data: { releaseId: id } })(hashLine(lines.at(-1) as string))}\n`)
+  appendFileSync(
+    store.eventLog,
+    `${newerLine({ writer: '0.4.0', data: { releaseId: id } })(hashLine(lines.at(-1) as string))}\n`,
+  )
   const files = () =>
     readdirSync(dirname(store.stateFile))
       .sort()
@@ -48,7 +51,12 @@ describe('a store a newer stagecraft-state touched', () => {
     const run = await cli(directory, ['create', '--env', 'prod', '--version', 'v2'])
     expect(run.code).toBe(1)
     expect(run.stdout).toBe('')
-    expect(run.stderr.split('\n').filter((l) => l !== '').at(-1)).toBe(
+    expect(
+      run.stderr
+        .split('\n')
+        .filter((l) => l !== '')
+        .at(-1),
+    ).toBe(
       `stagecraft-state: NEWER_VERSION: ${store.eventLog}:${line}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0, cannot be interpreted: ` +
         'this version of stagecraft-state knows event types ReleaseCreated, PhaseUpdated, SnapshotImported, SnapshotReconciled only; nothing was written. ' +
         'Upgrade to stagecraft-state 0.4.0 or later to write to this store',
@@ -61,7 +69,11 @@ describe('a store a newer stagecraft-state touched', () => {
     const run = await cli(directory, ['verify'])
     expect(run.code).toBe(0)
     expect(run.stdout).toContain(`sound: ${line} events, 1 release in file store ${store.stateFile}, 2 warnings\n`)
-    expect(run.stdout).toContain(`${store.eventLog}:${line}: warning: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0: not checked, and skipped`)
-    expect(run.stdout).toContain(`${store.stateFile}: warning: not compared with the event log, which holds events of a newer stagecraft-state`)
+    expect(run.stdout).toContain(
+      `${store.eventLog}:${line}: warning: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0: not checked, and skipped`,
+    )
+    expect(run.stdout).toContain(
+      `${store.stateFile}: warning: not compared with the event log, which holds events of a newer stagecraft-state`,
+    )
   })
 })

@@ -68,7 +68,9 @@ describe('a state file that is not a releases file', () => {
     const directory = tempDir()
     const stateFile = join(directory, 'state.json')
     writeFileSync(stateFile, text)
-    expect(await fails(directory, ['--state-file', 'state.json', ...create], 1)).toContain(`CORRUPT_STATE: ${stateFile}: the top level is`)
+    expect(await fails(directory, ['--state-file', 'state.json', ...create], 1)).toContain(
+      `CORRUPT_STATE: ${stateFile}: the top level is`,
+    )
     expect(readFileSync(stateFile, 'utf8')).toBe(text)
     expect(existsSync(join(directory, 'state.events.ndjson'))).toBe(false)
   })
@@ -94,7 +96,9 @@ describe('a symlinked releases.json', () => {
     const link = join(directory, '.stagecraft', 'releases.json')
     symlinkSync(target, link)
     const message = await fails(directory, create, 1)
-    expect(message).toContain(`stagecraft-state: IO_ERROR: ${link} (the state file) is a symbolic link to ${target}; stagecraft-state does not write through links, which would rewrite the file it points at`)
+    expect(message).toContain(
+      `stagecraft-state: IO_ERROR: ${link} (the state file) is a symbolic link to ${target}; stagecraft-state does not write through links, which would rewrite the file it points at`,
+    )
     expect(await fails(directory, ['verify'], 1)).toContain(`${link} (the state file) is a symbolic link`)
     expect(readFileSync(target, 'utf8')).toBe(text)
     expect(existsSync(defaultStore(directory).eventLog)).toBe(false)

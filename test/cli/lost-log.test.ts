@@ -17,7 +17,9 @@ describe('a deleted event log', () => {
     const before = store.snapshot()
 
     const line = await fails(directory, ['create', '--env', 'prod', '--version', 'v2'], 1)
-    expect(line).toContain(`stagecraft-state: CORRUPT_STATE: ${store.eventLog} is missing or empty, but ${store.stateFile}.sha256 was written after its event 1`)
+    expect(line).toContain(
+      `stagecraft-state: CORRUPT_STATE: ${store.eventLog} is missing or empty, but ${store.stateFile}.sha256 was written after its event 1`,
+    )
     expect(store.snapshot()).toBe(before)
     expect(() => store.logLines()).toThrow(/ENOENT/)
 

@@ -19,22 +19,27 @@ const sourceStore = async (): Promise<{ directory: string; source: string }> => 
   const directory = tempDir()
   const source = join(directory, 'from', 'releases.json')
   for (const version of ['v1', 'v2', 'v3']) {
-    const id = (await ok(directory, ['--state-file', source, 'create', '--env', 'prod', '--version', version, '-q'])).trim()
+    const id = (
+      await ok(directory, ['--state-file', source, 'create', '--env', 'prod', '--version', version, '-q'])
+    ).trim()
     await ok(directory, ['--state-file', source, 'phase', id, 'build', 'running'])
   }
   return { directory, source }
 }
 
 describe.runIf(hasBatch)('migrate --batch', () => {
-  it.each(['1', '2', '500'])('--batch %s copies every line and hash unchanged, and both sides verify', async (batch) => {
-    const { directory, source } = await sourceStore()
-    const target = join(directory, 'to', 'releases.json')
-    const out = await ok(directory, ['migrate', '--from', source, '--to', target, '--batch', batch])
-    expect(out).toMatch(/^moved 6 events from /)
-    expect(storeFiles(target).logLines()).toEqual(storeFiles(source).logLines())
-    expect(storeFiles(target).snapshot()).toBe(storeFiles(source).snapshot())
-    expect(await ok(directory, ['--state-file', target, 'verify'])).toMatch(/^sound: 6 events, 3 releases/)
-  })
+  it.each(['1', '2', '500'])(
+    '--batch %s copies every line and hash unchanged, and both sides verify',
+    async (batch) => {
+      const { directory, source } = await sourceStore()
+      const target = join(directory, 'to', 'releases.json')
+      const out = await ok(directory, ['migrate', '--from', source, '--to', target, '--batch', batch])
+      expect(out).toMatch(/^moved 6 events from /)
+      expect(storeFiles(target).logLines()).toEqual(storeFiles(source).logLines())
+      expect(storeFiles(target).snapshot()).toBe(storeFiles(source).snapshot())
+      expect(await ok(directory, ['--state-file', target, 'verify'])).toMatch(/^sound: 6 events, 3 releases/)
+    },
+  )
 
   it.each([
     ['0', /--batch "0" is not a whole number of 1 or more/],
@@ -63,8 +68,15 @@ describe('migrate errors name the store they are about, never the default store'
     const { directory, source } = await sourceStore()
     const target = join(directory, 'to', 'releases.json')
     const lock = await lockedBy(target)
-    const line = await fails(directory, ['--lock-timeout', '200ms', 'migrate', '--from', source, '--to', target], 1, unrelated(directory)).finally(() => lock.release())
-    expect(line).toMatch(new RegExp(`^stagecraft-state: LOCK_TIMEOUT: ${storePaths(target).lock}: gave up after 200 ms`))
+    const line = await fails(
+      directory,
+      ['--lock-timeout', '200ms', 'migrate', '--from', source, '--to', target],
+      1,
+      unrelated(directory),
+    ).finally(() => lock.release())
+    expect(line).toMatch(
+      new RegExp(`^stagecraft-state: LOCK_TIMEOUT: ${storePaths(target).lock}: gave up after 200 ms`),
+    )
     expect(line).not.toContain('unrelated')
     expect(line).not.toContain(source)
   })
@@ -72,7 +84,12 @@ describe('migrate errors name the store they are about, never the default store'
   it('a source whose lock is held: LOCK_TIMEOUT names the source lock', async () => {
     const { directory, source } = await sourceStore()
     const lock = await lockedBy(source)
-    const line = await fails(directory, ['--lock-timeout', '200ms', 'migrate', '--from', source, '--to', join(directory, 'to', 'releases.json')], 1, unrelated(directory)).finally(() => lock.release())
+    const line = await fails(
+      directory,
+      ['--lock-timeout', '200ms', 'migrate', '--from', source, '--to', join(directory, 'to', 'releases.json')],
+      1,
+      unrelated(directory),
+    ).finally(() => lock.release())
     expect(line).toMatch(new RegExp(`^stagecraft-state: LOCK_TIMEOUT: ${storePaths(source).lock}: gave up`))
     expect(line).not.toContain('unrelated')
   })
@@ -83,13 +100,19 @@ describe('migrate errors name the store they are about, never the default store'
     await ok(directory, ['migrate', '--from', source, '--to', target])
     appendFileSync(storeFiles(target).eventLog, 'not an event\n')
     const line = await fails(directory, ['migrate', '--from', source, '--to', target], 1, unrelated(directory))
-    expect(line).toMatch(new RegExp(`^stagecraft-state: CORRUPT_STATE: file store ${target} does not verify; fix it before moving into it: ${storeFiles(target).eventLog}:7: `))
+    expect(line).toMatch(
+      new RegExp(
+        `^stagecraft-state: CORRUPT_STATE: file store ${target} does not verify; fix it before moving into it: ${storeFiles(target).eventLog}:7: `,
+      ),
+    )
     expect(line).not.toContain('unrelated')
   })
 
   it('a default store that could not be used (a bad STAGECRAFT_STATE_URL, a file in the way of .stagecraft) is no concern of migrate', async () => {
     const { directory, source } = await sourceStore()
     writeFileSync(join(directory, '.stagecraft'), 'a file, not a directory')
-    await ok(directory, ['migrate', '--from', source, '--to', join(directory, 'to', 'releases.json')], { STAGECRAFT_STATE_URL: 'not a url' })
+    await ok(directory, ['migrate', '--from', source, '--to', join(directory, 'to', 'releases.json')], {
+      STAGECRAFT_STATE_URL: 'not a url',
+    })
   })
 })

@@ -31,11 +31,15 @@ const hasScript = (() => {
 
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), as an operator at a terminal would. */
 const onTerminal = (args: string, env: Record<string, string> = {}) =>
-  runProcess('script', ['-qec', `"${process.execPath}" "${CLI}" ${args}`, '/dev/null'], { cwd: directory, env: cleanEnv({ TERM: 'xterm', ...env }) })
+  runProcess('script', ['-qec', `"${process.execPath}" "${CLI}" ${args}`, '/dev/null'], {
+    cwd: directory,
+    env: cleanEnv({ TERM: 'xterm', ...env }),
+  })
 
 describe('colour', () => {
   it('none on a pipe', async () => {
-    for (const args of [['list'], ['show', id], ['history'], ['verify'], ['--help']]) expect(hasColour(await ok(directory, args))).toBe(false)
+    for (const args of [['list'], ['show', id], ['history'], ['verify'], ['--help']])
+      expect(hasColour(await ok(directory, args))).toBe(false)
   })
 
   it.runIf(hasScript)('on a terminal: statuses coloured, columns still aligned', async () => {
@@ -59,8 +63,16 @@ describe('colour', () => {
   })
 
   it.runIf(hasScript)('help on a terminal wraps to its width', async () => {
-    const run = await runProcess('script', ['-qec', `stty cols 60; "${process.execPath}" "${CLI}" --help`, '/dev/null'], { cwd: directory, env: cleanEnv({ TERM: 'xterm' }) })
-    const lines = run.stdout.replace(/\u001b\[\d+m/g, '').replace(/\r/g, '').trimEnd().split('\n')
+    const run = await runProcess(
+      'script',
+      ['-qec', `stty cols 60; "${process.execPath}" "${CLI}" --help`, '/dev/null'],
+      { cwd: directory, env: cleanEnv({ TERM: 'xterm' }) },
+    )
+    const lines = run.stdout
+      .replace(/\u001b\[\d+m/g, '')
+      .replace(/\r/g, '')
+      .trimEnd()
+      .split('\n')
     expect(lines.some((line) => line.length > 50)).toBe(true)
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(60)
   })
@@ -74,7 +86,8 @@ describe('colour', () => {
   it('FORCE_COLOR asks for it on a pipe; NO_COLOR still wins; --json never has any', async () => {
     expect(hasColour(await ok(directory, ['list'], { FORCE_COLOR: '1' }))).toBe(true)
     expect(hasColour(await ok(directory, ['list'], { FORCE_COLOR: '1', NO_COLOR: '1' }))).toBe(false)
-    for (const off of ['0', 'false', '']) expect(hasColour(await ok(directory, ['list'], { FORCE_COLOR: off }))).toBe(false)
+    for (const off of ['0', 'false', ''])
+      expect(hasColour(await ok(directory, ['list'], { FORCE_COLOR: off }))).toBe(false)
     expect(hasColour(await ok(directory, ['list', '--json'], { FORCE_COLOR: '1' }))).toBe(false)
   })
 })
@@ -84,7 +97,9 @@ describe('errors and warnings', () => {
     const run = await cli(directory, ['show', 'rel-20990101-000000000'])
     expect(run.code).toBe(1)
     expect(run.stdout).toBe('')
-    expect(run.stderr).toBe(`stagecraft-state: RELEASE_NOT_FOUND: release rel-20990101-000000000 not found (file store ${defaultStore(directory).stateFile})\n`)
+    expect(run.stderr).toBe(
+      `stagecraft-state: RELEASE_NOT_FOUND: release rel-20990101-000000000 not found (file store ${defaultStore(directory).stateFile})\n`,
+    )
   })
 
   it('STAGECRAFT_DEBUG adds the stack trace', async () => {
@@ -100,7 +115,9 @@ describe('errors and warnings', () => {
     await ok(other, ['create', '--env', 'prod', '--version', 'v1'])
     const store = defaultStore(other)
     appendFileSync(store.eventLog, 'not an event\n')
-    expect(await fails(other, ['list'], 1)).toMatch(new RegExp(`^stagecraft-state: CORRUPT_STATE: ${store.eventLog}:2: not valid JSON`))
+    expect(await fails(other, ['list'], 1)).toMatch(
+      new RegExp(`^stagecraft-state: CORRUPT_STATE: ${store.eventLog}:2: not valid JSON`),
+    )
   })
 
   it('a corrupt releases.json is exit 1, one line naming the file and the line', async () => {
@@ -113,7 +130,9 @@ describe('errors and warnings', () => {
       expect(run.code, args.join(' ')).toBe(1)
       expect(run.stdout).toBe('')
       // The line of the damage (4), perhaps with its column; the wording after it is the decoder's.
-      expect(run.stderr).toMatch(new RegExp(`^stagecraft-state: CORRUPT_STATE: ${store.stateFile}:4(:\\d+)?: [^\n]+\n$`))
+      expect(run.stderr).toMatch(
+        new RegExp(`^stagecraft-state: CORRUPT_STATE: ${store.stateFile}:4(:\\d+)?: [^\n]+\n$`),
+      )
     }
     expect(existsSync(store.eventLog)).toBe(false) // the write refused before starting a history
   })
@@ -126,7 +145,11 @@ describe('errors and warnings', () => {
     if (E.isLeft(lock)) throw lock.left
     try {
       const message = await fails(other, ['create', '--env', 'prod', '--version', 'v2', '--lock-timeout', '300ms'], 1)
-      expect(message).toMatch(new RegExp(`^stagecraft-state: LOCK_TIMEOUT: .*releases\\.events\\.ndjson\\.lock: gave up after 300 ms .* held by process ${process.pid}`))
+      expect(message).toMatch(
+        new RegExp(
+          `^stagecraft-state: LOCK_TIMEOUT: .*releases\\.events\\.ndjson\\.lock: gave up after 300 ms .* held by process ${process.pid}`,
+        ),
+      )
       expect(await ok(other, ['list', '--lock-timeout', '300ms'])).toContain('v1') // reads take no lock
     } finally {
       await lock.right.release()
@@ -140,17 +163,37 @@ describe('errors and warnings', () => {
     const run = await cli(other, ['create', '--env', 'prod', '--version', 'v2'])
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/^created rel-/)
-    expect(run.stderr).toMatch(/^stagecraft-state: warning: .*releases\.events\.ndjson:2: an incomplete last line of 16 bytes .* was moved to \S+\n$/)
+    expect(run.stderr).toMatch(
+      /^stagecraft-state: warning: .*releases\.events\.ndjson:2: an incomplete last line of 16 bytes .* was moved to \S+\n$/,
+    )
   })
 
   it('a reader that stops early (| head) is not an error, even with far more output than a pipe holds', async () => {
     const big = tempDir()
     const store = defaultStore(big)
     mkdirSync(join(big, '.stagecraft'))
-    const phases = { build: 'completed', push: 'completed', migrate_pre: 'completed', rollout: 'completed', migrate_post: 'completed', finalize: 'completed' }
-    const releases = Array.from({ length: 3000 }, (_, i) => ({ id: `rel-${String(i).padStart(6, '0')}`, environment: 'prod', version: `v${i}`, commit_sha: '', timestamp: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(), phases }))
+    const phases = {
+      build: 'completed',
+      push: 'completed',
+      migrate_pre: 'completed',
+      rollout: 'completed',
+      migrate_post: 'completed',
+      finalize: 'completed',
+    }
+    const releases = Array.from({ length: 3000 }, (_, i) => ({
+      id: `rel-${String(i).padStart(6, '0')}`,
+      environment: 'prod',
+      version: `v${i}`,
+      commit_sha: '',
+      timestamp: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
+      phases,
+    }))
     writeFileSync(store.stateFile, JSON.stringify({ releases }, null, 2))
-    const run = await runProcess('bash', ['-c', `"${process.execPath}" "${CLI}" list | head -1; echo "status=\${PIPESTATUS[0]}"`], { cwd: big, env: cleanEnv() })
+    const run = await runProcess(
+      'bash',
+      ['-c', `"${process.execPath}" "${CLI}" list | head -1; echo "status=\${PIPESTATUS[0]}"`],
+      { cwd: big, env: cleanEnv() },
+    )
     expect(run.stdout).toMatch(/^ID +ENVIRONMENT .*\nstatus=0\n$/)
     expect(run.stderr).toBe('')
   })

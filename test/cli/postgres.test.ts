@@ -23,9 +23,15 @@ describe('choosing the PostgreSQL store', () => {
     const id = (await ok(directory, [...store, ...create('prod', 'v1')])).trim()
     await ok(directory, [...store, 'phase', id, 'build', 'running'])
     await ok(directory, [...store, 'phase', id, 'build', 'completed'])
-    expect(JSON.parse(await ok(directory, [...store, 'show', id, '--json']))).toMatchObject({ id, environment: 'prod', phases: { build: 'completed' } })
+    expect(JSON.parse(await ok(directory, [...store, 'show', id, '--json']))).toMatchObject({
+      id,
+      environment: 'prod',
+      phases: { build: 'completed' },
+    })
     expect(await ok(directory, [...store, 'history'])).toMatch(/build.*completed/s)
-    expect(await ok(directory, [...store, 'verify'])).toMatch(/^sound: 3 events, 1 release in PostgreSQL store postgres:\/\/.*, schema sc_cli_/m)
+    expect(await ok(directory, [...store, 'verify'])).toMatch(
+      /^sound: 3 events, 1 release in PostgreSQL store postgres:\/\/.*, schema sc_cli_/m,
+    )
     expect(readdirSync(directory)).toEqual([])
   })
 
@@ -39,22 +45,40 @@ describe('choosing the PostgreSQL store', () => {
 
   it('keeps a local releases.json when --state-file is given with it', async () => {
     const directory = tempDir()
-    const id = (await ok(directory, ['--store', urlOf(freshSchema('cli')), '--state-file', 'local/releases.json', ...create('prod', 'v1')])).trim()
-    expect(JSON.parse(readFileSync(join(directory, 'local', 'releases.json'), 'utf8'))).toMatchObject({ releases: [{ id, version: 'v1' }] })
+    const id = (
+      await ok(directory, [
+        '--store',
+        urlOf(freshSchema('cli')),
+        '--state-file',
+        'local/releases.json',
+        ...create('prod', 'v1'),
+      ])
+    ).trim()
+    expect(JSON.parse(readFileSync(join(directory, 'local', 'releases.json'), 'utf8'))).toMatchObject({
+      releases: [{ id, version: 'v1' }],
+    })
   })
 
   it('refuses a --store that is not a postgres:// URL, or a bad schema name, as usage errors', async () => {
     const directory = tempDir()
-    expect(await fails(directory, ['--store', 'mysql://u:secret@db/x', 'list'], 2)).toMatch(/--store must be a postgres:\/\/ URL, not a mysql: one/)
-    expect(await fails(directory, ['list'], 2, { STAGECRAFT_STATE_URL: 'releases.json' })).toMatch(/STAGECRAFT_STATE_URL must be a postgres:\/\/ URL;/)
-    expect(await fails(directory, ['--store', urlWithSchema('Bad-Name'), 'list'], 2)).toMatch(/schema name "Bad-Name" is not usable/)
+    expect(await fails(directory, ['--store', 'mysql://u:secret@db/x', 'list'], 2)).toMatch(
+      /--store must be a postgres:\/\/ URL, not a mysql: one/,
+    )
+    expect(await fails(directory, ['list'], 2, { STAGECRAFT_STATE_URL: 'releases.json' })).toMatch(
+      /STAGECRAFT_STATE_URL must be a postgres:\/\/ URL;/,
+    )
+    expect(await fails(directory, ['--store', urlWithSchema('Bad-Name'), 'list'], 2)).toMatch(
+      /schema name "Bad-Name" is not usable/,
+    )
     const run = await cli(directory, ['--store', 'mysql://u:secret@db/x', 'list'])
     expect(run.stderr).not.toContain('secret')
   })
 
   it('reports an unreachable database with its code, exit 1, and no password', async () => {
     const message = await fails(tempDir(), ['--store', 'postgres://deploy:s3cr3t@127.0.0.1:1/test', 'list'], 1)
-    expect(message).toMatch(/^stagecraft-state: DB_UNREACHABLE: postgres:\/\/deploy@127\.0\.0\.1:1\/test \(schema stagecraft_state\)/)
+    expect(message).toMatch(
+      /^stagecraft-state: DB_UNREACHABLE: postgres:\/\/deploy@127\.0\.0\.1:1\/test \(schema stagecraft_state\)/,
+    )
     expect(message).not.toContain('s3cr3t')
   })
 })
@@ -68,16 +92,31 @@ describe('stagecraft-state migrate', () => {
     await ok(directory, create('prod', 'v2'))
     const url = urlOf(freshSchema('cli'))
 
-    const there = JSON.parse(await ok(directory, ['migrate', '--from', '.stagecraft/releases.json', '--to', url, '--json']))
-    expect(there).toMatchObject({ events: 4, copied: 4, source: { sound: true }, target: { sound: true, problems: [] } })
+    const there = JSON.parse(
+      await ok(directory, ['migrate', '--from', '.stagecraft/releases.json', '--to', url, '--json']),
+    )
+    expect(there).toMatchObject({
+      events: 4,
+      copied: 4,
+      source: { sound: true },
+      target: { sound: true, problems: [] },
+    })
     expect(await ok(directory, ['verify', '--store', url])).toMatch(/^sound: 4 events, 3 releases/m)
 
     const back = await ok(directory, ['migrate', '--from', url, '--to', 'back/releases.json'])
-    expect(back).toMatch(/^moved 4 events from PostgreSQL store .* to file store .*back\/releases\.json\nlast hash [0-9a-f]{64}, the same on both sides\nverify: source sound \(4 events, 3 releases\), target sound \(4 events, 3 releases\)\n$/)
+    expect(back).toMatch(
+      /^moved 4 events from PostgreSQL store .* to file store .*back\/releases\.json\nlast hash [0-9a-f]{64}, the same on both sides\nverify: source sound \(4 events, 3 releases\), target sound \(4 events, 3 releases\)\n$/,
+    )
     expect(back).toContain(there.hash)
-    expect(readFileSync(join(directory, 'back', 'releases.events.ndjson'), 'utf8')).toBe(readFileSync(join(directory, '.stagecraft', 'releases.events.ndjson'), 'utf8'))
-    expect(readFileSync(join(directory, 'back', 'releases.json'), 'utf8')).toBe(readFileSync(join(directory, '.stagecraft', 'releases.json'), 'utf8'))
-    expect(await ok(directory, ['verify', '--state-file', 'back/releases.json'])).toMatch(/^sound: 4 events, 3 releases/m)
+    expect(readFileSync(join(directory, 'back', 'releases.events.ndjson'), 'utf8')).toBe(
+      readFileSync(join(directory, '.stagecraft', 'releases.events.ndjson'), 'utf8'),
+    )
+    expect(readFileSync(join(directory, 'back', 'releases.json'), 'utf8')).toBe(
+      readFileSync(join(directory, '.stagecraft', 'releases.json'), 'utf8'),
+    )
+    expect(await ok(directory, ['verify', '--state-file', 'back/releases.json'])).toMatch(
+      /^sound: 4 events, 3 releases/m,
+    )
   })
 
   it('says when there was nothing left to copy, and refuses to merge two histories (exit 1, nothing written)', async () => {
@@ -85,10 +124,14 @@ describe('stagecraft-state migrate', () => {
     await ok(directory, create('prod', 'v1'))
     const url = urlOf(freshSchema('cli'))
     await ok(directory, ['migrate', '--from', '.stagecraft/releases.json', '--to', url])
-    expect(await ok(directory, ['migrate', '--from', '.stagecraft/releases.json', '--to', url])).toMatch(/^moved 1 event from .* \(all were there already\)$/m)
+    expect(await ok(directory, ['migrate', '--from', '.stagecraft/releases.json', '--to', url])).toMatch(
+      /^moved 1 event from .* \(all were there already\)$/m,
+    )
     const elsewhere = tempDir()
     await ok(elsewhere, create('qa', 'other'))
-    expect(await fails(elsewhere, ['migrate', '--from', '.stagecraft/releases.json', '--to', url], 1)).toMatch(/^stagecraft-state: INVALID_INPUT: .*already holds 1 events that are not the start/)
+    expect(await fails(elsewhere, ['migrate', '--from', '.stagecraft/releases.json', '--to', url], 1)).toMatch(
+      /^stagecraft-state: INVALID_INPUT: .*already holds 1 events that are not the start/,
+    )
     expect(existsSync(join(elsewhere, '.stagecraft', 'releases.json'))).toBe(true)
   })
 

@@ -5,7 +5,21 @@
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { PHASES } from '../../src/index.js'
-import { ago, cli, completePhases, DAY, fails, HOUR, manualClock, MINUTE, ok, seed, storeFiles, tableRows, tempDir } from './support.js'
+import {
+  ago,
+  cli,
+  completePhases,
+  DAY,
+  fails,
+  HOUR,
+  manualClock,
+  MINUTE,
+  ok,
+  seed,
+  storeFiles,
+  tableRows,
+  tempDir,
+} from './support.js'
 
 const ids: Record<string, string> = {}
 let directory = ''
@@ -20,7 +34,9 @@ beforeAll(async () => {
   await seed(
     stateFile,
     async (manager) => {
-      const { release: p1 } = await manager.createRelease('prod', 'v1.0.0', 'aaaaaaa111111', { note: 'first prod deploy' })
+      const { release: p1 } = await manager.createRelease('prod', 'v1.0.0', 'aaaaaaa111111', {
+        note: 'first prod deploy',
+      })
       await completePhases(manager, p1)
       clock.set(ago(2 * DAY))
       const { release: s1 } = await manager.createRelease('staging', 'v1.1.0', 'bbbbbbb222222')
@@ -48,7 +64,17 @@ describe('list', () => {
     const lines = out.trimEnd().split('\n')
     expect(lines[0]).toMatch(/^ID {2,}ENVIRONMENT {2,}VERSION {2,}COMMIT {2,}AGE {2,}STATUS$/)
     const statusColumn = lines[0]?.indexOf('STATUS')
-    expect(lines.slice(1, 6).every((line) => line.indexOf(line.trimEnd().split(/\s{2,}/).at(-1) ?? '') === statusColumn)).toBe(true)
+    expect(
+      lines.slice(1, 6).every(
+        (line) =>
+          line.indexOf(
+            line
+              .trimEnd()
+              .split(/\s{2,}/)
+              .at(-1) ?? '',
+          ) === statusColumn,
+      ),
+    ).toBe(true)
     expect(tableRows(out).slice(1, 6)).toEqual([
       [ids['p2'], 'prod', 'v1.1.0', 'bbbbbbb', '5h', 'in progress, possibly abandoned'],
       [ids['p1'], 'prod', 'v1.0.0', 'aaaaaaa', '3d', 'completed'],
@@ -56,13 +82,29 @@ describe('list', () => {
       [ids['s2'], 'staging', 'v1.2.0', '-', expect.stringMatching(/^10m( \d+s)?$/), 'in progress'],
       [ids['s1'], 'staging', 'v1.1.0', 'bbbbbbb', '2d', 'failed'],
     ])
-    expect(lines.at(-1)).toBe(`${ids['p2']} is possibly abandoned: still in progress with no event for over 1h. If its orchestrator is gone, close it out: stagecraft-state recover ${ids['p2']} --reason 'orchestrator gone'`)
+    expect(lines.at(-1)).toBe(
+      `${ids['p2']} is possibly abandoned: still in progress with no event for over 1h. If its orchestrator is gone, close it out: stagecraft-state recover ${ids['p2']} --reason 'orchestrator gone'`,
+    )
   })
 
   it('--env and --limit (per environment)', async () => {
-    expect(tableRows(await run('list', '--env', 'staging')).map((row) => row[0])).toEqual(['ID', ids['s3'], ids['s2'], ids['s1']])
-    expect(tableRows(await run('list', '--limit', '1')).map((row) => row[0])).toEqual(['ID', ids['p2'], ids['s3'], expect.stringMatching(/possibly abandoned/)])
-    expect(tableRows(await run('list', '--env', 'staging', '--limit', '2')).map((row) => row[0])).toEqual(['ID', ids['s3'], ids['s2']])
+    expect(tableRows(await run('list', '--env', 'staging')).map((row) => row[0])).toEqual([
+      'ID',
+      ids['s3'],
+      ids['s2'],
+      ids['s1'],
+    ])
+    expect(tableRows(await run('list', '--limit', '1')).map((row) => row[0])).toEqual([
+      'ID',
+      ids['p2'],
+      ids['s3'],
+      expect.stringMatching(/possibly abandoned/),
+    ])
+    expect(tableRows(await run('list', '--env', 'staging', '--limit', '2')).map((row) => row[0])).toEqual([
+      'ID',
+      ids['s3'],
+      ids['s2'],
+    ])
   })
 
   it('--abandoned-after moves the threshold; --abandoned lists only those', async () => {
@@ -75,9 +117,17 @@ describe('list', () => {
       `  stagecraft-state recover ${ids['p2']} --reason 'orchestrator gone'`,
       `  stagecraft-state recover ${ids['s2']} --reason 'orchestrator gone'`,
     ])
-    expect(tableRows(await run('list', '--abandoned-after', '6h')).filter((row) => row[5]?.includes('possibly abandoned'))).toEqual([])
-    expect(tableRows(await run('list', '--abandoned', '--abandoned-after', '5m')).slice(1, 3).map((row) => row[0])).toEqual([ids['p2'], ids['s2']])
-    expect(await run('list', '--abandoned', '--abandoned-after', '1d')).toMatch(/^no release possibly abandoned \(file store .*releases\.json\)\n$/)
+    expect(
+      tableRows(await run('list', '--abandoned-after', '6h')).filter((row) => row[5]?.includes('possibly abandoned')),
+    ).toEqual([])
+    expect(
+      tableRows(await run('list', '--abandoned', '--abandoned-after', '5m'))
+        .slice(1, 3)
+        .map((row) => row[0]),
+    ).toEqual([ids['p2'], ids['s2']])
+    expect(await run('list', '--abandoned', '--abandoned-after', '1d')).toMatch(
+      /^no release possibly abandoned \(file store .*releases\.json\)\n$/,
+    )
   })
 
   it('a hint under a table that does not show every possibly abandoned release says how to list them all', async () => {
@@ -86,8 +136,12 @@ describe('list', () => {
       `${ids['p2']} is possibly abandoned: still in progress with no event for over 5m. If its orchestrator is gone, close it out: stagecraft-state recover ${ids['p2']} --reason 'orchestrator gone'`,
       '1 more release is possibly abandoned; list them all with: stagecraft-state list --abandoned --abandoned-after 5m',
     ])
-    const staging = (await run('list', '--env', 'staging', '--limit', '1', '--abandoned-after', '5m')).trimEnd().split('\n')
-    expect(staging.at(-1)).toBe('1 release is possibly abandoned; list them all with: stagecraft-state list --abandoned --env staging --abandoned-after 5m')
+    const staging = (await run('list', '--env', 'staging', '--limit', '1', '--abandoned-after', '5m'))
+      .trimEnd()
+      .split('\n')
+    expect(staging.at(-1)).toBe(
+      '1 release is possibly abandoned; list them all with: stagecraft-state list --abandoned --env staging --abandoned-after 5m',
+    )
   })
 
   it('--json: an array of releases.json records, the same as the file holds', async () => {
@@ -95,7 +149,9 @@ describe('list', () => {
     const file = JSON.parse(storeFiles(stateFile).snapshot()) as { releases: Array<{ id: string }> }
     expect(records.map((r) => r.id)).toEqual([ids['p2'], ids['p1'], ids['s3'], ids['s2'], ids['s1']])
     expect([...records].sort((a, b) => a.id.localeCompare(b.id))).toEqual(file.releases)
-    expect(JSON.parse(await run('list', '--json', '--abandoned'))).toEqual([file.releases.find((r) => r.id === ids['p2'])])
+    expect(JSON.parse(await run('list', '--json', '--abandoned'))).toEqual([
+      file.releases.find((r) => r.id === ids['p2']),
+    ])
     expect(await run('list', '--json', '--env', 'qa')).toBe('[]\n')
   })
 
@@ -122,8 +178,13 @@ describe('current', () => {
     expect(out).toContain(`stagecraft-state recover ${ids['p2']} --reason`)
   })
 
-  it('without --env, a table of every environment\'s current release', async () => {
-    expect(tableRows(await run('current')).map((row) => row[0])).toEqual(['ID', ids['p2'], ids['s3'], expect.stringMatching(/possibly abandoned/)])
+  it("without --env, a table of every environment's current release", async () => {
+    expect(tableRows(await run('current')).map((row) => row[0])).toEqual([
+      'ID',
+      ids['p2'],
+      ids['s3'],
+      expect.stringMatching(/possibly abandoned/),
+    ])
     const records = JSON.parse(await run('current', '--json')) as Array<{ id: string }>
     expect(records.map((r) => r.id)).toEqual([ids['p2'], ids['s3']])
   })
@@ -132,13 +193,23 @@ describe('current', () => {
     expect(await run('current', '--env', 'prod', '--abandoned-after', '6h')).toMatch(/^ {2}status {7}in progress$/m)
     expect(await run('current', '--env', 'staging', '--abandoned-after', '1s')).not.toContain('possibly abandoned') // pending: nothing runs
     const table = (await run('current', '--abandoned-after', '5m')).trimEnd().split('\n')
-    expect(table.at(-1)).toBe('1 more release is possibly abandoned; list them all with: stagecraft-state list --abandoned --abandoned-after 5m') // s2: not current
-    expect(await fails(directory, ['--state-file', stateFile, 'current', '--abandoned-after', '5'], 2)).toMatch(/--abandoned-after "5" is not a duration/)
+    expect(table.at(-1)).toBe(
+      '1 more release is possibly abandoned; list them all with: stagecraft-state list --abandoned --abandoned-after 5m',
+    ) // s2: not current
+    expect(await fails(directory, ['--state-file', stateFile, 'current', '--abandoned-after', '5'], 2)).toMatch(
+      /--abandoned-after "5" is not a duration/,
+    )
   })
 
   it('--json prints the record; an environment without releases fails', async () => {
-    expect(JSON.parse(await run('current', '--env', 'staging', '--json'))).toMatchObject({ id: ids['s3'], environment: 'staging', previous_id: ids['s2'] })
-    expect(await fails(directory, ['--state-file', stateFile, 'current', '--env', 'qa'], 1)).toMatch(/^stagecraft-state: RELEASE_NOT_FOUND: environment qa has no releases \(file store .*releases\.json\)$/)
+    expect(JSON.parse(await run('current', '--env', 'staging', '--json'))).toMatchObject({
+      id: ids['s3'],
+      environment: 'staging',
+      previous_id: ids['s2'],
+    })
+    expect(await fails(directory, ['--state-file', stateFile, 'current', '--env', 'qa'], 1)).toMatch(
+      /^stagecraft-state: RELEASE_NOT_FOUND: environment qa has no releases \(file store .*releases\.json\)$/,
+    )
   })
 })
 
@@ -155,7 +226,9 @@ describe('show', () => {
   it('--abandoned-after: a release running longer than the threshold is marked, with its recover command', async () => {
     const marked = await run('show', ids['s2'] ?? '', '--abandoned-after', '5m')
     expect(marked).toMatch(/^ {2}status {7}in progress, possibly abandoned$/m)
-    expect(marked.trimEnd().split('\n').at(-1)).toBe(`${ids['s2']} is possibly abandoned: still in progress with no event for over 5m. If its orchestrator is gone, close it out: stagecraft-state recover ${ids['s2']} --reason 'orchestrator gone'`)
+    expect(marked.trimEnd().split('\n').at(-1)).toBe(
+      `${ids['s2']} is possibly abandoned: still in progress with no event for over 5m. If its orchestrator is gone, close it out: stagecraft-state recover ${ids['s2']} --reason 'orchestrator gone'`,
+    )
     expect(await run('show', ids['s2'] ?? '')).not.toContain('possibly abandoned') // 10 minutes: under the default 1h
     expect(await run('show', ids['p2'] ?? '', '--abandoned-after', '1d')).not.toContain('possibly abandoned')
   })
@@ -169,6 +242,8 @@ describe('show', () => {
   it('an unknown release fails with exit 1 naming it and the store', async () => {
     const run1 = await cli(directory, ['--state-file', stateFile, 'show', 'rel-19990101-000000000'])
     expect(run1.code).toBe(1)
-    expect(run1.stderr).toBe(`stagecraft-state: RELEASE_NOT_FOUND: release rel-19990101-000000000 not found (file store ${stateFile})\n`)
+    expect(run1.stderr).toBe(
+      `stagecraft-state: RELEASE_NOT_FOUND: release rel-19990101-000000000 not found (file store ${stateFile})\n`,
+    )
   })
 })

@@ -15,7 +15,8 @@ import { cleanEnv, ROOT, runProcess, tempDir } from './support.js'
 const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
 
 /** The lines of the shell blocks (```sh, ```console) of a Markdown text; bare blocks hold synopses. */
-const codeLines = (markdown: string): string[] => [...markdown.matchAll(/```(?:sh|bash|console)\n([\s\S]*?)```/g)].flatMap((match) => (match[1] ?? '').split('\n'))
+const codeLines = (markdown: string): string[] =>
+  [...markdown.matchAll(/```(?:sh|bash|console)\n([\s\S]*?)```/g)].flatMap((match) => (match[1] ?? '').split('\n'))
 
 /** Shell words of a command line, up to the first pipe, redirection, comment or closing `)`. */
 const shellWords = (line: string): string[] => {
@@ -40,7 +41,9 @@ const shellWords = (line: string): string[] => {
 
 /** The arguments of every `stagecraft-state` invocation in the code blocks of a document. */
 const invocations = (markdown: string): string[][] =>
-  codeLines(markdown).flatMap((line) => [...line.matchAll(/(?:^|[\s$(])stagecraft-state((?:\s|$).*)/g)].map((match) => shellWords(match[1] ?? '')))
+  codeLines(markdown).flatMap((line) =>
+    [...line.matchAll(/(?:^|[\s$(])stagecraft-state((?:\s|$).*)/g)].map((match) => shellWords(match[1] ?? '')),
+  )
 
 describe('the README', () => {
   const readme = read('README.md')
@@ -49,8 +52,13 @@ describe('the README', () => {
     const examples = codeLines(readme).filter((line) => line.startsWith('npx stagecraft-state '))
     expect(examples.length).toBeGreaterThan(0)
     const commands = examples.map((line) => line.replace(/^npx /, ''))
-    const { directory, steps } = await runSession(['mkdir -p .stagecraft', `cp "${fixturePath('go/single-prod.json')}" .stagecraft/releases.json`, ...commands])
-    for (const step of steps) expect({ command: step.command, exitCode: step.exitCode, output: step.output }).toMatchObject({ exitCode: 0 })
+    const { directory, steps } = await runSession([
+      'mkdir -p .stagecraft',
+      `cp "${fixturePath('go/single-prod.json')}" .stagecraft/releases.json`,
+      ...commands,
+    ])
+    for (const step of steps)
+      expect({ command: step.command, exitCode: step.exitCode, output: step.output }).toMatchObject({ exitCode: 0 })
     expect(steps.at(-1)?.output).toMatch(/^sound: /)
     expect(existsSync(join(directory, '.stagecraft', 'releases.events.ndjson'))).toBe(true)
   })
@@ -62,16 +70,21 @@ describe('the README', () => {
   // In a clone, npx installs the repository into its cache as a link, and that install runs
   // `prepare`, rebuilding dist/ under every CLI test running beside this one: a cache of the
   // test's own, without scripts, keeps dist/ as npm test built it.
-  it.runIf(readme.includes('npx stagecraft-state'))('npx stagecraft-state runs the package bin in the repository', async () => {
-    const env = cleanEnv({ npm_config_cache: tempDir(), npm_config_ignore_scripts: 'true' })
-    const run = await runProcess('npx', ['--no-install', 'stagecraft-state', '--version'], { cwd: ROOT, env })
-    expect(run.code).toBe(0)
-    expect(run.stdout).toBe(`stagecraft-state ${(JSON.parse(read('package.json')) as { version: string }).version}\n`)
-  })
+  it.runIf(readme.includes('npx stagecraft-state'))(
+    'npx stagecraft-state runs the package bin in the repository',
+    async () => {
+      const env = cleanEnv({ npm_config_cache: tempDir(), npm_config_ignore_scripts: 'true' })
+      const run = await runProcess('npx', ['--no-install', 'stagecraft-state', '--version'], { cwd: ROOT, env })
+      expect(run.code).toBe(0)
+      expect(run.stdout).toBe(`stagecraft-state ${(JSON.parse(read('package.json')) as { version: string }).version}\n`)
+    },
+  )
 })
 
 describe('every stagecraft-state command line in the README and docs/cli.md parses', () => {
-  const lines = [...invocations(read('README.md')), ...invocations(read('docs/cli.md'))].filter((args) => args.length > 0)
+  const lines = [...invocations(read('README.md')), ...invocations(read('docs/cli.md'))].filter(
+    (args) => args.length > 0,
+  )
 
   it('there are plenty of them', () => expect(lines.length).toBeGreaterThan(25))
 

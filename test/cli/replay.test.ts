@@ -19,7 +19,8 @@ interface Capture {
 let directory = ''
 const captures: Capture[] = []
 
-const lastRecordedAt = (): string => (JSON.parse(defaultStore(directory).logLines().at(-1) ?? '{}') as { recordedAt: string }).recordedAt
+const lastRecordedAt = (): string =>
+  (JSON.parse(defaultStore(directory).logLines().at(-1) ?? '{}') as { recordedAt: string }).recordedAt
 
 const step = async (args: string[]): Promise<string> => {
   const out = await ok(directory, args)
@@ -61,7 +62,9 @@ describe('replay', () => {
     const run = await cli(directory, ['replay', '--at', shift(first, -1)])
     expect(run.code).toBe(0)
     expect(run.stdout).toBe('{\n  "releases": []\n}')
-    expect(run.stderr).toBe(`stagecraft-state: warning: ${shift(first, -1)} is before the first event, recorded at ${first}: no release had been recorded yet\n`)
+    expect(run.stderr).toBe(
+      `stagecraft-state: warning: ${shift(first, -1)} is before the first event, recorded at ${first}: no release had been recorded yet\n`,
+    )
   })
 
   it('takes the instant with any clock offset, and a duration ago', async () => {
@@ -77,7 +80,14 @@ describe('replay', () => {
   it('prints the file text itself with --json too, and adds no newline on a pipe', async () => {
     const last = captures.at(-1) as Capture
     expect(await ok(directory, ['replay', '--at', last.at, '--json'])).toBe(last.snapshot)
-    const redirected = await runProcess('/bin/sh', ['-c', `"${process.execPath}" "${CLI}" replay --at ${last.at} > copy.json && cmp copy.json .stagecraft/releases.json`], { cwd: directory, env: cleanEnv() })
+    const redirected = await runProcess(
+      '/bin/sh',
+      [
+        '-c',
+        `"${process.execPath}" "${CLI}" replay --at ${last.at} > copy.json && cmp copy.json .stagecraft/releases.json`,
+      ],
+      { cwd: directory, env: cleanEnv() },
+    )
     expect(redirected.code).toBe(0)
   })
 
@@ -87,18 +97,26 @@ describe('replay', () => {
     copyFileSync(fixturePath('go/single-prod.json'), defaultStore(imported).stateFile)
     const unimported = await cli(imported, ['replay', '--at', '2025-01-01'])
     expect([unimported.code, unimported.stdout]).toEqual([0, '{\n  "releases": []\n}'])
-    expect(unimported.stderr).toMatch(/^stagecraft-state: warning: the history is empty: \S+releases\.json holds \d+ releases? not imported yet, .*"stagecraft-state import"/)
+    expect(unimported.stderr).toMatch(
+      /^stagecraft-state: warning: the history is empty: \S+releases\.json holds \d+ releases? not imported yet, .*"stagecraft-state import"/,
+    )
     await ok(imported, ['import'])
     const importedAt = (JSON.parse(defaultStore(imported).logLines()[0] ?? '{}') as { recordedAt: string }).recordedAt
     const before = await cli(imported, ['replay', '--at', shift(importedAt, -1000)])
     expect([before.code, before.stdout]).toEqual([0, '{\n  "releases": []\n}'])
-    expect(before.stderr).toMatch(new RegExp(`^stagecraft-state: warning: \\S+ is before the history starts: it starts with the import of ${defaultStore(imported).stateFile} at ${importedAt} \\(\\d+ releases?\\); what the file held before then is not in the history\n$`))
+    expect(before.stderr).toMatch(
+      new RegExp(
+        `^stagecraft-state: warning: \\S+ is before the history starts: it starts with the import of ${defaultStore(imported).stateFile} at ${importedAt} \\(\\d+ releases?\\); what the file held before then is not in the history\n$`,
+      ),
+    )
   })
 
   it('an empty store: the empty snapshot, with a warning that nothing is recorded yet', async () => {
     const run = await cli(tempDir(), ['replay', '--at', '2025-01-01T00:00:00Z'])
     expect([run.code, run.stdout]).toEqual([0, '{\n  "releases": []\n}'])
-    expect(run.stderr).toMatch(/^stagecraft-state: warning: the history is empty: no event is recorded yet in file store /)
+    expect(run.stderr).toMatch(
+      /^stagecraft-state: warning: the history is empty: no event is recorded yet in file store /,
+    )
   })
 
   it('refuses an instant that is not one', async () => {

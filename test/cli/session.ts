@@ -25,7 +25,11 @@ export const documentedSession = (markdown: string, marker: string): SessionStep
   for (const line of block.split('\n').slice(0, -1)) {
     if (line.startsWith('$ ')) {
       const exit = /#\s*exit (\d+)\s*$/.exec(line)
-      steps.push({ command: line.slice(2).replace(/\s*#.*$/, ''), output: [], exitCode: exit === null ? 0 : Number(exit[1]) })
+      steps.push({
+        command: line.slice(2).replace(/\s*#.*$/, ''),
+        output: [],
+        exitCode: exit === null ? 0 : Number(exit[1]),
+      })
     } else steps.at(-1)?.output.push(line)
   }
   return steps.map((step) => ({ ...step, output: step.output.map((line) => `${line}\n`).join('') }))
@@ -34,7 +38,9 @@ export const documentedSession = (markdown: string, marker: string): SessionStep
 const MARK = '\u001e'
 
 /** Runs the commands in one bash, in a fresh directory, with `stagecraft-state` on the PATH. */
-export const runSession = async (commands: ReadonlyArray<string>): Promise<{ directory: string; steps: SessionStep[] }> => {
+export const runSession = async (
+  commands: ReadonlyArray<string>,
+): Promise<{ directory: string; steps: SessionStep[] }> => {
   const directory = tempDir()
   const bin = join(directory, '.bin')
   mkdirSync(bin)

@@ -47,7 +47,8 @@ describe('choosing the state file', () => {
 
   it('reads of a store that does not exist create no file', async () => {
     const directory = tempDir()
-    for (const args of [['list'], ['list', '--json'], ['history'], ['verify'], ['current'], ['import']]) await ok(directory, args)
+    for (const args of [['list'], ['list', '--json'], ['history'], ['verify'], ['current'], ['import']])
+      await ok(directory, args)
     expect((await cli(directory, ['replay', '--at', '2025-01-01T00:00:00Z'])).code).toBe(0) // with a warning: nothing is recorded yet
     expect(existsSync(join(directory, '.stagecraft'))).toBe(false)
   })
@@ -61,6 +62,8 @@ describe('choosing the state file', () => {
       expect(await fails(directory, ['--state-file', stateFile, ...create], 1)).toBe(message)
       expect(await fails(directory, ['list'], 1, { STAGECRAFT_STATE_FILE: stateFile })).toBe(message) // reads too, and from the variable
     }
-    expect(await fails(directory, ['--state-file', 'blocked/releases.json', 'list'], 1)).toContain(`${blocked} is not a directory`) // relative
+    expect(await fails(directory, ['--state-file', 'blocked/releases.json', 'list'], 1)).toContain(
+      `${blocked} is not a directory`,
+    ) // relative
   })
 })

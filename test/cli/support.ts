@@ -13,7 +13,14 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, expect } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
-import { createStateManager, PHASES, type Release, type ReleasePhase, type StateManager, type StoreSpec } from '../../src/index.js'
+import {
+  createStateManager,
+  PHASES,
+  type Release,
+  type ReleasePhase,
+  type StateManager,
+  type StoreSpec,
+} from '../../src/index.js'
 import { acquireLock } from '../../src/store/file-lock.js'
 import { fileStore } from '../../src/store/file-store.js'
 import { storePaths } from '../../src/store/paths.js'
@@ -34,15 +41,24 @@ export interface Run {
 export const cleanEnv = (extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {}
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('STAGECRAFT_') && key !== 'NO_COLOR' && key !== 'FORCE_COLOR' && !key.startsWith('npm_')) env[key] = value
+    if (!key.startsWith('STAGECRAFT_') && key !== 'NO_COLOR' && key !== 'FORCE_COLOR' && !key.startsWith('npm_'))
+      env[key] = value
   }
   return { ...env, STAGECRAFT_ACTOR: 'tester', ...extra }
 }
 
 /** Runs a command line (the executable, then its arguments) and collects its output. */
-export const runProcess = (command: string, args: ReadonlyArray<string>, options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<Run> =>
+export const runProcess = (
+  command: string,
+  args: ReadonlyArray<string>,
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
+): Promise<Run> =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { cwd: options.cwd, env: options.env ?? cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(command, [...args], {
+      cwd: options.cwd,
+      env: options.env ?? cleanEnv(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
@@ -53,18 +69,33 @@ export const runProcess = (command: string, args: ReadonlyArray<string>, options
   })
 
 /** Runs `stagecraft-state ARGS` in `cwd`. */
-export const cli = (cwd: string, args: ReadonlyArray<string>, env: Record<string, string | undefined> = {}): Promise<Run> =>
-  runProcess(process.execPath, [CLI, ...args], { cwd, env: cleanEnv(env) })
+export const cli = (
+  cwd: string,
+  args: ReadonlyArray<string>,
+  env: Record<string, string | undefined> = {},
+): Promise<Run> => runProcess(process.execPath, [CLI, ...args], { cwd, env: cleanEnv(env) })
 
 /** Runs the CLI and expects exit 0 and nothing on stderr; returns stdout. */
-export const ok = async (cwd: string, args: ReadonlyArray<string>, env: Record<string, string | undefined> = {}): Promise<string> => {
+export const ok = async (
+  cwd: string,
+  args: ReadonlyArray<string>,
+  env: Record<string, string | undefined> = {},
+): Promise<string> => {
   const run = await cli(cwd, args, env)
-  expect({ code: run.code, stderr: run.stderr }, `stagecraft-state ${args.join(' ')}\n${run.stdout}`).toEqual({ code: 0, stderr: '' })
+  expect({ code: run.code, stderr: run.stderr }, `stagecraft-state ${args.join(' ')}\n${run.stdout}`).toEqual({
+    code: 0,
+    stderr: '',
+  })
   return run.stdout
 }
 
 /** Runs the CLI and expects the exit code and one line on stderr (a usage or operation error). */
-export const fails = async (cwd: string, args: ReadonlyArray<string>, code: 1 | 2, env: Record<string, string | undefined> = {}): Promise<string> => {
+export const fails = async (
+  cwd: string,
+  args: ReadonlyArray<string>,
+  code: 1 | 2,
+  env: Record<string, string | undefined> = {},
+): Promise<string> => {
   const run = await cli(cwd, args, env)
   expect(run.code, `stagecraft-state ${args.join(' ')}\n${run.stdout}${run.stderr}`).toBe(code)
   expect(run.stderr.split('\n').filter((line) => line !== '')).toHaveLength(1)
@@ -92,7 +123,10 @@ export const storeFiles = (stateFile: string) => ({
   eventLog: stateFile.replace(/\.json$/, '.events.ndjson'),
   exists: () => existsSync(stateFile),
   snapshot: () => readFileSync(stateFile, 'utf8'),
-  logLines: () => readFileSync(stateFile.replace(/\.json$/, '.events.ndjson'), 'utf8').split('\n').filter((line) => line !== ''),
+  logLines: () =>
+    readFileSync(stateFile.replace(/\.json$/, '.events.ndjson'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== ''),
 })
 
 /** A clock that starts at `start` and moves `stepMs` on every reading. */
@@ -106,7 +140,12 @@ export const steppingClock = (start: Date, stepMs = 1000): (() => Date) => {
 }
 
 /** Prepares a store through the public API, with the given clock and actor. */
-export const seed = async <A>(stateFile: string, script: (manager: StateManager) => Promise<A>, now?: () => Date, actor = 'seeder'): Promise<A> => {
+export const seed = async <A>(
+  stateFile: string,
+  script: (manager: StateManager) => Promise<A>,
+  now?: () => Date,
+  actor = 'seeder',
+): Promise<A> => {
   const manager = createStateManager({ stateFile, now, actor, onWarning: () => undefined })
   try {
     return await script(manager)
@@ -116,7 +155,11 @@ export const seed = async <A>(stateFile: string, script: (manager: StateManager)
 }
 
 /** Moves every given phase to completed (through running, as an orchestrator does). */
-export const completePhases = async (manager: StateManager, release: Release, phases: ReadonlyArray<ReleasePhase> = PHASES): Promise<void> => {
+export const completePhases = async (
+  manager: StateManager,
+  release: Release,
+  phases: ReadonlyArray<ReleasePhase> = PHASES,
+): Promise<void> => {
   for (const phase of phases) {
     await manager.updatePhase(release.id, phase, 'running')
     await manager.updatePhase(release.id, phase, 'completed')
@@ -158,10 +201,22 @@ export const DAY = 24 * HOUR
  * write is then out of date. The CLI's read is awaited by time (`settleMs`); should it be late,
  * the CLI simply reads after the rival, which a test that checks the CLI against the log still passes.
  */
-export const cliOvertaken = async (directory: string, args: ReadonlyArray<string>, rival: (manager: StateManager) => Promise<unknown>, settleMs = 2000): Promise<Run> => {
+export const cliOvertaken = async (
+  directory: string,
+  args: ReadonlyArray<string>,
+  rival: (manager: StateManager) => Promise<unknown>,
+  settleMs = 2000,
+): Promise<Run> => {
   const paths = storePaths(defaultStore(directory).stateFile)
-  const ownLock: StoreSpec = { open: (context) => E.right(fileStore({ ...paths, lock: `${paths.lock}.rival` }, context)) }
-  const manager = createStateManager({ stateFile: paths.stateFile, store: ownLock, actor: 'rival', onWarning: () => undefined })
+  const ownLock: StoreSpec = {
+    open: (context) => E.right(fileStore({ ...paths, lock: `${paths.lock}.rival` }, context)),
+  }
+  const manager = createStateManager({
+    stateFile: paths.stateFile,
+    store: ownLock,
+    actor: 'rival',
+    onWarning: () => undefined,
+  })
   const lock = await acquireLock(paths.lock, { timeoutMs: 1000 })()
   if (E.isLeft(lock)) throw lock.left
   let released = false

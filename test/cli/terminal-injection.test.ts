@@ -11,7 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { defaultStore, fails, ok, tempDir } from './support.js'
 
 // What a terminal obeys or hides: C0 (but the LF ending each line), DEL, C1, bidi, zero-width, separators, lone surrogates.
-const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+const RAW =
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 const CLEAR = 'rel-\u001b[2J'
 const TITLE_ENV = 'prod\u001b]0;pwned\u0007'
@@ -20,7 +21,14 @@ const CSI_ID = 'rel-2\u009b31m'
 const HIDDEN_ENV = 'pro\u200bd'
 const BIDI_VERSION = 'v\u202e2'
 
-const phases = (rollout: string) => ({ build: 'completed', push: 'completed', migrate_pre: 'completed', rollout, migrate_post: 'pending', finalize: 'pending' })
+const phases = (rollout: string) => ({
+  build: 'completed',
+  push: 'completed',
+  migrate_pre: 'completed',
+  rollout,
+  migrate_post: 'pending',
+  finalize: 'pending',
+})
 
 let directory = ''
 beforeAll(() => {
@@ -28,8 +36,22 @@ beforeAll(() => {
   mkdirSync(join(directory, '.stagecraft'))
   // Old enough that both look abandoned: the recovery hint names them.
   const releases = [
-    { id: CLEAR, environment: TITLE_ENV, version: FAKE_ROW, commit_sha: 'abc1234', timestamp: '2025-01-01T00:00:00Z', phases: phases('running') },
-    { id: CSI_ID, environment: HIDDEN_ENV, version: BIDI_VERSION, commit_sha: 'abc1234', timestamp: '2025-01-02T00:00:00Z', phases: phases('running') },
+    {
+      id: CLEAR,
+      environment: TITLE_ENV,
+      version: FAKE_ROW,
+      commit_sha: 'abc1234',
+      timestamp: '2025-01-01T00:00:00Z',
+      phases: phases('running'),
+    },
+    {
+      id: CSI_ID,
+      environment: HIDDEN_ENV,
+      version: BIDI_VERSION,
+      commit_sha: 'abc1234',
+      timestamp: '2025-01-02T00:00:00Z',
+      phases: phases('running'),
+    },
   ]
   writeFileSync(defaultStore(directory).stateFile, JSON.stringify({ releases }, null, 2))
 })
@@ -48,7 +70,10 @@ describe('a file holding terminal escapes, shown to a person', () => {
       expect.stringMatching(/^rel-2\\u009b31m {2}pro\\u200bd {12}v\\u202e2 {18}abc1234 /),
     ])
     // The columns line up on the escaped text: COMMIT starts at the same cell in every line.
-    expect(rows.slice(0, 2).map((row) => row.indexOf('abc1234'))).toEqual([header?.indexOf('COMMIT'), header?.indexOf('COMMIT')])
+    expect(rows.slice(0, 2).map((row) => row.indexOf('abc1234'))).toEqual([
+      header?.indexOf('COMMIT'),
+      header?.indexOf('COMMIT'),
+    ])
     expect(out).not.toMatch(/^rel-fake/m)
     expect(out).toContain("stagecraft-state recover $'rel-\\x1b[2J' --reason 'orchestrator gone'")
     expect(out).toContain("stagecraft-state recover $'rel-2\\u009b31m' --reason 'orchestrator gone'")
@@ -59,7 +84,9 @@ describe('a file holding terminal escapes, shown to a person', () => {
     expectNoRaw(out)
     const [header, ...rows] = out.split('\n')
     const versionColumn = header?.indexOf('VERSION') ?? -1
-    expect(rows.filter((row) => row.startsWith('rel-')).map((row) => row.slice(versionColumn, versionColumn + 2))).toEqual(['v1', 'v\\'])
+    expect(
+      rows.filter((row) => row.startsWith('rel-')).map((row) => row.slice(versionColumn, versionColumn + 2)),
+    ).toEqual(['v1', 'v\\'])
   })
 
   it('show escapes the id, environment and version of the detail view and its hint', async () => {
@@ -81,7 +108,9 @@ describe('a file holding terminal escapes, shown to a person', () => {
   it('an error quoting stored values escapes them in its one line', async () => {
     const message = await fails(directory, ['create', '--env', 'prod', '--version', 'v1', '--rollback-of', CLEAR], 1)
     expectNoRaw(message)
-    expect(message).toMatch(/^stagecraft-state: INVALID_INPUT: release rel-\\x1b\[2J belongs to environment prod\\x1b\]0;pwned\\x07; a release of prod cannot be/)
+    expect(message).toMatch(
+      /^stagecraft-state: INVALID_INPUT: release rel-\\x1b\[2J belongs to environment prod\\x1b\]0;pwned\\x07; a release of prod cannot be/,
+    )
   })
 
   it('a usage error quoting the command line escapes it', async () => {
@@ -90,7 +119,7 @@ describe('a file holding terminal escapes, shown to a person', () => {
     expect(message).toContain('\\x1b[2Jbogus')
   })
 
-  it('with colour forced, only the palette\'s own SGR codes are printed raw', async () => {
+  it("with colour forced, only the palette's own SGR codes are printed raw", async () => {
     const out = await ok(directory, ['list'], { FORCE_COLOR: '1' })
     const withoutPalette = out.replace(/\u001b\[(?:1|2|22|31|32|33|35|36|39)m/g, '')
     expect(out).not.toEqual(withoutPalette) // it is coloured
@@ -125,12 +154,21 @@ describe('the history of such a file, once imported', () => {
 
 describe('--json', () => {
   it('escapes C1, bidi and zero-width characters as \\u sequences, and parses to the exact values', async () => {
-    for (const args of [['list', '--json'], ['show', CSI_ID, '--json'], ['history', '--json'], ['current', '--json']]) {
+    for (const args of [
+      ['list', '--json'],
+      ['show', CSI_ID, '--json'],
+      ['history', '--json'],
+      ['current', '--json'],
+    ]) {
       const out = await ok(directory, args)
       expectNoRaw(out.replaceAll('\n', ''))
       expect(out).toContain('\\u009b')
     }
-    const listed = JSON.parse(await ok(directory, ['list', '--json'])) as Array<{ id: string; environment: string; version: string }>
+    const listed = JSON.parse(await ok(directory, ['list', '--json'])) as Array<{
+      id: string
+      environment: string
+      version: string
+    }>
     expect(listed.map(({ id, environment, version }) => ({ id, environment, version }))).toEqual(
       expect.arrayContaining([
         { id: CLEAR, environment: TITLE_ENV, version: FAKE_ROW },
@@ -151,7 +189,9 @@ describe('a new release', () => {
     expect(await fails(fresh, ['create', '--env', HIDDEN_ENV, '--version', 'v1'], 1)).toMatch(
       /^stagecraft-state: INVALID_INPUT: environment "pro\\u200bd" contains U\+200B at character 4: a bidi control or zero-width character/,
     )
-    expect(await fails(fresh, ['create', '--env', 'prod\u202e', '--version', 'v1'], 1)).toMatch(/U\+202E at character 5/)
+    expect(await fails(fresh, ['create', '--env', 'prod\u202e', '--version', 'v1'], 1)).toMatch(
+      /U\+202E at character 5/,
+    )
     expect(defaultStore(fresh).exists()).toBe(false)
   })
 

@@ -8,21 +8,44 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { cli, defaultStore, fails, ok, ROOT, tempDir } from './support.js'
 
-const COMMANDS = ['create', 'phase', 'show', 'current', 'list', 'history', 'replay', 'verify', 'rollback-target', 'recover', 'import', 'reconcile']
+const COMMANDS = [
+  'create',
+  'phase',
+  'show',
+  'current',
+  'list',
+  'history',
+  'replay',
+  'verify',
+  'rollback-target',
+  'recover',
+  'import',
+  'reconcile',
+]
 const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
 
 describe('help and version', () => {
   it('--help lists every command, the global options, the environment and the exit codes', async () => {
     const out = await ok(tempDir(), ['--help'])
     for (const command of COMMANDS) expect(out).toMatch(new RegExp(`^  ${command} +\\S`, 'm'))
-    for (const option of ['--state-file PATH', '--json', '--actor NAME', '--lock-timeout DURATION', '--version']) expect(out).toContain(option)
-    for (const variable of ['STAGECRAFT_STATE_FILE', 'STAGECRAFT_ACTOR', 'NO_COLOR', 'STAGECRAFT_DEBUG']) expect(out).toContain(variable)
+    for (const option of ['--state-file PATH', '--json', '--actor NAME', '--lock-timeout DURATION', '--version'])
+      expect(out).toContain(option)
+    for (const variable of ['STAGECRAFT_STATE_FILE', 'STAGECRAFT_ACTOR', 'NO_COLOR', 'STAGECRAFT_DEBUG'])
+      expect(out).toContain(variable)
     expect(out).toMatch(/^ {2}2 {2}usage error/m)
   })
 
   it.each(COMMANDS)('%s --help shows its usage, options and the global options, and exits 0', async (command) => {
     const directory = tempDir()
-    const forms = command === 'list' ? [[command, '--help'], ['--help', command], [command, '-h'], ['help', command]] : [[command, '--help']]
+    const forms =
+      command === 'list'
+        ? [
+            [command, '--help'],
+            ['--help', command],
+            [command, '-h'],
+            ['help', command],
+          ]
+        : [[command, '--help']]
     for (const args of forms) {
       const out = await ok(directory, args)
       expect(out).toMatch(new RegExp(`^Usage: stagecraft-state ${command}`))
@@ -37,7 +60,8 @@ describe('help and version', () => {
       const lines = (await ok(directory, args)).trimEnd().split('\n')
       const examples = lines.indexOf('Examples:')
       // Examples are commands to copy: they are never broken.
-      for (const line of examples === -1 ? lines : lines.slice(0, examples)) expect(line.length, `${args.join(' ')}: ${line}`).toBeLessThanOrEqual(80)
+      for (const line of examples === -1 ? lines : lines.slice(0, examples))
+        expect(line.length, `${args.join(' ')}: ${line}`).toBeLessThanOrEqual(80)
     }
     const global = (await ok(directory, ['--help'])).split('\n')
     const store = global.findIndex((line) => line.startsWith('  --store URL '))
@@ -94,13 +118,25 @@ describe.concurrent('usage errors exit 2 with one line naming the mistake', () =
     ['no command', [], /missing a command/],
     ['an unknown command', ['deploy'], /unknown command "deploy"/],
     ['a misspelt command, with a suggestion', ['lsit'], /unknown command "lsit"; did you mean list\?/],
-    ['an unknown option', ['list', '--bogus'], /^stagecraft-state list: unknown option --bogus \(see "stagecraft-state list --help"\)$/],
+    [
+      'an unknown option',
+      ['list', '--bogus'],
+      /^stagecraft-state list: unknown option --bogus \(see "stagecraft-state list --help"\)$/,
+    ],
     ["another command's option", ['list', '--reason', 'x'], /unknown option --reason/],
     ['an option without its value', ['list', '--env'], /--env needs a value/],
     ['a value for a flag', ['list', '--json=yes'], /--json takes no value/],
-    ['an option given twice', ['create', '--env', 'a', '--env', 'b', '--version', '1'], /--env is given more than once/],
+    [
+      'an option given twice',
+      ['create', '--env', 'a', '--env', 'b', '--version', '1'],
+      /--env is given more than once/,
+    ],
     ['the same value given twice', ['list', '--env', 'a', '--env', 'a'], /--env is given more than once/],
-    ['create --quiet with --json', ['create', '--env', 'prod', '--version', '1', '--quiet', '--json'], /--quiet prints only the id and --json the whole record; give one of them/],
+    [
+      'create --quiet with --json',
+      ['create', '--env', 'prod', '--version', '1', '--quiet', '--json'],
+      /--quiet prints only the id and --json the whole record; give one of them/,
+    ],
     ['a missing required option', ['create', '--env', 'prod'], /missing --version V/],
     ['a missing positional', ['phase', 'rel-1', 'build'], /missing STATUS/],
     ['an extra positional', ['show', 'rel-1', 'rel-2'], /unexpected argument "rel-2"/],
@@ -109,14 +145,30 @@ describe.concurrent('usage errors exit 2 with one line naming the mistake', () =
     ['a duration without unit', ['list', '--abandoned-after', '30'], /--abandoned-after "30" is not a duration/],
     ['a bad lock timeout', ['list', '--lock-timeout', 'soon'], /--lock-timeout "soon" is not a duration/],
     ['a time that is not one', ['history', '--since', 'yesterday'], /--since "yesterday" is not a time/],
-    ['--since later than --until', ['history', '--since', '2025-03-02', '--until', '2025-03-01t23:59:59z'], /--since 2025-03-02T00:00:00Z is later than --until 2025-03-01T23:59:59Z/],
-    ['--since later than --until, as durations ago', ['history', '--since', '1h', '--until', '2h'], /--since \S+ is later than --until \S+/],
+    [
+      '--since later than --until',
+      ['history', '--since', '2025-03-02', '--until', '2025-03-01t23:59:59z'],
+      /--since 2025-03-02T00:00:00Z is later than --until 2025-03-01T23:59:59Z/,
+    ],
+    [
+      '--since later than --until, as durations ago',
+      ['history', '--since', '1h', '--until', '2h'],
+      /--since \S+ is later than --until \S+/,
+    ],
     ['replay without --at', ['replay'], /missing --at T/],
-    ['replay at an impossible date', ['replay', '--at', '2025-02-30T00:00:00Z'], /--at "2025-02-30T00:00:00Z" is not a time/],
+    [
+      'replay at an impossible date',
+      ['replay', '--at', '2025-02-30T00:00:00Z'],
+      /--at "2025-02-30T00:00:00Z" is not a time/,
+    ],
     ['reconcile without a mode', ['reconcile'], /exactly one of --accept or --restore/],
     ['reconcile with both modes', ['reconcile', '--accept', '--restore'], /exactly one of --accept or --restore/],
     ['rollback-target without a target', ['rollback-target', '--env', 'prod'], /say which release to roll back to/],
-    ['rollback-target with two targets', ['rollback-target', '--env', 'prod', '--to-previous', '--to-last-good'], /give only one of/],
+    [
+      'rollback-target with two targets',
+      ['rollback-target', '--env', 'prod', '--to-previous', '--to-last-good'],
+      /give only one of/,
+    ],
     ['recover without a reason', ['recover', 'rel-1'], /missing --reason TEXT/],
     ['an empty state file', ['list', '--state-file', ''], /--state-file is empty/],
     ['an empty actor', ['create', '--env', 'prod', '--version', '1', '--actor', ' '], /actor is empty/],
@@ -138,6 +190,8 @@ describe('repeated flags', () => {
   it('a flag given twice is simply given: it asks for the same thing twice', async () => {
     const directory = tempDir()
     expect(await ok(directory, ['list', '--json', '--json'])).toBe('[]\n')
-    expect(await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '-q', '--quiet'])).toMatch(/^rel-\d{8}-\d{9}\n$/)
+    expect(await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '-q', '--quiet'])).toMatch(
+      /^rel-\d{8}-\d{9}\n$/,
+    )
   })
 })

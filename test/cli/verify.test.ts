@@ -28,9 +28,23 @@ const writeLines = (path: string, lines: ReadonlyArray<string>): void => writeFi
 describe('verify', () => {
   it('a sound store: one summary line, exit 0; --json gives the report', async () => {
     const { directory, store } = await storeWithHistory()
-    const head = { position: 4, sha256: createHash('sha256').update(store.logLines().at(-1) as string).digest('hex') }
-    expect(await ok(directory, ['verify'])).toBe(`sound: 4 events, 2 releases in file store ${store.stateFile}, no problems\nchain head: event 4, sha256 ${head.sha256}\n`)
-    expect(JSON.parse(await ok(directory, ['verify', '--json']))).toEqual({ sound: true, store: `file store ${store.stateFile}`, events: 4, releases: 2, head, problems: [] })
+    const head = {
+      position: 4,
+      sha256: createHash('sha256')
+        .update(store.logLines().at(-1) as string)
+        .digest('hex'),
+    }
+    expect(await ok(directory, ['verify'])).toBe(
+      `sound: 4 events, 2 releases in file store ${store.stateFile}, no problems\nchain head: event 4, sha256 ${head.sha256}\n`,
+    )
+    expect(JSON.parse(await ok(directory, ['verify', '--json']))).toEqual({
+      sound: true,
+      store: `file store ${store.stateFile}`,
+      events: 4,
+      releases: 2,
+      head,
+      problems: [],
+    })
   })
 
   it('an empty store is sound', async () => {
@@ -45,8 +59,12 @@ describe('verify', () => {
     const run = await cli(directory, ['verify'])
     expect(run.code).toBe(1)
     expect(run.stderr).toBe('')
-    expect(run.stdout).toContain(`${store.eventLog}:3: error: the hash chain is broken: this line does not follow line 2 as written`)
-    expect(run.stdout.trimEnd().split('\n').at(-2)).toMatch(/^NOT sound: \d+ errors? .*in 4 events, 2 releases in file store /)
+    expect(run.stdout).toContain(
+      `${store.eventLog}:3: error: the hash chain is broken: this line does not follow line 2 as written`,
+    )
+    expect(run.stdout.trimEnd().split('\n').at(-2)).toMatch(
+      /^NOT sound: \d+ errors? .*in 4 events, 2 releases in file store /,
+    )
   })
 
   it('catches a deleted log line', async () => {
@@ -55,9 +73,16 @@ describe('verify', () => {
     writeLines(store.eventLog, [lines[0] ?? '', ...lines.slice(2)])
     const run = await cli(directory, ['verify', '--json'])
     expect(run.code).toBe(1)
-    const report = JSON.parse(run.stdout) as { sound: boolean; problems: Array<{ severity: string; location: string; message: string }> }
+    const report = JSON.parse(run.stdout) as {
+      sound: boolean
+      problems: Array<{ severity: string; location: string; message: string }>
+    }
     expect(report.sound).toBe(false)
-    expect(report.problems).toContainEqual({ severity: 'error', location: `${store.eventLog}:2`, message: expect.stringMatching(/hash chain is broken/) })
+    expect(report.problems).toContainEqual({
+      severity: 'error',
+      location: `${store.eventLog}:2`,
+      message: expect.stringMatching(/hash chain is broken/),
+    })
   })
 
   it('catches a deleted first line', async () => {
@@ -65,7 +90,9 @@ describe('verify', () => {
     writeLines(store.eventLog, store.logLines().slice(1))
     const run = await cli(directory, ['verify'])
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`${store.eventLog}:1: error: the hash chain is broken: the first line does not start the chain`)
+    expect(run.stdout).toContain(
+      `${store.eventLog}:1: error: the hash chain is broken: the first line does not start the chain`,
+    )
   })
 
   it('catches a stale snapshot (one write behind, or older still) and tells it from a hand edit', async () => {
@@ -78,13 +105,17 @@ describe('verify', () => {
     writeFileSync(record, recordBefore)
     let run = await cli(directory, ['verify'])
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`${store.stateFile}: error: is behind the event log (it holds what an earlier write left, byte for byte`)
+    expect(run.stdout).toContain(
+      `${store.stateFile}: error: is behind the event log (it holds what an earlier write left, byte for byte`,
+    )
     // A store written before records: any point of the history, its very start included.
     rmSync(record)
     writeFileSync(store.stateFile, '{\n  "releases": []\n}')
     run = await cli(directory, ['verify'])
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`${store.stateFile}: error: is behind the event log (it holds what an earlier write left, byte for byte`)
+    expect(run.stdout).toContain(
+      `${store.stateFile}: error: is behind the event log (it holds what an earlier write left, byte for byte`,
+    )
     writeFileSync(record, recordNow)
     writeFileSync(store.stateFile, snapshotBefore) // the same bytes, after the last write was recorded: a hand edit
     run = await cli(directory, ['verify'])
@@ -92,7 +123,11 @@ describe('verify', () => {
     writeFileSync(store.stateFile, snapshotBefore.replace('"prod"', '"production"'))
     run = await cli(directory, ['verify'])
     expect(run.code).toBe(1)
-    expect(run.stdout).toMatch(new RegExp(`${store.stateFile.replaceAll('.', '\\.')}: error: differs from the projection of the event log at rel-\\S+ \\(different\\)(, rel-\\S+ \\(\\w[\\w ]*\\))*: the two files disagree, and either may have been changed outside stagecraft-state`))
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `${store.stateFile.replaceAll('.', '\\.')}: error: differs from the projection of the event log at rel-\\S+ \\(different\\)(, rel-\\S+ \\(\\w[\\w ]*\\))*: the two files disagree, and either may have been changed outside stagecraft-state`,
+      ),
+    )
   })
 
   it('catches a line that is not JSON and an incomplete last line', async () => {
@@ -129,8 +164,12 @@ describe('verify', () => {
     expect(held).toBeGreaterThan(1)
     copyFileSync(fixturePath('go/roundtrip-normalize.json'), defaultStore(fresh).stateFile)
     const verdict = (await ok(fresh, ['verify'])).trimEnd().split('\n').at(-1)
-    expect(verdict).toContain(`its releases.json is not imported yet and holds ${held} releases ("stagecraft-state import" makes them the start of the history)`)
+    expect(verdict).toContain(
+      `its releases.json is not imported yet and holds ${held} releases ("stagecraft-state import" makes them the start of the history)`,
+    )
     await ok(fresh, ['import'])
-    expect((await ok(fresh, ['verify'])).trimEnd().split('\n').at(-2)).toMatch(new RegExp(`^sound: 1 event, ${held} releases in `))
+    expect((await ok(fresh, ['verify'])).trimEnd().split('\n').at(-2)).toMatch(
+      new RegExp(`^sound: 1 event, ${held} releases in `),
+    )
   })
 })

@@ -14,11 +14,30 @@ import { quote } from '../../src/domain/show.js'
 import { anyText } from '../arbitraries.js'
 
 // Every code point a terminal obeys or hides, and lone surrogates, as the issue lists them.
-const UNSAFE_CODE_POINT = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+const UNSAFE_CODE_POINT =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 /** Text with the characters of attacks mixed in. */
 const hostileText = fc
-  .array(fc.oneof(anyText(8), fc.constantFrom('\u001b[2J', '\u001b]0;pwned\u0007', '\r\n', '\u009b', '\u202e', '\u200b', '\ud800', '\udfff', '\\', "'", '\u{1f680}')), { maxLength: 8 })
+  .array(
+    fc.oneof(
+      anyText(8),
+      fc.constantFrom(
+        '\u001b[2J',
+        '\u001b]0;pwned\u0007',
+        '\r\n',
+        '\u009b',
+        '\u202e',
+        '\u200b',
+        '\ud800',
+        '\udfff',
+        '\\',
+        "'",
+        '\u{1f680}',
+      ),
+    ),
+    { maxLength: 8 },
+  )
   .map((parts) => parts.join(''))
 
 describe('visible', () => {
@@ -37,14 +56,20 @@ describe('visible', () => {
     for (const text of ['prod', 'cafe\u0301', '生产', '🚀v2', 'a\\x1b', 'é\u00a0x']) expect(visible(text)).toBe(text)
   })
 
-  property.prop([hostileText], { numRuns: 500 })('for any string, the escaped text holds no control, bidi, zero-width or lone surrogate code point', (text) => {
-    expect(visible(text)).not.toMatch(UNSAFE_CODE_POINT)
-    expect(hasUnsafe(text)).toBe(UNSAFE_CODE_POINT.test(text))
-  })
+  property.prop([hostileText], { numRuns: 500 })(
+    'for any string, the escaped text holds no control, bidi, zero-width or lone surrogate code point',
+    (text) => {
+      expect(visible(text)).not.toMatch(UNSAFE_CODE_POINT)
+      expect(hasUnsafe(text)).toBe(UNSAFE_CODE_POINT.test(text))
+    },
+  )
 
-  property.prop([hostileText], { numRuns: 300 })('is idempotent, so text escaped where it was formatted is not escaped again', (text) => {
-    expect(visible(visible(text))).toBe(visible(text))
-  })
+  property.prop([hostileText], { numRuns: 300 })(
+    'is idempotent, so text escaped where it was formatted is not escaped again',
+    (text) => {
+      expect(visible(visible(text))).toBe(visible(text))
+    },
+  )
 
   it('escapes exactly what the domain finds: every UTF-16 unit agrees', () => {
     const disagreements: string[] = []
@@ -54,7 +79,12 @@ describe('visible', () => {
       // What a write refuses in a name is shown escaped; what a message quotes is escaped the same way.
       const refused = firstHiddenCharacter(character) !== undefined || firstLoneSurrogate(character) !== undefined
       const quoted = quote(character)
-      if (escaped !== UNSAFE_CODE_POINT.test(character) || (refused && !escaped) || quoted !== terminalSafeJson(JSON.stringify(character)) || UNSAFE_CODE_POINT.test(quoted)) {
+      if (
+        escaped !== UNSAFE_CODE_POINT.test(character) ||
+        (refused && !escaped) ||
+        quoted !== terminalSafeJson(JSON.stringify(character)) ||
+        UNSAFE_CODE_POINT.test(quoted)
+      ) {
         disagreements.push(`U+${unit.toString(16).padStart(4, '0')}`)
       }
     }
@@ -63,11 +93,14 @@ describe('visible', () => {
 })
 
 describe('terminal-safe JSON', () => {
-  property.prop([hostileText], { numRuns: 300 })('parses to the same value, and holds no code point a terminal obeys or hides', (text) => {
-    const json = terminalSafeJson(JSON.stringify({ text }, null, 2))
-    expect(JSON.parse(json)).toEqual({ text })
-    expect(json.replaceAll('\n', '')).not.toMatch(UNSAFE_CODE_POINT)
-  })
+  property.prop([hostileText], { numRuns: 300 })(
+    'parses to the same value, and holds no code point a terminal obeys or hides',
+    (text) => {
+      const json = terminalSafeJson(JSON.stringify({ text }, null, 2))
+      expect(JSON.parse(json)).toEqual({ text })
+      expect(json.replaceAll('\n', '')).not.toMatch(UNSAFE_CODE_POINT)
+    },
+  )
 
   it('writes U+009B, U+2028 and U+2029 as \\u escapes', () => {
     expect(terminalSafeJson(JSON.stringify('a\u009b\u2028\u2029b'))).toBe('"a\\u009b\\u2028\\u2029b"')
@@ -103,7 +136,12 @@ describe('a suggested command naming such a value', () => {
 describe('the output of a run', () => {
   const capture = (json: boolean, env: Record<string, string> = {}) => {
     const written = { stdout: '', stderr: '' }
-    const out = outputTo({ write: (text) => (written.stdout += text), isTTY: true }, { write: (text) => (written.stderr += text) }, { TERM: 'xterm', ...env }, json)
+    const out = outputTo(
+      { write: (text) => (written.stdout += text), isTTY: true },
+      { write: (text) => (written.stderr += text) },
+      { TERM: 'xterm', ...env },
+      json,
+    )
     return { out, written }
   }
 
@@ -113,7 +151,7 @@ describe('the output of a run', () => {
     expect(written.stderr).toBe('stagecraft-state: warning: release rel-\\x1b[2J of prod\\r\\nfake\n')
   })
 
-  it('keeps the palette\'s colours and escapes any other escape sequence in a line, even one painted', () => {
+  it("keeps the palette's colours and escapes any other escape sequence in a line, even one painted", () => {
     const { out, written } = capture(false)
     out.lines([`created ${out.style.bold('rel-\u001b[1m')}: prod\u001b[31m v1`])
     expect(written.stdout).toBe('created \u001b[1mrel-\\x1b[1m\u001b[22m: prod\\x1b[31m v1\n')

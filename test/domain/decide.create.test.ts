@@ -2,12 +2,28 @@ import { describe, test } from 'vitest'
 import { type Release, type ReleaseId, type Timestamp } from '../../src/domain/index.js'
 import { readGoFixture } from '../fixtures/index.js'
 import { decoded } from './helpers.js'
-import { at, completedAll, created, createRelease, given, imported, newRelease, storedRelease } from './specification.js'
+import {
+  at,
+  completedAll,
+  created,
+  createRelease,
+  given,
+  imported,
+  newRelease,
+  storedRelease,
+} from './specification.js'
 
 const release = (fields: Omit<Release, 'phases' | 'commitSha'> & { commitSha?: string }): Release => ({
   commitSha: '',
   ...fields,
-  phases: { build: 'pending', push: 'pending', migrate_pre: 'pending', rollout: 'pending', migrate_post: 'pending', finalize: 'pending' },
+  phases: {
+    build: 'pending',
+    push: 'pending',
+    migrate_pre: 'pending',
+    rollout: 'pending',
+    migrate_post: 'pending',
+    finalize: 'pending',
+  },
 })
 const rid = (s: string) => s as ReleaseId
 const ts = (s: string) => s as Timestamp
@@ -15,23 +31,69 @@ const ts = (s: string) => s as Timestamp
 describe('CreateRelease: the new release', () => {
   test('given no history, when prod v1.2.3 is created at 12:00:00.123Z, then its id and timestamp encode that instant and every phase is pending', () => {
     given([])
-      .when(createRelease('2025-01-01T12:00:00.123Z', { environment: 'prod', version: 'v1.2.3', commitSha: 'abc123def456' }))
-      .then([created(release({ id: rid('rel-20250101-120000123'), environment: 'prod', version: 'v1.2.3', commitSha: 'abc123def456', timestamp: ts('2025-01-01T12:00:00.123Z') }))])
+      .when(
+        createRelease('2025-01-01T12:00:00.123Z', {
+          environment: 'prod',
+          version: 'v1.2.3',
+          commitSha: 'abc123def456',
+        }),
+      )
+      .then([
+        created(
+          release({
+            id: rid('rel-20250101-120000123'),
+            environment: 'prod',
+            version: 'v1.2.3',
+            commitSha: 'abc123def456',
+            timestamp: ts('2025-01-01T12:00:00.123Z'),
+          }),
+        ),
+      ])
   })
   test('milliseconds appear in the timestamp only when non-zero', () => {
     given([])
       .when(createRelease('2025-01-01T12:00:00.000Z'))
-      .then([created(release({ id: rid('rel-20250101-120000000'), environment: 'prod', version: 'v1.0.0', timestamp: ts('2025-01-01T12:00:00Z') }))])
+      .then([
+        created(
+          release({
+            id: rid('rel-20250101-120000000'),
+            environment: 'prod',
+            version: 'v1.0.0',
+            timestamp: ts('2025-01-01T12:00:00Z'),
+          }),
+        ),
+      ])
   })
   test('ids and timestamps are UTC whatever zone the instant was written in', () => {
     given([])
       .when(createRelease('2025-12-31T23:30:00.5-05:00'))
-      .then([created(release({ id: rid('rel-20260101-043000500'), environment: 'prod', version: 'v1.0.0', timestamp: ts('2026-01-01T04:30:00.500Z') }))])
+      .then([
+        created(
+          release({
+            id: rid('rel-20260101-043000500'),
+            environment: 'prod',
+            version: 'v1.0.0',
+            timestamp: ts('2026-01-01T04:30:00.500Z'),
+          }),
+        ),
+      ])
   })
   test('environment, version and commit SHA are recorded trimmed; no commit SHA is recorded as empty', () => {
     given([])
-      .when(createRelease('2025-01-01T12:00:00Z', { environment: ' staging\t', version: '\nv2 ', commitSha: ' DEADBEEF ' }))
-      .then([created(release({ id: rid('rel-20250101-120000000'), environment: 'staging', version: 'v2', commitSha: 'DEADBEEF', timestamp: ts('2025-01-01T12:00:00Z') }))])
+      .when(
+        createRelease('2025-01-01T12:00:00Z', { environment: ' staging\t', version: '\nv2 ', commitSha: ' DEADBEEF ' }),
+      )
+      .then([
+        created(
+          release({
+            id: rid('rel-20250101-120000000'),
+            environment: 'staging',
+            version: 'v2',
+            commitSha: 'DEADBEEF',
+            timestamp: ts('2025-01-01T12:00:00Z'),
+          }),
+        ),
+      ])
   })
   test('a note is recorded trimmed', () => {
     given([])
@@ -43,10 +105,14 @@ describe('CreateRelease: the new release', () => {
 describe('CreateRelease: previousId is the current release of the same environment', () => {
   const first = newRelease('2025-01-01T12:00:00Z')
   test("an environment's first release has none", () => {
-    given([]).when(createRelease('2025-01-01T12:00:00Z')).then([created(first)])
+    given([])
+      .when(createRelease('2025-01-01T12:00:00Z'))
+      .then([created(first)])
   })
   test('the second release of prod names the first', () => {
-    given([created(first)]).when(createRelease('2025-01-02T12:00:00Z', { version: 'v1.1.0' })).then([created(newRelease('2025-01-02T12:00:00Z', { version: 'v1.1.0', previousId: first.id }))])
+    given([created(first)])
+      .when(createRelease('2025-01-02T12:00:00Z', { version: 'v1.1.0' }))
+      .then([created(newRelease('2025-01-02T12:00:00Z', { version: 'v1.1.0', previousId: first.id }))])
   })
   test('releases of other environments do not count', () => {
     given([created(first)])
@@ -54,16 +120,28 @@ describe('CreateRelease: previousId is the current release of the same environme
       .then([created(newRelease('2025-01-02T12:00:00Z', { environment: 'staging' }))])
   })
   test('environment names are compared after trimming, and case matters', () => {
-    given([created(first)]).when(createRelease('2025-01-02T12:00:00Z', { environment: ' prod ' })).then([created(newRelease('2025-01-02T12:00:00Z', { previousId: first.id }))])
-    given([created(first)]).when(createRelease('2025-01-02T12:00:00Z', { environment: 'Prod' })).then([created(newRelease('2025-01-02T12:00:00Z', { environment: 'Prod' }))])
+    given([created(first)])
+      .when(createRelease('2025-01-02T12:00:00Z', { environment: ' prod ' }))
+      .then([created(newRelease('2025-01-02T12:00:00Z', { previousId: first.id }))])
+    given([created(first)])
+      .when(createRelease('2025-01-02T12:00:00Z', { environment: 'Prod' }))
+      .then([created(newRelease('2025-01-02T12:00:00Z', { environment: 'Prod' }))])
   })
   test('in an imported file the current release is the newest by timestamp, offsets included: the -07:00 release', () => {
     const state = given([imported(decoded(readGoFixture('roundtrip-normalize.json')).releases)])
-    state.when(createRelease('2025-06-01T00:00:00Z')).then([created(newRelease('2025-06-01T00:00:00Z', { previousId: 'rel-20250101-050000' }))])
+    state
+      .when(createRelease('2025-06-01T00:00:00Z'))
+      .then([created(newRelease('2025-06-01T00:00:00Z', { previousId: 'rel-20250101-050000' }))])
   })
   test('a dangling previous_id in a file does not matter: the new release names the release that is current', () => {
-    const old = storedRelease({ id: 'rel-20250101-120000', timestamp: '2025-01-01T12:00:00Z', previousId: 'rel-20241231-120000' })
-    given([imported([old])]).when(createRelease('2025-02-01T00:00:00Z')).then([created(newRelease('2025-02-01T00:00:00Z', { previousId: 'rel-20250101-120000' }))])
+    const old = storedRelease({
+      id: 'rel-20250101-120000',
+      timestamp: '2025-01-01T12:00:00Z',
+      previousId: 'rel-20241231-120000',
+    })
+    given([imported([old])])
+      .when(createRelease('2025-02-01T00:00:00Z'))
+      .then([created(newRelease('2025-02-01T00:00:00Z', { previousId: 'rel-20250101-120000' }))])
   })
 })
 
@@ -72,58 +150,101 @@ describe('CreateRelease: ids are strictly greater than every id in the history',
   test('when the clock repeats the millisecond, the new id is the last id plus one millisecond', () => {
     given([created(first)])
       .when(createRelease('2025-01-01T12:00:00.500Z'))
-      .then([created(release({ id: rid('rel-20250101-120000501'), environment: 'prod', version: 'v1.0.0', timestamp: ts('2025-01-01T12:00:00.501Z'), previousId: first.id }))])
+      .then([
+        created(
+          release({
+            id: rid('rel-20250101-120000501'),
+            environment: 'prod',
+            version: 'v1.0.0',
+            timestamp: ts('2025-01-01T12:00:00.501Z'),
+            previousId: first.id,
+          }),
+        ),
+      ])
   })
   test('when the clock goes back a day, the new id is the last id plus one millisecond', () => {
-    given([created(first)]).when(createRelease('2024-12-31T12:00:00Z')).then([created(newRelease('2025-01-01T12:00:00.501Z', { previousId: first.id }))])
+    given([created(first)])
+      .when(createRelease('2024-12-31T12:00:00Z'))
+      .then([created(newRelease('2025-01-01T12:00:00.501Z', { previousId: first.id }))])
   })
   test('ids are global: a staging release after a prod one still sorts after it', () => {
-    given([created(first)]).when(createRelease('2025-01-01T12:00:00.200Z', { environment: 'staging' })).then([created(newRelease('2025-01-01T12:00:00.501Z', { environment: 'staging' }))])
+    given([created(first)])
+      .when(createRelease('2025-01-01T12:00:00.200Z', { environment: 'staging' }))
+      .then([created(newRelease('2025-01-01T12:00:00.501Z', { environment: 'staging' }))])
   })
   test('one millisecond after the last one of a second rolls over the second, the minute and the day', () => {
     const last = newRelease('2025-12-31T23:59:59.999Z')
-    given([created(last)]).when(createRelease('2025-01-01T00:00:00Z')).then([created(newRelease('2026-01-01T00:00:00Z', { previousId: last.id }))])
+    given([created(last)])
+      .when(createRelease('2025-01-01T00:00:00Z'))
+      .then([created(newRelease('2026-01-01T00:00:00Z', { previousId: last.id }))])
   })
   test('a legacy id (seconds only) is followed by the first canonical id of that second when the clock is behind', () => {
     const legacy = storedRelease({ id: 'rel-20250101-120000', timestamp: '2025-01-01T12:00:00Z' })
-    given([imported([legacy])]).when(createRelease('2024-06-01T00:00:00Z')).then([created(newRelease('2025-01-01T12:00:00Z', { previousId: legacy.id }))])
+    given([imported([legacy])])
+      .when(createRelease('2024-06-01T00:00:00Z'))
+      .then([created(newRelease('2025-01-01T12:00:00Z', { previousId: legacy.id }))])
   })
   test('after a legacy id, a clock that is ahead is used as is', () => {
     const legacy = storedRelease({ id: 'rel-20250101-120000', timestamp: '2025-01-01T12:00:00Z' })
-    given([imported([legacy])]).when(createRelease('2025-03-01T08:00:00.042Z')).then([created(newRelease('2025-03-01T08:00:00.042Z', { previousId: legacy.id }))])
+    given([imported([legacy])])
+      .when(createRelease('2025-03-01T08:00:00.042Z'))
+      .then([created(newRelease('2025-03-01T08:00:00.042Z', { previousId: legacy.id }))])
   })
   test('a foreign id that sorts before "rel-" does not hold the clock back', () => {
     const foreign = storedRelease({ id: 'deploy-42', timestamp: '2030-01-01T00:00:00Z', environment: 'dev' })
-    given([imported([foreign])]).when(createRelease('2025-01-01T12:00:00Z')).then([created(newRelease('2025-01-01T12:00:00Z'))])
+    given([imported([foreign])])
+      .when(createRelease('2025-01-01T12:00:00Z'))
+      .then([created(newRelease('2025-01-01T12:00:00Z'))])
   })
   test('a foreign id such as "rel-2025" is followed by the first id that sorts after it', () => {
     const foreign = storedRelease({ id: 'rel-20250615', timestamp: '2025-06-15T00:00:00Z', environment: 'dev' })
-    given([imported([foreign])]).when(createRelease('2025-01-01T12:00:00Z')).then([created(newRelease('2025-06-15T00:00:00Z'))])
+    given([imported([foreign])])
+      .when(createRelease('2025-01-01T12:00:00Z'))
+      .then([created(newRelease('2025-06-15T00:00:00Z'))])
   })
   test('an id such as "zzz" that no id can sort after is INVALID_INPUT naming it', () => {
     const blocking = storedRelease({ id: 'zzz', timestamp: '2025-01-01T00:00:00Z' })
-    given([imported([blocking])]).when(createRelease('2025-01-01T12:00:00Z')).thenFails('INVALID_INPUT', 'no new release id can sort after the existing id "zzz"')
+    given([imported([blocking])])
+      .when(createRelease('2025-01-01T12:00:00Z'))
+      .thenFails('INVALID_INPUT', 'no new release id can sort after the existing id "zzz"')
   })
   test('the last possible id (9999-12-31T23:59:59.999Z) cannot be followed', () => {
-    given([]).when(createRelease('9999-12-31T23:59:59.999Z')).then([created(newRelease('9999-12-31T23:59:59.999Z'))])
-    given([created(newRelease('9999-12-31T23:59:59.999Z'))]).when(createRelease('2025-01-01T00:00:00Z')).thenFails('INVALID_INPUT', '"rel-99991231-235959999"')
+    given([])
+      .when(createRelease('9999-12-31T23:59:59.999Z'))
+      .then([created(newRelease('9999-12-31T23:59:59.999Z'))])
+    given([created(newRelease('9999-12-31T23:59:59.999Z'))])
+      .when(createRelease('2025-01-01T00:00:00Z'))
+      .thenFails('INVALID_INPUT', '"rel-99991231-235959999"')
   })
   test('duplicate ids of a Go file are followed by the next millisecond, previousId naming the shared id', () => {
     const events = [imported(decoded(readGoFixture('same-ms-diff-ns.json')).releases)]
-    given(events).when(createRelease('2025-01-01T12:00:00.123Z')).then([created(newRelease('2025-01-01T12:00:00.124Z', { previousId: 'rel-20250101-120000123' }))])
+    given(events)
+      .when(createRelease('2025-01-01T12:00:00.123Z'))
+      .then([created(newRelease('2025-01-01T12:00:00.124Z', { previousId: 'rel-20250101-120000123' }))])
   })
 })
 
 describe('CreateRelease: bad input is INVALID_INPUT naming the value', () => {
-  const when = (fields: Parameters<typeof createRelease>[1]) => given([]).when(createRelease('2025-01-01T12:00:00Z', fields))
+  const when = (fields: Parameters<typeof createRelease>[1]) =>
+    given([]).when(createRelease('2025-01-01T12:00:00Z', fields))
   test('an empty or blank environment', () => {
     when({ environment: '' }).thenFails('INVALID_INPUT', 'environment is empty')
     when({ environment: ' \t' }).thenFails('INVALID_INPUT', 'environment is empty after trimming " \\t"')
   })
-  test('an environment with a control character', () => when({ environment: 'pr\u0007od' }).thenFails('INVALID_INPUT', 'environment "pr\\u0007od" contains a control character (U+0007)'))
+  test('an environment with a control character', () =>
+    when({ environment: 'pr\u0007od' }).thenFails(
+      'INVALID_INPUT',
+      'environment "pr\\u0007od" contains a control character (U+0007)',
+    ))
   test('an environment of 65 characters (64 are fine)', () => {
-    when({ environment: 'e'.repeat(64) }).then([created(newRelease('2025-01-01T12:00:00Z', { environment: 'e'.repeat(64) }))])
-    when({ environment: 'e'.repeat(65) }).thenFails('INVALID_INPUT', 'environment', 'is 65 characters long; the limit is 64')
+    when({ environment: 'e'.repeat(64) }).then([
+      created(newRelease('2025-01-01T12:00:00Z', { environment: 'e'.repeat(64) })),
+    ])
+    when({ environment: 'e'.repeat(65) }).thenFails(
+      'INVALID_INPUT',
+      'environment',
+      'is 65 characters long; the limit is 64',
+    )
   })
   test('an empty version, a version with a control character, a version of 257 characters', () => {
     when({ version: '  ' }).thenFails('INVALID_INPUT', 'version is empty')
@@ -138,7 +259,9 @@ describe('CreateRelease: bad input is INVALID_INPUT naming the value', () => {
   test('an empty note', () => when({ note: '' }).thenFails('INVALID_INPUT', 'note is empty'))
   test('a clock reading that is not a whole number of ms in the years 0000-9999', () => {
     for (const now of [Number.NaN, 1.5, Number.POSITIVE_INFINITY, at('9999-12-31T23:59:59.999Z') + 1]) {
-      given([]).when({ type: 'CreateRelease', environment: 'prod', version: 'v1', now }).thenFails('INVALID_INPUT', `the clock reads ${String(now)} ms`)
+      given([])
+        .when({ type: 'CreateRelease', environment: 'prod', version: 'v1', now })
+        .thenFails('INVALID_INPUT', `the clock reads ${String(now)} ms`)
     }
   })
 })
@@ -149,16 +272,23 @@ describe('CreateRelease: rollbackOf', () => {
   test('names an earlier release of the same environment, recorded on the event', () => {
     given([created(good), ...completedAll(good.id), created(bad)])
       .when(createRelease('2025-01-02T13:00:00Z', { version: 'v1.0.0', rollbackOf: ` ${good.id} ` }))
-      .then([created(newRelease('2025-01-02T13:00:00Z', { version: 'v1.0.0', previousId: bad.id }), { rollbackOf: good.id })])
+      .then([
+        created(newRelease('2025-01-02T13:00:00Z', { version: 'v1.0.0', previousId: bad.id }), { rollbackOf: good.id }),
+      ])
   })
   test('an unknown release is RELEASE_NOT_FOUND', () => {
-    given([created(good)]).when(createRelease('2025-01-02T13:00:00Z', { rollbackOf: 'rel-20000101-000000000' })).thenFails('RELEASE_NOT_FOUND', 'rel-20000101-000000000')
+    given([created(good)])
+      .when(createRelease('2025-01-02T13:00:00Z', { rollbackOf: 'rel-20000101-000000000' }))
+      .thenFails('RELEASE_NOT_FOUND', 'rel-20000101-000000000')
   })
   test('a release of another version, or of another commit, is INVALID_INPUT: a rollback redeploys the release it names', () => {
     const history = [created(good), ...completedAll(good.id), created(bad)]
     given(history)
       .when(createRelease('2025-01-02T13:00:00Z', { version: 'v1.2.0', rollbackOf: good.id }))
-      .thenFails('INVALID_INPUT', `release ${good.id} is version "v1.0.0", not "v1.2.0": a rollback redeploys the release it names`)
+      .thenFails(
+        'INVALID_INPUT',
+        `release ${good.id} is version "v1.0.0", not "v1.2.0": a rollback redeploys the release it names`,
+      )
     given(history)
       .when(createRelease('2025-01-02T13:00:00Z', { version: 'v1.0.0', commitSha: 'ffff0000', rollbackOf: good.id }))
       .thenFails('INVALID_INPUT', `is commit ${good.commitSha}, not ffff0000`)
@@ -174,27 +304,51 @@ describe('CreateRelease: rollbackOf', () => {
   test('a release of another environment is INVALID_INPUT naming both environments', () => {
     given([created(good)])
       .when(createRelease('2025-01-02T13:00:00Z', { environment: 'staging', rollbackOf: good.id }))
-      .thenFails('INVALID_INPUT', `release ${good.id} belongs to environment prod; a release of staging cannot be a rollback of it`)
+      .thenFails(
+        'INVALID_INPUT',
+        `release ${good.id} belongs to environment prod; a release of staging cannot be a rollback of it`,
+      )
   })
 })
 
 describe('CreateRelease: what a new release may not hold (issue 10.4)', () => {
   test('an environment with a zero-width or bidi character is INVALID_INPUT naming the character and its position: pro\\u200bd would pass for prod', () => {
-    given([]).when(createRelease('2025-01-01T12:00:00Z', { environment: 'pro\u200bd' })).thenFails('INVALID_INPUT', 'environment "pro\\u200bd" contains U+200B at character 4')
-    given([]).when(createRelease('2025-01-01T12:00:00Z', { environment: '\u202edorp' })).thenFails('INVALID_INPUT', 'U+202E at character 1', 'bidi control or zero-width')
+    given([])
+      .when(createRelease('2025-01-01T12:00:00Z', { environment: 'pro\u200bd' }))
+      .thenFails('INVALID_INPUT', 'environment "pro\\u200bd" contains U+200B at character 4')
+    given([])
+      .when(createRelease('2025-01-01T12:00:00Z', { environment: '\u202edorp' }))
+      .thenFails('INVALID_INPUT', 'U+202E at character 1', 'bidi control or zero-width')
   })
   test('a lone surrogate in the environment, the version or the note is INVALID_INPUT: UTF-8 cannot hold it', () => {
-    given([]).when(createRelease('2025-01-01T12:00:00Z', { environment: 'prod\ud800' })).thenFails('INVALID_INPUT', 'environment "prod\\ud800" contains U+D800 at character 5', 'lone surrogate')
-    given([]).when(createRelease('2025-01-01T12:00:00Z', { version: 'v1\udc00' })).thenFails('INVALID_INPUT', 'version "v1\\udc00" contains U+DC00 at character 3')
-    given([]).when(createRelease('2025-01-01T12:00:00Z', { note: 'why \ud83d' })).thenFails('INVALID_INPUT', 'note', 'U+D83D')
+    given([])
+      .when(createRelease('2025-01-01T12:00:00Z', { environment: 'prod\ud800' }))
+      .thenFails('INVALID_INPUT', 'environment "prod\\ud800" contains U+D800 at character 5', 'lone surrogate')
+    given([])
+      .when(createRelease('2025-01-01T12:00:00Z', { version: 'v1\udc00' }))
+      .thenFails('INVALID_INPUT', 'version "v1\\udc00" contains U+DC00 at character 3')
+    given([])
+      .when(createRelease('2025-01-01T12:00:00Z', { note: 'why \ud83d' }))
+      .thenFails('INVALID_INPUT', 'note', 'U+D83D')
   })
   test('a version may hold a bidi character (only names must not pass for others), and an emoji is a whole character, not a lone surrogate', () => {
     given([])
       .when(createRelease('2025-01-01T12:00:00Z', { environment: '🚀prod', version: 'v\u202e2' }))
-      .then([created(release({ id: rid('rel-20250101-120000000'), environment: '🚀prod', version: 'v\u202e2', timestamp: ts('2025-01-01T12:00:00Z') }))])
+      .then([
+        created(
+          release({
+            id: rid('rel-20250101-120000000'),
+            environment: '🚀prod',
+            version: 'v\u202e2',
+            timestamp: ts('2025-01-01T12:00:00Z'),
+          }),
+        ),
+      ])
   })
   test('given an imported release of environment pro\\u200bd, a new release of it is refused, but the stored one is kept as it is', () => {
     const stored = storedRelease({ id: 'rel-1', timestamp: '2024-12-31T00:00:00Z', environment: 'pro\u200bd' })
-    given([imported([stored])]).when(createRelease('2025-01-01T12:00:00Z', { environment: 'pro\u200bd' })).thenFails('INVALID_INPUT', 'U+200B')
+    given([imported([stored])])
+      .when(createRelease('2025-01-01T12:00:00Z', { environment: 'pro\u200bd' }))
+      .thenFails('INVALID_INPUT', 'U+200B')
   })
 })

@@ -4,7 +4,10 @@ import { readGoFixture } from '../fixtures/index.js'
 import { decoded } from './helpers.js'
 import { created, createRelease, given, imported, newRelease, phaseUpdated, storedRelease } from './specification.js'
 
-const source = { file: '.stagecraft/releases.json', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }
+const source = {
+  file: '.stagecraft/releases.json',
+  sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+}
 
 describe('ImportSnapshot starts a history from a releases.json', () => {
   test('given no history, then one SnapshotImported with the releases in file order, the top-level fields and the source', () => {
@@ -13,11 +16,17 @@ describe('ImportSnapshot starts a history from a releases.json', () => {
     given([])
       .when({ type: 'ImportSnapshot', snapshot: withFields, source })
       .then([{ type: 'SnapshotImported', data: { releases: snapshot.releases, otherFields: { schema: 1 }, source } }])
-    expect(snapshot.releases.map((r) => r.id)).toEqual(['rel-20241231-120000', 'rel-20250101-120000', 'rel-20250101-050000'])
+    expect(snapshot.releases.map((r) => r.id)).toEqual([
+      'rel-20241231-120000',
+      'rel-20250101-120000',
+      'rel-20250101-050000',
+    ])
   })
   test('no top-level fields and no source: the event carries neither', () => {
     const releases = [storedRelease({ id: 'rel-20250101-120000', timestamp: '2025-01-01T12:00:00Z' })]
-    given([]).when({ type: 'ImportSnapshot', snapshot: { releases, otherFields: {} } }).then([{ type: 'SnapshotImported', data: { releases } }])
+    given([])
+      .when({ type: 'ImportSnapshot', snapshot: { releases, otherFields: {} } })
+      .then([{ type: 'SnapshotImported', data: { releases } }])
   })
   test('given a history with releases, an import is INVALID_INPUT saying how many it holds', () => {
     given([created(newRelease('2025-01-01T12:00:00Z'))])
@@ -26,8 +35,13 @@ describe('ImportSnapshot starts a history from a releases.json', () => {
   })
   test('duplicate ids are imported as they are: both releases', () => {
     const snapshot = decoded(readGoFixture('same-ms-diff-ns.json'))
-    const after = given([]).when({ type: 'ImportSnapshot', snapshot }).then([{ type: 'SnapshotImported', data: { releases: snapshot.releases } }])
-    expect(after.releases.get('rel-20250101-120000123' as ReleaseId)?.map((r) => r.version)).toEqual(['v1.0.0', 'v1.0.1'])
+    const after = given([])
+      .when({ type: 'ImportSnapshot', snapshot })
+      .then([{ type: 'SnapshotImported', data: { releases: snapshot.releases } }])
+    expect(after.releases.get('rel-20250101-120000123' as ReleaseId)?.map((r) => r.version)).toEqual([
+      'v1.0.0',
+      'v1.0.1',
+    ])
   })
 })
 
@@ -38,7 +52,10 @@ describe('ReconcileSnapshot accepts hand edits of releases.json', () => {
   const bNow: Release = { ...b, phases: { ...b.phases, build: 'failed' } }
   const reconcile = (releases: ReadonlyArray<Release>, otherFields: Readonly<Record<string, unknown>> = {}) =>
     given(history).when({ type: 'ReconcileSnapshot', snapshot: { releases, otherFields }, source })
-  const reconciled = (changes: ReadonlyArray<ReleaseChange>, otherFields: Readonly<Record<string, unknown>> = {}): DomainEvent => ({
+  const reconciled = (
+    changes: ReadonlyArray<ReleaseChange>,
+    otherFields: Readonly<Record<string, unknown>> = {},
+  ): DomainEvent => ({
     type: 'SnapshotReconciled',
     data: { changes, otherFields, source },
   })
@@ -77,14 +94,23 @@ describe('ReconcileSnapshot accepts hand edits of releases.json', () => {
     const [first, second] = decoded(readGoFixture('same-ms-diff-ns.json')).releases as [Release, Release]
     given([imported([first, second])])
       .when({ type: 'ReconcileSnapshot', snapshot: { releases: [second], otherFields: {} } })
-      .then([{ type: 'SnapshotReconciled', data: { changes: [{ releaseId: first.id, before: [first, second], after: [second] }], otherFields: {} } }])
+      .then([
+        {
+          type: 'SnapshotReconciled',
+          data: { changes: [{ releaseId: first.id, before: [first, second], after: [second] }], otherFields: {} },
+        },
+      ])
   })
   test('after a reconcile removed the current release, the next release names the one that is current now', () => {
     const removed = reconciled([{ releaseId: b.id, before: [bNow], after: [] }])
-    given([...history, removed]).when(createRelease('2025-01-03T12:00:00Z', { version: 'v3' })).then([created(newRelease('2025-01-03T12:00:00Z', { version: 'v3', previousId: a.id }))])
+    given([...history, removed])
+      .when(createRelease('2025-01-03T12:00:00Z', { version: 'v3' }))
+      .then([created(newRelease('2025-01-03T12:00:00Z', { version: 'v3', previousId: a.id }))])
   })
   test('a removed id is never issued again: the greatest id the history held still bounds new ids', () => {
     const removed = reconciled([{ releaseId: b.id, before: [bNow], after: [] }])
-    given([...history, removed]).when(createRelease('2025-01-01T18:00:00Z')).then([created(newRelease('2025-01-02T12:00:00.001Z', { previousId: a.id }))])
+    given([...history, removed])
+      .when(createRelease('2025-01-01T18:00:00Z'))
+      .then([created(newRelease('2025-01-02T12:00:00.001Z', { previousId: a.id }))])
   })
 })

@@ -26,7 +26,14 @@ describe('the event envelope', () => {
   test('wraps an event with its id, time and metadata, schema version 1', () => {
     const event = created(newRelease('2025-01-01T12:00:00Z'))
     const wrapped = envelope(event, { id: ULID as Ulid, recordedAt: '2025-01-01T12:00:00.001Z' as Timestamp, meta })
-    expect(wrapped).toEqual({ v: 1, id: ULID, recordedAt: '2025-01-01T12:00:00.001Z', meta, type: 'ReleaseCreated', data: event.data })
+    expect(wrapped).toEqual({
+      v: 1,
+      id: ULID,
+      recordedAt: '2025-01-01T12:00:00.001Z',
+      meta,
+      type: 'ReleaseCreated',
+      data: event.data,
+    })
     expect(EventEnvelope.is(wrapped)).toBe(true)
   })
   test('ULIDs are 26 Crockford base-32 characters', () => {
@@ -36,7 +43,11 @@ describe('the event envelope', () => {
     expect(Ulid.is(ULID.slice(1))).toBe(false)
   })
   test('an envelope with a bad field does not decode', () => {
-    const good = envelope(created(newRelease('2025-01-01T12:00:00Z')), { id: ULID as Ulid, recordedAt: '2025-01-01T12:00:00Z' as Timestamp, meta })
+    const good = envelope(created(newRelease('2025-01-01T12:00:00Z')), {
+      id: ULID as Ulid,
+      recordedAt: '2025-01-01T12:00:00Z' as Timestamp,
+      meta,
+    })
     expect(E.isLeft(EventEnvelope.decode({ ...good, v: 2 }))).toBe(true)
     expect(E.isLeft(EventEnvelope.decode({ ...good, meta: { ...meta, pid: 1.5 } }))).toBe(true)
     expect(E.isLeft(EventEnvelope.decode({ ...good, type: 'ReleaseDeleted' }))).toBe(true)
@@ -51,20 +62,38 @@ describe('releaseIdsOf: the releases an event is about', () => {
     expect(releaseIdsOf(created(a))).toEqual([a.id])
     expect(releaseIdsOf(phaseUpdated(a.id, 'build', 'pending', 'running'))).toEqual([a.id])
     expect(releaseIdsOf(imported([b, a]))).toEqual(['legacy', a.id])
-    expect(releaseIdsOf({ type: 'SnapshotReconciled', data: { changes: [{ releaseId: a.id, before: [a], after: [] }], otherFields: {} } })).toEqual([a.id])
+    expect(
+      releaseIdsOf({
+        type: 'SnapshotReconciled',
+        data: { changes: [{ releaseId: a.id, before: [a], after: [] }], otherFields: {} },
+      }),
+    ).toEqual([a.id])
   })
 })
 
 describe('releaseStatus: where a release stands as a whole', () => {
-  const withPhases = (phases: Partial<Release['phases']>): Release => storedRelease({ id: 'x', timestamp: '2025-01-01T00:00:00Z', phases })
+  const withPhases = (phases: Partial<Release['phases']>): Release =>
+    storedRelease({ id: 'x', timestamp: '2025-01-01T00:00:00Z', phases })
   test('every phase pending: pending', () => expect(releaseStatus(withPhases({}))).toBe('pending'))
   test('some phase started or done, none failed, not all done: in progress', () => {
     expect(releaseStatus(withPhases({ build: 'running' }))).toBe('in progress')
     expect(releaseStatus(withPhases({ build: 'completed' }))).toBe('in progress')
   })
-  test('any phase failed: failed', () => expect(releaseStatus(withPhases({ build: 'completed', push: 'failed' }))).toBe('failed'))
+  test('any phase failed: failed', () =>
+    expect(releaseStatus(withPhases({ build: 'completed', push: 'failed' }))).toBe('failed'))
   test('every phase completed or skipped: completed', () => {
-    expect(releaseStatus(withPhases({ build: 'completed', push: 'completed', migrate_pre: 'skipped', rollout: 'completed', migrate_post: 'skipped', finalize: 'completed' }))).toBe('completed')
+    expect(
+      releaseStatus(
+        withPhases({
+          build: 'completed',
+          push: 'completed',
+          migrate_pre: 'skipped',
+          rollout: 'completed',
+          migrate_post: 'skipped',
+          finalize: 'completed',
+        }),
+      ),
+    ).toBe('completed')
   })
 })
 
@@ -80,7 +109,8 @@ describe('isAbandoned: in progress, with no event for longer than the threshold'
     expect(isAbandoned(release, at('2025-01-01T13:59:59Z'), 3_600_000)).toBe(false)
     expect(isAbandoned(release, at('2025-01-01T14:00:01Z'), 3_600_000)).toBe(true)
   })
-  test('counted from its creation otherwise', () => expect(isAbandoned(running({}), at('2025-01-01T13:00:01Z'), 3_600_000)).toBe(true))
+  test('counted from its creation otherwise', () =>
+    expect(isAbandoned(running({}), at('2025-01-01T13:00:01Z'), 3_600_000)).toBe(true))
   test('never when it is not in progress', () => {
     const pending = storedRelease({ id: 'x', timestamp: '2025-01-01T12:00:00Z' })
     expect(isAbandoned(pending, at('2026-01-01T00:00:00Z'), 0)).toBe(false)
@@ -89,7 +119,10 @@ describe('isAbandoned: in progress, with no event for longer than the threshold'
 
 describe('events in JSON text', () => {
   test('an imported "__proto__" field comes back from the event log as a plain own field', () => {
-    const release: StoredRelease = { ...storedRelease({ id: 'x', timestamp: '2025-01-01T00:00:00Z' }), preserved: { otherFields: JSON.parse('{"__proto__": {"admin": true}}') as Record<string, unknown> } }
+    const release: StoredRelease = {
+      ...storedRelease({ id: 'x', timestamp: '2025-01-01T00:00:00Z' }),
+      preserved: { otherFields: JSON.parse('{"__proto__": {"admin": true}}') as Record<string, unknown> },
+    }
     const decoded = DomainEvent.decode(JSON.parse(JSON.stringify(imported([release]))))
     if (E.isLeft(decoded) || decoded.right.type !== 'SnapshotImported') throw new Error('expected a SnapshotImported')
     const fields = decoded.right.data.releases[0]?.preserved?.otherFields
@@ -100,13 +133,16 @@ describe('events in JSON text', () => {
 })
 
 describe('event codec properties', () => {
-  it.prop([historyScenario], { numRuns: 200 })('every event decide produces is valid for its codec and survives JSON text unchanged (as the event log stores it)', (scenario) => {
-    for (const event of runScenario(scenario).events) {
-      expect(DomainEvent.is(event)).toBe(true)
-      const decoded = DomainEvent.decode(JSON.parse(JSON.stringify(event)))
-      if (E.isLeft(decoded)) throw new Error(`event ${event.type} did not decode from its JSON`)
-      expect(decoded.right).toEqual(event)
-      expect(JSON.stringify(decoded.right)).toBe(JSON.stringify(event))
-    }
-  })
+  it.prop([historyScenario], { numRuns: 200 })(
+    'every event decide produces is valid for its codec and survives JSON text unchanged (as the event log stores it)',
+    (scenario) => {
+      for (const event of runScenario(scenario).events) {
+        expect(DomainEvent.is(event)).toBe(true)
+        const decoded = DomainEvent.decode(JSON.parse(JSON.stringify(event)))
+        if (E.isLeft(decoded)) throw new Error(`event ${event.type} did not decode from its JSON`)
+        expect(decoded.right).toEqual(event)
+        expect(JSON.stringify(decoded.right)).toBe(JSON.stringify(event))
+      }
+    },
+  )
 })

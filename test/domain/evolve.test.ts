@@ -1,10 +1,29 @@
 import { fc, it } from '@fast-check/vitest'
 import { describe, expect, test } from 'vitest'
-import { type DomainEvent, evolve, evolveAll, initialState, projectSnapshot, type Release, type ReleaseId, replay, startFold, type State } from '../../src/domain/index.js'
+import {
+  type DomainEvent,
+  evolve,
+  evolveAll,
+  initialState,
+  projectSnapshot,
+  type Release,
+  type ReleaseId,
+  replay,
+  startFold,
+  type State,
+} from '../../src/domain/index.js'
 import { historyScenario } from '../arbitraries.js'
 import { runScenario } from '../scenario.js'
 import { view } from './helpers.js'
-import { completedAll, created, imported, newRelease, phaseUpdated, stateAfter, storedRelease } from './specification.js'
+import {
+  completedAll,
+  created,
+  imported,
+  newRelease,
+  phaseUpdated,
+  stateAfter,
+  storedRelease,
+} from './specification.js'
 
 const a = newRelease('2025-01-01T12:00:00Z', { version: 'v1' })
 const b = newRelease('2025-01-02T12:00:00Z', { version: 'v2', previousId: a.id })
@@ -53,13 +72,23 @@ describe('evolve folds events into state', () => {
     expect(evolveAll(initialState, events).releases.get(mine.id)?.[0]?.phases.build).toBe('running')
   })
   test('replay folds a whole history from the empty state', () => {
-    expect(view(replay([created(a), ...completedAll(a.id), created(b)]))).toEqual(view(stateAfter([created(a), ...completedAll(a.id), created(b)])))
+    expect(view(replay([created(a), ...completedAll(a.id), created(b)]))).toEqual(
+      view(stateAfter([created(a), ...completedAll(a.id), created(b)])),
+    )
   })
   test('a release created after a reconcile in the same batch follows the reconciled state (regression: it was dropped on replay)', () => {
-    const removeB: DomainEvent = { type: 'SnapshotReconciled', data: { changes: [{ releaseId: b.id, before: [b], after: [] }], otherFields: {} } }
+    const removeB: DomainEvent = {
+      type: 'SnapshotReconciled',
+      data: { changes: [{ releaseId: b.id, before: [b], after: [] }], otherFields: {} },
+    }
     const c = newRelease('2025-01-03T12:00:00Z', { version: 'v3', previousId: a.id })
     const fold = startFold(initialState)
-    expect([created(a), created(b), removeB, created(c)].map((event) => fold.apply(event))).toEqual([undefined, undefined, undefined, undefined])
+    expect([created(a), created(b), removeB, created(c)].map((event) => fold.apply(event))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ])
     const state = fold.result()
     expect([...state.releases.keys()]).toEqual([a.id, c.id])
     expect(state.current.get('prod')).toEqual(c)
@@ -67,9 +96,17 @@ describe('evolve folds events into state', () => {
   test('within one batch, a reconcile sees releases as the earlier events of the batch left them, and the text written follows', () => {
     const running = { ...a, phases: { ...a.phases, build: 'running' as const } }
     const edited = { ...running, version: 'v1-edited' }
-    const change: DomainEvent = { type: 'SnapshotReconciled', data: { changes: [{ releaseId: a.id, before: [running], after: [edited] }], otherFields: {} } }
+    const change: DomainEvent = {
+      type: 'SnapshotReconciled',
+      data: { changes: [{ releaseId: a.id, before: [running], after: [edited] }], otherFields: {} },
+    }
     const fold = startFold(initialState)
-    const problems = [created(a), phaseUpdated(a.id, 'build', 'pending', 'running'), change, phaseUpdated(a.id, 'build', 'running', 'completed')].map((event) => fold.apply(event))
+    const problems = [
+      created(a),
+      phaseUpdated(a.id, 'build', 'pending', 'running'),
+      change,
+      phaseUpdated(a.id, 'build', 'running', 'completed'),
+    ].map((event) => fold.apply(event))
     expect(problems).toEqual([undefined, undefined, undefined, undefined])
     const state = fold.result()
     expect(state.releases.get(a.id)).toEqual([{ ...edited, phases: { ...edited.phases, build: 'completed' } }])
@@ -78,15 +115,23 @@ describe('evolve folds events into state', () => {
   })
   test('a reconcile that adds a newer release makes it current for the next release in the batch', () => {
     const added = storedRelease({ id: 'rel-20250105-000000000', timestamp: '2025-01-05T00:00:00Z', version: 'by hand' })
-    const addIt: DomainEvent = { type: 'SnapshotReconciled', data: { changes: [{ releaseId: added.id as ReleaseId, before: [], after: [added] }], otherFields: {} } }
+    const addIt: DomainEvent = {
+      type: 'SnapshotReconciled',
+      data: { changes: [{ releaseId: added.id as ReleaseId, before: [], after: [added] }], otherFields: {} },
+    }
     const c = newRelease('2025-01-06T00:00:00Z', { previousId: added.id })
-    expect(view(evolveAll(initialState, [created(a), addIt, created(c)]))).toEqual(view([created(a), addIt, created(c)].reduce(evolve, initialState)))
+    expect(view(evolveAll(initialState, [created(a), addIt, created(c)]))).toEqual(
+      view([created(a), addIt, created(c)].reduce(evolve, initialState)),
+    )
     expect(evolveAll(initialState, [created(a), addIt, created(c)]).current.get('prod')).toEqual(c)
   })
 })
 
 describe('the fold says why an event could not have happened, and then changes nothing', () => {
-  const problemOf = (given: ReadonlyArray<DomainEvent>, event: DomainEvent): { problem: string | undefined; same: boolean } => {
+  const problemOf = (
+    given: ReadonlyArray<DomainEvent>,
+    event: DomainEvent,
+  ): { problem: string | undefined; same: boolean } => {
     const state = stateAfter(given)
     const fold = startFold(state)
     const problem = fold.apply(event)
@@ -94,19 +139,72 @@ describe('the fold says why an event could not have happened, and then changes n
   }
   const cases: ReadonlyArray<readonly [string, ReadonlyArray<DomainEvent>, DomainEvent, string]> = [
     ['a duplicate id', [created(a)], created({ ...a, previousId: a.id }), `release id ${a.id} already exists`],
-    ['an id that does not sort after the greatest', [created(newRelease('2025-01-02T12:00:00Z', { environment: 'dev' }))], created(a), `release id ${a.id} does not sort after the greatest id ${b.id}`],
-    ['a wrong previousId', [created(a)], created({ ...b, previousId: undefined } as unknown as Release), `release ${b.id} names previous release (none), but the current release of prod was ${a.id}`],
-    ['a previousId where there is none', [], created(b), `release ${b.id} names previous release ${a.id}, but the current release of prod was (none)`],
-    ['a release created with phases not all pending', [], created({ ...a, phases: { ...a.phases, build: 'completed' } }), `release ${a.id} was created with phases that are not all pending`],
-    ['a rollback of a release of another environment', [created(a)], created(newRelease('2025-01-02T00:00:00Z', { environment: 'dev' }), { rollbackOf: a.id }), `release rel-20250102-000000000 is a rollback of ${a.id}, which is not a release of dev`],
-    ['an update of an unknown release', [created(a)], phaseUpdated('rel-x', 'build', 'pending', 'running'), 'release rel-x is not in the history'],
-    ['an update whose from does not match', [created(a)], phaseUpdated(a.id, 'build', 'running', 'completed'), `phase build of release ${a.id} is pending, not running`],
-    ['an update of an id two releases share', [imported([storedRelease({ id: 'dup', timestamp: '2025-01-01T00:00:00Z' }), storedRelease({ id: 'dup', timestamp: '2025-01-01T00:00:01Z' })])], phaseUpdated('dup', 'build', 'pending', 'running'), 'release id dup is held by 2 releases'],
-    ['an import into a history with releases', [created(a)], imported([]), 'an import can only start a history, and this one already holds releases'],
+    [
+      'an id that does not sort after the greatest',
+      [created(newRelease('2025-01-02T12:00:00Z', { environment: 'dev' }))],
+      created(a),
+      `release id ${a.id} does not sort after the greatest id ${b.id}`,
+    ],
+    [
+      'a wrong previousId',
+      [created(a)],
+      created({ ...b, previousId: undefined } as unknown as Release),
+      `release ${b.id} names previous release (none), but the current release of prod was ${a.id}`,
+    ],
+    [
+      'a previousId where there is none',
+      [],
+      created(b),
+      `release ${b.id} names previous release ${a.id}, but the current release of prod was (none)`,
+    ],
+    [
+      'a release created with phases not all pending',
+      [],
+      created({ ...a, phases: { ...a.phases, build: 'completed' } }),
+      `release ${a.id} was created with phases that are not all pending`,
+    ],
+    [
+      'a rollback of a release of another environment',
+      [created(a)],
+      created(newRelease('2025-01-02T00:00:00Z', { environment: 'dev' }), { rollbackOf: a.id }),
+      `release rel-20250102-000000000 is a rollback of ${a.id}, which is not a release of dev`,
+    ],
+    [
+      'an update of an unknown release',
+      [created(a)],
+      phaseUpdated('rel-x', 'build', 'pending', 'running'),
+      'release rel-x is not in the history',
+    ],
+    [
+      'an update whose from does not match',
+      [created(a)],
+      phaseUpdated(a.id, 'build', 'running', 'completed'),
+      `phase build of release ${a.id} is pending, not running`,
+    ],
+    [
+      'an update of an id two releases share',
+      [
+        imported([
+          storedRelease({ id: 'dup', timestamp: '2025-01-01T00:00:00Z' }),
+          storedRelease({ id: 'dup', timestamp: '2025-01-01T00:00:01Z' }),
+        ]),
+      ],
+      phaseUpdated('dup', 'build', 'pending', 'running'),
+      'release id dup is held by 2 releases',
+    ],
+    [
+      'an import into a history with releases',
+      [created(a)],
+      imported([]),
+      'an import can only start a history, and this one already holds releases',
+    ],
     [
       'a reconcile whose before is not the history',
       [created(a)],
-      { type: 'SnapshotReconciled', data: { changes: [{ releaseId: a.id, before: [{ ...a, version: 'other' }], after: [] }], otherFields: {} } },
+      {
+        type: 'SnapshotReconciled',
+        data: { changes: [{ releaseId: a.id, before: [{ ...a, version: 'other' }], after: [] }], otherFields: {} },
+      },
       `the releases recorded as the state before the change of ${a.id} are not the ones in the history`,
     ],
   ]
@@ -114,7 +212,11 @@ describe('the fold says why an event could not have happened, and then changes n
     expect(problemOf(given, event)).toEqual({ problem: expected, same: true })
   })
   test('in a batch, an impossible event is skipped and the events around it still apply', () => {
-    const state = evolveAll(initialState, [created(a), phaseUpdated(a.id, 'build', 'running', 'completed'), phaseUpdated(a.id, 'build', 'pending', 'failed')])
+    const state = evolveAll(initialState, [
+      created(a),
+      phaseUpdated(a.id, 'build', 'running', 'completed'),
+      phaseUpdated(a.id, 'build', 'pending', 'failed'),
+    ])
     expect(state.releases.get(a.id)?.[0]?.phases.build).toBe('failed')
   })
   test('a fold cannot be used after its result was taken', () => {
@@ -141,15 +243,18 @@ describe('folding properties', () => {
     return { state: fold.result(), problems }
   }
 
-  it.prop([historyScenario], { numRuns: 300 })('folding a history in one go equals folding it one event at a time, and equals the state it was decided on', (scenario) => {
-    const run = runScenario(scenario)
-    const whole = inOneGo(run.events)
-    const single = oneByOne(run.events)
-    expect(view(whole.state)).toEqual(view(single.state))
-    expect(whole.problems.every((p) => p === undefined)).toBe(true)
-    expect(view(replay(run.events))).toEqual(view(run.state))
-    expect(projectSnapshot(whole.state)).toBe(projectSnapshot(run.state))
-  })
+  it.prop([historyScenario], { numRuns: 300 })(
+    'folding a history in one go equals folding it one event at a time, and equals the state it was decided on',
+    (scenario) => {
+      const run = runScenario(scenario)
+      const whole = inOneGo(run.events)
+      const single = oneByOne(run.events)
+      expect(view(whole.state)).toEqual(view(single.state))
+      expect(whole.problems.every((p) => p === undefined)).toBe(true)
+      expect(view(replay(run.events))).toEqual(view(run.state))
+      expect(projectSnapshot(whole.state)).toBe(projectSnapshot(run.state))
+    },
+  )
   it.prop([historyScenario, fc.array(fc.nat(), { maxLength: 80 })], { numRuns: 300 })(
     'for a scrambled log (events repeated and out of order), one go and one by one agree on the state and on every problem',
     (scenario, picks) => {

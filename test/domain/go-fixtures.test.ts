@@ -16,7 +16,8 @@ import { GO_FIXTURES, readGoFixture } from '../fixtures/index.js'
 import { decoded, failure, loaded, right } from './helpers.js'
 import { allCompleted, at, stateAfter, storedRelease } from './specification.js'
 
-const byId = (releases: ReadonlyArray<Release>): ReadonlyArray<Release> => [...releases].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+const byId = (releases: ReadonlyArray<Release>): ReadonlyArray<Release> =>
+  [...releases].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 
 describe.each(GO_FIXTURES)('the Go-written %s', (name) => {
   const text = readGoFixture(name)
@@ -30,12 +31,15 @@ describe.each(GO_FIXTURES)('the Go-written %s', (name) => {
   test('the projection holds the same JSON values as the Go file (records in id order, phases in phase order)', () => {
     const projected = JSON.parse(projectSnapshot(loaded(text))) as { releases: Array<{ id: string }> }
     const original = JSON.parse(text) as { releases: Array<{ id: string }> }
-    const sortById = (records: Array<{ id: string }>) => [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    const sortById = (records: Array<{ id: string }>) =>
+      [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     expect(projected.releases).toEqual(sortById(original.releases))
   })
   test('after a new release, every original record is still there with the same content', () => {
     const state = loaded(text)
-    const events = right(decide({ type: 'CreateRelease', environment: 'prod', version: 'v2.0.0', now: at('2025-01-01T12:00:00Z') }, state))
+    const events = right(
+      decide({ type: 'CreateRelease', environment: 'prod', version: 'v2.0.0', now: at('2025-01-01T12:00:00Z') }, state),
+    )
     const after = [...allReleases(stateAfter(events, state))].map(releaseRecordText)
     expect(after).toHaveLength(decoded(text).releases.length + 1)
     for (const release of decoded(text).releases) expect(after).toContain(releaseRecordText(release))
@@ -45,13 +49,24 @@ describe.each(GO_FIXTURES)('the Go-written %s', (name) => {
 describe('what each Go file holds', () => {
   test('single-prod.json: one prod release, every phase completed, no previous release', () => {
     expect(decoded(readGoFixture('single-prod.json')).releases).toEqual([
-      storedRelease({ id: 'rel-20250101-120000000', environment: 'prod', version: 'v1.2.3', commitSha: 'abc123def456', timestamp: '2025-01-01T12:00:00Z', phases: allCompleted() }),
+      storedRelease({
+        id: 'rel-20250101-120000000',
+        environment: 'prod',
+        version: 'v1.2.3',
+        commitSha: 'abc123def456',
+        timestamp: '2025-01-01T12:00:00Z',
+        phases: allCompleted(),
+      }),
     ])
   })
   test('single-prod.json is written back as the Go tool wrote it, but for the phase order', () => {
-    const goPhaseOrder = /"build": "completed",\n {8}"finalize": "completed",\n {8}"migrate_post": "completed",\n {8}"migrate_pre": "completed",\n {8}"push": "completed",\n {8}"rollout": "completed"/
-    const ours = '"build": "completed",\n        "push": "completed",\n        "migrate_pre": "completed",\n        "rollout": "completed",\n        "migrate_post": "completed",\n        "finalize": "completed"'
-    expect(projectSnapshot(loaded(readGoFixture('single-prod.json')))).toBe(readGoFixture('single-prod.json').replace(goPhaseOrder, ours))
+    const goPhaseOrder =
+      /"build": "completed",\n {8}"finalize": "completed",\n {8}"migrate_post": "completed",\n {8}"migrate_pre": "completed",\n {8}"push": "completed",\n {8}"rollout": "completed"/
+    const ours =
+      '"build": "completed",\n        "push": "completed",\n        "migrate_pre": "completed",\n        "rollout": "completed",\n        "migrate_post": "completed",\n        "finalize": "completed"'
+    expect(projectSnapshot(loaded(readGoFixture('single-prod.json')))).toBe(
+      readGoFixture('single-prod.json').replace(goPhaseOrder, ours),
+    )
   })
   test('unicode-escape.json: the version with every troublesome character, read and written back intact', () => {
     const expected = 'v1-é-中-🚀-\u2028-\u2029-"q"-\\-/-\t-\u0001-\u007f-\ufffd'

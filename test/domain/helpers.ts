@@ -3,7 +3,15 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { expect } from 'vitest'
-import { decide, decodeSnapshot, type ErrorCode, initialState, type Release, type Snapshot, type State } from '../../src/domain/index.js'
+import {
+  decide,
+  decodeSnapshot,
+  type ErrorCode,
+  initialState,
+  type Release,
+  type Snapshot,
+  type State,
+} from '../../src/domain/index.js'
 import { stateAfter } from './specification.js'
 
 /** The right value of an Either, failing the test (with the error) when it is a left. */
@@ -31,7 +39,8 @@ export const failure = (
 export const decoded = (text: string, file = 'releases.json'): Snapshot => right(decodeSnapshot(text, file))
 
 /** The state that importing a snapshot into an empty history gives (through decide and the fold). */
-export const importedState = (snapshot: Snapshot): State => stateAfter(right(decide({ type: 'ImportSnapshot', snapshot }, initialState)))
+export const importedState = (snapshot: Snapshot): State =>
+  stateAfter(right(decide({ type: 'ImportSnapshot', snapshot }, initialState)))
 
 /** The state a `releases.json` text imports into. */
 export const loaded = (text: string): State => importedState(decoded(text))
@@ -49,4 +58,5 @@ export const view = (state: State) => ({
 })
 
 /** The ids of a state's releases, in iteration order (one per release, duplicates repeated). */
-export const ids = (state: State): ReadonlyArray<string> => [...state.releases.values()].flat().map((r: Release) => r.id)
+export const ids = (state: State): ReadonlyArray<string> =>
+  [...state.releases.values()].flat().map((r: Release) => r.id)

@@ -16,7 +16,18 @@ import {
   PHASE_STATUSES,
   PHASES,
 } from '../../src/domain/index.js'
-import { anyText, blanks, commitSha, environmentInput, invalidCommitSha, invalidEnvironment, invalidVersion, phase, status, versionInput } from '../arbitraries.js'
+import {
+  anyText,
+  blanks,
+  commitSha,
+  environmentInput,
+  invalidCommitSha,
+  invalidEnvironment,
+  invalidVersion,
+  phase,
+  status,
+  versionInput,
+} from '../arbitraries.js'
 import { failure, right } from './helpers.js'
 
 describe('environment', () => {
@@ -26,7 +37,8 @@ describe('environment', () => {
   })
   test('inner spaces are kept', () => expect(right(parseEnvironment(' eu west '))).toBe('eu west'))
   test('empty is INVALID_INPUT', () => failure(parseEnvironment(''), 'INVALID_INPUT', 'environment is empty'))
-  test('blank only is INVALID_INPUT naming the blanks', () => failure(parseEnvironment('  \t '), 'INVALID_INPUT', 'environment is empty after trimming "  \\t "'))
+  test('blank only is INVALID_INPUT naming the blanks', () =>
+    failure(parseEnvironment('  \t '), 'INVALID_INPUT', 'environment is empty after trimming "  \\t "'))
   test('a control character inside is INVALID_INPUT naming the value and the character', () => {
     failure(parseEnvironment('pr\u0000od'), 'INVALID_INPUT', '"pr\\u0000od"', 'control character (U+0000)')
     failure(parseEnvironment('pr\nod'), 'INVALID_INPUT', '"pr\\nod"', 'U+000A')
@@ -35,32 +47,51 @@ describe('environment', () => {
   })
   test('64 characters are accepted, 65 are INVALID_INPUT naming the length and the limit', () => {
     expect(right(parseEnvironment('e'.repeat(64)))).toBe('e'.repeat(64))
-    failure(parseEnvironment('e'.repeat(65)), 'INVALID_INPUT', `"${'e'.repeat(40)}"`, 'is 65 characters long; the limit is 64')
+    failure(
+      parseEnvironment('e'.repeat(65)),
+      'INVALID_INPUT',
+      `"${'e'.repeat(40)}"`,
+      'is 65 characters long; the limit is 64',
+    )
   })
   test('the limit counts characters, not UTF-16 units: 64 emoji pass, 65 do not', () => {
     expect(right(parseEnvironment('🚀'.repeat(64)))).toBe('🚀'.repeat(64))
     failure(parseEnvironment('🚀'.repeat(65)), 'INVALID_INPUT', 'is 65 characters long; the limit is 64')
   })
-  test('a blank-padded 64-character name is measured after trimming', () => expect(right(parseEnvironment(`  ${'e'.repeat(64)}  `))).toBe('e'.repeat(64)))
+  test('a blank-padded 64-character name is measured after trimming', () =>
+    expect(right(parseEnvironment(`  ${'e'.repeat(64)}  `))).toBe('e'.repeat(64)))
   test('a value that is not a string is INVALID_INPUT', () => {
     failure(parseEnvironment(42), 'INVALID_INPUT', 'environment must be a string, got number')
     failure(parseEnvironment(undefined), 'INVALID_INPUT', 'got nothing')
   })
 
-  it.prop([environmentInput], { numRuns: 300 })('any valid name with blanks around parses to the trimmed name', ({ input, clean }) => {
-    expect(right(parseEnvironment(input))).toBe(clean)
-  })
-  it.prop([invalidEnvironment], { numRuns: 300 })('any empty, control-character or over-long name is INVALID_INPUT saying which rule', ({ input, rule }) => {
-    const expected = { empty: 'is empty', 'control character': 'contains a control character', 'too long': 'the limit is 64' }[rule]
-    failure(parseEnvironment(input), 'INVALID_INPUT', expected)
-  })
-  it.prop([fc.string({ unit: 'binary', maxLength: 80 })], { numRuns: 300 })('any string either parses to a trimmed, control-free name of 1-64 characters or is refused', (raw) => {
-    const result = parseEnvironment(raw)
-    const value = raw.trim()
-    const ok = value !== '' && !/\p{Cc}/u.test(value) && [...value].length <= MAX_ENVIRONMENT_LENGTH
-    if (ok) expect(right(result)).toBe(value)
-    else failure(result, 'INVALID_INPUT')
-  })
+  it.prop([environmentInput], { numRuns: 300 })(
+    'any valid name with blanks around parses to the trimmed name',
+    ({ input, clean }) => {
+      expect(right(parseEnvironment(input))).toBe(clean)
+    },
+  )
+  it.prop([invalidEnvironment], { numRuns: 300 })(
+    'any empty, control-character or over-long name is INVALID_INPUT saying which rule',
+    ({ input, rule }) => {
+      const expected = {
+        empty: 'is empty',
+        'control character': 'contains a control character',
+        'too long': 'the limit is 64',
+      }[rule]
+      failure(parseEnvironment(input), 'INVALID_INPUT', expected)
+    },
+  )
+  it.prop([fc.string({ unit: 'binary', maxLength: 80 })], { numRuns: 300 })(
+    'any string either parses to a trimmed, control-free name of 1-64 characters or is refused',
+    (raw) => {
+      const result = parseEnvironment(raw)
+      const value = raw.trim()
+      const ok = value !== '' && !/\p{Cc}/u.test(value) && [...value].length <= MAX_ENVIRONMENT_LENGTH
+      if (ok) expect(right(result)).toBe(value)
+      else failure(result, 'INVALID_INPUT')
+    },
+  )
 })
 
 describe('version', () => {
@@ -69,19 +100,24 @@ describe('version', () => {
     failure(parseVersion(''), 'INVALID_INPUT', 'version is empty')
     failure(parseVersion('   '), 'INVALID_INPUT', 'version is empty after trimming')
   })
-  test('a control character is INVALID_INPUT naming the version', () => failure(parseVersion('v1\u001b[0m'), 'INVALID_INPUT', '"v1\\u001b[0m"', 'U+001B'))
+  test('a control character is INVALID_INPUT naming the version', () =>
+    failure(parseVersion('v1\u001b[0m'), 'INVALID_INPUT', '"v1\\u001b[0m"', 'U+001B'))
   test('256 characters are accepted, 257 are INVALID_INPUT', () => {
     expect(right(parseVersion('中'.repeat(256)))).toBe('中'.repeat(256))
     failure(parseVersion('v'.repeat(257)), 'INVALID_INPUT', 'is 257 characters long; the limit is 256')
   })
-  it.prop([versionInput], { numRuns: 200 })('any valid version with blanks parses to the trimmed version', ({ input, clean }) => {
-    expect(right(parseVersion(input))).toBe(clean)
-  })
+  it.prop([versionInput], { numRuns: 200 })(
+    'any valid version with blanks parses to the trimmed version',
+    ({ input, clean }) => {
+      expect(right(parseVersion(input))).toBe(clean)
+    },
+  )
   it.prop([invalidVersion], { numRuns: 200 })('any invalid version is INVALID_INPUT', ({ input }) => {
     const message = failure(parseVersion(input), 'INVALID_INPUT')
     expect(message).toMatch(/^version /)
   })
-  test('the limits are the documented ones', () => expect([MAX_ENVIRONMENT_LENGTH, MAX_VERSION_LENGTH]).toEqual([64, 256]))
+  test('the limits are the documented ones', () =>
+    expect([MAX_ENVIRONMENT_LENGTH, MAX_VERSION_LENGTH]).toEqual([64, 256]))
 })
 
 describe('commit SHA', () => {
@@ -101,10 +137,14 @@ describe('commit SHA', () => {
     failure(parseCommitSha('abcg'), 'INVALID_INPUT', '"abcg"')
     failure(parseCommitSha('0xabcd'), 'INVALID_INPUT', '"0xabcd"')
   })
-  test('a value that is not a string is INVALID_INPUT', () => failure(parseCommitSha(1234), 'INVALID_INPUT', 'commit SHA must be a string, got number'))
-  it.prop([commitSha, fc.constantFrom('', ' ', '\t')], { numRuns: 200 })('any valid SHA (blank-padded) parses to itself', (sha, blank) => {
-    expect(right(parseCommitSha(`${blank}${sha}${blank}`))).toBe(sha)
-  })
+  test('a value that is not a string is INVALID_INPUT', () =>
+    failure(parseCommitSha(1234), 'INVALID_INPUT', 'commit SHA must be a string, got number'))
+  it.prop([commitSha, fc.constantFrom('', ' ', '\t')], { numRuns: 200 })(
+    'any valid SHA (blank-padded) parses to itself',
+    (sha, blank) => {
+      expect(right(parseCommitSha(`${blank}${sha}${blank}`))).toBe(sha)
+    },
+  )
   it.prop([invalidCommitSha], { numRuns: 200 })('any invalid SHA is INVALID_INPUT naming it', (sha) => {
     failure(parseCommitSha(sha), 'INVALID_INPUT', JSON.stringify(sha.trim()))
   })
@@ -112,14 +152,20 @@ describe('commit SHA', () => {
 
 describe('phase and status names', () => {
   test('every phase name is accepted as is', () => {
-    for (const name of ['build', 'push', 'migrate_pre', 'rollout', 'migrate_post', 'finalize']) expect(right(parsePhase(name))).toBe(name)
+    for (const name of ['build', 'push', 'migrate_pre', 'rollout', 'migrate_post', 'finalize'])
+      expect(right(parsePhase(name))).toBe(name)
   })
   test('a phase or a status is trimmed, as an environment, a version and an id are', () => {
     expect(right(parsePhase(' build\n'))).toBe('build')
     expect(right(parseStatus('\tcompleted '))).toBe('completed')
   })
   test('an unknown phase is INVALID_INPUT naming it and listing the phases', () => {
-    failure(parsePhase('deploy'), 'INVALID_INPUT', 'unknown phase "deploy"', 'expected one of build, push, migrate_pre, rollout, migrate_post, finalize')
+    failure(
+      parsePhase('deploy'),
+      'INVALID_INPUT',
+      'unknown phase "deploy"',
+      'expected one of build, push, migrate_pre, rollout, migrate_post, finalize',
+    )
     failure(parsePhase('Build'), 'INVALID_INPUT', '"Build"')
     failure(parsePhase('bu ild'), 'INVALID_INPUT', '"bu ild"')
     failure(parsePhase('__proto__'), 'INVALID_INPUT', '"__proto__"')
@@ -131,27 +177,49 @@ describe('phase and status names', () => {
     failure(parseStatus(['done']), 'INVALID_INPUT', 'got an array')
   })
   test('every status name is accepted as is', () => {
-    for (const name of ['pending', 'running', 'completed', 'failed', 'skipped']) expect(right(parseStatus(name))).toBe(name)
+    for (const name of ['pending', 'running', 'completed', 'failed', 'skipped'])
+      expect(right(parseStatus(name))).toBe(name)
   })
   test('an unknown status is INVALID_INPUT naming it and listing the statuses', () => {
-    failure(parseStatus('done'), 'INVALID_INPUT', 'unknown phase status "done"', 'expected one of pending, running, completed, failed, skipped')
+    failure(
+      parseStatus('done'),
+      'INVALID_INPUT',
+      'unknown phase status "done"',
+      'expected one of pending, running, completed, failed, skipped',
+    )
     failure(parseStatus('toString'), 'INVALID_INPUT', '"toString"')
   })
 })
 
 describe('trimming, the same for every input', () => {
-  const parsers = { environment: parseEnvironment, version: parseVersion, 'release id': parseReleaseId, reason: parseText('reason') }
-  it.prop([blanks, phase, blanks], { numRuns: 200 })('any phase with blanks around it parses to the phase', (before, name, after) => {
-    expect(right(parsePhase(`${before}${name}${after}`))).toBe(name)
-  })
-  it.prop([blanks, status, blanks], { numRuns: 200 })('any status with blanks around it parses to the status', (before, name, after) => {
-    expect(right(parseStatus(`${before}${name}${after}`))).toBe(name)
-  })
-  it.prop([blanks, fc.constantFrom(...PHASES, ...PHASE_STATUSES), blanks], { numRuns: 200 })('every text parser removes exactly the blanks the phase and status parsers remove', (before, name, after) => {
-    const input = `${before}${name}${after}`
-    for (const parse of Object.values(parsers)) expect(right(parse(input))).toBe(name)
-    expect(right(E.alt((): E.Either<{ code: string; message: string }, string> => parseStatus(input))(parsePhase(input)))).toBe(name)
-  })
+  const parsers = {
+    environment: parseEnvironment,
+    version: parseVersion,
+    'release id': parseReleaseId,
+    reason: parseText('reason'),
+  }
+  it.prop([blanks, phase, blanks], { numRuns: 200 })(
+    'any phase with blanks around it parses to the phase',
+    (before, name, after) => {
+      expect(right(parsePhase(`${before}${name}${after}`))).toBe(name)
+    },
+  )
+  it.prop([blanks, status, blanks], { numRuns: 200 })(
+    'any status with blanks around it parses to the status',
+    (before, name, after) => {
+      expect(right(parseStatus(`${before}${name}${after}`))).toBe(name)
+    },
+  )
+  it.prop([blanks, fc.constantFrom(...PHASES, ...PHASE_STATUSES), blanks], { numRuns: 200 })(
+    'every text parser removes exactly the blanks the phase and status parsers remove',
+    (before, name, after) => {
+      const input = `${before}${name}${after}`
+      for (const parse of Object.values(parsers)) expect(right(parse(input))).toBe(name)
+      expect(
+        right(E.alt((): E.Either<{ code: string; message: string }, string> => parseStatus(input))(parsePhase(input))),
+      ).toBe(name)
+    },
+  )
 })
 
 describe('values in messages', () => {
@@ -162,7 +230,13 @@ describe('values in messages', () => {
     expect(failure(parsePhase('bu\u0085ild'), 'INVALID_INPUT', '"bu\\u0085ild"')).not.toMatch(/[\u007f-\u009f]/)
   })
   it.prop([anyText(30)], { numRuns: 300 })('no message about a text input holds a control character', (raw) => {
-    for (const result of [parseEnvironment(raw), parseVersion(raw), parsePhase(raw), parseStatus(raw), parseCommitSha(raw)]) {
+    for (const result of [
+      parseEnvironment(raw),
+      parseVersion(raw),
+      parsePhase(raw),
+      parseStatus(raw),
+      parseCommitSha(raw),
+    ]) {
       if (E.isLeft(result)) expect(result.left.message).not.toMatch(/\p{Cc}/u)
     }
   })
@@ -185,13 +259,27 @@ describe('notes, reasons and release ids', () => {
 
 describe('a value to record (issue 10.4)', () => {
   test('an environment name refuses bidi controls and zero-width characters, naming the code point and its position', () => {
-    for (const [name, code, position] of [['pro\u200bd', 'U+200B', 4], ['prod\u200d', 'U+200D', 5], ['\u2060prod', 'U+2060', 1], ['pr\u061cod', 'U+061C', 3], ['p\u200erod', 'U+200E', 2], ['\u202edorp', 'U+202E', 1], ['pr\u2066od', 'U+2066', 3], ['pro\ufeffd', 'U+FEFF', 4]] as const) {
+    for (const [name, code, position] of [
+      ['pro\u200bd', 'U+200B', 4],
+      ['prod\u200d', 'U+200D', 5],
+      ['\u2060prod', 'U+2060', 1],
+      ['pr\u061cod', 'U+061C', 3],
+      ['p\u200erod', 'U+200E', 2],
+      ['\u202edorp', 'U+202E', 1],
+      ['pr\u2066od', 'U+2066', 3],
+      ['pro\ufeffd', 'U+FEFF', 4],
+    ] as const) {
       failure(parseNewEnvironment(name), 'INVALID_INPUT', `contains ${code} at character ${position}`)
     }
   })
-  test('the position counts characters: after an emoji, a zero-width space is the second', () => failure(parseNewEnvironment('🚀\u200b'), 'INVALID_INPUT', 'at character 2'))
+  test('the position counts characters: after an emoji, a zero-width space is the second', () =>
+    failure(parseNewEnvironment('🚀\u200b'), 'INVALID_INPUT', 'at character 2'))
   test('a lone surrogate is refused in an environment, a version, a note or reason', () => {
-    failure(parseNewEnvironment('prod\ud800'), 'INVALID_INPUT', 'environment "prod\\ud800" contains U+D800 at character 5: a lone surrogate')
+    failure(
+      parseNewEnvironment('prod\ud800'),
+      'INVALID_INPUT',
+      'environment "prod\\ud800" contains U+D800 at character 5: a lone surrogate',
+    )
     failure(parseNewVersion('\udfffv1'), 'INVALID_INPUT', 'U+DFFF at character 1')
     failure(parseText('reason')('gone \ud800'), 'INVALID_INPUT', 'reason', 'U+D800')
   })
@@ -199,12 +287,16 @@ describe('a value to record (issue 10.4)', () => {
     expect(right(parseEnvironment('pro\u200bd'))).toBe('pro\u200bd')
     expect(right(parseVersion('v\ud800'))).toBe('v\ud800')
   })
-  it.prop([fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }), fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff')], { numRuns: 300 })(
-    'any text holding a lone surrogate is refused as a name, a version and a note',
-    (text, surrogate) => {
-      // Kept apart from a neighbouring surrogate, so that it stays alone.
-      const input = `a${text.replace(/[\ud800-\udfff]/g, '_')}-${surrogate}-`
-      for (const parse of [parseNewEnvironment, parseNewVersion, parseText('note')]) expect(E.isLeft(parse(input))).toBe(true)
-    },
-  )
+  it.prop(
+    [
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }),
+      fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff'),
+    ],
+    { numRuns: 300 },
+  )('any text holding a lone surrogate is refused as a name, a version and a note', (text, surrogate) => {
+    // Kept apart from a neighbouring surrogate, so that it stays alone.
+    const input = `a${text.replace(/[\ud800-\udfff]/g, '_')}-${surrogate}-`
+    for (const parse of [parseNewEnvironment, parseNewVersion, parseText('note')])
+      expect(E.isLeft(parse(input))).toBe(true)
+  })
 })

@@ -27,18 +27,32 @@ describe('the depth of a JSON text, measured without recursion', () => {
 
 describe('a releases.json nested too deeply, or too long', () => {
   test(`given a value nested 3,000 deep, then CORRUPT_STATE names the file, the line and the limit of ${MAX_SNAPSHOT_DEPTH}`, () => {
-    failure(decodeSnapshot(fileWithDepth(3000), 'releases.json'), 'CORRUPT_STATE', 'releases.json:3: arrays and objects nest more than 64 deep')
+    failure(
+      decodeSnapshot(fileWithDepth(3000), 'releases.json'),
+      'CORRUPT_STATE',
+      'releases.json:3: arrays and objects nest more than 64 deep',
+    )
   })
   test('given nesting exactly at the limit, then the file reads, the value kept', () => {
-    expect(decoded(fileWithDepth(MAX_SNAPSHOT_DEPTH)).otherFields).toEqual({ deep: JSON.parse(nested(MAX_SNAPSHOT_DEPTH - 1)) })
+    expect(decoded(fileWithDepth(MAX_SNAPSHOT_DEPTH)).otherFields).toEqual({
+      deep: JSON.parse(nested(MAX_SNAPSHOT_DEPTH - 1)),
+    })
     failure(decodeSnapshot(fileWithDepth(MAX_SNAPSHOT_DEPTH + 1), 'releases.json'), 'CORRUPT_STATE', 'releases.json:3:')
   })
   test('given a record nested too deeply, then it is refused too (not only top-level fields)', () => {
     const text = `{"releases": [{"id": "rel-1", "environment": "prod", "version": "v1", "timestamp": "2025-01-01T12:00:00Z",\n "x": ${nested(70)}}]}`
-    failure(decodeSnapshot(text, 'releases.json'), 'CORRUPT_STATE', 'releases.json:2: arrays and objects nest more than 64 deep')
+    failure(
+      decodeSnapshot(text, 'releases.json'),
+      'CORRUPT_STATE',
+      'releases.json:2: arrays and objects nest more than 64 deep',
+    )
   })
   test(`given more bytes than ${MAX_SNAPSHOT_BYTES}, then CORRUPT_STATE names the size and the limit, before decoding`, () => {
     const bytes = new Uint8Array(MAX_SNAPSHOT_BYTES + 1) // zeros: not even UTF-8 worth reading
-    failure(decodeSnapshotBytes(bytes, 'releases.json'), 'CORRUPT_STATE', `releases.json: the file is ${MAX_SNAPSHOT_BYTES + 1} bytes long, more than the ${MAX_SNAPSHOT_BYTES} bytes`)
+    failure(
+      decodeSnapshotBytes(bytes, 'releases.json'),
+      'CORRUPT_STATE',
+      `releases.json: the file is ${MAX_SNAPSHOT_BYTES + 1} bytes long, more than the ${MAX_SNAPSHOT_BYTES} bytes`,
+    )
   })
 })

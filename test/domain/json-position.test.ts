@@ -34,7 +34,8 @@ describe('jsonErrorOffset: where JSON text first goes wrong, for parser messages
     expect(jsonErrorOffset('[1, 2,]')).toBe(6)
     expect(jsonErrorOffset('{"a": 1} x')).toBe(9)
   })
-  test('a text that merely ends too early goes wrong at its end', () => expect(jsonErrorOffset('{"releases": [')).toBe('{"releases": ['.length))
+  test('a text that merely ends too early goes wrong at its end', () =>
+    expect(jsonErrorOffset('{"releases": [')).toBe('{"releases": ['.length))
   test('valid JSON has no error offset', () => expect(jsonErrorOffset('{"releases": []}')).toBeUndefined())
   it.prop([generatedState, fc.nat(), fc.constantFrom(',', ':', 'x', '#')], { numRuns: 200 })(
     'a character put where JSON allows only whitespace is found at its offset',
@@ -56,12 +57,26 @@ describe('jsonErrorOffset: where JSON text first goes wrong, for parser messages
 
 describe('duplicate keys in a JSON text', () => {
   test('given a record with "id" twice, then the key, the line of the second and the record are found', () => {
-    const text = ['{', '  "releases": [', '    {"id": "a"},', '    {', '      "id": "a",', '      "id": "b"', '    }', '  ]', '}'].join('\n')
+    const text = [
+      '{',
+      '  "releases": [',
+      '    {"id": "a"},',
+      '    {',
+      '      "id": "a",',
+      '      "id": "b"',
+      '    }',
+      '  ]',
+      '}',
+    ].join('\n')
     expect(firstDuplicateKey(text)).toEqual({ key: 'id', line: 6, path: 'releases[1]' })
   })
   test('keys are compared unescaped, in nested objects and at the top level too', () => {
     expect(firstDuplicateKey('{"releases": [], "x": 1, "\\u0078": 2}')).toEqual({ key: 'x', line: 1, path: '' })
-    expect(firstDuplicateKey('{"releases": [{"phases": {"build": "running", "build": "completed"}}]}')).toEqual({ key: 'build', line: 1, path: 'releases[0].phases' })
+    expect(firstDuplicateKey('{"releases": [{"phases": {"build": "running", "build": "completed"}}]}')).toEqual({
+      key: 'build',
+      line: 1,
+      path: 'releases[0].phases',
+    })
     expect(firstDuplicateKey('{"a": {"b": 1}, "c": {"b": 2}}')).toBeUndefined()
   })
   test('strings that look like keys, escaped quotes and values equal to keys are not keys', () => {
@@ -75,14 +90,18 @@ describe('duplicate keys in a JSON text', () => {
   it.prop([fc.jsonValue()], { numRuns: 200 })('no text JSON.stringify writes holds a duplicate key', (value) => {
     expect(firstDuplicateKey(JSON.stringify(value, null, 2) ?? 'null')).toBeUndefined()
   })
-  it.prop([fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 1 }), { minKeys: 1, maxKeys: 20 }), fc.nat(), fc.jsonValue({ maxDepth: 1 })], { numRuns: 200 })(
-    'a key written again in the same object is found, whatever its escapes',
-    (object, pick, value) => {
-      const keys = Object.keys(object)
-      const key = keys[pick % keys.length] as string
-      const text = JSON.stringify(object, null, 2)
-      const again = `${text.slice(0, -2)},\n  ${JSON.stringify(key).replace(/[a-z]/, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)}: ${JSON.stringify(value)}\n}`
-      expect(firstDuplicateKey(again)).toMatchObject({ key, path: '' })
-    },
-  )
+  it.prop(
+    [
+      fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 1 }), { minKeys: 1, maxKeys: 20 }),
+      fc.nat(),
+      fc.jsonValue({ maxDepth: 1 }),
+    ],
+    { numRuns: 200 },
+  )('a key written again in the same object is found, whatever its escapes', (object, pick, value) => {
+    const keys = Object.keys(object)
+    const key = keys[pick % keys.length] as string
+    const text = JSON.stringify(object, null, 2)
+    const again = `${text.slice(0, -2)},\n  ${JSON.stringify(key).replace(/[a-z]/, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)}: ${JSON.stringify(value)}\n}`
+    expect(firstDuplicateKey(again)).toMatchObject({ key, path: '' })
+  })
 })

@@ -1,5 +1,15 @@
 import { describe, expect, test } from 'vitest'
-import { allPending, canTransition, isFinalStatus, nextStatuses, PHASE_STATUSES, PHASES, Phases, PhaseStatus, ReleasePhase } from '../../src/domain/index.js'
+import {
+  allPending,
+  canTransition,
+  isFinalStatus,
+  nextStatuses,
+  PHASE_STATUSES,
+  PHASES,
+  Phases,
+  PhaseStatus,
+  ReleasePhase,
+} from '../../src/domain/index.js'
 
 describe('phases', () => {
   test('run in the order build, push, migrate_pre, rollout, migrate_post, finalize', () => {

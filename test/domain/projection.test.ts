@@ -1,9 +1,24 @@
 import { it } from '@fast-check/vitest'
 import { describe, expect, test } from 'vitest'
-import { allReleases, initialState, projectSnapshot, releaseRecordText, sameReleases, type StoredRelease } from '../../src/domain/index.js'
+import {
+  allReleases,
+  initialState,
+  projectSnapshot,
+  releaseRecordText,
+  sameReleases,
+  type StoredRelease,
+} from '../../src/domain/index.js'
 import { generatedState } from '../arbitraries.js'
 import { decoded, importedState, loaded, view } from './helpers.js'
-import { completedAll, created, imported, newRelease, phaseUpdated, stateAfter, storedRelease } from './specification.js'
+import {
+  completedAll,
+  created,
+  imported,
+  newRelease,
+  phaseUpdated,
+  stateAfter,
+  storedRelease,
+} from './specification.js'
 
 const a = newRelease('2025-01-01T12:00:00Z', { version: 'v1.2.3', commitSha: 'abc123def456' })
 const b = newRelease('2025-01-02T08:30:00.250Z', { version: 'v1.3.0', previousId: a.id })
@@ -14,7 +29,12 @@ describe('projectSnapshot gives the exact releases.json text', () => {
     expect(projectSnapshot(importedState({ releases: [], otherFields: {} }))).toBe('{\n  "releases": []\n}')
   })
   test('records in id order, 2-space indent, keys id..previous_id, phases in phase order, previous_id omitted for a first release', () => {
-    const state = stateAfter([created(a), ...completedAll(a.id), created(b), phaseUpdated(b.id, 'build', 'pending', 'running')])
+    const state = stateAfter([
+      created(a),
+      ...completedAll(a.id),
+      created(b),
+      phaseUpdated(b.id, 'build', 'pending', 'running'),
+    ])
     expect(projectSnapshot(state)).toBe(
       [
         '{',
@@ -56,7 +76,8 @@ describe('projectSnapshot gives the exact releases.json text', () => {
     )
   })
   test('imported records keep their timestamp byte for byte, leave absent phases out, and keep unknown phases and fields after the known ones', () => {
-    const text = '{"releases": [{"zeta": 1, "phases": {"zzz_custom": "weird", "build": "completed"}, "timestamp": "2025-01-01T05:00:00.500000000-07:00", "version": "<v>", "environment": "prod", "id": "rel-20250101-050000", "alpha": [true]}], "schema": 2}'
+    const text =
+      '{"releases": [{"zeta": 1, "phases": {"zzz_custom": "weird", "build": "completed"}, "timestamp": "2025-01-01T05:00:00.500000000-07:00", "version": "<v>", "environment": "prod", "id": "rel-20250101-050000", "alpha": [true]}], "schema": 2}'
     expect(projectSnapshot(loaded(text))).toBe(
       [
         '{',
@@ -90,9 +111,13 @@ describe('projectSnapshot gives the exact releases.json text', () => {
     expect(decoded(text).releases.map((r) => r.version)).toEqual(['twin1', 'twin2', 'late'])
   })
   test('non-ASCII characters are written as they are, control characters escaped', () => {
-    const text = projectSnapshot(stateAfter([created(newRelease('2025-01-01T00:00:00Z', { version: 'v1-é-中-🚀-"q"-\\' }))]))
+    const text = projectSnapshot(
+      stateAfter([created(newRelease('2025-01-01T00:00:00Z', { version: 'v1-é-中-🚀-"q"-\\' }))]),
+    )
     expect(text).toContain('"version": "v1-é-中-🚀-\\"q\\"-\\\\"')
-    const withControl = projectSnapshot(stateAfter([imported([storedRelease({ id: 'x', timestamp: '2025-01-01T00:00:00Z', version: 'a\u0001b\tc' })])]))
+    const withControl = projectSnapshot(
+      stateAfter([imported([storedRelease({ id: 'x', timestamp: '2025-01-01T00:00:00Z', version: 'a\u0001b\tc' })])]),
+    )
     expect(withControl).toContain('"version": "a\\u0001b\\tc"')
   })
   test('a record is the text of its release alone: the same release gives the same text', () => {
@@ -113,22 +138,28 @@ describe('sameReleases compares what would be written', () => {
 })
 
 describe('projection properties', () => {
-  it.prop([generatedState], { numRuns: 300 })('projecting then decoding (and importing) a state gives the same state', (state) => {
-    const again = importedState(decoded(projectSnapshot(state)))
-    const expected = view(state)
-    const greatest = [...state.releases.keys()].at(-1)
-    expect(view(again)).toEqual({ ...expected, greatestId: greatest })
-    expect(sameReleases([...allReleases(again)], [...allReleases(state)])).toBe(true)
-  })
+  it.prop([generatedState], { numRuns: 300 })(
+    'projecting then decoding (and importing) a state gives the same state',
+    (state) => {
+      const again = importedState(decoded(projectSnapshot(state)))
+      const expected = view(state)
+      const greatest = [...state.releases.keys()].at(-1)
+      expect(view(again)).toEqual({ ...expected, greatestId: greatest })
+      expect(sameReleases([...allReleases(again)], [...allReleases(state)])).toBe(true)
+    },
+  )
   it.prop([generatedState], { numRuns: 200 })('the projection of a decoded projection is the same text', (state) => {
     const text = projectSnapshot(state)
     expect(projectSnapshot(loaded(text))).toBe(text)
   })
-  it.prop([generatedState], { numRuns: 200 })('the text is valid JSON: 2-space indented, no trailing newline, one record per release in id order', (state) => {
-    const text = projectSnapshot(state)
-    const json = JSON.parse(text) as { releases: Array<{ id: string }> }
-    expect(json.releases.map((r) => r.id)).toEqual([...allReleases(state)].map((r) => r.id))
-    expect(text.endsWith('\n')).toBe(false)
-    expect(text.split('\n').every((line) => /^( {2})*\S/.test(line))).toBe(true)
-  })
+  it.prop([generatedState], { numRuns: 200 })(
+    'the text is valid JSON: 2-space indented, no trailing newline, one record per release in id order',
+    (state) => {
+      const text = projectSnapshot(state)
+      const json = JSON.parse(text) as { releases: Array<{ id: string }> }
+      expect(json.releases.map((r) => r.id)).toEqual([...allReleases(state)].map((r) => r.id))
+      expect(text.endsWith('\n')).toBe(false)
+      expect(text.split('\n').every((line) => /^( {2})*\S/.test(line))).toBe(true)
+    },
+  )
 })

@@ -31,10 +31,19 @@ const versions = (releases: ReadonlyArray<Release>) => releases.map((r) => r.ver
 
 describe('findRelease', () => {
   test('finds a release by id, trimmed', () => expect(right(findRelease(state, ` ${s1.id}\t`))).toEqual(s1))
-  test('an unknown id is RELEASE_NOT_FOUND naming it', () => failure(findRelease(state, 'rel-20000101-000000000'), 'RELEASE_NOT_FOUND', 'release rel-20000101-000000000 not found'))
+  test('an unknown id is RELEASE_NOT_FOUND naming it', () =>
+    failure(
+      findRelease(state, 'rel-20000101-000000000'),
+      'RELEASE_NOT_FOUND',
+      'release rel-20000101-000000000 not found',
+    ))
   test('an empty id is INVALID_INPUT', () => failure(findRelease(state, ''), 'INVALID_INPUT', 'release id is empty'))
   test('an id two releases share is refused as ambiguous, naming the id and both versions', () => {
-    failure(findRelease(loaded(readGoFixture('same-ms-diff-ns.json')), 'rel-20250101-120000123'), 'INVALID_INPUT', 'release id rel-20250101-120000123 is ambiguous: 2 releases hold it (versions v1.0.0, v1.0.1)')
+    failure(
+      findRelease(loaded(readGoFixture('same-ms-diff-ns.json')), 'rel-20250101-120000123'),
+      'INVALID_INPUT',
+      'release id rel-20250101-120000123 is ambiguous: 2 releases hold it (versions v1.0.0, v1.0.1)',
+    )
   })
 })
 
@@ -57,24 +66,34 @@ describe('currentRelease: the newest release of an environment by timestamp, tie
     const y = storedRelease({ id: 'rel-y', timestamp: '2025-01-01T13:00:00+01:00', version: 'y' })
     expect(right(currentRelease(stateAfter([imported([y, x])]), 'prod')).version).toBe('y')
   })
-  test('an environment without releases is RELEASE_NOT_FOUND naming it', () => failure(currentRelease(state, 'qa'), 'RELEASE_NOT_FOUND', 'environment qa has no releases'))
-  test('an invalid environment name is INVALID_INPUT', () => failure(currentRelease(state, ''), 'INVALID_INPUT', 'environment is empty'))
+  test('an environment without releases is RELEASE_NOT_FOUND naming it', () =>
+    failure(currentRelease(state, 'qa'), 'RELEASE_NOT_FOUND', 'environment qa has no releases'))
+  test('an invalid environment name is INVALID_INPUT', () =>
+    failure(currentRelease(state, ''), 'INVALID_INPUT', 'environment is empty'))
 })
 
 describe('releasesOf and listAllReleases', () => {
-  test('the releases of an environment, newest first', () => expect(versions(right(releasesOf(state, 'prod')))).toEqual(['p2', 'p1']))
+  test('the releases of an environment, newest first', () =>
+    expect(versions(right(releasesOf(state, 'prod')))).toEqual(['p2', 'p1']))
   test('an environment never deployed has none', () => expect(right(releasesOf(state, 'qa'))).toEqual([]))
-  test('an invalid environment name is INVALID_INPUT', () => failure(releasesOf(state, 'a\u0000b'), 'INVALID_INPUT', 'control character'))
+  test('an invalid environment name is INVALID_INPUT', () =>
+    failure(releasesOf(state, 'a\u0000b'), 'INVALID_INPUT', 'control character'))
   test('newest first by timestamp with offsets, not by id (roundtrip-normalize.json)', () => {
-    expect(right(releasesOf(loaded(readGoFixture('roundtrip-normalize.json')), 'prod')).map((r) => r.id)).toEqual(['rel-20250101-050000', 'rel-20250101-120000', 'rel-20241231-120000'])
+    expect(right(releasesOf(loaded(readGoFixture('roundtrip-normalize.json')), 'prod')).map((r) => r.id)).toEqual([
+      'rel-20250101-050000',
+      'rel-20250101-120000',
+      'rel-20241231-120000',
+    ])
   })
-  test('all releases: environments ascending, each newest first', () => expect(versions(listAllReleases(state))).toEqual(['d1', 'p2', 'p1', 's1']))
+  test('all releases: environments ascending, each newest first', () =>
+    expect(versions(listAllReleases(state))).toEqual(['d1', 'p2', 'p1', 's1']))
   test('environments are ordered by code unit: "Prod" before "dev" before "prod"', () => {
     const upper = newRelease('2025-01-04T00:00:00Z', { environment: 'Prod', version: 'P1' })
     expect(versions(listAllReleases(stateAfter([created(upper)], state)))).toEqual(['P1', 'd1', 'p2', 'p1', 's1'])
     expect(environments(stateAfter([created(upper)], state))).toEqual(['Prod', 'dev', 'prod', 'staging'])
   })
-  test('duplicate ids are both listed', () => expect(versions(listAllReleases(loaded(readGoFixture('same-ms-diff-ns.json'))))).toEqual(['v1.0.1', 'v1.0.0']))
+  test('duplicate ids are both listed', () =>
+    expect(versions(listAllReleases(loaded(readGoFixture('same-ms-diff-ns.json'))))).toEqual(['v1.0.1', 'v1.0.0']))
   test('the state counts and iterates every release once, in id order', () => {
     expect(releaseCount(state)).toBe(4)
     expect(versions([...allReleases(state)])).toEqual(['p1', 's1', 'p2', 'd1'])
@@ -87,24 +106,41 @@ describe('query properties', () => {
   const instant = (r: Release) => parseInstant(r.timestamp) as Instant
   /** Newest by the plain definition: later instant, then greater id. */
   const newest = (releases: ReadonlyArray<Release>): Release | undefined =>
-    releases.reduce<Release | undefined>((best, r) => (best === undefined || compareInstants(instant(r), instant(best)) > 0 || (compareInstants(instant(r), instant(best)) === 0 && r.id > best.id) ? r : best), undefined)
-  const queryable = (s: State) => [...s.current.keys()].filter((env) => E.isRight(parseEnvironment(env)) && right(parseEnvironment(env)) === env)
+    releases.reduce<Release | undefined>(
+      (best, r) =>
+        best === undefined ||
+        compareInstants(instant(r), instant(best)) > 0 ||
+        (compareInstants(instant(r), instant(best)) === 0 && r.id > best.id)
+          ? r
+          : best,
+      undefined,
+    )
+  const queryable = (s: State) =>
+    [...s.current.keys()].filter((env) => E.isRight(parseEnvironment(env)) && right(parseEnvironment(env)) === env)
 
-  it.prop([generatedState], { numRuns: 300 })("an environment's releases are exactly its own, newest first, the first being its current release", (s) => {
-    for (const env of queryable(s)) {
-      const listed = right(releasesOf(s, env))
-      const own = [...allReleases(s)].filter((r) => r.environment === env)
-      expect(listed).toHaveLength(own.length)
-      for (const r of own) expect(listed).toContain(r)
-      for (let i = 1; i < listed.length; i++) expect(isNewer(listed[i] as Release, listed[i - 1] as Release)).toBe(false)
-      expect(right(currentRelease(s, env))).toBe(listed[0])
-      expect(listed[0]).toBe(newest(own))
-    }
-  })
-  it.prop([generatedState], { numRuns: 300 })('all releases: every release exactly once, environments ascending', (s) => {
-    const all = listAllReleases(s)
-    expect(all).toHaveLength(releaseCount(s))
-    expect(new Set(all).size).toBe(all.length)
-    for (let i = 1; i < all.length; i++) expect((all[i - 1] as Release).environment <= (all[i] as Release).environment).toBe(true)
-  })
+  it.prop([generatedState], { numRuns: 300 })(
+    "an environment's releases are exactly its own, newest first, the first being its current release",
+    (s) => {
+      for (const env of queryable(s)) {
+        const listed = right(releasesOf(s, env))
+        const own = [...allReleases(s)].filter((r) => r.environment === env)
+        expect(listed).toHaveLength(own.length)
+        for (const r of own) expect(listed).toContain(r)
+        for (let i = 1; i < listed.length; i++)
+          expect(isNewer(listed[i] as Release, listed[i - 1] as Release)).toBe(false)
+        expect(right(currentRelease(s, env))).toBe(listed[0])
+        expect(listed[0]).toBe(newest(own))
+      }
+    },
+  )
+  it.prop([generatedState], { numRuns: 300 })(
+    'all releases: every release exactly once, environments ascending',
+    (s) => {
+      const all = listAllReleases(s)
+      expect(all).toHaveLength(releaseCount(s))
+      expect(new Set(all).size).toBe(all.length)
+      for (let i = 1; i < all.length; i++)
+        expect((all[i - 1] as Release).environment <= (all[i] as Release).environment).toBe(true)
+    },
+  )
 })

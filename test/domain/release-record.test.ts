@@ -16,8 +16,23 @@ const decode = (json: unknown): StoredRelease => {
 describe('ReleaseRecord.encode: a release as a record of releases.json', () => {
   test('keys id, environment, version, commit_sha, timestamp, phases, previous_id; phases in phase order', () => {
     const record = ReleaseRecord.encode(newRelease('2025-01-01T12:00:00Z', { previousId: 'rel-20241231-120000' }))
-    expect(Object.keys(record)).toEqual(['id', 'environment', 'version', 'commit_sha', 'timestamp', 'phases', 'previous_id'])
-    expect(Object.keys(record.phases as object)).toEqual(['build', 'push', 'migrate_pre', 'rollout', 'migrate_post', 'finalize'])
+    expect(Object.keys(record)).toEqual([
+      'id',
+      'environment',
+      'version',
+      'commit_sha',
+      'timestamp',
+      'phases',
+      'previous_id',
+    ])
+    expect(Object.keys(record.phases as object)).toEqual([
+      'build',
+      'push',
+      'migrate_pre',
+      'rollout',
+      'migrate_post',
+      'finalize',
+    ])
   })
   test('previous_id is left out when there is none; commit_sha is always written', () => {
     expect(ReleaseRecord.encode(newRelease('2025-01-01T12:00:00Z'))).toEqual({
@@ -26,16 +41,42 @@ describe('ReleaseRecord.encode: a release as a record of releases.json', () => {
       version: 'v1.0.0',
       commit_sha: '',
       timestamp: '2025-01-01T12:00:00Z',
-      phases: { build: 'pending', push: 'pending', migrate_pre: 'pending', rollout: 'pending', migrate_post: 'pending', finalize: 'pending' },
+      phases: {
+        build: 'pending',
+        push: 'pending',
+        migrate_pre: 'pending',
+        rollout: 'pending',
+        migrate_post: 'pending',
+        finalize: 'pending',
+      },
     })
   })
   test('preserved: absent phases left out, unknown phases after the known ones, unknown fields after previous_id, in their order', () => {
     const release: StoredRelease = {
-      ...storedRelease({ id: 'x', timestamp: '2025-01-01T12:00:00+02:00', phases: { build: 'completed' }, previousId: 'w' }),
-      preserved: { absentPhases: ['push', 'migrate_pre', 'rollout', 'migrate_post'], otherPhases: { zz: 1, aa: 'two' }, otherFields: { zeta: true, alpha: null } },
+      ...storedRelease({
+        id: 'x',
+        timestamp: '2025-01-01T12:00:00+02:00',
+        phases: { build: 'completed' },
+        previousId: 'w',
+      }),
+      preserved: {
+        absentPhases: ['push', 'migrate_pre', 'rollout', 'migrate_post'],
+        otherPhases: { zz: 1, aa: 'two' },
+        otherFields: { zeta: true, alpha: null },
+      },
     }
     const record = ReleaseRecord.encode(release)
-    expect(Object.keys(record)).toEqual(['id', 'environment', 'version', 'commit_sha', 'timestamp', 'phases', 'previous_id', 'zeta', 'alpha'])
+    expect(Object.keys(record)).toEqual([
+      'id',
+      'environment',
+      'version',
+      'commit_sha',
+      'timestamp',
+      'phases',
+      'previous_id',
+      'zeta',
+      'alpha',
+    ])
     expect(Object.entries(record.phases as object)).toEqual([
       ['build', 'completed'],
       ['finalize', 'pending'],
@@ -44,7 +85,10 @@ describe('ReleaseRecord.encode: a release as a record of releases.json', () => {
     ])
   })
   test('a preserved field or phase cannot override a known one', () => {
-    const release: StoredRelease = { ...newRelease('2025-01-01T12:00:00Z'), preserved: { otherFields: { id: 'forged', environment: 'dev' }, otherPhases: { build: 'completed' } } }
+    const release: StoredRelease = {
+      ...newRelease('2025-01-01T12:00:00Z'),
+      preserved: { otherFields: { id: 'forged', environment: 'dev' }, otherPhases: { build: 'completed' } },
+    }
     const record = ReleaseRecord.encode(release)
     expect(record.id).toBe('rel-20250101-120000000')
     expect(record.environment).toBe('prod')
@@ -53,14 +97,28 @@ describe('ReleaseRecord.encode: a release as a record of releases.json', () => {
   test('an unknown field named like an array index ("7") is still written after the known keys', () => {
     // JavaScript objects list integer-like keys first, so the record is written from its ordered
     // fields, not from an object.
-    const release: StoredRelease = { ...newRelease('2025-01-01T12:00:00Z'), preserved: { otherFields: { '7': 'x' }, otherPhases: { '3': 'weird' } } }
+    const release: StoredRelease = {
+      ...newRelease('2025-01-01T12:00:00Z'),
+      preserved: { otherFields: { '7': 'x' }, otherPhases: { '3': 'weird' } },
+    }
     const written = releaseRecordText(release)
     expect(written.indexOf('"id"')).toBeLessThan(written.indexOf('"7"'))
     expect(written.indexOf('"finalize"')).toBeLessThan(written.indexOf('"3"'))
-    expect(recordFields(release).map(([key]) => key)).toEqual(['id', 'environment', 'version', 'commit_sha', 'timestamp', 'phases', '7'])
+    expect(recordFields(release).map(([key]) => key)).toEqual([
+      'id',
+      'environment',
+      'version',
+      'commit_sha',
+      'timestamp',
+      'phases',
+      '7',
+    ])
   })
   test('a preserved "__proto__" field is written as an own, plain field', () => {
-    const release: StoredRelease = { ...newRelease('2025-01-01T12:00:00Z'), preserved: { otherFields: JSON.parse('{"__proto__": {"x": 1}}') as Record<string, unknown> } }
+    const release: StoredRelease = {
+      ...newRelease('2025-01-01T12:00:00Z'),
+      preserved: { otherFields: JSON.parse('{"__proto__": {"x": 1}}') as Record<string, unknown> },
+    }
     const record = ReleaseRecord.encode(release)
     expect(Object.getOwnPropertyNames(record)).toContain('__proto__')
     expect(Object.getPrototypeOf(record)).toBe(Object.prototype)
@@ -70,14 +128,29 @@ describe('ReleaseRecord.encode: a release as a record of releases.json', () => {
 
 describe('ReleaseRecord.decode: a record as the Go tool or a person wrote it', () => {
   test('a full record, keys in any order', () => {
-    const json = { phases: { rollout: 'running' }, previous_id: 'p', timestamp: '2025-01-01T12:00:00.123456789Z', commit_sha: 'abcd', version: 'v', environment: 'e', id: 'i' }
+    const json = {
+      phases: { rollout: 'running' },
+      previous_id: 'p',
+      timestamp: '2025-01-01T12:00:00.123456789Z',
+      commit_sha: 'abcd',
+      version: 'v',
+      environment: 'e',
+      id: 'i',
+    }
     expect(decode(json)).toEqual({
       id: 'i',
       environment: 'e',
       version: 'v',
       commitSha: 'abcd',
       timestamp: '2025-01-01T12:00:00.123456789Z',
-      phases: { build: 'pending', push: 'pending', migrate_pre: 'pending', rollout: 'running', migrate_post: 'pending', finalize: 'pending' },
+      phases: {
+        build: 'pending',
+        push: 'pending',
+        migrate_pre: 'pending',
+        rollout: 'running',
+        migrate_post: 'pending',
+        finalize: 'pending',
+      },
       previousId: 'p',
       preserved: { absentPhases: ['build', 'push', 'migrate_pre', 'migrate_post', 'finalize'] },
     })
@@ -86,23 +159,47 @@ describe('ReleaseRecord.decode: a record as the Go tool or a person wrote it', (
     expect(decode(ReleaseRecord.encode(newRelease('2025-01-01T12:00:00Z'))).preserved).toBeUndefined()
   })
   test('a bad status is refused, anything else missing or mistyped too', () => {
-    expect(E.isLeft(ReleaseRecord.decode({ id: 'i', environment: 'e', version: 'v', timestamp: '2025-01-01T12:00:00Z', phases: { build: 'Done' } }))).toBe(true)
+    expect(
+      E.isLeft(
+        ReleaseRecord.decode({
+          id: 'i',
+          environment: 'e',
+          version: 'v',
+          timestamp: '2025-01-01T12:00:00Z',
+          phases: { build: 'Done' },
+        }),
+      ),
+    ).toBe(true)
     expect(E.isLeft(ReleaseRecord.decode({ id: 'i', environment: 'e', version: 'v' }))).toBe(true)
     expect(E.isLeft(ReleaseRecord.decode('i'))).toBe(true)
   })
 })
 
 describe('release record properties', () => {
-  it.prop([importedRelease], { numRuns: 300 })('any release survives encode -> JSON text -> decode unchanged', (release) => {
-    const again = decode(JSON.parse(JSON.stringify(ReleaseRecord.encode(release))))
-    expect(again).toEqual(release)
-    expect(Release.is(again)).toBe(true)
-  })
-  it.prop([importedRelease], { numRuns: 200 })('the encoded record has the known keys first, in order (unknown keys that are not array indexes)', (release) => {
-    fc.pre(!Object.keys(release.preserved?.otherFields ?? {}).some(isIndex))
-    const keys = Object.keys(ReleaseRecord.encode(release))
-    const known = ['id', 'environment', 'version', 'commit_sha', 'timestamp', 'phases', ...(release.previousId === undefined ? [] : ['previous_id'])]
-    expect(keys.slice(0, known.length)).toEqual(known)
-    expect(keys.slice(known.length)).toEqual(Object.keys(release.preserved?.otherFields ?? {}))
-  })
+  it.prop([importedRelease], { numRuns: 300 })(
+    'any release survives encode -> JSON text -> decode unchanged',
+    (release) => {
+      const again = decode(JSON.parse(JSON.stringify(ReleaseRecord.encode(release))))
+      expect(again).toEqual(release)
+      expect(Release.is(again)).toBe(true)
+    },
+  )
+  it.prop([importedRelease], { numRuns: 200 })(
+    'the encoded record has the known keys first, in order (unknown keys that are not array indexes)',
+    (release) => {
+      fc.pre(!Object.keys(release.preserved?.otherFields ?? {}).some(isIndex))
+      const keys = Object.keys(ReleaseRecord.encode(release))
+      const known = [
+        'id',
+        'environment',
+        'version',
+        'commit_sha',
+        'timestamp',
+        'phases',
+        ...(release.previousId === undefined ? [] : ['previous_id']),
+      ]
+      expect(keys.slice(0, known.length)).toEqual(known)
+      expect(keys.slice(known.length)).toEqual(Object.keys(release.preserved?.otherFields ?? {}))
+    },
+  )
 })

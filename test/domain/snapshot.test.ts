@@ -1,13 +1,22 @@
 import { it } from '@fast-check/vitest'
 import { describe, expect, test } from 'vitest'
-import { changedFields, decodeSnapshot, projectSnapshot, type Release, ReleaseRecord, sameReleases, type StoredRelease } from '../../src/domain/index.js'
+import {
+  changedFields,
+  decodeSnapshot,
+  projectSnapshot,
+  type Release,
+  ReleaseRecord,
+  sameReleases,
+  type StoredRelease,
+} from '../../src/domain/index.js'
 import { goSnapshot, goSnapshotText, snapshot } from '../arbitraries.js'
 import { readGoFixture, readSpecExample } from '../fixtures/index.js'
 import { decoded, failure, importedState, loaded } from './helpers.js'
 import { allCompleted, storedRelease } from './specification.js'
 
 const record = (fields: string, extra = ''): string => `{"releases": [{${fields}}]${extra}}`
-const minimal = '"id": "rel-20250101-120000", "environment": "prod", "version": "v1", "timestamp": "2025-01-01T12:00:00Z"'
+const minimal =
+  '"id": "rel-20250101-120000", "environment": "prod", "version": "v1", "timestamp": "2025-01-01T12:00:00Z"'
 const only = (text: string): StoredRelease => {
   const { releases } = decoded(text)
   expect(releases).toHaveLength(1)
@@ -38,16 +47,28 @@ describe("the spec's example file", () => {
 
 describe('decodeSnapshot accepts what the Go tool or a person may have written', () => {
   test('keys in any order', () => {
-    const shuffled = '{"releases": [{"phases": {"finalize": "completed", "build": "running"}, "timestamp": "2025-01-01T12:00:00Z", "previous_id": "rel-a", "commit_sha": "abcd", "version": "v1", "environment": "prod", "id": "rel-20250101-120000"}]}'
+    const shuffled =
+      '{"releases": [{"phases": {"finalize": "completed", "build": "running"}, "timestamp": "2025-01-01T12:00:00Z", "previous_id": "rel-a", "commit_sha": "abcd", "version": "v1", "environment": "prod", "id": "rel-20250101-120000"}]}'
     const release = only(shuffled)
-    expect(release).toMatchObject({ id: 'rel-20250101-120000', environment: 'prod', version: 'v1', commitSha: 'abcd', previousId: 'rel-a' })
+    expect(release).toMatchObject({
+      id: 'rel-20250101-120000',
+      environment: 'prod',
+      version: 'v1',
+      commitSha: 'abcd',
+      previousId: 'rel-a',
+    })
     expect(release.phases).toMatchObject({ build: 'running', finalize: 'completed', push: 'pending' })
   })
   test("Go's escapes (\\u003c, \\u003e, \\u0026, \\u2028) read as the characters", () => {
     expect(only(record(minimal.replace('"v1"', '"\\u003cb\\u003e \\u0026 \\u2028"'))).version).toBe('<b> & \u2028')
   })
   test('timestamps with offsets and nanoseconds are kept byte for byte', () => {
-    for (const timestamp of ['2025-01-01T05:00:00.5-07:00', '2025-01-01T12:00:00.123456789Z', '2025-01-01T12:00:00.120000Z', '2025-01-01T12:00:00+00:00']) {
+    for (const timestamp of [
+      '2025-01-01T05:00:00.5-07:00',
+      '2025-01-01T12:00:00.123456789Z',
+      '2025-01-01T12:00:00.120000Z',
+      '2025-01-01T12:00:00+00:00',
+    ]) {
       expect(only(record(minimal.replace('2025-01-01T12:00:00Z', timestamp))).timestamp).toBe(timestamp)
     }
   })
@@ -59,7 +80,9 @@ describe('decodeSnapshot accepts what the Go tool or a person may have written',
     for (const text of [record(minimal), record(`${minimal}, "phases": null`)]) {
       const release = only(text)
       expect(Object.values(release.phases)).toEqual(['pending', 'pending', 'pending', 'pending', 'pending', 'pending'])
-      expect(release.preserved).toEqual({ absentPhases: ['build', 'push', 'migrate_pre', 'rollout', 'migrate_post', 'finalize'] })
+      expect(release.preserved).toEqual({
+        absentPhases: ['build', 'push', 'migrate_pre', 'rollout', 'migrate_post', 'finalize'],
+      })
       expect(ReleaseRecord.encode(release).phases).toEqual({})
     }
   })
@@ -74,8 +97,10 @@ describe('decodeSnapshot accepts what the Go tool or a person may have written',
     expect(only(record(`${minimal}, "previous_id": ""`)).previousId).toBeUndefined()
     expect(only(record(`${minimal}, "previous_id": null`)).previousId).toBeUndefined()
   })
-  test('a commit_sha that is not hex (Go never checked) is kept', () => expect(only(record(`${minimal}, "commit_sha": "old"`)).commitSha).toBe('old'))
-  test('a dangling previous_id is kept', () => expect(only(record(`${minimal}, "previous_id": "rel-19990101-000000"`)).previousId).toBe('rel-19990101-000000'))
+  test('a commit_sha that is not hex (Go never checked) is kept', () =>
+    expect(only(record(`${minimal}, "commit_sha": "old"`)).commitSha).toBe('old'))
+  test('a dangling previous_id is kept', () =>
+    expect(only(record(`${minimal}, "previous_id": "rel-19990101-000000"`)).previousId).toBe('rel-19990101-000000'))
   test('duplicate ids are kept, both, in file order', () => {
     const text = `{"releases": [{${minimal}}, {${minimal.replace('"v1"', '"v2"')}}]}`
     expect(decoded(text).releases.map((r) => [r.id, r.version])).toEqual([
@@ -85,7 +110,11 @@ describe('decodeSnapshot accepts what the Go tool or a person may have written',
   })
   test('"releases" null (as Go writes an empty list), an empty list, or an empty object: no releases; other top-level fields kept', () => {
     expect(decoded('{"releases": null}')).toEqual({ releases: [], otherFields: {} })
-    expect(decoded('{"releases": null, "version": 2}')).toEqual({ releases: [], otherFields: { version: 2 }, otherFieldsJson: [['version', '2']] })
+    expect(decoded('{"releases": null, "version": 2}')).toEqual({
+      releases: [],
+      otherFields: { version: 2 },
+      otherFieldsJson: [['version', '2']],
+    })
     expect(decoded(' \n{"releases": []}\n')).toEqual({ releases: [], otherFields: {} })
     expect(decoded('{}')).toEqual({ releases: [], otherFields: {} })
   })
@@ -122,29 +151,41 @@ describe('decodeSnapshot accepts what the Go tool or a person may have written',
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     const written = projectSnapshot(importedState(file))
     expect(written).toContain('"__proto__": "x"')
-    expect(JSON.parse(written)).toEqual(JSON.parse(text.replace('"version": "v1",', '"version": "v1", "commit_sha": "",')))
+    expect(JSON.parse(written)).toEqual(
+      JSON.parse(text.replace('"version": "v1",', '"version": "v1", "commit_sha": "",')),
+    )
     expect(written.match(/"__proto__"/g)).toHaveLength(3)
   })
-  it.prop([snapshot], { numRuns: 300 })('any snapshot an older file may hold survives project -> decode release for release', (file) => {
-    const text = projectSnapshot(importedState(file))
-    const again = decoded(text)
-    const byId = (releases: ReadonlyArray<Release>) => [...releases].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
-    expect(sameReleases(again.releases, byId(file.releases))).toBe(true)
-    expect(again.otherFields).toEqual(file.otherFields)
-  })
-  it.prop([goSnapshot], { numRuns: 200 })('any file as the Go tool would write it decodes to its releases in file order', ({ snapshot: file, text }) => {
-    const again = decoded(text)
-    // Go sorts unknown phase keys in with the known ones, so compare values, not key order.
-    expect(again.releases).toEqual(file.releases)
-    expect(again.otherFields).toEqual(file.otherFields)
-    expect(/[<>&]/.test(text)).toBe(false)
-  })
+  it.prop([snapshot], { numRuns: 300 })(
+    'any snapshot an older file may hold survives project -> decode release for release',
+    (file) => {
+      const text = projectSnapshot(importedState(file))
+      const again = decoded(text)
+      const byId = (releases: ReadonlyArray<Release>) =>
+        [...releases].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
+      expect(sameReleases(again.releases, byId(file.releases))).toBe(true)
+      expect(again.otherFields).toEqual(file.otherFields)
+    },
+  )
+  it.prop([goSnapshot], { numRuns: 200 })(
+    'any file as the Go tool would write it decodes to its releases in file order',
+    ({ snapshot: file, text }) => {
+      const again = decoded(text)
+      // Go sorts unknown phase keys in with the known ones, so compare values, not key order.
+      expect(again.releases).toEqual(file.releases)
+      expect(again.otherFields).toEqual(file.otherFields)
+      expect(/[<>&]/.test(text)).toBe(false)
+    },
+  )
 })
 
 describe('the Go-style writer of the test generators', () => {
-  test.each(['single-prod.json', 'same-ms-diff-ns.json', 'roundtrip-normalize.json'] as const)('writes %s byte for byte as the Go tool did', (name) => {
-    expect(goSnapshotText(decoded(readGoFixture(name)))).toBe(readGoFixture(name))
-  })
+  test.each(['single-prod.json', 'same-ms-diff-ns.json', 'roundtrip-normalize.json'] as const)(
+    'writes %s byte for byte as the Go tool did',
+    (name) => {
+      expect(goSnapshotText(decoded(readGoFixture(name)))).toBe(readGoFixture(name))
+    },
+  )
 })
 
 describe('changedFields: which top-level fields two versions of a file disagree on', () => {
@@ -152,7 +193,9 @@ describe('changedFields: which top-level fields two versions of a file disagree 
     expect(changedFields({ generator: 'go', nested: { a: [1] } }, { generator: 'go', nested: { a: [1] } })).toEqual([])
   })
   test('added and changed in the order of the newer file, then removed ones', () => {
-    expect(changedFields({ kept: 1, region: 'eu', generator: 'go 1.2' }, { kept: 1, generator: 'go 1.3', schema: 2 })).toEqual(['generator', 'schema', 'region'])
+    expect(
+      changedFields({ kept: 1, region: 'eu', generator: 'go 1.2' }, { kept: 1, generator: 'go 1.3', schema: 2 }),
+    ).toEqual(['generator', 'schema', 'region'])
   })
   test('a reordering alone is a difference (the file keeps its order): the fields that moved', () => {
     expect(changedFields({ a: 1, b: 2 }, { b: 2, a: 1 })).toEqual(['b', 'a'])

@@ -63,16 +63,19 @@ export const given = (events: ReadonlyArray<DomainEvent>, from: State = initialS
       return {
         decision,
         then: (expected) => {
-          if (E.isLeft(decision)) throw new Error(`expected events, but decide failed: ${decision.left.code}: ${decision.left.message}`)
+          if (E.isLeft(decision))
+            throw new Error(`expected events, but decide failed: ${decision.left.code}: ${decision.left.message}`)
           expect(decision.right).toEqual(expected)
           return stateAfter(decision.right, state)
         },
         thenNothingHappens: () => {
-          if (E.isLeft(decision)) throw new Error(`expected no events, but decide failed: ${decision.left.code}: ${decision.left.message}`)
+          if (E.isLeft(decision))
+            throw new Error(`expected no events, but decide failed: ${decision.left.code}: ${decision.left.message}`)
           expect(decision.right).toEqual([])
         },
         thenFails: (code, ...message) => {
-          if (E.isRight(decision)) throw new Error(`expected ${code}, but decide produced ${JSON.stringify(decision.right)}`)
+          if (E.isRight(decision))
+            throw new Error(`expected ${code}, but decide produced ${JSON.stringify(decision.right)}`)
           expect(decision.left.code).toBe(code)
           for (const matcher of message) {
             if (typeof matcher === 'string') expect(decision.left.message).toContain(matcher)
@@ -95,7 +98,10 @@ export const at = (iso: string): number => {
 }
 
 /** A release as decide creates it at `iso`: canonical id and timestamp of that instant, phases pending. */
-export const newRelease = (iso: string, fields: { environment?: string; version?: string; commitSha?: string; previousId?: string } = {}): Release => ({
+export const newRelease = (
+  iso: string,
+  fields: { environment?: string; version?: string; commitSha?: string; previousId?: string } = {},
+): Release => ({
   id: formatReleaseId(at(iso)),
   environment: fields.environment ?? 'prod',
   version: fields.version ?? 'v1.0.0',
@@ -137,27 +143,45 @@ export const allCompleted = (): Record<ReleasePhase, PhaseStatus> => ({
 /** The ReleaseCreated event of a release. */
 export const created = (release: Release, extra: { rollbackOf?: string; note?: string } = {}): DomainEvent => ({
   type: 'ReleaseCreated',
-  data: { release, ...(extra.rollbackOf === undefined ? {} : { rollbackOf: extra.rollbackOf as ReleaseId }), ...(extra.note === undefined ? {} : { note: extra.note }) },
+  data: {
+    release,
+    ...(extra.rollbackOf === undefined ? {} : { rollbackOf: extra.rollbackOf as ReleaseId }),
+    ...(extra.note === undefined ? {} : { note: extra.note }),
+  },
 })
 
 /** The PhaseUpdated event of one phase of one release. */
-export const phaseUpdated = (releaseId: string, phase: ReleasePhase, from: PhaseStatus, to: PhaseStatus, reason?: string): DomainEvent => ({
+export const phaseUpdated = (
+  releaseId: string,
+  phase: ReleasePhase,
+  from: PhaseStatus,
+  to: PhaseStatus,
+  reason?: string,
+): DomainEvent => ({
   type: 'PhaseUpdated',
   data: { releaseId: releaseId as ReleaseId, phase, from, to, ...(reason === undefined ? {} : { reason }) },
 })
 
 /** The events that take every phase of a release from pending to completed. */
 export const completedAll = (releaseId: string): ReadonlyArray<DomainEvent> =>
-  (['build', 'push', 'migrate_pre', 'rollout', 'migrate_post', 'finalize'] as const).map((phase) => phaseUpdated(releaseId, phase, 'pending', 'completed'))
+  (['build', 'push', 'migrate_pre', 'rollout', 'migrate_post', 'finalize'] as const).map((phase) =>
+    phaseUpdated(releaseId, phase, 'pending', 'completed'),
+  )
 
 /** The SnapshotImported event of releases (and top-level fields). */
-export const imported = (releases: ReadonlyArray<StoredRelease>, otherFields: Readonly<Record<string, unknown>> = {}): DomainEvent => ({
+export const imported = (
+  releases: ReadonlyArray<StoredRelease>,
+  otherFields: Readonly<Record<string, unknown>> = {},
+): DomainEvent => ({
   type: 'SnapshotImported',
   data: { releases, ...(Object.keys(otherFields).length > 0 ? { otherFields } : {}) },
 })
 
 /** A CreateRelease command at `iso` (prod, v1.0.0 unless given). */
-export const createRelease = (iso: string, fields: Partial<Omit<CreateRelease, 'type' | 'now'>> = {}): CreateRelease => ({
+export const createRelease = (
+  iso: string,
+  fields: Partial<Omit<CreateRelease, 'type' | 'now'>> = {},
+): CreateRelease => ({
   type: 'CreateRelease',
   environment: 'prod',
   version: 'v1.0.0',
@@ -175,4 +199,8 @@ export const updatePhase = (releaseId: string, phase: string, status: string, re
 })
 
 /** A RecoverRelease command. */
-export const recoverRelease = (releaseId: string, reason: string): Command => ({ type: 'RecoverRelease', releaseId, reason })
+export const recoverRelease = (releaseId: string, reason: string): Command => ({
+  type: 'RecoverRelease',
+  releaseId,
+  reason,
+})

@@ -7,7 +7,8 @@ import { at } from './specification.js'
 const ts = (s: string) => s as Timestamp
 
 describe('formatTimestamp: RFC 3339 UTC, milliseconds only when non-zero', () => {
-  test('whole seconds have no fraction', () => expect(formatTimestamp(at('2025-01-01T12:00:00Z'))).toBe('2025-01-01T12:00:00Z'))
+  test('whole seconds have no fraction', () =>
+    expect(formatTimestamp(at('2025-01-01T12:00:00Z'))).toBe('2025-01-01T12:00:00Z'))
   test('otherwise three digits, trailing zeros kept', () => {
     expect(formatTimestamp(at('2025-01-01T12:00:00.123Z'))).toBe('2025-01-01T12:00:00.123Z')
     expect(formatTimestamp(at('2025-01-01T12:00:00.5Z'))).toBe('2025-01-01T12:00:00.500Z')
@@ -20,8 +21,14 @@ describe('parseInstant: the instant an RFC 3339 timestamp denotes, to the nanose
   test('UTC, offsets and fractions of 1 to 9 digits', () => {
     expect(parseInstant('2025-01-01T12:00:00Z')).toEqual({ epochMs: at('2025-01-01T12:00:00Z'), nanos: 0 })
     expect(parseInstant('2025-01-01T05:00:00.5-07:00')).toEqual({ epochMs: at('2025-01-01T12:00:00.500Z'), nanos: 0 })
-    expect(parseInstant('2025-01-01T12:00:00.1231Z')).toEqual({ epochMs: at('2025-01-01T12:00:00.123Z'), nanos: 100_000 })
-    expect(parseInstant('2025-01-01T12:00:00.123456789+00:00')).toEqual({ epochMs: at('2025-01-01T12:00:00.123Z'), nanos: 456_789 })
+    expect(parseInstant('2025-01-01T12:00:00.1231Z')).toEqual({
+      epochMs: at('2025-01-01T12:00:00.123Z'),
+      nanos: 100_000,
+    })
+    expect(parseInstant('2025-01-01T12:00:00.123456789+00:00')).toEqual({
+      epochMs: at('2025-01-01T12:00:00.123Z'),
+      nanos: 456_789,
+    })
     expect(parseInstant('2025-01-01T13:30:00+01:30')).toEqual({ epochMs: at('2025-01-01T12:00:00Z'), nanos: 0 })
   })
   test('leap days exist only in leap years', () => {
@@ -30,9 +37,25 @@ describe('parseInstant: the instant an RFC 3339 timestamp denotes, to the nanose
     expect(parseInstant('2100-02-29T00:00:00Z')).toBeUndefined()
     expect(parseInstant('2025-02-29T00:00:00Z')).toBeUndefined()
   })
-  test('years before 100 are not taken for 1900s', () => expect(parseInstant('0050-01-01T00:00:00Z')?.epochMs).toBe(Date.parse('0050-01-01T00:00:00Z')))
+  test('years before 100 are not taken for 1900s', () =>
+    expect(parseInstant('0050-01-01T00:00:00Z')?.epochMs).toBe(Date.parse('0050-01-01T00:00:00Z')))
   test('anything else is not a timestamp', () => {
-    for (const text of ['2025-01-01', '2025-01-01T12:00:00', '2025-01-01 12:00:00Z', '2025-13-01T00:00:00Z', '2025-04-31T00:00:00Z', '2025-01-01T24:00:00Z', '2025-01-01T12:60:00Z', '2025-01-01T12:00:60Z', '2025-01-01T12:00:00.Z', '2025-01-01T12:00:00.1234567890Z', '2025-01-01T12:00:00+24:00', '2025-01-01T12:00:00+0100', ' 2025-01-01T12:00:00Z', 'yesterday']) {
+    for (const text of [
+      '2025-01-01',
+      '2025-01-01T12:00:00',
+      '2025-01-01 12:00:00Z',
+      '2025-13-01T00:00:00Z',
+      '2025-04-31T00:00:00Z',
+      '2025-01-01T24:00:00Z',
+      '2025-01-01T12:60:00Z',
+      '2025-01-01T12:00:60Z',
+      '2025-01-01T12:00:00.Z',
+      '2025-01-01T12:00:00.1234567890Z',
+      '2025-01-01T12:00:00+24:00',
+      '2025-01-01T12:00:00+0100',
+      ' 2025-01-01T12:00:00Z',
+      'yesterday',
+    ]) {
       expect(parseInstant(text), text).toBeUndefined()
       expect(Timestamp.is(text), text).toBe(false)
     }
@@ -50,24 +73,33 @@ describe('compareTimestamps orders by instant, whatever the offset or precision'
 
 describe('timestamp properties', () => {
   const instant = fc.integer({ min: EPOCH_MS_MIN, max: EPOCH_MS_MAX })
-  it.prop([instant], { numRuns: 500 })('formatTimestamp writes an instant parseInstant reads back exactly, with a fraction only when the milliseconds are not zero', (ms) => {
-    const text = formatTimestamp(ms)
-    expect(parseInstant(text)).toEqual({ epochMs: ms, nanos: 0 })
-    expect(text.includes('.')).toBe(ms % 1000 !== 0)
-    expect(text.endsWith('Z')).toBe(true)
-  })
-  it.prop([rfc3339Timestamp], { numRuns: 500 })('any generated RFC 3339 timestamp parses, and agrees with Date.parse to the millisecond', (text) => {
-    const parsed = parseInstant(text)
-    expect(parsed).toBeDefined()
-    const fraction = /\.(\d+)/.exec(text)?.[1] ?? ''
-    const msText = text.replace(/\.\d+/, fraction === '' ? '' : `.${fraction.padEnd(3, '0').slice(0, 3)}`)
-    expect(parsed?.epochMs).toBe(Date.parse(msText))
-    expect(parsed?.nanos).toBe(Number(fraction.padEnd(9, '0').slice(3)))
-  })
-  it.prop([rfc3339Timestamp, rfc3339Timestamp], { numRuns: 300 })('compareTimestamps is antisymmetric and agrees with the instants', (a, b) => {
-    const [x, y] = [parseInstant(a), parseInstant(b)]
-    const expected = Math.sign((x?.epochMs ?? 0) - (y?.epochMs ?? 0) || (x?.nanos ?? 0) - (y?.nanos ?? 0))
-    expect(Math.sign(compareTimestamps(a, b))).toBe(expected)
-    expect(Math.sign(compareTimestamps(b, a))).toBe(-expected || 0)
-  })
+  it.prop([instant], { numRuns: 500 })(
+    'formatTimestamp writes an instant parseInstant reads back exactly, with a fraction only when the milliseconds are not zero',
+    (ms) => {
+      const text = formatTimestamp(ms)
+      expect(parseInstant(text)).toEqual({ epochMs: ms, nanos: 0 })
+      expect(text.includes('.')).toBe(ms % 1000 !== 0)
+      expect(text.endsWith('Z')).toBe(true)
+    },
+  )
+  it.prop([rfc3339Timestamp], { numRuns: 500 })(
+    'any generated RFC 3339 timestamp parses, and agrees with Date.parse to the millisecond',
+    (text) => {
+      const parsed = parseInstant(text)
+      expect(parsed).toBeDefined()
+      const fraction = /\.(\d+)/.exec(text)?.[1] ?? ''
+      const msText = text.replace(/\.\d+/, fraction === '' ? '' : `.${fraction.padEnd(3, '0').slice(0, 3)}`)
+      expect(parsed?.epochMs).toBe(Date.parse(msText))
+      expect(parsed?.nanos).toBe(Number(fraction.padEnd(9, '0').slice(3)))
+    },
+  )
+  it.prop([rfc3339Timestamp, rfc3339Timestamp], { numRuns: 300 })(
+    'compareTimestamps is antisymmetric and agrees with the instants',
+    (a, b) => {
+      const [x, y] = [parseInstant(a), parseInstant(b)]
+      const expected = Math.sign((x?.epochMs ?? 0) - (y?.epochMs ?? 0) || (x?.nanos ?? 0) - (y?.nanos ?? 0))
+      expect(Math.sign(compareTimestamps(a, b))).toBe(expected)
+      expect(Math.sign(compareTimestamps(b, a))).toBe(-expected || 0)
+    },
+  )
 })

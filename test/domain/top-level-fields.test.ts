@@ -17,13 +17,18 @@ const file = `{\n  "schema": -0,\n  "releases": [],\n${fields.map(([key, text]) 
 describe('the top-level fields of a releases.json, as written', () => {
   test('given a file, then each field but releases is its value text as written, blanks around it left out, in file order', () => {
     expect(topLevelFieldTexts(file)).toEqual([['schema', '-0'], ...fields])
-    expect(topLevelFieldTexts('{"a":"}{,\\"","releases":[{"id":"x"}] ,"b" : [ ] }')).toEqual([['a', '"}{,\\""'], ['b', '[ ]']])
+    expect(topLevelFieldTexts('{"a":"}{,\\"","releases":[{"id":"x"}] ,"b" : [ ] }')).toEqual([
+      ['a', '"}{,\\""'],
+      ['b', '[ ]'],
+    ])
     expect(topLevelFieldTexts('{"releases": []}')).toEqual([])
   })
 
   test('given a file imported, then its projection writes every field byte for byte, after the releases', () => {
     const projected = projectSnapshot(loaded(file))
-    expect(projected).toBe(`{\n  "releases": [],\n  "schema": -0,\n${fields.map(([key, text]) => `  ${JSON.stringify(key)}: ${text}`).join(',\n')}\n}`)
+    expect(projected).toBe(
+      `{\n  "releases": [],\n  "schema": -0,\n${fields.map(([key, text]) => `  ${JSON.stringify(key)}: ${text}`).join(',\n')}\n}`,
+    )
   })
 
   test('given two texts of the same fields, then they are the same fields when only blanks differ, not when a number is spelled otherwise', () => {

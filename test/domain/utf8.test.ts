@@ -23,7 +23,11 @@ describe('strict UTF-8', () => {
   test('given a byte that is not UTF-8, then CORRUPT_STATE names the file, the line and the offset of the sequence', () => {
     const text = new TextEncoder().encode('{\n  "releases": [\n    {"version": "v1')
     const damaged = Uint8Array.from([...text, 0xff, ...new TextEncoder().encode('"}\n  ]\n}')])
-    failure(decodeUtf8(damaged, 'releases.json'), 'CORRUPT_STATE', `releases.json:3: not valid UTF-8 at byte offset ${text.length} (bytes ff 22 7d 0a)`)
+    failure(
+      decodeUtf8(damaged, 'releases.json'),
+      'CORRUPT_STATE',
+      `releases.json:3: not valid UTF-8 at byte offset ${text.length} (bytes ff 22 7d 0a)`,
+    )
   })
   test.each([
     ['a lone continuation byte', [0x61, 0x80], 1],
@@ -32,17 +36,31 @@ describe('strict UTF-8', () => {
     ['a surrogate', [0x61, 0x61, 0xed, 0xa0, 0x80], 2],
     ['a code point past U+10FFFF', [0xf4, 0x90, 0x80, 0x80], 0],
   ])('%s is found where it starts', (_, values, offset) => expect(firstInvalidUtf8(bytes(...values))).toBe(offset))
-  it.prop([fc.uint8Array({ maxLength: 24 })], { numRuns: 1000 })('the first invalid sequence is found exactly where TextDecoder fails: all before it is UTF-8', (raw) => {
-    const offset = firstInvalidUtf8(raw)
-    expect(offset === undefined).toBe(isUtf8(raw))
-    if (offset !== undefined) expect(isUtf8(raw.subarray(0, offset))).toBe(true)
-  })
-  it.prop([fc.string({ unit: 'binary-ascii' }), fc.string({ unit: 'grapheme' })], { numRuns: 300 })('no text encoded as UTF-8 is refused', (a, b) => {
-    expect(firstInvalidUtf8(new TextEncoder().encode(a + b))).toBeUndefined()
-  })
+  it.prop([fc.uint8Array({ maxLength: 24 })], { numRuns: 1000 })(
+    'the first invalid sequence is found exactly where TextDecoder fails: all before it is UTF-8',
+    (raw) => {
+      const offset = firstInvalidUtf8(raw)
+      expect(offset === undefined).toBe(isUtf8(raw))
+      if (offset !== undefined) expect(isUtf8(raw.subarray(0, offset))).toBe(true)
+    },
+  )
+  it.prop([fc.string({ unit: 'binary-ascii' }), fc.string({ unit: 'grapheme' })], { numRuns: 300 })(
+    'no text encoded as UTF-8 is refused',
+    (a, b) => {
+      expect(firstInvalidUtf8(new TextEncoder().encode(a + b))).toBeUndefined()
+    },
+  )
   test('a releases.json decoded from bytes is refused before JSON is parsed, rather than read with U+FFFD', () => {
-    const damaged = Uint8Array.from([...new TextEncoder().encode('{"releases": [], "note": "caf'), 0xe9, ...new TextEncoder().encode('"}')])
-    const message = failure(decodeSnapshotBytes(damaged, 'releases.json'), 'CORRUPT_STATE', 'releases.json:1: not valid UTF-8 at byte offset 29 (bytes e9 22 7d)')
+    const damaged = Uint8Array.from([
+      ...new TextEncoder().encode('{"releases": [], "note": "caf'),
+      0xe9,
+      ...new TextEncoder().encode('"}'),
+    ])
+    const message = failure(
+      decodeSnapshotBytes(damaged, 'releases.json'),
+      'CORRUPT_STATE',
+      'releases.json:1: not valid UTF-8 at byte offset 29 (bytes e9 22 7d)',
+    )
     expect(message).not.toContain('\ufffd')
     expect(E.isRight(decodeSnapshotBytes(new TextEncoder().encode('{"releases": []}'), 'releases.json'))).toBe(true)
   })

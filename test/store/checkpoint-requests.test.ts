@@ -33,7 +33,13 @@ describe('request ids in the checkpoint', () => {
     const checkpoint = decoded(checkpointOf(context.stateFile))
     expect(checkpoint.header.requests).toBe(1)
     expect(requestLinesOf(checkpointOf(context.stateFile)).map((line) => JSON.parse(line) as unknown)).toEqual([
-      { key: 'deploy-42', command: 'CreateRelease', args: ['prod', 'v1', 'abc123', null, null], releaseId: release.id, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+      {
+        key: 'deploy-42',
+        command: 'CreateRelease',
+        args: ['prod', 'v1', 'abc123', null, null],
+        releaseId: release.id,
+        at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
     ])
     const events = lineCount(context.eventLog)
     const retry = await context.make().createRelease('prod', 'v1', 'abc123', { requestId: 'deploy-42' })
@@ -47,7 +53,8 @@ describe('request ids in the checkpoint', () => {
     const manager = context.make({ store: fileStoreWith(context.stateFile, { checkpointTailBytes: 0 }) })
     const keys = ['m', 'b', 'z', 'a', 'q"quoted"', 'k\\slash', 'é', 'c', '中', 'y']
     const ids: Record<string, string> = {}
-    for (const key of keys) ids[key] = (await manager.createRelease('prod', `v-${key}`, undefined, { requestId: key })).release.id
+    for (const key of keys)
+      ids[key] = (await manager.createRelease('prod', `v-${key}`, undefined, { requestId: key })).release.id
     const path = checkpointOf(context.stateFile)
     const lines = requestLinesOf(path)
     const order = lines.map((line) => (JSON.parse(line) as { key: string }).key)
@@ -72,7 +79,9 @@ describe('request ids in the checkpoint', () => {
     const cold = context.make()
     const retry = await cold.createRelease('prod', 'v1', undefined, { requestId: 'deploy-42' })
     expect([retry.release.id, retry.events]).toEqual([release.id, []])
-    expect(context.warnings).toEqual([expect.stringMatching(/of format 1, and this version of stagecraft-state reads format 2/)])
+    expect(context.warnings).toEqual([
+      expect.stringMatching(/of format 1, and this version of stagecraft-state reads format 2/),
+    ])
     await cold.updatePhase(release.id, 'build', 'running')
     expect(readFileSync(path, 'utf8')).toMatch(/^stagecraft-state checkpoint 2\n/)
   })

@@ -37,7 +37,9 @@ const answers = async (manager: StateManager) => {
   const environments = [...new Set(all.map((release) => release.environment))].sort()
   return {
     releases: all.map(facts),
-    current: await Promise.all(environments.map(async (environment) => facts(await manager.getCurrentRelease(environment)))),
+    current: await Promise.all(
+      environments.map(async (environment) => facts(await manager.getCurrentRelease(environment))),
+    ),
     abandoned: (await manager.abandonedReleases()).map((release) => release.id),
   }
 }
@@ -73,7 +75,10 @@ describe('opening a store from its checkpoint', () => {
   it('given an imported file with nested top-level fields, the state a new manager opens from the checkpoint cannot be changed, as a replayed one cannot', async () => {
     const context = freshManager()
     mkdirSync(dirname(context.stateFile), { recursive: true })
-    writeFileSync(context.stateFile, `${JSON.stringify({ releases: [], owner: { team: 'payments', oncall: ['ana'] } }, null, 2)}\n`)
+    writeFileSync(
+      context.stateFile,
+      `${JSON.stringify({ releases: [], owner: { team: 'payments', oncall: ['ana'] } }, null, 2)}\n`,
+    )
     await context.manager.createRelease('prod', 'v1')
     expect(existsSync(checkpointOf(context.stateFile))).toBe(true)
     const opened = await context.make().fp.state()()
@@ -119,13 +124,38 @@ describe('opening a store from its checkpoint', () => {
 describe('a checkpoint that cannot be trusted is replayed over, with one warning saying why', () => {
   const cases: ReadonlyArray<readonly [string, (checkpoint: string) => void, RegExp]> = [
     ['deleted', (checkpoint) => rmSync(checkpoint), /does not exist/],
-    ['truncated (a torn write)', (checkpoint) => truncateSync(checkpoint, Math.floor(statSync(checkpoint).size / 2)), /incomplete|does not match its SHA-256/],
+    [
+      'truncated (a torn write)',
+      (checkpoint) => truncateSync(checkpoint, Math.floor(statSync(checkpoint).size / 2)),
+      /incomplete|does not match its SHA-256/,
+    ],
     ['emptied by a machine crash', (checkpoint) => truncateSync(checkpoint, 0), /not a checkpoint/],
-    ['edited by hand (a version changed, its SHA-256 not)', (checkpoint) => writeFileSync(checkpoint, readFileSync(checkpoint, 'utf8').replace('"version":"v1"', '"version":"v9"')), /does not match its SHA-256/],
-    ['of a newer format', (checkpoint) => writeFileSync(checkpoint, readFileSync(checkpoint, 'utf8').replace('stagecraft-state checkpoint 2', 'stagecraft-state checkpoint 3')), /of format 3/],
+    [
+      'edited by hand (a version changed, its SHA-256 not)',
+      (checkpoint) =>
+        writeFileSync(checkpoint, readFileSync(checkpoint, 'utf8').replace('"version":"v1"', '"version":"v9"')),
+      /does not match its SHA-256/,
+    ],
+    [
+      'of a newer format',
+      (checkpoint) =>
+        writeFileSync(
+          checkpoint,
+          readFileSync(checkpoint, 'utf8').replace('stagecraft-state checkpoint 2', 'stagecraft-state checkpoint 3'),
+        ),
+      /of format 3/,
+    ],
     // What a newer version writes: it may fold events this version would skip (and refuse to write over).
-    ['written by a version that knows an event type this one does not', (checkpoint) => rewritten(checkpoint, (text) => text.replace('"types":[', '"types":["ReleaseSealed",')), /written by a newer stagecraft-state, which knows event types this one does not \("ReleaseSealed"\)/],
-    ['written by a version of a newer envelope', (checkpoint) => rewritten(checkpoint, (text) => text.replace('"events":{"v":1,', '"events":{"v":2,')), /written by a newer stagecraft-state, which reads envelope version 2/],
+    [
+      'written by a version that knows an event type this one does not',
+      (checkpoint) => rewritten(checkpoint, (text) => text.replace('"types":[', '"types":["ReleaseSealed",')),
+      /written by a newer stagecraft-state, which knows event types this one does not \("ReleaseSealed"\)/,
+    ],
+    [
+      'written by a version of a newer envelope',
+      (checkpoint) => rewritten(checkpoint, (text) => text.replace('"events":{"v":1,', '"events":{"v":2,')),
+      /written by a newer stagecraft-state, which reads envelope version 2/,
+    ],
   ]
   for (const [what, damage, why] of cases) {
     it(`given a checkpoint ${what}: the answers are a full replay's, the warning names it, and the next write writes a good one`, async () => {
@@ -162,7 +192,15 @@ describe('a checkpoint that cannot be trusted is replayed over, with one warning
     writeFileSync(context.checkpoint, `${body}sha256 ${createHash('sha256').update(body).digest('hex')}\n`)
     const report = await context.make().verify()
     expect(report.sound).toBe(false)
-    expect(report.problems).toEqual([expect.objectContaining({ severity: 'error', location: context.checkpoint, message: expect.stringMatching(/differs from a replay of the log up to event \d+ at release rel-\S+: .*delete it/) })])
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        location: context.checkpoint,
+        message: expect.stringMatching(
+          /differs from a replay of the log up to event \d+ at release rel-\S+: .*delete it/,
+        ),
+      }),
+    ])
   })
 })
 
@@ -185,7 +223,13 @@ describe('a log that lost its end is never read as a shorter history', () => {
     // verify says what readers and writers say, at the file that shows it (the record of the last snapshot), and does not judge releases.json against a log that lost its end.
     const report = await manager.verify()
     expect(report.sound).toBe(false)
-    expect(report.problems).toEqual([expect.objectContaining({ severity: 'error', location: `${stateFile}.sha256`, message: expect.stringMatching(/lost its end.*delete .*checkpoint/) })])
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        location: `${stateFile}.sha256`,
+        message: expect.stringMatching(/lost its end.*delete .*checkpoint/),
+      }),
+    ])
     expect(readFileSync(eventLog)).toEqual(log)
     // A restore made on purpose: once the cache is deleted (and the record of the last snapshot), the store opens as the log is.
     rmSync(checkpoint)
@@ -206,7 +250,9 @@ describe('a log that lost its end is never read as a shorter history', () => {
     expect(E.isRight(opened) && opened.right.kind).toBe('usable')
     // Measured again, a log still shorter than they say is what it was: cut back.
     truncateSync(eventLog, measured.size)
-    expect(await checkLogEnd(paths, measured.size)()).toMatchObject(E.left({ code: 'CORRUPT_STATE', message: expect.stringContaining(`is ${measured.size} bytes long`) }))
+    expect(await checkLogEnd(paths, measured.size)()).toMatchObject(
+      E.left({ code: 'CORRUPT_STATE', message: expect.stringContaining(`is ${measured.size} bytes long`) }),
+    )
   })
 
   it('given the log deleted and releases.json kept, no write starts a new history from it: CORRUPT_STATE', async () => {

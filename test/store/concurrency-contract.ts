@@ -16,9 +16,9 @@ const settle = async <A>(promise: Promise<A>): Promise<{ ok: true; value: A } | 
   }
 }
 
-
 /** The releases a batch of writes gave back, in order. */
-const releasesOf = async (writes: ReadonlyArray<Promise<{ readonly release: Release }>>): Promise<Release[]> => (await Promise.all(writes)).map((recorded) => recorded.release)
+const releasesOf = async (writes: ReadonlyArray<Promise<{ readonly release: Release }>>): Promise<Release[]> =>
+  (await Promise.all(writes)).map((recorded) => recorded.release)
 
 /** Runs the suite against the stores `open` makes (a fresh one per test). */
 export const concurrencyContract = (name: string, open: StoreFactory): void => {
@@ -38,17 +38,25 @@ export const concurrencyContract = (name: string, open: StoreFactory): void => {
       const manager = store.manager()
       const environments = ['prod', 'staging', 'dev']
       const created = await releasesOf(
-        Array.from({ length: 30 }, (_, i) => manager.createRelease(environments[i % 3] as string, `v${i}`, i % 2 === 0 ? 'abcd1234' : undefined)),
+        Array.from({ length: 30 }, (_, i) =>
+          manager.createRelease(environments[i % 3] as string, `v${i}`, i % 2 === 0 ? 'abcd1234' : undefined),
+        ),
       )
       expect(new Set(created.map((r) => r.id)).size).toBe(30)
       // Concurrent reads see a prefix of the history, never a broken one, while writes go on.
       const [running, reads] = await Promise.all([
-        releasesOf(created.flatMap((release) => PHASES.map((phase) => manager.updatePhase(release.id, phase, 'running')))),
+        releasesOf(
+          created.flatMap((release) => PHASES.map((phase) => manager.updatePhase(release.id, phase, 'running'))),
+        ),
         Promise.all(created.map((release) => manager.getRelease(release.id))),
       ])
-      for (const [i, release] of running.entries()) expect(release.phases[PHASES[i % PHASES.length] as (typeof PHASES)[number]]).toBe('running')
-      for (const [i, release] of reads.entries()) expect(release).toMatchObject({ id: created[i]?.id, version: created[i]?.version })
-      await Promise.all(created.flatMap((release) => PHASES.map((phase) => manager.updatePhase(release.id, phase, 'completed'))))
+      for (const [i, release] of running.entries())
+        expect(release.phases[PHASES[i % PHASES.length] as (typeof PHASES)[number]]).toBe('running')
+      for (const [i, release] of reads.entries())
+        expect(release).toMatchObject({ id: created[i]?.id, version: created[i]?.version })
+      await Promise.all(
+        created.flatMap((release) => PHASES.map((phase) => manager.updatePhase(release.id, phase, 'completed'))),
+      )
 
       const releases = await store.expectSound()
       expect(releases).toHaveLength(30)
@@ -61,15 +69,22 @@ export const concurrencyContract = (name: string, open: StoreFactory): void => {
       const manager = store.manager()
       const { release } = await manager.createRelease('prod', 'v1')
       await manager.updatePhase(release.id, 'build', 'running')
-      const outcomes = await Promise.all((['completed', 'failed', 'skipped', 'completed', 'failed'] as const).map((status) => settle(manager.updatePhase(release.id, 'build', status))))
+      const outcomes = await Promise.all(
+        (['completed', 'failed', 'skipped', 'completed', 'failed'] as const).map((status) =>
+          settle(manager.updatePhase(release.id, 'build', status)),
+        ),
+      )
       const winners = outcomes.filter((o) => o.ok)
       const final = (await manager.getRelease(release.id)).phases.build
       // The same status again is an idempotent success: the winners are the first outcome and its repeats.
       expect(winners.length).toBeGreaterThanOrEqual(1)
       for (const winner of winners) if (winner.ok) expect(winner.value.release.phases.build).toBe(final)
-      for (const loser of outcomes) if (!loser.ok) expect(isStateError(loser.error, 'INVALID_TRANSITION'), String(loser.error)).toBe(true)
+      for (const loser of outcomes)
+        if (!loser.ok) expect(isStateError(loser.error, 'INVALID_TRANSITION'), String(loser.error)).toBe(true)
       const history = await manager.history({ releaseId: release.id })
-      expect(history.filter((e) => e.type === 'PhaseUpdated' && e.data.phase === 'build' && e.data.from === 'running')).toHaveLength(1)
+      expect(
+        history.filter((e) => e.type === 'PhaseUpdated' && e.data.phase === 'build' && e.data.from === 'running'),
+      ).toHaveLength(1)
       await store.expectSound()
     })
 
@@ -78,7 +93,9 @@ export const concurrencyContract = (name: string, open: StoreFactory): void => {
       const managers: StateManager[] = Array.from({ length: 5 }, (_, n) => store.manager({ actor: `m${n}` }))
       const environments = ['prod', 'staging']
       const created = await releasesOf(
-        Array.from({ length: 25 }, (_, i) => (managers[i % 5] as StateManager).createRelease(environments[i % 2] as string, `v${i}`)),
+        Array.from({ length: 25 }, (_, i) =>
+          (managers[i % 5] as StateManager).createRelease(environments[i % 2] as string, `v${i}`),
+        ),
       )
       expect(new Set(created.map((r) => r.id)).size).toBe(25)
       // Every manager walks phases of releases another manager created: it must see them first.
@@ -96,7 +113,9 @@ export const concurrencyContract = (name: string, open: StoreFactory): void => {
       // Conflicts across managers: everyone tries to settle rollout of the first release differently.
       const target = created[0] as Release
       const statuses = ['completed', 'failed', 'skipped', 'failed', 'completed'] as const
-      const outcomes = await Promise.all(managers.map((manager, n) => settle(manager.updatePhase(target.id, 'rollout', statuses[n] as string))))
+      const outcomes = await Promise.all(
+        managers.map((manager, n) => settle(manager.updatePhase(target.id, 'rollout', statuses[n] as string))),
+      )
       const final = (await (managers[0] as StateManager).getRelease(target.id)).phases.rollout
       expect(['completed', 'failed', 'skipped']).toContain(final)
       for (const [n, outcome] of outcomes.entries()) {

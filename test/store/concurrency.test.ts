@@ -8,7 +8,16 @@
 import { readdirSync } from 'node:fs'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createStateManager, PHASES } from '../../src/index.js'
-import { Acknowledged, Child, expectSoundStore, fileStoreSubjects, OWN_PID_NAMESPACE, pidNamespacesUnavailable, type TempStore, tempStore } from './children/harness.js'
+import {
+  Acknowledged,
+  Child,
+  expectSoundStore,
+  fileStoreSubjects,
+  OWN_PID_NAMESPACE,
+  pidNamespacesUnavailable,
+  type TempStore,
+  tempStore,
+} from './children/harness.js'
 import { concurrencyContract } from './concurrency-contract.js'
 
 const stores: TempStore[] = []
@@ -23,7 +32,9 @@ afterEach(async () => {
 
 beforeAll(() => {
   // The children import dist/: `npm test` builds first.
-  expect(readdirSync(new URL('../../dist/', import.meta.url)), 'dist/ is missing: run npm run build').toContain('index.js')
+  expect(readdirSync(new URL('../../dist/', import.meta.url)), 'dist/ is missing: run npm run build').toContain(
+    'index.js',
+  )
 })
 
 describe('several processes deploying on one store at once', () => {
@@ -37,21 +48,28 @@ describe('several processes deploying on one store at once', () => {
     const children = Array.from(
       { length: CHILDREN },
       (_, n) =>
-        new Child('deployer.mjs', {
-          stateFile: store.stateFile,
-          name: `worker${n}`,
-          releases: RELEASES_EACH,
-          sharedEnvironments: SHARED,
-          pipelines: PIPELINES,
-          lockTimeoutMs: 60_000,
-          pauseMs: 8,
-        }, launcher),
+        new Child(
+          'deployer.mjs',
+          {
+            stateFile: store.stateFile,
+            name: `worker${n}`,
+            releases: RELEASES_EACH,
+            sharedEnvironments: SHARED,
+            pipelines: PIPELINES,
+            lockTimeoutMs: 60_000,
+            pauseMs: 8,
+          },
+          launcher,
+        ),
     )
     try {
-      await Promise.all(children.map((child) => child.until((c) => c.lines.some((line) => line.t === 'ready'), 'ready')))
+      await Promise.all(
+        children.map((child) => child.until((c) => c.lines.some((line) => line.t === 'ready'), 'ready')),
+      )
       for (const child of children) child.send('go') // all start together
       const exits = await Promise.all(children.map((child) => child.exited))
-      for (const [n, exit] of exits.entries()) expect(exit, `worker${n}: ${children[n]?.errors}`).toEqual({ code: 0, signal: null })
+      for (const [n, exit] of exits.entries())
+        expect(exit, `worker${n}: ${children[n]?.errors}`).toEqual({ code: 0, signal: null })
     } finally {
       await Promise.all(children.map((child) => child.kill()))
     }
@@ -62,9 +80,13 @@ describe('several processes deploying on one store at once', () => {
       for (const ack of child.acks) acknowledged.add(ack)
     }
     // The children's writes really interleaved (one after the other would switch writers only 3 times).
-    const writers = (await createStateManager({ stateFile: store.stateFile }).history()).map((event) => event.meta.actor)
+    const writers = (await createStateManager({ stateFile: store.stateFile }).history()).map(
+      (event) => event.meta.actor,
+    )
     const switches = writers.filter((actor, i) => i > 0 && actor !== writers[i - 1]).length
-    expect(switches, 'the children hardly interleaved: the test did not exercise concurrency').toBeGreaterThan(4 * CHILDREN)
+    expect(switches, 'the children hardly interleaved: the test did not exercise concurrency').toBeGreaterThan(
+      4 * CHILDREN,
+    )
 
     const fresh = createStateManager({ stateFile: store.stateFile })
     const releases = await expectSoundStore(fresh, store)
@@ -95,11 +117,18 @@ describe('several processes deploying on one store at once', () => {
   // Containers on one host sharing a volume: every writer is pid 1, with the same host name. A lock
   // judged by pid and host let them break each other's live lock and fork the log.
   const noNamespaces = pidNamespacesUnavailable()
-  if (noNamespaces !== undefined) console.info(`skipped: ${CHILDREN} writers in PID namespaces of their own: ${noNamespaces}`)
-  it.skipIf(noNamespaces !== undefined)(`${CHILDREN} processes, each pid 1 in a PID namespace of its own: the same, as the kernel holds the lock`, async () => {
-    const children = await deployTogether(OWN_PID_NAMESPACE)
-    expect(children.map((child) => (child.lines.find((line) => line.t === 'ready') as { pid?: number } | undefined)?.pid)).toEqual(children.map(() => 1))
-  }, 120_000)
+  if (noNamespaces !== undefined)
+    console.info(`skipped: ${CHILDREN} writers in PID namespaces of their own: ${noNamespaces}`)
+  it.skipIf(noNamespaces !== undefined)(
+    `${CHILDREN} processes, each pid 1 in a PID namespace of its own: the same, as the kernel holds the lock`,
+    async () => {
+      const children = await deployTogether(OWN_PID_NAMESPACE)
+      expect(
+        children.map((child) => (child.lines.find((line) => line.t === 'ready') as { pid?: number } | undefined)?.pid),
+      ).toEqual(children.map(() => 1))
+    },
+    120_000,
+  )
 })
 
 concurrencyContract('the file store', fileStoreSubjects('stagecraft-concurrency-'))

@@ -8,7 +8,15 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { describe, expect, it } from 'vitest'
 import { type Command, decide, type EventEnvelope, evolve, initialState, type State } from '../../src/domain/index.js'
 import { StateError } from '../../src/errors.js'
-import { type Cursor, emptyLoaded, type EventStore, type ForeignEvent, type StoredEvent, unprepared, type Visitor } from '../../src/store/event-store.js'
+import {
+  type Cursor,
+  emptyLoaded,
+  type EventStore,
+  type ForeignEvent,
+  type StoredEvent,
+  unprepared,
+  type Visitor,
+} from '../../src/store/event-store.js'
 import { deployEnvelopes, wrap } from '../support/envelopes.js'
 import type { RawLine } from '../support/raw-lines.js'
 import { newerLine } from '../forward-compat-contract.js'
@@ -39,7 +47,10 @@ const collect = (): { visitor: Visitor; events: StoredEvent[] } => {
 }
 
 /** Reads everything after `cursor`. */
-export const readAll = async (store: EventStore, cursor: Cursor = store.origin): Promise<{ events: StoredEvent[]; cursor: Cursor }> => {
+export const readAll = async (
+  store: EventStore,
+  cursor: Cursor = store.origin,
+): Promise<{ events: StoredEvent[]; cursor: Cursor }> => {
   const { events, visitor } = collect()
   const end = await right(store.read(cursor, visitor))
   return { events, cursor: end.cursor }
@@ -113,24 +124,45 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
         state = events.right.reduce(evolve, state)
         await appendAll(store, wrap(events.right, at))
       }
-      const create: Command = { type: 'CreateRelease', environment: 'prod', version: 'v1', commitSha: 'abc123', now: start, requestId: 'deploy-42' }
+      const create: Command = {
+        type: 'CreateRelease',
+        environment: 'prod',
+        version: 'v1',
+        commitSha: 'abc123',
+        now: start,
+        requestId: 'deploy-42',
+      }
       await record(create, start)
       const id = state.current.get('prod')?.id as string
-      const update: Command = { type: 'UpdatePhase', releaseId: id, phase: 'build', status: 'running', requestId: 'build-1' }
+      const update: Command = {
+        type: 'UpdatePhase',
+        releaseId: id,
+        phase: 'build',
+        status: 'running',
+        requestId: 'build-1',
+      }
       await record(update, start + 1000)
       const recover: Command = { type: 'RecoverRelease', releaseId: id, reason: 'killed', requestId: 'recover-1' }
       await record(recover, start + 2000)
 
       const other = await reopen()
       const cold = (await right(other.load(emptyLoaded(other.origin)))).state
-      expect([...['deploy-42', 'build-1', 'recover-1']].map((key) => [cold.requests.get(key)?.command, cold.requests.get(key)?.releaseId])).toEqual([
+      expect(
+        [...['deploy-42', 'build-1', 'recover-1']].map((key) => [
+          cold.requests.get(key)?.command,
+          cold.requests.get(key)?.releaseId,
+        ]),
+      ).toEqual([
         ['CreateRelease', id],
         ['UpdatePhase', id],
         ['RecoverRelease', id],
       ])
       expect(cold.requests.get('deploy-42')?.at).toBe(new Date(start).toISOString())
-      for (const retry of [{ ...create, now: start + 60_000 }, update, recover]) expect(decide(retry, cold)).toEqual(E.right([]))
-      expect(decide({ ...create, version: 'v2' }, cold)).toEqual(E.left(expect.objectContaining({ code: 'INVALID_INPUT' })))
+      for (const retry of [{ ...create, now: start + 60_000 }, update, recover])
+        expect(decide(retry, cold)).toEqual(E.right([]))
+      expect(decide({ ...create, version: 'v2' }, cold)).toEqual(
+        E.left(expect.objectContaining({ code: 'INVALID_INPUT' })),
+      )
       await other.close()
     })
 
@@ -175,7 +207,9 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       const envelopes = deployEnvelopes(6)
       await appendAll(store, envelopes)
       const seen: number[] = []
-      const end = await right(store.read(store.origin, { event: (e) => (seen.push(e.position), e.position === 3 ? 'stop' : undefined) }))
+      const end = await right(
+        store.read(store.origin, { event: (e) => (seen.push(e.position), e.position === 3 ? 'stop' : undefined) }),
+      )
       expect(seen).toEqual([1, 2, 3])
       expect(end.cursor.position).toBe(3)
       expect((await readAll(store, end.cursor)).events.map((e) => e.position)).toEqual([4, 5, 6])
@@ -185,7 +219,9 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       const { store } = await open()
       await appendAll(store, deployEnvelopes(3))
       const failure = new StateError('CORRUPT_STATE', 'refused by the visitor')
-      expect(await left(store.read(store.origin, { event: (e) => (e.position === 2 ? failure : undefined) }))).toBe(failure)
+      expect(await left(store.read(store.origin, { event: (e) => (e.position === 2 ? failure : undefined) }))).toBe(
+        failure,
+      )
     })
 
     it('given a staged write, then nothing of it is seen before its commit, all of it at once after, and none if it ends without one', async () => {
@@ -208,17 +244,28 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
           return E.right(undefined)
         }),
       )
-      expect(seen).toEqual({ 'by another reader before the commit': 3, 'by the session itself': 6, 'by another reader after the commit': 9 })
+      expect(seen).toEqual({
+        'by another reader before the commit': 3,
+        'by the session itself': 6,
+        'by another reader after the commit': 9,
+      })
       // Ending without a commit, whether the work succeeds or fails, leaves what it staged out.
       const uncommitted = (end: E.Either<StateError, undefined>) =>
-        store.writeStaged((session) => async () => (await right(session.append(unprepared(await right(session.load(emptyLoaded(store.origin)))), envelopes.slice(9))), end))()
+        store.writeStaged(
+          (session) => async () => (
+            await right(
+              session.append(unprepared(await right(session.load(emptyLoaded(store.origin)))), envelopes.slice(9)),
+            ),
+            end
+          ),
+        )()
       await uncommitted(E.right(undefined))
       await uncommitted(E.left(new StateError('INVALID_INPUT', 'refused by the test')))
       expect((await readAll(other)).events.map((e) => e.envelope)).toEqual(envelopes.slice(0, 9))
       await other.close()
     })
 
-    it('given an event of a newer version between two of ours, when read, then it goes to the visitor\'s foreign handler with its place, in order; without one, the read is NEWER_VERSION', async () => {
+    it("given an event of a newer version between two of ours, when read, then it goes to the visitor's foreign handler with its place, in order; without one, the read is NEWER_VERSION", async () => {
       const { store, appendLines } = await open()
       const envelopes = deployEnvelopes(3)
       await appendAll(store, envelopes.slice(0, 2))
@@ -227,14 +274,23 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       await appendAll(store, envelopes.slice(2))
       const seen: Array<string | number> = []
       const foreign: ForeignEvent[] = []
-      const end = await right(store.read(store.origin, { event: (e) => void seen.push(e.position), foreign: (e) => void (foreign.push(e), seen.push(`foreign ${e.position}`)) }))
+      const end = await right(
+        store.read(store.origin, {
+          event: (e) => void seen.push(e.position),
+          foreign: (e) => void (foreign.push(e), seen.push(`foreign ${e.position}`)),
+        }),
+      )
       expect(seen).toEqual([1, 2, 'foreign 3', 4])
       expect(end.cursor.position).toBe(4)
-      expect(foreign.map((e) => e.foreign)).toEqual([{ v: 1, type: 'ReleaseSealed', writer: '0.4.0', command: expect.any(String) }])
+      expect(foreign.map((e) => e.foreign)).toEqual([
+        { v: 1, type: 'ReleaseSealed', writer: '0.4.0', command: expect.any(String) },
+      ])
       expect(foreign[0]?.location).toMatch(/:3$/)
       const refused = await left(store.read(store.origin, { event: () => undefined }))
       expect(refused.code).toBe('NEWER_VERSION')
-      expect(refused.message).toContain(`${foreign[0]?.location}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0`)
+      expect(refused.message).toContain(
+        `${foreign[0]?.location}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0`,
+      )
     })
 
     it('given a new store, then it reports no leftovers', async () => {

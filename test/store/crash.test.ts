@@ -12,13 +12,36 @@
  */
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { appendFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createStateManager, isStateError, type Release, releaseRecordText } from '../../src/index.js'
 import { GO_FIXTURES, readGoFixture } from '../fixtures/index.js'
-import { Acknowledged, Child, expectIdsIncreasing, expectNoLeftovers, expectSoundStore, leftovers, prng, sleep, snapshotIds, type TempStore, tempStore } from './children/harness.js'
+import {
+  Acknowledged,
+  Child,
+  expectIdsIncreasing,
+  expectNoLeftovers,
+  expectSoundStore,
+  leftovers,
+  prng,
+  sleep,
+  snapshotIds,
+  type TempStore,
+  tempStore,
+} from './children/harness.js'
 
 const stores: TempStore[] = []
 const children: Child[] = []
@@ -38,13 +61,20 @@ afterEach(async () => {
 })
 
 beforeAll(() => {
-  expect(readdirSync(new URL('../../dist/', import.meta.url)), 'dist/ is missing: run npm run build').toContain('index.js')
+  expect(readdirSync(new URL('../../dist/', import.meta.url)), 'dist/ is missing: run npm run build').toContain(
+    'index.js',
+  )
 })
 
 /** A manager for checking, collecting its warnings. */
 const checker = (store: TempStore, options: { lockTimeoutMs?: number; abandonedAfterMs?: number } = {}) => {
   const warnings: string[] = []
-  const manager = createStateManager({ stateFile: store.stateFile, actor: 'checker', onWarning: (message) => warnings.push(message), ...options })
+  const manager = createStateManager({
+    stateFile: store.stateFile,
+    actor: 'checker',
+    onWarning: (message) => warnings.push(message),
+    ...options,
+  })
   return { manager, warnings }
 }
 
@@ -54,7 +84,8 @@ const seedSnapshot = async (store: TempStore, text: string): Promise<void> => {
   writeFileSync(store.stateFile, text)
 }
 
-const isSideFileWarning = (problem: { location: string; message: string }): boolean => /\.events\.ndjson\.torn-/.test(problem.location)
+const isSideFileWarning = (problem: { location: string; message: string }): boolean =>
+  /\.events\.ndjson\.torn-/.test(problem.location)
 
 describe('deploying processes killed with SIGKILL at random moments, many times over, on one store', () => {
   const ROUNDS = 25
@@ -71,7 +102,12 @@ describe('deploying processes killed with SIGKILL at random moments, many times 
       const context = `round ${round} (seed ${seed}):`
       // Two deployers on one store; one is killed first, the other must carry on (recovering the
       // lock if the first died holding it), then is killed too.
-      const config = (name: string) => ({ stateFile: store.stateFile, name, environments: ['prod', 'staging', `own-${name}`], lockTimeoutMs: 20_000 })
+      const config = (name: string) => ({
+        stateFile: store.stateFile,
+        name,
+        environments: ['prod', 'staging', `own-${name}`],
+        lockTimeoutMs: 20_000,
+      })
       const first = spawnChild('crash-deployer.mjs', config(`r${round}a`))
       const second = spawnChild('crash-deployer.mjs', config(`r${round}b`))
       const killAfter = async (child: Child, acks: number, delayMs: number): Promise<void> => {
@@ -80,7 +116,11 @@ describe('deploying processes killed with SIGKILL at random moments, many times 
         await sleep(delayMs)
         await child.kill()
       }
-      await Promise.all([first, second].map((child) => child.until((c) => c.lines.some((line) => line.t === 'ready'), `ready (${context})`)))
+      await Promise.all(
+        [first, second].map((child) =>
+          child.until((c) => c.lines.some((line) => line.t === 'ready'), `ready (${context})`),
+        ),
+      )
       await killAfter(first, random(5), random(40))
       await killAfter(second, 1 + random(3), random(40))
       for (const child of [first, second]) {
@@ -113,8 +153,14 @@ describe('deploying processes killed with SIGKILL at random moments, many times 
       // A write succeeds: the orchestrator starting again closes out what the dead left running.
       const abandoned = await manager.abandonedReleases()
       for (const release of abandoned) {
-        const { release: recovered } = await manager.recoverRelease(release.id, `round ${round}: its deployer was killed`)
-        expect(Object.values(recovered.phases).filter((s) => s === 'pending' || s === 'running'), context).toEqual([])
+        const { release: recovered } = await manager.recoverRelease(
+          release.id,
+          `round ${round}: its deployer was killed`,
+        )
+        expect(
+          Object.values(recovered.phases).filter((s) => s === 'pending' || s === 'running'),
+          context,
+        ).toEqual([])
       }
       const { release: marker } = await manager.createRelease('checker', `round-${round}`)
       acknowledged.add({ t: 'ack', op: 'create', environment: 'checker', version: `round-${round}`, release: marker })
@@ -127,10 +173,16 @@ describe('deploying processes killed with SIGKILL at random moments, many times 
         expect(sideFiles, context).toHaveLength(++tornFiles)
         const newest = sideFiles.find((name) => tornWarnings[0]?.includes(name))
         expect(newest, `${context} the warning names the side file`).toBeDefined()
-        expect(readFileSync(join(store.directory, newest as string)).equals(torn), `${context} the side file holds the torn bytes`).toBe(true)
+        expect(
+          readFileSync(join(store.directory, newest as string)).equals(torn),
+          `${context} the side file holds the torn bytes`,
+        ).toBe(true)
         expect(readFileSync(store.eventLog, 'utf8').endsWith('\n'), context).toBe(true)
       } else {
-        expect(warnings.filter((w) => w.includes('incomplete last line')), context).toEqual([])
+        expect(
+          warnings.filter((w) => w.includes('incomplete last line')),
+          context,
+        ).toEqual([])
       }
 
       // Everything acknowledged, the dead's and the checker's, is there for a fresh manager; the store verifies.
@@ -140,12 +192,15 @@ describe('deploying processes killed with SIGKILL at random moments, many times 
     }
 
     // eslint-disable-next-line no-console
-    console.info(`crash test, seed ${seed}: ${ROUNDS} rounds, ${acknowledged.count} acknowledged operations; left behind by kills:`, seen)
+    console.info(
+      `crash test, seed ${seed}: ${ROUNDS} rounds, ${acknowledged.count} acknowledged operations; left behind by kills:`,
+      seen,
+    )
     // The kills landed where it matters: a writer spends most of its time holding the lock, and a
     // good part of it between its append and its snapshot replace; 25 rounds that never left a
     // lock or a stale releases.json behind did not test crash recovery.
     expect(acknowledged.created.size).toBeGreaterThan(2 * ROUNDS)
-    expect(seen.lockLeft, 'rounds that left a dead holder\'s lock').toBeGreaterThan(0)
+    expect(seen.lockLeft, "rounds that left a dead holder's lock").toBeGreaterThan(0)
     expect(seen.staleSnapshot, 'rounds that left releases.json behind the log').toBeGreaterThan(0)
   }, 180_000)
 })
@@ -164,10 +219,17 @@ describe('a Go-written releases.json, imported by a first write killed at a rand
         const text = readGoFixture(fixture)
         // What the file holds, as this module reads it before any import.
         await seedSnapshot(store, text)
-        const expected = (await createStateManager({ stateFile: store.stateFile }).listAllReleases()).map(releaseRecordText).sort()
+        const expected = (await createStateManager({ stateFile: store.stateFile }).listAllReleases())
+          .map(releaseRecordText)
+          .sort()
         expect(expected.length, context).toBeGreaterThan(0)
 
-        const child = spawnChild('crash-deployer.mjs', { stateFile: store.stateFile, name: `go${round}`, environments: ['prod', 'staging'], lockTimeoutMs: 20_000 })
+        const child = spawnChild('crash-deployer.mjs', {
+          stateFile: store.stateFile,
+          name: `go${round}`,
+          environments: ['prod', 'staging'],
+          lockTimeoutMs: 20_000,
+        })
         await child.until((c) => c.lines.some((line) => line.t === 'ready'), `ready (${context})`)
         const acks = random(3)
         await child.until((c) => c.acks.length >= acks, `${acks} acknowledged operations (${context})`)
@@ -181,20 +243,31 @@ describe('a Go-written releases.json, imported by a first write killed at a rand
 
         // A new manager reads the store: the imported records, as they were, and what was acknowledged.
         const { manager } = checker(store, { abandonedAfterMs: 0 })
-        const importedNow = (all: ReadonlyArray<Release>): string[] => all.filter((r) => !r.version.startsWith(`go${round}-`) && r.environment !== 'checker').map(releaseRecordText).sort()
-        expect(importedNow(await manager.listAllReleases()), `${context} imported records before the next write`).toEqual(expected)
+        const importedNow = (all: ReadonlyArray<Release>): string[] =>
+          all
+            .filter((r) => !r.version.startsWith(`go${round}-`) && r.environment !== 'checker')
+            .map(releaseRecordText)
+            .sort()
+        expect(
+          importedNow(await manager.listAllReleases()),
+          `${context} imported records before the next write`,
+        ).toEqual(expected)
         acknowledged.expectIn(await manager.listAllReleases(), { context })
 
         // The next write succeeds; afterwards the store verifies (warnings about what the file itself holds are kept on purpose).
         const created = (await manager.listAllReleases()).filter((r) => r.version.startsWith(`go${round}-`))
-        for (const release of await manager.abandonedReleases()) if (created.some((r) => r.id === release.id)) await manager.recoverRelease(release.id, 'killed')
+        for (const release of await manager.abandonedReleases())
+          if (created.some((r) => r.id === release.id)) await manager.recoverRelease(release.id, 'killed')
         await manager.createRelease('checker', `after-${fixture}`)
         const fresh = createStateManager({ stateFile: store.stateFile })
         const after = await fresh.listAllReleases()
         expect(importedNow(after), `${context} imported records after the next write`).toEqual(expected)
         acknowledged.expectIn(after, { context })
         const report = await fresh.verify()
-        expect(report.problems.filter((p) => p.severity === 'error'), context).toEqual([])
+        expect(
+          report.problems.filter((p) => p.severity === 'error'),
+          context,
+        ).toEqual([])
         expect(report.sound, context).toBe(true)
         expectIdsIncreasing(await fresh.history())
         expect(snapshotIds(store), context).toEqual(after.map((r) => r.id as string).sort())
@@ -202,12 +275,22 @@ describe('a Go-written releases.json, imported by a first write killed at a rand
       }
     }
     // eslint-disable-next-line no-console
-    console.info(`import crash test, seed ${seed}: ${GO_FIXTURES.length * ROUNDS_EACH} rounds; killed after the import was appended:`, seen)
+    console.info(
+      `import crash test, seed ${seed}: ${GO_FIXTURES.length * ROUNDS_EACH} rounds; killed after the import was appended:`,
+      seen,
+    )
   }, 120_000)
 })
 
 describe('a writer killed between the steps of its write: before its append, after it, with its snapshot staged, renamed and recorded, after its checkpoint', () => {
-  for (const step of ['snapshot checked', 'appended', 'snapshot staged', 'snapshot written', 'snapshot recorded', 'checkpoint written'] as const) {
+  for (const step of [
+    'snapshot checked',
+    'appended',
+    'snapshot staged',
+    'snapshot written',
+    'snapshot recorded',
+    'checkpoint written',
+  ] as const) {
     for (const op of ['create', 'update'] as const) {
       it(`killed after "${step}" in a ${op}: the store opens, the next write recovers, nothing acknowledged is lost, and a durable write stands`, async () => {
         const store = await newStore()
@@ -215,8 +298,18 @@ describe('a writer killed between the steps of its write: before its append, aft
         const acknowledged = new Acknowledged()
         const { release: first } = await seeder.createRelease('prod', 'v1')
         acknowledged.add({ t: 'ack', op: 'create', environment: 'prod', version: 'v1', release: first })
-        acknowledged.add({ t: 'ack', op: 'update', id: first.id, phase: 'build', status: 'running', release: (await seeder.updatePhase(first.id, 'build', 'running')).release })
-        const write = op === 'create' ? { op, environment: 'prod', version: 'v2' } : { op, id: first.id, phase: 'build', status: 'completed' }
+        acknowledged.add({
+          t: 'ack',
+          op: 'update',
+          id: first.id,
+          phase: 'build',
+          status: 'running',
+          release: (await seeder.updatePhase(first.id, 'build', 'running')).release,
+        })
+        const write =
+          op === 'create'
+            ? { op, environment: 'prod', version: 'v2' }
+            : { op, id: first.id, phase: 'build', status: 'completed' }
         const writer = spawnChild('stopped-writer.mjs', { stateFile: store.stateFile, stopAt: step, ...write })
         await writer.until((c) => c.lines.some((line) => line.t === 'stopped'), `the writer stopped after "${step}"`)
         await writer.kill()
@@ -226,10 +319,15 @@ describe('a writer killed between the steps of its write: before its append, aft
         acknowledged.expectIn(seen)
         // Past its append, its events were durable when it stopped: the write stands, acknowledged or not.
         const durable = step !== 'snapshot checked'
-        if (op === 'create') expect(seen.map((release) => release.version).sort()).toEqual(durable ? ['v1', 'v2'] : ['v1'])
-        else expect(seen.find((release) => release.id === first.id)?.phases.build).toBe(durable ? 'completed' : 'running')
+        if (op === 'create')
+          expect(seen.map((release) => release.version).sort()).toEqual(durable ? ['v1', 'v2'] : ['v1'])
+        else
+          expect(seen.find((release) => release.id === first.id)?.phases.build).toBe(durable ? 'completed' : 'running')
         await manager.createRelease('staging', 'v1')
-        expect(warnings.filter((warning) => !/lock|behind the event log/.test(warning)), warnings.join(' | ')).toEqual([])
+        expect(
+          warnings.filter((warning) => !/lock|behind the event log/.test(warning)),
+          warnings.join(' | '),
+        ).toEqual([])
         await expectSoundStore(createStateManager({ stateFile: store.stateFile, onWarning: () => undefined }), store)
       })
     }
@@ -266,10 +364,12 @@ describe('a writer killed while it holds the write lock', () => {
     expect(isStateError(error, 'LOCK_TIMEOUT'), String(error)).toBe(true)
     expect((error as Error).message).toContain(`process ${holder.pid}`)
     expect(waited).toBeGreaterThanOrEqual(400) // it waited out its timeout: a lower bound only
-    const zero = await checker(store, { lockTimeoutMs: 0 }).manager.updatePhase(existing.id, 'build', 'running').then(
-      () => undefined,
-      (e: unknown) => e,
-    )
+    const zero = await checker(store, { lockTimeoutMs: 0 })
+      .manager.updatePhase(existing.id, 'build', 'running')
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     expect(isStateError(zero, 'LOCK_TIMEOUT'), String(zero)).toBe(true)
     expect(readFileSync(store.eventLog).equals(logBefore)).toBe(true)
     expect(readFileSync(store.lock, 'utf8'), 'the lock names its holder').toContain(`"pid":${holder.pid}`)
@@ -278,7 +378,11 @@ describe('a writer killed while it holds the write lock', () => {
   it('a writer naming the store without .json (the same log) waits for the same lock: one store under two names never forks', async () => {
     const store = await newStore()
     const { holder } = await holdLock(store)
-    const other = createStateManager({ stateFile: store.stateFile.slice(0, -'.json'.length), lockTimeoutMs: 300, onWarning: () => undefined })
+    const other = createStateManager({
+      stateFile: store.stateFile.slice(0, -'.json'.length),
+      lockTimeoutMs: 300,
+      onWarning: () => undefined,
+    })
     const logBefore = readFileSync(store.eventLog)
     const error = await other.createRelease('prod', 'v2').then(
       () => undefined,
@@ -293,12 +397,17 @@ describe('a writer killed while it holds the write lock', () => {
     const store = await newStore()
     const { holder, existing } = await holdLock(store)
     await holder.kill()
-    expect(readFileSync(store.lock, 'utf8'), 'the killed holder left its name in the lock file').toContain(`"pid":${holder.pid}`)
+    expect(readFileSync(store.lock, 'utf8'), 'the killed holder left its name in the lock file').toContain(
+      `"pid":${holder.pid}`,
+    )
 
     const { manager, warnings } = checker(store, { lockTimeoutMs: 0 })
     const { release: created } = await manager.createRelease('prod', 'v2')
     expect(created.previousId).toBe(existing.id)
-    expect(warnings.some((w) => w.includes('was missing')), warnings.join(' | ')).toBe(true) // the snapshot the holder never rewrote
+    expect(
+      warnings.some((w) => w.includes('was missing')),
+      warnings.join(' | '),
+    ).toBe(true) // the snapshot the holder never rewrote
     const releases = await expectSoundStore(createStateManager({ stateFile: store.stateFile }), store)
     expect(releases.map((r) => r.version).sort()).toEqual(['v1', 'v2']) // the holder's own write never happened
   })
@@ -308,7 +417,12 @@ describe('a writer killed while it holds the write lock', () => {
     const { holder, existing } = await holdLock(store)
     await holder.kill()
     // A deployer process (not this one) must recover the dead holder's lock to make progress.
-    const deployer = spawnChild('crash-deployer.mjs', { stateFile: store.stateFile, name: 'after', environments: ['prod'], lockTimeoutMs: 20_000 })
+    const deployer = spawnChild('crash-deployer.mjs', {
+      stateFile: store.stateFile,
+      name: 'after',
+      environments: ['prod'],
+      lockTimeoutMs: 20_000,
+    })
     await deployer.until((c) => c.acks.length >= 3, 'three acknowledged operations after the holder died')
     await deployer.kill()
     expect(deployer.errors).toBe('')
@@ -354,7 +468,10 @@ describe('a releases.json left behind by a writer killed between its append and 
 
     const { manager, warnings } = checker(store)
     expect((await manager.updatePhase(release.id, 'build', 'pending')).release.phases.push).toBe('running')
-    expect(warnings.some((w) => w.includes('behind the event log')), warnings.join(' | ')).toBe(true)
+    expect(
+      warnings.some((w) => w.includes('behind the event log')),
+      warnings.join(' | '),
+    ).toBe(true)
     await expectSoundStore(createStateManager({ stateFile: store.stateFile }), store)
   })
 
@@ -370,7 +487,11 @@ describe('a releases.json left behind by a writer killed between its append and 
     // An idempotent retry: it succeeds, and returns the release as the log has it...
     expect((await manager.updatePhase(release.id, 'build', 'running')).release.phases.push).toBe('running')
     // ...so when it returns, releases.json must show the log too (read-after-write for readers of the file).
-    const inFile = (JSON.parse(readFileSync(store.stateFile, 'utf8')) as { releases: Array<{ id: string; phases: Record<string, string> }> }).releases.find((r) => r.id === release.id)
+    const inFile = (
+      JSON.parse(readFileSync(store.stateFile, 'utf8')) as {
+        releases: Array<{ id: string; phases: Record<string, string> }>
+      }
+    ).releases.find((r) => r.id === release.id)
     expect(inFile?.phases['push'], 'releases.json after the write returned').toBe('running')
     await expectSoundStore(createStateManager({ stateFile: store.stateFile }), store)
   })
@@ -383,7 +504,11 @@ describe('torn last lines set aside again and again', () => {
     const store = await newStore()
     const fixed = new Date('2030-01-01T00:00:00.000Z')
     const warnings: string[] = []
-    const manager = createStateManager({ stateFile: store.stateFile, now: () => fixed, onWarning: (message) => warnings.push(message) })
+    const manager = createStateManager({
+      stateFile: store.stateFile,
+      now: () => fixed,
+      onWarning: (message) => warnings.push(message),
+    })
     await manager.createRelease('prod', 'v0')
     const tails = ['{"torn":', '{"v":1,"prev":"ab', '{']
     for (const [i, tail] of tails.entries()) {
@@ -398,14 +523,18 @@ describe('torn last lines set aside again and again', () => {
     expect(sideFiles).toHaveLength(tails.length)
     expect(sideFiles.map((name) => readFileSync(join(store.directory, name), 'utf8')).sort()).toEqual([...tails].sort())
     expect(warnings.filter((w) => w.includes('incomplete last line'))).toHaveLength(tails.length)
-    await expectSoundStore(createStateManager({ stateFile: store.stateFile }), store, { allowWarning: isSideFileWarning })
+    await expectSoundStore(createStateManager({ stateFile: store.stateFile }), store, {
+      allowWarning: isSideFileWarning,
+    })
   })
 })
 
 describe('lock files that no process holds', () => {
   /** The pid of a process that has exited (and been reaped). */
-  const deadPid = (): number => Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }))
-  const holderName = (pid: number, host: string) => JSON.stringify({ pid, host, since: new Date(Date.now() - 3_600_000).toISOString() })
+  const deadPid = (): number =>
+    Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }))
+  const holderName = (pid: number, host: string) =>
+    JSON.stringify({ pid, host, since: new Date(Date.now() - 3_600_000).toISOString() })
 
   // Only the kernel's lock counts: a name in the file, whoever it names, is what a killed holder
   // left. Judged by pid, a live pid (reused, or the parent of a restarted container's pid 1) was
@@ -417,23 +546,26 @@ describe('lock files that no process holds', () => {
     ['a process of another host', () => 4242, (pid: number) => holderName(pid, `not-${hostname()}`)],
     ['something unreadable (any pid)', () => 4243, () => '{"pid":'],
     ['nobody (an empty file)', () => 4244, () => ''],
-  ])('naming %s: taken at once (lockTimeoutMs 0), and what the killed holder left is cleared', async (_, pidOf, content) => {
-    const store = await newStore()
-    const manager = createStateManager({ stateFile: store.stateFile, lockTimeoutMs: 0 })
-    const { release: first } = await manager.createRelease('prod', 'v1')
-    const pid = pidOf()
-    const named = content(pid)
-    writeFileSync(store.lock, named)
-    const leftover = join(store.directory, `.releases.json.stagecraft-tmp-${pid}-0123456789ab`)
-    const someoneElses = join(store.directory, `.releases.json.stagecraft-tmp-${pid + 100_000}-0123456789ab`)
-    writeFileSync(leftover, 'half a snapshot')
-    writeFileSync(someoneElses, 'half a snapshot')
-    expect((await manager.updatePhase(first.id, 'build', 'running')).release.phases.build).toBe('running')
-    // An empty file says that nobody was killed holding the lock: no directory scan for leftovers.
-    expect(existsSync(leftover), 'the temporary file of the killed holder').toBe(named === '')
-    expect(existsSync(someoneElses), 'a temporary file of another pid').toBe(named !== '{"pid":')
-    rmSync(leftover, { force: true })
-    rmSync(someoneElses, { force: true })
-    await expectSoundStore(createStateManager({ stateFile: store.stateFile }), store)
-  })
+  ])(
+    'naming %s: taken at once (lockTimeoutMs 0), and what the killed holder left is cleared',
+    async (_, pidOf, content) => {
+      const store = await newStore()
+      const manager = createStateManager({ stateFile: store.stateFile, lockTimeoutMs: 0 })
+      const { release: first } = await manager.createRelease('prod', 'v1')
+      const pid = pidOf()
+      const named = content(pid)
+      writeFileSync(store.lock, named)
+      const leftover = join(store.directory, `.releases.json.stagecraft-tmp-${pid}-0123456789ab`)
+      const someoneElses = join(store.directory, `.releases.json.stagecraft-tmp-${pid + 100_000}-0123456789ab`)
+      writeFileSync(leftover, 'half a snapshot')
+      writeFileSync(someoneElses, 'half a snapshot')
+      expect((await manager.updatePhase(first.id, 'build', 'running')).release.phases.build).toBe('running')
+      // An empty file says that nobody was killed holding the lock: no directory scan for leftovers.
+      expect(existsSync(leftover), 'the temporary file of the killed holder').toBe(named === '')
+      expect(existsSync(someoneElses), 'a temporary file of another pid').toBe(named !== '{"pid":')
+      rmSync(leftover, { force: true })
+      rmSync(someoneElses, { force: true })
+      await expectSoundStore(createStateManager({ stateFile: store.stateFile }), store)
+    },
+  )
 })

@@ -28,9 +28,22 @@ const chainedLines = (envelopes: ReadonlyArray<EventEnvelope>): string[] => {
 // Every way a read can go: on this thread or a worker, in one chunk or in chunks shorter than a line,
 // its lines by the templates or the general way.
 const MODES: ReadonlyArray<readonly [string, LogReadOptions]> = [
-  ['this thread, one chunk, every line the general way', { parallelHashingMinBytes: Number.POSITIVE_INFINITY, chunkBytes: 4 * 1024 * 1024, templatesMinBytes: Number.POSITIVE_INFINITY }],
-  ['this thread, one chunk', { parallelHashingMinBytes: Number.POSITIVE_INFINITY, chunkBytes: 4 * 1024 * 1024, templatesMinBytes: 0 }],
-  ['this thread, small chunks', { parallelHashingMinBytes: Number.POSITIVE_INFINITY, chunkBytes: 97, templatesMinBytes: 0 }],
+  [
+    'this thread, one chunk, every line the general way',
+    {
+      parallelHashingMinBytes: Number.POSITIVE_INFINITY,
+      chunkBytes: 4 * 1024 * 1024,
+      templatesMinBytes: Number.POSITIVE_INFINITY,
+    },
+  ],
+  [
+    'this thread, one chunk',
+    { parallelHashingMinBytes: Number.POSITIVE_INFINITY, chunkBytes: 4 * 1024 * 1024, templatesMinBytes: 0 },
+  ],
+  [
+    'this thread, small chunks',
+    { parallelHashingMinBytes: Number.POSITIVE_INFINITY, chunkBytes: 97, templatesMinBytes: 0 },
+  ],
   ['a worker, one chunk', { parallelHashingMinBytes: 0, chunkBytes: 4 * 1024 * 1024, templatesMinBytes: 0 }],
   ['a worker, chunks of a few lines', { parallelHashingMinBytes: 0, chunkBytes: 1_000, templatesMinBytes: 0 }],
   ['a worker, small chunks', { parallelHashingMinBytes: 0, chunkBytes: 97, templatesMinBytes: 0 }],
@@ -46,7 +59,13 @@ interface Outcome {
 }
 
 /** Reads `path` after `from`; with `tolerant`, past bad lines (as verify does); stopping after `stopAfter` events. */
-const read = async (path: string, options: LogReadOptions, tolerant: boolean, from: LogCursor = LOG_ORIGIN, stopAfter = Number.POSITIVE_INFINITY): Promise<Outcome> => {
+const read = async (
+  path: string,
+  options: LogReadOptions,
+  tolerant: boolean,
+  from: LogCursor = LOG_ORIGIN,
+  stopAfter = Number.POSITIVE_INFINITY,
+): Promise<Outcome> => {
   const events: Array<readonly [number, EventEnvelope]> = []
   const problems: string[] = []
   const foreign: number[] = []
@@ -58,7 +77,12 @@ const read = async (path: string, options: LogReadOptions, tolerant: boolean, fr
         events.push([stored.position, stored.envelope])
         return events.length >= stopAfter ? 'stop' : undefined
       },
-      ...(tolerant ? { problem: (problem: { location: string; message: string }) => void problems.push(`${problem.location}: ${problem.message}`) } : {}),
+      ...(tolerant
+        ? {
+            problem: (problem: { location: string; message: string }) =>
+              void problems.push(`${problem.location}: ${problem.message}`),
+          }
+        : {}),
       foreign: (event) => void foreign.push(event.position),
     },
     options,
@@ -66,17 +90,34 @@ const read = async (path: string, options: LogReadOptions, tolerant: boolean, fr
   return { events, problems, foreign, end: E.isRight(result) ? result.right : result.left.message }
 }
 
-const readInEveryMode = async (path: string, tolerant: boolean, from?: LogCursor, stopAfter?: number): Promise<Outcome> => {
-  const [first, ...others] = await Promise.all(MODES.map(([, options]) => read(path, options, tolerant, from, stopAfter)))
-  for (const [index, outcome] of others.entries()) expect(outcome, `${MODES[index + 1]?.[0]} against ${MODES[0]?.[0]}`).toEqual(first)
+const readInEveryMode = async (
+  path: string,
+  tolerant: boolean,
+  from?: LogCursor,
+  stopAfter?: number,
+): Promise<Outcome> => {
+  const [first, ...others] = await Promise.all(
+    MODES.map(([, options]) => read(path, options, tolerant, from, stopAfter)),
+  )
+  for (const [index, outcome] of others.entries())
+    expect(outcome, `${MODES[index + 1]?.[0]} against ${MODES[0]?.[0]}`).toEqual(first)
   return first as Outcome
 }
 
 const damage = fc.oneof(
-  fc.record({ kind: fc.constant('edit' as const), line: fc.nat(), at: fc.nat(), char: fc.constantFrom('x', '"', '{', '9', 'é') }),
+  fc.record({
+    kind: fc.constant('edit' as const),
+    line: fc.nat(),
+    at: fc.nat(),
+    char: fc.constantFrom('x', '"', '{', '9', 'é'),
+  }),
   fc.record({ kind: fc.constant('delete' as const), line: fc.nat() }),
   fc.record({ kind: fc.constant('swap' as const), line: fc.nat() }),
-  fc.record({ kind: fc.constant('insert' as const), line: fc.nat(), text: fc.constantFrom('', 'not json', '{}', `{"v":1}`, 'x'.repeat(3_000)) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    line: fc.nat(),
+    text: fc.constantFrom('', 'not json', '{}', `{"v":1}`, 'x'.repeat(3_000)),
+  }),
   fc.record({ kind: fc.constant('torn' as const), keep: fc.nat() }),
 )
 type Damage = typeof damage extends fc.Arbitrary<infer A> ? A : never
@@ -112,7 +153,10 @@ const damaged = (lines: string[], harm: Damage): string => {
 
 /** The lines a read past problems must report, found the slow, obvious way: JSON.parse and the codec, and a hash of each line. */
 const badLinesOf = (text: string): number[] => {
-  const complete = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').slice(0, -1)
+  const complete = text
+    .slice(0, text.lastIndexOf('\n') + 1)
+    .split('\n')
+    .slice(0, -1)
   let prev = GENESIS_HASH
   const bad: number[] = []
   complete.forEach((line, i) => {
@@ -131,7 +175,9 @@ describe('reading the event log', () => {
     writeFileSync(path, `${lines.join('\n')}\n`)
     const outcome = await readInEveryMode(path, false)
     expect(outcome.events).toEqual(envelopes.map((envelope, i) => [i + 1, envelope]))
-    expect(outcome.end).toMatchObject({ cursor: { position: 40, hash: hashLine(lines[39] as string), offset: Buffer.byteLength(`${lines.join('\n')}\n`) } })
+    expect(outcome.end).toMatchObject({
+      cursor: { position: 40, hash: hashLine(lines[39] as string), offset: Buffer.byteLength(`${lines.join('\n')}\n`) },
+    })
   })
 
   it('resumes from a cursor, reading only what was appended since', async () => {
@@ -200,7 +246,12 @@ describe('a command recorded as several events is read whole or not at all', () 
       expect(outcome.problems).toEqual([])
       expect(outcome.end).toMatchObject({
         cursor: { position: before.length, hash: hashLine(lines[before.length - 1] as string), offset: recoveryStart },
-        incompleteTail: { location: expect.stringMatching(new RegExp(`ndjson:${before.length + 1}$`)), offset: recoveryStart, bytes: cutAt - recoveryStart, ...(complete > 0 ? { events: { complete, of: 6 } } : {}) },
+        incompleteTail: {
+          location: expect.stringMatching(new RegExp(`ndjson:${before.length + 1}$`)),
+          offset: recoveryStart,
+          bytes: cutAt - recoveryStart,
+          ...(complete > 0 ? { events: { complete, of: 6 } } : {}),
+        },
       })
     },
   )
@@ -220,7 +271,9 @@ describe('a command recorded as several events is read whole or not at all', () 
     const cut = chainedLines([...before, ...recovery.slice(0, 2), ...deployEnvelopes(1, Date.UTC(2026, 0, 1))])
     const path = logWith(`${cut.join('\n')}\n`)
     const strict = await readInEveryMode(path, false)
-    expect(strict.end).toMatch(new RegExp(`ndjson:${before.length + 1}: the command \\S+ recorded 6 events, but only 2 of them`))
+    expect(strict.end).toMatch(
+      new RegExp(`ndjson:${before.length + 1}: the command \\S+ recorded 6 events, but only 2 of them`),
+    )
     const tolerant = await readInEveryMode(path, true)
     expect(tolerant.problems).toEqual([expect.stringMatching(new RegExp(`ndjson:${before.length + 1}: the command`))])
     expect(tolerant.events).toHaveLength(cut.length)
@@ -233,7 +286,11 @@ describe('hashing the lines of chunks', () => {
     return [buffer, 0, buffer.write(text)]
   }
 
-  const hashAll = async (hasher: LineHasher, texts: ReadonlyArray<string>, on: 'worker' | 'this thread'): Promise<Array<Array<[string, boolean]>>> => {
+  const hashAll = async (
+    hasher: LineHasher,
+    texts: ReadonlyArray<string>,
+    on: 'worker' | 'this thread',
+  ): Promise<Array<Array<[string, boolean]>>> => {
     const out: Array<Array<[string, boolean]>> = []
     try {
       for (const hashes of await Promise.all(texts.map((text) => hasher.hash(...chunkOf(text))))) {
@@ -249,7 +306,11 @@ describe('hashing the lines of chunks', () => {
   const lines = chainedLines(deployEnvelopes(12))
   lines[5] = 'not a line of this log'
   // Three chunks at once: lines, then lines and the start of one, then lines.
-  const chunks = [`${lines.slice(0, 4).join('\n')}\n`, `${lines.slice(4, 9).join('\n')}\nunfinished`, `${lines.slice(9).join('\n')}\n`]
+  const chunks = [
+    `${lines.slice(0, 4).join('\n')}\n`,
+    `${lines.slice(4, 9).join('\n')}\nunfinished`,
+    `${lines.slice(9).join('\n')}\n`,
+  ]
   const expected = [lines.slice(0, 4), lines.slice(4, 9), lines.slice(9)].map((chunk, c) =>
     chunk.map((line, i) => [hashLine(line), i > 0 && !(c === 1 && (i === 1 || i === 2))] as [string, boolean]),
   )

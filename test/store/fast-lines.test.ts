@@ -9,7 +9,10 @@ import { epochMs } from '../arbitraries.js'
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 const ulid = fc.string({ unit: fc.constantFrom(...CROCKFORD), minLength: 26, maxLength: 26 })
 // Free text as a person or a machine may name itself: quotes, backslashes, control characters, emoji.
-const freeText = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('alice', 'ci-runner-3', 'a"b', 'back\\slash', 'tab\there', 'é中🚀', '', '"},"data":{"'))
+const freeText = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc.constantFrom('alice', 'ci-runner-3', 'a"b', 'back\\slash', 'tab\there', 'é中🚀', '', '"},"data":{"'),
+)
 
 // What every line has (and the release it is about): generated alike for both line shapes.
 const envelopeFields = {
@@ -25,7 +28,9 @@ const envelopeFields = {
 }
 
 const metaOf = (e: { actor: string; host: string; pid: number; command: string; writer: string | undefined }) =>
-  e.writer === undefined ? { actor: e.actor, host: e.host, pid: e.pid, command: e.command } : { actor: e.actor, host: e.host, pid: e.pid, command: e.command, writer: e.writer }
+  e.writer === undefined
+    ? { actor: e.actor, host: e.host, pid: e.pid, command: e.command }
+    : { actor: e.actor, host: e.host, pid: e.pid, command: e.command, writer: e.writer }
 
 const phaseUpdated = fc.record({
   ...envelopeFields,
@@ -39,7 +44,14 @@ type Fields = typeof phaseUpdated extends fc.Arbitrary<infer A> ? A : never
 
 const lineOf = (e: Fields): string =>
   encodeLogLine(
-    { v: 1, id: e.id, type: 'PhaseUpdated', recordedAt: e.recordedAt, meta: metaOf(e), data: { releaseId: e.releaseId, phase: e.phase, from: e.from, to: e.to } } as unknown as EventEnvelope,
+    {
+      v: 1,
+      id: e.id,
+      type: 'PhaseUpdated',
+      recordedAt: e.recordedAt,
+      meta: metaOf(e),
+      data: { releaseId: e.releaseId, phase: e.phase, from: e.from, to: e.to },
+    } as unknown as EventEnvelope,
     e.prev,
   )
 
@@ -62,14 +74,34 @@ const releaseCreated = fc.record(
     environment: freeText,
     version: freeText,
     commitSha: fc.oneof(fc.constant(''), fc.stringMatching(/^[0-9a-f]{4,40}$/), freeText),
-    timestamp: fc.oneof(epochMs.map((ms) => new Date(ms).toISOString()), fc.constantFrom('2025-01-01T05:00:00.5-07:00', '2025-02-30T00:00:00Z', 'yesterday')),
+    timestamp: fc.oneof(
+      epochMs.map((ms) => new Date(ms).toISOString()),
+      fc.constantFrom('2025-01-01T05:00:00.5-07:00', '2025-02-30T00:00:00Z', 'yesterday'),
+    ),
     phases: fc.tuple(...PHASES.map(() => fc.oneof(fc.constantFrom(...PHASE_STATUSES), fc.constant('done')))),
     previousId: fc.option(fc.oneof(epochMs.map(formatReleaseId), freeText), { nil: undefined }),
     rollbackOf: fc.option(fc.oneof(epochMs.map(formatReleaseId), freeText), { nil: undefined }),
     note: fc.option(freeText, { nil: undefined }),
     prev: fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), freeText),
   },
-  { requiredKeys: ['id', 'recordedAt', 'actor', 'host', 'pid', 'command', 'writer', 'releaseId', 'environment', 'version', 'commitSha', 'timestamp', 'phases', 'prev'] },
+  {
+    requiredKeys: [
+      'id',
+      'recordedAt',
+      'actor',
+      'host',
+      'pid',
+      'command',
+      'writer',
+      'releaseId',
+      'environment',
+      'version',
+      'commitSha',
+      'timestamp',
+      'phases',
+      'prev',
+    ],
+  },
 )
 
 type CreateFields = typeof releaseCreated extends fc.Arbitrary<infer A> ? A : never
@@ -107,21 +139,35 @@ const needsEscape = (text: string): boolean => /[\\"\u0000-\u001f]/.test(text)
  * and their free text: agree with the general path, take every valid line without escapes, and
  * never accept a damaged line the general path would read differently.
  */
-const holdsToTheGeneralPath = <F>(shape: string, fields: fc.Arbitrary<F>, lineOf: (fields: F) => string, freeTexts: (fields: F) => ReadonlyArray<string>): void => {
-  test.prop([fields], { numRuns: 1000 })(`reads a ${shape} line exactly as JSON.parse and the codec would, or leaves it to them`, (values) => {
-    const line = lineOf(values)
-    const fast = readFastLine(line)
-    if (fast !== undefined) expect(fast).toEqual(generalRead(line))
-  })
+const holdsToTheGeneralPath = <F>(
+  shape: string,
+  fields: fc.Arbitrary<F>,
+  lineOf: (fields: F) => string,
+  freeTexts: (fields: F) => ReadonlyArray<string>,
+): void => {
+  test.prop([fields], { numRuns: 1000 })(
+    `reads a ${shape} line exactly as JSON.parse and the codec would, or leaves it to them`,
+    (values) => {
+      const line = lineOf(values)
+      const fast = readFastLine(line)
+      if (fast !== undefined) expect(fast).toEqual(generalRead(line))
+    },
+  )
 
-  test.prop([fields.filter((values) => !freeTexts(values).some(needsEscape))], { numRuns: 300 })(`takes every valid ${shape} line without escapes`, (values) => {
-    const line = lineOf(values)
-    const general = generalRead(line)
-    expect(readFastLine(line)).toEqual(general)
-    if (general !== undefined) expect(readFastLine(line)).not.toBeUndefined()
-  })
+  test.prop([fields.filter((values) => !freeTexts(values).some(needsEscape))], { numRuns: 300 })(
+    `takes every valid ${shape} line without escapes`,
+    (values) => {
+      const line = lineOf(values)
+      const general = generalRead(line)
+      expect(readFastLine(line)).toEqual(general)
+      if (general !== undefined) expect(readFastLine(line)).not.toBeUndefined()
+    },
+  )
 
-  test.prop([fields, fc.nat(), fc.oneof(fc.constant(''), fc.string({ unit: 'binary', maxLength: 3 })), fc.nat({ max: 3 })], { numRuns: 2000 })(
+  test.prop(
+    [fields, fc.nat(), fc.oneof(fc.constant(''), fc.string({ unit: 'binary', maxLength: 3 })), fc.nat({ max: 3 })],
+    { numRuns: 2000 },
+  )(
     `never accepts a damaged ${shape} line that the general path would read differently`,
     (values, at, insert, remove) => {
       const line = lineOf(values)
@@ -135,7 +181,15 @@ const holdsToTheGeneralPath = <F>(shape: string, fields: fc.Arbitrary<F>, lineOf
 
 describe('reading a line the worker saw match the PhaseUpdated template', () => {
   const template = new RegExp(PHASE_UPDATED_SOURCE)
-  test.prop([phaseUpdated, fc.nat(), fc.oneof(fc.constant(''), fc.string({ unit: 'binary', maxLength: 3 }), fc.constantFrom('"', ',', '9')), fc.nat({ max: 3 })], { numRuns: 2000 })(
+  test.prop(
+    [
+      phaseUpdated,
+      fc.nat(),
+      fc.oneof(fc.constant(''), fc.string({ unit: 'binary', maxLength: 3 }), fc.constantFrom('"', ',', '9')),
+      fc.nat({ max: 3 }),
+    ],
+    { numRuns: 2000 },
+  )(
     'gives exactly what the fast reader gives, for any line, whole or damaged, that matches it',
     (values, at, insert, remove) => {
       const line = lineOf(values)
@@ -146,22 +200,45 @@ describe('reading a line the worker saw match the PhaseUpdated template', () => 
     },
   )
 
-  test.prop([phaseUpdated.filter((values) => ![values.actor, values.host, values.writer ?? '', values.releaseId, values.prev].some(needsEscape))], { numRuns: 300 })(
-    'matches every valid line without escapes',
-    (values) => {
-      const line = lineOf(values)
-      if (readFastLine(line) !== undefined) expect(template.test(line)).toBe(true)
-    },
-  )
+  test.prop(
+    [
+      phaseUpdated.filter(
+        (values) => ![values.actor, values.host, values.writer ?? '', values.releaseId, values.prev].some(needsEscape),
+      ),
+    ],
+    { numRuns: 300 },
+  )('matches every valid line without escapes', (values) => {
+    const line = lineOf(values)
+    if (readFastLine(line) !== undefined) expect(template.test(line)).toBe(true)
+  })
 })
 
 describe('the fast reader of PhaseUpdated and ReleaseCreated lines', () => {
-  holdsToTheGeneralPath('PhaseUpdated', phaseUpdated, lineOf, (e) => [e.actor, e.host, e.writer ?? '', e.releaseId, e.prev])
-  holdsToTheGeneralPath('ReleaseCreated', releaseCreated, createLineOf, (e) => [e.actor, e.host, e.writer ?? '', e.releaseId, e.environment, e.version, e.commitSha, e.previousId ?? '', e.rollbackOf ?? '', e.note ?? '', e.prev])
+  holdsToTheGeneralPath('PhaseUpdated', phaseUpdated, lineOf, (e) => [
+    e.actor,
+    e.host,
+    e.writer ?? '',
+    e.releaseId,
+    e.prev,
+  ])
+  holdsToTheGeneralPath('ReleaseCreated', releaseCreated, createLineOf, (e) => [
+    e.actor,
+    e.host,
+    e.writer ?? '',
+    e.releaseId,
+    e.environment,
+    e.version,
+    e.commitSha,
+    e.previousId ?? '',
+    e.rollbackOf ?? '',
+    e.note ?? '',
+    e.prev,
+  ])
 
   it('leaves other event types and other key orders to the general path', () => {
     expect(readFastLine('{"v":1,"id":"01JGGVSBF8ABM7TF5B8M3VN3N5","type":"SnapshotImported"}')).toBeUndefined()
-    const reordered = '{"id":"01JGGVSCEGD5YNBRN5P90A226Y","v":1,"type":"PhaseUpdated","recordedAt":"2025-01-01T12:00:02.000Z","meta":{"actor":"a","host":"h","pid":1,"command":"01JGGVSCEGD5YNBRN5P90A226X"},"data":{"releaseId":"r","phase":"build","from":"pending","to":"running"},"prev":"x"}'
+    const reordered =
+      '{"id":"01JGGVSCEGD5YNBRN5P90A226Y","v":1,"type":"PhaseUpdated","recordedAt":"2025-01-01T12:00:02.000Z","meta":{"actor":"a","host":"h","pid":1,"command":"01JGGVSCEGD5YNBRN5P90A226X"},"data":{"releaseId":"r","phase":"build","from":"pending","to":"running"},"prev":"x"}'
     expect(readFastLine(reordered)).toBeUndefined()
     expect(generalRead(reordered)).not.toBeUndefined()
   })

@@ -8,7 +8,8 @@ import { JsonLinesChild } from '../support/json-lines-child.js'
 import { tempDir } from '../support/temp.js'
 import { OWN_PID_NAMESPACE, pidNamespacesUnavailable } from './children/harness.js'
 
-const take = async (path: string, timeoutMs = 200): Promise<E.Either<{ code: string; message: string }, HeldLock>> => acquireLock(path, { timeoutMs })()
+const take = async (path: string, timeoutMs = 200): Promise<E.Either<{ code: string; message: string }, HeldLock>> =>
+  acquireLock(path, { timeoutMs })()
 
 const held = async (path: string, timeoutMs?: number): Promise<HeldLock> => {
   const lock = await take(path, timeoutMs)
@@ -52,7 +53,9 @@ describe('the write lock', () => {
     const lock = await held(path)
     const second = await take(path, 150)
     expect(E.isLeft(second) && second.left.code).toBe('LOCK_TIMEOUT')
-    expect(E.isLeft(second) && second.left.message).toMatch(new RegExp(`${path}: gave up after 150 ms .* held by process ${process.pid} on ${hostname()}`))
+    expect(E.isLeft(second) && second.left.message).toMatch(
+      new RegExp(`${path}: gave up after 150 ms .* held by process ${process.pid} on ${hostname()}`),
+    )
     await lock.release()
   })
 
@@ -105,28 +108,34 @@ describe('the write lock', () => {
   it.each([
     ['unreadable', '{"pid":'],
     ['far longer than any name (read only in part)', `{"pid": 1, "host": "${'x'.repeat(1 << 20)}"}`],
-  ])('left by a killed holder, its name %s: any pid counts as that holder, and stays named until the new holder is done', async (_, content) => {
-    const path = join(tempDir(), 'releases.events.ndjson.lock')
-    writeFileSync(path, content)
-    const lock = await held(path)
-    expect(lock.killedHolder).toEqual({ pids: undefined })
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid, after: 'unknown' })
-    await lock.release()
-  })
+  ])(
+    'left by a killed holder, its name %s: any pid counts as that holder, and stays named until the new holder is done',
+    async (_, content) => {
+      const path = join(tempDir(), 'releases.events.ndjson.lock')
+      writeFileSync(path, content)
+      const lock = await held(path)
+      expect(lock.killedHolder).toEqual({ pids: undefined })
+      expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid, after: 'unknown' })
+      await lock.release()
+    },
+  )
 
   const noNamespaces = pidNamespacesUnavailable()
   if (noNamespaces !== undefined) console.info(`skipped: a lock held from a PID namespace of its own: ${noNamespaces}`)
-  it.skipIf(noNamespaces !== undefined)('held by pid 1 of another PID namespace on this host (a container): respected, though no such pid lives here', async () => {
-    const path = join(tempDir(), 'releases.events.ndjson.lock')
-    const holder = await holderOf(path, OWN_PID_NAMESPACE)
-    expect(holder.lines.find((line) => line.t === 'holding')?.['pid']).toBe(1)
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: 1, host: hostname() })
-    const waiting = await take(path, 100)
-    expect(E.isLeft(waiting) && waiting.left.code).toBe('LOCK_TIMEOUT')
-    await holder.kill()
-    const lock = await held(path, 1_000)
-    await lock.release()
-  })
+  it.skipIf(noNamespaces !== undefined)(
+    'held by pid 1 of another PID namespace on this host (a container): respected, though no such pid lives here',
+    async () => {
+      const path = join(tempDir(), 'releases.events.ndjson.lock')
+      const holder = await holderOf(path, OWN_PID_NAMESPACE)
+      expect(holder.lines.find((line) => line.t === 'holding')?.['pid']).toBe(1)
+      expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: 1, host: hostname() })
+      const waiting = await take(path, 100)
+      expect(E.isLeft(waiting) && waiting.left.code).toBe('LOCK_TIMEOUT')
+      await holder.kill()
+      const lock = await held(path, 1_000)
+      await lock.release()
+    },
+  )
 
   it('refuses a lock file that is a symbolic link, and leaves what it points at alone', async () => {
     const directory = tempDir()
@@ -135,7 +144,10 @@ describe('the write lock', () => {
     const path = join(directory, 'releases.events.ndjson.lock')
     symlinkSync(target, path)
     const lock = await take(path)
-    expect(E.isLeft(lock) && lock.left).toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining('symbolic link') })
+    expect(E.isLeft(lock) && lock.left).toMatchObject({
+      code: 'IO_ERROR',
+      message: expect.stringContaining('symbolic link'),
+    })
     expect(readFileSync(target, 'utf8')).toBe('keep me')
     expect(lstatSync(path).isSymbolicLink()).toBe(true)
   })

@@ -14,12 +14,23 @@ import { appendAll, eventStoreContract, readAll } from './contract.js'
 
 const openStore = (stateFile: string, warnings: string[] = []): { store: EventStore; paths: StorePaths } => {
   const paths = storePaths(stateFile)
-  return { paths, store: fileStore(paths, { lockTimeoutMs: 2_000, onWarning: (w) => warnings.push(w), now: () => new Date(Date.UTC(2025, 0, 1)) }) }
+  return {
+    paths,
+    store: fileStore(paths, {
+      lockTimeoutMs: 2_000,
+      onWarning: (w) => warnings.push(w),
+      now: () => new Date(Date.UTC(2025, 0, 1)),
+    }),
+  }
 }
 
 eventStoreContract('the file store', async () => {
   const stateFile = join(tempDir(), '.stagecraft', 'releases.json')
-  return { store: openStore(stateFile).store, reopen: async () => openStore(stateFile).store, appendLines: async (lines) => appendToLog(storePaths(stateFile).eventLog, lines) }
+  return {
+    store: openStore(stateFile).store,
+    reopen: async () => openStore(stateFile).store,
+    appendLines: async (lines) => appendToLog(storePaths(stateFile).eventLog, lines),
+  }
 })
 
 const failureOf = async (task: () => Promise<E.Either<StateError, unknown>>): Promise<StateError> => {
@@ -53,7 +64,12 @@ describe('the file store keeps its files beside the state file', () => {
     const lines = logLines(paths)
     expect(lines).toHaveLength(4)
     const prevs = lines.map((line) => (JSON.parse(line) as { prev: string }).prev)
-    expect(prevs).toEqual([GENESIS_HASH, hashLine(lines[0] as string), hashLine(lines[1] as string), hashLine(lines[2] as string)])
+    expect(prevs).toEqual([
+      GENESIS_HASH,
+      hashLine(lines[0] as string),
+      hashLine(lines[1] as string),
+      hashLine(lines[2] as string),
+    ])
     expect(readFileSync(paths.lock, 'utf8'), 'the lock names no holder once released').toBe('')
   })
 
@@ -65,7 +81,13 @@ describe('the file store keeps its files beside the state file', () => {
     const existing = join(root, 'mine')
     mkdirSync(existing)
     await appendAll(openStore(join(existing, 'releases.json')).store, deployEnvelopes(1))
-    expect(readdirSync(existing).sort()).toEqual(['releases.checkpoint', 'releases.events.ndjson', 'releases.events.ndjson.lock', 'releases.json', 'releases.json.sha256'])
+    expect(readdirSync(existing).sort()).toEqual([
+      'releases.checkpoint',
+      'releases.events.ndjson',
+      'releases.events.ndjson.lock',
+      'releases.json',
+      'releases.json.sha256',
+    ])
   })
 
   it('creates nothing when a missing store is read', async () => {
@@ -91,7 +113,10 @@ describe('the file store and an incomplete last line', () => {
     const before = readFileSync(paths.eventLog)
     const end = await store.read(store.origin, { event: () => undefined })()
     expect(E.isRight(end) && end.right.cursor.position).toBe(3)
-    expect(E.isRight(end) && end.right.incompleteTail).toMatchObject({ location: `${paths.eventLog}:4`, bytes: tail.length })
+    expect(E.isRight(end) && end.right.incompleteTail).toMatchObject({
+      location: `${paths.eventLog}:4`,
+      bytes: tail.length,
+    })
     expect(readFileSync(paths.eventLog)).toEqual(before)
   })
 
@@ -101,7 +126,9 @@ describe('the file store and an incomplete last line', () => {
     const asides = readdirSync(paths.directory).filter((name) => name.startsWith('releases.events.ndjson.torn-'))
     expect(asides).toHaveLength(1)
     expect(readFileSync(join(paths.directory, asides[0] as string), 'utf8')).toBe(tail)
-    expect(warnings).toEqual([expect.stringContaining(`${paths.eventLog}:4: an incomplete last line of ${tail.length} bytes`)])
+    expect(warnings).toEqual([
+      expect.stringContaining(`${paths.eventLog}:4: an incomplete last line of ${tail.length} bytes`),
+    ])
     expect(logLines(paths)).toHaveLength(5)
     expect((await readAll(store)).events).toHaveLength(5)
     expect(await store.leftovers()()).toEqual(E.right([join(paths.directory, asides[0] as string)]))
@@ -120,14 +147,21 @@ describe('the file store and a command whose events were not all appended', () =
     // A machine crash tore the recovery's append: three of its six lines and part of a fourth
     // reached the disk. Nothing after the append was written: the snapshot's record is as before.
     const appended = readFileSync(paths.eventLog).subarray(sound.length)
-    const kept = appended.subarray(0, appended.indexOf('\n', appended.indexOf('\n', appended.indexOf('\n') + 1) + 1) + 20)
+    const kept = appended.subarray(
+      0,
+      appended.indexOf('\n', appended.indexOf('\n', appended.indexOf('\n') + 1) + 1) + 20,
+    )
     writeFileSync(paths.eventLog, Buffer.concat([sound, kept]))
     writeFileSync(paths.snapshotRecord, recorded)
 
     expect((await readAll(store)).events.map((event) => event.envelope)).toEqual(before)
     // The recovery again, whole this time: what follows the commands before it.
     await appendAll(store, recovery)
-    expect(warnings).toEqual([expect.stringContaining(`${paths.eventLog}:${before.length + 1}: an incomplete last command of ${kept.length} bytes (3 of the 6 events it recorded)`)])
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        `${paths.eventLog}:${before.length + 1}: an incomplete last command of ${kept.length} bytes (3 of the 6 events it recorded)`,
+      ),
+    ])
     const aside = readdirSync(paths.directory).filter((name) => name.startsWith('releases.events.ndjson.torn-'))
     expect(aside.map((name) => readFileSync(join(paths.directory, name)))).toEqual([kept])
     expect(readFileSync(paths.eventLog).subarray(0, sound.length).equals(sound)).toBe(true)
@@ -144,11 +178,31 @@ describe('the file store refuses a damaged log with the file and line', () => {
   }
 
   it.each([
-    ['garbage in the middle', (lines: string[]) => [...lines.slice(0, 2), 'not json at all', ...lines.slice(3)], 3, /not valid JSON/],
-    ['a line that is JSON but not an event', (lines: string[]) => [...lines.slice(0, 2), '{"v":1,"type":"Nope"}', ...lines.slice(3)], 3, /not an event/],
-    ['an edited line', (lines: string[]) => lines.map((line, i) => (i === 0 ? line.replace('"v1.0-', '"v9.0-') : line)), 2, /line 1 was edited/],
+    [
+      'garbage in the middle',
+      (lines: string[]) => [...lines.slice(0, 2), 'not json at all', ...lines.slice(3)],
+      3,
+      /not valid JSON/,
+    ],
+    [
+      'a line that is JSON but not an event',
+      (lines: string[]) => [...lines.slice(0, 2), '{"v":1,"type":"Nope"}', ...lines.slice(3)],
+      3,
+      /not an event/,
+    ],
+    [
+      'an edited line',
+      (lines: string[]) => lines.map((line, i) => (i === 0 ? line.replace('"v1.0-', '"v9.0-') : line)),
+      2,
+      /line 1 was edited/,
+    ],
     ['a deleted line', (lines: string[]) => lines.filter((_, i) => i !== 2), 3, /hash chain is broken/],
-    ['two lines swapped', (lines: string[]) => [lines[0], lines[2], lines[1], ...lines.slice(3)] as string[], 2, /hash chain is broken/],
+    [
+      'two lines swapped',
+      (lines: string[]) => [lines[0], lines[2], lines[1], ...lines.slice(3)] as string[],
+      2,
+      /hash chain is broken/,
+    ],
     ['the first line deleted', (lines: string[]) => lines.slice(1), 1, /first line does not start the chain/],
   ])('%s', async (_name, damage, line, message) => {
     const { store, paths } = await damaged(damage)
@@ -163,7 +217,13 @@ describe('the file store refuses a damaged log with the file and line', () => {
   })
 
   it('reports every bad line to a visitor that asks for problems, and the break in the chain after each, and keeps reading', async () => {
-    const { store, paths } = await damaged((lines) => [...lines.slice(0, 1), 'garbage', ...lines.slice(2, 4), '{}', ...lines.slice(5)])
+    const { store, paths } = await damaged((lines) => [
+      ...lines.slice(0, 1),
+      'garbage',
+      ...lines.slice(2, 4),
+      '{}',
+      ...lines.slice(5),
+    ])
     const problems: RecordProblem[] = []
     const positions: number[] = []
     const visitor: Visitor = { event: (e) => void positions.push(e.position), problem: (p) => void problems.push(p) }
@@ -179,7 +239,9 @@ describe('the file store refuses a damaged log with the file and line', () => {
     const { cursor } = await readAll(store)
     const lines = logLines(paths)
     writeFileSync(paths.eventLog, `${lines.slice(0, 2).join('\n')}\n`)
-    expect((await failureOf(store.read(cursor, { event: () => undefined }))).message).toMatch(/shorter than the \d+ bytes already read/)
+    expect((await failureOf(store.read(cursor, { event: () => undefined }))).message).toMatch(
+      /shorter than the \d+ bytes already read/,
+    )
     writeFileSync(`${paths.eventLog}.new`, `${lines.join('\n')}\n`)
     renameSync(`${paths.eventLog}.new`, paths.eventLog)
     expect((await failureOf(store.read(cursor, { event: () => undefined }))).message).toMatch(/replaced/)

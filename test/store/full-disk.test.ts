@@ -20,7 +20,9 @@ afterEach(async () => {
   await Promise.all(stores.splice(0).map((store) => store.remove()))
 })
 beforeAll(() => {
-  expect(readdirSync(new URL('../../dist/', import.meta.url)), 'dist/ is missing: run npm run build').toContain('index.js')
+  expect(readdirSync(new URL('../../dist/', import.meta.url)), 'dist/ is missing: run npm run build').toContain(
+    'index.js',
+  )
 })
 
 const quiet = { onWarning: () => undefined }
@@ -30,19 +32,30 @@ const writeOnFullDisk = async (store: TempStore, write: Record<string, unknown>)
   const child = new Child('full-disk-write.mjs', { stateFile: store.stateFile, ...write })
   children.push(child)
   expect(await child.exited, child.errors).toEqual({ code: 0, signal: null })
-  const ack = child.lines.find((line) => line.t === 'ack') as { release: { id: string; version: string; phases: Record<string, string> }; events: number } | undefined
-  return { ack, warnings: child.lines.filter((line) => line.t === 'warning').map((line) => String((line as { message?: unknown }).message)) }
+  const ack = child.lines.find((line) => line.t === 'ack') as
+    { release: { id: string; version: string; phases: Record<string, string> }; events: number } | undefined
+  return {
+    ack,
+    warnings: child.lines
+      .filter((line) => line.t === 'warning')
+      .map((line) => String((line as { message?: unknown }).message)),
+  }
 }
 
 const expectSnapshotWarning = (store: TempStore, warnings: ReadonlyArray<string>): void => {
-  expect(warnings).toEqual([`${store.stateFile}: could not write the snapshot: no space left on the device; the events are recorded, and the next write brings ${store.stateFile} up to date`])
+  expect(warnings).toEqual([
+    `${store.stateFile}: could not write the snapshot: no space left on the device; the events are recorded, and the next write brings ${store.stateFile} up to date`,
+  ])
 }
 
 describe('a full disk while releases.json is written, after the events were appended', () => {
   it('createRelease resolves with the release, warns, records it once; the next write regenerates releases.json', async () => {
     const store = await tempStore('stagecraft-full-disk-')
     stores.push(store)
-    const { release: first } = await createStateManager({ stateFile: store.stateFile, ...quiet }).createRelease('prod', 'v1')
+    const { release: first } = await createStateManager({ stateFile: store.stateFile, ...quiet }).createRelease(
+      'prod',
+      'v1',
+    )
     const before = readFileSync(store.stateFile, 'utf8')
 
     const { ack, warnings } = await writeOnFullDisk(store, { op: 'create', environment: 'prod', version: 'v2' })
@@ -67,7 +80,12 @@ describe('a full disk while releases.json is written, after the events were appe
     stores.push(store)
     const { release } = await createStateManager({ stateFile: store.stateFile, ...quiet }).createRelease('prod', 'v1')
 
-    const { ack, warnings } = await writeOnFullDisk(store, { op: 'update', id: release.id, phase: 'build', status: 'running' })
+    const { ack, warnings } = await writeOnFullDisk(store, {
+      op: 'update',
+      id: release.id,
+      phase: 'build',
+      status: 'running',
+    })
     expect(ack).toMatchObject({ release: { id: release.id, phases: { build: 'running' } }, events: 1 })
     expectSnapshotWarning(store, warnings)
     expect(JSON.parse(readFileSync(store.stateFile, 'utf8')).releases[0].phases.build).toBe('pending')

@@ -8,4 +8,8 @@ import { interleavingProperty } from './interleaving.js'
 
 interleavingProperty('the file store', fileStoreSubjects('stagecraft-interleaving-'))
 // A new checkpoint at every write, each spliced from the one before: every reader opens from one.
-interleavingProperty('the file store writing a checkpoint at every write', fileStoreSubjects('stagecraft-interleaving-checkpoint-', { checkpointTailBytes: 0 }), 25)
+interleavingProperty(
+  'the file store writing a checkpoint at every write',
+  fileStoreSubjects('stagecraft-interleaving-checkpoint-', { checkpointTailBytes: 0 }),
+  25,
+)

@@ -23,7 +23,14 @@ const step = fc.record({ who: fc.nat({ max: MAX_MANAGERS - 1 }), intent: command
 
 /** A first batch of valid creates, so that later commands find releases to act on. */
 const seedBatch = fc.array(
-  fc.record({ who: fc.nat({ max: MAX_MANAGERS - 1 }), intent: fc.record({ kind: fc.constant('create' as const), environment: environmentInput.map((e) => e.input), version: versionInput.map((v) => v.input) }) }),
+  fc.record({
+    who: fc.nat({ max: MAX_MANAGERS - 1 }),
+    intent: fc.record({
+      kind: fc.constant('create' as const),
+      environment: environmentInput.map((e) => e.input),
+      version: versionInput.map((v) => v.input),
+    }),
+  }),
   { maxLength: 4 },
 )
 
@@ -31,7 +38,9 @@ const seedBatch = fc.array(
 const plan = fc.record({
   managers: fc.integer({ min: 2, max: MAX_MANAGERS }),
   clocks: fc.array(clock, { minLength: MAX_MANAGERS, maxLength: MAX_MANAGERS }),
-  batches: fc.tuple(seedBatch, fc.array(fc.array(step, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 })).map(([first, rest]) => [first, ...rest]),
+  batches: fc
+    .tuple(seedBatch, fc.array(fc.array(step, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 }))
+    .map(([first, rest]) => [first, ...rest]),
 })
 
 /** The errors a refused command may give: the domain's, never a store failure. */
@@ -44,7 +53,9 @@ const idOf = async (manager: StateManager, target: ReleaseTarget): Promise<strin
   return ids.length === 0 ? MISSING_RELEASE_ID : (ids[target.pick % ids.length] as string)
 }
 
-type Outcome = { readonly intent: Intent; readonly ok: true; readonly release: Release; readonly args: { id?: string } } | { readonly intent: Intent; readonly ok: false; readonly error: unknown }
+type Outcome =
+  | { readonly intent: Intent; readonly ok: true; readonly release: Release; readonly args: { id?: string } }
+  | { readonly intent: Intent; readonly ok: false; readonly error: unknown }
 
 /** Issues an intent on a manager, resolving its target against what that manager sees right now. */
 const issue = async (manager: StateManager, intent: Intent): Promise<Outcome> => {
@@ -53,11 +64,26 @@ const issue = async (manager: StateManager, intent: Intent): Promise<Outcome> =>
     switch (intent.kind) {
       case 'create': {
         const rollbackOf = intent.rollbackOf === undefined ? undefined : await idOf(manager, intent.rollbackOf)
-        return { intent, ok: true, release: (await manager.createRelease(intent.environment, intent.version, intent.commitSha, { rollbackOf, note: intent.note })).release, args: {} }
+        return {
+          intent,
+          ok: true,
+          release: (
+            await manager.createRelease(intent.environment, intent.version, intent.commitSha, {
+              rollbackOf,
+              note: intent.note,
+            })
+          ).release,
+          args: {},
+        }
       }
       case 'update':
         id = await idOf(manager, intent.target)
-        return { intent, ok: true, release: (await manager.updatePhase(id, intent.phase, intent.status, { reason: intent.reason })).release, args: { id } }
+        return {
+          intent,
+          ok: true,
+          release: (await manager.updatePhase(id, intent.phase, intent.status, { reason: intent.reason })).release,
+          args: { id },
+        }
       case 'recover':
         id = await idOf(manager, intent.target)
         return { intent, ok: true, release: (await manager.recoverRelease(id, intent.reason)).release, args: { id } }
@@ -76,16 +102,27 @@ const issue = async (manager: StateManager, intent: Intent): Promise<Outcome> =>
 export const interleavingProperty = (name: string, open: StoreFactory, numRuns = 50): void => {
   describe(`interleaved commands from several managers on ${name}`, () => {
     // Over all runs, the generated commands must have exercised every kind of outcome.
-    const seen = { runs: 0, creates: 0, updates: 0, recovers: 0, refused: new Map<string, number>(), concurrentWrites: 0 }
+    const seen = {
+      runs: 0,
+      creates: 0,
+      updates: 0,
+      recovers: 0,
+      refused: new Map<string, number>(),
+      concurrentWrites: 0,
+    }
     afterAll(() => {
       // eslint-disable-next-line no-console
-      console.info('interleaving property, outcomes over all runs:', { ...seen, refused: Object.fromEntries(seen.refused) })
+      console.info('interleaving property, outcomes over all runs:', {
+        ...seen,
+        refused: Object.fromEntries(seen.refused),
+      })
       if (seen.runs < numRuns) return // a failing run ended the property early: its own error says why
       expect(seen.creates).toBeGreaterThan(numRuns * 0.6)
       expect(seen.updates).toBeGreaterThan(numRuns * 0.6)
       expect(seen.recovers).toBeGreaterThan(0)
       expect(seen.concurrentWrites).toBeGreaterThan(numRuns * 0.6)
-      for (const code of DOMAIN_REFUSALS) expect(seen.refused.get(code) ?? 0, `commands refused with ${code}`).toBeGreaterThan(0)
+      for (const code of DOMAIN_REFUSALS)
+        expect(seen.refused.get(code) ?? 0, `commands refused with ${code}`).toBeGreaterThan(0)
     })
 
     it.prop([plan], { numRuns })(
@@ -96,28 +133,50 @@ export const interleavingProperty = (name: string, open: StoreFactory, numRuns =
           const managers = Array.from({ length: count }, (_, n) => {
             const readings = clocks[n] as ReadonlyArray<number>
             let tick = 0
-            return store.manager({ actor: `manager-${n}`, now: () => new Date(readings[tick++ % readings.length] as number), lockTimeoutMs: 60_000 })
+            return store.manager({
+              actor: `manager-${n}`,
+              now: () => new Date(readings[tick++ % readings.length] as number),
+              lockTimeoutMs: 60_000,
+            })
           })
           const acknowledged = new Acknowledged()
           let creates = 0
           for (const batch of batches) {
-            const outcomes = await Promise.all(batch.map(({ who, intent }) => issue(managers[who % count] as StateManager, intent)))
+            const outcomes = await Promise.all(
+              batch.map(({ who, intent }) => issue(managers[who % count] as StateManager, intent)),
+            )
             if (outcomes.filter((outcome) => outcome.ok).length > 1) seen.concurrentWrites++
             for (const outcome of outcomes) {
               if (!outcome.ok) {
                 const code = isStateError(outcome.error) ? outcome.error.code : String(outcome.error)
                 seen.refused.set(code, (seen.refused.get(code) ?? 0) + 1)
-                expect(DOMAIN_REFUSALS, `${outcome.intent.kind} refused with ${code}: ${String(outcome.error)}`).toContain(code)
+                expect(
+                  DOMAIN_REFUSALS,
+                  `${outcome.intent.kind} refused with ${code}: ${String(outcome.error)}`,
+                ).toContain(code)
                 continue
               }
               const { intent, release } = outcome
               seen[intent.kind === 'create' ? 'creates' : intent.kind === 'update' ? 'updates' : 'recovers']++
               if (intent.kind === 'create') {
                 creates++
-                acknowledged.add({ t: 'ack', op: 'create', environment: intent.environment.trim(), version: intent.version.trim(), release })
+                acknowledged.add({
+                  t: 'ack',
+                  op: 'create',
+                  environment: intent.environment.trim(),
+                  version: intent.version.trim(),
+                  release,
+                })
               } else if (intent.kind === 'update') {
                 // Phases and statuses are trimmed like every other argument.
-                acknowledged.add({ t: 'ack', op: 'update', id: outcome.args.id as string, phase: intent.phase.trim(), status: intent.status.trim() as Release['phases']['build'], release })
+                acknowledged.add({
+                  t: 'ack',
+                  op: 'update',
+                  id: outcome.args.id as string,
+                  phase: intent.phase.trim(),
+                  status: intent.status.trim() as Release['phases']['build'],
+                  release,
+                })
               } else {
                 expect(release.id).toBe(outcome.args.id)
                 acknowledged.add({ t: 'ack', op: 'recover', id: outcome.args.id as string, release })

@@ -39,30 +39,50 @@ describe('an event log deleted or emptied, releases.json kept', () => {
       { checkpoint: true, record: false },
       { checkpoint: false, record: true },
     ]) {
-      const kept = [keep.checkpoint ? 'the checkpoint' : '', keep.record ? 'the record of the snapshot' : ''].filter((word) => word !== '').join(' and ')
+      const kept = [keep.checkpoint ? 'the checkpoint' : '', keep.record ? 'the record of the snapshot' : '']
+        .filter((word) => word !== '')
+        .join(' and ')
       it(`log ${log}, ${kept} kept: a write and a read are CORRUPT_STATE naming the log and the evidence; nothing is written; verify reports it at ${kept}`, async () => {
         const { paths, snapshot } = await lostLog(log, keep)
-        const witnesses = [...(keep.record ? [paths.snapshotRecord] : []), ...(keep.checkpoint ? [paths.checkpoint] : [])]
+        const witnesses = [
+          ...(keep.record ? [paths.snapshotRecord] : []),
+          ...(keep.checkpoint ? [paths.checkpoint] : []),
+        ]
 
         const refused = await rejection(fresh(paths.stateFile).createRelease('prod', 'v3'))
         expect(refused.code).toBe('CORRUPT_STATE')
-        expect(refused.message).toContain(`${paths.eventLog} is missing or empty, but ${witnesses[0]} was written after its event`)
+        expect(refused.message).toContain(
+          `${paths.eventLog} is missing or empty, but ${witnesses[0]} was written after its event`,
+        )
         expect(refused.message).toContain('nothing starts a new history over it')
-        expect(log === 'deleted' ? existsSync(paths.eventLog) : readFileSync(paths.eventLog, 'utf8')).toBe(log === 'deleted' ? false : '')
+        expect(log === 'deleted' ? existsSync(paths.eventLog) : readFileSync(paths.eventLog, 'utf8')).toBe(
+          log === 'deleted' ? false : '',
+        )
         expect(readFileSync(paths.stateFile, 'utf8')).toBe(snapshot)
         expect((await rejection(fresh(paths.stateFile).listAllReleases())).code).toBe('CORRUPT_STATE')
 
         const report = await fresh(paths.stateFile).verify()
         expect(report.sound).toBe(false)
-        expect(report.problems.filter((problem) => problem.severity === 'error').map((problem) => problem.location).sort()).toEqual([...witnesses].sort())
-        for (const problem of report.problems) expect(problem.message).toContain(`${paths.eventLog} is missing or empty`)
+        expect(
+          report.problems
+            .filter((problem) => problem.severity === 'error')
+            .map((problem) => problem.location)
+            .sort(),
+        ).toEqual([...witnesses].sort())
+        for (const problem of report.problems)
+          expect(problem.message).toContain(`${paths.eventLog} is missing or empty`)
       })
     }
 
     it(`log ${log}, neither the checkpoint nor the record kept (as the Go Stagecraft leaves a releases.json): the first write imports it`, async () => {
       const { paths } = await lostLog(log, { checkpoint: false, record: false })
       const report = await fresh(paths.stateFile).verify()
-      expect(report).toMatchObject({ sound: true, problems: [{ severity: 'warning', location: paths.stateFile, message: expect.stringContaining('has no event log yet') }] })
+      expect(report).toMatchObject({
+        sound: true,
+        problems: [
+          { severity: 'warning', location: paths.stateFile, message: expect.stringContaining('has no event log yet') },
+        ],
+      })
       const manager = fresh(paths.stateFile)
       await manager.createRelease('prod', 'v3')
       expect((await manager.history()).map((event) => event.type)).toEqual(['SnapshotImported', 'ReleaseCreated'])
@@ -72,17 +92,27 @@ describe('an event log deleted or emptied, releases.json kept', () => {
 
   for (const torn of ['checkpoint', 'record'] as const) {
     it(`log deleted, only the ${torn} kept, torn (it does not read whole): still evidence that the log held events`, async () => {
-      const { paths, snapshot } = await lostLog('deleted', { checkpoint: torn === 'checkpoint', record: torn === 'record' })
+      const { paths, snapshot } = await lostLog('deleted', {
+        checkpoint: torn === 'checkpoint',
+        record: torn === 'record',
+      })
       const witness = torn === 'checkpoint' ? paths.checkpoint : paths.snapshotRecord
       truncateSync(witness, 10) // no line of it whole
 
       const refused = await rejection(fresh(paths.stateFile).createRelease('prod', 'v3'))
-      expect(refused).toMatchObject({ code: 'CORRUPT_STATE', message: expect.stringContaining(`${paths.eventLog} is missing or empty, but ${witness} exists, and it is written only after events were appended to the log`) })
+      expect(refused).toMatchObject({
+        code: 'CORRUPT_STATE',
+        message: expect.stringContaining(
+          `${paths.eventLog} is missing or empty, but ${witness} exists, and it is written only after events were appended to the log`,
+        ),
+      })
       expect(existsSync(paths.eventLog)).toBe(false)
       expect(readFileSync(paths.stateFile, 'utf8')).toBe(snapshot)
       const report = await fresh(paths.stateFile).verify()
       expect(report.sound).toBe(false)
-      expect(report.problems.filter((problem) => problem.severity === 'error').map((problem) => problem.location)).toEqual([witness])
+      expect(
+        report.problems.filter((problem) => problem.severity === 'error').map((problem) => problem.location),
+      ).toEqual([witness])
     })
   }
 

@@ -29,7 +29,9 @@ describe('a migration error names the store it is about', () => {
     const to = join(tempDir(), 'target', 'releases.json')
     const error = await rejection(migrateHistory(fileStoreSpec(from), fileStoreSpec(to), quiet))
     expect(error.code).toBe('CORRUPT_STATE')
-    expect(error.message).toMatch(/^the source's events do not re-encode to its own lines .*\(the source: file store .*\/source\/releases\.json\)$/)
+    expect(error.message).toMatch(
+      /^the source's events do not re-encode to its own lines .*\(the source: file store .*\/source\/releases\.json\)$/,
+    )
     expect(error.message).not.toContain('/target/')
   })
 
@@ -37,6 +39,9 @@ describe('a migration error names the store it is about', () => {
     const from = join(tempDir(), 'source', 'releases.json')
     await createStateManager({ stateFile: from, ...quiet }).createRelease('prod', 'v1')
     const error = await rejection(migrateHistory(fileStoreSpec(from), storeAt('postgres://x@/?schema=a b'), quiet))
-    expect(error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/ \(the target of the migration\)$/) })
+    expect(error).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/ \(the target of the migration\)$/),
+    })
   })
 })

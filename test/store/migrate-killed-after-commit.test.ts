@@ -7,7 +7,15 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createStateManager, fileStoreSpec, migrateHistory, PHASES, postgresStore, type StateManager, storeAt } from '../../src/index.js'
+import {
+  createStateManager,
+  fileStoreSpec,
+  migrateHistory,
+  PHASES,
+  postgresStore,
+  type StateManager,
+  storeAt,
+} from '../../src/index.js'
 import { deploy } from '../support/manager.js'
 import { tempDir } from '../support/temp.js'
 import { Child } from './children/harness.js'
@@ -18,7 +26,8 @@ import { freshSchema, TEST_DATABASE_URL, urlWithSchema } from './postgres-childr
 const { child: started, track } = childrenOfEachTest((script, config) => new Child(script, config))
 
 const quiet = { onWarning: () => undefined }
-const manager = (options: Parameters<typeof createStateManager>[0]): StateManager => track(createStateManager({ ...quiet, ...options }))
+const manager = (options: Parameters<typeof createStateManager>[0]): StateManager =>
+  track(createStateManager({ ...quiet, ...options }))
 
 /** Two releases walked through every phase. */
 const deployTwice = async (on: StateManager): Promise<void> => {
@@ -29,13 +38,17 @@ const deployTwice = async (on: StateManager): Promise<void> => {
 /** A migration of `from` into the file store `to`, killed once its staged log is in place. */
 const killedAfterCommit = async (from: string, to: string): Promise<void> => {
   const child = started('stopped-migrator.mjs', { from, to })
-  await child.until((c) => c.lines.some((line) => line.t === 'stopped' || line.t === 'error'), 'the migration stopped after putting its staged log in place')
+  await child.until(
+    (c) => c.lines.some((line) => line.t === 'stopped' || line.t === 'error'),
+    'the migration stopped after putting its staged log in place',
+  )
   expect(child.lines.find((line) => line.t !== 'stopped')).toBeUndefined()
   await child.kill()
 }
 
 const logOf = (stateFile: string): string => readFileSync(stateFile.replace(/\.json$/, '.events.ndjson'), 'utf8')
-const stagedBeside = (stateFile: string): string[] => readdirSync(dirname(stateFile)).filter((name) => name.includes('.staged-'))
+const stagedBeside = (stateFile: string): string[] =>
+  readdirSync(dirname(stateFile)).filter((name) => name.includes('.staged-'))
 
 describe('a migration into a file store killed between putting its staged log in place and writing releases.json', () => {
   it('file -> a new file store: the log is whole, releases.json missing; a rerun writes it and the target verifies', async () => {
@@ -48,8 +61,15 @@ describe('a migration into a file store killed between putting its staged log in
     expect(existsSync(to)).toBe(false)
 
     const warnings: string[] = []
-    const rerun = await migrateHistory(fileStoreSpec(from), fileStoreSpec(to), { onWarning: (message) => warnings.push(message) })
-    expect(rerun).toMatchObject({ events: logOf(from).split('\n').length - 1, copied: 0, source: { sound: true }, target: { sound: true, problems: [] } })
+    const rerun = await migrateHistory(fileStoreSpec(from), fileStoreSpec(to), {
+      onWarning: (message) => warnings.push(message),
+    })
+    expect(rerun).toMatchObject({
+      events: logOf(from).split('\n').length - 1,
+      copied: 0,
+      source: { sound: true },
+      target: { sound: true, problems: [] },
+    })
     expect(warnings).toContainEqual(expect.stringContaining(`${to} was missing; it is regenerated`))
     expect(readFileSync(to, 'utf8')).toBe(readFileSync(from, 'utf8'))
     expect(stagedBeside(to)).toEqual([])
@@ -84,7 +104,10 @@ describe('a migration into a file store killed between putting its staged log in
     const written = readFileSync(copy, 'utf8')
     rmSync(copy)
 
-    expect(await migrateHistory(fileStoreSpec(from), target(), quiet)).toMatchObject({ copied: 0, target: { sound: true } })
+    expect(await migrateHistory(fileStoreSpec(from), target(), quiet)).toMatchObject({
+      copied: 0,
+      target: { sound: true },
+    })
     expect(readFileSync(copy, 'utf8')).toBe(written)
   })
 })
@@ -99,7 +122,10 @@ describe('a target whose releases.json the next write regenerates is no obstacle
     rmSync(to)
     await deploy(source, 'prod', 'v2', PHASES)
 
-    expect(await migrateHistory(fileStoreSpec(from), fileStoreSpec(to), quiet)).toMatchObject({ copied: 13, target: { sound: true, problems: [] } })
+    expect(await migrateHistory(fileStoreSpec(from), fileStoreSpec(to), quiet)).toMatchObject({
+      copied: 13,
+      target: { sound: true, problems: [] },
+    })
     expect(readFileSync(to, 'utf8')).toBe(readFileSync(from, 'utf8'))
   })
 })

@@ -16,7 +16,15 @@ import { classify } from '../../src/store/postgres/errors.js'
 import { postgresEventStore } from '../../src/store/postgres/store.js'
 import { deployEnvelopes } from '../support/envelopes.js'
 import { appendAll, readAll } from './contract.js'
-import { adminQuery, closeAfterTest, freshSchema, newRole, openStore, TEST_DATABASE_URL, urlAs } from './postgres-children/database.js'
+import {
+  adminQuery,
+  closeAfterTest,
+  freshSchema,
+  newRole,
+  openStore,
+  TEST_DATABASE_URL,
+  urlAs,
+} from './postgres-children/database.js'
 
 const database = new URL(TEST_DATABASE_URL).pathname.slice(1)
 
@@ -38,8 +46,10 @@ const failureOf = async (task: () => Promise<E.Either<StateError, unknown>>): Pr
   return result.left
 }
 
-const readFailure = (store: ReturnType<typeof storeAt>) => failureOf(store.read(store.origin, { event: () => undefined }))
-const writeFailure = (store: ReturnType<typeof storeAt>) => failureOf(store.write((session) => session.append(unprepared(emptyLoaded(store.origin)), deployEnvelopes(1))))
+const readFailure = (store: ReturnType<typeof storeAt>) =>
+  failureOf(store.read(store.origin, { event: () => undefined }))
+const writeFailure = (store: ReturnType<typeof storeAt>) =>
+  failureOf(store.write((session) => session.append(unprepared(emptyLoaded(store.origin)), deployEnvelopes(1))))
 
 describe('an unreachable database', () => {
   it('is DB_UNREACHABLE naming the server and schema, never the password', async () => {
@@ -53,17 +63,28 @@ describe('an unreachable database', () => {
   })
 
   it('is DB_UNREACHABLE for a host that does not resolve, a host that does not answer in time, and a missing database', async () => {
-    expect((await readFailure(storeAt('postgres://postgres@nonexistent.invalid:5432/test'))).code).toBe('DB_UNREACHABLE')
-    const silent = await readFailure(storeAt('postgres://postgres@10.255.255.1:5432/test', 'stagecraft_state', { connectTimeoutMs: 300 }))
+    expect((await readFailure(storeAt('postgres://postgres@nonexistent.invalid:5432/test'))).code).toBe(
+      'DB_UNREACHABLE',
+    )
+    const silent = await readFailure(
+      storeAt('postgres://postgres@10.255.255.1:5432/test', 'stagecraft_state', { connectTimeoutMs: 300 }),
+    )
     expect(silent.code).toBe('DB_UNREACHABLE')
-    const missing = await readFailure(storeAt(urlAs('postgres', TEST_DATABASE_URL).replace(`/${database}`, '/no_such_database_here')))
+    const missing = await readFailure(
+      storeAt(urlAs('postgres', TEST_DATABASE_URL).replace(`/${database}`, '/no_such_database_here')),
+    )
     expect(missing.code).toBe('DB_UNREACHABLE')
     expect(missing.message).toMatch(/database "no_such_database_here" does not exist/)
   })
 
   it('rejects a manager operation with the code', async () => {
-    const manager = createStateManager({ store: postgresStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test' }) })
-    await expect(manager.createRelease('prod', 'v1')).rejects.toMatchObject({ name: 'StateError', code: 'DB_UNREACHABLE' })
+    const manager = createStateManager({
+      store: postgresStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test' }),
+    })
+    await expect(manager.createRelease('prod', 'v1')).rejects.toMatchObject({
+      name: 'StateError',
+      code: 'DB_UNREACHABLE',
+    })
     await manager.close()
   })
 })
@@ -87,10 +108,14 @@ describe('a store whose connections are all busy', () => {
     const store = openStore(schema, { maxConnections: 1, connectTimeoutMs: 200 })
     let error: StateError | undefined
     // The write holds the only connection; a read meanwhile waits for it, then gives up.
-    const outer = await store.write(() => async () => E.right((error = await failureOf(store.read(store.origin, { event: () => undefined })))))()
+    const outer = await store.write(
+      () => async () => E.right((error = await failureOf(store.read(store.origin, { event: () => undefined })))),
+    )()
     expect(E.isRight(outer)).toBe(true)
     expect(error?.code).toBe('DB_ERROR')
-    expect(error?.message).toMatch(/timeout exceeded when trying to connect; every connection of this store stayed busy: raise maxConnections/)
+    expect(error?.message).toMatch(
+      /timeout exceeded when trying to connect; every connection of this store stayed busy: raise maxConnections/,
+    )
   })
 })
 
@@ -98,7 +123,9 @@ describe('a failed authentication', () => {
   it('is DB_AUTH_FAILED for a role that does not exist', async () => {
     const error = await readFailure(storeAt(urlAs('no_such_role_here')))
     expect(error.code).toBe('DB_AUTH_FAILED')
-    expect(error.message).toMatch(/postgres:\/\/no_such_role_here@.*role "no_such_role_here" does not exist.*check the user and password/)
+    expect(error.message).toMatch(
+      /postgres:\/\/no_such_role_here@.*role "no_such_role_here" does not exist.*check the user and password/,
+    )
   })
 
   it('is DB_AUTH_FAILED for a role not allowed to log in', async () => {
@@ -110,7 +137,9 @@ describe('a failed authentication', () => {
 
   it('classifies a refused password (28P01) and a password the client could not send as DB_AUTH_FAILED', () => {
     expect(classify({ code: '28P01', message: 'password authentication failed for user "x"' })).toBe('DB_AUTH_FAILED')
-    expect(classify(new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'))).toBe('DB_AUTH_FAILED')
+    expect(classify(new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'))).toBe(
+      'DB_AUTH_FAILED',
+    )
   })
 })
 
@@ -120,8 +149,12 @@ describe('missing permissions', () => {
     await appendAll(openStore(schema), deployEnvelopes(2))
     return schema
   }
-  const grantRead = (schema: string, role: string) => adminQuery(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"; GRANT SELECT ON ALL TABLES IN SCHEMA "${schema}" TO "${role}"`)
-  const count = async (schema: string) => (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]?.n
+  const grantRead = (schema: string, role: string) =>
+    adminQuery(
+      `GRANT USAGE ON SCHEMA "${schema}" TO "${role}"; GRANT SELECT ON ALL TABLES IN SCHEMA "${schema}" TO "${role}"`,
+    )
+  const count = async (schema: string) =>
+    (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]?.n
 
   it('is DB_PERMISSION_DENIED, naming the schema, for a role that may not use the schema', async () => {
     const schema = await populated()
@@ -140,10 +173,12 @@ describe('missing permissions', () => {
     await grantRead(schema, role)
     const store = storeAt(urlAs(role), schema)
     expect((await readAll(store)).events).toHaveLength(2)
-    const error = await failureOf(store.write((session) => async () => {
-      const caught = await session.load(emptyLoaded(store.origin))()
-      return E.isLeft(caught) ? caught : session.append(unprepared(caught.right), deployEnvelopes(3).slice(2))()
-    }))
+    const error = await failureOf(
+      store.write((session) => async () => {
+        const caught = await session.load(emptyLoaded(store.origin))()
+        return E.isLeft(caught) ? caught : session.append(unprepared(caught.right), deployEnvelopes(3).slice(2))()
+      }),
+    )
     expect(error.code).toBe('DB_PERMISSION_DENIED')
     expect(error.message).toMatch(/permission denied for table events/)
     // Nothing was sent to be committed: the message must not suggest it might have been.
@@ -161,7 +196,9 @@ describe('missing permissions', () => {
   it('lets a role with the documented writer grants (no DDL rights) write an existing schema', async () => {
     const schema = await populated()
     const role = await newRole()
-    await adminQuery(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"; GRANT SELECT, INSERT ON "${schema}".events TO "${role}"; GRANT SELECT ON "${schema}".schema_migrations TO "${role}"; GRANT SELECT, INSERT, UPDATE, DELETE ON "${schema}".releases, "${schema}".environments, "${schema}".projection, "${schema}".requests TO "${role}"`)
+    await adminQuery(
+      `GRANT USAGE ON SCHEMA "${schema}" TO "${role}"; GRANT SELECT, INSERT ON "${schema}".events TO "${role}"; GRANT SELECT ON "${schema}".schema_migrations TO "${role}"; GRANT SELECT, INSERT, UPDATE, DELETE ON "${schema}".releases, "${schema}".environments, "${schema}".projection, "${schema}".requests TO "${role}"`,
+    )
     const store = storeAt(urlAs(role), schema)
     await appendAll(store, deployEnvelopes(3).slice(2))
     expect(await count(schema)).toBe(3)

@@ -11,14 +11,28 @@ import { createStateManager, fileStoreSpec, migrateHistory, postgresStore } from
 import { tempDir } from '../support/temp.js'
 import { adminQuery, freshSchema, TEST_DATABASE_URL } from './postgres-children/database.js'
 
-const phases = { build: 'completed', push: 'completed', migrate_pre: 'completed', rollout: 'completed', migrate_post: 'completed', finalize: 'completed' }
+const phases = {
+  build: 'completed',
+  push: 'completed',
+  migrate_pre: 'completed',
+  rollout: 'completed',
+  migrate_post: 'completed',
+  finalize: 'completed',
+}
 
 /** A file store whose history starts with the import of a Go-written file holding `releases`. */
-const importedHistory = async (releases: ReadonlyArray<{ id: string; environment: string; version: string }>): Promise<string> => {
+const importedHistory = async (
+  releases: ReadonlyArray<{ id: string; environment: string; version: string }>,
+): Promise<string> => {
   const directory = tempDir()
   mkdirSync(join(directory, '.stagecraft'))
   const stateFile = join(directory, '.stagecraft', 'releases.json')
-  const records = releases.map((release) => ({ ...release, commit_sha: 'abc1234', timestamp: '2025-01-01T00:00:00Z', phases }))
+  const records = releases.map((release) => ({
+    ...release,
+    commit_sha: 'abc1234',
+    timestamp: '2025-01-01T00:00:00Z',
+    phases,
+  }))
   writeFileSync(stateFile, JSON.stringify({ releases: records }, null, 2))
   const manager = createStateManager({ stateFile, actor: 'importer', onWarning: () => undefined })
   await manager.importSnapshot()
@@ -33,14 +47,19 @@ describe('the events_json view, given values jsonb cannot hold', () => {
       { id: 'rel-2', environment: 'staging', version: 'v\\ud800 \u{1f680} \udc00x' },
     ])
     const schema = freshSchema('json')
-    await migrateHistory(fileStoreSpec(stateFile), postgresStore({ connectionString: TEST_DATABASE_URL, schema }), { onWarning: () => undefined })
+    await migrateHistory(fileStoreSpec(stateFile), postgresStore({ connectionString: TEST_DATABASE_URL, schema }), {
+      onWarning: () => undefined,
+    })
 
-    const { rows } = await adminQuery<{ data: { releases: Array<{ environment: string; version: string }> } }>(`SELECT data FROM "${schema}".events_json WHERE type = 'SnapshotImported'`)
+    const { rows } = await adminQuery<{ data: { releases: Array<{ environment: string; version: string }> } }>(
+      `SELECT data FROM "${schema}".events_json WHERE type = 'SnapshotImported'`,
+    )
     expect(rows[0]?.data.releases.map(({ environment, version }) => ({ environment, version }))).toEqual([
       { environment: 'prod\ufffd', version: 'v1\ufffd' },
       { environment: 'staging', version: 'v\\ud800 \u{1f680} \ufffdx' },
     ])
-    const line = (await adminQuery<{ line: string }>(`SELECT line FROM "${schema}".events WHERE position = 1`)).rows[0]?.line
+    const line = (await adminQuery<{ line: string }>(`SELECT line FROM "${schema}".events WHERE position = 1`)).rows[0]
+      ?.line
     expect(line).toContain('"prod\\ud800"')
     expect(line).toContain('"v1\\u0000"')
   })

@@ -39,9 +39,15 @@ const pgSubject = async (): Promise<CompatSubject & { readonly schema: string }>
     appendLines: (lines) => appendRows(schema, lines),
     locationOf: (position) => `${schema}.events:${position}`,
     contents: async () => {
-      const events = await adminQuery<{ lines: string }>(`SELECT string_agg(line, E'\\n' ORDER BY position) AS lines FROM "${schema}".events`)
-      const projection = await adminQuery<{ head: string }>(`SELECT row_to_json(p)::text AS head FROM "${schema}".projection p`)
-      const releases = await adminQuery<{ rows: string }>(`SELECT string_agg(body::text, E'\\n' ORDER BY id, idx) AS rows FROM "${schema}".releases`)
+      const events = await adminQuery<{ lines: string }>(
+        `SELECT string_agg(line, E'\\n' ORDER BY position) AS lines FROM "${schema}".events`,
+      )
+      const projection = await adminQuery<{ head: string }>(
+        `SELECT row_to_json(p)::text AS head FROM "${schema}".projection p`,
+      )
+      const releases = await adminQuery<{ rows: string }>(
+        `SELECT string_agg(body::text, E'\\n' ORDER BY id, idx) AS rows FROM "${schema}".releases`,
+      )
       return [events.rows[0]?.lines, projection.rows[0]?.head, releases.rows[0]?.rows].join('\n--\n')
     },
   }
@@ -55,21 +61,35 @@ describe('a projection a newer stagecraft-state advanced past an event this vers
     const release = await deploy(subject.manager().manager, 'prod', 'v1')
     await appendRows(subject.schema, [newerLine({ writer: '0.4.0', data: { releaseId: release.id } })])
     // The newer version changed the projection in the statement that appended its event.
-    await adminQuery(`UPDATE "${subject.schema}".projection SET position = 2, hash = (SELECT hash FROM "${subject.schema}".events WHERE position = 2)`)
+    await adminQuery(
+      `UPDATE "${subject.schema}".projection SET position = 2, hash = (SELECT hash FROM "${subject.schema}".events WHERE position = 2)`,
+    )
 
     const reader = subject.manager()
     expect((await reader.manager.getCurrentRelease('prod')).id).toBe(release.id)
     expect(reader.warnings).toEqual([
-      expect.stringContaining(`(schema ${subject.schema}): the projection folds event 2, which this version of stagecraft-state cannot interpret (a newer one recorded it); every event is replayed instead`),
-      expect.stringContaining(`${subject.schema}.events:2: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0, cannot be interpreted`),
+      expect.stringContaining(
+        `(schema ${subject.schema}): the projection folds event 2, which this version of stagecraft-state cannot interpret (a newer one recorded it); every event is replayed instead`,
+      ),
+      expect.stringContaining(
+        `${subject.schema}.events:2: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0, cannot be interpreted`,
+      ),
     ])
     const before = await subject.contents()
     expect((await rejection(reader.manager.updatePhase(release.id, 'build', 'running'))).code).toBe('NEWER_VERSION')
     expect(await subject.contents()).toBe(before)
     const report = await reader.manager.verify()
     expect(report.sound).toBe(true)
-    expect(report.problems).toContainEqual({ severity: 'warning', location: expect.stringContaining(` ${subject.schema}.projection`), message: expect.stringMatching(/^not used: the projection folds event 2, which this version/) })
-    expect(report.problems).toContainEqual({ severity: 'warning', location: expect.stringContaining(`${subject.schema}.events:2`), message: expect.stringContaining('not checked, and skipped') })
+    expect(report.problems).toContainEqual({
+      severity: 'warning',
+      location: expect.stringContaining(` ${subject.schema}.projection`),
+      message: expect.stringMatching(/^not used: the projection folds event 2, which this version/),
+    })
+    expect(report.problems).toContainEqual({
+      severity: 'warning',
+      location: expect.stringContaining(`${subject.schema}.events:2`),
+      message: expect.stringContaining('not checked, and skipped'),
+    })
   })
 })
 
@@ -83,12 +103,29 @@ describe('migrating a history that holds an event of a newer stagecraft-state', 
     const last = readFileSync(eventLog, 'utf8').split('\n').at(-2) as string
     appendFileSync(eventLog, `${newerLine({ writer: '0.4.0', data: { releaseId: release.id } })(hashLine(last))}\n`)
     const schema = freshSchema('compat')
-    const error = await rejection(migrateHistory(fileStoreSpec(stateFile), postgresStore({ connectionString: TEST_DATABASE_URL, schema }), { onWarning: () => undefined }))
+    const error = await rejection(
+      migrateHistory(fileStoreSpec(stateFile), postgresStore({ connectionString: TEST_DATABASE_URL, schema }), {
+        onWarning: () => undefined,
+      }),
+    )
     expect(error.code).toBe('NEWER_VERSION')
-    expect(error.message).toContain(`${eventLog}:2: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0`)
-    expect(error.message).toMatch(/a read that needs every event \(a migration\) cannot go past it\. Upgrade to stagecraft-state 0\.4\.0 or later to read all of this history$/)
-    const tables = await adminQuery<{ count: string }>(`SELECT count(*)::text AS count FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'events'`, [schema])
-    const events = tables.rows[0]?.count === '0' ? 0 : Number((await adminQuery<{ count: string }>(`SELECT count(*)::text AS count FROM "${schema}".events`)).rows[0]?.count)
+    expect(error.message).toContain(
+      `${eventLog}:2: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0`,
+    )
+    expect(error.message).toMatch(
+      /a read that needs every event \(a migration\) cannot go past it\. Upgrade to stagecraft-state 0\.4\.0 or later to read all of this history$/,
+    )
+    const tables = await adminQuery<{ count: string }>(
+      `SELECT count(*)::text AS count FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'events'`,
+      [schema],
+    )
+    const events =
+      tables.rows[0]?.count === '0'
+        ? 0
+        : Number(
+            (await adminQuery<{ count: string }>(`SELECT count(*)::text AS count FROM "${schema}".events`)).rows[0]
+              ?.count,
+          )
     expect(events).toBe(0)
   })
 })

@@ -53,7 +53,8 @@ describe('the StateManager API on PostgreSQL, where it differs', () => {
     const { manager, schema } = pgManager()
     const { release } = await manager.createRelease('prod', 'v1')
     await manager.updatePhase(release.id, 'build', 'running')
-    const count = async () => (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]?.n
+    const count = async () =>
+      (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]?.n
     const before = await count()
     await manager.updatePhase(release.id, 'build', 'running')
     expect(await count()).toBe(before)
@@ -62,11 +63,25 @@ describe('the StateManager API on PostgreSQL, where it differs', () => {
   it('verifies a sound store, and reports an edited event with its position', async () => {
     const { manager, schema } = pgManager()
     await deploy(manager, 'prod', 'v1', ['build'])
-    expect(await manager.verify()).toEqual({ sound: true, problems: [], events: 3, releases: 1, head: { position: 3, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown } })
-    await adminQuery(`BEGIN; ALTER TABLE "${schema}".events DISABLE TRIGGER USER; UPDATE "${schema}".events SET line = replace(line, '"completed"', '"failed"') WHERE position = 3; ALTER TABLE "${schema}".events ENABLE TRIGGER USER; COMMIT`)
+    expect(await manager.verify()).toEqual({
+      sound: true,
+      problems: [],
+      events: 3,
+      releases: 1,
+      head: { position: 3, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown },
+    })
+    await adminQuery(
+      `BEGIN; ALTER TABLE "${schema}".events DISABLE TRIGGER USER; UPDATE "${schema}".events SET line = replace(line, '"completed"', '"failed"') WHERE position = 3; ALTER TABLE "${schema}".events ENABLE TRIGGER USER; COMMIT`,
+    )
     const report = await manager.verify()
     expect(report.sound).toBe(false)
-    expect(report.problems).toEqual([expect.objectContaining({ severity: 'error', location: expect.stringContaining(`${schema}.events:3`), message: expect.stringMatching(/stored hash/) })])
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        location: expect.stringContaining(`${schema}.events:3`),
+        message: expect.stringMatching(/stored hash/),
+      }),
+    ])
   })
 
   it('creates no file when no local snapshot is asked for, and refuses import and reconcile (there is no releases.json of its own)', async () => {

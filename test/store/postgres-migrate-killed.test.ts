@@ -10,7 +10,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createStateManager, fileStoreSpec, migrateHistory, PHASES, postgresStore, type StateManager } from '../../src/index.js'
+import {
+  createStateManager,
+  fileStoreSpec,
+  migrateHistory,
+  PHASES,
+  postgresStore,
+  type StateManager,
+} from '../../src/index.js'
 import { deploy } from '../support/manager.js'
 import { tempDir } from '../support/temp.js'
 import { childrenOfEachTest } from './postgres-children/child.js'
@@ -31,7 +38,12 @@ const deployTwice = async (manager: StateManager): Promise<number> => {
 /** A child moving `from` into `to` (which holds `held` events), 5 events a batch, stopped after staging 10; then killed. */
 const killedMidway = async (from: string, to: string, held = 0): Promise<void> => {
   const migrating = child('migrator.mjs', { from, to, batchSize: 5, pauseAfter: 2 })
-  expect(await migrating.untilLine((line) => line.t === 'paused' || line.t === 'failed', 'the pause in the middle of the copy')).toMatchObject({ t: 'paused', staged: held + 10 })
+  expect(
+    await migrating.untilLine(
+      (line) => line.t === 'paused' || line.t === 'failed',
+      'the pause in the middle of the copy',
+    ),
+  ).toMatchObject({ t: 'paused', staged: held + 10 })
   await migrating.kill()
 }
 
@@ -39,7 +51,13 @@ const killedMidway = async (from: string, to: string, held = 0): Promise<void> =
 const filesOf = (stateFile: string) => {
   const log = stateFile.replace(/\.json$/, '.events.ndjson')
   const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined)
-  return { log: read(log), snapshot: read(stateFile), staged: existsSync(dirname(stateFile)) ? readdirSync(dirname(stateFile)).filter((name) => name.includes('.staged-')) : [] }
+  return {
+    log: read(log),
+    snapshot: read(stateFile),
+    staged: existsSync(dirname(stateFile))
+      ? readdirSync(dirname(stateFile)).filter((name) => name.includes('.staged-'))
+      : [],
+  }
 }
 
 describe('a migration killed in the middle of the copy', () => {
@@ -55,7 +73,9 @@ describe('a migration killed in the middle of the copy', () => {
 
     const rerun = await migrateHistory(fileStoreSpec(stateFile), pgSpec(schema), quiet)
     expect(rerun).toMatchObject({ events, copied: events, source: { sound: true }, target: { sound: true } })
-    expect((await schemaContents(schema)).events.map((row) => row['line'])).toEqual(source.log?.split('\n').slice(0, -1))
+    expect((await schemaContents(schema)).events.map((row) => row['line'])).toEqual(
+      source.log?.split('\n').slice(0, -1),
+    )
   })
 
   it('PostgreSQL -> a new file store: no log and no releases.json appear, and a rerun moves everything (removing what was staged)', async () => {

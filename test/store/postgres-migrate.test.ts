@@ -6,12 +6,26 @@
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createStateManager, fileStoreSpec, migrateHistory, PHASES, postgresStore, type StateManager, storeAt } from '../../src/index.js'
+import {
+  createStateManager,
+  fileStoreSpec,
+  migrateHistory,
+  PHASES,
+  postgresStore,
+  type StateManager,
+  storeAt,
+} from '../../src/index.js'
 import { readGoFixture } from '../fixtures/index.js'
 import { deploy, rejection } from '../support/manager.js'
 import { tempDir } from '../support/temp.js'
 import { treeOf } from '../support/tree.js'
-import { adminQuery, freshSchema, schemaContents, TEST_DATABASE_URL, urlWithSchema } from './postgres-children/database.js'
+import {
+  adminQuery,
+  freshSchema,
+  schemaContents,
+  TEST_DATABASE_URL,
+  urlWithSchema,
+} from './postgres-children/database.js'
 
 beforeAll(async () => {
   await adminQuery('SELECT 1')
@@ -55,16 +69,29 @@ describe('moving history file -> PostgreSQL -> file', () => {
     const schema = freshSchema('migrate')
     const there = await migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet)
     const lines = readFileSync(source.eventLog, 'utf8').split('\n').slice(0, -1)
-    expect(there).toMatchObject({ events: lines.length, copied: lines.length, source: { sound: true }, target: { sound: true, problems: [] } })
+    expect(there).toMatchObject({
+      events: lines.length,
+      copied: lines.length,
+      source: { sound: true },
+      target: { sound: true, problems: [] },
+    })
 
     // The database holds the file's lines, byte for byte.
-    const { rows } = await adminQuery<{ line: string; hash: string }>(`SELECT line, hash FROM "${schema}".events ORDER BY position`)
+    const { rows } = await adminQuery<{ line: string; hash: string }>(
+      `SELECT line, hash FROM "${schema}".events ORDER BY position`,
+    )
     expect(rows.map((row) => row.line)).toEqual(lines)
     expect(there.hash).toBe(rows.at(-1)?.hash)
 
     const back = join(tempDir(), 'back', 'releases.json')
     const returned = await migrateHistory(pgSpec(schema), fileStoreSpec(back), quiet)
-    expect(returned).toMatchObject({ events: lines.length, copied: lines.length, hash: there.hash, source: { sound: true }, target: { sound: true, problems: [] } })
+    expect(returned).toMatchObject({
+      events: lines.length,
+      copied: lines.length,
+      hash: there.hash,
+      source: { sound: true },
+      target: { sound: true, problems: [] },
+    })
     expect(readFileSync(back.replace(/\.json$/, '.events.ndjson'), 'utf8')).toBe(readFileSync(source.eventLog, 'utf8'))
     expect(readFileSync(back, 'utf8')).toBe(readFileSync(source.stateFile, 'utf8'))
 
@@ -117,7 +144,10 @@ describe('a repeated move', () => {
 describe('a move that is refused leaves both sides exactly as they were', () => {
   /** What the directories and schemas hold now; `expectUnchanged` compares with it later. */
   const sides = async (directories: ReadonlyArray<string>, schemas: ReadonlyArray<string>) => {
-    const now = async () => ({ files: directories.map(treeOf), schemas: await Promise.all(schemas.map(schemaContents)) })
+    const now = async () => ({
+      files: directories.map(treeOf),
+      schemas: await Promise.all(schemas.map(schemaContents)),
+    })
     const before = await now()
     return { expectUnchanged: async () => expect(await now()).toEqual(before) }
   }
@@ -138,7 +168,9 @@ describe('a move that is refused leaves both sides exactly as they were', () => 
     const schema = freshSchema('migrate')
     const root = tempDir()
     const both = await sides([root], [schema])
-    const error = await rejection(migrateHistory(fileStoreSpec(join(root, '.stagecraft', 'releases.json')), pgSpec(schema), quiet))
+    const error = await rejection(
+      migrateHistory(fileStoreSpec(join(root, '.stagecraft', 'releases.json')), pgSpec(schema), quiet),
+    )
     expect(error.message).toMatch(/holds no events; there is nothing to move/)
     await both.expectUnchanged()
     expect(existsSync(join(root, '.stagecraft'))).toBe(false)
@@ -148,7 +180,9 @@ describe('a move that is refused leaves both sides exactly as they were', () => 
     const schema = freshSchema('migrate')
     const root = tempDir()
     const both = await sides([root], [schema])
-    const error = await rejection(migrateHistory(pgSpec(schema), fileStoreSpec(join(root, 'backup', 'releases.json')), quiet))
+    const error = await rejection(
+      migrateHistory(pgSpec(schema), fileStoreSpec(join(root, 'backup', 'releases.json')), quiet),
+    )
     expect(error.message).toMatch(/holds no events; there is nothing to move/)
     await both.expectUnchanged()
     expect((await schemaContents(schema)).exists).toBe(false)
@@ -161,7 +195,9 @@ describe('a move that is refused leaves both sides exactly as they were', () => 
     const occupied = join(tempDir(), 'releases.json')
     writeFileSync(occupied, readGoFixture('single-prod.json'))
     const both = await sides([dirname(occupied)], [schema])
-    expect((await rejection(migrateHistory(pgSpec(schema), fileStoreSpec(occupied), quiet))).message).toMatch(/already exists, with no event log/)
+    expect((await rejection(migrateHistory(pgSpec(schema), fileStoreSpec(occupied), quiet))).message).toMatch(
+      /already exists, with no event log/,
+    )
     await both.expectUnchanged()
   })
 
@@ -175,7 +211,9 @@ describe('a move that is refused leaves both sides exactly as they were', () => 
     const both = await sides([dirname(target)], [])
     const error = await rejection(migrateHistory(fileStoreSpec(source.stateFile), fileStoreSpec(target), quiet))
     expect(error.code).toBe('CORRUPT_STATE')
-    expect(error.message).toMatch(/backup\/releases\.json does not verify; fix it before moving into it: .*differs from the projection/)
+    expect(error.message).toMatch(
+      /backup\/releases\.json does not verify; fix it before moving into it: .*differs from the projection/,
+    )
     await both.expectUnchanged()
     expect(readFileSync(target, 'utf8')).toBe(edited)
   })
@@ -196,7 +234,10 @@ describe('a move that is refused leaves both sides exactly as they were', () => 
 describe('a move between two names of one store is refused', () => {
   it('the same path twice', async () => {
     const source = await fileHistory()
-    expect((await rejection(migrateHistory(fileStoreSpec(source.stateFile), fileStoreSpec(source.stateFile), quiet))).message).toMatch(/are the same store/)
+    expect(
+      (await rejection(migrateHistory(fileStoreSpec(source.stateFile), fileStoreSpec(source.stateFile), quiet)))
+        .message,
+    ).toMatch(/are the same store/)
   })
 
   it('two names of one PostgreSQL store (127.0.0.1 and localhost): at once, not after a wait for its own lock', async () => {
@@ -204,20 +245,41 @@ describe('a move between two names of one store is refused', () => {
     const schema = freshSchema('migrate')
     await migrateHistory(fileStoreSpec(source.stateFile), pgSpec(schema), quiet)
     const url = new URL(TEST_DATABASE_URL)
-    url.hostname = url.hostname === '127.0.0.1' ? 'localhost' : url.hostname === 'localhost' ? '127.0.0.1' : `${url.hostname}.`
+    url.hostname =
+      url.hostname === '127.0.0.1' ? 'localhost' : url.hostname === 'localhost' ? '127.0.0.1' : `${url.hostname}.`
     const started = Date.now()
-    const error = await rejection(migrateHistory(pgSpec(schema), postgresStore({ connectionString: url.toString(), schema }), { ...quiet, lockTimeoutMs: 5_000 }))
-    expect(error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^the source and the target are the same store: PostgreSQL store .* \(named also PostgreSQL store /) })
+    const error = await rejection(
+      migrateHistory(pgSpec(schema), postgresStore({ connectionString: url.toString(), schema }), {
+        ...quiet,
+        lockTimeoutMs: 5_000,
+      }),
+    )
+    expect(error).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(
+        /^the source and the target are the same store: PostgreSQL store .* \(named also PostgreSQL store /,
+      ),
+    })
     expect(Date.now() - started).toBeLessThan(5_000)
     // Another schema of the same server is another store.
-    expect((await migrateHistory(pgSpec(schema), postgresStore({ connectionString: url.toString(), schema: freshSchema('migrate') }), quiet)).copied).toBe(count(source))
+    expect(
+      (
+        await migrateHistory(
+          pgSpec(schema),
+          postgresStore({ connectionString: url.toString(), schema: freshSchema('migrate') }),
+          quiet,
+        )
+      ).copied,
+    ).toBe(count(source))
   })
 
   it('two names of one file store (through a symlinked directory)', async () => {
     const source = await fileHistory()
     const link = join(tempDir(), 'link')
     symlinkSync(dirname(source.stateFile), link)
-    const error = await rejection(migrateHistory(fileStoreSpec(source.stateFile), fileStoreSpec(join(link, 'releases.json')), quiet))
+    const error = await rejection(
+      migrateHistory(fileStoreSpec(source.stateFile), fileStoreSpec(join(link, 'releases.json')), quiet),
+    )
     expect(error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/are the same store/) })
   })
 })

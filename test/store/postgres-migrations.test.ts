@@ -26,7 +26,12 @@ const failureOf = async (task: () => Promise<E.Either<StateError, unknown>>): Pr
   return result.left
 }
 
-const migrations = async (schema: string) => (await adminQuery<{ version: number; description: string }>(`SELECT version, description FROM "${schema}".schema_migrations ORDER BY version`)).rows
+const migrations = async (schema: string) =>
+  (
+    await adminQuery<{ version: number; description: string }>(
+      `SELECT version, description FROM "${schema}".schema_migrations ORDER BY version`,
+    )
+  ).rows
 
 const configOf = (schema: string) => {
   const config = resolvePostgresConfig({ connectionString: TEST_DATABASE_URL, schema }, '/')
@@ -59,7 +64,9 @@ describe('migrations', () => {
       // condition is the index's own: otherwise it has no way but the table.
       await client.query('SET enable_seqscan = off')
       const events = configOf(schema).events
-      const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) SELECT ${firstForeignEvent(events, '1000')}`)
+      const plan = await client.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN (COSTS OFF) SELECT ${firstForeignEvent(events, '1000')}`,
+      )
       expect(plan.rows.map((row) => row['QUERY PLAN']).join('\n')).toContain('events_not_0_3')
     } finally {
       await client.end()
@@ -87,11 +94,15 @@ describe('migrations', () => {
     // Each store appends the next event wherever the end is then: all must land.
     await Promise.all(
       stores.map((store) =>
-        store.write((session) => async () => {
-          const caught = await session.load(emptyLoaded(store.origin))()
-          if (E.isLeft(caught)) return caught
-          return session.append(unprepared(caught.right), [envelopes[caught.right.cursor.position] as (typeof envelopes)[number]])()
-        })().then((result) => expect(E.isRight(result), JSON.stringify(result)).toBe(true)),
+        store
+          .write((session) => async () => {
+            const caught = await session.load(emptyLoaded(store.origin))()
+            if (E.isLeft(caught)) return caught
+            return session.append(unprepared(caught.right), [
+              envelopes[caught.right.cursor.position] as (typeof envelopes)[number],
+            ])()
+          })()
+          .then((result) => expect(E.isRight(result), JSON.stringify(result)).toBe(true)),
       ),
     )
     expect(await migrations(schema)).toHaveLength(SCHEMA_VERSION)
@@ -112,14 +123,20 @@ describe('a schema newer than the module', () => {
     const schema = freshSchema()
     const store = openStore(schema)
     await appendAll(store, deployEnvelopes(3))
-    await adminQuery(`INSERT INTO "${schema}".schema_migrations (version, description) VALUES ($1, 'from the future')`, [SCHEMA_VERSION + 1])
+    await adminQuery(
+      `INSERT INTO "${schema}".schema_migrations (version, description) VALUES ($1, 'from the future')`,
+      [SCHEMA_VERSION + 1],
+    )
     return { schema, store }
   }
 
   it('is refused with SCHEMA_TOO_NEW, naming the server, the schema and both versions, for reads and writes', async () => {
     const { schema } = await newer()
     const store = openStore(schema)
-    for (const task of [store.read(store.origin, { event: () => undefined }), store.write(() => async () => E.right(undefined))]) {
+    for (const task of [
+      store.read(store.origin, { event: () => undefined }),
+      store.write(() => async () => E.right(undefined)),
+    ]) {
       const error = await failureOf(task)
       expect(error.code).toBe('SCHEMA_TOO_NEW')
       expect(error.message).toContain('postgres://')
@@ -133,7 +150,10 @@ describe('a schema newer than the module', () => {
     const schema = freshSchema()
     const store = openStore(schema)
     await appendAll(store, deployEnvelopes(1))
-    await adminQuery(`INSERT INTO "${schema}".schema_migrations (version, description) VALUES ($1, 'from the future')`, [SCHEMA_VERSION + 1])
+    await adminQuery(
+      `INSERT INTO "${schema}".schema_migrations (version, description) VALUES ($1, 'from the future')`,
+      [SCHEMA_VERSION + 1],
+    )
     expect((await failureOf(store.write(() => async () => E.right(undefined)))).code).toBe('SCHEMA_TOO_NEW')
   })
 
@@ -145,11 +165,18 @@ describe('a schema newer than the module', () => {
     try {
       expect(await manager.listAllReleases()).toHaveLength(1)
       const { cursor } = await readAll(store)
-      await adminQuery(`INSERT INTO "${schema}".schema_migrations (version, description) VALUES ($1, 'from the future')`, [SCHEMA_VERSION + 1])
+      await adminQuery(
+        `INSERT INTO "${schema}".schema_migrations (version, description) VALUES ($1, 'from the future')`,
+        [SCHEMA_VERSION + 1],
+      )
       // From the start, and from where the last read ended (nothing new to read).
-      for (const from of [store.origin, cursor]) expect((await failureOf(store.read(from, { event: () => undefined }))).code).toBe('SCHEMA_TOO_NEW')
+      for (const from of [store.origin, cursor])
+        expect((await failureOf(store.read(from, { event: () => undefined }))).code).toBe('SCHEMA_TOO_NEW')
       for (const read of [() => manager.listAllReleases(), () => manager.history(), () => manager.verify()]) {
-        await expect(read()).rejects.toMatchObject({ code: 'SCHEMA_TOO_NEW', message: expect.stringMatching(/nothing was read or written/) })
+        await expect(read()).rejects.toMatchObject({
+          code: 'SCHEMA_TOO_NEW',
+          message: expect.stringMatching(/nothing was read or written/),
+        })
       }
     } finally {
       await manager.close()
@@ -173,7 +200,9 @@ describe('schemas', () => {
     expect((await readAll(openStore(b))).events).toHaveLength(1)
     // A writer holding a's lock does not hold up b's writers.
     const other = openStore(b, { lockTimeoutMs: 1_000 })
-    const nested = await openStore(a).write(() => async () => E.right(await appendAll(other, deployEnvelopes(2).slice(1))))()
+    const nested = await openStore(a).write(
+      () => async () => E.right(await appendAll(other, deployEnvelopes(2).slice(1))),
+    )()
     expect(E.isRight(nested) && nested.right.position).toBe(2)
   })
 
@@ -182,17 +211,28 @@ describe('schemas', () => {
     const defaulted = resolvePostgresConfig({ connectionString: TEST_DATABASE_URL }, '/')
     expect(E.isRight(defaulted) && defaulted.right.schema).toBe('stagecraft_state')
     for (const schema of ['', 'Upper', 'with space', 'semi;colon', '1st', 'pg_catalog', 'a'.repeat(64), 'quote"d']) {
-      expect(() => createStateManager({ store: postgresStore({ connectionString: TEST_DATABASE_URL, schema }) })).toThrow(/schema name .* is not usable/)
+      expect(() =>
+        createStateManager({ store: postgresStore({ connectionString: TEST_DATABASE_URL, schema }) }),
+      ).toThrow(/schema name .* is not usable/)
     }
   })
 
   it('can be named in the connection string as ?schema=, which the driver never sees', () => {
-    const config = resolvePostgresConfig({ connectionString: `${TEST_DATABASE_URL}?schema=from_url&sslmode=disable` }, '/')
-    expect(E.isRight(config) && [config.right.schema, config.right.connectionString]).toEqual(['from_url', `${TEST_DATABASE_URL}?sslmode=disable`])
+    const config = resolvePostgresConfig(
+      { connectionString: `${TEST_DATABASE_URL}?schema=from_url&sslmode=disable` },
+      '/',
+    )
+    expect(E.isRight(config) && [config.right.schema, config.right.connectionString]).toEqual([
+      'from_url',
+      `${TEST_DATABASE_URL}?sslmode=disable`,
+    ])
     const twice = resolvePostgresConfig({ connectionString: `${TEST_DATABASE_URL}?schema=a`, schema: 'b' }, '/')
     expect(E.isLeft(twice) && twice.left.message).toMatch(/schema is given twice/)
     const repeated = resolvePostgresConfig({ connectionString: `${TEST_DATABASE_URL}?schema=a&schema=b` }, '/')
-    expect(E.isLeft(repeated) && [repeated.left.code, repeated.left.message]).toEqual(['INVALID_INPUT', expect.stringMatching(/names the schema 2 times \("a", "b"\); give \?schema= once/)])
+    expect(E.isLeft(repeated) && [repeated.left.code, repeated.left.message]).toEqual([
+      'INVALID_INPUT',
+      expect.stringMatching(/names the schema 2 times \("a", "b"\); give \?schema= once/),
+    ])
   })
 
   it('refuse connection strings that are not postgres:// URLs, and bad limits, with INVALID_INPUT', () => {
@@ -203,7 +243,9 @@ describe('schemas', () => {
       [{ connectionString: TEST_DATABASE_URL, batchSize: 0 }, /batchSize must be a whole number/],
       [{ connectionString: TEST_DATABASE_URL, maxConnections: 1.5 }, /maxConnections must be a whole number/],
     ] as const) {
-      expect(() => createStateManager({ store: postgresStore(options) })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(message) }))
+      expect(() => createStateManager({ store: postgresStore(options) })).toThrow(
+        expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(message) }),
+      )
     }
   })
 })

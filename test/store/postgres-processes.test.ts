@@ -16,9 +16,12 @@ import { adminQuery, freshSchema, TEST_DATABASE_URL } from './postgres-children/
 const { child: start, track } = childrenOfEachTest()
 
 const managerOn = (schema: string, actor = 'parent', lockTimeoutMs = 30_000): StateManager =>
-  track(createStateManager({ store: postgresStore({ connectionString: TEST_DATABASE_URL, schema }), actor, lockTimeoutMs }))
+  track(
+    createStateManager({ store: postgresStore({ connectionString: TEST_DATABASE_URL, schema }), actor, lockTimeoutMs }),
+  )
 
-const child = (script: string, config: Record<string, unknown>): Child => start(script, { url: TEST_DATABASE_URL, ...config })
+const child = (script: string, config: Record<string, unknown>): Child =>
+  start(script, { url: TEST_DATABASE_URL, ...config })
 
 /** The backend holding the write lock of `schema`, if any. */
 const lockHolder = async (schema: string): Promise<number | undefined> => {
@@ -32,7 +35,8 @@ const lockHolder = async (schema: string): Promise<number | undefined> => {
   return rows[0]?.pid
 }
 
-const count = async (schema: string): Promise<number> => (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]?.n ?? -1
+const count = async (schema: string): Promise<number> =>
+  (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]?.n ?? -1
 
 /** Expects a sound history: verify clean, release ids increasing in creation order, one previousId chain per environment. */
 const expectSound = async (manager: StateManager): Promise<ReadonlyArray<Release>> => {
@@ -42,10 +46,16 @@ const expectSound = async (manager: StateManager): Promise<ReadonlyArray<Release
   const history = await manager.history()
   expect(history.map((e) => e.position)).toEqual(history.map((_, i) => i + 1))
   const created = history.flatMap((e) => (e.type === 'ReleaseCreated' ? [e.data.release] : []))
-  expect(created.every((r, i) => i === 0 || (created[i - 1] as Release).id < r.id), 'release ids increase in creation order').toBe(true)
+  expect(
+    created.every((r, i) => i === 0 || (created[i - 1] as Release).id < r.id),
+    'release ids increase in creation order',
+  ).toBe(true)
   for (const environment of new Set(created.map((r) => r.environment))) {
     const chain = created.filter((r) => r.environment === environment)
-    expect(chain.map((r) => r.previousId), `the chain of ${environment}`).toEqual([undefined, ...chain.slice(0, -1).map((r) => r.id)])
+    expect(
+      chain.map((r) => r.previousId),
+      `the chain of ${environment}`,
+    ).toEqual([undefined, ...chain.slice(0, -1).map((r) => r.id)])
   }
   return manager.listAllReleases()
 }
@@ -65,7 +75,10 @@ const pauseInsertsAt = async (schema: string, position: number) => {
     /** The backend stopped in the middle of its insert, once there is one. */
     stopped: async (): Promise<number> => {
       for (let tries = 0; tries < 150; tries++) {
-        const { rows } = await adminQuery<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1 AND objid = $1`, [key])
+        const { rows } = await adminQuery<{ pid: number }>(
+          `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1 AND objid = $1`,
+          [key],
+        )
         if (rows[0] !== undefined) return rows[0].pid
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
@@ -106,12 +119,19 @@ describe('several processes writing one schema at once', () => {
   it(`${CHILDREN} processes x ${RELEASES} deploys: nothing lost, one chain per environment, verify sound`, async () => {
     const schema = freshSchema('procs')
     const workers = Array.from({ length: CHILDREN }, (_, n) =>
-      child('deployer.mjs', { schema, name: `worker${n}`, releases: RELEASES, environments: ['prod', 'staging'], lockTimeoutMs: 60_000 }),
+      child('deployer.mjs', {
+        schema,
+        name: `worker${n}`,
+        releases: RELEASES,
+        environments: ['prod', 'staging'],
+        lockTimeoutMs: 60_000,
+      }),
     )
     await Promise.all(workers.map((worker) => worker.untilLine((line) => line.t === 'ready', 'ready')))
     for (const worker of workers) worker.send('go')
     const exits = await Promise.all(workers.map((worker) => worker.exited))
-    for (const [n, exit] of exits.entries()) expect(exit, `worker${n}: ${workers[n]?.errors}`).toEqual({ code: 0, signal: null })
+    for (const [n, exit] of exits.entries())
+      expect(exit, `worker${n}: ${workers[n]?.errors}`).toEqual({ code: 0, signal: null })
 
     const manager = managerOn(schema)
     const releases = await expectSound(manager)
@@ -150,7 +170,11 @@ describe('a connection dropped in the middle of a write', () => {
 
     writer.send('append')
     const outcome = await writer.untilLine((line) => line.t === 'failed' || line.t === 'result', 'the outcome')
-    expect(outcome).toMatchObject({ t: 'failed', code: 'DB_UNREACHABLE', message: expect.stringMatching(/connection holding the write lock was lost/) })
+    expect(outcome).toMatchObject({
+      t: 'failed',
+      code: 'DB_UNREACHABLE',
+      message: expect.stringMatching(/connection holding the write lock was lost/),
+    })
     const releases = await expectSound(managerOn(schema))
     expect(releases.map((r) => r.version)).toEqual(['v2', 'v1'])
     expect(next.previousId).toBe(releases[1]?.id)
@@ -165,7 +189,11 @@ describe('a connection dropped in the middle of a write', () => {
       await adminQuery('SELECT pg_terminate_backend($1)', [backend])
       const outcome = await writer.untilLine((line) => line.t === 'failed' || line.t === 'result', 'the outcome')
       // The append's transaction had not been committed: the writer knows it left nothing.
-      expect(outcome).toMatchObject({ t: 'failed', code: 'DB_UNREACHABLE', message: expect.stringMatching(/append to the history \(nothing of the append was committed\)/) })
+      expect(outcome).toMatchObject({
+        t: 'failed',
+        code: 'DB_UNREACHABLE',
+        message: expect.stringMatching(/append to the history \(nothing of the append was committed\)/),
+      })
     } finally {
       await pause.release()
     }

@@ -12,7 +12,16 @@ import { LOCK_CLASS_WRITE, schemaLockKey } from '../../src/store/postgres/config
 import { deployEnvelopes } from '../support/envelopes.js'
 import { within } from '../support/within.js'
 import { appendAll, eventStoreContract, readAll } from './contract.js'
-import { adminQuery, asAdmin, dropAfterTest, freshSchema, newRole, openStore, uniqueName, urlAs } from './postgres-children/database.js'
+import {
+  adminQuery,
+  asAdmin,
+  dropAfterTest,
+  freshSchema,
+  newRole,
+  openStore,
+  uniqueName,
+  urlAs,
+} from './postgres-children/database.js'
 import { appendRows } from './postgres-children/raw-rows.js'
 
 beforeAll(async () => {
@@ -21,7 +30,11 @@ beforeAll(async () => {
 
 eventStoreContract('the PostgreSQL store', async () => {
   const schema = freshSchema('contract')
-  return { store: openStore(schema), reopen: async () => openStore(schema), appendLines: (lines) => appendRows(schema, lines) }
+  return {
+    store: openStore(schema),
+    reopen: async () => openStore(schema),
+    appendLines: (lines) => appendRows(schema, lines),
+  }
 })
 
 const failureOf = async (task: () => Promise<E.Either<StateError, unknown>>): Promise<StateError> => {
@@ -40,7 +53,8 @@ interface EventRow {
   line: string
 }
 
-const rowsOf = async (schema: string): Promise<EventRow[]> => (await adminQuery<EventRow>(`SELECT * FROM "${schema}".events ORDER BY position`)).rows
+const rowsOf = async (schema: string): Promise<EventRow[]> =>
+  (await adminQuery<EventRow>(`SELECT * FROM "${schema}".events ORDER BY position`)).rows
 
 /** Runs `sql` on the events table with its guards switched off, as someone with the owner's rights could. */
 const tamper = (schema: string, sql: string): Promise<unknown> =>
@@ -52,8 +66,8 @@ const tamper = (schema: string, sql: string): Promise<unknown> =>
     await client.query('COMMIT')
   })
 
-describe('the PostgreSQL store keeps the file log\'s lines and chain', () => {
-  it('stores each event\'s canonical line, prev and SHA-256 at gapless positions from 1', async () => {
+describe("the PostgreSQL store keeps the file log's lines and chain", () => {
+  it("stores each event's canonical line, prev and SHA-256 at gapless positions from 1", async () => {
     const schema = freshSchema()
     const store = openStore(schema)
     const envelopes = deployEnvelopes(6)
@@ -108,7 +122,9 @@ describe('the PostgreSQL store keeps the file log\'s lines and chain', () => {
     expect(rest.events.map((e) => e.envelope)).toEqual(envelopes.slice(10))
     expect(rest.events.map((e) => e.position)).toEqual(Array.from({ length: 13 }, (_, i) => i + 11))
     expect(rest.cursor.position).toBe(23)
-    expect((await failureOf(store.read(store.origin, { event: () => undefined }))).message).toContain(`${schema}.events:2:`)
+    expect((await failureOf(store.read(store.origin, { event: () => undefined }))).message).toContain(
+      `${schema}.events:2:`,
+    )
   })
 })
 
@@ -116,8 +132,15 @@ describe('the database itself refuses what would break the history', () => {
   it('refuses updates, deletes and truncation of events', async () => {
     const schema = freshSchema()
     await appendAll(openStore(schema), deployEnvelopes(3))
-    for (const sql of [`UPDATE "${schema}".events SET actor = 'x'`, `DELETE FROM "${schema}".events WHERE position = 3`, `TRUNCATE "${schema}".events`]) {
-      await expect(adminQuery(sql)).rejects.toMatchObject({ code: 'SC002', message: expect.stringMatching(/append-only/) })
+    for (const sql of [
+      `UPDATE "${schema}".events SET actor = 'x'`,
+      `DELETE FROM "${schema}".events WHERE position = 3`,
+      `TRUNCATE "${schema}".events`,
+    ]) {
+      await expect(adminQuery(sql)).rejects.toMatchObject({
+        code: 'SC002',
+        message: expect.stringMatching(/append-only/),
+      })
     }
     expect(await rowsOf(schema)).toHaveLength(3)
   })
@@ -128,7 +151,10 @@ describe('the database itself refuses what would break the history', () => {
     const [, second] = await rowsOf(schema)
     if (second === undefined) throw new Error('missing row')
     const insert = (position: number, prev: string, line: string, hash = hashLine(line)) =>
-      adminQuery(`INSERT INTO "${schema}".events (position, id, type, recorded_at, actor, host, command, prev, hash, line) VALUES ($1, 'x', 'x', 'x', 'x', 'x', 'x', $2, $3, $4)`, [position, prev, hash, line])
+      adminQuery(
+        `INSERT INTO "${schema}".events (position, id, type, recorded_at, actor, host, command, prev, hash, line) VALUES ($1, 'x', 'x', 'x', 'x', 'x', 'x', $2, $3, $4)`,
+        [position, prev, hash, line],
+      )
     await expect(insert(4, second.hash, 'gap')).rejects.toMatchObject({ code: 'SC001' })
     await expect(insert(3, GENESIS_HASH, 'fork')).rejects.toMatchObject({ code: 'SC001' })
     await expect(insert(3, second.hash, 'lie', second.hash)).rejects.toMatchObject({ code: 'SC001' })
@@ -146,8 +172,18 @@ describe('the PostgreSQL store reports a damaged history with its position', () 
   }
 
   it.each([
-    ['an edited line', `UPDATE $events SET line = replace(line, '"v1.0-', '"v9.0-') WHERE position = 1`, 1, /stored hash is not the SHA-256/],
-    ['an edited line and its hash', `UPDATE $events SET line = replace(line, '"v1.0-', '"v9.0-'), hash = encode(sha256(convert_to(replace(line, '"v1.0-', '"v9.0-'), 'UTF8')), 'hex') WHERE position = 1`, 2, /event 1 was edited/],
+    [
+      'an edited line',
+      `UPDATE $events SET line = replace(line, '"v1.0-', '"v9.0-') WHERE position = 1`,
+      1,
+      /stored hash is not the SHA-256/,
+    ],
+    [
+      'an edited line and its hash',
+      `UPDATE $events SET line = replace(line, '"v1.0-', '"v9.0-'), hash = encode(sha256(convert_to(replace(line, '"v1.0-', '"v9.0-'), 'UTF8')), 'hex') WHERE position = 1`,
+      2,
+      /event 1 was edited/,
+    ],
     ['an event deleted', 'DELETE FROM $events WHERE position = 3', 4, /events 3 are missing/],
     ['the first event deleted', 'DELETE FROM $events WHERE position = 1', 2, /events 1 are missing/],
     ['garbage in a line', `UPDATE $events SET line = 'not json' WHERE position = 5`, 5, /not valid JSON/],
@@ -167,7 +203,10 @@ describe('the PostgreSQL store reports a damaged history with its position', () 
     const { store, schema } = await damaged(`UPDATE $events SET line = 'garbage' WHERE position = 2`)
     const problems: RecordProblem[] = []
     const positions: number[] = []
-    await store.read(store.origin, { event: (e) => void positions.push(e.position), problem: (p) => void problems.push(p) })()
+    await store.read(store.origin, {
+      event: (e) => void positions.push(e.position),
+      problem: (p) => void problems.push(p),
+    })()
     expect(problems.map((p) => p.location)).toEqual([2, 3].map((n) => expect.stringContaining(`${schema}.events:${n}`)))
     expect(positions).toEqual([1, 4, 5, 6])
   })
@@ -178,9 +217,13 @@ describe('the PostgreSQL store reports a damaged history with its position', () 
     await appendAll(store, deployEnvelopes(4))
     const { cursor } = await readAll(store)
     await tamper(schema, `UPDATE $events SET hash = repeat('f', 64) WHERE position = 4`)
-    expect((await failureOf(store.read(cursor, { event: () => undefined }))).message).toMatch(/replaced since it was read/)
+    expect((await failureOf(store.read(cursor, { event: () => undefined }))).message).toMatch(
+      /replaced since it was read/,
+    )
     await tamper(schema, 'DELETE FROM $events WHERE position >= 3')
-    expect((await failureOf(store.read(cursor, { event: () => undefined }))).message).toMatch(/shorter than the 4 events already read/)
+    expect((await failureOf(store.read(cursor, { event: () => undefined }))).message).toMatch(
+      /shorter than the 4 events already read/,
+    )
   })
 })
 
@@ -206,8 +249,13 @@ describe('the PostgreSQL write lock', () => {
     const started = Date.now()
     const error = await failureOf(waiter.write(() => async () => E.right(undefined)))
     expect(error.code).toBe('LOCK_TIMEOUT')
-    expect(error.message).toContain(`more than 300 ms (advisory lock ${LOCK_CLASS_WRITE}/${schemaLockKey(schema) + 2 ** 32}, classid/objid in pg_locks, shows who)`)
-    const shown = await adminQuery(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2`, [LOCK_CLASS_WRITE, schemaLockKey(schema) + 2 ** 32])
+    expect(error.message).toContain(
+      `more than 300 ms (advisory lock ${LOCK_CLASS_WRITE}/${schemaLockKey(schema) + 2 ** 32}, classid/objid in pg_locks, shows who)`,
+    )
+    const shown = await adminQuery(
+      `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2`,
+      [LOCK_CLASS_WRITE, schemaLockKey(schema) + 2 ** 32],
+    )
     expect(shown.rowCount).toBe(1) // the holder's lock, found by the numbers the message gives
     expect(Date.now() - started).toBeGreaterThanOrEqual(250)
     release()
@@ -219,7 +267,9 @@ describe('the PostgreSQL write lock', () => {
   it('takes any lockTimeoutMs, waiting at most what PostgreSQL and Node allow (2^31 - 1 ms) for a longer one', async () => {
     const schema = freshSchema()
     for (const [n, lockTimeoutMs] of [2 ** 31 - 1, 2 ** 31, 1e12].entries()) {
-      expect((await appendAll(openStore(schema, { lockTimeoutMs }), deployEnvelopes(n + 1).slice(n))).position).toBe(n + 1)
+      expect((await appendAll(openStore(schema, { lockTimeoutMs }), deployEnvelopes(n + 1).slice(n))).position).toBe(
+        n + 1,
+      )
     }
   })
 
@@ -227,7 +277,9 @@ describe('the PostgreSQL write lock', () => {
     const schema = freshSchema()
     await appendAll(openStore(schema), deployEnvelopes(1))
     const role = await newRole()
-    await adminQuery(`ALTER ROLE "${role}" SET lock_timeout = '300ms'; GRANT USAGE ON SCHEMA "${schema}" TO "${role}"; GRANT SELECT, INSERT ON "${schema}".events TO "${role}"; GRANT SELECT ON "${schema}".schema_migrations TO "${role}"; GRANT SELECT, INSERT, UPDATE, DELETE ON "${schema}".releases, "${schema}".environments, "${schema}".projection, "${schema}".requests TO "${role}"`)
+    await adminQuery(
+      `ALTER ROLE "${role}" SET lock_timeout = '300ms'; GRANT USAGE ON SCHEMA "${schema}" TO "${role}"; GRANT SELECT, INSERT ON "${schema}".events TO "${role}"; GRANT SELECT ON "${schema}".schema_migrations TO "${role}"; GRANT SELECT, INSERT, UPDATE, DELETE ON "${schema}".releases, "${schema}".environments, "${schema}".projection, "${schema}".requests TO "${role}"`,
+    )
     // One connection: the read below runs on the very session the write used.
     const store = openStore(schema, { connectionString: urlAs(role), maxConnections: 1 })
     await appendAll(store, deployEnvelopes(2).slice(1))
@@ -236,7 +288,11 @@ describe('the PostgreSQL write lock', () => {
       try {
         const started = Date.now()
         // Had the write left its own lock_timeout (or none) on the session, this read would wait for the admin.
-        const error = await within(8_000, 'the read under the role\'s lock_timeout', failureOf(store.read(store.origin, { event: () => undefined })))
+        const error = await within(
+          8_000,
+          "the read under the role's lock_timeout",
+          failureOf(store.read(store.origin, { event: () => undefined })),
+        )
         expect(error.message).toMatch(/canceling statement due to lock timeout/)
         expect(Date.now() - started).toBeLessThan(5_000)
       } finally {
@@ -264,8 +320,16 @@ describe('a closed PostgreSQL store', () => {
     // (A count of all its connections is not that: pools of earlier tests close theirs when idle.)
     const closedAt = (await adminQuery<{ at: Date }>('SELECT clock_timestamp() AS at')).rows[0]?.at
     const openedSince = async () =>
-      (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND backend_start > $2`, [`stagecraft-state pid ${process.pid}`, closedAt])).rows[0]?.n
-    for (const task of [store.read(store.origin, { event: () => undefined }), store.write(() => async () => E.right(undefined))]) {
+      (
+        await adminQuery<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND backend_start > $2`,
+          [`stagecraft-state pid ${process.pid}`, closedAt],
+        )
+      ).rows[0]?.n
+    for (const task of [
+      store.read(store.origin, { event: () => undefined }),
+      store.write(() => async () => E.right(undefined)),
+    ]) {
       const error = await failureOf(task)
       expect(error.code).toBe('INVALID_INPUT')
       expect(error.message).toMatch(/schema sc_test_.*\): this store was closed; open a new one/)

@@ -36,7 +36,8 @@ const stalling = async () => {
   return { schema, proxy }
 }
 
-const count = async (schema: string): Promise<number> => (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]?.n ?? -1
+const count = async (schema: string): Promise<number> =>
+  (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]?.n ?? -1
 
 const failureOf = async (task: () => Promise<E.Either<StateError, unknown>>): Promise<StateError> => {
   const result = await task()
@@ -47,24 +48,49 @@ const failureOf = async (task: () => Promise<E.Either<StateError, unknown>>): Pr
 describe('a stalled connection', () => {
   it('fails history() with DB_UNREACHABLE after queryTimeoutMs, saying the server did not answer', async () => {
     const { schema, proxy } = await stalling()
-    const manager = createStateManager({ store: postgresStore({ connectionString: proxy.url, schema, queryTimeoutMs: QUERY_TIMEOUT_MS }) })
+    const manager = createStateManager({
+      store: postgresStore({ connectionString: proxy.url, schema, queryTimeoutMs: QUERY_TIMEOUT_MS }),
+    })
     managers.push(manager)
     expect(await manager.history()).toHaveLength(3)
     proxy.stall()
     const started = Date.now()
-    const error = await within(10_000, 'history() over a stalled connection', manager.history().then(() => undefined, (failure: StateError) => failure))
-    expect(error).toMatchObject({ code: 'DB_UNREACHABLE', message: expect.stringMatching(/could not read the history: Query read timeout; the server did not answer in time/) })
+    const error = await within(
+      10_000,
+      'history() over a stalled connection',
+      manager.history().then(
+        () => undefined,
+        (failure: StateError) => failure,
+      ),
+    )
+    expect(error).toMatchObject({
+      code: 'DB_UNREACHABLE',
+      message: expect.stringMatching(
+        /could not read the history: Query read timeout; the server did not answer in time/,
+      ),
+    })
     expect(Date.now() - started).toBeLessThan(QUERY_TIMEOUT_MS + 2_000)
   })
 
   it('fails a write waiting for its lock statement after the lock wait plus queryTimeoutMs', async () => {
     const { schema, proxy } = await stalling()
-    const store = openStore(schema, { connectionString: proxy.url, queryTimeoutMs: QUERY_TIMEOUT_MS, lockTimeoutMs: 1_000 })
+    const store = openStore(schema, {
+      connectionString: proxy.url,
+      queryTimeoutMs: QUERY_TIMEOUT_MS,
+      lockTimeoutMs: 1_000,
+    })
     expect((await readAll(store)).events).toHaveLength(3) // the schema is known, a connection idle in the pool
     proxy.stall()
     const started = Date.now()
-    const error = await within(10_000, 'a write over a stalled connection', failureOf(store.write(() => async () => E.right(undefined))))
-    expect(error).toMatchObject({ code: 'DB_UNREACHABLE', message: expect.stringMatching(/could not take the write lock: Query read timeout/) })
+    const error = await within(
+      10_000,
+      'a write over a stalled connection',
+      failureOf(store.write(() => async () => E.right(undefined))),
+    )
+    expect(error).toMatchObject({
+      code: 'DB_UNREACHABLE',
+      message: expect.stringMatching(/could not take the write lock: Query read timeout/),
+    })
     expect(Date.now() - started).toBeLessThan(1_000 + QUERY_TIMEOUT_MS + 2_000)
   })
 
@@ -84,9 +110,18 @@ describe('a stalled connection', () => {
         }),
       ),
     )
-    expect(error).toMatchObject({ code: 'DB_UNREACHABLE', message: expect.stringMatching(/append to the history \(nothing of the append was committed\): Query read timeout/) })
+    expect(error).toMatchObject({
+      code: 'DB_UNREACHABLE',
+      message: expect.stringMatching(
+        /append to the history \(nothing of the append was committed\): Query read timeout/,
+      ),
+    })
     // The client closed the connection; the server rolls the transaction back and frees the lock.
-    const next = await within(10_000, 'the next writer', appendAll(openStore(schema, { lockTimeoutMs: 5_000 }), deployEnvelopes(4).slice(3)))
+    const next = await within(
+      10_000,
+      'the next writer',
+      appendAll(openStore(schema, { lockTimeoutMs: 5_000 }), deployEnvelopes(4).slice(3)),
+    )
     expect(next.position).toBe(4)
     expect(await count(schema)).toBe(4)
   })

@@ -25,13 +25,29 @@ describe('the snapshot file', () => {
   it('has what a killed writer left beside it removed: its own temporary files, never those of another pid or a file a person named', async () => {
     const dir = tempDir()
     const others = ['.releases.json.stagecraft-tmp-77-0123456789ab']
-    const kept = ['releases.json', 'releases.json.1', 'releases.json.20250314', 'releases.json.backup', 'other.json.42', '.other.json.stagecraft-tmp-4242-0123456789ab', '.releases.json.stagecraft-tmp-4242-0123', 'releases.events.ndjson.lock']
-    const left = ['.releases.json.stagecraft-tmp-4242-0123456789ab', '.releases.checkpoint.stagecraft-tmp-4242-abcdefabcdef']
+    const kept = [
+      'releases.json',
+      'releases.json.1',
+      'releases.json.20250314',
+      'releases.json.backup',
+      'other.json.42',
+      '.other.json.stagecraft-tmp-4242-0123456789ab',
+      '.releases.json.stagecraft-tmp-4242-0123',
+      'releases.events.ndjson.lock',
+    ]
+    const left = [
+      '.releases.json.stagecraft-tmp-4242-0123456789ab',
+      '.releases.checkpoint.stagecraft-tmp-4242-abcdefabcdef',
+    ]
     for (const name of [...kept, ...others, ...left]) writeFileSync(join(dir, name), 'x')
-    expect(removeAbandonedTemporaries(dir, ['releases.json', 'releases.checkpoint'], [4242])).toEqual([join(dir, left[0] as string), join(dir, left[1] as string)].sort())
+    expect(removeAbandonedTemporaries(dir, ['releases.json', 'releases.checkpoint'], [4242])).toEqual(
+      [join(dir, left[0] as string), join(dir, left[1] as string)].sort(),
+    )
     expect(readdirSync(dir).sort()).toEqual([...kept, ...others].sort())
     // A killed writer whose name could not be read: any temporary file of these names is its.
-    expect(removeAbandonedTemporaries(dir, ['releases.json', 'releases.checkpoint'], undefined)).toEqual(others.map((name) => join(dir, name)))
+    expect(removeAbandonedTemporaries(dir, ['releases.json', 'releases.checkpoint'], undefined)).toEqual(
+      others.map((name) => join(dir, name)),
+    )
     expect(readdirSync(dir).sort()).toEqual([...kept].sort())
   })
 
@@ -57,6 +73,9 @@ describe('the snapshot file', () => {
     if (E.isLeft(first) || E.isLeft(second)) throw new Error('expected both copies kept')
     expect(first.right).not.toBe(second.right)
     expect(first.right).toMatch(/releases\.json\.rejected-20250101T120000-000Z-[0-9a-f]{6}$/)
-    expect([readFileSync(first.right, 'utf8'), readFileSync(second.right, 'utf8')]).toEqual(['first edit', 'second edit'])
+    expect([readFileSync(first.right, 'utf8'), readFileSync(second.right, 'utf8')]).toEqual([
+      'first edit',
+      'second edit',
+    ])
   })
 })

@@ -67,21 +67,27 @@ describe('a releases.json left behind, told by its SHA-256', () => {
   it.each([
     ['missing (a store written before records)', (record: string) => rmSync(record)],
     ['torn', (record: string) => writeFileSync(record, readFileSync(record).subarray(0, 40))],
-    ['cut to its first lines', (record: string) => writeFileSync(record, readFileSync(record, 'utf8').split('\n').slice(0, 1).join('\n'))],
+    [
+      'cut to its first lines',
+      (record: string) => writeFileSync(record, readFileSync(record, 'utf8').split('\n').slice(0, 1).join('\n')),
+    ],
     ['from another store', (record: string, other: string) => writeFileSync(record, readFileSync(other))],
-  ])('given its record %s, a snapshot an earlier write left is still regenerated, and a hand edit still refused', async (_, damage) => {
-    const { make, stateFile, v2, points, warnings } = await storyWithPoints()
-    damage(recordOf(stateFile), recordOf((await storyWithPoints()).stateFile))
-    const edited = readFileSync(stateFile, 'utf8').replace('"v2"', '"v2-by-hand"')
-    writeFileSync(stateFile, edited)
-    const manager = make()
-    expect((await rejection(manager.updatePhase(v2.id, 'build', 'completed'))).code).toBe('STATE_DRIFT')
-    expect(readFileSync(stateFile, 'utf8')).toBe(edited)
-    writeFileSync(stateFile, points[1]?.snapshot as Buffer)
-    await manager.updatePhase(v2.id, 'build', 'completed')
-    expect(warnings).toEqual([expect.stringMatching(/was behind the event log/)])
-    await expectInStepAfterAWrite(manager, stateFile)
-  })
+  ])(
+    'given its record %s, a snapshot an earlier write left is still regenerated, and a hand edit still refused',
+    async (_, damage) => {
+      const { make, stateFile, v2, points, warnings } = await storyWithPoints()
+      damage(recordOf(stateFile), recordOf((await storyWithPoints()).stateFile))
+      const edited = readFileSync(stateFile, 'utf8').replace('"v2"', '"v2-by-hand"')
+      writeFileSync(stateFile, edited)
+      const manager = make()
+      expect((await rejection(manager.updatePhase(v2.id, 'build', 'completed'))).code).toBe('STATE_DRIFT')
+      expect(readFileSync(stateFile, 'utf8')).toBe(edited)
+      writeFileSync(stateFile, points[1]?.snapshot as Buffer)
+      await manager.updatePhase(v2.id, 'build', 'completed')
+      expect(warnings).toEqual([expect.stringMatching(/was behind the event log/)])
+      await expectInStepAfterAWrite(manager, stateFile)
+    },
+  )
 
   it('whatever its file time says: a leftover dated in the future is regenerated, a hand edit dated in the past refused', async () => {
     const { make, stateFile, v2, points } = await storyWithPoints()

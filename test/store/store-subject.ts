@@ -19,7 +19,11 @@ export interface StoreSubject {
 export type StoreFactory = () => Promise<StoreSubject>
 
 /** A subject whose managers are made by `make`, tracked so that `remove` closes them first. */
-export const subjectOf = (make: (options: StateManagerOptions) => StateManager, expectSound: (fresh: StateManager) => Promise<ReadonlyArray<Release>>, removeStore: () => Promise<void>): StoreSubject => {
+export const subjectOf = (
+  make: (options: StateManagerOptions) => StateManager,
+  expectSound: (fresh: StateManager) => Promise<ReadonlyArray<Release>>,
+  removeStore: () => Promise<void>,
+): StoreSubject => {
   const made: StateManager[] = []
   const manager = (options: StateManagerOptions = {}): StateManager => {
     const opened = make(options)

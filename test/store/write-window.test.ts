@@ -20,7 +20,14 @@ const editInPlace = (path: string): void => {
   writeFileSync(path, readFileSync(path, 'utf8').replace('"version": "v1"', '"version": "v9"'), { flag: 'r+' })
 }
 
-const STEPS: ReadonlyArray<WriteStep> = ['snapshot checked', 'appended', 'snapshot staged', 'snapshot written', 'snapshot recorded', 'checkpoint written']
+const STEPS: ReadonlyArray<WriteStep> = [
+  'snapshot checked',
+  'appended',
+  'snapshot staged',
+  'snapshot written',
+  'snapshot recorded',
+  'checkpoint written',
+]
 
 describe('a hand edit of releases.json made while a write is under way', () => {
   it.each(STEPS)('made at "%s": the write succeeds, the edit is kept, and the next write reports it', async (step) => {
@@ -34,7 +41,11 @@ describe('a hand edit of releases.json made while a write is under way', () => {
       editInPlace(store.stateFile)
       edited = true
     }
-    const writer = createStateManager({ stateFile: store.stateFile, store: fileStoreWith(store.stateFile, { checkpointTailBytes: 0, onStep }), onWarning: (w) => warnings.push(w) })
+    const writer = createStateManager({
+      stateFile: store.stateFile,
+      store: fileStoreWith(store.stateFile, { checkpointTailBytes: 0, onStep }),
+      onWarning: (w) => warnings.push(w),
+    })
 
     const { release } = await writer.createRelease('prod', 'v2')
 
@@ -42,8 +53,13 @@ describe('a hand edit of releases.json made while a write is under way', () => {
     expect(readFileSync(store.stateFile, 'utf8'), 'the edit').toContain('"version": "v9"')
     const landedBeforeRename = step === 'snapshot checked' || step === 'appended' || step === 'snapshot staged'
     if (landedBeforeRename) {
-      expect(warnings.join('\n')).toMatch(/was changed by someone else while this write was in progress; the events are recorded, and the changed file is left as it is/)
-      expect(readFileSync(store.stateFile, 'utf8'), 'the file as the person left it: without the new release').not.toContain(release.id)
+      expect(warnings.join('\n')).toMatch(
+        /was changed by someone else while this write was in progress; the events are recorded, and the changed file is left as it is/,
+      )
+      expect(
+        readFileSync(store.stateFile, 'utf8'),
+        'the file as the person left it: without the new release',
+      ).not.toContain(release.id)
     }
     const reader = createStateManager({ stateFile: store.stateFile, onWarning: () => undefined })
     expect((await reader.getRelease(release.id)).version, 'the release is recorded in the log').toBe('v2')
@@ -68,7 +84,11 @@ describe('a hand edit of releases.json made while a write is under way', () => {
       if (at === 'snapshot staged') writeFileSync(store.stateFile, theirs)
     }
     const warnings: string[] = []
-    const writer = createStateManager({ stateFile: store.stateFile, store: fileStoreWith(store.stateFile, { onStep }), onWarning: (w) => warnings.push(w) })
+    const writer = createStateManager({
+      stateFile: store.stateFile,
+      store: fileStoreWith(store.stateFile, { onStep }),
+      onWarning: (w) => warnings.push(w),
+    })
     await writer.createRelease('prod', 'v2')
     expect(readFileSync(store.stateFile, 'utf8')).toBe(theirs)
     expect(warnings.join('\n')).toMatch(/was changed by someone else while this write was in progress/)
@@ -80,20 +100,26 @@ describe('a hand edit of releases.json made while a write is under way', () => {
     stores.push(source, target)
     const writer = createStateManager({ stateFile: source.stateFile })
     await writer.createRelease('prod', 'v1')
-    await migrateHistory(fileStoreSpec(source.stateFile), fileStoreSpec(target.stateFile), { onWarning: () => undefined })
+    await migrateHistory(fileStoreSpec(source.stateFile), fileStoreSpec(target.stateFile), {
+      onWarning: () => undefined,
+    })
     await writer.createRelease('prod', 'v2')
     const onStep = (at: WriteStep): void => {
       if (at === 'staged log committed') editInPlace(target.stateFile)
     }
     const warnings: string[] = []
-    const report = await migrateHistory(fileStoreSpec(source.stateFile), fileStoreWith(target.stateFile, { onStep }), { onWarning: (w) => warnings.push(w) })
+    const report = await migrateHistory(fileStoreSpec(source.stateFile), fileStoreWith(target.stateFile, { onStep }), {
+      onWarning: (w) => warnings.push(w),
+    })
     expect(report.copied).toBe(1)
     expect(readFileSync(target.stateFile, 'utf8'), 'the edit').toContain('"version": "v9"')
     expect(warnings.join('\n')).toMatch(/was changed by someone else while this write was in progress/)
-    const next = await createStateManager({ stateFile: target.stateFile, onWarning: () => undefined }).createRelease('prod', 'v3').then(
-      () => undefined,
-      (error: unknown) => error,
-    )
+    const next = await createStateManager({ stateFile: target.stateFile, onWarning: () => undefined })
+      .createRelease('prod', 'v3')
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      )
     expect(isStateError(next, 'STATE_DRIFT'), String(next)).toBe(true)
   })
 

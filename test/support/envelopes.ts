@@ -4,7 +4,20 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { ulid } from 'ulid'
-import { type Command, decide, type DomainEvent, envelope, type EventEnvelope, type EventMetadata, evolve, initialState, PHASES, type State, type Timestamp, type Ulid } from '../../src/domain/index.js'
+import {
+  type Command,
+  decide,
+  type DomainEvent,
+  envelope,
+  type EventEnvelope,
+  type EventMetadata,
+  evolve,
+  initialState,
+  PHASES,
+  type State,
+  type Timestamp,
+  type Ulid,
+} from '../../src/domain/index.js'
 
 const meta = (command: string, events: number): EventMetadata => ({
   actor: 'tester',
@@ -18,14 +31,23 @@ const meta = (command: string, events: number): EventMetadata => ({
 /** Wraps domain events as one command recorded at `at`. */
 export const wrap = (events: ReadonlyArray<DomainEvent>, at: number): EventEnvelope[] => {
   const command = ulid(at)
-  return events.map((event) => envelope(event, { id: ulid(at) as Ulid, recordedAt: new Date(at).toISOString() as Timestamp, meta: meta(command, events.length) }))
+  return events.map((event) =>
+    envelope(event, {
+      id: ulid(at) as Ulid,
+      recordedAt: new Date(at).toISOString() as Timestamp,
+      meta: meta(command, events.length),
+    }),
+  )
 }
 
 /**
  * `deployEnvelopes(count)`, then one command of several events: the recovery of a release left
  * with every phase pending (six `PhaseUpdated`, one command).
  */
-export const envelopesEndingInRecovery = (count: number, startMs = Date.UTC(2025, 0, 1, 12)): { readonly before: EventEnvelope[]; readonly recovery: EventEnvelope[] } => {
+export const envelopesEndingInRecovery = (
+  count: number,
+  startMs = Date.UTC(2025, 0, 1, 12),
+): { readonly before: EventEnvelope[]; readonly recovery: EventEnvelope[] } => {
   const before = deployEnvelopes(count, startMs)
   const at = startMs + (count + 1) * 1000
   const state = before.reduce<State>((s, e) => evolve(s, e), initialState)
@@ -33,7 +55,14 @@ export const envelopesEndingInRecovery = (count: number, startMs = Date.UTC(2025
   if (E.isLeft(created)) throw new Error(created.left.message)
   const [release] = created.right
   const withRelease = evolve(state, release as DomainEvent)
-  const recovered = decide({ type: 'RecoverRelease', releaseId: (release as Extract<DomainEvent, { type: 'ReleaseCreated' }>).data.release.id, reason: 'orchestrator killed' }, withRelease)
+  const recovered = decide(
+    {
+      type: 'RecoverRelease',
+      releaseId: (release as Extract<DomainEvent, { type: 'ReleaseCreated' }>).data.release.id,
+      reason: 'orchestrator killed',
+    },
+    withRelease,
+  )
   if (E.isLeft(recovered)) throw new Error(recovered.left.message)
   return { before: [...before, ...wrap(created.right, at)], recovery: wrap(recovered.right, at + 1000) }
 }
@@ -52,7 +81,13 @@ export const deployEnvelopes = (count: number, startMs = Date.UTC(2025, 0, 1, 12
     clock += 1000
     const command: Command =
       phaseIndex >= PHASES.length
-        ? { type: 'CreateRelease', environment: out.length % 3 === 0 ? 'staging' : 'prod', version: `v1.${out.length}-é中🚀<&>`, commitSha: 'abc123', now: clock }
+        ? {
+            type: 'CreateRelease',
+            environment: out.length % 3 === 0 ? 'staging' : 'prod',
+            version: `v1.${out.length}-é中🚀<&>`,
+            commitSha: 'abc123',
+            now: clock,
+          }
         : { type: 'UpdatePhase', releaseId, phase: PHASES[phaseIndex] as string, status: 'completed' }
     const events = decide(command, state)
     if (E.isLeft(events)) throw new Error(events.left.message)

@@ -23,7 +23,11 @@ export const fillDiskFor = (name) => {
   }
   fs.writeSync = (fd, ...rest) => {
     if (!full.has(fd)) return writeSync(fd, ...rest)
-    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { errno: -28, code: 'ENOSPC', syscall: 'write' })
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      errno: -28,
+      code: 'ENOSPC',
+      syscall: 'write',
+    })
   }
   fs.closeSync = (fd) => {
     full.delete(fd)

@@ -53,7 +53,9 @@ export class JsonLinesChild<Line extends { readonly t: string } = JsonLine> {
 
   /** What the child said went wrong (its error lines, and its stderr): for assertion messages. */
   get errors(): string {
-    const failures = this.lines.filter((line) => line.t === 'error' || line.t === 'unexpected' || line.t === 'failed').map((line) => JSON.stringify(line))
+    const failures = this.lines
+      .filter((line) => line.t === 'error' || line.t === 'unexpected' || line.t === 'failed')
+      .map((line) => JSON.stringify(line))
     return [...failures, this.stderr].filter((s) => s !== '').join('\n')
   }
 
@@ -68,7 +70,10 @@ export class JsonLinesChild<Line extends { readonly t: string } = JsonLine> {
         if (condition(this)) finish(() => resolve())
         else if (this.done) finish(() => reject(new Error(`child ${this.pid} ended before ${what}: ${this.errors}`)))
       }
-      const timer = setTimeout(() => finish(() => reject(new Error(`child ${this.pid}: no ${what} within ${timeoutMs} ms: ${this.errors}`))), timeoutMs)
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`child ${this.pid}: no ${what} within ${timeoutMs} ms: ${this.errors}`))),
+        timeoutMs,
+      )
       const finish = (then: () => void): void => {
         clearTimeout(timer)
         this.listeners = this.listeners.filter((listener) => listener !== check)

@@ -19,7 +19,15 @@ export const freshManager = (options: StateManagerOptions = {}) => {
   const warnings: string[] = []
   const clock = steppingClock()
   const make = (more: StateManagerOptions = {}): StateManager =>
-    createStateManager({ cwd, now: clock, actor: 'tester', onWarning: (w) => warnings.push(w), lockTimeoutMs: 5_000, ...options, ...more })
+    createStateManager({
+      cwd,
+      now: clock,
+      actor: 'tester',
+      onWarning: (w) => warnings.push(w),
+      lockTimeoutMs: 5_000,
+      ...options,
+      ...more,
+    })
   const manager = make()
   const stateFile = manager.stateFile ?? join(cwd, '.stagecraft', 'releases.json')
   const eventLog = stateFile.replace(/\.json$/, '.events.ndjson')
@@ -27,7 +35,12 @@ export const freshManager = (options: StateManagerOptions = {}) => {
 }
 
 /** Creates a release and walks the given phases to `completed`. */
-export const deploy = async (manager: StateManager, environment: string, version: string, phases: ReadonlyArray<string> = []) => {
+export const deploy = async (
+  manager: StateManager,
+  environment: string,
+  version: string,
+  phases: ReadonlyArray<string> = [],
+) => {
   const { release } = await manager.createRelease(environment, version, 'abc123')
   for (const phase of phases) {
     await manager.updatePhase(release.id, phase, 'running')
@@ -37,7 +50,9 @@ export const deploy = async (manager: StateManager, environment: string, version
 }
 
 /** The error a promise rejects with. */
-export const rejection = async (promise: Promise<unknown>): Promise<{ code: string; message: string; name: string }> => {
+export const rejection = async (
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string; name: string }> => {
   try {
     await promise
   } catch (error) {

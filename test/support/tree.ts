@@ -25,7 +25,12 @@ export const treeOf = (root: string): ReadonlyArray<TreeEntry> => {
       entries.push({ path: relative, kind: 'directory', mtimeNs: stat.mtimeNs })
       for (const name of readdirSync(path).sort()) walk(join(path, name), join(relative, name))
     } else if (stat.isFile()) {
-      entries.push({ path: relative, kind: 'file', mtimeNs: stat.mtimeNs, bytes: `${stat.size} ${createHash('sha256').update(readFileSync(path)).digest('hex')}` })
+      entries.push({
+        path: relative,
+        kind: 'file',
+        mtimeNs: stat.mtimeNs,
+        bytes: `${stat.size} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`,
+      })
     } else entries.push({ path: relative, kind: 'other', mtimeNs: stat.mtimeNs })
   }
   walk(root, '.')

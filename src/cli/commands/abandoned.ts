@@ -25,7 +25,12 @@ export const abandonedIds = async (manager: StateManager, environment?: string):
 const MAX_NAMED = 5
 
 /** A threshold as `--abandoned-after` takes it back: the largest unit that divides it. */
-const UNITS = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const
+const UNITS = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+] as const
 const durationOption = (ms: number): string => {
   const unit = UNITS.find(([, size]) => ms > 0 && ms % size === 0)
   return unit === undefined ? `${ms}ms` : `${ms / unit[1]}${unit[0]}`
@@ -42,22 +47,39 @@ export interface AbandonedScope {
  * The hint printed under a listing that marked some releases: the recover command of each (the
  * first few), and how to list them all when the listing does not show every one.
  */
-export const abandonedHint = (shown: ReadonlyArray<Release>, thresholdMs: number, scope: AbandonedScope = { total: shown.length }): string[] => {
+export const abandonedHint = (
+  shown: ReadonlyArray<Release>,
+  thresholdMs: number,
+  scope: AbandonedScope = { total: shown.length },
+): string[] => {
   if (shown.length === 0 && scope.total === 0) return []
-  const recover = (release: Release): string => shellCommand(['stagecraft-state', 'recover', release.id, '--reason', 'orchestrator gone'])
+  const recover = (release: Release): string =>
+    shellCommand(['stagecraft-state', 'recover', release.id, '--reason', 'orchestrator gone'])
   const why = `still in progress with no event for over ${formatSpan(thresholdMs)}`
   const named = shown.slice(0, MAX_NAMED)
   const lines =
     shown.length === 1
-      ? [`${(shown[0] as Release).id} is possibly abandoned: ${why}. If its orchestrator is gone, close it out: ${recover(shown[0] as Release)}`]
+      ? [
+          `${(shown[0] as Release).id} is possibly abandoned: ${why}. If its orchestrator is gone, close it out: ${recover(shown[0] as Release)}`,
+        ]
       : shown.length > 1
-        ? [`${shown.length} releases are possibly abandoned: ${why}. If their orchestrators are gone, close them out:`, ...named.map((release) => `  ${recover(release)}`)]
+        ? [
+            `${shown.length} releases are possibly abandoned: ${why}. If their orchestrators are gone, close them out:`,
+            ...named.map((release) => `  ${recover(release)}`),
+          ]
         : []
   const others = scope.total - named.length
   if (others > 0) {
-    const list = ['stagecraft-state', 'list', '--abandoned', ...(scope.environment === undefined ? [] : ['--env', scope.environment])]
+    const list = [
+      'stagecraft-state',
+      'list',
+      '--abandoned',
+      ...(scope.environment === undefined ? [] : ['--env', scope.environment]),
+    ]
     if (thresholdMs !== DEFAULT_ABANDONED_AFTER_MS) list.push('--abandoned-after', durationOption(thresholdMs))
-    lines.push(`${others}${named.length === 0 ? '' : ' more'} ${others === 1 ? 'release is' : 'releases are'} possibly abandoned; list them all with: ${shellCommand(list)}`)
+    lines.push(
+      `${others}${named.length === 0 ? '' : ' more'} ${others === 1 ? 'release is' : 'releases are'} possibly abandoned; list them all with: ${shellCommand(list)}`,
+    )
   }
   return ['', ...lines]
 }

@@ -14,19 +14,37 @@ export const create = defineCommand({
     pipe(
       E.Do,
       // Two outputs asked for at once: whichever won, a script would get what it did not expect.
-      E.apFirst(flag(args, 'quiet') && flag(args, 'json') ? E.left(usageError('--quiet prints only the id and --json the whole record; give one of them', 'create')) : E.right(undefined)),
+      E.apFirst(
+        flag(args, 'quiet') && flag(args, 'json')
+          ? E.left(usageError('--quiet prints only the id and --json the whole record; give one of them', 'create'))
+          : E.right(undefined),
+      ),
       E.apS('environment', requiredOption(args, 'env', 'create', 'E')),
       E.apS('version', requiredOption(args, 'version', 'create', 'V')),
-      E.map((input) => ({ ...input, commit: stringOption(args, 'commit'), rollbackOf: stringOption(args, 'rollback-of'), note: stringOption(args, 'note'), requestId: stringOption(args, 'request-id'), quiet: flag(args, 'quiet') })),
+      E.map((input) => ({
+        ...input,
+        commit: stringOption(args, 'commit'),
+        rollbackOf: stringOption(args, 'rollback-of'),
+        note: stringOption(args, 'note'),
+        requestId: stringOption(args, 'request-id'),
+        quiet: flag(args, 'quiet'),
+      })),
     ),
   run: async (input, { manager, out }) => {
-    const { release } = await manager.createRelease(input.environment, input.version, input.commit, { rollbackOf: input.rollbackOf, note: input.note, requestId: input.requestId })
+    const { release } = await manager.createRelease(input.environment, input.version, input.commit, {
+      rollbackOf: input.rollbackOf,
+      note: input.note,
+      requestId: input.requestId,
+    })
     if (out.json) out.value(releaseJson(release))
     else if (input.quiet) out.lines([release.id])
     else {
-      const previous = release.previousId === undefined ? 'the first release of the environment' : `previous ${release.previousId}`
+      const previous =
+        release.previousId === undefined ? 'the first release of the environment' : `previous ${release.previousId}`
       const rollback = input.rollbackOf === undefined ? '' : `, rollback to ${input.rollbackOf.trim()}`
-      out.lines([`created ${out.style.bold(release.id)}: ${release.environment} ${release.version} (${shortCommit(release.commitSha)}), ${previous}${rollback}`])
+      out.lines([
+        `created ${out.style.bold(release.id)}: ${release.environment} ${release.version} (${shortCommit(release.commitSha)}), ${previous}${rollback}`,
+      ])
     }
     return EXIT.ok
   },

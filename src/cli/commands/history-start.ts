@@ -11,7 +11,11 @@ import { plural } from '../format/plural.js'
  * The first event, found without reading the whole history: each probe asks for the events up to
  * a bound that doubles from `afterMs`, and a read stops at the first event past its bound.
  */
-const firstEventAfter = async (manager: StateManager, afterMs: number, nowMs: number): Promise<HistoryEvent | undefined> => {
+const firstEventAfter = async (
+  manager: StateManager,
+  afterMs: number,
+  nowMs: number,
+): Promise<HistoryEvent | undefined> => {
   for (let step = 1000; afterMs + step < nowMs; step *= 2) {
     const found = await manager.history({ until: new Date(afterMs + step) })
     if (found.length > 0) return found[0]
@@ -21,7 +25,12 @@ const firstEventAfter = async (manager: StateManager, afterMs: number, nowMs: nu
 }
 
 /** What a replay at `at` should warn about, if anything; `state` is the state at `at`. */
-export const beforeHistoryWarning = async (manager: StateManager, at: string, state: State, now: Date): Promise<string | undefined> => {
+export const beforeHistoryWarning = async (
+  manager: StateManager,
+  at: string,
+  state: State,
+  now: Date,
+): Promise<string | undefined> => {
   if (releaseCount(state) > 0) return undefined
   const atMs = parseInstant(at)?.epochMs
   if (atMs === undefined || (await manager.history({ until: at })).length > 0) return undefined // the history had started, and held no release then

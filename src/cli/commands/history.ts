@@ -28,10 +28,20 @@ export const history = defineCommand({
   parse: (args, now) =>
     pipe(
       E.Do,
-      E.apS('since', optionalWith(args, 'since', (raw) => parseInstantOption('since', raw, now, 'history'))),
-      E.apS('until', optionalWith(args, 'until', (raw) => parseInstantOption('until', raw, now, 'history'))),
+      E.apS(
+        'since',
+        optionalWith(args, 'since', (raw) => parseInstantOption('since', raw, now, 'history')),
+      ),
+      E.apS(
+        'until',
+        optionalWith(args, 'until', (raw) => parseInstantOption('until', raw, now, 'history')),
+      ),
       E.chain((times) => checkTimeRange(times, 'history')),
-      E.map((times) => ({ ...times, environment: stringOption(args, 'env'), releaseId: stringOption(args, 'release') })),
+      E.map((times) => ({
+        ...times,
+        environment: stringOption(args, 'env'),
+        releaseId: stringOption(args, 'release'),
+      })),
     ),
   run: async (input, { manager, out }) => {
     const events = await manager.history(input)
@@ -44,7 +54,12 @@ export const history = defineCommand({
 })
 
 export const replay = defineCommand({
-  parse: (args, now) => pipe(requiredOption(args, 'at', 'replay', 'T'), E.chain((raw) => parseInstantOption('at', raw, now, 'replay')), E.map((at) => ({ at }))),
+  parse: (args, now) =>
+    pipe(
+      requiredOption(args, 'at', 'replay', 'T'),
+      E.chain((raw) => parseInstantOption('at', raw, now, 'replay')),
+      E.map((at) => ({ at })),
+    ),
   run: async (input, { manager, out, now }) => {
     const state = await manager.stateAt(input.at)
     const warning = await beforeHistoryWarning(manager, input.at, state, now())

@@ -17,7 +17,8 @@ export const ABANDONED_AFTER: OptionSpec = {
   help: 'mark releases still running with no event for longer than this as possibly abandoned (default 1h; 90s, 30m, 2h, 1d)',
 }
 
-const TIME_FORMS = 'an RFC 3339 timestamp (2025-01-01T14:02:00Z), a date (2025-01-01, its midnight UTC) or a duration ago (2h)'
+const TIME_FORMS =
+  'an RFC 3339 timestamp (2025-01-01T14:02:00Z), a date (2025-01-01, its midnight UTC) or a duration ago (2h)'
 
 // Every write takes one: an orchestrator that retries after any error or timeout records nothing twice.
 const REQUEST_ID: OptionSpec = {
@@ -31,10 +32,10 @@ const create: Command = {
   summary: 'Record a new release of a version to an environment',
   synopsis: '--env E --version V [--commit SHA] [--rollback-of ID] [--note TEXT] [--request-id ID] [--quiet]',
   description:
-    'Records a new release: every phase starts pending, and its previous release is the environment\'s current one. ' +
+    "Records a new release: every phase starts pending, and its previous release is the environment's current one. " +
     'With --rollback-of, the event records that this release redeploys an earlier release of the same environment ' +
     '(releases.json keeps its fixed format; history shows "rollback to ..."). ' +
-    'Note: after a command, --version is the release\'s version, not the program\'s.',
+    "Note: after a command, --version is the release's version, not the program's.",
   options: {
     env: { type: 'string', value: 'E', help: 'the environment deployed to (required)' },
     version: { type: 'string', value: 'V', help: 'the version deployed, such as v1.2.3 or a git SHA (required)' },
@@ -44,7 +45,10 @@ const create: Command = {
     'request-id': REQUEST_ID,
     quiet: { type: 'boolean', short: 'q', help: 'print only the new release id (for scripts; not with --json)' },
   },
-  examples: ['stagecraft-state create --env prod --version v1.2.3 --commit abc123def456', 'REL=$(stagecraft-state create --env prod --version v1.2.2 --rollback-of rel-20250101-120000000 --quiet)'],
+  examples: [
+    'stagecraft-state create --env prod --version v1.2.3 --commit abc123def456',
+    'REL=$(stagecraft-state create --env prod --version v1.2.2 --rollback-of rel-20250101-120000000 --quiet)',
+  ],
 }
 
 const phase: Command = {
@@ -60,14 +64,18 @@ const phase: Command = {
     reason: { type: 'string', value: 'TEXT', help: 'why, recorded in the history (say why a rollout failed)' },
     'request-id': REQUEST_ID,
   },
-  examples: ['stagecraft-state phase rel-20250101-120000000 rollout running', 'stagecraft-state phase rel-20250101-120000000 rollout failed --reason "health checks failed"'],
+  examples: [
+    'stagecraft-state phase rel-20250101-120000000 rollout running',
+    'stagecraft-state phase rel-20250101-120000000 rollout failed --reason "health checks failed"',
+  ],
 }
 
 const show: Command = {
   name: 'show',
   summary: 'Show one release in detail',
   synopsis: 'RELEASE_ID [--abandoned-after DURATION]',
-  description: 'Shows a release: its environment, version, commit, creation time, previous release, what it rolls back to and its note (from the history), and every phase. With --json, its releases.json record.',
+  description:
+    'Shows a release: its environment, version, commit, creation time, previous release, what it rolls back to and its note (from the history), and every phase. With --json, its releases.json record.',
   positionals: ['RELEASE_ID'],
   options: { 'abandoned-after': ABANDONED_AFTER },
   examples: ['stagecraft-state show rel-20250101-120000000', 'stagecraft-state show rel-20250101-120000000 --json'],
@@ -97,7 +105,11 @@ const list: Command = {
     abandoned: { type: 'boolean', help: 'only the releases possibly abandoned' },
     'abandoned-after': ABANDONED_AFTER,
   },
-  examples: ['stagecraft-state list', 'stagecraft-state list --env prod --limit 5', 'stagecraft-state list --abandoned --json'],
+  examples: [
+    'stagecraft-state list',
+    'stagecraft-state list --env prod --limit 5',
+    'stagecraft-state list --abandoned --json',
+  ],
 }
 
 const history: Command = {
@@ -116,7 +128,11 @@ const history: Command = {
     since: { type: 'string', value: 'T', help: `only events recorded at or after T: ${TIME_FORMS}` },
     until: { type: 'string', value: 'T', help: 'only events recorded at or before T (same forms)' },
   },
-  examples: ['stagecraft-state history --env prod', 'stagecraft-state history --release rel-20250101-120000000', 'stagecraft-state history --since 2h --json'],
+  examples: [
+    'stagecraft-state history --env prod',
+    'stagecraft-state history --release rel-20250101-120000000',
+    'stagecraft-state history --since 2h --json',
+  ],
 }
 
 const replay: Command = {
@@ -160,7 +176,10 @@ const rollbackTarget: Command = {
     'to-version': { type: 'string', value: 'V', help: 'the newest release of the environment with this version' },
     'to-last-good': { type: 'boolean', help: 'the newest earlier release that completed every phase' },
   },
-  examples: ['stagecraft-state rollback-target --env prod --to-last-good', 'stagecraft-state rollback-target --env prod --to-version v1.2.2 --json'],
+  examples: [
+    'stagecraft-state rollback-target --env prod --to-last-good',
+    'stagecraft-state rollback-target --env prod --to-version v1.2.2 --json',
+  ],
 }
 
 const recover: Command = {
@@ -171,7 +190,10 @@ const recover: Command = {
     'Its running phases become failed and its pending phases skipped, through the normal transitions, each recorded in the history with the reason. ' +
     'A release with nothing running or pending is left as it is. Use it for releases list marks as possibly abandoned, once you know their orchestrator is gone.',
   positionals: ['RELEASE_ID'],
-  options: { reason: { type: 'string', value: 'TEXT', help: 'why, recorded with every transition (required)' }, 'request-id': REQUEST_ID },
+  options: {
+    reason: { type: 'string', value: 'TEXT', help: 'why, recorded with every transition (required)' },
+    'request-id': REQUEST_ID,
+  },
   examples: ['stagecraft-state recover rel-20250101-120000000 --reason "CI runner killed during rollout"'],
 }
 
@@ -191,7 +213,7 @@ const reconcile: Command = {
   summary: 'Resolve STATE_DRIFT: accept or undo an outside edit of releases.json',
   synopsis: '(--accept | --restore)',
   description:
-    'When releases.json was changed outside stagecraft-state, writes fail with STATE_DRIFT. --accept records the file\'s changes in the history (as an event saying so); ' +
+    "When releases.json was changed outside stagecraft-state, writes fail with STATE_DRIFT. --accept records the file's changes in the history (as an event saying so); " +
     '--restore rewrites the file from the history, keeping the edited file aside. With --json: {"mode", "changed", "kept_aside"}.',
   options: {
     accept: { type: 'boolean', help: "record the file's changes in the history" },
@@ -205,14 +227,18 @@ const migrate: Command = {
   summary: 'Move the history to another store (file <-> PostgreSQL), keeping every hash',
   synopsis: '--from STORE --to STORE [--batch N]',
   description:
-    'Copies every event of the --from store into the --to store, in order, with the same lines and hashes, then writes the target\'s releases.json (for a file store) and verifies both sides. ' +
+    "Copies every event of the --from store into the --to store, in order, with the same lines and hashes, then writes the target's releases.json (for a file store) and verifies both sides. " +
     'A STORE is a state file path or a postgres:// URL (?schema=NAME picks the schema). The source must verify; the target must be empty, or hold the start of the same history ' +
     '(an earlier move of a history that has grown since: only the rest is copied); a refused move changes nothing. Both stores are locked while events are copied, and the target ' +
     'gets them all at once or none: a migration killed part-way leaves it as it was. With --json: from, to, events, copied, hash, source and target verify reports.',
   options: {
     from: { type: 'string', value: 'STORE', help: 'the store to copy from: a state file path, or a postgres:// URL' },
     to: { type: 'string', value: 'STORE', help: 'the store to copy into: a state file path, or a postgres:// URL' },
-    batch: { type: 'string', value: 'N', help: 'events per append to the target (default 500); all are committed together' },
+    batch: {
+      type: 'string',
+      value: 'N',
+      help: 'events per append to the target (default 500); all are committed together',
+    },
   },
   examples: [
     'stagecraft-state migrate --from .stagecraft/releases.json --to "postgres://deploy@db.internal/deploys?schema=shop"',
@@ -220,7 +246,21 @@ const migrate: Command = {
   ],
 }
 
-export const COMMANDS: ReadonlyArray<Command> = [create, phase, show, current, list, history, replay, verify, rollbackTarget, recover, importSnapshot, reconcile, migrate]
+export const COMMANDS: ReadonlyArray<Command> = [
+  create,
+  phase,
+  show,
+  current,
+  list,
+  history,
+  replay,
+  verify,
+  rollbackTarget,
+  recover,
+  importSnapshot,
+  reconcile,
+  migrate,
+]
 
 /** The command with this name. */
 export const commandNamed = (name: string): Command | undefined => COMMANDS.find((command) => command.name === name)

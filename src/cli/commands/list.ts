@@ -26,20 +26,39 @@ export const list = defineCommand({
   parse: (args) =>
     pipe(
       E.Do,
-      E.apS('limit', optionalWith(args, 'limit', (raw) => parsePositiveInteger('limit', raw, 'list'))),
+      E.apS(
+        'limit',
+        optionalWith(args, 'limit', (raw) => parsePositiveInteger('limit', raw, 'list')),
+      ),
       E.apS('thresholdMs', abandonedAfter(args, 'list')),
       E.map((input) => ({ ...input, environment: stringOption(args, 'env'), onlyAbandoned: flag(args, 'abandoned') })),
     ),
   managerOptions: (input) => ({ abandonedAfterMs: input.thresholdMs }),
   run: async (input, { manager, out, now }) => {
-    const all = input.environment === undefined ? await manager.listAllReleases() : await manager.listReleases(input.environment)
+    const all =
+      input.environment === undefined ? await manager.listAllReleases() : await manager.listReleases(input.environment)
     const abandoned = await abandonedIds(manager, input.environment)
-    const releases = limitEach(input.onlyAbandoned ? all.filter((release) => abandoned.has(release.id)) : all, input.limit)
+    const releases = limitEach(
+      input.onlyAbandoned ? all.filter((release) => abandoned.has(release.id)) : all,
+      input.limit,
+    )
     if (out.json) out.value(releases.map(releaseJson))
     else if (releases.length === 0) {
-      const what = input.onlyAbandoned ? 'no release possibly abandoned' : input.environment === undefined ? 'no releases recorded' : `no releases of ${input.environment.trim()} recorded`
+      const what = input.onlyAbandoned
+        ? 'no release possibly abandoned'
+        : input.environment === undefined
+          ? 'no releases recorded'
+          : `no releases of ${input.environment.trim()} recorded`
       out.lines([`${what} (${manager.location})`])
-    } else out.lines([...releaseTable(releases, now(), abandoned, out.style), ...abandonedHint(releases.filter((r) => abandoned.has(r.id)), input.thresholdMs, { total: abandoned.size, environment: input.environment })])
+    } else
+      out.lines([
+        ...releaseTable(releases, now(), abandoned, out.style),
+        ...abandonedHint(
+          releases.filter((r) => abandoned.has(r.id)),
+          input.thresholdMs,
+          { total: abandoned.size, environment: input.environment },
+        ),
+      ])
     return EXIT.ok
   },
 })

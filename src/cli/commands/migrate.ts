@@ -15,7 +15,12 @@ const verdict = (report: VerifyReport): string => {
   return `${report.sound ? 'sound' : 'NOT sound'} (${plural(report.events, 'event')}, ${plural(report.releases, 'release')}${warnings === 0 ? '' : `, ${plural(warnings, 'warning')}`})`
 }
 
-const reportJson = (report: VerifyReport) => ({ sound: report.sound, events: report.events, releases: report.releases, problems: report.problems })
+const reportJson = (report: VerifyReport) => ({
+  sound: report.sound,
+  events: report.events,
+  releases: report.releases,
+  problems: report.problems,
+})
 
 export const migrate = defineCommand({
   parse: (args) =>
@@ -23,15 +28,36 @@ export const migrate = defineCommand({
       E.Do,
       E.apS('from', requiredOption(args, 'from', 'migrate', 'STORE')),
       E.apS('to', requiredOption(args, 'to', 'migrate', 'STORE')),
-      E.apS('batch', optionalWith(args, 'batch', (raw) => parsePositiveInteger('batch', raw, 'migrate'))),
+      E.apS(
+        'batch',
+        optionalWith(args, 'batch', (raw) => parsePositiveInteger('batch', raw, 'migrate')),
+      ),
     ),
   ownStores: true,
   run: async (input, { out, cwd, lockTimeoutMs }) => {
-    const report = await migrateHistory(storeAt(input.from), storeAt(input.to), { cwd, lockTimeoutMs, batchSize: input.batch, onWarning: out.warn })
+    const report = await migrateHistory(storeAt(input.from), storeAt(input.to), {
+      cwd,
+      lockTimeoutMs,
+      batchSize: input.batch,
+      onWarning: out.warn,
+    })
     if (out.json) {
-      out.value({ from: report.from, to: report.to, events: report.events, copied: report.copied, hash: report.hash, source: reportJson(report.source), target: reportJson(report.target) })
+      out.value({
+        from: report.from,
+        to: report.to,
+        events: report.events,
+        copied: report.copied,
+        hash: report.hash,
+        source: reportJson(report.source),
+        target: reportJson(report.target),
+      })
     } else {
-      const resumed = report.copied === report.events ? '' : report.copied === 0 ? ' (all were there already)' : ` (${report.copied} copied now, the rest were there already)`
+      const resumed =
+        report.copied === report.events
+          ? ''
+          : report.copied === 0
+            ? ' (all were there already)'
+            : ` (${report.copied} copied now, the rest were there already)`
       out.lines([
         `moved ${plural(report.events, 'event')} from ${report.from} to ${report.to}${resumed}`,
         `last hash ${report.hash}, the same on both sides`,

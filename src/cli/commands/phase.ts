@@ -12,10 +12,21 @@ import { changeText, phaseChanges, writeAbout } from './recorded.js'
 export const phase = defineCommand({
   parse: (args) => {
     const [releaseId = '', phaseName = '', status = ''] = args.positionals
-    return E.right({ releaseId, phase: phaseName, status, reason: stringOption(args, 'reason'), requestId: stringOption(args, 'request-id') })
+    return E.right({
+      releaseId,
+      phase: phaseName,
+      status,
+      reason: stringOption(args, 'reason'),
+      requestId: stringOption(args, 'request-id'),
+    })
   },
   run: async (input, { manager, out }) => {
-    const { release, events } = await writeAbout(manager, input.releaseId, () => manager.updatePhase(input.releaseId, input.phase, input.status, { reason: input.reason, requestId: input.requestId }))
+    const { release, events } = await writeAbout(manager, input.releaseId, () =>
+      manager.updatePhase(input.releaseId, input.phase, input.status, {
+        reason: input.reason,
+        requestId: input.requestId,
+      }),
+    )
     if (out.json) {
       out.value(releaseJson(release))
       return EXIT.ok
@@ -23,7 +34,11 @@ export const phase = defineCommand({
     const name = input.phase as ReleasePhase
     const overall = `(release ${statusPaint(out.style, releaseStatus(release))(releaseStatus(release))})`
     const [recorded] = phaseChanges(events)
-    out.lines([recorded === undefined ? `${release.id}: ${name} is already ${release.phases[name]}; nothing recorded` : `${release.id}: ${changeText(recorded, out.style)} ${overall}`])
+    out.lines([
+      recorded === undefined
+        ? `${release.id}: ${name} is already ${release.phases[name]}; nothing recorded`
+        : `${release.id}: ${changeText(recorded, out.style)} ${overall}`,
+    ])
     return EXIT.ok
   },
 })

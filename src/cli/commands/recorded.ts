@@ -10,13 +10,19 @@ import { type Style, statusPaint } from '../format/style.js'
  * a mistyped id in a directory without a store leaves no `.stagecraft` behind. (The read is also
  * the manager's first, which a write would make outside the lock anyway.)
  */
-export const writeAbout = async (manager: StateManager, releaseId: string, write: () => Promise<Recorded>): Promise<Recorded> => {
+export const writeAbout = async (
+  manager: StateManager,
+  releaseId: string,
+  write: () => Promise<Recorded>,
+): Promise<Recorded> => {
   await manager.getRelease(releaseId)
   return write()
 }
 
 /** The phase changes among the events a write recorded, in order. */
-export const phaseChanges = (events: ReadonlyArray<HistoryEvent>): ReadonlyArray<PhaseUpdated> => events.flatMap((event) => (event.type === 'PhaseUpdated' ? [event.data] : []))
+export const phaseChanges = (events: ReadonlyArray<HistoryEvent>): ReadonlyArray<PhaseUpdated> =>
+  events.flatMap((event) => (event.type === 'PhaseUpdated' ? [event.data] : []))
 
 /** A recorded phase change as the CLI prints it: `rollout running -> failed`, the new status painted. */
-export const changeText = (change: PhaseUpdated, style: Style): string => `${change.phase} ${change.from} -> ${statusPaint(style, change.to)(change.to)}`
+export const changeText = (change: PhaseUpdated, style: Style): string =>
+  `${change.phase} ${change.from} -> ${statusPaint(style, change.to)(change.to)}`

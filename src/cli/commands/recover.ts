@@ -11,9 +11,19 @@ import { EXIT } from '../usage.js'
 import { changeText, phaseChanges, writeAbout } from './recorded.js'
 
 export const recover = defineCommand({
-  parse: (args) => pipe(requiredOption(args, 'reason', 'recover', 'TEXT'), E.map((reason) => ({ releaseId: args.positionals[0] ?? '', reason, requestId: stringOption(args, 'request-id') }))),
+  parse: (args) =>
+    pipe(
+      requiredOption(args, 'reason', 'recover', 'TEXT'),
+      E.map((reason) => ({
+        releaseId: args.positionals[0] ?? '',
+        reason,
+        requestId: stringOption(args, 'request-id'),
+      })),
+    ),
   run: async (input, { manager, out }) => {
-    const { release, events } = await writeAbout(manager, input.releaseId, () => manager.recoverRelease(input.releaseId, input.reason, { requestId: input.requestId }))
+    const { release, events } = await writeAbout(manager, input.releaseId, () =>
+      manager.recoverRelease(input.releaseId, input.reason, { requestId: input.requestId }),
+    )
     if (out.json) {
       out.value(releaseJson(release))
       return EXIT.ok

@@ -26,5 +26,8 @@ export const printRelease = (out: Output, release: Release, now: Date, threshold
     return
   }
   const facts = detailFacts(release, now, thresholdMs)
-  out.lines([...releaseDetail(release, facts, now, out.style), ...(facts.abandoned === true ? abandonedHint([release], thresholdMs) : [])])
+  out.lines([
+    ...releaseDetail(release, facts, now, out.style),
+    ...(facts.abandoned === true ? abandonedHint([release], thresholdMs) : []),
+  ])
 }

@@ -22,11 +22,21 @@ const targetOf = (args: ParsedArgs): E.Either<UsageError, RollbackTarget> => {
   if (version !== undefined) given.push({ to: 'version', version })
   if (args.values['to-last-good'] === true) given.push({ to: 'last-good' })
   if (given.length === 1) return E.right(given[0] as RollbackTarget)
-  return E.left(usageError(given.length === 0 ? `say which release to roll back to: ${CHOICES}` : `give only one of ${CHOICES}`, 'rollback-target'))
+  return E.left(
+    usageError(
+      given.length === 0 ? `say which release to roll back to: ${CHOICES}` : `give only one of ${CHOICES}`,
+      'rollback-target',
+    ),
+  )
 }
 
 export const rollbackTarget = defineCommand({
-  parse: (args) => pipe(E.Do, E.apS('environment', requiredOption(args, 'env', 'rollback-target', 'E')), E.apS('target', targetOf(args))),
+  parse: (args) =>
+    pipe(
+      E.Do,
+      E.apS('environment', requiredOption(args, 'env', 'rollback-target', 'E')),
+      E.apS('target', targetOf(args)),
+    ),
   run: async (input, { manager, out, now }) => {
     const target = await manager.rollbackTarget(input.environment, input.target)
     if (out.json) {

@@ -11,7 +11,11 @@ import { abandonedAfter, abandonedHint, abandonedIds } from './abandoned.js'
 import { printRelease } from './release-view.js'
 
 export const show = defineCommand({
-  parse: (args) => pipe(abandonedAfter(args, 'show'), E.map((thresholdMs) => ({ releaseId: args.positionals[0] ?? '', thresholdMs }))),
+  parse: (args) =>
+    pipe(
+      abandonedAfter(args, 'show'),
+      E.map((thresholdMs) => ({ releaseId: args.positionals[0] ?? '', thresholdMs })),
+    ),
   run: async (input, { manager, out, now }) => {
     printRelease(out, await manager.getRelease(input.releaseId), now(), input.thresholdMs)
     return EXIT.ok
@@ -19,7 +23,11 @@ export const show = defineCommand({
 })
 
 export const current = defineCommand({
-  parse: (args) => pipe(abandonedAfter(args, 'current'), E.map((thresholdMs) => ({ environment: stringOption(args, 'env'), thresholdMs }))),
+  parse: (args) =>
+    pipe(
+      abandonedAfter(args, 'current'),
+      E.map((thresholdMs) => ({ environment: stringOption(args, 'env'), thresholdMs })),
+    ),
   managerOptions: (input) => ({ abandonedAfterMs: input.thresholdMs }),
   run: async (input, { manager, out, now }) => {
     if (input.environment !== undefined) {
@@ -32,7 +40,14 @@ export const current = defineCommand({
     else if (releases.length === 0) out.lines([`no releases recorded (${manager.location})`])
     else {
       const abandoned = await abandonedIds(manager)
-      out.lines([...releaseTable(releases, now(), abandoned, out.style), ...abandonedHint(releases.filter((r) => abandoned.has(r.id)), input.thresholdMs, { total: abandoned.size })])
+      out.lines([
+        ...releaseTable(releases, now(), abandoned, out.style),
+        ...abandonedHint(
+          releases.filter((r) => abandoned.has(r.id)),
+          input.thresholdMs,
+          { total: abandoned.size },
+        ),
+      ])
     }
     return EXIT.ok
   },

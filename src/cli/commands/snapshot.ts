@@ -13,16 +13,26 @@ import { storePaths } from '../../index.js'
 import { defineCommand, flag } from '../command.js'
 import { EXIT, usageError } from '../usage.js'
 
-const idList = (ids: ReadonlyArray<string>): string => (ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`)
+const idList = (ids: ReadonlyArray<string>): string =>
+  ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`
 
 /** A field name from the edited file, as a JSON string with the C1 controls escaped too: it cannot move a terminal's cursor. */
-const quote = (name: string): string => JSON.stringify(name).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+const quote = (name: string): string =>
+  JSON.stringify(name).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 
 /** What differed: the releases, then the top-level fields (quoted: they come from the edited file). */
-const differed = ({ changed, fields }: { readonly changed: ReadonlyArray<string>; readonly fields: ReadonlyArray<string> }): string =>
+const differed = ({
+  changed,
+  fields,
+}: {
+  readonly changed: ReadonlyArray<string>
+  readonly fields: ReadonlyArray<string>
+}): string =>
   [
     ...(changed.length === 0 ? [] : [idList(changed)]),
-    ...(fields.length === 0 ? [] : [`the top-level field${fields.length === 1 ? '' : 's'} ${idList(fields.map(quote))}`]),
+    ...(fields.length === 0
+      ? []
+      : [`the top-level field${fields.length === 1 ? '' : 's'} ${idList(fields.map(quote))}`]),
   ].join('; ')
 
 export const importSnapshot = defineCommand({
@@ -34,9 +44,20 @@ export const importSnapshot = defineCommand({
     const { imported, recorded } = existed ? await manager.importSnapshot() : { imported: 0, recorded: false }
     const eventLog = storePaths(stateFile).eventLog
     if (out.json) out.value({ imported, recorded, state_file: stateFile })
-    else if (imported > 0) out.lines([`imported ${imported} release${imported === 1 ? '' : 's'} from ${stateFile} into the event log ${eventLog}`])
-    else if (recorded) out.lines([`imported ${stateFile}, which holds no release, only top-level fields, into the event log ${eventLog}`])
-    else out.lines([existed ? `nothing to import: the history in ${eventLog} already exists` : `nothing to import: ${stateFile} does not exist`])
+    else if (imported > 0)
+      out.lines([
+        `imported ${imported} release${imported === 1 ? '' : 's'} from ${stateFile} into the event log ${eventLog}`,
+      ])
+    else if (recorded)
+      out.lines([
+        `imported ${stateFile}, which holds no release, only top-level fields, into the event log ${eventLog}`,
+      ])
+    else
+      out.lines([
+        existed
+          ? `nothing to import: the history in ${eventLog} already exists`
+          : `nothing to import: ${stateFile} does not exist`,
+      ])
     return EXIT.ok
   },
 })
@@ -44,7 +65,8 @@ export const importSnapshot = defineCommand({
 export const reconcile = defineCommand({
   parse: (args) => {
     const accept = flag(args, 'accept')
-    if (accept === flag(args, 'restore')) return E.left(usageError(`give exactly one of --accept or --restore`, 'reconcile'))
+    if (accept === flag(args, 'restore'))
+      return E.left(usageError(`give exactly one of --accept or --restore`, 'reconcile'))
     return E.right({ mode: accept ? ('accept' as const) : ('restore' as const) })
   },
   run: async ({ mode }, { manager, out }) => {
@@ -52,12 +74,21 @@ export const reconcile = defineCommand({
     const outcome = await manager.reconcile(mode)
     const stateFile = manager.stateFile ?? manager.location
     const what = differed(outcome)
-    if (out.json) out.value({ mode, changed: outcome.changed, fields: outcome.fields, kept_aside: outcome.keptAside ?? null })
+    if (out.json)
+      out.value({ mode, changed: outcome.changed, fields: outcome.fields, kept_aside: outcome.keptAside ?? null })
     else if (mode === 'accept') {
-      out.lines([what === '' ? `nothing to accept: ${stateFile} shows the history` : `accepted the outside edit of ${stateFile} into the history: ${what}`])
+      out.lines([
+        what === ''
+          ? `nothing to accept: ${stateFile} shows the history`
+          : `accepted the outside edit of ${stateFile} into the history: ${what}`,
+      ])
     } else {
       const kept = outcome.keptAside === undefined ? '' : `; the edited file is kept as ${outcome.keptAside}`
-      out.lines([existed && outcome.keptAside === undefined ? `nothing to restore: ${stateFile} shows the history` : `restored ${stateFile} from the history${what === '' ? '' : ` (${what} differed)`}${kept}`])
+      out.lines([
+        existed && outcome.keptAside === undefined
+          ? `nothing to restore: ${stateFile} shows the history`
+          : `restored ${stateFile} from the history${what === '' ? '' : ` (${what} differed)`}${kept}`,
+      ])
     }
     return EXIT.ok
   },

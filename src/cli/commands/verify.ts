@@ -42,7 +42,8 @@ export const verify = defineCommand({
         ? `${out.style.green('sound')}: ${counts}${warnings === 0 ? ', no problems' : `, ${plural(warnings, 'warning')}`}`
         : `${out.style.red('NOT sound')}: ${plural(errors, 'error')}${warnings === 0 ? '' : ` and ${plural(warnings, 'warning')}`} in ${counts}`
       // The head, for an auditor to record: the hash chain alone cannot show the log cut back by whole lines.
-      const head = report.head === undefined ? [] : [`chain head: event ${report.head.position}, sha256 ${report.head.sha256}`]
+      const head =
+        report.head === undefined ? [] : [`chain head: event ${report.head.position}, sha256 ${report.head.sha256}`]
       out.lines([...report.problems.map((problem) => problemLine(problem, out.style)), verdict, ...head])
     }
     return report.sound ? EXIT.ok : EXIT.failed

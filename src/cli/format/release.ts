@@ -12,8 +12,20 @@ export const shortCommit = (sha: string): string => (sha === '' ? '-' : sha.slic
 /** A span of time in its two largest units: `45s`, `12m`, `3h 5m`, `2d 4h`. */
 export const formatSpan = (ms: number): string => {
   const seconds = Math.floor(Math.abs(ms) / 1000)
-  const [d, h, m, s] = [Math.floor(seconds / 86_400), Math.floor(seconds / 3600) % 24, Math.floor(seconds / 60) % 60, seconds % 60]
-  const parts = d > 0 ? [`${d}d`, h > 0 ? `${h}h` : ''] : h > 0 ? [`${h}h`, m > 0 ? `${m}m` : ''] : m > 0 ? [`${m}m`, s > 0 ? `${s}s` : ''] : [`${s}s`]
+  const [d, h, m, s] = [
+    Math.floor(seconds / 86_400),
+    Math.floor(seconds / 3600) % 24,
+    Math.floor(seconds / 60) % 60,
+    seconds % 60,
+  ]
+  const parts =
+    d > 0
+      ? [`${d}d`, h > 0 ? `${h}h` : '']
+      : h > 0
+        ? [`${h}h`, m > 0 ? `${m}m` : '']
+        : m > 0
+          ? [`${m}m`, s > 0 ? `${s}s` : '']
+          : [`${s}s`]
   return parts.filter((part) => part !== '').join(' ')
 }
 
@@ -40,13 +52,25 @@ export const releaseRow = (release: Release, now: Date, abandoned: boolean, styl
     release.version,
     { text: shortCommit(release.commitSha), paint: style.dim },
     formatAge(release.timestamp, now),
-    { text: abandoned ? `${status}, ${ABANDONED_MARK}` : status, paint: abandoned ? style.magenta : statusPaint(style, status) },
+    {
+      text: abandoned ? `${status}, ${ABANDONED_MARK}` : status,
+      paint: abandoned ? style.magenta : statusPaint(style, status),
+    },
   ]
 }
 
 /** A table of releases, in the order given. */
-export const releaseTable = (releases: ReadonlyArray<Release>, now: Date, abandoned: ReadonlySet<string>, style: Style): string[] =>
-  renderTable(RELEASE_HEADERS, releases.map((release) => releaseRow(release, now, abandoned.has(release.id), style)), style)
+export const releaseTable = (
+  releases: ReadonlyArray<Release>,
+  now: Date,
+  abandoned: ReadonlySet<string>,
+  style: Style,
+): string[] =>
+  renderTable(
+    RELEASE_HEADERS,
+    releases.map((release) => releaseRow(release, now, abandoned.has(release.id), style)),
+    style,
+  )
 
 /** What the event log adds to a release: why it was made, what it redeploys, when it last moved. */
 export interface ReleaseFacts {
@@ -67,13 +91,29 @@ export const releaseDetail = (release: Release, facts: ReleaseFacts, now: Date, 
     ['previous', release.previousId ?? { text: 'none (first release of the environment)', paint: style.dim }],
     ...(facts.rollbackOf === undefined ? [] : [['rollback of', facts.rollbackOf]]),
     ...(facts.note === undefined ? [] : [['note', facts.note]]),
-    ...(facts.lastEventAt === undefined ? [] : [['last event', `${facts.lastEventAt} (${formatAge(facts.lastEventAt, now)} ago)`]]),
-    ['status', { text: facts.abandoned === true ? `${status}, ${ABANDONED_MARK}` : status, paint: facts.abandoned === true ? style.magenta : statusPaint(style, status) }],
+    ...(facts.lastEventAt === undefined
+      ? []
+      : [['last event', `${facts.lastEventAt} (${formatAge(facts.lastEventAt, now)} ago)`]]),
+    [
+      'status',
+      {
+        text: facts.abandoned === true ? `${status}, ${ABANDONED_MARK}` : status,
+        paint: facts.abandoned === true ? style.magenta : statusPaint(style, status),
+      },
+    ],
   ]
-  const phases = PHASES.map((phase): CellInput[] => ['', phase, { text: release.phases[phase], paint: statusPaint(style, release.phases[phase]) }])
+  const phases = PHASES.map((phase): CellInput[] => [
+    '',
+    phase,
+    { text: release.phases[phase], paint: statusPaint(style, release.phases[phase]) },
+  ])
   return [
     style.bold(release.id),
-    ...renderTable(undefined, fields.map((row) => ['', ...row]), style),
+    ...renderTable(
+      undefined,
+      fields.map((row) => ['', ...row]),
+      style,
+    ),
     '  phases',
     ...renderTable(undefined, phases, style).map((line) => `  ${line}`),
   ]

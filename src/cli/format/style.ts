@@ -38,13 +38,23 @@ export const colourWanted = (isTTY: boolean, env: Readonly<Record<string, string
  */
 export const PAINT_MARK = `\u0000${Math.random().toString(36).slice(2, 12)}`
 
-const sgr = (on: number, off: number) => (text: string) => `${PAINT_MARK}\u001b[${on}m${visible(text)}${PAINT_MARK}\u001b[${off}m`
+const sgr = (on: number, off: number) => (text: string) =>
+  `${PAINT_MARK}\u001b[${on}m${visible(text)}${PAINT_MARK}\u001b[${off}m`
 const plain = visible
 
 /** The palette, painting when `enabled`. */
 export const styleFor = (enabled: boolean): Style =>
   enabled
-    ? { enabled, bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39), magenta: sgr(35, 39) }
+    ? {
+        enabled,
+        bold: sgr(1, 22),
+        dim: sgr(2, 22),
+        red: sgr(31, 39),
+        green: sgr(32, 39),
+        yellow: sgr(33, 39),
+        cyan: sgr(36, 39),
+        magenta: sgr(35, 39),
+      }
     : { enabled, bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain, magenta: plain }
 
 /** The paint for the status of a release or of a phase. */

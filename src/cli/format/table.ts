@@ -20,7 +20,8 @@ export interface Cell {
 export type CellInput = string | Cell
 
 // A cell holds its text as the terminal shows it: escaped, so that widths are measured on what is printed.
-const cellOf = (input: CellInput): Cell => (typeof input === 'string' ? { text: visible(input) } : { ...input, text: visible(input.text) })
+const cellOf = (input: CellInput): Cell =>
+  typeof input === 'string' ? { text: visible(input) } : { ...input, text: visible(input.text) }
 
 // string-width takes tens of milliseconds to load (its Unicode tables, an Intl.Segmenter), more
 // than the rest of a command that prints a short table; text of printable ASCII alone, which is
@@ -28,19 +29,31 @@ const cellOf = (input: CellInput): Cell => (typeof input === 'string' ? { text: 
 // synchronously when first needed: Node 20.19 and later require() an ES module.
 const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/
 let stringWidth: typeof stringWidthOf | undefined
-const loadStringWidth = (): typeof stringWidthOf => (createRequire(import.meta.url)('string-width') as { default: typeof stringWidthOf }).default
+const loadStringWidth = (): typeof stringWidthOf =>
+  (createRequire(import.meta.url)('string-width') as { default: typeof stringWidthOf }).default
 
 /**
  * The terminal cells a text takes: East Asian Wide and Fullwidth characters and emoji count 2,
  * combining marks and zero-width characters 0, grapheme cluster by grapheme cluster.
  */
-export const displayWidth = (text: string): number => (PRINTABLE_ASCII.test(text) ? text.length : (stringWidth ??= loadStringWidth())(text))
+export const displayWidth = (text: string): number =>
+  PRINTABLE_ASCII.test(text) ? text.length : (stringWidth ??= loadStringWidth())(text)
 
 /** The lines of a table: a header line (when `headers` is given), then one line per row. */
-export const renderTable = (headers: ReadonlyArray<string> | undefined, rows: ReadonlyArray<ReadonlyArray<CellInput>>, style: Style, gap = 2): string[] => {
-  const all: Cell[][] = [...(headers === undefined ? [] : [headers.map((text) => ({ text, paint: style.bold }))]), ...rows.map((row) => row.map(cellOf))]
+export const renderTable = (
+  headers: ReadonlyArray<string> | undefined,
+  rows: ReadonlyArray<ReadonlyArray<CellInput>>,
+  style: Style,
+  gap = 2,
+): string[] => {
+  const all: Cell[][] = [
+    ...(headers === undefined ? [] : [headers.map((text) => ({ text, paint: style.bold }))]),
+    ...rows.map((row) => row.map(cellOf)),
+  ]
   const columns = Math.max(0, ...all.map((row) => row.length))
-  const widths = Array.from({ length: columns }, (_, column) => Math.max(0, ...all.map((row) => displayWidth(row[column]?.text ?? ''))))
+  const widths = Array.from({ length: columns }, (_, column) =>
+    Math.max(0, ...all.map((row) => displayWidth(row[column]?.text ?? ''))),
+  )
   return all.map((row) => {
     // Trailing empty cells would only add blanks at the end of the line.
     let last = row.length - 1
@@ -48,8 +61,11 @@ export const renderTable = (headers: ReadonlyArray<string> | undefined, rows: Re
     return row
       .slice(0, last + 1)
       .map((cell, column) => {
-        const padded = column === last ? cell.text : cell.text + ' '.repeat((widths[column] ?? 0) - displayWidth(cell.text) + gap)
-        return cell.paint === undefined || cell.text === '' ? padded : cell.paint(cell.text) + padded.slice(cell.text.length)
+        const padded =
+          column === last ? cell.text : cell.text + ' '.repeat((widths[column] ?? 0) - displayWidth(cell.text) + gap)
+        return cell.paint === undefined || cell.text === ''
+          ? padded
+          : cell.paint(cell.text) + padded.slice(cell.text.length)
       })
       .join('')
   })

@@ -13,7 +13,8 @@ import { plural } from './plural.js'
 /** The header of the timeline. */
 export const TIMELINE_HEADERS = ['TIME', 'EVENT', 'RELEASE', 'PHASE', 'CHANGE', 'ACTOR', 'NOTE'] as const
 
-const idList = (ids: ReadonlyArray<string>): string => (ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`)
+const idList = (ids: ReadonlyArray<string>): string =>
+  ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`
 
 /** The columns after TIME and EVENT and before ACTOR, then the note, of one line. */
 interface Line {
@@ -28,25 +29,57 @@ const describe = (event: HistoryEvent, style: Style): { what: string; lines: Lin
   switch (event.type) {
     case 'ReleaseCreated': {
       const { release, rollbackOf, note } = event.data
-      const notes = [...(rollbackOf === undefined ? [] : [`rollback to ${rollbackOf}`]), ...(note === undefined ? [] : [note])]
-      return { what: 'created', lines: [{ release: release.id, phase: '', change: releaseSummary(release), note: notes.join('; ') }] }
+      const notes = [
+        ...(rollbackOf === undefined ? [] : [`rollback to ${rollbackOf}`]),
+        ...(note === undefined ? [] : [note]),
+      ]
+      return {
+        what: 'created',
+        lines: [{ release: release.id, phase: '', change: releaseSummary(release), note: notes.join('; ') }],
+      }
     }
     case 'PhaseUpdated': {
       const { releaseId, phase, from, to, reason } = event.data
-      return { what: 'phase', lines: [{ release: releaseId, phase, change: { text: `${from} -> ${to}`, paint: statusPaint(style, to) }, note: reason ?? '' }] }
+      return {
+        what: 'phase',
+        lines: [
+          {
+            release: releaseId,
+            phase,
+            change: { text: `${from} -> ${to}`, paint: statusPaint(style, to) },
+            note: reason ?? '',
+          },
+        ],
+      }
     }
     case 'SnapshotImported': {
       const { releases, source } = event.data
-      return { what: 'imported', lines: [{ release: idList(releases.map((r) => r.id)), phase: '', change: plural(releases.length, 'release'), note: source === undefined ? '' : `from ${source.file}` }] }
+      return {
+        what: 'imported',
+        lines: [
+          {
+            release: idList(releases.map((r) => r.id)),
+            phase: '',
+            change: plural(releases.length, 'release'),
+            note: source === undefined ? '' : `from ${source.file}`,
+          },
+        ],
+      }
     }
     case 'SnapshotReconciled': {
       const { changes, source } = event.data
       const note = source === undefined ? 'outside edit accepted' : `outside edit of ${source.file} accepted`
       const lines = changes.flatMap((change) =>
-        changeLines(change).map(({ phase, text, to }) => ({ release: change.releaseId, phase, change: { text, paint: to === undefined ? undefined : statusPaint(style, to) }, note: '' })),
+        changeLines(change).map(({ phase, text, to }) => ({
+          release: change.releaseId,
+          phase,
+          change: { text, paint: to === undefined ? undefined : statusPaint(style, to) },
+          note: '',
+        })),
       )
       // The note once, on the first line: the lines after it are the same event.
-      const [first, ...rest] = lines.length === 0 ? [{ release: '', phase: '', change: 'top-level fields', note: '' }] : lines
+      const [first, ...rest] =
+        lines.length === 0 ? [{ release: '', phase: '', change: 'top-level fields', note: '' }] : lines
       return { what: 'reconciled', lines: [{ ...(first as Line), note }, ...rest] }
     }
   }
@@ -58,7 +91,15 @@ export const timeline = (events: ReadonlyArray<HistoryEvent>, style: Style): str
     TIMELINE_HEADERS,
     events.flatMap((event) => {
       const { what, lines } = describe(event, style)
-      return lines.map(({ release, phase, change, note }) => [{ text: event.recordedAt, paint: style.dim }, what, release, phase, change, event.meta.actor, note])
+      return lines.map(({ release, phase, change, note }) => [
+        { text: event.recordedAt, paint: style.dim },
+        what,
+        release,
+        phase,
+        change,
+        event.meta.actor,
+        note,
+      ])
     }),
     style,
   )

@@ -15,7 +15,10 @@ const ZERO_WIDTH = '\u200b-\u200d\u2060\ufeff'
 const SEPARATORS = '\u2028\u2029'
 // Without the `u` flag a pattern sees UTF-16 units, so a lone surrogate is one unit with no partner.
 const LONE_SURROGATE = '[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]'
-const UNSAFE = new RegExp(`[\u0000-\u001f\u007f-\u009f${BIDI_CONTROLS}${ZERO_WIDTH}${SEPARATORS}]|${LONE_SURROGATE}`, 'g')
+const UNSAFE = new RegExp(
+  `[\u0000-\u001f\u007f-\u009f${BIDI_CONTROLS}${ZERO_WIDTH}${SEPARATORS}]|${LONE_SURROGATE}`,
+  'g',
+)
 // CR too: JSON.stringify never writes one, but a top-level field kept as the file wrote it may hold one as whitespace.
 const RAW_IN_JSON = new RegExp(`[\r\u007f-\u009f${BIDI_CONTROLS}${ZERO_WIDTH}${SEPARATORS}]`, 'g')
 
@@ -48,4 +51,5 @@ export const hasUnsafe = (text: string): boolean => text.search(UNSAFE) !== -1
  * zero-width characters, U+2028/2029. The same values, parsed; only printable text on a screen. A
  * raw CR (only in text kept as a file wrote it, where it is whitespace) is shown as `\u000d` too.
  */
-export const terminalSafeJson = (json: string): string => json.replace(RAW_IN_JSON, (character) => `\\u${hex(character.charCodeAt(0), 4)}`)
+export const terminalSafeJson = (json: string): string =>
+  json.replace(RAW_IN_JSON, (character) => `\\u${hex(character.charCodeAt(0), 4)}`)

@@ -74,7 +74,8 @@ export const LOCK_CLASS_WRITE = 0x53435354
 export const LOCK_CLASS_MIGRATE = 0x53435355
 
 /** 32 bits of the schema's SHA-256: two schemas sharing a key only ever wait for each other, never mix. */
-export const schemaLockKey = (schema: string): number => Buffer.from(hash('sha256', schema, 'hex'), 'hex').readInt32BE(0)
+export const schemaLockKey = (schema: string): number =>
+  Buffer.from(hash('sha256', schema, 'hex'), 'hex').readInt32BE(0)
 
 /** Lower-case letters, digits and `_`, as PostgreSQL folds unquoted names, so `psql` users need no quotes. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
@@ -91,36 +92,58 @@ export const describeServer = (url: URL): string => {
   return `postgres://${user}${host}${url.pathname === '/' ? '' : url.pathname}`
 }
 
-const positive = (what: string, raw: number | undefined, fallback: number, max: number): E.Either<StateError, number> => {
+const positive = (
+  what: string,
+  raw: number | undefined,
+  fallback: number,
+  max: number,
+): E.Either<StateError, number> => {
   if (raw === undefined) return E.right(fallback)
-  return Number.isInteger(raw) && raw >= 1 && raw <= max ? E.right(raw) : invalid(`${what} must be a whole number from 1 to ${max}; got ${String(raw)}`)
+  return Number.isInteger(raw) && raw >= 1 && raw <= max
+    ? E.right(raw)
+    : invalid(`${what} must be a whole number from 1 to ${max}; got ${String(raw)}`)
 }
 
 /** Checks the options; `cwd` resolves a relative snapshot file. */
-export const resolvePostgresConfig = (options: PostgresStoreOptions, cwd: string): E.Either<StateError, PostgresConfig> => {
+export const resolvePostgresConfig = (
+  options: PostgresStoreOptions,
+  cwd: string,
+): E.Either<StateError, PostgresConfig> => {
   const { connectionString } = options
-  if (typeof connectionString !== 'string' || connectionString.trim() === '') return invalid('the PostgreSQL connection string is empty')
+  if (typeof connectionString !== 'string' || connectionString.trim() === '')
+    return invalid('the PostgreSQL connection string is empty')
   let url: URL
   try {
     url = new URL(connectionString)
   } catch {
     return invalid('the PostgreSQL connection string is not a URL; expected postgres://user@host:port/database')
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return invalid(`the PostgreSQL connection string must start with postgres:// or postgresql://, not ${url.protocol}//`)
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    return invalid(
+      `the PostgreSQL connection string must start with postgres:// or postgresql://, not ${url.protocol}//`,
+    )
   // `?schema=` lets one string (an environment variable, a CLI flag) name the schema too; the driver never sees it.
   const named = url.searchParams.getAll('schema')
   // Which of two would win is an accident of parsing: a person meant one of them, so ask which.
-  if (named.length > 1) return invalid(`the connection string names the schema ${named.length} times (${named.map((name) => JSON.stringify(name)).join(', ')}); give ?schema= once`)
+  if (named.length > 1)
+    return invalid(
+      `the connection string names the schema ${named.length} times (${named.map((name) => JSON.stringify(name)).join(', ')}); give ?schema= once`,
+    )
   const fromUrl = named[0]
   url.searchParams.delete('schema')
   if (fromUrl !== undefined && options.schema !== undefined && fromUrl !== options.schema) {
-    return invalid(`the schema is given twice, as ${JSON.stringify(options.schema)} and in the connection string as ${JSON.stringify(fromUrl)}`)
+    return invalid(
+      `the schema is given twice, as ${JSON.stringify(options.schema)} and in the connection string as ${JSON.stringify(fromUrl)}`,
+    )
   }
   const schema = options.schema ?? fromUrl ?? DEFAULT_SCHEMA
   if (!SCHEMA_NAME.test(schema) || schema.startsWith('pg_')) {
-    return invalid(`the schema name ${JSON.stringify(schema)} is not usable: use 1 to 63 lower-case letters, digits and _, not starting with a digit or pg_`)
+    return invalid(
+      `the schema name ${JSON.stringify(schema)} is not usable: use 1 to 63 lower-case letters, digits and _, not starting with a digit or pg_`,
+    )
   }
-  if (options.snapshotFile !== undefined && options.snapshotFile.trim() === '') return invalid('the snapshot file path is empty')
+  if (options.snapshotFile !== undefined && options.snapshotFile.trim() === '')
+    return invalid('the snapshot file path is empty')
   const key = schemaLockKey(schema)
   const common = {
     connectionString: fromUrl === undefined ? connectionString : url.toString(),
@@ -148,4 +171,5 @@ export const resolvePostgresConfig = (options: PostgresStoreOptions, cwd: string
 }
 
 /** The store, as messages name it. */
-export const storeDescription = (config: Pick<PostgresConfig, 'server' | 'schema'>): string => `PostgreSQL store ${config.server}, schema ${config.schema}`
+export const storeDescription = (config: Pick<PostgresConfig, 'server' | 'schema'>): string =>
+  `PostgreSQL store ${config.server}, schema ${config.schema}`

@@ -59,7 +59,11 @@ export const connectionsOf = (config: PostgresConfig): Connections => {
   }
 
   const poolOf = async (): Promise<pg.Pool> => {
-    if (closed) throw new StateError('INVALID_INPUT', `${config.server} (schema ${config.schema}): this store was closed; open a new one (a new manager) to use it again`)
+    if (closed)
+      throw new StateError(
+        'INVALID_INPUT',
+        `${config.server} (schema ${config.schema}): this store was closed; open a new one (a new manager) to use it again`,
+      )
     if (pool === undefined) {
       const { Pool } = await loadDriver()
       if (closed) return poolOf() // closed while the driver loaded

@@ -19,7 +19,17 @@ interface DriverError {
 }
 
 /** Socket errors and driver messages that mean no connection could be made or kept. */
-const NETWORK_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOENT'])
+const NETWORK_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ENOENT',
+])
 const CONNECTION_MESSAGES =
   /Connection terminated|connection error|not queryable|timeout expired|Client was closed|Connection ended|Cannot use a pool after calling end|does not support SSL connections|Query read timeout/i
 /** Client-side refusals to authenticate (a password the server asks for and none was given, ...). */
@@ -45,17 +55,22 @@ const codeOf = (state: string, message: string): StateErrorCode => {
 }
 
 const advice: Partial<Record<StateErrorCode, string>> = {
-  DB_UNREACHABLE: 'check that the server is running and that the host, port and database of the connection string are right',
-  DB_AUTH_FAILED: 'check the user and password (connection string, PGPASSWORD or ~/.pgpass) and the server\'s pg_hba.conf',
+  DB_UNREACHABLE:
+    'check that the server is running and that the host, port and database of the connection string are right',
+  DB_AUTH_FAILED:
+    "check the user and password (connection string, PGPASSWORD or ~/.pgpass) and the server's pg_hba.conf",
   DB_PERMISSION_DENIED: 'see "Permissions" in docs/postgres.md for the grants each role needs',
 }
 
 /** Advice for failures whose message says more than their code. */
 const hintFor = (reason: string): string | undefined => {
   // pg-pool's word for "every connection of this store stayed busy", not for an unreachable server.
-  if (/timeout exceeded when trying to connect/.test(reason)) return 'every connection of this store stayed busy: raise maxConnections or connectTimeoutMs'
-  if (/Query read timeout/.test(reason)) return 'the server did not answer in time (queryTimeoutMs, for a write also the lock wait): the network or the server stalled; the connection was closed'
-  if (/does not support SSL connections/.test(reason)) return 'the connection string asks for TLS (sslmode), which the server does not offer: enable ssl on the server, or reach it another way'
+  if (/timeout exceeded when trying to connect/.test(reason))
+    return 'every connection of this store stayed busy: raise maxConnections or connectTimeoutMs'
+  if (/Query read timeout/.test(reason))
+    return 'the server did not answer in time (queryTimeoutMs, for a write also the lock wait): the network or the server stalled; the connection was closed'
+  if (/does not support SSL connections/.test(reason))
+    return 'the connection string asks for TLS (sslmode), which the server does not offer: enable ssl on the server, or reach it another way'
   return undefined
 }
 
@@ -70,7 +85,11 @@ export const classify = (error: unknown): StateErrorCode => {
 }
 
 /** The error for a failure of the driver or the server while `doing` something with the store. */
-export const databaseError = (config: Pick<PostgresConfig, 'server' | 'schema'>, doing: string, error: unknown): StateError => {
+export const databaseError = (
+  config: Pick<PostgresConfig, 'server' | 'schema'>,
+  doing: string,
+  error: unknown,
+): StateError => {
   if (isStateError(error)) return error
   const code = classify(error)
   const raw = (error as DriverError | undefined)?.message
@@ -78,5 +97,9 @@ export const databaseError = (config: Pick<PostgresConfig, 'server' | 'schema'>,
   const state = (error as DriverError | undefined)?.code
   const detail = typeof state === 'string' && /^[0-9A-Z]{5}$/.test(state) ? `${reason} (SQLSTATE ${state})` : reason
   const hint = hintFor(reason) ?? advice[code]
-  return new StateError(code, `${config.server} (schema ${config.schema}): could not ${doing}: ${detail}${hint === undefined ? '' : `; ${hint}`}`, { cause: error })
+  return new StateError(
+    code,
+    `${config.server} (schema ${config.schema}): could not ${doing}: ${detail}${hint === undefined ? '' : `; ${hint}`}`,
+    { cause: error },
+  )
 }

@@ -28,7 +28,8 @@ interface Versioned {
   readonly version: number | null
 }
 
-const nextBatch = (config: PostgresConfig): string => `SELECT position, hash, line FROM ${config.events} WHERE position >= $1 ORDER BY position LIMIT $2`
+const nextBatch = (config: PostgresConfig): string =>
+  `SELECT position, hash, line FROM ${config.events} WHERE position >= $1 ORDER BY position LIMIT $2`
 
 /**
  * The version rides along in the same round trip, so that every read, not only a store's first,
@@ -41,7 +42,8 @@ const firstBatch = (config: PostgresConfig): string =>
 const corrupt = (message: string): StateError => new StateError('CORRUPT_STATE', message)
 
 /** Where an event is, for messages: the server, the table and the position. */
-export const locationOf = (config: PostgresConfig, position: number): string => `${config.server} ${config.schema}.events:${position}`
+export const locationOf = (config: PostgresConfig, position: number): string =>
+  `${config.server} ${config.schema}.events:${position}`
 
 const chainProblem = (position: number): string =>
   position === 1
@@ -52,11 +54,15 @@ const chainProblem = (position: number): string =>
 type Checked = { problem: string } | { envelope: EventEnvelope } | { foreign: Foreign }
 
 const rowProblem = (row: Row, position: number, expected: number, prevHash: string, lineHash: string): Checked => {
-  if (position !== expected) return { problem: `events ${expected}${position - 1 > expected ? ` to ${position - 1}` : ''} are missing (deleted)` }
+  if (position !== expected)
+    return {
+      problem: `events ${expected}${position - 1 > expected ? ` to ${position - 1}` : ''} are missing (deleted)`,
+    }
   const decoded = decodeLogLine(row.line)
   if (E.isLeft(decoded)) return { problem: decoded.left }
   if (decoded.right.prev !== prevHash) return { problem: chainProblem(position) }
-  if (row.hash !== lineHash) return { problem: 'the line was edited after it was written: its stored hash is not the SHA-256 of its text' }
+  if (row.hash !== lineHash)
+    return { problem: 'the line was edited after it was written: its stored hash is not the SHA-256 of its text' }
   return isForeignLine(decoded.right) ? { foreign: decoded.right.foreign } : { envelope: decoded.right.envelope }
 }
 
@@ -65,14 +71,22 @@ const rowProblem = (row: Row, position: number, expected: number, prevHash: stri
  * The event at `from` itself is read again first (one indexed row): if it is gone or another, the
  * history was replaced since it was read, which no refresh can follow.
  */
-export const readEvents = async (client: pg.ClientBase, config: PostgresConfig, from: Cursor, visitor: Visitor): Promise<E.Either<StateError, ReadEnd>> => {
+export const readEvents = async (
+  client: pg.ClientBase,
+  config: PostgresConfig,
+  from: Cursor,
+  visitor: Visitor,
+): Promise<E.Either<StateError, ReadEnd>> => {
   let { position, hash } = from
   let anchored = from.position === 0
   for (let first = true; ; first = false) {
     const after = anchored ? position + 1 : position
     let rows: ReadonlyArray<Row>
     if (first) {
-      const batch = await client.query<Versioned & { [K in keyof Row]: Row[K] | null }>(firstBatch(config), [after, config.batchSize])
+      const batch = await client.query<Versioned & { [K in keyof Row]: Row[K] | null }>(firstBatch(config), [
+        after,
+        config.batchSize,
+      ])
       const version = batch.rows[0]?.version ?? 0
       if (version > SCHEMA_VERSION) return E.left(tooNew(config, version))
       rows = batch.rows.filter((row): row is Versioned & Row => row.position !== null)
@@ -84,7 +98,11 @@ export const readEvents = async (client: pg.ClientBase, config: PostgresConfig, 
       if (!anchored) {
         anchored = true
         if (rowPosition !== from.position || row.hash !== from.hash) {
-          return E.left(corrupt(`${locationOf(config, from.position)}: the history was replaced since it was read (this event is gone or different); open the store again`))
+          return E.left(
+            corrupt(
+              `${locationOf(config, from.position)}: the history was replaced since it was read (this event is gone or different); open the store again`,
+            ),
+          )
         }
         continue
       }
@@ -109,7 +127,11 @@ export const readEvents = async (client: pg.ClientBase, config: PostgresConfig, 
       if (result === 'stop') return E.right({ cursor: { position, hash } })
     }
     if (!anchored) {
-      return E.left(corrupt(`${locationOf(config, from.position)}: the history is shorter than the ${from.position} events already read from it; it was truncated or replaced`))
+      return E.left(
+        corrupt(
+          `${locationOf(config, from.position)}: the history is shorter than the ${from.position} events already read from it; it was truncated or replaced`,
+        ),
+      )
     }
     if (rows.length < config.batchSize) return E.right({ cursor: { position, hash } })
   }
@@ -142,14 +164,21 @@ export const parameters = (): Parameters => {
 }
 
 /** `unnest(...)` of one array parameter per column of `rows`. */
-export const unnest = <R>(params: Parameters, rows: ReadonlyArray<R>, columns: ReadonlyArray<readonly [(row: R) => unknown, string]>): string =>
-  `unnest(${columns.map(([pick, type]) => params.add(rows.map(pick), type)).join(', ')})`
+export const unnest = <R>(
+  params: Parameters,
+  rows: ReadonlyArray<R>,
+  columns: ReadonlyArray<readonly [(row: R) => unknown, string]>,
+): string => `unnest(${columns.map(([pick, type]) => params.add(rows.map(pick), type)).join(', ')})`
 
 /**
  * The INSERT of `rows` (from {@link rowsAfter}), one statement: all of them or none. The insert
  * trigger refuses them unless they continue the history.
  */
-export const eventsInsert = (config: PostgresConfig, rows: ReturnType<typeof rowsAfter>, params: Parameters): string => {
+export const eventsInsert = (
+  config: PostgresConfig,
+  rows: ReturnType<typeof rowsAfter>,
+  params: Parameters,
+): string => {
   const columns = unnest(params, rows, [
     [(row) => row.position, 'bigint[]'],
     [(row) => row.envelope.id, 'text[]'],

@@ -11,10 +11,14 @@ import { EVENT_SCHEMA_VERSION, EVENT_TYPES } from '../../domain/events.js'
 const INDEXED_TYPES = ['PhaseUpdated', 'ReleaseCreated', 'SnapshotImported', 'SnapshotReconciled'] as const
 
 const predicateOf = (types: ReadonlyArray<string>): string =>
-  `(type NOT IN (${[...types].sort().map((type) => `'${type}'`).join(', ')}) OR line NOT LIKE '{"v":${EVENT_SCHEMA_VERSION},%')`
+  `(type NOT IN (${[...types]
+    .sort()
+    .map((type) => `'${type}'`)
+    .join(', ')}) OR line NOT LIKE '{"v":${EVENT_SCHEMA_VERSION},%')`
 
 /** The index of migration 5 on `events` (made in the table's schema): the rows a reader of 0.3.0's event types cannot interpret. */
-export const foreignEventsIndex = (events: string): string => `CREATE INDEX events_not_0_3 ON ${events} (position) WHERE ${predicateOf(INDEXED_TYPES)}`
+export const foreignEventsIndex = (events: string): string =>
+  `CREATE INDEX events_not_0_3 ON ${events} (position) WHERE ${predicateOf(INDEXED_TYPES)}`
 
 /**
  * The position of the first event up to `upTo` (an SQL expression) that this version cannot

@@ -23,7 +23,8 @@ export const POSTGRES_SCHEMA_VERSION: number = SCHEMA_VERSION
 /** The store of `config`, its code imported on first use. */
 const loadedWhenUsed = (config: PostgresConfig, context: StoreContext): EventStore => {
   let loading: Promise<EventStore> | undefined
-  const store = (): Promise<EventStore> => (loading ??= import('./store.js').then((module) => module.postgresEventStore(config, context)))
+  const store = (): Promise<EventStore> =>
+    (loading ??= import('./store.js').then((module) => module.postgresEventStore(config, context)))
   const later =
     <A>(use: (opened: EventStore) => TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
     async () =>

@@ -22,4 +22,6 @@ export interface LocationOptions {
  * of a state file (`.stagecraft/releases.json`).
  */
 export const storeAt = (location: string, options: LocationOptions = {}): StoreSpec =>
-  isPostgresLocation(location) ? postgresStore({ connectionString: location.trim(), snapshotFile: options.snapshotFile }) : fileStoreSpec(location)
+  isPostgresLocation(location)
+    ? postgresStore({ connectionString: location.trim(), snapshotFile: options.snapshotFile })
+    : fileStoreSpec(location)

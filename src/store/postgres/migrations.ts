@@ -90,7 +90,8 @@ const createEvents: Migration = {
  */
 const createProjection: Migration = {
   version: 2,
-  description: 'projection tables: a row per release and per environment, and where it stands; changed with every append',
+  description:
+    'projection tables: a row per release and per environment, and where it stands; changed with every append',
   statements: (config) => projectionTables(config),
   fill: buildProjection,
 }
@@ -144,30 +145,50 @@ const indexForeignEvents: Migration = {
 }
 
 /** Every migration, in order. Append new ones; never edit a released one. */
-export const MIGRATIONS: ReadonlyArray<Migration> = [createEvents, createProjection, safeEventsJson, createRequests, indexForeignEvents]
+export const MIGRATIONS: ReadonlyArray<Migration> = [
+  createEvents,
+  createProjection,
+  safeEventsJson,
+  createRequests,
+  indexForeignEvents,
+]
 
 // The version readers check is declared apart (version.ts), so that they need not load the migrations.
-if (MIGRATIONS.length !== SCHEMA_VERSION) throw new Error(`SCHEMA_VERSION is ${SCHEMA_VERSION}, but there are ${MIGRATIONS.length} migrations`)
+if (MIGRATIONS.length !== SCHEMA_VERSION)
+  throw new Error(`SCHEMA_VERSION is ${SCHEMA_VERSION}, but there are ${MIGRATIONS.length} migrations`)
 
 /** PostgreSQL 11 brought `sha256()` and `EXECUTE FUNCTION`. */
 const MIN_SERVER_VERSION = 110000
 
 /** The version of the schema as recorded, `0` when it has no migrations table (a new schema, or none). */
 export const recordedVersion = async (client: pg.ClientBase, config: PostgresConfig): Promise<number> => {
-  const present = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [config.migrations])
+  const present = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [
+    config.migrations,
+  ])
   if (present.rows[0]?.present !== true) return 0
-  const result = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${config.migrations}`)
+  const result = await client.query<{ version: number | null }>(
+    `SELECT max(version) AS version FROM ${config.migrations}`,
+  )
   return result.rows[0]?.version ?? 0
 }
 
 const checkServer = async (client: pg.ClientBase, config: PostgresConfig): Promise<void> => {
-  const result = await client.query<{ version: string; encoding: string }>(`SELECT current_setting('server_version_num') AS version, current_setting('server_encoding') AS encoding`)
+  const result = await client.query<{ version: string; encoding: string }>(
+    `SELECT current_setting('server_version_num') AS version, current_setting('server_encoding') AS encoding`,
+  )
   const row = result.rows[0]
   if (row === undefined || Number(row.version) < MIN_SERVER_VERSION) {
-    throw new StateError('DB_ERROR', `${config.server}: PostgreSQL 11 or newer is needed; the server is version ${row?.version ?? 'unknown'}`)
+    throw new StateError(
+      'DB_ERROR',
+      `${config.server}: PostgreSQL 11 or newer is needed; the server is version ${row?.version ?? 'unknown'}`,
+    )
   }
   // Event lines hold any Unicode text; a database that cannot store it would refuse appends later.
-  if (row.encoding !== 'UTF8') throw new StateError('DB_ERROR', `${config.server}: the database's encoding is ${row.encoding}; the store needs a UTF8 database`)
+  if (row.encoding !== 'UTF8')
+    throw new StateError(
+      'DB_ERROR',
+      `${config.server}: the database's encoding is ${row.encoding}; the store needs a UTF8 database`,
+    )
 }
 
 /**
@@ -195,7 +216,10 @@ export const migrate = async (client: pg.ClientBase, config: PostgresConfig): Pr
     for (const migration of MIGRATIONS.slice(before)) {
       for (const statement of migration.statements(config)) await client.query(statement)
       await migration.fill?.(client, config)
-      await client.query(`INSERT INTO ${config.migrations} (version, description) VALUES ($1, $2)`, [migration.version, migration.description])
+      await client.query(`INSERT INTO ${config.migrations} (version, description) VALUES ($1, $2)`, [
+        migration.version,
+        migration.description,
+      ])
     }
     await client.query('COMMIT')
     return before

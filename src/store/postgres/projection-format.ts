@@ -87,11 +87,21 @@ const fromKeyText = (key: string): string | undefined => {
 
 // A release's `body` is its checkpoint line without the newline.
 const releaseRowsOf = (id: ReleaseId, group: Group): ReleaseRow[] =>
-  group.map((release, idx) => ({ id: keyText(id), idx, environment: keyText(release.environment), body: releaseJson(release) }))
+  group.map((release, idx) => ({
+    id: keyText(id),
+    idx,
+    environment: keyText(release.environment),
+    body: releaseJson(release),
+  }))
 
 /** Each environment's row, in the state's order. */
 const environmentRowsOf = (state: State): EnvironmentRow[] =>
-  currentIndexes(state).map(([environment, releaseId, releaseIndex], ordinal) => ({ environment: keyText(environment), releaseId: keyText(releaseId), releaseIndex, ordinal }))
+  currentIndexes(state).map(([environment, releaseId, releaseIndex], ordinal) => ({
+    environment: keyText(environment),
+    releaseId: keyText(releaseId),
+    releaseIndex,
+    ordinal,
+  }))
 
 /** The head of the projection of `loaded`. */
 export const headOf = (loaded: Projected): ProjectionHead => ({
@@ -123,7 +133,8 @@ export interface ProjectionChange {
  * versions of one release map only the ids changed since their common base need comparing.
  */
 const changedIds = (before: State['releases'], after: State['releases']): ReleaseId[] => {
-  const candidates = before instanceof ReleaseMap && after instanceof ReleaseMap ? after.idsDifferingFrom(before) : undefined
+  const candidates =
+    before instanceof ReleaseMap && after instanceof ReleaseMap ? after.idsDifferingFrom(before) : undefined
   const ids = candidates ?? new Set([...before.keys(), ...after.keys()])
   return [...ids].filter((id) => before.get(id) !== after.get(id))
 }
@@ -201,7 +212,10 @@ export const decodeHead = (row: HeadColumns): E.Either<Unusable, ProjectionHead>
   const unbounded = checkpointLineProblem(row.other_fields)
   if (unbounded !== undefined) return E.left(`its other_fields cannot be read: ${unbounded}`)
   return pipe(
-    E.tryCatch(() => JSON.parse(row.other_fields) as unknown, () => 'its other_fields are not JSON'),
+    E.tryCatch(
+      () => JSON.parse(row.other_fields) as unknown,
+      () => 'its other_fields are not JSON',
+    ),
     E.map((otherFields) => {
       const lastRecordedAt = row.last_recorded_at
       return { position: Number(row.position), hash, ids, environments, greatestId, lastRecordedAt, otherFields }
@@ -227,7 +241,8 @@ const releasesOf = (rows: ReadonlyArray<StoredRelease>, where: string): E.Either
     const release = decoded.right
     if (keyText(release.id) !== id) return E.left(`${row} holds release ${JSON.stringify(release.id)}`)
     const group = groups.get(release.id)
-    if ((group?.length ?? 0) !== idx) return E.left(`the rows of ${JSON.stringify(id)} in ${where} do not count from 0 (row ${idx})`)
+    if ((group?.length ?? 0) !== idx)
+      return E.left(`the rows of ${JSON.stringify(id)} in ${where} do not count from 0 (row ${idx})`)
     if (group === undefined) {
       // The database orders keys by bytes; the state, by UTF-16 code units (and keys escape a few characters).
       if (previous !== undefined && compareIds(previous, release.id) > 0) sorted = false
@@ -253,7 +268,9 @@ const currentOf = (
     const release = id === undefined ? undefined : releases.get(id as ReleaseId)?.[row.releaseIndex]
     if (environment === undefined || release === undefined || release.environment !== environment) {
       const named = `${JSON.stringify(row.releaseId)}/${row.releaseIndex}`
-      return E.left(`${where} names ${named} as the current release of ${JSON.stringify(row.environment)}, which the releases do not hold`)
+      return E.left(
+        `${where} names ${named} as the current release of ${JSON.stringify(row.environment)}, which the releases do not hold`,
+      )
     }
     current.set(environment, release)
   }
@@ -281,7 +298,8 @@ export const loadedOf = (rows: ProjectionRows, where: string): E.Either<Unusable
     E.bind('current', ({ releases }) => currentOf(rows.environments, releases, `${where}.environments`)),
     E.filterOrElse(
       ({ current }) => current.size === head.environments,
-      ({ current }) => `${where}.environments holds ${current.size} environments, and ${where}.projection says ${head.environments}`,
+      ({ current }) =>
+        `${where}.environments holds ${current.size} environments, and ${where}.projection says ${head.environments}`,
     ),
     E.bind('requests', () => requestsOf(rows.requests, `${where}.requests`)),
     E.map(({ releases, current, requests }): Loaded => {
@@ -297,4 +315,3 @@ export const loadedOf = (rows: ProjectionRows, where: string): E.Either<Unusable
     }),
   )
 }
-

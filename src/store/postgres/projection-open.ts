@@ -6,7 +6,14 @@
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { StateError } from '../../errors.js'
-import { type Besides, type CheckpointCheck, type Cursor, emptyLoaded, type Loaded, type StoreProblem } from '../event-store.js'
+import {
+  type Besides,
+  type CheckpointCheck,
+  type Cursor,
+  emptyLoaded,
+  type Loaded,
+  type StoreProblem,
+} from '../event-store.js'
 import { foldRead, type Read } from '../fold.js'
 import type { PostgresConfig } from './config.js'
 import { stateDifferences } from '../state-differences.js'
@@ -24,12 +31,19 @@ const lostItsEnd = (config: PostgresConfig, position: number, last: number): str
 /** How the store loads: from the projection when it can, and whether its next append must rebuild it. */
 export interface ProjectionOpener {
   /** The store caught up from `from`: a cold `from` (the origin) starts from what `find` finds, else every event after `from` is folded. */
-  readonly loadWith: (read: Read, find: () => TE.TaskEither<StateError, Found>) => (from: Loaded) => TE.TaskEither<StateError, Loaded>
+  readonly loadWith: (
+    read: Read,
+    find: () => TE.TaskEither<StateError, Found>,
+  ) => (from: Loaded) => TE.TaskEither<StateError, Loaded>
   readonly trust: ProjectionTrust
 }
 
 /** The opener of the store `config` describes; `warn` is told once per reason when it replays instead. */
-export const projectionOpener = (config: PostgresConfig, origin: Cursor, warn: (message: string) => void): ProjectionOpener => {
+export const projectionOpener = (
+  config: PostgresConfig,
+  origin: Cursor,
+  warn: (message: string) => void,
+): ProjectionOpener => {
   // This process found the projection unusable: its next append rebuilds it whole.
   let mistrusted = false
   const warned = new Set<string>()
@@ -51,7 +65,12 @@ export const projectionOpener = (config: PostgresConfig, origin: Cursor, warn: (
           case 'usable':
             return foldRead(read, projection.loaded)
           case 'ahead':
-            return TE.left(new StateError('CORRUPT_STATE', `${config.server} (schema ${config.schema}): ${lostItsEnd(config, projection.position, projection.last)}`))
+            return TE.left(
+              new StateError(
+                'CORRUPT_STATE',
+                `${config.server} (schema ${config.schema}): ${lostItsEnd(config, projection.position, projection.last)}`,
+              ),
+            )
           case 'unusable':
             replaying(projection.why, projection.newer === true)
             return foldRead(read, emptyLoaded(origin))
@@ -73,14 +92,16 @@ export const projectionOpener = (config: PostgresConfig, origin: Cursor, warn: (
 /** What `verify` checks beside the events: the projection, against a replay of the events up to its position. */
 export const projectionBesides = (config: PostgresConfig, find: () => TE.TaskEither<StateError, Found>): Besides => {
   const location = `${config.server} ${config.schema}.projection`
-  const compareAt = (held: Loaded) => (replayed: Loaded): ReadonlyArray<StoreProblem> => {
-    const differences = stateDifferences(held, replayed)
-    if (differences.length === 0) return []
-    const message =
-      `differs from a replay of the events up to event ${held.cursor.position} at ${differences.join(', ')}: processes opening the store would answer from it wrongly; ` +
-      `delete its row (DELETE FROM ${config.projection}) and the next write rebuilds it from the events`
-    return [{ severity: 'error', location, message }]
-  }
+  const compareAt =
+    (held: Loaded) =>
+    (replayed: Loaded): ReadonlyArray<StoreProblem> => {
+      const differences = stateDifferences(held, replayed)
+      if (differences.length === 0) return []
+      const message =
+        `differs from a replay of the events up to event ${held.cursor.position} at ${differences.join(', ')}: processes opening the store would answer from it wrongly; ` +
+        `delete its row (DELETE FROM ${config.projection}) and the next write rebuilds it from the events`
+      return [{ severity: 'error', location, message }]
+    }
   return {
     checkpoint: () =>
       pipe(
@@ -90,11 +111,26 @@ export const projectionBesides = (config: PostgresConfig, find: () => TE.TaskEit
             case 'none':
               return { problems: [] }
             case 'unusable':
-              return { problems: [{ severity: 'warning', location, message: `not used: the projection ${projection.why}; readers replay every event${projection.newer === true ? '' : ' until the next write rebuilds it'}` }] }
+              return {
+                problems: [
+                  {
+                    severity: 'warning',
+                    location,
+                    message: `not used: the projection ${projection.why}; readers replay every event${projection.newer === true ? '' : ' until the next write rebuilds it'}`,
+                  },
+                ],
+              }
             case 'ahead':
-              return { problems: [{ severity: 'error', location, message: lostItsEnd(config, projection.position, projection.last) }] }
+              return {
+                problems: [
+                  { severity: 'error', location, message: lostItsEnd(config, projection.position, projection.last) },
+                ],
+              }
             case 'usable':
-              return { problems: [], compare: { position: projection.loaded.cursor.position, with: compareAt(projection.loaded) } }
+              return {
+                problems: [],
+                compare: { position: projection.loaded.cursor.position, with: compareAt(projection.loaded) },
+              }
           }
         }),
       ),

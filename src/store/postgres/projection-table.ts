@@ -49,7 +49,8 @@ export const projectionTables = (config: PostgresConfig, repair = false): Readon
 
 const projectionStatements = (config: PostgresConfig): ReadonlyArray<string> => {
   const { releases, environments, projection, events } = config
-  const cache = 'a cache of the events, changed with every append in its transaction: rebuilt from the events when missing or unusable (see docs/postgres.md)'
+  const cache =
+    'a cache of the events, changed with every append in its transaction: rebuilt from the events when missing or unusable (see docs/postgres.md)'
   return [
     `CREATE TABLE IF NOT EXISTS ${releases} (
       id text COLLATE "C" NOT NULL,
@@ -121,16 +122,23 @@ interface HeadRow extends Partial<HeadColumns> {
   readonly foreign: string | null
 }
 
-
 /**
  * Reads the projection in one round trip and one snapshot: in a read-only transaction of its own,
  * or (`inTransaction`, a writer under the lock) in a savepoint of the open one, which a missing
  * table then does not abort. A schema newer than this module is `SCHEMA_TOO_NEW`, thrown.
  */
-export const readProjection = async (client: pg.ClientBase, config: PostgresConfig, inTransaction: boolean): Promise<ProjectionRead> => {
+export const readProjection = async (
+  client: pg.ClientBase,
+  config: PostgresConfig,
+  inTransaction: boolean,
+): Promise<ProjectionRead> => {
   const { events, projection, environments, releases, migrations } = config
   const [open, close, undo] = inTransaction
-    ? [`SAVEPOINT ${SAVEPOINT}`, `RELEASE SAVEPOINT ${SAVEPOINT}`, `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`]
+    ? [
+        `SAVEPOINT ${SAVEPOINT}`,
+        `RELEASE SAVEPOINT ${SAVEPOINT}`,
+        `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`,
+      ]
     : ['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', 'COMMIT', 'ROLLBACK']
   const text = [
     open,
@@ -155,14 +163,25 @@ export const readProjection = async (client: pg.ClientBase, config: PostgresConf
     return { kind: 'unusable', why: `${unusable} (${error instanceof Error ? error.message : String(error)})` }
   }
   const first = results[1]?.rows[0]
-  const head = first === undefined ? undefined : (Object.fromEntries(HEAD_COLUMNS.map((column, i) => [column, first[i]])) as unknown as HeadRow)
+  const head =
+    first === undefined
+      ? undefined
+      : (Object.fromEntries(HEAD_COLUMNS.map((column, i) => [column, first[i]])) as unknown as HeadRow)
   if (head !== undefined && (head.version ?? 0) > SCHEMA_VERSION) throw tooNew(config, head.version ?? 0)
-  const environmentRows = (results[2]?.rows ?? []) as unknown as ReadonlyArray<readonly [string, string, number, number]>
+  const environmentRows = (results[2]?.rows ?? []) as unknown as ReadonlyArray<
+    readonly [string, string, number, number]
+  >
   const current = environmentRows.map(([environment, releaseId, releaseIndex, ordinal]): EnvironmentRow => {
     return { environment, releaseId, releaseIndex, ordinal }
   })
   const requests = (results[4]?.rows ?? []) as unknown as ReadonlyArray<RequestRow>
-  return projectionOf(config, head, current, (results[3]?.rows ?? []) as unknown as ReadonlyArray<StoredRelease>, requests)
+  return projectionOf(
+    config,
+    head,
+    current,
+    (results[3]?.rows ?? []) as unknown as ReadonlyArray<StoredRelease>,
+    requests,
+  )
 }
 
 /** The rows read, judged: a state to start from, or why not. */
@@ -174,7 +193,8 @@ const projectionOf = (
   requests: ReadonlyArray<RequestRow>,
 ): ProjectionRead => {
   const where = config.schema
-  if (head?.position === undefined || head.position === null) return { kind: 'unusable', why: `is missing (${where}.projection holds no row)` }
+  if (head?.position === undefined || head.position === null)
+    return { kind: 'unusable', why: `is missing (${where}.projection holds no row)` }
   const decoded = decodeHead(head as HeadColumns)
   if (E.isLeft(decoded)) return { kind: 'unusable', why: `is unusable: ${where}.projection: ${decoded.left}` }
   const { position, hash } = decoded.right
@@ -188,7 +208,9 @@ const projectionOf = (
     return { kind: 'unusable', why, newer: true }
   }
   const loaded = loadedOf({ head: decoded.right, environments, releases, requests }, where)
-  return E.isLeft(loaded) ? { kind: 'unusable', why: `is unusable: ${loaded.left}` } : { kind: 'usable', loaded: loaded.right }
+  return E.isLeft(loaded)
+    ? { kind: 'unusable', why: `is unusable: ${loaded.left}` }
+    : { kind: 'usable', loaded: loaded.right }
 }
 
 /**
@@ -211,7 +233,11 @@ const trimReleases = (config: PostgresConfig, trims: ProjectionChange['trims'], 
   return `DELETE FROM ${config.releases} r USING ${values} AS trim (id, keep) WHERE r.id = trim.id AND r.idx >= trim.keep`
 }
 
-const upsertEnvironments = (config: PostgresConfig, rows: ReadonlyArray<EnvironmentRow>, params: Parameters): string => {
+const upsertEnvironments = (
+  config: PostgresConfig,
+  rows: ReadonlyArray<EnvironmentRow>,
+  params: Parameters,
+): string => {
   const values = unnest(params, rows, [
     [(row) => row.environment, 'text[]'],
     [(row) => row.releaseId, 'text[]'],
@@ -238,7 +264,9 @@ const headValues = (head: ProjectionHead, params: Parameters): ReadonlyArray<rea
 
 /** Moves the head from `from` to `head`; no row changes when the projection was not at `from`. */
 const moveHead = (config: PostgresConfig, from: Cursor, head: ProjectionHead, params: Parameters): string => {
-  const set = headValues(head, params).map(([column, value]) => `${column} = ${value}`).join(', ')
+  const set = headValues(head, params)
+    .map(([column, value]) => `${column} = ${value}`)
+    .join(', ')
   const at = `position = ${params.add(from.position, 'bigint')} AND hash = ${params.add(from.hash, 'text')}`
   return `UPDATE ${config.projection} SET ${set} WHERE ${at}`
 }
@@ -295,8 +323,15 @@ const REBUILD_BATCH = 5_000
  * Replaces the whole projection by `whole` (every row of a state), in the open transaction;
  * `withRequests` false only for migration 2, which runs before the requests table exists.
  */
-export const rebuildProjection = async (client: pg.ClientBase, config: PostgresConfig, whole: WholeProjection, withRequests = true): Promise<void> => {
-  await client.query(`DELETE FROM ${config.releases}; DELETE FROM ${config.environments}; DELETE FROM ${config.projection}${withRequests ? `; DELETE FROM ${config.requests}` : ''}`)
+export const rebuildProjection = async (
+  client: pg.ClientBase,
+  config: PostgresConfig,
+  whole: WholeProjection,
+  withRequests = true,
+): Promise<void> => {
+  await client.query(
+    `DELETE FROM ${config.releases}; DELETE FROM ${config.environments}; DELETE FROM ${config.projection}${withRequests ? `; DELETE FROM ${config.requests}` : ''}`,
+  )
   const insert = async (rows: ReadonlyArray<ReleaseRow>): Promise<void> => {
     const params = parameters()
     await client.query(upsertReleases(config, rows, params), params.values)

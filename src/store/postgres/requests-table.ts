@@ -50,7 +50,10 @@ export const requestsOf = (rows: ReadonlyArray<RequestRow>, where: string): E.Ei
       return E.left(`the row ${JSON.stringify(id)} of ${where} is not JSON`)
     }
     const decoded = RequestUse.decode(json)
-    if (E.isLeft(decoded)) return E.left(`the row ${JSON.stringify(id)} of ${where} is not a request id's use: ${describeDecodeErrors(decoded.left).join('; ')}`)
+    if (E.isLeft(decoded))
+      return E.left(
+        `the row ${JSON.stringify(id)} of ${where} is not a request id's use: ${describeDecodeErrors(decoded.left).join('; ')}`,
+      )
     const { command, args, releaseId, at } = decoded.right
     uses.set(id, deepFreeze({ command, args, releaseId, ...(at === undefined ? {} : { at }) }))
   }
@@ -64,7 +67,8 @@ export const insertRequests = (config: PostgresConfig, rows: ReadonlyArray<Reque
     ON CONFLICT (key) DO NOTHING`
 
 /** The query that reads every row, in key order. */
-export const selectRequests = (config: PostgresConfig): string => `SELECT key, body::text AS body FROM ${config.requests} ORDER BY key`
+export const selectRequests = (config: PostgresConfig): string =>
+  `SELECT key, body::text AS body FROM ${config.requests} ORDER BY key`
 
 /**
  * The table (made by migration 4, and again by a write that finds it dropped: `repair` leaves out

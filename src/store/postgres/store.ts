@@ -40,7 +40,6 @@ const ORIGIN: Cursor = POSTGRES_ORIGIN
 /** Whether the schema is at this module's version, not there at all, or older and this role may not migrate it. */
 type Readiness = 'ready' | 'absent' | 'behind'
 
-
 /** The PostgreSQL store described by `config`. Nothing connects until the first read or write. */
 export const postgresEventStore = (config: PostgresConfig, context: PostgresStoreContext): EventStore => {
   const connections = connectionsOf(config)
@@ -63,7 +62,12 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
         if (mode === 'read' && version === 0) return 'absent' as const
         if (mode === 'read' && version === behind) return 'behind' as const
         try {
-          await db(version === 0 ? 'create the schema and its tables' : `migrate the schema from version ${version} to ${SCHEMA_VERSION}`, () => migrate(client, config))
+          await db(
+            version === 0
+              ? 'create the schema and its tables'
+              : `migrate the schema from version ${version} to ${SCHEMA_VERSION}`,
+            () => migrate(client, config),
+          )
         } catch (error) {
           // A role that may read but not migrate (a dashboard's) still reads the events of the older schema.
           if (mode === 'write' || !isStateError(error, 'DB_PERMISSION_DENIED')) throw error
@@ -92,7 +96,12 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
       if ((await ensureSchema('read')) === 'absent') {
         return cursor.position === 0
           ? E.right({ cursor })
-          : E.left(new StateError('CORRUPT_STATE', `${config.server} (schema ${config.schema}): the history is gone, though ${cursor.position} events were read from it`))
+          : E.left(
+              new StateError(
+                'CORRUPT_STATE',
+                `${config.server} (schema ${config.schema}): the history is gone, though ${cursor.position} events were read from it`,
+              ),
+            )
       }
       return withClient('read the history', (client) => readEvents(client, config, cursor, visitor))
     })
@@ -107,14 +116,20 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
       withClient('identify the server', async (client) => {
         const where = `current_database() AS database, current_setting('port') AS port`
         type Row = { system: string; database: string; port: string }
-        const row = await client.query<Row>(`SELECT (SELECT system_identifier FROM pg_control_system())::text AS system, ${where}`).then(
-          (result) => result.rows[0],
-          async (error: unknown) => {
-            if ((error as { code?: unknown }).code !== '42501') throw error
-            return (await client.query<Row>(`SELECT 'started ' || pg_postmaster_start_time()::text AS system, ${where}`)).rows[0]
-          },
+        const row = await client
+          .query<Row>(`SELECT (SELECT system_identifier FROM pg_control_system())::text AS system, ${where}`)
+          .then(
+            (result) => result.rows[0],
+            async (error: unknown) => {
+              if ((error as { code?: unknown }).code !== '42501') throw error
+              return (
+                await client.query<Row>(`SELECT 'started ' || pg_postmaster_start_time()::text AS system, ${where}`)
+              ).rows[0]
+            },
+          )
+        return E.right(
+          `postgres ${row?.system ?? '?'}:${row?.port ?? '?'}/${row?.database ?? '?'} schema ${config.schema}`,
         )
-        return E.right(`postgres ${row?.system ?? '?'}:${row?.port ?? '?'}/${row?.database ?? '?'} schema ${config.schema}`)
       }),
     )
 
@@ -133,7 +148,9 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
       replaceFileSync(path, heldBytes(next))
       copy = next
     } catch (error) {
-      warn(`${ioError('write the local copy of the history', path, error).message}; the events are recorded, and the next write tries again`)
+      warn(
+        `${ioError('write the local copy of the history', path, error).message}; the events are recorded, and the next write tries again`,
+      )
     }
   }
   const description = storeDescription(config)
@@ -145,7 +162,10 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
         case 'absent':
           return E.right({ kind: 'none' } as const)
         case 'behind':
-          return E.right({ kind: 'unusable', why: `is not there yet: the schema is at version ${behind ?? '?'}, and the next write of a role that may migrate it (its owner's) brings it to version ${SCHEMA_VERSION}, with the projection` } as const)
+          return E.right({
+            kind: 'unusable',
+            why: `is not there yet: the schema is at version ${behind ?? '?'}, and the next write of a role that may migrate it (its owner's) brings it to version ${SCHEMA_VERSION}, with the projection`,
+          } as const)
         case 'ready':
           return E.right(await withClient('read the projection', (client) => readProjection(client, config, false)))
       }
@@ -154,7 +174,10 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
   const opener = projectionOpener(config, ORIGIN, warn)
 
   /** A writer's session: a cold load reads the projection on the write's connection, under the lock. */
-  const sessionOf = (raw: PostgresRawSession): PostgresRawSession => ({ ...raw, load: opener.loadWith(raw.read, raw.readProjection) })
+  const sessionOf = (raw: PostgresRawSession): PostgresRawSession => ({
+    ...raw,
+    load: opener.loadWith(raw.read, raw.readProjection),
+  })
 
   const schemaCheck = {
     ensureForWrite: () => ensureSchema('write'),
@@ -179,9 +202,21 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
         const session = writeSessionOver(sessionOf(raw), description)
         return work({
           ...session,
-          load: (from) => pipe(session.load(from), TE.map((loaded) => (last = loaded))),
-          append: (prepared, envelopes) => pipe(session.append(prepared, envelopes), TE.map((after) => (last = after))),
-          commit: () => pipe(raw.commit(), TE.map(() => (last === undefined || last.cursor.position === 0 ? undefined : writeCopy(last)))),
+          load: (from) =>
+            pipe(
+              session.load(from),
+              TE.map((loaded) => (last = loaded)),
+            ),
+          append: (prepared, envelopes) =>
+            pipe(
+              session.append(prepared, envelopes),
+              TE.map((after) => (last = after)),
+            ),
+          commit: () =>
+            pipe(
+              raw.commit(),
+              TE.map(() => (last === undefined || last.cursor.position === 0 ? undefined : writeCopy(last))),
+            ),
         })
       }),
     identity,

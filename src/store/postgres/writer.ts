@@ -25,7 +25,13 @@ import { classify, databaseError, SQLSTATE_BROKEN_CHAIN } from './errors.js'
 import { readEvents } from './events-table.js'
 import { projectionChange, wholeProjection } from './projection-format.js'
 import { requestTables } from './requests-table.js'
-import { appendWithProjection, type ProjectionRead, projectionTables, readProjection, rebuildProjection } from './projection-table.js'
+import {
+  appendWithProjection,
+  type ProjectionRead,
+  projectionTables,
+  readProjection,
+  rebuildProjection,
+} from './projection-table.js'
 import { SCHEMA_VERSION, tooNew } from './version.js'
 
 /** What the writer needs from the manager's context. */
@@ -94,14 +100,21 @@ interface Held {
 }
 
 /** The writes of the store `config` describes. */
-export const writerOf = (config: PostgresConfig, context: WriterContext, connections: Connections, schema: SchemaCheck, trust: ProjectionTrust) => {
+export const writerOf = (
+  config: PostgresConfig,
+  context: WriterContext,
+  connections: Connections,
+  schema: SchemaCheck,
+  trust: ProjectionTrust,
+) => {
   const [lockClass, lockKey] = config.writeLock
 
   /** Runs `step` on the write's connection, unless it is known to be gone; a loss is remembered. */
   const onHeld = async <A>(held: Held, doing: string, step: (client: pg.PoolClient) => Promise<A>): Promise<A> => {
     const gone = held.leased.lost() ?? held.failure
     // The server released the lock with the session: another writer may be appending now.
-    if (gone !== undefined) throw databaseError(config, `${doing}: the connection holding the write lock was lost`, gone)
+    if (gone !== undefined)
+      throw databaseError(config, `${doing}: the connection holding the write lock was lost`, gone)
     try {
       return await step(held.leased.client)
     } catch (error) {
@@ -142,7 +155,9 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
     onHeld(held, 'take the write lock', async (client) => {
       const waitMs = Math.min(Math.floor(deadline - Date.now()), MAX_WAIT_MS)
       // The projection's tables ride along: a write that finds one dropped makes them again first.
-      const present = [config.releases, config.environments, config.projection, config.requests].map((table) => `to_regclass('${table}') IS NOT NULL`).join(' AND ')
+      const present = [config.releases, config.environments, config.projection, config.requests]
+        .map((table) => `to_regclass('${table}') IS NOT NULL`)
+        .join(' AND ')
       const version = `SELECT max(version) AS version, ${present} AS tables FROM ${config.migrations}`
       type Row = { locked?: boolean; version: number | null; tables: boolean }
       const last = (results: unknown): Row | undefined => {
@@ -151,7 +166,11 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
         return row
       }
       if (waitMs < 1) {
-        const row = last(await client.query(`${BEGIN}; SELECT pg_try_advisory_lock(${lockClass}, ${lockKey}) AS locked, v.* FROM (${version}) AS v`))
+        const row = last(
+          await client.query(
+            `${BEGIN}; SELECT pg_try_advisory_lock(${lockClass}, ${lockKey}) AS locked, v.* FROM (${version}) AS v`,
+          ),
+        )
         held.open = true
         if (row?.locked === true) return row.version ?? 0
         await client.query('ROLLBACK')
@@ -162,7 +181,10 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
         // The wait is the server's (lock_timeout); the client's own bound only catches a stall.
         const text = `${BEGIN}; SET LOCAL lock_timeout = ${waitMs}; SELECT pg_advisory_lock(${lockClass}, ${lockKey}); SET LOCAL lock_timeout TO DEFAULT; ${version}`
         // pg reads a query's own `query_timeout`; @types/pg does not declare it.
-        const query: pg.QueryConfig & { readonly query_timeout: number } = { text, query_timeout: Math.min(waitMs + config.queryTimeoutMs, MAX_WAIT_MS) }
+        const query: pg.QueryConfig & { readonly query_timeout: number } = {
+          text,
+          query_timeout: Math.min(waitMs + config.queryTimeoutMs, MAX_WAIT_MS),
+        }
         const row = last(await client.query(query))
         held.open = true
         return row?.version ?? 0
@@ -180,7 +202,11 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
    * or, when the projection was not where the events were (missing, left behind), all of it again.
    * `what` names what a failure leaves uncommitted: the append, or every append of a staged write.
    */
-  const insert = (held: Held, { from, envelopes, after }: Appending, what: string): Promise<E.Either<StateError, Cursor>> =>
+  const insert = (
+    held: Held,
+    { from, envelopes, after }: Appending,
+    what: string,
+  ): Promise<E.Either<StateError, Cursor>> =>
     onHeld(held, 'append to the history', async (client) => {
       if (!held.open) {
         await client.query(BEGIN)
@@ -191,11 +217,15 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
           // Dropped by hand: made again (which needs the right to create tables in the schema), then rebuilt.
           const making = `make the projection's tables again, one of which was dropped (nothing of ${what} was committed; a role that may create tables in the schema, its owner, can)`
           for (const statement of [...projectionTables(config, true), ...requestTables(config, true)]) {
-            await client.query(statement).catch((error: unknown) => Promise.reject(databaseError(config, making, error)))
+            await client
+              .query(statement)
+              .catch((error: unknown) => Promise.reject(databaseError(config, making, error)))
           }
           held.tables = 'made'
         }
-        const { end, moved } = await appendWithProjection(client, config, from.cursor, envelopes, (to) => projectionChange(from.state, { ...after, cursor: to }))
+        const { end, moved } = await appendWithProjection(client, config, from.cursor, envelopes, (to) =>
+          projectionChange(from.state, { ...after, cursor: to }),
+        )
         if (!moved || (trust.mistrusted() && !held.rebuilt)) {
           await rebuildProjection(client, config, wholeProjection({ ...after, cursor: end }))
           held.rebuilt = true
@@ -203,11 +233,18 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
         return E.right(end)
       } catch (error) {
         // The transaction ends only with our COMMIT: whatever failed, nothing of it was committed.
-        if (classify(error) === 'DB_UNREACHABLE') throw databaseError(config, `append to the history (nothing of ${what} was committed)`, error)
+        if (classify(error) === 'DB_UNREACHABLE')
+          throw databaseError(config, `append to the history (nothing of ${what} was committed)`, error)
         await rollback(held)
-        if ((error as { code?: unknown }).code !== SQLSTATE_BROKEN_CHAIN) throw databaseError(config, `append to the history (nothing of ${what} was committed)`, error)
+        if ((error as { code?: unknown }).code !== SQLSTATE_BROKEN_CHAIN)
+          throw databaseError(config, `append to the history (nothing of ${what} was committed)`, error)
         const reason = error instanceof Error ? error.message : String(error)
-        return E.left(new StateError('CORRUPT_STATE', `${config.server} (schema ${config.schema}): the history changed while this process held the write lock (${reason}); nothing was appended`))
+        return E.left(
+          new StateError(
+            'CORRUPT_STATE',
+            `${config.server} (schema ${config.schema}): the history changed while this process held the write lock (${reason}); nothing was appended`,
+          ),
+        )
       }
     })
 
@@ -220,18 +257,29 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
       } catch (error) {
         // Only a COMMIT whose answer was lost leaves the outcome unknown: whole, or not at all.
         if (classify(error) === 'DB_UNREACHABLE') {
-          throw databaseError(config, `append to the history (the connection was lost while committing: ${what} may or may not have been committed; read the history before retrying)`, error)
+          throw databaseError(
+            config,
+            `append to the history (the connection was lost while committing: ${what} may or may not have been committed; read the history before retrying)`,
+            error,
+          )
         }
         ended(held, false) // a COMMIT that fails rolls back
         throw databaseError(config, `append to the history (nothing of ${what} was committed)`, error)
       }
     })
 
-  const readOn = (held: Held): RawSession['read'] => (cursor, visitor) => settled(() => onHeld(held, 'read the history', (client) => readEvents(client, config, cursor, visitor)))
+  const readOn =
+    (held: Held): RawSession['read'] =>
+    (cursor, visitor) =>
+      settled(() => onHeld(held, 'read the history', (client) => readEvents(client, config, cursor, visitor)))
 
   // In the write's transaction when one is open (a savepoint keeps a missing table from aborting it).
-  const projectionOn = (held: Held): PostgresRawSession['readProjection'] => () =>
-    settled(() => onHeld(held, 'read the projection', async (client) => E.right(await readProjection(client, config, held.open))))
+  const projectionOn =
+    (held: Held): PostgresRawSession['readProjection'] =>
+    () =>
+      settled(() =>
+        onHeld(held, 'read the projection', async (client) => E.right(await readProjection(client, config, held.open))),
+      )
 
   /** Each append its own transaction, committed before it returns. */
   const session = (held: Held): PostgresRawSession => ({
@@ -250,7 +298,10 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
   const stagedSession = (held: Held): RawStagedSession => ({
     read: readOn(held),
     readProjection: projectionOn(held),
-    append: (appending) => settled(async () => (appending.envelopes.length === 0 ? E.right(appending.from.cursor) : insert(held, appending, 'this write'))),
+    append: (appending) =>
+      settled(async () =>
+        appending.envelopes.length === 0 ? E.right(appending.from.cursor) : insert(held, appending, 'this write'),
+      ),
     commit: () => settled(async () => E.right(held.open ? await commit(held, 'this write') : undefined)),
   })
 
@@ -259,7 +310,13 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
     settled(async () => {
       const deadline = Date.now() + context.lockTimeoutMs
       await schema.ensureForWrite()
-      const held: Held = { leased: await connections.lease('connect for a write'), open: false, failure: undefined, tables: 'present', rebuilt: false }
+      const held: Held = {
+        leased: await connections.lease('connect for a write'),
+        open: false,
+        failure: undefined,
+        tables: 'present',
+        rebuilt: false,
+      }
       let locked = false
       // Until the lock step has ended cleanly, whether this session holds the lock is unknown.
       let reusable = false
@@ -272,7 +329,12 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
         if (version > SCHEMA_VERSION) return E.left(tooNew(config, version))
         if (version < SCHEMA_VERSION) {
           schema.forget()
-          return E.left(new StateError('DB_ERROR', `${config.server} (schema ${config.schema}): the schema is at version ${version}, not ${SCHEMA_VERSION}: it was dropped or changed while in use; try again`))
+          return E.left(
+            new StateError(
+              'DB_ERROR',
+              `${config.server} (schema ${config.schema}): the schema is at version ${version}, not ${SCHEMA_VERSION}: it was dropped or changed while in use; try again`,
+            ),
+          )
         }
         return await work(held)
       } finally {
@@ -280,16 +342,20 @@ export const writerOf = (config: PostgresConfig, context: WriterContext, connect
         // it. A connection in doubt is closed instead: the server then ends both.
         if (held.failure !== undefined || held.leased.lost() !== undefined) reusable = false
         else if (locked) {
-          await held.leased.client.query(`${held.open ? 'ROLLBACK; ' : ''}SELECT pg_advisory_unlock(${lockClass}, ${lockKey})`).catch(() => {
-            reusable = false
-          })
+          await held.leased.client
+            .query(`${held.open ? 'ROLLBACK; ' : ''}SELECT pg_advisory_unlock(${lockClass}, ${lockKey})`)
+            .catch(() => {
+              reusable = false
+            })
         }
         held.leased.release(!reusable)
       }
     })
 
   return {
-    write: <A>(work: (session: PostgresRawSession) => TE.TaskEither<StateError, A>) => locked((held) => work(session(held))()),
-    writeStaged: <A>(work: (session: RawStagedSession) => TE.TaskEither<StateError, A>) => locked((held) => work(stagedSession(held))()),
+    write: <A>(work: (session: PostgresRawSession) => TE.TaskEither<StateError, A>) =>
+      locked((held) => work(session(held))()),
+    writeStaged: <A>(work: (session: RawStagedSession) => TE.TaskEither<StateError, A>) =>
+      locked((held) => work(stagedSession(held))()),
   }
 }

@@ -10,7 +10,12 @@ export const emit = (message) => {
 
 /** Reports an unexpected failure and exits with status 1. */
 export const die = (error) => {
-  emit({ t: 'error', code: error?.code ?? null, message: String(error?.message ?? error), stack: String(error?.stack ?? '') })
+  emit({
+    t: 'error',
+    code: error?.code ?? null,
+    message: String(error?.message ?? error),
+    stack: String(error?.stack ?? ''),
+  })
   process.exit(1)
 }
 

@@ -7,7 +7,12 @@ import { createStateManager, PHASES } from '../../../dist/index.js'
 import { config, die, emit } from './common.mjs'
 
 const { stateFile, name, environments, lockTimeoutMs } = config()
-const manager = createStateManager({ stateFile, actor: name, lockTimeoutMs, onWarning: (message) => emit({ t: 'warning', message }) })
+const manager = createStateManager({
+  stateFile,
+  actor: name,
+  lockTimeoutMs,
+  onWarning: (message) => emit({ t: 'warning', message }),
+})
 
 const ack = (op, fields, { release }) => {
   emit({ t: 'ack', op, ...fields, release })
@@ -24,7 +29,11 @@ try {
   for (let i = 0; ; i++) {
     const environment = environments[i % environments.length]
     const version = `${name}-v${i}`
-    const { id } = ack('create', { environment, version }, await manager.createRelease(environment, version, i % 2 === 0 ? undefined : 'deadbeef'))
+    const { id } = ack(
+      'create',
+      { environment, version },
+      await manager.createRelease(environment, version, i % 2 === 0 ? undefined : 'deadbeef'),
+    )
     for (const phase of PHASES) {
       ack('update', { id, phase, status: 'running' }, await manager.updatePhase(id, phase, 'running'))
       const status = outcome()

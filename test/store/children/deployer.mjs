@@ -12,7 +12,12 @@ import { createStateManager, PHASES } from '../../../dist/index.js'
 import { config, die, emit, waitForLine } from './common.mjs'
 
 const { stateFile, name, releases, sharedEnvironments, pipelines, lockTimeoutMs, pauseMs = 0 } = config()
-const manager = createStateManager({ stateFile, actor: name, lockTimeoutMs, onWarning: (message) => emit({ t: 'warning', message }) })
+const manager = createStateManager({
+  stateFile,
+  actor: name,
+  lockTimeoutMs,
+  onWarning: (message) => emit({ t: 'warning', message }),
+})
 
 const work = () => new Promise((resolve) => setTimeout(resolve, Math.random() * pauseMs))
 
@@ -20,8 +25,18 @@ const RANK = { pending: 0, running: 1, completed: 2, failed: 2, skipped: 2 }
 
 const expectInSnapshot = (release) => {
   const inFile = JSON.parse(readFileSync(stateFile, 'utf8')).releases.find((r) => r.id === release.id)
-  const behind = inFile === undefined ? ['the release'] : PHASES.filter((p) => RANK[inFile.phases[p]] < RANK[release.phases[p]] || (RANK[release.phases[p]] === 2 && inFile.phases[p] !== release.phases[p]))
-  if (behind.length > 0) throw new Error(`read-after-write: releases.json lacks ${behind.join(', ')} of ${release.id} just acknowledged: ${JSON.stringify(inFile)}`)
+  const behind =
+    inFile === undefined
+      ? ['the release']
+      : PHASES.filter(
+          (p) =>
+            RANK[inFile.phases[p]] < RANK[release.phases[p]] ||
+            (RANK[release.phases[p]] === 2 && inFile.phases[p] !== release.phases[p]),
+        )
+  if (behind.length > 0)
+    throw new Error(
+      `read-after-write: releases.json lacks ${behind.join(', ')} of ${release.id} just acknowledged: ${JSON.stringify(inFile)}`,
+    )
 }
 
 const ack = async (op, fields, pending) => {
@@ -40,9 +55,14 @@ const deploy = async (i) => {
   const failAt = i % 4 === 3 ? i % PHASES.length : -1
   for (const [k, phase] of PHASES.entries()) {
     await ack('update', { id, phase, status: 'running' }, manager.updatePhase(id, phase, 'running'))
-    if (k === 1 && i % 2 === 1) await ack('update', { id, phase, status: 'running' }, manager.updatePhase(id, phase, 'running')) // an idempotent retry
+    if (k === 1 && i % 2 === 1)
+      await ack('update', { id, phase, status: 'running' }, manager.updatePhase(id, phase, 'running')) // an idempotent retry
     if (k === failAt) {
-      await ack('update', { id, phase, status: 'failed' }, manager.updatePhase(id, phase, 'failed', { reason: `${name} saw it fail` }))
+      await ack(
+        'update',
+        { id, phase, status: 'failed' },
+        manager.updatePhase(id, phase, 'failed', { reason: `${name} saw it fail` }),
+      )
       await ack('recover', { id }, manager.recoverRelease(id, `${name} gave up`))
       return
     }

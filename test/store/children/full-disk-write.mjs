@@ -9,11 +9,26 @@ import { config, die, emit } from './common.mjs'
 
 const { stateFile, op, environment, version, id, phase, status } = config()
 fillDiskFor(basename(stateFile))
-const manager = createStateManager({ stateFile, actor: 'full-disk', onWarning: (message) => emit({ t: 'warning', message }) })
+const manager = createStateManager({
+  stateFile,
+  actor: 'full-disk',
+  onWarning: (message) => emit({ t: 'warning', message }),
+})
 
 try {
-  const recorded = op === 'create' ? await manager.createRelease(environment, version) : await manager.updatePhase(id, phase, status)
-  emit({ t: 'ack', op, environment, version, id, phase, status, release: recorded.release, events: recorded.events.length })
+  const recorded =
+    op === 'create' ? await manager.createRelease(environment, version) : await manager.updatePhase(id, phase, status)
+  emit({
+    t: 'ack',
+    op,
+    environment,
+    version,
+    id,
+    phase,
+    status,
+    release: recorded.release,
+    events: recorded.events.length,
+  })
   emit({ t: 'done' })
 } catch (error) {
   die(error)

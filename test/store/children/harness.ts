@@ -11,7 +11,15 @@ import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
-import { createStateManager, type HistoryEvent, PHASES, type PhaseStatus, type Release, type StateManager, type StoreSpec } from '../../../src/index.js'
+import {
+  createStateManager,
+  type HistoryEvent,
+  PHASES,
+  type PhaseStatus,
+  type Release,
+  type StateManager,
+  type StoreSpec,
+} from '../../../src/index.js'
 import { fileStore, type FileStoreOptions } from '../../../src/store/file-store.js'
 import { storePaths } from '../../../src/store/paths.js'
 import { JsonLinesChild } from '../../support/json-lines-child.js'
@@ -45,7 +53,9 @@ export const tempStore = async (prefix = 'stagecraft-store-'): Promise<TempStore
 }
 
 /** The file store at `stateFile`, opened with options a manager does not set (a checkpoint at every write, say). */
-export const fileStoreWith = (stateFile: string, extra: Partial<FileStoreOptions>): StoreSpec => ({ open: (context) => E.right(fileStore(storePaths(stateFile), { ...context, ...extra })) })
+export const fileStoreWith = (stateFile: string, extra: Partial<FileStoreOptions>): StoreSpec => ({
+  open: (context) => E.right(fileStore(storePaths(stateFile), { ...context, ...extra })),
+})
 
 /** Fresh file stores, as subjects of the suites every store runs (store-subject.ts), opened with `extra` when given. */
 export const fileStoreSubjects =
@@ -53,7 +63,12 @@ export const fileStoreSubjects =
   async () => {
     const store = await tempStore(prefix)
     const spec = extra === undefined ? undefined : fileStoreWith(store.stateFile, extra)
-    return subjectOf((options) => createStateManager({ stateFile: store.stateFile, ...(spec === undefined ? {} : { store: spec }), ...options }), (fresh) => expectSoundStore(fresh, store), store.remove)
+    return subjectOf(
+      (options) =>
+        createStateManager({ stateFile: store.stateFile, ...(spec === undefined ? {} : { store: spec }), ...options }),
+      (fresh) => expectSoundStore(fresh, store),
+      store.remove,
+    )
   }
 
 /** The files beside the state file that no finished write may leave behind, by kind. */
@@ -74,8 +89,14 @@ export const leftovers = (store: TempStore) => {
 /** Expects no temporary snapshot file in the store, and a lock file that names no holder. */
 export const expectNoLeftovers = (store: TempStore, context = ''): void => {
   const found = leftovers(store)
-  expect(found.temporaries, `${context} temporary snapshot files left in ${store.directory}: ${found.all.join(', ')}`).toEqual([])
-  expect(found.locks, `${context} lock file naming a holder left in ${store.directory}: ${found.all.join(', ')}`).toEqual([])
+  expect(
+    found.temporaries,
+    `${context} temporary snapshot files left in ${store.directory}: ${found.all.join(', ')}`,
+  ).toEqual([])
+  expect(
+    found.locks,
+    `${context} lock file naming a holder left in ${store.directory}: ${found.all.join(', ')}`,
+  ).toEqual([])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -89,7 +110,9 @@ const byId = (a: Release, b: Release): number => (a.id < b.id ? -1 : a.id > b.id
  */
 export const expectIdsIncreasing = (events: ReadonlyArray<HistoryEvent>): ReadonlyArray<string> => {
   const ids = events.flatMap((event) => (event.type === 'ReleaseCreated' ? [event.data.release.id as string] : []))
-  const out = ids.flatMap((id, i) => (i > 0 && !((ids[i - 1] as string) < id) ? [`${ids[i - 1]} then ${id} at creation ${i}`] : []))
+  const out = ids.flatMap((id, i) =>
+    i > 0 && !((ids[i - 1] as string) < id) ? [`${ids[i - 1]} then ${id} at creation ${i}`] : [],
+  )
   expect(out, 'ids not strictly increasing in creation order').toEqual([])
   expect(new Set(ids).size).toBe(ids.length)
   return ids
@@ -101,13 +124,17 @@ export const expectIdsIncreasing = (events: ReadonlyArray<HistoryEvent>): Readon
  */
 export const expectChains = (releases: ReadonlyArray<Release>): void => {
   const byEnvironment = new Map<string, Release[]>()
-  for (const release of releases) byEnvironment.set(release.environment, [...(byEnvironment.get(release.environment) ?? []), release])
+  for (const release of releases)
+    byEnvironment.set(release.environment, [...(byEnvironment.get(release.environment) ?? []), release])
   const byIdMap = new Map(releases.map((release) => [release.id as string, release]))
   expect(byIdMap.size, 'release ids are not unique').toBe(releases.length)
   for (const [environment, group] of byEnvironment) {
-    const expected = [...group].sort(byId).reverse().map((release) => release.id as string)
+    const expected = [...group]
+      .sort(byId)
+      .reverse()
+      .map((release) => release.id as string)
     const walked: string[] = []
-    for (let release = byIdMap.get(expected[0] as string); release !== undefined && walked.length <= releases.length; ) {
+    for (let release = byIdMap.get(expected[0] as string); release !== undefined && walked.length <= releases.length;) {
       walked.push(release.id)
       release = release.previousId === undefined ? undefined : byIdMap.get(release.previousId)
     }
@@ -138,22 +165,38 @@ export interface SoundOptions {
  * environment's current release its newest, `verify` sound (without any problem unless
  * `allowWarning` accepts it). Returns every release.
  */
-export const expectSoundHistory = async (fresh: StateManager, options: SoundOptions = {}): Promise<ReadonlyArray<Release>> => {
+export const expectSoundHistory = async (
+  fresh: StateManager,
+  options: SoundOptions = {},
+): Promise<ReadonlyArray<Release>> => {
   const context = options.context ?? ''
   const releases = await fresh.listAllReleases()
   const history = await fresh.history()
   const ids = expectIdsIncreasing(history)
   // Recorded times never go backwards (so the state at an instant is a prefix of the log).
-  const backwards = history.flatMap((event, i) => (i > 0 && event.recordedAt < (history[i - 1] as HistoryEvent).recordedAt ? [`${event.position}: ${event.recordedAt}`] : []))
+  const backwards = history.flatMap((event, i) =>
+    i > 0 && event.recordedAt < (history[i - 1] as HistoryEvent).recordedAt
+      ? [`${event.position}: ${event.recordedAt}`]
+      : [],
+  )
   expect(backwards, `${context} events recorded before the event before them`).toEqual([])
-  expect([...ids].sort(), `${context} releases created in the log vs releases listed`).toEqual(releases.map((r) => r.id as string).sort())
+  expect([...ids].sort(), `${context} releases created in the log vs releases listed`).toEqual(
+    releases.map((r) => r.id as string).sort(),
+  )
   expectChains(releases)
   for (const environment of new Set(releases.map((r) => r.environment))) {
-    const newest = releases.filter((r) => r.environment === environment).sort(byId).reverse()[0]
-    expect((await fresh.getCurrentRelease(environment)).id, `${context} current release of ${environment}`).toBe(newest?.id)
+    const newest = releases
+      .filter((r) => r.environment === environment)
+      .sort(byId)
+      .reverse()[0]
+    expect((await fresh.getCurrentRelease(environment)).id, `${context} current release of ${environment}`).toBe(
+      newest?.id,
+    )
   }
   const report = await fresh.verify()
-  const unexpected = report.problems.filter((problem) => problem.severity === 'error' || !(options.allowWarning?.(problem) ?? false))
+  const unexpected = report.problems.filter(
+    (problem) => problem.severity === 'error' || !(options.allowWarning?.(problem) ?? false),
+  )
   expect(unexpected, `${context} verify problems`).toEqual([])
   expect(report.sound).toBe(true)
   expect(report.releases).toBe(releases.length)
@@ -164,7 +207,11 @@ export const expectSoundHistory = async (fresh: StateManager, options: SoundOpti
  * The invariants of a file store nothing is writing to: those of its history
  * ({@link expectSoundHistory}), `releases.json` the projection, no leftovers. Returns every release.
  */
-export const expectSoundStore = async (fresh: StateManager, store: TempStore, options: SoundOptions = {}): Promise<ReadonlyArray<Release>> => {
+export const expectSoundStore = async (
+  fresh: StateManager,
+  store: TempStore,
+  options: SoundOptions = {},
+): Promise<ReadonlyArray<Release>> => {
   const releases = await expectSoundHistory(fresh, options)
   const context = options.context ?? ''
   expect(snapshotIds(store), `${context} ids in releases.json`).toEqual(releases.map((r) => r.id as string).sort())
@@ -188,7 +235,12 @@ export interface Ack {
 }
 
 /** Any line a child writes. */
-export type ChildLine = Ack | { readonly t: 'ready' | 'done' | 'holding' | 'stopped' | 'warning' | 'error' | 'unexpected'; readonly [key: string]: unknown }
+export type ChildLine =
+  | Ack
+  | {
+      readonly t: 'ready' | 'done' | 'holding' | 'stopped' | 'warning' | 'error' | 'unexpected'
+      readonly [key: string]: unknown
+    }
 
 /** How far a phase status has come: a final status never changes, `running` only moves on to one. */
 const rank = (status: PhaseStatus): number => (status === 'pending' ? 0 : status === 'running' ? 1 : 2)
@@ -215,16 +267,24 @@ export class Acknowledged {
       this.created.set(release.id, release)
     } else if (ack.op === 'update') {
       expect(release.id).toBe(ack.id)
-      expect(release.phases[ack.phase as (typeof PHASES)[number]], `acknowledged update ${ack.id} ${ack.phase} -> ${ack.status}`).toBe(ack.status)
+      expect(
+        release.phases[ack.phase as (typeof PHASES)[number]],
+        `acknowledged update ${ack.id} ${ack.phase} -> ${ack.status}`,
+      ).toBe(ack.status)
     } else {
-      expect(Object.values(release.phases).filter((s) => s === 'running' || s === 'pending'), `recovered ${release.id}`).toEqual([])
+      expect(
+        Object.values(release.phases).filter((s) => s === 'running' || s === 'pending'),
+        `recovered ${release.id}`,
+      ).toEqual([])
     }
     const known = this.phases.get(release.id) ?? {}
     for (const phase of PHASES) {
       const before = known[phase]
       const now = release.phases[phase]
       if (before !== undefined && rank(before) === 2 && rank(now) === 2) {
-        expect(now, `${release.id} ${phase}: acknowledged as ${before}, later as ${now}: a final status changed`).toBe(before)
+        expect(now, `${release.id} ${phase}: acknowledged as ${before}, later as ${now}: a final status changed`).toBe(
+          before,
+        )
       }
       if (before === undefined || rank(now) > rank(before)) known[phase] = now
     }
@@ -232,7 +292,10 @@ export class Acknowledged {
   }
 
   /** Expects the effects of every acknowledged operation in `releases`; `exact` when nothing may have moved since. */
-  expectIn(releases: ReadonlyArray<Release>, options: { readonly exact?: boolean; readonly context?: string } = {}): void {
+  expectIn(
+    releases: ReadonlyArray<Release>,
+    options: { readonly exact?: boolean; readonly context?: string } = {},
+  ): void {
     const found = new Map(releases.map((release) => [release.id as string, release]))
     const problems: string[] = []
     for (const [id, created] of this.created) {
@@ -242,7 +305,8 @@ export class Acknowledged {
         continue
       }
       for (const field of ['environment', 'version', 'commitSha', 'timestamp', 'previousId'] as const) {
-        if (release[field] !== created[field]) problems.push(`${id}: ${field} is ${String(release[field])}, was created as ${String(created[field])}`)
+        if (release[field] !== created[field])
+          problems.push(`${id}: ${field} is ${String(release[field])}, was created as ${String(created[field])}`)
       }
     }
     for (const [id, phases] of this.phases) {
@@ -254,7 +318,14 @@ export class Acknowledged {
       for (const phase of PHASES) {
         const acked = phases[phase] ?? 'pending'
         const now = release.phases[phase]
-        const ok = options.exact === true ? now === acked : acked === 'pending' ? true : acked === 'running' ? now !== 'pending' : now === acked
+        const ok =
+          options.exact === true
+            ? now === acked
+            : acked === 'pending'
+              ? true
+              : acked === 'running'
+                ? now !== 'pending'
+                : now === acked
         if (!ok) problems.push(`${id}: ${phase} is ${now}, acknowledged as ${acked}`)
       }
     }
@@ -300,5 +371,7 @@ export const OWN_PID_NAMESPACE = ['unshare', '--pid', '--fork', '--kill-child'] 
 export const pidNamespacesUnavailable = (): string | undefined => {
   const tried = spawnSync(OWN_PID_NAMESPACE[0], [...OWN_PID_NAMESPACE.slice(1), 'true'], { encoding: 'utf8' })
   if (tried.error !== undefined) return `unshare could not be run (${tried.error.message})`
-  return tried.status === 0 ? undefined : `unshare --pid is not permitted here (${tried.stderr.trim() || `exit ${tried.status}`})`
+  return tried.status === 0
+    ? undefined
+    : `unshare --pid is not permitted here (${tried.stderr.trim() || `exit ${tried.status}`})`
 }

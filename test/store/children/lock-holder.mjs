@@ -17,7 +17,4 @@ const manager = createStateManager({
   },
 })
 
-manager.createRelease('held', 'never-recorded').then(
-  ({ release }) => emit({ t: 'unexpected', release }),
-  die,
-)
+manager.createRelease('held', 'never-recorded').then(({ release }) => emit({ t: 'unexpected', release }), die)

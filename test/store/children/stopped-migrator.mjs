@@ -17,4 +17,7 @@ const onStep = (step) => {
 }
 const target = { open: (context) => ({ _tag: 'Right', right: fileStore(storePaths(to), { ...context, onStep }) }) }
 
-migrateHistory(storeAt(from), target, { onWarning: () => undefined }).then((report) => emit({ t: 'unexpected', report }), die)
+migrateHistory(storeAt(from), target, { onWarning: () => undefined }).then(
+  (report) => emit({ t: 'unexpected', report }),
+  die,
+)

@@ -17,7 +17,12 @@ const onStep = (step) => {
   emit({ t: 'stopped', step })
   Atomics.wait(forever, 0, 0) // never woken: only SIGKILL ends this process
 }
-const store = { open: (context) => ({ _tag: 'Right', right: fileStore(storePaths(stateFile), { ...context, checkpointTailBytes: 0, onStep }) }) }
+const store = {
+  open: (context) => ({
+    _tag: 'Right',
+    right: fileStore(storePaths(stateFile), { ...context, checkpointTailBytes: 0, onStep }),
+  }),
+}
 const manager = createStateManager({ stateFile, store, actor: 'stopped-writer' })
 
 const write = op === 'create' ? manager.createRelease(environment, version) : manager.updatePhase(id, phase, status)

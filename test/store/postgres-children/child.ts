@@ -27,12 +27,15 @@ export class Child extends JsonLinesChild {
  * it opened. `spawn` starts a child (by default one of the scripts beside this file).
  */
 export const childrenOfEachTest = <C extends { kill(): Promise<unknown> } = Child>(
-  spawn: (script: string, config: Record<string, unknown>) => C = (script, config) => new Child(script, config) as unknown as C,
+  spawn: (script: string, config: Record<string, unknown>) => C = (script, config) =>
+    new Child(script, config) as unknown as C,
 ) => {
   const children: C[] = []
   const managers: StateManager[] = []
   beforeAll(async () => {
-    expect(readdirSync(new URL('../../../dist/', import.meta.url)), 'dist/ is missing: run npm run build').toContain('index.js')
+    expect(readdirSync(new URL('../../../dist/', import.meta.url)), 'dist/ is missing: run npm run build').toContain(
+      'index.js',
+    )
     await adminQuery('SELECT 1')
   })
   afterEach(async () => {

@@ -25,7 +25,8 @@ input.on('line', (line) => {
 })
 
 /** The next command line from the parent. */
-export const nextCommand = () => (pending.length > 0 ? Promise.resolve(pending.shift()) : new Promise((resolve) => waiting.push(resolve)))
+export const nextCommand = () =>
+  pending.length > 0 ? Promise.resolve(pending.shift()) : new Promise((resolve) => waiting.push(resolve))
 
 /** Waits for the command `line`, ignoring others. */
 export const waitFor = async (line) => {

@@ -19,7 +19,8 @@ import { expectSoundHistory } from '../children/harness.js'
 import { type StoreFactory, subjectOf } from '../store-subject.js'
 
 /** The server and database of the tests. */
-export const TEST_DATABASE_URL = process.env['STAGECRAFT_TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test'
+export const TEST_DATABASE_URL =
+  process.env['STAGECRAFT_TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test'
 
 /** The same server, as another user (no password: the test server trusts local connections). */
 export const urlAs = (user: string, url = TEST_DATABASE_URL): string => {
@@ -55,21 +56,37 @@ export const asAdmin = async <A>(use: (client: pg.Client) => Promise<A>): Promis
 }
 
 /** Runs one statement as the admin. */
-export const adminQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<pg.QueryResult<R>> => asAdmin((client) => client.query<R>(sql, values))
+export const adminQuery = <R extends pg.QueryResultRow = pg.QueryResultRow>(
+  sql: string,
+  values: unknown[] = [],
+): Promise<pg.QueryResult<R>> => asAdmin((client) => client.query<R>(sql, values))
 
 /**
  * Everything of `schema` a migration could change: whether it exists, its tables, its events and
  * its recorded migrations.
  */
 export const schemaContents = async (schema: string) => {
-  const tables = (await adminQuery<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema])).rows.map((row) => row.name)
-  const rowsOf = async (table: string, order: string) => (tables.includes(table) ? (await adminQuery(`SELECT * FROM "${schema}".${table} ORDER BY ${order}`)).rows : [])
+  const tables = (
+    await adminQuery<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`,
+      [schema],
+    )
+  ).rows.map((row) => row.name)
+  const rowsOf = async (table: string, order: string) =>
+    tables.includes(table) ? (await adminQuery(`SELECT * FROM "${schema}".${table} ORDER BY ${order}`)).rows : []
   const exists = (await adminQuery('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount === 1
-  return { schema, exists, tables, events: await rowsOf('events', 'position'), migrations: await rowsOf('schema_migrations', 'version') }
+  return {
+    schema,
+    exists,
+    tables,
+    events: await rowsOf('events', 'position'),
+    migrations: await rowsOf('schema_migrations', 'version'),
+  }
 }
 
 /** A schema name no other test (or concurrent test run) uses. */
-export const uniqueName = (label: string): string => `sc_${label}_${process.pid}_${randomBytes(4).toString('hex')}`.slice(0, 63)
+export const uniqueName = (label: string): string =>
+  `sc_${label}_${process.pid}_${randomBytes(4).toString('hex')}`.slice(0, 63)
 
 const schemas: string[] = []
 const stores: EventStore[] = []
@@ -78,7 +95,8 @@ const roles: string[] = []
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((store) => store.close()))
   const dropping = schemas.splice(0)
-  if (dropping.length > 0) await adminQuery(dropping.map((schema) => `DROP SCHEMA IF EXISTS "${schema}" CASCADE`).join('; '))
+  if (dropping.length > 0)
+    await adminQuery(dropping.map((schema) => `DROP SCHEMA IF EXISTS "${schema}" CASCADE`).join('; '))
   for (const role of roles.splice(0)) await adminQuery(`DROP OWNED BY "${role}"; DROP ROLE "${role}"`)
 })
 
@@ -101,7 +119,10 @@ export const freshSchema = (label = 'test'): string => {
 export const dropAfterTest = (schema: string): void => void schemas.push(schema)
 
 /** A store on `schema` (closed after the current test), as a manager would open it. */
-export const openStore = (schema: string, options: Partial<PostgresStoreOptions> & { lockTimeoutMs?: number } = {}): EventStore => {
+export const openStore = (
+  schema: string,
+  options: Partial<PostgresStoreOptions> & { lockTimeoutMs?: number } = {},
+): EventStore => {
   const { lockTimeoutMs = 5_000, ...rest } = options
   const config = resolvePostgresConfig({ connectionString: TEST_DATABASE_URL, schema, ...rest }, process.cwd())
   if (config._tag === 'Left') throw config.left
@@ -118,11 +139,17 @@ export const postgresStoreSubjects =
   (label: string): StoreFactory =>
   async () => {
     const { spec, drop } = throwawayStore({ schema: label })
-    return subjectOf((options) => createStateManager({ store: spec, ...options }), (fresh) => expectSoundHistory(fresh), drop)
+    return subjectOf(
+      (options) => createStateManager({ store: spec, ...options }),
+      (fresh) => expectSoundHistory(fresh),
+      drop,
+    )
   }
 
 /** A store spec on a new schema, and how to drop the schema: for benchmarks and other suites. */
-export const throwawayStore = (options: Partial<PostgresStoreOptions> = {}): { spec: StoreSpec; schema: string; drop: () => Promise<void> } => {
+export const throwawayStore = (
+  options: Partial<PostgresStoreOptions> = {},
+): { spec: StoreSpec; schema: string; drop: () => Promise<void> } => {
   const schema = uniqueName(options.schema ?? 'bench')
   return {
     schema,

@@ -7,7 +7,11 @@ import { createStateManager, PHASES, postgresStore } from '../../../dist/index.j
 import { config, die, doneListening, emit, waitFor } from './common.mjs'
 
 const { url, schema, name, releases, environments, lockTimeoutMs } = config()
-const manager = createStateManager({ store: postgresStore({ connectionString: url, schema }), actor: name, lockTimeoutMs })
+const manager = createStateManager({
+  store: postgresStore({ connectionString: url, schema }),
+  actor: name,
+  lockTimeoutMs,
+})
 
 const ack = async (op, pending) => {
   const { release } = await pending

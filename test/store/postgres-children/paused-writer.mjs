@@ -34,7 +34,10 @@ const paused = {
 
 const manager = createStateManager({ store: paused, actor: 'paused-writer', lockTimeoutMs })
 try {
-  const { release } = operation === 'recover' ? await manager.recoverRelease(releaseId, 'the parent said so') : await manager.createRelease('prod', 'paused')
+  const { release } =
+    operation === 'recover'
+      ? await manager.recoverRelease(releaseId, 'the parent said so')
+      : await manager.createRelease('prod', 'paused')
   emit({ t: 'result', release })
 } catch (error) {
   emit({ t: 'failed', code: error?.code ?? null, message: String(error?.message ?? error) })
