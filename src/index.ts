@@ -5,7 +5,7 @@
  * operations as fp-ts `TaskEither`s. The pure domain (codecs, decide, evolve, projection,
  * queries) is exported for callers who fold or project events themselves.
  */
-export { createStateManager, promiseStateManager, type StateManager } from './manager.js'
+export { createStateManager, promiseStateManager, type StateManager } from './app/manager.js'
 export {
   createFpStateManager,
   type CreateReleaseOptions,
@@ -13,18 +13,13 @@ export {
   type Recorded,
   type UpdatePhaseOptions,
   type WriteOptions,
-} from './fp-manager.js'
-export {
-  DEFAULT_ABANDONED_AFTER_MS,
-  DEFAULT_LOCK_TIMEOUT_MS,
-  fileStoreSpec,
-  type StateManagerOptions,
-  type StoreContext,
-  type StoreSpec,
-} from './options.js'
-export { ERROR_CODES, isStateError, StateError, type StateErrorCode } from './errors.js'
-export type { HistoryEvent, HistoryFilter } from './audit.js'
-export type { ChainHead, VerifyProblem, VerifyReport } from './verify.js'
+} from './app/fp-manager.js'
+export { DEFAULT_ABANDONED_AFTER_MS, type StateManagerOptions } from './app/options.js'
+export { DEFAULT_LOCK_TIMEOUT_MS, type StoreContext, type StoreSpec } from './store/event-store.js'
+export { fileStoreSpec } from './store/file-store-spec.js'
+export { ERROR_CODES, isStateError, StateError, type StateErrorCode } from './domain/state-error.js'
+export type { HistoryEvent, HistoryFilter } from './app/audit.js'
+export type { ChainHead, VerifyProblem, VerifyReport } from './app/verify.js'
 export type {
   Cursor,
   EventStore,
@@ -46,5 +41,5 @@ export {
   type PostgresStoreOptions,
 } from './store/postgres/index.js'
 export { isPostgresLocation, STATE_URL_VARIABLE, storeAt, type LocationOptions } from './store/postgres/location.js'
-export { fpMigrateHistory, migrateHistory, type MigrateOptions, type MigrationReport } from './store/migrate.js'
+export { fpMigrateHistory, migrateHistory, type MigrateOptions, type MigrationReport } from './app/migrate.js'
 export * from './domain/index.js'

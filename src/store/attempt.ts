@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { ioError, isStateError, type StateError } from '../errors.js'
+import { ioError, isStateError, type StateError } from '../domain/state-error.js'
 
 /** Runs `step`; a thrown `StateError` stays as it is, any other throw becomes `IO_ERROR`. */
 export const attempt = <A>(

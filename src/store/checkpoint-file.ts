@@ -14,7 +14,7 @@ import { statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { State } from '../domain/state.js'
-import { StateError } from '../errors.js'
+import { StateError } from '../domain/state-error.js'
 import { attempt } from './attempt.js'
 import {
   CHECKPOINT_LAYOUT,

@@ -43,7 +43,7 @@ import {
 import { ReleaseId } from '../domain/release-id.js'
 import type { State } from '../domain/state.js'
 import { Timestamp } from '../domain/timestamp.js'
-import { StateError } from '../errors.js'
+import { StateError } from '../domain/state-error.js'
 import type { RecordLayout } from './sorted-records.js'
 
 /** The format this module writes and reads. */

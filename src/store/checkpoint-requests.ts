@@ -11,7 +11,7 @@ import { describeDecodeErrors } from '../domain/decode-errors.js'
 import { deepFreeze } from '../domain/deep-freeze.js'
 import { compareIds } from '../domain/release-id.js'
 import { RequestMap, RequestUse } from '../domain/requests.js'
-import { StateError } from '../errors.js'
+import { StateError } from '../domain/state-error.js'
 import { damagedLine } from './checkpoint-format.js'
 import {
   findGroup,

@@ -11,7 +11,7 @@
 import { closeSync, openSync, read, readSync, statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import { StateError } from '../errors.js'
+import { StateError } from '../domain/state-error.js'
 import type { EventEnvelope } from '../domain/events.js'
 import { attempt } from './attempt.js'
 import type { Cursor, IncompleteTail, ReadEnd, StoredEvent, Visitor } from './event-store.js'

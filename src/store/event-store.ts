@@ -11,7 +11,7 @@ import type { DomainEvent, EventEnvelope } from '../domain/events.js'
 import type { Foreign } from '../domain/foreign.js'
 import { initialState, type State } from '../domain/state.js'
 import type { Timestamp } from '../domain/timestamp.js'
-import type { StateError } from '../errors.js'
+import type { StateError } from '../domain/state-error.js'
 
 /**
  * A position in a store's stream: how many events come before it, and the hash of the last of
@@ -259,6 +259,9 @@ export interface EventStore {
   /** Releases handles (open files, connections). */
   readonly close: () => Promise<void>
 }
+
+/** The default wait for the write lock. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 10_000
 
 /** What a store is opened with. */
 export interface StoreContext {

@@ -24,7 +24,7 @@ import {
 } from 'node:fs'
 import { createRequire } from 'node:module'
 import { hostname } from 'node:os'
-import { StateError } from '../errors.js'
+import { StateError } from '../domain/state-error.js'
 import { attempt } from './attempt.js'
 
 /** How a lock is taken. */

@@ -7,7 +7,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { EventEnvelope } from '../domain/events.js'
 import { evolveRecorded, type Fold, startFold } from '../domain/evolve.js'
-import { StateError } from '../errors.js'
+import { StateError } from '../domain/state-error.js'
 import type { Cursor, Loaded, ReadEnd, StoredEvent, Visitor } from './event-store.js'
 import { noteForeign, noteUnfolded } from './foreign-events.js'
 

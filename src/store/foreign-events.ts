@@ -4,7 +4,7 @@
  * version never records anything on top of a history it does not fully understand.
  */
 import { describeForeign, upgradeTo, whyForeign } from '../domain/foreign.js'
-import { StateError } from '../errors.js'
+import { StateError } from '../domain/state-error.js'
 import type { ForeignEvent, ForeignSeen, Loaded, RecordProblem } from './event-store.js'
 
 /** How many of them a note keeps, for messages. */

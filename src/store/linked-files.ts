@@ -8,7 +8,7 @@
 import { lstatSync, readlinkSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import { StateError } from '../errors.js'
+import { StateError } from '../domain/state-error.js'
 import { attempt } from './attempt.js'
 import type { StorePaths } from './paths.js'
 

@@ -8,7 +8,7 @@
  * source's write holds the target's) leave a placed error as it is.
  */
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { StateError } from '../errors.js'
+import { StateError } from '../domain/state-error.js'
 import { type EventStore, guardedSnapshotPath } from './event-store.js'
 
 /** The side of a migration a store is. */

@@ -9,7 +9,7 @@
  */
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { StateError } from '../errors.js'
+import { StateError } from '../domain/state-error.js'
 import { type Cursor, type EventStore, guardedSnapshotPath } from './event-store.js'
 import { encodeLogLine, GENESIS_HASH, hashLine } from './log-line.js'
 import { on } from './migration-place.js'

@@ -8,7 +8,7 @@
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { EventEnvelope } from '../domain/events.js'
-import { StateError } from '../errors.js'
+import { StateError } from '../domain/state-error.js'
 import { type Cursor, type Loaded, unprepared, type WriteSession } from './event-store.js'
 import { foldAppending, foldRead, type Read } from './fold.js'
 

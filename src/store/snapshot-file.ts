@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto'
 import { closeSync, promises as fs, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { MAX_SNAPSHOT_BYTES, tooLongProblem } from '../domain/json-limits.js'
-import { ioError, isStateError, StateError } from '../errors.js'
+import { ioError, isStateError, StateError } from '../domain/state-error.js'
 import type { Written } from './replace-file.js'
 
 /**

@@ -5,7 +5,7 @@
  * crash) ends, for every reader, before it, and half a command is never folded.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { StateError } from '../errors.js'
+import { StateError } from '../domain/state-error.js'
 import type { ForeignEvent, StoredEvent, Visitor } from './event-store.js'
 import { unreadable } from './foreign-events.js'
 

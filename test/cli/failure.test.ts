@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { failureLine } from '../../src/cli/failure.js'
-import { StateError } from '../../src/errors.js'
+import { StateError } from '../../src/domain/state-error.js'
 
 describe('the one line printed for a failure', () => {
   const postgres = {

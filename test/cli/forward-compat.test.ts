@@ -7,7 +7,7 @@ import { appendFileSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { hashLine } from '../../src/store/log-line.js'
-import { newerLine } from '../forward-compat-contract.js'
+import { newerLine } from '../app/forward-compat-contract.js'
 import { cli, completePhases, defaultStore, seed, tempDir } from './support.js'
 
 /** A store of one completed release of prod, then an event of a newer version (line 8). */

@@ -7,7 +7,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { describe, expect, it } from 'vitest'
 import { type Command, decide, type EventEnvelope, evolve, initialState, type State } from '../../src/domain/index.js'
-import { StateError } from '../../src/errors.js'
+import { StateError } from '../../src/domain/state-error.js'
 import {
   type Cursor,
   emptyLoaded,
@@ -19,7 +19,7 @@ import {
 } from '../../src/store/event-store.js'
 import { deployEnvelopes, wrap } from '../support/envelopes.js'
 import type { RawLine } from '../support/raw-lines.js'
-import { newerLine } from '../forward-compat-contract.js'
+import { newerLine } from '../app/forward-compat-contract.js'
 
 /** Opens a fresh, empty store, and a second handle on the same store (another process's view). */
 export interface ContractSubject {

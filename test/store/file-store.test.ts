@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, write
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import type { StateError } from '../../src/errors.js'
+import type { StateError } from '../../src/domain/state-error.js'
 import type { EventStore, RecordProblem, Visitor } from '../../src/store/event-store.js'
 import { fileStore } from '../../src/store/file-store.js'
 import { GENESIS_HASH, hashLine } from '../../src/store/log-line.js'

@@ -16,7 +16,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { projectSnapshot } from '../../src/domain/projection.js'
 import { factsOf, preservedOf } from '../../src/domain/release.js'
 import type { State } from '../../src/domain/state.js'
-import type { StateError } from '../../src/errors.js'
+import type { StateError } from '../../src/domain/state-error.js'
 import {
   createStateManager,
   fileStoreSpec,

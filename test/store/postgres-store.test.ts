@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { StateError } from '../../src/errors.js'
+import type { StateError } from '../../src/domain/state-error.js'
 import type { RecordProblem } from '../../src/store/event-store.js'
 import { encodeLogLine, GENESIS_HASH, hashLine } from '../../src/store/log-line.js'
 import { LOCK_CLASS_WRITE, schemaLockKey } from '../../src/store/postgres/config.js'

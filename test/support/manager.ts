@@ -2,8 +2,8 @@
  * Managers on temporary stores, with a controllable clock and captured warnings.
  */
 import { join } from 'node:path'
-import { createStateManager, type StateManager } from '../../src/manager.js'
-import type { StateManagerOptions } from '../../src/options.js'
+import { createStateManager, type StateManager } from '../../src/app/manager.js'
+import type { StateManagerOptions } from '../../src/app/options.js'
 import { tempDir } from './temp.js'
 
 /** A clock that advances by `stepMs` on every reading, from `start`. */

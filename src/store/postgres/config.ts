@@ -7,7 +7,7 @@ import { hash } from 'node:crypto'
 import { resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { StateError } from '../../errors.js'
+import { StateError } from '../../domain/state-error.js'
 
 /** How to reach and lay out a PostgreSQL store. Only `connectionString` is required. */
 export interface PostgresStoreOptions {

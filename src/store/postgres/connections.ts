@@ -7,7 +7,7 @@
  * `DB_UNREACHABLE` instead of hanging it, and the connection is then destroyed, never reused.
  */
 import type pg from 'pg'
-import { StateError } from '../../errors.js'
+import { StateError } from '../../domain/state-error.js'
 import type { PostgresConfig } from './config.js'
 import { databaseError } from './errors.js'
 

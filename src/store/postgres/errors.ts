@@ -2,7 +2,7 @@
  * What the driver throws, as the stable codes of this module: a person reading the message learns
  * which server and schema, what was being done, and what to check, never the password.
  */
-import { isStateError, StateError, type StateErrorCode } from '../../errors.js'
+import { isStateError, StateError, type StateErrorCode } from '../../domain/state-error.js'
 import type { PostgresConfig } from './config.js'
 
 /**

@@ -9,7 +9,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type pg from 'pg'
 import type { EventEnvelope } from '../../domain/events.js'
-import { StateError } from '../../errors.js'
+import { StateError } from '../../domain/state-error.js'
 import type { Cursor, ReadEnd, Visitor } from '../event-store.js'
 import type { Foreign } from '../../domain/foreign.js'
 import { unreadable } from '../foreign-events.js'

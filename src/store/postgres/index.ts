@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import type { StateError } from '../../errors.js'
+import type { StateError } from '../../domain/state-error.js'
 import type { EventStore, StoreContext, StoreSpec } from '../event-store.js'
 import { type PostgresConfig, type PostgresStoreOptions, resolvePostgresConfig, storeDescription } from './config.js'
 import { POSTGRES_ORIGIN, SCHEMA_VERSION } from './version.js'

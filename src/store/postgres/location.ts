@@ -2,7 +2,8 @@
  * A store named by one string, as a command line or an environment variable gives it: a
  * `postgres://` URL is the PostgreSQL store, anything else the path of a file store's state file.
  */
-import { fileStoreSpec, type StoreSpec } from '../../options.js'
+import type { StoreSpec } from '../event-store.js'
+import { fileStoreSpec } from '../file-store-spec.js'
 import { postgresStore } from './index.js'
 
 /** The environment variable naming the store, for the CLI: a `postgres://` URL or a state file path. */

@@ -5,7 +5,7 @@
  * costs two small queries and no DDL, so roles without the right to create tables can use it.
  */
 import type pg from 'pg'
-import { StateError } from '../../errors.js'
+import { StateError } from '../../domain/state-error.js'
 import type { PostgresConfig } from './config.js'
 import { SQLSTATE_APPEND_ONLY, SQLSTATE_BROKEN_CHAIN } from './errors.js'
 import { foreignEventsIndex } from './foreign-events.js'

@@ -5,7 +5,7 @@
  */
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { StateError } from '../../errors.js'
+import { StateError } from '../../domain/state-error.js'
 import {
   type Besides,
   type CheckpointCheck,

@@ -2,7 +2,7 @@
  * The version of the schema this module reads and writes, on its own so that the modules reading
  * the tables and the migrations that make them can both depend on it.
  */
-import { StateError } from '../../errors.js'
+import { StateError } from '../../domain/state-error.js'
 import type { Cursor } from '../event-store.js'
 import { GENESIS_HASH } from '../log-line.js'
 import type { PostgresConfig } from './config.js'

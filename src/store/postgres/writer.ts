@@ -15,7 +15,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type pg from 'pg'
-import { StateError } from '../../errors.js'
+import { StateError } from '../../domain/state-error.js'
 import { settled } from '../attempt.js'
 import type { Cursor } from '../event-store.js'
 import type { Appending, RawSession } from '../raw-session.js'

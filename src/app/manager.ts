@@ -4,7 +4,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import type { StateError } from './errors.js'
+import type { StateError } from '../domain/state-error.js'
 import { createFpStateManager, type FpStateManager } from './fp-manager.js'
 import type { StateManagerOptions } from './options.js'
 

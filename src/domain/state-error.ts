@@ -1,7 +1,7 @@
 /**
  * The error every public operation rejects (or returns as a `Left`) with.
  */
-import { type DomainError, ERROR_CODES as DOMAIN_ERROR_CODES } from './domain/errors.js'
+import { type DomainError, ERROR_CODES as DOMAIN_ERROR_CODES } from './errors.js'
 
 /**
  * Every stable code: the domain's, plus `IO_ERROR` for a file the system would not let us read or

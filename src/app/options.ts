@@ -4,16 +4,13 @@
 import { hostname, userInfo } from 'node:os'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { type DomainError, invalidInput } from './domain/errors.js'
-import { parseText } from './domain/input.js'
-import { MAX_ID_EPOCH_MS, MIN_ID_EPOCH_MS } from './domain/release-id.js'
-import { kindOf, showValue } from './domain/show.js'
-import { StateError } from './errors.js'
-import type { EventStore, StoreContext, StoreSpec } from './store/event-store.js'
-import { fileStore } from './store/file-store.js'
-import { chooseStateFile, storePaths } from './store/paths.js'
-
-export type { StoreContext, StoreSpec } from './store/event-store.js'
+import { type DomainError, invalidInput } from '../domain/errors.js'
+import { parseText } from '../domain/input.js'
+import { MAX_ID_EPOCH_MS, MIN_ID_EPOCH_MS } from '../domain/release-id.js'
+import { kindOf, showValue } from '../domain/show.js'
+import { StateError } from '../domain/state-error.js'
+import { DEFAULT_LOCK_TIMEOUT_MS, type EventStore, type StoreContext, type StoreSpec } from '../store/event-store.js'
+import { fileStoreSpec } from '../store/file-store-spec.js'
 
 /** How to build a state manager. Every field is optional. */
 export interface StateManagerOptions {
@@ -46,8 +43,6 @@ export interface ResolvedOptions {
   readonly warn: (message: string) => void
 }
 
-/** The default wait for the write lock. */
-export const DEFAULT_LOCK_TIMEOUT_MS = 10_000
 /** The default age after which a release still running counts as possibly abandoned. */
 export const DEFAULT_ABANDONED_AFTER_MS = 60 * 60 * 1000
 
@@ -154,16 +149,6 @@ const openStore = (spec: StoreSpec, context: StoreContext): ReturnType<StoreSpec
     return refuse(`the store could not be opened: ${error instanceof Error ? error.message : showValue(error)}`)
   }
 }
-
-/** The default store: the file store at `stateFile`. */
-export const fileStoreSpec = (stateFile: string | undefined): StoreSpec => ({
-  open: (context) =>
-    pipe(
-      chooseStateFile(stateFile, process.env, context.cwd),
-      E.mapLeft(StateError.fromDomain),
-      E.map((path) => fileStore(storePaths(path), context)),
-    ),
-})
 
 /** Checks the options and opens the store they name. */
 export const resolveOptions = (given: StateManagerOptions = {}): E.Either<StateError, ResolvedOptions> =>

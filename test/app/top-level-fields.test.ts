@@ -6,8 +6,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { deploy, freshManager } from './support/manager.js'
-import { tempDir } from './support/temp.js'
+import { deploy, freshManager } from '../support/manager.js'
+import { tempDir } from '../support/temp.js'
 
 const FIELDS =
   ',\n  "replicas": 12345678901234567890,\n  "ratio": 1.50,\n  "limit": 1e3,\n  "owner": {\n    "team": "\\u003cops\\u003e",\n    "weights": [1.0, 2.50]\n  }\n}'

@@ -13,13 +13,13 @@
  */
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { type Fold, startFold } from './domain/evolve.js'
-import { describeForeign, upgradeTo, whyForeign } from './domain/foreign.js'
-import { groupByEnvironment } from './domain/queries.js'
-import type { Release } from './domain/release.js'
-import { releaseCount, type State } from './domain/state.js'
-import type { Timestamp } from './domain/timestamp.js'
-import type { StateError } from './errors.js'
+import { type Fold, startFold } from '../domain/evolve.js'
+import { describeForeign, upgradeTo, whyForeign } from '../domain/foreign.js'
+import { groupByEnvironment } from '../domain/queries.js'
+import type { Release } from '../domain/release.js'
+import { releaseCount, type State } from '../domain/state.js'
+import type { Timestamp } from '../domain/timestamp.js'
+import type { StateError } from '../domain/state-error.js'
 import {
   type CheckpointCheck,
   describeIncompleteTail,
@@ -29,7 +29,7 @@ import {
   type Loaded,
   type ReadEnd,
   type StoreProblem,
-} from './store/event-store.js'
+} from '../store/event-store.js'
 
 /** One problem `verify` found. */
 export type VerifyProblem = StoreProblem

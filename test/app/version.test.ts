@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
-import { MODULE_VERSION } from '../src/version.js'
-import { ROOT } from './cli/support.js'
+import { MODULE_VERSION } from '../../src/app/version.js'
+import { ROOT } from '../cli/support.js'
 
 test('MODULE_VERSION is the version in package.json', () => {
   expect(MODULE_VERSION).toBe(

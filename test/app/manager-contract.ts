@@ -5,9 +5,9 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { PHASES, StateError, type StateManager, type StateManagerOptions } from '../src/index.js'
-import { projectSnapshot } from '../src/domain/projection.js'
-import { deploy, rejection } from './support/manager.js'
+import { PHASES, StateError, type StateManager, type StateManagerOptions } from '../../src/index.js'
+import { projectSnapshot } from '../../src/domain/projection.js'
+import { deploy, rejection } from '../support/manager.js'
 
 /** A manager on a fresh, empty store; `make` opens more on the same store (other processes); `clock` is theirs. */
 export interface ManagerSubject {

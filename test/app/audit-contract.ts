@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { projectSnapshot, type StateManagerOptions } from '../src/index.js'
+import { projectSnapshot, type StateManagerOptions } from '../../src/index.js'
 import type { ManagerSubject } from './manager-contract.js'
-import { rejection } from './support/manager.js'
+import { rejection } from '../support/manager.js'
 
 /**
  * Runs the audit suite against the managers `open` makes: each on a fresh store, its clock at

@@ -12,11 +12,11 @@ import {
 } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { decodeSnapshot, PHASES, sameReleases } from '../src/index.js'
-import { GO_FIXTURES, readGoFixture, readSpecExample } from './fixtures/index.js'
-import { deploy, freshManager, rejection } from './support/manager.js'
-import type { StateManager } from '../src/manager.js'
-import { tempDir } from './support/temp.js'
+import { decodeSnapshot, PHASES, sameReleases } from '../../src/index.js'
+import { GO_FIXTURES, readGoFixture, readSpecExample } from '../fixtures/index.js'
+import { deploy, freshManager, rejection } from '../support/manager.js'
+import type { StateManager } from '../../src/app/manager.js'
+import { tempDir } from '../support/temp.js'
 
 const withSnapshot = (text: string | Buffer) => {
   const cwd = tempDir()

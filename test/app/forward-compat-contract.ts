@@ -7,8 +7,8 @@
  */
 import { ulid } from 'ulid'
 import { describe, expect, it } from 'vitest'
-import type { StateManager } from '../src/index.js'
-import { deploy, rejection } from './support/manager.js'
+import type { StateManager } from '../../src/index.js'
+import { deploy, rejection } from '../support/manager.js'
 
 /** A fresh, empty store. */
 export interface CompatSubject {

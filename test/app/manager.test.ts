@@ -9,10 +9,10 @@ import {
   type StateManager,
   StateError,
   type StateManagerOptions,
-} from '../src/index.js'
+} from '../../src/index.js'
 import { managerContract } from './manager-contract.js'
-import { deploy, freshManager, rejection } from './support/manager.js'
-import { tempDir } from './support/temp.js'
+import { deploy, freshManager, rejection } from '../support/manager.js'
+import { tempDir } from '../support/temp.js'
 
 describe('choosing the state file', () => {
   const saved = process.env['STAGECRAFT_STATE_FILE']

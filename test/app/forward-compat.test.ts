@@ -6,12 +6,12 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { hashLine } from '../src/store/log-line.js'
-import { decodeCheckpoint } from '../src/store/checkpoint-format.js'
+import { hashLine } from '../../src/store/log-line.js'
+import { decodeCheckpoint } from '../../src/store/checkpoint-format.js'
 import { type CompatSubject, forwardCompatContract, newerLine } from './forward-compat-contract.js'
-import { deploy, freshManager, rejection } from './support/manager.js'
-import { appendToLog } from './support/raw-lines.js'
-import { MODULE_VERSION } from '../src/version.js'
+import { deploy, freshManager, rejection } from '../support/manager.js'
+import { appendToLog } from '../support/raw-lines.js'
+import { MODULE_VERSION } from '../../src/app/version.js'
 
 const fileSubject = async (): Promise<CompatSubject & { readonly context: ReturnType<typeof freshManager> }> => {
   const context = freshManager()

@@ -3,6 +3,6 @@
  * stateAt is compared with.
  */
 import { auditContract } from './audit-contract.js'
-import { freshManager } from './support/manager.js'
+import { freshManager } from '../support/manager.js'
 
 auditContract('the file store', (options) => freshManager(options))

@@ -25,11 +25,11 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { EventEnvelope } from '../domain/events.js'
-import { StateError } from '../errors.js'
-import { DEFAULT_LOCK_TIMEOUT_MS } from '../options.js'
-import { type VerifyReport, verifyStore } from '../verify.js'
+import { StateError } from '../domain/state-error.js'
+import { type VerifyReport, verifyStore } from './verify.js'
 import {
   type Cursor,
+  DEFAULT_LOCK_TIMEOUT_MS,
   emptyLoaded,
   type EventStore,
   guardedSnapshotPath,
@@ -39,9 +39,9 @@ import {
   type StoreSpec,
   unprepared,
   type WriteSession,
-} from './event-store.js'
-import { confirmPlan, type Plan, planMove } from './migration-plan.js'
-import { on, type Side } from './migration-place.js'
+} from '../store/event-store.js'
+import { confirmPlan, type Plan, planMove } from '../store/migration-plan.js'
+import { on, type Side } from '../store/migration-place.js'
 
 /** How a migration runs. Every field is optional. */
 export interface MigrateOptions {

@@ -1,10 +1,10 @@
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readGoFixture } from './fixtures/index.js'
-import { createStateManager } from '../src/index.js'
-import { hashLine } from '../src/store/log-line.js'
-import { deploy, freshManager } from './support/manager.js'
+import { readGoFixture } from '../fixtures/index.js'
+import { createStateManager } from '../../src/index.js'
+import { hashLine } from '../../src/store/log-line.js'
+import { deploy, freshManager } from '../support/manager.js'
 
 const story = async () => {
   const context = freshManager()
@@ -83,7 +83,7 @@ describe('verify', () => {
 
   it('catches an event that could not have happened, even with a hash chain rebuilt around it', async () => {
     const { manager, eventLog } = await story()
-    const { hashLine } = await import('../src/store/log-line.js')
+    const { hashLine } = await import('../../src/store/log-line.js')
     const all = lines(eventLog)
     const forged = all.map((line) => JSON.parse(line) as Record<string, unknown>)
     ;(forged[2] as { data: { from: string } }).data.from = 'completed' // build was running, not completed

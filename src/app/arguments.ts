@@ -4,8 +4,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { kindOf } from './domain/show.js'
-import { StateError } from './errors.js'
+import { kindOf } from '../domain/show.js'
+import { StateError } from '../domain/state-error.js'
 
 /**
  * An options bag or a filter: each field is checked where it is used, but the bag itself must be
