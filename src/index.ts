@@ -7,13 +7,13 @@
  */
 export { createStateManager, promiseStateManager, type StateManager } from './app/manager.js'
 export {
-  createFpStateManager,
   type CreateReleaseOptions,
   type FpStateManager,
   type Recorded,
   type UpdatePhaseOptions,
   type WriteOptions,
-} from './app/fp-manager.js'
+} from './app/api.js'
+export { createFpStateManager } from './app/fp-manager.js'
 export { DEFAULT_ABANDONED_AFTER_MS, type StateManagerOptions } from './app/options.js'
 export { DEFAULT_LOCK_TIMEOUT_MS, type StoreContext, type StoreSpec } from './store/event-store.js'
 export { fileStoreSpec } from './store/file-store-spec.js'

@@ -5,7 +5,8 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { StateError } from '../domain/state-error.js'
-import { createFpStateManager, type FpStateManager } from './fp-manager.js'
+import type { FpStateManager } from './api.js'
+import { createFpStateManager } from './fp-manager.js'
 import type { StateManagerOptions } from './options.js'
 
 /** A list a caller may keep and change: a copy of what the manager shares. */

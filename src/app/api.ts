@@ -1,0 +1,98 @@
+/**
+ * The operations of a state manager, as fp-ts `TaskEither`s, and what they take and return: the
+ * Promise API (manager.ts) is derived from these by one mapped type.
+ */
+import type * as TE from 'fp-ts/lib/TaskEither.js'
+import type { Release } from '../domain/release.js'
+import type { RollbackTarget } from '../domain/rollback.js'
+import type { State } from '../domain/state.js'
+import type { StateError } from '../domain/state-error.js'
+import type { ReconcileOutcome } from '../store/event-store.js'
+import type { HistoryEvent, HistoryFilter } from './audit.js'
+import type { VerifyReport } from './verify.js'
+
+/** Extra facts recorded with a new release. */
+export interface CreateReleaseOptions {
+  /**
+   * The earlier release of the same environment this release redeploys: one a rollback may go to
+   * (every phase completed, not the current release), of the same version (and commit, when both
+   * name one).
+   */
+  readonly rollbackOf?: string | undefined
+  /** Why the release is made. */
+  readonly note?: string | undefined
+  /** The caller's name for this write, to retry it safely: see {@link WriteOptions}. */
+  readonly requestId?: string | undefined
+}
+
+/**
+ * What every write accepts: `requestId`, the caller's name for the write (an idempotency key: 1
+ * to 200 characters, no control characters). A retry under the same id with the same arguments
+ * records nothing and returns the release the first call was about, as it is now, with `events`
+ * empty; the same id with other arguments is `INVALID_INPUT` naming its first use. Ids are kept
+ * for the whole history.
+ */
+export interface WriteOptions {
+  readonly requestId?: string | undefined
+}
+
+/** Extra facts recorded with a phase change. */
+export interface UpdatePhaseOptions extends WriteOptions {
+  readonly reason?: string | undefined
+}
+
+/** What a write recorded: the release it is about, the events it appended, and where the store ends. */
+export interface Recorded {
+  /** The release as it is after the write. */
+  readonly release: Release
+  /** The events appended, in order, with their positions: none when the write changed nothing (a retry). */
+  readonly events: ReadonlyArray<HistoryEvent>
+  /** The number of events in the store after the write: the position of its last event. */
+  readonly position: number
+}
+
+/** The state manager's operations as `TaskEither`s; the Promise API is a thin layer over these. */
+export interface FpStateManager {
+  /** The snapshot file this manager keeps, if any (always, for the file store). */
+  readonly stateFile: string | undefined
+  /** What and where the store is, for messages. */
+  readonly location: string
+  readonly createRelease: (
+    environment: string,
+    version: string,
+    commitSha?: string,
+    options?: CreateReleaseOptions,
+  ) => TE.TaskEither<StateError, Recorded>
+  readonly getRelease: (id: string) => TE.TaskEither<StateError, Release>
+  readonly getCurrentRelease: (environment: string) => TE.TaskEither<StateError, Release>
+  readonly updatePhase: (
+    releaseId: string,
+    phase: string,
+    status: string,
+    options?: UpdatePhaseOptions,
+  ) => TE.TaskEither<StateError, Recorded>
+  readonly recoverRelease: (
+    releaseId: string,
+    reason: string,
+    options?: WriteOptions,
+  ) => TE.TaskEither<StateError, Recorded>
+  readonly listReleases: (environment: string) => TE.TaskEither<StateError, ReadonlyArray<Release>>
+  readonly listAllReleases: () => TE.TaskEither<StateError, ReadonlyArray<Release>>
+  readonly history: (filter?: HistoryFilter) => TE.TaskEither<StateError, ReadonlyArray<HistoryEvent>>
+  readonly stateAt: (time: Date | string) => TE.TaskEither<StateError, State>
+  readonly rollbackTarget: (environment: string, target: RollbackTarget) => TE.TaskEither<StateError, Release>
+  readonly verify: () => TE.TaskEither<StateError, VerifyReport>
+  /** Makes a `releases.json` that has no event log the start of the history now (else the first write does). */
+  /** `imported`: the releases the history now holds from the file; `recorded`: whether an import was recorded (a file of top-level fields alone is one too). */
+  readonly importSnapshot: () => TE.TaskEither<StateError, { readonly imported: number; readonly recorded: boolean }>
+  /** Resolves `STATE_DRIFT`: `accept` records the file's changes as events; `restore` rewrites the file from the log. */
+  readonly reconcile: (mode: 'accept' | 'restore') => TE.TaskEither<StateError, ReconcileOutcome>
+  /**
+   * Releases still in progress with no event for longer than `abandonedAfterMs`: probably left
+   * behind by a crashed or killed orchestrator (close them out with `recoverRelease`).
+   */
+  readonly abandonedReleases: (environment?: string) => TE.TaskEither<StateError, ReadonlyArray<Release>>
+  /** The current state, refreshed: read-only (its maps cannot be changed, its lists and releases are frozen), shared, never copied. */
+  readonly state: () => TE.TaskEither<StateError, State>
+  readonly close: () => Promise<void>
+}
