@@ -10,8 +10,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import {
   allReleases,
-  type Command,
-  decide,
+  type CommandInput,
   type DomainError,
   type DomainEvent,
   initialState,
@@ -20,6 +19,7 @@ import {
   startFold,
   type State,
 } from '../src/domain/index.js'
+import { decideInput } from './domain/specification.js'
 
 /** A release named by position among the state's ids (modulo their number) or by an explicit id. */
 export type ReleaseTarget = { readonly pick: number } | { readonly id: string }
@@ -61,7 +61,7 @@ export interface Scenario {
 
 /** One command of a run: the state it met, what decide said, and the state after its events. */
 export interface Step {
-  readonly command: Command
+  readonly command: CommandInput
   readonly before: State
   readonly decision: E.Either<DomainError, ReadonlyArray<DomainEvent>>
   readonly after: State
@@ -120,7 +120,7 @@ export const editedSnapshot = (state: State, edits: ReadonlyArray<SnapshotEdit>)
 }
 
 /** The concrete command an intent stands for in `state`, with the clock reading `now`. */
-export const toCommand = (intent: Intent, state: State, now: number): Command => {
+export const toCommand = (intent: Intent, state: State, now: number): CommandInput => {
   switch (intent.kind) {
     case 'create':
       return {
@@ -159,7 +159,7 @@ export const runScenario = (scenario: Scenario, from: State = initialState): Run
     const now = scenario.clock[creates % scenario.clock.length] ?? 0
     if (intent.kind === 'create') creates++
     const command = toCommand(intent, state, now)
-    const decision = decide(command, state)
+    const decision = decideInput(command, state)
     const problems: string[] = []
     let after = state
     if (E.isRight(decision)) {

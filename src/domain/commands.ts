@@ -1,8 +1,9 @@
 /**
- * The commands that change release history. Their fields come from outside (API arguments, CLI
- * options, a file) and are checked by `decide`, which is why most are plain strings.
+ * The commands that change release history, in two forms: as a caller gives them (`...Input`: the
+ * fields come from outside, unchecked) and as `decide` takes them, parsed by `parseCommand`.
  */
 import type { SnapshotSource } from './events.js'
+import type { PhaseStatus, ReleasePhase } from './phase.js'
 import type { Snapshot } from './snapshot.js'
 
 /** Record a new release of `version` to `environment`. */
@@ -10,9 +11,9 @@ export interface CreateRelease {
   readonly type: 'CreateRelease'
   readonly environment: string
   readonly version: string
-  /** Empty or absent when unknown. */
-  readonly commitSha?: string | undefined
-  /** The earlier release of the same environment this release redeploys. */
+  /** Empty when unknown. */
+  readonly commitSha: string
+  /** The earlier release of the same environment this release redeploys, as the caller named it. */
   readonly rollbackOf?: string | undefined
   /** Why the release is made. */
   readonly note?: string | undefined
@@ -25,11 +26,11 @@ export interface CreateRelease {
 /** Move one phase of one release to a new status. */
 export interface UpdatePhase {
   readonly type: 'UpdatePhase'
+  /** As the caller named it: looked up as given, then trimmed (queries.ts). */
   readonly releaseId: string
-  readonly phase: string
-  readonly status: string
+  readonly phase: ReleasePhase
+  readonly status: PhaseStatus
   readonly reason?: string | undefined
-  /** The caller's name for this write: a retry under it records nothing (requests.ts). */
   readonly requestId?: string | undefined
 }
 
@@ -41,7 +42,6 @@ export interface RecoverRelease {
   readonly type: 'RecoverRelease'
   readonly releaseId: string
   readonly reason: string
-  /** The caller's name for this write: a retry under it records nothing (requests.ts). */
   readonly requestId?: string | undefined
 }
 
@@ -59,5 +59,39 @@ export interface ReconcileSnapshot {
   readonly source?: SnapshotSource | undefined
 }
 
-/** Any command. */
+/** Any command, parsed. */
 export type Command = CreateRelease | UpdatePhase | RecoverRelease | ImportSnapshot | ReconcileSnapshot
+
+/** A create as a caller gives it. */
+export interface CreateReleaseInput {
+  readonly type: 'CreateRelease'
+  readonly environment: string
+  readonly version: string
+  readonly commitSha?: string | undefined
+  readonly rollbackOf?: string | undefined
+  readonly note?: string | undefined
+  readonly now: number
+  readonly requestId?: string | undefined
+}
+
+/** A phase change as a caller gives it. */
+export interface UpdatePhaseInput {
+  readonly type: 'UpdatePhase'
+  readonly releaseId: string
+  readonly phase: string
+  readonly status: string
+  readonly reason?: string | undefined
+  readonly requestId?: string | undefined
+}
+
+/** A recovery as a caller gives it. */
+export interface RecoverReleaseInput {
+  readonly type: 'RecoverRelease'
+  readonly releaseId: string
+  readonly reason: string
+  readonly requestId?: string | undefined
+}
+
+/** Any command as a caller gives it: an import or a reconcile comes from a decoded file, already parsed. */
+export type CommandInput =
+  CreateReleaseInput | UpdatePhaseInput | RecoverReleaseInput | ImportSnapshot | ReconcileSnapshot

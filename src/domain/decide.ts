@@ -1,6 +1,6 @@
 /**
- * Deciding commands: given the state, a command either fails with a domain error or yields the
- * events that record it. Pure: no clock, no randomness, no I/O; never throws.
+ * Deciding commands: given the state, a parsed command (parse-command.ts) either fails with a
+ * domain error or yields the events that record it. Pure: no clock, no randomness, no I/O.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -15,17 +15,7 @@ import type {
 } from './commands.js'
 import { type DomainError, invalidInput, invalidTransition } from './errors.js'
 import type { DomainEvent, ReleaseChange } from './events.js'
-import {
-  parseCommitSha,
-  parseEnvironment,
-  parseNewEnvironment,
-  parseNewVersion,
-  parsePhase,
-  parseReleaseId,
-  parseStatus,
-  parseText,
-  parseVersion,
-} from './input.js'
+import { parseReleaseId } from './input.js'
 import {
   allPending,
   canTransition,
@@ -41,7 +31,7 @@ import { rollbackCandidate } from './rollback.js'
 import { type Release, type StoredRelease, storedForm } from './release.js'
 import { nextReleaseId } from './release-id.js'
 import { requested } from './request-decision.js'
-import { kindOf, showValue } from './show.js'
+import { showValue } from './show.js'
 import { releaseCount, type State } from './state.js'
 import { fieldsKey } from './top-level-fields.js'
 import { formatTimestamp } from './timestamp.js'
@@ -63,9 +53,9 @@ const rollbackOrigin = (
   environment: string,
   version: string,
   commitSha: string,
-  raw: unknown,
+  named: string | undefined,
 ): E.Either<DomainError, Release | undefined> =>
-  optional(raw, (id) =>
+  optional(named, (id) =>
     pipe(
       findRelease(state, id),
       E.chain((release) =>
@@ -98,16 +88,11 @@ const rollbackOrigin = (
 
 const createRelease = (command: CreateRelease, state: State): Decision =>
   pipe(
-    E.Do,
-    E.apS('environment', parseNewEnvironment(command.environment)),
-    E.apS('version', parseNewVersion(command.version)),
-    E.apS('commitSha', parseCommitSha(command.commitSha)),
-    E.apS('note', optional(command.note, parseText('note'))),
-    E.bind('rollbackOf', ({ environment, version, commitSha }) =>
-      rollbackOrigin(state, environment, version, commitSha, command.rollbackOf),
-    ),
+    rollbackOrigin(state, command.environment, command.version, command.commitSha, command.rollbackOf),
+    E.bindTo('rollbackOf'),
     E.bind('next', () => nextReleaseId(command.now, state.greatestId)),
-    E.map(({ environment, version, commitSha, note, rollbackOf, next }): ReadonlyArray<DomainEvent> => {
+    E.map(({ rollbackOf, next }): ReadonlyArray<DomainEvent> => {
+      const { environment, version, commitSha, note } = command
       const previousId = state.current.get(environment)?.id
       const release: Release = {
         id: next.id,
@@ -131,21 +116,16 @@ const createRelease = (command: CreateRelease, state: State): Decision =>
     }),
   )
 
-/** A create's arguments as a request id records them (requests.ts); `rollbackOf` as given, since the release it names may no longer be a target. */
+/** A create's arguments as a request id records them (requests.ts); `rollbackOf` trimmed, as named. */
 const createArguments = (command: CreateRelease) =>
   pipe(
-    E.Do,
-    E.apS('environment', parseEnvironment(command.environment)),
-    E.apS('version', parseVersion(command.version)),
-    E.apS('commitSha', parseCommitSha(command.commitSha)),
-    E.apS('rollbackOf', optional(command.rollbackOf, parseReleaseId)),
-    E.apS('note', optional(command.note, parseText('note'))),
-    E.map(({ environment, version, commitSha, rollbackOf, note }) => [
-      environment,
-      version,
-      commitSha,
+    optional(command.rollbackOf, parseReleaseId),
+    E.map((rollbackOf) => [
+      command.environment,
+      command.version,
+      command.commitSha,
       rollbackOf ?? null,
-      note ?? null,
+      command.note ?? null,
     ]),
   )
 
@@ -168,57 +148,39 @@ const transition = (release: Release, phase: ReleasePhase, to: PhaseStatus, reas
   ])
 }
 
-/** An update's input, parsed: what it decides on, and what a request id records of it. */
-const updateInput = (command: UpdatePhase, state: State) =>
-  pipe(
-    E.Do,
-    E.apS('release', findRelease(state, command.releaseId)),
-    E.apS('phase', parsePhase(command.phase)),
-    E.apS('status', parseStatus(command.status)),
-    E.apS('reason', optional(command.reason, parseText('reason'))),
-  )
-
 const updateArguments = (command: UpdatePhase, state: State) =>
   pipe(
-    updateInput(command, state),
-    E.map(({ release, phase, status, reason }) => [release.id, phase, status, reason ?? null]),
+    findRelease(state, command.releaseId),
+    E.map((release) => [release.id, command.phase, command.status, command.reason ?? null]),
   )
 
 const updatePhase = (command: UpdatePhase, state: State): Decision =>
   pipe(
-    updateInput(command, state),
-    E.chain(({ release, phase, status, reason }) => transition(release, phase, status, reason)),
+    findRelease(state, command.releaseId),
+    E.chain((release) => transition(release, command.phase, command.status, command.reason)),
   )
 
 // A phase that was running when its orchestrator died did not finish; one that never started
 // never will.
 const RECOVERED: Partial<Record<PhaseStatus, PhaseStatus>> = { running: 'failed', pending: 'skipped' }
 
-/** A recovery's input, parsed: what it decides on, and what a request id records of it. */
-const recoverInput = (command: RecoverRelease, state: State) =>
-  pipe(
-    E.Do,
-    E.apS('release', findRelease(state, command.releaseId)),
-    E.apS('reason', parseText('reason')(command.reason)),
-  )
-
 const recoverArguments = (command: RecoverRelease, state: State) =>
   pipe(
-    recoverInput(command, state),
-    E.map(({ release, reason }) => [release.id, reason]),
+    findRelease(state, command.releaseId),
+    E.map((release) => [release.id, command.reason]),
   )
 
 const recoverRelease = (command: RecoverRelease, state: State): Decision =>
   pipe(
-    recoverInput(command, state),
-    E.chain(({ release, reason }) =>
+    findRelease(state, command.releaseId),
+    E.chain((release) =>
       pipe(
         PHASES,
         A.filterMap((phase) => {
           const to = RECOVERED[release.phases[phase]]
           return to === undefined
             ? { _tag: 'None' as const }
-            : { _tag: 'Some' as const, value: transition(release, phase, to, reason) }
+            : { _tag: 'Some' as const, value: transition(release, phase, to, command.reason) }
         }),
         A.sequence(E.Applicative),
         E.map(A.flatten),
@@ -273,11 +235,8 @@ const reconcileSnapshot = (command: ReconcileSnapshot, state: State): Decision =
   return E.right([{ type: 'SnapshotReconciled', data: { changes, otherFields, ...texts, ...source } }])
 }
 
-/** Decides a command against the state: the events that record it, or why it cannot happen. */
+/** Decides a parsed command against the state: the events that record it, or why it cannot happen. */
 export const decide = (command: Command, state: State): Decision => {
-  // Commands come from outside: a JavaScript caller may pass anything.
-  if (typeof command !== 'object' || command === null)
-    return E.left(invalidInput(`a command must be an object, got ${kindOf(command)}`))
   switch (command.type) {
     case 'CreateRelease':
       return requested(
@@ -304,11 +263,5 @@ export const decide = (command: Command, state: State): Decision => {
       return importSnapshot(command, state)
     case 'ReconcileSnapshot':
       return reconcileSnapshot(command, state)
-    default:
-      return E.left(
-        invalidInput(
-          `unknown command type ${showValue((command as { type?: unknown }).type)}; expected one of CreateRelease, UpdatePhase, RecoverRelease, ImportSnapshot, ReconcileSnapshot`,
-        ),
-      )
   }
 }

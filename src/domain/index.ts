@@ -4,6 +4,8 @@
  */
 export * from './commands.js'
 export * from './decide.js'
+export * from './decider.js'
+export * from './parse-command.js'
 export * from './decode-errors.js'
 export * from './errors.js'
 export * from './events.js'

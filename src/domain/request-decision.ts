@@ -8,7 +8,6 @@ import { pipe } from 'fp-ts/lib/function.js'
 import type { CreateRelease, RecoverRelease, UpdatePhase } from './commands.js'
 import { type DomainError, invalidInput } from './errors.js'
 import type { DomainEvent } from './events.js'
-import { parseNewRequestId } from './input.js'
 import {
   ARGUMENT_NAMES,
   type RequestArguments,
@@ -21,10 +20,6 @@ import { quote } from './show.js'
 import type { State } from './state.js'
 
 type Decision = E.Either<DomainError, ReadonlyArray<DomainEvent>>
-
-/** The request id of a command, parsed (`undefined` when it names none). */
-export const requestIdOf = (command: { readonly requestId?: unknown }): E.Either<DomainError, string | undefined> =>
-  command.requestId === undefined ? E.right(undefined) : parseNewRequestId(command.requestId)
 
 const tag = (event: DomainEvent, request: RequestTag): DomainEvent => {
   switch (event.type) {
@@ -66,25 +61,22 @@ export const requested = (
   state: State,
   args: () => E.Either<DomainError, RequestArguments>,
   fresh: () => Decision,
-): Decision =>
-  pipe(
-    requestIdOf(command),
-    E.chain((id) => {
-      if (id === undefined) return fresh()
-      const first = state.requests.get(id)
-      const request: RequestTag = { id, command: command.type }
-      if (first === undefined)
-        return pipe(
-          fresh(),
-          E.map((events) => events.map((event) => tag(event, request))),
-        )
-      return pipe(
-        args(),
-        E.chain((given) =>
-          sameRequest(first, { command: command.type, args: given })
-            ? E.right([])
-            : E.left(reused(id, first, command.type, given)),
-        ),
-      )
-    }),
+): Decision => {
+  const id = command.requestId
+  if (id === undefined) return fresh()
+  const first = state.requests.get(id)
+  const request: RequestTag = { id, command: command.type }
+  if (first === undefined)
+    return pipe(
+      fresh(),
+      E.map((events) => events.map((event) => tag(event, request))),
+    )
+  return pipe(
+    args(),
+    E.chain((given) =>
+      sameRequest(first, { command: command.type, args: given })
+        ? E.right([])
+        : E.left(reused(id, first, command.type, given)),
+    ),
   )
+}

@@ -3,8 +3,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect } from 'vitest'
 import {
   allReleases,
-  type Command,
-  decide,
+  type CommandInput,
   decodeSnapshot,
   type DomainEvent,
   ERROR_CODES,
@@ -31,7 +30,7 @@ import {
 } from '../arbitraries.js'
 import { runScenario } from '../scenario.js'
 import { failure, importedState, right } from './helpers.js'
-import { stateAfter } from './specification.js'
+import { stateAfter, decideInput } from './specification.js'
 
 const createdReleases = (events: ReturnType<typeof runScenario>['events']): ReadonlyArray<Release> =>
   events.flatMap((event) => (event.type === 'ReleaseCreated' ? [event.data.release] : []))
@@ -98,7 +97,9 @@ describe('new releases after an imported file', () => {
     'a new release sorts after every imported id, and every imported record is still there, unchanged',
     (file, now, environment) => {
       const state = importedState(file)
-      const events = right(decide({ type: 'CreateRelease', environment: environment.input, version: 'v9', now }, state))
+      const events = right(
+        decideInput({ type: 'CreateRelease', environment: environment.input, version: 'v9', now }, state),
+      )
       const release = createdReleases(events)[0] as Release
       for (const r of file.releases) expect(release.id > r.id).toBe(true)
       const after = stateAfter(events, state)
@@ -111,7 +112,7 @@ describe('new releases after an imported file', () => {
     'a file holding an id no id can sort after makes creating INVALID_INPUT naming that id',
     (file, extra, blocking, now) => {
       const withBlocking: Snapshot = { ...file, releases: [...file.releases, { ...extra, id: blocking }] }
-      const decision = decide(
+      const decision = decideInput(
         { type: 'CreateRelease', environment: 'prod', version: 'v9', now },
         importedState(withBlocking),
       )
@@ -133,7 +134,7 @@ const rawNow = fc.oneof(
 const optional = <A>(arb: fc.Arbitrary<A>) => fc.option(arb, { nil: undefined })
 
 /** Commands of the right shape with any contents at all. */
-const anyCommand: fc.Arbitrary<Command> = fc.oneof(
+const anyCommand: fc.Arbitrary<CommandInput> = fc.oneof(
   fc.record({
     type: fc.constant('CreateRelease' as const),
     environment: rawString,
@@ -159,9 +160,9 @@ describe('decide never throws', () => {
   it.prop([generatedState, anyCommand], { numRuns: 500 })(
     'any command on any state gives events or a domain error with a known code and a message',
     (state, command) => {
-      let decision: ReturnType<typeof decide> | undefined
+      let decision: ReturnType<typeof decideInput> | undefined
       expect(() => {
-        decision = decide(command, state)
+        decision = decideInput(command, state)
       }).not.toThrow()
       if (decision !== undefined && E.isLeft(decision)) {
         expect(ERROR_CODES).toContain(decision.left.code)
@@ -179,12 +180,12 @@ describe('decide never throws', () => {
   it.prop([clock], { numRuns: 50 })(
     'the same clock reading decided twice gives the same events (decide is pure)',
     (readings) => {
-      const command: Command = { type: 'CreateRelease', environment: 'prod', version: 'v1', now: readings[0] ?? 0 }
+      const command: CommandInput = { type: 'CreateRelease', environment: 'prod', version: 'v1', now: readings[0] ?? 0 }
       const state = runScenario({
         intents: [{ kind: 'create', environment: 'prod', version: 'v0' }],
         clock: readings,
       }).state
-      expect(decide(command, state)).toEqual(decide(command, state))
+      expect(decideInput(command, state)).toEqual(decideInput(command, state))
     },
   )
 })
@@ -195,7 +196,7 @@ describe('commands and events of another shape, from a JavaScript caller', () =>
     { numRuns: 100 },
   )('decide refuses anything that is not a command with INVALID_INPUT, never throwing', (raw) => {
     failure(
-      decide(raw as unknown as Command, stateAfter([])),
+      decideInput(raw as unknown as CommandInput, stateAfter([])),
       'INVALID_INPUT',
       /a command must be an object|unknown command type/,
     )

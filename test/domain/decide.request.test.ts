@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import {
-  type Command,
+  type CommandInput,
   type DomainEvent,
   evolveRecorded,
   initialState,
@@ -28,7 +28,7 @@ const under = (key: string, command: RequestCommand, event: DomainEvent): Domain
     : event
 
 /** A command given under request id `key`. */
-const keyed = (key: unknown, command: Command): Command => ({ ...command, requestId: key }) as Command
+const keyed = (key: unknown, command: CommandInput): CommandInput => ({ ...command, requestId: key }) as CommandInput
 
 /** The state after `events`, each recorded at `at`. */
 const recordedState = (events: ReadonlyArray<DomainEvent>, at: string) => {
@@ -41,7 +41,7 @@ const recordedState = (events: ReadonlyArray<DomainEvent>, at: string) => {
 }
 
 const createdUnder = (key: string): DomainEvent => under(key, 'CreateRelease', created(release))
-const create = (key: unknown, fields: Parameters<typeof createRelease>[1] = {}): Command =>
+const create = (key: unknown, fields: Parameters<typeof createRelease>[1] = {}): CommandInput =>
   keyed(key, createRelease('2025-01-01T12:00:00Z', { commitSha: 'abc123', ...fields }))
 
 describe('a write under a new request id records it on its events', () => {

@@ -3,7 +3,6 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, test } from 'vitest'
 import {
   canTransition,
-  decide,
   type DomainEvent,
   PHASE_STATUSES,
   type PhaseStatus,
@@ -15,7 +14,16 @@ import {
 import { commandScenario, generatedState, phase, status } from '../arbitraries.js'
 import { runScenario } from '../scenario.js'
 import { failure } from './helpers.js'
-import { created, given, imported, newRelease, phaseUpdated, storedRelease, updatePhase } from './specification.js'
+import {
+  created,
+  given,
+  imported,
+  newRelease,
+  phaseUpdated,
+  storedRelease,
+  updatePhase,
+  decideInput,
+} from './specification.js'
 
 const release = newRelease('2025-01-01T12:00:00Z')
 const id = release.id
@@ -164,7 +172,7 @@ describe('UpdatePhase properties', () => {
       fc.pre(groups.length > 0)
       const target = groups[pick % groups.length]?.[0] as Release
       const from = target.phases[p]
-      const decision = decide(updatePhase(target.id, p, to), state)
+      const decision = decideInput(updatePhase(target.id, p, to), state)
       if (from === to) expect(decision).toEqual(E.right([]))
       else if (canTransition(from, to)) expect(decision).toEqual(E.right([phaseUpdated(target.id, p, from, to)]))
       else failure(decision, 'INVALID_TRANSITION', `phase ${p} of release ${target.id} cannot go from ${from} to ${to}`)

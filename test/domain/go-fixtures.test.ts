@@ -4,7 +4,6 @@ import {
   preservedOf,
   allReleases,
   currentRelease,
-  decide,
   findRelease,
   projectSnapshot,
   type Release,
@@ -14,7 +13,7 @@ import {
 } from '../../src/domain/index.js'
 import { GO_FIXTURES, readGoFixture } from '../fixtures/index.js'
 import { decoded, failure, loaded, right } from './helpers.js'
-import { allCompleted, at, stateAfter, storedRelease } from './specification.js'
+import { allCompleted, at, stateAfter, storedRelease, decideInput } from './specification.js'
 
 const byId = (releases: ReadonlyArray<Release>): ReadonlyArray<Release> =>
   [...releases].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
@@ -38,7 +37,10 @@ describe.each(GO_FIXTURES)('the Go-written %s', (name) => {
   test('after a new release, every original record is still there with the same content', () => {
     const state = loaded(text)
     const events = right(
-      decide({ type: 'CreateRelease', environment: 'prod', version: 'v2.0.0', now: at('2025-01-01T12:00:00Z') }, state),
+      decideInput(
+        { type: 'CreateRelease', environment: 'prod', version: 'v2.0.0', now: at('2025-01-01T12:00:00Z') },
+        state,
+      ),
     )
     const after = [...allReleases(stateAfter(events, state))].map(releaseRecordText)
     expect(after).toHaveLength(decoded(text).releases.length + 1)

@@ -9,17 +9,19 @@
  * Plus builders for the events and commands the example tests use.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import { expect } from 'vitest'
 import {
   allPending,
-  type Command,
-  type CreateRelease,
+  type CommandInput,
+  type CreateReleaseInput,
   decide,
   type DomainEvent,
   type ErrorCode,
   formatReleaseId,
   formatTimestamp,
   initialState,
+  parseCommand,
   type PhaseStatus,
   type Release,
   type ReleaseId,
@@ -40,6 +42,13 @@ export const stateAfter = (events: ReadonlyArray<DomainEvent>, from: State = ini
   return fold.result()
 }
 
+/** A caller's command parsed, as the API parses it, and decided: what the input leads to. */
+export const decideInput = (input: CommandInput, state: State) =>
+  pipe(
+    parseCommand(input),
+    E.flatMap((command) => decide(command, state)),
+  )
+
 /** What a `when` leads to. */
 export interface Outcome {
   /** Decide succeeds with exactly these events, which apply to the state; returns the state after them. */
@@ -58,8 +67,8 @@ export const given = (events: ReadonlyArray<DomainEvent>, from: State = initialS
   return {
     state,
     /** ... when this command is decided ... */
-    when: (command: Command): Outcome => {
-      const decision = decide(command, state)
+    when: (command: CommandInput): Outcome => {
+      const decision = decideInput(command, state)
       return {
         decision,
         then: (expected) => {
@@ -180,8 +189,8 @@ export const imported = (
 /** A CreateRelease command at `iso` (prod, v1.0.0 unless given). */
 export const createRelease = (
   iso: string,
-  fields: Partial<Omit<CreateRelease, 'type' | 'now'>> = {},
-): CreateRelease => ({
+  fields: Partial<Omit<CreateReleaseInput, 'type' | 'now'>> = {},
+): CreateReleaseInput => ({
   type: 'CreateRelease',
   environment: 'prod',
   version: 'v1.0.0',
@@ -190,7 +199,7 @@ export const createRelease = (
 })
 
 /** An UpdatePhase command. */
-export const updatePhase = (releaseId: string, phase: string, status: string, reason?: string): Command => ({
+export const updatePhase = (releaseId: string, phase: string, status: string, reason?: string): CommandInput => ({
   type: 'UpdatePhase',
   releaseId,
   phase,
@@ -199,7 +208,7 @@ export const updatePhase = (releaseId: string, phase: string, status: string, re
 })
 
 /** A RecoverRelease command. */
-export const recoverRelease = (releaseId: string, reason: string): Command => ({
+export const recoverRelease = (releaseId: string, reason: string): CommandInput => ({
   type: 'RecoverRelease',
   releaseId,
   reason,

@@ -6,7 +6,13 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { describe, expect, it } from 'vitest'
-import { type Command, decide, type EventEnvelope, evolve, initialState, type State } from '../../src/domain/index.js'
+import {
+  type CommandInput,
+  type EventEnvelope,
+  evolve,
+  initialState,
+  type State,
+} from '../../src/domain/index.js'
 import { StateError } from '../../src/domain/state-error.js'
 import {
   type Cursor,
@@ -20,6 +26,7 @@ import {
 import { deployEnvelopes, wrap } from '../support/envelopes.js'
 import type { RawLine } from '../support/raw-lines.js'
 import { newerLine } from '../app/forward-compat-contract.js'
+import { decideInput } from '../domain/specification.js'
 
 /** Opens a fresh, empty store, and a second handle on the same store (another process's view). */
 export interface ContractSubject {
@@ -118,13 +125,13 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       const { store, reopen } = await open()
       const start = Date.UTC(2025, 0, 1, 12)
       let state: State = initialState
-      const record = async (command: Command, at: number) => {
-        const events = decide(command, state)
+      const record = async (command: CommandInput, at: number) => {
+        const events = decideInput(command, state)
         if (E.isLeft(events)) throw new Error(events.left.message)
         state = events.right.reduce(evolve, state)
         await appendAll(store, wrap(events.right, at))
       }
-      const create: Command = {
+      const create: CommandInput = {
         type: 'CreateRelease',
         environment: 'prod',
         version: 'v1',
@@ -134,7 +141,7 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       }
       await record(create, start)
       const id = state.current.get('prod')?.id as string
-      const update: Command = {
+      const update: CommandInput = {
         type: 'UpdatePhase',
         releaseId: id,
         phase: 'build',
@@ -142,7 +149,7 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
         requestId: 'build-1',
       }
       await record(update, start + 1000)
-      const recover: Command = { type: 'RecoverRelease', releaseId: id, reason: 'killed', requestId: 'recover-1' }
+      const recover: CommandInput = { type: 'RecoverRelease', releaseId: id, reason: 'killed', requestId: 'recover-1' }
       await record(recover, start + 2000)
 
       const other = await reopen()
@@ -159,8 +166,8 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       ])
       expect(cold.requests.get('deploy-42')?.at).toBe(new Date(start).toISOString())
       for (const retry of [{ ...create, now: start + 60_000 }, update, recover])
-        expect(decide(retry, cold)).toEqual(E.right([]))
-      expect(decide({ ...create, version: 'v2' }, cold)).toEqual(
+        expect(decideInput(retry, cold)).toEqual(E.right([]))
+      expect(decideInput({ ...create, version: 'v2' }, cold)).toEqual(
         E.left(expect.objectContaining({ code: 'INVALID_INPUT' })),
       )
       await other.close()

@@ -5,8 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { ulid } from 'ulid'
 import {
-  type Command,
-  decide,
+  type CommandInput,
   type DomainEvent,
   envelope,
   type EventEnvelope,
@@ -18,6 +17,7 @@ import {
   type Timestamp,
   type Ulid,
 } from '../../src/domain/index.js'
+import { decideInput } from '../domain/specification.js'
 
 const meta = (command: string, events: number): EventMetadata => ({
   actor: 'tester',
@@ -51,11 +51,14 @@ export const envelopesEndingInRecovery = (
   const before = deployEnvelopes(count, startMs)
   const at = startMs + (count + 1) * 1000
   const state = before.reduce<State>((s, e) => evolve(s, e), initialState)
-  const created = decide({ type: 'CreateRelease', environment: 'stuck', version: 'v0', commitSha: '', now: at }, state)
+  const created = decideInput(
+    { type: 'CreateRelease', environment: 'stuck', version: 'v0', commitSha: '', now: at },
+    state,
+  )
   if (E.isLeft(created)) throw new Error(created.left.message)
   const [release] = created.right
   const withRelease = evolve(state, release as DomainEvent)
-  const recovered = decide(
+  const recovered = decideInput(
     {
       type: 'RecoverRelease',
       releaseId: (release as Extract<DomainEvent, { type: 'ReleaseCreated' }>).data.release.id,
@@ -79,7 +82,7 @@ export const deployEnvelopes = (count: number, startMs = Date.UTC(2025, 0, 1, 12
   let releaseId = ''
   while (out.length < count) {
     clock += 1000
-    const command: Command =
+    const command: CommandInput =
       phaseIndex >= PHASES.length
         ? {
             type: 'CreateRelease',
@@ -89,7 +92,7 @@ export const deployEnvelopes = (count: number, startMs = Date.UTC(2025, 0, 1, 12
             now: clock,
           }
         : { type: 'UpdatePhase', releaseId, phase: PHASES[phaseIndex] as string, status: 'completed' }
-    const events = decide(command, state)
+    const events = decideInput(command, state)
     if (E.isLeft(events)) throw new Error(events.left.message)
     for (const event of events.right) {
       if (event.type === 'ReleaseCreated') {

@@ -1,0 +1,110 @@
+/**
+ * Parsing a command a caller gives into one `decide` can trust: every field checked for its kind,
+ * trimmed and bounded (input.ts), before any store is read. What depends on the history (does the
+ * release exist, may it be rolled back to) is left to `decide`.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import type { Command, CommandInput, CreateReleaseInput, RecoverReleaseInput, UpdatePhaseInput } from './commands.js'
+import { type DomainError, invalidInput } from './errors.js'
+import {
+  parseCommitSha,
+  parseNewEnvironment,
+  parseNewRequestId,
+  parseNewVersion,
+  parsePhase,
+  parseReleaseId,
+  parseStatus,
+  parseText,
+} from './input.js'
+import { kindOf, showValue } from './show.js'
+
+type Parsed<A> = E.Either<DomainError, A>
+
+const optional = <A>(raw: unknown, parse: (raw: unknown) => Parsed<A>): Parsed<A | undefined> =>
+  raw === undefined ? E.right(undefined) : parse(raw)
+
+// A release id is looked up as given first (an imported file may hold one with blanks around it):
+// only its kind is checked here.
+const releaseIdAsGiven = (raw: unknown): Parsed<string> =>
+  typeof raw === 'string' ? E.right(raw) : parseReleaseId(raw)
+
+// The request id first: a retry is recognised before its other arguments are judged.
+const requestId = (input: { readonly requestId?: unknown }) =>
+  pipe(
+    optional(input.requestId, parseNewRequestId),
+    E.map((id) => (id === undefined ? {} : { requestId: id })),
+  )
+
+const createRelease = (input: CreateReleaseInput): Parsed<Command> =>
+  pipe(
+    requestId(input),
+    E.bindTo('request'),
+    E.apS('environment', parseNewEnvironment(input.environment)),
+    E.apS('version', parseNewVersion(input.version)),
+    E.apS('commitSha', parseCommitSha(input.commitSha)),
+    E.apS('note', optional(input.note, parseText('note'))),
+    E.apS('rollbackOf', optional(input.rollbackOf, releaseIdAsGiven)),
+    E.map(({ request, environment, version, commitSha, note, rollbackOf }) => ({
+      type: 'CreateRelease' as const,
+      environment,
+      version,
+      commitSha,
+      now: input.now,
+      ...(rollbackOf === undefined ? {} : { rollbackOf }),
+      ...(note === undefined ? {} : { note }),
+      ...request,
+    })),
+  )
+
+const updatePhase = (input: UpdatePhaseInput): Parsed<Command> =>
+  pipe(
+    requestId(input),
+    E.bindTo('request'),
+    E.apS('releaseId', releaseIdAsGiven(input.releaseId)),
+    E.apS('phase', parsePhase(input.phase)),
+    E.apS('status', parseStatus(input.status)),
+    E.apS('reason', optional(input.reason, parseText('reason'))),
+    E.map(({ request, releaseId, phase, status, reason }) => ({
+      type: 'UpdatePhase' as const,
+      releaseId,
+      phase,
+      status,
+      ...(reason === undefined ? {} : { reason }),
+      ...request,
+    })),
+  )
+
+const recoverRelease = (input: RecoverReleaseInput): Parsed<Command> =>
+  pipe(
+    requestId(input),
+    E.bindTo('request'),
+    E.apS('releaseId', releaseIdAsGiven(input.releaseId)),
+    E.apS('reason', parseText('reason')(input.reason)),
+    E.map(({ request, releaseId, reason }) => ({ type: 'RecoverRelease' as const, releaseId, reason, ...request })),
+  )
+
+/** A command as `decide` takes it, or why the caller's input is not one (`INVALID_INPUT`). */
+export const parseCommand = (input: CommandInput): Parsed<Command> => {
+  // A JavaScript caller may pass anything.
+  if (typeof input !== 'object' || input === null)
+    return E.left(invalidInput(`a command must be an object, got ${kindOf(input)}`))
+  switch (input.type) {
+    case 'CreateRelease':
+      return createRelease(input)
+    case 'UpdatePhase':
+      return updatePhase(input)
+    case 'RecoverRelease':
+      return recoverRelease(input)
+    case 'ImportSnapshot':
+    case 'ReconcileSnapshot':
+      return E.right(input)
+    default:
+      return E.left(
+        invalidInput(
+          `unknown command type ${showValue((input as { type?: unknown }).type)}; ` +
+            'expected one of CreateRelease, UpdatePhase, RecoverRelease, ImportSnapshot, ReconcileSnapshot',
+        ),
+      )
+  }
+}
