@@ -6,7 +6,7 @@ module.exports = {
       comment: 'src/domain imports nothing else of the project, and no I/O, clock or randomness of Node.',
       severity: 'error',
       from: { path: '^src/domain/' },
-      to: { pathNot: '^(src/domain/|node_modules/)', dependencyTypesNot: ['core'] },
+      to: { pathNot: '^src/domain/|(^|/)node_modules/', dependencyTypesNot: ['core'] },
     },
     {
       name: 'domain-does-no-io',
@@ -21,6 +21,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/store/' },
       to: { path: '^src/', pathNot: '^src/(domain|store)/' },
+    },
+    {
+      name: 'application-knows-one-store-interface',
+      comment: 'The application layer reaches the stores only through src/store/index.ts (the event-store interface).',
+      severity: 'error',
+      from: { path: '^src/app/' },
+      to: { path: '^src/store/', pathNot: '^src/store/index\\.ts$' },
     },
     {
       name: 'application-below-the-api',

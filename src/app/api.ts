@@ -7,7 +7,7 @@ import type { Release } from '../domain/release.js'
 import type { RollbackTarget } from '../domain/rollback.js'
 import type { State } from '../domain/state.js'
 import type { StateError } from '../domain/state-error.js'
-import type { ReconcileOutcome } from '../store/event-store.js'
+import type { ReconcileOutcome } from '../store/index.js'
 import type { HistoryEvent, HistoryFilter } from './audit.js'
 import type { VerifyReport } from './verify.js'
 

@@ -11,10 +11,7 @@ import { parseEnvironment, parseReleaseId } from '../domain/input.js'
 import type { State } from '../domain/state.js'
 import { compareInstants, type Instant, parseInstant } from '../domain/timestamp.js'
 import { StateError } from '../domain/state-error.js'
-import { emptyLoaded, type EventStore, type ForeignSeen } from '../store/event-store.js'
-import { noteForeign } from '../store/foreign-events.js'
-import { foldRead } from '../store/fold.js'
-import { withoutPrev } from '../store/log-line.js'
+import { emptyLoaded, type EventStore, foldRead, type ForeignSeen, noteForeign, withoutPrev } from '../store/index.js'
 
 /** An event of the audit trail: its envelope and its position in the store. */
 export type HistoryEvent = EventEnvelope & { readonly position: number }

@@ -28,20 +28,23 @@ import type { EventEnvelope } from '../domain/events.js'
 import { StateError } from '../domain/state-error.js'
 import { type VerifyReport, verifyStore } from './verify.js'
 import {
+  confirmPlan,
   type Cursor,
   DEFAULT_LOCK_TIMEOUT_MS,
   emptyLoaded,
   type EventStore,
   guardedSnapshotPath,
   type Loaded,
+  on,
+  type Plan,
+  planMove,
+  type Side,
   type StagedSession,
   type StoreContext,
   type StoreSpec,
   unprepared,
   type WriteSession,
-} from '../store/event-store.js'
-import { confirmPlan, type Plan, planMove } from '../store/migration-plan.js'
-import { on, type Side } from '../store/migration-place.js'
+} from '../store/index.js'
 
 /** How a migration runs. Every field is optional. */
 export interface MigrateOptions {

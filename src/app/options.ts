@@ -9,8 +9,13 @@ import { parseText } from '../domain/input.js'
 import { MAX_ID_EPOCH_MS, MIN_ID_EPOCH_MS } from '../domain/release-id.js'
 import { kindOf, showValue } from '../domain/show.js'
 import { StateError } from '../domain/state-error.js'
-import { DEFAULT_LOCK_TIMEOUT_MS, type EventStore, type StoreContext, type StoreSpec } from '../store/event-store.js'
-import { fileStoreSpec } from '../store/file-store-spec.js'
+import {
+  DEFAULT_LOCK_TIMEOUT_MS,
+  type EventStore,
+  fileStoreSpec,
+  type StoreContext,
+  type StoreSpec,
+} from '../store/index.js'
 
 /** How to build a state manager. Every field is optional. */
 export interface StateManagerOptions {

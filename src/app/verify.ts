@@ -29,7 +29,7 @@ import {
   type Loaded,
   type ReadEnd,
   type StoreProblem,
-} from '../store/event-store.js'
+} from '../store/index.js'
 
 /** One problem `verify` found. */
 export type VerifyProblem = StoreProblem

@@ -1,6 +1,8 @@
 /**
  * The error every public operation rejects (or returns as a `Left`) with.
  */
+import * as E from 'fp-ts/lib/Either.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
 import { type DomainError, ERROR_CODES as DOMAIN_ERROR_CODES } from './errors.js'
 
 /**
@@ -65,3 +67,15 @@ export const ioError = (doing: string, file: string, cause: unknown): StateError
                   : String(cause)
   return new StateError('IO_ERROR', `${file}: could not ${doing}: ${reason}`, { cause })
 }
+
+/** A `StateError` thrown inside a step becomes a `Left`; anything else thrown is a bug, and is rethrown. */
+export const settled =
+  <A>(step: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
+  async () => {
+    try {
+      return await step()
+    } catch (error) {
+      if (isStateError(error)) return E.left(error)
+      throw error
+    }
+  }

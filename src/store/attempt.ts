@@ -19,15 +19,3 @@ export const attempt = <A>(
     TE.tryCatch(step, (error) => (isStateError(error) ? error : ioError(doing, file, error))),
     TE.chainEitherK((result) => result),
   )
-
-/** A `StateError` thrown inside a step becomes a `Left`; anything else thrown is a bug, and is rethrown. */
-export const settled =
-  <A>(step: TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
-  async () => {
-    try {
-      return await step()
-    } catch (error) {
-      if (isStateError(error)) return E.left(error)
-      throw error
-    }
-  }

@@ -215,6 +215,15 @@ export interface Besides {
   readonly snapshot?: ((replayed: Loaded) => TE.TaskEither<StateError, ReadonlyArray<StoreProblem>>) | undefined
 }
 
+/** A `releases.json` a store keeps beside its events. */
+export interface KeptSnapshot {
+  readonly path: string
+  /** Whether others may edit it: an outside change is then `STATE_DRIFT`, and a file without a log is imported. */
+  readonly guarded: boolean
+  /** Whether the file is there now (without creating anything). */
+  readonly present: () => boolean
+}
+
 /** The path of the `releases.json` a store guards (the file store's own), if it has one. */
 export const guardedSnapshotPath = (store: Pick<EventStore, 'snapshotFile'>): string | undefined =>
   store.snapshotFile?.guarded === true ? store.snapshotFile.path : undefined
@@ -228,7 +237,7 @@ export interface EventStore {
    * others may edit: an outside change is `STATE_DRIFT`, and a file without a log is imported), or
    * a local copy of a remote store's projection, simply rewritten after every write.
    */
-  readonly snapshotFile?: { readonly path: string; readonly guarded: boolean } | undefined
+  readonly snapshotFile?: KeptSnapshot | undefined
   /** The position before the first event. */
   readonly origin: Cursor
   /** Reads the events after `cursor`, oldest first, without waiting for the write lock. */

@@ -367,7 +367,11 @@ export const fileStore = (paths: StorePaths, options: FileStoreOptions): EventSt
   const memory: Memory = {}
   return {
     description: `file store ${paths.stateFile}`,
-    snapshotFile: { path: paths.stateFile, guarded: true },
+    snapshotFile: {
+      path: paths.stateFile,
+      guarded: true,
+      present: () => fingerprintOf(paths.stateFile) !== undefined,
+    },
     besides: fileBesides(paths, readerRead(paths)),
     origin: LOG_ORIGIN,
     read: readerRead(paths),

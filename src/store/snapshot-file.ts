@@ -14,6 +14,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { MAX_SNAPSHOT_BYTES, tooLongProblem } from '../domain/json-limits.js'
 import { ioError, isStateError, StateError } from '../domain/state-error.js'
 import type { Written } from './replace-file.js'
+import type { KeptSnapshot } from './event-store.js'
 
 /**
  * What identifies one version of the file, so that bytes this process read or wrote need not be
@@ -159,3 +160,10 @@ export const keepAside = (path: string, bytes: Buffer, suffix: string): TE.TaskE
     (error) => ioError('keep a copy of the snapshot in', aside, error),
   )
 }
+
+/** A copy of a remote store's projection kept at `path`: rewritten after every write, never guarded. */
+export const localCopy = (path: string): KeptSnapshot => ({
+  path,
+  guarded: false,
+  present: () => fingerprintOf(path) !== undefined,
+})

@@ -9,6 +9,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { StateError } from '../../domain/state-error.js'
 import type { EventStore, StoreContext, StoreSpec } from '../event-store.js'
+import { localCopy } from '../snapshot-file.js'
 import { type PostgresConfig, type PostgresStoreOptions, resolvePostgresConfig, storeDescription } from './config.js'
 import { POSTGRES_ORIGIN, SCHEMA_VERSION } from './version.js'
 
@@ -32,7 +33,7 @@ const loadedWhenUsed = (config: PostgresConfig, context: StoreContext): EventSto
   return {
     description: storeDescription(config),
     origin: POSTGRES_ORIGIN,
-    ...(config.snapshotFile === undefined ? {} : { snapshotFile: { path: config.snapshotFile, guarded: false } }),
+    ...(config.snapshotFile === undefined ? {} : { snapshotFile: localCopy(config.snapshotFile) }),
     read: (cursor, visitor) => later((opened) => opened.read(cursor, visitor)),
     load: (from) => later((opened) => opened.load(from)),
     write: (work) => later((opened) => opened.write(work)),

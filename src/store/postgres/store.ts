@@ -17,8 +17,9 @@ import { dirname } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { ioError, isStateError, StateError } from '../../domain/state-error.js'
+import { ioError, isStateError, settled, StateError } from '../../domain/state-error.js'
 import type { Cursor, EventStore, Loaded, ReadEnd, StoreContext, Visitor } from '../event-store.js'
+import { localCopy } from '../snapshot-file.js'
 import { writeSessionOver } from '../raw-session.js'
 import { heldBytes, type HeldSnapshot, projectFrom } from '../snapshot-splice.js'
 import { replaceFileSync } from '../replace-file.js'
@@ -29,7 +30,6 @@ import { migrate, recordedVersion, SCHEMA_VERSION, tooNew } from './migrations.j
 import { type Found, projectionBesides, projectionOpener } from './projection-open.js'
 import { readProjection } from './projection-table.js'
 import { POSTGRES_ORIGIN } from './version.js'
-import { settled } from '../attempt.js'
 import { type PostgresRawSession, type WriterContext, writerOf } from './writer.js'
 
 /** What the store needs from the manager's context. */
@@ -190,7 +190,7 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
   return {
     description,
     origin: ORIGIN,
-    ...(config.snapshotFile === undefined ? {} : { snapshotFile: { path: config.snapshotFile, guarded: false } }),
+    ...(config.snapshotFile === undefined ? {} : { snapshotFile: localCopy(config.snapshotFile) }),
     read,
     load: opener.loadWith(read, findProjection),
     write: (work) => writer.write((raw) => work(writeSessionOver(sessionOf(raw), description, writeCopy))),
