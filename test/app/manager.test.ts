@@ -11,7 +11,7 @@ import {
   type StateManagerOptions,
 } from '../../src/index.js'
 import { managerContract } from './manager-contract.js'
-import { deploy, freshManager, rejection } from '../support/manager.js'
+import { deploy, freshManager, memoryManager, rejection } from '../support/manager.js'
 import { tempDir } from '../support/temp.js'
 
 describe('choosing the state file', () => {
@@ -139,7 +139,7 @@ describe('arguments of the wrong kind, as a JavaScript caller may pass them', ()
     manager as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>
 
   it('given a release, when an operation gets a number, null, undefined or an object where a value belongs, then INVALID_INPUT naming it', async () => {
-    const { manager } = freshManager()
+    const { manager } = memoryManager()
     const { release } = await manager.createRelease('prod', 'v1')
     const m = loose(manager)
     await invalid(() => m['createRelease']!(5, 'v2'), 'environment must be a string, got number')
@@ -270,7 +270,7 @@ describe('arguments of the wrong kind, as a JavaScript caller may pass them', ()
 
 describe('the state a manager hands out', () => {
   it('given fp.state(), when the caller tries to change its maps, lists or releases, then it cannot, and the manager decides as before', async () => {
-    const { manager } = freshManager()
+    const { manager } = memoryManager()
     const { release: first } = await manager.createRelease('prod', 'v1')
     const got = await manager.fp.state()()
     if (E.isLeft(got)) throw got.left
@@ -288,7 +288,7 @@ describe('the state a manager hands out', () => {
   })
 
   it('given stateAt(), when the caller tries to clear it, then it cannot', async () => {
-    const { manager } = freshManager()
+    const { manager } = memoryManager()
     await manager.createRelease('prod', 'v1')
     const then = await manager.stateAt(new Date())
     expect(() => (then.releases as unknown as Map<string, unknown>).clear()).toThrow(TypeError)

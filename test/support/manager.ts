@@ -4,6 +4,7 @@
 import { join } from 'node:path'
 import { createStateManager, type StateManager } from '../../src/app/manager.js'
 import type { StateManagerOptions } from '../../src/app/options.js'
+import { memoryStore } from '../../src/store/memory-store.js'
 import { tempDir } from './temp.js'
 
 /** A clock that advances by `stepMs` on every reading, from `start`. */
@@ -33,6 +34,10 @@ export const freshManager = (options: StateManagerOptions = {}) => {
   const eventLog = stateFile.replace(/\.json$/, '.events.ndjson')
   return { manager, make, cwd, stateFile, eventLog, warnings, clock }
 }
+
+/** A manager on a fresh in-memory store (`make` opens more on it): nothing is read from or written to disk. */
+export const memoryManager = (options: StateManagerOptions = {}) =>
+  freshManager({ cwd: '/nonexistent', store: memoryStore(), ...options })
 
 /** Creates a release and walks the given phases to `completed`. */
 export const deploy = async (

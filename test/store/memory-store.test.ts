@@ -1,0 +1,134 @@
+/**
+ * The in-memory store: the contract every store honours, and what is its own: the file log's lines
+ * and chain, one store per `memoryStore()` however often it is opened, and its write lock.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import type { StateError } from '../../src/domain/state-error.js'
+import type { EventStore, RecordProblem, StoreContext } from '../../src/store/event-store.js'
+import { fileStore } from '../../src/store/file-store.js'
+import { GENESIS_HASH, hashLine } from '../../src/store/log-line.js'
+import { memoryStore, type MemoryStoreSpec } from '../../src/store/memory-store.js'
+import { storePaths } from '../../src/store/paths.js'
+import { deployEnvelopes } from '../support/envelopes.js'
+import type { RawLine } from '../support/raw-lines.js'
+import { tempDir } from '../support/temp.js'
+import { appendAll, eventStoreContract, readAll } from './contract.js'
+
+const context = (lockTimeoutMs = 2_000): StoreContext => ({
+  lockTimeoutMs,
+  onWarning: (warning) => {
+    throw new Error(`unexpected warning: ${warning}`)
+  },
+  now: () => new Date(Date.UTC(2025, 0, 1)),
+  cwd: '/nonexistent',
+})
+
+const openOn = (spec: MemoryStoreSpec, lockTimeoutMs?: number): EventStore => {
+  const opened = spec.open(context(lockTimeoutMs))
+  if (E.isLeft(opened)) throw opened.left
+  return opened.right
+}
+
+/**
+ * Lines put into the history as another version of this module would write them, chained: only a
+ * test can (the store's lines are read-only to its callers), as only a test edits a file store's log.
+ */
+const putLines = (spec: MemoryStoreSpec, lines: ReadonlyArray<RawLine>): void => {
+  const history = spec.lines as string[]
+  for (const make of lines) {
+    const last = history.at(-1)
+    history.push(make(last === undefined ? GENESIS_HASH : hashLine(last)))
+  }
+}
+
+eventStoreContract('the in-memory store', async () => {
+  const spec = memoryStore()
+  return {
+    store: openOn(spec),
+    reopen: async () => openOn(spec),
+    appendLines: async (lines) => putLines(spec, lines),
+  }
+})
+
+const failureOf = async (task: () => Promise<E.Either<StateError, unknown>>): Promise<StateError> => {
+  const result = await task()
+  if (E.isRight(result)) throw new Error('expected a failure')
+  return result.left
+}
+
+describe('the in-memory store keeps the lines and the chain of the file log', () => {
+  it('holds, for the same events, exactly the lines a file store writes to its log', async () => {
+    const envelopes = deployEnvelopes(5)
+    const spec = memoryStore()
+    await appendAll(openOn(spec), envelopes.slice(0, 2))
+    await appendAll(openOn(spec), envelopes.slice(2))
+    const paths = storePaths(join(tempDir(), 'releases.json'))
+    await appendAll(fileStore(paths, context()), envelopes.slice(0, 2))
+    await appendAll(fileStore(paths, context()), envelopes.slice(2))
+    expect(spec.lines.map((line) => `${line}\n`).join('')).toBe(readFileSync(paths.eventLog, 'utf8'))
+  })
+
+  it('refuses a damaged history with its place, and hands every bad line to a visitor that asks for problems', async () => {
+    const spec = memoryStore({ description: 'the test store' })
+    const store = openOn(spec)
+    await appendAll(store, deployEnvelopes(4))
+    const history = spec.lines as string[]
+    history[1] = (history[1] as string).replace('"actor":"tester"', '"actor":"mallory"')
+    const error = await failureOf(store.read(store.origin, { event: () => undefined }))
+    expect(error.code).toBe('CORRUPT_STATE')
+    expect(error.message).toMatch(/^the test store:3: the hash chain is broken: this event does not follow event 2/)
+    const problems: RecordProblem[] = []
+    const positions: number[] = []
+    await store.read(store.origin, {
+      event: (event) => void positions.push(event.position),
+      problem: (problem) => void problems.push(problem),
+    })()
+    expect(problems.map((problem) => problem.location)).toEqual(['the test store:3'])
+    expect(positions).toEqual([1, 2, 4])
+  })
+
+  it('refuses a cursor that is not a position of its history', async () => {
+    const store = openOn(memoryStore())
+    await appendAll(store, deployEnvelopes(2))
+    const { cursor } = await readAll(store)
+    const other = openOn(memoryStore())
+    expect((await failureOf(other.read(cursor, { event: () => undefined }))).code).toBe('CORRUPT_STATE')
+  })
+})
+
+describe('one in-memory store per memoryStore()', () => {
+  it('gives every handle opened on one spec the same history and identity, and another spec another store', async () => {
+    const spec = memoryStore()
+    const [first, second] = [openOn(spec), openOn(spec)] as const
+    await appendAll(first, deployEnvelopes(2))
+    expect((await readAll(second)).events).toHaveLength(2)
+    const other = openOn(memoryStore())
+    expect((await readAll(other)).events).toEqual([])
+    const identities = await Promise.all([first, second, other].map((store) => store.identity()()))
+    expect(identities[0]).toEqual(identities[1])
+    expect(identities[2]).not.toEqual(identities[0])
+  })
+
+  it('makes a writer on another handle wait, and give up with LOCK_TIMEOUT after lockTimeoutMs', async () => {
+    const spec = memoryStore({ description: 'the test store' })
+    const holder = openOn(spec)
+    const waiter = openOn(spec, 100)
+    let release: () => void = () => undefined
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const holding = holder.write(() => async () => (await held, E.right('done')))()
+    const started = Date.now()
+    const error = await failureOf(waiter.write(() => async () => E.right(undefined)))
+    expect(error.code).toBe('LOCK_TIMEOUT')
+    expect(error.message).toBe(
+      'the test store: gave up after 100 ms waiting for the write lock, held by another writer of this process',
+    )
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90)
+    release()
+    expect(await holding).toEqual(E.right('done'))
+    await appendAll(waiter, deployEnvelopes(1))
+    expect((await readAll(holder)).events).toHaveLength(1)
+  })
+})
