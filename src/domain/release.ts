@@ -22,7 +22,7 @@ export const Preserved = t.partial(
   },
   'Preserved',
 )
-export type Preserved = t.TypeOf<typeof Preserved>
+export interface Preserved extends t.TypeOf<typeof Preserved> {}
 
 /**
  * One deployment of one version to one environment, as callers see it: `{ id, environment,
@@ -48,14 +48,14 @@ export const Release = t.intersection(
   ],
   'Release',
 )
-export type Release = t.TypeOf<typeof Release>
+export interface Release extends t.TypeOf<typeof Release> {}
 
 /**
  * A release as an event records it: with what its imported record held that this module does
  * not model (`preserved`), so that replaying the event writes the record back exactly.
  */
 export const StoredRelease = t.intersection([Release, t.partial({ preserved: Preserved })], 'StoredRelease')
-export type StoredRelease = t.TypeOf<typeof StoredRelease>
+export interface StoredRelease extends t.TypeOf<typeof StoredRelease> {}
 
 /**
  * What a release preserved of its imported record. The state keeps it on the release as a
@@ -93,7 +93,7 @@ export const ReleaseFacts = t.partial(
   },
   'ReleaseFacts',
 )
-export type ReleaseFacts = t.TypeOf<typeof ReleaseFacts>
+export interface ReleaseFacts extends t.TypeOf<typeof ReleaseFacts> {}
 
 const NO_FACTS: ReleaseFacts = Object.freeze({})
 
