@@ -48,6 +48,11 @@ export const Release = t.intersection(
   ],
   'Release',
 )
+/**
+ * One deployment of one version to one environment: `id`, `environment`, `version`, `commitSha`
+ * (empty when unknown), `timestamp` (RFC 3339), the status of every phase, and `previousId`, the
+ * environment's release before it (absent for its first).
+ */
 export interface Release extends t.TypeOf<typeof Release> {}
 
 /**
