@@ -31,17 +31,19 @@ module.exports = {
     },
     {
       name: 'application-below-the-api',
-      comment: 'The application layer (src/app) is used through src/index.ts; it never reaches the CLI.',
+      comment:
+        'The application layer (src/app) is used through src/index.ts; it never reaches the CLI or the entry points.',
       severity: 'error',
       from: { path: '^src/app/' },
-      to: { path: '^src/(cli/|index\\.ts)' },
+      to: { path: '^src/(cli/|index\\.ts|internals\\.ts)' },
     },
     {
       name: 'cli-uses-the-public-api',
-      comment: 'The CLI imports only the public API (src/index.ts) and its own modules.',
+      comment:
+        'The CLI imports only the entry points, the public API (src/index.ts) and stagecraft-state/internals (src/internals.ts), and its own modules.',
       severity: 'error',
       from: { path: '^src/cli/' },
-      to: { path: '^src/', pathNot: '^src/(cli/|index\\.ts$)' },
+      to: { path: '^src/', pathNot: '^src/(cli/|index\\.ts$|internals\\.ts$)' },
     },
     {
       name: 'no-cycles',

@@ -34,7 +34,7 @@ describe('the layer rules', () => {
     expect(out).toContain('no dependency violations found')
   })
 
-  test('a store importing the application layer, the domain importing a store or node:fs, the CLI reaching past the public API, and a loop are each refused', () => {
+  test('a store importing the application layer, the domain importing a store or node:fs, the CLI reaching past the public API and internals, the application importing internals, and a loop are each refused; the CLI may import internals', () => {
     const root = treeOf({
       'src/index.ts': "export { manager } from './app/manager.js'\n",
       'src/app/manager.ts': "import { cli } from '../cli/main.js'\nexport const manager = cli\n",
@@ -45,6 +45,9 @@ describe('the layer rules', () => {
       'src/cli/main.ts': "import { leak } from '../domain/leak.js'\nexport const cli = leak\n",
       'src/store/a.ts': "import { b } from './b.js'\nexport const a = () => b\n",
       'src/store/b.ts': "import { a } from './a.js'\nexport const b = () => a\n",
+      'src/internals.ts': "export { verify } from './app/verify.js'\n",
+      'src/cli/inner.ts': "import { verify } from '../internals.js'\nexport const inner = verify\n",
+      'src/app/reach.ts': "import { verify } from '../internals.js'\nexport const reach = verify\n",
     })
     const { status, out } = cruise(root)
     expect(status).not.toBe(0)
@@ -53,6 +56,8 @@ describe('the layer rules', () => {
     expect(out).toContain('domain-does-no-io: src/domain/io.ts → fs')
     expect(out).toContain('cli-uses-the-public-api: src/cli/main.ts → src/domain/leak.ts')
     expect(out).toContain('application-below-the-api: src/app/manager.ts → src/cli/main.ts')
+    expect(out).toContain('application-below-the-api: src/app/reach.ts → src/internals.ts')
+    expect(out).not.toContain('src/cli/inner.ts')
     expect(out).toMatch(/no-cycles: src\/store\/a\.ts →\s+src\/store\/b\.ts →\s+src\/store\/a\.ts/)
   })
 })

@@ -3,6 +3,7 @@
  * Promise API (manager.ts) is derived from these by one mapped type.
  */
 import type * as TE from 'fp-ts/lib/TaskEither.js'
+import type { PhaseStatus, ReleasePhase } from '../domain/phase.js'
 import type { Release } from '../domain/release.js'
 import type { RollbackTarget } from '../domain/rollback.js'
 import type { State } from '../domain/state.js'
@@ -67,8 +68,8 @@ export interface FpStateManager {
   readonly getCurrentRelease: (environment: string) => TE.TaskEither<StateError, Release>
   readonly updatePhase: (
     releaseId: string,
-    phase: string,
-    status: string,
+    phase: ReleasePhase,
+    status: PhaseStatus,
     options?: UpdatePhaseOptions,
   ) => TE.TaskEither<StateError, Recorded>
   readonly recoverRelease: (

@@ -279,6 +279,9 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
   }
 }
 
-/** Builds a manager, or says which option is wrong. */
+/**
+ * A state manager whose operations return fp-ts `TaskEither`s; a `Left` `StateError`
+ * (`INVALID_INPUT`) names a bad option. Touches no file until the first operation.
+ */
 export const createFpStateManager = (options: StateManagerOptions = {}): E.Either<StateError, FpStateManager> =>
   pipe(resolveOptions(options), E.map(fpStateManagerWith))

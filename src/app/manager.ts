@@ -47,6 +47,15 @@ export const promiseStateManager = (fp: FpStateManager): StateManager => {
 /**
  * A state manager. Throws a `StateError` (`INVALID_INPUT`) for a bad option; touches no file
  * until the first operation, and reads never create files.
+ *
+ * @example
+ * ```ts
+ * const state = createStateManager({ stateFile: '.stagecraft/releases.json' })
+ * const { release } = await state.createRelease('prod', 'v1.2.3', 'abc123def456')
+ * await state.updatePhase(release.id, 'build', 'running')
+ * await state.updatePhase(release.id, 'build', 'completed')
+ * await state.close()
+ * ```
  */
 export const createStateManager = (options: StateManagerOptions = {}): StateManager => {
   const fp = createFpStateManager(options)

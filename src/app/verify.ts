@@ -32,7 +32,7 @@ import {
 } from '../store/index.js'
 
 /** One problem `verify` found. */
-export type VerifyProblem = StoreProblem
+export interface VerifyProblem extends StoreProblem {}
 
 /** What `verify` found. */
 export interface VerifyReport {

@@ -9,13 +9,13 @@
 import * as E from 'fp-ts/lib/Either.js'
 import {
   DEFAULT_STATE_FILE,
-  isPostgresLocation,
   postgresStore,
   STATE_FILE_VARIABLE,
   STATE_URL_VARIABLE,
   type StateManagerOptions,
   type StoreSpec,
 } from '../index.js'
+import { isPostgresLocation } from '../internals.js'
 import type { Globals } from './globals.js'
 import { type UsageError, usageError } from './usage.js'
 import { parseDuration } from './values.js'

@@ -3,7 +3,7 @@
  * clean value or a usage error naming the option and the value it refused.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { compareInstants, parseInstant } from '../index.js'
+import { compareInstants, parseInstant } from '../internals.js'
 import { type UsageError, usageError } from './usage.js'
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }

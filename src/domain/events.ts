@@ -13,7 +13,7 @@ import { Timestamp } from './timestamp.js'
 
 /** Where a snapshot came from: its path and the SHA-256 of its bytes when it was read. */
 export const SnapshotSource = t.type({ file: t.string, sha256: t.string }, 'SnapshotSource')
-export type SnapshotSource = t.TypeOf<typeof SnapshotSource>
+export interface SnapshotSource extends t.TypeOf<typeof SnapshotSource> {}
 
 /** Top-level fields of a `releases.json` other than `releases`, as `JSON.parse` reads them. */
 export const SnapshotFields = t.readonly(t.record(t.string, t.unknown), 'SnapshotFields')
@@ -42,7 +42,7 @@ export const ReleaseCreated = t.intersection(
   ],
   'ReleaseCreated',
 )
-export type ReleaseCreated = t.TypeOf<typeof ReleaseCreated>
+export interface ReleaseCreated extends t.TypeOf<typeof ReleaseCreated> {}
 
 /** One phase of one release changed status. */
 export const PhaseUpdated = t.intersection(
@@ -57,7 +57,7 @@ export const PhaseUpdated = t.intersection(
   ],
   'PhaseUpdated',
 )
-export type PhaseUpdated = t.TypeOf<typeof PhaseUpdated>
+export interface PhaseUpdated extends t.TypeOf<typeof PhaseUpdated> {}
 
 /**
  * A `releases.json` written without an event log (by the Go Stagecraft or by hand) became the
@@ -70,7 +70,7 @@ export const SnapshotImported = t.intersection(
   ],
   'SnapshotImported',
 )
-export type SnapshotImported = t.TypeOf<typeof SnapshotImported>
+export interface SnapshotImported extends t.TypeOf<typeof SnapshotImported> {}
 
 /**
  * The releases that hold one id, before and after a change made outside this module: `before`
@@ -81,7 +81,7 @@ export const ReleaseChange = t.type(
   { releaseId: ReleaseId, before: t.readonlyArray(StoredRelease), after: t.readonlyArray(StoredRelease) },
   'ReleaseChange',
 )
-export type ReleaseChange = t.TypeOf<typeof ReleaseChange>
+export interface ReleaseChange extends t.TypeOf<typeof ReleaseChange> {}
 
 /** Changes made to `releases.json` outside this module, accepted into the history by a person. */
 export const SnapshotReconciled = t.intersection(
@@ -91,7 +91,7 @@ export const SnapshotReconciled = t.intersection(
   ],
   'SnapshotReconciled',
 )
-export type SnapshotReconciled = t.TypeOf<typeof SnapshotReconciled>
+export interface SnapshotReconciled extends t.TypeOf<typeof SnapshotReconciled> {}
 
 const event = <T extends string, D extends t.Mixed>(type: T, data: D) => t.type({ type: t.literal(type), data }, type)
 
@@ -152,7 +152,7 @@ export const EventMetadata = t.intersection(
   ],
   'EventMetadata',
 )
-export type EventMetadata = t.TypeOf<typeof EventMetadata>
+export interface EventMetadata extends t.TypeOf<typeof EventMetadata> {}
 
 /** The schema version of the envelope; a later change to an event's shape raises it and upcasts. */
 export const EVENT_SCHEMA_VERSION = 1

@@ -15,6 +15,7 @@ const phaseKeys = {
 
 /** A deployment phase: build, push, migrate_pre, rollout, migrate_post, finalize. */
 export const ReleasePhase = t.keyof(phaseKeys, 'ReleasePhase')
+/** A deployment phase: `build`, `push`, `migrate_pre`, `rollout`, `migrate_post` or `finalize` (see {@link PHASES}). */
 export type ReleasePhase = t.TypeOf<typeof ReleasePhase>
 
 /** Every phase, in the order a deploy runs them. */
@@ -30,6 +31,7 @@ const statusKeys = {
 
 /** The status of one phase of one release. */
 export const PhaseStatus = t.keyof(statusKeys, 'PhaseStatus')
+/** The status of one phase: `pending`, `running`, `completed`, `failed` or `skipped`; the last three are final. */
 export type PhaseStatus = t.TypeOf<typeof PhaseStatus>
 
 /** Every phase status. */

@@ -22,7 +22,7 @@ export const Preserved = t.partial(
   },
   'Preserved',
 )
-export type Preserved = t.TypeOf<typeof Preserved>
+export interface Preserved extends t.TypeOf<typeof Preserved> {}
 
 /**
  * One deployment of one version to one environment, as callers see it: `{ id, environment,
@@ -48,14 +48,19 @@ export const Release = t.intersection(
   ],
   'Release',
 )
-export type Release = t.TypeOf<typeof Release>
+/**
+ * One deployment of one version to one environment: `id`, `environment`, `version`, `commitSha`
+ * (empty when unknown), `timestamp` (RFC 3339), the status of every phase, and `previousId`, the
+ * environment's release before it (absent for its first).
+ */
+export interface Release extends t.TypeOf<typeof Release> {}
 
 /**
  * A release as an event records it: with what its imported record held that this module does
  * not model (`preserved`), so that replaying the event writes the record back exactly.
  */
 export const StoredRelease = t.intersection([Release, t.partial({ preserved: Preserved })], 'StoredRelease')
-export type StoredRelease = t.TypeOf<typeof StoredRelease>
+export interface StoredRelease extends t.TypeOf<typeof StoredRelease> {}
 
 /**
  * What a release preserved of its imported record. The state keeps it on the release as a
@@ -93,7 +98,7 @@ export const ReleaseFacts = t.partial(
   },
   'ReleaseFacts',
 )
-export type ReleaseFacts = t.TypeOf<typeof ReleaseFacts>
+export interface ReleaseFacts extends t.TypeOf<typeof ReleaseFacts> {}
 
 const NO_FACTS: ReleaseFacts = Object.freeze({})
 

@@ -24,7 +24,7 @@ export type RequestCommand = t.TypeOf<typeof RequestCommand>
 
 /** On an event: the request id of the write that recorded it, and that write's command. */
 export const RequestTag = t.type({ id: t.string, command: RequestCommand }, 'RequestTag')
-export type RequestTag = t.TypeOf<typeof RequestTag>
+export interface RequestTag extends t.TypeOf<typeof RequestTag> {}
 
 /**
  * A command's arguments after parsing, in a fixed order per command (absent ones `null`): what a
@@ -45,7 +45,7 @@ export const RequestUse = t.intersection(
   [t.type({ command: RequestCommand, args: RequestArguments, releaseId: ReleaseId }), t.partial({ at: Timestamp })],
   'RequestUse',
 )
-export type RequestUse = t.TypeOf<typeof RequestUse>
+export interface RequestUse extends t.TypeOf<typeof RequestUse> {}
 
 /** Whether two uses asked for the same thing: the same command with the same arguments. */
 export const sameRequest = (

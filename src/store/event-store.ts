@@ -269,7 +269,7 @@ export interface EventStore {
   readonly close: () => Promise<void>
 }
 
-/** The default wait for the write lock. */
+/** How long a write waits for another writer's lock by default, in milliseconds (the `lockTimeoutMs` option). */
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000
 
 /** What a store is opened with. */

@@ -5,7 +5,10 @@ import type { StoreSpec } from './event-store.js'
 import { fileStore } from './file-store.js'
 import { chooseStateFile, storePaths } from './paths.js'
 
-/** The default store: the file store at `stateFile`. */
+/**
+ * The default store: the event log beside the snapshot file `stateFile` (undefined: the
+ * `STAGECRAFT_STATE_FILE` variable, else `.stagecraft/releases.json`), for the `store` option.
+ */
 export const fileStoreSpec = (stateFile: string | undefined): StoreSpec => ({
   open: (context) =>
     pipe(

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { projectSnapshot, type StateManagerOptions } from '../../src/index.js'
+import type { StateManagerOptions } from '../../src/index.js'
+import { projectSnapshot } from '../../src/internals.js'
 import type { ManagerSubject } from './manager-contract.js'
 import { rejection } from '../support/manager.js'
 

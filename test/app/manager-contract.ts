@@ -5,7 +5,14 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { PHASES, StateError, type StateManager, type StateManagerOptions } from '../../src/index.js'
+import {
+  PHASES,
+  type PhaseStatus,
+  type ReleasePhase,
+  StateError,
+  type StateManager,
+  type StateManagerOptions,
+} from '../../src/index.js'
 import { projectSnapshot } from '../../src/domain/projection.js'
 import { deploy, rejection } from '../support/manager.js'
 
@@ -99,8 +106,16 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
       const cases = [
         [() => manager.createRelease('', 'v1'), 'INVALID_INPUT', /environment is empty/],
         [() => manager.createRelease('prod', 'v1', 'xyz'), 'INVALID_INPUT', /commit SHA "xyz"/],
-        [() => manager.updatePhase(release.id, 'deploy', 'running'), 'INVALID_INPUT', /unknown phase "deploy"/],
-        [() => manager.updatePhase(release.id, 'build', 'done'), 'INVALID_INPUT', /unknown phase status "done"/],
+        [
+          () => manager.updatePhase(release.id, 'deploy' as ReleasePhase, 'running'),
+          'INVALID_INPUT',
+          /unknown phase "deploy"/,
+        ],
+        [
+          () => manager.updatePhase(release.id, 'build', 'done' as PhaseStatus),
+          'INVALID_INPUT',
+          /unknown phase status "done"/,
+        ],
         [() => manager.updatePhase('rel-nope', 'build', 'running'), 'RELEASE_NOT_FOUND', /rel-nope/],
         [() => manager.getRelease('rel-nope'), 'RELEASE_NOT_FOUND', /rel-nope/],
         [() => manager.getCurrentRelease('qa'), 'RELEASE_NOT_FOUND', /qa/],

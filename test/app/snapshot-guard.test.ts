@@ -12,7 +12,8 @@ import {
 } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { decodeSnapshot, PHASES, sameReleases } from '../../src/index.js'
+import { PHASES, type PhaseStatus } from '../../src/index.js'
+import { decodeSnapshot, sameReleases } from '../../src/internals.js'
 import { GO_FIXTURES, readGoFixture, readSpecExample } from '../fixtures/index.js'
 import { deploy, freshManager, rejection } from '../support/manager.js'
 import type { StateManager } from '../../src/app/manager.js'
@@ -151,7 +152,9 @@ describe('a refused command writes nothing, not even the import it would have ne
     const { release } = await manager.createRelease('prod', 'v1')
     rmSync(stateFile)
     const log = readFileSync(eventLog)
-    expect((await rejection(manager.updatePhase(release.id, 'build', 'done'))).code).toBe('INVALID_INPUT')
+    expect((await rejection(manager.updatePhase(release.id, 'build', 'done' as PhaseStatus))).code).toBe(
+      'INVALID_INPUT',
+    )
     expect(existsSync(stateFile)).toBe(false)
     expect(readFileSync(eventLog)).toEqual(log)
     expect(warnings).toEqual([])

@@ -16,7 +16,8 @@ import { IMPLEMENTATIONS } from '../../src/cli/commands/implementations.js'
 import { ABANDONED_AFTER, COMMANDS, commandNamed } from '../../src/cli/commands/index.js'
 import { formatSpan } from '../../src/cli/format/release.js'
 import { displayWidth } from '../../src/cli/format/table.js'
-import { DEFAULT_ABANDONED_AFTER_MS, PHASE_STATUSES, PHASES } from '../../src/index.js'
+import { DEFAULT_ABANDONED_AFTER_MS, PHASES } from '../../src/index.js'
+import { PHASE_STATUSES } from '../../src/internals.js'
 import { CLI, cleanEnv, ok, ROOT, type Run, runProcess, tempDir } from './support.js'
 
 interface Metafile {

@@ -12,7 +12,8 @@ import { displayWidth, renderTable } from '../../src/cli/format/table.js'
 import { wrap } from '../../src/cli/help.js'
 import { shellQuote } from '../../src/cli/shell-quote.js'
 import { checkTimeRange, parseDuration, parseInstantOption, parsePositiveInteger } from '../../src/cli/values.js'
-import { PHASES, type Release, type ReleaseChange } from '../../src/index.js'
+import { PHASES, type Release } from '../../src/index.js'
+import type { ReleaseChange } from '../../src/internals.js'
 
 const strip = (text: string): string => text.replaceAll(PAINT_MARK, '').replace(/\u001b\[\d+m/g, '')
 

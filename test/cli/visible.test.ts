@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { escapeCharacter, hasUnsafe, terminalSafeJson, visible } from '../../src/cli/format/visible.js'
 import { outputTo } from '../../src/cli/output.js'
 import { shellQuote } from '../../src/cli/shell-quote.js'
-import { firstHiddenCharacter, firstLoneSurrogate } from '../../src/index.js'
+import { firstHiddenCharacter, firstLoneSurrogate } from '../../src/internals.js'
 import { quote } from '../../src/domain/show.js'
 import { anyText } from '../arbitraries.js'
 

@@ -5,7 +5,7 @@
  * keeps one chain, and every manager agrees afterwards. Each store's test file runs it.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { isStateError, PHASES, type Release, type StateManager } from '../../src/index.js'
+import { isStateError, PHASES, type PhaseStatus, type Release, type StateManager } from '../../src/index.js'
 import type { StoreFactory, StoreSubject } from './store-subject.js'
 
 const settle = async <A>(promise: Promise<A>): Promise<{ ok: true; value: A } | { ok: false; error: unknown }> => {
@@ -114,7 +114,7 @@ export const concurrencyContract = (name: string, open: StoreFactory): void => {
       const target = created[0] as Release
       const statuses = ['completed', 'failed', 'skipped', 'failed', 'completed'] as const
       const outcomes = await Promise.all(
-        managers.map((manager, n) => settle(manager.updatePhase(target.id, 'rollout', statuses[n] as string))),
+        managers.map((manager, n) => settle(manager.updatePhase(target.id, 'rollout', statuses[n] as PhaseStatus))),
       )
       const final = (await (managers[0] as StateManager).getRelease(target.id)).phases.rollout
       expect(['completed', 'failed', 'skipped']).toContain(final)

@@ -27,7 +27,8 @@ import {
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createStateManager, isStateError, type Release, releaseRecordText } from '../../src/index.js'
+import { createStateManager, isStateError, type Release } from '../../src/index.js'
+import { releaseRecordText } from '../../src/internals.js'
 import { GO_FIXTURES, readGoFixture } from '../fixtures/index.js'
 import {
   Acknowledged,

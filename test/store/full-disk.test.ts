@@ -10,7 +10,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createStateManager, projectSnapshot } from '../../src/index.js'
+import { createStateManager } from '../../src/index.js'
+import { projectSnapshot } from '../../src/internals.js'
 import { Child, expectNoLeftovers, expectSoundStore, type TempStore, tempStore } from './children/harness.js'
 
 const stores: TempStore[] = []

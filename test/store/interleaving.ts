@@ -11,7 +11,7 @@
  */
 import { fc, it } from '@fast-check/vitest'
 import { afterAll, describe, expect } from 'vitest'
-import { isStateError, type Release, type StateManager } from '../../src/index.js'
+import { isStateError, type PhaseStatus, type Release, type ReleasePhase, type StateManager } from '../../src/index.js'
 import { clock, commandIntent, environmentInput, versionInput } from '../arbitraries.js'
 import { type Intent, MISSING_RELEASE_ID, type ReleaseTarget } from '../scenario.js'
 import { Acknowledged } from './children/harness.js'
@@ -81,7 +81,12 @@ const issue = async (manager: StateManager, intent: Intent): Promise<Outcome> =>
         return {
           intent,
           ok: true,
-          release: (await manager.updatePhase(id, intent.phase, intent.status, { reason: intent.reason })).release,
+          // Generated inputs include unknown phases and statuses, which the manager refuses at run time.
+          release: (
+            await manager.updatePhase(id, intent.phase as ReleasePhase, intent.status as PhaseStatus, {
+              reason: intent.reason,
+            })
+          ).release,
           args: { id },
         }
       case 'recover':

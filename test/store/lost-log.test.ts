@@ -9,7 +9,8 @@
 import { existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createStateManager, storePaths } from '../../src/index.js'
+import { createStateManager } from '../../src/index.js'
+import { storePaths } from '../../src/internals.js'
 import { rejection } from '../support/manager.js'
 import { tempDir } from '../support/temp.js'
 

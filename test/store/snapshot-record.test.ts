@@ -6,7 +6,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { projectSnapshot, type StateManager } from '../../src/index.js'
+import type { StateManager } from '../../src/index.js'
+import { projectSnapshot } from '../../src/internals.js'
 import { readSpecExample } from '../fixtures/index.js'
 import { deploy, freshManager, rejection } from '../support/manager.js'
 

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { createStateManager, type StateManager } from '../../src/app/manager.js'
 import type { StateManagerOptions } from '../../src/app/options.js'
 import { memoryStore } from '../../src/store/memory-store.js'
+import type { ReleasePhase } from '../../src/domain/phase.js'
 import { tempDir } from './temp.js'
 
 /** A clock that advances by `stepMs` on every reading, from `start`. */
@@ -44,7 +45,7 @@ export const deploy = async (
   manager: StateManager,
   environment: string,
   version: string,
-  phases: ReadonlyArray<string> = [],
+  phases: ReadonlyArray<ReleasePhase> = [],
 ) => {
   const { release } = await manager.createRelease(environment, version, 'abc123')
   for (const phase of phases) {

@@ -4,7 +4,8 @@
  * recorded yet (or a file imported later held releases the history knows nothing earlier about).
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { type HistoryEvent, parseInstant, releaseCount, type State, type StateManager } from '../../index.js'
+import type { HistoryEvent, State, StateManager } from '../../index.js'
+import { parseInstant, releaseCount } from '../../internals.js'
 import { plural } from '../format/plural.js'
 
 /**

@@ -3,7 +3,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { type HistoryFilter, projectSnapshot, type StateManager } from '../../index.js'
+import type { HistoryFilter, StateManager } from '../../index.js'
+import { projectSnapshot } from '../../internals.js'
 import { defineCommand, optionalWith, requiredOption, stringOption } from '../command.js'
 import { historyEventJson } from '../format/json.js'
 import { terminalSafeJson } from '../format/visible.js'

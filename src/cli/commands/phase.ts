@@ -2,7 +2,8 @@
  * `phase`: records one phase transition of a release, as a deploy orchestrator reports it.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { type ReleasePhase, releaseStatus } from '../../index.js'
+import type { PhaseStatus, ReleasePhase } from '../../index.js'
+import { releaseStatus } from '../../internals.js'
 import { defineCommand, stringOption } from '../command.js'
 import { releaseJson } from '../format/json.js'
 import { statusPaint } from '../format/style.js'
@@ -22,7 +23,8 @@ export const phase = defineCommand({
   },
   run: async (input, { manager, out }) => {
     const { release, events } = await writeAbout(manager, input.releaseId, () =>
-      manager.updatePhase(input.releaseId, input.phase, input.status, {
+      // As typed on the command line: the manager refuses an unknown phase or status, naming it.
+      manager.updatePhase(input.releaseId, input.phase as ReleasePhase, input.status as PhaseStatus, {
         reason: input.reason,
         requestId: input.requestId,
       }),

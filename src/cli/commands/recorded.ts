@@ -2,7 +2,8 @@
  * What a write about one release recorded, as the CLI prints it: the write gives back the events
  * it appended, so what is printed is what the history holds, whatever other writers did around it.
  */
-import type { HistoryEvent, PhaseUpdated, Recorded, StateManager } from '../../index.js'
+import type { HistoryEvent, Recorded, StateManager } from '../../index.js'
+import type { PhaseUpdated } from '../../internals.js'
 import { type Style, statusPaint } from '../format/style.js'
 
 /**

@@ -3,7 +3,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { releaseStatus } from '../../index.js'
+import { releaseStatus } from '../../internals.js'
 import { defineCommand, requiredOption, stringOption } from '../command.js'
 import { releaseJson } from '../format/json.js'
 import { statusPaint } from '../format/style.js'

@@ -2,7 +2,8 @@
  * The detail view shared by `show` and `current`: the release, plus what the history knows of it
  * (what it rolls back to, its note, when it last moved), which travels with the release.
  */
-import { factsOf, isAbandoned, type Release } from '../../index.js'
+import type { Release } from '../../index.js'
+import { factsOf, isAbandoned } from '../../internals.js'
 import type { Output } from '../output.js'
 import { releaseJson } from '../format/json.js'
 import { releaseDetail, type ReleaseFacts } from '../format/release.js'

@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
-import { storePaths } from '../../index.js'
+import { storePaths } from '../../internals.js'
 import { defineCommand, flag } from '../command.js'
 import { EXIT, usageError } from '../usage.js'
 

@@ -3,7 +3,8 @@
  * the timeline: a phase `failed -> completed`, a field `version v1 -> v1-hotfixed`, a release
  * added or removed. The event holds the records before and after; this names the difference.
  */
-import { PHASES, type PhaseStatus, type Release, type ReleaseChange, type StoredRelease } from '../../index.js'
+import { PHASES, type PhaseStatus, type Release } from '../../index.js'
+import type { ReleaseChange, StoredRelease } from '../../internals.js'
 import { shortCommit } from './release.js'
 
 /** One difference: the phase it concerns (if any), what changed, and the status it became (for colour). */

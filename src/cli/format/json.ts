@@ -2,7 +2,8 @@
  * Machine output. Releases are records exactly as `releases.json` holds them (snake_case); events
  * keep their envelope (when, what, which release, by whom) and carry their payload as recorded.
  */
-import { type HistoryEvent, type Release, ReleaseRecord, releaseIdsOf, type VerifyReport } from '../../index.js'
+import type { HistoryEvent, Release, VerifyReport } from '../../index.js'
+import { ReleaseRecord, releaseIdsOf } from '../../internals.js'
 
 /** A release as a `releases.json` record. */
 export const releaseJson = (release: Release): unknown => ReleaseRecord.encode(release)

@@ -2,7 +2,8 @@
  * Releases for people: table rows (id, environment, version, short commit, age, overall status)
  * and the detail view of one release.
  */
-import { PHASES, parseInstant, type Release, releaseStatus } from '../../index.js'
+import { PHASES, type Release } from '../../index.js'
+import { parseInstant, releaseStatus } from '../../internals.js'
 import { type Style, statusPaint } from './style.js'
 import { type CellInput, renderTable } from './table.js'
 

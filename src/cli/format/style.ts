@@ -2,7 +2,8 @@
  * Colour, and when to use it: on a terminal only, never when `NO_COLOR` is set (no-color.org),
  * never on a `dumb` terminal; `FORCE_COLOR` asks for it on a pipe (but `NO_COLOR` still wins).
  */
-import type { PhaseStatus, ReleaseStatus } from '../../index.js'
+import type { PhaseStatus } from '../../index.js'
+import type { ReleaseStatus } from '../../internals.js'
 import { visible } from './visible.js'
 
 /**
