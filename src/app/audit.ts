@@ -131,9 +131,10 @@ export const stateAt = (
   pipe(
     TE.fromEither(pipe(parseTime('time', time), E.mapLeft(StateError.fromDomain))),
     TE.chain((instant) =>
-      foldRead(store.read, emptyLoaded(store.origin), ({ envelope }) =>
-        compareInstants(parseInstant(envelope.recordedAt) as Instant, instant) > 0 ? 'stop' : undefined,
-      ),
+      foldRead(store.read, emptyLoaded(store.origin), {
+        watch: ({ envelope }) =>
+          compareInstants(parseInstant(envelope.recordedAt) as Instant, instant) > 0 ? 'stop' : undefined,
+      }),
     ),
     TE.map((loaded) => {
       if (loaded.foreign !== undefined) onForeign(loaded.foreign)

@@ -13,18 +13,18 @@
  */
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { type Fold, startFold } from '../domain/evolve.js'
 import { describeForeign, upgradeTo, whyForeign } from '../domain/foreign.js'
 import { groupByEnvironment } from '../domain/queries.js'
 import type { Release } from '../domain/release.js'
 import { releaseCount, type State } from '../domain/state.js'
-import type { Timestamp } from '../domain/timestamp.js'
 import type { StateError } from '../domain/state-error.js'
 import {
   type CheckpointCheck,
   describeIncompleteTail,
   emptyLoaded,
   type EventStore,
+  foldRead,
+  type ForeignEvent,
   guardedSnapshotPath,
   type Loaded,
   type ReadEnd,
@@ -125,6 +125,14 @@ interface Replayed {
   readonly stopped: boolean
 }
 
+const notCheckedAfterForeign = (problem: string): string =>
+  `not checked: it cannot be folded after the events of a newer version skipped above (${problem}), ` +
+  'and probably depends on them'
+
+const foreignNotChecked = (event: ForeignEvent): string =>
+  `${describeForeign(event.foreign)}: not checked, and skipped (${whyForeign(event.foreign)}); ` +
+  `this version refuses to write to this store: upgrade to ${upgradeTo(event.foreign)}`
+
 /**
  * Checks the whole store: every line, the chain, every event, and what the store keeps beside the
  * log (its `releases.json`, its checkpoint at the checkpoint's position).
@@ -140,28 +148,21 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
   let foreign = 0
 
   /** Replays from `from`, reporting every problem and going on; stops after event `stopAt`, if given. */
-  const replay = (from: Loaded, stopAt?: number): TE.TaskEither<StateError, Replayed> => {
-    const fold: Fold = startFold(from.state)
-    let lastRecordedAt: Timestamp | undefined = from.lastRecordedAt
-    let stopped = false
-    return pipe(
-      store.read(from.cursor, {
-        event: ({ envelope, position, location }) => {
+  const replay = (from: Loaded, stopAt?: number): TE.TaskEither<StateError, Replayed> =>
+    pipe(
+      foldRead(store.read, from, {
+        until: stopAt,
+        watch: ({ envelope }) => {
           events++
-          const problem = fold.apply(envelope, envelope.recordedAt)
-          if (problem !== undefined && foreign > 0) {
-            problems.push({
-              severity: 'warning',
-              location,
-              message: `not checked: it cannot be folded after the events of a newer version skipped above (${problem}), and probably depends on them`,
-            })
-          } else if (problem !== undefined) {
+          if (envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled') inherited = true
+          return undefined
+        },
+        unfolded: ({ location }, problem) => {
+          if (foreign > 0) problems.push({ severity: 'warning', location, message: notCheckedAfterForeign(problem) })
+          else {
             logErrors++
             problems.push({ severity: 'error', location, message: problem })
-          } else if (envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled') inherited = true
-          lastRecordedAt = envelope.recordedAt
-          stopped = position === stopAt
-          return stopped ? 'stop' : undefined
+          }
         },
         problem: ({ location, message }) => {
           events++
@@ -171,18 +172,15 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
         foreign: (event) => {
           events++
           foreign++
-          problems.push({
-            severity: 'warning',
-            location: event.location,
-            message: `${describeForeign(event.foreign)}: not checked, and skipped (${whyForeign(event.foreign)}); this version refuses to write to this store: upgrade to ${upgradeTo(event.foreign)}`,
-          })
-          stopped = event.position === stopAt
-          return stopped ? 'stop' : undefined
+          problems.push({ severity: 'warning', location: event.location, message: foreignNotChecked(event) })
         },
       }),
-      TE.map((end) => ({ loaded: { state: fold.result(), cursor: end.cursor, lastRecordedAt }, end, stopped })),
+      TE.map(({ state, cursor, lastRecordedAt, end }) => ({
+        loaded: { state, cursor, lastRecordedAt },
+        end,
+        stopped: stopAt !== undefined && cursor.position === stopAt,
+      })),
     )
-  }
 
   const throughCheckpoint = (check: CheckpointCheck): TE.TaskEither<StateError, Replayed> => {
     problems.push(...check.problems)

@@ -8,7 +8,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { EventEnvelope } from '../domain/events.js'
 import { evolveRecorded, type Fold, startFold } from '../domain/evolve.js'
 import { StateError } from '../domain/state-error.js'
-import type { Cursor, Loaded, ReadEnd, StoredEvent, Visitor } from './event-store.js'
+import type { Cursor, ForeignEvent, Loaded, ReadEnd, RecordProblem, StoredEvent, Visitor } from './event-store.js'
 import { noteForeign, noteUnfolded } from './foreign-events.js'
 
 /** A read of a store from a cursor. */
@@ -17,21 +17,39 @@ export type Read = (cursor: Cursor, visitor: Visitor) => TE.TaskEither<StateErro
 /** What a fold does with each event besides folding it: go on, stop before folding it, or fail. */
 export type Watch = (event: StoredEvent, fold: Fold) => undefined | 'stop' | StateError
 
+/** How a fold reports to a caller that wants more than the state (history, the state at an instant, verify). */
+export interface FoldOptions {
+  /** Sees each event first: go on, stop before folding it, or fail. */
+  readonly watch?: Watch | undefined
+  /** Stop after the record at this position. */
+  readonly until?: number | undefined
+  /**
+   * Told of each event that could not have happened, and the fold goes on past it; without it, such
+   * an event is `CORRUPT_STATE` naming its place (after an event of a newer version: noted, skipped).
+   */
+  readonly unfolded?: ((event: StoredEvent, problem: string) => void) | undefined
+  /** Told of each record that cannot be used, and the read goes on; without it, the first ends the read. */
+  readonly problem?: ((problem: RecordProblem) => void) | undefined
+  /** Told of each event of a newer version, besides the note the fold keeps of it. */
+  readonly foreign?: ((event: ForeignEvent) => void) | undefined
+}
+
 /**
  * Folds what the store holds after `from.cursor` into `from.state`, each event as it was recorded
- * (the releases it is about note the time). An event that could not have happened (a tampered or
- * damaged log) is `CORRUPT_STATE` naming its place. Events of a newer version are skipped and
- * noted in the result's `foreign`, and so is any later event that cannot be folded without them.
- * `watch` sees each event first.
+ * (the releases it is about note the time): the one replay of every store's `load` and of every
+ * question about the past. Events of a newer version are skipped and noted in the result's
+ * `foreign`, and so is any later event that cannot be folded without them.
  */
 export const foldRead = (
   read: Read,
   from: Loaded,
-  watch?: Watch,
+  options: FoldOptions = {},
 ): TE.TaskEither<StateError, Loaded & { readonly end: ReadEnd }> => {
+  const { watch, until, unfolded } = options
   // Started on the first new event only: an unchanged store costs no copy of the state.
   let fold: Fold | undefined
   let { lastRecordedAt, foreign } = from
+  const next = (position: number): undefined | 'stop' => (position === until ? 'stop' : undefined)
   return pipe(
     read(from.cursor, {
       event: (stored) => {
@@ -41,17 +59,23 @@ export const foldRead = (
         const { envelope } = stored
         const problem = fold.apply(envelope, envelope.recordedAt)
         lastRecordedAt = envelope.recordedAt
-        if (problem === undefined) return undefined
+        if (problem === undefined) return next(stored.position)
+        if (unfolded !== undefined) {
+          unfolded(stored, problem)
+          return next(stored.position)
+        }
         // `location` is read only here: a store may make it only when asked. After an event this
         // version skipped, one that cannot be folded may depend on it: skipped too, not damage.
         if (foreign === undefined) return new StateError('CORRUPT_STATE', `${stored.location}: ${problem}`)
         foreign = noteUnfolded(foreign, { location: stored.location, message: problem })
-        return undefined
+        return next(stored.position)
       },
       foreign: (event) => {
         foreign = noteForeign(foreign, event)
-        return undefined
+        options.foreign?.(event)
+        return next(event.position)
       },
+      ...(options.problem === undefined ? {} : { problem: options.problem }),
     }),
     TE.map((end) => {
       const state = fold?.result() ?? from.state

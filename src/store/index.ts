@@ -5,7 +5,7 @@
  */
 export * from './event-store.js'
 export { fileStoreSpec } from './file-store-spec.js'
-export { foldRead, type Read, type Watch } from './fold.js'
+export { type FoldOptions, foldRead, type Read, type Watch } from './fold.js'
 export { foreignWarnings, noteForeign, refusedWrite } from './foreign-events.js'
 export { unreadableLine, withoutPrev } from './log-line.js'
 export { confirmPlan, type Plan, planMove } from './migration-plan.js'

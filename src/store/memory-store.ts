@@ -3,6 +3,7 @@
  * hash chain, in this process's memory; for tests and for embedding. Nothing is durable, and only
  * the handles of this process share it: every handle opened on one `memoryStore()` is one store.
  */
+import { randomUUID } from 'node:crypto'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import { StateError } from '../domain/state-error.js'
@@ -14,7 +15,7 @@ import { type Appending, writeSessionOver } from './raw-session.js'
 
 /** How an in-memory store is named. */
 export interface MemoryStoreOptions {
-  /** What the store is called in messages and locations (default: `in-memory store N`). */
+  /** What the store is called in messages and locations (default: `in-memory store` and a random name). */
   readonly description?: string | undefined
 }
 
@@ -34,8 +35,6 @@ const ORIGIN: Cursor = Object.freeze({ position: 0, hash: GENESIS_HASH })
 
 // setTimeout fires at once for a longer wait.
 const MAX_WAIT_MS = 2 ** 31 - 1
-
-let created = 0
 
 const corrupt = (message: string): StateError => new StateError('CORRUPT_STATE', message)
 
@@ -182,8 +181,8 @@ const memoryEventStore = (
 
 /** A new, empty in-memory store: every handle opened on it (any number of managers) shares its history and its lock. */
 export const memoryStore = (options: MemoryStoreOptions = {}): MemoryStoreSpec => {
-  created += 1
-  const names = { description: options.description ?? `in-memory store ${created}`, identity: `memory ${created}` }
+  const id = randomUUID()
+  const names = { description: options.description ?? `in-memory store ${id.slice(0, 8)}`, identity: `memory ${id}` }
   const lines: string[] = []
   const lock: Lock = { held: false, waiting: [] }
   return { lines, open: (context) => E.right(memoryEventStore(lines, lock, names, context)) }
