@@ -83,17 +83,20 @@ export interface FpStateManager {
   readonly stateAt: (time: Date | string) => TE.TaskEither<StateError, State>
   readonly rollbackTarget: (environment: string, target: RollbackTarget) => TE.TaskEither<StateError, Release>
   readonly verify: () => TE.TaskEither<StateError, VerifyReport>
-  /** Makes a `releases.json` that has no event log the start of the history now (else the first write does). */
-  /** `imported`: the releases the history now holds from the file; `recorded`: whether an import was recorded (a file of top-level fields alone is one too). */
+  /**
+   * Makes a `releases.json` that has no event log the start of the history now (else the first write
+   * does). `imported`: the releases the history now holds from the file; `recorded`: whether an
+   * import was recorded (a file of top-level fields alone is one too).
+   */
   readonly importSnapshot: () => TE.TaskEither<StateError, { readonly imported: number; readonly recorded: boolean }>
-  /** Resolves `STATE_DRIFT`: `accept` records the file's changes as events; `restore` rewrites the file from the log. */
+  /** Resolves `STATE_DRIFT`: `accept` records the file's changes as events; `restore` rewrites it from the log. */
   readonly reconcile: (mode: 'accept' | 'restore') => TE.TaskEither<StateError, ReconcileOutcome>
   /**
    * Releases still in progress with no event for longer than `abandonedAfterMs`: probably left
    * behind by a crashed or killed orchestrator (close them out with `recoverRelease`).
    */
   readonly abandonedReleases: (environment?: string) => TE.TaskEither<StateError, ReadonlyArray<Release>>
-  /** The current state, refreshed: read-only (its maps cannot be changed, its lists and releases are frozen), shared, never copied. */
+  /** The current state, refreshed: read-only (frozen maps, lists and releases), shared, never copied. */
   readonly state: () => TE.TaskEither<StateError, State>
   readonly close: () => Promise<void>
 }

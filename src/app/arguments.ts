@@ -7,6 +7,8 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { kindOf } from '../domain/show.js'
 import { StateError } from '../domain/state-error.js'
 
+const bagName = (what: string): string => (what === 'history' ? 'filter of history' : `options of ${what}`)
+
 /**
  * An options bag or a filter: each field is checked where it is used, but the bag itself must be
  * an object (or nothing, read as empty).
@@ -19,12 +21,7 @@ export const checkedBag = <A extends object>(
     ? TE.right({})
     : typeof raw === 'object' && raw !== null && !Array.isArray(raw)
       ? TE.right(raw)
-      : TE.left(
-          new StateError(
-            'INVALID_INPUT',
-            `the ${what === 'history' ? 'filter of history' : `options of ${what}`} must be an object, got ${kindOf(raw)}`,
-          ),
-        )
+      : TE.left(new StateError('INVALID_INPUT', `the ${bagName(what)} must be an object, got ${kindOf(raw)}`))
 
 /** A time a caller gives: a `Date` or a string (parsed later as RFC 3339); nothing only when not `required`. */
 export const checkedTime = (what: string, raw: unknown, required = false): E.Either<StateError, unknown> =>

@@ -119,7 +119,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     TE.map((current) => current.cursor.position === 0 && snapshot?.present() !== true),
   )
 
-  /** Work on the store's own releases.json; `whenNothingStored` answers, writing nothing, when there is neither it nor a log. */
+  /** Work on the store's own releases.json; with neither it nor a log, `whenNothingStored` answers. */
   const onOwnSnapshot = <A>(
     whenNothingStored: TE.TaskEither<StateError, A>,
     work: TE.TaskEither<StateError, A>,
@@ -270,7 +270,8 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
             TE.left(
               new StateError(
                 'INVALID_INPUT',
-                `${snapshot?.path ?? ''}: there is neither a releases.json nor an event log; there is nothing to reconcile`,
+                `${snapshot?.path ?? ''}: there is neither a releases.json nor an event log; ` +
+                  'there is nothing to reconcile',
               ),
             ),
             mode === 'accept' ? accept : restore,

@@ -64,7 +64,10 @@ export interface MigrationReport {
   readonly to: string
   /** The events of the history, now on both sides. */
   readonly events: number
-  /** How many of them this run appended (fewer when the target held the start of the history already; 0 when there was nothing left to do). */
+  /**
+   * How many of them this run appended: fewer when the target held the start of the history
+   * already, 0 when there was nothing left to do.
+   */
   readonly copied: number
   /** The hash of the last event: the same on both sides, so every line is. */
   readonly hash: string
@@ -137,7 +140,10 @@ const cursorAfter = (source: WriteSession, origin: Cursor, count: number): TE.Ta
         TE.map((end) => end.cursor),
       )
 
-/** Under both locks: confirms the plan, stages what the target lacks, checks where it ends, and commits (the target brings its snapshot up to date). */
+/**
+ * Under both locks: confirms the plan, stages what the target lacks, checks where it ends, and
+ * commits (the target brings its snapshot up to date).
+ */
 const copy =
   (source: EventStore, target: EventStore, planned: Plan, batch: number) =>
   (from: WriteSession) =>
@@ -162,7 +168,8 @@ const copy =
           : TE.left(
               new StateError(
                 'CORRUPT_STATE',
-                `${target.description} ends at event ${copied.target.cursor.position} (${copied.target.cursor.hash}), not at the source's ${plan.events} (${plan.sourceEnd.hash})`,
+                `${target.description} ends at event ${copied.target.cursor.position} ` +
+                  `(${copied.target.cursor.hash}), not at the source's ${plan.events} (${plan.sourceEnd.hash})`,
               ),
             ),
       ),

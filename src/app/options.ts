@@ -117,13 +117,13 @@ const warnWith = (options: StateManagerOptions): ((message: string) => void) => 
 
 const refuse = (message: string): E.Either<StateError, never> => E.left(StateError.fromDomain(invalidInput(message)))
 
+const described = (raw: unknown): string => (typeof raw === 'number' ? String(raw) : `${kindOf(raw)} ${showValue(raw)}`)
+
 const duration = (what: string, raw: unknown, fallback: number): E.Either<StateError, number> => {
   if (raw === undefined) return E.right(fallback)
   return typeof raw === 'number' && Number.isFinite(raw) && raw >= 0
     ? E.right(raw)
-    : refuse(
-        `${what} must be a number of milliseconds, 0 or more; got ${typeof raw === 'number' ? String(raw) : `${kindOf(raw)} ${showValue(raw)}`}`,
-      )
+    : refuse(`${what} must be a number of milliseconds, 0 or more; got ${described(raw)}`)
 }
 
 // A JavaScript caller may pass anything: each option is checked for its kind before it is used.

@@ -75,7 +75,9 @@ const chainProblems = (state: State, inherited: boolean, where: string): VerifyP
       problems.push({
         severity: 'warning',
         location: `${where} (release ${id})`,
-        message: `release id ${id} is held by ${group.length} releases (versions ${group.map((r) => r.version).join(', ')}), as an imported file had it; all are kept`,
+        message:
+          `release id ${id} is held by ${group.length} releases ` +
+          `(versions ${group.map((r) => r.version).join(', ')}), as an imported file had it; all are kept`,
       })
   }
   const byEnvironment = groupByEnvironment(state)
@@ -109,7 +111,9 @@ const chainProblems = (state: State, inherited: boolean, where: string): VerifyP
         problems.push({
           severity: severity(),
           location: `${where} (release ${release.id})`,
-          message: `release ${release.id} of ${environment} is not on the previous_id chain from the current release ${current.id}`,
+          message:
+            `release ${release.id} of ${environment} is not on the previous_id chain ` +
+            `from the current release ${current.id}`,
         })
       }
     }
@@ -211,7 +215,9 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
         problems.push({
           severity: 'error',
           location: tail.location,
-          message: `${describeIncompleteTail(tail)} (an append interrupted by a crash, never acknowledged); the next write moves it aside`,
+          message:
+            `${describeIncompleteTail(tail)} (an append interrupted by a crash, never acknowledged); ` +
+            'the next write moves it aside',
         })
       }
       const { state } = loaded
@@ -227,7 +233,8 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
                 severity: 'warning',
                 location: snapshotPath,
                 message:
-                  'not compared with the event log, which has the errors above: repair the log first (from a backup), then verify again',
+                  'not compared with the event log, which has the errors above: ' +
+                  'repair the log first (from a backup), then verify again',
               },
             ]
       const notInterpreted: VerifyProblem[] =
@@ -238,7 +245,8 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
                 severity: 'warning',
                 location: snapshotPath,
                 message:
-                  'not compared with the event log, which holds events of a newer stagecraft-state (above) that this version cannot fold',
+                  'not compared with the event log, which holds events of a newer stagecraft-state (above) ' +
+                  'that this version cannot fold',
               },
             ]
       return pipe(
