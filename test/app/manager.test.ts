@@ -6,6 +6,7 @@ import {
   createFpStateManager,
   createStateManager,
   type Release,
+  type ReleasePhase,
   type StateManager,
   StateError,
   type StateManagerOptions,
@@ -97,6 +98,16 @@ describe('the StateManager API on the file store', () => {
     expect(await manager.history()).toEqual([])
     expect((await manager.verify()).sound).toBe(true)
     expect((await rejection(manager.getCurrentRelease('prod'))).code).toBe('RELEASE_NOT_FOUND')
+    expect(readdirSync(cwd)).toEqual([])
+  })
+
+  it('given no store yet, when a write is refused for its input, then nothing is created: the input is parsed before the store is opened', async () => {
+    const { manager, cwd } = freshManager()
+    expect((await rejection(manager.createRelease('a\tb', 'v1'))).code).toBe('INVALID_INPUT')
+    expect((await rejection(manager.updatePhase('rel-1', 'bild' as ReleasePhase, 'running'))).code).toBe(
+      'INVALID_INPUT',
+    )
+    expect((await rejection(manager.recoverRelease('rel-1', ' '))).code).toBe('INVALID_INPUT')
     expect(readdirSync(cwd)).toEqual([])
   })
 
