@@ -5,30 +5,15 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { StateError } from '../domain/state-error.js'
+import { type Promised, run } from './promised.js'
 import type { FpStateManager } from './api.js'
 import { createFpStateManager } from './fp-manager.js'
 import type { StateManagerOptions } from './options.js'
-
-/** A list a caller may keep and change: a copy of what the manager shares. */
-type Owned<A> = A extends ReadonlyArray<infer T> ? T[] : A
-
-/** Each `TaskEither` operation of `F` as a function returning a Promise. */
-type Promised<F> = {
-  readonly [K in keyof F]: F[K] extends (...args: infer P) => TE.TaskEither<StateError, infer R>
-    ? (...args: P) => Promise<Owned<R>>
-    : F[K]
-}
 
 /** Release history of every environment, kept in an event log with `releases.json` as its projection. */
 export interface StateManager extends Promised<FpStateManager> {
   /** The same operations as fp-ts `TaskEither`s. */
   readonly fp: FpStateManager
-}
-
-const run = async <A>(task: TE.TaskEither<StateError, A>): Promise<Owned<A>> => {
-  const result = await task()
-  if (E.isLeft(result)) throw result.left
-  return (Array.isArray(result.right) ? [...result.right] : result.right) as Owned<A>
 }
 
 /** Wraps a `TaskEither` manager as a Promise manager. */

@@ -21,11 +21,11 @@
  *    what they show.
  * 7. Release the locks and `verify` both sides.
  */
-import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { EventEnvelope } from '../domain/events.js'
 import { StateError } from '../domain/state-error.js'
+import { run } from './promised.js'
 import { type VerifyReport, verifyStore } from './verify.js'
 import {
   confirmPlan,
@@ -320,8 +320,4 @@ export const migrateHistory = async (
   from: StoreSpec,
   to: StoreSpec,
   options: MigrateOptions = {},
-): Promise<MigrationReport> => {
-  const result = await fpMigrateHistory(from, to, options)()
-  if (E.isLeft(result)) throw result.left
-  return result.right
-}
+): Promise<MigrationReport> => run(fpMigrateHistory(from, to, options))
