@@ -191,7 +191,6 @@ describe('deploying processes killed with SIGKILL at random moments, many times 
       acknowledged.expectIn(releases, { context })
     }
 
-    // eslint-disable-next-line no-console
     console.info(
       `crash test, seed ${seed}: ${ROUNDS} rounds, ${acknowledged.count} acknowledged operations; left behind by kills:`,
       seen,
@@ -254,7 +253,8 @@ describe('a Go-written releases.json, imported by a first write killed at a rand
         ).toEqual(expected)
         acknowledged.expectIn(await manager.listAllReleases(), { context })
 
-        // The next write succeeds; afterwards the store verifies (warnings about what the file itself holds are kept on purpose).
+        // The next write succeeds; afterwards the store verifies (warnings about what the file itself holds are kept on
+        // purpose).
         const created = (await manager.listAllReleases()).filter((r) => r.version.startsWith(`go${round}-`))
         for (const release of await manager.abandonedReleases())
           if (created.some((r) => r.id === release.id)) await manager.recoverRelease(release.id, 'killed')
@@ -274,7 +274,6 @@ describe('a Go-written releases.json, imported by a first write killed at a rand
         expectNoLeftovers(store, context)
       }
     }
-    // eslint-disable-next-line no-console
     console.info(
       `import crash test, seed ${seed}: ${GO_FIXTURES.length * ROUNDS_EACH} rounds; killed after the import was appended:`,
       seen,
@@ -335,7 +334,9 @@ describe('a writer killed between the steps of its write: before its append, aft
 })
 
 describe('a writer killed while it holds the write lock', () => {
-  /** A store with one release, its releases.json removed, and a child holding the real lock while it "regenerates" it. */
+  /**
+   * A store with one release, its releases.json removed, and a child holding the real lock while it "regenerates" it.
+   */
   const holdLock = async (store: TempStore): Promise<{ holder: Child; existing: Release }> => {
     const { release: existing } = await createStateManager({ stateFile: store.stateFile }).createRelease('prod', 'v1')
     rmSync(store.stateFile)
