@@ -43,7 +43,10 @@ export interface CommandContext {
  * A command as the command line is parsed with and the help shows it: everything but what it
  * does. Plain data, so that reading the command line and printing help load nothing else.
  */
-/** The name of every command: the command table (./commands/index.ts) and what each does (./commands/implementations.ts) are both typed by it. */
+/**
+ * The name of every command: the command table (./commands/index.ts) and what each does (./commands/implementations.ts)
+ * are both typed by it.
+ */
 export type CommandName =
   | 'create'
   | 'phase'
@@ -78,7 +81,9 @@ export interface CommandSpec<I> {
   readonly parse: (args: ParsedArgs, now: Date) => E.Either<UsageError, I>
   /** Options of the state manager this input asks for (such as the abandoned threshold). */
   readonly managerOptions?: (input: I) => Partial<StateManagerOptions>
-  /** It opens the stores it works on itself (migrate): no default store is chosen, checked, or named in its failures. */
+  /**
+   * It opens the stores it works on itself (migrate): no default store is chosen, checked, or named in its failures.
+   */
   readonly ownStores?: boolean
   readonly run: (input: I, context: CommandContext) => Promise<ExitCode>
 }

@@ -47,7 +47,8 @@ const cli = (args: ReadonlyArray<string>, expected = 0, quiet = false): string =
   }
   if (result.status !== expected) {
     process.stderr.write(
-      `demo: this command exited ${String(result.status ?? result.signal)}, expected ${expected} (the store is kept in ${directory}):\n  ${shellCommand(['stagecraft-state', ...args])}\n${result.stderr}`,
+      `demo: this command exited ${String(result.status ?? result.signal)}, expected ${expected} (the ` +
+        `store is kept in ${directory}):\n  ${shellCommand(['stagecraft-state', ...args])}\n${result.stderr}`,
     )
     process.exit(1)
   }
@@ -68,7 +69,8 @@ const create = (args: ReadonlyArray<string>): string => cli(['create', ...args, 
 const complete = (id: string, phases: ReadonlyArray<ReleasePhase> = PHASES, quiet = true): void => {
   if (quiet)
     process.stdout.write(
-      `${bold(`$ stagecraft-state phase ${id} PHASE running|completed`)}   (for ${phases.join(', ')}; output as above)\n`,
+      `${bold(`$ stagecraft-state phase ${id} PHASE running|completed`)}   (for ${phases.join(', ')}; ` +
+        'output as above)\n',
     )
   for (const phase of phases) {
     cli(['phase', id, phase, 'running'], 0, quiet)
@@ -81,7 +83,8 @@ const pause = (ms: number): void => {
 }
 
 process.stdout.write(
-  `${bold('stagecraft-state demo')}: a fresh store in ${directory}\n(every command below is the real CLI, run as a child process; STAGECRAFT_ACTOR=deploy-bot)\n`,
+  `${bold('stagecraft-state demo')}: a fresh store in ${directory}\n(every command below is the real CLI, ` +
+    'run as a child process; STAGECRAFT_ACTOR=deploy-bot)\n',
 )
 
 chapter('1. staging gets v1.4.0: every phase runs and completes')

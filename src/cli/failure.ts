@@ -36,7 +36,10 @@ export const failureLine = (error: unknown, place: FailurePlace | undefined): st
     return `stagecraft-state: ${error.code}: ${oneLine(`${error.message.trim()}${where}`)}`
   }
   const message = error instanceof Error ? error.message : String(error)
-  return `stagecraft-state: internal error: ${oneLine(message)} (this is a bug; run again with STAGECRAFT_DEBUG=1 for the stack trace)`
+  return (
+    `stagecraft-state: internal error: ${oneLine(message)} (this is a bug; run again with ` +
+    'STAGECRAFT_DEBUG=1 for the stack trace)'
+  )
 }
 
 /** The stack trace, with its causes, for STAGECRAFT_DEBUG: its lines as they are, what is on each escaped. */

@@ -12,7 +12,9 @@ export const GLOBAL_OPTIONS: OptionTable = {
   store: {
     type: 'string',
     value: 'URL',
-    help: 'a PostgreSQL store, postgres://user@host:port/database?schema=NAME (default: $STAGECRAFT_STATE_URL, else the file store); with it, --state-file names a local copy of releases.json',
+    help:
+      'a PostgreSQL store, postgres://user@host:port/database?schema=NAME (default: $STAGECRAFT_STATE_URL, ' +
+      'else the file store); with it, --state-file names a local copy of releases.json',
   },
   json: { type: 'boolean', help: 'machine output: releases as releases.json records, lists as arrays' },
   actor: {

@@ -32,7 +32,10 @@ const pieces = (word: string, width: number): string[] => {
   return [...parts, rest.join('')]
 }
 
-/** Breaks a paragraph into lines of at most `width` terminal cells, at blanks (inside a word only when it is wider than a line). */
+/**
+ * Breaks a paragraph into lines of at most `width` terminal cells, at blanks (inside a word only when it is wider than
+ * a line).
+ */
 export const wrap = (text: string, width = DEFAULT_HELP_WIDTH): string[] => {
   const lines: string[] = []
   let line = ''
@@ -82,15 +85,12 @@ const termRows = (rows: ReadonlyArray<readonly [string, string]>, style: Style, 
   )
 }
 
+const optionTerm = (name: string, spec: OptionTable[string]): string =>
+  `${spec.short === undefined ? '' : `-${spec.short}, `}--${name}${spec.value === undefined ? '' : ` ${spec.value}`}`
+
 const optionRows = (table: OptionTable, style: Style, width: number): string[] =>
   termRows(
-    Object.entries(table).map(
-      ([name, spec]) =>
-        [
-          `${spec.short === undefined ? '' : `-${spec.short}, `}--${name}${spec.value === undefined ? '' : ` ${spec.value}`}`,
-          spec.help,
-        ] as const,
-    ),
+    Object.entries(table).map(([name, spec]) => [optionTerm(name, spec), spec.help] as const),
     style,
     width,
   )
@@ -116,7 +116,8 @@ const EXIT_CODES: ReadonlyArray<readonly [string, string]> = [
 /** `stagecraft-state --help`, wrapped to `width` columns. */
 export const generalHelp = (style: Style, width = DEFAULT_HELP_WIDTH): string[] => [
   ...wrap(
-    "stagecraft-state: operate, inspect and audit Stagecraft's release history (an append-only event log, with releases.json as its projection)",
+    "stagecraft-state: operate, inspect and audit Stagecraft's release history (an append-only event log, " +
+      'with releases.json as its projection)',
     width,
   ).map((line, i) => (i === 0 ? `${style.bold('stagecraft-state')}${line.slice('stagecraft-state'.length)}` : line)),
   '',

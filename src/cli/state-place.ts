@@ -29,7 +29,8 @@ export const stateFileBlocked = (stateFile: string, cwd: string): StateError | u
     if (stats !== undefined) {
       return new StateError(
         'IO_ERROR',
-        `${directory} is not a directory, so the state file ${path} cannot be kept under it; choose another --state-file (or STAGECRAFT_STATE_FILE)`,
+        `${directory} is not a directory, so the state file ${path} cannot be kept under it; choose ` +
+          'another --state-file (or STAGECRAFT_STATE_FILE)',
       )
     }
     if (dirname(directory) === directory) return undefined

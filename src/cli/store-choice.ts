@@ -41,7 +41,8 @@ const storeFor = (globals: Globals, env: Surroundings['env']): E.Either<UsageErr
   if (!isPostgresLocation(url))
     return E.left(
       usageError(
-        `${where} must be a postgres:// URL${scheme === undefined ? '' : `, not a ${scheme} one`}; the file store is chosen with --state-file`,
+        `${where} must be a postgres:// URL${scheme === undefined ? '' : `, not a ${scheme} one`}; the ` +
+          'file store is chosen with --state-file',
       ),
     )
   return E.right(

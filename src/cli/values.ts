@@ -71,7 +71,8 @@ export const parseInstantOption = (
   }
   return E.left(
     usageError(
-      `--${option} ${JSON.stringify(raw)} is not a time; give an RFC 3339 timestamp (2025-01-01T14:02:00Z), a date (2025-01-01) or a duration ago (2h)`,
+      `--${option} ${JSON.stringify(raw)} is not a time; give an RFC 3339 timestamp ` +
+        '(2025-01-01T14:02:00Z), a date (2025-01-01) or a duration ago (2h)',
       command,
     ),
   )
@@ -91,7 +92,8 @@ export const checkTimeRange = <R extends { readonly since?: string | undefined; 
   return since !== undefined && until !== undefined && compareInstants(since, until) > 0
     ? E.left(
         usageError(
-          `--since ${range.since ?? ''} is later than --until ${range.until ?? ''}: no event can match (are they swapped?)`,
+          `--since ${range.since ?? ''} is later than --until ${range.until ?? ''}: no event can match ` +
+            '(are they swapped?)',
           command,
         ),
       )

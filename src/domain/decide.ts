@@ -73,7 +73,8 @@ const rollbackOrigin = (
           ? rollbackCandidate(state, environment, release.id)
           : E.left(
               invalidInput(
-                `release ${release.id} belongs to environment ${release.environment}; a release of ${environment} cannot be a rollback of it`,
+                `release ${release.id} belongs to environment ${release.environment}; a release of ` +
+                  `${environment} cannot be a rollback of it`,
               ),
             ),
       ),
@@ -81,13 +82,15 @@ const rollbackOrigin = (
         if (release.version !== version)
           return E.left(
             invalidInput(
-              `release ${release.id} is version ${showValue(release.version)}, not ${showValue(version)}: a rollback redeploys the release it names`,
+              `release ${release.id} is version ${showValue(release.version)}, not ${showValue(version)}: ` +
+                'a rollback redeploys the release it names',
             ),
           )
         if (release.commitSha !== '' && commitSha !== '' && release.commitSha !== commitSha) {
           return E.left(
             invalidInput(
-              `release ${release.id} is commit ${release.commitSha}, not ${commitSha}: a rollback redeploys the release it names`,
+              `release ${release.id} is commit ${release.commitSha}, not ${commitSha}: a rollback ` +
+                'redeploys the release it names',
             ),
           )
         }
@@ -131,7 +134,10 @@ const createRelease = (command: CreateRelease, state: State): Decision =>
     }),
   )
 
-/** A create's arguments as a request id records them (requests.ts); `rollbackOf` as given, since the release it names may no longer be a target. */
+/**
+ * A create's arguments as a request id records them (requests.ts); `rollbackOf` as given, since the release it names
+ * may no longer be a target.
+ */
 const createArguments = (command: CreateRelease) =>
   pipe(
     E.Do,
@@ -307,7 +313,8 @@ export const decide = (command: Command, state: State): Decision => {
     default:
       return E.left(
         invalidInput(
-          `unknown command type ${showValue((command as { type?: unknown }).type)}; expected one of CreateRelease, UpdatePhase, RecoverRelease, ImportSnapshot, ReconcileSnapshot`,
+          `unknown command type ${showValue((command as { type?: unknown }).type)}; expected one of ` +
+            'CreateRelease, UpdatePhase, RecoverRelease, ImportSnapshot, ReconcileSnapshot',
         ),
       )
   }

@@ -43,7 +43,10 @@ const requestProblem = (event: DomainEvent): EventProblem => {
   if (request === undefined) return undefined
   const parsed = parseRequestId(request.id)
   if (E.isLeft(parsed) || parsed.right !== request.id)
-    return `the request id ${showValue(request.id)} is not one (${E.isLeft(parsed) ? parsed.left.message : 'blanks around it'})`
+    return (
+      `the request id ${showValue(request.id)} is not one ` +
+      `(${E.isLeft(parsed) ? parsed.left.message : 'blanks around it'})`
+    )
   const fits =
     event.type === 'ReleaseCreated' ? request.command === 'CreateRelease' : request.command !== 'CreateRelease'
   return fits
@@ -188,7 +191,10 @@ export const startFold = (state: State): Fold => {
       return `release id ${release.id} does not sort after the greatest id ${greatestId}`
     const expected = current.get(release.environment)?.id
     if (release.previousId !== expected) {
-      return `release ${release.id} names previous release ${release.previousId ?? '(none)'}, but the current release of ${release.environment} was ${expected ?? '(none)'}`
+      return (
+        `release ${release.id} names previous release ${release.previousId ?? '(none)'}, but the current ` +
+        `release of ${release.environment} was ${expected ?? '(none)'}`
+      )
     }
     if (PHASES.some((phase) => release.phases[phase] !== 'pending') || preservedOf(release) !== undefined)
       return `release ${release.id} was created with phases that are not all pending`
@@ -223,7 +229,10 @@ export const startFold = (state: State): Fold => {
           event.data.rollbackOf !== undefined &&
           !target?.some((r) => r.environment === event.data.release.environment)
         ) {
-          return `release ${event.data.release.id} is a rollback of ${event.data.rollbackOf}, which is not a release of ${event.data.release.environment}`
+          return (
+            `release ${event.data.release.id} is a rollback of ${event.data.rollbackOf}, which is not a ` +
+            `release of ${event.data.release.environment}`
+          )
         }
         return undefined
       }
@@ -236,7 +245,10 @@ export const startFold = (state: State): Fold => {
       case 'SnapshotReconciled':
         for (const change of event.data.changes) {
           if (!sameReleases(releases.get(change.releaseId) ?? [], change.before))
-            return `the releases recorded as the state before the change of ${change.releaseId} are not the ones in the history`
+            return (
+              `the releases recorded as the state before the change of ${change.releaseId} are not the ones ` +
+              'in the history'
+            )
         }
         return undefined
       default:

@@ -16,7 +16,9 @@ export interface Foreign {
   readonly type?: string
   /** The stagecraft-state version that recorded it, when its envelope says (`meta.writer`). */
   readonly writer?: string
-  /** The command it belongs to and how many events that command recorded, when its envelope says (for whole commands). */
+  /**
+   * The command it belongs to and how many events that command recorded, when its envelope says (for whole commands).
+   */
   readonly command?: string
   readonly events?: number
 }

@@ -66,7 +66,8 @@ const refusing =
         ? E.right(value)
         : E.left(
             invalidInput(
-              `${what} ${quote(value)} contains ${codePointName(found.character)} at character ${found.position}: ${why}`,
+              `${what} ${quote(value)} contains ${codePointName(found.character)} at character ` +
+                `${found.position}: ${why}`,
             ),
           )
     })(parse(raw))
@@ -98,7 +99,10 @@ export const parseVersion = text('version', MAX_VERSION_LENGTH)
 /** A version for a new release: as `parseVersion`, and no lone surrogate. */
 export const parseNewVersion = newText('version', MAX_VERSION_LENGTH)
 
-/** A note, a reason or an actor, recorded by a write: trimmed, 1 to 1024 characters, no control characters, no lone surrogate. */
+/**
+ * A note, a reason or an actor, recorded by a write: trimmed, 1 to 1024 characters, no control characters, no lone
+ * surrogate.
+ */
 export const parseText = (what: string) => newText(what, MAX_TEXT_LENGTH)
 
 /** A commit SHA: empty (unknown), or 4 to 64 hexadecimal characters; surrounding blanks are trimmed. */

@@ -5,7 +5,10 @@
  * an append. docs/storage.md lists them.
  */
 
-/** How deeply arrays and objects may nest in `releases.json` (a record holds 3 levels: the file, `releases`, the record). */
+/**
+ * How deeply arrays and objects may nest in `releases.json` (a record holds 3 levels: the file, `releases`, the
+ * record).
+ */
 export const MAX_SNAPSHOT_DEPTH = 64
 
 /**
@@ -74,8 +77,10 @@ const lineOf = (text: string, offset: number): number => {
 
 /** The problem, in words, for a message that names the file and line before it. */
 export const tooDeepProblem = (found: TooDeep): string =>
-  `arrays and objects nest more than ${found.limit} deep here, deeper than stagecraft-state reads (a limit that keeps a damaged or hostile file from exhausting its stack): flatten or remove that value`
+  `arrays and objects nest more than ${found.limit} deep here, deeper than stagecraft-state reads (a ` +
+  'limit that keeps a damaged or hostile file from exhausting its stack): flatten or remove that value'
 
 /** The problem of a text of `bytes` bytes past `limit`, in words. */
 export const tooLongProblem = (what: string, bytes: number, limit: number): string =>
-  `${what} is ${bytes} bytes long, more than the ${limit} bytes stagecraft-state reads (a limit that keeps a damaged or hostile file from exhausting its memory)`
+  `${what} is ${bytes} bytes long, more than the ${limit} bytes stagecraft-state reads (a limit that ` +
+  'keeps a damaged or hostile file from exhausting its memory)'

@@ -71,8 +71,8 @@ const faultBefore = (text: string, length: number): boolean => {
 
 /**
  * The offset of the first character that makes `text` invalid JSON (its end, for a text cut
- * short), for parser messages that give none. A prefix that stops before the fault only ever fails for ending too early, so the
- * shortest prefix that fails otherwise ends with the fault: found by bisection.
+ * short), for parser messages that give none. A prefix that stops before the fault only ever fails for ending too
+ * early, so the shortest prefix that fails otherwise ends with the fault: found by bisection.
  */
 export const jsonErrorOffset = (text: string): number | undefined => {
   try {

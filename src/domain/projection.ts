@@ -18,7 +18,8 @@ const objectText = (fields: OrderedFields, indent: string): string => {
   const inner = `${indent}  `
   // `phases` is the one field whose value is itself ordered fields.
   const line = ([key, value]: readonly [string, unknown]): string =>
-    `${inner}${JSON.stringify(key)}: ${key === 'phases' ? objectText(value as OrderedFields, inner) : valueText(value, inner)}`
+    `${inner}${JSON.stringify(key)}: ` +
+    `${key === 'phases' ? objectText(value as OrderedFields, inner) : valueText(value, inner)}`
   return `{\n${fields.map(line).join(',\n')}\n${indent}}`
 }
 
@@ -66,7 +67,10 @@ export const RECORD_SEPARATOR = encoder.encode(',\n')
 export const SNAPSHOT_CLOSE = encoder.encode('\n  ]')
 const EMPTY = encoder.encode('{\n  "releases": []')
 
-/** What comes after the array of records: the other top-level fields (as the file wrote them, when known), and the closing brace. */
+/**
+ * What comes after the array of records: the other top-level fields (as the file wrote them, when known), and the
+ * closing brace.
+ */
 export const snapshotEnd = (fields: TopLevelFields): Uint8Array =>
   encoder.encode(`${fieldTexts(fields).map(fieldText).join('')}\n}`)
 

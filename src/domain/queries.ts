@@ -26,7 +26,9 @@ export const findRelease = (state: State, rawId: unknown): E.Either<DomainError,
       if (group.length > 1) {
         return E.left(
           invalidInput(
-            `release id ${id} is ambiguous: ${group.length} releases hold it (versions ${group.map((r) => r.version).join(', ')}), as written by the Go Stagecraft; list the environment to see them`,
+            `release id ${id} is ambiguous: ${group.length} releases hold it (versions ` +
+              `${group.map((r) => r.version).join(', ')}), as written by the Go Stagecraft; list the ` +
+              'environment to see them',
           ),
         )
       }

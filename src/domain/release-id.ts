@@ -35,15 +35,17 @@ export const MAX_ID_EPOCH_MS = 253_402_300_799_999
 /** The id for an instant (epoch milliseconds, within the years 0000 to 9999). */
 export const formatReleaseId = (epochMs: number): ReleaseId => {
   const iso = new Date(epochMs).toISOString() // YYYY-MM-DDTHH:MM:SS.mmmZ
-  return `rel-${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}${iso.slice(20, 23)}` as ReleaseId
+  const date = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}`
+  const time = `${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}${iso.slice(20, 23)}`
+  return `rel-${date}-${time}` as ReleaseId
 }
 
 /** The instant a canonical id encodes, or `undefined` for a legacy or foreign id. */
 export const releaseIdEpochMs = (id: string): number | undefined => {
   if (!CANONICAL_ID.test(id)) return undefined
-  const ms = Date.parse(
-    `${id.slice(4, 8)}-${id.slice(8, 10)}-${id.slice(10, 12)}T${id.slice(13, 15)}:${id.slice(15, 17)}:${id.slice(17, 19)}.${id.slice(19, 22)}Z`,
-  )
+  const date = `${id.slice(4, 8)}-${id.slice(8, 10)}-${id.slice(10, 12)}`
+  const time = `${id.slice(13, 15)}:${id.slice(15, 17)}:${id.slice(17, 19)}.${id.slice(19, 22)}`
+  const ms = Date.parse(`${date}T${time}Z`)
   return Number.isNaN(ms) || formatReleaseId(ms) !== id ? undefined : ms
 }
 
@@ -87,7 +89,8 @@ export const nextReleaseId = (
   if (floor === undefined) {
     return E.left(
       invalidInput(
-        `no new release id can sort after the existing id "${greatestId}"; rename that release in the history before creating more`,
+        `no new release id can sort after the existing id "${greatestId}"; rename that release in the ` +
+          'history before creating more',
       ),
     )
   }

@@ -98,7 +98,9 @@ const decodeRecord = (input: unknown, context: t.Context): t.Validation<StoredRe
     ),
   )
 
-/** The fields of a JSON object in the order they are written (an object would list integer-like keys such as "7" first). */
+/**
+ * The fields of a JSON object in the order they are written (an object would list integer-like keys such as "7" first).
+ */
 export type OrderedFields = ReadonlyArray<readonly [string, unknown]>
 
 const phaseFields = (release: Release, preserved: Preserved | undefined): OrderedFields => {

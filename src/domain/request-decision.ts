@@ -53,8 +53,10 @@ const difference = (first: RequestUse, command: RequestCommand, args: RequestArg
 
 const reused = (id: string, first: RequestUse, command: RequestCommand, args: RequestArguments): DomainError =>
   invalidInput(
-    `request id ${quote(id)} was first used for ${first.command} of release ${first.releaseId}${first.at === undefined ? '' : ` (recorded ${first.at})`}, ` +
-      `with ${described(first.command, first.args)}; ${difference(first, command, args)}. A retry must repeat the first call exactly; a new write needs a new request id`,
+    `request id ${quote(id)} was first used for ${first.command} of release ` +
+      `${first.releaseId}${first.at === undefined ? '' : ` (recorded ${first.at})`}, ` +
+      `with ${described(first.command, first.args)}; ${difference(first, command, args)}. A retry must ` +
+      'repeat the first call exactly; a new write needs a new request id',
   )
 
 /**

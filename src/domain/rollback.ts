@@ -23,7 +23,8 @@ export type RollbackTarget =
   /** The newest release of the environment, other than the current one, that completed every phase. */
   | { readonly to: 'last-good' }
 
-const TARGET_SHAPES = `{ to: 'previous' }, { to: 'last-good' }, { to: 'release', releaseId } or { to: 'version', version }`
+const TARGET_SHAPES =
+  `{ to: 'previous' }, { to: 'last-good' }, ` + `{ to: 'release', releaseId } or { to: 'version', version }`
 
 /**
  * A rollback target as a caller gave it (a JavaScript caller may pass anything): checked here, at
@@ -100,7 +101,8 @@ const candidate = (
               return E.left(
                 current.version === version
                   ? invalidTransition(
-                      `release ${current.id} (${version}) is the current release of ${environment}, and no earlier release has that version; there is nothing to roll back to`,
+                      `release ${current.id} (${version}) is the current release of ${environment}, and ` +
+                        'no earlier release has that version; there is nothing to roll back to',
                     )
                   : releaseNotFound(`environment ${environment} has no release of version ${version}`),
               )
@@ -132,7 +134,8 @@ const acceptable =
     if (target === current)
       return E.left(
         invalidTransition(
-          `release ${target.id} (${target.version}) is already the current release of ${environment}; there is nothing to roll back to`,
+          `release ${target.id} (${target.version}) is already the current release of ${environment}; ` +
+            'there is nothing to roll back to',
         ),
       )
     if (!isFullyCompleted(target)) {
@@ -141,7 +144,8 @@ const acceptable =
       )
       return E.left(
         invalidTransition(
-          `release ${target.id} (${target.version}) of ${environment} cannot be a rollback target: not every phase completed (${unfinished.join(', ')})`,
+          `release ${target.id} (${target.version}) of ${environment} cannot be a rollback target: not ` +
+            `every phase completed (${unfinished.join(', ')})`,
         ),
       )
     }

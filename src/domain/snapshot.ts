@@ -57,8 +57,10 @@ const notAReleasesFile = (document: Readonly<Record<string, unknown>>, file: str
     .map((field) => quote(field))
     .join(', ')
   return corruptState(
-    `${file} is not a releases file: it has no "releases" array (its top-level fields are ${named}${fields.length > 5 ? ', ...' : ''}); ` +
-      `every write rewrites the state file, so stagecraft-state does not take over another file: choose another state file, or add "releases": [] to this one if it is meant to hold the history`,
+    `${file} is not a releases file: it has no "releases" array (its top-level fields are ` +
+      `${named}${fields.length > 5 ? ', ...' : ''}); ` +
+      'every write rewrites the state file, so stagecraft-state does not take over another file: choose ' +
+      'another state file, or add "releases": [] to this one if it is meant to hold the history',
   )
 }
 
@@ -113,7 +115,9 @@ export const decodeSnapshot = (text: string, file: string): E.Either<DomainError
     const where = duplicate.path === '' ? 'the top-level object' : duplicate.path
     return E.left(
       corruptState(
-        `${file}:${duplicate.line}: the key ${quote(duplicate.key)} appears twice in ${where}; a JSON reader keeps only one of the two values, so the file cannot be read without losing the other: remove one of them`,
+        `${file}:${duplicate.line}: the key ${quote(duplicate.key)} appears twice in ${where}; a JSON ` +
+          'reader keeps only one of the two values, so the file cannot be read without losing the other: ' +
+          'remove one of them',
       ),
     )
   }
@@ -130,7 +134,10 @@ export const decodeSnapshot = (text: string, file: string): E.Either<DomainError
   return E.right({ releases: releases.right, otherFields, otherFieldsJson: topLevelFieldTexts(text) })
 }
 
-/** Decodes the bytes of a `releases.json`: strict UTF-8 (a byte that is not is `CORRUPT_STATE`), then {@link decodeSnapshot}. */
+/**
+ * Decodes the bytes of a `releases.json`: strict UTF-8 (a byte that is not is `CORRUPT_STATE`), then {@link
+ * decodeSnapshot}.
+ */
 export const decodeSnapshotBytes = (bytes: Uint8Array, file: string): E.Either<DomainError, Snapshot> =>
   pipe(
     bytes.length > MAX_SNAPSHOT_BYTES

@@ -26,7 +26,10 @@ export interface State {
   readonly greatestId: ReleaseId | undefined
   /** Top-level fields of an imported `releases.json` other than `releases`, as `JSON.parse` read them. */
   readonly otherFields: SnapshotFields
-  /** The same fields as the file wrote them (each value's text), written back byte for byte; absent for a history recorded without them. */
+  /**
+   * The same fields as the file wrote them (each value's text), written back byte for byte; absent for a history
+   * recorded without them.
+   */
   readonly otherFieldsJson?: SnapshotFieldTexts
   /** The first use of every request id the history holds, by id (read-only: a `RequestMap`). */
   readonly requests: ReadonlyMap<string, RequestUse>

@@ -47,7 +47,10 @@ export const firstInvalidUtf8 = (bytes: Uint8Array): number | undefined => {
   return undefined
 }
 
-/** The text of a file's bytes, or `CORRUPT_STATE` naming the file, the line and the offset of the first byte that is not UTF-8. */
+/**
+ * The text of a file's bytes, or `CORRUPT_STATE` naming the file, the line and the offset of the first byte that is not
+ * UTF-8.
+ */
 export const decodeUtf8 = (bytes: Uint8Array, file: string): E.Either<DomainError, string> => {
   try {
     return E.right(strict.decode(bytes))
@@ -58,7 +61,8 @@ export const decodeUtf8 = (bytes: Uint8Array, file: string): E.Either<DomainErro
     const shown = Array.from(bytes.subarray(offset, offset + 4), (byte) => byte.toString(16).padStart(2, '0')).join(' ')
     return E.left(
       corruptState(
-        `${file}:${line}: not valid UTF-8 at byte offset ${offset} (bytes ${shown}): it cannot be read as text without replacing bytes, which the next write would lose`,
+        `${file}:${line}: not valid UTF-8 at byte offset ${offset} (bytes ${shown}): it cannot be read as ` +
+          'text without replacing bytes, which the next write would lose',
       ),
     )
   }

@@ -36,7 +36,10 @@ import { decodeSnapshotRecord } from './snapshot-record.js'
 import type { StorePaths } from './paths.js'
 import { lengthOf, spliceRecords, writeParts } from './sorted-records.js'
 
-/** A checkpoint this handle read or wrote, the state it shows (to splice the next one from), and its file's version then. */
+/**
+ * A checkpoint this handle read or wrote, the state it shows (to splice the next one from), and its file's version
+ * then.
+ */
 export interface HeldCheckpoint {
   readonly file: CheckpointFile
   readonly state: State
@@ -62,8 +65,12 @@ export const lostItsEnd = (
 ): StateError =>
   new StateError(
     'CORRUPT_STATE',
-    `${paths.eventLog} is ${logBytes === 0 ? 'missing or empty' : `${logBytes} bytes long`}, but ${witness} was written after its event ${position}, at byte ${offset}: the log lost its end (it was cut back, deleted, or an older copy was restored over it), and the acknowledged writes it held are gone; nothing starts a new history over it. ` +
-      `Restore the log from a backup; if an older log was restored on purpose, delete ${paths.checkpoint} and ${paths.snapshotRecord} (both only describe the log) and the store is read from the log as it is.`,
+    `${paths.eventLog} is ${logBytes === 0 ? 'missing or empty' : `${logBytes} bytes long`}, but ` +
+      `${witness} was written after its event ${position}, at byte ${offset}: the log lost its end (it was ` +
+      'cut back, deleted, or an older copy was restored over it), and the acknowledged writes it held are ' +
+      'gone; nothing starts a new history over it. ' +
+      `Restore the log from a backup; if an older log was restored on purpose, delete ${paths.checkpoint} ` +
+      `and ${paths.snapshotRecord} (both only describe the log) and the store is read from the log as it is.`,
   )
 
 /**
@@ -116,11 +123,17 @@ export const openCheckpoint = (paths: StorePaths, logBytes: number, ino: number)
 const lostTheLog = (paths: StorePaths, witness: string): StateError =>
   new StateError(
     'CORRUPT_STATE',
-    `${paths.eventLog} is missing or empty, but ${witness} exists, and it is written only after events were appended to the log (it does not read whole, so how many is not known): the log was deleted or emptied, and the acknowledged writes it held are gone; nothing starts a new history over it. ` +
-      `Restore the log from a backup; if it was deleted on purpose, to start again from ${paths.stateFile}, delete ${paths.checkpoint} and ${paths.snapshotRecord} too.`,
+    `${paths.eventLog} is missing or empty, but ${witness} exists, and it is written only after events ` +
+      'were appended to the log (it does not read whole, so how many is not known): the log was deleted or ' +
+      'emptied, and the acknowledged writes it held are gone; nothing starts a new history over it. ' +
+      'Restore the log from a backup; if it was deleted on purpose, to start again from ' +
+      `${paths.stateFile}, delete ${paths.checkpoint} and ${paths.snapshotRecord} too.`,
   )
 
-/** A file that says a log existed (the record of the last snapshot, or the checkpoint), and the error its presence makes. */
+/**
+ * A file that says a log existed (the record of the last snapshot, or the checkpoint), and the error its presence
+ * makes.
+ */
 export interface Witness {
   readonly witness: string
   readonly error: StateError

@@ -119,7 +119,10 @@ export const CheckpointRelease = t.intersection(
 )
 export type CheckpointRelease = t.TypeOf<typeof CheckpointRelease>
 
-/** A release as a checkpoint line holds it (the PostgreSQL projection's `body` too): its stored form and its facts, as JSON. */
+/**
+ * A release as a checkpoint line holds it (the PostgreSQL projection's `body` too): its stored form and its facts, as
+ * JSON.
+ */
 export const releaseJson = (release: Release): string => {
   const { id, environment, version, commitSha, timestamp, phases, previousId, preserved } = storedForm(release)
   const facts = factsOf(release)
@@ -155,9 +158,13 @@ export const CHECKPOINT_LAYOUT: RecordLayout = {
   encode: releaseLine,
 }
 
-/** What makes a checkpoint line (or a projection row's JSON) too long or too deep to read (json-limits.ts), or `undefined`. */
+/**
+ * What makes a checkpoint line (or a projection row's JSON) too long or too deep to read (json-limits.ts), or
+ * `undefined`.
+ */
 export const checkpointLineProblem = (text: string): string | undefined => {
-  const bytes = text.length > MAX_CHECKPOINT_LINE_BYTES / 3 ? Buffer.byteLength(text) : 0 // a character is at most 3 bytes
+  // A character is at most 3 bytes, so a shorter text cannot be too long.
+  const bytes = text.length > MAX_CHECKPOINT_LINE_BYTES / 3 ? Buffer.byteLength(text) : 0
   if (bytes > MAX_CHECKPOINT_LINE_BYTES) return tooLongProblem('the line', bytes, MAX_CHECKPOINT_LINE_BYTES)
   const deep = tooDeep(text, MAX_LINE_DEPTH)
   return deep === undefined ? undefined : tooDeepProblem(deep)
@@ -228,7 +235,8 @@ const KNOWN_TYPES = new Set<string>(EVENT_TYPES)
  */
 const newerEvents = (header: CheckpointHeader): Mistrust | undefined => {
   const { events } = header
-  if (events === undefined) return undefined // written before checkpoints said: by a version that refused any event it did not know
+  // Written before checkpoints said: by a version that refused any event it did not know.
+  if (events === undefined) return undefined
   const newer = 'it was written by a newer stagecraft-state, which'
   if (events.v > EVENT_SCHEMA_VERSION)
     return `${newer} reads envelope version ${events.v} (this one reads ${EVENT_SCHEMA_VERSION})`
@@ -246,7 +254,8 @@ export const lineNumberAt = (bytes: Uint8Array, offset: number): number =>
 export const damagedLine = (path: string, bytes: Uint8Array, offset: number, why: string): StateError =>
   new StateError(
     'CORRUPT_STATE',
-    `${path}:${lineNumberAt(bytes, offset)}: ${why}; the checkpoint is only a cache: delete it and the store is read from its event log`,
+    `${path}:${lineNumberAt(bytes, offset)}: ${why}; the checkpoint is only a cache: delete it and the ` +
+      'store is read from its event log',
   )
 
 /** The header line of a checkpoint. */
@@ -280,7 +289,8 @@ export const decodeCheckpoint = (bytes: Buffer): E.Either<Mistrust, CheckpointFi
   const version = Number(bytes.toString('utf8', CHECKPOINT_MAGIC.length, firstNewline))
   if (version !== CHECKPOINT_VERSION)
     return E.left(
-      `it is of format ${bytes.toString('utf8', CHECKPOINT_MAGIC.length, firstNewline)}, and this version of stagecraft-state reads format ${CHECKPOINT_VERSION}`,
+      `it is of format ${bytes.toString('utf8', CHECKPOINT_MAGIC.length, firstNewline)}, and this version ` +
+        `of stagecraft-state reads format ${CHECKPOINT_VERSION}`,
     )
   if (bytes.length < 2 || bytes[bytes.length - 1] !== 10)
     return E.left('it is incomplete (it does not end with a newline: torn by a crash)')

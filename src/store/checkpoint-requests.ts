@@ -104,7 +104,8 @@ class CheckpointRequests implements ReadonlyMap<string, RequestUse> {
     if (all.size !== this.#size)
       throw new StateError(
         'CORRUPT_STATE',
-        `${this.#path}: the checkpoint says it holds ${this.#size} request ids, but its lines hold ${all.size}; delete it and the store is read from its event log`,
+        `${this.#path}: the checkpoint says it holds ${this.#size} request ids, but its lines hold ` +
+          `${all.size}; delete it and the store is read from its event log`,
       )
     this.#all = all
     return all

@@ -98,7 +98,8 @@ class CheckpointReleases implements ReadonlyMap<ReleaseId, Group> {
     if (all.size !== this.#size)
       throw new StateError(
         'CORRUPT_STATE',
-        `${this.#path}: the checkpoint says it holds ${this.#size} release ids, but its lines hold ${all.size}; delete it and the store is read from its event log`,
+        `${this.#path}: the checkpoint says it holds ${this.#size} release ids, but its lines hold ` +
+          `${all.size}; delete it and the store is read from its event log`,
       )
     this.#all = all
     return all
@@ -155,7 +156,8 @@ class CheckpointCurrent implements ReadonlyMap<string, Release> {
     if (release === undefined || release.environment !== environment) {
       throw new StateError(
         'CORRUPT_STATE',
-        `${this.#path}: the checkpoint names ${where[0]} as the current release of ${environment}, which its lines do not hold; delete it and the store is read from its event log`,
+        `${this.#path}: the checkpoint names ${where[0]} as the current release of ${environment}, which ` +
+          'its lines do not hold; delete it and the store is read from its event log',
       )
     }
     return release

@@ -65,7 +65,8 @@ const appendAt = async (
     if (stat.size !== at.offset || (at.ino !== undefined && stat.ino !== at.ino)) {
       return E.left(
         corrupt(
-          `${path}: the event log changed while this process held the write lock (${stat.size} bytes, expected ${at.offset}); nothing was appended`,
+          `${path}: the event log changed while this process held the write lock (${stat.size} bytes, ` +
+            `expected ${at.offset}); nothing was appended`,
         ),
       )
     }

@@ -46,7 +46,8 @@ export const corrupt = (message: string): StateError => new StateError('CORRUPT_
 const chainProblem = (line: number): string =>
   line === 1
     ? `the hash chain is broken: the first line does not start the chain (lines before it were deleted)`
-    : `the hash chain is broken: this line does not follow line ${line - 1} as written (line ${line - 1} was edited, or lines were deleted or reordered)`
+    : `the hash chain is broken: this line does not follow line ${line - 1} as written (line ${line - 1} ` +
+      'was edited, or lines were deleted or reordered)'
 
 // A stored event whose location ("file:line") is only made when asked for: the error path.
 class LoggedEvent implements StoredEvent {
@@ -119,7 +120,8 @@ const readAfter = async (
   if (stat.size < from.offset) {
     return E.left(
       corrupt(
-        `${path}: the event log is ${stat.size} bytes long, shorter than the ${from.offset} bytes already read from it; it was truncated or rewritten`,
+        `${path}: the event log is ${stat.size} bytes long, shorter than the ${from.offset} bytes already ` +
+          'read from it; it was truncated or rewritten',
       ),
     )
   }

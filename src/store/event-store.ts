@@ -94,7 +94,8 @@ export interface IncompleteTail {
 export const describeIncompleteTail = (tail: IncompleteTail): string =>
   tail.events === undefined
     ? `an incomplete last line of ${tail.bytes} bytes`
-    : `an incomplete last command of ${tail.bytes} bytes (${tail.events.complete} of the ${tail.events.of} events it recorded)`
+    : `an incomplete last command of ${tail.bytes} bytes (${tail.events.complete} of the ${tail.events.of} ` +
+      'events it recorded)'
 
 /** What a store's events fold into, and where in the store that fold ends. */
 export interface Loaded {
@@ -112,7 +113,9 @@ export interface ForeignSeen {
   readonly first: ReadonlyArray<ForeignEvent>
   /** How many there were in all. */
   readonly count: number
-  /** How many events of known types after the first of them could not be folded (they may depend on what was skipped). */
+  /**
+   * How many events of known types after the first of them could not be folded (they may depend on what was skipped).
+   */
   readonly unfolded: number
   /** The first of those, and why. */
   readonly firstUnfolded?: RecordProblem | undefined
@@ -196,7 +199,10 @@ export interface StoreProblem {
   readonly severity: 'error' | 'warning'
   readonly location: string
   readonly message: string
-  /** Set when the next write repairs it by itself (a `releases.json` missing, empty or behind the log): nothing was lost. */
+  /**
+   * Set when the next write repairs it by itself (a `releases.json` missing, empty or behind the log): nothing was
+   * lost.
+   */
   readonly nextWriteRepairs?: true | undefined
 }
 
@@ -211,7 +217,10 @@ export interface CheckpointCheck {
 export interface Besides {
   /** The store's checkpoint, if it keeps one. */
   readonly checkpoint: () => TE.TaskEither<StateError, CheckpointCheck>
-  /** How the store's own (guarded) `releases.json` stands to `replayed`, the whole replay; a store that guards none has none. */
+  /**
+   * How the store's own (guarded) `releases.json` stands to `replayed`, the whole replay; a store that guards none has
+   * none.
+   */
   readonly snapshot?: ((replayed: Loaded) => TE.TaskEither<StateError, ReadonlyArray<StoreProblem>>) | undefined
 }
 

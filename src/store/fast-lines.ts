@@ -9,8 +9,8 @@
  * check by their grammar (the ULID alphabet, the pid, the phase and status names, no quote,
  * backslash or control character in free text); the timestamps' calendar check is the codec's
  * own guard. A phase update is then built from the match; a created release, which the state
- * keeps, from `JSON.parse`, without the guard. The result is what the general path would give. Any line that differs in the least
- * is left to the general path: `undefined` means "not this shape", never "invalid".
+ * keeps, from `JSON.parse`, without the guard. The result is what the general path would give. Any line that differs in
+ * the least is left to the general path: `undefined` means "not this shape", never "invalid".
  * test/store/fast-lines.test.ts holds these readers equal to the general path.
  */
 import type { EventEnvelope } from '../domain/events.js'
@@ -27,7 +27,8 @@ const STATUS = PHASE_STATUSES.join('|')
 
 const HEAD = (type: string): string =>
   String.raw`^\{"v":1,"id":"(${ULID})","type":"${type}","recordedAt":"(${PLAIN}*)",` +
-  String.raw`"meta":\{"actor":"(${PLAIN}*)","host":"(${PLAIN}*)","pid":(0|[1-9]\d{0,15}),"command":"(${ULID})"(?:,"writer":"(${PLAIN}*)")?\},`
+  String.raw`"meta":\{"actor":"(${PLAIN}*)","host":"(${PLAIN}*)","pid":(0|[1-9]\d{0,15}),` +
+  String.raw`"command":"(${ULID})"(?:,"writer":"(${PLAIN}*)")?\},`
 const TAIL = String.raw`"prev":"(${PLAIN}*)"\}$`
 
 const PHASE_UPDATED = new RegExp(
@@ -38,7 +39,8 @@ const PHASE_UPDATED = new RegExp(
 
 const RELEASE_CREATED = new RegExp(
   HEAD('ReleaseCreated') +
-    String.raw`"data":\{"release":\{"id":"(${PLAIN}+)","environment":"(${PLAIN}*)","version":"(${PLAIN}*)","commitSha":"(${PLAIN}*)","timestamp":"(${PLAIN}*)",` +
+    String.raw`"data":\{"release":\{"id":"(${PLAIN}+)","environment":"(${PLAIN}*)","version":"(${PLAIN}*)",` +
+    String.raw`"commitSha":"(${PLAIN}*)","timestamp":"(${PLAIN}*)",` +
     `"phases":\\{${PHASES.map((phase) => `"${phase}":"(${STATUS})"`).join(',')}\\}` +
     String.raw`(?:,"previousId":"(${PLAIN}+)")?\}(?:,"rollbackOf":"(${PLAIN}+)")?(?:,"note":"(${PLAIN}*)")?\},` +
     TAIL,
@@ -153,7 +155,10 @@ export const readMatchedPhaseUpdated = (text: string): DecodedLine | undefined =
   )
 }
 
-/** A `PhaseUpdated` or `ReleaseCreated` line as the general path would read it, or `undefined` if it is of neither fast shape. */
+/**
+ * A `PhaseUpdated` or `ReleaseCreated` line as the general path would read it, or `undefined` if it is of neither fast
+ * shape.
+ */
 export const readFastLine = (text: string): DecodedLine | undefined => {
   if (text.length > MAX_FAST_LINE) return undefined
   const updated = PHASE_UPDATED.exec(text)

@@ -85,7 +85,10 @@ const openedCheck = (paths: StorePaths, log: Stats | undefined): TE.TaskEither<S
     ),
   )
 
-/** For a log missing or empty: the error `witness` (the checkpoint, or the record) makes by saying it held events, placed at it. */
+/**
+ * For a log missing or empty: the error `witness` (the checkpoint, or the record) makes by saying it held events,
+ * placed at it.
+ */
 const witnessedAt = (paths: StorePaths, witness: string): TE.TaskEither<StateError, StoreProblem | undefined> =>
   pipe(
     missingLogWitnesses(paths),
@@ -105,7 +108,9 @@ const compareWithReplay =
       return [
         errorAt(
           paths.checkpoint,
-          `differs from a replay of the log up to event ${kept.cursor.position} at ${differences.join(', ')}: readers would answer from it wrongly; delete it (it is only a cache) and the next write writes a correct one`,
+          `differs from a replay of the log up to event ${kept.cursor.position} at ` +
+            `${differences.join(', ')}: readers would answer from it wrongly; delete it (it is only a cache) ` +
+            'and the next write writes a correct one',
         ),
       ]
     } catch (error) {
@@ -124,10 +129,14 @@ const unreadableAt = (snapshotPath: string, message: string): StoreProblem => {
 }
 
 const differsMessage = ({ named, onlyInSnapshot }: Differences): string =>
-  `differs from the projection of the event log at ${named}: the two files disagree, and either may have been changed outside stagecraft-state ` +
+  `differs from the projection of the event log at ${named}: the two files disagree, and either may have ` +
+  'been changed outside stagecraft-state ' +
   `(this file, or the last line of the log, which the hash chain cannot show). ` +
   (onlyInSnapshot > 0
-    ? `${onlyInSnapshot === 1 ? 'One release is' : `${onlyInSnapshot} releases are`} in this file and in no event of the log: if the log lost its end, "reconcile --restore" would drop ${onlyInSnapshot === 1 ? 'it' : 'them'}; compare the log with a backup (and the chain head verify printed before) first. `
+    ? `${onlyInSnapshot === 1 ? 'One release is' : `${onlyInSnapshot} releases are`} in this file and in no ` +
+      'event of the log: if the log lost its end, "reconcile --restore" would drop ' +
+      `${onlyInSnapshot === 1 ? 'it' : 'them'}; compare the log with a backup (and the chain head verify ` +
+      'printed before) first. '
     : '') +
   'If this file was changed, run reconcile; if the log was, restore it from a backup'
 
@@ -169,7 +178,8 @@ const standingProblems = (path: string, replayed: Loaded, standing: Standing): S
       return [
         regeneratedAt(
           path,
-          'is behind the event log (it holds what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); the next write regenerates it',
+          'is behind the event log (it holds what an earlier write left, byte for byte: a write was ' +
+            'interrupted before the snapshot was replaced); the next write regenerates it',
         ),
       ]
     case 'differs':

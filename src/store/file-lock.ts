@@ -93,7 +93,8 @@ const loadTryLock = (): TryLock => {
       const why = direct instanceof Error ? direct.message.split('\n')[0] : String(direct)
       throw new StateError(
         'IO_ERROR',
-        `the write lock needs the native addon fs-native-extensions, which has no binary that loads on ${platform} here (${why}); on musl (Alpine) there is none: use a glibc-based image`,
+        'the write lock needs the native addon fs-native-extensions, which has no binary that loads on ' +
+          `${platform} here (${why}); on musl (Alpine) there is none: use a glibc-based image`,
       )
     }
   }
@@ -155,7 +156,9 @@ const clearAndClose = (path: string, fd: number, remove: boolean): string | unde
     if (remove) unlinkSync(path)
     else ftruncateSync(fd, 0)
   } catch (error) {
-    warning = `${path}: could not clear the lock holder's name (${reasonOf(error)}); the next writer will look for leftover files`
+    warning =
+      `${path}: could not clear the lock holder's name (${reasonOf(error)}); ` +
+      'the next writer will look for leftover files'
   }
   try {
     closeSync(fd) // the kernel gives the lock up even when close reports an error (EIO on NFS)

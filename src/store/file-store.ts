@@ -93,7 +93,8 @@ const writerRead =
           setAsideTail(paths.eventLog, tail.offset, options.now()),
           TE.map((aside) => {
             options.onWarning(
-              `${tail.location}: ${describeIncompleteTail(tail)} (an append interrupted by a crash, never acknowledged) was moved to ${aside}`,
+              `${tail.location}: ${describeIncompleteTail(tail)} (an append interrupted by a crash, never ` +
+                `acknowledged) was moved to ${aside}`,
             )
             return { cursor: complete }
           }),
@@ -229,7 +230,10 @@ const locked = <A>(
     }),
   )
 
-/** A write session on the log (`read` and `appendTo`: the log itself, or a staged one), settling the snapshot after each append unless `deferred`. */
+/**
+ * A write session on the log (`read` and `appendTo`: the log itself, or a staged one), settling the snapshot after each
+ * append unless `deferred`.
+ */
 const sessionOf = (
   paths: StorePaths,
   options: FileStoreOptions,
@@ -310,7 +314,10 @@ const settleUnchanged = (
     TE.map(() => undefined),
   )
 
-/** A session whose appends go to a staged log, which `commit` puts in place of the log; the snapshot and checkpoint follow the commit. */
+/**
+ * A session whose appends go to a staged log, which `commit` puts in place of the log; the snapshot and checkpoint
+ * follow the commit.
+ */
 const stagedSession = (
   paths: StorePaths,
   options: FileStoreOptions,

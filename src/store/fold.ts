@@ -77,7 +77,8 @@ export const foldAppending = (
     return E.left(
       new StateError(
         'CORRUPT_STATE',
-        `${where}: event ${from.cursor.position + folded.index + 1} could not have happened: ${folded.problem}; nothing was appended`,
+        `${where}: event ${from.cursor.position + folded.index + 1} could not have happened: ` +
+          `${folded.problem}; nothing was appended`,
       ),
     )
   const lastRecordedAt = (envelopes.at(-1) as EventEnvelope).recordedAt

@@ -65,13 +65,15 @@ export const foreignWarnings = (seen: ForeignSeen): ReadonlyArray<string> => {
   const rest = seen.count - seen.first.length
   if (rest > 0)
     messages.push(
-      `${plural(rest, 'more event')} of a newer stagecraft-state after ${seen.first.at(-1)?.location ?? 'them'} were skipped too`,
+      `${plural(rest, 'more event')} of a newer stagecraft-state after ` +
+        `${seen.first.at(-1)?.location ?? 'them'} were skipped too`,
     )
   const unfolded = seen.firstUnfolded
   if (unfolded !== undefined) {
     const others = seen.unfolded > 1 ? `, with ${plural(seen.unfolded - 1, 'later event')} like it` : ''
     messages.push(
-      `${unfolded.location}: could not be folded after the events skipped above (${unfolded.message}), and was skipped too${others}: ` +
+      `${unfolded.location}: could not be folded after the events skipped above (${unfolded.message}), ` +
+        `and was skipped too${others}: ` +
         'they probably depend on what was skipped',
     )
   }

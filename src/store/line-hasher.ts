@@ -48,7 +48,10 @@ export interface LineHasher {
 }
 
 interface Hashed {
-  /** `count` hex hashes of 64 bytes each, then `count` bytes: 1 where the line ends chained, plus 2 where it matches the template. */
+  /**
+   * `count` hex hashes of 64 bytes each, then `count` bytes: 1 where the line ends chained, plus 2 where it matches the
+   * template.
+   */
   readonly memory: ArrayBufferLike
   readonly count: number
 }
@@ -105,7 +108,8 @@ const { parentPort } = require('node:worker_threads')
 const { hash } = require('node:crypto')
 const template = new RegExp(${JSON.stringify(PHASE_UPDATED_SOURCE)})
 ${hashChunk.toString()}
-parentPort.on('message', ({ memory, offset, start, filled }) => parentPort.postMessage(hashChunk(hash, Buffer.from(memory, offset, filled), start, filled, template)))
+parentPort.on('message', ({ memory, offset, start, filled }) =>
+  parentPort.postMessage(hashChunk(hash, Buffer.from(memory, offset, filled), start, filled, template)))
 `
 
 const toChunkHashes = ({ memory, count }: Hashed): ChunkHashes => {

@@ -24,8 +24,10 @@ const target = (path: string): string => {
 export const linkRefused = (path: string, what: string): StateError =>
   new StateError(
     'IO_ERROR',
-    `${path} (${what}) is a symbolic link to ${target(path)}; stagecraft-state does not write through links, which would rewrite the file it points at: ` +
-      `replace the link with the file itself, or choose the state file where it really is (a linked directory, such as a CI cache, is fine)`,
+    `${path} (${what}) is a symbolic link to ${target(path)}; stagecraft-state does not write through ` +
+      'links, which would rewrite the file it points at: ' +
+      'replace the link with the file itself, or choose the state file where it really is (a linked ' +
+      'directory, such as a CI cache, is fine)',
   )
 
 /** Whether `path` is a symbolic link (not whether what it names exists). */

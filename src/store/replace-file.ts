@@ -28,7 +28,9 @@ import { basename, dirname, join } from 'node:path'
 import { removeLeftovers } from './leftover-files.js'
 import { isLink, linkRefused } from './linked-files.js'
 
-/** The file a replacement put in place, as it was before the rename: a later look tells whether it is still that file. */
+/**
+ * The file a replacement put in place, as it was before the rename: a later look tells whether it is still that file.
+ */
 export interface Written {
   readonly ino: bigint
   readonly size: bigint

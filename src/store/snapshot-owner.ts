@@ -131,7 +131,9 @@ const findSnapshot = (paths: StorePaths, memory: SnapshotMemory): TE.TaskEither<
   )
 }
 
-/** The record of the last write, when it reads whole and belongs to this log; a log shorter than it is `CORRUPT_STATE`. */
+/**
+ * The record of the last write, when it reads whole and belongs to this log; a log shorter than it is `CORRUPT_STATE`.
+ */
 export const readRecord = (paths: StorePaths, loaded: Loaded): TE.TaskEither<StateError, SnapshotRecord | undefined> =>
   attempt('read the record of the snapshot', paths.snapshotRecord, async () => {
     const bytes = await readFileIfThere(paths.snapshotRecord)
@@ -153,8 +155,10 @@ const driftError = (paths: StorePaths, state: State, snapshot: Snapshot): StateE
   return new StateError(
     'STATE_DRIFT',
     `${paths.stateFile} and ${paths.eventLog} disagree: the snapshot differs from the log's projection at ${named}. ` +
-      `One of them was changed outside stagecraft-state: the snapshot (by hand, or by a tool that writes only it), or the last line of the log (an edit its hash chain cannot show). Nothing was written. ` +
-      `If the snapshot was changed, run "stagecraft-state reconcile --accept" to record its changes in the history, or "reconcile --restore" to rewrite it from the log (the changed file is kept aside); ` +
+      'One of them was changed outside stagecraft-state: the snapshot (by hand, or by a tool that writes ' +
+      'only it), or the last line of the log (an edit its hash chain cannot show). Nothing was written. ' +
+      'If the snapshot was changed, run "stagecraft-state reconcile --accept" to record its changes in ' +
+      'the history, or "reconcile --restore" to rewrite it from the log (the changed file is kept aside); ' +
       `if the log was, restore it from a backup (compare the chain head "stagecraft-state verify" printed before).`,
   )
 }
@@ -190,7 +194,8 @@ const recordingEvents = (
 const emptyLogNotes = (paths: StorePaths, loaded: Loaded): ReadonlyArray<string> => {
   if (loaded.cursor.position > 0 || fingerprintOf(paths.eventLog)?.size !== 0n) return []
   return [
-    `${paths.eventLog} was empty (0 bytes) beside ${paths.stateFile}: the history starts again from an import of ${paths.stateFile}; if the log was emptied by mistake, restore it from a backup`,
+    `${paths.eventLog} was empty (0 bytes) beside ${paths.stateFile}: the history starts again from an ` +
+      `import of ${paths.stateFile}; if the log was emptied by mistake, restore it from a backup`,
   ]
 }
 
@@ -237,7 +242,8 @@ const planFor = (
       return E.right(
         noPlan(
           [
-            `${paths.stateFile} was behind the event log (it held what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); it is regenerated from the log`,
+            `${paths.stateFile} was behind the event log (it held what an earlier write left, byte for ` +
+              'byte: a write was interrupted before the snapshot was replaced); it is regenerated from the log',
           ],
           true,
           fingerprint,
@@ -369,7 +375,8 @@ export const settleSnapshot = (
       })
     } catch (error) {
       warn(
-        `${ioError('record the SHA-256 of the snapshot in', paths.snapshotRecord, error).message}; the events are recorded, and the next write judges ${paths.stateFile} without it`,
+        `${ioError('record the SHA-256 of the snapshot in', paths.snapshotRecord, error).message}; the ` +
+          `events are recorded, and the next write judges ${paths.stateFile} without it`,
       )
     }
   }
@@ -404,14 +411,16 @@ export const settleSnapshot = (
     written = { held, bytes, hashes, replaced }
   } catch (error) {
     warn(
-      `${ioError('write the snapshot', paths.stateFile, error).message}; the events are recorded, and the next write brings ${paths.stateFile} up to date`,
+      `${ioError('write the snapshot', paths.stateFile, error).message}; the events are recorded, and the ` +
+        `next write brings ${paths.stateFile} up to date`,
     )
     return
   }
   const { held, bytes, hashes, replaced } = written
   if (replaced === undefined) {
     warn(
-      `${paths.stateFile} was changed by someone else while this write was in progress; the events are recorded, and the changed file is left as it is (the next write reports how it differs)`,
+      `${paths.stateFile} was changed by someone else while this write was in progress; the events are ` +
+        'recorded, and the changed file is left as it is (the next write reports how it differs)',
     )
     return
   }

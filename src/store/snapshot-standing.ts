@@ -55,7 +55,10 @@ export interface StandingQuestion {
   /** The state of the whole log, and how many events it folds. */
   readonly state: State
   readonly position: number
-  /** Reads the log from `origin`: the points of the history the file may have been left at are looked at when it shows none of the others. */
+  /**
+   * Reads the log from `origin`: the points of the history the file may have been left at are looked at when it shows
+   * none of the others.
+   */
   readonly read: Read
   readonly origin: Cursor
   /** Pass over lines that cannot be read (for `verify`, which reports them elsewhere). */
@@ -147,13 +150,17 @@ export interface Differences {
   readonly onlyInSnapshot: number
 }
 
+const howDifferent = (change: ReturnType<typeof snapshotChanges>[number]): string =>
+  change.before.length === 0
+    ? 'only in the snapshot'
+    : change.after.length === 0
+      ? 'only in the event log'
+      : 'different'
+
 /** Names where `snapshot` differs from the projection of `state`. */
 export const differencesOf = (state: State, snapshot: Snapshot): Differences => {
   const changes = snapshotChanges(state, snapshot.releases)
-  const words = changes.map(
-    (change) =>
-      `${change.releaseId} (${change.before.length === 0 ? 'only in the snapshot' : change.after.length === 0 ? 'only in the event log' : 'different'})`,
-  )
+  const words = changes.map((change) => `${change.releaseId} (${howDifferent(change)})`)
   if (fieldsKey(state) !== fieldsKey(snapshot)) words.push('the top-level fields')
   const named = words.length > 10 ? `${words.slice(0, 10).join(', ')} and ${words.length - 10} more` : words.join(', ')
   return { named, onlyInSnapshot: changes.filter((change) => change.before.length === 0).length }

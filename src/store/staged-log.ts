@@ -65,7 +65,8 @@ export const removeAbandonedStaging = (
 const changed = (eventLog: string, size: number, at: LogCursor): StateError =>
   new StateError(
     'CORRUPT_STATE',
-    `${eventLog}: the event log changed while this process held the write lock (${size} bytes, expected ${at.offset}); nothing was appended`,
+    `${eventLog}: the event log changed while this process held the write lock (${size} bytes, expected ` +
+      `${at.offset}); nothing was appended`,
   )
 
 /** The staged file, and the end of what it holds. */

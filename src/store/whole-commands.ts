@@ -55,7 +55,9 @@ export interface CommandGate {
 }
 
 const cutShort = (open: OpenCommand): string =>
-  `the command ${open.command} recorded ${open.of} events, but only ${open.taken + open.held.length} of them come before the events of another command (a command is appended whole: the log was written by something else)`
+  `the command ${open.command} recorded ${open.of} events, but only ${open.taken + open.held.length} of ` +
+  'them come before the events of another command (a command is appended whole: the log was written by ' +
+  'something else)'
 
 /**
  * A gate for a read by `visitor` (`location` names a line), resuming inside a command when

@@ -60,7 +60,8 @@ export const abandonedHint = (
   const lines =
     shown.length === 1
       ? [
-          `${(shown[0] as Release).id} is possibly abandoned: ${why}. If its orchestrator is gone, close it out: ${recover(shown[0] as Release)}`,
+          `${(shown[0] as Release).id} is possibly abandoned: ${why}. If its orchestrator is gone, close ` +
+            `it out: ${recover(shown[0] as Release)}`,
         ]
       : shown.length > 1
         ? [
@@ -78,7 +79,8 @@ export const abandonedHint = (
     ]
     if (thresholdMs !== DEFAULT_ABANDONED_AFTER_MS) list.push('--abandoned-after', durationOption(thresholdMs))
     lines.push(
-      `${others}${named.length === 0 ? '' : ' more'} ${others === 1 ? 'release is' : 'releases are'} possibly abandoned; list them all with: ${shellCommand(list)}`,
+      `${others}${named.length === 0 ? '' : ' more'} ${others === 1 ? 'release is' : 'releases are'} ` +
+        `possibly abandoned; list them all with: ${shellCommand(list)}`,
     )
   }
   return ['', ...lines]

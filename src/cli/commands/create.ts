@@ -43,7 +43,8 @@ export const create = defineCommand({
         release.previousId === undefined ? 'the first release of the environment' : `previous ${release.previousId}`
       const rollback = input.rollbackOf === undefined ? '' : `, rollback to ${input.rollbackOf.trim()}`
       out.lines([
-        `created ${out.style.bold(release.id)}: ${release.environment} ${release.version} (${shortCommit(release.commitSha)}), ${previous}${rollback}`,
+        `created ${out.style.bold(release.id)}: ${release.environment} ${release.version} ` +
+          `(${shortCommit(release.commitSha)}), ${previous}${rollback}`,
       ])
     }
     return EXIT.ok

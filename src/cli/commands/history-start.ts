@@ -33,19 +33,26 @@ export const beforeHistoryWarning = async (
 ): Promise<string | undefined> => {
   if (releaseCount(state) > 0) return undefined
   const atMs = parseInstant(at)?.epochMs
-  if (atMs === undefined || (await manager.history({ until: at })).length > 0) return undefined // the history had started, and held no release then
+  // Events before `at` mean the history had started, and held no release then.
+  if (atMs === undefined || (await manager.history({ until: at })).length > 0) return undefined
   const first = await firstEventAfter(manager, atMs, now.getTime())
   if (first === undefined) {
     // An empty log: a releases.json the module did not write may still hold releases.
     const unimported = await manager.fp.listAllReleases()()
     const held = E.isRight(unimported) ? unimported.right.length : 0
     return held > 0
-      ? `the history is empty: ${manager.stateFile ?? manager.location} holds ${plural(held, 'release')} not imported yet, and the history knows nothing before its import ("stagecraft-state import" records it now)`
+      ? `the history is empty: ${manager.stateFile ?? manager.location} holds ${plural(held, 'release')} ` +
+          'not imported yet, and the history knows nothing before its import ("stagecraft-state import" ' +
+          'records it now)'
       : `the history is empty: no event is recorded yet in ${manager.location}`
   }
   if (first.type === 'SnapshotImported') {
     const from = first.data.source === undefined ? '' : ` of ${first.data.source.file}`
-    return `${at} is before the history starts: it starts with the import${from} at ${first.recordedAt} (${plural(first.data.releases.length, 'release')}); what the file held before then is not in the history`
+    return (
+      `${at} is before the history starts: it starts with the import${from} at ${first.recordedAt} ` +
+      `(${plural(first.data.releases.length, 'release')}); what the file held before then is not in the ` +
+      'history'
+    )
   }
   return `${at} is before the first event, recorded at ${first.recordedAt}: no release had been recorded yet`
 }

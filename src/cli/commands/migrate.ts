@@ -12,7 +12,10 @@ import { plural } from '../format/plural.js'
 
 const verdict = (report: VerifyReport): string => {
   const warnings = report.problems.filter((problem) => problem.severity === 'warning').length
-  return `${report.sound ? 'sound' : 'NOT sound'} (${plural(report.events, 'event')}, ${plural(report.releases, 'release')}${warnings === 0 ? '' : `, ${plural(warnings, 'warning')}`})`
+  return (
+    `${report.sound ? 'sound' : 'NOT sound'} (${plural(report.events, 'event')}, ` +
+    `${plural(report.releases, 'release')}${warnings === 0 ? '' : `, ${plural(warnings, 'warning')}`})`
+  )
 }
 
 const reportJson = (report: VerifyReport) => ({

@@ -33,7 +33,8 @@ export const recover = defineCommand({
     out.lines([
       changes.length === 0
         ? `${release.id} has no running or pending phase; nothing recorded (release ${overall})`
-        : `recovered ${out.style.bold(release.id)}: ${changes.join(', ')} (release ${statusPaint(out.style, overall)(overall)})`,
+        : `recovered ${out.style.bold(release.id)}: ${changes.join(', ')} (release ` +
+          `${statusPaint(out.style, overall)(overall)})`,
     ])
     return EXIT.ok
   },

@@ -47,7 +47,9 @@ export const rollbackTarget = defineCommand({
     if (target.commitSha !== '') record.push('--commit', target.commitSha)
     record.push('--rollback-of', target.id)
     out.lines([
-      `rollback of ${target.environment} would redeploy ${out.style.bold(target.id)}: ${target.version} (${shortCommit(target.commitSha)}), created ${target.timestamp} (${formatAge(target.timestamp, now())} ago), every phase completed`,
+      `rollback of ${target.environment} would redeploy ${out.style.bold(target.id)}: ${target.version} ` +
+        `(${shortCommit(target.commitSha)}), created ${target.timestamp} ` +
+        `(${formatAge(target.timestamp, now())} ago), every phase completed`,
       `record it with: ${shellCommand(record)}`,
     ])
     return EXIT.ok

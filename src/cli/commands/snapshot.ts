@@ -16,7 +16,10 @@ import { EXIT, usageError } from '../usage.js'
 const idList = (ids: ReadonlyArray<string>): string =>
   ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`
 
-/** A field name from the edited file, as a JSON string with the C1 controls escaped too: it cannot move a terminal's cursor. */
+/**
+ * A field name from the edited file, as a JSON string with the C1 controls escaped too: it cannot move a terminal's
+ * cursor.
+ */
 const quote = (name: string): string =>
   JSON.stringify(name).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 

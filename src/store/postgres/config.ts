@@ -11,14 +11,20 @@ import { StateError } from '../../errors.js'
 
 /** How to reach and lay out a PostgreSQL store. Only `connectionString` is required. */
 export interface PostgresStoreOptions {
-  /** `postgres://user[:password]@host[:port]/database[?options]`; missing parts come from the `PG*` variables, as with libpq. */
+  /**
+   * `postgres://user[:password]@host[:port]/database[?options]`; missing parts come from the `PG*` variables, as with
+   * libpq.
+   */
   readonly connectionString: string
   /**
    * The schema holding the store's tables (default `stagecraft_state`, or the connection string's
    * `?schema=`): one per project, so that projects can share a database.
    */
   readonly schema?: string | undefined
-  /** Also keep the projection as a local `releases.json` here (relative to the working directory), rewritten after each write. */
+  /**
+   * Also keep the projection as a local `releases.json` here (relative to the working directory), rewritten after each
+   * write.
+   */
   readonly snapshotFile?: string | undefined
   /** How long to wait for a connection to the server before `DB_UNREACHABLE` (default 10 000 ms). */
   readonly connectTimeoutMs?: number | undefined
@@ -47,7 +53,9 @@ export interface PostgresConfig {
   readonly events: string
   /** The migrations table, quoted and schema-qualified. */
   readonly migrations: string
-  /** The projection's tables (one row per release, per environment, and where it stands), quoted and schema-qualified. */
+  /**
+   * The projection's tables (one row per release, per environment, and where it stands), quoted and schema-qualified.
+   */
   readonly releases: string
   readonly environments: string
   readonly projection: string
@@ -127,19 +135,22 @@ export const resolvePostgresConfig = (
   // Which of two would win is an accident of parsing: a person meant one of them, so ask which.
   if (named.length > 1)
     return invalid(
-      `the connection string names the schema ${named.length} times (${named.map((name) => JSON.stringify(name)).join(', ')}); give ?schema= once`,
+      `the connection string names the schema ${named.length} times ` +
+        `(${named.map((name) => JSON.stringify(name)).join(', ')}); give ?schema= once`,
     )
   const fromUrl = named[0]
   url.searchParams.delete('schema')
   if (fromUrl !== undefined && options.schema !== undefined && fromUrl !== options.schema) {
     return invalid(
-      `the schema is given twice, as ${JSON.stringify(options.schema)} and in the connection string as ${JSON.stringify(fromUrl)}`,
+      `the schema is given twice, as ${JSON.stringify(options.schema)} and in the connection string as ` +
+        `${JSON.stringify(fromUrl)}`,
     )
   }
   const schema = options.schema ?? fromUrl ?? DEFAULT_SCHEMA
   if (!SCHEMA_NAME.test(schema) || schema.startsWith('pg_')) {
     return invalid(
-      `the schema name ${JSON.stringify(schema)} is not usable: use 1 to 63 lower-case letters, digits and _, not starting with a digit or pg_`,
+      `the schema name ${JSON.stringify(schema)} is not usable: use 1 to 63 lower-case letters, digits ` +
+        'and _, not starting with a digit or pg_',
     )
   }
   if (options.snapshotFile !== undefined && options.snapshotFile.trim() === '')

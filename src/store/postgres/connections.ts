@@ -62,7 +62,8 @@ export const connectionsOf = (config: PostgresConfig): Connections => {
     if (closed)
       throw new StateError(
         'INVALID_INPUT',
-        `${config.server} (schema ${config.schema}): this store was closed; open a new one (a new manager) to use it again`,
+        `${config.server} (schema ${config.schema}): this store was closed; open a new one (a new ` +
+          'manager) to use it again',
       )
     if (pool === undefined) {
       const { Pool } = await loadDriver()

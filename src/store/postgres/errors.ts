@@ -68,9 +68,15 @@ const hintFor = (reason: string): string | undefined => {
   if (/timeout exceeded when trying to connect/.test(reason))
     return 'every connection of this store stayed busy: raise maxConnections or connectTimeoutMs'
   if (/Query read timeout/.test(reason))
-    return 'the server did not answer in time (queryTimeoutMs, for a write also the lock wait): the network or the server stalled; the connection was closed'
+    return (
+      'the server did not answer in time (queryTimeoutMs, for a write also the lock wait): the network or ' +
+      'the server stalled; the connection was closed'
+    )
   if (/does not support SSL connections/.test(reason))
-    return 'the connection string asks for TLS (sslmode), which the server does not offer: enable ssl on the server, or reach it another way'
+    return (
+      'the connection string asks for TLS (sslmode), which the server does not offer: enable ssl on the ' +
+      'server, or reach it another way'
+    )
   return undefined
 }
 

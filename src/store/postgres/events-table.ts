@@ -48,7 +48,8 @@ export const locationOf = (config: PostgresConfig, position: number): string =>
 const chainProblem = (position: number): string =>
   position === 1
     ? 'the hash chain is broken: the first event does not start the chain (events before it were deleted)'
-    : `the hash chain is broken: this event does not follow event ${position - 1} as written (event ${position - 1} was edited, or events were deleted or reordered)`
+    : `the hash chain is broken: this event does not follow event ${position - 1} as written (event ` +
+      `${position - 1} was edited, or events were deleted or reordered)`
 
 /** What is wrong with a row read after `expected - 1` whose hash was `prevHash`, if anything. */
 type Checked = { problem: string } | { envelope: EventEnvelope } | { foreign: Foreign }
@@ -100,7 +101,8 @@ export const readEvents = async (
         if (rowPosition !== from.position || row.hash !== from.hash) {
           return E.left(
             corrupt(
-              `${locationOf(config, from.position)}: the history was replaced since it was read (this event is gone or different); open the store again`,
+              `${locationOf(config, from.position)}: the history was replaced since it was read (this ` +
+                'event is gone or different); open the store again',
             ),
           )
         }
@@ -129,7 +131,8 @@ export const readEvents = async (
     if (!anchored) {
       return E.left(
         corrupt(
-          `${locationOf(config, from.position)}: the history is shorter than the ${from.position} events already read from it; it was truncated or replaced`,
+          `${locationOf(config, from.position)}: the history is shorter than the ${from.position} events ` +
+            'already read from it; it was truncated or replaced',
         ),
       )
     }

@@ -16,7 +16,10 @@ const predicateOf = (types: ReadonlyArray<string>): string =>
     .map((type) => `'${type}'`)
     .join(', ')}) OR line NOT LIKE '{"v":${EVENT_SCHEMA_VERSION},%')`
 
-/** The index of migration 5 on `events` (made in the table's schema): the rows a reader of 0.3.0's event types cannot interpret. */
+/**
+ * The index of migration 5 on `events` (made in the table's schema): the rows a reader of 0.3.0's event types cannot
+ * interpret.
+ */
 export const foreignEventsIndex = (events: string): string =>
   `CREATE INDEX events_not_0_3 ON ${events} (position) WHERE ${predicateOf(INDEXED_TYPES)}`
 

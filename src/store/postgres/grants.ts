@@ -3,7 +3,9 @@
  * changes them too (every append does), and a role that reads events reads them.
  */
 
-/** A statement granting on `tables` (quoted, schema-qualified) what each role holds on `events`, but the current one. */
+/**
+ * A statement granting on `tables` (quoted, schema-qualified) what each role holds on `events`, but the current one.
+ */
 export const grantedLikeEvents = (events: string, tables: ReadonlyArray<string>): string => `DO $grants$
       DECLARE
         granted record;

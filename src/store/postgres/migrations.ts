@@ -51,7 +51,8 @@ const createEvents: Migration = {
       line text NOT NULL,
       stored_at timestamptz NOT NULL DEFAULT clock_timestamp()
     )`,
-    `COMMENT ON TABLE ${events} IS 'stagecraft-state release history: append-only; line is the canonical event text, hash its SHA-256, prev the hash of the event before (64 zeros for the first)'`,
+    `COMMENT ON TABLE ${events} IS 'stagecraft-state release history: append-only; line is the canonical ` +
+      "event text, hash its SHA-256, prev the hash of the event before (64 zeros for the first)'",
     `CREATE FUNCTION ${s}.events_continue_chain() RETURNS trigger LANGUAGE plpgsql AS $fn$
       DECLARE
         last_position bigint;
@@ -60,26 +61,35 @@ const createEvents: Migration = {
         SELECT e.position, e.hash INTO last_position, last_hash FROM ${events} e ORDER BY e.position DESC LIMIT 1;
         IF NEW.position <> COALESCE(last_position, 0) + 1 OR NEW.prev <> COALESCE(last_hash, ${GENESIS}) THEN
           RAISE EXCEPTION USING ERRCODE = '${SQLSTATE_BROKEN_CHAIN}',
-            MESSAGE = format('event %s does not continue the history, whose last event is %s: another writer appended without the lock, or the writer read a stale end', NEW.position, COALESCE(last_position, 0));
+            MESSAGE = format('event %s does not continue the history, whose last event is %s: '
+              || 'another writer appended without the lock, or the writer read a stale end',
+              NEW.position, COALESCE(last_position, 0));
         END IF;
         IF NEW.hash <> encode(sha256(convert_to(NEW.line, 'UTF8')), 'hex') THEN
-          RAISE EXCEPTION USING ERRCODE = '${SQLSTATE_BROKEN_CHAIN}', MESSAGE = format('event %s: hash is not the SHA-256 of its line', NEW.position);
+          RAISE EXCEPTION USING ERRCODE = '${SQLSTATE_BROKEN_CHAIN}',
+            MESSAGE = format('event %s: hash is not the SHA-256 of its line', NEW.position);
         END IF;
         RETURN NEW;
       END
     $fn$`,
-    `CREATE TRIGGER events_continue_chain BEFORE INSERT ON ${events} FOR EACH ROW EXECUTE FUNCTION ${s}.events_continue_chain()`,
+    `CREATE TRIGGER events_continue_chain BEFORE INSERT ON ${events} FOR EACH ROW EXECUTE FUNCTION ` +
+      `${s}.events_continue_chain()`,
     `CREATE FUNCTION ${s}.events_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
       BEGIN
         RAISE EXCEPTION USING ERRCODE = '${SQLSTATE_APPEND_ONLY}',
-          MESSAGE = format('%I.%I is append-only: %s is refused (release history is an audit trail; see docs/postgres.md, Retention)', TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP);
+          MESSAGE = format('%I.%I is append-only: %s is refused '
+            || '(release history is an audit trail; see docs/postgres.md, Retention)',
+            TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP);
       END
     $fn$`,
-    `CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON ${events} FOR EACH ROW EXECUTE FUNCTION ${s}.events_append_only()`,
-    `CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON ${events} FOR EACH STATEMENT EXECUTE FUNCTION ${s}.events_append_only()`,
+    `CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON ${events} FOR EACH ROW EXECUTE FUNCTION ` +
+      `${s}.events_append_only()`,
+    `CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON ${events} FOR EACH STATEMENT EXECUTE FUNCTION ` +
+      `${s}.events_append_only()`,
     // For people and tools querying the history in SQL; the module itself reads `line`.
     `CREATE VIEW ${s}.events_json AS
-      SELECT position, id, type, recorded_at, stored_at, (line::jsonb) -> 'meta' AS meta, (line::jsonb) -> 'data' AS data, prev, hash
+      SELECT position, id, type, recorded_at, stored_at,
+        (line::jsonb) -> 'meta' AS meta, (line::jsonb) -> 'data' AS data, prev, hash
       FROM ${events}`,
   ],
 }

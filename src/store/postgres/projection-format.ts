@@ -31,7 +31,9 @@ import { type RequestRow, requestRowsAdded, requestRowsOf, requestsOf } from './
 
 type Group = ReadonlyArray<Release>
 
-/** The row of `projection`: where the projection stands, and everything of the state but its releases and environments. */
+/**
+ * The row of `projection`: where the projection stands, and everything of the state but its releases and environments.
+ */
 export const ProjectionHead = t.type(
   {
     /** How many events the projection folds. */
@@ -269,7 +271,8 @@ const currentOf = (
     if (environment === undefined || release === undefined || release.environment !== environment) {
       const named = `${JSON.stringify(row.releaseId)}/${row.releaseIndex}`
       return E.left(
-        `${where} names ${named} as the current release of ${JSON.stringify(row.environment)}, which the releases do not hold`,
+        `${where} names ${named} as the current release of ${JSON.stringify(row.environment)}, which the ` +
+          'releases do not hold',
       )
     }
     current.set(environment, release)

@@ -50,7 +50,8 @@ export const projectionTables = (config: PostgresConfig, repair = false): Readon
 const projectionStatements = (config: PostgresConfig): ReadonlyArray<string> => {
   const { releases, environments, projection, events } = config
   const cache =
-    'a cache of the events, changed with every append in its transaction: rebuilt from the events when missing or unusable (see docs/postgres.md)'
+    'a cache of the events, changed with every append in its transaction: rebuilt from the events when ' +
+    'missing or unusable (see docs/postgres.md)'
   return [
     `CREATE TABLE IF NOT EXISTS ${releases} (
       id text COLLATE "C" NOT NULL,
@@ -59,7 +60,8 @@ const projectionStatements = (config: PostgresConfig): ReadonlyArray<string> => 
       body json NOT NULL,
       PRIMARY KEY (id, idx)
     )`,
-    `COMMENT ON TABLE ${releases} IS 'stagecraft-state projection: one row per release (id, its index among releases of that id), body its stored form and facts; ${cache}'`,
+    `COMMENT ON TABLE ${releases} IS 'stagecraft-state projection: one row per release (id, its index ` +
+      `among releases of that id), body its stored form and facts; ${cache}'`,
     `CREATE TABLE IF NOT EXISTS ${environments} (
       environment text COLLATE "C" PRIMARY KEY,
       release_id text COLLATE "C" NOT NULL,
@@ -77,7 +79,8 @@ const projectionStatements = (config: PostgresConfig): ReadonlyArray<string> => 
       last_recorded_at text,
       other_fields json NOT NULL
     )`,
-    `COMMENT ON TABLE ${projection} IS 'stagecraft-state projection: the position and hash of the last event it folds, and the rest of the state; ${cache}'`,
+    `COMMENT ON TABLE ${projection} IS 'stagecraft-state projection: the position and hash of the last ` +
+      `event it folds, and the rest of the state; ${cache}'`,
     grantedLikeEvents(events, [releases, environments, projection]),
   ]
 }
@@ -85,12 +88,18 @@ const projectionStatements = (config: PostgresConfig): ReadonlyArray<string> => 
 /** What opening the projection found. */
 export type ProjectionRead =
   | { readonly kind: 'usable'; readonly loaded: Loaded }
-  /** Not to be used: `why` completes "the projection …"; `newer`: it folds an event a newer version recorded, and no write of this one rebuilds it. */
+  /**
+   * Not to be used: `why` completes "the projection …"; `newer`: it folds an event a newer version recorded, and no
+   * write of this one rebuilds it.
+   */
   | { readonly kind: 'unusable'; readonly why: string; readonly newer?: true }
   /** It folds more events than the table holds: the events lost their end. */
   | { readonly kind: 'ahead'; readonly position: number; readonly last: number }
 
-/** SQLSTATEs that make the projection unusable rather than the read failed: a table or column missing, no right to read it. */
+/**
+ * SQLSTATEs that make the projection unusable rather than the read failed: a table or column missing, no right to read
+ * it.
+ */
 const UNUSABLE: Readonly<Record<string, string>> = {
   '42P01': 'is missing',
   '42703': 'is not of this version',
@@ -204,7 +213,9 @@ const projectionOf = (
     return { kind: 'unusable', why: `was built from another history (event ${position} is not the one it folds last)` }
   }
   if (head.foreign !== null) {
-    const why = `folds event ${head.foreign}, which this version of stagecraft-state cannot interpret (a newer one recorded it)`
+    const why =
+      `folds event ${head.foreign}, which this version of stagecraft-state cannot interpret (a newer one ` +
+      'recorded it)'
     return { kind: 'unusable', why, newer: true }
   }
   const loaded = loadedOf({ head: decoded.right, environments, releases, requests }, where)
@@ -230,7 +241,10 @@ const trimReleases = (config: PostgresConfig, trims: ProjectionChange['trims'], 
     [(trim) => trim.id, 'text[]'],
     [(trim) => trim.keep, 'int[]'],
   ])
-  return `DELETE FROM ${config.releases} r USING ${values} AS trim (id, keep) WHERE r.id = trim.id AND r.idx >= trim.keep`
+  return (
+    `DELETE FROM ${config.releases} r USING ${values} AS trim (id, keep) WHERE r.id = trim.id AND r.idx >= ` +
+    'trim.keep'
+  )
 }
 
 const upsertEnvironments = (
@@ -273,7 +287,10 @@ const moveHead = (config: PostgresConfig, from: Cursor, head: ProjectionHead, pa
 
 const insertHead = (config: PostgresConfig, head: ProjectionHead, params: Parameters): string => {
   const values = headValues(head, params)
-  return `INSERT INTO ${config.projection} (${values.map(([column]) => column).join(', ')}) VALUES (${values.map(([, value]) => value).join(', ')})`
+  return (
+    `INSERT INTO ${config.projection} (${values.map(([column]) => column).join(', ')}) VALUES ` +
+    `(${values.map(([, value]) => value).join(', ')})`
+  )
 }
 
 /** The statements of a change but the head's, as CTEs of one statement (those with no rows left out). */
@@ -330,7 +347,8 @@ export const rebuildProjection = async (
   withRequests = true,
 ): Promise<void> => {
   await client.query(
-    `DELETE FROM ${config.releases}; DELETE FROM ${config.environments}; DELETE FROM ${config.projection}${withRequests ? `; DELETE FROM ${config.requests}` : ''}`,
+    `DELETE FROM ${config.releases}; DELETE FROM ${config.environments}; DELETE FROM ` +
+      `${config.projection}${withRequests ? `; DELETE FROM ${config.requests}` : ''}`,
   )
   const insert = async (rows: ReadonlyArray<ReleaseRow>): Promise<void> => {
     const params = parameters()
@@ -374,6 +392,7 @@ export const buildProjection = async (client: pg.ClientBase, config: PostgresCon
     if (replayed.left.code === 'CORRUPT_STATE') return
     throw replayed.left
   }
-  // The fill of migration 2: its events hold no request id (version 4 brought them), and there is no table for them yet.
+  // The fill of migration 2: its events hold no request id (version 4 brought them), and there is no table for them
+  // yet.
   await rebuildProjection(client, config, wholeProjection(replayed.right), false)
 }

@@ -52,7 +52,8 @@ export const requestsOf = (rows: ReadonlyArray<RequestRow>, where: string): E.Ei
     const decoded = RequestUse.decode(json)
     if (E.isLeft(decoded))
       return E.left(
-        `the row ${JSON.stringify(id)} of ${where} is not a request id's use: ${describeDecodeErrors(decoded.left).join('; ')}`,
+        `the row ${JSON.stringify(id)} of ${where} is not a request id's use: ` +
+          `${describeDecodeErrors(decoded.left).join('; ')}`,
       )
     const { command, args, releaseId, at } = decoded.right
     uses.set(id, deepFreeze({ command, args, releaseId, ...(at === undefined ? {} : { at }) }))
@@ -61,10 +62,12 @@ export const requestsOf = (rows: ReadonlyArray<RequestRow>, where: string): E.Ei
 }
 
 /** The rows given inserted; an id already there keeps its row (its first use). */
-export const insertRequests = (config: PostgresConfig, rows: ReadonlyArray<RequestRow>, params: Parameters): string =>
-  `INSERT INTO ${config.requests} (key, body)
-    SELECT key, body::json FROM json_to_recordset(${params.add(JSON.stringify(rows.map(([key, body]) => ({ key, body }))), 'json')}) AS row (key text, body text)
+export const insertRequests = (config: PostgresConfig, rows: ReadonlyArray<RequestRow>, params: Parameters): string => {
+  const json = params.add(JSON.stringify(rows.map(([key, body]) => ({ key, body }))), 'json')
+  return `INSERT INTO ${config.requests} (key, body)
+    SELECT key, body::json FROM json_to_recordset(${json}) AS row (key text, body text)
     ON CONFLICT (key) DO NOTHING`
+}
 
 /** The query that reads every row, in key order. */
 export const selectRequests = (config: PostgresConfig): string =>
@@ -82,7 +85,9 @@ export const requestTables = (config: PostgresConfig, repair = false): ReadonlyA
       key text COLLATE "C" PRIMARY KEY,
       body json NOT NULL
     )`,
-    `COMMENT ON TABLE ${requests} IS 'stagecraft-state projection: the first use of every request id (idempotency key), body its command, arguments, release and time; a cache of the events, changed with every append in its transaction (see docs/postgres.md)'`,
+    `COMMENT ON TABLE ${requests} IS 'stagecraft-state projection: the first use of every request id ` +
+      '(idempotency key), body its command, arguments, release and time; a cache of the events, changed with ' +
+      "every append in its transaction (see docs/postgres.md)'",
     grantedLikeEvents(events, [requests]),
   ]
   return repair ? statements.filter((statement) => !statement.startsWith('COMMENT')) : statements

@@ -99,7 +99,8 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
           : E.left(
               new StateError(
                 'CORRUPT_STATE',
-                `${config.server} (schema ${config.schema}): the history is gone, though ${cursor.position} events were read from it`,
+                `${config.server} (schema ${config.schema}): the history is gone, though ` +
+                  `${cursor.position} events were read from it`,
               ),
             )
       }
@@ -149,7 +150,8 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
       copy = next
     } catch (error) {
       warn(
-        `${ioError('write the local copy of the history', path, error).message}; the events are recorded, and the next write tries again`,
+        `${ioError('write the local copy of the history', path, error).message}; the events are recorded, ` +
+          'and the next write tries again',
       )
     }
   }
@@ -164,7 +166,9 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
         case 'behind':
           return E.right({
             kind: 'unusable',
-            why: `is not there yet: the schema is at version ${behind ?? '?'}, and the next write of a role that may migrate it (its owner's) brings it to version ${SCHEMA_VERSION}, with the projection`,
+            why:
+              `is not there yet: the schema is at version ${behind ?? '?'}, and the next write of a role ` +
+              `that may migrate it (its owner's) brings it to version ${SCHEMA_VERSION}, with the projection`,
           } as const)
         case 'ready':
           return E.right(await withClient('read the projection', (client) => readProjection(client, config, false)))

@@ -17,5 +17,7 @@ export const SCHEMA_VERSION = 5
 export const tooNew = (config: Pick<PostgresConfig, 'server' | 'schema'>, version: number): StateError =>
   new StateError(
     'SCHEMA_TOO_NEW',
-    `${config.server} (schema ${config.schema}): the schema is at version ${version}, newer than the version ${SCHEMA_VERSION} this stagecraft-state knows; upgrade stagecraft-state (nothing was read or written)`,
+    `${config.server} (schema ${config.schema}): the schema is at version ${version}, newer than the ` +
+      `version ${SCHEMA_VERSION} this stagecraft-state knows; upgrade stagecraft-state (nothing was read or ` +
+      'written)',
   )

@@ -50,7 +50,9 @@ export interface SchemaCheck {
 
 /** What the writer needs to know of the projection beyond where it stands. */
 export interface ProjectionTrust {
-  /** Whether this process found it unusable (rows gone, a row that does not decode): the next append rebuilds it whole. */
+  /**
+   * Whether this process found it unusable (rows gone, a row that does not decode): the next append rebuilds it whole.
+   */
   readonly mistrusted: () => boolean
   /** A rebuild was committed. */
   readonly rebuilt: () => void
@@ -92,7 +94,10 @@ interface Held {
   readonly leased: Leased
   /** A transaction is open: what it appended is not committed yet. */
   open: boolean
-  /** What made the connection's state unknown (a timeout, a dropped connection): it is then closed, never unlocked through. */
+  /**
+   * What made the connection's state unknown (a timeout, a dropped connection): it is then closed, never unlocked
+   * through.
+   */
   failure: unknown
   tables: Tables
   /** The open transaction rebuilt the projection: its later appends only change it. */
@@ -140,7 +145,9 @@ export const writerOf = (
   const timedOut = (): StateError =>
     new StateError(
       'LOCK_TIMEOUT',
-      `${config.server} (schema ${config.schema}): another writer held the write lock for more than ${context.lockTimeoutMs} ms (advisory lock ${lockClass >>> 0}/${lockKey >>> 0}, classid/objid in pg_locks, shows who)`,
+      `${config.server} (schema ${config.schema}): another writer held the write lock for more than ` +
+        `${context.lockTimeoutMs} ms (advisory lock ${lockClass >>> 0}/${lockKey >>> 0}, classid/objid in ` +
+        'pg_locks, shows who)',
     )
 
   /**
@@ -179,7 +186,9 @@ export const writerOf = (
       }
       try {
         // The wait is the server's (lock_timeout); the client's own bound only catches a stall.
-        const text = `${BEGIN}; SET LOCAL lock_timeout = ${waitMs}; SELECT pg_advisory_lock(${lockClass}, ${lockKey}); SET LOCAL lock_timeout TO DEFAULT; ${version}`
+        const text =
+          `${BEGIN}; SET LOCAL lock_timeout = ${waitMs}; SELECT pg_advisory_lock(${lockClass}, ${lockKey}); ` +
+          `SET LOCAL lock_timeout TO DEFAULT; ${version}`
         // pg reads a query's own `query_timeout`; @types/pg does not declare it.
         const query: pg.QueryConfig & { readonly query_timeout: number } = {
           text,
@@ -215,7 +224,9 @@ export const writerOf = (
       try {
         if (held.tables === 'missing') {
           // Dropped by hand: made again (which needs the right to create tables in the schema), then rebuilt.
-          const making = `make the projection's tables again, one of which was dropped (nothing of ${what} was committed; a role that may create tables in the schema, its owner, can)`
+          const making =
+            `make the projection's tables again, one of which was dropped (nothing of ${what} was ` +
+            'committed; a role that may create tables in the schema, its owner, can)'
           for (const statement of [...projectionTables(config, true), ...requestTables(config, true)]) {
             await client
               .query(statement)
@@ -242,7 +253,8 @@ export const writerOf = (
         return E.left(
           new StateError(
             'CORRUPT_STATE',
-            `${config.server} (schema ${config.schema}): the history changed while this process held the write lock (${reason}); nothing was appended`,
+            `${config.server} (schema ${config.schema}): the history changed while this process held the ` +
+              `write lock (${reason}); nothing was appended`,
           ),
         )
       }
@@ -259,7 +271,8 @@ export const writerOf = (
         if (classify(error) === 'DB_UNREACHABLE') {
           throw databaseError(
             config,
-            `append to the history (the connection was lost while committing: ${what} may or may not have been committed; read the history before retrying)`,
+            `append to the history (the connection was lost while committing: ${what} may or may not have ` +
+              'been committed; read the history before retrying)',
             error,
           )
         }
@@ -332,7 +345,8 @@ export const writerOf = (
           return E.left(
             new StateError(
               'DB_ERROR',
-              `${config.server} (schema ${config.schema}): the schema is at version ${version}, not ${SCHEMA_VERSION}: it was dropped or changed while in use; try again`,
+              `${config.server} (schema ${config.schema}): the schema is at version ${version}, not ` +
+                `${SCHEMA_VERSION}: it was dropped or changed while in use; try again`,
             ),
           )
         }
