@@ -1,11 +1,11 @@
 /**
- * The command line, parsed with `util.parseArgs`: which command, its options and positionals, and
- * the global options, which may come before or after the command name.
+ * The command line, parsed with `util.parseArgs`: which command, its options and positionals, and the global options,
+ * which may come before or after the command name.
  *
- * Parsing takes two passes because `--version` means two things: the program's version when no
- * command is given, the release's version after `create`. The first pass only finds the command
- * name (skipping options and their values); the second parses everything else with exactly the
- * options that command accepts, so an option of another command is an error, not ignored.
+ * Parsing takes two passes because `--version` means two things: the program's version when no command is given, the
+ * release's version after `create`. The first pass only finds the command name (skipping options and their values); the
+ * second parses everything else with exactly the options that command accepts, so an option of another command is an
+ * error, not ignored.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util'
 import type { Command, OptionTable, ParsedArgs } from './command.js'
@@ -78,8 +78,8 @@ const parse = (
       strict: true,
       tokens: true,
     })
-    // A value given twice is ambiguous (which one counts?); a flag given twice asks for the same
-    // thing twice, as a script that builds its command line from pieces may well do.
+    // A value given twice is ambiguous (which one counts?); a flag given twice asks for the same thing twice, as a
+    // script that builds its command line from pieces may well do.
     const seen = new Set<string>()
     for (const token of tokens) {
       if (token.kind !== 'option' || options[token.name]?.type === 'boolean') continue

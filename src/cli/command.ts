@@ -1,8 +1,7 @@
 /**
- * What a command is: its name, its arguments as the help shows them (the table in
- * commands/index.ts, which every run loads), how its arguments become a typed input (parse, don't
- * validate), and what it does with a state manager (its own module, imported only to run a
- * command: commands/implementations.ts).
+ * What a command is: its name, its arguments as the help shows them (the table in commands/index.ts, which every run
+ * loads), how its arguments become a typed input (parse, don't validate), and what it does with a state manager (its
+ * own module, imported only to run a command: commands/implementations.ts).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -40,8 +39,8 @@ export interface CommandContext {
 }
 
 /**
- * A command as the command line is parsed with and the help shows it: everything but what it
- * does. Plain data, so that reading the command line and printing help load nothing else.
+ * A command as the command line is parsed with and the help shows it: everything but what it does. Plain data, so that
+ * reading the command line and printing help load nothing else.
  */
 /**
  * The name of every command: the command table (./commands/index.ts) and what each does (./commands/implementations.ts)

@@ -1,7 +1,6 @@
 /**
- * Failures as one line on stderr: the error's code, what went wrong (the message names the
- * release, environment or line), and the store it happened in, unless the message names it.
- * A stack trace only with STAGECRAFT_DEBUG.
+ * Failures as one line on stderr: the error's code, what went wrong (the message names the release, environment or
+ * line), and the store it happened in, unless the message names it. A stack trace only with STAGECRAFT_DEBUG.
  */
 import { dirname } from 'node:path'
 import { isStateError } from '../index.js'
@@ -27,8 +26,8 @@ const mentionsStore = (message: string, place: FailurePlace): boolean => {
 }
 
 /**
- * The line printed for a failure of an operation: one line, its every control character escaped,
- * the store's location too (a path is anyone's text).
+ * The line printed for a failure of an operation: one line, its every control character escaped, the store's location
+ * too (a path is anyone's text).
  */
 export const failureLine = (error: unknown, place: FailurePlace | undefined): string => {
   if (isStateError(error)) {

@@ -1,6 +1,4 @@
-/**
- * The options every command takes, before or after the command name.
- */
+/** The options every command takes, before or after the command name. */
 import type { OptionTable, ParsedArgs } from './command.js'
 
 export const GLOBAL_OPTIONS: OptionTable = {

@@ -1,6 +1,6 @@
 /**
- * The help texts, generated from the command table so they cannot drift from what is parsed.
- * Lines fit the terminal (80 columns on a pipe): a long option help continues under itself.
+ * The help texts, generated from the command table so they cannot drift from what is parsed. Lines fit the terminal (80
+ * columns on a pipe): a long option help continues under itself.
  */
 import type { Command, OptionTable } from './command.js'
 import { COMMANDS } from './commands/index.js'
@@ -15,8 +15,8 @@ export const DEFAULT_HELP_WIDTH = 80
 const MIN_TEXT_WIDTH = 24
 
 /**
- * A word wider than the line, in pieces that fit: after a `/`, `?`, `&`, `=` or `@` where one
- * fits (a URL), else cut where the line ends.
+ * A word wider than the line, in pieces that fit: after a `/`, `?`, `&`, `=` or `@` where one fits (a URL), else cut
+ * where the line ends.
  */
 const pieces = (word: string, width: number): string[] => {
   const parts: string[] = []
@@ -72,8 +72,8 @@ const usageLines = (command: Command, width: number): string[] => {
 }
 
 /**
- * Two columns, indented by two: a term, and its text wrapped to what the width leaves, each
- * line after the first under the first.
+ * Two columns, indented by two: a term, and its text wrapped to what the width leaves, each line after the first under
+ * the first.
  */
 const termRows = (rows: ReadonlyArray<readonly [string, string]>, style: Style, width: number): string[] => {
   const termWidth = Math.max(0, ...rows.map(([term]) => displayWidth(term)))

@@ -1,6 +1,6 @@
 /**
- * Where a command's results and messages go: results to stdout (text, or JSON with `--json`),
- * warnings and errors to stderr, one line each.
+ * Where a command's results and messages go: results to stdout (text, or JSON with `--json`), warnings and errors to
+ * stderr, one line each.
  */
 import { colourWanted, PAINT_MARK, type Style, styleFor } from './format/style.js'
 import { terminalSafeJson, visible } from './format/visible.js'
@@ -31,8 +31,8 @@ export interface Output {
 }
 
 /**
- * A message as one line on stderr, always: every control character in it escaped (a line break
- * too: it is most often in a value the message quotes, a CR LF forging a line of its own).
+ * A message as one line on stderr, always: every control character in it escaped (a line break too: it is most often in
+ * a value the message quotes, a CR LF forging a line of its own).
  */
 export const oneLine = (message: string): string => visible(message.trim())
 
@@ -40,9 +40,9 @@ export const oneLine = (message: string): string => visible(message.trim())
 const PAINTED = new RegExp(`${PAINT_MARK}(\u001b\\[\\d+m)`)
 
 /**
- * A line of output, every control character escaped but the palette's own colours. Painted
- * values and table cells were escaped where they were formatted (tables measure the escaped
- * text); this escapes whatever else a line holds, so no value reaches the terminal raw.
+ * A line of output, every control character escaped but the palette's own colours. Painted values and table cells were
+ * escaped where they were formatted (tables measure the escaped text); this escapes whatever else a line holds, so no
+ * value reaches the terminal raw.
  */
 const safeLine = (line: string, style: Style): string =>
   style.enabled

@@ -1,10 +1,10 @@
 /**
- * One run of the CLI: parse the command line, open the state manager, run the command, and turn
- * what happened into output and an exit code. Everything the run touches comes in through `CliIo`.
+ * One run of the CLI: parse the command line, open the state manager, run the command, and turn what happened into
+ * output and an exit code. Everything the run touches comes in through `CliIo`.
  *
- * What this module imports is all that reading the command line, a usage error or `--version`
- * load: the help is imported when asked for, and running a command (the store, the command's own
- * module, fp-ts and io-ts) is ./execute.js, imported when there is a command to run.
+ * What this module imports is all that reading the command line, a usage error or `--version` load: the help is
+ * imported when asked for, and running a command (the store, the command's own module, fp-ts and io-ts) is
+ * ./execute.js, imported when there is a command to run.
  */
 import { parseCommandLine } from './args.js'
 import * as E from './either.js'

@@ -1,8 +1,7 @@
 /**
- * A state file that cannot exist where it is asked for, because a part of its path is a file:
- * `--state-file /etc/passwd/x.json`. The store would fail with what the system said (EEXIST from
- * a mkdir, ENOTDIR from a read), which names neither the culprit nor the fix; this names both,
- * before anything is opened.
+ * A state file that cannot exist where it is asked for, because a part of its path is a file: `--state-file
+ * /etc/passwd/x.json`. The store would fail with what the system said (EEXIST from a mkdir, ENOTDIR from a read), which
+ * names neither the culprit nor the fix; this names both, before anything is opened.
  */
 import { type Stats, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'

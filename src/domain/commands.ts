@@ -1,6 +1,6 @@
 /**
- * The commands that change release history. Their fields come from outside (API arguments, CLI
- * options, a file) and are checked by `decide`, which is why most are plain strings.
+ * The commands that change release history. Their fields come from outside (API arguments, CLI options, a file) and are
+ * checked by `decide`, which is why most are plain strings.
  */
 import type { SnapshotSource } from './events.js'
 import type { Snapshot } from './snapshot.js'
@@ -34,8 +34,8 @@ export interface UpdatePhase {
 }
 
 /**
- * Close out a release a crashed or killed orchestrator left behind: its running phases fail, its
- * pending phases are skipped, with the reason recorded.
+ * Close out a release a crashed or killed orchestrator left behind: its running phases fail, its pending phases are
+ * skipped, with the reason recorded.
  */
 export interface RecoverRelease {
   readonly type: 'RecoverRelease'

@@ -1,6 +1,6 @@
 /**
- * Deciding commands: given the state, a command either fails with a domain error or yields the
- * events that record it. Pure: no clock, no randomness, no I/O; never throws.
+ * Deciding commands: given the state, a command either fails with a domain error or yields the events that record it.
+ * Pure: no clock, no randomness, no I/O; never throws.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -54,9 +54,9 @@ const optional = <A>(
 ): E.Either<DomainError, A | undefined> => (raw === undefined ? E.right(undefined) : parse(raw))
 
 /**
- * The release a new one redeploys: one a rollback may go to (of the environment, every phase
- * completed, not the current release), and the same build (its version, and its commit when both
- * name one), or `history` would call "rollback to" what is not one.
+ * The release a new one redeploys: one a rollback may go to (of the environment, every phase completed, not the current
+ * release), and the same build (its version, and its commit when both name one), or `history` would call "rollback to"
+ * what is not one.
  */
 const rollbackOrigin = (
   state: State,
@@ -196,8 +196,7 @@ const updatePhase = (command: UpdatePhase, state: State): Decision =>
     E.chain(({ release, phase, status, reason }) => transition(release, phase, status, reason)),
   )
 
-// A phase that was running when its orchestrator died did not finish; one that never started
-// never will.
+// A phase that was running when its orchestrator died did not finish; one that never started never will.
 const RECOVERED: Partial<Record<PhaseStatus, PhaseStatus>> = { running: 'failed', pending: 'skipped' }
 
 /** A recovery's input, parsed: what it decides on, and what a request id records of it. */

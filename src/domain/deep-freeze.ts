@@ -1,6 +1,6 @@
 /**
- * Freezes a value and everything it holds: what a `State` hands out (releases, an imported file's
- * fields) cannot be changed by whoever holds it. Stops at what is already frozen.
+ * Freezes a value and everything it holds: what a `State` hands out (releases, an imported file's fields) cannot be
+ * changed by whoever holds it. Stops at what is already frozen.
  */
 export const deepFreeze = <A>(value: A): A => {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {

@@ -1,8 +1,8 @@
 /**
  * Expected failures of the domain, as values.
  *
- * Every failure carries a stable `code` that callers branch on, and a message a person can act
- * on: it names the bad value and, where there is one, the place (file, line, release id).
+ * Every failure carries a stable `code` that callers branch on, and a message a person can act on: it names the bad
+ * value and, where there is one, the place (file, line, release id).
  */
 
 /** The stable error codes of stagecraft-state. */

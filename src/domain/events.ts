@@ -1,8 +1,8 @@
 /**
  * The events of release history and the envelope every recorded event travels in.
  *
- * Events are the source of truth: `releases.json` is only their projection. Each event's shape is
- * an io-ts codec; its TypeScript type derives from it.
+ * Events are the source of truth: `releases.json` is only their projection. Each event's shape is an io-ts codec; its
+ * TypeScript type derives from it.
  */
 import * as t from 'io-ts'
 import { PhaseStatus, ReleasePhase } from './phase.js'
@@ -20,9 +20,9 @@ export const SnapshotFields = t.readonly(t.record(t.string, t.unknown), 'Snapsho
 export type SnapshotFields = t.TypeOf<typeof SnapshotFields>
 
 /**
- * The same fields as the file wrote them, in its order: each name and its value's JSON text, byte
- * for byte (`12345678901234567890`, `1.50`, `\u003c` stay so; `JSON.parse` would change them), to
- * be written back as they were (top-level-fields.ts). Absent from events earlier versions recorded.
+ * The same fields as the file wrote them, in its order: each name and its value's JSON text, byte for byte
+ * (`12345678901234567890`, `1.50`, `\u003c` stay so; `JSON.parse` would change them), to be written back as they were
+ * (top-level-fields.ts). Absent from events earlier versions recorded.
  */
 export const SnapshotFieldTexts = t.readonlyArray(t.tuple([t.string, t.string]), 'SnapshotFieldTexts')
 export type SnapshotFieldTexts = t.TypeOf<typeof SnapshotFieldTexts>
@@ -60,8 +60,8 @@ export const PhaseUpdated = t.intersection(
 export type PhaseUpdated = t.TypeOf<typeof PhaseUpdated>
 
 /**
- * A `releases.json` written without an event log (by the Go Stagecraft or by hand) became the
- * start of the history: its releases exactly as read, duplicate ids included.
+ * A `releases.json` written without an event log (by the Go Stagecraft or by hand) became the start of the history: its
+ * releases exactly as read, duplicate ids included.
  */
 export const SnapshotImported = t.intersection(
   [
@@ -73,9 +73,9 @@ export const SnapshotImported = t.intersection(
 export type SnapshotImported = t.TypeOf<typeof SnapshotImported>
 
 /**
- * The releases that hold one id, before and after a change made outside this module: `before`
- * empty for an added release, `after` empty for a removed one. Arrays, because a file written by
- * the Go Stagecraft can hold several releases with one id.
+ * The releases that hold one id, before and after a change made outside this module: `before` empty for an added
+ * release, `after` empty for a removed one. Arrays, because a file written by the Go Stagecraft can hold several
+ * releases with one id.
  */
 export const ReleaseChange = t.type(
   { releaseId: ReleaseId, before: t.readonlyArray(StoredRelease), after: t.readonlyArray(StoredRelease) },
@@ -141,9 +141,9 @@ export const EventMetadata = t.intersection(
     }),
     t.partial({
       /**
-       * How many events the command recorded, on each of them, when more than one: a command is
-       * recorded whole or not at all, so a reader holds its events back until the last arrives,
-       * and a log that ends inside a command (an append torn by a machine crash) ends before it.
+       * How many events the command recorded, on each of them, when more than one: a command is recorded whole or not
+       * at all, so a reader holds its events back until the last arrives, and a log that ends inside a command (an
+       * append torn by a machine crash) ends before it.
        */
       events: t.refinement(t.Int, (n) => n >= 2, 'EventCount'),
       /** The version of stagecraft-state that recorded it: what a version that cannot interpret it must upgrade to. */

@@ -1,7 +1,7 @@
 /**
- * Events from a newer version of this module: a well-formed envelope whose `type`, or whose
- * envelope version `v`, this version does not know. Not damage: it is named, skipped by reads, and
- * refuses writes (docs/events.md, "Compatibility policy"). Pure: recognising and wording them.
+ * Events from a newer version of this module: a well-formed envelope whose `type`, or whose envelope version `v`, this
+ * version does not know. Not damage: it is named, skipped by reads, and refuses writes (docs/events.md, "Compatibility
+ * policy"). Pure: recognising and wording them.
  */
 import * as t from 'io-ts'
 import { EVENT_SCHEMA_VERSION, EVENT_TYPES, EventMetadata, Ulid } from './events.js'
@@ -43,10 +43,9 @@ const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined
 
 /**
- * What a decoded line (JSON, `prev` removed or not) is, if it is an event of a newer version:
- * an envelope version above this one's (nothing else of it can be judged), or an envelope of this
- * version, well-formed, whose type is not one this version knows. Anything else is `undefined`:
- * a known type with a bad payload, or no envelope at all, is damage.
+ * What a decoded line (JSON, `prev` removed or not) is, if it is an event of a newer version: an envelope version above
+ * this one's (nothing else of it can be judged), or an envelope of this version, well-formed, whose type is not one
+ * this version knows. Anything else is `undefined`: a known type with a bad payload, or no envelope at all, is damage.
  */
 export const foreignEvent = (json: unknown): Foreign | undefined => {
   const v = field(json, 'v')

@@ -1,6 +1,6 @@
 /**
- * The pure domain of stagecraft-state: codecs, commands, events, decide, evolve, projection and
- * queries. Nothing here touches the file system, the clock or randomness.
+ * The pure domain of stagecraft-state: codecs, commands, events, decide, evolve, projection and queries. Nothing here
+ * touches the file system, the clock or randomness.
  */
 export * from './commands.js'
 export * from './decide.js'

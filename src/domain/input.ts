@@ -1,8 +1,7 @@
 /**
- * The rules for values that come from outside (API arguments, CLI options): each parser takes
- * any value (a JavaScript caller may pass a number, `null`, an object), trims a string of the
- * blanks around it (`String.prototype.trim`, the same for every parser), checks it and either
- * returns the clean value or an `INVALID_INPUT` naming the bad value.
+ * The rules for values that come from outside (API arguments, CLI options): each parser takes any value (a JavaScript
+ * caller may pass a number, `null`, an object), trims a string of the blanks around it (`String.prototype.trim`, the
+ * same for every parser), checks it and either returns the clean value or an `INVALID_INPUT` naming the bad value.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { type DomainError, invalidInput } from './errors.js'
@@ -49,8 +48,8 @@ const text =
   }
 
 /**
- * A text parser that also refuses what `find` finds, as `why` it cannot be recorded. Only for
- * what a write records: a value already stored is read back as it is, whatever it holds.
+ * A text parser that also refuses what `find` finds, as `why` it cannot be recorded. Only for what a write records: a
+ * value already stored is read back as it is, whatever it holds.
  */
 const refusing =
   (
@@ -83,8 +82,8 @@ const newText = (what: string, limit: number) => refusing(text(what, limit), wha
 export const parseEnvironment = text('environment', MAX_ENVIRONMENT_LENGTH)
 
 /**
- * An environment name for a new release: as `parseEnvironment`, and no lone surrogate, bidi
- * control or zero-width character (`pro\u200bd` would pass for `prod`).
+ * An environment name for a new release: as `parseEnvironment`, and no lone surrogate, bidi control or zero-width
+ * character (`pro\u200bd` would pass for `prod`).
  */
 export const parseNewEnvironment = refusing(
   newText('environment', MAX_ENVIRONMENT_LENGTH),

@@ -1,8 +1,7 @@
 /**
- * Bounds on the JSON this module reads from its files (releases.json, log lines, checkpoint lines,
- * the PostgreSQL projection's rows): a hostile or damaged file is refused where it is read, before
- * anything is recorded, instead of reaching recursive code (a deep freeze, `JSON.stringify`) after
- * an append. docs/storage.md lists them.
+ * Bounds on the JSON this module reads from its files (releases.json, log lines, checkpoint lines, the PostgreSQL
+ * projection's rows): a hostile or damaged file is refused where it is read, before anything is recorded, instead of
+ * reaching recursive code (a deep freeze, `JSON.stringify`) after an append. docs/storage.md lists them.
  */
 
 /**
@@ -12,15 +11,15 @@
 export const MAX_SNAPSHOT_DEPTH = 64
 
 /**
- * How deeply they may nest in a log or checkpoint line: a value of `releases.json` travels inside
- * an event (at most 4 levels deeper: `data.changes[].after.preserved.otherFields`), so every value
- * a snapshot may hold can be recorded, and read back.
+ * How deeply they may nest in a log or checkpoint line: a value of `releases.json` travels inside an event (at most 4
+ * levels deeper: `data.changes[].after.preserved.otherFields`), so every value a snapshot may hold can be recorded, and
+ * read back.
  */
 export const MAX_LINE_DEPTH = MAX_SNAPSHOT_DEPTH + 8
 
 /**
- * The largest `releases.json`, in bytes: 256 MiB, about 570,000 deploys (100,000 make 45 MB). Its
- * text is one string, and V8 holds no string past 2^29 - 24 characters (512 MiB of ASCII).
+ * The largest `releases.json`, in bytes: 256 MiB, about 570,000 deploys (100,000 make 45 MB). Its text is one string,
+ * and V8 holds no string past 2^29 - 24 characters (512 MiB of ASCII).
  */
 export const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024
 
@@ -28,8 +27,8 @@ export const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024
 export const MAX_LOG_LINE_BYTES = 1024 * 1024
 
 /**
- * The longest line of an event that carries a whole `releases.json` (`SnapshotImported`,
- * `SnapshotReconciled`): its records, compact, take about as much room as the file did.
+ * The longest line of an event that carries a whole `releases.json` (`SnapshotImported`, `SnapshotReconciled`): its
+ * records, compact, take about as much room as the file did.
  */
 export const MAX_SNAPSHOT_LINE_BYTES = 2 * MAX_SNAPSHOT_BYTES
 
@@ -43,9 +42,9 @@ export interface TooDeep {
 }
 
 /**
- * The first place where arrays and objects in `text` nest more than `limit` deep, or `undefined`.
- * A loop over the characters (strings skipped whole), not a recursion: it runs before `JSON.parse`
- * on any text, valid JSON or not, and no depth can exhaust its stack.
+ * The first place where arrays and objects in `text` nest more than `limit` deep, or `undefined`. A loop over the
+ * characters (strings skipped whole), not a recursion: it runs before `JSON.parse` on any text, valid JSON or not, and
+ * no depth can exhaust its stack.
  */
 export const tooDeep = (text: string, limit: number): TooDeep | undefined => {
   let depth = 0

@@ -1,15 +1,14 @@
 /**
- * The projection of the state into the exact text of `releases.json`: `{"releases": [...]}`,
- * two-space indentation, records in id order, keys in the spec's order, no trailing newline
- * (as the Go Stagecraft writes it).
+ * The projection of the state into the exact text of `releases.json`: `{"releases": [...]}`, two-space indentation,
+ * records in id order, keys in the spec's order, no trailing newline (as the Go Stagecraft writes it).
  */
 import type { Release } from './release.js'
 import { type OrderedFields, recordFields } from './release-record.js'
 import type { State } from './state.js'
 import { fieldTexts, type TopLevelFields } from './top-level-fields.js'
 
-// JSON.stringify's layout (two-space indentation), written field by field so that the order of
-// the fields is the record's, whatever their names.
+// JSON.stringify's layout (two-space indentation), written field by field so that the order of the fields is the
+// record's, whatever their names.
 const valueText = (value: unknown, indent: string): string =>
   (JSON.stringify(value, null, 2) ?? 'null').replaceAll('\n', `\n${indent}`)
 
@@ -25,10 +24,9 @@ const objectText = (fields: OrderedFields, indent: string): string => {
 
 const recordText = (release: Release): string => `    ${objectText(recordFields(release), '    ')}`
 
-// A frozen release never changes, so what its record looks like is kept, per release: a write
-// serialises only the releases the last events replaced and reuses all the others. (A release
-// still being built by a fold is not frozen, and not cached.) Bytes for writing the file,
-// text for comparing releases; each made only when asked for.
+// A frozen release never changes, so what its record looks like is kept, per release: a write serialises only the
+// releases the last events replaced and reuses all the others. (A release still being built by a fold is not frozen,
+// and not cached.) Bytes for writing the file, text for comparing releases; each made only when asked for.
 const recordTexts = new WeakMap<Release, string>()
 const recordBytes = new WeakMap<Release, Uint8Array>()
 const encoder = new TextEncoder()

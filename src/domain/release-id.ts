@@ -1,8 +1,8 @@
 /**
  * Release ids: `rel-YYYYMMDD-HHMMSSmmm` in UTC.
  *
- * Ids order releases: every new id sorts (as a plain string) after every id already in the
- * history, including legacy ids an older file holds (`rel-YYYYMMDD-HHMMSS`, or anything else).
+ * Ids order releases: every new id sorts (as a plain string) after every id already in the history, including legacy
+ * ids an older file holds (`rel-YYYYMMDD-HHMMSS`, or anything else).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
@@ -14,15 +14,15 @@ export interface ReleaseIdBrand {
 }
 
 /**
- * The id of a release. Ids this module creates have the form `rel-YYYYMMDD-HHMMSSmmm`; ids read
- * from older files are kept as they are, so the only rule for reading is: a non-empty string.
+ * The id of a release. Ids this module creates have the form `rel-YYYYMMDD-HHMMSSmmm`; ids read from older files are
+ * kept as they are, so the only rule for reading is: a non-empty string.
  */
 export const ReleaseId = t.brand(t.string, (s): s is t.Branded<string, ReleaseIdBrand> => s.length > 0, 'ReleaseId')
 export type ReleaseId = t.TypeOf<typeof ReleaseId>
 
 /**
- * The order of release ids: as plain strings (UTF-16 code units), the order every new id is made
- * to sort after and the order of the records in `releases.json`.
+ * The order of release ids: as plain strings (UTF-16 code units), the order every new id is made to sort after and the
+ * order of the records in `releases.json`.
  */
 export const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
@@ -50,9 +50,9 @@ export const releaseIdEpochMs = (id: string): number | undefined => {
 }
 
 /**
- * The earliest instant whose id sorts after `id`, or `undefined` when no id can (a foreign id such
- * as `zzz` sorts after them all). Ids sort like the instants they encode, so the instants whose
- * id sorts after `id` form a suffix of the range, found by bisection.
+ * The earliest instant whose id sorts after `id`, or `undefined` when no id can (a foreign id such as `zzz` sorts after
+ * them all). Ids sort like the instants they encode, so the instants whose id sorts after `id` form a suffix of the
+ * range, found by bisection.
  */
 export const firstEpochMsAfter = (id: string): number | undefined => {
   const exact = releaseIdEpochMs(id)
@@ -69,9 +69,8 @@ export const firstEpochMsAfter = (id: string): number | undefined => {
 }
 
 /**
- * The id of a new release created at `nowMs` when `greatestId` is the greatest id in the history:
- * the clock's id, or, when the clock repeats a millisecond or went backwards, the first id after
- * `greatestId`.
+ * The id of a new release created at `nowMs` when `greatestId` is the greatest id in the history: the clock's id, or,
+ * when the clock repeats a millisecond or went backwards, the first id after `greatestId`.
  */
 export const nextReleaseId = (
   nowMs: number,

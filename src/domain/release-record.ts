@@ -1,11 +1,10 @@
 /**
  * A release as a record of `releases.json`: the Go Stagecraft's snake_case shape.
  *
- * One codec serves both directions. Decoding accepts what the Go Stagecraft or a person may have
- * written (keys in any order, `commit_sha` missing, `phases` missing or null, `previous_id` empty
- * or null, phase keys and fields this module does not know) and keeps everything it does not
- * model in `preserved`; encoding writes the record back with nothing lost, keys in the order id,
- * environment, version, commit_sha, timestamp, phases, previous_id, then preserved fields.
+ * One codec serves both directions. Decoding accepts what the Go Stagecraft or a person may have written (keys in any
+ * order, `commit_sha` missing, `phases` missing or null, `previous_id` empty or null, phase keys and fields this module
+ * does not know) and keeps everything it does not model in `preserved`; encoding writes the record back with nothing
+ * lost, keys in the order id, environment, version, commit_sha, timestamp, phases, previous_id, then preserved fields.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -114,9 +113,8 @@ const phaseFields = (release: Release, preserved: Preserved | undefined): Ordere
 }
 
 /**
- * A release's record as written: id, environment, version, commit_sha, timestamp, phases (in
- * phase order, then phase keys this module does not know), previous_id, then preserved fields.
- * The value of `phases` is itself ordered fields.
+ * A release's record as written: id, environment, version, commit_sha, timestamp, phases (in phase order, then phase
+ * keys this module does not know), previous_id, then preserved fields. The value of `phases` is itself ordered fields.
  */
 export const recordFields = (release: Release): OrderedFields => {
   const preserved = preservedOf(release)
@@ -142,9 +140,9 @@ const encodeRecord = (release: Release): ReleaseRecordJson =>
   )
 
 /**
- * The codec between a `releases.json` record and a release: decoding gives a {@link StoredRelease}
- * (what the record held that this module does not model in `preserved`); encoding takes any
- * release, a release of the state included, whose `preserved` is not enumerable.
+ * The codec between a `releases.json` record and a release: decoding gives a {@link StoredRelease} (what the record
+ * held that this module does not model in `preserved`); encoding takes any release, a release of the state included,
+ * whose `preserved` is not enumerable.
  */
 export const ReleaseRecord = new t.Type<StoredRelease, ReleaseRecordJson, unknown>(
   'ReleaseRecord',

@@ -1,6 +1,4 @@
-/**
- * The overall status of a release, from the statuses of its phases.
- */
+/** The overall status of a release, from the statuses of its phases. */
 import { PHASES } from './phase.js'
 import { factsOf, type Release } from './release.js'
 import { epochMsOf } from './timestamp.js'
@@ -9,8 +7,8 @@ import { epochMsOf } from './timestamp.js'
 export type ReleaseStatus = 'pending' | 'in progress' | 'completed' | 'failed'
 
 /**
- * `failed` when a phase failed; `completed` when every phase completed or was skipped; `pending`
- * when no phase has started; else `in progress`.
+ * `failed` when a phase failed; `completed` when every phase completed or was skipped; `pending` when no phase has
+ * started; else `in progress`.
  */
 export const releaseStatus = (release: Release): ReleaseStatus => {
   const statuses = PHASES.map((phase) => release.phases[phase])
@@ -21,8 +19,8 @@ export const releaseStatus = (release: Release): ReleaseStatus => {
 }
 
 /**
- * Whether a release looks abandoned at `nowMs`: still in progress, with no event for more than
- * `thresholdMs` (since its last event, or its creation when the history knows of none).
+ * Whether a release looks abandoned at `nowMs`: still in progress, with no event for more than `thresholdMs` (since its
+ * last event, or its creation when the history knows of none).
  */
 export const isAbandoned = (release: Release, nowMs: number, thresholdMs: number): boolean =>
   releaseStatus(release) === 'in progress' &&

@@ -1,15 +1,13 @@
-/**
- * A release: one deployment of one version to one environment, and the status of its phases.
- */
+/** A release: one deployment of one version to one environment, and the status of its phases. */
 import * as t from 'io-ts'
 import { Phases, ReleasePhase } from './phase.js'
 import { ReleaseId } from './release-id.js'
 import { Timestamp } from './timestamp.js'
 
 /**
- * What an imported `releases.json` record held that this module does not model, kept so that
- * writing the file back loses nothing: phases the record did not list, phase keys and record
- * fields this module does not know. Releases this module creates never have any.
+ * What an imported `releases.json` record held that this module does not model, kept so that writing the file back
+ * loses nothing: phases the record did not list, phase keys and record fields this module does not know. Releases this
+ * module creates never have any.
  */
 export const Preserved = t.partial(
   {
@@ -25,8 +23,8 @@ export const Preserved = t.partial(
 export type Preserved = t.TypeOf<typeof Preserved>
 
 /**
- * One deployment of one version to one environment, as callers see it: `{ id, environment,
- * version, commitSha, timestamp, phases, previousId? }`, and nothing else.
+ * One deployment of one version to one environment, as callers see it: `{ id, environment, version, commitSha,
+ * timestamp, phases, previousId? }`, and nothing else.
  */
 export const Release = t.intersection(
   [
@@ -51,16 +49,16 @@ export const Release = t.intersection(
 export type Release = t.TypeOf<typeof Release>
 
 /**
- * A release as an event records it: with what its imported record held that this module does
- * not model (`preserved`), so that replaying the event writes the record back exactly.
+ * A release as an event records it: with what its imported record held that this module does not model (`preserved`),
+ * so that replaying the event writes the record back exactly.
  */
 export const StoredRelease = t.intersection([Release, t.partial({ preserved: Preserved })], 'StoredRelease')
 export type StoredRelease = t.TypeOf<typeof StoredRelease>
 
 /**
- * What a release preserved of its imported record. The state keeps it on the release as a
- * property that is not enumerable: the projection reads it here, while a caller handed the
- * release (and `JSON.stringify`, a spread, `Object.keys`) sees the public shape only, at no cost.
+ * What a release preserved of its imported record. The state keeps it on the release as a property that is not
+ * enumerable: the projection reads it here, while a caller handed the release (and `JSON.stringify`, a spread,
+ * `Object.keys`) sees the public shape only, at no cost.
  */
 export const preservedOf = (release: Release): Preserved | undefined => (release as StoredRelease).preserved
 
@@ -77,10 +75,10 @@ export const keepPreserved = (release: Release, preserved: Preserved | undefined
 }
 
 /**
- * What the history knows of a release beyond its record: when its last event was recorded, the
- * release it rolls back to and the operator's note. Kept on a release of the state like
- * `preserved`, out of sight (not enumerable), so that it travels with the release through every
- * fold and checkpoint at no cost, and callers and `releases.json` see the public shape only.
+ * What the history knows of a release beyond its record: when its last event was recorded, the release it rolls back to
+ * and the operator's note. Kept on a release of the state like `preserved`, out of sight (not enumerable), so that it
+ * travels with the release through every fold and checkpoint at no cost, and callers and `releases.json` see the public
+ * shape only.
  */
 export const ReleaseFacts = t.partial(
   {

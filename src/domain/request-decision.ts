@@ -1,7 +1,7 @@
 /**
- * Deciding a command given under a request id (requests.ts): a new id tags the events the command
- * records; a known one with the same command and arguments is a retry, which records nothing; a
- * known one asked for anything else is `INVALID_INPUT` naming its first use.
+ * Deciding a command given under a request id (requests.ts): a new id tags the events the command records; a known one
+ * with the same command and arguments is a retry, which records nothing; a known one asked for anything else is
+ * `INVALID_INPUT` naming its first use.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -60,8 +60,8 @@ const reused = (id: string, first: RequestUse, command: RequestCommand, args: Re
   )
 
 /**
- * Decides `command` under its request id, if any: `fresh` decides it as if it had none; `args`
- * gives its arguments as parsed (asked only for a known id).
+ * Decides `command` under its request id, if any: `fresh` decides it as if it had none; `args` gives its arguments as
+ * parsed (asked only for a known id).
  */
 export const requested = (
   command: CreateRelease | UpdatePhase | RecoverRelease,

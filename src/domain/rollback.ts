@@ -1,6 +1,6 @@
 /**
- * Which release a rollback would redeploy, by Stagecraft's rules: the target belongs to the
- * environment, completed every phase, and is not the current release.
+ * Which release a rollback would redeploy, by Stagecraft's rules: the target belongs to the environment, completed
+ * every phase, and is not the current release.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -27,9 +27,9 @@ const TARGET_SHAPES =
   `{ to: 'previous' }, { to: 'last-good' }, ` + `{ to: 'release', releaseId } or { to: 'version', version }`
 
 /**
- * A rollback target as a caller gave it (a JavaScript caller may pass anything): checked here, at
- * the boundary, so that choosing the candidate only ever sees one of the four shapes. The release
- * id and the version are checked with the candidate, like any other id or version.
+ * A rollback target as a caller gave it (a JavaScript caller may pass anything): checked here, at the boundary, so that
+ * choosing the candidate only ever sees one of the four shapes. The release id and the version are checked with the
+ * candidate, like any other id or version.
  */
 export const parseRollbackTarget = (raw: unknown): E.Either<DomainError, RollbackTarget> => {
   const to: unknown = typeof raw === 'object' && raw !== null ? (raw as { to?: unknown }).to : undefined
@@ -94,8 +94,8 @@ const candidate = (
           pipe(
             releasesOf(state, environment),
             E.chain((releases) => {
-              // The current release may itself be of that version (a redeploy that failed): the
-              // target is the newest other one.
+              // The current release may itself be of that version (a redeploy that failed): the target is the newest
+              // other one.
               const found = releases.find((release) => release.version === version && release !== current)
               if (found !== undefined) return E.right(found)
               return E.left(
@@ -153,8 +153,8 @@ const acceptable =
   }
 
 /**
- * Whether the release `rawReleaseId` is one a rollback of `environment` may redeploy, by the rules
- * of {@link rollbackTarget}: of that environment, every phase completed, not the current release.
+ * Whether the release `rawReleaseId` is one a rollback of `environment` may redeploy, by the rules of {@link
+ * rollbackTarget}: of that environment, every phase completed, not the current release.
  */
 export const rollbackCandidate = (
   state: State,

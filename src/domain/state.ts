@@ -1,6 +1,6 @@
 /**
- * The state that release history folds into: every release, each environment's current release,
- * and the greatest id ever issued.
+ * The state that release history folds into: every release, each environment's current release, and the greatest id
+ * ever issued.
  */
 import type { SnapshotFields, SnapshotFieldTexts } from './events.js'
 import type { Release } from './release.js'
@@ -10,14 +10,13 @@ import { noRequests, type RequestUse } from './requests.js'
 import { compareTimestamps } from './timestamp.js'
 
 /**
- * The releases, as the events so far have shaped them. Immutable: its maps are read-only (the
- * releases a sealed, persistent {@link ReleaseMap}, `current` a view), its lists and releases
- * frozen.
+ * The releases, as the events so far have shaped them. Immutable: its maps are read-only (the releases a sealed,
+ * persistent {@link ReleaseMap}, `current` a view), its lists and releases frozen.
  */
 export interface State {
   /**
-   * Every release, by id, iterated in id order. A group holds more than one release only for an id
-   * that a file written by the Go Stagecraft gave to two releases (kept, never merged).
+   * Every release, by id, iterated in id order. A group holds more than one release only for an id that a file written
+   * by the Go Stagecraft gave to two releases (kept, never merged).
    */
   readonly releases: ReadonlyMap<ReleaseId, ReadonlyArray<Release>>
   /** Each environment's current release: its newest by timestamp, ties broken by id. */
@@ -36,10 +35,10 @@ export interface State {
 }
 
 /**
- * A map that can only be read: what a {@link State} holds, so that whoever is handed a state (a
- * caller of `state()` or `stateAt()`) cannot change it, and through it a manager's later
- * decisions. A view, not a copy: reads cost one call more, nothing else. The map it reads is
- * private (a `#` field, out of reach of any caller) and belongs to the fold that built it.
+ * A map that can only be read: what a {@link State} holds, so that whoever is handed a state (a caller of `state()` or
+ * `stateAt()`) cannot change it, and through it a manager's later decisions. A view, not a copy: reads cost one call
+ * more, nothing else. The map it reads is private (a `#` field, out of reach of any caller) and belongs to the fold
+ * that built it.
  */
 class ReadOnlyMap<K, V> implements ReadonlyMap<K, V> {
   readonly #map: ReadonlyMap<K, V>

@@ -1,9 +1,8 @@
 /**
- * The top-level fields of `releases.json` besides `releases` (a Go-written file, or one a person
- * added to), kept as the file wrote them: `JSON.parse` turns `12345678901234567890` into
- * `12345678901234567000` and `1.50` into `1.5`, so their values' texts are taken from the file and
- * written back byte for byte. A history recorded before the texts were kept has only the parsed
- * values, written back as `JSON.stringify` writes them.
+ * The top-level fields of `releases.json` besides `releases` (a Go-written file, or one a person added to), kept as the
+ * file wrote them: `JSON.parse` turns `12345678901234567890` into `12345678901234567000` and `1.50` into `1.5`, so
+ * their values' texts are taken from the file and written back byte for byte. A history recorded before the texts were
+ * kept has only the parsed values, written back as `JSON.stringify` writes them.
  */
 import type { SnapshotFields, SnapshotFieldTexts } from './events.js'
 
@@ -42,9 +41,8 @@ const valueEnd = (text: string, start: number): number => {
 }
 
 /**
- * Each top-level field of `text` but `releases`, with its value's text as written (blanks around it
- * left out), in file order. `text` must be valid JSON whose top level is an object: a linear scan,
- * no recursion.
+ * Each top-level field of `text` but `releases`, with its value's text as written (blanks around it left out), in file
+ * order. `text` must be valid JSON whose top level is an object: a linear scan, no recursion.
  */
 export const topLevelFieldTexts = (text: string): SnapshotFieldTexts => {
   const fields: Array<[string, string]> = []
@@ -89,9 +87,9 @@ const compact = (text: string): string => {
 }
 
 /**
- * A key that two sets of fields share when a file showing one shows the other: the same names,
- * each value written the same but for blanks (a file only reformatted is in step; `1.50` and `1.5`
- * are not the same text, and a write would change one into the other).
+ * A key that two sets of fields share when a file showing one shows the other: the same names, each value written the
+ * same but for blanks (a file only reformatted is in step; `1.50` and `1.5` are not the same text, and a write would
+ * change one into the other).
  */
 export const fieldsKey = (fields: TopLevelFields): string => {
   const entries = fieldTexts(fields).map(([key, text]): [string, string] => [key, compact(text)])

@@ -1,6 +1,6 @@
 /**
- * Strict UTF-8: a `releases.json` is text, and a byte that is not part of a UTF-8 character is
- * damage to report, never to replace with U+FFFD (a write after that would lose the byte).
+ * Strict UTF-8: a `releases.json` is text, and a byte that is not part of a UTF-8 character is damage to report, never
+ * to replace with U+FFFD (a write after that would lose the byte).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { corruptState, type DomainError } from './errors.js'
@@ -9,9 +9,9 @@ import { corruptState, type DomainError } from './errors.js'
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
- * Where the first ill-formed sequence of `bytes` starts (a byte that cannot start a character, a
- * character cut short, an overlong form, a surrogate, a code point past U+10FFFF), by the rules
- * of the Encoding Standard that `TextDecoder` follows; `undefined` when all of it is UTF-8.
+ * Where the first ill-formed sequence of `bytes` starts (a byte that cannot start a character, a character cut short,
+ * an overlong form, a surrogate, a code point past U+10FFFF), by the rules of the Encoding Standard that `TextDecoder`
+ * follows; `undefined` when all of it is UTF-8.
  */
 export const firstInvalidUtf8 = (bytes: Uint8Array): number | undefined => {
   for (let i = 0; i < bytes.length;) {

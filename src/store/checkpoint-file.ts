@@ -1,14 +1,14 @@
 /**
- * The checkpoint file beside the event log (checkpoint-format.ts): opened and checked against the
- * log, and written again once the log has grown enough past it.
+ * The checkpoint file beside the event log (checkpoint-format.ts): opened and checked against the log, and written
+ * again once the log has grown enough past it.
  *
- * Opening trusts a checkpoint only when it is whole (its SHA-256), of this format, and anchored in
- * this log: the log's line before the anchor's offset hashes as the checkpoint says. A log shorter
- * than that offset lost its end (cut back, or restored from an older copy): `CORRUPT_STATE`, since
- * folding it would silently forget acknowledged writes. Anything else mistrusted is replayed.
+ * Opening trusts a checkpoint only when it is whole (its SHA-256), of this format, and anchored in this log: the log's
+ * line before the anchor's offset hashes as the checkpoint says. A log shorter than that offset lost its end (cut back,
+ * or restored from an older copy): `CORRUPT_STATE`, since folding it would silently forget acknowledged writes.
+ * Anything else mistrusted is replayed.
  *
- * Written without fsync (a cache: a torn one is seen by its hash, an old one only folds more), and
- * by writers only, after their append: never ahead of the synced log.
+ * Written without fsync (a cache: a torn one is seen by its hash, an old one only folds more), and by writers only,
+ * after their append: never ahead of the synced log.
  */
 import { statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
@@ -53,8 +53,8 @@ export type Opened =
   | { readonly kind: 'usable'; readonly held: HeldCheckpoint; readonly loaded: Loaded }
 
 /**
- * The error for a log shorter than a file beside it says it was (`witness`: the checkpoint, or the
- * record of the last snapshot, each written after an append was synced): it lost its end.
+ * The error for a log shorter than a file beside it says it was (`witness`: the checkpoint, or the record of the last
+ * snapshot, each written after an append was synced): it lost its end.
  */
 export const lostItsEnd = (
   paths: StorePaths,
@@ -74,10 +74,9 @@ export const lostItsEnd = (
   )
 
 /**
- * The length of the log when it is shorter than `offset`, which a file beside it says it reached.
- * The log was measured (`logBytes`) before that file was read, and a writer may have appended and
- * written the file in between (a reader takes no lock): only a log still short when measured
- * again lost its end.
+ * The length of the log when it is shorter than `offset`, which a file beside it says it reached. The log was measured
+ * (`logBytes`) before that file was read, and a writer may have appended and written the file in between (a reader
+ * takes no lock): only a log still short when measured again lost its end.
  */
 const shortOf = (paths: StorePaths, logBytes: number, offset: number): number | undefined => {
   if (offset <= logBytes) return undefined
@@ -86,8 +85,8 @@ const shortOf = (paths: StorePaths, logBytes: number, offset: number): number | 
 }
 
 /**
- * Opens the checkpoint of a log of `logBytes` bytes (its inode `ino`): the loaded state it holds,
- * or why it is not used. A log too short for it is `CORRUPT_STATE`.
+ * Opens the checkpoint of a log of `logBytes` bytes (its inode `ino`): the loaded state it holds, or why it is not
+ * used. A log too short for it is `CORRUPT_STATE`.
  */
 export const openCheckpoint = (paths: StorePaths, logBytes: number, ino: number): TE.TaskEither<StateError, Opened> =>
   attempt('read the checkpoint', paths.checkpoint, async () => {
@@ -116,9 +115,9 @@ export const openCheckpoint = (paths: StorePaths, logBytes: number, ino: number)
   })
 
 /**
- * The error for a log missing or empty beside `witness`, a file written only after events were
- * appended to it, which does not read whole (torn by a crash, or edited), so how far the log went
- * is not known: the log still held events, and they are gone.
+ * The error for a log missing or empty beside `witness`, a file written only after events were appended to it, which
+ * does not read whole (torn by a crash, or edited), so how far the log went is not known: the log still held events,
+ * and they are gone.
  */
 const lostTheLog = (paths: StorePaths, witness: string): StateError =>
   new StateError(
@@ -154,17 +153,17 @@ const witnessing = async (
       ? undefined
       : { witness, error: lostItsEnd(paths, witness, short, end.position, end.offset) }
   }
-  // Only a writer writes it, after an append: the log held events, however the file reads now
-  // (unless a writer created the log meanwhile: a reader takes no lock).
+  // Only a writer writes it, after an append: the log held events, however the file reads now (unless a writer created
+  // the log meanwhile: a reader takes no lock).
   return (statSync(paths.eventLog, { throwIfNoEntry: false })?.size ?? 0) === 0
     ? { witness, error: lostTheLog(paths, witness) }
     : undefined
 }
 
 /**
- * For a log found missing or empty: every file beside it that says it held events, the record of
- * the last snapshot first, then the checkpoint. None: the log never existed (a releases.json alone,
- * as the Go Stagecraft leaves it, is the start of a history), or both were deleted on purpose.
+ * For a log found missing or empty: every file beside it that says it held events, the record of the last snapshot
+ * first, then the checkpoint. None: the log never existed (a releases.json alone, as the Go Stagecraft leaves it, is
+ * the start of a history), or both were deleted on purpose.
  */
 export const missingLogWitnesses = (paths: StorePaths): TE.TaskEither<StateError, ReadonlyArray<Witness>> =>
   attempt('read the files beside the event log', paths.directory, async () => {
@@ -180,9 +179,9 @@ export const missingLogWitnesses = (paths: StorePaths): TE.TaskEither<StateError
   })
 
 /**
- * Whether the log, `logBytes` long, is shorter than the checkpoint or the record of the last
- * snapshot says it was: `CORRUPT_STATE` then (whichever file that reads whole says so). A log
- * missing or empty beside either file, even one that does not read whole, is too.
+ * Whether the log, `logBytes` long, is shorter than the checkpoint or the record of the last snapshot says it was:
+ * `CORRUPT_STATE` then (whichever file that reads whole says so). A log missing or empty beside either file, even one
+ * that does not read whole, is too.
  */
 export const checkLogEnd = (paths: StorePaths, logBytes: number): TE.TaskEither<StateError, void> => {
   if (logBytes === 0)
@@ -202,15 +201,14 @@ export const checkLogEnd = (paths: StorePaths, logBytes: number): TE.TaskEither<
   })
 }
 
-// A new checkpoint once the log has grown past the last one by this much (about 190 phase
-// changes): what opening folds after it stays a few milliseconds, and rewriting it is rare
-// (docs/performance.md has the measurements).
+// A new checkpoint once the log has grown past the last one by this much (about 190 phase changes): what opening folds
+// after it stays a few milliseconds, and rewriting it is rare (docs/performance.md has the measurements).
 const TAIL_BYTES = 64 * 1024
 
 /**
- * Whether a writer whose log now ends at `after` should write a new checkpoint (`tailBytes`:
- * tests make it small): when it holds none, or the file is no longer the one it holds (deleted,
- * replaced), or the log has grown past it by more than `tailBytes`.
+ * Whether a writer whose log now ends at `after` should write a new checkpoint (`tailBytes`: tests make it small): when
+ * it holds none, or the file is no longer the one it holds (deleted, replaced), or the log has grown past it by more
+ * than `tailBytes`.
  */
 export const checkpointDue = (
   paths: StorePaths,

@@ -102,8 +102,8 @@ export const CheckpointHeader = t.intersection(
       /** The same, as the file wrote them (top-level-fields.ts). */
       otherFieldsJson: SnapshotFieldTexts,
       /**
-       * The events its writer could interpret: its envelope version and event types. A version
-       * that does not know them all does not use it (it may fold events that version would skip).
+       * The events its writer could interpret: its envelope version and event types. A version that does not know them
+       * all does not use it (it may fold events that version would skip).
        */
       events: t.type({ v: t.number, types: t.readonlyArray(t.string) }),
     }),
@@ -141,9 +141,8 @@ export const releaseJson = (release: Release): string => {
 }
 
 /**
- * A release's line, with its newline. Not cached: a new checkpoint is spliced from the last one,
- * so only the lines of the releases that changed are made, and a cache would keep a line alive
- * for every release of a state written whole.
+ * A release's line, with its newline. Not cached: a new checkpoint is spliced from the last one, so only the lines of
+ * the releases that changed are made, and a cache would keep a line alive for every release of a state written whole.
  */
 export const releaseLine = (release: Release): Uint8Array => encoder.encode(`${releaseJson(release)}\n`)
 
@@ -197,8 +196,8 @@ export const decodeReleaseLine = (text: string): E.Either<string, Release> => {
 }
 
 /**
- * Each environment's current release as the stores keep it: its id and its index among the
- * releases of that id (an imported file may repeat an id), in the state's order.
+ * Each environment's current release as the stores keep it: its id and its index among the releases of that id (an
+ * imported file may repeat an id), in the state's order.
  */
 export const currentIndexes = (state: State): Array<[string, ReleaseId, number]> =>
   Array.from(state.current, ([environment, release]) => [
@@ -230,8 +229,8 @@ const WRITER_EVENTS = { v: EVENT_SCHEMA_VERSION, types: EVENT_TYPES }
 const KNOWN_TYPES = new Set<string>(EVENT_TYPES)
 
 /**
- * Why a checkpoint's writer knew events this version does not, if it did: it may have folded
- * events a replay by this version skips (and then refuses to write over), so it is not used.
+ * Why a checkpoint's writer knew events this version does not, if it did: it may have folded events a replay by this
+ * version skips (and then refuses to write over), so it is not used.
  */
 const newerEvents = (header: CheckpointHeader): Mistrust | undefined => {
   const { events } = header

@@ -144,9 +144,9 @@ export const checkpointRequests = (region: RecordRegion, size: number, path: str
   RequestMap.of(new CheckpointRequests(region, size, path))
 
 /**
- * The request lines of `requests`: the lines of `held` (a region holding exactly the ids of
- * `shown`, an earlier version) with those added since spliced in at their places, or every line
- * made anew when the two versions share no base.
+ * The request lines of `requests`: the lines of `held` (a region holding exactly the ids of `shown`, an earlier
+ * version) with those added since spliced in at their places, or every line made anew when the two versions share no
+ * base.
  */
 export const requestLines = (
   held: { readonly region: RecordRegion; readonly shown: ReadonlyMap<string, RequestUse> } | undefined,

@@ -1,7 +1,7 @@
 /**
- * What `verify` checks of the files the file store keeps beside its log: that `releases.json` is
- * the projection of the log (or a file an interrupted write left, or one changed outside), and that
- * the checkpoint holds exactly what a full replay holds at its position.
+ * What `verify` checks of the files the file store keeps beside its log: that `releases.json` is the projection of the
+ * log (or a file an interrupted write left, or one changed outside), and that the checkpoint holds exactly what a full
+ * replay holds at its position.
  */
 import { type Stats, statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
@@ -141,9 +141,9 @@ const differsMessage = ({ named, onlyInSnapshot }: Differences): string =>
   'If this file was changed, run reconcile; if the log was, restore it from a backup'
 
 /**
- * The record of the last write, read as a writer reads it: a log shorter than it lost its end,
- * reported at the record (`Left`), as readers and writers refuse it; a record that cannot be read
- * is left out, and the snapshot judged without it.
+ * The record of the last write, read as a writer reads it: a log shorter than it lost its end, reported at the record
+ * (`Left`), as readers and writers refuse it; a record that cannot be read is left out, and the snapshot judged without
+ * it.
  */
 const recordFor = (
   paths: StorePaths,
@@ -253,9 +253,9 @@ const judgeSnapshot = (
 }
 
 /**
- * The snapshot's check. With no event, a file that says the log held events means the log was
- * lost, not never written: the error is reported at that file (the record here, the checkpoint by
- * its own check), and releases.json is not called the start of a history.
+ * The snapshot's check. With no event, a file that says the log held events means the log was lost, not never written:
+ * the error is reported at that file (the record here, the checkpoint by its own check), and releases.json is not
+ * called the start of a history.
  */
 const snapshotCheck =
   (paths: StorePaths, read: Read) =>

@@ -1,13 +1,13 @@
 /**
- * The write lock of a file store: an advisory lock the kernel holds on `<log>.lock` for the open
- * file (Linux: an open-file-description `fcntl` lock; macOS: `flock`; Windows: `LockFileEx`).
- * The kernel gives it up when its holder closes the file or dies, whatever PID namespace, host
- * name or pid the holder had, so liveness is never guessed (decisions/0014).
+ * The write lock of a file store: an advisory lock the kernel holds on `<log>.lock` for the open file (Linux: an
+ * open-file-description `fcntl` lock; macOS: `flock`; Windows: `LockFileEx`). The kernel gives it up when its holder
+ * closes the file or dies, whatever PID namespace, host name or pid the holder had, so liveness is never guessed
+ * (decisions/0014).
  *
- * The file is never replaced, and removed only by a holder whose store has no log yet, while it
- * holds it: a lock is held on an inode, so a taker checks, once it holds one, that the file is
- * still the one at the path (it may have opened one just removed). While held, it names its holder, for a
- * person reading a `LOCK_TIMEOUT`; an empty file means nobody was killed holding it.
+ * The file is never replaced, and removed only by a holder whose store has no log yet, while it holds it: a lock is
+ * held on an inode, so a taker checks, once it holds one, that the file is still the one at the path (it may have
+ * opened one just removed). While held, it names its holder, for a person reading a `LOCK_TIMEOUT`; an empty file means
+ * nobody was killed holding it.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
@@ -34,8 +34,8 @@ export interface LockOptions {
 }
 
 /**
- * Holders killed holding the lock: their pids, when the name left can be read (the last holder's,
- * and those it was still clearing up after, had it been killed doing that).
+ * Holders killed holding the lock: their pids, when the name left can be read (the last holder's, and those it was
+ * still clearing up after, had it been killed doing that).
  */
 export interface KilledHolder {
   readonly pids: ReadonlyArray<number> | undefined
@@ -46,9 +46,9 @@ export interface HeldLock {
   /** The last holder, when it was killed holding the lock: it may have left temporary files behind. */
   readonly killedHolder: KilledHolder | undefined
   /**
-   * Gives the lock up. `remove`: the file goes too (a store that still has no log keeps no lock
-   * file), removed while held, so a taker that opened it meanwhile sees it gone and opens anew.
-   * Resolves to a warning when the holder's name could not be cleared.
+   * Gives the lock up. `remove`: the file goes too (a store that still has no log keeps no lock file), removed while
+   * held, so a taker that opened it meanwhile sees it gone and opens anew. Resolves to a warning when the holder's name
+   * could not be cleared.
    */
   readonly release: (remove?: boolean) => Promise<string | undefined>
 }
@@ -76,9 +76,9 @@ const fromBinding =
   }
 
 /**
- * The addon's prebuilt binary is loaded directly: its package entry resolves it through
- * require-addon, which costs a cold write about 12 ms (docs/performance.md). Failing that, the
- * entry, which knows other layouts; failing both (musl: no prebuild), a write cannot lock.
+ * The addon's prebuilt binary is loaded directly: its package entry resolves it through require-addon, which costs a
+ * cold write about 12 ms (docs/performance.md). Failing that, the entry, which knows other layouts; failing both (musl:
+ * no prebuild), a write cannot lock.
  */
 const loadTryLock = (): TryLock => {
   const require = createRequire(import.meta.url)
@@ -104,8 +104,8 @@ const loadTryLock = (): TryLock => {
 let loadedTryLock: TryLock | undefined
 const tryLock = (fd: number): boolean => (loadedTryLock ??= loadTryLock())(fd)
 
-// `after`: the killed holders whose leftovers this one clears first (`unknown`: any), so that its
-// own death during that leaves them named.
+// `after`: the killed holders whose leftovers this one clears first (`unknown`: any), so that its own death during that
+// leaves them named.
 const holderName = (after: ReadonlyArray<number> | 'unknown'): string =>
   JSON.stringify({
     pid: process.pid,

@@ -1,11 +1,10 @@
 /**
- * The file store: the event log beside the state file, written under the lock file, with what it
- * keeps beside the log: `releases.json` (the projection, in step after every write), the record of
- * its SHA-256, and a checkpoint of the folded state (a cache, so that opening reads the checkpoint
- * and the lines after it instead of the whole history).
+ * The file store: the event log beside the state file, written under the lock file, with what it keeps beside the log:
+ * `releases.json` (the projection, in step after every write), the record of its SHA-256, and a checkpoint of the
+ * folded state (a cache, so that opening reads the checkpoint and the lines after it instead of the whole history).
  *
- * Any number of handles and processes share one store; a handle remembers only what it last read
- * or wrote (the snapshot's bytes, the checkpoint), checked against the files before it is used.
+ * Any number of handles and processes share one store; a handle remembers only what it last read or wrote (the
+ * snapshot's bytes, the checkpoint), checked against the files before it is used.
  */
 import { existsSync, promises as fs, mkdirSync, type Stats, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
@@ -114,9 +113,8 @@ const readerRead =
       : readLog(paths.eventLog, cursor as LogCursor, visitor)
 
 /**
- * The store read from nothing: from its checkpoint and the lines after it, else by replaying the
- * whole log (saying why). With no log, a reader sees the `releases.json` no log holds yet;
- * a writer starts from nothing, and imports it.
+ * The store read from nothing: from its checkpoint and the lines after it, else by replaying the whole log (saying
+ * why). With no log, a reader sees the `releases.json` no log holds yet; a writer starts from nothing, and imports it.
  */
 const loadCold = (
   paths: StorePaths,
@@ -187,8 +185,8 @@ const refreshCheckpoint = (
       }
 
 /**
- * The files a write of this store replaces whole, under either of its names (`X` and `X.json` share
- * the log and the lock): a killed holder's temporary files are beside one of them.
+ * The files a write of this store replaces whole, under either of its names (`X` and `X.json` share the log and the
+ * lock): a killed holder's temporary files are beside one of them.
  */
 const replacedFiles = (paths: StorePaths): ReadonlyArray<string> => {
   const other = paths.stateFile.endsWith('.json')
@@ -222,8 +220,8 @@ const locked = <A>(
         }
         return await work()
       } finally {
-        // Given up whatever the work did, even if it threw (a bug); a store that still has no log
-        // (a refused first command beside a Go-written file) is left without a lock file too.
+        // Given up whatever the work did, even if it threw (a bug); a store that still has no log (a refused first
+        // command beside a Go-written file) is left without a lock file too.
         const warning = await lock.release(!existsSync(paths.eventLog))
         if (warning !== undefined) options.onWarning(warning)
       }
@@ -294,9 +292,9 @@ const sessionOf = (
 }
 
 /**
- * Brings the snapshot and checkpoint up to a log nothing was appended to: a migration rerun after
- * one killed between putting its staged log in place and writing the snapshot has nothing left to
- * copy, and finishes that here, as any write would (a snapshot missing or behind is regenerated).
+ * Brings the snapshot and checkpoint up to a log nothing was appended to: a migration rerun after one killed between
+ * putting its staged log in place and writing the snapshot has nothing left to copy, and finishes that here, as any
+ * write would (a snapshot missing or behind is regenerated).
  */
 const settleUnchanged = (
   paths: StorePaths,
@@ -327,8 +325,8 @@ const stagedSession = (
   const direct = writerRead(paths, options)
   const read: Read = (cursor, visitor: Visitor) => staging.read(cursor as LogCursor, visitor) ?? direct(cursor, visitor)
   const inner = sessionOf(paths, options, memory, read, (cursor, events) => staging.append(cursor, events), true)
-  // The store as loaded under the lock, and after the last staged append; releases.json as it was
-  // then, so that a file someone edits while the copy runs is left alone, not regenerated over.
+  // The store as loaded under the lock, and after the last staged append; releases.json as it was then, so that a file
+  // someone edits while the copy runs is left alone, not regenerated over.
   let loaded: Loaded | undefined
   let last: Loaded | undefined
   let startedFrom: SnapshotPlan['startedFrom']

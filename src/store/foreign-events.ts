@@ -1,7 +1,7 @@
 /**
- * What reads and writes make of events of a newer version (domain/foreign.ts): a fold skips them
- * and keeps a note, reads say what they could not interpret, and writes are refused, so that this
- * version never records anything on top of a history it does not fully understand.
+ * What reads and writes make of events of a newer version (domain/foreign.ts): a fold skips them and keeps a note,
+ * reads say what they could not interpret, and writes are refused, so that this version never records anything on top
+ * of a history it does not fully understand.
  */
 import { describeForeign, upgradeTo, whyForeign } from '../domain/foreign.js'
 import { StateError } from '../errors.js'

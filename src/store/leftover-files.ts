@@ -1,13 +1,13 @@
 /**
- * Removing what a killed process left beside the store's files: the temporary file of a
- * replacement. Each caller says which names are such leftovers.
+ * Removing what a killed process left beside the store's files: the temporary file of a replacement. Each caller says
+ * which names are such leftovers.
  */
 import { readdirSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 
 /**
- * Removes the files of `directory` that `isLeftover` picks (by name and path; it may throw for a
- * file gone meanwhile, which is then skipped). Returns the paths removed.
+ * Removes the files of `directory` that `isLeftover` picks (by name and path; it may throw for a file gone meanwhile,
+ * which is then skipped). Returns the paths removed.
  */
 export const removeLeftovers = (
   directory: string,

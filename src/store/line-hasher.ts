@@ -1,15 +1,14 @@
 /**
  * Hashing the lines of a long log on a second thread, while this one decodes them.
  *
- * Checking the hash chain costs a SHA-256 of every line: about a fifth of a cold open. Hashing a
- * line needs nothing from its decoding, so a worker thread hashes the lines of each chunk read
- * (held in shared memory: nothing is copied) while the reader decodes the chunk before. For each
- * line the worker gives its hash and whether the line ends naming the hash of the line before it
- * in the form this module writes (`,"prev":"<64 hex digits>"}`); the reader still decides, line
- * by line and in order, exactly as it would alone (see event-log.ts).
+ * Checking the hash chain costs a SHA-256 of every line: about a fifth of a cold open. Hashing a line needs nothing
+ * from its decoding, so a worker thread hashes the lines of each chunk read (held in shared memory: nothing is copied)
+ * while the reader decodes the chunk before. For each line the worker gives its hash and whether the line ends naming
+ * the hash of the line before it in the form this module writes (`,"prev":"<64 hex digits>"}`); the reader still
+ * decides, line by line and in order, exactly as it would alone (see event-log.ts).
  *
- * Only worth its start-up (some tens of milliseconds) for long reads: a cold open, never the
- * refresh after a write. If the worker cannot start or fails, chunks are hashed here instead.
+ * Only worth its start-up (some tens of milliseconds) for long reads: a cold open, never the refresh after a write. If
+ * the worker cannot start or fails, chunks are hashed here instead.
  */
 import { createRequire } from 'node:module'
 import type { Worker } from 'node:worker_threads'
@@ -23,13 +22,13 @@ export interface ChunkHashes {
   /** The hex SHA-256 of the `i`-th line. */
   readonly hashOf: (i: number) => string
   /**
-   * Whether the `i`-th line ends with `,"prev":"<hash of the line before it>"}`. Never for the
-   * first line: the line before it is not in the chunk.
+   * Whether the `i`-th line ends with `,"prev":"<hash of the line before it>"}`. Never for the first line: the line
+   * before it is not in the chunk.
    */
   readonly endsChained: (i: number) => boolean
   /**
-   * Whether the `i`-th line matches the `PhaseUpdated` template (fast-lines.ts), so that the
-   * reader need not match it again. Only known from the worker: false on this thread.
+   * Whether the `i`-th line matches the `PhaseUpdated` template (fast-lines.ts), so that the reader need not match it
+   * again. Only known from the worker: false on this thread.
    */
   readonly matchesPhaseUpdated: (i: number) => boolean
 }
@@ -37,8 +36,8 @@ export interface ChunkHashes {
 /** Hashes the lines of chunks, each on its own. */
 export interface LineHasher {
   /**
-   * Hashes the lines of `buffer` from `start` (the start of a line) to its last newline before
-   * `filled`. The buffer must not change until this resolves.
+   * Hashes the lines of `buffer` from `start` (the start of a line) to its last newline before `filled`. The buffer
+   * must not change until this resolves.
    */
   readonly hash: (buffer: Buffer, start: number, filled: number) => Promise<ChunkHashes>
   /** Stops the worker. */
@@ -56,8 +55,8 @@ interface Hashed {
   readonly count: number
 }
 
-// Buffer's own encoders and decoders, called without toString's and write's argument handling
-// (which costs more than the copying itself on lines this short). Node has had them for years.
+// Buffer's own encoders and decoders, called without toString's and write's argument handling (which costs more than
+// the copying itself on lines this short). Node has had them for years.
 interface DirectBuffer {
   readonly latin1Slice?: (start: number, end: number) => string
   readonly utf8Slice?: (start: number, end: number) => string
@@ -101,8 +100,8 @@ function hashChunk(
   return { memory, count }
 }
 
-// The worker runs `hashChunk` from its source text: plain JavaScript in the compiled package and
-// under the TypeScript test runner alike.
+// The worker runs `hashChunk` from its source text: plain JavaScript in the compiled package and under the TypeScript
+// test runner alike.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
 const { hash } = require('node:crypto')
@@ -137,8 +136,8 @@ export const hashHere = (): LineHasher => ({
 })
 
 /**
- * Starts a hasher on a worker thread. Chunks given to it must be backed by a `SharedArrayBuffer`
- * (see {@link sharedBuffer}). `workerSource` is for tests, to make a worker that fails.
+ * Starts a hasher on a worker thread. Chunks given to it must be backed by a `SharedArrayBuffer` (see {@link
+ * sharedBuffer}). `workerSource` is for tests, to make a worker that fails.
  */
 export const startLineHasher = (workerSource = WORKER_SOURCE): LineHasher => {
   let worker: Worker
@@ -147,8 +146,8 @@ export const startLineHasher = (workerSource = WORKER_SOURCE): LineHasher => {
   } catch {
     return hashHere()
   }
-  // The worker answers in the order it was asked. One that fails leaves its unanswered chunks,
-  // and all later ones, to this thread.
+  // The worker answers in the order it was asked. One that fails leaves its unanswered chunks, and all later ones, to
+  // this thread.
   const pending: Array<{
     readonly buffer: Buffer
     readonly start: number

@@ -1,9 +1,9 @@
 /**
- * A store's files must be files, not symbolic links: the store replaces releases.json, its record
- * and its checkpoint by renaming over them, and appends to its log and record in place, so a link
- * would either rewrite the file it points at (another project's releases.json, a config file) or
- * be silently replaced by a plain file. A link is refused before anything is read or written. The
- * directory holding them may be a link (`.stagecraft` -> a CI cache): only the files are checked.
+ * A store's files must be files, not symbolic links: the store replaces releases.json, its record and its checkpoint by
+ * renaming over them, and appends to its log and record in place, so a link would either rewrite the file it points at
+ * (another project's releases.json, a config file) or be silently replaced by a plain file. A link is refused before
+ * anything is read or written. The directory holding them may be a link (`.stagecraft` -> a CI cache): only the files
+ * are checked.
  */
 import { lstatSync, readlinkSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'

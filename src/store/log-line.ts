@@ -1,6 +1,6 @@
 /**
- * One line of the event log: an event envelope plus `prev`, the SHA-256 of the line before it
- * (64 zeros for the first), so that editing, deleting or reordering a line breaks the chain.
+ * One line of the event log: an event envelope plus `prev`, the SHA-256 of the line before it (64 zeros for the first),
+ * so that editing, deleting or reordering a line breaks the chain.
  */
 import { hash } from 'node:crypto'
 import * as E from 'fp-ts/lib/Either.js'
@@ -23,9 +23,9 @@ import { readFastLine } from './fast-lines.js'
 export const GENESIS_HASH = '0'.repeat(64)
 
 /**
- * The persisted shape of a log line. `prev` needs no format check of its own: a reader compares
- * it with the hash it computed of the line before, which only a 64-digit lowercase hex string
- * can equal, and a mismatch is reported as what it is, a break in the chain.
+ * The persisted shape of a log line. `prev` needs no format check of its own: a reader compares it with the hash it
+ * computed of the line before, which only a 64-digit lowercase hex string can equal, and a mismatch is reported as what
+ * it is, a break in the chain.
  */
 export const LogLine = t.intersection([EventEnvelope, t.type({ prev: t.string })], 'LogLine')
 export type LogLine = t.TypeOf<typeof LogLine>
@@ -55,8 +55,8 @@ export interface DecodedLine {
 const CARRIES_A_SNAPSHOT = /^\{"v":1,"id":"[0-9A-Z]{26}","type":"Snapshot(?:Imported|Reconciled)"/
 
 /**
- * What makes a line too long or too deep to read (json-limits.ts), or `undefined`. Its length in
- * bytes is only measured when it may be past the limit (a character is at most 3 bytes).
+ * What makes a line too long or too deep to read (json-limits.ts), or `undefined`. Its length in bytes is only measured
+ * when it may be past the limit (a character is at most 3 bytes).
  */
 export const lineBoundProblem = (text: string): string | undefined => {
   if (text.length > MAX_LOG_LINE_BYTES / 3) {
@@ -69,11 +69,10 @@ export const lineBoundProblem = (text: string): string | undefined => {
 }
 
 /**
- * Why one of `envelopes` would be a line that readers refuse (too long, too deep), or undefined:
- * checked before an append, so that nothing is recorded that cannot be read back. Long values come
- * from an imported releases.json (an id of a megabyte, copied into every later event that names
- * it). The import and reconcile events themselves are left out: they carry a file already read
- * within the bounds, and their own limit is far above that file's.
+ * Why one of `envelopes` would be a line that readers refuse (too long, too deep), or undefined: checked before an
+ * append, so that nothing is recorded that cannot be read back. Long values come from an imported releases.json (an id
+ * of a megabyte, copied into every later event that names it). The import and reconcile events themselves are left out:
+ * they carry a file already read within the bounds, and their own limit is far above that file's.
  */
 export const unreadableLine = (envelopes: ReadonlyArray<EventEnvelope>): string | undefined => {
   for (const envelope of envelopes) {
@@ -85,8 +84,8 @@ export const unreadableLine = (envelopes: ReadonlyArray<EventEnvelope>): string 
 }
 
 /**
- * A line a newer version of this module wrote (foreign.ts): what can be told of its event, and the
- * `prev` it names, so that the hash chain is checked through it like through any other line.
+ * A line a newer version of this module wrote (foreign.ts): what can be told of its event, and the `prev` it names, so
+ * that the hash chain is checked through it like through any other line.
  */
 export interface ForeignLine {
   readonly foreign: Foreign
@@ -97,8 +96,8 @@ export interface ForeignLine {
 export const isForeignLine = (line: DecodedLine | ForeignLine): line is ForeignLine => 'foreign' in line
 
 /**
- * The general path: the bounds, `JSON.parse`, then the codec (its guard, and `decode` to word a
- * refusal). A line the codec refuses may still be a well-formed event of a newer version: not damage.
+ * The general path: the bounds, `JSON.parse`, then the codec (its guard, and `decode` to word a refusal). A line the
+ * codec refuses may still be a well-formed event of a newer version: not damage.
  */
 export const decodeLineInGeneral = (text: string): E.Either<string, DecodedLine | ForeignLine> => {
   const unbounded = lineBoundProblem(text)
@@ -109,8 +108,8 @@ export const decodeLineInGeneral = (text: string): E.Either<string, DecodedLine 
   } catch (error) {
     return E.left(`not valid JSON (${withoutControls(error instanceof Error ? error.message : String(error))})`)
   }
-  // None of the codecs transforms a value, so what `is` accepts is exactly what `decode` would
-  // return (the same object): the guard is the fast check, `decode` only words a refusal.
+  // None of the codecs transforms a value, so what `is` accepts is exactly what `decode` would return (the same
+  // object): the guard is the fast check, `decode` only words a refusal.
   if (LogLine.is(json)) return E.right({ envelope: envelopeOf(json), prev: json.prev })
   const foreign = foreignEvent(json)
   // An object, when foreign: its `prev` is checked like any line's.

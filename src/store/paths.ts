@@ -1,6 +1,6 @@
 /**
- * Where a file store keeps its files: the state file the user names, and beside it the event
- * log, the lock and any side files.
+ * Where a file store keeps its files: the state file the user names, and beside it the event log, the lock and any side
+ * files.
  */
 import { basename, dirname, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
@@ -43,8 +43,8 @@ export const storePaths = (stateFile: string): StorePaths => {
 }
 
 /**
- * The state file to use: the explicit option, else `STAGECRAFT_STATE_FILE`, else
- * `.stagecraft/releases.json`, resolved against the working directory.
+ * The state file to use: the explicit option, else `STAGECRAFT_STATE_FILE`, else `.stagecraft/releases.json`, resolved
+ * against the working directory.
  */
 export const chooseStateFile = (
   option: string | undefined,

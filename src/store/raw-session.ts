@@ -1,9 +1,8 @@
 /**
- * A write session over a store that keeps nothing beside its events but what the store itself
- * writes with them: it folds what it reads and appends, prepares nothing (it guards no
- * `releases.json`), and hands each append down with the state it makes, so that the store can
- * keep what it folds (a projection) in step with its events. The PostgreSQL store's sessions are
- * this.
+ * A write session over a store that keeps nothing beside its events but what the store itself writes with them: it
+ * folds what it reads and appends, prepares nothing (it guards no `releases.json`), and hands each append down with the
+ * state it makes, so that the store can keep what it folds (a projection) in step with its events. The PostgreSQL
+ * store's sessions are this.
  */
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
@@ -25,20 +24,20 @@ export interface Appending {
 export interface RawSession {
   readonly read: Read
   /**
-   * The store caught up from `from`, for a store that can do better than folding every event after
-   * it (from what it keeps folded, when `from` is its origin); otherwise that fold.
+   * The store caught up from `from`, for a store that can do better than folding every event after it (from what it
+   * keeps folded, when `from` is its origin); otherwise that fold.
    */
   readonly load?: (from: Loaded) => TE.TaskEither<StateError, Loaded>
   /**
-   * Appends the events right after `from.cursor` (the end of the stream), durably, with whatever
-   * the store keeps of `after`; returns the new end.
+   * Appends the events right after `from.cursor` (the end of the stream), durably, with whatever the store keeps of
+   * `after`; returns the new end.
    */
   readonly append: (appending: Appending) => TE.TaskEither<StateError, Cursor>
 }
 
 /**
- * The write session over `raw` (`where` names the store in messages); `settle` runs after each
- * append that recorded something (a local copy of the projection), and cannot fail the write.
+ * The write session over `raw` (`where` names the store in messages); `settle` runs after each append that recorded
+ * something (a local copy of the projection), and cannot fail the write.
  */
 export const writeSessionOver = (
   raw: RawSession,

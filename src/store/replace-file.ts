@@ -1,16 +1,16 @@
 /**
- * Replacing a file whole and atomically: its new bytes are written to a temporary file beside it,
- * then renamed over it, so that a reader sees the old file or the new one, never a part. Not
- * synced: what this module replaces this way (releases.json, its record, the checkpoint) is made
- * again from the synced event log after a machine crash (docs/decisions/0008).
+ * Replacing a file whole and atomically: its new bytes are written to a temporary file beside it, then renamed over it,
+ * so that a reader sees the old file or the new one, never a part. Not synced: what this module replaces this way
+ * (releases.json, its record, the checkpoint) is made again from the synced event log after a machine crash
+ * (docs/decisions/0008).
  *
- * The temporary file has a name no person would give a file (`.<name>.stagecraft-tmp-<pid>-<hex>`),
- * so that the writer that recovers a dead writer's lock removes only what such a writer left. The
- * file's mode, and its owner when this process may set it, are kept. A path that is a symbolic link
- * is refused: following it would rewrite another file, and renaming over it would lose the link.
+ * The temporary file has a name no person would give a file (`.<name>.stagecraft-tmp-<pid>-<hex>`), so that the writer
+ * that recovers a dead writer's lock removes only what such a writer left. The file's mode, and its owner when this
+ * process may set it, are kept. A path that is a symbolic link is refused: following it would rewrite another file, and
+ * renaming over it would lose the link.
  *
- * Synchronous: a write runs under the lock, one at a time, and each round trip through the thread
- * pool costs more than the call (docs/decisions/0009).
+ * Synchronous: a write runs under the lock, one at a time, and each round trip through the thread pool costs more than
+ * the call (docs/decisions/0009).
  */
 import { randomBytes } from 'node:crypto'
 import {
@@ -44,10 +44,10 @@ const temporaryFor = (path: string): string =>
   join(dirname(path), `.${basename(path)}.stagecraft-tmp-${process.pid}-${randomBytes(6).toString('hex')}`)
 
 /**
- * Replaces the file at `path` with `bytes`, atomically (see the module's comment). With `stillAsFound`,
- * asked once the new bytes are written, just before the rename: a file that someone changed meanwhile
- * is left as it is, and undefined returned. A rename cannot be conditional: a change between that last
- * look and the rename (one system call) is still lost.
+ * Replaces the file at `path` with `bytes`, atomically (see the module's comment). With `stillAsFound`, asked once the
+ * new bytes are written, just before the rename: a file that someone changed meanwhile is left as it is, and undefined
+ * returned. A rename cannot be conditional: a change between that last look and the rename (one system call) is still
+ * lost.
  */
 export const replaceFileSync = (path: string, bytes: Uint8Array, stillAsFound?: () => boolean): Written | undefined => {
   // A link is refused, not followed: following it would rewrite the file it names (linked-files.ts).
@@ -86,9 +86,9 @@ export const replaceFileSync = (path: string, bytes: Uint8Array, stillAsFound?: 
 }
 
 /**
- * Removes the temporary files a writer killed in the middle of a replacement left beside the files
- * `names` (their base names) in `directory`: those of the killed holders' `pids`, or any when unknown.
- * Only under the write lock, taken after that writer: no live writer has one then. Returns what it removed.
+ * Removes the temporary files a writer killed in the middle of a replacement left beside the files `names` (their base
+ * names) in `directory`: those of the killed holders' `pids`, or any when unknown. Only under the write lock, taken
+ * after that writer: no live writer has one then. Returns what it removed.
  */
 export const removeAbandonedTemporaries = (
   directory: string,

@@ -87,8 +87,8 @@ export interface SnapshotPlan {
   /** Leave it as it is when only `pending` is recorded (an import or accepted changes): it shows the history then. */
   readonly keepAsIs: Found | undefined
   /**
-   * The file when the write began (`absent`: there was none), checked again just before it is
-   * replaced: a file changed meanwhile is left alone. Undefined for a write that did not look.
+   * The file when the write began (`absent`: there was none), checked again just before it is replaced: a file changed
+   * meanwhile is left alone. Undefined for a write that did not look.
    */
   readonly startedFrom: Fingerprint | 'absent' | undefined
   /** Warnings to tell once the command is accepted. */
@@ -147,9 +147,9 @@ export const readRecord = (paths: StorePaths, loaded: Loaded): TE.TaskEither<Sta
     return E.right((await lineHashBefore(paths.eventLog, record.offset)) === record.hash ? record : undefined)
   })
 
-// Which of the two files was edited cannot be known: a hand edit of releases.json and an edit of
-// the log's last line (which the hash chain cannot show) look the same from here. So the message
-// says they disagree, and what to do in either case.
+// Which of the two files was edited cannot be known: a hand edit of releases.json and an edit of the log's last line
+// (which the hash chain cannot show) look the same from here. So the message says they disagree, and what to do in
+// either case.
 const driftError = (paths: StorePaths, state: State, snapshot: Snapshot): StateError => {
   const { named } = differencesOf(state, snapshot)
   return new StateError(
@@ -189,8 +189,8 @@ const recordingEvents = (
     ),
   )
 
-// A log file that exists but holds nothing, beside a releases.json, may be a history emptied by
-// mistake (or by a tool): the import that starts a new one must not pass unnoticed.
+// A log file that exists but holds nothing, beside a releases.json, may be a history emptied by mistake (or by a tool):
+// the import that starts a new one must not pass unnoticed.
 const emptyLogNotes = (paths: StorePaths, loaded: Loaded): ReadonlyArray<string> => {
   if (loaded.cursor.position > 0 || fingerprintOf(paths.eventLog)?.size !== 0n) return []
   return [
@@ -257,8 +257,8 @@ const planFor = (
 }
 
 /**
- * Judges the snapshot before a command (or a person's `accept`) is decided: what must be recorded
- * first, and what the write does with the file afterwards. Writes nothing.
+ * Judges the snapshot before a command (or a person's `accept`) is decided: what must be recorded first, and what the
+ * write does with the file afterwards. Writes nothing.
  */
 export const prepareSnapshot = (
   paths: StorePaths,
@@ -348,9 +348,9 @@ const stillAsStarted = (path: string, startedFrom: Fingerprint | 'absent' | unde
   (startedFrom === 'absent' ? fingerprintOf(path) === undefined : sameFingerprint(fingerprintOf(path), startedFrom))
 
 /**
- * Brings the snapshot up to date after the append that ended at `after`, as `plan` says; `recorded`
- * how many events were appended, `own` how many of them are the command's own. Failures are
- * warnings: the events are durable, the command has succeeded.
+ * Brings the snapshot up to date after the append that ended at `after`, as `plan` says; `recorded` how many events
+ * were appended, `own` how many of them are the command's own. Failures are warnings: the events are durable, the
+ * command has succeeded.
  */
 export const settleSnapshot = (
   paths: StorePaths,

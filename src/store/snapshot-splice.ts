@@ -1,13 +1,12 @@
 /**
- * Rewriting `releases.json` by splicing: when a write changes a few releases of a long history, the
- * new file is the previous one with the records of those releases replaced and new ones added at
- * the end, not the whole projection made again. Always exactly the projection: where a splice
- * cannot make it, the whole state is projected.
+ * Rewriting `releases.json` by splicing: when a write changes a few releases of a long history, the new file is the
+ * previous one with the records of those releases replaced and new ones added at the end, not the whole projection made
+ * again. Always exactly the projection: where a splice cannot make it, the whole state is projected.
  *
- * The previous bytes must be the projection of the state given with them (a writer knows this from
- * the SHA-256 it recorded). Records stand in id order, each starting with a line of four spaces and
- * `{` followed by its `id`; inside the array of records no other line is indented so (nested values
- * are indented further), so records are found by a binary search over the bytes.
+ * The previous bytes must be the projection of the state given with them (a writer knows this from the SHA-256 it
+ * recorded). Records stand in id order, each starting with a line of four spaces and `{` followed by its `id`; inside
+ * the array of records no other line is indented so (nested values are indented further), so records are found by a
+ * binary search over the bytes.
  */
 import {
   projectSnapshotBytes,
@@ -61,9 +60,8 @@ const sameFields = (a: State, b: State): boolean =>
   JSON.stringify(fieldTexts(a)) === JSON.stringify(fieldTexts(b))
 
 /**
- * The `releases.json` of `next`, and how many of its first bytes are those of `held`: spliced into
- * the held snapshot's buffer when the change allows (which the held snapshot then no longer
- * shows: it is consumed), else projected whole.
+ * The `releases.json` of `next`, and how many of its first bytes are those of `held`: spliced into the held snapshot's
+ * buffer when the change allows (which the held snapshot then no longer shows: it is consumed), else projected whole.
  */
 export const projectFrom = (
   held: HeldSnapshot | undefined,
@@ -78,8 +76,8 @@ export const projectFrom = (
     return { held: { buffer: bytes, length: bytes.length, state: next }, unchanged: 0 }
   }
   const region = regionOf(held)
-  // The parts may show bytes of the buffer that is about to be written over: copied out first
-  // (into new arrays: a Buffer's slice would be another view).
+  // The parts may show bytes of the buffer that is about to be written over: copied out first (into new arrays: a
+  // Buffer's slice would be another view).
   const rest = [...splice.rest, held.buffer.subarray(region.end, held.length)].map((part) =>
     part.buffer === held.buffer.buffer ? new Uint8Array(part) : part,
   )

@@ -68,8 +68,8 @@ export interface StandingQuestion {
 /** The SHA-256 of some bytes. */
 export const sha256Of = (bytes: Uint8Array): string => hash('sha256', bytes, 'hex')
 
-// A state folded in the middle of a replay lists its releases in the order they came; the file
-// lists them in id order (a reconcile may have added one in between).
+// A state folded in the middle of a replay lists its releases in the order they came; the file lists them in id order
+// (a reconcile may have added one in between).
 const inIdOrder = (state: State): State => {
   let last: string | undefined
   for (const id of state.releases.keys()) {
@@ -81,9 +81,9 @@ const inIdOrder = (state: State): State => {
 }
 
 /**
- * Whether the history, at some point from `after` on where a write may have left the snapshot,
- * was what the file shows: between two commands, and right after an import or an accepted
- * reconcile, whose file stays as it was (its SHA-256 is then in the event).
+ * Whether the history, at some point from `after` on where a write may have left the snapshot, was what the file shows:
+ * between two commands, and right after an import or an accepted reconcile, whose file stays as it was (its SHA-256 is
+ * then in the event).
  */
 const leftAtAPoint = (
   question: StandingQuestion,

@@ -1,13 +1,12 @@
 /**
- * Appends to a file store's log that take effect together, or not at all (how a migration fills
- * a file store): they are written to a new file beside the log, starting with a copy of the log
- * as it is, and on commit that file is synced and renamed over the log, in one atomic step.
- * Until then the log is untouched; a process killed before leaves only the staged file, which the
- * next writer to recover the lock removes.
+ * Appends to a file store's log that take effect together, or not at all (how a migration fills a file store): they are
+ * written to a new file beside the log, starting with a copy of the log as it is, and on commit that file is synced and
+ * renamed over the log, in one atomic step. Until then the log is untouched; a process killed before leaves only the
+ * staged file, which the next writer to recover the lock removes.
  *
- * The staged file becomes the log, so cursors into it stay valid after the commit. Readers that
- * had the old log open see it replaced (`CORRUPT_STATE`, "open the store again"): only when the
- * log already held events, since an absent log has no inode to compare.
+ * The staged file becomes the log, so cursors into it stay valid after the commit. Readers that had the old log open
+ * see it replaced (`CORRUPT_STATE`, "open the store again"): only when the log already held events, since an absent log
+ * has no inode to compare.
  */
 import { randomBytes } from 'node:crypto'
 import { constants, promises as fs, statSync } from 'node:fs'
@@ -38,8 +37,8 @@ const STAGED = '.staged-'
 const STAGED_NAME = /\.staged-(\d+)-[0-9a-f]{8}$/
 
 /**
- * Removes the staged files a migration killed holding the lock left beside `eventLog`: those of the
- * killed holders' `pids`, or any when unknown. Only under the write lock, taken after that writer.
+ * Removes the staged files a migration killed holding the lock left beside `eventLog`: those of the killed holders'
+ * `pids`, or any when unknown. Only under the write lock, taken after that writer.
  */
 export const removeAbandonedStaging = (
   eventLog: string,

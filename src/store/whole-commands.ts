@@ -1,8 +1,8 @@
 /**
- * Commands used whole or not at all. The events of one command are one append; a command that
- * recorded several says how many on each (`meta.events`). A reader of the log hands them on only
- * once the last has been read, so that a log ending inside a command (an append torn by a machine
- * crash) ends, for every reader, before it, and half a command is never folded.
+ * Commands used whole or not at all. The events of one command are one append; a command that recorded several says how
+ * many on each (`meta.events`). A reader of the log hands them on only once the last has been read, so that a log
+ * ending inside a command (an append torn by a machine crash) ends, for every reader, before it, and half a command is
+ * never folded.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { StateError } from '../errors.js'
@@ -35,8 +35,8 @@ export interface OpenCommand extends WithinCommand {
 }
 
 /**
- * The visitor asked to stop: where (`at`: after an event that was held back; undefined: where the
- * read stands), and, when that is inside a command, how much of it was taken.
+ * The visitor asked to stop: where (`at`: after an event that was held back; undefined: where the read stands), and,
+ * when that is inside a command, how much of it was taken.
  */
 export interface Stop {
   readonly at?: Mark
@@ -46,8 +46,8 @@ export interface Stop {
 /** Hands a read's events to its visitor, a command at a time. */
 export interface CommandGate {
   /**
-   * Takes an event the hash chain vouches for (`before` and `after`: where the read stands before
-   * and after its line, asked only for the events of a command of several). Undefined: read on.
+   * Takes an event the hash chain vouches for (`before` and `after`: where the read stands before and after its line,
+   * asked only for the events of a command of several). Undefined: read on.
    */
   readonly take: (event: GatedEvent, before: () => Mark, after: () => Mark) => E.Either<StateError, Stop> | undefined
   /** The command the read is inside, if any: at the end of the log, one cut short. */
@@ -60,8 +60,8 @@ const cutShort = (open: OpenCommand): string =>
   'something else)'
 
 /**
- * A gate for a read by `visitor` (`location` names a line), resuming inside a command when
- * `resumed` says so (a read before it stopped there).
+ * A gate for a read by `visitor` (`location` names a line), resuming inside a command when `resumed` says so (a read
+ * before it stopped there).
  */
 export const commandGate = (
   visitor: Visitor,

@@ -1,7 +1,7 @@
 /**
- * The `--abandoned-after` option shared by the commands that mark possibly abandoned releases:
- * releases with a phase still running and no event for longer than the threshold. (The option
- * itself, for the command table, is ABANDONED_AFTER in ./index.ts.)
+ * The `--abandoned-after` option shared by the commands that mark possibly abandoned releases: releases with a phase
+ * still running and no event for longer than the threshold. (The option itself, for the command table, is
+ * ABANDONED_AFTER in ./index.ts.)
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { DEFAULT_ABANDONED_AFTER_MS, type Release, type StateManager } from '../../index.js'
@@ -44,8 +44,8 @@ export interface AbandonedScope {
 }
 
 /**
- * The hint printed under a listing that marked some releases: the recover command of each (the
- * first few), and how to list them all when the listing does not show every one.
+ * The hint printed under a listing that marked some releases: the recover command of each (the first few), and how to
+ * list them all when the listing does not show every one.
  */
 export const abandonedHint = (
   shown: ReadonlyArray<Release>,

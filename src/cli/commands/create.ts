@@ -1,6 +1,6 @@
 /**
- * `create`: records a new release (all phases pending, its previous release the environment's
- * current one) and prints it.
+ * `create`: records a new release (all phases pending, its previous release the environment's current one) and prints
+ * it.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'

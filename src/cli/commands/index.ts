@@ -1,12 +1,11 @@
 /**
- * Every command, in the order the help lists them: its name, options and help, which is all that
- * reading the command line and printing help need. Every run loads this table, and nothing of what
- * the commands do: that (./implementations.ts, with the store, fp-ts and io-ts behind it) is
- * imported only when a command runs, so that `--version`, `--help` or a usage error start almost
- * as fast as Node itself (docs/performance.md, "Fast start").
+ * Every command, in the order the help lists them: its name, options and help, which is all that reading the command
+ * line and printing help need. Every run loads this table, and nothing of what the commands do: that
+ * (./implementations.ts, with the store, fp-ts and io-ts behind it) is imported only when a command runs, so that
+ * `--version`, `--help` or a usage error start almost as fast as Node itself (docs/performance.md, "Fast start").
  *
- * The help texts here are plain strings, not built from the domain's constants (which would load
- * the domain and its codecs): test/cli/fast-start.test.ts checks that they say what those do.
+ * The help texts here are plain strings, not built from the domain's constants (which would load the domain and its
+ * codecs): test/cli/fast-start.test.ts checks that they say what those do.
  */
 import type { Command, OptionSpec } from '../command.js'
 

@@ -1,6 +1,6 @@
 /**
- * `migrate`: moves the history from one store to another (a file store into PostgreSQL, and
- * back), keeping every event's line and hash; the work is `migrateHistory` of the API.
+ * `migrate`: moves the history from one store to another (a file store into PostgreSQL, and back), keeping every
+ * event's line and hash; the work is `migrateHistory` of the API.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'

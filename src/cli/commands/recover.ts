@@ -1,6 +1,4 @@
-/**
- * `recover`: closes out a release a crashed or killed orchestrator left behind.
- */
+/** `recover`: closes out a release a crashed or killed orchestrator left behind. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { releaseStatus } from '../../index.js'

@@ -1,11 +1,10 @@
 /**
  * `import` and `reconcile`: bringing a `releases.json` the module did not write into the history.
  *
- * A `releases.json` with no event log (from the Go Stagecraft, or written by hand) is imported on
- * the first write anyway; `import` does it now, so the history starts before anything changes.
- * A `releases.json` edited outside the module makes every write fail with STATE_DRIFT until a
- * person decides: `reconcile --accept` records the edit in the history, `--restore` rewrites the
- * file from the history and keeps the edited file aside.
+ * A `releases.json` with no event log (from the Go Stagecraft, or written by hand) is imported on the first write
+ * anyway; `import` does it now, so the history starts before anything changes. A `releases.json` edited outside the
+ * module makes every write fail with STATE_DRIFT until a person decides: `reconcile --accept` records the edit in the
+ * history, `--restore` rewrites the file from the history and keeps the edited file aside.
  */
 import { existsSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'

@@ -1,6 +1,4 @@
-/**
- * `verify`: a full check of the store; exit 0 only when it is sound.
- */
+/** `verify`: a full check of the store; exit 0 only when it is sound. */
 import * as E from 'fp-ts/lib/Either.js'
 import { existsSync } from 'node:fs'
 import type { StateManager, VerifyProblem } from '../../index.js'
@@ -16,9 +14,9 @@ const problemLine = (problem: VerifyProblem, style: Style): string =>
   `${problem.message}`
 
 /**
- * How many releases a releases.json with no event log holds: the report counts the history's
- * releases, 0 here, which reads as an empty store when the file holds a Go Stagecraft's
- * releases. A file that cannot be read counts none: verify has reported why.
+ * How many releases a releases.json with no event log holds: the report counts the history's releases, 0 here, which
+ * reads as an empty store when the file holds a Go Stagecraft's releases. A file that cannot be read counts none:
+ * verify has reported why.
  */
 const unimportedReleases = async (manager: StateManager): Promise<number> => {
   if (manager.stateFile === undefined || !existsSync(manager.stateFile)) return 0

@@ -1,6 +1,6 @@
 /**
- * Machine output. Releases are records exactly as `releases.json` holds them (snake_case); events
- * keep their envelope (when, what, which release, by whom) and carry their payload as recorded.
+ * Machine output. Releases are records exactly as `releases.json` holds them (snake_case); events keep their envelope
+ * (when, what, which release, by whom) and carry their payload as recorded.
  */
 import { type HistoryEvent, type Release, ReleaseRecord, releaseIdsOf, type VerifyReport } from '../../index.js'
 

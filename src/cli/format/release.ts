@@ -1,6 +1,6 @@
 /**
- * Releases for people: table rows (id, environment, version, short commit, age, overall status)
- * and the detail view of one release.
+ * Releases for people: table rows (id, environment, version, short commit, age, overall status) and the detail view of
+ * one release.
  */
 import { PHASES, parseInstant, type Release, releaseStatus } from '../../index.js'
 import { type Style, statusPaint } from './style.js'

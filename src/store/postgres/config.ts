@@ -1,7 +1,6 @@
 /**
- * The options of a PostgreSQL store, checked once when the store is opened, and what follows from
- * them: the quoted names of its tables, a description of the server that never shows a password,
- * and the keys of its advisory locks.
+ * The options of a PostgreSQL store, checked once when the store is opened, and what follows from them: the quoted
+ * names of its tables, a description of the server that never shows a password, and the keys of its advisory locks.
  */
 import { hash } from 'node:crypto'
 import { resolve } from 'node:path'
@@ -17,8 +16,8 @@ export interface PostgresStoreOptions {
    */
   readonly connectionString: string
   /**
-   * The schema holding the store's tables (default `stagecraft_state`, or the connection string's
-   * `?schema=`): one per project, so that projects can share a database.
+   * The schema holding the store's tables (default `stagecraft_state`, or the connection string's `?schema=`): one per
+   * project, so that projects can share a database.
    */
   readonly schema?: string | undefined
   /**
@@ -29,9 +28,9 @@ export interface PostgresStoreOptions {
   /** How long to wait for a connection to the server before `DB_UNREACHABLE` (default 10 000 ms). */
   readonly connectTimeoutMs?: number | undefined
   /**
-   * How long any one query may go unanswered before the operation fails with `DB_UNREACHABLE`
-   * (default 30 000 ms): a stalled network or server, not a slow query, since every query of the
-   * store is small. The wait for the write lock comes on top of it.
+   * How long any one query may go unanswered before the operation fails with `DB_UNREACHABLE` (default 30 000 ms): a
+   * stalled network or server, not a slow query, since every query of the store is small. The wait for the write lock
+   * comes on top of it.
    */
   readonly queryTimeoutMs?: number | undefined
   /** The most connections one store opens at once (default 4): reads and one write each need one. */
@@ -75,8 +74,8 @@ export interface PostgresConfig {
 }
 
 /**
- * The first key of every advisory lock of this module ('SC' 'ST' in ASCII), so that an operator
- * can find them in `pg_locks` (`classid`) and other applications' keys are unlikely to collide.
+ * The first key of every advisory lock of this module ('SC' 'ST' in ASCII), so that an operator can find them in
+ * `pg_locks` (`classid`) and other applications' keys are unlikely to collide.
  */
 export const LOCK_CLASS_WRITE = 0x53435354
 export const LOCK_CLASS_MIGRATE = 0x53435355

@@ -1,10 +1,10 @@
 /**
- * The connections of one PostgreSQL store: a small pool, loaded and opened on first use, that
- * lends clients watched for their connection dropping, and is closed for good by `close`.
+ * The connections of one PostgreSQL store: a small pool, loaded and opened on first use, that lends clients watched for
+ * their connection dropping, and is closed for good by `close`.
  *
- * Every query has a client-side bound (`query_timeout`): a server or network that stalls without
- * closing the connection (a cable pulled, a firewall dropping packets) fails the operation with
- * `DB_UNREACHABLE` instead of hanging it, and the connection is then destroyed, never reused.
+ * Every query has a client-side bound (`query_timeout`): a server or network that stalls without closing the connection
+ * (a cable pulled, a firewall dropping packets) fails the operation with `DB_UNREACHABLE` instead of hanging it, and
+ * the connection is then destroyed, never reused.
  */
 import type pg from 'pg'
 import { StateError } from '../../errors.js'
@@ -32,15 +32,15 @@ export interface Connections {
   readonly close: () => Promise<void>
 }
 
-// Loaded with the first PostgreSQL store used, not with the package: file-store users (and every
-// CLI start) do not pay for it.
+// Loaded with the first PostgreSQL store used, not with the package: file-store users (and every CLI start) do not pay
+// for it.
 let driver: Promise<typeof pg> | undefined
 const loadDriver = (): Promise<typeof pg> => (driver ??= import('pg').then((module) => module.default))
 
 /**
- * How long an idle connection waits before the operating system starts probing it: a connection
- * whose peer vanished is then noticed in about a minute (with the system's probe interval) instead
- * of the two hours of the default, on this side; the server side is `tcp_keepalives_idle`.
+ * How long an idle connection waits before the operating system starts probing it: a connection whose peer vanished is
+ * then noticed in about a minute (with the system's probe interval) instead of the two hours of the default, on this
+ * side; the server side is `tcp_keepalives_idle`.
  */
 const KEEPALIVE_IDLE_MS = 10_000
 
@@ -113,8 +113,8 @@ export const connectionsOf = (config: PostgresConfig): Connections => {
     try {
       return await db(doing, () => step(leased.client))
     } catch (error) {
-      // Whatever failed (a query that timed out may still be answered later), the connection's
-      // state is in doubt: it serves nobody else.
+      // Whatever failed (a query that timed out may still be answered later), the connection's state is in doubt: it
+      // serves nobody else.
       failed = true
       throw error
     } finally {

@@ -1,13 +1,13 @@
 /**
- * What the driver throws, as the stable codes of this module: a person reading the message learns
- * which server and schema, what was being done, and what to check, never the password.
+ * What the driver throws, as the stable codes of this module: a person reading the message learns which server and
+ * schema, what was being done, and what to check, never the password.
  */
 import { isStateError, StateError, type StateErrorCode } from '../../errors.js'
 import type { PostgresConfig } from './config.js'
 
 /**
- * Errors raised by the store's own triggers: an insert that does not continue the chain, and an
- * update or delete of the append-only table.
+ * Errors raised by the store's own triggers: an insert that does not continue the chain, and an update or delete of the
+ * append-only table.
  */
 export const SQLSTATE_BROKEN_CHAIN = 'SC001'
 export const SQLSTATE_APPEND_ONLY = 'SC002'

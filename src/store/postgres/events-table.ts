@@ -1,10 +1,10 @@
 /**
- * Reading and appending rows of the events table, on a connection the caller chose (any pooled
- * one for reads, the one holding the write lock for a writer).
+ * Reading and appending rows of the events table, on a connection the caller chose (any pooled one for reads, the one
+ * holding the write lock for a writer).
  *
- * A row's `line` is the event exactly as a file log would hold it, so reading checks the same
- * things the file store checks: the line decodes, its `prev` is the hash of the line before, and
- * additionally that positions have no gaps and the stored hash is the line's.
+ * A row's `line` is the event exactly as a file log would hold it, so reading checks the same things the file store
+ * checks: the line decodes, its `prev` is the hash of the line before, and additionally that positions have no gaps and
+ * the stored hash is the line's.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type pg from 'pg'
@@ -32,8 +32,8 @@ const nextBatch = (config: PostgresConfig): string =>
   `SELECT position, hash, line FROM ${config.events} WHERE position >= $1 ORDER BY position LIMIT $2`
 
 /**
- * The version rides along in the same round trip, so that every read, not only a store's first,
- * refuses a schema that a newer module migrated since (`SCHEMA_TOO_NEW`), at no extra cost.
+ * The version rides along in the same round trip, so that every read, not only a store's first, refuses a schema that a
+ * newer module migrated since (`SCHEMA_TOO_NEW`), at no extra cost.
  */
 const firstBatch = (config: PostgresConfig): string =>
   `SELECT m.version, e.position, e.hash, e.line FROM (SELECT max(version) AS version FROM ${config.migrations}) AS m
@@ -68,9 +68,9 @@ const rowProblem = (row: Row, position: number, expected: number, prevHash: stri
 }
 
 /**
- * Reads the events after `from`, in batches of `config.batchSize`, handing each to `visitor`.
- * The event at `from` itself is read again first (one indexed row): if it is gone or another, the
- * history was replaced since it was read, which no refresh can follow.
+ * Reads the events after `from`, in batches of `config.batchSize`, handing each to `visitor`. The event at `from`
+ * itself is read again first (one indexed row): if it is gone or another, the history was replaced since it was read,
+ * which no refresh can follow.
  */
 export const readEvents = async (
   client: pg.ClientBase,
@@ -174,8 +174,8 @@ export const unnest = <R>(
 ): string => `unnest(${columns.map(([pick, type]) => params.add(rows.map(pick), type)).join(', ')})`
 
 /**
- * The INSERT of `rows` (from {@link rowsAfter}), one statement: all of them or none. The insert
- * trigger refuses them unless they continue the history.
+ * The INSERT of `rows` (from {@link rowsAfter}), one statement: all of them or none. The insert trigger refuses them
+ * unless they continue the history.
  */
 export const eventsInsert = (
   config: PostgresConfig,

@@ -1,6 +1,6 @@
 /**
- * Rights on the projection's tables, given like those on the events: a role that appends events
- * changes them too (every append does), and a role that reads events reads them.
+ * Rights on the projection's tables, given like those on the events: a role that appends events changes them too (every
+ * append does), and a role that reads events reads them.
  */
 
 /**

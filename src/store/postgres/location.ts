@@ -1,6 +1,6 @@
 /**
- * A store named by one string, as a command line or an environment variable gives it: a
- * `postgres://` URL is the PostgreSQL store, anything else the path of a file store's state file.
+ * A store named by one string, as a command line or an environment variable gives it: a `postgres://` URL is the
+ * PostgreSQL store, anything else the path of a file store's state file.
  */
 import { fileStoreSpec, type StoreSpec } from '../../options.js'
 import { postgresStore } from './index.js'
@@ -18,8 +18,8 @@ export interface LocationOptions {
 }
 
 /**
- * The store `location` names: `postgres://user@host/db?schema=name` (schema optional) or the path
- * of a state file (`.stagecraft/releases.json`).
+ * The store `location` names: `postgres://user@host/db?schema=name` (schema optional) or the path of a state file
+ * (`.stagecraft/releases.json`).
  */
 export const storeAt = (location: string, options: LocationOptions = {}): StoreSpec =>
   isPostgresLocation(location)

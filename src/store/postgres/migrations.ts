@@ -1,8 +1,8 @@
 /**
- * The store's tables, created and upgraded by the module itself: numbered migrations, each applied
- * once, in order, in one transaction with its row in `schema_migrations`, under a lock so that
- * processes starting together do not race. A schema already at the version this module knows
- * costs two small queries and no DDL, so roles without the right to create tables can use it.
+ * The store's tables, created and upgraded by the module itself: numbered migrations, each applied once, in order, in
+ * one transaction with its row in `schema_migrations`, under a lock so that processes starting together do not race. A
+ * schema already at the version this module knows costs two small queries and no DDL, so roles without the right to
+ * create tables can use it.
  */
 import type pg from 'pg'
 import { StateError } from '../../errors.js'
@@ -95,8 +95,8 @@ const createEvents: Migration = {
 }
 
 /**
- * Version 2: the projection (projection-table.ts), built from the events already there by a
- * replay, so that a process opening the store reads it instead of replaying every event.
+ * Version 2: the projection (projection-table.ts), built from the events already there by a replay, so that a process
+ * opening the store reads it instead of replaying every event.
  */
 const createProjection: Migration = {
   version: 2,
@@ -112,12 +112,11 @@ const REPLACEMENT = String.raw`$re$\1\\ufffd$re$`
 const ESCAPE_START = String.raw`$re$\u$re$`
 
 /**
- * Version 3: `events_json` that no stored value can break. A line is JSON.stringify's text, which
- * writes a lone surrogate (from an imported file) as `\ud800` and NUL as `\u0000`, escapes jsonb
- * refuses: one such line made every query of the view fail. The view shows U+FFFD for them; the
- * line keeps the exact text. JSON.stringify writes a surrogate pair as its character, never
- * escaped, so every `\ud800` to `\udfff` escape in a line is a lone one. Only lines holding `\u`
- * pay for the pattern; `(?<!\\)(\\\\)*` makes sure the backslash starts an escape.
+ * Version 3: `events_json` that no stored value can break. A line is JSON.stringify's text, which writes a lone
+ * surrogate (from an imported file) as `\ud800` and NUL as `\u0000`, escapes jsonb refuses: one such line made every
+ * query of the view fail. The view shows U+FFFD for them; the line keeps the exact text. JSON.stringify writes a
+ * surrogate pair as its character, never escaped, so every `\ud800` to `\udfff` escape in a line is a lone one. Only
+ * lines holding `\u` pay for the pattern; `(?<!\\)(\\\\)*` makes sure the backslash starts an escape.
  */
 
 const safeEventsJson: Migration = {
@@ -135,8 +134,8 @@ const safeEventsJson: Migration = {
 }
 
 /**
- * Version 4: the request ids (requests-table.ts). Empty when made: the events of a schema at
- * version 3 or before were appended by builds that knew no request id, so none holds one.
+ * Version 4: the request ids (requests-table.ts). Empty when made: the events of a schema at version 3 or before were
+ * appended by builds that knew no request id, so none holds one.
  */
 const createRequests: Migration = {
   version: 4,
@@ -145,8 +144,8 @@ const createRequests: Migration = {
 }
 
 /**
- * Version 5: an index of the events 0.3.0 cannot interpret (foreign-events.ts), empty unless a
- * newer version appended some, so that opening the store finds them without reading every event.
+ * Version 5: an index of the events 0.3.0 cannot interpret (foreign-events.ts), empty unless a newer version appended
+ * some, so that opening the store finds them without reading every event.
  */
 const indexForeignEvents: Migration = {
   version: 5,
@@ -202,8 +201,8 @@ const checkServer = async (client: pg.ClientBase, config: PostgresConfig): Promi
 }
 
 /**
- * Brings the schema to {@link SCHEMA_VERSION}, creating it if needed; returns the version it was
- * at. Idempotent: concurrent callers wait for the first and then find nothing to do.
+ * Brings the schema to {@link SCHEMA_VERSION}, creating it if needed; returns the version it was at. Idempotent:
+ * concurrent callers wait for the first and then find nothing to do.
  */
 export const migrate = async (client: pg.ClientBase, config: PostgresConfig): Promise<number> => {
   await client.query('BEGIN')

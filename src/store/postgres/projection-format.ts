@@ -130,9 +130,9 @@ export interface ProjectionChange {
 }
 
 /**
- * The ids whose releases differ between two states. A fold replaces the group of every id it
- * touches and keeps every other group as it was, so comparing groups by identity is exact; between
- * versions of one release map only the ids changed since their common base need comparing.
+ * The ids whose releases differ between two states. A fold replaces the group of every id it touches and keeps every
+ * other group as it was, so comparing groups by identity is exact; between versions of one release map only the ids
+ * changed since their common base need comparing.
  */
 const changedIds = (before: State['releases'], after: State['releases']): ReleaseId[] => {
   const candidates =
@@ -148,8 +148,7 @@ const sameEnvironmentRow = (a: EnvironmentRow | undefined, b: EnvironmentRow): b
 type Projected = Pick<Loaded, 'state' | 'cursor' | 'lastRecordedAt'>
 
 /**
- * The rows an append from `before` to `after` changes: those of the releases and environments
- * it touched, and the head.
+ * The rows an append from `before` to `after` changes: those of the releases and environments it touched, and the head.
  */
 export const projectionChange = (before: State, after: Projected): ProjectionChange => {
   const releases: ReleaseRow[] = []

@@ -1,7 +1,7 @@
 /**
- * What the PostgreSQL store does with its projection when it opens (readers and writers alike),
- * and what `verify` checks of it. The projection is read by the caller (projection-table.ts),
- * on whichever connection suits it; this decides what to make of what was found.
+ * What the PostgreSQL store does with its projection when it opens (readers and writers alike), and what `verify`
+ * checks of it. The projection is read by the caller (projection-table.ts), on whichever connection suits it; this
+ * decides what to make of what was found.
  */
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'

@@ -1,11 +1,11 @@
 /**
- * The projection's tables (projection-format.ts): made by a migration, read by a process that
- * opens the store, and changed by every append in the statement that inserts its events, so that
- * nothing is ever committed of one without the other.
+ * The projection's tables (projection-format.ts): made by a migration, read by a process that opens the store, and
+ * changed by every append in the statement that inserts its events, so that nothing is ever committed of one without
+ * the other.
  *
- * The projection is a cache of the events: readers that cannot use it (a table dropped, a row
- * that does not decode, no right to read it) replay the events instead, and the next write
- * rebuilds it whole. `verify` compares it with a replay.
+ * The projection is a cache of the events: readers that cannot use it (a table dropped, a row that does not decode, no
+ * right to read it) replay the events instead, and the next write rebuilds it whole. `verify` compares it with a
+ * replay.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type pg from 'pg'
@@ -34,13 +34,12 @@ import { SCHEMA_VERSION, tooNew } from './version.js'
 import { grantedLikeEvents } from './grants.js'
 
 /**
- * The tables, made if missing (by the migration that brings them, and by a write that finds one
- * dropped: `repair`, which leaves out the comments, since only a table's owner may set them), and
- * the rights on them of every role that may read or append events: a writer must change them in
- * the same statement as its events.
+ * The tables, made if missing (by the migration that brings them, and by a write that finds one dropped: `repair`,
+ * which leaves out the comments, since only a table's owner may set them), and the rights on them of every role that
+ * may read or append events: a writer must change them in the same statement as its events.
  *
- * Keys are in the "C" collation, so that the primary key's index gives the rows in a stable
- * (byte) order, whatever the database's locale.
+ * Keys are in the "C" collation, so that the primary key's index gives the rows in a stable (byte) order, whatever the
+ * database's locale.
  */
 export const projectionTables = (config: PostgresConfig, repair = false): ReadonlyArray<string> => {
   const statements = projectionStatements(config)
@@ -132,9 +131,9 @@ interface HeadRow extends Partial<HeadColumns> {
 }
 
 /**
- * Reads the projection in one round trip and one snapshot: in a read-only transaction of its own,
- * or (`inTransaction`, a writer under the lock) in a savepoint of the open one, which a missing
- * table then does not abort. A schema newer than this module is `SCHEMA_TOO_NEW`, thrown.
+ * Reads the projection in one round trip and one snapshot: in a read-only transaction of its own, or (`inTransaction`,
+ * a writer under the lock) in a savepoint of the open one, which a missing table then does not abort. A schema newer
+ * than this module is `SCHEMA_TOO_NEW`, thrown.
  */
 export const readProjection = async (
   client: pg.ClientBase,
@@ -225,10 +224,9 @@ const projectionOf = (
 }
 
 /**
- * Rows of `releases` written over the rows of their keys. The rows go as one JSON array, which
- * the server parses once (each body a JSON string in it, cast to `json`): half the cost of an
- * array parameter per column, whose every element the driver escapes, for a rebuild of a long
- * history.
+ * Rows of `releases` written over the rows of their keys. The rows go as one JSON array, which the server parses once
+ * (each body a JSON string in it, cast to `json`): half the cost of an array parameter per column, whose every element
+ * the driver escapes, for a rebuild of a long history.
  */
 const upsertReleases = (config: PostgresConfig, rows: ReadonlyArray<ReleaseRow>, params: Parameters): string =>
   `INSERT INTO ${config.releases} (id, idx, environment, body)
@@ -307,10 +305,9 @@ const together = (statements: ReadonlyArray<string>, last: string): string =>
   `WITH ${statements.map((statement, i) => `step${i} AS (${statement} RETURNING 1)`).join(',\n')}\n${last}`
 
 /**
- * Appends `envelopes` right after `at` and changes the projection by `change` (given where the
- * events end), in one statement: one round trip, and all of it or none. `moved` is false when the
- * projection was not at `at` (missing, or left behind): the caller then rebuilds it, in the same
- * transaction, before committing.
+ * Appends `envelopes` right after `at` and changes the projection by `change` (given where the events end), in one
+ * statement: one round trip, and all of it or none. `moved` is false when the projection was not at `at` (missing, or
+ * left behind): the caller then rebuilds it, in the same transaction, before committing.
  */
 export const appendWithProjection = async (
   client: pg.ClientBase,
@@ -337,8 +334,8 @@ export const appendWithProjection = async (
 const REBUILD_BATCH = 5_000
 
 /**
- * Replaces the whole projection by `whole` (every row of a state), in the open transaction;
- * `withRequests` false only for migration 2, which runs before the requests table exists.
+ * Replaces the whole projection by `whole` (every row of a state), in the open transaction; `withRequests` false only
+ * for migration 2, which runs before the requests table exists.
  */
 export const rebuildProjection = async (
   client: pg.ClientBase,
@@ -380,9 +377,8 @@ export const rebuildProjection = async (
 }
 
 /**
- * Builds the projection of the events the schema holds (a migration, in its transaction). A
- * history that does not replay is left without one: readers replay it, and meet its damage
- * themselves, as `verify` does.
+ * Builds the projection of the events the schema holds (a migration, in its transaction). A history that does not
+ * replay is left without one: readers replay it, and meet its damage themselves, as `verify` does.
  */
 export const buildProjection = async (client: pg.ClientBase, config: PostgresConfig): Promise<void> => {
   const origin: Cursor = { position: 0, hash: GENESIS_HASH }

@@ -1,6 +1,6 @@
 /**
- * The version of the schema this module reads and writes, on its own so that the modules reading
- * the tables and the migrations that make them can both depend on it.
+ * The version of the schema this module reads and writes, on its own so that the modules reading the tables and the
+ * migrations that make them can both depend on it.
  */
 import { StateError } from '../../errors.js'
 import type { Cursor } from '../event-store.js'

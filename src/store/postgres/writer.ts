@@ -1,16 +1,15 @@
 /**
  * Writing to a PostgreSQL store: the write lock, and the session that appends under it.
  *
- * A write takes one connection and, in one round trip, opens a transaction, waits for the
- * session-level advisory lock (at most what is left of `lockTimeoutMs`) and reads the schema
- * version. The catch-up read and the append's INSERT run in that transaction, and the append's
- * COMMIT ends it, durable, while the lock is still held: a session-level lock outlives the
- * transactions of its session. The transaction ends only with our COMMIT, so an append that
- * fails, times out, or loses its connection before that commits nothing, and the server rolls it
- * back; if the connection is lost, the session goes with it, and so does the lock.
+ * A write takes one connection and, in one round trip, opens a transaction, waits for the session-level advisory lock
+ * (at most what is left of `lockTimeoutMs`) and reads the schema version. The catch-up read and the append's INSERT run
+ * in that transaction, and the append's COMMIT ends it, durable, while the lock is still held: a session-level lock
+ * outlives the transactions of its session. The transaction ends only with our COMMIT, so an append that fails, times
+ * out, or loses its connection before that commits nothing, and the server rolls it back; if the connection is lost,
+ * the session goes with it, and so does the lock.
  *
- * Settings are transaction-local (`SET LOCAL`): a pooled connection goes back to the pool with the
- * role's and database's own settings, whatever a write needed.
+ * Settings are transaction-local (`SET LOCAL`): a pooled connection goes back to the pool with the role's and
+ * database's own settings, whatever a write needed.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
@@ -59,16 +58,15 @@ export interface ProjectionTrust {
 }
 
 /**
- * The largest wait PostgreSQL's `lock_timeout` takes (an int of milliseconds), and the largest
- * delay a Node timer takes: a longer `lockTimeoutMs` waits this long, about 24.8 days.
+ * The largest wait PostgreSQL's `lock_timeout` takes (an int of milliseconds), and the largest delay a Node timer
+ * takes: a longer `lockTimeoutMs` waits this long, about 24.8 days.
  */
 export const MAX_WAIT_MS = 2_147_483_647
 
 /**
- * A transaction whose snapshot is taken per statement: under a role whose default is REPEATABLE
- * READ or SERIALIZABLE, the snapshot would date from before the lock was granted, and the
- * catch-up read would miss what the writer before us appended. Its commit waits for the disk (and
- * any synchronous standby) whatever the server's default.
+ * A transaction whose snapshot is taken per statement: under a role whose default is REPEATABLE READ or SERIALIZABLE,
+ * the snapshot would date from before the lock was granted, and the catch-up read would miss what the writer before us
+ * appended. Its commit waits for the disk (and any synchronous standby) whatever the server's default.
  */
 const BEGIN = 'BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = on'
 
@@ -84,8 +82,8 @@ export interface RawStagedSession extends PostgresRawSession {
 }
 
 /**
- * Whether the projection's tables are there, as the lock's round trip found them: `made` by this
- * write's open transaction (gone again if it rolls back).
+ * Whether the projection's tables are there, as the lock's round trip found them: `made` by this write's open
+ * transaction (gone again if it rolls back).
  */
 type Tables = 'present' | 'missing' | 'made'
 
@@ -151,12 +149,11 @@ export const writerOf = (
     )
 
   /**
-   * Takes the write lock, waiting until `deadline` at most, and reads the schema version under it,
-   * in one round trip that leaves a transaction open. Undefined when the lock was not taken.
+   * Takes the write lock, waiting until `deadline` at most, and reads the schema version under it, in one round trip
+   * that leaves a transaction open. Undefined when the lock was not taken.
    *
-   * A session-level advisory lock outlives the transaction that took it: after any failure but
-   * the lock's own timeout, whether this session holds the lock is unknown, and the caller closes
-   * the connection instead of reusing it.
+   * A session-level advisory lock outlives the transaction that took it: after any failure but the lock's own timeout,
+   * whether this session holds the lock is unknown, and the caller closes the connection instead of reusing it.
    */
   const lock = (held: Held, deadline: number): Promise<number | undefined> =>
     onHeld(held, 'take the write lock', async (client) => {
@@ -206,10 +203,10 @@ export const writerOf = (
     })
 
   /**
-   * Appends the events after `appending.from` in the open transaction (opening one if needed), and
-   * changes the projection with them, in the same statement: the rows of the releases they touched,
-   * or, when the projection was not where the events were (missing, left behind), all of it again.
-   * `what` names what a failure leaves uncommitted: the append, or every append of a staged write.
+   * Appends the events after `appending.from` in the open transaction (opening one if needed), and changes the
+   * projection with them, in the same statement: the rows of the releases they touched, or, when the projection was not
+   * where the events were (missing, left behind), all of it again. `what` names what a failure leaves uncommitted: the
+   * append, or every append of a staged write.
    */
   const insert = (
     held: Held,
@@ -352,8 +349,8 @@ export const writerOf = (
         }
         return await work(held)
       } finally {
-        // Released even if the work threw (a bug); an uncommitted transaction is rolled back with
-        // it. A connection in doubt is closed instead: the server then ends both.
+        // Released even if the work threw (a bug); an uncommitted transaction is rolled back with it. A connection in
+        // doubt is closed instead: the server then ends both.
         if (held.failure !== undefined || held.leased.lost() !== undefined) reusable = false
         else if (locked) {
           await held.leased.client
