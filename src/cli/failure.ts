@@ -1,7 +1,4 @@
-/**
- * Failures as one line on stderr: the error's code, what went wrong (the message names the release, environment or
- * line), and the store it happened in, unless the message names it. A stack trace only with STAGECRAFT_DEBUG.
- */
+/** Failures as one line on stderr: code, message, and the store unless the message names it; a stack only in debug. */
 import { dirname } from 'node:path'
 import { isStateError } from '../index.js'
 import { visible } from './format/visible.js'
@@ -25,10 +22,7 @@ const mentionsStore = (message: string, place: FailurePlace): boolean => {
   )
 }
 
-/**
- * The line printed for a failure of an operation: one line, its every control character escaped, the store's location
- * too (a path is anyone's text).
- */
+/** The line printed for a failure: one line, every control character escaped, the store's location too. */
 export const failureLine = (error: unknown, place: FailurePlace | undefined): string => {
   if (isStateError(error)) {
     const where = place === undefined || mentionsStore(error.message, place) ? '' : ` (${place.location})`

@@ -1,7 +1,4 @@
-/**
- * Quoting for commands the CLI suggests (a rollback to record, a recovery to run), so that a version or reason with
- * blanks or quotes can be pasted into a POSIX shell as printed.
- */
+/** Quoting for the commands the CLI suggests, so that they paste into a POSIX shell as printed. */
 import { hasUnsafe, visible } from './format/visible.js'
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/

@@ -1,7 +1,4 @@
-/**
- * The commands that change release history. Their fields come from outside (API arguments, CLI options, a file) and are
- * checked by `decide`, which is why most are plain strings.
- */
+/** The commands that change release history; their fields come from outside and are checked by `decide`. */
 import type { SnapshotSource } from './events.js'
 import type { Snapshot } from './snapshot.js'
 
@@ -14,7 +11,6 @@ export interface CreateRelease {
   readonly commitSha?: string | undefined
   /** The earlier release of the same environment this release redeploys. */
   readonly rollbackOf?: string | undefined
-  /** Why the release is made. */
   readonly note?: string | undefined
   /** The injected clock's reading, in epoch milliseconds: the new id and timestamp derive from it. */
   readonly now: number
@@ -29,19 +25,14 @@ export interface UpdatePhase {
   readonly phase: string
   readonly status: string
   readonly reason?: string | undefined
-  /** The caller's name for this write: a retry under it records nothing (requests.ts). */
   readonly requestId?: string | undefined
 }
 
-/**
- * Close out a release a crashed or killed orchestrator left behind: its running phases fail, its pending phases are
- * skipped, with the reason recorded.
- */
+/** Close out a release a dead orchestrator left: running phases fail, pending ones are skipped, with the reason. */
 export interface RecoverRelease {
   readonly type: 'RecoverRelease'
   readonly releaseId: string
   readonly reason: string
-  /** The caller's name for this write: a retry under it records nothing (requests.ts). */
   readonly requestId?: string | undefined
 }
 

@@ -1,7 +1,4 @@
-/**
- * Deciding commands: given the state, a command either fails with a domain error or yields the events that record it.
- * Pure: no clock, no randomness, no I/O; never throws.
- */
+/** Deciding commands: the events that record a command, or a domain error. Pure; never throws. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as A from 'fp-ts/lib/ReadonlyArray.js'
@@ -53,11 +50,7 @@ const optional = <A>(
   parse: (raw: unknown) => E.Either<DomainError, A>,
 ): E.Either<DomainError, A | undefined> => (raw === undefined ? E.right(undefined) : parse(raw))
 
-/**
- * The release a new one redeploys: one a rollback may go to (of the environment, every phase completed, not the current
- * release), and the same build (its version, and its commit when both name one), or `history` would call "rollback to"
- * what is not one.
- */
+/** The release a new one redeploys: a valid rollback target of the same build, or `history` would mislabel it. */
 const rollbackOrigin = (
   state: State,
   environment: string,
@@ -134,10 +127,7 @@ const createRelease = (command: CreateRelease, state: State): Decision =>
     }),
   )
 
-/**
- * A create's arguments as a request id records them (requests.ts); `rollbackOf` as given, since the release it names
- * may no longer be a target.
- */
+/** A create's arguments as a request id records them; `rollbackOf` as given, since it may no longer be a target. */
 const createArguments = (command: CreateRelease) =>
   pipe(
     E.Do,

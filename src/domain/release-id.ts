@@ -1,9 +1,4 @@
-/**
- * Release ids: `rel-YYYYMMDD-HHMMSSmmm` in UTC.
- *
- * Ids order releases: every new id sorts (as a plain string) after every id already in the history, including legacy
- * ids an older file holds (`rel-YYYYMMDD-HHMMSS`, or anything else).
- */
+/** Release ids, `rel-YYYYMMDD-HHMMSSmmm` UTC: a new id sorts after every id in the history, legacy ones too. */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { type DomainError, invalidInput } from './errors.js'
@@ -13,17 +8,11 @@ export interface ReleaseIdBrand {
   readonly ReleaseId: unique symbol
 }
 
-/**
- * The id of a release. Ids this module creates have the form `rel-YYYYMMDD-HHMMSSmmm`; ids read from older files are
- * kept as they are, so the only rule for reading is: a non-empty string.
- */
+/** The id of a release: any non-empty string when read (older files' ids are kept as they are). */
 export const ReleaseId = t.brand(t.string, (s): s is t.Branded<string, ReleaseIdBrand> => s.length > 0, 'ReleaseId')
 export type ReleaseId = t.TypeOf<typeof ReleaseId>
 
-/**
- * The order of release ids: as plain strings (UTF-16 code units), the order every new id is made to sort after and the
- * order of the records in `releases.json`.
- */
+/** The order of release ids: as plain strings (UTF-16 code units), as new ids and `releases.json` records sort. */
 export const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 const CANONICAL_ID = /^rel-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(\d{3})$/
@@ -49,11 +38,7 @@ export const releaseIdEpochMs = (id: string): number | undefined => {
   return Number.isNaN(ms) || formatReleaseId(ms) !== id ? undefined : ms
 }
 
-/**
- * The earliest instant whose id sorts after `id`, or `undefined` when no id can (a foreign id such as `zzz` sorts after
- * them all). Ids sort like the instants they encode, so the instants whose id sorts after `id` form a suffix of the
- * range, found by bisection.
- */
+/** The earliest instant whose id sorts after `id`, found by bisection, or `undefined` when none can (`zzz`). */
 export const firstEpochMsAfter = (id: string): number | undefined => {
   const exact = releaseIdEpochMs(id)
   if (exact !== undefined) return exact < MAX_ID_EPOCH_MS ? exact + 1 : undefined
@@ -68,10 +53,7 @@ export const firstEpochMsAfter = (id: string): number | undefined => {
   return low
 }
 
-/**
- * The id of a new release created at `nowMs` when `greatestId` is the greatest id in the history: the clock's id, or,
- * when the clock repeats a millisecond or went backwards, the first id after `greatestId`.
- */
+/** A new release's id at `nowMs`: the clock's, or the first after `greatestId` when the clock did not move on. */
 export const nextReleaseId = (
   nowMs: number,
   greatestId: ReleaseId | undefined,

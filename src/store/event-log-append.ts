@@ -93,9 +93,8 @@ export const appendLog = (
   envelopes.length === 0 ? TE.right(at) : attempt('append to the event log', path, () => appendAt(path, at, envelopes))
 
 /**
- * Moves the incomplete end of the log (an append torn by a crash: a partial line, and any complete lines of the same
- * command before it) into a side file beside the log, and cuts the log back to its last whole command at `tailOffset`.
- * Only under the write lock.
+ * Moves the torn end of the log (a partial line, and complete lines of the same command) into a side file, and cuts the
+ * log back to its last whole command at `tailOffset`. Only under the write lock.
  */
 export const setAsideTail = (path: string, tailOffset: number, now: Date): TE.TaskEither<StateError, string> =>
   TE.tryCatch(
@@ -111,9 +110,8 @@ export const setAsideTail = (path: string, tailOffset: number, now: Date): TE.Ta
         const asideHandle = await fs.open(aside, 'r')
         await asideHandle.sync().finally(() => asideHandle.close())
         await handle.truncate(tailOffset)
-        // The log now holds what it held when its torn append began: its time stays that of that append, which is what
-        // tells a releases.json a crash left (never newer than the log) from one edited by hand since
-        // (snapshot-standing.ts). A cut would make every file look older.
+        // The log keeps the time of its torn append: a releases.json a crash left is never newer than the log, while
+        // one edited by hand since is (snapshot-standing.ts).
         await handle.utimes(atime, mtime)
         await handle.datasync()
         return aside

@@ -10,12 +10,8 @@ import { initialState, type State } from '../domain/state.js'
 import type { Timestamp } from '../domain/timestamp.js'
 import type { StateError } from '../errors.js'
 
-/**
- * A position in a store's stream: how many events come before it, and the hash of the last of them. Stores add what
- * they need to resume a read (a byte offset, ...); to callers it is opaque.
- */
+/** A position in a store's stream: the events before it and the last one's hash; opaque to callers. */
 export interface Cursor {
-  /** The number of events before this position. */
   readonly position: number
   /** The hash of the line of the event at `position` (the chain's seed before the first). */
   readonly hash: string
@@ -30,10 +26,7 @@ export interface StoredEvent {
   readonly location: string
 }
 
-/**
- * A stored event this version cannot interpret: a well-formed envelope, in its place in the hash chain, of a type or
- * envelope version a newer version of this module wrote (foreign.ts).
- */
+/** A well-formed stored event, in its place in the chain, of a type or envelope version a newer version wrote. */
 export interface ForeignEvent {
   readonly foreign: Foreign
   readonly position: number
@@ -154,10 +147,7 @@ export interface ReconcileOutcome {
   readonly keptAside?: string
 }
 
-/**
- * A write session whose appends are staged: none of them is part of the history until `commit`, and if the session ends
- * without it (its work failed, its process died), none ever is.
- */
+/** A write session whose appends become part of the history together on `commit`, or never. */
 export interface StagedSession extends WriteSession {
   readonly commit: () => TE.TaskEither<StateError, void>
 }

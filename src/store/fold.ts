@@ -1,7 +1,4 @@
-/**
- * Folding what a read of a store gives into the state: the one replay loop every store's `load` and every question
- * about the past (history, the state at an instant, verify, migrate) shares.
- */
+/** The one replay loop every store's `load` and every question about the past (history, verify, migrate) shares. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
@@ -18,10 +15,9 @@ export type Read = (cursor: Cursor, visitor: Visitor) => TE.TaskEither<StateErro
 export type Watch = (event: StoredEvent, fold: Fold) => undefined | 'stop' | StateError
 
 /**
- * Folds what the store holds after `from.cursor` into `from.state`, each event as it was recorded (the releases it is
- * about note the time). An event that could not have happened (a tampered or damaged log) is `CORRUPT_STATE` naming its
- * place. Events of a newer version are skipped and noted in the result's `foreign`, and so is any later event that
- * cannot be folded without them. `watch` sees each event first.
+ * Folds what the store holds after `from.cursor` into `from.state`. An event that could not have happened is
+ * `CORRUPT_STATE` naming its place; events of a newer version, and later ones that cannot be folded without them, are
+ * skipped and noted in `foreign`. `watch` sees each event first.
  */
 export const foldRead = (
   read: Read,
@@ -41,8 +37,7 @@ export const foldRead = (
         const problem = fold.apply(envelope, envelope.recordedAt)
         lastRecordedAt = envelope.recordedAt
         if (problem === undefined) return undefined
-        // `location` is read only here: a store may make it only when asked. After an event this version skipped, one
-        // that cannot be folded may depend on it: skipped too, not damage.
+        // After an event this version skipped, one that cannot be folded may depend on it: skipped too, not damage.
         if (foreign === undefined) return new StateError('CORRUPT_STATE', `${stored.location}: ${problem}`)
         foreign = noteUnfolded(foreign, { location: stored.location, message: problem })
         return undefined
@@ -61,10 +56,7 @@ export const foldRead = (
   )
 }
 
-/**
- * The state after `envelopes`, to be appended after `from`, or `CORRUPT_STATE` when one of them could not have happened
- * (`where` names the store): checked before anything is appended.
- */
+/** The state after `envelopes`, to be appended after `from`, or `CORRUPT_STATE`, checked before appending. */
 export const foldAppending = (
   from: Loaded,
   envelopes: ReadonlyArray<EventEnvelope>,

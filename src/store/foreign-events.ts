@@ -1,13 +1,11 @@
 /**
- * What reads and writes make of events of a newer version (domain/foreign.ts): a fold skips them and keeps a note,
- * reads say what they could not interpret, and writes are refused, so that this version never records anything on top
- * of a history it does not fully understand.
+ * What reads and writes make of events of a newer version: a fold skips and notes them, reads say so, and writes are
+ * refused, so this version never records on top of a history it does not fully understand.
  */
 import { describeForeign, upgradeTo, whyForeign } from '../domain/foreign.js'
 import { StateError } from '../errors.js'
 import type { ForeignEvent, ForeignSeen, Loaded, RecordProblem } from './event-store.js'
 
-/** How many of them a note keeps, for messages. */
 const KEPT = 3
 
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`

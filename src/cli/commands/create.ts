@@ -1,7 +1,4 @@
-/**
- * `create`: records a new release (all phases pending, its previous release the environment's current one) and prints
- * it.
- */
+/** `create`: records a new release (all phases pending) and prints it. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { defineCommand, flag, requiredOption, stringOption } from '../command.js'

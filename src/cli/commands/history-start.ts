@@ -1,16 +1,9 @@
-/**
- * Where the history starts, for `replay` at an instant before it: the snapshot then is empty, which is true but easy to
- * misread as "there were no releases", when in fact nothing had been recorded yet (or a file imported later held
- * releases the history knows nothing earlier about).
- */
+/** Where the history starts, for `replay` before it: an empty snapshot there reads wrongly as "no releases". */
 import * as E from 'fp-ts/lib/Either.js'
 import { type HistoryEvent, parseInstant, releaseCount, type State, type StateManager } from '../../index.js'
 import { plural } from '../format/plural.js'
 
-/**
- * The first event, found without reading the whole history: each probe asks for the events up to a bound that doubles
- * from `afterMs`, and a read stops at the first event past its bound.
- */
+/** The first event, found by probing up to a bound that doubles from `afterMs`, without reading the whole history. */
 const firstEventAfter = async (
   manager: StateManager,
   afterMs: number,

@@ -1,18 +1,12 @@
 /**
- * Every command, in the order the help lists them: its name, options and help, which is all that reading the command
- * line and printing help need. Every run loads this table, and nothing of what the commands do: that
- * (./implementations.ts, with the store, fp-ts and io-ts behind it) is imported only when a command runs, so that
- * `--version`, `--help` or a usage error start almost as fast as Node itself (docs/performance.md, "Fast start").
- *
- * The help texts here are plain strings, not built from the domain's constants (which would load the domain and its
- * codecs): test/cli/fast-start.test.ts checks that they say what those do.
+ * Every command, in help order: its name, options and help, all that parsing and help need. Every run loads this table,
+ * and the commands' code (./implementations.ts) only when one runs, so `--help` or a usage error start almost as fast
+ * as Node (docs/performance.md, "Fast start"). The help is plain strings, not the domain's constants:
+ * test/cli/fast-start.test.ts checks they agree.
  */
 import type { Command, OptionSpec } from '../command.js'
 
-/**
- * The `--abandoned-after` option of the commands that mark possibly abandoned releases (its default is
- * DEFAULT_ABANDONED_AFTER_MS).
- */
+/** The `--abandoned-after` option (its default is DEFAULT_ABANDONED_AFTER_MS). */
 export const ABANDONED_AFTER: OptionSpec = {
   type: 'string',
   value: 'DURATION',

@@ -1,7 +1,4 @@
-/**
- * `migrate`: moves the history from one store to another (a file store into PostgreSQL, and back), keeping every
- * event's line and hash; the work is `migrateHistory` of the API.
- */
+/** `migrate`: moves the history between stores, keeping every event's line and hash (`migrateHistory`). */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { migrateHistory, type VerifyReport, storeAt } from '../../index.js'

@@ -1,7 +1,4 @@
-/**
- * `rollback-target`: the release a rollback would redeploy, by Stagecraft's rules, or why there is none; and the
- * `create` that records the rollback, ready to paste.
- */
+/** `rollback-target`: the release a rollback would redeploy, or why none, and the `create` that records it. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type { RollbackTarget } from '../../index.js'

@@ -1,8 +1,7 @@
 /**
  * The store's tables, created and upgraded by the module itself: numbered migrations, each applied once, in order, in
- * one transaction with its row in `schema_migrations`, under a lock so that processes starting together do not race. A
- * schema already at the version this module knows costs two small queries and no DDL, so roles without the right to
- * create tables can use it.
+ * one transaction with its row in `schema_migrations`, under a lock. A schema already current costs two small queries
+ * and no DDL, so roles without the right to create tables can use it.
  */
 import type pg from 'pg'
 import { StateError } from '../../errors.js'
@@ -26,13 +25,9 @@ interface Migration {
 const GENESIS = `repeat('0', 64)`
 
 /**
- * Version 1: the events table and its guards.
- * - `position` is assigned by the writer holding the lock: gapless, 1, 2, 3, ...
- * - `line` is the exact text the hash covers (`encodeLogLine`), so the chain is the file log's;
- *   `id`, `type`, `recorded_at` and the `meta` fields are copies for people querying in SQL.
- * - The insert trigger refuses a row that does not continue the history (its position, its
- *   `prev`, the hash of its line): even a writer that bypasses the lock cannot fork the chain.
- * - Updates, deletes and truncation are refused: the history is append-only.
+ * Version 1: the events table and its guards. `position` is gapless, assigned under the lock; `line` is the exact text
+ * the hash covers, so the chain is the file log's (the other columns are copies for SQL). A trigger refuses a row that
+ * does not continue the chain, even from a writer bypassing the lock; updates, deletes and truncation are refused.
  */
 const createEvents: Migration = {
   version: 1,
@@ -94,10 +89,7 @@ const createEvents: Migration = {
   ],
 }
 
-/**
- * Version 2: the projection (projection-table.ts), built from the events already there by a replay, so that a process
- * opening the store reads it instead of replaying every event.
- */
+/** Version 2: the projection (projection-table.ts), built by a replay, so that opening the store need not replay. */
 const createProjection: Migration = {
   version: 2,
   description:
@@ -112,11 +104,10 @@ const REPLACEMENT = String.raw`$re$\1\\ufffd$re$`
 const ESCAPE_START = String.raw`$re$\u$re$`
 
 /**
- * Version 3: `events_json` that no stored value can break. A line is JSON.stringify's text, which writes a lone
- * surrogate (from an imported file) as `\ud800` and NUL as `\u0000`, escapes jsonb refuses: one such line made every
- * query of the view fail. The view shows U+FFFD for them; the line keeps the exact text. JSON.stringify writes a
- * surrogate pair as its character, never escaped, so every `\ud800` to `\udfff` escape in a line is a lone one. Only
- * lines holding `\u` pay for the pattern; `(?<!\\)(\\\\)*` makes sure the backslash starts an escape.
+ * Version 3: `events_json` that no stored value can break. JSON.stringify writes a lone surrogate as `\ud800` and NUL
+ * as `\u0000`, escapes jsonb refuses, which made every query of the view fail; the view shows U+FFFD for them. A pair
+ * is never escaped, so every surrogate escape is a lone one; `(?<!\\)(\\\\)*` makes sure the backslash starts an
+ * escape.
  */
 
 const safeEventsJson: Migration = {
@@ -133,20 +124,14 @@ const safeEventsJson: Migration = {
   ],
 }
 
-/**
- * Version 4: the request ids (requests-table.ts). Empty when made: the events of a schema at version 3 or before were
- * appended by builds that knew no request id, so none holds one.
- */
+/** Version 4: the request ids (requests-table.ts); empty when made, since earlier builds recorded none. */
 const createRequests: Migration = {
   version: 4,
   description: 'requests table: the first use of every request id (idempotency key), changed with every append',
   statements: (config) => requestTables(config),
 }
 
-/**
- * Version 5: an index of the events 0.3.0 cannot interpret (foreign-events.ts), empty unless a newer version appended
- * some, so that opening the store finds them without reading every event.
- */
+/** Version 5: an index of the events 0.3.0 cannot interpret, so that opening finds them without reading every event. */
 const indexForeignEvents: Migration = {
   version: 5,
   description: 'events_not_0_3: an index of the events this version cannot interpret, for a cheap check on open',
@@ -200,10 +185,7 @@ const checkServer = async (client: pg.ClientBase, config: PostgresConfig): Promi
     )
 }
 
-/**
- * Brings the schema to {@link SCHEMA_VERSION}, creating it if needed; returns the version it was at. Idempotent:
- * concurrent callers wait for the first and then find nothing to do.
- */
+/** Brings the schema to {@link SCHEMA_VERSION}; returns the version it was at. Idempotent under concurrency. */
 export const migrate = async (client: pg.ClientBase, config: PostgresConfig): Promise<number> => {
   await client.query('BEGIN')
   try {

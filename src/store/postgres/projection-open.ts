@@ -1,8 +1,4 @@
-/**
- * What the PostgreSQL store does with its projection when it opens (readers and writers alike), and what `verify`
- * checks of it. The projection is read by the caller (projection-table.ts), on whichever connection suits it; this
- * decides what to make of what was found.
- */
+/** What the PostgreSQL store makes of its projection when it opens, and what `verify` checks of it. */
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { StateError } from '../../errors.js'
@@ -33,10 +29,7 @@ const lostItsEnd = (config: PostgresConfig, position: number, last: number): str
 
 /** How the store loads: from the projection when it can, and whether its next append must rebuild it. */
 export interface ProjectionOpener {
-  /**
-   * The store caught up from `from`: a cold `from` (the origin) starts from what `find` finds, else every event after
-   * `from` is folded.
-   */
+  /** The store caught up from `from`: from the origin it starts from what `find` finds, else folds what follows. */
   readonly loadWith: (
     read: Read,
     find: () => TE.TaskEither<StateError, Found>,

@@ -1,7 +1,4 @@
-/**
- * The version of the schema this module reads and writes, on its own so that the modules reading the tables and the
- * migrations that make them can both depend on it.
- */
+/** The schema version, apart so that the table readers and the migrations can both depend on it. */
 import { StateError } from '../../errors.js'
 import type { Cursor } from '../event-store.js'
 import { GENESIS_HASH } from '../log-line.js'
