@@ -40,7 +40,8 @@ module.exports = {
     {
       name: 'cli-uses-the-public-api',
       comment:
-        'The CLI imports only the entry points, the public API (src/index.ts) and stagecraft-state/internals (src/internals.ts), and its own modules.',
+        'The CLI imports only the public API (src/index.ts), stagecraft-state/internals (src/internals.ts) ' +
+        'and its own modules.',
       severity: 'error',
       from: { path: '^src/cli/' },
       to: { path: '^src/', pathNot: '^src/(cli/|index\\.ts$|internals\\.ts$)' },

@@ -53,7 +53,9 @@ const common = {
   external: ['pg', 'fs-native-extensions'],
   plugins: [fpTsModules],
   banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    js:
+      "import { createRequire as __createRequire } from 'node:module'; " +
+      'const require = __createRequire(import.meta.url);',
   },
   define: { __filename: 'import.meta.filename', __dirname: 'import.meta.dirname' },
   metafile: true,

@@ -32,7 +32,8 @@ export const EPOCH_MS_MAX = Date.UTC(2101, 0, 1) - 1
 // Free text
 
 const CONTROL = /\p{Cc}/gu
-// What a new release may not hold (src/domain/input.ts): lone surrogates; in an environment, bidi controls and zero-width characters.
+// What a new release may not hold (src/domain/input.ts): lone surrogates; in an environment, bidi controls and
+// zero-width characters.
 const UNRECORDABLE =
   /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g
 

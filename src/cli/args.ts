@@ -1,11 +1,7 @@
 /**
- * The command line, parsed with `util.parseArgs`: which command, its options and positionals, and
- * the global options, which may come before or after the command name.
- *
- * Parsing takes two passes because `--version` means two things: the program's version when no
- * command is given, the release's version after `create`. The first pass only finds the command
- * name (skipping options and their values); the second parses everything else with exactly the
- * options that command accepts, so an option of another command is an error, not ignored.
+ * The command line, parsed with `util.parseArgs` in two passes, because `--version` is the program's before a command
+ * and the release's after `create`: the first finds the command name, the second parses the rest with exactly that
+ * command's options, so another command's option is an error.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util'
 import type { Command, OptionTable, ParsedArgs } from './command.js'
@@ -43,7 +39,6 @@ const commandIndex = (argv: ReadonlyArray<string>): number | undefined => {
 
 const quoted = (message: string): string => /'(-[^' ]+)/.exec(message)?.[1] ?? '?'
 
-/** `util.parseArgs` errors, in this tool's words. */
 const parseArgsProblem = (error: unknown, command: string | undefined): UsageError => {
   const code = (error as { code?: string }).code
   const message = error instanceof Error ? error.message : String(error)
@@ -78,8 +73,7 @@ const parse = (
       strict: true,
       tokens: true,
     })
-    // A value given twice is ambiguous (which one counts?); a flag given twice asks for the same
-    // thing twice, as a script that builds its command line from pieces may well do.
+    // A value given twice is ambiguous; a flag given twice (a script building its line in pieces) asks the same.
     const seen = new Set<string>()
     for (const token of tokens) {
       if (token.kind !== 'option' || options[token.name]?.type === 'boolean') continue

@@ -1,9 +1,4 @@
-/**
- * What a command is: its name, its arguments as the help shows them (the table in
- * commands/index.ts, which every run loads), how its arguments become a typed input (parse, don't
- * validate), and what it does with a state manager (its own module, imported only to run a
- * command: commands/implementations.ts).
- */
+/** What a command is: its name, its help, how its arguments parse into a typed input, and what it does. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type { StateManager, StateManagerOptions } from '../index.js'
@@ -33,17 +28,11 @@ export interface CommandContext {
   readonly manager: StateManager
   readonly out: Output
   readonly now: () => Date
-  /** Where relative paths start, for commands that open stores of their own (migrate). */
   readonly cwd?: string | undefined
-  /** `--lock-timeout`, when given, for the same commands. */
   readonly lockTimeoutMs?: number | undefined
 }
 
-/**
- * A command as the command line is parsed with and the help shows it: everything but what it
- * does. Plain data, so that reading the command line and printing help load nothing else.
- */
-/** The name of every command: the command table (./commands/index.ts) and what each does (./commands/implementations.ts) are both typed by it. */
+/** The name of every command: the command table and the implementations are both typed by it. */
 export type CommandName =
   | 'create'
   | 'phase'
@@ -59,13 +48,11 @@ export type CommandName =
   | 'reconcile'
   | 'migrate'
 
+/** A command as the help shows it: plain data, so that parsing and help load nothing else. */
 export interface Command {
   readonly name: CommandName
-  /** One line for the command list. */
   readonly summary: string
-  /** The arguments after the name, as the help shows them. */
   readonly synopsis: string
-  /** What it does, for its own help. */
   readonly description: string
   /** The names of its positional arguments, all required, in order. */
   readonly positionals?: ReadonlyArray<string>
@@ -78,7 +65,7 @@ export interface CommandSpec<I> {
   readonly parse: (args: ParsedArgs, now: Date) => E.Either<UsageError, I>
   /** Options of the state manager this input asks for (such as the abandoned threshold). */
   readonly managerOptions?: (input: I) => Partial<StateManagerOptions>
-  /** It opens the stores it works on itself (migrate): no default store is chosen, checked, or named in its failures. */
+  /** It opens the stores it works on itself (migrate): no default store is chosen, checked or named. */
   readonly ownStores?: boolean
   readonly run: (input: I, context: CommandContext) => Promise<ExitCode>
 }

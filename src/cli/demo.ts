@@ -1,15 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm run demo`: a scripted deployment story, run through the real CLI as child processes
- * against a fresh store in a temporary directory, printing every command and what it printed.
- * Two environments, several releases, phases running and completing, a rollout that fails with
- * the phases after it skipped, a rollback target and the rollback, a deploy killed mid-rollout
- * and recovered, then list, history and verify. `npm run demo -- --keep` keeps the directory.
- *
- * The demo only ever touches its own temporary store: every STAGECRAFT_* variable of the caller
- * is dropped from the children's environment (STAGECRAFT_STATE_URL would send the whole story
- * into a real PostgreSQL store, STAGECRAFT_STATE_FILE into a real file), except STAGECRAFT_DEBUG,
- * which only adds stack traces when a step fails.
+ * `npm run demo`: a scripted deployment story (releases, a failed rollout, a rollback, a killed deploy recovered,
+ * history and verify), run through the real CLI against a fresh temporary store; `--keep` keeps it. Every STAGECRAFT_*
+ * variable but STAGECRAFT_DEBUG is dropped from the children, so the demo never touches a real store.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -47,7 +40,8 @@ const cli = (args: ReadonlyArray<string>, expected = 0, quiet = false): string =
   }
   if (result.status !== expected) {
     process.stderr.write(
-      `demo: this command exited ${String(result.status ?? result.signal)}, expected ${expected} (the store is kept in ${directory}):\n  ${shellCommand(['stagecraft-state', ...args])}\n${result.stderr}`,
+      `demo: this command exited ${String(result.status ?? result.signal)}, expected ${expected} (the ` +
+        `store is kept in ${directory}):\n  ${shellCommand(['stagecraft-state', ...args])}\n${result.stderr}`,
     )
     process.exit(1)
   }
@@ -61,14 +55,12 @@ const chapter = (title: string): void => {
 /** Creates a release and returns its id (the CLI prints it alone with --quiet). */
 const create = (args: ReadonlyArray<string>): string => cli(['create', ...args, '--quiet'])
 
-/**
- * Runs phases the way an orchestrator reports them: running, then completed. After the first
- * release the same twelve commands would only repeat, so they run without their output.
- */
+/** Runs phases as an orchestrator reports them: running, then completed; quiet after the first release. */
 const complete = (id: string, phases: ReadonlyArray<ReleasePhase> = PHASES, quiet = true): void => {
   if (quiet)
     process.stdout.write(
-      `${bold(`$ stagecraft-state phase ${id} PHASE running|completed`)}   (for ${phases.join(', ')}; output as above)\n`,
+      `${bold(`$ stagecraft-state phase ${id} PHASE running|completed`)}   (for ${phases.join(', ')}; ` +
+        'output as above)\n',
     )
   for (const phase of phases) {
     cli(['phase', id, phase, 'running'], 0, quiet)
@@ -81,7 +73,8 @@ const pause = (ms: number): void => {
 }
 
 process.stdout.write(
-  `${bold('stagecraft-state demo')}: a fresh store in ${directory}\n(every command below is the real CLI, run as a child process; STAGECRAFT_ACTOR=deploy-bot)\n`,
+  `${bold('stagecraft-state demo')}: a fresh store in ${directory}\n(every command below is the real CLI, ` +
+    'run as a child process; STAGECRAFT_ACTOR=deploy-bot)\n',
 )
 
 chapter('1. staging gets v1.4.0: every phase runs and completes')

@@ -1,8 +1,4 @@
-/**
- * Running a parsed command: parse its arguments into its input, open the state manager its options
- * ask for, run it, and turn a failure into one line and an exit code. Imported by ./run.js only
- * when there is a command to run: with it come what the commands do, the store, fp-ts and io-ts.
- */
+/** Running a parsed command; imported by ./run.js only when there is one, with the store, fp-ts and io-ts. */
 import * as E from 'fp-ts/lib/Either.js'
 import {
   createStateManager,
@@ -38,8 +34,7 @@ export const runCommand = async (
   const implementation = IMPLEMENTATIONS[command.name]
   const out = outputTo(io.stdout, io.stderr, io.env, globals.json)
   const prepared = implementation.prepare(args, now())
-  // A command with stores of its own (migrate) has nothing to do with the default one: it is not
-  // chosen from the environment, checked, or named in the command's failures.
+  // A command with stores of its own (migrate) has nothing to do with the default one.
   const { ownStores } = implementation
   const storeGlobals = ownStores ? { ...globals, stateFile: undefined, store: undefined } : globals
   const env = ownStores ? { ...io.env, [STATE_FILE_VARIABLE]: undefined, [STATE_URL_VARIABLE]: undefined } : io.env

@@ -1,8 +1,4 @@
-/**
- * Failures as one line on stderr: the error's code, what went wrong (the message names the
- * release, environment or line), and the store it happened in, unless the message names it.
- * A stack trace only with STAGECRAFT_DEBUG.
- */
+/** Failures as one line on stderr: code, message, and the store unless the message names it; a stack only in debug. */
 import { dirname } from 'node:path'
 import { isStateError } from '../index.js'
 import { visible } from './format/visible.js'
@@ -26,17 +22,17 @@ const mentionsStore = (message: string, place: FailurePlace): boolean => {
   )
 }
 
-/**
- * The line printed for a failure of an operation: one line, its every control character escaped,
- * the store's location too (a path is anyone's text).
- */
+/** The line printed for a failure: one line, every control character escaped, the store's location too. */
 export const failureLine = (error: unknown, place: FailurePlace | undefined): string => {
   if (isStateError(error)) {
     const where = place === undefined || mentionsStore(error.message, place) ? '' : ` (${place.location})`
     return `stagecraft-state: ${error.code}: ${oneLine(`${error.message.trim()}${where}`)}`
   }
   const message = error instanceof Error ? error.message : String(error)
-  return `stagecraft-state: internal error: ${oneLine(message)} (this is a bug; run again with STAGECRAFT_DEBUG=1 for the stack trace)`
+  return (
+    `stagecraft-state: internal error: ${oneLine(message)} (this is a bug; run again with ` +
+    'STAGECRAFT_DEBUG=1 for the stack trace)'
+  )
 }
 
 /** The stack trace, with its causes, for STAGECRAFT_DEBUG: its lines as they are, what is on each escaped. */

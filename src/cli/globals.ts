@@ -1,6 +1,4 @@
-/**
- * The options every command takes, before or after the command name.
- */
+/** The options every command takes, before or after the command name. */
 import type { OptionTable, ParsedArgs } from './command.js'
 
 export const GLOBAL_OPTIONS: OptionTable = {
@@ -12,7 +10,9 @@ export const GLOBAL_OPTIONS: OptionTable = {
   store: {
     type: 'string',
     value: 'URL',
-    help: 'a PostgreSQL store, postgres://user@host:port/database?schema=NAME (default: $STAGECRAFT_STATE_URL, else the file store); with it, --state-file names a local copy of releases.json',
+    help:
+      'a PostgreSQL store, postgres://user@host:port/database?schema=NAME (default: $STAGECRAFT_STATE_URL, ' +
+      'else the file store); with it, --state-file names a local copy of releases.json',
   },
   json: { type: 'boolean', help: 'machine output: releases as releases.json records, lists as arrays' },
   actor: {

@@ -1,7 +1,4 @@
-/**
- * The help texts, generated from the command table so they cannot drift from what is parsed.
- * Lines fit the terminal (80 columns on a pipe): a long option help continues under itself.
- */
+/** The help texts, generated from the command table so they cannot drift, wrapped to the terminal (80 on a pipe). */
 import type { Command, OptionTable } from './command.js'
 import { COMMANDS } from './commands/index.js'
 import type { Style } from './format/style.js'
@@ -14,10 +11,7 @@ export const DEFAULT_HELP_WIDTH = 80
 // Narrower than this, wrapping would only make the help harder to read.
 const MIN_TEXT_WIDTH = 24
 
-/**
- * A word wider than the line, in pieces that fit: after a `/`, `?`, `&`, `=` or `@` where one
- * fits (a URL), else cut where the line ends.
- */
+/** A word wider than the line, in pieces: after a `/`, `?`, `&`, `=` or `@` where one fits (a URL), else at the end. */
 const pieces = (word: string, width: number): string[] => {
   const parts: string[] = []
   let rest = [...word]
@@ -32,7 +26,7 @@ const pieces = (word: string, width: number): string[] => {
   return [...parts, rest.join('')]
 }
 
-/** Breaks a paragraph into lines of at most `width` terminal cells, at blanks (inside a word only when it is wider than a line). */
+/** Breaks a paragraph into lines of at most `width` cells, at blanks (inside a word only when wider than a line). */
 export const wrap = (text: string, width = DEFAULT_HELP_WIDTH): string[] => {
   const lines: string[] = []
   let line = ''
@@ -68,10 +62,7 @@ const usageLines = (command: Command, width: number): string[] => {
   return lines
 }
 
-/**
- * Two columns, indented by two: a term, and its text wrapped to what the width leaves, each
- * line after the first under the first.
- */
+/** Two columns, indented by two: a term, and its text wrapped to what the width leaves, under itself. */
 const termRows = (rows: ReadonlyArray<readonly [string, string]>, style: Style, width: number): string[] => {
   const termWidth = Math.max(0, ...rows.map(([term]) => displayWidth(term)))
   const textWidth = Math.max(MIN_TEXT_WIDTH, width - 2 - termWidth - 2)
@@ -82,15 +73,12 @@ const termRows = (rows: ReadonlyArray<readonly [string, string]>, style: Style, 
   )
 }
 
+const optionTerm = (name: string, spec: OptionTable[string]): string =>
+  `${spec.short === undefined ? '' : `-${spec.short}, `}--${name}${spec.value === undefined ? '' : ` ${spec.value}`}`
+
 const optionRows = (table: OptionTable, style: Style, width: number): string[] =>
   termRows(
-    Object.entries(table).map(
-      ([name, spec]) =>
-        [
-          `${spec.short === undefined ? '' : `-${spec.short}, `}--${name}${spec.value === undefined ? '' : ` ${spec.value}`}`,
-          spec.help,
-        ] as const,
-    ),
+    Object.entries(table).map(([name, spec]) => [optionTerm(name, spec), spec.help] as const),
     style,
     width,
   )
@@ -116,7 +104,8 @@ const EXIT_CODES: ReadonlyArray<readonly [string, string]> = [
 /** `stagecraft-state --help`, wrapped to `width` columns. */
 export const generalHelp = (style: Style, width = DEFAULT_HELP_WIDTH): string[] => [
   ...wrap(
-    "stagecraft-state: operate, inspect and audit Stagecraft's release history (an append-only event log, with releases.json as its projection)",
+    "stagecraft-state: operate, inspect and audit Stagecraft's release history (an append-only event log, " +
+      'with releases.json as its projection)',
     width,
   ).map((line, i) => (i === 0 ? `${style.bold('stagecraft-state')}${line.slice('stagecraft-state'.length)}` : line)),
   '',

@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-/**
- * The `stagecraft-state` executable: runs the CLI on this process's arguments and streams.
- */
+/** The `stagecraft-state` executable: runs the CLI on this process's arguments and streams. */
 import { runCli } from './run.js'
 
 // `stagecraft-state history | head` closes the pipe early: that is the reader's choice, not a failure.

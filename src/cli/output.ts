@@ -1,7 +1,4 @@
-/**
- * Where a command's results and messages go: results to stdout (text, or JSON with `--json`),
- * warnings and errors to stderr, one line each.
- */
+/** Where a command's output goes: results to stdout (text, or JSON with `--json`), messages to stderr, a line each. */
 import { colourWanted, PAINT_MARK, type Style, styleFor } from './format/style.js'
 import { terminalSafeJson, visible } from './format/visible.js'
 
@@ -15,35 +12,23 @@ export interface Sink {
 
 /** The output of one run of the CLI. */
 export interface Output {
-  /** Whether `--json` asked for machine output. */
   readonly json: boolean
-  /** Whether stdout is a terminal. */
   readonly interactive: boolean
   readonly style: Style
-  /** Prints lines of text on stdout. */
   readonly lines: (lines: ReadonlyArray<string>) => void
-  /** Prints one value as JSON on stdout. */
   readonly value: (value: unknown) => void
-  /** Prints text on stdout exactly as given. */
   readonly raw: (text: string) => void
   /** One line on stderr, prefixed so it is clear which tool said it. */
   readonly warn: (message: string) => void
 }
 
-/**
- * A message as one line on stderr, always: every control character in it escaped (a line break
- * too: it is most often in a value the message quotes, a CR LF forging a line of its own).
- */
+/** A message as one line on stderr: every control character escaped, line breaks too (a CR LF could forge a line). */
 export const oneLine = (message: string): string => visible(message.trim())
 
 // The palette's codes, each after its mark (the code captured, the mark dropped by split).
 const PAINTED = new RegExp(`${PAINT_MARK}(\u001b\\[\\d+m)`)
 
-/**
- * A line of output, every control character escaped but the palette's own colours. Painted
- * values and table cells were escaped where they were formatted (tables measure the escaped
- * text); this escapes whatever else a line holds, so no value reaches the terminal raw.
- */
+/** A line of output with every control escaped but the palette's; values were escaped where formatted. */
 const safeLine = (line: string, style: Style): string =>
   style.enabled
     ? line

@@ -1,10 +1,6 @@
 /**
- * One run of the CLI: parse the command line, open the state manager, run the command, and turn
- * what happened into output and an exit code. Everything the run touches comes in through `CliIo`.
- *
- * What this module imports is all that reading the command line, a usage error or `--version`
- * load: the help is imported when asked for, and running a command (the store, the command's own
- * module, fp-ts and io-ts) is ./execute.js, imported when there is a command to run.
+ * One run of the CLI, everything it touches coming through `CliIo`. This module imports only what parsing, a usage
+ * error or `--version` need; the help and ./execute.js (the store, fp-ts, io-ts) are imported when needed.
  */
 import { parseCommandLine } from './args.js'
 import * as E from './either.js'

@@ -1,13 +1,10 @@
-/**
- * Quoting for commands the CLI suggests (a rollback to record, a recovery to run), so that a
- * version or reason with blanks or quotes can be pasted into a POSIX shell as printed.
- */
+/** Quoting for the commands the CLI suggests, so that they paste into a POSIX shell as printed. */
 import { hasUnsafe, visible } from './format/visible.js'
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/
 
-// An id holding ESC or CR is printed escaped, in bash's $'...' (zsh and ksh read it too), which
-// turns each escape back into the character: pasted, the command names the release it should.
+// An id holding ESC or CR is printed escaped, in bash's $'...' (zsh and ksh read it too), which turns each escape back
+// into the character: pasted, the command names the release it should.
 const ansiC = (argument: string): string => `$'${visible(argument.replace(/[\\']/g, (c) => `\\${c}`))}'`
 
 /** One argument, quoted only when a shell would otherwise split or expand it. */

@@ -1,9 +1,4 @@
-/**
- * A state file that cannot exist where it is asked for, because a part of its path is a file:
- * `--state-file /etc/passwd/x.json`. The store would fail with what the system said (EEXIST from
- * a mkdir, ENOTDIR from a read), which names neither the culprit nor the fix; this names both,
- * before anything is opened.
- */
+/** A state file under a path part that is a file: names the culprit and the fix, before anything opens. */
 import { type Stats, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { StateError } from '../index.js'
@@ -29,7 +24,8 @@ export const stateFileBlocked = (stateFile: string, cwd: string): StateError | u
     if (stats !== undefined) {
       return new StateError(
         'IO_ERROR',
-        `${directory} is not a directory, so the state file ${path} cannot be kept under it; choose another --state-file (or STAGECRAFT_STATE_FILE)`,
+        `${directory} is not a directory, so the state file ${path} cannot be kept under it; choose ` +
+          'another --state-file (or STAGECRAFT_STATE_FILE)',
       )
     }
     if (dirname(directory) === directory) return undefined

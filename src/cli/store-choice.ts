@@ -1,10 +1,6 @@
 /**
- * Which store the CLI opens, and how: the one place that turns global options and environment
- * variables into state-manager options.
- *
- * The file store at the state file is the default; `--store URL` (or `STAGECRAFT_STATE_URL`)
- * chooses the PostgreSQL store, and every command uses it unchanged. The state file, when given
- * explicitly, then names a local copy of the projection.
+ * Which store the CLI opens: the file store at the state file by default; `--store URL` (or `STAGECRAFT_STATE_URL`)
+ * chooses PostgreSQL, and an explicit state file then names a local copy of the projection.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import {
@@ -41,7 +37,8 @@ const storeFor = (globals: Globals, env: Surroundings['env']): E.Either<UsageErr
   if (!isPostgresLocation(url))
     return E.left(
       usageError(
-        `${where} must be a postgres:// URL${scheme === undefined ? '' : `, not a ${scheme} one`}; the file store is chosen with --state-file`,
+        `${where} must be a postgres:// URL${scheme === undefined ? '' : `, not a ${scheme} one`}; the ` +
+          'file store is chosen with --state-file',
       ),
     )
   return E.right(
@@ -49,11 +46,7 @@ const storeFor = (globals: Globals, env: Surroundings['env']): E.Either<UsageErr
   )
 }
 
-/**
- * The state-manager options of one run. The state file is resolved here, from the option, then
- * `STAGECRAFT_STATE_FILE`, then the default, so that what the CLI was given (not the process it
- * happens to run in) decides.
- */
+/** The state-manager options of one run; the state file is resolved here, from what the CLI was given. */
 export const managerOptionsFor = (
   globals: Globals,
   surroundings: Surroundings,

@@ -1,10 +1,4 @@
-/**
- * Usage errors and exit codes: the contract scripts rely on.
- *
- * A usage error is the caller's mistake in the command line itself (an unknown command or option,
- * a missing argument, a malformed value); it is found before any store is opened, so nothing was
- * read or written.
- */
+/** Usage errors and exit codes, the contract scripts rely on; a usage error is found before any store opens. */
 import { visible } from './format/visible.js'
 
 /** 0 success; 1 the operation failed (any `StateError`, `verify` unsound); 2 a usage error. */
@@ -27,10 +21,7 @@ export const usageError = (message: string, command?: string): UsageError => ({ 
 export const isUsageError = (value: unknown): value is UsageError =>
   typeof value === 'object' && value !== null && (value as { _tag?: unknown })._tag === 'UsageError'
 
-/**
- * The one line a usage error prints: what is wrong, and where to read how it is done. The
- * message quotes the command line, anyone's text: its control characters are shown escaped.
- */
+/** The one line a usage error prints: what is wrong, and where to read more; the quoted command line is escaped. */
 export const usageLine = (error: UsageError): string => {
   const where = error.command === undefined ? 'stagecraft-state' : `stagecraft-state ${error.command}`
   return `${where}: ${visible(error.message)} (see "${where} --help")`

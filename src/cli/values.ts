@@ -1,7 +1,4 @@
-/**
- * Option values that need more than a string: durations, instants, counts. Each parser returns the
- * clean value or a usage error naming the option and the value it refused.
- */
+/** Option values beyond strings (durations, instants, counts); a refusal names the option and the value. */
 import * as E from 'fp-ts/lib/Either.js'
 import { compareInstants, parseInstant } from '../internals.js'
 import { type UsageError, usageError } from './usage.js'
@@ -9,11 +6,7 @@ import { type UsageError, usageError } from './usage.js'
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/
 
-/**
- * A duration such as `90s`, `15m`, `1.5h`, `2d` (or `0`), in milliseconds. A bare number other
- * than 0 is refused: "30" could mean seconds or minutes, and guessing wrong about when a release
- * counts as abandoned is worse than asking.
- */
+/** A duration such as `90s`, `1.5h`, `2d` or `0`, in ms; a bare "30" is refused (seconds, or minutes?). */
 export const parseDuration = (option: string, raw: string, command?: string): E.Either<UsageError, number> => {
   const text = raw.trim()
   if (text === '0') return E.right(0)
@@ -50,12 +43,7 @@ const timestampOf = (text: string): string | undefined => {
   return parseInstant(upper) === undefined ? undefined : upper
 }
 
-/**
- * An instant for `--since`, `--until` or `--at`: an RFC 3339 timestamp (`2025-01-01T14:02:00Z`,
- * `2025-01-01T16:02:00+02:00`, `t` and `z` in either case), a date alone (its midnight UTC), or a
- * duration meaning that long before `now` (`2h`: two hours ago). Returned as an RFC 3339 string
- * for the API.
- */
+/** An instant for `--since`, `--until` or `--at`: RFC 3339, a date, or a duration ago (`2h`), as RFC 3339. */
 export const parseInstantOption = (
   option: string,
   raw: string,
@@ -71,17 +59,14 @@ export const parseInstantOption = (
   }
   return E.left(
     usageError(
-      `--${option} ${JSON.stringify(raw)} is not a time; give an RFC 3339 timestamp (2025-01-01T14:02:00Z), a date (2025-01-01) or a duration ago (2h)`,
+      `--${option} ${JSON.stringify(raw)} is not a time; give an RFC 3339 timestamp ` +
+        '(2025-01-01T14:02:00Z), a date (2025-01-01) or a duration ago (2h)',
       command,
     ),
   )
 }
 
-/**
- * A time range of `--since` and `--until` (either may be absent), refused when it is empty: no
- * event can be recorded after a later instant and before an earlier one, so such a range is a
- * mistake in the command line (the two swapped), not a question with an empty answer.
- */
+/** A `--since`/`--until` range, refused when empty: that is a mistake (the two swapped), not an empty question. */
 export const checkTimeRange = <R extends { readonly since?: string | undefined; readonly until?: string | undefined }>(
   range: R,
   command?: string,
@@ -91,7 +76,8 @@ export const checkTimeRange = <R extends { readonly since?: string | undefined; 
   return since !== undefined && until !== undefined && compareInstants(since, until) > 0
     ? E.left(
         usageError(
-          `--since ${range.since ?? ''} is later than --until ${range.until ?? ''}: no event can match (are they swapped?)`,
+          `--since ${range.since ?? ''} is later than --until ${range.until ?? ''}: no event can match ` +
+            '(are they swapped?)',
           command,
         ),
       )

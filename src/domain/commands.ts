@@ -1,7 +1,4 @@
-/**
- * The commands that change release history, in two forms: as a caller gives them (`...Input`: the
- * fields come from outside, unchecked) and as `decide` takes them, parsed by `parseCommand`.
- */
+/** The commands that change release history; their fields come from outside and are checked by `decide`. */
 import type { SnapshotSource } from './events.js'
 import type { PhaseStatus, ReleasePhase } from './phase.js'
 import type { Snapshot } from './snapshot.js'
@@ -15,7 +12,6 @@ export interface CreateRelease {
   readonly commitSha: string
   /** The earlier release of the same environment this release redeploys, as the caller named it. */
   readonly rollbackOf?: string | undefined
-  /** Why the release is made. */
   readonly note?: string | undefined
   /** The injected clock's reading, in epoch milliseconds: the new id and timestamp derive from it. */
   readonly now: number
@@ -34,10 +30,7 @@ export interface UpdatePhase {
   readonly requestId?: string | undefined
 }
 
-/**
- * Close out a release a crashed or killed orchestrator left behind: its running phases fail, its
- * pending phases are skipped, with the reason recorded.
- */
+/** Close out a release a dead orchestrator left: running phases fail, pending ones are skipped, with the reason. */
 export interface RecoverRelease {
   readonly type: 'RecoverRelease'
   readonly releaseId: string

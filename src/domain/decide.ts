@@ -1,7 +1,4 @@
-/**
- * Deciding commands: given the state, a parsed command (parse-command.ts) either fails with a
- * domain error or yields the events that record it. Pure: no clock, no randomness, no I/O.
- */
+/** Deciding commands: the events that record a command, or a domain error. Pure; never throws. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as A from 'fp-ts/lib/ReadonlyArray.js'
@@ -43,11 +40,7 @@ const optional = <A>(
   parse: (raw: unknown) => E.Either<DomainError, A>,
 ): E.Either<DomainError, A | undefined> => (raw === undefined ? E.right(undefined) : parse(raw))
 
-/**
- * The release a new one redeploys: one a rollback may go to (of the environment, every phase
- * completed, not the current release), and the same build (its version, and its commit when both
- * name one), or `history` would call "rollback to" what is not one.
- */
+/** The release a new one redeploys: a valid rollback target of the same build, or `history` would mislabel it. */
 const rollbackOrigin = (
   state: State,
   environment: string,
@@ -63,7 +56,8 @@ const rollbackOrigin = (
           ? rollbackCandidate(state, environment, release.id)
           : E.left(
               invalidInput(
-                `release ${release.id} belongs to environment ${release.environment}; a release of ${environment} cannot be a rollback of it`,
+                `release ${release.id} belongs to environment ${release.environment}; a release of ` +
+                  `${environment} cannot be a rollback of it`,
               ),
             ),
       ),
@@ -71,13 +65,15 @@ const rollbackOrigin = (
         if (release.version !== version)
           return E.left(
             invalidInput(
-              `release ${release.id} is version ${showValue(release.version)}, not ${showValue(version)}: a rollback redeploys the release it names`,
+              `release ${release.id} is version ${showValue(release.version)}, not ${showValue(version)}: ` +
+                'a rollback redeploys the release it names',
             ),
           )
         if (release.commitSha !== '' && commitSha !== '' && release.commitSha !== commitSha) {
           return E.left(
             invalidInput(
-              `release ${release.id} is commit ${release.commitSha}, not ${commitSha}: a rollback redeploys the release it names`,
+              `release ${release.id} is commit ${release.commitSha}, not ${commitSha}: a rollback ` +
+                'redeploys the release it names',
             ),
           )
         }
@@ -116,7 +112,7 @@ const createRelease = (command: CreateRelease, state: State): Decision =>
     }),
   )
 
-/** A create's arguments as a request id records them (requests.ts); `rollbackOf` trimmed, as named. */
+/** A create's arguments as a request id records them; `rollbackOf` as given, since it may no longer be a target. */
 const createArguments = (command: CreateRelease) =>
   pipe(
     optional(command.rollbackOf, parseReleaseId),
@@ -160,8 +156,7 @@ const updatePhase = (command: UpdatePhase, state: State): Decision =>
     E.chain((release) => transition(release, command.phase, command.status, command.reason)),
   )
 
-// A phase that was running when its orchestrator died did not finish; one that never started
-// never will.
+// A phase that was running when its orchestrator died did not finish; one that never started never will.
 const RECOVERED: Partial<Record<PhaseStatus, PhaseStatus>> = { running: 'failed', pending: 'skipped' }
 
 const recoverArguments = (command: RecoverRelease, state: State) =>

@@ -1,7 +1,4 @@
-/**
- * io-ts validation errors as sentences a person can act on: where (the path of fields), what was
- * expected and what was found.
- */
+/** io-ts validation errors as sentences a person can act on: where, what was expected, and what was found. */
 import * as t from 'io-ts'
 import { showValue } from './show.js'
 
@@ -42,8 +39,7 @@ const describeType = (type: t.Decoder<unknown, unknown>): string => {
   return 'a value of another kind'
 }
 
-// Members of intersections and unions, and the base of refinements, add a level to io-ts's
-// context that is not a field of the data.
+// Intersections, unions and refinements add levels to io-ts's context that are not fields of the data.
 const isStructural = (type: t.Decoder<unknown, unknown>): boolean =>
   type instanceof t.IntersectionType ||
   type instanceof t.UnionType ||

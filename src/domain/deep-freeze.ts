@@ -1,7 +1,4 @@
-/**
- * Freezes a value and everything it holds: what a `State` hands out (releases, an imported file's
- * fields) cannot be changed by whoever holds it. Stops at what is already frozen.
- */
+/** Freezes a value and all it holds, so what a `State` hands out cannot be changed; stops at frozen values. */
 export const deepFreeze = <A>(value: A): A => {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     for (const inner of Object.values(value)) deepFreeze(inner)

@@ -1,9 +1,4 @@
-/**
- * Expected failures of the domain, as values.
- *
- * Every failure carries a stable `code` that callers branch on, and a message a person can act
- * on: it names the bad value and, where there is one, the place (file, line, release id).
- */
+/** Expected domain failures as values: a stable `code`, and a message naming the bad value and the place. */
 
 /** The stable error codes of stagecraft-state. */
 export const ERROR_CODES = [

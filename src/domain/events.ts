@@ -1,9 +1,4 @@
-/**
- * The events of release history and the envelope every recorded event travels in.
- *
- * Events are the source of truth: `releases.json` is only their projection. Each event's shape is
- * an io-ts codec; its TypeScript type derives from it.
- */
+/** The events of release history (the source of truth) and the envelope every recorded event travels in. */
 import * as t from 'io-ts'
 import { PhaseStatus, ReleasePhase } from './phase.js'
 import { Release, StoredRelease } from './release.js'
@@ -20,9 +15,8 @@ export const SnapshotFields = t.readonly(t.record(t.string, t.unknown), 'Snapsho
 export type SnapshotFields = t.TypeOf<typeof SnapshotFields>
 
 /**
- * The same fields as the file wrote them, in its order: each name and its value's JSON text, byte
- * for byte (`12345678901234567890`, `1.50`, `\u003c` stay so; `JSON.parse` would change them), to
- * be written back as they were (top-level-fields.ts). Absent from events earlier versions recorded.
+ * The same fields as the file wrote them, in its order, each value's JSON text byte for byte (`1.50`, `\u003c` stay
+ * so), to be written back as they were. Absent from events earlier versions recorded.
  */
 export const SnapshotFieldTexts = t.readonlyArray(t.tuple([t.string, t.string]), 'SnapshotFieldTexts')
 export type SnapshotFieldTexts = t.TypeOf<typeof SnapshotFieldTexts>
@@ -34,7 +28,6 @@ export const ReleaseCreated = t.intersection(
     t.partial({
       /** The earlier release of the same environment this one redeploys. */
       rollbackOf: ReleaseId,
-      /** Why the release was made, in the operator's words. */
       note: t.string,
       /** The request id it was recorded under (added in 0.3.0; older builds ignore it). */
       request: RequestTag,
@@ -51,7 +44,6 @@ export const PhaseUpdated = t.intersection(
     t.partial({
       /** Why, when a person or a recovery gave a reason. */
       reason: t.string,
-      /** The request id it was recorded under (added in 0.3.0; older builds ignore it). */
       request: RequestTag,
     }),
   ],
@@ -59,10 +51,7 @@ export const PhaseUpdated = t.intersection(
 )
 export interface PhaseUpdated extends t.TypeOf<typeof PhaseUpdated> {}
 
-/**
- * A `releases.json` written without an event log (by the Go Stagecraft or by hand) became the
- * start of the history: its releases exactly as read, duplicate ids included.
- */
+/** A `releases.json` without an event log became the start of the history: its releases exactly as read. */
 export const SnapshotImported = t.intersection(
   [
     t.type({ releases: t.readonlyArray(StoredRelease) }),
@@ -73,9 +62,9 @@ export const SnapshotImported = t.intersection(
 export interface SnapshotImported extends t.TypeOf<typeof SnapshotImported> {}
 
 /**
- * The releases that hold one id, before and after a change made outside this module: `before`
- * empty for an added release, `after` empty for a removed one. Arrays, because a file written by
- * the Go Stagecraft can hold several releases with one id.
+ * The releases that hold one id, before and after a change made outside this module: `before` empty for an added
+ * release, `after` empty for a removed one. Arrays, because a file written by the Go Stagecraft can hold several
+ * releases with one id.
  */
 export const ReleaseChange = t.type(
   { releaseId: ReleaseId, before: t.readonlyArray(StoredRelease), after: t.readonlyArray(StoredRelease) },
@@ -107,13 +96,11 @@ export const DomainEvent = t.union(
 )
 export type DomainEvent = t.TypeOf<typeof DomainEvent>
 
-/** The type names of all events. */
 export type EventType = DomainEvent['type']
 
 /** The event types this version knows, in the order of {@link DomainEvent}: any other is from a newer version. */
 export const EVENT_TYPES: ReadonlyArray<EventType> = DomainEvent.types.map((member) => member.props.type.value)
 
-/** Brands a string checked to be a ULID. */
 export interface UlidBrand {
   readonly Ulid: unique symbol
 }
@@ -130,21 +117,14 @@ export type Ulid = t.TypeOf<typeof Ulid>
 export const EventMetadata = t.intersection(
   [
     t.type({
-      /** The person or system that issued the command. */
       actor: t.string,
-      /** The machine it ran on. */
       host: t.string,
-      /** The process that recorded it. */
       pid: t.Int,
       /** The id shared by every event one command recorded. */
       command: Ulid,
     }),
     t.partial({
-      /**
-       * How many events the command recorded, on each of them, when more than one: a command is
-       * recorded whole or not at all, so a reader holds its events back until the last arrives,
-       * and a log that ends inside a command (an append torn by a machine crash) ends before it.
-       */
+      /** How many events the command recorded, when more than one: a reader holds them back until the last arrives. */
       events: t.refinement(t.Int, (n) => n >= 2, 'EventCount'),
       /** The version of stagecraft-state that recorded it: what a version that cannot interpret it must upgrade to. */
       writer: t.string,
@@ -163,7 +143,6 @@ export const EventEnvelope = t.intersection(
     t.type({
       v: t.literal(EVENT_SCHEMA_VERSION),
       id: Ulid,
-      /** When the event was recorded (UTC, never earlier than the event before it). */
       recordedAt: Timestamp,
       meta: EventMetadata,
     }),

@@ -1,10 +1,4 @@
-/**
- * Folding events into state.
- *
- * `evolve` and `evolveAll` are pure: they never change the state they are given. Both run on a
- * {@link Fold}, a transient copy that applies a whole batch of events with one copy of the state
- * (so replaying a million events costs one copy, not a million), then freezes the result.
- */
+/** Folding events into state, purely: a {@link Fold} applies a batch to one transient copy, then freezes it. */
 import * as E from 'fp-ts/lib/Either.js'
 import { deepFreeze } from './deep-freeze.js'
 import type { DomainEvent, PhaseUpdated, ReleaseChange, SnapshotFields, SnapshotFieldTexts } from './events.js'
@@ -21,8 +15,7 @@ import { epochMsOfChecked, type Timestamp } from './timestamp.js'
 
 type Mutable<A> = { -readonly [K in keyof A]: A[K] }
 
-// Takes a phase to a status in a release the fold owns. A phase an imported record did not list
-// is written back absent only until it changes.
+// A phase an imported record did not list is written back absent only until it changes.
 const setPhase = (release: Mutable<Release>, phase: ReleasePhase, status: PhaseUpdated['to']): void => {
   ;(release.phases as Mutable<Release['phases']>)[phase] = status
   const preserved = preservedOf(release)
@@ -43,7 +36,10 @@ const requestProblem = (event: DomainEvent): EventProblem => {
   if (request === undefined) return undefined
   const parsed = parseRequestId(request.id)
   if (E.isLeft(parsed) || parsed.right !== request.id)
-    return `the request id ${showValue(request.id)} is not one (${E.isLeft(parsed) ? parsed.left.message : 'blanks around it'})`
+    return (
+      `the request id ${showValue(request.id)} is not one ` +
+      `(${E.isLeft(parsed) ? parsed.left.message : 'blanks around it'})`
+    )
   const fits =
     event.type === 'ReleaseCreated' ? request.command === 'CreateRelease' : request.command !== 'CreateRelease'
   return fits
@@ -75,18 +71,10 @@ export const requestUseOf = (
 
 /** A transient fold: apply events one by one, then take the (frozen) result once. */
 export interface Fold {
-  /**
-   * Applies an event if it could have happened in the state so far; else changes nothing and says
-   * why. `recordedAt`, when the event was recorded, becomes the last event time of the releases
-   * it is about (their facts).
-   */
+  /** Applies an event that could have happened so far, else says why; `recordedAt` dates the releases it touches. */
   readonly apply: (event: DomainEvent, recordedAt?: Timestamp) => EventProblem
-  /** The state after every applied event. The fold cannot be used after this. */
   readonly result: () => State
-  /**
-   * The state so far, without copying or freezing: to be read at once and never kept, since the
-   * next event changes it. (For comparing a snapshot with every point of a history.)
-   */
+  /** The state so far, neither copied nor frozen: read it at once, since the next event changes it. */
   readonly peek: () => State
 }
 
@@ -107,17 +95,13 @@ export const startFold = (state: State): Fold => {
   let currentOutdated = false
   let finished = false
   let changed = false
-  // Releases this fold made. Nobody outside sees them before result(), which freezes them, so
-  // until then the fold may change them in place: replaying a long log then allocates once per
-  // release rather than once per event. Releases of the given state are frozen: never changed.
+  // Releases this fold made, changed in place until result() freezes them: a replay allocates once per release, not
+  // once per event. Releases of the given state are frozen.
   const owned: Release[] = []
-  // When the last event about each release the fold made was recorded: turned into a number once,
-  // in result(), not once per event (a replay sees about thirteen events per release).
+  // Turned into numbers once, in result(), not once per event.
   const lastEvents = new Map<Release, Timestamp>()
 
-  // A private copy, so that neither the caller's objects nor the given state are ever changed:
-  // the public fields only, and what an imported record preserved kept out of sight (see
-  // preservedOf). A frozen `preserved` (of a release of a state) is never changed, so shared.
+  // A private copy, so that neither the caller's objects nor the given state change; `preserved` kept out of sight.
   const own = (release: Release): Release => {
     const { id, environment, version, commitSha, timestamp, phases, previousId } = release
     const copy: Release =
@@ -167,8 +151,7 @@ export const startFold = (state: State): Fold => {
 
   const byId = ([a]: readonly [string, unknown], [b]: readonly [string, unknown]): number => compareIds(a, b)
 
-  // After a reconcile, `current` is rebuilt from the releases before it is next read (by a
-  // ReleaseCreated of the same batch, or by result()), so that a batch folds like one-by-one.
+  // After a reconcile, `current` is rebuilt before it is next read, so that a batch folds like one-by-one.
   const refreshCurrent = (): void => {
     if (!currentOutdated) return
     currentOutdated = false
@@ -188,15 +171,17 @@ export const startFold = (state: State): Fold => {
       return `release id ${release.id} does not sort after the greatest id ${greatestId}`
     const expected = current.get(release.environment)?.id
     if (release.previousId !== expected) {
-      return `release ${release.id} names previous release ${release.previousId ?? '(none)'}, but the current release of ${release.environment} was ${expected ?? '(none)'}`
+      return (
+        `release ${release.id} names previous release ${release.previousId ?? '(none)'}, but the current ` +
+        `release of ${release.environment} was ${expected ?? '(none)'}`
+      )
     }
     if (PHASES.some((phase) => release.phases[phase] !== 'pending') || preservedOf(release) !== undefined)
       return `release ${release.id} was created with phases that are not all pending`
     return undefined
   }
 
-  // The release a phase update was checked against, for apply to change without a second lookup
-  // (twelve of every thirteen events of a replay are phase updates).
+  // For apply to change without a second lookup: most events of a replay are phase updates.
   let checked: Release | undefined
   const checkPhaseUpdated = (data: PhaseUpdated): EventProblem => {
     const group = releases.get(data.releaseId)
@@ -223,7 +208,10 @@ export const startFold = (state: State): Fold => {
           event.data.rollbackOf !== undefined &&
           !target?.some((r) => r.environment === event.data.release.environment)
         ) {
-          return `release ${event.data.release.id} is a rollback of ${event.data.rollbackOf}, which is not a release of ${event.data.release.environment}`
+          return (
+            `release ${event.data.release.id} is a rollback of ${event.data.rollbackOf}, which is not a ` +
+            `release of ${event.data.release.environment}`
+          )
         }
         return undefined
       }
@@ -236,7 +224,10 @@ export const startFold = (state: State): Fold => {
       case 'SnapshotReconciled':
         for (const change of event.data.changes) {
           if (!sameReleases(releases.get(change.releaseId) ?? [], change.before))
-            return `the releases recorded as the state before the change of ${change.releaseId} are not the ones in the history`
+            return (
+              `the releases recorded as the state before the change of ${change.releaseId} are not the ones ` +
+              'in the history'
+            )
         }
         return undefined
       default:
@@ -346,11 +337,7 @@ export const evolve = (state: State, event: DomainEvent): State => evolveAll(sta
 /** The state a history of events folds into. */
 export const replay = (events: Iterable<DomainEvent>): State => evolveAll(initialState, events)
 
-/**
- * The state after recorded events (envelopes, in order): each release's facts note when the last
- * event about it was recorded. An event that could not have happened is a problem, in words, with
- * the index of the event; nothing of the batch is then kept.
- */
+/** The state after recorded envelopes, or a problem with the index of the impossible event (nothing kept). */
 export const evolveRecorded = (
   state: State,
   envelopes: ReadonlyArray<DomainEvent & { readonly recordedAt: Timestamp }>,

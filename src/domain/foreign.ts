@@ -1,7 +1,6 @@
 /**
- * Events from a newer version of this module: a well-formed envelope whose `type`, or whose
- * envelope version `v`, this version does not know. Not damage: it is named, skipped by reads, and
- * refuses writes (docs/events.md, "Compatibility policy"). Pure: recognising and wording them.
+ * Events from a newer version of this module: a well-formed envelope whose `type` or version `v` this one does not
+ * know. Not damage: named, skipped by reads, and refusing writes (docs/events.md, "Compatibility policy").
  */
 import * as t from 'io-ts'
 import { EVENT_SCHEMA_VERSION, EVENT_TYPES, EventMetadata, Ulid } from './events.js'
@@ -10,13 +9,11 @@ import { Timestamp } from './timestamp.js'
 
 /** What this version can tell of an event it cannot interpret. */
 export interface Foreign {
-  /** The envelope version that wrote it. */
   readonly v: number
-  /** Its type, when the envelope names one. */
   readonly type?: string
   /** The stagecraft-state version that recorded it, when its envelope says (`meta.writer`). */
   readonly writer?: string
-  /** The command it belongs to and how many events that command recorded, when its envelope says (for whole commands). */
+  /** The command it belongs to and how many events that command recorded, when its envelope says. */
   readonly command?: string
   readonly events?: number
 }
@@ -40,12 +37,7 @@ const field = (value: unknown, key: string): unknown =>
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined
 
-/**
- * What a decoded line (JSON, `prev` removed or not) is, if it is an event of a newer version:
- * an envelope version above this one's (nothing else of it can be judged), or an envelope of this
- * version, well-formed, whose type is not one this version knows. Anything else is `undefined`:
- * a known type with a bad payload, or no envelope at all, is damage.
- */
+/** The newer-version event a decoded line is, if any; a known type with a bad payload is damage: `undefined`. */
 export const foreignEvent = (json: unknown): Foreign | undefined => {
   const v = field(json, 'v')
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < EVENT_SCHEMA_VERSION) return undefined

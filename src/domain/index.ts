@@ -1,7 +1,4 @@
-/**
- * The pure domain of stagecraft-state: codecs, commands, events, decide, evolve, projection and
- * queries. Nothing here touches the file system, the clock or randomness.
- */
+/** The pure domain: codecs, commands, events, decide, evolve, projection, queries; no I/O, clock or randomness. */
 export * from './commands.js'
 export * from './decide.js'
 export * from './decider.js'

@@ -1,9 +1,4 @@
-/**
- * The rules for values that come from outside (API arguments, CLI options): each parser takes
- * any value (a JavaScript caller may pass a number, `null`, an object), trims a string of the
- * blanks around it (`String.prototype.trim`, the same for every parser), checks it and either
- * returns the clean value or an `INVALID_INPUT` naming the bad value.
- */
+/** Parsers for values from outside: any value in; out, a trimmed clean value or an `INVALID_INPUT` naming it. */
 import * as E from 'fp-ts/lib/Either.js'
 import { type DomainError, invalidInput } from './errors.js'
 import {
@@ -48,10 +43,7 @@ const text =
     return E.right(value)
   }
 
-/**
- * A text parser that also refuses what `find` finds, as `why` it cannot be recorded. Only for
- * what a write records: a value already stored is read back as it is, whatever it holds.
- */
+/** A text parser that also refuses what `find` finds; only for what a write records (stored values are read as is). */
 const refusing =
   (
     parse: (raw: unknown) => E.Either<DomainError, string>,
@@ -66,7 +58,8 @@ const refusing =
         ? E.right(value)
         : E.left(
             invalidInput(
-              `${what} ${quote(value)} contains ${codePointName(found.character)} at character ${found.position}: ${why}`,
+              `${what} ${quote(value)} contains ${codePointName(found.character)} at character ` +
+                `${found.position}: ${why}`,
             ),
           )
     })(parse(raw))
@@ -81,10 +74,7 @@ const newText = (what: string, limit: number) => refusing(text(what, limit), wha
 /** An environment name: trimmed, 1 to 64 characters, no control characters. What reads look up by. */
 export const parseEnvironment = text('environment', MAX_ENVIRONMENT_LENGTH)
 
-/**
- * An environment name for a new release: as `parseEnvironment`, and no lone surrogate, bidi
- * control or zero-width character (`pro\u200bd` would pass for `prod`).
- */
+/** An environment name for a new release: also no lone surrogate, bidi control or zero-width character. */
 export const parseNewEnvironment = refusing(
   newText('environment', MAX_ENVIRONMENT_LENGTH),
   'environment',
@@ -98,7 +88,7 @@ export const parseVersion = text('version', MAX_VERSION_LENGTH)
 /** A version for a new release: as `parseVersion`, and no lone surrogate. */
 export const parseNewVersion = newText('version', MAX_VERSION_LENGTH)
 
-/** A note, a reason or an actor, recorded by a write: trimmed, 1 to 1024 characters, no control characters, no lone surrogate. */
+/** A note, a reason or an actor, recorded by a write: 1 to 1024 characters, no control character or lone surrogate. */
 export const parseText = (what: string) => newText(what, MAX_TEXT_LENGTH)
 
 /** A commit SHA: empty (unknown), or 4 to 64 hexadecimal characters; surrounding blanks are trimmed. */
@@ -120,7 +110,6 @@ export const parseRequestId = text('request id', MAX_REQUEST_ID_LENGTH)
 /** A request id a write is given: as recorded, and no lone surrogate (it could not be stored as UTF-8). */
 export const parseNewRequestId = newText('request id', MAX_REQUEST_ID_LENGTH)
 
-/** One of a fixed set of names, trimmed like every other input. */
 const oneOf =
   <A extends string>(what: string, is: (value: string) => value is A, names: ReadonlyArray<A>) =>
   (raw: unknown): E.Either<DomainError, A> => {

@@ -1,33 +1,24 @@
-/**
- * Bounds on the JSON this module reads from its files (releases.json, log lines, checkpoint lines,
- * the PostgreSQL projection's rows): a hostile or damaged file is refused where it is read, before
- * anything is recorded, instead of reaching recursive code (a deep freeze, `JSON.stringify`) after
- * an append. docs/storage.md lists them.
- */
+/** Bounds on the JSON read from files: damage is refused where read, not in recursive code after an append. */
 
-/** How deeply arrays and objects may nest in `releases.json` (a record holds 3 levels: the file, `releases`, the record). */
+/** How deeply arrays and objects may nest in `releases.json` (a record is at 3 levels). */
 export const MAX_SNAPSHOT_DEPTH = 64
 
 /**
- * How deeply they may nest in a log or checkpoint line: a value of `releases.json` travels inside
- * an event (at most 4 levels deeper: `data.changes[].after.preserved.otherFields`), so every value
- * a snapshot may hold can be recorded, and read back.
+ * How deeply they may nest in a log or checkpoint line: a snapshot's value travels up to 4 levels deeper in an event,
+ * so every value a snapshot may hold can be recorded and read back.
  */
 export const MAX_LINE_DEPTH = MAX_SNAPSHOT_DEPTH + 8
 
 /**
- * The largest `releases.json`, in bytes: 256 MiB, about 570,000 deploys (100,000 make 45 MB). Its
- * text is one string, and V8 holds no string past 2^29 - 24 characters (512 MiB of ASCII).
+ * The largest `releases.json`, in bytes: 256 MiB, about 570,000 deploys (100,000 make 45 MB). Its text is one string,
+ * and V8 holds no string past 2^29 - 24 characters (512 MiB of ASCII).
  */
 export const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024
 
 /** The longest line of an event that is not an import or a reconcile (a create, a phase update: under 10 KiB each). */
 export const MAX_LOG_LINE_BYTES = 1024 * 1024
 
-/**
- * The longest line of an event that carries a whole `releases.json` (`SnapshotImported`,
- * `SnapshotReconciled`): its records, compact, take about as much room as the file did.
- */
+/** The longest line of an event that carries a whole `releases.json`: its records take about the file's room. */
 export const MAX_SNAPSHOT_LINE_BYTES = 2 * MAX_SNAPSHOT_BYTES
 
 /** The longest checkpoint line: one release (its stored form and facts), or the header. */
@@ -39,11 +30,7 @@ export interface TooDeep {
   readonly limit: number
 }
 
-/**
- * The first place where arrays and objects in `text` nest more than `limit` deep, or `undefined`.
- * A loop over the characters (strings skipped whole), not a recursion: it runs before `JSON.parse`
- * on any text, valid JSON or not, and no depth can exhaust its stack.
- */
+/** Where arrays and objects in `text` nest past `limit`, or `undefined`: a loop, so no depth exhausts the stack. */
 export const tooDeep = (text: string, limit: number): TooDeep | undefined => {
   let depth = 0
   for (let i = 0; i < text.length; i++) {
@@ -74,8 +61,10 @@ const lineOf = (text: string, offset: number): number => {
 
 /** The problem, in words, for a message that names the file and line before it. */
 export const tooDeepProblem = (found: TooDeep): string =>
-  `arrays and objects nest more than ${found.limit} deep here, deeper than stagecraft-state reads (a limit that keeps a damaged or hostile file from exhausting its stack): flatten or remove that value`
+  `arrays and objects nest more than ${found.limit} deep here, deeper than stagecraft-state reads (a ` +
+  'limit that keeps a damaged or hostile file from exhausting its stack): flatten or remove that value'
 
 /** The problem of a text of `bytes` bytes past `limit`, in words. */
 export const tooLongProblem = (what: string, bytes: number, limit: number): string =>
-  `${what} is ${bytes} bytes long, more than the ${limit} bytes stagecraft-state reads (a limit that keeps a damaged or hostile file from exhausting its memory)`
+  `${what} is ${bytes} bytes long, more than the ${limit} bytes stagecraft-state reads (a limit that ` +
+  'keeps a damaged or hostile file from exhausting its memory)'

@@ -1,6 +1,4 @@
-/**
- * Line numbers inside JSON text, for error messages that point at the place to fix.
- */
+/** Line numbers inside JSON text, for error messages that point at the place to fix. */
 
 /** The 1-based line of a character offset. */
 export const lineAt = (text: string, offset: number): number => {
@@ -9,10 +7,7 @@ export const lineAt = (text: string, offset: number): number => {
   return line
 }
 
-/**
- * The line on which each element of the top-level `"releases"` array starts, in order. The text
- * must be valid JSON; only used to report errors, so a plain scan is enough.
- */
+/** The line on which each element of the top-level `"releases"` array starts, in a valid JSON text. */
 export const releaseRecordLines = (text: string): ReadonlyArray<number> => {
   const lines: number[] = []
   let line = 1
@@ -70,9 +65,8 @@ const faultBefore = (text: string, length: number): boolean => {
 }
 
 /**
- * The offset of the first character that makes `text` invalid JSON (its end, for a text cut
- * short), for parser messages that give none. A prefix that stops before the fault only ever fails for ending too early, so the
- * shortest prefix that fails otherwise ends with the fault: found by bisection.
+ * The offset of the first character that makes `text` invalid JSON, for parser messages that give none: the shortest
+ * prefix that fails for another reason than ending early ends with the fault, found by bisection.
  */
 export const jsonErrorOffset = (text: string): number | undefined => {
   try {
@@ -94,7 +88,6 @@ export const jsonErrorOffset = (text: string): number | undefined => {
 
 /** A key that an object of a JSON text holds twice: where, and what. */
 export interface DuplicateKey {
-  /** The key, unescaped. */
   readonly key: string
   /** The 1-based line of its second occurrence. */
   readonly line: number
@@ -104,16 +97,10 @@ export interface DuplicateKey {
 
 const SHORT_OBJECT = 16
 
-/**
- * The first key that some object of `text` holds twice (`JSON.parse` would silently keep the last
- * value), or `undefined`. `text` must be valid JSON. One pass, about as long as `JSON.parse`:
- * strings are skipped whole, a key is unescaped only when it holds a backslash, and the keys of
- * the open objects share one list (each object's from where it starts; a set once it is long).
- */
+/** The first key some object of valid JSON `text` holds twice (`JSON.parse` keeps the last), or `undefined`. */
 export const firstDuplicateKey = (text: string): DuplicateKey | undefined => {
   const keys: string[] = []
-  // Per open container, by depth: where its keys start in `keys` (-1: an array), its set of keys
-  // once it has many, its current key or element index (for the path in the message).
+  // Per open container, by depth: where its keys start in `keys` (-1: an array), its key set once long, its key.
   const starts: number[] = []
   const sets: Array<Set<string> | undefined> = []
   const current: string[] = []

@@ -1,6 +1,4 @@
-/**
- * Deployment phases, their statuses and the rules for moving between statuses.
- */
+/** Deployment phases, their statuses and the rules for moving between statuses. */
 import * as t from 'io-ts'
 
 // Insertion order is the order a deploy runs the phases: PHASES and every projection rely on it.
@@ -41,8 +39,8 @@ export const PHASE_STATUSES: ReadonlyArray<PhaseStatus> = Object.freeze(Object.k
 export const Phases = t.record(ReleasePhase, PhaseStatus, 'Phases')
 export type Phases = t.TypeOf<typeof Phases>
 
-// How the orchestrator drives a phase: it may skip, fail or finish a phase it never marked
-// running, but once a phase has an outcome, that outcome is history.
+// How the orchestrator drives a phase: it may skip, fail or finish a phase it never marked running, but once a phase
+// has an outcome, that outcome is history.
 const NEXT_STATUSES: Readonly<Record<PhaseStatus, ReadonlyArray<PhaseStatus>>> = {
   pending: ['running', 'completed', 'failed', 'skipped'],
   running: ['completed', 'failed', 'skipped'],

@@ -1,15 +1,10 @@
-/**
- * The projection of the state into the exact text of `releases.json`: `{"releases": [...]}`,
- * two-space indentation, records in id order, keys in the spec's order, no trailing newline
- * (as the Go Stagecraft writes it).
- */
+/** The exact text of `releases.json` for a state, laid out as the Go Stagecraft writes it (records in id order). */
 import type { Release } from './release.js'
 import { type OrderedFields, recordFields } from './release-record.js'
 import type { State } from './state.js'
 import { fieldTexts, type TopLevelFields } from './top-level-fields.js'
 
-// JSON.stringify's layout (two-space indentation), written field by field so that the order of
-// the fields is the record's, whatever their names.
+// JSON.stringify's layout, written field by field so that the fields keep the record's order whatever their names.
 const valueText = (value: unknown, indent: string): string =>
   (JSON.stringify(value, null, 2) ?? 'null').replaceAll('\n', `\n${indent}`)
 
@@ -18,16 +13,15 @@ const objectText = (fields: OrderedFields, indent: string): string => {
   const inner = `${indent}  `
   // `phases` is the one field whose value is itself ordered fields.
   const line = ([key, value]: readonly [string, unknown]): string =>
-    `${inner}${JSON.stringify(key)}: ${key === 'phases' ? objectText(value as OrderedFields, inner) : valueText(value, inner)}`
+    `${inner}${JSON.stringify(key)}: ` +
+    `${key === 'phases' ? objectText(value as OrderedFields, inner) : valueText(value, inner)}`
   return `{\n${fields.map(line).join(',\n')}\n${indent}}`
 }
 
 const recordText = (release: Release): string => `    ${objectText(recordFields(release), '    ')}`
 
-// A frozen release never changes, so what its record looks like is kept, per release: a write
-// serialises only the releases the last events replaced and reuses all the others. (A release
-// still being built by a fold is not frozen, and not cached.) Bytes for writing the file,
-// text for comparing releases; each made only when asked for.
+// A frozen release never changes, so its record text is cached: a write serialises only the releases the last events
+// replaced. Releases a fold is still building are not frozen, and not cached.
 const recordTexts = new WeakMap<Release, string>()
 const recordBytes = new WeakMap<Release, Uint8Array>()
 const encoder = new TextEncoder()
@@ -60,13 +54,11 @@ const fieldText = ([key, text]: readonly [string, string]): string => `,\n  ${JS
 
 /** What comes before the first record. */
 export const SNAPSHOT_OPEN = encoder.encode('{\n  "releases": [\n')
-/** What comes between two records. */
 export const RECORD_SEPARATOR = encoder.encode(',\n')
-/** What closes the array of records. */
 export const SNAPSHOT_CLOSE = encoder.encode('\n  ]')
 const EMPTY = encoder.encode('{\n  "releases": []')
 
-/** What comes after the array of records: the other top-level fields (as the file wrote them, when known), and the closing brace. */
+/** What follows the array of records: the other top-level fields (as the file wrote them), and the closing brace. */
 export const snapshotEnd = (fields: TopLevelFields): Uint8Array =>
   encoder.encode(`${fieldTexts(fields).map(fieldText).join('')}\n}`)
 

@@ -1,8 +1,4 @@
-/**
- * Questions asked of the state: a release by id, an environment's current release, the releases
- * of an environment or of all environments. Lists are computed once per state and shared (the
- * state and its releases are immutable), so repeated reads of an unchanged state are free.
- */
+/** Questions asked of the state; lists are computed once per (immutable) state and shared. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { type DomainError, invalidInput, releaseNotFound } from './errors.js'
@@ -15,8 +11,7 @@ import { compareInstants, type Instant, parseInstant } from './timestamp.js'
 /** The release with an id. An id held by several releases (a Go-written file) is refused as ambiguous. */
 export const findRelease = (state: State, rawId: unknown): E.Either<DomainError, Release> =>
   pipe(
-    // An id an older file holds is kept as it is, blanks around it included: it is looked up as
-    // given first, and only then as a caller's input (trimmed, checked).
+    // An older file's id is kept as it is, blanks included: looked up as given first, then as a caller's input.
     typeof rawId === 'string' && state.releases.has(rawId as ReleaseId)
       ? E.right(rawId as ReleaseId)
       : parseReleaseId(rawId),
@@ -26,7 +21,9 @@ export const findRelease = (state: State, rawId: unknown): E.Either<DomainError,
       if (group.length > 1) {
         return E.left(
           invalidInput(
-            `release id ${id} is ambiguous: ${group.length} releases hold it (versions ${group.map((r) => r.version).join(', ')}), as written by the Go Stagecraft; list the environment to see them`,
+            `release id ${id} is ambiguous: ${group.length} releases hold it (versions ` +
+              `${group.map((r) => r.version).join(', ')}), as written by the Go Stagecraft; list the ` +
+              'environment to see them',
           ),
         )
       }
@@ -34,11 +31,7 @@ export const findRelease = (state: State, rawId: unknown): E.Either<DomainError,
     }),
   )
 
-/**
- * An environment to look up: one the state holds is taken as it is (an imported file's name may
- * hold a control character no caller could give: it is shown escaped, never refused), any other
- * parsed as a caller's input.
- */
+/** An environment to look up: a held one as it is (it may hold what no caller could give), else parsed. */
 export const lookedUpEnvironment = (state: State, rawEnvironment: unknown): E.Either<DomainError, string> =>
   typeof rawEnvironment === 'string' && state.current.has(rawEnvironment)
     ? E.right(rawEnvironment)

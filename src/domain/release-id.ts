@@ -1,9 +1,4 @@
-/**
- * Release ids: `rel-YYYYMMDD-HHMMSSmmm` in UTC.
- *
- * Ids order releases: every new id sorts (as a plain string) after every id already in the
- * history, including legacy ids an older file holds (`rel-YYYYMMDD-HHMMSS`, or anything else).
- */
+/** Release ids, `rel-YYYYMMDD-HHMMSSmmm` UTC: a new id sorts after every id in the history, legacy ones too. */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { type DomainError, invalidInput } from './errors.js'
@@ -13,17 +8,11 @@ export interface ReleaseIdBrand {
   readonly ReleaseId: unique symbol
 }
 
-/**
- * The id of a release. Ids this module creates have the form `rel-YYYYMMDD-HHMMSSmmm`; ids read
- * from older files are kept as they are, so the only rule for reading is: a non-empty string.
- */
+/** The id of a release: any non-empty string when read (older files' ids are kept as they are). */
 export const ReleaseId = t.brand(t.string, (s): s is t.Branded<string, ReleaseIdBrand> => s.length > 0, 'ReleaseId')
 export type ReleaseId = t.TypeOf<typeof ReleaseId>
 
-/**
- * The order of release ids: as plain strings (UTF-16 code units), the order every new id is made
- * to sort after and the order of the records in `releases.json`.
- */
+/** The order of release ids: as plain strings (UTF-16 code units), as new ids and `releases.json` records sort. */
 export const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 const CANONICAL_ID = /^rel-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(\d{3})$/
@@ -35,23 +24,21 @@ export const MAX_ID_EPOCH_MS = 253_402_300_799_999
 /** The id for an instant (epoch milliseconds, within the years 0000 to 9999). */
 export const formatReleaseId = (epochMs: number): ReleaseId => {
   const iso = new Date(epochMs).toISOString() // YYYY-MM-DDTHH:MM:SS.mmmZ
-  return `rel-${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}${iso.slice(20, 23)}` as ReleaseId
+  const date = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}`
+  const time = `${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}${iso.slice(20, 23)}`
+  return `rel-${date}-${time}` as ReleaseId
 }
 
 /** The instant a canonical id encodes, or `undefined` for a legacy or foreign id. */
 export const releaseIdEpochMs = (id: string): number | undefined => {
   if (!CANONICAL_ID.test(id)) return undefined
-  const ms = Date.parse(
-    `${id.slice(4, 8)}-${id.slice(8, 10)}-${id.slice(10, 12)}T${id.slice(13, 15)}:${id.slice(15, 17)}:${id.slice(17, 19)}.${id.slice(19, 22)}Z`,
-  )
+  const date = `${id.slice(4, 8)}-${id.slice(8, 10)}-${id.slice(10, 12)}`
+  const time = `${id.slice(13, 15)}:${id.slice(15, 17)}:${id.slice(17, 19)}.${id.slice(19, 22)}`
+  const ms = Date.parse(`${date}T${time}Z`)
   return Number.isNaN(ms) || formatReleaseId(ms) !== id ? undefined : ms
 }
 
-/**
- * The earliest instant whose id sorts after `id`, or `undefined` when no id can (a foreign id such
- * as `zzz` sorts after them all). Ids sort like the instants they encode, so the instants whose
- * id sorts after `id` form a suffix of the range, found by bisection.
- */
+/** The earliest instant whose id sorts after `id`, found by bisection, or `undefined` when none can (`zzz`). */
 export const firstEpochMsAfter = (id: string): number | undefined => {
   const exact = releaseIdEpochMs(id)
   if (exact !== undefined) return exact < MAX_ID_EPOCH_MS ? exact + 1 : undefined
@@ -66,11 +53,7 @@ export const firstEpochMsAfter = (id: string): number | undefined => {
   return low
 }
 
-/**
- * The id of a new release created at `nowMs` when `greatestId` is the greatest id in the history:
- * the clock's id, or, when the clock repeats a millisecond or went backwards, the first id after
- * `greatestId`.
- */
+/** A new release's id at `nowMs`: the clock's, or the first after `greatestId` when the clock did not move on. */
 export const nextReleaseId = (
   nowMs: number,
   greatestId: ReleaseId | undefined,
@@ -87,7 +70,8 @@ export const nextReleaseId = (
   if (floor === undefined) {
     return E.left(
       invalidInput(
-        `no new release id can sort after the existing id "${greatestId}"; rename that release in the history before creating more`,
+        `no new release id can sort after the existing id "${greatestId}"; rename that release in the ` +
+          'history before creating more',
       ),
     )
   }

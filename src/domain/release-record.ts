@@ -1,11 +1,7 @@
 /**
- * A release as a record of `releases.json`: the Go Stagecraft's snake_case shape.
- *
- * One codec serves both directions. Decoding accepts what the Go Stagecraft or a person may have
- * written (keys in any order, `commit_sha` missing, `phases` missing or null, `previous_id` empty
- * or null, phase keys and fields this module does not know) and keeps everything it does not
- * model in `preserved`; encoding writes the record back with nothing lost, keys in the order id,
- * environment, version, commit_sha, timestamp, phases, previous_id, then preserved fields.
+ * A release as a record of `releases.json`, the Go Stagecraft's snake_case shape. One codec serves both directions:
+ * decoding accepts what Go or a person may have written and keeps what it does not model in `preserved`; encoding
+ * writes the record back with nothing lost, keys in the spec's order, then the preserved fields.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -98,7 +94,7 @@ const decodeRecord = (input: unknown, context: t.Context): t.Validation<StoredRe
     ),
   )
 
-/** The fields of a JSON object in the order they are written (an object would list integer-like keys such as "7" first). */
+/** The fields of a JSON object in the order they are written (an object would list keys such as "7" first). */
 export type OrderedFields = ReadonlyArray<readonly [string, unknown]>
 
 const phaseFields = (release: Release, preserved: Preserved | undefined): OrderedFields => {
@@ -112,9 +108,8 @@ const phaseFields = (release: Release, preserved: Preserved | undefined): Ordere
 }
 
 /**
- * A release's record as written: id, environment, version, commit_sha, timestamp, phases (in
- * phase order, then phase keys this module does not know), previous_id, then preserved fields.
- * The value of `phases` is itself ordered fields.
+ * A release's record as written: the spec's fields in order (phases in phase order, then unknown phase keys), then
+ * preserved fields. The value of `phases` is itself ordered fields.
  */
 export const recordFields = (release: Release): OrderedFields => {
   const preserved = preservedOf(release)
@@ -139,11 +134,7 @@ const encodeRecord = (release: Release): ReleaseRecordJson =>
     ]),
   )
 
-/**
- * The codec between a `releases.json` record and a release: decoding gives a {@link StoredRelease}
- * (what the record held that this module does not model in `preserved`); encoding takes any
- * release, a release of the state included, whose `preserved` is not enumerable.
- */
+/** The codec between a record and a release; encoding takes any release, a state's hidden `preserved` too. */
 export const ReleaseRecord = new t.Type<StoredRelease, ReleaseRecordJson, unknown>(
   'ReleaseRecord',
   StoredRelease.is,

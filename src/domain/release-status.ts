@@ -1,6 +1,4 @@
-/**
- * The overall status of a release, from the statuses of its phases.
- */
+/** The overall status of a release, from the statuses of its phases. */
 import { PHASES } from './phase.js'
 import { factsOf, type Release } from './release.js'
 import { epochMsOf } from './timestamp.js'
@@ -8,10 +6,7 @@ import { epochMsOf } from './timestamp.js'
 /** Where a release stands as a whole. */
 export type ReleaseStatus = 'pending' | 'in progress' | 'completed' | 'failed'
 
-/**
- * `failed` when a phase failed; `completed` when every phase completed or was skipped; `pending`
- * when no phase has started; else `in progress`.
- */
+/** `failed` if a phase failed; `completed` if all completed or skipped; `pending` if none began; else `in progress`. */
 export const releaseStatus = (release: Release): ReleaseStatus => {
   const statuses = PHASES.map((phase) => release.phases[phase])
   if (statuses.includes('failed')) return 'failed'
@@ -20,10 +15,7 @@ export const releaseStatus = (release: Release): ReleaseStatus => {
   return 'in progress'
 }
 
-/**
- * Whether a release looks abandoned at `nowMs`: still in progress, with no event for more than
- * `thresholdMs` (since its last event, or its creation when the history knows of none).
- */
+/** Whether a release looks abandoned at `nowMs`: in progress, no event (or creation) for over `thresholdMs`. */
 export const isAbandoned = (release: Release, nowMs: number, thresholdMs: number): boolean =>
   releaseStatus(release) === 'in progress' &&
   nowMs - (factsOf(release).lastEventMs ?? epochMsOf(release.timestamp)) > thresholdMs

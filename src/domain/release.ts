@@ -1,16 +1,10 @@
-/**
- * A release: one deployment of one version to one environment, and the status of its phases.
- */
+/** A release: one deployment of one version to one environment, and the status of its phases. */
 import * as t from 'io-ts'
 import { Phases, ReleasePhase } from './phase.js'
 import { ReleaseId } from './release-id.js'
 import { Timestamp } from './timestamp.js'
 
-/**
- * What an imported `releases.json` record held that this module does not model, kept so that
- * writing the file back loses nothing: phases the record did not list, phase keys and record
- * fields this module does not know. Releases this module creates never have any.
- */
+/** What an imported record held that this module does not model, kept so that writing it back loses nothing. */
 export const Preserved = t.partial(
   {
     /** Known phases the record did not list: read as `pending`, written back absent until changed. */
@@ -24,10 +18,7 @@ export const Preserved = t.partial(
 )
 export interface Preserved extends t.TypeOf<typeof Preserved> {}
 
-/**
- * One deployment of one version to one environment, as callers see it: `{ id, environment,
- * version, commitSha, timestamp, phases, previousId? }`, and nothing else.
- */
+/** One deployment of one version to one environment, as callers see it, and nothing else. */
 export const Release = t.intersection(
   [
     t.type({
@@ -38,7 +29,6 @@ export const Release = t.intersection(
       commitSha: t.string,
       /** When the release was created, as an RFC 3339 string exactly as stored. */
       timestamp: Timestamp,
-      /** The status of every phase. */
       phases: t.readonly(Phases),
     }),
     t.partial({
@@ -55,17 +45,13 @@ export const Release = t.intersection(
  */
 export interface Release extends t.TypeOf<typeof Release> {}
 
-/**
- * A release as an event records it: with what its imported record held that this module does
- * not model (`preserved`), so that replaying the event writes the record back exactly.
- */
+/** A release as an event records it: with `preserved`, so that replaying the event writes the record back exactly. */
 export const StoredRelease = t.intersection([Release, t.partial({ preserved: Preserved })], 'StoredRelease')
 export interface StoredRelease extends t.TypeOf<typeof StoredRelease> {}
 
 /**
- * What a release preserved of its imported record. The state keeps it on the release as a
- * property that is not enumerable: the projection reads it here, while a caller handed the
- * release (and `JSON.stringify`, a spread, `Object.keys`) sees the public shape only, at no cost.
+ * What a release preserved of its imported record. The state keeps it as a non-enumerable property, so callers
+ * (`JSON.stringify`, a spread) see the public shape only, at no cost.
  */
 export const preservedOf = (release: Release): Preserved | undefined => (release as StoredRelease).preserved
 
@@ -82,18 +68,14 @@ export const keepPreserved = (release: Release, preserved: Preserved | undefined
 }
 
 /**
- * What the history knows of a release beyond its record: when its last event was recorded, the
- * release it rolls back to and the operator's note. Kept on a release of the state like
- * `preserved`, out of sight (not enumerable), so that it travels with the release through every
- * fold and checkpoint at no cost, and callers and `releases.json` see the public shape only.
+ * What the history knows of a release beyond its record: its last event's time, what it rolls back to, the note. Kept
+ * out of sight like `preserved`, so it travels through every fold and checkpoint at no cost.
  */
 export const ReleaseFacts = t.partial(
   {
     /** When the last event about the release was recorded, in epoch milliseconds. */
     lastEventMs: t.number,
-    /** The earlier release of the same environment this one redeploys. */
     rollbackOf: ReleaseId,
-    /** Why the release was made, in the operator's words. */
     note: t.string,
   },
   'ReleaseFacts',

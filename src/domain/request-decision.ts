@@ -1,7 +1,6 @@
 /**
- * Deciding a command given under a request id (requests.ts): a new id tags the events the command
- * records; a known one with the same command and arguments is a retry, which records nothing; a
- * known one asked for anything else is `INVALID_INPUT` naming its first use.
+ * Deciding a command given under a request id: a new id tags its events; a known one with the same command and
+ * arguments is a retry, which records nothing; anything else is `INVALID_INPUT` naming the first use.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -38,7 +37,6 @@ const shown = (value: string | null): string => (value === null ? '(none)' : quo
 const described = (command: RequestCommand, args: RequestArguments): string =>
   (ARGUMENT_NAMES[command] ?? []).map((name, i) => `${name} ${shown(args[i] ?? null)}`).join(', ')
 
-/** What the retry asks for that the first use did not. */
 const difference = (first: RequestUse, command: RequestCommand, args: RequestArguments): string => {
   if (first.command !== command) return `this call is a ${command} (${described(command, args)})`
   const names = ARGUMENT_NAMES[command]
@@ -48,14 +46,13 @@ const difference = (first: RequestUse, command: RequestCommand, args: RequestArg
 
 const reused = (id: string, first: RequestUse, command: RequestCommand, args: RequestArguments): DomainError =>
   invalidInput(
-    `request id ${quote(id)} was first used for ${first.command} of release ${first.releaseId}${first.at === undefined ? '' : ` (recorded ${first.at})`}, ` +
-      `with ${described(first.command, first.args)}; ${difference(first, command, args)}. A retry must repeat the first call exactly; a new write needs a new request id`,
+    `request id ${quote(id)} was first used for ${first.command} of release ` +
+      `${first.releaseId}${first.at === undefined ? '' : ` (recorded ${first.at})`}, ` +
+      `with ${described(first.command, first.args)}; ${difference(first, command, args)}. A retry must ` +
+      'repeat the first call exactly; a new write needs a new request id',
   )
 
-/**
- * Decides `command` under its request id, if any: `fresh` decides it as if it had none; `args`
- * gives its arguments as parsed (asked only for a known id).
- */
+/** Decides `command` under its request id, if any: `fresh` decides it as if it had none; `args` as parsed. */
 export const requested = (
   command: CreateRelease | UpdatePhase | RecoverRelease,
   state: State,

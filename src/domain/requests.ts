@@ -1,18 +1,13 @@
 /**
- * Request ids (idempotency keys): a caller names a write, and a retry under the same name, after
- * any error or timeout, records nothing and is answered with the release the first use was about.
- *
- * Every event a write records carries its request id and command (`request`), so the history
- * itself is the index: the fold keeps, for every id ever used, its first use (which command, with
- * which arguments, about which release, when). The index is a {@link RequestMap}: layered like
- * the releases, so that a write does not copy a long history's keys.
+ * Request ids (idempotency keys): a retry under the same name, after any error or timeout, records nothing and is
+ * answered with the release of the first use. Every event carries its request id, so the history is the index: the fold
+ * keeps every id's first use, in a {@link RequestMap}.
  */
 import * as t from 'io-ts'
 import { ReleaseId } from './release-id.js'
 import { Timestamp } from './timestamp.js'
 import { VersionedMap } from './versioned-map.js'
 
-/** The longest request id, in characters. */
 export const MAX_REQUEST_ID_LENGTH = 200
 
 /** The commands a request id can name: those that record events about one release. */
@@ -26,10 +21,7 @@ export type RequestCommand = t.TypeOf<typeof RequestCommand>
 export const RequestTag = t.type({ id: t.string, command: RequestCommand }, 'RequestTag')
 export interface RequestTag extends t.TypeOf<typeof RequestTag> {}
 
-/**
- * A command's arguments after parsing, in a fixed order per command (absent ones `null`): what a
- * retry must repeat. See {@link ARGUMENT_NAMES}.
- */
+/** A command's arguments after parsing, in a fixed order ({@link ARGUMENT_NAMES}), absent ones `null`. */
 export const RequestArguments = t.readonlyArray(t.union([t.string, t.null]), 'RequestArguments')
 export type RequestArguments = t.TypeOf<typeof RequestArguments>
 
@@ -54,11 +46,7 @@ export const sameRequest = (
 ): boolean =>
   a.command === b.command && a.args.length === b.args.length && a.args.every((value, i) => value === b.args[i])
 
-/**
- * The request ids of a state, by id: a versioned map (versioned-map.ts), so that a fold copies
- * only the ids added since the base, which may be read lazily from a checkpoint. Ids are only
- * ever added, never changed.
- */
+/** The request ids of a state: a versioned map, so that a fold copies only the ids added since the base. */
 export type RequestMap = VersionedMap<string, RequestUse>
 export const RequestMap = VersionedMap
 

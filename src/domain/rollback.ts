@@ -1,7 +1,4 @@
-/**
- * Which release a rollback would redeploy, by Stagecraft's rules: the target belongs to the
- * environment, completed every phase, and is not the current release.
- */
+/** Which release a rollback would redeploy: of the environment, every phase completed, not the current one. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { type DomainError, invalidInput, invalidTransition, releaseNotFound } from './errors.js'
@@ -14,22 +11,17 @@ import type { State } from './state.js'
 
 /** How to choose the release to roll back to. */
 export type RollbackTarget =
-  /** The current release's previous release. */
   | { readonly to: 'previous' }
-  /** A given release of the environment. */
   | { readonly to: 'release'; readonly releaseId: string }
   /** The newest release of the environment with a given version, other than the current one. */
   | { readonly to: 'version'; readonly version: string }
   /** The newest release of the environment, other than the current one, that completed every phase. */
   | { readonly to: 'last-good' }
 
-const TARGET_SHAPES = `{ to: 'previous' }, { to: 'last-good' }, { to: 'release', releaseId } or { to: 'version', version }`
+const TARGET_SHAPES =
+  `{ to: 'previous' }, { to: 'last-good' }, ` + `{ to: 'release', releaseId } or { to: 'version', version }`
 
-/**
- * A rollback target as a caller gave it (a JavaScript caller may pass anything): checked here, at
- * the boundary, so that choosing the candidate only ever sees one of the four shapes. The release
- * id and the version are checked with the candidate, like any other id or version.
- */
+/** A rollback target as given (anything, from JavaScript), checked so that choosing sees only the four shapes. */
 export const parseRollbackTarget = (raw: unknown): E.Either<DomainError, RollbackTarget> => {
   const to: unknown = typeof raw === 'object' && raw !== null ? (raw as { to?: unknown }).to : undefined
   switch (to) {
@@ -93,14 +85,14 @@ const candidate = (
           pipe(
             releasesOf(state, environment),
             E.chain((releases) => {
-              // The current release may itself be of that version (a redeploy that failed): the
-              // target is the newest other one.
+              // The current release may itself be of that version (a failed redeploy): the target is another.
               const found = releases.find((release) => release.version === version && release !== current)
               if (found !== undefined) return E.right(found)
               return E.left(
                 current.version === version
                   ? invalidTransition(
-                      `release ${current.id} (${version}) is the current release of ${environment}, and no earlier release has that version; there is nothing to roll back to`,
+                      `release ${current.id} (${version}) is the current release of ${environment}, and ` +
+                        'no earlier release has that version; there is nothing to roll back to',
                     )
                   : releaseNotFound(`environment ${environment} has no release of version ${version}`),
               )
@@ -132,7 +124,8 @@ const acceptable =
     if (target === current)
       return E.left(
         invalidTransition(
-          `release ${target.id} (${target.version}) is already the current release of ${environment}; there is nothing to roll back to`,
+          `release ${target.id} (${target.version}) is already the current release of ${environment}; ` +
+            'there is nothing to roll back to',
         ),
       )
     if (!isFullyCompleted(target)) {
@@ -141,17 +134,15 @@ const acceptable =
       )
       return E.left(
         invalidTransition(
-          `release ${target.id} (${target.version}) of ${environment} cannot be a rollback target: not every phase completed (${unfinished.join(', ')})`,
+          `release ${target.id} (${target.version}) of ${environment} cannot be a rollback target: not ` +
+            `every phase completed (${unfinished.join(', ')})`,
         ),
       )
     }
     return E.right(target)
   }
 
-/**
- * Whether the release `rawReleaseId` is one a rollback of `environment` may redeploy, by the rules
- * of {@link rollbackTarget}: of that environment, every phase completed, not the current release.
- */
+/** Whether `rawReleaseId` is a release a rollback of `environment` may redeploy, by {@link rollbackTarget}'s rules. */
 export const rollbackCandidate = (
   state: State,
   environment: string,

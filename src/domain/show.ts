@@ -1,15 +1,9 @@
-/**
- * How values appear in messages: quoted, with every control character escaped, so that a message
- * printed to a terminal shows what was given and cannot move the cursor or change colours.
- */
+/** How values appear in messages: quoted, every control character escaped, so a message cannot move the cursor. */
 import { terminalSafeJson } from './unsafe-text.js'
 
 const escapeControl = (character: string): string => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`
 
-/**
- * Text from elsewhere (an error's message, which may quote what it failed on) with every control
- * character escaped: one line, however many lines the text it quotes had.
- */
+/** Text from elsewhere (an error's message) with every control character escaped: one line, however many it quoted. */
 export const withoutControls = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, escapeControl)
 
 // JSON.stringify escapes C0 controls and lone surrogates; terminalSafeJson the rest (DEL, C1, bidi, zero-width).

@@ -1,13 +1,8 @@
 /**
- * Reading `releases.json`: the snapshot file of the spec, written by this module, by the Go
- * Stagecraft or by hand.
- *
- * What is accepted: keys in any order, any JSON escapes, timestamps with offsets and up to nine
- * fraction digits (kept byte-exact), legacy ids, `releases` null (no releases), `{}` (a new history),
- * `commit_sha` missing, `phases` missing or null, `previous_id` empty, null or pointing nowhere,
- * and duplicate ids (both releases kept). Unknown phase keys and unknown fields, at the top level
- * or in a record, are kept verbatim and written back. Anything else is `CORRUPT_STATE` naming
- * the file, the line and the problem.
+ * Reading `releases.json`, as this module, the Go Stagecraft or a person wrote it. Lenient where Go was (key order,
+ * escapes, offsets and nine fraction digits kept byte-exact, legacy and duplicate ids, missing or null fields); unknown
+ * fields are kept verbatim and written back. Anything else is `CORRUPT_STATE` naming the file, the line and the
+ * problem.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -27,10 +22,8 @@ import { fieldsKey, topLevelFieldTexts } from './top-level-fields.js'
 import { decodeUtf8 } from './utf8.js'
 
 /**
- * The content of a `releases.json`: its releases in file order and its top-level fields other
- * than `releases`, parsed and, when there are any, as written (`otherFieldsJson`). The payload of
- * the `SnapshotImported` event that records it, with `otherFields` always present (empty when there
- * are none).
+ * The content of a `releases.json`: its releases in file order and its other top-level fields, parsed and as written.
+ * The payload of the `SnapshotImported` event that records it.
  */
 export type Snapshot = Readonly<
   Required<Pick<SnapshotImported, 'releases' | 'otherFields'>> & Pick<SnapshotImported, 'otherFieldsJson'>
@@ -45,9 +38,8 @@ const documentProblem = (json: unknown): string =>
     : `"releases" is ${showValue((json as { releases?: unknown }).releases, 40)}, not an array of release records`
 
 /**
- * An object with fields but no `releases` (a config.json named by mistake) is some other file: every
- * write rewrites the state file, and would make it one. `{}` and `"releases": null` (how Go writes
- * an empty list) hold nothing a rewrite could lose, and start a history.
+ * An object with fields but no `releases` (a config.json named by mistake) is some other file, which a write would
+ * overwrite. `{}` and `"releases": null` hold nothing a rewrite could lose, and start a history.
  */
 const notAReleasesFile = (document: Readonly<Record<string, unknown>>, file: string): DomainError | undefined => {
   const fields = Object.keys(document)
@@ -57,8 +49,10 @@ const notAReleasesFile = (document: Readonly<Record<string, unknown>>, file: str
     .map((field) => quote(field))
     .join(', ')
   return corruptState(
-    `${file} is not a releases file: it has no "releases" array (its top-level fields are ${named}${fields.length > 5 ? ', ...' : ''}); ` +
-      `every write rewrites the state file, so stagecraft-state does not take over another file: choose another state file, or add "releases": [] to this one if it is meant to hold the history`,
+    `${file} is not a releases file: it has no "releases" array (its top-level fields are ` +
+      `${named}${fields.length > 5 ? ', ...' : ''}); ` +
+      'every write rewrites the state file, so stagecraft-state does not take over another file: choose ' +
+      'another state file, or add "releases": [] to this one if it is meant to hold the history',
   )
 }
 
@@ -113,7 +107,9 @@ export const decodeSnapshot = (text: string, file: string): E.Either<DomainError
     const where = duplicate.path === '' ? 'the top-level object' : duplicate.path
     return E.left(
       corruptState(
-        `${file}:${duplicate.line}: the key ${quote(duplicate.key)} appears twice in ${where}; a JSON reader keeps only one of the two values, so the file cannot be read without losing the other: remove one of them`,
+        `${file}:${duplicate.line}: the key ${quote(duplicate.key)} appears twice in ${where}; a JSON ` +
+          'reader keeps only one of the two values, so the file cannot be read without losing the other: ' +
+          'remove one of them',
       ),
     )
   }
@@ -130,7 +126,7 @@ export const decodeSnapshot = (text: string, file: string): E.Either<DomainError
   return E.right({ releases: releases.right, otherFields, otherFieldsJson: topLevelFieldTexts(text) })
 }
 
-/** Decodes the bytes of a `releases.json`: strict UTF-8 (a byte that is not is `CORRUPT_STATE`), then {@link decodeSnapshot}. */
+/** Decodes the bytes of a `releases.json`: strict UTF-8, then {@link decodeSnapshot}. */
 export const decodeSnapshotBytes = (bytes: Uint8Array, file: string): E.Either<DomainError, Snapshot> =>
   pipe(
     bytes.length > MAX_SNAPSHOT_BYTES
@@ -141,9 +137,8 @@ export const decodeSnapshotBytes = (bytes: Uint8Array, file: string): E.Either<D
   )
 
 /**
- * A test of whether a state holds exactly what a snapshot shows (the same records, the same
- * top-level fields), made once and used against many states (every point of a history). Ids are
- * compared newest first: that is where two nearby points of a history differ.
+ * A test of whether a state holds exactly what a snapshot shows, made once and used against every point of a history.
+ * Ids are compared newest first: that is where two nearby points differ.
  */
 export const showsState = (snapshot: Snapshot): ((state: State) => boolean) => {
   const groups = new Map<string, Release[]>()
@@ -160,11 +155,7 @@ export const showsState = (snapshot: Snapshot): ((state: State) => boolean) => {
     fieldsKey(state) === fields
 }
 
-/**
- * The top-level fields (besides `releases`) that differ between two versions of a file, in the
- * order of `after` then the removed ones: added, removed, changed, or moved (their order is kept
- * too, so a reordering alone is a difference).
- */
+/** The top-level fields that differ between two versions of a file: added, removed, changed, or moved. */
 export const changedFields = (
   before: Snapshot['otherFields'],
   after: Snapshot['otherFields'],

@@ -1,7 +1,4 @@
-/**
- * The state that release history folds into: every release, each environment's current release,
- * and the greatest id ever issued.
- */
+/** The state release history folds into: every release, each environment's current one, the greatest id. */
 import type { SnapshotFields, SnapshotFieldTexts } from './events.js'
 import type { Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
@@ -9,16 +6,9 @@ import { ReleaseMap } from './versioned-map.js'
 import { noRequests, type RequestUse } from './requests.js'
 import { compareTimestamps } from './timestamp.js'
 
-/**
- * The releases, as the events so far have shaped them. Immutable: its maps are read-only (the
- * releases a sealed, persistent {@link ReleaseMap}, `current` a view), its lists and releases
- * frozen.
- */
+/** The releases, as the events so far have shaped them. Immutable: read-only maps, frozen lists and releases. */
 export interface State {
-  /**
-   * Every release, by id, iterated in id order. A group holds more than one release only for an id
-   * that a file written by the Go Stagecraft gave to two releases (kept, never merged).
-   */
+  /** Every release, by id, in id order; a group holds several only for an id a Go-written file gave two releases. */
   readonly releases: ReadonlyMap<ReleaseId, ReadonlyArray<Release>>
   /** Each environment's current release: its newest by timestamp, ties broken by id. */
   readonly current: ReadonlyMap<string, Release>
@@ -26,17 +16,15 @@ export interface State {
   readonly greatestId: ReleaseId | undefined
   /** Top-level fields of an imported `releases.json` other than `releases`, as `JSON.parse` read them. */
   readonly otherFields: SnapshotFields
-  /** The same fields as the file wrote them (each value's text), written back byte for byte; absent for a history recorded without them. */
+  /** The same fields as the file wrote them, written back byte for byte; absent for a history recorded without them. */
   readonly otherFieldsJson?: SnapshotFieldTexts
   /** The first use of every request id the history holds, by id (read-only: a `RequestMap`). */
   readonly requests: ReadonlyMap<string, RequestUse>
 }
 
 /**
- * A map that can only be read: what a {@link State} holds, so that whoever is handed a state (a
- * caller of `state()` or `stateAt()`) cannot change it, and through it a manager's later
- * decisions. A view, not a copy: reads cost one call more, nothing else. The map it reads is
- * private (a `#` field, out of reach of any caller) and belongs to the fold that built it.
+ * A read-only view of a map, so that whoever is handed a state cannot change it, and through it a manager's later
+ * decisions. A view, not a copy: reads cost one call more.
  */
 class ReadOnlyMap<K, V> implements ReadonlyMap<K, V> {
   readonly #map: ReadonlyMap<K, V>

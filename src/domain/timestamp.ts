@@ -1,9 +1,6 @@
 /**
- * RFC 3339 timestamps, kept exactly as written.
- *
- * A release's `timestamp` is stored byte for byte as it arrived (the Go Stagecraft writes clock
- * offsets such as `-07:00` and up to nine fraction digits), so it is a string; comparing two of
- * them goes through the instant they denote.
+ * RFC 3339 timestamps, kept exactly as written (Go writes offsets such as `-07:00` and up to nine fraction digits), so
+ * a string; comparisons go through the instant it denotes.
  */
 import * as t from 'io-ts'
 
@@ -42,9 +39,8 @@ const digits = (text: string, at: number, count: number): number => {
   return value
 }
 
-// RFC 3339 with every field in range; only whether a day 29 to 31 exists in its month is left to
-// code. A regular expression is compiled to native code: checking the two timestamps of every
-// event replayed is three times cheaper this way than character by character.
+// RFC 3339 with every field in range; only whether a day 29 to 31 exists in its month is left to code. A regular
+// expression runs compiled: cheaper than a scan for the two timestamps of every event replayed.
 const RFC3339 =
   /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/
 
@@ -57,8 +53,7 @@ const isValid = (text: string): boolean => {
   return day <= 28 || day <= daysInMonth(digits(text, 0, 4), twoDigits(text, 5))
 }
 
-// The last date seen, and its midnight (UTC) in epoch ms: the events of a history come in runs
-// of one date, so most timestamps need no Date.UTC.
+// A history's events come in runs of one date, so most timestamps need no Date.UTC.
 let lastDate = ''
 let lastDayMs = 0
 
@@ -111,10 +106,7 @@ export const parseInstant = (text: string): Instant | undefined => {
   return { epochMs: validEpochMs(text, fractionNs), nanos: fractionNs % 1_000_000 }
 }
 
-/**
- * The whole milliseconds since the epoch of a timestamp already checked, such as one decoded
- * with the {@link Timestamp} codec: what replay needs for every event, without a second check.
- */
+/** The epoch milliseconds of a timestamp already checked (by the {@link Timestamp} codec), without a second check. */
 export const epochMsOfChecked = (text: Timestamp): number => validEpochMs(text, fractionNsOf(text))
 
 /** The whole milliseconds since the epoch a timestamp denotes, or NaN when it is not one (allocates nothing). */
@@ -136,10 +128,7 @@ export type Timestamp = t.TypeOf<typeof Timestamp>
 export const compareTimestamps = (a: Timestamp, b: Timestamp): number =>
   compareInstants(parseInstant(a) as Instant, parseInstant(b) as Instant)
 
-/**
- * The timestamp of an instant as this module writes it: UTC, milliseconds only when non-zero
- * (`2025-01-01T12:00:00Z`, `2025-01-01T12:00:00.123Z`).
- */
+/** The timestamp of an instant as this module writes it: UTC, milliseconds only when non-zero. */
 export const formatTimestamp = (epochMs: number): Timestamp => {
   const iso = new Date(epochMs).toISOString()
   return (iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso) as Timestamp

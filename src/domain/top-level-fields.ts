@@ -1,9 +1,7 @@
 /**
- * The top-level fields of `releases.json` besides `releases` (a Go-written file, or one a person
- * added to), kept as the file wrote them: `JSON.parse` turns `12345678901234567890` into
- * `12345678901234567000` and `1.50` into `1.5`, so their values' texts are taken from the file and
- * written back byte for byte. A history recorded before the texts were kept has only the parsed
- * values, written back as `JSON.stringify` writes them.
+ * The top-level fields of `releases.json` besides `releases`, kept as the file wrote them: `JSON.parse` turns `1.50`
+ * into `1.5` and rounds long integers, so their texts are written back byte for byte. A history recorded before the
+ * texts were kept writes the parsed values back as `JSON.stringify` does.
  */
 import type { SnapshotFields, SnapshotFieldTexts } from './events.js'
 
@@ -41,11 +39,7 @@ const valueEnd = (text: string, start: number): number => {
   return text.length
 }
 
-/**
- * Each top-level field of `text` but `releases`, with its value's text as written (blanks around it
- * left out), in file order. `text` must be valid JSON whose top level is an object: a linear scan,
- * no recursion.
- */
+/** Each top-level field of valid JSON `text` but `releases`, with its value's text as written, in file order. */
 export const topLevelFieldTexts = (text: string): SnapshotFieldTexts => {
   const fields: Array<[string, string]> = []
   let i = text.indexOf('{') + 1
@@ -74,7 +68,6 @@ export const fieldTexts = (fields: TopLevelFields): SnapshotFieldTexts =>
     .filter(([key]) => key !== 'releases')
     .map(([key, value]) => [key, canonicalText(value)] as const)
 
-/** A JSON text without the blanks outside its strings. */
 const compact = (text: string): string => {
   let out = ''
   for (let i = 0; i < text.length; i++) {
@@ -89,9 +82,8 @@ const compact = (text: string): string => {
 }
 
 /**
- * A key that two sets of fields share when a file showing one shows the other: the same names,
- * each value written the same but for blanks (a file only reformatted is in step; `1.50` and `1.5`
- * are not the same text, and a write would change one into the other).
+ * A key two sets of fields share when a file showing one shows the other: the same names and values written the same
+ * but for blanks (a reformatted file is in step; `1.50` and `1.5` are not).
  */
 export const fieldsKey = (fields: TopLevelFields): string => {
   const entries = fieldTexts(fields).map(([key, text]): [string, string] => [key, compact(text)])

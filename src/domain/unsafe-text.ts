@@ -1,9 +1,7 @@
 /**
- * Characters a new value may not hold, and how messages show them. A stored value (an imported
- * `releases.json` is anyone's text) may hold ESC, OSC or CR LF, which a terminal obeys; bidi
- * controls and zero-width characters, which make one name look like another; lone surrogates,
- * which no UTF-8 can hold. New writes refuse what they can (src/domain/input.ts); what is stored
- * is read back as it is, and shown escaped (the CLI's src/cli/format/visible.ts, the same sets).
+ * Characters a new value may not hold, and how messages show them: controls a terminal obeys, bidi and zero-width
+ * characters that make one name look like another, lone surrogates no UTF-8 can hold. New writes refuse them; stored
+ * values are read as they are and shown escaped (src/cli/format/visible.ts has the same sets).
  */
 
 /** Bidi controls: they reorder what follows them on screen (U+202E shows `dorp` as `prod`). */
@@ -18,11 +16,7 @@ const HIDDEN = new RegExp(`[${BIDI_CONTROLS}${ZERO_WIDTH}]`)
 // What JSON.stringify leaves raw and a terminal obeys or hides (it escapes C0 and lone surrogates itself).
 const RAW_IN_JSON = new RegExp(`[\u007f-\u009f${BIDI_CONTROLS}${ZERO_WIDTH}${SEPARATORS}]`, 'g')
 
-/**
- * JSON text (as `JSON.stringify` writes it) with DEL, the C1 controls, bidi controls, zero-width
- * characters and U+2028/2029 written as `\uXXXX`: the same values, parsed, and nothing on a
- * screen but printable characters. In such JSON they can only be inside strings.
- */
+/** JSON text with DEL, C1, bidi, zero-width and U+2028/2029 written as `\uXXXX`: the same values, all printable. */
 export const terminalSafeJson = (json: string): string =>
   json.replace(RAW_IN_JSON, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
 

@@ -1,18 +1,11 @@
-/**
- * Strict UTF-8: a `releases.json` is text, and a byte that is not part of a UTF-8 character is
- * damage to report, never to replace with U+FFFD (a write after that would lose the byte).
- */
+/** Strict UTF-8: a byte of `releases.json` that is not UTF-8 is damage to report, never a U+FFFD a write would keep. */
 import * as E from 'fp-ts/lib/Either.js'
 import { corruptState, type DomainError } from './errors.js'
 
 // ignoreBOM keeps a byte order mark as U+FEFF, which JSON refuses, as the Go Stagecraft does.
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
-/**
- * Where the first ill-formed sequence of `bytes` starts (a byte that cannot start a character, a
- * character cut short, an overlong form, a surrogate, a code point past U+10FFFF), by the rules
- * of the Encoding Standard that `TextDecoder` follows; `undefined` when all of it is UTF-8.
- */
+/** Where the first ill-formed sequence of `bytes` starts, by the Encoding Standard's rules; `undefined` when none. */
 export const firstInvalidUtf8 = (bytes: Uint8Array): number | undefined => {
   for (let i = 0; i < bytes.length;) {
     const lead = bytes[i] as number
@@ -47,7 +40,7 @@ export const firstInvalidUtf8 = (bytes: Uint8Array): number | undefined => {
   return undefined
 }
 
-/** The text of a file's bytes, or `CORRUPT_STATE` naming the file, the line and the offset of the first byte that is not UTF-8. */
+/** The text of a file's bytes, or `CORRUPT_STATE` naming the file, line and offset of the first byte not UTF-8. */
 export const decodeUtf8 = (bytes: Uint8Array, file: string): E.Either<DomainError, string> => {
   try {
     return E.right(strict.decode(bytes))
@@ -58,7 +51,8 @@ export const decodeUtf8 = (bytes: Uint8Array, file: string): E.Either<DomainErro
     const shown = Array.from(bytes.subarray(offset, offset + 4), (byte) => byte.toString(16).padStart(2, '0')).join(' ')
     return E.left(
       corruptState(
-        `${file}:${line}: not valid UTF-8 at byte offset ${offset} (bytes ${shown}): it cannot be read as text without replacing bytes, which the next write would lose`,
+        `${file}:${line}: not valid UTF-8 at byte offset ${offset} (bytes ${shown}): it cannot be read as ` +
+          'text without replacing bytes, which the next write would lose',
       ),
     )
   }

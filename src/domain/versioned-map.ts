@@ -1,34 +1,20 @@
 /**
- * A map a state holds, by version: a persistent map, so that a fold over a long history does not
- * copy it whole. The state's releases by id (`ReleaseMap`) and its request ids (`RequestMap`,
- * requests.ts) are such maps.
- *
- * Every write folds its events into the state it read, and the fold must leave that state as it
- * was (a failed append leaves the manager where it stood; readers may hold it). Copying a map of
- * 10,000 releases for the one or two a command changes cost more than the rest of the fold. A
- * version here is a map shared with the versions before it (`base`, never changed once built)
- * and the few entries changed since (`changes`, an override or a removal per id). A fold copies
- * only the changes; once they grow past a small share of the base they are merged into a new
- * base, so lookups stay two probes at most and a full iteration stays linear.
- *
- * Iteration follows the base's order (ids ascending, as the fold keeps them), then the ids added
- * since, in the order they were added.
+ * A map a state holds, by version: a persistent map, so that a fold does not copy it whole, since a fold must leave the
+ * state it read as it was (a failed append leaves the manager where it stood). A version is a base shared with earlier
+ * versions (never changed once built) and the few entries changed since; the changes are merged into a new base once
+ * they grow past a small share of it, so lookups stay two probes and iteration stays linear. Iteration follows the
+ * base's order, then the ids added since, in the order they were added.
  */
 import type { Release } from './release.js'
 import type { ReleaseId } from './release-id.js'
 
 const REMOVED: unique symbol = Symbol('removed')
 
-// Changes are merged into a new base when there are more than this many and they are more than
-// a sixteenth of the base: a copy of the whole map then, amortised over many folds.
+// Merged when there are more than this many changes and more than a sixteenth of the base: a copy amortised over folds.
 const MERGE_AT = 64
 const MERGE_SHARE = 16
 
-/**
- * A map of a state, shared in part with the versions before it. Read-only once sealed, which
- * every map a state holds is; only the fold that drafts the next version changes it, in place,
- * until it seals it.
- */
+/** A map of a state, shared in part with earlier versions; read-only once sealed, changed in place only as a draft. */
 export class VersionedMap<K, V> implements ReadonlyMap<K, V> {
   readonly #base: ReadonlyMap<K, V>
   readonly #changes: Map<K, V | typeof REMOVED>
@@ -66,7 +52,6 @@ export class VersionedMap<K, V> implements ReadonlyMap<K, V> {
     return this.#changes
   }
 
-  /** Sets the value of a key, in a draft. */
   set(id: K, value: V): this {
     const changes = this.#open()
     if (!this.has(id)) this.#size++
@@ -74,7 +59,6 @@ export class VersionedMap<K, V> implements ReadonlyMap<K, V> {
     return this
   }
 
-  /** Removes a key, in a draft; whether it was there. */
   delete(id: K): boolean {
     const changes = this.#open()
     if (!this.has(id)) return false
@@ -101,11 +85,7 @@ export class VersionedMap<K, V> implements ReadonlyMap<K, V> {
     return this.#sealed
   }
 
-  /**
-   * The ids whose releases may differ between this version and `other`, when both share one base
-   * (only their changes can differ: a few, where a walk of every release would be thousands);
-   * `undefined` when they do not.
-   */
+  /** The ids whose releases may differ from `other`'s when both share a base (only changes can), else `undefined`. */
   idsDifferingFrom(other: VersionedMap<K, V>): ReadonlySet<K> | undefined {
     if (other.#base !== this.#base) return undefined
     const ids = new Set(this.#changes.keys())
@@ -114,9 +94,8 @@ export class VersionedMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   /**
-   * The ids this version holds and `other` (which shares its base) does not, in this version's
-   * order: after all the others. `undefined` when one of them comes back in the base's order
-   * instead (an id removed, then added again), or `other` is no version of the same base.
+   * The ids this version holds and `other` (of the same base) does not, in this version's order; `undefined` when an id
+   * comes back in the base's order instead (removed, then added again) or `other` is of another base.
    */
   idsAddedSince(other: ReadonlyMap<K, V>): ReadonlyArray<K> | undefined {
     if (!(other instanceof VersionedMap) || other.#base !== this.#base) return undefined
@@ -147,8 +126,8 @@ export class VersionedMap<K, V> implements ReadonlyMap<K, V> {
     return this.get(id) !== undefined
   }
 
-  // The one walk of a version with changes, in plain loops: a write projects every release into
-  // releases.json through it, and a generator costs several times as much.
+  // The one walk of a version with changes, in plain loops: a write projects every release through it, and a generator
+  // costs several times as much.
   forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
     const base = this.#base
     const changes = this.#changes

@@ -1,8 +1,8 @@
 /**
- * The bridge from system calls to values: an async step that returns an `Either` for the
- * failures it expects, and whose unexpected system errors (permissions, a full disk) become
- * `IO_ERROR` naming the file and what was being done; and a step whose thrown `StateError` (from
- * code that cannot return one, such as a checkpoint line decoded lazily) becomes a `Left`.
+ * The bridge from system calls to values: an async step that returns an `Either` for the failures it expects, and whose
+ * unexpected system errors (permissions, a full disk) become `IO_ERROR` naming the file and what was being done; and a
+ * step whose thrown `StateError` (from code that cannot return one, such as a checkpoint line decoded lazily) becomes a
+ * `Left`.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'

@@ -1,14 +1,8 @@
 /**
- * The checkpoint file beside the event log (checkpoint-format.ts): opened and checked against the
- * log, and written again once the log has grown enough past it.
- *
- * Opening trusts a checkpoint only when it is whole (its SHA-256), of this format, and anchored in
- * this log: the log's line before the anchor's offset hashes as the checkpoint says. A log shorter
- * than that offset lost its end (cut back, or restored from an older copy): `CORRUPT_STATE`, since
- * folding it would silently forget acknowledged writes. Anything else mistrusted is replayed.
- *
- * Written without fsync (a cache: a torn one is seen by its hash, an old one only folds more), and
- * by writers only, after their append: never ahead of the synced log.
+ * The checkpoint file beside the event log: opened and checked against the log, and rewritten once the log has grown
+ * enough past it. It is trusted only when whole, of this format, and anchored in this log; a log shorter than its
+ * anchor lost its end, which is `CORRUPT_STATE` (folding it would forget acknowledged writes). Written without fsync (a
+ * cache) and only by writers after their append, so never ahead of the synced log.
  */
 import { statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
@@ -36,7 +30,7 @@ import { decodeSnapshotRecord } from './snapshot-record.js'
 import type { StorePaths } from './paths.js'
 import { lengthOf, spliceRecords, writeParts } from './sorted-records.js'
 
-/** A checkpoint this handle read or wrote, the state it shows (to splice the next one from), and its file's version then. */
+/** A checkpoint this handle read or wrote, the state it shows (to splice the next one from), and its file's version. */
 export interface HeldCheckpoint {
   readonly file: CheckpointFile
   readonly state: State
@@ -49,10 +43,7 @@ export type Opened =
   | { readonly kind: 'mistrusted'; readonly why: string }
   | { readonly kind: 'usable'; readonly held: HeldCheckpoint; readonly loaded: Loaded }
 
-/**
- * The error for a log shorter than a file beside it says it was (`witness`: the checkpoint, or the
- * record of the last snapshot, each written after an append was synced): it lost its end.
- */
+/** The error for a log shorter than `witness` (written only after a synced append) says it was: it lost its end. */
 export const lostItsEnd = (
   paths: StorePaths,
   witness: string,
@@ -62,15 +53,17 @@ export const lostItsEnd = (
 ): StateError =>
   new StateError(
     'CORRUPT_STATE',
-    `${paths.eventLog} is ${logBytes === 0 ? 'missing or empty' : `${logBytes} bytes long`}, but ${witness} was written after its event ${position}, at byte ${offset}: the log lost its end (it was cut back, deleted, or an older copy was restored over it), and the acknowledged writes it held are gone; nothing starts a new history over it. ` +
-      `Restore the log from a backup; if an older log was restored on purpose, delete ${paths.checkpoint} and ${paths.snapshotRecord} (both only describe the log) and the store is read from the log as it is.`,
+    `${paths.eventLog} is ${logBytes === 0 ? 'missing or empty' : `${logBytes} bytes long`}, but ` +
+      `${witness} was written after its event ${position}, at byte ${offset}: the log lost its end (it was ` +
+      'cut back, deleted, or an older copy was restored over it), and the acknowledged writes it held are ' +
+      'gone; nothing starts a new history over it. ' +
+      `Restore the log from a backup; if an older log was restored on purpose, delete ${paths.checkpoint} ` +
+      `and ${paths.snapshotRecord} (both only describe the log) and the store is read from the log as it is.`,
   )
 
 /**
- * The length of the log when it is shorter than `offset`, which a file beside it says it reached.
- * The log was measured (`logBytes`) before that file was read, and a writer may have appended and
- * written the file in between (a reader takes no lock): only a log still short when measured
- * again lost its end.
+ * The length of the log when it is shorter than `offset`. A writer may have appended between measuring `logBytes` and
+ * reading the file beside it (a reader takes no lock): only a log still short when measured again lost its end.
  */
 const shortOf = (paths: StorePaths, logBytes: number, offset: number): number | undefined => {
   if (offset <= logBytes) return undefined
@@ -78,10 +71,7 @@ const shortOf = (paths: StorePaths, logBytes: number, offset: number): number | 
   return offset > now ? now : undefined
 }
 
-/**
- * Opens the checkpoint of a log of `logBytes` bytes (its inode `ino`): the loaded state it holds,
- * or why it is not used. A log too short for it is `CORRUPT_STATE`.
- */
+/** Opens the checkpoint of a log of `logBytes` bytes (inode `ino`): the state it holds, or why it is not used. */
 export const openCheckpoint = (paths: StorePaths, logBytes: number, ino: number): TE.TaskEither<StateError, Opened> =>
   attempt('read the checkpoint', paths.checkpoint, async () => {
     const fingerprint = fingerprintOf(paths.checkpoint)
@@ -108,19 +98,18 @@ export const openCheckpoint = (paths: StorePaths, logBytes: number, ino: number)
     } as const)
   })
 
-/**
- * The error for a log missing or empty beside `witness`, a file written only after events were
- * appended to it, which does not read whole (torn by a crash, or edited), so how far the log went
- * is not known: the log still held events, and they are gone.
- */
+/** The error for a log missing or empty beside an unreadable `witness`: it held events, and they are gone. */
 const lostTheLog = (paths: StorePaths, witness: string): StateError =>
   new StateError(
     'CORRUPT_STATE',
-    `${paths.eventLog} is missing or empty, but ${witness} exists, and it is written only after events were appended to the log (it does not read whole, so how many is not known): the log was deleted or emptied, and the acknowledged writes it held are gone; nothing starts a new history over it. ` +
-      `Restore the log from a backup; if it was deleted on purpose, to start again from ${paths.stateFile}, delete ${paths.checkpoint} and ${paths.snapshotRecord} too.`,
+    `${paths.eventLog} is missing or empty, but ${witness} exists, and it is written only after events ` +
+      'were appended to the log (it does not read whole, so how many is not known): the log was deleted or ' +
+      'emptied, and the acknowledged writes it held are gone; nothing starts a new history over it. ' +
+      'Restore the log from a backup; if it was deleted on purpose, to start again from ' +
+      `${paths.stateFile}, delete ${paths.checkpoint} and ${paths.snapshotRecord} too.`,
   )
 
-/** A file that says a log existed (the record of the last snapshot, or the checkpoint), and the error its presence makes. */
+/** A file that says a log existed (the snapshot record, or the checkpoint), and the error its presence makes. */
 export interface Witness {
   readonly witness: string
   readonly error: StateError
@@ -141,17 +130,15 @@ const witnessing = async (
       ? undefined
       : { witness, error: lostItsEnd(paths, witness, short, end.position, end.offset) }
   }
-  // Only a writer writes it, after an append: the log held events, however the file reads now
-  // (unless a writer created the log meanwhile: a reader takes no lock).
+  // Only a writer writes it, after an append: the log held events (unless a writer created the log meanwhile).
   return (statSync(paths.eventLog, { throwIfNoEntry: false })?.size ?? 0) === 0
     ? { witness, error: lostTheLog(paths, witness) }
     : undefined
 }
 
 /**
- * For a log found missing or empty: every file beside it that says it held events, the record of
- * the last snapshot first, then the checkpoint. None: the log never existed (a releases.json alone,
- * as the Go Stagecraft leaves it, is the start of a history), or both were deleted on purpose.
+ * For a log missing or empty: every file beside it that says it held events, snapshot record first. None: the log never
+ * existed (a Go-written releases.json alone starts a history), or both were deleted on purpose.
  */
 export const missingLogWitnesses = (paths: StorePaths): TE.TaskEither<StateError, ReadonlyArray<Witness>> =>
   attempt('read the files beside the event log', paths.directory, async () => {
@@ -166,11 +153,7 @@ export const missingLogWitnesses = (paths: StorePaths): TE.TaskEither<StateError
     return E.right([record, checkpoint].filter((found): found is Witness => found !== undefined))
   })
 
-/**
- * Whether the log, `logBytes` long, is shorter than the checkpoint or the record of the last
- * snapshot says it was: `CORRUPT_STATE` then (whichever file that reads whole says so). A log
- * missing or empty beside either file, even one that does not read whole, is too.
- */
+/** `CORRUPT_STATE` when the log is shorter than the checkpoint or snapshot record says, or gone beside them. */
 export const checkLogEnd = (paths: StorePaths, logBytes: number): TE.TaskEither<StateError, void> => {
   if (logBytes === 0)
     return TE.flatMap(missingLogWitnesses(paths), ([first]) =>
@@ -189,15 +172,12 @@ export const checkLogEnd = (paths: StorePaths, logBytes: number): TE.TaskEither<
   })
 }
 
-// A new checkpoint once the log has grown past the last one by this much (about 190 phase
-// changes): what opening folds after it stays a few milliseconds, and rewriting it is rare
-// (docs/performance.md has the measurements).
+// About 190 phase changes: what opening folds after a checkpoint stays a few milliseconds, and rewriting it is rare.
 const TAIL_BYTES = 64 * 1024
 
 /**
- * Whether a writer whose log now ends at `after` should write a new checkpoint (`tailBytes`:
- * tests make it small): when it holds none, or the file is no longer the one it holds (deleted,
- * replaced), or the log has grown past it by more than `tailBytes`.
+ * Whether a writer whose log now ends at `after` should write a new checkpoint: when it holds none, the file is not the
+ * one it holds, or the log has grown past it by more than `tailBytes` (small in tests).
  */
 export const checkpointDue = (
   paths: StorePaths,

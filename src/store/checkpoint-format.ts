@@ -1,7 +1,6 @@
 /**
- * The checkpoint file: the state folded from the event log up to a line of it, so that opening a
- * store reads it and folds only the lines after, instead of replaying the whole history. A cache:
- * deleting it loses nothing.
+ * The checkpoint file: the state folded from the event log up to a line of it, so that opening a store folds only
+ * the lines after. A cache: deleting it loses nothing.
  *
  * Layout, one item a line:
  *   stagecraft-state checkpoint 1       the format and its version
@@ -12,9 +11,8 @@
  *   {"position":…,"offset":…,…}         the header: the anchor in the log, and the rest of the state
  *   sha256 <hex>                        the SHA-256 of every byte before this line
  *
- * Release lines come first and in id order, so that a command finds the releases it needs by a
- * binary search over the bytes (decoding only those), and a new checkpoint is the old one with the
- * lines of the releases that changed spliced in.
+ * Release lines come first and in id order, so that a command finds a release by a binary search over the bytes, and
+ * a new checkpoint is the old one with the changed lines spliced in.
  */
 import { hash } from 'node:crypto'
 import * as E from 'fp-ts/lib/Either.js'
@@ -82,9 +80,7 @@ export const CheckpointHeader = t.intersection(
   [
     CheckpointAnchor,
     t.type({
-      /** When the last event was recorded. */
       lastRecordedAt: t.union([Timestamp, t.null]),
-      /** The greatest release id the history ever held. */
       greatestId: t.union([ReleaseId, t.null]),
       /** How many ids the release lines hold (a Go-written file may give two releases one id). */
       ids: Count,
@@ -92,7 +88,6 @@ export const CheckpointHeader = t.intersection(
       current: t.readonlyArray(t.tuple([t.string, ReleaseId, Count])),
       /** Top-level fields of an imported `releases.json`, parsed. */
       otherFields: SnapshotFields,
-      /** How many request ids the request lines hold. */
       requests: Count,
       /** The length of the request lines in bytes: they end where the header starts. */
       keyBytes: Count,
@@ -101,10 +96,7 @@ export const CheckpointHeader = t.intersection(
     t.partial({
       /** The same, as the file wrote them (top-level-fields.ts). */
       otherFieldsJson: SnapshotFieldTexts,
-      /**
-       * The events its writer could interpret: its envelope version and event types. A version
-       * that does not know them all does not use it (it may fold events that version would skip).
-       */
+      /** The envelope version and event types its writer knew: a version not knowing them all does not use it. */
       events: t.type({ v: t.number, types: t.readonlyArray(t.string) }),
     }),
   ],
@@ -119,7 +111,7 @@ export const CheckpointRelease = t.intersection(
 )
 export type CheckpointRelease = t.TypeOf<typeof CheckpointRelease>
 
-/** A release as a checkpoint line holds it (the PostgreSQL projection's `body` too): its stored form and its facts, as JSON. */
+/** A release as a checkpoint line (and a projection row's `body`) holds it: stored form and facts, as JSON. */
 export const releaseJson = (release: Release): string => {
   const { id, environment, version, commitSha, timestamp, phases, previousId, preserved } = storedForm(release)
   const facts = factsOf(release)
@@ -137,11 +129,7 @@ export const releaseJson = (release: Release): string => {
   })
 }
 
-/**
- * A release's line, with its newline. Not cached: a new checkpoint is spliced from the last one,
- * so only the lines of the releases that changed are made, and a cache would keep a line alive
- * for every release of a state written whole.
- */
+/** A release's line, with its newline; not cached, since a new checkpoint only makes the lines that changed. */
 export const releaseLine = (release: Release): Uint8Array => encoder.encode(`${releaseJson(release)}\n`)
 
 const TRAILER = 'sha256 '
@@ -155,9 +143,10 @@ export const CHECKPOINT_LAYOUT: RecordLayout = {
   encode: releaseLine,
 }
 
-/** What makes a checkpoint line (or a projection row's JSON) too long or too deep to read (json-limits.ts), or `undefined`. */
+/** What makes a checkpoint line (or a projection row's JSON) too long or too deep to read, or `undefined`. */
 export const checkpointLineProblem = (text: string): string | undefined => {
-  const bytes = text.length > MAX_CHECKPOINT_LINE_BYTES / 3 ? Buffer.byteLength(text) : 0 // a character is at most 3 bytes
+  // A character is at most 3 bytes, so a shorter text cannot be too long.
+  const bytes = text.length > MAX_CHECKPOINT_LINE_BYTES / 3 ? Buffer.byteLength(text) : 0
   if (bytes > MAX_CHECKPOINT_LINE_BYTES) return tooLongProblem('the line', bytes, MAX_CHECKPOINT_LINE_BYTES)
   const deep = tooDeep(text, MAX_LINE_DEPTH)
   return deep === undefined ? undefined : tooDeepProblem(deep)
@@ -189,10 +178,7 @@ export const decodeReleaseLine = (text: string): E.Either<string, Release> => {
   return E.right(deepFreeze(release))
 }
 
-/**
- * Each environment's current release as the stores keep it: its id and its index among the
- * releases of that id (an imported file may repeat an id), in the state's order.
- */
+/** Each environment's current release as stores keep it: its id, and its index among that id's releases. */
 export const currentIndexes = (state: State): Array<[string, ReleaseId, number]> =>
   Array.from(state.current, ([environment, release]) => [
     environment,
@@ -223,12 +209,13 @@ const WRITER_EVENTS = { v: EVENT_SCHEMA_VERSION, types: EVENT_TYPES }
 const KNOWN_TYPES = new Set<string>(EVENT_TYPES)
 
 /**
- * Why a checkpoint's writer knew events this version does not, if it did: it may have folded
- * events a replay by this version skips (and then refuses to write over), so it is not used.
+ * Why a checkpoint's writer knew events this version does not, if it did: it may have folded events a replay by this
+ * version skips (and then refuses to write over), so it is not used.
  */
 const newerEvents = (header: CheckpointHeader): Mistrust | undefined => {
   const { events } = header
-  if (events === undefined) return undefined // written before checkpoints said: by a version that refused any event it did not know
+  // Written before checkpoints said: by a version that refused any event it did not know.
+  if (events === undefined) return undefined
   const newer = 'it was written by a newer stagecraft-state, which'
   if (events.v > EVENT_SCHEMA_VERSION)
     return `${newer} reads envelope version ${events.v} (this one reads ${EVENT_SCHEMA_VERSION})`
@@ -246,17 +233,16 @@ export const lineNumberAt = (bytes: Uint8Array, offset: number): number =>
 export const damagedLine = (path: string, bytes: Uint8Array, offset: number, why: string): StateError =>
   new StateError(
     'CORRUPT_STATE',
-    `${path}:${lineNumberAt(bytes, offset)}: ${why}; the checkpoint is only a cache: delete it and the store is read from its event log`,
+    `${path}:${lineNumberAt(bytes, offset)}: ${why}; the checkpoint is only a cache: delete it and the ` +
+      'store is read from its event log',
   )
 
-/** The header line of a checkpoint. */
 export const headerLine = (header: CheckpointHeader): Uint8Array => encoder.encode(`${JSON.stringify(header)}\n`)
 
 /** The last line of a checkpoint: the SHA-256 of every byte before it. */
 export const trailerLine = (before: Uint8Array): Uint8Array =>
   encoder.encode(`${TRAILER}${hash('sha256', before, 'hex')}\n`)
 
-/** The first line of a checkpoint of this format. */
 export const checkpointStart = (): Uint8Array => FIRST_LINE
 
 /** A checkpoint read back: its header, and where its release lines are in its bytes. */
@@ -265,7 +251,6 @@ export interface CheckpointFile {
   readonly header: CheckpointHeader
   /** The release lines: from the start of the first to the end of the last (its newline included). */
   readonly lines: { readonly start: number; readonly end: number }
-  /** The request lines, likewise (they follow the release lines). */
   readonly keys: { readonly start: number; readonly end: number }
 }
 
@@ -280,7 +265,8 @@ export const decodeCheckpoint = (bytes: Buffer): E.Either<Mistrust, CheckpointFi
   const version = Number(bytes.toString('utf8', CHECKPOINT_MAGIC.length, firstNewline))
   if (version !== CHECKPOINT_VERSION)
     return E.left(
-      `it is of format ${bytes.toString('utf8', CHECKPOINT_MAGIC.length, firstNewline)}, and this version of stagecraft-state reads format ${CHECKPOINT_VERSION}`,
+      `it is of format ${bytes.toString('utf8', CHECKPOINT_MAGIC.length, firstNewline)}, and this version ` +
+        `of stagecraft-state reads format ${CHECKPOINT_VERSION}`,
     )
   if (bytes.length < 2 || bytes[bytes.length - 1] !== 10)
     return E.left('it is incomplete (it does not end with a newline: torn by a crash)')

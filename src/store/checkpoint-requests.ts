@@ -1,8 +1,6 @@
 /**
- * The request ids of a checkpoint (checkpoint-format.ts): one line per id, after the release lines,
- * sorted by id, so that a cold write under a request id finds it by a binary search over the
- * bytes and decodes one line, whatever the length of the history; and a new checkpoint is the old
- * one's lines with the ids used since spliced in at their places.
+ * The request ids of a checkpoint: one line per id after the release lines, sorted by id, so a cold write finds an id
+ * by a binary search and a new checkpoint splices the ids used since into the old lines.
  *
  *   {"key":"deploy-42","command":"CreateRelease","args":["prod","v1",…],"releaseId":"rel-…","at":"…"}
  */
@@ -104,7 +102,8 @@ class CheckpointRequests implements ReadonlyMap<string, RequestUse> {
     if (all.size !== this.#size)
       throw new StateError(
         'CORRUPT_STATE',
-        `${this.#path}: the checkpoint says it holds ${this.#size} request ids, but its lines hold ${all.size}; delete it and the store is read from its event log`,
+        `${this.#path}: the checkpoint says it holds ${this.#size} request ids, but its lines hold ` +
+          `${all.size}; delete it and the store is read from its event log`,
       )
     this.#all = all
     return all
@@ -143,9 +142,8 @@ export const checkpointRequests = (region: RecordRegion, size: number, path: str
   RequestMap.of(new CheckpointRequests(region, size, path))
 
 /**
- * The request lines of `requests`: the lines of `held` (a region holding exactly the ids of
- * `shown`, an earlier version) with those added since spliced in at their places, or every line
- * made anew when the two versions share no base.
+ * The request lines of `requests`: `held`'s lines (exactly the ids of `shown`, an earlier version) with those added
+ * since spliced in, or every line made anew when the two share no base.
  */
 export const requestLines = (
   held: { readonly region: RecordRegion; readonly shown: ReadonlyMap<string, RequestUse> } | undefined,

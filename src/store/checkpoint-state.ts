@@ -1,11 +1,7 @@
 /**
- * The state a checkpoint holds, read lazily: a release is decoded from its line the first time it
- * is asked for (found by a binary search over the lines), so that a command that needs a few
- * releases of a long history decodes a few lines. Walking every release decodes every line, once.
- *
- * The checkpoint's SHA-256 was checked when it was read; a line that still does not decode (a
- * checkpoint rewritten with a recomputed hash) is `CORRUPT_STATE`, thrown from the map's methods,
- * which cannot return a value for it: the manager turns it back into a `Left`.
+ * The state a checkpoint holds, read lazily: a release is decoded from its line when first asked for (a binary search),
+ * so a command decodes only the lines it needs. A line that does not decode despite the checked SHA-256 is
+ * `CORRUPT_STATE`, thrown from the map's methods; the manager turns it back into a `Left`.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { deepFreeze } from '../domain/deep-freeze.js'
@@ -27,8 +23,7 @@ class CheckpointReleases implements ReadonlyMap<ReleaseId, Group> {
   readonly #size: number
   readonly #decoded = new Map<ReleaseId, Group | null>()
   #all: Map<ReleaseId, Group> | undefined
-  // The greatest id of the lines: a release created after the checkpoint (an id past it) is not
-  // looked for. Found on first use.
+  // The greatest id of the lines (found on first use): an id past it is not looked for.
   #lastId: string | undefined
 
   constructor(file: CheckpointFile, path: string) {
@@ -98,7 +93,8 @@ class CheckpointReleases implements ReadonlyMap<ReleaseId, Group> {
     if (all.size !== this.#size)
       throw new StateError(
         'CORRUPT_STATE',
-        `${this.#path}: the checkpoint says it holds ${this.#size} release ids, but its lines hold ${all.size}; delete it and the store is read from its event log`,
+        `${this.#path}: the checkpoint says it holds ${this.#size} release ids, but its lines hold ` +
+          `${all.size}; delete it and the store is read from its event log`,
       )
     this.#all = all
     return all
@@ -155,7 +151,8 @@ class CheckpointCurrent implements ReadonlyMap<string, Release> {
     if (release === undefined || release.environment !== environment) {
       throw new StateError(
         'CORRUPT_STATE',
-        `${this.#path}: the checkpoint names ${where[0]} as the current release of ${environment}, which its lines do not hold; delete it and the store is read from its event log`,
+        `${this.#path}: the checkpoint names ${where[0]} as the current release of ${environment}, which ` +
+          'its lines do not hold; delete it and the store is read from its event log',
       )
     }
     return release

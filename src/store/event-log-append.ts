@@ -1,7 +1,6 @@
 /**
- * The event log file, appended to: lines chained on from the cursor of a read, written and synced
- * in one append per command, and the torn end of an interrupted append set aside. Only under the
- * write lock.
+ * The event log file, appended to: lines chained on from the cursor of a read, written and synced in one append per
+ * command, and the torn end of an interrupted append set aside. Only under the write lock.
  */
 import { randomBytes } from 'node:crypto'
 import { constants, promises as fs } from 'node:fs'
@@ -65,7 +64,8 @@ const appendAt = async (
     if (stat.size !== at.offset || (at.ino !== undefined && stat.ino !== at.ino)) {
       return E.left(
         corrupt(
-          `${path}: the event log changed while this process held the write lock (${stat.size} bytes, expected ${at.offset}); nothing was appended`,
+          `${path}: the event log changed while this process held the write lock (${stat.size} bytes, ` +
+            `expected ${at.offset}); nothing was appended`,
         ),
       )
     }
@@ -93,9 +93,8 @@ export const appendLog = (
   envelopes.length === 0 ? TE.right(at) : attempt('append to the event log', path, () => appendAt(path, at, envelopes))
 
 /**
- * Moves the incomplete end of the log (an append torn by a crash: a partial line, and any complete
- * lines of the same command before it) into a side file beside the log, and cuts the log back to
- * its last whole command at `tailOffset`. Only under the write lock.
+ * Moves the torn end of the log (a partial line, and complete lines of the same command) into a side file, and cuts the
+ * log back to its last whole command at `tailOffset`. Only under the write lock.
  */
 export const setAsideTail = (path: string, tailOffset: number, now: Date): TE.TaskEither<StateError, string> =>
   TE.tryCatch(
@@ -111,9 +110,8 @@ export const setAsideTail = (path: string, tailOffset: number, now: Date): TE.Ta
         const asideHandle = await fs.open(aside, 'r')
         await asideHandle.sync().finally(() => asideHandle.close())
         await handle.truncate(tailOffset)
-        // The log now holds what it held when its torn append began: its time stays that of that
-        // append, which is what tells a releases.json a crash left (never newer than the log) from
-        // one edited by hand since (snapshot-standing.ts). A cut would make every file look older.
+        // The log keeps the time of its torn append: a releases.json a crash left is never newer than the log, while
+        // one edited by hand since is (snapshot-standing.ts).
         await handle.utimes(atime, mtime)
         await handle.datasync()
         return aside

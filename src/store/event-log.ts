@@ -1,12 +1,8 @@
 /**
- * The event log file, read: one JSON event per line, append-only, each line chained to the one
- * before by its SHA-256 (appends: event-log-append.ts).
- *
- * Reading streams the file in chunks from a byte offset, so a refresh reads only what was
- * appended, and a cold open never holds the whole history in memory. A last line without its
- * newline is incomplete, and so are the complete lines of a command whose last event is missing
- * (whole-commands.ts): readers leave them alone (an append may be in progress); a writer, who
- * holds the lock and so knows no append is, sets them aside.
+ * The event log file, read: one JSON event per line, each chained to the one before by its SHA-256. Read in chunks from
+ * a byte offset, so a refresh reads only what was appended. A last line without its newline, or a command missing its
+ * last event, is incomplete: readers leave it alone (an append may be in progress); a writer holding the lock sets it
+ * aside.
  */
 import { closeSync, openSync, read, readSync, statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
@@ -46,7 +42,8 @@ export const corrupt = (message: string): StateError => new StateError('CORRUPT_
 const chainProblem = (line: number): string =>
   line === 1
     ? `the hash chain is broken: the first line does not start the chain (lines before it were deleted)`
-    : `the hash chain is broken: this line does not follow line ${line - 1} as written (line ${line - 1} was edited, or lines were deleted or reordered)`
+    : `the hash chain is broken: this line does not follow line ${line - 1} as written (line ${line - 1} ` +
+      'was edited, or lines were deleted or reordered)'
 
 // A stored event whose location ("file:line") is only made when asked for: the error path.
 class LoggedEvent implements StoredEvent {
@@ -65,13 +62,8 @@ class LoggedEvent implements StoredEvent {
 export interface LogReadOptions {
   /** How long a read must be to hash its lines on a worker thread (line-hasher.ts): a cold open, not a refresh. */
   readonly parallelHashingMinBytes: number
-  /** How much of the file is read at once. */
   readonly chunkBytes: number
-  /**
-   * How long a read must be to read lines by the templates of fast-lines.ts: their regular
-   * expressions take milliseconds to compile, which only a long read repays (a short one, such as
-   * the lines after a checkpoint, reads every line the general way).
-   */
+  /** How long a read must be to use fast-lines.ts's templates, whose compile time only a long read repays. */
   readonly templatesMinBytes: number
 }
 
@@ -83,7 +75,6 @@ const DEFAULT_READ_OPTIONS: LogReadOptions = {
 
 interface Chunk {
   readonly buffer: Buffer
-  /** How many bytes of `buffer` were read. */
   readonly filled: number
   /** Whether the file ended before the chunk did (cut back by a writer meanwhile): the read ends there. */
   readonly short: boolean
@@ -100,7 +91,6 @@ const readAsync = (fd: number, buffer: Buffer, offset: number, length: number, p
     ),
   )
 
-/** Reads the log after `from`, handing each event to `visitor`. */
 const readAfter = async (
   path: string,
   from: LogCursor,
@@ -119,7 +109,8 @@ const readAfter = async (
   if (stat.size < from.offset) {
     return E.left(
       corrupt(
-        `${path}: the event log is ${stat.size} bytes long, shorter than the ${from.offset} bytes already read from it; it was truncated or rewritten`,
+        `${path}: the event log is ${stat.size} bytes long, shorter than the ${from.offset} bytes already ` +
+          'read from it; it was truncated or rewritten',
       ),
     )
   }
@@ -131,10 +122,8 @@ const readAfter = async (
   const hasher = parallel ? startLineHasher() : hashHere()
   const allocate = parallel ? sharedBuffer : (bytes: number): Buffer => Buffer.allocUnsafe(bytes)
 
-  // Chunks are read ahead of the one being decoded, each at its own offset, so that each is read
-  // and hashed while an earlier one is decoded. Only up to the size seen at the start: a writer
-  // may set an incomplete tail aside and append after it while this read goes on, and bytes past
-  // that size could then be joined to a fragment read before.
+  // Chunks are read ahead of the one being decoded. Only up to the size seen at the start: a writer may set a tail
+  // aside and append after it meanwhile, and bytes past that size could be joined to a fragment read before.
   const chunkCount = Math.ceil((stat.size - from.offset) / chunkBytes)
   const free: Buffer[] = []
   const reads: Array<Promise<Chunk>> = []
@@ -145,8 +134,7 @@ const readAfter = async (
     const buffer = spare !== undefined && spare.length >= length ? spare : allocate(length)
     let filled = 0
     while (filled < length) {
-      // A short read (a refresh, the tail after a checkpoint) is read at once, here: the thread
-      // pool's round trips cost more than it; a long one reads ahead on the pool while it decodes.
+      // A short read is read here at once (pool round trips cost more); a long one reads ahead on the pool.
       const bytesRead = parallel
         ? await readAsync(fd, buffer, filled, length - filled, at + filled)
         : readSync(fd, buffer, filled, length - filled, at + filled)
@@ -194,8 +182,7 @@ const readAfter = async (
       })
     const open = gate.open()
     if (open !== undefined && stop === undefined) {
-      // The log ends inside a command: it ends, for everyone, before that command (or, for a read
-      // that began inside it, where it began).
+      // The log ends inside a command: for everyone, it ends before that command (or where a read inside it began).
       const { before, held, taken, of } = open
       const incompleteTail = {
         location: `${path}:${before.position + 1}`,
@@ -215,8 +202,7 @@ const readAfter = async (
         : { cursor, incompleteTail: { location: `${path}:${position + 1}`, bytes: tail, offset } },
     )
   }
-  // Where the read stood before the line being taken; made into a Mark only for the first event
-  // of a command of several, so that the other lines cost no allocation.
+  // Made into a Mark only for the first event of a command of several, so that other lines allocate nothing.
   const previous: { position: number; offset: number; hash: string; in: ChunkHashes | undefined; index: number } = {
     position,
     offset,
@@ -232,9 +218,8 @@ const readAfter = async (
   const after = (): Mark => ({ position, offset, hash: hashSoFar() })
 
   /**
-   * Takes one line: `chainedAhead` when the hasher saw it end with the hash of the line before,
-   * `matched` when it saw it match the PhaseUpdated template; its own hash is `ownHash`, or the
-   * `index`-th of `ownHash`. Ends the read, or goes on (undefined).
+   * Takes one line: `chainedAhead` and `matched` are what the hasher saw (it ends with the hash of the line before, it
+   * matches the PhaseUpdated template). Ends the read, or goes on (undefined).
    */
   const takeLine = (
     text: string,
@@ -284,8 +269,7 @@ const readAfter = async (
     let unfinished: Buffer[] = []
     for (let index = 0; index < chunkCount; index++) {
       readUpTo(index + READ_AHEAD)
-      // Let the reads that ended meanwhile hand their chunks to the worker now, to be hashed while
-      // this chunk is decoded: awaiting what is already settled would not let them.
+      // Lets reads that ended meanwhile hand their chunks to the worker, to be hashed while this one is decoded.
       if (parallel) await new Promise(setImmediate)
       const { buffer, filled, short, firstNewline, hashes: hashing } = await (reads[index] as Promise<Chunk>)
       if (firstNewline === -1) {
@@ -330,8 +314,7 @@ const readAfter = async (
   }
 }
 
-// Buffer's own UTF-8 decoder (invalid bytes become U+FFFD, as with toString), called without
-// toString's argument handling and the view a subarray makes: a tenth of a cold open.
+// Buffer's own UTF-8 decoder (invalid bytes become U+FFFD), without toString's argument handling and a subarray's view.
 type WithUtf8Slice = Buffer & { readonly utf8Slice?: (start: number, end: number) => string }
 const decodeUtf8: (buffer: Buffer, start: number, end: number) => string =
   typeof (Buffer.prototype as WithUtf8Slice).utf8Slice === 'function'
@@ -347,10 +330,7 @@ export const readLog = (
 ): TE.TaskEither<StateError, LogReadEnd> =>
   attempt('read the event log', path, () => readAfter(path, from, visitor, options))
 
-/**
- * The SHA-256 of the log's line that ends, with its newline, at `offset` (the chain's hash there),
- * or `undefined` when no line ends there.
- */
+/** The SHA-256 of the log's line that ends, with its newline, at `offset`, or `undefined` when none ends there. */
 export const lineHashBefore = async (path: string, offset: number): Promise<string | undefined> => {
   if (offset <= 0) return undefined
   const fd = openSync(path, 'r')

@@ -1,9 +1,6 @@
 /**
- * The one interface every store implements (the file store, the PostgreSQL store): a single,
- * append-only stream of event envelopes, read without locking and written under a lock.
- *
- * A store never decides anything: it hands events to the caller and appends what the caller
- * decided, in order, durably, with the hash chain.
+ * The interface every store implements: one append-only stream of event envelopes, read without locking and written
+ * under a lock. A store never decides: it appends what the caller decided, durably, with the hash chain.
  */
 import type * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
@@ -13,12 +10,8 @@ import { initialState, type State } from '../domain/state.js'
 import type { Timestamp } from '../domain/timestamp.js'
 import type { StateError } from '../domain/state-error.js'
 
-/**
- * A position in a store's stream: how many events come before it, and the hash of the last of
- * them. Stores add what they need to resume a read (a byte offset, ...); to callers it is opaque.
- */
+/** A position in a store's stream: the events before it and the last one's hash; opaque to callers. */
 export interface Cursor {
-  /** The number of events before this position. */
   readonly position: number
   /** The hash of the line of the event at `position` (the chain's seed before the first). */
   readonly hash: string
@@ -33,10 +26,7 @@ export interface StoredEvent {
   readonly location: string
 }
 
-/**
- * A stored event this version cannot interpret: a well-formed envelope, in its place in the hash
- * chain, of a type or envelope version a newer version of this module wrote (foreign.ts).
- */
+/** A well-formed stored event, in its place in the chain, of a type or envelope version a newer version wrote. */
 export interface ForeignEvent {
   readonly foreign: Foreign
   readonly position: number
@@ -54,17 +44,12 @@ export type VisitResult = undefined | 'stop' | StateError
 
 /** How a read reports to its caller. */
 export interface Visitor {
-  /** Called for each event, in order. */
   readonly event: (event: StoredEvent) => VisitResult
-  /**
-   * Called for each record that cannot be used, when given: the read goes on (used by `verify`).
-   * Without it, the first such record ends the read with `CORRUPT_STATE`.
-   */
+  /** Given (by `verify`), unusable records are reported and the read goes on; else the first is `CORRUPT_STATE`. */
   readonly problem?: (problem: RecordProblem) => void
   /**
-   * Called for each event of a newer version, when given (reads skip them and say so). Without it,
-   * the first one ends the read with `NEWER_VERSION`: a caller that does not expect them (a
-   * migration, which must copy every event exactly) is refused rather than shown less.
+   * Given, events of a newer version are reported and skipped. Without it the first is `NEWER_VERSION`: a caller that
+   * must see every event (a migration) is refused rather than shown less.
    */
   readonly foreign?: (event: ForeignEvent) => VisitResult
 }
@@ -72,19 +57,15 @@ export interface Visitor {
 /** The end of a read: where the next read resumes, and what was left unread at the very end. */
 export interface ReadEnd {
   readonly cursor: Cursor
-  /** What was left unread at the very end: an append in progress, or a torn one. */
   readonly incompleteTail?: IncompleteTail
 }
 
 /**
- * The end of a stream that holds no whole command: a last record cut short, or some events of a
- * command that recorded more (the rest never written). Either is an append in progress or one torn
- * by a crash: never acknowledged, so never used.
+ * The end of a stream that holds no whole command (a record cut short, or part of a command's events): an append in
+ * progress or torn by a crash, never acknowledged, so never used.
  */
 export interface IncompleteTail {
-  /** Where it starts. */
   readonly location: string
-  /** How many bytes it holds. */
   readonly bytes: number
   /** When it starts with complete events of a command: how many of how many it recorded. */
   readonly events?: { readonly complete: number; readonly of: number }
@@ -94,7 +75,8 @@ export interface IncompleteTail {
 export const describeIncompleteTail = (tail: IncompleteTail): string =>
   tail.events === undefined
     ? `an incomplete last line of ${tail.bytes} bytes`
-    : `an incomplete last command of ${tail.bytes} bytes (${tail.events.complete} of the ${tail.events.of} events it recorded)`
+    : `an incomplete last command of ${tail.bytes} bytes (${tail.events.complete} of the ${tail.events.of} ` +
+      'events it recorded)'
 
 /** What a store's events fold into, and where in the store that fold ends. */
 export interface Loaded {
@@ -108,13 +90,11 @@ export interface Loaded {
 
 /** The events of a newer version a fold skipped, and the events after them it could not fold. */
 export interface ForeignSeen {
-  /** The first of them (a few, for messages). */
+  /** The first few, for messages. */
   readonly first: ReadonlyArray<ForeignEvent>
-  /** How many there were in all. */
   readonly count: number
-  /** How many events of known types after the first of them could not be folded (they may depend on what was skipped). */
+  /** Events of known types after the first of them that could not be folded (they may depend on what was skipped). */
   readonly unfolded: number
-  /** The first of those, and why. */
   readonly firstUnfolded?: RecordProblem | undefined
 }
 
@@ -126,12 +106,10 @@ export const emptyLoaded = (origin: Cursor): Loaded => ({
 })
 
 /**
- * What a command is decided on, under the lock: the store as read, and what the store must record
- * before the command's own events, in the same append (the import of a `releases.json` that has no
- * event log yet, or the changes of one accepted by a person).
+ * What a command is decided on, under the lock: the store as read, and what must be recorded before the command's own
+ * events in the same append (an import, or accepted outside changes).
  */
 export interface Prepared {
-  /** The store as read: the events are appended after it. */
   readonly loaded: Loaded
   /** `loaded.state` after `pending`: what the command is decided on. */
   readonly state: State
@@ -141,10 +119,7 @@ export interface Prepared {
 /** Nothing to record first: the store as read. */
 export const unprepared = (loaded: Loaded): Prepared => ({ loaded, state: loaded.state, pending: [] })
 
-/**
- * Why a write is prepared: a command (a `releases.json` changed outside this module is
- * `STATE_DRIFT`), or a person accepting such changes into the history.
- */
+/** Why a write is prepared: a command (for which outside changes are `STATE_DRIFT`), or accepting those changes. */
 export type Intent = 'command' | 'accept'
 
 /** Appending and reading while holding the store's write lock. */
@@ -153,40 +128,27 @@ export interface WriteSession {
   readonly read: (cursor: Cursor, visitor: Visitor) => TE.TaskEither<StateError, ReadEnd>
   /** The store caught up from `from`: every event appended since, folded. */
   readonly load: (from: Loaded) => TE.TaskEither<StateError, Loaded>
-  /**
-   * What a command is decided on, and what the store records with it (see {@link Prepared}).
-   * Writes nothing: a command refused after it leaves the store as it was.
-   */
+  /** What a command is decided on (see {@link Prepared}); writes nothing. */
   readonly prepare: (loaded: Loaded, intent: Intent) => TE.TaskEither<StateError, Prepared>
   /**
-   * Appends events right after `prepared.loaded` (the end of the stream), durably, and brings what
-   * the store keeps beside them up to date (a snapshot, a checkpoint). Returns the store after them.
-   * An event that could not have happened is `CORRUPT_STATE`, and nothing is appended.
+   * Appends events after `prepared.loaded` durably and updates what the store keeps beside them; an event that could
+   * not have happened is `CORRUPT_STATE`, and nothing is appended.
    */
   readonly append: (prepared: Prepared, events: ReadonlyArray<EventEnvelope>) => TE.TaskEither<StateError, Loaded>
-  /**
-   * Rewrites the store's own `releases.json` from `loaded`, keeping the file it replaces aside
-   * (`reconcile --restore`); only a store that guards one has it.
-   */
+  /** `reconcile --restore`: rewrites the guarded `releases.json` from `loaded`, keeping the old file aside. */
   readonly restore?: (loaded: Loaded, now: Date) => TE.TaskEither<StateError, ReconcileOutcome>
 }
 
 /** What a reconcile did. */
 export interface ReconcileOutcome {
-  /** The releases whose records differed between the file and the history. */
   readonly changed: ReadonlyArray<string>
-  /** The top-level fields besides `releases` (one an imported Go file carried) that differed. */
+  /** Top-level fields besides `releases` (an imported Go file's) that differed. */
   readonly fields: ReadonlyArray<string>
-  /** Where the edited file was kept, for `restore`. */
   readonly keptAside?: string
 }
 
-/**
- * A write session whose appends are staged: none of them is part of the history until `commit`,
- * and if the session ends without it (its work failed, its process died), none ever is.
- */
+/** A write session whose appends become part of the history together on `commit`, or never. */
 export interface StagedSession extends WriteSession {
-  /** Makes every append staged so far part of the history, at once and durably. */
   readonly commit: () => TE.TaskEither<StateError, void>
 }
 
@@ -196,7 +158,7 @@ export interface StoreProblem {
   readonly severity: 'error' | 'warning'
   readonly location: string
   readonly message: string
-  /** Set when the next write repairs it by itself (a `releases.json` missing, empty or behind the log): nothing was lost. */
+  /** Set when the next write repairs it by itself (a `releases.json` missing, empty or behind the log). */
   readonly nextWriteRepairs?: true | undefined
 }
 
@@ -209,9 +171,8 @@ export interface CheckpointCheck {
 
 /** What a store keeps beside its events, checked by `verify` against a full replay. */
 export interface Besides {
-  /** The store's checkpoint, if it keeps one. */
   readonly checkpoint: () => TE.TaskEither<StateError, CheckpointCheck>
-  /** How the store's own (guarded) `releases.json` stands to `replayed`, the whole replay; a store that guards none has none. */
+  /** How the guarded `releases.json` stands to the whole replay. */
   readonly snapshot?: ((replayed: Loaded) => TE.TaskEither<StateError, ReadonlyArray<StoreProblem>>) | undefined
 }
 
@@ -230,42 +191,30 @@ export const guardedSnapshotPath = (store: Pick<EventStore, 'snapshotFile'>): st
 
 /** A store of release-history events. */
 export interface EventStore {
-  /** What and where the store is, for messages. */
   readonly description: string
   /**
-   * The `releases.json` the store keeps beside its events, if any: guarded (the file store's, which
-   * others may edit: an outside change is `STATE_DRIFT`, and a file without a log is imported), or
-   * a local copy of a remote store's projection, simply rewritten after every write.
+   * The `releases.json` kept beside the events: guarded (others may edit it: a change is `STATE_DRIFT`, a file without
+   * a log is imported), or a remote store's local copy, rewritten after every write.
    */
   readonly snapshotFile?: KeptSnapshot | undefined
   /** The position before the first event. */
   readonly origin: Cursor
   /** Reads the events after `cursor`, oldest first, without waiting for the write lock. */
   readonly read: (cursor: Cursor, visitor: Visitor) => TE.TaskEither<StateError, ReadEnd>
-  /**
-   * The state of the store, caught up from `from` (the store's origin for a first read: the store
-   * may then start from what it keeps folded, such as a checkpoint), without waiting for the lock.
-   */
+  /** The state caught up from `from` (from the origin, a store may start at its checkpoint), without the lock. */
   readonly load: (from: Loaded) => TE.TaskEither<StateError, Loaded>
   /** Runs `work` while holding the write lock; nobody else appends until it ends. */
   readonly write: <A>(work: (session: WriteSession) => TE.TaskEither<StateError, A>) => TE.TaskEither<StateError, A>
-  /**
-   * Like `write`, but all the appends of `work` take effect together, when it commits, or not at
-   * all: how a migration fills a store, so that an interrupted one leaves it as it was.
-   */
+  /** Like `write`, but the appends take effect together on commit or not at all (an interrupted migration). */
   readonly writeStaged: <A>(
     work: (session: StagedSession) => TE.TaskEither<StateError, A>,
   ) => TE.TaskEither<StateError, A>
-  /**
-   * What the store is, however it was named (a path through a symlink, `localhost` for
-   * `127.0.0.1`): two handles with the same identity are one store. Reads only; creates nothing.
-   */
+  /** What the store is however it was named (symlinks, `localhost`): equal identities are one store. Reads only. */
   readonly identity: () => TE.TaskEither<StateError, string>
   /** What the store keeps beside its events, for `verify` (the file store's snapshot and checkpoint). */
   readonly besides?: Besides | undefined
   /** Lists side files and other leftovers a person may want to look at (torn tails set aside). */
   readonly leftovers: () => TE.TaskEither<StateError, ReadonlyArray<string>>
-  /** Releases handles (open files, connections). */
   readonly close: () => Promise<void>
 }
 

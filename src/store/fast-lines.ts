@@ -1,17 +1,9 @@
 /**
- * Fast readers for the line shapes that make up a deploy history: `PhaseUpdated` and
- * `ReleaseCreated` events as this module writes them (`encodeLogLine` is `JSON.stringify` with a
- * fixed key order).
- *
- * Replaying a store reads every line, and `JSON.parse` followed by the codec's guard costs more
- * than everything else together. A line of these shapes without escapes is a fixed template: one
- * regular expression (compiled to native code) matches it and checks every value the codecs
- * check by their grammar (the ULID alphabet, the pid, the phase and status names, no quote,
- * backslash or control character in free text); the timestamps' calendar check is the codec's
- * own guard. A phase update is then built from the match; a created release, which the state
- * keeps, from `JSON.parse`, without the guard. The result is what the general path would give. Any line that differs in the least
- * is left to the general path: `undefined` means "not this shape", never "invalid".
- * test/store/fast-lines.test.ts holds these readers equal to the general path.
+ * Fast readers for the two line shapes that make up a deploy history, `PhaseUpdated` and `ReleaseCreated` as this
+ * module writes them: `JSON.parse` and the codec's guard cost more than the rest of a replay. Such a line without
+ * escapes is a fixed template, one regular expression that checks every value the codecs check by grammar; the result
+ * is what the general path would give, and anything else is left to it (`undefined` means "not this shape", never
+ * "invalid"). test/store/fast-lines.test.ts holds them equal to the general path.
  */
 import type { EventEnvelope } from '../domain/events.js'
 import { MAX_LOG_LINE_BYTES } from '../domain/json-limits.js'
@@ -27,7 +19,8 @@ const STATUS = PHASE_STATUSES.join('|')
 
 const HEAD = (type: string): string =>
   String.raw`^\{"v":1,"id":"(${ULID})","type":"${type}","recordedAt":"(${PLAIN}*)",` +
-  String.raw`"meta":\{"actor":"(${PLAIN}*)","host":"(${PLAIN}*)","pid":(0|[1-9]\d{0,15}),"command":"(${ULID})"(?:,"writer":"(${PLAIN}*)")?\},`
+  String.raw`"meta":\{"actor":"(${PLAIN}*)","host":"(${PLAIN}*)","pid":(0|[1-9]\d{0,15}),` +
+  String.raw`"command":"(${ULID})"(?:,"writer":"(${PLAIN}*)")?\},`
 const TAIL = String.raw`"prev":"(${PLAIN}*)"\}$`
 
 const PHASE_UPDATED = new RegExp(
@@ -38,7 +31,8 @@ const PHASE_UPDATED = new RegExp(
 
 const RELEASE_CREATED = new RegExp(
   HEAD('ReleaseCreated') +
-    String.raw`"data":\{"release":\{"id":"(${PLAIN}+)","environment":"(${PLAIN}*)","version":"(${PLAIN}*)","commitSha":"(${PLAIN}*)","timestamp":"(${PLAIN}*)",` +
+    String.raw`"data":\{"release":\{"id":"(${PLAIN}+)","environment":"(${PLAIN}*)","version":"(${PLAIN}*)",` +
+    String.raw`"commitSha":"(${PLAIN}*)","timestamp":"(${PLAIN}*)",` +
     `"phases":\\{${PHASES.map((phase) => `"${phase}":"(${STATUS})"`).join(',')}\\}` +
     String.raw`(?:,"previousId":"(${PLAIN}+)")?\}(?:,"rollbackOf":"(${PLAIN}+)")?(?:,"note":"(${PLAIN}*)")?\},` +
     TAIL,
@@ -46,8 +40,7 @@ const RELEASE_CREATED = new RegExp(
 
 type Meta = EventEnvelope['meta']
 
-// A line that may be past the general path's length limit (a character is at most 3 bytes) is
-// left to it, so that both refuse the same lines.
+// A line that may be past the general path's length limit is left to it, so that both refuse the same lines.
 const MAX_FAST_LINE = Math.floor(MAX_LOG_LINE_BYTES / 3)
 
 // The writer only when the line has one: the general path gives the object as the line has it.
@@ -104,11 +97,7 @@ const AFTER_PHASE = '","from":"'.length
 const AFTER_FROM = '","to":"'.length
 const AFTER_TO = '"},"prev":"'.length
 
-/**
- * A line already known to match the `PhaseUpdated` template (`PHASE_UPDATED_SOURCE`), read as
- * {@link readFastLine} would, without matching it again: in the template every value ends at the
- * first quote after it (or, for the pid, the first comma), and the ULIDs are 26 characters.
- */
+/** A line known to match the `PhaseUpdated` template, read without matching again: values end at a quote. */
 export const readMatchedPhaseUpdated = (text: string): DecodedLine | undefined => {
   if (text.length > MAX_FAST_LINE) return undefined
   let at = '{"v":1,"id":"'.length
@@ -153,7 +142,7 @@ export const readMatchedPhaseUpdated = (text: string): DecodedLine | undefined =
   )
 }
 
-/** A `PhaseUpdated` or `ReleaseCreated` line as the general path would read it, or `undefined` if it is of neither fast shape. */
+/** A `PhaseUpdated` or `ReleaseCreated` line as the general path would read it, or `undefined` if of neither shape. */
 export const readFastLine = (text: string): DecodedLine | undefined => {
   if (text.length > MAX_FAST_LINE) return undefined
   const updated = PHASE_UPDATED.exec(text)
@@ -173,8 +162,7 @@ export const readFastLine = (text: string): DecodedLine | undefined => {
       updated[11],
       updated[12] as string,
     )
-  // A created release lives on in the state: its strings are taken from JSON.parse, fresh ones,
-  // not slices of the line, which would keep every create line in memory for good.
+  // A created release lives on in the state: strings from JSON.parse, not slices that would keep the whole line alive.
   const created = RELEASE_CREATED.exec(text)
   // Groups: 2 is when it was recorded, 12 the release's timestamp (7 the writer, when there is one).
   if (created === null || !Timestamp.is(created[2] ?? '') || !Timestamp.is(created[12] ?? '')) return undefined

@@ -1,7 +1,6 @@
 /**
- * What `verify` checks of the files the file store keeps beside its log: that `releases.json` is
- * the projection of the log (or a file an interrupted write left, or one changed outside), and that
- * the checkpoint holds exactly what a full replay holds at its position.
+ * What `verify` checks of the files beside the log: that `releases.json` is the log's projection (or what an
+ * interrupted write or an outside change left), and that the checkpoint holds what a replay holds at its position.
  */
 import { type Stats, statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
@@ -60,7 +59,6 @@ const checkpointCheck = (paths: StorePaths): TE.TaskEither<StateError, Checkpoin
     ),
   )
 
-/** What verify says of the checkpoint opened as a reader opens it. */
 const openedCheck = (paths: StorePaths, log: Stats | undefined): TE.TaskEither<StateError, CheckpointCheck> =>
   pipe(
     openCheckpoint(paths, log?.size ?? 0, log?.ino ?? 0),
@@ -85,7 +83,7 @@ const openedCheck = (paths: StorePaths, log: Stats | undefined): TE.TaskEither<S
     ),
   )
 
-/** For a log missing or empty: the error `witness` (the checkpoint, or the record) makes by saying it held events, placed at it. */
+/** For a log missing or empty: the error `witness` makes by saying it held events, placed at it. */
 const witnessedAt = (paths: StorePaths, witness: string): TE.TaskEither<StateError, StoreProblem | undefined> =>
   pipe(
     missingLogWitnesses(paths),
@@ -105,7 +103,9 @@ const compareWithReplay =
       return [
         errorAt(
           paths.checkpoint,
-          `differs from a replay of the log up to event ${kept.cursor.position} at ${differences.join(', ')}: readers would answer from it wrongly; delete it (it is only a cache) and the next write writes a correct one`,
+          `differs from a replay of the log up to event ${kept.cursor.position} at ` +
+            `${differences.join(', ')}: readers would answer from it wrongly; delete it (it is only a cache) ` +
+            'and the next write writes a correct one',
         ),
       ]
     } catch (error) {
@@ -124,18 +124,18 @@ const unreadableAt = (snapshotPath: string, message: string): StoreProblem => {
 }
 
 const differsMessage = ({ named, onlyInSnapshot }: Differences): string =>
-  `differs from the projection of the event log at ${named}: the two files disagree, and either may have been changed outside stagecraft-state ` +
+  `differs from the projection of the event log at ${named}: the two files disagree, and either may have ` +
+  'been changed outside stagecraft-state ' +
   `(this file, or the last line of the log, which the hash chain cannot show). ` +
   (onlyInSnapshot > 0
-    ? `${onlyInSnapshot === 1 ? 'One release is' : `${onlyInSnapshot} releases are`} in this file and in no event of the log: if the log lost its end, "reconcile --restore" would drop ${onlyInSnapshot === 1 ? 'it' : 'them'}; compare the log with a backup (and the chain head verify printed before) first. `
+    ? `${onlyInSnapshot === 1 ? 'One release is' : `${onlyInSnapshot} releases are`} in this file and in no ` +
+      'event of the log: if the log lost its end, "reconcile --restore" would drop ' +
+      `${onlyInSnapshot === 1 ? 'it' : 'them'}; compare the log with a backup (and the chain head verify ` +
+      'printed before) first. '
     : '') +
   'If this file was changed, run reconcile; if the log was, restore it from a backup'
 
-/**
- * The record of the last write, read as a writer reads it: a log shorter than it lost its end,
- * reported at the record (`Left`), as readers and writers refuse it; a record that cannot be read
- * is left out, and the snapshot judged without it.
- */
+/** The record of the last write as a writer reads it: a shorter log is reported there; an unreadable one skipped. */
 const recordFor = (
   paths: StorePaths,
   replayed: Loaded,
@@ -152,7 +152,6 @@ const recordFor = (
     ),
   )
 
-/** What verify says of the snapshot's standing. */
 const standingProblems = (path: string, replayed: Loaded, standing: Standing): StoreProblem[] => {
   const at = (message: string): StoreProblem[] => [errorAt(path, message)]
   switch (standing.kind) {
@@ -169,7 +168,8 @@ const standingProblems = (path: string, replayed: Loaded, standing: Standing): S
       return [
         regeneratedAt(
           path,
-          'is behind the event log (it holds what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); the next write regenerates it',
+          'is behind the event log (it holds what an earlier write left, byte for byte: a write was ' +
+            'interrupted before the snapshot was replaced); the next write regenerates it',
         ),
       ]
     case 'differs':
@@ -243,9 +243,8 @@ const judgeSnapshot = (
 }
 
 /**
- * The snapshot's check. With no event, a file that says the log held events means the log was
- * lost, not never written: the error is reported at that file (the record here, the checkpoint by
- * its own check), and releases.json is not called the start of a history.
+ * The snapshot's check. With no event, a file that says the log held events means the log was lost: the error is
+ * reported at that file, and releases.json is not called the start of a history.
  */
 const snapshotCheck =
   (paths: StorePaths, read: Read) =>

@@ -1,13 +1,9 @@
 /**
- * The write lock of a file store: an advisory lock the kernel holds on `<log>.lock` for the open
- * file (Linux: an open-file-description `fcntl` lock; macOS: `flock`; Windows: `LockFileEx`).
- * The kernel gives it up when its holder closes the file or dies, whatever PID namespace, host
- * name or pid the holder had, so liveness is never guessed (decisions/0014).
- *
- * The file is never replaced, and removed only by a holder whose store has no log yet, while it
- * holds it: a lock is held on an inode, so a taker checks, once it holds one, that the file is
- * still the one at the path (it may have opened one just removed). While held, it names its holder, for a
- * person reading a `LOCK_TIMEOUT`; an empty file means nobody was killed holding it.
+ * The write lock of a file store: an advisory lock the kernel holds on `<log>.lock` (Linux: an open-file-description
+ * `fcntl` lock; macOS: `flock`; Windows: `LockFileEx`), given up when its holder closes it or dies, so liveness is
+ * never guessed (decisions/0014). The file is never replaced, and removed only by a holder whose store has no log yet:
+ * a lock is on an inode, so a taker checks the file is still the one at the path. While held, it names its holder for a
+ * person reading `LOCK_TIMEOUT`; an empty file means nobody was killed holding it.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
@@ -27,28 +23,21 @@ import { hostname } from 'node:os'
 import { StateError } from '../domain/state-error.js'
 import { attempt } from './attempt.js'
 
-/** How a lock is taken. */
 export interface LockOptions {
-  /** How long to wait for another holder before `LOCK_TIMEOUT`. */
   readonly timeoutMs: number
 }
 
-/**
- * Holders killed holding the lock: their pids, when the name left can be read (the last holder's,
- * and those it was still clearing up after, had it been killed doing that).
- */
+/** Holders killed holding the lock: their pids, when the name left can be read. */
 export interface KilledHolder {
   readonly pids: ReadonlyArray<number> | undefined
 }
 
-/** A held lock. */
 export interface HeldLock {
   /** The last holder, when it was killed holding the lock: it may have left temporary files behind. */
   readonly killedHolder: KilledHolder | undefined
   /**
-   * Gives the lock up. `remove`: the file goes too (a store that still has no log keeps no lock
-   * file), removed while held, so a taker that opened it meanwhile sees it gone and opens anew.
-   * Resolves to a warning when the holder's name could not be cleared.
+   * Gives the lock up; with `remove`, the file goes too, removed while held, so a taker that opened it meanwhile opens
+   * anew. Resolves to a warning when the holder's name could not be cleared.
    */
   readonly release: (remove?: boolean) => Promise<string | undefined>
 }
@@ -75,11 +64,7 @@ const fromBinding =
     }
   }
 
-/**
- * The addon's prebuilt binary is loaded directly: its package entry resolves it through
- * require-addon, which costs a cold write about 12 ms (docs/performance.md). Failing that, the
- * entry, which knows other layouts; failing both (musl: no prebuild), a write cannot lock.
- */
+/** The addon's prebuilt binary, loaded directly (its entry's require-addon is slow), else the entry; musl: none. */
 const loadTryLock = (): TryLock => {
   const require = createRequire(import.meta.url)
   const platform = `${process.platform}-${process.arch}`
@@ -93,7 +78,8 @@ const loadTryLock = (): TryLock => {
       const why = direct instanceof Error ? direct.message.split('\n')[0] : String(direct)
       throw new StateError(
         'IO_ERROR',
-        `the write lock needs the native addon fs-native-extensions, which has no binary that loads on ${platform} here (${why}); on musl (Alpine) there is none: use a glibc-based image`,
+        'the write lock needs the native addon fs-native-extensions, which has no binary that loads on ' +
+          `${platform} here (${why}); on musl (Alpine) there is none: use a glibc-based image`,
       )
     }
   }
@@ -103,8 +89,8 @@ const loadTryLock = (): TryLock => {
 let loadedTryLock: TryLock | undefined
 const tryLock = (fd: number): boolean => (loadedTryLock ??= loadTryLock())(fd)
 
-// `after`: the killed holders whose leftovers this one clears first (`unknown`: any), so that its
-// own death during that leaves them named.
+// `after`: the killed holders whose leftovers this one clears first (`unknown`: any), so that its own death during that
+// leaves them named.
 const holderName = (after: ReadonlyArray<number> | 'unknown'): string =>
   JSON.stringify({
     pid: process.pid,
@@ -155,7 +141,9 @@ const clearAndClose = (path: string, fd: number, remove: boolean): string | unde
     if (remove) unlinkSync(path)
     else ftruncateSync(fd, 0)
   } catch (error) {
-    warning = `${path}: could not clear the lock holder's name (${reasonOf(error)}); the next writer will look for leftover files`
+    warning =
+      `${path}: could not clear the lock holder's name (${reasonOf(error)}); ` +
+      'the next writer will look for leftover files'
   }
   try {
     closeSync(fd) // the kernel gives the lock up even when close reports an error (EIO on NFS)
@@ -176,7 +164,6 @@ const killedHolderOf = (fd: number): KilledHolder | undefined => {
   }
 }
 
-/** Takes the lock on the open `fd`, naming this process in it. */
 const holdOn = (path: string, fd: number): HeldLock => {
   const killedHolder = killedHolderOf(fd)
   try {

@@ -1,11 +1,7 @@
 /**
- * The file store: the event log beside the state file, written under the lock file, with what it
- * keeps beside the log: `releases.json` (the projection, in step after every write), the record of
- * its SHA-256, and a checkpoint of the folded state (a cache, so that opening reads the checkpoint
- * and the lines after it instead of the whole history).
- *
- * Any number of handles and processes share one store; a handle remembers only what it last read
- * or wrote (the snapshot's bytes, the checkpoint), checked against the files before it is used.
+ * The file store: the event log beside the state file, written under the lock file, with `releases.json` (in step after
+ * every write), the record of its SHA-256, and a checkpoint (a cache). Any number of handles and processes share one
+ * store; a handle's memory of the files is checked against them before it is used.
  */
 import { existsSync, promises as fs, mkdirSync, type Stats, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
@@ -48,11 +44,9 @@ import { fingerprintOf } from './snapshot-file.js'
 
 /** How a file store behaves. */
 export interface FileStoreOptions {
-  /** How long a write waits for another writer's lock before `LOCK_TIMEOUT`. */
   readonly lockTimeoutMs: number
   /** Told about recoveries that changed files, and about a checkpoint that could not be used. */
   readonly onWarning: (message: string) => void
-  /** The clock, for naming side files. */
   readonly now: () => Date
   /** How far the log may grow past the checkpoint before a writer writes a new one (tests make it small). */
   readonly checkpointTailBytes?: number | undefined
@@ -93,7 +87,8 @@ const writerRead =
           setAsideTail(paths.eventLog, tail.offset, options.now()),
           TE.map((aside) => {
             options.onWarning(
-              `${tail.location}: ${describeIncompleteTail(tail)} (an append interrupted by a crash, never acknowledged) was moved to ${aside}`,
+              `${tail.location}: ${describeIncompleteTail(tail)} (an append interrupted by a crash, never ` +
+                `acknowledged) was moved to ${aside}`,
             )
             return { cursor: complete }
           }),
@@ -113,9 +108,8 @@ const readerRead =
       : readLog(paths.eventLog, cursor as LogCursor, visitor)
 
 /**
- * The store read from nothing: from its checkpoint and the lines after it, else by replaying the
- * whole log (saying why). With no log, a reader sees the `releases.json` no log holds yet;
- * a writer starts from nothing, and imports it.
+ * The store read from nothing: from its checkpoint and the lines after it, else the whole log (saying why). With no
+ * log, a reader sees the `releases.json` no log holds yet; a writer imports it.
  */
 const loadCold = (
   paths: StorePaths,
@@ -185,10 +179,7 @@ const refreshCheckpoint = (
         return E.right(after)
       }
 
-/**
- * The files a write of this store replaces whole, under either of its names (`X` and `X.json` share
- * the log and the lock): a killed holder's temporary files are beside one of them.
- */
+/** The files a write replaces whole, under either name (`X`, `X.json`): where a killed holder leaves temporaries. */
 const replacedFiles = (paths: StorePaths): ReadonlyArray<string> => {
   const other = paths.stateFile.endsWith('.json')
     ? paths.stateFile.slice(0, -'.json'.length)
@@ -196,7 +187,6 @@ const replacedFiles = (paths: StorePaths): ReadonlyArray<string> => {
   return [paths.stateFile, paths.snapshotRecord, other, `${other}.sha256`, paths.checkpoint]
 }
 
-/** Runs `work` holding the lock of the store at `paths`, and gives the lock up whatever happens. */
 const locked = <A>(
   paths: StorePaths,
   options: FileStoreOptions,
@@ -221,15 +211,14 @@ const locked = <A>(
         }
         return await work()
       } finally {
-        // Given up whatever the work did, even if it threw (a bug); a store that still has no log
-        // (a refused first command beside a Go-written file) is left without a lock file too.
+        // Given up even if the work threw; a store still without a log (a refused first command) keeps no lock file.
         const warning = await lock.release(!existsSync(paths.eventLog))
         if (warning !== undefined) options.onWarning(warning)
       }
     }),
   )
 
-/** A write session on the log (`read` and `appendTo`: the log itself, or a staged one), settling the snapshot after each append unless `deferred`. */
+/** A write session on the log (or a staged one), settling the snapshot after each append unless `deferred`. */
 const sessionOf = (
   paths: StorePaths,
   options: FileStoreOptions,
@@ -289,11 +278,7 @@ const sessionOf = (
   return session
 }
 
-/**
- * Brings the snapshot and checkpoint up to a log nothing was appended to: a migration rerun after
- * one killed between putting its staged log in place and writing the snapshot has nothing left to
- * copy, and finishes that here, as any write would (a snapshot missing or behind is regenerated).
- */
+/** Brings the snapshot and checkpoint up to an unchanged log: what a killed migration left undone. */
 const settleUnchanged = (
   paths: StorePaths,
   options: FileStoreOptions,
@@ -310,7 +295,7 @@ const settleUnchanged = (
     TE.map(() => undefined),
   )
 
-/** A session whose appends go to a staged log, which `commit` puts in place of the log; the snapshot and checkpoint follow the commit. */
+/** A session whose appends go to a staged log, put in place of the log by `commit`; the snapshot follows. */
 const stagedSession = (
   paths: StorePaths,
   options: FileStoreOptions,
@@ -320,8 +305,7 @@ const stagedSession = (
   const direct = writerRead(paths, options)
   const read: Read = (cursor, visitor: Visitor) => staging.read(cursor as LogCursor, visitor) ?? direct(cursor, visitor)
   const inner = sessionOf(paths, options, memory, read, (cursor, events) => staging.append(cursor, events), true)
-  // The store as loaded under the lock, and after the last staged append; releases.json as it was
-  // then, so that a file someone edits while the copy runs is left alone, not regenerated over.
+  // releases.json as it was then, so that a file someone edits while the copy runs is left alone.
   let loaded: Loaded | undefined
   let last: Loaded | undefined
   let startedFrom: SnapshotPlan['startedFrom']

@@ -1,7 +1,4 @@
-/**
- * Folding what a read of a store gives into the state: the one replay loop every store's `load`
- * and every question about the past (history, the state at an instant, verify, migrate) shares.
- */
+/** The one replay loop every store's `load` and every question about the past (history, verify, migrate) shares. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
@@ -35,10 +32,10 @@ export interface FoldOptions {
 }
 
 /**
- * Folds what the store holds after `from.cursor` into `from.state`, each event as it was recorded
- * (the releases it is about note the time): the one replay of every store's `load` and of every
- * question about the past. Events of a newer version are skipped and noted in the result's
- * `foreign`, and so is any later event that cannot be folded without them.
+ * Folds what the store holds after `from.cursor` into `from.state`: the one replay of every store's
+ * `load`, of `stateAt` and of `verify`. An event that could not have happened is `CORRUPT_STATE`
+ * naming its place (unless `options.unfolded` takes it); events of a newer version, and later ones
+ * that cannot be folded without them, are skipped and noted in `foreign`.
  */
 export const foldRead = (
   read: Read,
@@ -86,10 +83,7 @@ export const foldRead = (
   )
 }
 
-/**
- * The state after `envelopes`, to be appended after `from`, or `CORRUPT_STATE` when one of them
- * could not have happened (`where` names the store): checked before anything is appended.
- */
+/** The state after `envelopes`, to be appended after `from`, or `CORRUPT_STATE`, checked before appending. */
 export const foldAppending = (
   from: Loaded,
   envelopes: ReadonlyArray<EventEnvelope>,

@@ -1,13 +1,11 @@
 /**
- * What reads and writes make of events of a newer version (domain/foreign.ts): a fold skips them
- * and keeps a note, reads say what they could not interpret, and writes are refused, so that this
- * version never records anything on top of a history it does not fully understand.
+ * What reads and writes make of events of a newer version: a fold skips and notes them, reads say so, and writes are
+ * refused, so this version never records on top of a history it does not fully understand.
  */
 import { describeForeign, upgradeTo, whyForeign } from '../domain/foreign.js'
 import { StateError } from '../domain/state-error.js'
 import type { ForeignEvent, ForeignSeen, Loaded, RecordProblem } from './event-store.js'
 
-/** How many of them a note keeps, for messages. */
 const KEPT = 3
 
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`
@@ -65,13 +63,15 @@ export const foreignWarnings = (seen: ForeignSeen): ReadonlyArray<string> => {
   const rest = seen.count - seen.first.length
   if (rest > 0)
     messages.push(
-      `${plural(rest, 'more event')} of a newer stagecraft-state after ${seen.first.at(-1)?.location ?? 'them'} were skipped too`,
+      `${plural(rest, 'more event')} of a newer stagecraft-state after ` +
+        `${seen.first.at(-1)?.location ?? 'them'} were skipped too`,
     )
   const unfolded = seen.firstUnfolded
   if (unfolded !== undefined) {
     const others = seen.unfolded > 1 ? `, with ${plural(seen.unfolded - 1, 'later event')} like it` : ''
     messages.push(
-      `${unfolded.location}: could not be folded after the events skipped above (${unfolded.message}), and was skipped too${others}: ` +
+      `${unfolded.location}: could not be folded after the events skipped above (${unfolded.message}), ` +
+        `and was skipped too${others}: ` +
         'they probably depend on what was skipped',
     )
   }

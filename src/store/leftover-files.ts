@@ -1,14 +1,8 @@
-/**
- * Removing what a killed process left beside the store's files: the temporary file of a
- * replacement. Each caller says which names are such leftovers.
- */
+/** Removing the temporary files a killed process left beside the store's files; each caller says which names. */
 import { readdirSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 
-/**
- * Removes the files of `directory` that `isLeftover` picks (by name and path; it may throw for a
- * file gone meanwhile, which is then skipped). Returns the paths removed.
- */
+/** Removes the files of `directory` that `isLeftover` picks (one gone meanwhile is skipped); returns their paths. */
 export const removeLeftovers = (
   directory: string,
   isLeftover: (name: string, path: string) => boolean,

@@ -1,15 +1,8 @@
 /**
- * Hashing the lines of a long log on a second thread, while this one decodes them.
- *
- * Checking the hash chain costs a SHA-256 of every line: about a fifth of a cold open. Hashing a
- * line needs nothing from its decoding, so a worker thread hashes the lines of each chunk read
- * (held in shared memory: nothing is copied) while the reader decodes the chunk before. For each
- * line the worker gives its hash and whether the line ends naming the hash of the line before it
- * in the form this module writes (`,"prev":"<64 hex digits>"}`); the reader still decides, line
- * by line and in order, exactly as it would alone (see event-log.ts).
- *
- * Only worth its start-up (some tens of milliseconds) for long reads: a cold open, never the
- * refresh after a write. If the worker cannot start or fails, chunks are hashed here instead.
+ * Hashing the lines of a long log on a worker thread, while this one decodes them: the lines of each chunk are shared,
+ * not copied. The worker gives each line's hash and whether it ends naming the hash of the line before; the reader
+ * still decides line by line, in order, as it would alone (event-log.ts). Only worth its start-up for long reads (a
+ * cold open); if the worker cannot start or fails, chunks are hashed here.
  */
 import { createRequire } from 'node:module'
 import type { Worker } from 'node:worker_threads'
@@ -18,43 +11,31 @@ import { hashLine } from './log-line.js'
 
 /** The hashes of the lines of one chunk, in order. */
 export interface ChunkHashes {
-  /** How many lines were hashed. */
   readonly count: number
-  /** The hex SHA-256 of the `i`-th line. */
   readonly hashOf: (i: number) => string
-  /**
-   * Whether the `i`-th line ends with `,"prev":"<hash of the line before it>"}`. Never for the
-   * first line: the line before it is not in the chunk.
-   */
+  /** Whether the `i`-th line ends with `,"prev":"<hash of the line before it>"}`; never the first line. */
   readonly endsChained: (i: number) => boolean
-  /**
-   * Whether the `i`-th line matches the `PhaseUpdated` template (fast-lines.ts), so that the
-   * reader need not match it again. Only known from the worker: false on this thread.
-   */
+  /** Whether the `i`-th line matches the `PhaseUpdated` template (fast-lines.ts); false on this thread. */
   readonly matchesPhaseUpdated: (i: number) => boolean
 }
 
 /** Hashes the lines of chunks, each on its own. */
 export interface LineHasher {
-  /**
-   * Hashes the lines of `buffer` from `start` (the start of a line) to its last newline before
-   * `filled`. The buffer must not change until this resolves.
-   */
+  /** Hashes the lines of `buffer` from `start` to its last newline before `filled`, which must not change meanwhile. */
   readonly hash: (buffer: Buffer, start: number, filled: number) => Promise<ChunkHashes>
-  /** Stops the worker. */
   readonly close: () => Promise<void>
-  /** Where the chunks given so far were hashed, for tests: all on the worker, or not. */
+  /** Where the chunks so far were hashed, for tests. */
   readonly hashedOn: () => 'worker' | 'this thread'
 }
 
 interface Hashed {
-  /** `count` hex hashes of 64 bytes each, then `count` bytes: 1 where the line ends chained, plus 2 where it matches the template. */
+  /** `count` hex hashes of 64 bytes, then `count` bytes: 1 where the line ends chained, plus 2 where it matches. */
   readonly memory: ArrayBufferLike
   readonly count: number
 }
 
-// Buffer's own encoders and decoders, called without toString's and write's argument handling
-// (which costs more than the copying itself on lines this short). Node has had them for years.
+// Buffer's own encoders and decoders, without toString's and write's argument handling (which costs more than the copy
+// on lines this short).
 interface DirectBuffer {
   readonly latin1Slice?: (start: number, end: number) => string
   readonly utf8Slice?: (start: number, end: number) => string
@@ -98,14 +79,14 @@ function hashChunk(
   return { memory, count }
 }
 
-// The worker runs `hashChunk` from its source text: plain JavaScript in the compiled package and
-// under the TypeScript test runner alike.
+// The worker runs `hashChunk` from its source text: plain JavaScript both compiled and under the test runner.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
 const { hash } = require('node:crypto')
 const template = new RegExp(${JSON.stringify(PHASE_UPDATED_SOURCE)})
 ${hashChunk.toString()}
-parentPort.on('message', ({ memory, offset, start, filled }) => parentPort.postMessage(hashChunk(hash, Buffer.from(memory, offset, filled), start, filled, template)))
+parentPort.on('message', ({ memory, offset, start, filled }) =>
+  parentPort.postMessage(hashChunk(hash, Buffer.from(memory, offset, filled), start, filled, template)))
 `
 
 const toChunkHashes = ({ memory, count }: Hashed): ChunkHashes => {
@@ -121,7 +102,7 @@ const toChunkHashes = ({ memory, count }: Hashed): ChunkHashes => {
 const hashOnThisThread = (buffer: Buffer, start: number, filled: number): ChunkHashes =>
   toChunkHashes(hashChunk((_, data) => hashLine(data), buffer, start, filled))
 
-// Loaded by the first long read: a process that runs one short command never loads the module (2 ms).
+// Loaded by the first long read: a process running one short command never loads the module.
 const workerThreads = (): typeof import('node:worker_threads') =>
   createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')
 
@@ -132,10 +113,7 @@ export const hashHere = (): LineHasher => ({
   hashedOn: () => 'this thread',
 })
 
-/**
- * Starts a hasher on a worker thread. Chunks given to it must be backed by a `SharedArrayBuffer`
- * (see {@link sharedBuffer}). `workerSource` is for tests, to make a worker that fails.
- */
+/** Starts a hasher on a worker thread; chunks must be backed by a `SharedArrayBuffer` ({@link sharedBuffer}). */
 export const startLineHasher = (workerSource = WORKER_SOURCE): LineHasher => {
   let worker: Worker
   try {
@@ -143,8 +121,7 @@ export const startLineHasher = (workerSource = WORKER_SOURCE): LineHasher => {
   } catch {
     return hashHere()
   }
-  // The worker answers in the order it was asked. One that fails leaves its unanswered chunks,
-  // and all later ones, to this thread.
+  // The worker answers in order. One that fails leaves its unanswered chunks, and all later ones, to this thread.
   const pending: Array<{
     readonly buffer: Buffer
     readonly start: number

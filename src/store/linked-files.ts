@@ -1,9 +1,6 @@
 /**
- * A store's files must be files, not symbolic links: the store replaces releases.json, its record
- * and its checkpoint by renaming over them, and appends to its log and record in place, so a link
- * would either rewrite the file it points at (another project's releases.json, a config file) or
- * be silently replaced by a plain file. A link is refused before anything is read or written. The
- * directory holding them may be a link (`.stagecraft` -> a CI cache): only the files are checked.
+ * A store's files must not be symbolic links: replacing or appending through one would rewrite the file it points at,
+ * or silently replace the link. Refused before anything is read or written; the directory may be a link (a CI cache).
  */
 import { lstatSync, readlinkSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
@@ -24,14 +21,15 @@ const target = (path: string): string => {
 export const linkRefused = (path: string, what: string): StateError =>
   new StateError(
     'IO_ERROR',
-    `${path} (${what}) is a symbolic link to ${target(path)}; stagecraft-state does not write through links, which would rewrite the file it points at: ` +
-      `replace the link with the file itself, or choose the state file where it really is (a linked directory, such as a CI cache, is fine)`,
+    `${path} (${what}) is a symbolic link to ${target(path)}; stagecraft-state does not write through ` +
+      'links, which would rewrite the file it points at: ' +
+      'replace the link with the file itself, or choose the state file where it really is (a linked ' +
+      'directory, such as a CI cache, is fine)',
   )
 
 /** Whether `path` is a symbolic link (not whether what it names exists). */
 export const isLink = (path: string): boolean => lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true
 
-/** The store's files, each with its role in words. */
 const filesOf = (paths: StorePaths): ReadonlyArray<readonly [string, string]> => [
   [paths.stateFile, 'the state file'],
   [paths.eventLog, 'the event log'],

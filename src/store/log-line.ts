@@ -1,7 +1,4 @@
-/**
- * One line of the event log: an event envelope plus `prev`, the SHA-256 of the line before it
- * (64 zeros for the first), so that editing, deleting or reordering a line breaks the chain.
- */
+/** A log line: an event envelope plus `prev`, the SHA-256 of the line before, so any edit breaks the chain. */
 import { hash } from 'node:crypto'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
@@ -23,9 +20,8 @@ import { readFastLine } from './fast-lines.js'
 export const GENESIS_HASH = '0'.repeat(64)
 
 /**
- * The persisted shape of a log line. `prev` needs no format check of its own: a reader compares
- * it with the hash it computed of the line before, which only a 64-digit lowercase hex string
- * can equal, and a mismatch is reported as what it is, a break in the chain.
+ * The persisted shape of a log line. `prev` needs no format check: only a 64-digit hex string can equal the hash of the
+ * line before, and a mismatch is reported as what it is, a break in the chain.
  */
 export const LogLine = t.intersection([EventEnvelope, t.type({ prev: t.string })], 'LogLine')
 export type LogLine = t.TypeOf<typeof LogLine>
@@ -54,10 +50,7 @@ export interface DecodedLine {
 // The events that carry a whole releases.json, as encodeLogLine begins their lines.
 const CARRIES_A_SNAPSHOT = /^\{"v":1,"id":"[0-9A-Z]{26}","type":"Snapshot(?:Imported|Reconciled)"/
 
-/**
- * What makes a line too long or too deep to read (json-limits.ts), or `undefined`. Its length in
- * bytes is only measured when it may be past the limit (a character is at most 3 bytes).
- */
+/** What makes a line too long or too deep to read (json-limits.ts), or `undefined`. */
 export const lineBoundProblem = (text: string): string | undefined => {
   if (text.length > MAX_LOG_LINE_BYTES / 3) {
     const bytes = Buffer.byteLength(text)
@@ -69,11 +62,9 @@ export const lineBoundProblem = (text: string): string | undefined => {
 }
 
 /**
- * Why one of `envelopes` would be a line that readers refuse (too long, too deep), or undefined:
- * checked before an append, so that nothing is recorded that cannot be read back. Long values come
- * from an imported releases.json (an id of a megabyte, copied into every later event that names
- * it). The import and reconcile events themselves are left out: they carry a file already read
- * within the bounds, and their own limit is far above that file's.
+ * Why one of `envelopes` would be a line readers refuse, or undefined: checked before an append, so that nothing is
+ * recorded that cannot be read back. Import and reconcile events are left out: their file was read within bounds far
+ * below their own limit.
  */
 export const unreadableLine = (envelopes: ReadonlyArray<EventEnvelope>): string | undefined => {
   for (const envelope of envelopes) {
@@ -84,10 +75,7 @@ export const unreadableLine = (envelopes: ReadonlyArray<EventEnvelope>): string 
   return undefined
 }
 
-/**
- * A line a newer version of this module wrote (foreign.ts): what can be told of its event, and the
- * `prev` it names, so that the hash chain is checked through it like through any other line.
- */
+/** A line a newer version wrote (foreign.ts): what can be told of its event, and its `prev`, for the chain. */
 export interface ForeignLine {
   readonly foreign: Foreign
   readonly prev: string
@@ -96,10 +84,7 @@ export interface ForeignLine {
 /** Whether a line read is one this version cannot interpret. */
 export const isForeignLine = (line: DecodedLine | ForeignLine): line is ForeignLine => 'foreign' in line
 
-/**
- * The general path: the bounds, `JSON.parse`, then the codec (its guard, and `decode` to word a
- * refusal). A line the codec refuses may still be a well-formed event of a newer version: not damage.
- */
+/** The general path: bounds, `JSON.parse`, the codec; a refused line may still be a newer version's event. */
 export const decodeLineInGeneral = (text: string): E.Either<string, DecodedLine | ForeignLine> => {
   const unbounded = lineBoundProblem(text)
   if (unbounded !== undefined) return E.left(unbounded)
@@ -109,8 +94,7 @@ export const decodeLineInGeneral = (text: string): E.Either<string, DecodedLine 
   } catch (error) {
     return E.left(`not valid JSON (${withoutControls(error instanceof Error ? error.message : String(error))})`)
   }
-  // None of the codecs transforms a value, so what `is` accepts is exactly what `decode` would
-  // return (the same object): the guard is the fast check, `decode` only words a refusal.
+  // No codec transforms a value, so the guard accepts exactly what `decode` returns; `decode` only words a refusal.
   if (LogLine.is(json)) return E.right({ envelope: envelopeOf(json), prev: json.prev })
   const foreign = foreignEvent(json)
   // An object, when foreign: its `prev` is checked like any line's.

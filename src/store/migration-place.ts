@@ -16,7 +16,10 @@ export type Side = 'source' | 'target'
 
 const placed = new WeakSet<StateError>()
 
-/** Whether `message` names `store`: its description, one of its files (all begin with the state file's name, less `.json`), or its server and schema. */
+/**
+ * Whether `message` names `store`: its description, one of its files (all begin with the state
+ * file's name, less `.json`), or its server and schema.
+ */
 const names = (store: EventStore, message: string): boolean => {
   if (message.includes(store.description)) return true
   const stateFile = guardedSnapshotPath(store)

@@ -60,7 +60,8 @@ const survey = (read: Read, origin: Cursor, at: number): TE.TaskEither<StateErro
         : TE.left(
             new StateError(
               'CORRUPT_STATE',
-              `the source's events do not re-encode to its own lines (hash ${end.cursor.hash}, re-encoded ${hash}); they cannot be moved with their hashes`,
+              `the source's events do not re-encode to its own lines (hash ${end.cursor.hash}, ` +
+                `re-encoded ${hash}); they cannot be moved with their hashes`,
             ),
           ),
     ),
@@ -109,13 +110,15 @@ export const planMove = (
       if (found.events === 0)
         return TE.left(
           invalid(
-            `${source.description} holds no events; there is nothing to move (a releases.json without a log: run import on it first)`,
+            `${source.description} holds no events; there is nothing to move ` +
+              '(a releases.json without a log: run import on it first)',
           ),
         )
       if (have > found.events || found.hashAt !== targetEnd.hash) {
         return TE.left(
           invalid(
-            `${target.description} already holds ${have} events that are not the start of ${source.description}'s history; histories are never merged: use an empty target`,
+            `${target.description} already holds ${have} events that are not the start of ` +
+              `${source.description}'s history; histories are never merged: use an empty target`,
           ),
         )
       }

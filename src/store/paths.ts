@@ -1,7 +1,4 @@
-/**
- * Where a file store keeps its files: the state file the user names, and beside it the event
- * log, the lock and any side files.
- */
+/** Where a file store keeps its files: the state file the user names, and beside it the log, lock and side files. */
 import { basename, dirname, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { type DomainError, invalidInput } from '../domain/errors.js'
@@ -24,7 +21,6 @@ export interface StorePaths {
   readonly checkpoint: string
   /** The SHA-256 of the snapshot as last written, and the point of the log it showed: `X.json.sha256`. */
   readonly snapshotRecord: string
-  /** The directory holding them. */
   readonly directory: string
 }
 
@@ -42,10 +38,7 @@ export const storePaths = (stateFile: string): StorePaths => {
   }
 }
 
-/**
- * The state file to use: the explicit option, else `STAGECRAFT_STATE_FILE`, else
- * `.stagecraft/releases.json`, resolved against the working directory.
- */
+/** The state file: the option, else `STAGECRAFT_STATE_FILE`, else `.stagecraft/releases.json`, resolved. */
 export const chooseStateFile = (
   option: string | undefined,
   env: NodeJS.ProcessEnv,

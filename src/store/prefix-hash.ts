@@ -1,10 +1,6 @@
 /**
- * The SHA-256 of a file that is rewritten by splicing, without hashing all of it every time.
- *
- * Every write records the SHA-256 of the `releases.json` it wrote, and a write usually changes the
- * newest releases, at the end of the file. SHA-256 reads its input front to back, so the state of
- * the hash after a prefix can be kept and continued: the hash of the next version starts from the
- * last kept state before the first changed byte. States are kept every {@link BLOCK} bytes.
+ * The SHA-256 of a file rewritten by splicing, without hashing all of it: writes mostly change the end, so the hash's
+ * state is kept every {@link BLOCK} bytes and continued from the last one before the first changed byte.
  */
 import { createHash, type Hash } from 'node:crypto'
 
@@ -17,10 +13,7 @@ export interface PrefixHashes {
   readonly states: ReadonlyArray<Hash>
 }
 
-/**
- * The SHA-256 of `bytes`, continued from `previous` (the hashes of an earlier version whose first
- * `unchanged` bytes are the same), or from the start.
- */
+/** The SHA-256 of `bytes`, continued from `previous` (an earlier version's, the same for `unchanged` bytes). */
 export const prefixHashes = (
   bytes: Uint8Array,
   previous?: { readonly hashes: PrefixHashes; readonly unchanged: number },

@@ -1,10 +1,4 @@
-/**
- * A write session over a store that keeps nothing beside its events but what the store itself
- * writes with them: it folds what it reads and appends, prepares nothing (it guards no
- * `releases.json`), and hands each append down with the state it makes, so that the store can
- * keep what it folds (a projection) in step with its events. The PostgreSQL store's sessions are
- * this.
- */
+/** A write session for a store that keeps its projection in step with each append (the PostgreSQL store). */
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { EventEnvelope } from '../domain/events.js'
@@ -14,7 +8,6 @@ import { foldAppending, foldRead, type Read } from './fold.js'
 
 /** An append as the store sees it: the events, where they go, and the state they make. */
 export interface Appending {
-  /** The store as read: the events go right after `from.cursor`. */
   readonly from: Loaded
   readonly envelopes: ReadonlyArray<EventEnvelope>
   /** `from.state` after the events, and when the last of them was recorded. */
@@ -24,22 +17,13 @@ export interface Appending {
 /** Reading and appending at the cursor level, under the lock. */
 export interface RawSession {
   readonly read: Read
-  /**
-   * The store caught up from `from`, for a store that can do better than folding every event after
-   * it (from what it keeps folded, when `from` is its origin); otherwise that fold.
-   */
+  /** The store caught up from `from`, for a store that can do better than folding every event after it. */
   readonly load?: (from: Loaded) => TE.TaskEither<StateError, Loaded>
-  /**
-   * Appends the events right after `from.cursor` (the end of the stream), durably, with whatever
-   * the store keeps of `after`; returns the new end.
-   */
+  /** Appends the events after `from.cursor` durably, with whatever the store keeps of `after`; returns the new end. */
   readonly append: (appending: Appending) => TE.TaskEither<StateError, Cursor>
 }
 
-/**
- * The write session over `raw` (`where` names the store in messages); `settle` runs after each
- * append that recorded something (a local copy of the projection), and cannot fail the write.
- */
+/** The write session over `raw`; `settle` runs after each append that recorded something, and cannot fail the write. */
 export const writeSessionOver = (
   raw: RawSession,
   where: string,

@@ -1,16 +1,9 @@
 /**
- * Replacing a file whole and atomically: its new bytes are written to a temporary file beside it,
- * then renamed over it, so that a reader sees the old file or the new one, never a part. Not
- * synced: what this module replaces this way (releases.json, its record, the checkpoint) is made
- * again from the synced event log after a machine crash (docs/decisions/0008).
- *
- * The temporary file has a name no person would give a file (`.<name>.stagecraft-tmp-<pid>-<hex>`),
- * so that the writer that recovers a dead writer's lock removes only what such a writer left. The
- * file's mode, and its owner when this process may set it, are kept. A path that is a symbolic link
- * is refused: following it would rewrite another file, and renaming over it would lose the link.
- *
- * Synchronous: a write runs under the lock, one at a time, and each round trip through the thread
- * pool costs more than the call (docs/decisions/0009).
+ * Replacing a file whole and atomically: a temporary file beside it, then a rename, so a reader sees the old file or
+ * the new one. Not synced: what is replaced this way is made again from the synced log after a crash (decisions/0008).
+ * The temporary name (`.<name>.stagecraft-tmp-<pid>-<hex>`) lets the next lock holder remove only a dead writer's
+ * leftovers. Mode and owner are kept; a symbolic link is refused. Synchronous: writes run one at a time under the lock,
+ * and the thread pool's round trip costs more than the call (decisions/0009).
  */
 import { randomBytes } from 'node:crypto'
 import {
@@ -28,7 +21,7 @@ import { basename, dirname, join } from 'node:path'
 import { removeLeftovers } from './leftover-files.js'
 import { isLink, linkRefused } from './linked-files.js'
 
-/** The file a replacement put in place, as it was before the rename: a later look tells whether it is still that file. */
+/** The file a replacement put in place, as it was after the rename: a later look tells if it still is. */
 export interface Written {
   readonly ino: bigint
   readonly size: bigint
@@ -37,15 +30,12 @@ export interface Written {
 
 const TEMPORARY = /^\.(.+)\.stagecraft-tmp-(\d+)-[0-9a-f]{12}$/
 
-/** The temporary file a replacement of `path` writes first. */
 const temporaryFor = (path: string): string =>
   join(dirname(path), `.${basename(path)}.stagecraft-tmp-${process.pid}-${randomBytes(6).toString('hex')}`)
 
 /**
- * Replaces the file at `path` with `bytes`, atomically (see the module's comment). With `stillAsFound`,
- * asked once the new bytes are written, just before the rename: a file that someone changed meanwhile
- * is left as it is, and undefined returned. A rename cannot be conditional: a change between that last
- * look and the rename (one system call) is still lost.
+ * Replaces the file at `path` with `bytes`, atomically. With `stillAsFound`, asked just before the rename: a file
+ * someone changed meanwhile is left as it is, and undefined returned (a change within that last system call is lost).
  */
 export const replaceFileSync = (path: string, bytes: Uint8Array, stillAsFound?: () => boolean): Written | undefined => {
   // A link is refused, not followed: following it would rewrite the file it names (linked-files.ts).
@@ -83,11 +73,7 @@ export const replaceFileSync = (path: string, bytes: Uint8Array, stillAsFound?: 
   }
 }
 
-/**
- * Removes the temporary files a writer killed in the middle of a replacement left beside the files
- * `names` (their base names) in `directory`: those of the killed holders' `pids`, or any when unknown.
- * Only under the write lock, taken after that writer: no live writer has one then. Returns what it removed.
- */
+/** Removes what a killed writer left beside `names` (its `pids`', or any), under the write lock; returns them. */
 export const removeAbandonedTemporaries = (
   directory: string,
   names: ReadonlyArray<string>,

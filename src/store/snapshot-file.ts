@@ -1,12 +1,7 @@
 /**
- * The snapshot file, `releases.json`: read as bytes, replaced atomically (replace-file.ts: a
- * temporary file in the same directory, then a rename), never edited in place.
- *
- * Not fsynced: the event log is the durable record (every append is synced before the snapshot
- * is written), the snapshot its projection. A crash of the machine may leave an older snapshot
- * (or, on some file systems, an empty one); the next write finds by its SHA-256 that it is what
- * an earlier write wrote, and regenerates it. Syncing 4.5 MB per call at 10,000
- * releases would cost more than every other part of a write together (docs/decisions/0008).
+ * The snapshot file, `releases.json`: read as bytes, replaced atomically, never edited in place. Not fsynced: the
+ * synced event log is the durable record; after a machine crash the next write finds by its SHA-256 an older (or empty)
+ * snapshot and regenerates it (docs/decisions/0008).
  */
 import { randomBytes } from 'node:crypto'
 import { closeSync, promises as fs, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
@@ -17,9 +12,8 @@ import type { Written } from './replace-file.js'
 import type { KeptSnapshot } from './event-store.js'
 
 /**
- * What identifies one version of the file, so that bytes this process read or wrote need not be
- * read and hashed again while it is unchanged: a rewrite gives a new inode, any change of its
- * content a new change time (which the kernel sets, and no one can set back).
+ * What identifies one version of the file, so that bytes read or written need not be hashed again while it is
+ * unchanged: a rewrite gives a new inode, a change of content a new change time (which no one can set back).
  */
 export interface Fingerprint {
   readonly ino: bigint
@@ -44,10 +38,7 @@ const fingerprintOfStat = (stat: { ino: bigint; size: bigint; mtimeNs: bigint; c
   ctimeNs: stat.ctimeNs,
 })
 
-/**
- * The fingerprint of the file at `path` if it is still the one a replacement wrote (`written`): a
- * file someone edited or replaced right after the rename is not taken for this module's own.
- */
+/** The fingerprint of the file at `path` if it is still the one `written`: an edit after the rename is not ours. */
 export const fingerprintIfStill = (path: string, written: Written): Fingerprint | undefined => {
   const now = fingerprintOf(path)
   return now !== undefined && now.ino === written.ino && now.size === written.size && now.mtimeNs === written.mtimeNs
@@ -62,9 +53,8 @@ export const fingerprintOf = (path: string): Fingerprint | undefined => {
 }
 
 /**
- * The file's bytes and the fingerprint they were read at. Bytes, not text: decoding is left to
- * whoever needs the text (strictly, `decodeSnapshotBytes`), so that a file that is not UTF-8 is
- * refused by its readers and can still be kept aside, byte for byte, by a restore.
+ * The file's bytes and the fingerprint they were read at. Bytes, not text, so that a file that is not UTF-8 is refused
+ * by its readers yet can be kept aside byte for byte by a restore.
  */
 export interface SnapshotFile {
   readonly bytes: Buffer
@@ -73,8 +63,7 @@ export interface SnapshotFile {
   readonly room: Buffer
 }
 
-// Read synchronously: files of a few megabytes at most, read once per command, where the thread
-// pool's round trips cost a new process more than the reads (docs/performance.md).
+// Read synchronously: a few megabytes at most, once per command, where the thread pool's round trips cost more.
 const readOnce = async (path: string): Promise<SnapshotFile | undefined> => {
   let fd: number
   try {
@@ -98,10 +87,7 @@ const readOnce = async (path: string): Promise<SnapshotFile | undefined> => {
   }
 }
 
-/**
- * The bytes of an open file of `size` bytes (more if it grew meanwhile), in a buffer with room to
- * spare: a write splices its new records into it in place, and a release created makes it longer.
- */
+/** The bytes of an open file, in a buffer with room to spare: a write splices its new records into it in place. */
 const readAll = (fd: number, size: number): { readonly buffer: Buffer; readonly filled: number } => {
   let buffer = Buffer.allocUnsafe(Math.ceil(size * 1.25) + 64 * 1024)
   let filled = 0
@@ -135,10 +121,8 @@ export const readSnapshotFile = (path: string): TE.TaskEither<StateError, Snapsh
   )
 
 /**
- * Keeps a copy of the snapshot's current bytes in a new side file `<file>.<suffix>-<random>`,
- * synced, before they are replaced. Never over another: the clock may repeat (a fixed test clock,
- * two restores in one millisecond), so a random part keeps side files apart, and the file is
- * created exclusively, so that an earlier copy is never lost even then.
+ * Keeps a synced copy of the snapshot's bytes in a new side file `<file>.<suffix>-<random>` before they are replaced:
+ * random and created exclusively, since the clock may repeat, so that an earlier copy is never lost.
  */
 export const keepAside = (path: string, bytes: Buffer, suffix: string): TE.TaskEither<StateError, string> => {
   const aside = `${path}.${suffix}-${randomBytes(3).toString('hex')}`

@@ -1,19 +1,11 @@
 /**
- * The file store's `releases.json`, kept in step with the event log by its writers, under the lock.
- *
- * Before a command is decided, the snapshot is judged against the log (snapshot-standing.ts):
- * - no events yet and a snapshot (from the Go Stagecraft, or hand-written): prepared as the import
- *   that starts the history, recorded with the command's events; its bytes are left as they are;
- * - in step: nothing to do;
- * - missing, empty, or behind (left by an interrupted write): regenerated after the command;
- * - changed outside this module: `STATE_DRIFT`, nothing written, until a person reconciles
- *   (accept the file's changes into the history, or restore the file from it).
- * Preparing writes nothing: a command refused after it leaves every file as it was.
- *
- * After the append, the snapshot is rewritten (spliced from the bytes it had, when they are known
- * to be the projection), and the SHA-256 of what was written is recorded beside it. Once the
- * events are durable the command has succeeded: a snapshot that cannot be written then is a
- * warning, and the next write regenerates it.
+ * The file store's `releases.json`, kept in step with the event log by its writers, under the lock. Before a command
+ * is decided, the snapshot is judged against the log (snapshot-standing.ts):
+ * - no events yet and a snapshot: prepared as the import that starts the history, its bytes left as they are;
+ * - missing, empty, or behind (an interrupted write): regenerated after the command;
+ * - changed outside this module: `STATE_DRIFT`, nothing written, until a person reconciles.
+ * Preparing writes nothing. After the append, the snapshot is rewritten and its SHA-256 recorded beside it; once the
+ * events are durable the command has succeeded, so a snapshot that cannot be written is a warning.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -55,7 +47,6 @@ export interface KnownSnapshot {
   readonly sha256: string
   readonly hashes: PrefixHashes
   readonly fingerprint: Fingerprint | undefined
-  /** The log position it shows. */
   readonly position: number
 }
 
@@ -66,7 +57,6 @@ export interface SnapshotMemory {
   unimported?: { readonly fingerprint: Fingerprint; readonly state: State } | undefined
 }
 
-/** The file as a write found it. */
 interface Found {
   readonly bytes: Uint8Array
   /** A buffer `bytes` begin, with room after them, when they were just read. */
@@ -86,12 +76,8 @@ export interface SnapshotPlan {
   readonly base: { readonly held: HeldSnapshot; readonly hashes: PrefixHashes } | undefined
   /** Leave it as it is when only `pending` is recorded (an import or accepted changes): it shows the history then. */
   readonly keepAsIs: Found | undefined
-  /**
-   * The file when the write began (`absent`: there was none), checked again just before it is
-   * replaced: a file changed meanwhile is left alone. Undefined for a write that did not look.
-   */
+  /** The file when the write began, checked again before it is replaced: one changed meanwhile is left alone. */
   readonly startedFrom: Fingerprint | 'absent' | undefined
-  /** Warnings to tell once the command is accepted. */
   readonly notes: ReadonlyArray<string>
 }
 
@@ -131,7 +117,7 @@ const findSnapshot = (paths: StorePaths, memory: SnapshotMemory): TE.TaskEither<
   )
 }
 
-/** The record of the last write, when it reads whole and belongs to this log; a log shorter than it is `CORRUPT_STATE`. */
+/** The record of the last write, when it reads whole and belongs to this log; a shorter log is `CORRUPT_STATE`. */
 export const readRecord = (paths: StorePaths, loaded: Loaded): TE.TaskEither<StateError, SnapshotRecord | undefined> =>
   attempt('read the record of the snapshot', paths.snapshotRecord, async () => {
     const bytes = await readFileIfThere(paths.snapshotRecord)
@@ -145,16 +131,17 @@ export const readRecord = (paths: StorePaths, loaded: Loaded): TE.TaskEither<Sta
     return E.right((await lineHashBefore(paths.eventLog, record.offset)) === record.hash ? record : undefined)
   })
 
-// Which of the two files was edited cannot be known: a hand edit of releases.json and an edit of
-// the log's last line (which the hash chain cannot show) look the same from here. So the message
-// says they disagree, and what to do in either case.
+// A hand edit of releases.json and an edit of the log's last line (which the chain cannot show) look the same from
+// here, so the message says they disagree, and what to do in either case.
 const driftError = (paths: StorePaths, state: State, snapshot: Snapshot): StateError => {
   const { named } = differencesOf(state, snapshot)
   return new StateError(
     'STATE_DRIFT',
     `${paths.stateFile} and ${paths.eventLog} disagree: the snapshot differs from the log's projection at ${named}. ` +
-      `One of them was changed outside stagecraft-state: the snapshot (by hand, or by a tool that writes only it), or the last line of the log (an edit its hash chain cannot show). Nothing was written. ` +
-      `If the snapshot was changed, run "stagecraft-state reconcile --accept" to record its changes in the history, or "reconcile --restore" to rewrite it from the log (the changed file is kept aside); ` +
+      'One of them was changed outside stagecraft-state: the snapshot (by hand, or by a tool that writes ' +
+      'only it), or the last line of the log (an edit its hash chain cannot show). Nothing was written. ' +
+      'If the snapshot was changed, run "stagecraft-state reconcile --accept" to record its changes in ' +
+      'the history, or "reconcile --restore" to rewrite it from the log (the changed file is kept aside); ' +
       `if the log was, restore it from a backup (compare the chain head "stagecraft-state verify" printed before).`,
   )
 }
@@ -185,12 +172,12 @@ const recordingEvents = (
     ),
   )
 
-// A log file that exists but holds nothing, beside a releases.json, may be a history emptied by
-// mistake (or by a tool): the import that starts a new one must not pass unnoticed.
+// An existing but empty log beside a releases.json may be a history emptied by mistake: the new import must be noticed.
 const emptyLogNotes = (paths: StorePaths, loaded: Loaded): ReadonlyArray<string> => {
   if (loaded.cursor.position > 0 || fingerprintOf(paths.eventLog)?.size !== 0n) return []
   return [
-    `${paths.eventLog} was empty (0 bytes) beside ${paths.stateFile}: the history starts again from an import of ${paths.stateFile}; if the log was emptied by mistake, restore it from a backup`,
+    `${paths.eventLog} was empty (0 bytes) beside ${paths.stateFile}: the history starts again from an ` +
+      `import of ${paths.stateFile}; if the log was emptied by mistake, restore it from a backup`,
   ]
 }
 
@@ -200,7 +187,6 @@ const prepared = (loaded: Loaded, pending: ReadonlyArray<DomainEvent>): Prepared
   pending,
 })
 
-/** Decides what a standing means for a command. */
 const planFor = (
   paths: StorePaths,
   loaded: Loaded,
@@ -237,7 +223,8 @@ const planFor = (
       return E.right(
         noPlan(
           [
-            `${paths.stateFile} was behind the event log (it held what an earlier write left, byte for byte: a write was interrupted before the snapshot was replaced); it is regenerated from the log`,
+            `${paths.stateFile} was behind the event log (it held what an earlier write left, byte for ` +
+              'byte: a write was interrupted before the snapshot was replaced); it is regenerated from the log',
           ],
           true,
           fingerprint,
@@ -250,10 +237,7 @@ const planFor = (
   }
 }
 
-/**
- * Judges the snapshot before a command (or a person's `accept`) is decided: what must be recorded
- * first, and what the write does with the file afterwards. Writes nothing.
- */
+/** Judges the snapshot before a command (or `accept`) is decided: what to record first, and what to do after. */
 export const prepareSnapshot = (
   paths: StorePaths,
   memory: SnapshotMemory,
@@ -341,11 +325,7 @@ const stillAsStarted = (path: string, startedFrom: Fingerprint | 'absent' | unde
   startedFrom === undefined ||
   (startedFrom === 'absent' ? fingerprintOf(path) === undefined : sameFingerprint(fingerprintOf(path), startedFrom))
 
-/**
- * Brings the snapshot up to date after the append that ended at `after`, as `plan` says; `recorded`
- * how many events were appended, `own` how many of them are the command's own. Failures are
- * warnings: the events are durable, the command has succeeded.
- */
+/** Brings the snapshot up to date after the append, as `plan` says; failures are warnings (events are durable). */
 export const settleSnapshot = (
   paths: StorePaths,
   memory: SnapshotMemory,
@@ -369,7 +349,8 @@ export const settleSnapshot = (
       })
     } catch (error) {
       warn(
-        `${ioError('record the SHA-256 of the snapshot in', paths.snapshotRecord, error).message}; the events are recorded, and the next write judges ${paths.stateFile} without it`,
+        `${ioError('record the SHA-256 of the snapshot in', paths.snapshotRecord, error).message}; the ` +
+          `events are recorded, and the next write judges ${paths.stateFile} without it`,
       )
     }
   }
@@ -404,14 +385,16 @@ export const settleSnapshot = (
     written = { held, bytes, hashes, replaced }
   } catch (error) {
     warn(
-      `${ioError('write the snapshot', paths.stateFile, error).message}; the events are recorded, and the next write brings ${paths.stateFile} up to date`,
+      `${ioError('write the snapshot', paths.stateFile, error).message}; the events are recorded, and the ` +
+        `next write brings ${paths.stateFile} up to date`,
     )
     return
   }
   const { held, bytes, hashes, replaced } = written
   if (replaced === undefined) {
     warn(
-      `${paths.stateFile} was changed by someone else while this write was in progress; the events are recorded, and the changed file is left as it is (the next write reports how it differs)`,
+      `${paths.stateFile} was changed by someone else while this write was in progress; the events are ` +
+        'recorded, and the changed file is left as it is (the next write reports how it differs)',
     )
     return
   }

@@ -1,12 +1,8 @@
 /**
- * The record of the last `releases.json` written: its SHA-256, and the point of the log it showed.
- * Appended after every write that replaced the snapshot (after its rename), beside it, to
- * `releases.json.sha256`, one line a record: what tells a snapshot this module left (in step, or
- * behind the log after an interrupted write) from one changed by someone else, by its bytes, not
- * by file times. The last whole line is the record.
- *
- * Not fsynced: after a power loss its last lines may be missing (never ahead of the snapshot: they
- * are written after it) or torn, which each line's own SHA-256 shows.
+ * The record of the last `releases.json` written: its SHA-256 and the point of the log it showed, appended to
+ * `releases.json.sha256` after the snapshot's rename. It tells a snapshot this module left from one changed by someone
+ * else, by its bytes, not file times. Not fsynced: a power loss may lose or tear its last lines (never ahead of the
+ * snapshot), which each line's own SHA-256 shows.
  */
 import { hash } from 'node:crypto'
 import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs'
@@ -19,20 +15,13 @@ import { replaceFileSync } from './replace-file.js'
 /** What was written, and when in the log. */
 export const SnapshotRecord = t.type(
   {
-    /** The SHA-256 of the snapshot's bytes. */
     sha256: t.string,
-    /** How many bytes it had. */
     bytes: Count,
-    /** The number of events of the log it showed. */
     position: Count,
-    /** Where the log's next line would start then. */
     offset: Count,
     /** The chain's hash at that position: the SHA-256 of the log's line there. */
     hash: t.string,
-    /**
-     * Whether the bytes are this module's projection of the log there; not when a file was kept
-     * as it was (an imported or accepted file in its own layout), which is never spliced.
-     */
+    /** Whether the bytes are this module's projection of the log there (not a file kept in its own layout). */
     projection: t.boolean,
   },
   'SnapshotRecord',
@@ -75,11 +64,9 @@ export const decodeSnapshotRecord = (bytes: Buffer): E.Either<string, SnapshotRe
 }
 
 /**
- * Records the snapshot just written: a line appended to the record file, which costs a small write
- * where replacing the file would cost a rename (ext4 makes a rename over a file wait for the new
- * file's blocks). An append is ordered after the snapshot's rename through a power loss as a
- * rename is (ext4 commits a file's new size after its data, and its journal in order). The file
- * is started again with the last record alone once it has grown past 64 KiB.
+ * Records the snapshot just written by appending a line, cheaper than replacing the file (ext4 makes a rename over a
+ * file wait for its blocks) and as well ordered after the snapshot's rename through a power loss. Started again with
+ * the last record alone past 64 KiB.
  */
 export const appendSnapshotRecord = (path: string, record: SnapshotRecord): void => {
   const line = encodeSnapshotRecord(record)

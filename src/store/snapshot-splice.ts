@@ -1,13 +1,8 @@
 /**
- * Rewriting `releases.json` by splicing: when a write changes a few releases of a long history, the
- * new file is the previous one with the records of those releases replaced and new ones added at
- * the end, not the whole projection made again. Always exactly the projection: where a splice
- * cannot make it, the whole state is projected.
- *
- * The previous bytes must be the projection of the state given with them (a writer knows this from
- * the SHA-256 it recorded). Records stand in id order, each starting with a line of four spaces and
- * `{` followed by its `id`; inside the array of records no other line is indented so (nested values
- * are indented further), so records are found by a binary search over the bytes.
+ * Rewriting `releases.json` by splicing: the previous bytes (known by their recorded SHA-256 to be the projection of
+ * the state given) with the changed records replaced and new ones added at the end; where a splice cannot make the
+ * projection, the whole state is projected. Each record starts with a line of four spaces and `{`, which no nested
+ * value shares, so records are found by a binary search over the bytes.
  */
 import {
   projectSnapshotBytes,
@@ -48,7 +43,6 @@ export interface HeldSnapshot {
 /** The bytes of a held snapshot. */
 export const heldBytes = (held: HeldSnapshot): Uint8Array => held.buffer.subarray(0, held.length)
 
-/** The region of records of a held snapshot. */
 const regionOf = (held: HeldSnapshot): RecordRegion => ({
   buffer: asBuffer(held.buffer),
   start: SNAPSHOT_OPEN.length,
@@ -60,11 +54,7 @@ const sameFields = (a: State, b: State): boolean =>
   (a.otherFields === b.otherFields && a.otherFieldsJson === b.otherFieldsJson) ||
   JSON.stringify(fieldTexts(a)) === JSON.stringify(fieldTexts(b))
 
-/**
- * The `releases.json` of `next`, and how many of its first bytes are those of `held`: spliced into
- * the held snapshot's buffer when the change allows (which the held snapshot then no longer
- * shows: it is consumed), else projected whole.
- */
+/** The `releases.json` of `next` and how many first bytes are `held`'s: spliced into its buffer, else whole. */
 export const projectFrom = (
   held: HeldSnapshot | undefined,
   next: State,
@@ -78,8 +68,7 @@ export const projectFrom = (
     return { held: { buffer: bytes, length: bytes.length, state: next }, unchanged: 0 }
   }
   const region = regionOf(held)
-  // The parts may show bytes of the buffer that is about to be written over: copied out first
-  // (into new arrays: a Buffer's slice would be another view).
+  // The parts may show bytes of the buffer about to be written over: copied out first (a Buffer's slice is a view).
   const rest = [...splice.rest, held.buffer.subarray(region.end, held.length)].map((part) =>
     part.buffer === held.buffer.buffer ? new Uint8Array(part) : part,
   )

@@ -1,23 +1,14 @@
 /**
- * How a `releases.json` stands to the event log, judged by its bytes' SHA-256: before every write
- * (snapshot-owner.ts) and by `verify`.
- *
- * - **current**: its bytes are what this module last wrote at the log's end (the recorded SHA-256),
- *   or the projection of the log, or its records are (a file only reformatted, a Go-written import);
+ * How a `releases.json` stands to the event log, judged by its bytes' SHA-256, before every write and by `verify`:
+ * - **current**: what this module last wrote at the log's end, or the projection of the log (or its records are);
  * - **empty** (0 bytes): what a machine crash leaves on some file systems;
- * - **behind**: what this module wrote at an earlier point of the log (the recorded SHA-256 of an
- *   earlier write, or the projection at a point after it): a write was interrupted between its
- *   append and its snapshot, or a machine crash lost the last unsynced writes. Its content is in
- *   the log, and regenerating it loses nothing;
- * - **differs**: anything else, changed outside this module (a hand edit, even one equal to an
- *   earlier point before the last write, a tool that writes only the snapshot): refused as
- *   `STATE_DRIFT` until a person reconciles;
+ * - **behind**: what this module wrote at an earlier point of the log (an interrupted write, or lost unsynced
+ *   writes): its content is in the log, and regenerating it loses nothing;
+ * - **differs**: changed outside this module (even back to an earlier point): `STATE_DRIFT` until reconciled;
  * - **unreadable**: `CORRUPT_STATE`.
  *
- * The record of the last write is written after the snapshot's rename, so it is never newer than
- * the file (file systems that keep renames in order, as ext4 and XFS do, keep that through a
- * power loss). Without a record (a store written before records, or a torn one), every point of
- * the history counts as one the file may have been left at.
+ * The record of the last write follows the snapshot's rename, so it is never newer than the file (ext4 and XFS keep
+ * renames in order through a power loss). Without a record, every point of the history is one the file may be left at.
  */
 import { hash } from 'node:crypto'
 import * as E from 'fp-ts/lib/Either.js'
@@ -47,15 +38,12 @@ export type Standing =
 /** What deciding a standing needs. */
 export interface StandingQuestion {
   readonly path: string
-  /** The file's bytes and their SHA-256. */
   readonly bytes: Uint8Array
   readonly sha256: string
-  /** The record of the last write, when there is one to trust. */
   readonly record: SnapshotRecord | undefined
-  /** The state of the whole log, and how many events it folds. */
   readonly state: State
   readonly position: number
-  /** Reads the log from `origin`: the points of the history the file may have been left at are looked at when it shows none of the others. */
+  /** Reads the log from `origin`, for the points the file may have been left at, when it shows none of the others. */
   readonly read: Read
   readonly origin: Cursor
   /** Pass over lines that cannot be read (for `verify`, which reports them elsewhere). */
@@ -65,8 +53,8 @@ export interface StandingQuestion {
 /** The SHA-256 of some bytes. */
 export const sha256Of = (bytes: Uint8Array): string => hash('sha256', bytes, 'hex')
 
-// A state folded in the middle of a replay lists its releases in the order they came; the file
-// lists them in id order (a reconcile may have added one in between).
+// A state folded in the middle of a replay lists its releases in the order they came; the file lists them in id order
+// (a reconcile may have added one in between).
 const inIdOrder = (state: State): State => {
   let last: string | undefined
   for (const id of state.releases.keys()) {
@@ -78,9 +66,8 @@ const inIdOrder = (state: State): State => {
 }
 
 /**
- * Whether the history, at some point from `after` on where a write may have left the snapshot,
- * was what the file shows: between two commands, and right after an import or an accepted
- * reconcile, whose file stays as it was (its SHA-256 is then in the event).
+ * Whether the history, at some point from `after` on where a write may have left the snapshot, was what the file shows:
+ * between two commands, or right after an import or accepted reconcile (whose file stays as it was).
  */
 const leftAtAPoint = (
   question: StandingQuestion,
@@ -147,13 +134,17 @@ export interface Differences {
   readonly onlyInSnapshot: number
 }
 
+const howDifferent = (change: ReturnType<typeof snapshotChanges>[number]): string =>
+  change.before.length === 0
+    ? 'only in the snapshot'
+    : change.after.length === 0
+      ? 'only in the event log'
+      : 'different'
+
 /** Names where `snapshot` differs from the projection of `state`. */
 export const differencesOf = (state: State, snapshot: Snapshot): Differences => {
   const changes = snapshotChanges(state, snapshot.releases)
-  const words = changes.map(
-    (change) =>
-      `${change.releaseId} (${change.before.length === 0 ? 'only in the snapshot' : change.after.length === 0 ? 'only in the event log' : 'different'})`,
-  )
+  const words = changes.map((change) => `${change.releaseId} (${howDifferent(change)})`)
   if (fieldsKey(state) !== fieldsKey(snapshot)) words.push('the top-level fields')
   const named = words.length > 10 ? `${words.slice(0, 10).join(', ')} and ${words.length - 10} more` : words.join(', ')
   return { named, onlyInSnapshot: changes.filter((change) => change.before.length === 0).length }

@@ -1,9 +1,4 @@
-/**
- * Records of releases written one after another in a byte buffer, in id order (the records of
- * `releases.json`, the lines of a checkpoint): found by a binary search over the bytes, reading
- * the id at each record start, and rewritten by splicing, so that a command that changes a few
- * releases of a long history reads and writes no more than it must.
- */
+/** Release records in a byte buffer in id order, found by binary search and rewritten by splicing. */
 import { compareIds, type ReleaseId } from '../domain/release-id.js'
 import type { Release } from '../domain/release.js'
 import { ReleaseMap } from '../domain/versioned-map.js'
@@ -20,7 +15,6 @@ export interface RecordPlacement {
 
 /** How records of releases are laid out in a file. */
 export interface RecordLayout extends RecordPlacement {
-  /** A release's record. */
   readonly encode: (release: Release) => Uint8Array
 }
 
@@ -75,8 +69,7 @@ export interface Place {
 /** The start of the first record whose id is not below `id`, or -1 when every record's is. */
 export const firstNotBelow = (layout: RecordPlacement, region: RecordRegion, id: string): number => {
   const { buffer } = region
-  // The first record whose id is not below `id`: every record starting before `low` is below it,
-  // and the one at `found` is not.
+  // Every record starting before `low` is below `id`, and the one at `found` is not.
   let low = region.start
   let high = region.end
   let found = -1
@@ -124,12 +117,7 @@ export interface Splice {
 const groupBytes = (layout: RecordLayout, group: ReadonlyArray<Release>): Uint8Array[] =>
   group.flatMap((release, i) => (i === 0 ? [layout.encode(release)] : [layout.separator, layout.encode(release)]))
 
-/**
- * The records of `next` made from a region holding exactly the records of `shown`, an earlier
- * version of the same release map: the records of the ids that changed are replaced, new ones
- * added at the end. `undefined` when no splice can make them: the two versions share no base, an
- * id was removed or comes back in the middle, the region holds no record.
- */
+/** The records of `next` spliced from a region holding exactly `shown`'s, or `undefined` when no splice can. */
 export const spliceRecords = (
   layout: RecordLayout,
   region: RecordRegion,

@@ -1,13 +1,7 @@
 /**
- * Appends to a file store's log that take effect together, or not at all (how a migration fills
- * a file store): they are written to a new file beside the log, starting with a copy of the log
- * as it is, and on commit that file is synced and renamed over the log, in one atomic step.
- * Until then the log is untouched; a process killed before leaves only the staged file, which the
- * next writer to recover the lock removes.
- *
- * The staged file becomes the log, so cursors into it stay valid after the commit. Readers that
- * had the old log open see it replaced (`CORRUPT_STATE`, "open the store again"): only when the
- * log already held events, since an absent log has no inode to compare.
+ * Appends to a file store's log that take effect together or not at all (a migration): written to a copy of the log
+ * beside it, which commit syncs and renames over the log. A process killed before leaves only the staged file, which
+ * the next lock holder removes. Cursors stay valid after the commit; readers with the old log open see it replaced.
  */
 import { randomBytes } from 'node:crypto'
 import { constants, promises as fs, statSync } from 'node:fs'
@@ -29,7 +23,6 @@ export interface StagedLog {
   readonly append: (at: LogCursor, envelopes: ReadonlyArray<EventEnvelope>) => TE.TaskEither<StateError, LogCursor>
   /** Makes what was staged the log: synced, renamed over it, the directory synced. */
   readonly commit: () => TE.TaskEither<StateError, void>
-  /** Removes what was staged and not committed. */
   readonly discard: () => Promise<void>
 }
 
@@ -37,10 +30,7 @@ const STAGED = '.staged-'
 
 const STAGED_NAME = /\.staged-(\d+)-[0-9a-f]{8}$/
 
-/**
- * Removes the staged files a migration killed holding the lock left beside `eventLog`: those of the
- * killed holders' `pids`, or any when unknown. Only under the write lock, taken after that writer.
- */
+/** Removes the staged files a migration killed holding the lock left beside `eventLog` (of `pids`, or any). */
 export const removeAbandonedStaging = (
   eventLog: string,
   pids: ReadonlyArray<number> | undefined,
@@ -65,10 +55,10 @@ export const removeAbandonedStaging = (
 const changed = (eventLog: string, size: number, at: LogCursor): StateError =>
   new StateError(
     'CORRUPT_STATE',
-    `${eventLog}: the event log changed while this process held the write lock (${size} bytes, expected ${at.offset}); nothing was appended`,
+    `${eventLog}: the event log changed while this process held the write lock (${size} bytes, expected ` +
+      `${at.offset}); nothing was appended`,
   )
 
-/** The staged file, and the end of what it holds. */
 interface Staged {
   readonly path: string
   end: LogCursor

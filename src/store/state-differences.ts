@@ -1,8 +1,4 @@
-/**
- * How a state a store keeps folded (a checkpoint, a projection table) differs from a full replay
- * of its events at the same position, in words, for `verify`: the first few differing releases
- * (their records and what the history knows of them), then whatever else of the state differs.
- */
+/** How a folded state a store keeps differs from a full replay at the same position, in words, for `verify`. */
 import type { Release } from '../domain/release.js'
 import { compareIds, type ReleaseId } from '../domain/release-id.js'
 import type { State } from '../domain/state.js'
@@ -20,8 +16,7 @@ const requestsOf = (state: State): string => JSON.stringify([...state.requests].
 const currentOf = (state: State): string =>
   JSON.stringify([...state.current].map(([environment, release]) => [environment, release.id]).sort())
 
-// As the file wrote them when both keep that (a checkpoint does); a PostgreSQL projection keeps
-// only the parsed values, which are compared then.
+// As the file wrote them when both keep that (a checkpoint does); else the parsed values (the PostgreSQL projection).
 const sameTopLevelFields = (a: State, b: State): boolean =>
   a.otherFieldsJson !== undefined && b.otherFieldsJson !== undefined
     ? fieldsKey(a) === fieldsKey(b)

@@ -1,8 +1,6 @@
 /**
- * Commands used whole or not at all. The events of one command are one append; a command that
- * recorded several says how many on each (`meta.events`). A reader of the log hands them on only
- * once the last has been read, so that a log ending inside a command (an append torn by a machine
- * crash) ends, for every reader, before it, and half a command is never folded.
+ * Commands used whole or not at all: a reader hands on the events of a command that recorded several (`meta.events`)
+ * only once the last is read, so a log ending inside a command (a torn append) ends before it for every reader.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { StateError } from '../domain/state-error.js'
@@ -34,10 +32,7 @@ export interface OpenCommand extends WithinCommand {
   readonly held: Array<{ readonly event: GatedEvent; readonly after: Mark }>
 }
 
-/**
- * The visitor asked to stop: where (`at`: after an event that was held back; undefined: where the
- * read stands), and, when that is inside a command, how much of it was taken.
- */
+/** The visitor asked to stop: where (`at`, after a held-back event, or where the read is), and how much was taken. */
 export interface Stop {
   readonly at?: Mark
   readonly within?: WithinCommand
@@ -45,22 +40,18 @@ export interface Stop {
 
 /** Hands a read's events to its visitor, a command at a time. */
 export interface CommandGate {
-  /**
-   * Takes an event the hash chain vouches for (`before` and `after`: where the read stands before
-   * and after its line, asked only for the events of a command of several). Undefined: read on.
-   */
+  /** Takes an event the chain vouches for (`before`/`after`: asked only inside a command); undefined: read on. */
   readonly take: (event: GatedEvent, before: () => Mark, after: () => Mark) => E.Either<StateError, Stop> | undefined
   /** The command the read is inside, if any: at the end of the log, one cut short. */
   readonly open: () => OpenCommand | undefined
 }
 
 const cutShort = (open: OpenCommand): string =>
-  `the command ${open.command} recorded ${open.of} events, but only ${open.taken + open.held.length} of them come before the events of another command (a command is appended whole: the log was written by something else)`
+  `the command ${open.command} recorded ${open.of} events, but only ${open.taken + open.held.length} of ` +
+  'them come before the events of another command (a command is appended whole: the log was written by ' +
+  'something else)'
 
-/**
- * A gate for a read by `visitor` (`location` names a line), resuming inside a command when
- * `resumed` says so (a read before it stopped there).
- */
+/** A gate for a read by `visitor`, resuming inside a command when `resumed` says a read stopped there. */
 export const commandGate = (
   visitor: Visitor,
   location: (line: number) => string,

@@ -53,7 +53,10 @@ const hooks = tempDir()
 writeFileSync(join(hooks, 'hooks.mjs'), HOOKS)
 writeFileSync(join(hooks, 'register.mjs'), REGISTER)
 
-/** What one run loaded: its files (paths from the root, packages from node_modules/) and, for the bundle's files, the source modules they hold. */
+/**
+ * What one run loaded: its files (paths from the root, packages from node_modules/) and, for the bundle's files, the
+ * source modules they hold.
+ */
 interface Loaded {
   readonly run: Run
   readonly files: ReadonlyArray<string>

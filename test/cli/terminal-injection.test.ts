@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { defaultStore, fails, ok, tempDir } from './support.js'
 
-// What a terminal obeys or hides: C0 (but the LF ending each line), DEL, C1, bidi, zero-width, separators, lone surrogates.
+// What a terminal obeys or hides: C0 (but the LF ending each line), DEL, C1, bidi, zero-width, separators, lone
+// surrogates.
 const RAW =
   /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 

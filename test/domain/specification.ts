@@ -1,7 +1,9 @@
 /**
  * Given / when / then for the decider, in the spirit of Emmett's DeciderSpecification:
  *
- *     given([created(A)]).when(updatePhase(A.id, 'build', 'running')).then([phaseUpdated(A.id, 'build', 'pending', 'running')])
+ *     given([created(A)])
+ *       .when(updatePhase(A.id, 'build', 'running'))
+ *       .then([phaseUpdated(A.id, 'build', 'pending', 'running')])
  *     given([]).when(createRelease({ environment: ' ' })).thenFails('INVALID_INPUT', /environment/)
  *
  * `given` folds its events with the real fold and refuses a given event that could not have

@@ -44,7 +44,9 @@ const answers = async (manager: StateManager) => {
   }
 }
 
-/** The checkpoint changed by `change` (which must change it), its SHA-256 recomputed: as another version would write it. */
+/**
+ * The checkpoint changed by `change` (which must change it), its SHA-256 recomputed: as another version would write it.
+ */
 const rewritten = (checkpoint: string, change: (text: string) => string): void => {
   const text = readFileSync(checkpoint, 'utf8')
   const changed = change(text)
@@ -220,7 +222,8 @@ describe('a log that lost its end is never read as a shorter history', () => {
       expect(error.message).toContain(checkpoint)
       expect(error.message).toMatch(/lost its end.*delete .*checkpoint/)
     }
-    // verify says what readers and writers say, at the file that shows it (the record of the last snapshot), and does not judge releases.json against a log that lost its end.
+    // verify says what readers and writers say, at the file that shows it (the record of the last snapshot), and does
+    // not judge releases.json against a log that lost its end.
     const report = await manager.verify()
     expect(report.sound).toBe(false)
     expect(report.problems).toEqual([
@@ -231,7 +234,8 @@ describe('a log that lost its end is never read as a shorter history', () => {
       }),
     ])
     expect(readFileSync(eventLog)).toEqual(log)
-    // A restore made on purpose: once the cache is deleted (and the record of the last snapshot), the store opens as the log is.
+    // A restore made on purpose: once the cache is deleted (and the record of the last snapshot), the store opens as
+    // the log is.
     rmSync(checkpoint)
     rmSync(`${stateFile}.sha256`)
     expect((await make({ onWarning: () => undefined }).listAllReleases()).length).toBeGreaterThan(0)

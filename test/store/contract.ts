@@ -6,13 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { describe, expect, it } from 'vitest'
-import {
-  type CommandInput,
-  type EventEnvelope,
-  evolve,
-  initialState,
-  type State,
-} from '../../src/domain/index.js'
+import { type CommandInput, type EventEnvelope, evolve, initialState, type State } from '../../src/domain/index.js'
 import { StateError } from '../../src/domain/state-error.js'
 import {
   type Cursor,

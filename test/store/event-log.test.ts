@@ -151,7 +151,10 @@ const damaged = (lines: string[], harm: Damage): string => {
   }
 }
 
-/** The lines a read past problems must report, found the slow, obvious way: JSON.parse and the codec, and a hash of each line. */
+/**
+ * The lines a read past problems must report, found the slow, obvious way: JSON.parse and the codec, and a hash of each
+ * line.
+ */
 const badLinesOf = (text: string): number[] => {
   const complete = text
     .slice(0, text.lastIndexOf('\n') + 1)

@@ -154,7 +154,10 @@ describe('a log line past the bounds is CORRUPT_STATE naming the log, the line a
 })
 
 describe('a checkpoint line past the bounds', () => {
-  /** The checkpoint with `edit` applied to its lines but the last, and that last (its SHA-256) made again: a forged, whole file. */
+  /**
+   * The checkpoint with `edit` applied to its lines but the last, and that last (its SHA-256) made again: a forged,
+   * whole file.
+   */
   const forgeCheckpoint = (checkpoint: string, edit: (body: string) => string): void => {
     const text = readFileSync(checkpoint, 'utf8')
     const body = edit(text.slice(0, text.lastIndexOf('sha256 ')))

@@ -1,8 +1,8 @@
 /**
  * Any interleaving of commands from several managers on one store keeps the domain's invariants,
- * whatever the store (each store's test file runs the property): generated create / update-phase / recover commands (valid and invalid inputs, from
- * the shared generators), issued by 2 to 4 managers with their own skewed clocks, in batches whose
- * commands run concurrently (Promise.all), batch after batch.
+ * whatever the store (each store's test file runs the property): generated create / update-phase / recover commands
+ * (valid and invalid inputs, from the shared generators), issued by 2 to 4 managers with their own skewed clocks, in
+ * batches whose commands run concurrently (Promise.all), batch after batch.
  *
  * Afterwards: ids unique and strictly increasing, each environment's previousId chain whole and in
  * id order, every manager's view (after its refresh) equal to a fresh manager's replay, every
@@ -116,7 +116,6 @@ export const interleavingProperty = (name: string, open: StoreFactory, numRuns =
       concurrentWrites: 0,
     }
     afterAll(() => {
-      // eslint-disable-next-line no-console
       console.info('interleaving property, outcomes over all runs:', {
         ...seen,
         refused: Object.fromEntries(seen.refused),

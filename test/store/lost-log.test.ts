@@ -16,7 +16,10 @@ import { tempDir } from '../support/temp.js'
 
 const quiet = { onWarning: () => undefined }
 
-/** A store of two releases (with its checkpoint and record), its log then deleted or emptied, and the files named kept or deleted. */
+/**
+ * A store of two releases (with its checkpoint and record), its log then deleted or emptied, and the files named kept
+ * or deleted.
+ */
 const lostLog = async (log: 'deleted' | 'emptied', keep: { checkpoint: boolean; record: boolean }) => {
   const paths = storePaths(join(tempDir(), '.stagecraft', 'releases.json'))
   const manager = createStateManager({ stateFile: paths.stateFile, ...quiet })

@@ -35,7 +35,9 @@ const deployTwice = async (manager: StateManager): Promise<number> => {
   return (await manager.history()).length
 }
 
-/** A child moving `from` into `to` (which holds `held` events), 5 events a batch, stopped after staging 10; then killed. */
+/**
+ * A child moving `from` into `to` (which holds `held` events), 5 events a batch, stopped after staging 10; then killed.
+ */
 const killedMidway = async (from: string, to: string, held = 0): Promise<void> => {
   const migrating = child('migrator.mjs', { from, to, batchSize: 5, pauseAfter: 2 })
   expect(

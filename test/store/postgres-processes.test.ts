@@ -38,7 +38,10 @@ const lockHolder = async (schema: string): Promise<number | undefined> => {
 const count = async (schema: string): Promise<number> =>
   (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]?.n ?? -1
 
-/** Expects a sound history: verify clean, release ids increasing in creation order, one previousId chain per environment. */
+/**
+ * Expects a sound history: verify clean, release ids increasing in creation order, one previousId chain per
+ * environment.
+ */
 const expectSound = async (manager: StateManager): Promise<ReadonlyArray<Release>> => {
   const report = await manager.verify()
   expect(report.problems).toEqual([])

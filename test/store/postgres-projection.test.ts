@@ -87,7 +87,10 @@ const right = async <A>(task: TE.TaskEither<StateError, A>): Promise<A> => {
   return result.right
 }
 
-/** Everything a state answers with: each release as callers see it, its facts and what it preserved, the current releases, the rest. */
+/**
+ * Everything a state answers with: each release as callers see it, its facts and what it preserved, the current
+ * releases, the rest.
+ */
 const fingerprint = (state: State) => ({
   releases: [...state.releases].map(([id, group]) => [
     id,
@@ -245,7 +248,8 @@ describe('a process opening the store', () => {
   it('holds what an imported file brought (duplicate ids, unknown fields, odd ids and environments, a reconcile), moved in and written on', async () => {
     const { stateFile } = await richFileHistory()
     const schema = freshSchema('rich')
-    // One event per append: each changes the rows of what it touched (a reconcile removes a release and an environment).
+    // One event per append: each changes the rows of what it touched (a reconcile removes a release and an
+    // environment).
     const moved = await migrateHistory(
       fileStoreSpec(stateFile),
       postgresStore({ connectionString: TEST_DATABASE_URL, schema }),

@@ -63,7 +63,8 @@ describe('a hand edit of releases.json made while a write is under way', () => {
     }
     const reader = createStateManager({ stateFile: store.stateFile, onWarning: () => undefined })
     expect((await reader.getRelease(release.id)).version, 'the release is recorded in the log').toBe('v2')
-    // The next write, of another process or of the same manager (which must not take the edited file for the one it wrote).
+    // The next write, of another process or of the same manager (which must not take the edited file for the one it
+    // wrote).
     for (const next of [reader, writer]) {
       const refused = await next.createRelease('prod', 'v3').then(
         () => undefined,

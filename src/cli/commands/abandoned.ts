@@ -1,7 +1,6 @@
 /**
- * The `--abandoned-after` option shared by the commands that mark possibly abandoned releases:
- * releases with a phase still running and no event for longer than the threshold. (The option
- * itself, for the command table, is ABANDONED_AFTER in ./index.ts.)
+ * The `--abandoned-after` threshold (the option is ABANDONED_AFTER in ./index.ts): releases with a phase still running
+ * and no event for longer are possibly abandoned.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { DEFAULT_ABANDONED_AFTER_MS, type Release, type StateManager } from '../../index.js'
@@ -38,15 +37,11 @@ const durationOption = (ms: number): string => {
 
 /** Where the listing's releases come from, to say how to list every possibly abandoned one. */
 export interface AbandonedScope {
-  /** How many releases are possibly abandoned in that scope, shown or not. */
   readonly total: number
   readonly environment?: string | undefined
 }
 
-/**
- * The hint printed under a listing that marked some releases: the recover command of each (the
- * first few), and how to list them all when the listing does not show every one.
- */
+/** The hint under a listing that marked some releases: the recover command of the first few, and how to list all. */
 export const abandonedHint = (
   shown: ReadonlyArray<Release>,
   thresholdMs: number,
@@ -60,7 +55,8 @@ export const abandonedHint = (
   const lines =
     shown.length === 1
       ? [
-          `${(shown[0] as Release).id} is possibly abandoned: ${why}. If its orchestrator is gone, close it out: ${recover(shown[0] as Release)}`,
+          `${(shown[0] as Release).id} is possibly abandoned: ${why}. If its orchestrator is gone, close ` +
+            `it out: ${recover(shown[0] as Release)}`,
         ]
       : shown.length > 1
         ? [
@@ -78,7 +74,8 @@ export const abandonedHint = (
     ]
     if (thresholdMs !== DEFAULT_ABANDONED_AFTER_MS) list.push('--abandoned-after', durationOption(thresholdMs))
     lines.push(
-      `${others}${named.length === 0 ? '' : ' more'} ${others === 1 ? 'release is' : 'releases are'} possibly abandoned; list them all with: ${shellCommand(list)}`,
+      `${others}${named.length === 0 ? '' : ' more'} ${others === 1 ? 'release is' : 'releases are'} ` +
+        `possibly abandoned; list them all with: ${shellCommand(list)}`,
     )
   }
   return ['', ...lines]

@@ -1,7 +1,4 @@
-/**
- * `create`: records a new release (all phases pending, its previous release the environment's
- * current one) and prints it.
- */
+/** `create`: records a new release (all phases pending) and prints it. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { defineCommand, flag, requiredOption, stringOption } from '../command.js'
@@ -43,7 +40,8 @@ export const create = defineCommand({
         release.previousId === undefined ? 'the first release of the environment' : `previous ${release.previousId}`
       const rollback = input.rollbackOf === undefined ? '' : `, rollback to ${input.rollbackOf.trim()}`
       out.lines([
-        `created ${out.style.bold(release.id)}: ${release.environment} ${release.version} (${shortCommit(release.commitSha)}), ${previous}${rollback}`,
+        `created ${out.style.bold(release.id)}: ${release.environment} ${release.version} ` +
+          `(${shortCommit(release.commitSha)}), ${previous}${rollback}`,
       ])
     }
     return EXIT.ok

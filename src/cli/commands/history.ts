@@ -1,6 +1,4 @@
-/**
- * `history`: the audit trail, oldest first; `replay`: `releases.json` as it was at an instant.
- */
+/** `history`: the audit trail, oldest first; `replay`: `releases.json` as it was at an instant. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type { HistoryFilter, StateManager } from '../../index.js'
@@ -14,10 +12,9 @@ import { checkTimeRange, parseInstantOption } from '../values.js'
 import { beforeHistoryWarning } from './history-start.js'
 
 /**
- * No event about a release may mean the other filters left none, or that there is no such
- * release (a mistyped id): that is RELEASE_NOT_FOUND, not an empty trail. A release whose events
- * exist (even one an accepted edit removed since) is known; one in a releases.json not imported
- * yet has no events but exists.
+ * No event about a release may mean the other filters left none, or that there is no such release (a mistyped id): that
+ * is RELEASE_NOT_FOUND, not an empty trail. A release whose events exist (even one an accepted edit removed since) is
+ * known; one in a releases.json not imported yet has no events but exists.
  */
 const releaseMustExist = async (manager: StateManager, releaseId: string, filter: HistoryFilter): Promise<void> => {
   const filtered = filter.since !== undefined || filter.until !== undefined || filter.environment !== undefined

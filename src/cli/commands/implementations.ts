@@ -1,10 +1,10 @@
 /**
- * What every command does, by its name in the command table (./index.ts): imported with
- * ../execute.js when a command runs, never by `--version`, `--help` or a usage error.
+ * What every command does, by its name in the command table (./index.ts): imported with ../execute.js when a command
+ * runs, never by `--version`, `--help` or a usage error.
  *
- * All of them come together, in one file of the bundle with the store: per command, they are a
- * few kilobytes next to the store's hundred and more, which every command needs, and Node pays
- * more for each further file it loads than for those kilobytes (docs/performance.md, "Fast start").
+ * All of them come together, in one file of the bundle with the store: per command, they are a few kilobytes next to
+ * the store's hundred and more, which every command needs, and Node pays more for each further file it loads than for
+ * those kilobytes (docs/performance.md, "Fast start").
  */
 import type { CommandImplementation, CommandName } from '../command.js'
 import { create } from './create.js'

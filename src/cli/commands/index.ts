@@ -1,20 +1,18 @@
 /**
- * Every command, in the order the help lists them: its name, options and help, which is all that
- * reading the command line and printing help need. Every run loads this table, and nothing of what
- * the commands do: that (./implementations.ts, with the store, fp-ts and io-ts behind it) is
- * imported only when a command runs, so that `--version`, `--help` or a usage error start almost
- * as fast as Node itself (docs/performance.md, "Fast start").
- *
- * The help texts here are plain strings, not built from the domain's constants (which would load
- * the domain and its codecs): test/cli/fast-start.test.ts checks that they say what those do.
+ * Every command, in help order: its name, options and help, all that parsing and help need. Every run loads this table,
+ * and the commands' code (./implementations.ts) only when one runs, so `--help` or a usage error start almost as fast
+ * as Node (docs/performance.md, "Fast start"). The help is plain strings, not the domain's constants:
+ * test/cli/fast-start.test.ts checks they agree.
  */
 import type { Command, OptionSpec } from '../command.js'
 
-/** The `--abandoned-after` option of the commands that mark possibly abandoned releases (its default is DEFAULT_ABANDONED_AFTER_MS). */
+/** The `--abandoned-after` option (its default is DEFAULT_ABANDONED_AFTER_MS). */
 export const ABANDONED_AFTER: OptionSpec = {
   type: 'string',
   value: 'DURATION',
-  help: 'mark releases still running with no event for longer than this as possibly abandoned (default 1h; 90s, 30m, 2h, 1d)',
+  help:
+    'mark releases still running with no event for longer than this as possibly abandoned (default 1h; 90s, ' +
+    '30m, 2h, 1d)',
 }
 
 const TIME_FORMS =
@@ -24,7 +22,9 @@ const TIME_FORMS =
 const REQUEST_ID: OptionSpec = {
   type: 'string',
   value: 'ID',
-  help: 'your name for this write (up to 200 characters): run again with the same arguments, it records nothing and prints the same; with others, it is refused',
+  help:
+    'your name for this write (up to 200 characters): run again with the same arguments, it records nothing ' +
+    'and prints the same; with others, it is refused',
 }
 
 const create: Command = {
@@ -56,7 +56,8 @@ const phase: Command = {
   summary: 'Record a phase transition of a release',
   synopsis: 'RELEASE_ID PHASE STATUS [--reason TEXT] [--request-id ID]',
   description:
-    'Moves one phase of a release to a status. Phases: build, push, migrate_pre, rollout, migrate_post, finalize. Statuses: pending, running, completed, failed, skipped. ' +
+    'Moves one phase of a release to a status. Phases: build, push, migrate_pre, rollout, migrate_post, ' +
+    'finalize. Statuses: pending, running, completed, failed, skipped. ' +
     'A pending phase may become running, completed, failed or skipped; a running one completed, failed or skipped; ' +
     'completed, failed and skipped are final. Recording the status a phase already has records nothing (a safe retry).',
   positionals: ['RELEASE_ID', 'PHASE', 'STATUS'],
@@ -75,7 +76,8 @@ const show: Command = {
   summary: 'Show one release in detail',
   synopsis: 'RELEASE_ID [--abandoned-after DURATION]',
   description:
-    'Shows a release: its environment, version, commit, creation time, previous release, what it rolls back to and its note (from the history), and every phase. With --json, its releases.json record.',
+    'Shows a release: its environment, version, commit, creation time, previous release, what it rolls ' +
+    'back to and its note (from the history), and every phase. With --json, its releases.json record.',
   positionals: ['RELEASE_ID'],
   options: { 'abandoned-after': ABANDONED_AFTER },
   examples: ['stagecraft-state show rel-20250101-120000000', 'stagecraft-state show rel-20250101-120000000 --json'],
@@ -97,8 +99,10 @@ const list: Command = {
   summary: 'List releases, newest first',
   synopsis: '[--env E] [--limit N] [--abandoned] [--abandoned-after DURATION]',
   description:
-    'Lists the releases of one environment, or of all (environments in name order, each newest first): id, environment, version, short commit, age and overall status ' +
-    '(pending, in progress, completed, failed). A release still in progress with no event for a long time is marked possibly abandoned. With --json, an array of releases.json records.',
+    'Lists the releases of one environment, or of all (environments in name order, each newest first): ' +
+    'id, environment, version, short commit, age and overall status ' +
+    '(pending, in progress, completed, failed). A release still in progress with no event for a long time ' +
+    'is marked possibly abandoned. With --json, an array of releases.json records.',
   options: {
     env: { type: 'string', value: 'E', help: 'only this environment' },
     limit: { type: 'string', value: 'N', help: 'at most N releases of each environment, the newest' },
@@ -117,11 +121,15 @@ const history: Command = {
   summary: 'Show the audit trail, oldest first',
   synopsis: '[--env E] [--release ID] [--since T] [--until T]',
   description:
-    'Shows every recorded event, oldest first: when it was recorded, its type, the release, the phase and its change (from -> to), who recorded it, ' +
-    'and the reason or note ("rollback to ..." for a release that redeploys an earlier one). An accepted outside edit (reconciled) takes a line per difference it made: ' +
-    'a phase from -> to, a field such as "version v1 -> v2", a release added or removed. Given filters must all hold; --since later than --until is refused, ' +
+    'Shows every recorded event, oldest first: when it was recorded, its type, the release, the phase and ' +
+    'its change (from -> to), who recorded it, ' +
+    'and the reason or note ("rollback to ..." for a release that redeploys an earlier one). An accepted ' +
+    'outside edit (reconciled) takes a line per difference it made: ' +
+    'a phase from -> to, a field such as "version v1 -> v2", a release added or removed. Given filters ' +
+    'must all hold; --since later than --until is refused, ' +
     'and so is --release of a release that does not exist. ' +
-    'With --json, an array of events with their envelope: position, id, time, type, release, releases, actor, host, pid, command, v, payload (the event as recorded).',
+    'With --json, an array of events with their envelope: position, id, time, type, release, releases, ' +
+    'actor, host, pid, command, v, payload (the event as recorded).',
   options: {
     env: { type: 'string', value: 'E', help: 'only events about releases of this environment' },
     release: { type: 'string', value: 'ID', help: 'only events about this release' },
@@ -141,9 +149,11 @@ const replay: Command = {
   synopsis: '--at T',
   description:
     'Folds every event recorded at or before T and prints the releases.json that state projects to, byte for byte ' +
-    '(no newline is added, so "replay --at T > old.json" reproduces the file; on a terminal a newline ends the output). ' +
+    '(no newline is added, so "replay --at T > old.json" reproduces the file; on a terminal a newline ' +
+    'ends the output). ' +
     `T is ${TIME_FORMS}. --json changes nothing: the output is JSON already. ` +
-    'Before the history starts, the snapshot is empty and a warning on stderr says when the history starts (or that it starts with an import).',
+    'Before the history starts, the snapshot is empty and a warning on stderr says when the history ' +
+    'starts (or that it starts with an import).',
   options: { at: { type: 'string', value: 'T', help: 'the instant (required)' } },
   examples: ['stagecraft-state replay --at 2025-01-01T14:02:00Z > releases-at-1402.json'],
 }
@@ -153,9 +163,12 @@ const verify: Command = {
   summary: 'Check the whole store; exit 0 only when it is sound',
   synopsis: '',
   description:
-    'Checks every line of the event log decodes, the hash chain is unbroken, release ids are unique and increasing, every previous_id chain is whole, ' +
-    'and releases.json equals the projection of the log. Prints each problem with its file and line (errors make the store unsound; warnings are kept on purpose), ' +
-    'then the verdict and the head of the hash chain (the last event and the SHA-256 of its line: record it to detect later that the log was cut back). ' +
+    'Checks every line of the event log decodes, the hash chain is unbroken, release ids are unique and ' +
+    'increasing, every previous_id chain is whole, ' +
+    'and releases.json equals the projection of the log. Prints each problem with its file and line ' +
+    '(errors make the store unsound; warnings are kept on purpose), ' +
+    'then the verdict and the head of the hash chain (the last event and the SHA-256 of its line: record ' +
+    'it to detect later that the log was cut back). ' +
     'Exit 0 when sound, 1 when not. With --json, the report: sound, store, events, releases, head, problems.',
   examples: ['stagecraft-state verify', 'stagecraft-state verify --json'],
 }
@@ -165,10 +178,14 @@ const rollbackTarget: Command = {
   summary: 'Show the release a rollback would redeploy',
   synopsis: '--env E (--to-previous | --to-release ID | --to-version V | --to-last-good)',
   description:
-    'Finds the release a rollback of the environment would redeploy: it must belong to the environment, have completed every phase, and not be the current release. ' +
-    "--to-previous: the current release's previous one. --to-release: that release. --to-version: the newest release of that version. " +
-    '--to-last-good: the newest release other than the current one that completed every phase (when the previous release failed too). ' +
-    'Prints the target and the create command that records the rollback; fails with the reason when there is none. Nothing is recorded.',
+    'Finds the release a rollback of the environment would redeploy: it must belong to the environment, ' +
+    'have completed every phase, and not be the current release. ' +
+    "--to-previous: the current release's previous one. --to-release: that release. --to-version: the " +
+    'newest release of that version. ' +
+    '--to-last-good: the newest release other than the current one that completed every phase (when the ' +
+    'previous release failed too). ' +
+    'Prints the target and the create command that records the rollback; fails with the reason when there ' +
+    'is none. Nothing is recorded.',
   options: {
     env: { type: 'string', value: 'E', help: 'the environment to roll back (required)' },
     'to-previous': { type: 'boolean', help: "the current release's previous release" },
@@ -187,8 +204,10 @@ const recover: Command = {
   summary: 'Close out a release left behind by a crashed or killed orchestrator',
   synopsis: 'RELEASE_ID --reason TEXT [--request-id ID]',
   description:
-    'Its running phases become failed and its pending phases skipped, through the normal transitions, each recorded in the history with the reason. ' +
-    'A release with nothing running or pending is left as it is. Use it for releases list marks as possibly abandoned, once you know their orchestrator is gone.',
+    'Its running phases become failed and its pending phases skipped, through the normal transitions, ' +
+    'each recorded in the history with the reason. ' +
+    'A release with nothing running or pending is left as it is. Use it for releases list marks as ' +
+    'possibly abandoned, once you know their orchestrator is gone.',
   positionals: ['RELEASE_ID'],
   options: {
     reason: { type: 'string', value: 'TEXT', help: 'why, recorded with every transition (required)' },
@@ -202,8 +221,10 @@ const importSnapshot: Command = {
   summary: 'Make a releases.json without an event log the start of the history',
   synopsis: '',
   description:
-    'Records the releases of a releases.json that has no event log yet (written by the Go Stagecraft or by hand) as the first event of a new history, leaving the file as it is. ' +
-    'The first write would do the same; importing first makes the history start before anything changes. Does nothing when the history already exists. ' +
+    'Records the releases of a releases.json that has no event log yet (written by the Go Stagecraft or ' +
+    'by hand) as the first event of a new history, leaving the file as it is. ' +
+    'The first write would do the same; importing first makes the history start before anything changes. ' +
+    'Does nothing when the history already exists. ' +
     'With --json: {"imported": N, "state_file": PATH}.',
   examples: ['STAGECRAFT_STATE_FILE=deploy/releases.json stagecraft-state import'],
 }
@@ -213,8 +234,10 @@ const reconcile: Command = {
   summary: 'Resolve STATE_DRIFT: accept or undo an outside edit of releases.json',
   synopsis: '(--accept | --restore)',
   description:
-    "When releases.json was changed outside stagecraft-state, writes fail with STATE_DRIFT. --accept records the file's changes in the history (as an event saying so); " +
-    '--restore rewrites the file from the history, keeping the edited file aside. With --json: {"mode", "changed", "kept_aside"}.',
+    'When releases.json was changed outside stagecraft-state, writes fail with STATE_DRIFT. --accept ' +
+    "records the file's changes in the history (as an event saying so); " +
+    '--restore rewrites the file from the history, keeping the edited file aside. With --json: {"mode", ' +
+    '"changed", "kept_aside"}.',
   options: {
     accept: { type: 'boolean', help: "record the file's changes in the history" },
     restore: { type: 'boolean', help: 'rewrite the file from the history (the edited file is kept aside)' },
@@ -227,10 +250,14 @@ const migrate: Command = {
   summary: 'Move the history to another store (file <-> PostgreSQL), keeping every hash',
   synopsis: '--from STORE --to STORE [--batch N]',
   description:
-    "Copies every event of the --from store into the --to store, in order, with the same lines and hashes, then writes the target's releases.json (for a file store) and verifies both sides. " +
-    'A STORE is a state file path or a postgres:// URL (?schema=NAME picks the schema). The source must verify; the target must be empty, or hold the start of the same history ' +
-    '(an earlier move of a history that has grown since: only the rest is copied); a refused move changes nothing. Both stores are locked while events are copied, and the target ' +
-    'gets them all at once or none: a migration killed part-way leaves it as it was. With --json: from, to, events, copied, hash, source and target verify reports.',
+    'Copies every event of the --from store into the --to store, in order, with the same lines and ' +
+    "hashes, then writes the target's releases.json (for a file store) and verifies both sides. " +
+    'A STORE is a state file path or a postgres:// URL (?schema=NAME picks the schema). The source must ' +
+    'verify; the target must be empty, or hold the start of the same history ' +
+    '(an earlier move of a history that has grown since: only the rest is copied); a refused move changes ' +
+    'nothing. Both stores are locked while events are copied, and the target ' +
+    'gets them all at once or none: a migration killed part-way leaves it as it was. With --json: from, ' +
+    'to, events, copied, hash, source and target verify reports.',
   options: {
     from: { type: 'string', value: 'STORE', help: 'the store to copy from: a state file path, or a postgres:// URL' },
     to: { type: 'string', value: 'STORE', help: 'the store to copy into: a state file path, or a postgres:// URL' },
@@ -241,7 +268,8 @@ const migrate: Command = {
     },
   },
   examples: [
-    'stagecraft-state migrate --from .stagecraft/releases.json --to "postgres://deploy@db.internal/deploys?schema=shop"',
+    'stagecraft-state migrate --from .stagecraft/releases.json --to ' +
+      '"postgres://deploy@db.internal/deploys?schema=shop"',
     'stagecraft-state migrate --from "postgres://deploy@db.internal/deploys?schema=shop" --to backup/releases.json',
   ],
 }

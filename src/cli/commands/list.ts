@@ -1,6 +1,4 @@
-/**
- * `list`: releases in a table, newest first, marking those possibly abandoned.
- */
+/** `list`: releases in a table, newest first, marking those possibly abandoned. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type { Release } from '../../index.js'

@@ -1,7 +1,4 @@
-/**
- * `migrate`: moves the history from one store to another (a file store into PostgreSQL, and
- * back), keeping every event's line and hash; the work is `migrateHistory` of the API.
- */
+/** `migrate`: moves the history between stores, keeping every event's line and hash (`migrateHistory`). */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { migrateHistory, type VerifyReport, storeAt } from '../../index.js'
@@ -12,7 +9,10 @@ import { plural } from '../format/plural.js'
 
 const verdict = (report: VerifyReport): string => {
   const warnings = report.problems.filter((problem) => problem.severity === 'warning').length
-  return `${report.sound ? 'sound' : 'NOT sound'} (${plural(report.events, 'event')}, ${plural(report.releases, 'release')}${warnings === 0 ? '' : `, ${plural(warnings, 'warning')}`})`
+  return (
+    `${report.sound ? 'sound' : 'NOT sound'} (${plural(report.events, 'event')}, ` +
+    `${plural(report.releases, 'release')}${warnings === 0 ? '' : `, ${plural(warnings, 'warning')}`})`
+  )
 }
 
 const reportJson = (report: VerifyReport) => ({

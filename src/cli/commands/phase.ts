@@ -1,6 +1,4 @@
-/**
- * `phase`: records one phase transition of a release, as a deploy orchestrator reports it.
- */
+/** `phase`: records one phase transition of a release, as a deploy orchestrator reports it. */
 import * as E from 'fp-ts/lib/Either.js'
 import type { PhaseStatus, ReleasePhase } from '../../index.js'
 import { releaseStatus } from '../../internals.js'

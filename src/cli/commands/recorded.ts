@@ -1,16 +1,9 @@
-/**
- * What a write about one release recorded, as the CLI prints it: the write gives back the events
- * it appended, so what is printed is what the history holds, whatever other writers did around it.
- */
+/** What a write about one release recorded, as printed: the events it appended, whatever other writers did. */
 import type { HistoryEvent, Recorded, StateManager } from '../../index.js'
 import type { PhaseUpdated } from '../../internals.js'
 import { type Style, statusPaint } from '../format/style.js'
 
-/**
- * Runs a write about one release, refusing an unknown id by a read first: that takes no lock, so
- * a mistyped id in a directory without a store leaves no `.stagecraft` behind. (The read is also
- * the manager's first, which a write would make outside the lock anyway.)
- */
+/** Runs a write about one release, refusing an unknown id by a read first: no lock, so no `.stagecraft` is left. */
 export const writeAbout = async (
   manager: StateManager,
   releaseId: string,

@@ -1,6 +1,4 @@
-/**
- * `recover`: closes out a release a crashed or killed orchestrator left behind.
- */
+/** `recover`: closes out a release a crashed or killed orchestrator left behind. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { releaseStatus } from '../../internals.js'
@@ -33,7 +31,8 @@ export const recover = defineCommand({
     out.lines([
       changes.length === 0
         ? `${release.id} has no running or pending phase; nothing recorded (release ${overall})`
-        : `recovered ${out.style.bold(release.id)}: ${changes.join(', ')} (release ${statusPaint(out.style, overall)(overall)})`,
+        : `recovered ${out.style.bold(release.id)}: ${changes.join(', ')} (release ` +
+          `${statusPaint(out.style, overall)(overall)})`,
     ])
     return EXIT.ok
   },

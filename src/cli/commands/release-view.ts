@@ -1,7 +1,4 @@
-/**
- * The detail view shared by `show` and `current`: the release, plus what the history knows of it
- * (what it rolls back to, its note, when it last moved), which travels with the release.
- */
+/** The detail view of `show` and `current`: the release and what the history knows of it. */
 import type { Release } from '../../index.js'
 import { factsOf, isAbandoned } from '../../internals.js'
 import type { Output } from '../output.js'

@@ -1,7 +1,4 @@
-/**
- * `rollback-target`: the release a rollback would redeploy, by Stagecraft's rules, or why there
- * is none; and the `create` that records the rollback, ready to paste.
- */
+/** `rollback-target`: the release a rollback would redeploy, or why none, and the `create` that records it. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type { RollbackTarget } from '../../index.js'
@@ -47,7 +44,9 @@ export const rollbackTarget = defineCommand({
     if (target.commitSha !== '') record.push('--commit', target.commitSha)
     record.push('--rollback-of', target.id)
     out.lines([
-      `rollback of ${target.environment} would redeploy ${out.style.bold(target.id)}: ${target.version} (${shortCommit(target.commitSha)}), created ${target.timestamp} (${formatAge(target.timestamp, now())} ago), every phase completed`,
+      `rollback of ${target.environment} would redeploy ${out.style.bold(target.id)}: ${target.version} ` +
+        `(${shortCommit(target.commitSha)}), created ${target.timestamp} ` +
+        `(${formatAge(target.timestamp, now())} ago), every phase completed`,
       `record it with: ${shellCommand(record)}`,
     ])
     return EXIT.ok

@@ -1,6 +1,4 @@
-/**
- * `show` and `current`: one release in detail.
- */
+/** `show` and `current`: one release in detail. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { defineCommand, stringOption } from '../command.js'

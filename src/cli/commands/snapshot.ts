@@ -1,11 +1,6 @@
 /**
- * `import` and `reconcile`: bringing a `releases.json` the module did not write into the history.
- *
- * A `releases.json` with no event log (from the Go Stagecraft, or written by hand) is imported on
- * the first write anyway; `import` does it now, so the history starts before anything changes.
- * A `releases.json` edited outside the module makes every write fail with STATE_DRIFT until a
- * person decides: `reconcile --accept` records the edit in the history, `--restore` rewrites the
- * file from the history and keeps the edited file aside.
+ * `import` and `reconcile`. `import` records a `releases.json` without a log now, so the history starts before anything
+ * changes; `reconcile --accept` records an outside edit, `--restore` rewrites the file and keeps the edit aside.
  */
 import { existsSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
@@ -16,7 +11,7 @@ import { EXIT, usageError } from '../usage.js'
 const idList = (ids: ReadonlyArray<string>): string =>
   ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`
 
-/** A field name from the edited file, as a JSON string with the C1 controls escaped too: it cannot move a terminal's cursor. */
+/** A field name from the edited file, as a JSON string with C1 controls escaped too. */
 const quote = (name: string): string =>
   JSON.stringify(name).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 

@@ -1,8 +1,4 @@
-/**
- * What an accepted outside edit of `releases.json` changed, release by release, in the words of
- * the timeline: a phase `failed -> completed`, a field `version v1 -> v1-hotfixed`, a release
- * added or removed. The event holds the records before and after; this names the difference.
- */
+/** What an accepted outside edit changed, release by release, in the timeline's words (`failed -> completed`). */
 import { PHASES, type PhaseStatus, type Release } from '../../index.js'
 import type { ReleaseChange, StoredRelease } from '../../internals.js'
 import { shortCommit } from './release.js'

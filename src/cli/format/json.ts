@@ -1,7 +1,4 @@
-/**
- * Machine output. Releases are records exactly as `releases.json` holds them (snake_case); events
- * keep their envelope (when, what, which release, by whom) and carry their payload as recorded.
- */
+/** Machine output: releases as `releases.json` records, events with their envelope and payload as recorded. */
 import type { HistoryEvent, Release, VerifyReport } from '../../index.js'
 import { ReleaseRecord, releaseIdsOf } from '../../internals.js'
 

@@ -1,7 +1,4 @@
-/**
- * Releases for people: table rows (id, environment, version, short commit, age, overall status)
- * and the detail view of one release.
- */
+/** Releases for people: table rows and the detail view of one release. */
 import { PHASES, type Release } from '../../index.js'
 import { parseInstant, releaseStatus } from '../../internals.js'
 import { type Style, statusPaint } from './style.js'
@@ -41,7 +38,6 @@ export const formatAge = (timestamp: string, now: Date): string => {
 /** The marker of a release that may have been left behind by a dead orchestrator. */
 export const ABANDONED_MARK = 'possibly abandoned'
 
-/** The header of a release table. */
 export const RELEASE_HEADERS = ['ID', 'ENVIRONMENT', 'VERSION', 'COMMIT', 'AGE', 'STATUS'] as const
 
 /** One row of a release table. */

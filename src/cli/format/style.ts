@@ -1,15 +1,9 @@
-/**
- * Colour, and when to use it: on a terminal only, never when `NO_COLOR` is set (no-color.org),
- * never on a `dumb` terminal; `FORCE_COLOR` asks for it on a pipe (but `NO_COLOR` still wins).
- */
+/** Colour on a terminal only, never with `NO_COLOR` or a `dumb` terminal; `FORCE_COLOR` asks for it on a pipe. */
 import type { PhaseStatus } from '../../index.js'
 import type { ReleaseStatus } from '../../internals.js'
 import { visible } from './visible.js'
 
-/**
- * Ways to paint a piece of text; each shows it `visible` (a painted value is often an id), and
- * does nothing more when colour is off.
- */
+/** Ways to paint text; each shows it `visible` (a painted value is often an id), and only that when colour is off. */
 export interface Style {
   readonly enabled: boolean
   readonly bold: (text: string) => string
@@ -32,10 +26,8 @@ export const colourWanted = (isTTY: boolean, env: Readonly<Record<string, string
 }
 
 /**
- * The mark before each SGR code the palette writes. A value may hold the very bytes of an SGR
- * code; none holds a NUL followed by a number drawn for this run. output.ts keeps the marked
- * codes, drops the mark, and escapes every other control character: the palette's colours are
- * the only escape sequences the CLI prints.
+ * The mark before each SGR code the palette writes: a NUL and a number drawn per run, which no value holds. output.ts
+ * keeps marked codes and escapes every other control, so the palette's are the only escapes the CLI prints.
  */
 export const PAINT_MARK = `\u0000${Math.random().toString(36).slice(2, 12)}`
 

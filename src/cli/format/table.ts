@@ -1,9 +1,6 @@
 /**
- * Aligned columns. Widths are measured on the plain text and the paint applied after padding, so
- * colour codes never push a column out of line; the last column is not padded (no trailing blanks).
- *
- * A width is what a terminal shows, not what a string holds: an environment named 生产 or a
- * version with an emoji takes two cells a character, an accent combined with its letter none.
+ * Aligned columns, measured in terminal cells on the plain text (生产 takes two cells a character, a combining accent
+ * none) and painted after padding, so colours never push a column out of line; the last column is not padded.
  */
 import { createRequire } from 'node:module'
 import type stringWidthOf from 'string-width'
@@ -23,19 +20,14 @@ export type CellInput = string | Cell
 const cellOf = (input: CellInput): Cell =>
   typeof input === 'string' ? { text: visible(input) } : { ...input, text: visible(input.text) }
 
-// string-width takes tens of milliseconds to load (its Unicode tables, an Intl.Segmenter), more
-// than the rest of a command that prints a short table; text of printable ASCII alone, which is
-// one cell a character (string-width says so too, by the same test), never loads it. Loaded
-// synchronously when first needed: Node 20.19 and later require() an ES module.
+// string-width is slow to load: printable ASCII, one cell a character (as string-width says too), never loads it. Node
+// 20.19 and later require() an ES module, so it loads synchronously when first needed.
 const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/
 let stringWidth: typeof stringWidthOf | undefined
 const loadStringWidth = (): typeof stringWidthOf =>
   (createRequire(import.meta.url)('string-width') as { default: typeof stringWidthOf }).default
 
-/**
- * The terminal cells a text takes: East Asian Wide and Fullwidth characters and emoji count 2,
- * combining marks and zero-width characters 0, grapheme cluster by grapheme cluster.
- */
+/** The terminal cells a text takes, grapheme cluster by grapheme cluster: wide characters 2, combining marks 0. */
 export const displayWidth = (text: string): number =>
   PRINTABLE_ASCII.test(text) ? text.length : (stringWidth ??= loadStringWidth())(text)
 

@@ -1,9 +1,4 @@
-/**
- * The audit trail for people: one line per event, oldest first, in aligned columns: when it was
- * recorded, what happened, to which release, the phase and its change, who recorded it, and why.
- * An accepted outside edit takes one line per difference it made, so the trail says what the
- * edit changed (a phase `failed -> completed`, a `version`), not only that it changed something.
- */
+/** The audit trail for people, a line per event, oldest first; an accepted edit takes a line per difference. */
 import type { HistoryEvent } from '../../index.js'
 import { changeLines, releaseSummary } from './changes.js'
 import { type Style, statusPaint } from './style.js'

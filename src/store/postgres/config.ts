@@ -1,8 +1,4 @@
-/**
- * The options of a PostgreSQL store, checked once when the store is opened, and what follows from
- * them: the quoted names of its tables, a description of the server that never shows a password,
- * and the keys of its advisory locks.
- */
+/** A PostgreSQL store's checked options: quoted table names, the server without password, the lock keys. */
 import { hash } from 'node:crypto'
 import { resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
@@ -11,21 +7,17 @@ import { StateError } from '../../domain/state-error.js'
 
 /** How to reach and lay out a PostgreSQL store. Only `connectionString` is required. */
 export interface PostgresStoreOptions {
-  /** `postgres://user[:password]@host[:port]/database[?options]`; missing parts come from the `PG*` variables, as with libpq. */
+  /** `postgres://user[:password]@host[:port]/database[?options]`; missing parts come from `PG*` variables, as in libpq. */
   readonly connectionString: string
-  /**
-   * The schema holding the store's tables (default `stagecraft_state`, or the connection string's
-   * `?schema=`): one per project, so that projects can share a database.
-   */
+  /** The schema of its tables (default `stagecraft_state`, or `?schema=`): one per project sharing a database. */
   readonly schema?: string | undefined
-  /** Also keep the projection as a local `releases.json` here (relative to the working directory), rewritten after each write. */
+  /** Also keep the projection as a local `releases.json` here, rewritten after each write. */
   readonly snapshotFile?: string | undefined
   /** How long to wait for a connection to the server before `DB_UNREACHABLE` (default 10 000 ms). */
   readonly connectTimeoutMs?: number | undefined
   /**
-   * How long any one query may go unanswered before the operation fails with `DB_UNREACHABLE`
-   * (default 30 000 ms): a stalled network or server, not a slow query, since every query of the
-   * store is small. The wait for the write lock comes on top of it.
+   * How long any one query may go unanswered before `DB_UNREACHABLE` (default 30 000 ms): a stalled network or server,
+   * since every query is small. The wait for the write lock comes on top.
    */
   readonly queryTimeoutMs?: number | undefined
   /** The most connections one store opens at once (default 4): reads and one write each need one. */
@@ -34,26 +26,21 @@ export interface PostgresStoreOptions {
   readonly batchSize?: number | undefined
 }
 
-/** The default schema. */
 export const DEFAULT_SCHEMA = 'stagecraft_state'
 
-/** The checked options. */
 export interface PostgresConfig {
   readonly connectionString: string
   /** The server as a person can name it, without password or options: `postgres://user@host:port/database`. */
   readonly server: string
   readonly schema: string
-  /** The events table, quoted and schema-qualified, ready for SQL. */
   readonly events: string
-  /** The migrations table, quoted and schema-qualified. */
   readonly migrations: string
-  /** The projection's tables (one row per release, per environment, and where it stands), quoted and schema-qualified. */
+  /** The projection's tables (per release, per environment, and where it stands), quoted and schema-qualified. */
   readonly releases: string
   readonly environments: string
   readonly projection: string
   /** The first use of every request id (schema version 4), quoted and schema-qualified. */
   readonly requests: string
-  /** The schema, quoted. */
   readonly quotedSchema: string
   /** The advisory lock every writer of this schema holds while it writes. */
   readonly writeLock: readonly [number, number]
@@ -66,10 +53,7 @@ export interface PostgresConfig {
   readonly batchSize: number
 }
 
-/**
- * The first key of every advisory lock of this module ('SC' 'ST' in ASCII), so that an operator
- * can find them in `pg_locks` (`classid`) and other applications' keys are unlikely to collide.
- */
+/** The first key of this module's advisory locks ('SC' 'ST'): findable in `pg_locks`, unlikely to collide. */
 export const LOCK_CLASS_WRITE = 0x53435354
 export const LOCK_CLASS_MIGRATE = 0x53435355
 
@@ -127,19 +111,22 @@ export const resolvePostgresConfig = (
   // Which of two would win is an accident of parsing: a person meant one of them, so ask which.
   if (named.length > 1)
     return invalid(
-      `the connection string names the schema ${named.length} times (${named.map((name) => JSON.stringify(name)).join(', ')}); give ?schema= once`,
+      `the connection string names the schema ${named.length} times ` +
+        `(${named.map((name) => JSON.stringify(name)).join(', ')}); give ?schema= once`,
     )
   const fromUrl = named[0]
   url.searchParams.delete('schema')
   if (fromUrl !== undefined && options.schema !== undefined && fromUrl !== options.schema) {
     return invalid(
-      `the schema is given twice, as ${JSON.stringify(options.schema)} and in the connection string as ${JSON.stringify(fromUrl)}`,
+      `the schema is given twice, as ${JSON.stringify(options.schema)} and in the connection string as ` +
+        `${JSON.stringify(fromUrl)}`,
     )
   }
   const schema = options.schema ?? fromUrl ?? DEFAULT_SCHEMA
   if (!SCHEMA_NAME.test(schema) || schema.startsWith('pg_')) {
     return invalid(
-      `the schema name ${JSON.stringify(schema)} is not usable: use 1 to 63 lower-case letters, digits and _, not starting with a digit or pg_`,
+      `the schema name ${JSON.stringify(schema)} is not usable: use 1 to 63 lower-case letters, digits ` +
+        'and _, not starting with a digit or pg_',
     )
   }
   if (options.snapshotFile !== undefined && options.snapshotFile.trim() === '')

@@ -1,10 +1,7 @@
 /**
- * The connections of one PostgreSQL store: a small pool, loaded and opened on first use, that
- * lends clients watched for their connection dropping, and is closed for good by `close`.
- *
- * Every query has a client-side bound (`query_timeout`): a server or network that stalls without
- * closing the connection (a cable pulled, a firewall dropping packets) fails the operation with
- * `DB_UNREACHABLE` instead of hanging it, and the connection is then destroyed, never reused.
+ * The connections of one PostgreSQL store: a small pool, opened on first use, lending clients watched for their
+ * connection dropping. Every query has a client-side bound, so a stalled server or network fails with `DB_UNREACHABLE`
+ * instead of hanging, and the connection is then destroyed.
  */
 import type pg from 'pg'
 import { StateError } from '../../domain/state-error.js'
@@ -24,24 +21,17 @@ export interface Leased {
 export interface Connections {
   /** Runs a step that talks to the server; whatever it throws becomes a `StateError` naming `doing`. */
   readonly db: <A>(doing: string, step: () => Promise<A>) => Promise<A>
-  /** Lends a client; the caller must release it. */
   readonly lease: (doing: string) => Promise<Leased>
   /** Runs `step` on a lent client, returned to the pool afterwards (destroyed if the step failed). */
   readonly withClient: <A>(doing: string, step: (client: pg.PoolClient) => Promise<A>) => Promise<A>
-  /** Ends every connection; the store is unusable afterwards. */
   readonly close: () => Promise<void>
 }
 
-// Loaded with the first PostgreSQL store used, not with the package: file-store users (and every
-// CLI start) do not pay for it.
+// Loaded with the first PostgreSQL store used: file-store users (and every CLI start) do not pay for it.
 let driver: Promise<typeof pg> | undefined
 const loadDriver = (): Promise<typeof pg> => (driver ??= import('pg').then((module) => module.default))
 
-/**
- * How long an idle connection waits before the operating system starts probing it: a connection
- * whose peer vanished is then noticed in about a minute (with the system's probe interval) instead
- * of the two hours of the default, on this side; the server side is `tcp_keepalives_idle`.
- */
+/** Idle time before the system probes a connection: a vanished peer is noticed in a minute, not two hours. */
 const KEEPALIVE_IDLE_MS = 10_000
 
 /** The pool and clients of the store `config` describes. Nothing connects until the first lease. */
@@ -62,7 +52,8 @@ export const connectionsOf = (config: PostgresConfig): Connections => {
     if (closed)
       throw new StateError(
         'INVALID_INPUT',
-        `${config.server} (schema ${config.schema}): this store was closed; open a new one (a new manager) to use it again`,
+        `${config.server} (schema ${config.schema}): this store was closed; open a new one (a new ` +
+          'manager) to use it again',
       )
     if (pool === undefined) {
       const { Pool } = await loadDriver()
@@ -112,8 +103,7 @@ export const connectionsOf = (config: PostgresConfig): Connections => {
     try {
       return await db(doing, () => step(leased.client))
     } catch (error) {
-      // Whatever failed (a query that timed out may still be answered later), the connection's
-      // state is in doubt: it serves nobody else.
+      // Whatever failed (a timed-out query may yet be answered), the connection is in doubt: it serves no one else.
       failed = true
       throw error
     } finally {

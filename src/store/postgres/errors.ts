@@ -1,14 +1,8 @@
-/**
- * What the driver throws, as the stable codes of this module: a person reading the message learns
- * which server and schema, what was being done, and what to check, never the password.
- */
+/** What the driver throws, as this module's stable codes: which server and schema, what was done, what to check. */
 import { isStateError, StateError, type StateErrorCode } from '../../domain/state-error.js'
 import type { PostgresConfig } from './config.js'
 
-/**
- * Errors raised by the store's own triggers: an insert that does not continue the chain, and an
- * update or delete of the append-only table.
- */
+/** Errors raised by the store's own triggers: a break of the chain, and a change to the append-only table. */
 export const SQLSTATE_BROKEN_CHAIN = 'SC001'
 export const SQLSTATE_APPEND_ONLY = 'SC002'
 
@@ -35,7 +29,6 @@ const CONNECTION_MESSAGES =
 /** Client-side refusals to authenticate (a password the server asks for and none was given, ...). */
 const AUTH_MESSAGES = /password|SASL|SCRAM|authentication/i
 
-/** SQLSTATEs of the server meaning it cannot serve this connection at all. */
 const unreachableState = (state: string): boolean =>
   state.startsWith('08') || // connection exception
   state === '57P01' || // admin_shutdown (also: the backend was terminated)
@@ -68,9 +61,15 @@ const hintFor = (reason: string): string | undefined => {
   if (/timeout exceeded when trying to connect/.test(reason))
     return 'every connection of this store stayed busy: raise maxConnections or connectTimeoutMs'
   if (/Query read timeout/.test(reason))
-    return 'the server did not answer in time (queryTimeoutMs, for a write also the lock wait): the network or the server stalled; the connection was closed'
+    return (
+      'the server did not answer in time (queryTimeoutMs, for a write also the lock wait): the network or ' +
+      'the server stalled; the connection was closed'
+    )
   if (/does not support SSL connections/.test(reason))
-    return 'the connection string asks for TLS (sslmode), which the server does not offer: enable ssl on the server, or reach it another way'
+    return (
+      'the connection string asks for TLS (sslmode), which the server does not offer: enable ssl on the ' +
+      'server, or reach it another way'
+    )
   return undefined
 }
 

@@ -1,10 +1,7 @@
 /**
- * Reading and appending rows of the events table, on a connection the caller chose (any pooled
- * one for reads, the one holding the write lock for a writer).
- *
- * A row's `line` is the event exactly as a file log would hold it, so reading checks the same
- * things the file store checks: the line decodes, its `prev` is the hash of the line before, and
- * additionally that positions have no gaps and the stored hash is the line's.
+ * Reading and appending rows of the events table, on a connection the caller chose. A row's `line` is the event as a
+ * file log holds it, so reads check what the file store checks, and also that positions have no gaps and the stored
+ * hash is the line's.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type pg from 'pg'
@@ -31,10 +28,7 @@ interface Versioned {
 const nextBatch = (config: PostgresConfig): string =>
   `SELECT position, hash, line FROM ${config.events} WHERE position >= $1 ORDER BY position LIMIT $2`
 
-/**
- * The version rides along in the same round trip, so that every read, not only a store's first,
- * refuses a schema that a newer module migrated since (`SCHEMA_TOO_NEW`), at no extra cost.
- */
+/** The version rides along in the same round trip, so that every read refuses a schema migrated since, at no cost. */
 const firstBatch = (config: PostgresConfig): string =>
   `SELECT m.version, e.position, e.hash, e.line FROM (SELECT max(version) AS version FROM ${config.migrations}) AS m
    LEFT JOIN LATERAL (${nextBatch(config)}) AS e ON true ORDER BY e.position`
@@ -48,7 +42,8 @@ export const locationOf = (config: PostgresConfig, position: number): string =>
 const chainProblem = (position: number): string =>
   position === 1
     ? 'the hash chain is broken: the first event does not start the chain (events before it were deleted)'
-    : `the hash chain is broken: this event does not follow event ${position - 1} as written (event ${position - 1} was edited, or events were deleted or reordered)`
+    : `the hash chain is broken: this event does not follow event ${position - 1} as written (event ` +
+      `${position - 1} was edited, or events were deleted or reordered)`
 
 /** What is wrong with a row read after `expected - 1` whose hash was `prevHash`, if anything. */
 type Checked = { problem: string } | { envelope: EventEnvelope } | { foreign: Foreign }
@@ -66,11 +61,7 @@ const rowProblem = (row: Row, position: number, expected: number, prevHash: stri
   return isForeignLine(decoded.right) ? { foreign: decoded.right.foreign } : { envelope: decoded.right.envelope }
 }
 
-/**
- * Reads the events after `from`, in batches of `config.batchSize`, handing each to `visitor`.
- * The event at `from` itself is read again first (one indexed row): if it is gone or another, the
- * history was replaced since it was read, which no refresh can follow.
- */
+/** Reads the events after `from`; the one at `from` is read again first, to see the history was not replaced. */
 export const readEvents = async (
   client: pg.ClientBase,
   config: PostgresConfig,
@@ -100,7 +91,8 @@ export const readEvents = async (
         if (rowPosition !== from.position || row.hash !== from.hash) {
           return E.left(
             corrupt(
-              `${locationOf(config, from.position)}: the history was replaced since it was read (this event is gone or different); open the store again`,
+              `${locationOf(config, from.position)}: the history was replaced since it was read (this ` +
+                'event is gone or different); open the store again',
             ),
           )
         }
@@ -129,7 +121,8 @@ export const readEvents = async (
     if (!anchored) {
       return E.left(
         corrupt(
-          `${locationOf(config, from.position)}: the history is shorter than the ${from.position} events already read from it; it was truncated or replaced`,
+          `${locationOf(config, from.position)}: the history is shorter than the ${from.position} events ` +
+            'already read from it; it was truncated or replaced',
         ),
       )
     }
@@ -157,7 +150,6 @@ export interface Parameters {
   readonly add: (value: unknown, type: string) => string
 }
 
-/** No values yet. */
 export const parameters = (): Parameters => {
   const values: unknown[] = []
   return { values, add: (value, type) => `$${values.push(value)}::${type}` }
@@ -170,10 +162,7 @@ export const unnest = <R>(
   columns: ReadonlyArray<readonly [(row: R) => unknown, string]>,
 ): string => `unnest(${columns.map(([pick, type]) => params.add(rows.map(pick), type)).join(', ')})`
 
-/**
- * The INSERT of `rows` (from {@link rowsAfter}), one statement: all of them or none. The insert
- * trigger refuses them unless they continue the history.
- */
+/** The INSERT of `rows`, one statement: all or none; the trigger refuses them unless they continue the history. */
 export const eventsInsert = (
   config: PostgresConfig,
   rows: ReturnType<typeof rowsAfter>,

@@ -1,9 +1,8 @@
-/**
- * Rights on the projection's tables, given like those on the events: a role that appends events
- * changes them too (every append does), and a role that reads events reads them.
- */
+/** Rights on the projection's tables follow those on the events: appenders change them, readers read them. */
 
-/** A statement granting on `tables` (quoted, schema-qualified) what each role holds on `events`, but the current one. */
+/**
+ * A statement granting on `tables` (quoted, schema-qualified) what each role holds on `events`, but the current one.
+ */
 export const grantedLikeEvents = (events: string, tables: ReadonlyArray<string>): string => `DO $grants$
       DECLARE
         granted record;

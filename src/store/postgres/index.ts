@@ -1,9 +1,4 @@
-/**
- * Choosing the PostgreSQL store: `createStateManager({ store: postgresStore({ connectionString }) })`.
- *
- * The store's code (the driver's use, the tables, the projection) is loaded when the store is first
- * used: a command on a file store, in a new process, never loads it.
- */
+/** Choosing the PostgreSQL store; its code loads on first use, so a file-store command never loads it. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
@@ -15,13 +10,9 @@ import { POSTGRES_ORIGIN, SCHEMA_VERSION } from './version.js'
 
 export { DEFAULT_SCHEMA, type PostgresStoreOptions } from './config.js'
 
-/**
- * The schema version this module reads and writes. Re-declared (not re-exported) so that the
- * public declarations never lead to a `pg` type: users need no `@types/pg`.
- */
+/** The schema version this module reads and writes, re-declared so that public types never lead to `@types/pg`. */
 export const POSTGRES_SCHEMA_VERSION: number = SCHEMA_VERSION
 
-/** The store of `config`, its code imported on first use. */
 const loadedWhenUsed = (config: PostgresConfig, context: StoreContext): EventStore => {
   let loading: Promise<EventStore> | undefined
   const store = (): Promise<EventStore> =>
@@ -50,10 +41,8 @@ const loadedWhenUsed = (config: PostgresConfig, context: StoreContext): EventSto
 }
 
 /**
- * The PostgreSQL store: one history shared by every process and machine that connects to the same
- * database and schema. With `snapshotFile`, the manager also keeps the projection there, as a
- * local copy for tools that read `releases.json` (rewritten after each write of this process;
- * the database stays the source of truth, and outside edits of the copy are simply overwritten).
+ * The PostgreSQL store: one history shared by every process that connects to the same schema. With `snapshotFile`, a
+ * local `releases.json` copy is rewritten after each write (outside edits of it are overwritten).
  */
 export const postgresStore = (options: PostgresStoreOptions): StoreSpec => ({
   open: (context) =>

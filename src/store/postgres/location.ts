@@ -1,7 +1,4 @@
-/**
- * A store named by one string, as a command line or an environment variable gives it: a
- * `postgres://` URL is the PostgreSQL store, anything else the path of a file store's state file.
- */
+/** A store named by one string: a `postgres://` URL is the PostgreSQL store, anything else a state file's path. */
 import type { StoreSpec } from '../event-store.js'
 import { fileStoreSpec } from '../file-store-spec.js'
 import { postgresStore } from './index.js'
@@ -18,10 +15,7 @@ export interface LocationOptions {
   readonly snapshotFile?: string | undefined
 }
 
-/**
- * The store `location` names: `postgres://user@host/db?schema=name` (schema optional) or the path
- * of a state file (`.stagecraft/releases.json`).
- */
+/** The store `location` names: `postgres://user@host/db?schema=name` or a state file's path. */
 export const storeAt = (location: string, options: LocationOptions = {}): StoreSpec =>
   isPostgresLocation(location)
     ? postgresStore({ connectionString: location.trim(), snapshotFile: options.snapshotFile })

@@ -1,3 +1,4 @@
+/* eslint-disable max-len -- a released migration's SQL stays byte for byte as it was applied */
 /**
  * The store's tables, created and upgraded by the module itself: numbered migrations, each applied
  * once, in order, in one transaction with its row in `schema_migrations`, under a lock so that

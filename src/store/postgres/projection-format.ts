@@ -1,18 +1,11 @@
 /**
- * The projection the PostgreSQL store keeps beside its events, as rows: what a state is in them,
- * what an append changes in them, and the state they hold, read back. Pure: the SQL is in
- * projection-table.ts.
- *
- * - `releases`: one row per release, keyed by its id and its index among the releases holding that
- *   id (a file written by the Go Stagecraft may give two releases one id); `body` is the release as
- *   the checkpoint file holds it (`CheckpointRelease`: its stored form and its facts).
- * - `environments`: each environment's current release (id and index), in the state's order.
- * - `projection`: one row, where the projection stands (the position and hash of the last event it
- *   folds) and the rest of the state (`ProjectionHead`).
- *
- * Ids and environments are held in key columns as the text of a JSON string: the value itself,
- * unless it holds a quote, a backslash or a control character (PostgreSQL text cannot hold NUL),
- * so that any value a history holds has one key, and people querying in SQL see plain ids.
+ * The projection the PostgreSQL store keeps beside its events, as rows (pure: the SQL is in projection-table.ts):
+ * - `releases`: one row per release, keyed by id and index among the releases of that id (a Go-written file may give
+ *   two one id); `body` is the release as a checkpoint line holds it;
+ * - `environments`: each environment's current release, in the state's order;
+ * - `projection`: one row, where the projection stands and the rest of the state (`ProjectionHead`).
+ * Key columns hold ids and environments as the text of a JSON string, so that any value has one key (PostgreSQL text
+ * cannot hold NUL) and plain ids read plainly in SQL.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -31,22 +24,15 @@ import { type RequestRow, requestRowsAdded, requestRowsOf, requestsOf } from './
 
 type Group = ReadonlyArray<Release>
 
-/** The row of `projection`: where the projection stands, and everything of the state but its releases and environments. */
+/** The row of `projection`: where it stands, and the state but its releases and environments. */
 export const ProjectionHead = t.type(
   {
-    /** How many events the projection folds. */
     position: Count,
-    /** The hash of the last of them (the chain's seed when none). */
     hash: t.string,
-    /** How many release ids the `releases` rows hold. */
     ids: Count,
-    /** How many rows `environments` holds. */
     environments: Count,
-    /** The greatest release id the history ever held. */
     greatestId: t.union([ReleaseId, t.null]),
-    /** When the last event was recorded. */
     lastRecordedAt: t.union([Timestamp, t.null]),
-    /** Top-level fields of an imported `releases.json`, verbatim. */
     otherFields: SnapshotFields,
   },
   'ProjectionHead',
@@ -75,7 +61,6 @@ export interface EnvironmentRow {
 /** A value as a key column holds it (see the top of this file). */
 export const keyText = (value: string): string => JSON.stringify(value).slice(1, -1)
 
-/** A key column read back, or `undefined` when it is not one. */
 const fromKeyText = (key: string): string | undefined => {
   try {
     const value: unknown = JSON.parse(`"${key}"`)
@@ -94,7 +79,6 @@ const releaseRowsOf = (id: ReleaseId, group: Group): ReleaseRow[] =>
     body: releaseJson(release),
   }))
 
-/** Each environment's row, in the state's order. */
 const environmentRowsOf = (state: State): EnvironmentRow[] =>
   currentIndexes(state).map(([environment, releaseId, releaseIndex], ordinal) => ({
     environment: keyText(environment),
@@ -128,9 +112,8 @@ export interface ProjectionChange {
 }
 
 /**
- * The ids whose releases differ between two states. A fold replaces the group of every id it
- * touches and keeps every other group as it was, so comparing groups by identity is exact; between
- * versions of one release map only the ids changed since their common base need comparing.
+ * The ids whose releases differ between two states. A fold replaces the group of every id it touches and keeps the
+ * others, so comparing groups by identity is exact; versions of one map need compare only their changes.
  */
 const changedIds = (before: State['releases'], after: State['releases']): ReleaseId[] => {
   const candidates =
@@ -145,10 +128,7 @@ const sameEnvironmentRow = (a: EnvironmentRow | undefined, b: EnvironmentRow): b
 /** What a projection is made of: the store's state, where it ends, and when its last event was recorded. */
 type Projected = Pick<Loaded, 'state' | 'cursor' | 'lastRecordedAt'>
 
-/**
- * The rows an append from `before` to `after` changes: those of the releases and environments
- * it touched, and the head.
- */
+/** The rows an append from `before` to `after` changes: its releases and environments, and the head. */
 export const projectionChange = (before: State, after: Projected): ProjectionChange => {
   const releases: ReleaseRow[] = []
   const trims: Array<{ id: string; keep: number }> = []
@@ -269,7 +249,8 @@ const currentOf = (
     if (environment === undefined || release === undefined || release.environment !== environment) {
       const named = `${JSON.stringify(row.releaseId)}/${row.releaseIndex}`
       return E.left(
-        `${where} names ${named} as the current release of ${JSON.stringify(row.environment)}, which the releases do not hold`,
+        `${where} names ${named} as the current release of ${JSON.stringify(row.environment)}, which the ` +
+          'releases do not hold',
       )
     }
     current.set(environment, release)

@@ -1,8 +1,4 @@
-/**
- * What the PostgreSQL store does with its projection when it opens (readers and writers alike),
- * and what `verify` checks of it. The projection is read by the caller (projection-table.ts),
- * on whichever connection suits it; this decides what to make of what was found.
- */
+/** What the PostgreSQL store makes of its projection when it opens, and what `verify` checks of it. */
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { StateError } from '../../domain/state-error.js'
@@ -25,12 +21,15 @@ export type Found = ProjectionRead | { readonly kind: 'none' }
 
 /** A projection that folds more events than the events table holds, in words, with what to do. */
 const lostItsEnd = (config: PostgresConfig, position: number, last: number): string =>
-  `the projection folds ${position} events, but ${config.schema}.events ends at event ${last}: the events table lost its end (events deleted with its guards switched off, or an older copy of it restored), and the acknowledged writes it held are gone; nothing is read or written over it. ` +
-  `Restore the schema from a backup; if an older events table was restored on purpose, delete the projection's row (DELETE FROM ${config.projection}) and the history is read from the events as they are`
+  `the projection folds ${position} events, but ${config.schema}.events ends at event ${last}: the events ` +
+  'table lost its end (events deleted with its guards switched off, or an older copy of it restored), and ' +
+  'the acknowledged writes it held are gone; nothing is read or written over it. ' +
+  'Restore the schema from a backup; if an older events table was restored on purpose, delete the ' +
+  `projection's row (DELETE FROM ${config.projection}) and the history is read from the events as they are`
 
 /** How the store loads: from the projection when it can, and whether its next append must rebuild it. */
 export interface ProjectionOpener {
-  /** The store caught up from `from`: a cold `from` (the origin) starts from what `find` finds, else every event after `from` is folded. */
+  /** The store caught up from `from`: from the origin it starts from what `find` finds, else folds what follows. */
   readonly loadWith: (
     read: Read,
     find: () => TE.TaskEither<StateError, Found>,
@@ -49,7 +48,9 @@ export const projectionOpener = (
   const warned = new Set<string>()
   const replaying = (why: string, newer: boolean): void => {
     mistrusted = true
-    const message = `${config.server} (schema ${config.schema}): the projection ${why}; every event is replayed instead${newer ? '' : ' (the next write rebuilds it)'}`
+    const message =
+      `${config.server} (schema ${config.schema}): the projection ${why}; every event is replayed ` +
+      `instead${newer ? '' : ' (the next write rebuilds it)'}`
     if (warned.has(message)) return
     warned.add(message)
     warn(message)
@@ -68,7 +69,8 @@ export const projectionOpener = (
             return TE.left(
               new StateError(
                 'CORRUPT_STATE',
-                `${config.server} (schema ${config.schema}): ${lostItsEnd(config, projection.position, projection.last)}`,
+                `${config.server} (schema ${config.schema}): ` +
+                  `${lostItsEnd(config, projection.position, projection.last)}`,
               ),
             )
           case 'unusable':
@@ -98,7 +100,8 @@ export const projectionBesides = (config: PostgresConfig, find: () => TE.TaskEit
       const differences = stateDifferences(held, replayed)
       if (differences.length === 0) return []
       const message =
-        `differs from a replay of the events up to event ${held.cursor.position} at ${differences.join(', ')}: processes opening the store would answer from it wrongly; ` +
+        `differs from a replay of the events up to event ${held.cursor.position} at ` +
+        `${differences.join(', ')}: processes opening the store would answer from it wrongly; ` +
         `delete its row (DELETE FROM ${config.projection}) and the next write rebuilds it from the events`
       return [{ severity: 'error', location, message }]
     }
@@ -116,7 +119,9 @@ export const projectionBesides = (config: PostgresConfig, find: () => TE.TaskEit
                   {
                     severity: 'warning',
                     location,
-                    message: `not used: the projection ${projection.why}; readers replay every event${projection.newer === true ? '' : ' until the next write rebuilds it'}`,
+                    message:
+                      `not used: the projection ${projection.why}; readers replay every ` +
+                      `event${projection.newer === true ? '' : ' until the next write rebuilds it'}`,
                   },
                 ],
               }

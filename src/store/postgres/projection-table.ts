@@ -1,11 +1,7 @@
 /**
- * The projection's tables (projection-format.ts): made by a migration, read by a process that
- * opens the store, and changed by every append in the statement that inserts its events, so that
- * nothing is ever committed of one without the other.
- *
- * The projection is a cache of the events: readers that cannot use it (a table dropped, a row
- * that does not decode, no right to read it) replay the events instead, and the next write
- * rebuilds it whole. `verify` compares it with a replay.
+ * The projection's tables (projection-format.ts), changed by every append in the statement that inserts its events, so
+ * that nothing is committed of one without the other. A cache: readers that cannot use it replay the events, and the
+ * next write rebuilds it.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type pg from 'pg'
@@ -34,13 +30,9 @@ import { SCHEMA_VERSION, tooNew } from './version.js'
 import { grantedLikeEvents } from './grants.js'
 
 /**
- * The tables, made if missing (by the migration that brings them, and by a write that finds one
- * dropped: `repair`, which leaves out the comments, since only a table's owner may set them), and
- * the rights on them of every role that may read or append events: a writer must change them in
- * the same statement as its events.
- *
- * Keys are in the "C" collation, so that the primary key's index gives the rows in a stable
- * (byte) order, whatever the database's locale.
+ * The tables, made if missing (`repair`, by a write that finds one dropped, leaves out the comments: only an owner may
+ * set them), and the rights on them of every role that may append. Keys are in the "C" collation, so that the primary
+ * key gives a stable byte order whatever the locale.
  */
 export const projectionTables = (config: PostgresConfig, repair = false): ReadonlyArray<string> => {
   const statements = projectionStatements(config)
@@ -50,7 +42,8 @@ export const projectionTables = (config: PostgresConfig, repair = false): Readon
 const projectionStatements = (config: PostgresConfig): ReadonlyArray<string> => {
   const { releases, environments, projection, events } = config
   const cache =
-    'a cache of the events, changed with every append in its transaction: rebuilt from the events when missing or unusable (see docs/postgres.md)'
+    'a cache of the events, changed with every append in its transaction: rebuilt from the events when ' +
+    'missing or unusable (see docs/postgres.md)'
   return [
     `CREATE TABLE IF NOT EXISTS ${releases} (
       id text COLLATE "C" NOT NULL,
@@ -59,7 +52,8 @@ const projectionStatements = (config: PostgresConfig): ReadonlyArray<string> => 
       body json NOT NULL,
       PRIMARY KEY (id, idx)
     )`,
-    `COMMENT ON TABLE ${releases} IS 'stagecraft-state projection: one row per release (id, its index among releases of that id), body its stored form and facts; ${cache}'`,
+    `COMMENT ON TABLE ${releases} IS 'stagecraft-state projection: one row per release (id, its index ` +
+      `among releases of that id), body its stored form and facts; ${cache}'`,
     `CREATE TABLE IF NOT EXISTS ${environments} (
       environment text COLLATE "C" PRIMARY KEY,
       release_id text COLLATE "C" NOT NULL,
@@ -77,7 +71,8 @@ const projectionStatements = (config: PostgresConfig): ReadonlyArray<string> => 
       last_recorded_at text,
       other_fields json NOT NULL
     )`,
-    `COMMENT ON TABLE ${projection} IS 'stagecraft-state projection: the position and hash of the last event it folds, and the rest of the state; ${cache}'`,
+    `COMMENT ON TABLE ${projection} IS 'stagecraft-state projection: the position and hash of the last ` +
+      `event it folds, and the rest of the state; ${cache}'`,
     grantedLikeEvents(events, [releases, environments, projection]),
   ]
 }
@@ -85,12 +80,12 @@ const projectionStatements = (config: PostgresConfig): ReadonlyArray<string> => 
 /** What opening the projection found. */
 export type ProjectionRead =
   | { readonly kind: 'usable'; readonly loaded: Loaded }
-  /** Not to be used: `why` completes "the projection …"; `newer`: it folds an event a newer version recorded, and no write of this one rebuilds it. */
+  /** Not to be used: `why` completes "the projection …"; `newer`: no write of this version rebuilds it. */
   | { readonly kind: 'unusable'; readonly why: string; readonly newer?: true }
   /** It folds more events than the table holds: the events lost their end. */
   | { readonly kind: 'ahead'; readonly position: number; readonly last: number }
 
-/** SQLSTATEs that make the projection unusable rather than the read failed: a table or column missing, no right to read it. */
+/** SQLSTATEs that make the projection unusable rather than the read failed (a table missing, no right to read it). */
 const UNUSABLE: Readonly<Record<string, string>> = {
   '42P01': 'is missing',
   '42703': 'is not of this version',
@@ -123,9 +118,8 @@ interface HeadRow extends Partial<HeadColumns> {
 }
 
 /**
- * Reads the projection in one round trip and one snapshot: in a read-only transaction of its own,
- * or (`inTransaction`, a writer under the lock) in a savepoint of the open one, which a missing
- * table then does not abort. A schema newer than this module is `SCHEMA_TOO_NEW`, thrown.
+ * Reads the projection in one round trip and one snapshot: in a read-only transaction, or (`inTransaction`, a writer)
+ * in a savepoint, which a missing table then does not abort. A schema too new is `SCHEMA_TOO_NEW`, thrown.
  */
 export const readProjection = async (
   client: pg.ClientBase,
@@ -184,7 +178,6 @@ export const readProjection = async (
   )
 }
 
-/** The rows read, judged: a state to start from, or why not. */
 const projectionOf = (
   config: PostgresConfig,
   head: HeadRow | undefined,
@@ -204,7 +197,9 @@ const projectionOf = (
     return { kind: 'unusable', why: `was built from another history (event ${position} is not the one it folds last)` }
   }
   if (head.foreign !== null) {
-    const why = `folds event ${head.foreign}, which this version of stagecraft-state cannot interpret (a newer one recorded it)`
+    const why =
+      `folds event ${head.foreign}, which this version of stagecraft-state cannot interpret (a newer one ` +
+      'recorded it)'
     return { kind: 'unusable', why, newer: true }
   }
   const loaded = loadedOf({ head: decoded.right, environments, releases, requests }, where)
@@ -214,10 +209,8 @@ const projectionOf = (
 }
 
 /**
- * Rows of `releases` written over the rows of their keys. The rows go as one JSON array, which
- * the server parses once (each body a JSON string in it, cast to `json`): half the cost of an
- * array parameter per column, whose every element the driver escapes, for a rebuild of a long
- * history.
+ * Rows of `releases` written over the rows of their keys, as one JSON array the server parses once: half the cost of an
+ * array parameter per column for a rebuild of a long history.
  */
 const upsertReleases = (config: PostgresConfig, rows: ReadonlyArray<ReleaseRow>, params: Parameters): string =>
   `INSERT INTO ${config.releases} (id, idx, environment, body)
@@ -230,7 +223,10 @@ const trimReleases = (config: PostgresConfig, trims: ProjectionChange['trims'], 
     [(trim) => trim.id, 'text[]'],
     [(trim) => trim.keep, 'int[]'],
   ])
-  return `DELETE FROM ${config.releases} r USING ${values} AS trim (id, keep) WHERE r.id = trim.id AND r.idx >= trim.keep`
+  return (
+    `DELETE FROM ${config.releases} r USING ${values} AS trim (id, keep) WHERE r.id = trim.id AND r.idx >= ` +
+    'trim.keep'
+  )
 }
 
 const upsertEnvironments = (
@@ -273,7 +269,10 @@ const moveHead = (config: PostgresConfig, from: Cursor, head: ProjectionHead, pa
 
 const insertHead = (config: PostgresConfig, head: ProjectionHead, params: Parameters): string => {
   const values = headValues(head, params)
-  return `INSERT INTO ${config.projection} (${values.map(([column]) => column).join(', ')}) VALUES (${values.map(([, value]) => value).join(', ')})`
+  return (
+    `INSERT INTO ${config.projection} (${values.map(([column]) => column).join(', ')}) VALUES ` +
+    `(${values.map(([, value]) => value).join(', ')})`
+  )
 }
 
 /** The statements of a change but the head's, as CTEs of one statement (those with no rows left out). */
@@ -289,12 +288,7 @@ const changeStatements = (config: PostgresConfig, change: ProjectionChange, para
 const together = (statements: ReadonlyArray<string>, last: string): string =>
   `WITH ${statements.map((statement, i) => `step${i} AS (${statement} RETURNING 1)`).join(',\n')}\n${last}`
 
-/**
- * Appends `envelopes` right after `at` and changes the projection by `change` (given where the
- * events end), in one statement: one round trip, and all of it or none. `moved` is false when the
- * projection was not at `at` (missing, or left behind): the caller then rebuilds it, in the same
- * transaction, before committing.
- */
+/** Appends `envelopes` and changes the projection in one statement; `moved` false: the caller must rebuild it. */
 export const appendWithProjection = async (
   client: pg.ClientBase,
   config: PostgresConfig,
@@ -319,10 +313,7 @@ export const appendWithProjection = async (
 /** Rows per statement of a rebuild: a long history is written in several. */
 const REBUILD_BATCH = 5_000
 
-/**
- * Replaces the whole projection by `whole` (every row of a state), in the open transaction;
- * `withRequests` false only for migration 2, which runs before the requests table exists.
- */
+/** Replaces the whole projection in the open transaction; `withRequests` false only for migration 2 (no table yet). */
 export const rebuildProjection = async (
   client: pg.ClientBase,
   config: PostgresConfig,
@@ -330,7 +321,8 @@ export const rebuildProjection = async (
   withRequests = true,
 ): Promise<void> => {
   await client.query(
-    `DELETE FROM ${config.releases}; DELETE FROM ${config.environments}; DELETE FROM ${config.projection}${withRequests ? `; DELETE FROM ${config.requests}` : ''}`,
+    `DELETE FROM ${config.releases}; DELETE FROM ${config.environments}; DELETE FROM ` +
+      `${config.projection}${withRequests ? `; DELETE FROM ${config.requests}` : ''}`,
   )
   const insert = async (rows: ReadonlyArray<ReleaseRow>): Promise<void> => {
     const params = parameters()
@@ -361,11 +353,7 @@ export const rebuildProjection = async (
   await client.query(environments.length === 0 ? head : together(environments, head), params.values)
 }
 
-/**
- * Builds the projection of the events the schema holds (a migration, in its transaction). A
- * history that does not replay is left without one: readers replay it, and meet its damage
- * themselves, as `verify` does.
- */
+/** Builds the projection of the events the schema holds; a history that does not replay is left without one. */
 export const buildProjection = async (client: pg.ClientBase, config: PostgresConfig): Promise<void> => {
   const origin: Cursor = { position: 0, hash: GENESIS_HASH }
   const read: Read = (cursor, visitor) => () => readEvents(client, config, cursor, visitor)
@@ -374,6 +362,6 @@ export const buildProjection = async (client: pg.ClientBase, config: PostgresCon
     if (replayed.left.code === 'CORRUPT_STATE') return
     throw replayed.left
   }
-  // The fill of migration 2: its events hold no request id (version 4 brought them), and there is no table for them yet.
+  // Migration 2: its events hold no request id, and there is no table for them yet.
   await rebuildProjection(client, config, wholeProjection(replayed.right), false)
 }

@@ -1,9 +1,4 @@
-/**
- * The request ids of the PostgreSQL projection (schema version 4): `requests`, one row per id ever
- * used, keyed by the id (a key column, projection-format.ts), `body` its first use as the
- * checkpoint's request line holds it. Ids are only ever added: an append inserts the rows of the
- * ids it used, in the statement that inserts its events; a rebuild writes them all.
- */
+/** The request ids of the PostgreSQL projection (schema 4): a row per id, inserted with the events using it. */
 import * as E from 'fp-ts/lib/Either.js'
 import { describeDecodeErrors } from '../../domain/decode-errors.js'
 import { deepFreeze } from '../../domain/deep-freeze.js'
@@ -13,10 +8,7 @@ import type { PostgresConfig } from './config.js'
 import type { Parameters } from './events-table.js'
 import { grantedLikeEvents } from './grants.js'
 
-/**
- * A row of `requests`, as written and read: the id, and its first use as JSON. The id is the key as
- * it is: a request id holds no control character (the fold refuses one that does), so no NUL.
- */
+/** A row of `requests`: the id as it is (a request id holds no control character, so no NUL), and its first use. */
 export type RequestRow = readonly [key: string, body: string]
 
 const rowOf = (id: string, use: RequestUse): RequestRow => {
@@ -24,10 +16,7 @@ const rowOf = (id: string, use: RequestUse): RequestRow => {
   return [id, JSON.stringify({ command, args, releaseId, ...(at === undefined ? {} : { at }) })]
 }
 
-/**
- * The rows of the ids `after` holds and `before` does not: those added since their common base, or
- * (no common base) found by comparing the two.
- */
+/** The rows of the ids `after` holds and `before` does not. */
 export const requestRowsAdded = (before: State['requests'], after: State['requests']): RequestRow[] => {
   const added = after instanceof RequestMap ? after.idsAddedSince(before) : undefined
   const ids = added ?? [...after.keys()].filter((id) => !before.has(id))
@@ -52,7 +41,8 @@ export const requestsOf = (rows: ReadonlyArray<RequestRow>, where: string): E.Ei
     const decoded = RequestUse.decode(json)
     if (E.isLeft(decoded))
       return E.left(
-        `the row ${JSON.stringify(id)} of ${where} is not a request id's use: ${describeDecodeErrors(decoded.left).join('; ')}`,
+        `the row ${JSON.stringify(id)} of ${where} is not a request id's use: ` +
+          `${describeDecodeErrors(decoded.left).join('; ')}`,
       )
     const { command, args, releaseId, at } = decoded.right
     uses.set(id, deepFreeze({ command, args, releaseId, ...(at === undefined ? {} : { at }) }))
@@ -61,20 +51,18 @@ export const requestsOf = (rows: ReadonlyArray<RequestRow>, where: string): E.Ei
 }
 
 /** The rows given inserted; an id already there keeps its row (its first use). */
-export const insertRequests = (config: PostgresConfig, rows: ReadonlyArray<RequestRow>, params: Parameters): string =>
-  `INSERT INTO ${config.requests} (key, body)
-    SELECT key, body::json FROM json_to_recordset(${params.add(JSON.stringify(rows.map(([key, body]) => ({ key, body }))), 'json')}) AS row (key text, body text)
+export const insertRequests = (config: PostgresConfig, rows: ReadonlyArray<RequestRow>, params: Parameters): string => {
+  const json = params.add(JSON.stringify(rows.map(([key, body]) => ({ key, body }))), 'json')
+  return `INSERT INTO ${config.requests} (key, body)
+    SELECT key, body::json FROM json_to_recordset(${json}) AS row (key text, body text)
     ON CONFLICT (key) DO NOTHING`
+}
 
 /** The query that reads every row, in key order. */
 export const selectRequests = (config: PostgresConfig): string =>
   `SELECT key, body::text AS body FROM ${config.requests} ORDER BY key`
 
-/**
- * The table (made by migration 4, and again by a write that finds it dropped: `repair` leaves out
- * the comment, which only its owner may set), and the rights on it of every role that may read or
- * append events, as the other projection tables have them.
- */
+/** The table (`repair`: made again without its comment, which only an owner may set), and the rights on it. */
 export const requestTables = (config: PostgresConfig, repair = false): ReadonlyArray<string> => {
   const { requests, events } = config
   const statements = [
@@ -82,7 +70,9 @@ export const requestTables = (config: PostgresConfig, repair = false): ReadonlyA
       key text COLLATE "C" PRIMARY KEY,
       body json NOT NULL
     )`,
-    `COMMENT ON TABLE ${requests} IS 'stagecraft-state projection: the first use of every request id (idempotency key), body its command, arguments, release and time; a cache of the events, changed with every append in its transaction (see docs/postgres.md)'`,
+    `COMMENT ON TABLE ${requests} IS 'stagecraft-state projection: the first use of every request id ` +
+      '(idempotency key), body its command, arguments, release and time; a cache of the events, changed with ' +
+      "every append in its transaction (see docs/postgres.md)'",
     grantedLikeEvents(events, [requests]),
   ]
   return repair ? statements.filter((statement) => !statement.startsWith('COMMENT')) : statements

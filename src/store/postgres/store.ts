@@ -1,16 +1,9 @@
 /**
- * The PostgreSQL store: the same append-only, hash-chained stream of events as the file store, in
- * one table shared by every process and machine that connects to it.
- *
- * Writes are serialised by a session-level advisory lock, held on one connection for the whole of
- * `write`; each append is a transaction on that connection, committed, durable, before it returns,
- * while the lock is still held (writer.ts). If the connection drops, the server rolls back what was
- * not committed and releases the lock with the session: nothing half-written, and the next writer
- * proceeds. Reads never take the lock: a reader sees whole appends only, each being one transaction.
- *
- * Beside the events, the projection (projection-table.ts), changed by every append in the statement
- * that inserts its events: a process that opens the store starts from it and folds only the events
- * after it, instead of replaying the whole history.
+ * The PostgreSQL store: the same hash-chained stream of events as the file store, in one table shared by every process
+ * that connects. Writes are serialised by a session-level advisory lock held for the whole of `write`, each append a
+ * transaction committed before it returns (writer.ts); a dropped connection rolls back what was not committed and
+ * releases the lock. Reads take no lock and see whole appends only. Beside the events, the projection
+ * (projection-table.ts) spares an opening process the replay of the whole history.
  */
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -49,9 +42,8 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
   let behind: number | undefined
 
   /**
-   * Whether the schema is at this module's version. Readers of a schema that does not exist yet
-   * create nothing; writers create or migrate it. Only `ready` is remembered, so a schema created
-   * later by another process is found.
+   * Whether the schema is at this module's version: readers create nothing, writers create or migrate it. Only `ready`
+   * is remembered, so a schema created later by another process is found.
    */
   const ensureSchema = async (mode: 'read' | 'write'): Promise<Readiness> => {
     for (;;) {
@@ -99,18 +91,15 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
           : E.left(
               new StateError(
                 'CORRUPT_STATE',
-                `${config.server} (schema ${config.schema}): the history is gone, though ${cursor.position} events were read from it`,
+                `${config.server} (schema ${config.schema}): the history is gone, though ` +
+                  `${cursor.position} events were read from it`,
               ),
             )
       }
       return withClient('read the history', (client) => readEvents(client, config, cursor, visitor))
     })
 
-  /**
-   * The cluster (its system identifier, the same whatever host name or address reaches it), the
-   * database and the schema. A role not allowed to read the control data falls back on when the
-   * server started, on which port: two servers sharing those to the microsecond are not expected.
-   */
+  /** The cluster (its system identifier, else start time and port), the database and the schema. */
   const identity = (): TE.TaskEither<StateError, string> =>
     settled(() =>
       withClient('identify the server', async (client) => {
@@ -135,8 +124,7 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
 
   const warn = context.onWarning ?? ((message: string) => process.emitWarning(message, 'StagecraftStateWarning'))
 
-  // The local copy of the projection, when asked for: rewritten after each write of this process
-  // (spliced from the last one it wrote); the database stays the source of truth.
+  // The local copy of the projection, when asked for: rewritten after each write; the database stays the truth.
   let copy: HeldSnapshot | undefined
   const writeCopy = (after: Loaded): void => {
     const path = config.snapshotFile
@@ -149,13 +137,13 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
       copy = next
     } catch (error) {
       warn(
-        `${ioError('write the local copy of the history', path, error).message}; the events are recorded, and the next write tries again`,
+        `${ioError('write the local copy of the history', path, error).message}; the events are recorded, ` +
+          'and the next write tries again',
       )
     }
   }
   const description = storeDescription(config)
 
-  /** The projection as a reader finds it, on a connection of its own. */
   const findProjection = (): TE.TaskEither<StateError, Found> =>
     settled(async (): Promise<E.Either<StateError, Found>> => {
       switch (await ensureSchema('read')) {
@@ -164,7 +152,9 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
         case 'behind':
           return E.right({
             kind: 'unusable',
-            why: `is not there yet: the schema is at version ${behind ?? '?'}, and the next write of a role that may migrate it (its owner's) brings it to version ${SCHEMA_VERSION}, with the projection`,
+            why:
+              `is not there yet: the schema is at version ${behind ?? '?'}, and the next write of a role ` +
+              `that may migrate it (its owner's) brings it to version ${SCHEMA_VERSION}, with the projection`,
           } as const)
         case 'ready':
           return E.right(await withClient('read the projection', (client) => readProjection(client, config, false)))
@@ -196,8 +186,7 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
     write: (work) => writer.write((raw) => work(writeSessionOver(sessionOf(raw), description, writeCopy))),
     writeStaged: (work) =>
       writer.writeStaged((raw) => {
-        // The store as loaded under the lock, and after the last staged append: a rerun with
-        // nothing left to copy still writes the local copy a killed migration did not.
+        // A rerun with nothing left to copy still writes the local copy a killed migration did not.
         let last: Loaded | undefined
         const session = writeSessionOver(sessionOf(raw), description)
         return work({

@@ -1,7 +1,4 @@
-/**
- * The version of the schema this module reads and writes, on its own so that the modules reading
- * the tables and the migrations that make them can both depend on it.
- */
+/** The schema version, apart so that the table readers and the migrations can both depend on it. */
 import { StateError } from '../../domain/state-error.js'
 import type { Cursor } from '../event-store.js'
 import { GENESIS_HASH } from '../log-line.js'
@@ -17,5 +14,7 @@ export const SCHEMA_VERSION = 5
 export const tooNew = (config: Pick<PostgresConfig, 'server' | 'schema'>, version: number): StateError =>
   new StateError(
     'SCHEMA_TOO_NEW',
-    `${config.server} (schema ${config.schema}): the schema is at version ${version}, newer than the version ${SCHEMA_VERSION} this stagecraft-state knows; upgrade stagecraft-state (nothing was read or written)`,
+    `${config.server} (schema ${config.schema}): the schema is at version ${version}, newer than the ` +
+      `version ${SCHEMA_VERSION} this stagecraft-state knows; upgrade stagecraft-state (nothing was read or ` +
+      'written)',
   )

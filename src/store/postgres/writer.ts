@@ -1,16 +1,9 @@
 /**
- * Writing to a PostgreSQL store: the write lock, and the session that appends under it.
- *
- * A write takes one connection and, in one round trip, opens a transaction, waits for the
- * session-level advisory lock (at most what is left of `lockTimeoutMs`) and reads the schema
- * version. The catch-up read and the append's INSERT run in that transaction, and the append's
- * COMMIT ends it, durable, while the lock is still held: a session-level lock outlives the
- * transactions of its session. The transaction ends only with our COMMIT, so an append that
- * fails, times out, or loses its connection before that commits nothing, and the server rolls it
- * back; if the connection is lost, the session goes with it, and so does the lock.
- *
- * Settings are transaction-local (`SET LOCAL`): a pooled connection goes back to the pool with the
- * role's and database's own settings, whatever a write needed.
+ * Writing to a PostgreSQL store: the write lock, and the session that appends under it. One round trip opens a
+ * transaction, waits for the session-level advisory lock and reads the schema version; the catch-up read and the INSERT
+ * run in that transaction, and COMMIT ends it while the lock is still held (a session lock outlives its transactions).
+ * An append that fails before our COMMIT commits nothing; a lost connection takes the lock with it. Settings are `SET
+ * LOCAL`, so a pooled connection goes back with its own.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
@@ -33,39 +26,29 @@ import {
 } from './projection-table.js'
 import { SCHEMA_VERSION, tooNew } from './version.js'
 
-/** What the writer needs from the manager's context. */
 export interface WriterContext {
-  /** How long a write waits for the lock before `LOCK_TIMEOUT`. */
   readonly lockTimeoutMs: number
 }
 
-/** What the writer needs of the store's schema check. */
 export interface SchemaCheck {
   /** Creates or migrates the schema if needed (once per store, unless forgotten). */
   readonly ensureForWrite: () => Promise<unknown>
-  /** Makes the next write check the schema again. */
   readonly forget: () => void
 }
 
 /** What the writer needs to know of the projection beyond where it stands. */
 export interface ProjectionTrust {
-  /** Whether this process found it unusable (rows gone, a row that does not decode): the next append rebuilds it whole. */
+  /** Whether this process found it unusable: the next append rebuilds it whole. */
   readonly mistrusted: () => boolean
-  /** A rebuild was committed. */
   readonly rebuilt: () => void
 }
 
-/**
- * The largest wait PostgreSQL's `lock_timeout` takes (an int of milliseconds), and the largest
- * delay a Node timer takes: a longer `lockTimeoutMs` waits this long, about 24.8 days.
- */
+/** The largest `lock_timeout` PostgreSQL and a Node timer take (about 24.8 days): longer waits are cut to it. */
 export const MAX_WAIT_MS = 2_147_483_647
 
 /**
- * A transaction whose snapshot is taken per statement: under a role whose default is REPEATABLE
- * READ or SERIALIZABLE, the snapshot would date from before the lock was granted, and the
- * catch-up read would miss what the writer before us appended. Its commit waits for the disk (and
- * any synchronous standby) whatever the server's default.
+ * A snapshot per statement: under REPEATABLE READ or SERIALIZABLE it would date from before the lock, and the catch-up
+ * read would miss the last writer's append. Its commit waits for the disk whatever the server's default.
  */
 const BEGIN = 'BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = on'
 
@@ -80,18 +63,14 @@ export interface RawStagedSession extends PostgresRawSession {
   readonly commit: () => TE.TaskEither<StateError, void>
 }
 
-/**
- * Whether the projection's tables are there, as the lock's round trip found them: `made` by this
- * write's open transaction (gone again if it rolls back).
- */
+/** Whether the projection's tables are there, as the lock's round trip found them (`made` by this open transaction). */
 type Tables = 'present' | 'missing' | 'made'
 
-/** The connection of one write, and what is known about it. */
 interface Held {
   readonly leased: Leased
   /** A transaction is open: what it appended is not committed yet. */
   open: boolean
-  /** What made the connection's state unknown (a timeout, a dropped connection): it is then closed, never unlocked through. */
+  /** What made the connection's state unknown (a timeout, a drop): it is then closed, never unlocked through. */
   failure: unknown
   tables: Tables
   /** The open transaction rebuilt the projection: its later appends only change it. */
@@ -139,16 +118,15 @@ export const writerOf = (
   const timedOut = (): StateError =>
     new StateError(
       'LOCK_TIMEOUT',
-      `${config.server} (schema ${config.schema}): another writer held the write lock for more than ${context.lockTimeoutMs} ms (advisory lock ${lockClass >>> 0}/${lockKey >>> 0}, classid/objid in pg_locks, shows who)`,
+      `${config.server} (schema ${config.schema}): another writer held the write lock for more than ` +
+        `${context.lockTimeoutMs} ms (advisory lock ${lockClass >>> 0}/${lockKey >>> 0}, classid/objid in ` +
+        'pg_locks, shows who)',
     )
 
   /**
-   * Takes the write lock, waiting until `deadline` at most, and reads the schema version under it,
-   * in one round trip that leaves a transaction open. Undefined when the lock was not taken.
-   *
-   * A session-level advisory lock outlives the transaction that took it: after any failure but
-   * the lock's own timeout, whether this session holds the lock is unknown, and the caller closes
-   * the connection instead of reusing it.
+   * Takes the write lock, waiting until `deadline` at most, and reads the schema version under it, in one round trip
+   * that leaves a transaction open; undefined when not taken. After any failure but the lock's own timeout, whether the
+   * session holds the lock is unknown, and the caller closes the connection.
    */
   const lock = (held: Held, deadline: number): Promise<number | undefined> =>
     onHeld(held, 'take the write lock', async (client) => {
@@ -178,7 +156,9 @@ export const writerOf = (
       }
       try {
         // The wait is the server's (lock_timeout); the client's own bound only catches a stall.
-        const text = `${BEGIN}; SET LOCAL lock_timeout = ${waitMs}; SELECT pg_advisory_lock(${lockClass}, ${lockKey}); SET LOCAL lock_timeout TO DEFAULT; ${version}`
+        const text =
+          `${BEGIN}; SET LOCAL lock_timeout = ${waitMs}; SELECT pg_advisory_lock(${lockClass}, ${lockKey}); ` +
+          `SET LOCAL lock_timeout TO DEFAULT; ${version}`
         // pg reads a query's own `query_timeout`; @types/pg does not declare it.
         const query: pg.QueryConfig & { readonly query_timeout: number } = {
           text,
@@ -196,10 +176,8 @@ export const writerOf = (
     })
 
   /**
-   * Appends the events after `appending.from` in the open transaction (opening one if needed), and
-   * changes the projection with them, in the same statement: the rows of the releases they touched,
-   * or, when the projection was not where the events were (missing, left behind), all of it again.
-   * `what` names what a failure leaves uncommitted: the append, or every append of a staged write.
+   * Appends the events after `appending.from` in the open transaction, changing the projection in the same statement
+   * (all of it again when it was not where the events were). `what` names what a failure leaves uncommitted.
    */
   const insert = (
     held: Held,
@@ -214,7 +192,9 @@ export const writerOf = (
       try {
         if (held.tables === 'missing') {
           // Dropped by hand: made again (which needs the right to create tables in the schema), then rebuilt.
-          const making = `make the projection's tables again, one of which was dropped (nothing of ${what} was committed; a role that may create tables in the schema, its owner, can)`
+          const making =
+            `make the projection's tables again, one of which was dropped (nothing of ${what} was ` +
+            'committed; a role that may create tables in the schema, its owner, can)'
           for (const statement of [...projectionTables(config, true), ...requestTables(config, true)]) {
             await client
               .query(statement)
@@ -241,7 +221,8 @@ export const writerOf = (
         return E.left(
           new StateError(
             'CORRUPT_STATE',
-            `${config.server} (schema ${config.schema}): the history changed while this process held the write lock (${reason}); nothing was appended`,
+            `${config.server} (schema ${config.schema}): the history changed while this process held the ` +
+              `write lock (${reason}); nothing was appended`,
           ),
         )
       }
@@ -258,7 +239,8 @@ export const writerOf = (
         if (classify(error) === 'DB_UNREACHABLE') {
           throw databaseError(
             config,
-            `append to the history (the connection was lost while committing: ${what} may or may not have been committed; read the history before retrying)`,
+            `append to the history (the connection was lost while committing: ${what} may or may not have ` +
+              'been committed; read the history before retrying)',
             error,
           )
         }
@@ -280,7 +262,6 @@ export const writerOf = (
         onHeld(held, 'read the projection', async (client) => E.right(await readProjection(client, config, held.open))),
       )
 
-  /** Each append its own transaction, committed before it returns. */
   const session = (held: Held): PostgresRawSession => ({
     read: readOn(held),
     readProjection: projectionOn(held),
@@ -331,14 +312,14 @@ export const writerOf = (
           return E.left(
             new StateError(
               'DB_ERROR',
-              `${config.server} (schema ${config.schema}): the schema is at version ${version}, not ${SCHEMA_VERSION}: it was dropped or changed while in use; try again`,
+              `${config.server} (schema ${config.schema}): the schema is at version ${version}, not ` +
+                `${SCHEMA_VERSION}: it was dropped or changed while in use; try again`,
             ),
           )
         }
         return await work(held)
       } finally {
-        // Released even if the work threw (a bug); an uncommitted transaction is rolled back with
-        // it. A connection in doubt is closed instead: the server then ends both.
+        // Released even if the work threw; a connection in doubt is closed instead, and the server ends both.
         if (held.failure !== undefined || held.leased.lost() !== undefined) reusable = false
         else if (locked) {
           await held.leased.client

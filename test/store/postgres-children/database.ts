@@ -46,6 +46,7 @@ export const asAdmin = async <A>(use: (client: pg.Client) => Promise<A>): Promis
     throw new Error(
       `the PostgreSQL tests need a server: could not connect to ${TEST_DATABASE_URL} (${error instanceof Error ? error.message : String(error)}). ` +
         'Start it (.ci/run starts a local cluster), or point STAGECRAFT_TEST_DATABASE_URL at another server, e.g. postgres://user@host:5432/db',
+      { cause: error },
     )
   }
   try {
@@ -100,7 +101,10 @@ afterEach(async () => {
   for (const role of roles.splice(0)) await adminQuery(`DROP OWNED BY "${role}"; DROP ROLE "${role}"`)
 })
 
-/** A new role (a login role with no privileges beyond what PUBLIC has, unless `options` say more), dropped after the current test. */
+/**
+ * A new role (a login role with no privileges beyond what PUBLIC has, unless `options` say more), dropped after the
+ * current test.
+ */
 export const newRole = async (options = 'LOGIN'): Promise<string> => {
   const role = uniqueName('role')
   await adminQuery(`CREATE ROLE "${role}" ${options}`)
