@@ -152,12 +152,15 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
   let foreign = 0
 
   /** Replays from `from`, reporting every problem and going on; stops after event `stopAt`, if given. */
-  const replay = (from: Loaded, stopAt?: number): TE.TaskEither<StateError, Replayed> =>
-    pipe(
+  const replay = (from: Loaded, stopAt?: number): TE.TaskEither<StateError, Replayed> => {
+    // The last event read (not a damaged record): the replay stopped where asked only if it is `stopAt`.
+    let lastEvent = from.cursor.position
+    return pipe(
       foldRead(store.read, from, {
         until: stopAt,
-        watch: ({ envelope }) => {
+        watch: ({ envelope, position }) => {
           events++
+          lastEvent = position
           if (envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled') inherited = true
           return undefined
         },
@@ -175,6 +178,7 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
         },
         foreign: (event) => {
           events++
+          lastEvent = event.position
           foreign++
           problems.push({ severity: 'warning', location: event.location, message: foreignNotChecked(event) })
         },
@@ -182,9 +186,10 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
       TE.map(({ state, cursor, lastRecordedAt, end }) => ({
         loaded: { state, cursor, lastRecordedAt },
         end,
-        stopped: stopAt !== undefined && cursor.position === stopAt,
+        stopped: lastEvent === stopAt,
       })),
     )
+  }
 
   const throughCheckpoint = (check: CheckpointCheck): TE.TaskEither<StateError, Replayed> => {
     problems.push(...check.problems)
