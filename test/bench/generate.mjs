@@ -7,7 +7,8 @@
 import { createWriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { encodeLogLine, GENESIS_HASH, hashLine } from '../../dist/store/log-line.js'
-import { formatReleaseId, formatTimestamp, PHASES } from '../../dist/index.js'
+import { PHASES } from '../../dist/index.js'
+import { formatReleaseId, formatTimestamp } from '../../dist/internals.js'
 
 export const ENVIRONMENTS = ['prod', 'staging', 'dev', 'qa']
 const START_MS = Date.UTC(2020, 0, 1)
