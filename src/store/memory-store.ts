@@ -55,7 +55,8 @@ const readLines =
   (cursor: Cursor, visitor: Visitor): TE.TaskEither<StateError, ReadEnd> =>
   async () => {
     const at = cursor.position
-    if (at > lines.length || (at > 0 && hashLine(lines[at - 1] as string) !== cursor.hash))
+    const hashThere = at === 0 ? GENESIS_HASH : at <= lines.length ? hashLine(lines[at - 1] as string) : undefined
+    if (hashThere !== cursor.hash)
       return E.left(corrupt(`${where}:${at}: the history is not the one this cursor was read from`))
     let hash = cursor.hash
     for (let position = at + 1; position <= lines.length; position++) {
@@ -164,14 +165,21 @@ const memoryEventStore = (
     load: (from) => foldRead(read, from),
     write: (work) => locked(lock, context.lockTimeoutMs, description, () => work(sessionOn(lines))()),
     writeStaged: (work) =>
-      locked(lock, context.lockTimeoutMs, description, () => {
+      locked(lock, context.lockTimeoutMs, description, async () => {
         // Appended to a copy, which the commit makes the history: nothing of it is seen before.
         const staged = [...lines]
+        let held = true
         const commit = (): TE.TaskEither<StateError, void> => async () => {
+          // Only under the lock the staging was made under: later, others may have appended.
+          if (!held) return E.left(corrupt(`${description}: a staged write was committed after its session ended`))
           for (const line of staged.slice(lines.length)) lines.push(line)
           return E.right(undefined)
         }
-        return work({ ...sessionOn(staged), commit })()
+        try {
+          return await work({ ...sessionOn(staged), commit })()
+        } finally {
+          held = false
+        }
       }),
     identity: () => async () => E.right(names.identity),
     leftovers: () => async () => E.right([]),

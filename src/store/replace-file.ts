@@ -21,7 +21,7 @@ import { basename, dirname, join } from 'node:path'
 import { removeLeftovers } from './leftover-files.js'
 import { isLink, linkRefused } from './linked-files.js'
 
-/** The file a replacement put in place, as it was after the rename: a later look tells if it still is. */
+/** The file a replacement put in place, as it was before the rename: a later look tells if it still is. */
 export interface Written {
   readonly ino: bigint
   readonly size: bigint

@@ -5,9 +5,18 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
 import { describe, expect, it } from 'vitest'
 import type { StateError } from '../../src/domain/state-error.js'
-import type { EventStore, RecordProblem, StoreContext } from '../../src/store/event-store.js'
+import {
+  emptyLoaded,
+  type EventStore,
+  type RecordProblem,
+  type StagedSession,
+  type StoreContext,
+  unprepared,
+} from '../../src/store/event-store.js'
 import { fileStore } from '../../src/store/file-store.js'
 import { GENESIS_HASH, hashLine } from '../../src/store/log-line.js'
 import { memoryStore, type MemoryStoreSpec } from '../../src/store/memory-store.js'
@@ -97,6 +106,34 @@ describe('the in-memory store keeps the lines and the chain of the file log', ()
     const other = openOn(memoryStore())
     expect((await failureOf(other.read(cursor, { event: () => undefined }))).code).toBe('CORRUPT_STATE')
   })
+
+  it('given a cursor of another history at a position this one has, when it is read from or appended at, then CORRUPT_STATE and nothing is appended', async () => {
+    const [ours, theirs] = [openOn(memoryStore()), openOn(memoryStore())]
+    await appendAll(ours, deployEnvelopes(2))
+    await appendAll(theirs, deployEnvelopes(2, Date.UTC(2024, 0, 1)))
+    const foreign = (await readAll(theirs)).cursor
+    expect(foreign.position).toBe(2)
+    expect((await failureOf(ours.read(foreign, { event: () => undefined }))).message).toMatch(
+      /:2: the history is not the one this cursor was read from/,
+    )
+    const appended = ours.write((session) =>
+      pipe(
+        session.load(emptyLoaded(ours.origin)),
+        TE.chain((loaded) => session.append(unprepared({ ...loaded, cursor: foreign }), deployEnvelopes(3).slice(2))),
+      ),
+    )
+    expect((await failureOf(appended)).code).toBe('CORRUPT_STATE')
+    expect((await readAll(ours)).events).toHaveLength(2)
+  })
+
+  it('refuses an origin cursor whose hash does not start a chain', async () => {
+    const store = openOn(memoryStore())
+    await appendAll(store, deployEnvelopes(1))
+    const made = { position: 0, hash: 'f'.repeat(64) }
+    expect((await failureOf(store.read(made, { event: () => undefined }))).message).toMatch(
+      /:0: the history is not the one this cursor was read from/,
+    )
+  })
 })
 
 describe('one in-memory store per memoryStore()', () => {
@@ -130,5 +167,35 @@ describe('one in-memory store per memoryStore()', () => {
     expect(await holding).toEqual(E.right('done'))
     await appendAll(waiter, deployEnvelopes(1))
     expect((await readAll(holder)).events).toHaveLength(1)
+  })
+
+  it('hands the lock to the writers that wait in the order they came', async () => {
+    const spec = memoryStore()
+    const [holder, ...waiters] = [openOn(spec), openOn(spec), openOn(spec), openOn(spec)]
+    let release: () => void = () => undefined
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const holding = holder.write(() => async () => (await held, E.right(undefined)))()
+    const entered: number[] = []
+    const waiting = waiters.map((waiter, i) => waiter.write(() => async () => (entered.push(i), E.right(undefined)))())
+    release()
+    await Promise.all([holding, ...waiting])
+    expect(entered).toEqual([0, 1, 2])
+  })
+
+  it('given a staged write whose session has ended, when it is committed, then CORRUPT_STATE and nothing becomes history', async () => {
+    const store = openOn(memoryStore())
+    let late: StagedSession | undefined
+    await store.writeStaged((session) => {
+      late = session
+      return pipe(
+        session.load(emptyLoaded(store.origin)),
+        TE.chain((loaded) => session.append(unprepared(loaded), deployEnvelopes(1))),
+      )
+    })()
+    const other = deployEnvelopes(1, Date.UTC(2024, 0, 1))
+    await appendAll(store, other)
+    const committed = await failureOf((late as StagedSession).commit())
+    expect(committed.message).toMatch(/committed after its session ended/)
+    expect((await readAll(store)).events.map((event) => event.envelope.id)).toEqual(other.map((event) => event.id))
   })
 })
