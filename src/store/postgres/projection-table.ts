@@ -353,7 +353,10 @@ export const rebuildProjection = async (
   await client.query(environments.length === 0 ? head : together(environments, head), params.values)
 }
 
-/** Builds the projection of the events the schema holds; a history that does not replay is left without one. */
+/**
+ * Builds the projection of the events the schema holds; a history that does not replay is left
+ * without one. The fill of migration 2: its events hold no request id (version 4 brought them).
+ */
 export const buildProjection = async (client: pg.ClientBase, config: PostgresConfig): Promise<void> => {
   const origin: Cursor = { position: 0, hash: GENESIS_HASH }
   const read: Read = (cursor, visitor) => () => readEvents(client, config, cursor, visitor)
