@@ -3,10 +3,10 @@ module.exports = {
   forbidden: [
     {
       name: 'domain-is-pure',
-      comment: 'src/domain imports nothing else of the project, and no I/O, clock or randomness of Node.',
+      comment: 'src/domain imports nothing else of the project, and of the packages only fp-ts and io-ts.',
       severity: 'error',
       from: { path: '^src/domain/' },
-      to: { pathNot: '^src/domain/|(^|/)node_modules/', dependencyTypesNot: ['core'] },
+      to: { pathNot: '^src/domain/|(^|/)node_modules/(fp-ts|io-ts)/', dependencyTypesNot: ['core'] },
     },
     {
       name: 'domain-does-no-io',
@@ -45,6 +45,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/cli/' },
       to: { path: '^src/', pathNot: '^src/(cli/|index\\.ts$|internals\\.ts$)' },
+    },
+    {
+      name: 'source-not-built-code',
+      comment: 'The source never imports the built dist/ (through the package name, or a path).',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^dist/' },
     },
     {
       name: 'no-cycles',

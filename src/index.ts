@@ -24,7 +24,7 @@ export type { RollbackTarget } from './domain/rollback.js'
 // The stores.
 export { DEFAULT_LOCK_TIMEOUT_MS, type ReconcileOutcome, type StoreSpec } from './store/event-store.js'
 export { fileStoreSpec } from './store/file-store-spec.js'
-export { memoryStore } from './store/memory-store.js'
+export { memoryStore, type MemoryStoreOptions, type MemoryStoreSpec } from './store/memory-store.js'
 export { postgresStore, type PostgresStoreOptions } from './store/postgres/index.js'
 export { STATE_URL_VARIABLE, storeAt, type LocationOptions } from './store/postgres/location.js'
 export { DEFAULT_STATE_FILE, STATE_FILE_VARIABLE } from './store/paths.js'
@@ -35,5 +35,6 @@ export { ERROR_CODES, isStateError, StateError, type StateErrorCode } from './do
 
 // What the operations return.
 export type { Release } from './domain/release.js'
+export type { ReleaseId } from './domain/release-id.js'
 export { PHASES, type PhaseStatus, type ReleasePhase } from './domain/phase.js'
 export type { State } from './domain/state.js'

@@ -22,4 +22,3 @@ export type {
 export { storePaths, type StorePaths } from './store/paths.js'
 export { DEFAULT_SCHEMA, POSTGRES_SCHEMA_VERSION } from './store/postgres/index.js'
 export { isPostgresLocation } from './store/postgres/location.js'
-export type { MemoryStoreOptions, MemoryStoreSpec } from './store/memory-store.js'

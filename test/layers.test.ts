@@ -48,6 +48,12 @@ describe('the layer rules', () => {
       'src/internals.ts': "export { verify } from './app/verify.js'\n",
       'src/cli/inner.ts': "import { verify } from '../internals.js'\nexport const inner = verify\n",
       'src/app/reach.ts': "import { verify } from '../internals.js'\nexport const reach = verify\n",
+      'src/store/index.ts': "export { a } from './a.js'\n",
+      'src/app/facade.ts': "import { a } from '../store/index.js'\nexport const facade = a\n",
+      'src/app/deep.ts': "import { b } from '../store/b.js'\nexport const deep = b\n",
+      'src/domain/db.ts': "import pg from 'pg'\nexport const db = pg\n",
+      'dist/internals.js': 'export const built = 1\n',
+      'src/app/built.ts': "import { built } from '../../dist/internals.js'\nexport const fromDist = built\n",
     })
     const { status, out } = cruise(root)
     expect(status).not.toBe(0)
@@ -58,6 +64,10 @@ describe('the layer rules', () => {
     expect(out).toContain('application-below-the-api: src/app/manager.ts → src/cli/main.ts')
     expect(out).toContain('application-below-the-api: src/app/reach.ts → src/internals.ts')
     expect(out).not.toContain('src/cli/inner.ts')
+    expect(out).toContain('application-knows-one-store-interface: src/app/deep.ts → src/store/b.ts')
+    expect(out).not.toContain('src/app/facade.ts')
+    expect(out).toContain('domain-is-pure: src/domain/db.ts → pg')
+    expect(out).toContain('source-not-built-code: src/app/built.ts → dist/internals.js')
     expect(out).toMatch(/no-cycles: src\/store\/a\.ts →\s+src\/store\/b\.ts →\s+src\/store\/a\.ts/)
   })
 })

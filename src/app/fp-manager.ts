@@ -17,7 +17,7 @@ import { rollbackTarget } from '../domain/rollback.js'
 import { kindOf, quote } from '../domain/show.js'
 import { releaseCount, type State } from '../domain/state.js'
 import { settled, StateError } from '../domain/state-error.js'
-import type { Intent, ReconcileOutcome } from '../store/index.js'
+import { type Intent, type Loaded, type ReconcileOutcome, refusedWrite, type WriteSession } from '../store/index.js'
 import type { FpStateManager, Recorded } from './api.js'
 import { checkedBag, checkedTime } from './arguments.js'
 import { history, stateAt } from './audit.js'
@@ -60,33 +60,47 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
   const opened: TE.TaskEither<StateError, unknown> = () =>
     (view.current().cursor.position === 0 ? view.refresh : TE.right(view.current()))()
 
-  /** Handles `command` (none: records what the store prepares) as this manager's next write. */
-  const write = (command: Command | undefined, intent: Intent, nowMs: number): TE.TaskEither<StateError, Handled> =>
+  /**
+   * Handles the command `at` the clock's reading (none: records what the store prepares) as this
+   * manager's next write. The clock is read when the write's turn comes, after the writes queued
+   * before it, and before the lock.
+   */
+  const write = (at: (nowMs: number) => Command | undefined, intent: Intent): TE.TaskEither<StateError, Handled> =>
     serialized(
       settled(
         pipe(
-          opened,
-          TE.flatMap(() => handle(store, command, { from: view.current(), nowMs, recorder: by, intent })),
+          clock,
+          TE.tap(() => opened),
+          TE.flatMap((nowMs) => handle(store, at(nowMs), { from: view.current(), nowMs, recorder: by, intent })),
           TE.tap((handled) => TE.right(view.adopt(handled.after))),
         ),
       ),
     )
 
-  /** Parses a command at the edge, reading the clock once, and handles it. */
+  // Input is refused before the store is opened, unless the store holds events of a newer version:
+  // a phase or status only that version knows is then a reason to upgrade, not a typing mistake.
+  const refusedInput = <A>(error: StateError): TE.TaskEither<StateError, A> =>
+    pipe(
+      view.refresh,
+      TE.match(
+        () => error,
+        (loaded) => refusedWrite(loaded) ?? error,
+      ),
+      TE.fromTask,
+      TE.flatMap((refused) => TE.left(refused)),
+    )
+
+  /** Parses a command at the edge and handles it; a create takes its time from the clock when its turn comes. */
   const command = (
-    input: (nowMs: number) => CommandInput,
+    input: CommandInput,
   ): TE.TaskEither<StateError, { readonly parsed: Command; readonly handled: Handled }> =>
     pipe(
-      clock,
-      TE.flatMap((nowMs) =>
+      TE.fromEither(fromDomain(parseCommand(input))),
+      TE.orElse((error) => refusedInput<Command>(error)),
+      TE.flatMap((parsed) =>
         pipe(
-          TE.fromEither(fromDomain(parseCommand(input(nowMs)))),
-          TE.flatMap((parsed) =>
-            pipe(
-              write(parsed, 'command', nowMs),
-              TE.map((handled) => ({ parsed, handled })),
-            ),
-          ),
+          write((nowMs) => (parsed.type === 'CreateRelease' ? { ...parsed, now: nowMs } : parsed), 'command'),
+          TE.map((handled) => ({ parsed, handled })),
         ),
       ),
     )
@@ -137,45 +151,41 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
         )
 
   const accept: TE.TaskEither<StateError, ReconcileOutcome> = pipe(
-    clock,
-    TE.flatMap((nowMs) => write(undefined, 'accept', nowMs)),
+    write(() => undefined, 'accept'),
     TE.map(({ prepared }) => ({
       changed: acceptedChanges(prepared.pending),
       fields: acceptedFields(prepared.loaded.state, prepared.pending),
     })),
   )
 
-  const restore: TE.TaskEither<StateError, ReconcileOutcome> = pipe(
-    clock,
-    TE.flatMap((nowMs) =>
-      serialized(
-        settled(
-          pipe(
-            opened,
-            TE.flatMap(() =>
-              locked(store, view.current(), (session, loaded) => {
-                if (loaded.cursor.position === 0) {
-                  return TE.left(
-                    new StateError(
-                      'INVALID_INPUT',
-                      `${snapshot?.path ?? ''} has no event log to restore it from yet; it becomes the start of the ` +
-                        'history on the first write (or with import)',
-                    ),
-                  )
-                }
-                if (session.restore === undefined)
-                  return TE.left(
-                    new StateError(
-                      'INVALID_INPUT',
-                      `${store.description} keeps no releases.json of its own to restore`,
-                    ),
-                  )
-                view.adopt(loaded)
-                return session.restore(loaded, new Date(nowMs))
-              }),
-            ),
-          ),
+  const restored = (
+    session: WriteSession,
+    loaded: Loaded,
+    nowMs: number,
+  ): TE.TaskEither<StateError, ReconcileOutcome> => {
+    if (loaded.cursor.position === 0) {
+      return TE.left(
+        new StateError(
+          'INVALID_INPUT',
+          `${snapshot?.path ?? ''} has no event log to restore it from yet; it becomes the start of the ` +
+            'history on the first write (or with import)',
         ),
+      )
+    }
+    if (session.restore === undefined)
+      return TE.left(
+        new StateError('INVALID_INPUT', `${store.description} keeps no releases.json of its own to restore`),
+      )
+    view.adopt(loaded)
+    return session.restore(loaded, new Date(nowMs))
+  }
+
+  const restore: TE.TaskEither<StateError, ReconcileOutcome> = serialized(
+    settled(
+      pipe(
+        clock,
+        TE.tap(() => opened),
+        TE.flatMap((nowMs) => locked(store, view.current(), (session, loaded) => restored(session, loaded, nowMs))),
       ),
     ),
   )
@@ -188,16 +198,8 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
         checkedBag('createRelease', options),
         TE.flatMap(({ rollbackOf, note, requestId }) =>
           pipe(
-            command((now) => ({
-              type: 'CreateRelease',
-              environment,
-              version,
-              commitSha,
-              rollbackOf,
-              note,
-              now,
-              requestId,
-            })),
+            // `now` is read from the clock when the write's turn comes (see `write`).
+            command({ type: 'CreateRelease', environment, version, commitSha, rollbackOf, note, now: 0, requestId }),
             TE.flatMapEither(({ parsed, handled }) =>
               recordedAbout(
                 handled,
@@ -211,14 +213,14 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       pipe(
         checkedBag('updatePhase', options),
         TE.flatMap(({ reason, requestId }) =>
-          command(() => ({ type: 'UpdatePhase', releaseId, phase, status, reason, requestId })),
+          command({ type: 'UpdatePhase', releaseId, phase, status, reason, requestId }),
         ),
         TE.flatMapEither(({ handled }) => recordedAbout(handled, releaseId)),
       ),
     recoverRelease: (releaseId, reason, options) =>
       pipe(
         checkedBag('recoverRelease', options),
-        TE.flatMap(({ requestId }) => command(() => ({ type: 'RecoverRelease', releaseId, reason, requestId }))),
+        TE.flatMap(({ requestId }) => command({ type: 'RecoverRelease', releaseId, reason, requestId })),
         TE.flatMapEither(({ handled }) => recordedAbout(handled, releaseId)),
       ),
     getRelease: (id) => query((state) => findRelease(state, id)),
@@ -249,8 +251,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       onOwnSnapshot(
         TE.right({ imported: 0, recorded: false }),
         pipe(
-          clock,
-          TE.flatMap((nowMs) => write(undefined, 'command', nowMs)),
+          write(() => undefined, 'command'),
           TE.map((handled) => ({
             imported: handled.events.length > 0 ? releaseCount(handled.state) : 0,
             recorded: handled.events.length > 0,

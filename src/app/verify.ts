@@ -13,6 +13,7 @@
  */
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
+import type { EventEnvelope } from '../domain/events.js'
 import { describeForeign, upgradeTo, whyForeign } from '../domain/foreign.js'
 import { groupByEnvironment } from '../domain/queries.js'
 import type { Release } from '../domain/release.js'
@@ -129,6 +130,9 @@ interface Replayed {
   readonly stopped: boolean
 }
 
+const fromAFile = (envelope: EventEnvelope): boolean =>
+  envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled'
+
 const notCheckedAfterForeign = (problem: string): string =>
   `not checked: it cannot be folded after the events of a newer version skipped above (${problem}), ` +
   'and probably depends on them'
@@ -145,7 +149,8 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
   const problems: VerifyProblem[] = []
   // What the replay itself found wrong: the log is damaged, and what is compared with it is not judged.
   let logErrors = 0
-  let inherited = false
+  // Imports and accepted reconciles folded: the history inherited what a file held.
+  let inherited = 0
   let events = 0
   // Events of a newer version: skipped, with what could not be folded after them; what is compared
   // with the replay was then made by a version that folded them, and is not judged either.
@@ -161,10 +166,11 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
         watch: ({ envelope, position }) => {
           events++
           lastEvent = position
-          if (envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled') inherited = true
+          if (fromAFile(envelope)) inherited++
           return undefined
         },
-        unfolded: ({ location }, problem) => {
+        unfolded: ({ envelope, location }, problem) => {
+          if (fromAFile(envelope)) inherited--
           if (foreign > 0) problems.push({ severity: 'warning', location, message: notCheckedAfterForeign(problem) })
           else {
             logErrors++
@@ -228,7 +234,7 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
       const { state } = loaded
       const where = store.snapshotFile?.path ?? store.description
       // Skipped events may be what the chain goes through: a break is then not this version's to judge.
-      problems.push(...chainProblems(state, inherited || foreign > 0, where))
+      problems.push(...chainProblems(state, inherited > 0 || foreign > 0, where))
       const snapshotPath = guardedSnapshotPath(store)
       const notCompared: VerifyProblem[] =
         snapshotPath === undefined

@@ -1,4 +1,7 @@
-/** The commands that change release history; their fields come from outside and are checked by `decide`. */
+/**
+ * The commands that change release history: as a caller gives them (`...Input`, unchecked) and as
+ * `decide` takes them, checked and typed by `parseCommand`.
+ */
 import type { SnapshotSource } from './events.js'
 import type { PhaseStatus, ReleasePhase } from './phase.js'
 import type { Snapshot } from './snapshot.js'

@@ -1,4 +1,7 @@
-/** Deciding commands: the events that record a command, or a domain error. Pure; never throws. */
+/**
+ * Deciding commands: the events that record a parsed command (parse-command.ts), or a domain
+ * error. Pure; over parsed commands it never throws.
+ */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as A from 'fp-ts/lib/ReadonlyArray.js'

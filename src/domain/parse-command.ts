@@ -29,7 +29,7 @@ const optional = <A>(raw: unknown, parse: (raw: unknown) => Parsed<A>): Parsed<A
 const releaseIdAsGiven = (raw: unknown): Parsed<string> =>
   typeof raw === 'string' ? E.right(raw) : parseReleaseId(raw)
 
-// The request id first: a retry is recognised before its other arguments are judged.
+// The request id is parsed first: its error wins over the other arguments'.
 const requestId = (input: { readonly requestId?: unknown }) =>
   pipe(
     optional(input.requestId, parseNewRequestId),

@@ -10,6 +10,7 @@ export interface ReleaseIdBrand {
 
 /** The id of a release: any non-empty string when read (older files' ids are kept as they are). */
 export const ReleaseId = t.brand(t.string, (s): s is t.Branded<string, ReleaseIdBrand> => s.length > 0, 'ReleaseId')
+/** A release id: the key of `State.releases` (cast a string you hold, or take it from a `Release`). */
 export type ReleaseId = t.TypeOf<typeof ReleaseId>
 
 /** The order of release ids: as plain strings (UTF-16 code units), as new ids and `releases.json` records sort. */

@@ -1,4 +1,4 @@
-/** The one replay loop every store's `load` and every question about the past (history, verify, migrate) shares. */
+/** The one replay loop: every store's `load`, `stateAt` and `verify` fold with it. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
@@ -14,11 +14,11 @@ export type Read = (cursor: Cursor, visitor: Visitor) => TE.TaskEither<StateErro
 /** What a fold does with each event besides folding it: go on, stop before folding it, or fail. */
 export type Watch = (event: StoredEvent, fold: Fold) => undefined | 'stop' | StateError
 
-/** How a fold reports to a caller that wants more than the state (history, the state at an instant, verify). */
+/** How a fold reports to a caller that wants more than the state (the state at an instant, verify). */
 export interface FoldOptions {
   /** Sees each event first: go on, stop before folding it, or fail. */
   readonly watch?: Watch | undefined
-  /** Stop after the record at this position. */
+  /** Stop after the event at this position (an event of a newer version included; a damaged record does not stop it). */
   readonly until?: number | undefined
   /**
    * Told of each event that could not have happened, and the fold goes on past it; without it, such

@@ -7,7 +7,7 @@
  */
 import { ulid } from 'ulid'
 import { describe, expect, it } from 'vitest'
-import type { StateManager } from '../../src/index.js'
+import type { PhaseStatus, ReleasePhase, StateManager } from '../../src/index.js'
 import { deploy, rejection } from '../support/manager.js'
 
 /** A fresh, empty store. */
@@ -118,6 +118,21 @@ export const forwardCompatContract = (name: string, open: () => Promise<CompatSu
         expect(error.message).toMatch(
           /nothing was written\. Upgrade to stagecraft-state 0\.4\.0 or later to write to this store$/,
         )
+      }
+      expect(await subject.contents()).toBe(before)
+    })
+
+    it("given an event type it does not know, when a write names a phase or a status this version does not know, then NEWER_VERSION, not INVALID_INPUT: it may be a newer version's", async () => {
+      const { subject, second } = await touchedByNewer(() => [newerLine({ writer: '0.4.0' })])
+      const before = await subject.contents()
+      const { manager } = subject.manager()
+      for (const write of [
+        () => manager.updatePhase(second.id, 'verify' as ReleasePhase, 'running'),
+        () => manager.updatePhase(second.id, 'build', 'paused' as PhaseStatus),
+      ]) {
+        const error = await rejection(write())
+        expect(error.code).toBe('NEWER_VERSION')
+        expect(error.message).toMatch(/Upgrade to stagecraft-state 0\.4\.0 or later to write to this store$/)
       }
       expect(await subject.contents()).toBe(before)
     })
