@@ -18,7 +18,7 @@ export type Watch = (event: StoredEvent, fold: Fold) => undefined | 'stop' | Sta
 export interface FoldOptions {
   /** Sees each event first: go on, stop before folding it, or fail. */
   readonly watch?: Watch | undefined
-  /** Stop after the event at this position (an event of a newer version included; a damaged record does not stop it). */
+  /** Stop after the event at this position (of a newer version too; a damaged record does not stop it). */
   readonly until?: number | undefined
   /**
    * Told of each event that could not have happened, and the fold goes on past it; without it, such
