@@ -13,7 +13,7 @@
  */
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import type { EventEnvelope } from '../domain/events.js'
+import { recordsAFile } from '../domain/events.js'
 import { describeForeign, upgradeTo, whyForeign } from '../domain/foreign.js'
 import { groupByEnvironment } from '../domain/queries.js'
 import type { Release } from '../domain/release.js'
@@ -130,9 +130,6 @@ interface Replayed {
   readonly stopped: boolean
 }
 
-const fromAFile = (envelope: EventEnvelope): boolean =>
-  envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled'
-
 const notCheckedAfterForeign = (problem: string): string =>
   `not checked: it cannot be folded after the events of a newer version skipped above (${problem}), ` +
   'and probably depends on them'
@@ -166,11 +163,11 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
         watch: ({ envelope, position }) => {
           events++
           lastEvent = position
-          if (fromAFile(envelope)) inherited++
+          if (recordsAFile(envelope)) inherited++
           return undefined
         },
         unfolded: ({ envelope, location }, problem) => {
-          if (fromAFile(envelope)) inherited--
+          if (recordsAFile(envelope)) inherited--
           if (foreign > 0) problems.push({ severity: 'warning', location, message: notCheckedAfterForeign(problem) })
           else {
             logErrors++

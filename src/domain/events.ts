@@ -96,6 +96,12 @@ export const DomainEvent = t.union(
 )
 export type DomainEvent = t.TypeOf<typeof DomainEvent>
 
+/** Whether an event records a `releases.json`: an import, or changes a person made to one, accepted. */
+export const recordsAFile = <A extends { readonly type: string }>(
+  event: A,
+): event is Extract<A, { readonly type: 'SnapshotImported' | 'SnapshotReconciled' }> =>
+  event.type === 'SnapshotImported' || event.type === 'SnapshotReconciled'
+
 export type EventType = DomainEvent['type']
 
 /** The event types this version knows, in the order of {@link DomainEvent}: any other is from a newer version. */

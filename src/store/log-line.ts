@@ -12,7 +12,7 @@ import {
   tooLongProblem,
 } from '../domain/json-limits.js'
 import { withoutControls } from '../domain/show.js'
-import { EventEnvelope } from '../domain/events.js'
+import { EventEnvelope, recordsAFile } from '../domain/events.js'
 import { type Foreign, foreignEvent } from '../domain/foreign.js'
 import { readFastLine } from './fast-lines.js'
 
@@ -68,7 +68,7 @@ export const lineBoundProblem = (text: string): string | undefined => {
  */
 export const unreadableLine = (envelopes: ReadonlyArray<EventEnvelope>): string | undefined => {
   for (const envelope of envelopes) {
-    if (envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled') continue
+    if (recordsAFile(envelope)) continue
     const problem = lineBoundProblem(encodeLogLine(envelope, GENESIS_HASH))
     if (problem !== undefined) return `its ${envelope.type} event would be a line that cannot be read back: ${problem}`
   }

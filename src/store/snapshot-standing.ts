@@ -15,7 +15,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { snapshotChanges } from '../domain/decide.js'
-import type { SnapshotSource, Ulid } from '../domain/events.js'
+import { recordsAFile, type SnapshotSource, type Ulid } from '../domain/events.js'
 import { startFold } from '../domain/evolve.js'
 import { projectSnapshotBytes } from '../domain/projection.js'
 import { compareIds } from '../domain/release-id.js'
@@ -92,10 +92,7 @@ const leftAtAPoint = (
       command = envelope.meta.command
     }
     fold.apply(envelope)
-    imported =
-      envelope.type === 'SnapshotImported' || envelope.type === 'SnapshotReconciled'
-        ? { source: envelope.data.source }
-        : undefined
+    imported = recordsAFile(envelope) ? { source: envelope.data.source } : undefined
     return undefined
   }
   return pipe(
