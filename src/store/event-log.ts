@@ -13,7 +13,7 @@ import { attempt } from './attempt.js'
 import type { Cursor, IncompleteTail, ReadEnd, StoredEvent, Visitor } from './event-store.js'
 import { readFastLine, readMatchedPhaseUpdated } from './fast-lines.js'
 import { type ChunkHashes, hashHere, sharedBuffer, startLineHasher } from './line-hasher.js'
-import { decodeLineInGeneral, GENESIS_HASH, hashLine, isForeignLine } from './log-line.js'
+import { chainProblem, decodeLineInGeneral, GENESIS_HASH, hashLine, isForeignLine } from './log-line.js'
 import { commandGate, type Mark, type Stop, type WithinCommand } from './whole-commands.js'
 
 /** A position in the log file. */
@@ -38,12 +38,6 @@ export interface LogReadEnd extends ReadEnd {
 
 /** A refusal to read on: the log is not what this module writes. */
 export const corrupt = (message: string): StateError => new StateError('CORRUPT_STATE', message)
-
-const chainProblem = (line: number): string =>
-  line === 1
-    ? `the hash chain is broken: the first line does not start the chain (lines before it were deleted)`
-    : `the hash chain is broken: this line does not follow line ${line - 1} as written (line ${line - 1} ` +
-      'was edited, or lines were deleted or reordered)'
 
 // A stored event whose location ("file:line") is only made when asked for: the error path.
 class LoggedEvent implements StoredEvent {
@@ -251,7 +245,7 @@ const readAfter = async (
     }
     if (read === undefined || !chained) {
       const location = `${path}:${position}`
-      const problem = general !== undefined && E.isLeft(general) ? general.left : chainProblem(position)
+      const problem = general !== undefined && E.isLeft(general) ? general.left : chainProblem(position, 'line')
       if (visitor.problem === undefined) return E.left(corrupt(`${location}: ${problem}`))
       visitor.problem({ location, message: problem })
       return undefined

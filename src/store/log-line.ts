@@ -29,6 +29,16 @@ export type LogLine = t.TypeOf<typeof LogLine>
 /** The SHA-256 of a line's bytes (without its newline), in hex. */
 export const hashLine = (line: Uint8Array | string): string => hash('sha256', line, 'hex')
 
+/**
+ * What a record whose `prev` is not the hash of the one before it says: a `line` of the file log,
+ * an `event` of a table or of memory, at 1-based `position`.
+ */
+export const chainProblem = (position: number, record: 'line' | 'event'): string =>
+  position === 1
+    ? `the hash chain is broken: the first ${record} does not start the chain (${record}s before it were deleted)`
+    : `the hash chain is broken: this ${record} does not follow ${record} ${position - 1} as written ` +
+      `(${record} ${position - 1} was edited, or ${record}s were deleted or reordered)`
+
 /** The text of a line (without its newline), keys in a fixed order. */
 export const encodeLogLine = (envelope: EventEnvelope, prev: string): string =>
   JSON.stringify({

@@ -10,7 +10,7 @@ import { StateError } from '../domain/state-error.js'
 import type { Cursor, EventStore, ReadEnd, StoreContext, StoreSpec, Visitor } from './event-store.js'
 import { foldRead, type Read } from './fold.js'
 import { unreadable } from './foreign-events.js'
-import { decodeLogLine, encodeLogLine, GENESIS_HASH, hashLine, isForeignLine } from './log-line.js'
+import { chainProblem, decodeLogLine, encodeLogLine, GENESIS_HASH, hashLine, isForeignLine } from './log-line.js'
 import { type Appending, writeSessionOver } from './raw-session.js'
 
 /** How an in-memory store is named. */
@@ -38,11 +38,6 @@ const MAX_WAIT_MS = 2 ** 31 - 1
 
 const corrupt = (message: string): StateError => new StateError('CORRUPT_STATE', message)
 
-const chainProblem = (position: number): string =>
-  position === 1
-    ? 'the hash chain is broken: the first event does not start the chain'
-    : `the hash chain is broken: this event does not follow event ${position - 1} as written`
-
 /** Where `lines` end. */
 const endOf = (lines: ReadonlyArray<string>): Cursor => {
   const last = lines.at(-1)
@@ -63,7 +58,8 @@ const readLines =
       const line = lines[position - 1] as string
       const location = `${where}:${position}`
       const decoded = decodeLogLine(line)
-      const checked = E.isRight(decoded) && decoded.right.prev !== hash ? E.left(chainProblem(position)) : decoded
+      const checked =
+        E.isRight(decoded) && decoded.right.prev !== hash ? E.left(chainProblem(position, 'event')) : decoded
       hash = hashLine(line)
       if (E.isLeft(checked)) {
         if (visitor.problem === undefined) return E.left(corrupt(`${location}: ${checked.left}`))

@@ -10,7 +10,7 @@ import { StateError } from '../../domain/state-error.js'
 import type { Cursor, ReadEnd, Visitor } from '../event-store.js'
 import type { Foreign } from '../../domain/foreign.js'
 import { unreadable } from '../foreign-events.js'
-import { decodeLogLine, encodeLogLine, hashLine, isForeignLine } from '../log-line.js'
+import { chainProblem, decodeLogLine, encodeLogLine, hashLine, isForeignLine } from '../log-line.js'
 import type { PostgresConfig } from './config.js'
 import { SCHEMA_VERSION, tooNew } from './version.js'
 
@@ -39,12 +39,6 @@ const corrupt = (message: string): StateError => new StateError('CORRUPT_STATE',
 export const locationOf = (config: PostgresConfig, position: number): string =>
   `${config.server} ${config.schema}.events:${position}`
 
-const chainProblem = (position: number): string =>
-  position === 1
-    ? 'the hash chain is broken: the first event does not start the chain (events before it were deleted)'
-    : `the hash chain is broken: this event does not follow event ${position - 1} as written (event ` +
-      `${position - 1} was edited, or events were deleted or reordered)`
-
 /** What is wrong with a row read after `expected - 1` whose hash was `prevHash`, if anything. */
 type Checked = { problem: string } | { envelope: EventEnvelope } | { foreign: Foreign }
 
@@ -55,7 +49,7 @@ const rowProblem = (row: Row, position: number, expected: number, prevHash: stri
     }
   const decoded = decodeLogLine(row.line)
   if (E.isLeft(decoded)) return { problem: decoded.left }
-  if (decoded.right.prev !== prevHash) return { problem: chainProblem(position) }
+  if (decoded.right.prev !== prevHash) return { problem: chainProblem(position, 'event') }
   if (row.hash !== lineHash)
     return { problem: 'the line was edited after it was written: its stored hash is not the SHA-256 of its text' }
   return isForeignLine(decoded.right) ? { foreign: decoded.right.foreign } : { envelope: decoded.right.envelope }
