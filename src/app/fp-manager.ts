@@ -61,19 +61,26 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     (view.current().cursor.position === 0 ? view.refresh : TE.right(view.current()))()
 
   /**
-   * Handles the command `at` the clock's reading (none: records what the store prepares) as this
-   * manager's next write. The clock is read when the write's turn comes, after the writes queued
-   * before it, and before the lock.
+   * Runs `work` as this manager's next write, with the clock read when its turn comes (after the
+   * writes queued before it, and before the lock), on a store opened.
    */
-  const write = (at: (nowMs: number) => Command | undefined, intent: Intent): TE.TaskEither<StateError, Handled> =>
+  const queued = <A>(work: (nowMs: number) => TE.TaskEither<StateError, A>): TE.TaskEither<StateError, A> =>
     serialized(
       settled(
         pipe(
           clock,
           TE.tap(() => opened),
-          TE.flatMap((nowMs) => handle(store, at(nowMs), { from: view.current(), nowMs, recorder: by, intent })),
-          TE.tap((handled) => TE.right(view.adopt(handled.after))),
+          TE.flatMap(work),
         ),
+      ),
+    )
+
+  /** Handles the command `at` the clock's reading (none: records what the store prepares). */
+  const write = (at: (nowMs: number) => Command | undefined, intent: Intent): TE.TaskEither<StateError, Handled> =>
+    queued((nowMs) =>
+      pipe(
+        handle(store, at(nowMs), { from: view.current(), nowMs, recorder: by, intent }),
+        TE.tap((handled) => TE.right(view.adopt(handled.after))),
       ),
     )
 
@@ -180,14 +187,8 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     return session.restore(loaded, new Date(nowMs))
   }
 
-  const restore: TE.TaskEither<StateError, ReconcileOutcome> = serialized(
-    settled(
-      pipe(
-        clock,
-        TE.tap(() => opened),
-        TE.flatMap((nowMs) => locked(store, view.current(), (session, loaded) => restored(session, loaded, nowMs))),
-      ),
-    ),
+  const restore: TE.TaskEither<StateError, ReconcileOutcome> = queued((nowMs) =>
+    locked(store, view.current(), (session, loaded) => restored(session, loaded, nowMs)),
   )
 
   return {
