@@ -5,7 +5,10 @@
  */
 import { randomUUID } from 'node:crypto'
 import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
+import { parseText } from '../domain/input.js'
+import { kindOf } from '../domain/show.js'
 import { StateError } from '../domain/state-error.js'
 import type { Cursor, EventStore, ReadEnd, StoreContext, StoreSpec, Visitor } from './event-store.js'
 import { foldRead, type Read } from './fold.js'
@@ -183,11 +186,29 @@ const memoryEventStore = (
   }
 }
 
+// A JavaScript caller may pass anything: refused when the store is opened, as other stores' options are.
+const descriptionOf = (options: unknown, fallback: string): E.Either<StateError, string> => {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    return E.left(
+      new StateError('INVALID_INPUT', `the options of memoryStore must be an object, got ${kindOf(options)}`),
+    )
+  const given = (options as { readonly description?: unknown }).description
+  return given === undefined
+    ? E.right(fallback)
+    : pipe(parseText('the description of memoryStore')(given), E.mapLeft(StateError.fromDomain))
+}
+
 /** A new, empty in-memory store: every handle opened on it (any number of managers) shares its history and its lock. */
 export const memoryStore = (options: MemoryStoreOptions = {}): MemoryStoreSpec => {
   const id = randomUUID()
-  const names = { description: options.description ?? `in-memory store ${id.slice(0, 8)}`, identity: `memory ${id}` }
   const lines: string[] = []
   const lock: Lock = { held: false, waiting: [] }
-  return { lines, open: (context) => E.right(memoryEventStore(lines, lock, names, context)) }
+  return {
+    lines,
+    open: (context) =>
+      pipe(
+        descriptionOf(options, `in-memory store ${id.slice(0, 8)}`),
+        E.map((description) => memoryEventStore(lines, lock, { description, identity: `memory ${id}` }, context)),
+      ),
+  }
 }

@@ -199,3 +199,17 @@ describe('one in-memory store per memoryStore()', () => {
     expect((await readAll(store)).events.map((event) => event.envelope.id)).toEqual(other.map((event) => event.id))
   })
 })
+
+describe('the options of memoryStore, as a JavaScript caller may pass them', () => {
+  it.each([
+    [null, 'the options of memoryStore must be an object, got null'],
+    [5, 'the options of memoryStore must be an object, got number'],
+    [{ description: 42 }, 'the description of memoryStore must be a string, got number'],
+    [{ description: ' ' }, 'the description of memoryStore is empty'],
+  ])('given %j, when the store is opened, then INVALID_INPUT naming it', (options, message) => {
+    const opened = memoryStore(options as never).open(context())
+    if (E.isRight(opened)) throw new Error('expected a refusal')
+    expect(opened.left.code).toBe('INVALID_INPUT')
+    expect(opened.left.message).toContain(message)
+  })
+})
