@@ -72,11 +72,14 @@ export const ReleaseChange = t.type(
 )
 export interface ReleaseChange extends t.TypeOf<typeof ReleaseChange> {}
 
-/** Changes made to `releases.json` outside this module, accepted into the history by a person. */
+/**
+ * Changes made to `releases.json` outside this module, accepted into the history by a person, or `adopted` without one
+ * because they were only what the Go Stagecraft makes (releases appended, phases moved on).
+ */
 export const SnapshotReconciled = t.intersection(
   [
     t.type({ changes: t.readonlyArray(ReleaseChange), otherFields: SnapshotFields }),
-    t.partial({ otherFieldsJson: SnapshotFieldTexts, source: SnapshotSource }),
+    t.partial({ otherFieldsJson: SnapshotFieldTexts, source: SnapshotSource, adopted: t.literal(true) }),
   ],
   'SnapshotReconciled',
 )
