@@ -8,7 +8,8 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Command } from '../domain/commands.js'
 import { decider } from '../domain/decider.js'
-import type { EventEnvelope } from '../domain/events.js'
+import type { DomainEvent, EventEnvelope } from '../domain/events.js'
+import { OUTSIDE_WRITER } from '../domain/outside-writes.js'
 import type { State } from '../domain/state.js'
 import { StateError } from '../domain/state-error.js'
 import {
@@ -97,6 +98,25 @@ const appended = (
   )
 }
 
+const isAdopted = (event: DomainEvent): boolean => event.type === 'SnapshotReconciled' && event.data.adopted === true
+
+// What another tool wrote is its own command, recorded in its name; what the store prepared and the command decided
+// are the caller's.
+const enveloped = (
+  recorder: Recorder,
+  prepared: Prepared,
+  events: ReadonlyArray<DomainEvent>,
+  nowMs: number,
+): ReadonlyArray<EventEnvelope> => {
+  const last = prepared.loaded.lastRecordedAt
+  const outside = prepared.pending.filter(isAdopted)
+  const own = [...prepared.pending.filter((event) => !isAdopted(event)), ...events]
+  return [
+    ...envelopesOf({ ...recorder, actor: OUTSIDE_WRITER }, outside, nowMs, last),
+    ...envelopesOf(recorder, own, nowMs, last),
+  ]
+}
+
 /**
  * Handles `command` (none: records only what the store prepared). A refused command writes
  * nothing; every write of the manager passes here.
@@ -112,9 +132,7 @@ export const handle = (
       TE.flatMap((prepared) =>
         pipe(
           decided(command, prepared.state),
-          E.map((events) =>
-            envelopesOf(recorder, [...prepared.pending, ...events], nowMs, prepared.loaded.lastRecordedAt),
-          ),
+          E.map((events) => enveloped(recorder, prepared, events, nowMs)),
           E.flatMap(readable),
           TE.fromEither,
           TE.flatMap((envelopes) => appended(session, prepared, envelopes)),

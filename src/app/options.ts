@@ -35,6 +35,11 @@ export interface StateManagerOptions {
   readonly cwd?: string | undefined
   /** After how long without an event a release with a running phase counts as possibly abandoned (default 1 hour). */
   readonly abandonedAfterMs?: number | undefined
+  /**
+   * Refuse as `STATE_DRIFT` every change another tool made to `releases.json` (default: adopt the changes the Go
+   * Stagecraft makes: releases appended, phases moved on; see docs/go-compatibility.md).
+   */
+  readonly refuseOutsideWrites?: boolean | undefined
 }
 
 /** The checked options. */
@@ -136,6 +141,8 @@ const checkKinds = (raw: unknown): E.Either<StateError, StateManagerOptions> => 
     if (options[key] !== undefined && typeof options[key] !== 'function')
       return refuse(`the ${key} option must be a function, got ${kindOf(options[key])}`)
   }
+  if (options['refuseOutsideWrites'] !== undefined && typeof options['refuseOutsideWrites'] !== 'boolean')
+    return refuse(`the refuseOutsideWrites option must be a boolean, got ${kindOf(options['refuseOutsideWrites'])}`)
   for (const key of ['stateFile', 'cwd']) {
     if (options[key] !== undefined && typeof options[key] !== 'string')
       return refuse(`the ${key} option must be a string, got ${kindOf(options[key])}`)
@@ -174,6 +181,7 @@ export const resolveOptions = (given: StateManagerOptions = {}): E.Either<StateE
         onWarning: warn,
         now: storeClock(clockOf(options)),
         cwd: options.cwd ?? process.cwd(),
+        refuseOutsideWrites: options.refuseOutsideWrites === true,
       }),
     ),
     E.map(({ options, actor, lockTimeoutMs, abandonedAfterMs, warn, opened }) => ({

@@ -25,6 +25,12 @@ export const GLOBAL_OPTIONS: OptionTable = {
     value: 'DURATION',
     help: "how long a write waits for another writer's lock (default 10s)",
   },
+  'refuse-outside-writes': {
+    type: 'boolean',
+    help:
+      'refuse (STATE_DRIFT) even the changes the Go Stagecraft makes to releases.json, rather than record them ' +
+      'as adopted',
+  },
   help: { type: 'boolean', short: 'h', help: 'show help (of the command, after one)' },
 }
 
@@ -38,6 +44,7 @@ export interface Globals {
   readonly json: boolean
   readonly actor: string | undefined
   readonly lockTimeout: string | undefined
+  readonly refuseOutsideWrites: boolean
 }
 
 export const globalsOf = (args: ParsedArgs): Globals => {
@@ -49,5 +56,6 @@ export const globalsOf = (args: ParsedArgs): Globals => {
     json: args.values['json'] === true,
     actor: text('actor'),
     lockTimeout: text('lock-timeout'),
+    refuseOutsideWrites: args.values['refuse-outside-writes'] === true,
   }
 }

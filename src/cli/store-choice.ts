@@ -65,5 +65,6 @@ export const managerOptionsFor = (
     lockTimeoutMs: lockTimeout.right,
     onWarning: surroundings.onWarning,
     cwd: surroundings.cwd,
+    ...(globals.refuseOutsideWrites ? { refuseOutsideWrites: true } : {}),
   })
 }

@@ -86,6 +86,11 @@ export interface Loaded {
   readonly lastRecordedAt: Timestamp | undefined
   /** What the fold could not interpret, if anything: the state leaves it out, and nothing may be written. */
   readonly foreign?: ForeignSeen | undefined
+  /**
+   * The store as its log holds it, when `state` also shows what another tool wrote to the snapshot (the Go
+   * Stagecraft, adopted by the next write): a reader's view; reads and writes go on from here.
+   */
+  readonly beneath?: Loaded | undefined
 }
 
 /** The events of a newer version a fold skipped, and the events after them it could not fold. */
@@ -227,6 +232,8 @@ export interface StoreContext {
   readonly onWarning: (message: string) => void
   readonly now: () => Date
   readonly cwd: string
+  /** Refuse the changes another tool makes to `releases.json` rather than adopt them (the file store's). */
+  readonly refuseOutsideWrites?: boolean | undefined
 }
 
 /** A store chosen by the caller (`postgresStore(...)`, `fileStoreSpec(...)`): opened once the options are checked. */

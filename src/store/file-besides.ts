@@ -6,7 +6,7 @@ import { type Stats, statSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import { decodeSnapshotBytes } from '../domain/snapshot.js'
+import { decodeSnapshotBytes, type Snapshot } from '../domain/snapshot.js'
 import { isStateError, type StateError } from '../domain/state-error.js'
 import { attempt } from './attempt.js'
 import { missingLogWitnesses, openCheckpoint } from './checkpoint-file.js'
@@ -15,7 +15,8 @@ import type { Besides, CheckpointCheck, Loaded, StoreProblem } from './event-sto
 import type { Read } from './fold.js'
 import type { StorePaths } from './paths.js'
 import { readSnapshotFile } from './snapshot-file.js'
-import { readRecord } from './snapshot-owner.js'
+import { readRecord } from './snapshot-record-read.js'
+import { outsideWrite } from './outside-writes.js'
 import type { SnapshotRecord } from './snapshot-record.js'
 import { type Differences, differencesOf, sha256Of, type Standing, standingOf } from './snapshot-standing.js'
 import { stateDifferences } from './state-differences.js'
@@ -179,11 +180,44 @@ const standingProblems = (path: string, replayed: Loaded, standing: Standing): S
   }
 }
 
+// Changes the Go Stagecraft makes are the next write's to record: worth knowing, not an error.
+const adoptable = (
+  paths: StorePaths,
+  read: Read,
+  replayed: Loaded,
+  snapshot: Snapshot,
+  bytes: Uint8Array,
+): TE.TaskEither<StateError, ReadonlyArray<StoreProblem>> =>
+  pipe(
+    outsideWrite(paths, read, replayed, snapshot, sha256Of(bytes)),
+    TE.map((outside) =>
+      E.isLeft(outside)
+        ? [
+            errorAt(
+              paths.stateFile,
+              `${differsMessage(differencesOf(replayed.state, snapshot))} (the changes are not what the Go ` +
+                `Stagecraft writes: ${outside.left})`,
+            ),
+          ]
+        : [
+            {
+              severity: 'warning',
+              location: paths.stateFile,
+              message:
+                `holds changes another tool (the Go Stagecraft) made: ${outside.right.summary}; the next write ` +
+                'records them in the history as adopted from it',
+              nextWriteRepairs: true,
+            },
+          ],
+    ),
+  )
+
 /** How releases.json stands to the replay of a log that exists, or to no log at all. */
 const judgeSnapshot = (
   paths: StorePaths,
   read: Read,
   replayed: Loaded,
+  adopt: boolean,
 ): TE.TaskEither<StateError, ReadonlyArray<StoreProblem>> => {
   const path = paths.stateFile
   const at = (message: string, severity: StoreProblem['severity'] = 'error'): StoreProblem[] => [
@@ -233,7 +267,11 @@ const judgeSnapshot = (
                   origin: LOG_ORIGIN,
                   skipDamaged: true,
                 }),
-                TE.map((standing) => standingProblems(path, replayed, standing)),
+                TE.flatMap((standing) =>
+                  standing.kind === 'differs' && adopt
+                    ? adoptable(paths, read, replayed, standing.snapshot, file.bytes)
+                    : TE.right(standingProblems(path, replayed, standing)),
+                ),
               ),
           ),
         ),
@@ -247,13 +285,13 @@ const judgeSnapshot = (
  * reported at that file, and releases.json is not called the start of a history.
  */
 const snapshotCheck =
-  (paths: StorePaths, read: Read) =>
+  (paths: StorePaths, read: Read, adopt: boolean) =>
   (replayed: Loaded): TE.TaskEither<StateError, ReadonlyArray<StoreProblem>> =>
     pipe(
       replayed.cursor.position === 0 ? missingLogWitnesses(paths) : TE.right([]),
       TE.chain((witnesses) =>
         witnesses.length === 0
-          ? judgeSnapshot(paths, read, replayed)
+          ? judgeSnapshot(paths, read, replayed, adopt)
           : TE.right(
               witnesses
                 .filter((found) => found.witness === paths.snapshotRecord)
@@ -263,7 +301,7 @@ const snapshotCheck =
     )
 
 /** What verify checks beside the log of the file store at `paths`. */
-export const fileBesides = (paths: StorePaths, read: Read): Besides => ({
+export const fileBesides = (paths: StorePaths, read: Read, adopt: boolean): Besides => ({
   checkpoint: () => checkpointCheck(paths),
-  snapshot: snapshotCheck(paths, read),
+  snapshot: snapshotCheck(paths, read, adopt),
 })

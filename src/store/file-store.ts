@@ -41,6 +41,7 @@ import {
 } from './snapshot-owner.js'
 import { removeAbandonedStaging, type StagedLog, stageLog } from './staged-log.js'
 import { fingerprintOf } from './snapshot-file.js'
+import { type OutsideMemory, outsideView } from './outside-writes.js'
 
 /** How a file store behaves. */
 export interface FileStoreOptions {
@@ -52,6 +53,8 @@ export interface FileStoreOptions {
   readonly checkpointTailBytes?: number | undefined
   /** Told as a write passes each of its steps (tests stop a process there, to kill it, or edit a file). */
   readonly onStep?: ((step: WriteStep) => void) | undefined
+  /** Refuse, as `STATE_DRIFT`, even the changes to `releases.json` the Go Stagecraft makes, rather than adopt them. */
+  readonly refuseOutsideWrites?: boolean | undefined
 }
 
 /** The steps of a write, after each of which a crash leaves something different behind. */
@@ -59,7 +62,7 @@ export type WriteStep =
   'snapshot checked' | 'appended' | 'staged log committed' | SnapshotStep | 'snapshot recorded' | 'checkpoint written'
 
 /** What a handle remembers between calls: the snapshot and the checkpoint as it last saw them. */
-interface Memory extends SnapshotMemory {
+interface Memory extends SnapshotMemory, OutsideMemory {
   checkpoint?: HeldCheckpoint | undefined
 }
 
@@ -156,10 +159,19 @@ const loadCold = (
   )
 }
 
+// A reader sees what another tool wrote to releases.json, as the next write will record it; the log goes on beneath.
 const loadWith =
   (paths: StorePaths, options: FileStoreOptions, memory: Memory, read: Read, forReader: boolean) =>
-  (from: Loaded): TE.TaskEither<StateError, Loaded> =>
-    from.cursor.position > 0 ? foldRead(read, from) : loadCold(paths, options, memory, read, forReader)
+  (given: Loaded): TE.TaskEither<StateError, Loaded> => {
+    const from = given.beneath ?? given
+    const loaded = from.cursor.position > 0 ? foldRead(read, from) : loadCold(paths, options, memory, read, forReader)
+    return forReader && options.refuseOutsideWrites !== true
+      ? pipe(
+          loaded,
+          TE.flatMap((log) => outsideView(paths, memory, read, log)),
+        )
+      : loaded
+  }
 
 /** After an append: a new checkpoint when the log has grown enough past the last one (a failure only warns). */
 const refreshCheckpoint = (
@@ -234,7 +246,7 @@ const sessionOf = (
     load: loadWith(paths, options, memory, read, false),
     prepare: (loaded, intent) =>
       pipe(
-        prepareSnapshot(paths, memory, readerRead(paths), loaded, intent),
+        prepareSnapshot(paths, memory, readerRead(paths), loaded, intent, options.refuseOutsideWrites !== true),
         TE.map((found) => {
           planned = found
           options.onStep?.('snapshot checked')
@@ -286,7 +298,7 @@ const settleUnchanged = (
   loaded: Loaded,
 ): TE.TaskEither<StateError, void> =>
   pipe(
-    prepareSnapshot(paths, memory, readerRead(paths), loaded, 'command'),
+    prepareSnapshot(paths, memory, readerRead(paths), loaded, 'command', options.refuseOutsideWrites !== true),
     TE.chain(({ plan }) => {
       for (const note of plan.notes) options.onWarning(note)
       settleSnapshot(paths, memory, plan, loaded, 0, 0, options.onWarning)
@@ -356,7 +368,7 @@ export const fileStore = (paths: StorePaths, options: FileStoreOptions): EventSt
       guarded: true,
       present: () => fingerprintOf(paths.stateFile) !== undefined,
     },
-    besides: fileBesides(paths, readerRead(paths)),
+    besides: fileBesides(paths, readerRead(paths), options.refuseOutsideWrites !== true),
     origin: LOG_ORIGIN,
     read: readerRead(paths),
     load: loadWith(paths, options, memory, readerRead(paths), true),

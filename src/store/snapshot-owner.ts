@@ -17,9 +17,8 @@ import { changedFields, decodeSnapshotBytes, type Snapshot } from '../domain/sna
 import { initialState, type State } from '../domain/state.js'
 import { ioError, StateError } from '../domain/state-error.js'
 import { attempt } from './attempt.js'
-import { lostItsEnd } from './checkpoint-file.js'
 import type { Intent, Loaded, Prepared, ReconcileOutcome } from './event-store.js'
-import { LOG_ORIGIN, type LogCursor, lineHashBefore } from './event-log.js'
+import { LOG_ORIGIN, type LogCursor } from './event-log.js'
 import type { Read } from './fold.js'
 import type { StorePaths } from './paths.js'
 import { prefixHashes, type PrefixHashes } from './prefix-hash.js'
@@ -28,12 +27,13 @@ import {
   fingerprintIfStill,
   fingerprintOf,
   keepAside,
-  readFileIfThere,
   readSnapshotFile,
   sameFingerprint,
   type SnapshotFile,
 } from './snapshot-file.js'
-import { appendSnapshotRecord, decodeSnapshotRecord, type SnapshotRecord } from './snapshot-record.js'
+import { appendSnapshotRecord, recordedFile, type SnapshotRecord } from './snapshot-record.js'
+import { readRecord } from './snapshot-record-read.js'
+import { outsideWrite } from './outside-writes.js'
 import { heldBytes, type HeldSnapshot, projectFrom } from './snapshot-splice.js'
 import { replaceFileSync, type Written } from './replace-file.js'
 import { differencesOf, type Standing, standingOf } from './snapshot-standing.js'
@@ -117,27 +117,15 @@ const findSnapshot = (paths: StorePaths, memory: SnapshotMemory): TE.TaskEither<
   )
 }
 
-/** The record of the last write, when it reads whole and belongs to this log; a shorter log is `CORRUPT_STATE`. */
-export const readRecord = (paths: StorePaths, loaded: Loaded): TE.TaskEither<StateError, SnapshotRecord | undefined> =>
-  attempt('read the record of the snapshot', paths.snapshotRecord, async () => {
-    const bytes = await readFileIfThere(paths.snapshotRecord)
-    const decoded = bytes === undefined ? undefined : decodeSnapshotRecord(bytes)
-    if (decoded === undefined || E.isLeft(decoded)) return E.right(undefined)
-    const record = decoded.right
-    const cursor = loaded.cursor as LogCursor
-    if (record.position > cursor.position)
-      return E.left(lostItsEnd(paths, paths.snapshotRecord, cursor.offset, record.position, record.offset))
-    if (record.position === cursor.position) return E.right(record.hash === cursor.hash ? record : undefined)
-    return E.right((await lineHashBefore(paths.eventLog, record.offset)) === record.hash ? record : undefined)
-  })
-
 // A hand edit of releases.json and an edit of the log's last line (which the chain cannot show) look the same from
 // here, so the message says they disagree, and what to do in either case.
-const driftError = (paths: StorePaths, state: State, snapshot: Snapshot): StateError => {
+const driftError = (paths: StorePaths, state: State, snapshot: Snapshot, notAdopted?: string): StateError => {
   const { named } = differencesOf(state, snapshot)
+  const why = notAdopted === undefined ? '' : ` They are not what the Go Stagecraft writes (${notAdopted}).`
   return new StateError(
     'STATE_DRIFT',
-    `${paths.stateFile} and ${paths.eventLog} disagree: the snapshot differs from the log's projection at ${named}. ` +
+    `${paths.stateFile} and ${paths.eventLog} disagree: the snapshot differs from the log's projection at ${named}.` +
+      `${why} ` +
       'One of them was changed outside stagecraft-state: the snapshot (by hand, or by a tool that writes ' +
       'only it), or the last line of the log (an edit its hash chain cannot show). Nothing was written. ' +
       'If the snapshot was changed, run "stagecraft-state reconcile --accept" to record its changes in ' +
@@ -237,13 +225,41 @@ const planFor = (
   }
 }
 
-/** Judges the snapshot before a command (or `accept`) is decided: what to record first, and what to do after. */
+// Another tool's changes are recorded first, and the file is then rewritten from the log; any other change is drift.
+const adopted = (
+  paths: StorePaths,
+  read: Read,
+  loaded: Loaded,
+  found: Found,
+  snapshot: Snapshot,
+): TE.TaskEither<StateError, { readonly prepared: Prepared; readonly plan: SnapshotPlan }> =>
+  pipe(
+    outsideWrite(paths, read, loaded, snapshot, found.sha256),
+    TE.flatMapEither((outside) => {
+      if (E.isLeft(outside)) return E.left(driftError(paths, loaded.state, snapshot, outside.left))
+      const { events, summary } = outside.right
+      const notes =
+        events.length === 0
+          ? []
+          : [
+              `${paths.stateFile} was changed by another tool (${summary}); the changes are recorded in the ` +
+                `history as adopted from it, and the file is rewritten from the log`,
+            ]
+      return E.right({ prepared: prepared(loaded, events), plan: noPlan(notes, true, found.fingerprint) })
+    }),
+  )
+
+/**
+ * Judges the snapshot before a command (or `accept`) is decided: what to record first, and what to do after. With
+ * `adopt`, changes another tool made that are only what the Go Stagecraft makes are recorded rather than refused.
+ */
 export const prepareSnapshot = (
   paths: StorePaths,
   memory: SnapshotMemory,
   read: Read,
   loaded: Loaded,
   intent: Intent,
+  adopt: boolean,
 ): TE.TaskEither<StateError, { readonly prepared: Prepared; readonly plan: SnapshotPlan }> => {
   const known = memory.known
   // The file this handle wrote or checked at this very position, unchanged since: in step.
@@ -307,8 +323,16 @@ export const prepareSnapshot = (
             origin: LOG_ORIGIN,
           }),
         ),
-        TE.chainEitherK((standing) => planFor(paths, loaded, found, standing)),
-        TE.map((plan) => ({ prepared: prepared(loaded, []), plan })),
+        TE.flatMap((standing) =>
+          standing.kind === 'differs' && adopt
+            ? adopted(paths, read, loaded, found, standing.snapshot)
+            : TE.fromEither(
+                pipe(
+                  planFor(paths, loaded, found, standing),
+                  E.map((plan) => ({ prepared: prepared(loaded, []), plan })),
+                ),
+              ),
+        ),
       )
     }),
   )
@@ -337,7 +361,7 @@ export const settleSnapshot = (
   step: (step: SnapshotStep) => void = () => undefined,
 ): void => {
   const cursor = after.cursor as LogCursor
-  const record = (sha256: string, bytes: number, projection: boolean): void => {
+  const record = (sha256: string, bytes: number, projection: boolean, file?: Fingerprint): void => {
     try {
       writeRecord(paths, {
         sha256,
@@ -346,6 +370,7 @@ export const settleSnapshot = (
         offset: cursor.offset,
         hash: cursor.hash,
         projection,
+        ...recordedFile(file),
       })
     } catch (error) {
       warn(
@@ -399,15 +424,9 @@ export const settleSnapshot = (
     return
   }
   step('snapshot written')
-  memory.known = {
-    bytes,
-    held,
-    sha256: hashes.sha256,
-    hashes,
-    fingerprint: fingerprintIfStill(paths.stateFile, replaced),
-    position: cursor.position,
-  }
-  record(hashes.sha256, bytes.length, true)
+  const fingerprint = fingerprintIfStill(paths.stateFile, replaced)
+  memory.known = { bytes, held, sha256: hashes.sha256, hashes, fingerprint, position: cursor.position }
+  record(hashes.sha256, bytes.length, true, fingerprint)
 }
 
 /** Rewrites the file from the log, keeping the file it replaces aside. */
@@ -455,6 +474,7 @@ export const restoreSnapshot = (
               offset: cursor.offset,
               hash: cursor.hash,
               projection: true,
+              ...recordedFile(fingerprint),
             })
             return E.right(undefined)
           }),

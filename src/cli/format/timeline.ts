@@ -63,7 +63,8 @@ const describe = (event: HistoryEvent, style: Style): { what: string; lines: Lin
     }
     case 'SnapshotReconciled': {
       const { changes, source } = event.data
-      const note = source === undefined ? 'outside edit accepted' : `outside edit of ${source.file} accepted`
+      const how = event.data.adopted === true ? 'adopted' : 'accepted'
+      const note = source === undefined ? `outside edit ${how}` : `outside edit of ${source.file} ${how}`
       const lines = changes.flatMap((change) =>
         changeLines(change).map(({ phase, text, to }) => ({
           release: change.releaseId,
