@@ -107,10 +107,13 @@ describe('ReconcileSnapshot accepts hand edits of releases.json', () => {
       .when(createRelease('2025-01-03T12:00:00Z', { version: 'v3' }))
       .then([created(newRelease('2025-01-03T12:00:00Z', { version: 'v3', previousId: a.id }))])
   })
-  test('a removed id is never issued again: the greatest id the history held still bounds new ids', () => {
+  test('a removed release no longer holds time back: the next release is at the clock, after those that are left', () => {
     const removed = reconciled([{ releaseId: b.id, before: [bNow], after: [] }])
     given([...history, removed])
       .when(createRelease('2025-01-01T18:00:00Z'))
-      .then([created(newRelease('2025-01-02T12:00:00.001Z', { previousId: a.id }))])
+      .then([created(newRelease('2025-01-01T18:00:00Z', { previousId: a.id }))])
+    given([...history, removed])
+      .when(createRelease('2024-01-01T00:00:00Z'))
+      .then([created(newRelease('2025-01-01T12:00:00.001Z', { previousId: a.id }))])
   })
 })
