@@ -233,6 +233,24 @@ describe('verify', () => {
       ])
     })
 
+    it('a file in id order, as written before time ordered it, is current: neither verify nor a write calls it drift', async () => {
+      const { manager, stateFile, clock } = freshManager()
+      mkdirSync(dirname(stateFile), { recursive: true })
+      writeFileSync(stateFile, goFile([goRecord('rel-20261203-041109546', '2026-12-03T04:11:09.546+09:00')]))
+      await manager.importSnapshot()
+      clock.set(Date.parse('2026-12-02T19:11:09.600Z'))
+      const { release } = await manager.createRelease('prod', 'v2', 'abc123')
+      const file = JSON.parse(readFileSync(stateFile, 'utf8')) as { releases: Array<{ id: string }> }
+      expect(file.releases.map((r) => r.id)).toEqual(['rel-20261203-041109546', release.id])
+      writeFileSync(stateFile, JSON.stringify({ releases: [...file.releases].reverse() }, null, 2))
+      rmSync(`${stateFile}.sha256`, { force: true })
+      const report = await manager.verify()
+      expect(report.problems.filter((p) => p.severity === 'error')).toEqual([])
+      await manager.updatePhase(release.id, 'build', 'running')
+      const after = JSON.parse(readFileSync(stateFile, 'utf8')) as { releases: Array<{ id: string }> }
+      expect(after.releases.map((r) => r.id)).toEqual(['rel-20261203-041109546', release.id])
+    })
+
     it('many: one warning counting them, naming the first three; legacy ids that read their time, none', async () => {
       const { manager, stateFile } = freshManager()
       mkdirSync(dirname(stateFile), { recursive: true })
