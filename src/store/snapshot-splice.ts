@@ -1,9 +1,9 @@
 /**
  * Rewriting `releases.json` by splicing: the previous bytes (known by their recorded SHA-256 to be the projection of
- * the state given) with the changed records replaced and new ones (later in time) added at the end; where a splice cannot make the
- * projection, the whole state is projected. Each record starts with a line of four spaces and `{`, which no nested
- * value shares, so records are found by a binary search over the bytes (in time order, the releases of the state say where
- * each record stands).
+ * the state given) with the changed records replaced and new ones (later in time) added at the end; where a splice
+ * cannot make the projection, the whole state is projected. Each record starts with a line of four spaces and `{`,
+ * which no nested value shares, so records are found by a binary search over the bytes (records are in time order:
+ * the state's releases say where each one stands).
  */
 import {
   compareGroupsInTime,
