@@ -243,7 +243,7 @@ export const foreignReleaseId: fc.Arbitrary<ReleaseId> = fc
   .filter((s) => s.length > 0 && s < 'rel-99991231-235959999')
   .map((s) => s as ReleaseId)
 
-/** An id that no release id can sort after: creating a release must then be refused. */
+/** An id that no release id can sort after (which once blocked creating releases, and no longer does). */
 export const blockingReleaseId: fc.Arbitrary<ReleaseId> = fc
   .constantFrom('zzz', 'release-1', 'rel-a', 'rel-99991231-235959999', '\u{10ffff}')
   .map((s) => s as ReleaseId)
@@ -254,6 +254,80 @@ export const storedReleaseId: fc.Arbitrary<ReleaseId> = fc.oneof(
   { weight: 2, arbitrary: legacyReleaseId },
   { weight: 1, arbitrary: foreignReleaseId },
 )
+
+/**
+ * The timestamp the Go tool writes for an instant in a zone (`offsetMinutes` east of UTC): the local wall time, up to
+ * nine fraction digits without trailing zeros, the offset (`Z` for UTC).
+ */
+export const goTimestamp = (epochMs: number, nanos: number, offsetMinutes: number): Timestamp => {
+  const local = new Date(epochMs + offsetMinutes * 60_000).toISOString().slice(0, 19)
+  const fraction = pad((((epochMs % 1000) + 1000) % 1000) * 1_000_000 + nanos, 9).replace(/0+$/, '')
+  const sign = offsetMinutes < 0 ? '-' : '+'
+  const zone =
+    offsetMinutes === 0
+      ? 'Z'
+      : `${sign}${pad(Math.floor(Math.abs(offsetMinutes) / 60), 2)}:${pad(Math.abs(offsetMinutes) % 60, 2)}`
+  return `${local}${fraction === '' ? '' : `.${fraction}`}${zone}` as Timestamp
+}
+
+/** The id the Go tool writes for an instant in a zone: its local wall time, milliseconds truncated. */
+export const goReleaseId = (epochMs: number, offsetMinutes: number): ReleaseId =>
+  formatReleaseId(epochMs + offsetMinutes * 60_000)
+
+/** A zone's offset from UTC in minutes, -12:00 to +14:00, most of them whole hours. */
+export const zoneOffset: fc.Arbitrary<number> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(0) },
+  { weight: 4, arbitrary: fc.integer({ min: -12, max: 14 }).map((hours) => hours * 60) },
+  { weight: 1, arbitrary: fc.integer({ min: -12 * 4, max: 14 * 4 }).map((quarters) => quarters * 15) },
+)
+
+/**
+ * The releases the Go tool wrote, one process after another, each with its clock in some zone: ids from the local wall
+ * time (two releases in one millisecond share one), timestamps with offsets and nanoseconds, `previous_id` naming the
+ * environment's release before (by the Go tool's own chain).
+ */
+export const goReleases: fc.Arbitrary<ReadonlyArray<StoredRelease>> = fc
+  .tuple(
+    epochMs,
+    fc.array(
+      fc.record({
+        step: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 40 * 3_600_000 })),
+        nanos: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 999_999 })),
+        zone: fc.oneof({ weight: 3, arbitrary: fc.constant('same' as const) }, { weight: 1, arbitrary: zoneOffset }),
+        environment: fc.constantFrom('prod', 'staging', 'dev'),
+      }),
+      { minLength: 1, maxLength: 12 },
+    ),
+    zoneOffset,
+  )
+  .map(([start, steps, firstZone]) => {
+    let at = start
+    let zone = firstZone
+    const last = new Map<string, ReleaseId>()
+    return steps.map(({ step, nanos, zone: next, environment }): StoredRelease => {
+      at = Math.min(EPOCH_MS_MAX, at + step)
+      if (next !== 'same') zone = next
+      const id = goReleaseId(at, zone)
+      const previousId = last.get(environment)
+      last.set(environment, id)
+      return {
+        id,
+        environment,
+        version: 'v1',
+        commitSha: '',
+        timestamp: goTimestamp(at, nanos, zone),
+        phases: {
+          build: 'pending',
+          push: 'pending',
+          migrate_pre: 'pending',
+          rollout: 'pending',
+          migrate_post: 'pending',
+          finalize: 'pending',
+        },
+        ...(previousId === undefined ? {} : { previousId }),
+      }
+    })
+  })
 
 /** An RFC 3339 timestamp as the Go tool or a person may write it: any offset, 0 to 9 fraction digits. */
 export const rfc3339Timestamp: fc.Arbitrary<Timestamp> = fc

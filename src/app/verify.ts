@@ -3,13 +3,14 @@
  * reported with its place; the store is sound when none of them is an error.
  *
  * Errors: a line that does not decode, a broken hash chain, an event that could not have happened
- * (duplicate or decreasing ids, a wrong previous release, an impossible transition), an
- * incomplete last line, a `releases.json` that is not the projection of the log, and a checkpoint
- * that differs from a replay at its position.
+ * (a duplicate id, a release before the latest one, a wrong previous release, an impossible
+ * transition), an incomplete last line, a `releases.json` that is not the projection of the log,
+ * and a checkpoint that differs from a replay at its position.
  * Warnings: what an imported file brought in and the module keeps on purpose (duplicate ids, a
- * dangling or broken `previous_id` chain), a checkpoint that is not used, side files of earlier
- * recoveries, and events of a newer version of this module (not damage: this version cannot
- * check them, nor the events after them that need them, nor what was made from them).
+ * dangling or broken `previous_id` chain, ids the Go tool wrote from a local clock), a checkpoint
+ * that is not used, side files of earlier recoveries, and events of a newer version of this module
+ * (not damage: this version cannot check them, nor the events after them that need them, nor what
+ * was made from them).
  */
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
@@ -18,6 +19,7 @@ import { describeForeign, upgradeTo, whyForeign } from '../domain/foreign.js'
 import { groupByEnvironment } from '../domain/queries.js'
 import type { Release } from '../domain/release.js'
 import { releaseCount, type State } from '../domain/state.js'
+import { idClockProblems } from './verify-ids.js'
 import type { StateError } from '../domain/state-error.js'
 import {
   type CheckpointCheck,
@@ -232,6 +234,7 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
       const where = store.snapshotFile?.path ?? store.description
       // Skipped events may be what the chain goes through: a break is then not this version's to judge.
       problems.push(...chainProblems(state, inherited > 0 || foreign > 0, where))
+      problems.push(...idClockProblems(state, where))
       const snapshotPath = guardedSnapshotPath(store)
       const notCompared: VerifyProblem[] =
         snapshotPath === undefined

@@ -32,7 +32,7 @@ import { type Release, type StoredRelease, storedForm } from './release.js'
 import { nextReleaseId } from './release-id.js'
 import { requested } from './request-decision.js'
 import { showValue } from './show.js'
-import { releaseCount, type State } from './state.js'
+import { latestEpochMs, releaseCount, type State } from './state.js'
 import { fieldsKey } from './top-level-fields.js'
 import { formatTimestamp } from './timestamp.js'
 
@@ -89,7 +89,7 @@ const createRelease = (command: CreateRelease, state: State): Decision =>
   pipe(
     rollbackOrigin(state, command.environment, command.version, command.commitSha, command.rollbackOf),
     E.bindTo('rollbackOf'),
-    E.bind('next', () => nextReleaseId(command.now, state.greatestId)),
+    E.bind('next', () => nextReleaseId(command.now, latestEpochMs(state.current), (id) => state.releases.has(id))),
     E.map(({ rollbackOf, next }): ReadonlyArray<DomainEvent> => {
       const { environment, version, commitSha, note } = command
       const previousId = state.current.get(environment)?.id

@@ -10,7 +10,7 @@ import { compareIds, type ReleaseId } from './release-id.js'
 import { showValue } from './show.js'
 import { ReleaseMap } from './versioned-map.js'
 import { RequestMap, type RequestUse } from './requests.js'
-import { initialState, isNewer, readOnlyMap, type State } from './state.js'
+import { initialState, isNewer, latestEpochMs, readOnlyMap, type State } from './state.js'
 import { epochMsOfChecked, type Timestamp } from './timestamp.js'
 
 type Mutable<A> = { -readonly [K in keyof A]: A[K] }
@@ -167,8 +167,15 @@ export const startFold = (state: State): Fold => {
   const checkCreated = (release: Release): EventProblem => {
     refreshCurrent()
     if (releases.has(release.id)) return `release id ${release.id} already exists`
-    if (greatestId !== undefined && release.id <= greatestId)
-      return `release id ${release.id} does not sort after the greatest id ${greatestId}`
+    // A create comes after every instant; one recorded before instants ordered them sorts after every id instead.
+    const latest = latestEpochMs(current)
+    if (latest !== undefined && epochMsOfChecked(release.timestamp) <= latest) {
+      if (greatestId !== undefined && release.id <= greatestId)
+        return (
+          `release ${release.id} is at ${release.timestamp}, not after the latest release of the history ` +
+          `(at ${new Date(latest).toISOString()}), and its id does not sort after the greatest id ${greatestId}`
+        )
+    }
     const expected = current.get(release.environment)?.id
     if (release.previousId !== expected) {
       return (

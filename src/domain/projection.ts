@@ -1,7 +1,12 @@
-/** The exact text of `releases.json` for a state, laid out as the Go Stagecraft writes it (records in id order). */
+/**
+ * The exact text of `releases.json` for a state, laid out as the Go Stagecraft writes it, its records in time order (by
+ * instant, ties by id: what id order is for ids that read their instants in UTC).
+ */
 import type { Release } from './release.js'
+import { type ReleaseId } from './release-id.js'
 import { type OrderedFields, recordFields } from './release-record.js'
-import type { State } from './state.js'
+import { compareInTime, type State } from './state.js'
+import { sameInstant, type Timestamp } from './timestamp.js'
 import { fieldTexts, type TopLevelFields } from './top-level-fields.js'
 
 // JSON.stringify's layout, written field by field so that the fields keep the record's order whatever their names.
@@ -19,6 +24,13 @@ const objectText = (fields: OrderedFields, indent: string): string => {
 }
 
 const recordText = (release: Release): string => `    ${objectText(recordFields(release), '    ')}`
+
+// The record with another text of its timestamp.
+const recordTextAt = (release: Release, timestamp: Timestamp): string =>
+  `    ${objectText(
+    recordFields(release).map(([key, value]) => (key === 'timestamp' ? [key, timestamp] : [key, value])),
+    '    ',
+  )}`
 
 // A frozen release never changes, so its record text is cached: a write serialises only the releases the last events
 // replaced. Releases a fold is still building are not frozen, and not cached.
@@ -46,9 +58,36 @@ export const releaseRecordBytes = (release: Release): Uint8Array => {
   return bytes
 }
 
-/** Whether two lists of releases would be written as the same records. */
+/**
+ * Whether two releases are the same record, their timestamps compared by instant: `.120Z` and `.12Z` (as the Go tool
+ * rewrites the first), `+00:00` and `Z`, are one value.
+ */
+const sameRecord = (a: Release, b: Release): boolean =>
+  releaseRecordText(a) === releaseRecordText(b) ||
+  (a.timestamp !== b.timestamp &&
+    sameInstant(a.timestamp, b.timestamp) &&
+    releaseRecordText(a) === recordTextAt(b, a.timestamp))
+
+/** Whether two lists of releases hold the same records (timestamps compared by instant). */
 export const sameReleases = (a: ReadonlyArray<Release>, b: ReadonlyArray<Release>): boolean =>
-  a.length === b.length && a.every((release, i) => releaseRecordText(release) === releaseRecordText(b[i] as Release))
+  a.length === b.length && a.every((release, i) => sameRecord(release, b[i] as Release))
+
+type Group = ReadonlyArray<Release>
+
+/** The order of groups of releases (one id each) in `releases.json`: their first releases' in time. */
+export const compareGroupsInTime = (a: Group, b: Group): number => compareInTime(a[0] as Release, b[0] as Release)
+
+// A state holds its releases by id, in id order: in time order as well, unless some id does not read its instant in
+// UTC (written by the Go tool from a local clock, legacy or foreign), or two groups' first releases tie.
+const inTimeOrder = (releases: ReadonlyMap<ReleaseId, Group>): Iterable<Group> => {
+  let last: Group | undefined
+  let ordered = true
+  releases.forEach((group) => {
+    if (ordered && last !== undefined && compareGroupsInTime(last, group) > 0) ordered = false
+    last = group
+  })
+  return ordered ? releases.values() : [...releases.values()].sort(compareGroupsInTime)
+}
 
 const fieldText = ([key, text]: readonly [string, string]): string => `,\n  ${JSON.stringify(key)}: ${text}`
 
@@ -62,14 +101,28 @@ const EMPTY = encoder.encode('{\n  "releases": []')
 export const snapshotEnd = (fields: TopLevelFields): Uint8Array =>
   encoder.encode(`${fieldTexts(fields).map(fieldText).join('')}\n}`)
 
-/** The exact bytes (UTF-8) of `releases.json` for a state. */
-export const projectSnapshotBytes = (state: State): Uint8Array => {
+/** The exact bytes (UTF-8) of `releases.json` for a state: its records in time order. */
+export const projectSnapshotBytes = (state: State): Uint8Array => snapshotBytesOf(state, inTimeOrder(state.releases))
+
+/**
+ * The bytes of `releases.json` as written before time ordered it, records in id order: what an older file may hold
+ * (the same bytes, but for ids that do not read their instants in UTC).
+ */
+export const projectSnapshotBytesInIdOrder = (state: State): Uint8Array => {
+  let last: ReleaseId | undefined
+  let ordered = true
+  for (const id of state.releases.keys()) {
+    if (last !== undefined && last > id) ordered = false
+    last = id
+  }
+  const releases = ordered ? state.releases : new Map([...state.releases].sort(([a], [b]) => (a < b ? -1 : 1)))
+  return snapshotBytesOf(state, releases.values())
+}
+
+const snapshotBytesOf = (state: State, groups: Iterable<Group>): Uint8Array => {
   const end = snapshotEnd(state)
   const records: Uint8Array[] = []
-  // forEach: the cheapest walk of every release of a state (see versioned-map.ts).
-  state.releases.forEach((group) => {
-    for (const release of group) records.push(releaseRecordBytes(release))
-  })
+  for (const group of groups) for (const release of group) records.push(releaseRecordBytes(release))
   if (records.length === 0) return concat([EMPTY, end])
   const parts: Uint8Array[] = [SNAPSHOT_OPEN]
   for (const [i, record] of records.entries()) {

@@ -1,4 +1,7 @@
-/** Release ids, `rel-YYYYMMDD-HHMMSSmmm` UTC: a new id sorts after every id in the history, legacy ones too. */
+/**
+ * Release ids, `rel-YYYYMMDD-HHMMSSmmm`: a new one reads its release's instant in UTC. Ids order nothing in time (the
+ * Go tool writes them from its local clock, older files hold legacy or foreign ones): instants do.
+ */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { type DomainError, invalidInput } from './errors.js'
@@ -13,10 +16,11 @@ export const ReleaseId = t.brand(t.string, (s): s is t.Branded<string, ReleaseId
 /** A release id: the key of `State.releases` (cast a string you hold, or take it from a `Release`). */
 export type ReleaseId = t.TypeOf<typeof ReleaseId>
 
-/** The order of release ids: as plain strings (UTF-16 code units), as new ids and `releases.json` records sort. */
+/** The order of release ids as plain strings (UTF-16 code units): an index's order, and ties of equal instants. */
 export const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 const CANONICAL_ID = /^rel-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(\d{3})$/
+const LEGACY_ID = /^rel-\d{8}-\d{6}$/
 
 /** The first and last instants an id can encode: years 0000 to 9999. */
 export const MIN_ID_EPOCH_MS = -62_167_219_200_000
@@ -39,25 +43,34 @@ export const releaseIdEpochMs = (id: string): number | undefined => {
   return Number.isNaN(ms) || formatReleaseId(ms) !== id ? undefined : ms
 }
 
-/** The earliest instant whose id sorts after `id`, found by bisection, or `undefined` when none can (`zzz`). */
-export const firstEpochMsAfter = (id: string): number | undefined => {
-  const exact = releaseIdEpochMs(id)
-  if (exact !== undefined) return exact < MAX_ID_EPOCH_MS ? exact + 1 : undefined
-  if (formatReleaseId(MAX_ID_EPOCH_MS) <= id) return undefined
-  let low = MIN_ID_EPOCH_MS
-  let high = MAX_ID_EPOCH_MS
-  while (low < high) {
-    const middle = Math.floor((low + high) / 2)
-    if (formatReleaseId(middle) > id) high = middle
-    else low = middle + 1
-  }
-  return low
+/** The instant a legacy id (`rel-YYYYMMDD-HHMMSS`, whole seconds) encodes, or `undefined` for any other id. */
+const legacyIdEpochMs = (id: string): number | undefined => {
+  if (!LEGACY_ID.test(id)) return undefined
+  return releaseIdEpochMs(`${id}000`)
 }
 
-/** A new release's id at `nowMs`: the clock's, or the first after `greatestId` when the clock did not move on. */
+/**
+ * How far the time an id reads is from its release's instant, in milliseconds (the Go tool writes ids from its local
+ * clock: +09:00 in Tokyo), or `undefined` when they agree, or the id reads no time (a foreign id).
+ */
+export const idClockOffsetMs = (id: string, instantMs: number): number | undefined => {
+  const exact = releaseIdEpochMs(id)
+  if (exact !== undefined) return exact === instantMs ? undefined : exact - instantMs
+  const seconds = legacyIdEpochMs(id)
+  if (seconds === undefined) return undefined
+  const instantSecond = Math.floor(instantMs / 1000) * 1000
+  return seconds === instantSecond ? undefined : seconds - instantSecond
+}
+
+/**
+ * A new release's instant and id: the clock's, or 1 ms after `greatestMs` (the whole millisecond of the greatest
+ * instant the history holds) when the clock did not move past it; moved on by 1 ms while `taken` says the id is held
+ * (by a release whose id does not read its instant), so that the id always reads the instant in UTC.
+ */
 export const nextReleaseId = (
   nowMs: number,
-  greatestId: ReleaseId | undefined,
+  greatestMs: number | undefined,
+  taken: (id: ReleaseId) => boolean,
 ): E.Either<DomainError, { readonly id: ReleaseId; readonly epochMs: number }> => {
   if (!Number.isInteger(nowMs) || nowMs < MIN_ID_EPOCH_MS || nowMs > MAX_ID_EPOCH_MS) {
     return E.left(
@@ -66,16 +79,16 @@ export const nextReleaseId = (
       ),
     )
   }
-  if (greatestId === undefined) return E.right({ id: formatReleaseId(nowMs), epochMs: nowMs })
-  const floor = firstEpochMsAfter(greatestId)
-  if (floor === undefined) {
+  let epochMs = greatestMs === undefined ? nowMs : Math.max(nowMs, greatestMs + 1)
+  while (epochMs <= MAX_ID_EPOCH_MS && taken(formatReleaseId(epochMs))) epochMs++
+  if (epochMs > MAX_ID_EPOCH_MS) {
     return E.left(
       invalidInput(
-        `no new release id can sort after the existing id "${greatestId}"; rename that release in the ` +
-          'history before creating more',
+        `no new release can come after the latest one in the history, at ` +
+          `${new Date(greatestMs ?? nowMs).toISOString()}: the next instant would be past the year 9999, which a ` +
+          'release id cannot encode',
       ),
     )
   }
-  const epochMs = Math.max(nowMs, floor)
   return E.right({ id: formatReleaseId(epochMs), epochMs })
 }

@@ -4,7 +4,7 @@ import type { Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
 import { ReleaseMap } from './versioned-map.js'
 import { noRequests, type RequestUse } from './requests.js'
-import { compareTimestamps } from './timestamp.js'
+import { compareTimestamps, epochMsOfChecked } from './timestamp.js'
 
 /** The releases, as the events so far have shaped them. Immutable: read-only maps, frozen lists and releases. */
 export interface State {
@@ -12,7 +12,10 @@ export interface State {
   readonly releases: ReadonlyMap<ReleaseId, ReadonlyArray<Release>>
   /** Each environment's current release: its newest by timestamp, ties broken by id. */
   readonly current: ReadonlyMap<string, Release>
-  /** The greatest release id the history ever held; a new id must sort after it. */
+  /**
+   * The greatest release id (as text) the history ever held. Creates recorded before instants ordered new releases
+   * sorted after it: replay accepts a created release that does, or that comes after every instant (state.ts).
+   */
   readonly greatestId: ReleaseId | undefined
   /** Top-level fields of an imported `releases.json` other than `releases`, as `JSON.parse` read them. */
   readonly otherFields: SnapshotFields
@@ -87,6 +90,23 @@ export const initialState: State = Object.freeze({
 /** Newest first: later timestamp, then greater id. */
 export const compareNewestFirst = (a: Release, b: Release): number =>
   compareTimestamps(b.timestamp, a.timestamp) || compareIds(b.id, a.id)
+
+/** Oldest first: earlier timestamp (by instant), then smaller id; the order of `releases.json`. */
+export const compareInTime = (a: Release, b: Release): number =>
+  compareTimestamps(a.timestamp, b.timestamp) || compareIds(a.id, b.id)
+
+/**
+ * The whole millisecond of the latest instant among the releases, or `undefined` for none: each environment's current
+ * release is its latest, so only those are read.
+ */
+export const latestEpochMs = (current: ReadonlyMap<string, Release>): number | undefined => {
+  let latest: number | undefined
+  for (const release of current.values()) {
+    const ms = epochMsOfChecked(release.timestamp)
+    if (latest === undefined || ms > latest) latest = ms
+  }
+  return latest
+}
 
 /** Whether `a` is newer than `b` in the sense of "current release". */
 export const isNewer = (a: Release, b: Release): boolean => compareNewestFirst(a, b) < 0

@@ -128,8 +128,22 @@ export type Timestamp = t.TypeOf<typeof Timestamp>
 export const compareTimestamps = (a: Timestamp, b: Timestamp): number =>
   compareInstants(parseInstant(a) as Instant, parseInstant(b) as Instant)
 
-/** The timestamp of an instant as this module writes it: UTC, milliseconds only when non-zero. */
+/**
+ * The timestamp of an instant as this module writes it, and as Go writes it: UTC, the fraction without trailing zeros
+ * (`.12Z`, `.5Z`, none for a whole second), so that a Go rewrite of the file changes no value.
+ */
 export const formatTimestamp = (epochMs: number): Timestamp => {
   const iso = new Date(epochMs).toISOString()
-  return (iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso) as Timestamp
+  const fraction = iso.slice(19, -1).replace(/\.?0+$/, '')
+  return `${iso.slice(0, 19)}${fraction}Z` as Timestamp
 }
+
+/** The instant of a timestamp already checked (by the {@link Timestamp} codec). */
+export const instantOfChecked = (text: Timestamp): Instant => {
+  const fractionNs = fractionNsOf(text)
+  return { epochMs: validEpochMs(text, fractionNs), nanos: fractionNs % 1_000_000 }
+}
+
+/** Whether two timestamps denote the same instant (`.120Z` and `.12Z`, `+00:00` and `Z`), whatever their texts. */
+export const sameInstant = (a: Timestamp, b: Timestamp): boolean =>
+  a === b || compareInstants(instantOfChecked(a), instantOfChecked(b)) === 0

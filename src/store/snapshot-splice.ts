@@ -1,10 +1,12 @@
 /**
  * Rewriting `releases.json` by splicing: the previous bytes (known by their recorded SHA-256 to be the projection of
- * the state given) with the changed records replaced and new ones added at the end; where a splice cannot make the
- * projection, the whole state is projected. Each record starts with a line of four spaces and `{`, which no nested
- * value shares, so records are found by a binary search over the bytes.
+ * the state given) with the changed records replaced and new ones (later in time) added at the end; where a splice
+ * cannot make the projection, the whole state is projected. Each record starts with a line of four spaces and `{`,
+ * which no nested value shares, so records are found by a binary search over the bytes (records are in time order:
+ * the state's releases say where each one stands).
  */
 import {
+  compareGroupsInTime,
   projectSnapshotBytes,
   RECORD_SEPARATOR,
   releaseRecordBytes,
@@ -25,12 +27,13 @@ import {
 
 const MARKER = new TextEncoder().encode('\n    {\n      "id": ')
 
-/** The records of `releases.json`. */
+/** The records of `releases.json`, in time order. */
 export const SNAPSHOT_LAYOUT: RecordLayout = {
   marker: MARKER,
   idOffset: MARKER.length - 1,
   separator: RECORD_SEPARATOR,
   encode: releaseRecordBytes,
+  order: compareGroupsInTime,
 }
 
 /** A `releases.json` held in memory: its bytes are the first `length` of `buffer`, the projection of `state`. */

@@ -17,8 +17,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { snapshotChanges } from '../domain/decide.js'
 import { recordsAFile, type SnapshotSource, type Ulid } from '../domain/events.js'
 import { startFold } from '../domain/evolve.js'
-import { projectSnapshotBytes } from '../domain/projection.js'
-import { compareIds } from '../domain/release-id.js'
+import { projectSnapshotBytes, projectSnapshotBytesInIdOrder } from '../domain/projection.js'
 import { decodeSnapshotBytes, showsState, type Snapshot } from '../domain/snapshot.js'
 import { initialState, type State } from '../domain/state.js'
 import { fieldsKey } from '../domain/top-level-fields.js'
@@ -53,17 +52,10 @@ export interface StandingQuestion {
 /** The SHA-256 of some bytes. */
 export const sha256Of = (bytes: Uint8Array): string => hash('sha256', bytes, 'hex')
 
-// A state folded in the middle of a replay lists its releases in the order they came; the file lists them in id order
-// (a reconcile may have added one in between).
-const inIdOrder = (state: State): State => {
-  let last: string | undefined
-  for (const id of state.releases.keys()) {
-    if (last !== undefined && compareIds(last, id) > 0)
-      return { ...state, releases: new Map([...state.releases].sort(([a], [b]) => compareIds(a, b))) }
-    last = id
-  }
-  return state
-}
+// A file written at an earlier point lists its releases in time order, or (written before time ordered it) in id
+// order: the same bytes unless some id does not read its instant in UTC.
+const projectedThere = (state: State, sha256: string): boolean =>
+  sha256Of(projectSnapshotBytes(state)) === sha256 || sha256Of(projectSnapshotBytesInIdOrder(state)) === sha256
 
 /**
  * Whether the history, at some point from `after` on where a write may have left the snapshot, was what the file shows:
@@ -77,8 +69,7 @@ const leftAtAPoint = (
   const shows = showsState(snapshot)
   const writtenThere = (state: State, imported: SnapshotSource | undefined): boolean =>
     shows(state) &&
-    ((imported !== undefined && imported.sha256 === question.sha256) ||
-      sha256Of(projectSnapshotBytes(inIdOrder(state))) === question.sha256)
+    ((imported !== undefined && imported.sha256 === question.sha256) || projectedThere(state, question.sha256))
   const fold = startFold(initialState)
   let command: Ulid | 'start' | undefined = 'start'
   let imported: { readonly source: SnapshotSource | undefined } | undefined

@@ -1,4 +1,4 @@
-/** Release records in a byte buffer in id order, found by binary search and rewritten by splicing. */
+/** Release records in a byte buffer in order (of ids, or of groups), found by binary search, rewritten by splicing. */
 import { compareIds, type ReleaseId } from '../domain/release-id.js'
 import type { Release } from '../domain/release.js'
 import { ReleaseMap } from '../domain/versioned-map.js'
@@ -13,9 +13,13 @@ export interface RecordPlacement {
   readonly separator: Uint8Array
 }
 
+type Group = ReadonlyArray<Release>
+
 /** How records of releases are laid out in a file. */
 export interface RecordLayout extends RecordPlacement {
   readonly encode: (release: Release) => Uint8Array
+  /** The order of the groups of records, when not their ids' (`releases.json`: time). */
+  readonly order?: (a: Group, b: Group) => number
 }
 
 /** A layout's records in a buffer: from `start` (the first record's start) to `end`. */
@@ -66,8 +70,21 @@ export interface Place {
   readonly end: number
 }
 
-/** The start of the first record whose id is not below `id`, or -1 when every record's is. */
-export const firstNotBelow = (layout: RecordPlacement, region: RecordRegion, id: string): number => {
+/** Whether the record of id `probe` comes before the one looked for: by default, whether its id sorts before `id`. */
+export type Below = (probe: string) => boolean
+
+const idBelow =
+  (id: string): Below =>
+  (probe) =>
+    compareIds(probe, id) < 0
+
+/** The start of the first record not `below` the one looked for (`id`, by default), or -1 when every record is. */
+export const firstNotBelow = (
+  layout: RecordPlacement,
+  region: RecordRegion,
+  id: string,
+  below: Below = idBelow(id),
+): number => {
   const { buffer } = region
   // Every record starting before `low` is below `id`, and the one at `found` is not.
   let low = region.start
@@ -77,7 +94,7 @@ export const firstNotBelow = (layout: RecordPlacement, region: RecordRegion, id:
     let probe = startUpTo(layout, region, low + ((high - low) >>> 1))
     if (probe < low) probe = startFrom(layout, region, low)
     if (probe === -1 || probe >= high) break
-    if (compareIds(idAt(layout, buffer, probe), id) < 0) low = probe + 1
+    if (below(idAt(layout, buffer, probe))) low = probe + 1
     else {
       found = probe
       high = probe
@@ -87,8 +104,13 @@ export const firstNotBelow = (layout: RecordPlacement, region: RecordRegion, id:
 }
 
 /** The records of `id`, or `undefined` when there are none. */
-export const findGroup = (layout: RecordPlacement, region: RecordRegion, id: string): Place | undefined => {
-  const found = firstNotBelow(layout, region, id)
+export const findGroup = (
+  layout: RecordPlacement,
+  region: RecordRegion,
+  id: string,
+  below: Below = idBelow(id),
+): Place | undefined => {
+  const found = firstNotBelow(layout, region, id, below)
   if (found === -1 || idAt(layout, region.buffer, found) !== id) return undefined
   for (let last = found; ;) {
     const next = startFrom(layout, region, last + 1)
@@ -114,31 +136,67 @@ export interface Splice {
   readonly rest: ReadonlyArray<Uint8Array>
 }
 
-const groupBytes = (layout: RecordLayout, group: ReadonlyArray<Release>): Uint8Array[] =>
+const groupBytes = (layout: RecordLayout, group: Group): Uint8Array[] =>
   group.flatMap((release, i) => (i === 0 ? [layout.encode(release)] : [layout.separator, layout.encode(release)]))
+
+// Whether the groups added come after the last record, each after the one before, in the layout's order.
+const addedInOrder = (
+  layout: RecordLayout,
+  lastId: string,
+  added: ReadonlyArray<ReleaseId>,
+  shown: ReadonlyMap<ReleaseId, Group>,
+  next: ReadonlyMap<ReleaseId, Group>,
+): boolean => {
+  const { order } = layout
+  if (order === undefined) return added.length === 0 || compareIds(added[0] as ReleaseId, lastId) > 0
+  let before = shown.get(lastId as ReleaseId)
+  for (const id of added) {
+    const group = next.get(id)
+    if (before === undefined || group === undefined || order(before, group) >= 0) return false
+    before = group
+  }
+  return true
+}
+
+// Where the records of `id` stand, when they can be replaced in place by `after` (in time order: at the same instant).
+const placeOf = (
+  layout: RecordLayout,
+  region: RecordRegion,
+  id: ReleaseId,
+  shown: ReadonlyMap<ReleaseId, Group>,
+  after: Group,
+): Place | undefined => {
+  const { order } = layout
+  if (order === undefined) return findGroup(layout, region, id)
+  const before = shown.get(id) as Group
+  if (order(before, after) !== 0) return undefined
+  return findGroup(layout, region, id, (probe) => {
+    const group = shown.get(probe as ReleaseId)
+    return group !== undefined && order(group, before) < 0
+  })
+}
 
 /** The records of `next` spliced from a region holding exactly `shown`'s, or `undefined` when no splice can. */
 export const spliceRecords = (
   layout: RecordLayout,
   region: RecordRegion,
-  shown: ReadonlyMap<ReleaseId, ReadonlyArray<Release>>,
-  next: ReadonlyMap<ReleaseId, ReadonlyArray<Release>>,
+  shown: ReadonlyMap<ReleaseId, Group>,
+  next: ReadonlyMap<ReleaseId, Group>,
 ): Splice | undefined => {
   if (!(shown instanceof ReleaseMap) || !(next instanceof ReleaseMap) || shown.size === 0) return undefined
   const differing = next.idsDifferingFrom(shown)
   const added = next.idsAddedSince(shown)
   if (differing === undefined || added === undefined) return undefined
   const last = startUpTo(layout, region, region.end)
-  if (last === -1 || (added.length > 0 && compareIds(added[0] as ReleaseId, idAt(layout, region.buffer, last)) <= 0))
-    return undefined
+  if (last === -1 || !addedInOrder(layout, idAt(layout, region.buffer, last), added, shown, next)) return undefined
 
-  const replaced: Array<Place & { readonly group: ReadonlyArray<Release> }> = []
+  const replaced: Array<Place & { readonly group: Group }> = []
   for (const id of differing) {
     const before = shown.get(id)
     const after = next.get(id)
     if (before === after || before === undefined) continue // unchanged, or added (after every record)
     if (after === undefined) return undefined
-    const place = findGroup(layout, region, id)
+    const place = placeOf(layout, region, id, shown, after)
     if (place === undefined) return undefined
     replaced.push({ ...place, group: after })
   }

@@ -199,4 +199,78 @@ describe('verify', () => {
     expect(report.problems.every((p) => p.severity === 'warning')).toBe(true)
     expect(report.problems.map((p) => p.message).join('\n')).toMatch(/held by 2 releases/)
   })
+
+  describe('ids the Go tool wrote from a local clock', () => {
+    const goRecord = (id: string, timestamp: string, previous?: string) => ({
+      id,
+      environment: 'prod',
+      version: 'v1',
+      commit_sha: '',
+      timestamp,
+      phases: {},
+      ...(previous === undefined ? {} : { previous_id: previous }),
+    })
+    const goFile = (records: ReadonlyArray<object>) => JSON.stringify({ releases: records }, null, 2)
+
+    it('one: a warning that says what its id reads, what its timestamp says, and why; creating follows the clock', async () => {
+      const { manager, stateFile, clock } = freshManager()
+      mkdirSync(dirname(stateFile), { recursive: true })
+      writeFileSync(stateFile, goFile([goRecord('rel-20261203-041109546', '2026-12-03T04:11:09.546+09:00')]))
+      await manager.importSnapshot()
+      clock.set(Date.parse('2026-12-02T19:11:09.600Z'))
+      const { release } = await manager.createRelease('prod', 'v2', 'abc123')
+      expect(release.timestamp).toBe('2026-12-02T19:11:09.6Z')
+      const report = await manager.verify()
+      expect(report.sound).toBe(true)
+      expect(report.problems).toEqual([
+        {
+          severity: 'warning',
+          location: stateFile,
+          message:
+            'id rel-20261203-041109546 reads 04:11:09.546 but its timestamp is 19:11:09.546Z: written by the Go ' +
+            'tool from a local clock (TZ +09:00); harmless, order follows timestamps',
+        },
+      ])
+    })
+
+    it('a file in id order, as written before time ordered it, is current: neither verify nor a write calls it drift', async () => {
+      const { manager, stateFile, clock } = freshManager()
+      mkdirSync(dirname(stateFile), { recursive: true })
+      writeFileSync(stateFile, goFile([goRecord('rel-20261203-041109546', '2026-12-03T04:11:09.546+09:00')]))
+      await manager.importSnapshot()
+      clock.set(Date.parse('2026-12-02T19:11:09.600Z'))
+      const { release } = await manager.createRelease('prod', 'v2', 'abc123')
+      const file = JSON.parse(readFileSync(stateFile, 'utf8')) as { releases: Array<{ id: string }> }
+      expect(file.releases.map((r) => r.id)).toEqual(['rel-20261203-041109546', release.id])
+      writeFileSync(stateFile, JSON.stringify({ releases: [...file.releases].reverse() }, null, 2))
+      rmSync(`${stateFile}.sha256`, { force: true })
+      const report = await manager.verify()
+      expect(report.problems.filter((p) => p.severity === 'error')).toEqual([])
+      await manager.updatePhase(release.id, 'build', 'running')
+      const after = JSON.parse(readFileSync(stateFile, 'utf8')) as { releases: Array<{ id: string }> }
+      expect(after.releases.map((r) => r.id)).toEqual(['rel-20261203-041109546', release.id])
+    })
+
+    it('many: one warning counting them, naming the first three; legacy ids that read their time, none', async () => {
+      const { manager, stateFile } = freshManager()
+      mkdirSync(dirname(stateFile), { recursive: true })
+      const records = [
+        goRecord('rel-20250101-120000', '2025-01-01T12:00:00.5Z'),
+        goRecord('zzz', '2025-01-01T12:30:00Z'),
+        ...['13', '14', '15', '16'].map((hour) =>
+          goRecord(
+            `rel-20250101-${String(Number(hour) - 7).padStart(2, '0')}0000000`,
+            `2025-01-01T${String(Number(hour) - 7).padStart(2, '0')}:00:00-07:00`,
+          ),
+        ),
+      ]
+      writeFileSync(stateFile, goFile(records))
+      await manager.importSnapshot()
+      const warnings = (await manager.verify()).problems.filter((p) => /read their timestamps/.test(p.message))
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]?.message).toMatch(
+        /^4 release ids do not read their timestamps: id rel-20250101-060000000 reads 06:00:00.000 but its timestamp is 13:00:00.000Z: written by the Go tool from a local clock \(TZ -07:00\); id .*; and 1 more; harmless, order follows timestamps$/,
+      )
+    })
+  })
 })

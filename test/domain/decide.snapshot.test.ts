@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import type { DomainEvent, Release, ReleaseChange, ReleaseId, Snapshot } from '../../src/domain/index.js'
+import type { DomainEvent, Release, ReleaseChange, ReleaseId, Snapshot, Timestamp } from '../../src/domain/index.js'
 import { readGoFixture } from '../fixtures/index.js'
 import { decoded } from './helpers.js'
 import { created, createRelease, given, imported, newRelease, phaseUpdated, storedRelease } from './specification.js'
@@ -62,6 +62,34 @@ describe('ReconcileSnapshot accepts hand edits of releases.json', () => {
 
   test('nothing changed: no event', () => reconcile([a, bNow]).thenNothingHappens())
   test('the same releases in another order: no event', () => reconcile([bNow, a]).thenNothingHappens())
+  test('timestamps only written otherwise for one instant (as a Go rewrite trims .120Z, writes Z for +00:00): no event', () => {
+    const old = storedRelease({ id: 'rel-20250101-080001120', timestamp: '2025-01-01T08:00:01.120Z' })
+    const offset = storedRelease({ id: 'rel-20250101-090000000', timestamp: '2025-01-01T09:00:00.000+00:00' })
+    given([imported([old, offset])])
+      .when({
+        type: 'ReconcileSnapshot',
+        snapshot: {
+          releases: [
+            { ...old, timestamp: '2025-01-01T08:00:01.12Z' as Timestamp },
+            { ...offset, timestamp: '2025-01-01T09:00:00Z' as Timestamp },
+          ],
+          otherFields: {},
+        },
+      })
+      .thenNothingHappens()
+  })
+  test('a timestamp moved by a nanosecond is a change', () => {
+    const old = storedRelease({ id: 'rel-20250101-080001120', timestamp: '2025-01-01T08:00:01.120Z' })
+    const moved = { ...old, timestamp: '2025-01-01T08:00:01.120000001Z' as Timestamp }
+    given([imported([old])])
+      .when({ type: 'ReconcileSnapshot', snapshot: { releases: [moved], otherFields: {} } })
+      .then([
+        {
+          type: 'SnapshotReconciled',
+          data: { changes: [{ releaseId: old.id, before: [old], after: [moved] }], otherFields: {} },
+        },
+      ])
+  })
   test('an added release: a change with nothing before', () => {
     const c = storedRelease({ id: 'rel-20240101-000000', timestamp: '2024-01-01T00:00:00Z', environment: 'dev' })
     const after = reconcile([a, bNow, c]).then([reconciled([{ releaseId: c.id, before: [], after: [c] }])])
@@ -107,10 +135,13 @@ describe('ReconcileSnapshot accepts hand edits of releases.json', () => {
       .when(createRelease('2025-01-03T12:00:00Z', { version: 'v3' }))
       .then([created(newRelease('2025-01-03T12:00:00Z', { version: 'v3', previousId: a.id }))])
   })
-  test('a removed id is never issued again: the greatest id the history held still bounds new ids', () => {
+  test('a removed release no longer holds time back: the next release is at the clock, after those that are left', () => {
     const removed = reconciled([{ releaseId: b.id, before: [bNow], after: [] }])
     given([...history, removed])
       .when(createRelease('2025-01-01T18:00:00Z'))
-      .then([created(newRelease('2025-01-02T12:00:00.001Z', { previousId: a.id }))])
+      .then([created(newRelease('2025-01-01T18:00:00Z', { previousId: a.id }))])
+    given([...history, removed])
+      .when(createRelease('2024-01-01T00:00:00Z'))
+      .then([created(newRelease('2025-01-01T12:00:00.001Z', { previousId: a.id }))])
   })
 })

@@ -127,6 +127,23 @@ describe('evolve folds events into state', () => {
   })
 })
 
+describe('a created release comes after every instant, or (recorded before instants ordered them) after every id', () => {
+  const tokyo = storedRelease({ id: 'rel-20261203-041109546', timestamp: '2026-12-03T04:11:09.546+09:00' })
+  test('after a Go id from a Tokyo clock, a release at the clock (its id sorting before the Go one)', () => {
+    const next = newRelease('2026-12-02T19:11:09.600Z', { previousId: tokyo.id })
+    expect(startFold(stateAfter([imported([tokyo])])).apply(created(next))).toBeUndefined()
+  })
+  test('the release an earlier version made there, nine hours ahead by its id, still replays', () => {
+    const earlier = newRelease('2026-12-03T04:11:09.547Z', { previousId: tokyo.id })
+    expect(startFold(stateAfter([imported([tokyo])])).apply(created(earlier))).toBeUndefined()
+  })
+  test('as does one an earlier version made after a foreign id, its instant before the latest', () => {
+    const foreign = storedRelease({ id: 'rel-2020', timestamp: '2025-06-01T00:00:00Z', environment: 'dev' })
+    const earlier = newRelease('2024-01-01T00:00:00Z')
+    expect(startFold(stateAfter([imported([foreign])])).apply(created(earlier))).toBeUndefined()
+  })
+})
+
 describe('the fold says why an event could not have happened, and then changes nothing', () => {
   const problemOf = (
     given: ReadonlyArray<DomainEvent>,
@@ -140,10 +157,18 @@ describe('the fold says why an event could not have happened, and then changes n
   const cases: ReadonlyArray<readonly [string, ReadonlyArray<DomainEvent>, DomainEvent, string]> = [
     ['a duplicate id', [created(a)], created({ ...a, previousId: a.id }), `release id ${a.id} already exists`],
     [
-      'an id that does not sort after the greatest',
+      'a release neither after every instant nor sorting after the greatest id',
       [created(newRelease('2025-01-02T12:00:00Z', { environment: 'dev' }))],
       created(a),
-      `release id ${a.id} does not sort after the greatest id ${b.id}`,
+      `release ${a.id} is at ${a.timestamp}, not after the latest release of the history (at ` +
+        `2025-01-02T12:00:00.000Z), and its id does not sort after the greatest id ${b.id}`,
+    ],
+    [
+      'a release at the latest instant, its id sorting after every id (a Go local-clock id ahead of it)',
+      [imported([storedRelease({ id: 'rel-20250102-210000000', timestamp: '2025-01-02T21:00:00+09:00' })])],
+      created(newRelease('2025-01-02T12:00:00Z', { environment: 'dev' })),
+      'release rel-20250102-120000000 is at 2025-01-02T12:00:00Z, not after the latest release of the history (at ' +
+        '2025-01-02T12:00:00.000Z), and its id does not sort after the greatest id rel-20250102-210000000',
     ],
     [
       'a wrong previousId',

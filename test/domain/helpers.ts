@@ -4,6 +4,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { expect } from 'vitest'
 import {
+  compareGroupsInTime,
   decide,
   decodeSnapshot,
   type ErrorCode,
@@ -60,3 +61,10 @@ export const view = (state: State) => ({
 /** The ids of a state's releases, in iteration order (one per release, duplicates repeated). */
 export const ids = (state: State): ReadonlyArray<string> =>
   [...state.releases.values()].flat().map((r: Release) => r.id)
+
+/** Releases as `releases.json` lists them: grouped by id (a group in the order given), groups in time order. */
+export const inFileOrder = (releases: Iterable<Release>): ReadonlyArray<Release> => {
+  const groups = new Map<string, Release[]>()
+  for (const release of releases) groups.set(release.id, [...(groups.get(release.id) ?? []), release])
+  return [...groups.values()].sort(compareGroupsInTime).flat()
+}

@@ -4,12 +4,15 @@ import {
   allReleases,
   initialState,
   projectSnapshot,
+  projectSnapshotBytesInIdOrder,
+  showsState,
+  type Timestamp,
   releaseRecordText,
   sameReleases,
   type StoredRelease,
 } from '../../src/domain/index.js'
 import { generatedState } from '../arbitraries.js'
-import { decoded, importedState, loaded, view } from './helpers.js'
+import { decoded, importedState, inFileOrder, loaded, view } from './helpers.js'
 import {
   completedAll,
   created,
@@ -28,7 +31,7 @@ describe('projectSnapshot gives the exact releases.json text', () => {
     expect(projectSnapshot(initialState)).toBe('{\n  "releases": []\n}')
     expect(projectSnapshot(importedState({ releases: [], otherFields: {} }))).toBe('{\n  "releases": []\n}')
   })
-  test('records in id order, 2-space indent, keys id..previous_id, phases in phase order, previous_id omitted for a first release', () => {
+  test('records in time order, 2-space indent, keys id..previous_id, phases in phase order, previous_id omitted for a first release', () => {
     const state = stateAfter([
       created(a),
       ...completedAll(a.id),
@@ -59,7 +62,7 @@ describe('projectSnapshot gives the exact releases.json text', () => {
         '      "environment": "prod",',
         '      "version": "v1.3.0",',
         '      "commit_sha": "",',
-        '      "timestamp": "2025-01-02T08:30:00.250Z",',
+        '      "timestamp": "2025-01-02T08:30:00.25Z",', // written now: no trailing zeros, as Go writes it
         '      "phases": {',
         '        "build": "running",',
         '        "push": "pending",',
@@ -153,13 +156,59 @@ describe('projection properties', () => {
     expect(projectSnapshot(loaded(text))).toBe(text)
   })
   it.prop([generatedState], { numRuns: 200 })(
-    'the text is valid JSON: 2-space indented, no trailing newline, one record per release in id order',
+    'the text is valid JSON: 2-space indented, no trailing newline, one record per release in time order',
     (state) => {
       const text = projectSnapshot(state)
       const json = JSON.parse(text) as { releases: Array<{ id: string }> }
-      expect(json.releases.map((r) => r.id)).toEqual([...allReleases(state)].map((r) => r.id))
+      expect(json.releases.map((r) => r.id)).toEqual(inFileOrder(allReleases(state)).map((r) => r.id))
       expect(text.endsWith('\n')).toBe(false)
       expect(text.split('\n').every((line) => /^( {2})*\S/.test(line))).toBe(true)
     },
   )
+})
+
+describe('releases.json lists releases in time order, ties by id', () => {
+  const tokyo = storedRelease({ id: 'rel-20261203-041109546', timestamp: '2026-12-03T04:11:09.546+09:00' })
+  const next = newRelease('2026-12-02T19:11:09.600Z', { previousId: tokyo.id })
+  const state = stateAfter([imported([tokyo]), created(next)])
+  const idsIn = (text: string) => (JSON.parse(text) as { releases: Array<{ id: string }> }).releases.map((r) => r.id)
+  test("a release made after a Go release from a Tokyo clock follows it, though its id sorts before the Go one's", () =>
+    expect(idsIn(projectSnapshot(state))).toEqual([tokyo.id, next.id]))
+  test('the id order earlier versions wrote is still known, to recognise their files', () =>
+    expect(idsIn(new TextDecoder().decode(projectSnapshotBytesInIdOrder(state)))).toEqual([next.id, tokyo.id]))
+  test('releases at one instant are listed by id', () => {
+    const x = storedRelease({ id: 'b', timestamp: '2025-01-01T12:00:00Z' })
+    const y = storedRelease({ id: 'a', timestamp: '2025-01-01T21:00:00+09:00', environment: 'dev' })
+    expect(idsIn(projectSnapshot(stateAfter([imported([x, y])])))).toEqual(['a', 'b'])
+  })
+  test('for ids that read their instants in UTC, time order is id order: the bytes are those written before', () => {
+    const a = newRelease('2025-01-01T12:00:00Z')
+    const b = newRelease('2025-01-02T12:00:00.5Z', { previousId: a.id })
+    const plain = stateAfter([created(a), created(b)])
+    expect(projectSnapshot(plain)).toBe(new TextDecoder().decode(projectSnapshotBytesInIdOrder(plain)))
+  })
+})
+
+describe('a snapshot shows a state whatever text it gives an instant', () => {
+  const old = storedRelease({ id: 'rel-20250101-080001120', timestamp: '2025-01-01T08:00:01.120Z' })
+  const state = stateAfter([imported([old])])
+  test('.12Z for .120Z, and an offset for Z', () => {
+    for (const timestamp of [
+      '2025-01-01T08:00:01.12Z',
+      '2025-01-01T17:00:01.12+09:00',
+      '2025-01-01T08:00:01.120+00:00',
+    ])
+      expect(showsState({ releases: [{ ...old, timestamp: timestamp as Timestamp }], otherFields: {} })(state)).toBe(
+        true,
+      )
+  })
+  test('but not another instant, nor another field', () => {
+    expect(
+      showsState({ releases: [{ ...old, timestamp: '2025-01-01T08:00:01.121Z' as Timestamp }], otherFields: {} })(
+        state,
+      ),
+    ).toBe(false)
+    const edited = { ...old, timestamp: '2025-01-01T08:00:01.12Z' as Timestamp, version: 'v2' }
+    expect(showsState({ releases: [edited], otherFields: {} })(state)).toBe(false)
+  })
 })

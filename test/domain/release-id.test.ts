@@ -1,15 +1,15 @@
 import { fc, it } from '@fast-check/vitest'
 import { describe, expect, test } from 'vitest'
 import {
-  firstEpochMsAfter,
   formatReleaseId,
+  idClockOffsetMs,
   MAX_ID_EPOCH_MS,
   MIN_ID_EPOCH_MS,
   nextReleaseId,
   ReleaseId,
   releaseIdEpochMs,
 } from '../../src/domain/index.js'
-import { blockingReleaseId, epochMs, storedReleaseId } from '../arbitraries.js'
+import { epochMs } from '../arbitraries.js'
 import { failure, right } from './helpers.js'
 import { at } from './specification.js'
 
@@ -47,50 +47,58 @@ describe('releaseIdEpochMs: the instant of a canonical id, nothing for others', 
   })
 })
 
-describe('firstEpochMsAfter: the earliest instant whose id sorts after an id', () => {
-  test('a canonical id: one millisecond later', () =>
-    expect(firstEpochMsAfter('rel-20250101-120000123')).toBe(at('2025-01-01T12:00:00.124Z')))
-  test('a legacy id: the first millisecond of its second', () =>
-    expect(firstEpochMsAfter('rel-20250101-120000')).toBe(at('2025-01-01T12:00:00.000Z')))
-  test('a foreign id that sorts before every canonical id: the first instant there is', () =>
-    expect(firstEpochMsAfter('deploy-42')).toBe(MIN_ID_EPOCH_MS))
-  test('a partial id: the first instant whose id is greater', () =>
-    expect(firstEpochMsAfter('rel-20250615')).toBe(at('2025-06-15T00:00:00Z')))
-  test('an id nothing sorts after: none', () => {
-    for (const id of ['zzz', 'rel-99991231-235959999', 'rel-a', 'release'])
-      expect(firstEpochMsAfter(id)).toBeUndefined()
+describe('idClockOffsetMs: how far the time an id reads is from its instant', () => {
+  test('an id that reads its instant in UTC: none (Go ids truncate the milliseconds)', () => {
+    expect(idClockOffsetMs('rel-20261202-191109546', at('2026-12-02T19:11:09.546Z'))).toBeUndefined()
+    expect(idClockOffsetMs('rel-20250101-120000', at('2025-01-01T12:00:00.999Z'))).toBeUndefined()
+  })
+  test('an id the Go tool wrote from a Tokyo clock: nine hours ahead', () =>
+    expect(idClockOffsetMs('rel-20261203-041109546', at('2026-12-02T19:11:09.546Z'))).toBe(9 * 3_600_000))
+  test('a legacy id written from a clock at -07:00: seven hours behind, to the second', () =>
+    expect(idClockOffsetMs('rel-20250101-050000', at('2025-01-01T12:00:00.5Z'))).toBe(-7 * 3_600_000))
+  test('an id that reads no time: none', () => {
+    for (const id of ['zzz', 'deploy-42', 'rel-20250615', 'rel-20250230-120000000'])
+      expect(idClockOffsetMs(id, at('2025-01-01T12:00:00Z'))).toBeUndefined()
   })
 })
 
-describe('nextReleaseId', () => {
+describe('nextReleaseId: the clock, or 1 ms after the latest instant, with an id that reads it in UTC', () => {
+  const free = (): boolean => false
   test('with no history, the clock reading', () =>
-    expect(right(nextReleaseId(at('2025-01-01T12:00:00.5Z'), undefined))).toEqual({
+    expect(right(nextReleaseId(at('2025-01-01T12:00:00.5Z'), undefined, free))).toEqual({
       id: 'rel-20250101-120000500',
       epochMs: at('2025-01-01T12:00:00.5Z'),
     }))
-  test('a clock ahead of the greatest id is used as is', () => {
-    expect(right(nextReleaseId(at('2025-01-02T00:00:00Z'), 'rel-20250101-120000000' as ReleaseId)).id).toBe(
+  test('a clock ahead of the latest instant is used as is', () => {
+    expect(right(nextReleaseId(at('2025-01-02T00:00:00Z'), at('2025-01-01T12:00:00Z'), free)).id).toBe(
       'rel-20250102-000000000',
     )
   })
-  test('a repeated millisecond or a clock behind gives the greatest id plus one millisecond', () => {
-    expect(right(nextReleaseId(at('2025-01-01T12:00:00Z'), 'rel-20250101-120000000' as ReleaseId)).id).toBe(
+  test('a repeated millisecond or a clock behind gives the latest instant plus one millisecond', () => {
+    expect(right(nextReleaseId(at('2025-01-01T12:00:00Z'), at('2025-01-01T12:00:00Z'), free)).id).toBe(
       'rel-20250101-120000001',
     )
-    expect(right(nextReleaseId(at('2020-01-01T00:00:00Z'), 'rel-20250101-120000000' as ReleaseId)).id).toBe(
+    expect(right(nextReleaseId(at('2020-01-01T00:00:00Z'), at('2025-01-01T12:00:00Z'), free)).id).toBe(
       'rel-20250101-120000001',
     )
   })
-  test('a greatest id nothing can follow is INVALID_INPUT naming it', () =>
-    failure(nextReleaseId(at('2025-01-01T00:00:00Z'), 'zzz' as ReleaseId), 'INVALID_INPUT', '"zzz"'))
+  test('an id held already (by a release whose id does not read its instant) moves instant and id on', () => {
+    const held = new Set(['rel-20250101-120000000', 'rel-20250101-120000001'])
+    expect(right(nextReleaseId(at('2025-01-01T12:00:00Z'), undefined, (id) => held.has(id)))).toEqual({
+      id: 'rel-20250101-120000002',
+      epochMs: at('2025-01-01T12:00:00.002Z'),
+    })
+  })
+  test('past the last instant an id can encode: INVALID_INPUT', () =>
+    failure(nextReleaseId(at('2025-01-01T00:00:00Z'), MAX_ID_EPOCH_MS, free), 'INVALID_INPUT', 'past the year 9999'))
   test('a reading outside what an id can encode is INVALID_INPUT naming it', () => {
     failure(
-      nextReleaseId(MAX_ID_EPOCH_MS + 1, undefined),
+      nextReleaseId(MAX_ID_EPOCH_MS + 1, undefined, free),
       'INVALID_INPUT',
       `the clock reads ${MAX_ID_EPOCH_MS + 1} ms since the epoch`,
     )
-    failure(nextReleaseId(MIN_ID_EPOCH_MS - 1, undefined), 'INVALID_INPUT', 'years 0000 to 9999')
-    failure(nextReleaseId(0.5, undefined), 'INVALID_INPUT', 'reads 0.5 ms')
+    failure(nextReleaseId(MIN_ID_EPOCH_MS - 1, undefined, free), 'INVALID_INPUT', 'years 0000 to 9999')
+    failure(nextReleaseId(0.5, undefined, free), 'INVALID_INPUT', 'reads 0.5 ms')
   })
 })
 
@@ -108,20 +116,15 @@ describe('release id properties', () => {
       expect(formatReleaseId(a) === formatReleaseId(b)).toBe(a === b)
     },
   )
-  it.prop([epochMs, storedReleaseId], { numRuns: 500 })(
-    'after any legacy, canonical or foreign id, the next id sorts after it, and is the clock when the clock id already does',
-    (now, greatest) => {
-      const next = right(nextReleaseId(now, greatest))
-      expect(next.id > greatest).toBe(true)
-      expect(next.id).toBe(formatReleaseId(next.epochMs))
-      if (formatReleaseId(now) > greatest) expect(next.epochMs).toBe(now)
-      else expect(formatReleaseId(next.epochMs - 1) > greatest).toBe(false)
-    },
-  )
-  it.prop([epochMs, blockingReleaseId], { numRuns: 100 })(
-    'after an id nothing can follow, INVALID_INPUT',
-    (now, greatest) => {
-      failure(nextReleaseId(now, greatest), 'INVALID_INPUT', `"${greatest}"`)
-    },
-  )
+  it.prop([epochMs, fc.option(epochMs, { nil: undefined }), fc.array(epochMs.map(formatReleaseId))], {
+    numRuns: 500,
+  })('the next instant is the clock, or 1 ms after the latest; its id reads it and is not held', (now, latest, ids) => {
+    const held = new Set<string>(ids)
+    const next = right(nextReleaseId(now, latest, (id) => held.has(id)))
+    expect(next.id).toBe(formatReleaseId(next.epochMs))
+    expect(held.has(next.id)).toBe(false)
+    const floor = latest === undefined ? now : Math.max(now, latest + 1)
+    expect(next.epochMs).toBeGreaterThanOrEqual(floor)
+    for (let ms = floor; ms < next.epochMs; ms++) expect(held.has(formatReleaseId(ms))).toBe(true)
+  })
 })

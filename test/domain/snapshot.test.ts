@@ -11,7 +11,7 @@ import {
 } from '../../src/domain/index.js'
 import { goSnapshot, goSnapshotText, snapshot } from '../arbitraries.js'
 import { readGoFixture, readSpecExample } from '../fixtures/index.js'
-import { decoded, failure, importedState, loaded } from './helpers.js'
+import { decoded, failure, importedState, inFileOrder, loaded } from './helpers.js'
 import { allCompleted, storedRelease } from './specification.js'
 
 const record = (fields: string, extra = ''): string => `{"releases": [{${fields}}]${extra}}`
@@ -161,9 +161,7 @@ describe('decodeSnapshot accepts what the Go tool or a person may have written',
     (file) => {
       const text = projectSnapshot(importedState(file))
       const again = decoded(text)
-      const byId = (releases: ReadonlyArray<Release>) =>
-        [...releases].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
-      expect(sameReleases(again.releases, byId(file.releases))).toBe(true)
+      expect(sameReleases(again.releases, inFileOrder(file.releases))).toBe(true)
       expect(again.otherFields).toEqual(file.otherFields)
     },
   )

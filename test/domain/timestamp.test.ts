@@ -1,18 +1,20 @@
 import { fc, it } from '@fast-check/vitest'
 import { describe, expect, test } from 'vitest'
-import { compareTimestamps, formatTimestamp, parseInstant, Timestamp } from '../../src/domain/index.js'
+import { compareTimestamps, formatTimestamp, parseInstant, sameInstant, Timestamp } from '../../src/domain/index.js'
 import { EPOCH_MS_MAX, EPOCH_MS_MIN, rfc3339Timestamp } from '../arbitraries.js'
 import { at } from './specification.js'
 
 const ts = (s: string) => s as Timestamp
 
-describe('formatTimestamp: RFC 3339 UTC, milliseconds only when non-zero', () => {
+describe('formatTimestamp: RFC 3339 UTC, the fraction as Go writes it (no trailing zeros)', () => {
   test('whole seconds have no fraction', () =>
     expect(formatTimestamp(at('2025-01-01T12:00:00Z'))).toBe('2025-01-01T12:00:00Z'))
-  test('otherwise three digits, trailing zeros kept', () => {
+  test('otherwise up to three digits, trailing zeros trimmed, so that a Go rewrite changes no text', () => {
     expect(formatTimestamp(at('2025-01-01T12:00:00.123Z'))).toBe('2025-01-01T12:00:00.123Z')
-    expect(formatTimestamp(at('2025-01-01T12:00:00.5Z'))).toBe('2025-01-01T12:00:00.500Z')
+    expect(formatTimestamp(at('2025-01-01T12:00:00.5Z'))).toBe('2025-01-01T12:00:00.5Z')
+    expect(formatTimestamp(at('2025-01-01T08:00:01.120Z'))).toBe('2025-01-01T08:00:01.12Z')
     expect(formatTimestamp(at('2025-01-01T12:00:00.001Z'))).toBe('2025-01-01T12:00:00.001Z')
+    expect(formatTimestamp(at('2025-01-01T12:00:00.010Z'))).toBe('2025-01-01T12:00:00.01Z')
   })
   test('always in UTC', () => expect(formatTimestamp(at('2025-01-01T05:00:00-07:00'))).toBe('2025-01-01T12:00:00Z'))
 })
@@ -100,6 +102,25 @@ describe('timestamp properties', () => {
       const expected = Math.sign((x?.epochMs ?? 0) - (y?.epochMs ?? 0) || (x?.nanos ?? 0) - (y?.nanos ?? 0))
       expect(Math.sign(compareTimestamps(a, b))).toBe(expected)
       expect(Math.sign(compareTimestamps(b, a))).toBe(-expected || 0)
+    },
+  )
+})
+
+describe('sameInstant: two texts of one instant are one value', () => {
+  test('Go trims fraction zeros and writes +00:00 as Z', () => {
+    expect(sameInstant(ts('2025-01-01T08:00:01.120Z'), ts('2025-01-01T08:00:01.12Z'))).toBe(true)
+    expect(sameInstant(ts('2025-01-01T08:00:01.120000000+00:00'), ts('2025-01-01T08:00:01.12Z'))).toBe(true)
+    expect(sameInstant(ts('2025-01-01T17:00:01.12+09:00'), ts('2025-01-01T08:00:01.12Z'))).toBe(true)
+  })
+  test('a nanosecond apart is another instant', () =>
+    expect(sameInstant(ts('2025-01-01T08:00:01.120000001Z'), ts('2025-01-01T08:00:01.12Z'))).toBe(false))
+  it.prop([fc.integer({ min: EPOCH_MS_MIN, max: EPOCH_MS_MAX })], { numRuns: 300 })(
+    'what formatTimestamp writes denotes the instant, as the old three-digit text of it does',
+    (ms) => {
+      const written = formatTimestamp(ms)
+      expect(parseInstant(written)).toEqual({ epochMs: ms, nanos: 0 })
+      expect(written).not.toMatch(/\.\d*0Z$/)
+      expect(sameInstant(written, ts(new Date(ms).toISOString()))).toBe(true)
     },
   )
 })

@@ -7,8 +7,16 @@ import { it } from '@fast-check/vitest'
 import { describe, expect, test } from 'vitest'
 import { type DomainEvent, evolveAll, projectSnapshot, type Release } from '../../src/domain/index.js'
 import { heldBytes, type HeldSnapshot, projectFrom } from '../../src/store/snapshot-splice.js'
-import { historyScenario, snapshot } from '../arbitraries.js'
-import { completedAll, created, newRelease, phaseUpdated, stateAfter } from '../domain/specification.js'
+import { goReleases, historyScenario, snapshot } from '../arbitraries.js'
+import {
+  completedAll,
+  created,
+  imported,
+  newRelease,
+  phaseUpdated,
+  stateAfter,
+  storedRelease,
+} from '../domain/specification.js'
 import { runScenario } from '../scenario.js'
 
 const text = (held: HeldSnapshot): string => new TextDecoder().decode(heldBytes(held))
@@ -83,4 +91,36 @@ describe('a releases.json spliced from the one before', () => {
       }
     },
   )
+
+  it.prop([goReleases, historyScenario], { numRuns: 100 })(
+    'after releases the Go tool made from clocks in any zone, spliced step by step, it is exactly the projection',
+    (go, scenario) => {
+      const file = { releases: go, otherFields: {} }
+      const run = runScenario({ ...scenario, intents: [{ kind: 'import', snapshot: file }, ...scenario.intents] })
+      let held: HeldSnapshot | undefined
+      for (const { after } of run.steps) {
+        held = projectFrom(held, after).held
+        expect(text(held)).toBe(projectSnapshot(after))
+      }
+    },
+  )
+
+  test('after a Go release from a Tokyo clock, a new release follows it, and its phases are spliced in place', () => {
+    const tokyo = storedRelease({ id: 'rel-20261203-041109546', timestamp: '2026-12-03T04:11:09.546+09:00' })
+    const older = storedRelease({ id: 'rel-20261202-100000000', timestamp: '2026-12-02T10:00:00Z' })
+    const next = newRelease('2026-12-02T19:11:09.600Z', { previousId: tokyo.id })
+    // The new id sorts before the Go one: the state's map is re-sorted by id, and the file projected whole.
+    const first = stateAfter([imported([older, tokyo]), created(next)])
+    // A splice writes over the buffer it was given: each case starts from its own.
+    const heldNow = () => projectFrom(projectFrom(undefined, stateAfter([imported([older, tokyo])])).held, first).held
+    const held = heldNow()
+    expect(text(held)).toBe(projectSnapshot(first))
+    expect(text(held).indexOf(next.id)).toBeGreaterThan(text(held).indexOf(tokyo.id))
+    for (const id of [next.id, tokyo.id]) {
+      const updated = evolveAll(first, [phaseUpdated(id, 'build', 'pending', 'running')])
+      const { held: spliced, unchanged } = projectFrom(heldNow(), updated)
+      expect(text(spliced)).toBe(projectSnapshot(updated))
+      expect(unchanged).toBeGreaterThan(text(held).indexOf(older.id))
+    }
+  })
 })
