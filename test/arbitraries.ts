@@ -139,23 +139,21 @@ export const invalidVersion = invalidText(256)
 
 const HEX = '0123456789abcdefABCDEF'.split('')
 
-/** A valid commit SHA as stored: empty, or 4 to 64 hexadecimal characters. */
+/** A commit as stored: empty, an object name, or any text a caller named it by (the Go tests' `commit1`). */
 export const commitSha: fc.Arbitrary<string> = fc.oneof(
   fc.constant(''),
-  fc.string({ unit: fc.constantFrom(...HEX), minLength: 4, maxLength: 64 }),
-  fc.constantFrom('abc123def456', 'DEADBEEF', '9fceb02d0ae598e95dc970b74767f19372d61af8'),
+  fc.string({ unit: fc.constantFrom(...HEX), minLength: 7, maxLength: 40 }),
+  fc.constantFrom('abc123def456', 'DEADBEEF', '9fceb02d0ae598e95dc970b74767f19372d61af8', 'commit1', 'ghi789'),
+  cleanText(256),
 )
 
-/** A commit SHA that must be refused: 1-3 or 65+ hex digits, or a non-hex character. */
+/** A commit that must be refused: a control character, a lone surrogate, or over 256 characters. */
 export const invalidCommitSha: fc.Arbitrary<string> = fc.oneof(
-  fc.string({ unit: fc.constantFrom(...HEX), minLength: 1, maxLength: 3 }),
-  fc.string({ unit: fc.constantFrom(...HEX), minLength: 65, maxLength: 80 }),
+  fc.tuple(cleanText(20), controlCharacter, cleanText(20)).map(([a, c, b]) => `${a}${c}${b}`),
+  fc.tuple(cleanText(20), fc.constantFrom('\ud800', '\udfff')).map(([a, surrogate]) => `${a}${surrogate}-`),
   fc
-    .tuple(
-      fc.string({ unit: fc.constantFrom(...HEX), minLength: 2, maxLength: 30 }),
-      fc.constantFrom('g', 'z', '-', ' x', 'ä', '0x'),
-    )
-    .map(([hex, bad]) => `${hex}${bad}${hex}`),
+    .tuple(fc.integer({ min: 1, max: 40 }), fc.constantFrom('a', 'é', '🚀'))
+    .map(([extra, unit]) => unit.repeat(256 + extra)),
 )
 
 // ---------------------------------------------------------------------------------------------

@@ -102,10 +102,14 @@ export const history = (
             if (since !== undefined && compareInstants(at, since) < 0) return undefined
             if (until !== undefined && compareInstants(at, until) > 0) return 'stop' // recorded times never decrease
             const subjects = subjectsOf(envelope, environmentOf)
-            // As given, or trimmed: an id an older file holds may have blanks around it.
+            // As given, or trimmed: an id or environment an older file holds may have blanks around it.
             if (releaseId !== undefined && !subjects.some((s) => s.id === releaseId || s.id === filter.releaseId))
               return undefined
-            if (environment !== undefined && !subjects.some((s) => s.environment === environment)) return undefined
+            if (
+              environment !== undefined &&
+              !subjects.some((s) => [environment, filter.environment].includes(s.environment))
+            )
+              return undefined
             found.push({ ...withoutPrev(envelope), position } as HistoryEvent)
             return undefined
           },

@@ -9,13 +9,13 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { acceptedChanges, acceptedFields } from '../domain/accepted.js'
 import type { Command, CommandInput } from '../domain/commands.js'
 import type { DomainError } from '../domain/errors.js'
-import { parseCommand } from '../domain/parse-command.js'
+import { newTexts, parseCommand } from '../domain/parse-command.js'
 import { currentRelease, findRelease, listAllReleases, releasesOf } from '../domain/queries.js'
 import type { Release } from '../domain/release.js'
 import { isAbandoned } from '../domain/release-status.js'
 import { rollbackTarget } from '../domain/rollback.js'
 import { kindOf, quote } from '../domain/show.js'
-import { releaseCount, type State } from '../domain/state.js'
+import { initialState, releaseCount, type State } from '../domain/state.js'
 import { settled, StateError } from '../domain/state-error.js'
 import { type Intent, type Loaded, type ReconcileOutcome, refusedWrite, type WriteSession } from '../store/index.js'
 import type { FpStateManager, Recorded } from './api.js'
@@ -97,12 +97,24 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       TE.flatMap((refused) => TE.left(refused)),
     )
 
+  // A create's name or version over the limits of new text may be held by the history (a Go-written one):
+  // a read, which creates nothing, says so before the store is opened to write; decide checks again under the lock.
+  const newTextsHeld = (parsed: Command): TE.TaskEither<StateError, Command> =>
+    parsed.type !== 'CreateRelease' || E.isRight(newTexts(parsed, initialState))
+      ? TE.right(parsed)
+      : pipe(
+          view.refresh,
+          TE.flatMapEither((loaded) => fromDomain(newTexts(parsed, loaded.state))),
+          TE.map(() => parsed),
+        )
+
   /** Parses a command at the edge and handles it; a create takes its time from the clock when its turn comes. */
   const command = (
     input: CommandInput,
   ): TE.TaskEither<StateError, { readonly parsed: Command; readonly handled: Handled }> =>
     pipe(
       TE.fromEither(fromDomain(parseCommand(input))),
+      TE.flatMap(newTextsHeld),
       TE.orElse((error) => refusedInput<Command>(error)),
       TE.flatMap((parsed) =>
         pipe(

@@ -15,7 +15,8 @@ import type {
 } from './commands.js'
 import { type DomainError, invalidInput, invalidTransition } from './errors.js'
 import type { DomainEvent, ReleaseChange } from './events.js'
-import { parseReleaseId } from './input.js'
+import { parseReleaseId, sameCommit } from './input.js'
+import { newTexts } from './parse-command.js'
 import {
   allPending,
   canTransition,
@@ -72,7 +73,7 @@ const rollbackOrigin = (
                 'a rollback redeploys the release it names',
             ),
           )
-        if (release.commitSha !== '' && commitSha !== '' && release.commitSha !== commitSha) {
+        if (release.commitSha !== '' && commitSha !== '' && !sameCommit(release.commitSha, commitSha)) {
           return E.left(
             invalidInput(
               `release ${release.id} is commit ${release.commitSha}, not ${commitSha}: a rollback ` +
@@ -87,7 +88,8 @@ const rollbackOrigin = (
 
 const createRelease = (command: CreateRelease, state: State): Decision =>
   pipe(
-    rollbackOrigin(state, command.environment, command.version, command.commitSha, command.rollbackOf),
+    newTexts(command, state),
+    E.chain(() => rollbackOrigin(state, command.environment, command.version, command.commitSha, command.rollbackOf)),
     E.bindTo('rollbackOf'),
     E.bind('next', () => nextReleaseId(command.now, latestEpochMs(state.current), (id) => state.releases.has(id))),
     E.map(({ rollbackOf, next }): ReadonlyArray<DomainEvent> => {

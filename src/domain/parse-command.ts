@@ -1,14 +1,22 @@
 /**
  * Parsing a command a caller gives into one `decide` can trust: every field checked for its kind,
  * trimmed and bounded (input.ts), before any store is read. What depends on the history (does the
- * release exist, may it be rolled back to) is left to `decide`.
+ * release exist, may it be rolled back to, is a name new text) is left to `decide`.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import type { Command, CommandInput, CreateReleaseInput, RecoverReleaseInput, UpdatePhaseInput } from './commands.js'
+import type {
+  Command,
+  CommandInput,
+  CreateRelease,
+  CreateReleaseInput,
+  RecoverReleaseInput,
+  UpdatePhaseInput,
+} from './commands.js'
 import { type DomainError, invalidInput } from './errors.js'
 import {
   parseCommitSha,
+  parseEnvironment,
   parseNewEnvironment,
   parseNewRequestId,
   parseNewVersion,
@@ -16,8 +24,11 @@ import {
   parseReleaseId,
   parseStatus,
   parseText,
+  parseVersion,
 } from './input.js'
+import { releasesOf } from './queries.js'
 import { kindOf, showValue } from './show.js'
+import type { State } from './state.js'
 
 type Parsed<A> = E.Either<DomainError, A>
 
@@ -40,8 +51,9 @@ const createRelease = (input: CreateReleaseInput): Parsed<Command> =>
   pipe(
     requestId(input),
     E.bindTo('request'),
-    E.apS('environment', parseNewEnvironment(input.environment)),
-    E.apS('version', parseNewVersion(input.version)),
+    // Only trimmed here: whether they are new text, held to the limits, depends on the history (newTexts).
+    E.apS('environment', parseEnvironment(input.environment)),
+    E.apS('version', parseVersion(input.version)),
     E.apS('commitSha', parseCommitSha(input.commitSha)),
     E.apS('note', optional(input.note, parseText('note'))),
     E.apS('rollbackOf', optional(input.rollbackOf, releaseIdAsGiven)),
@@ -82,6 +94,28 @@ const recoverRelease = (input: RecoverReleaseInput): Parsed<Command> =>
     E.apS('releaseId', releaseIdAsGiven(input.releaseId)),
     E.apS('reason', parseText('reason')(input.reason)),
     E.map(({ request, releaseId, reason }) => ({ type: 'RecoverRelease' as const, releaseId, reason, ...request })),
+  )
+
+const deployed = (state: State, environment: string, version: string): boolean =>
+  pipe(
+    releasesOf(state, environment),
+    E.exists((releases) => releases.some((release) => release.version === version)),
+  )
+
+/**
+ * A create's environment and version held to the limits of new text (input.ts), unless the history
+ * holds them: an environment it has, a version that environment deployed (a rollback's, say), which
+ * a Go-written file may hold longer or with characters new text may not have.
+ */
+export const newTexts = (command: CreateRelease, state: State): Parsed<CreateRelease> =>
+  pipe(
+    state.current.has(command.environment) ? E.right(command.environment) : parseNewEnvironment(command.environment),
+    E.chain(() =>
+      deployed(state, command.environment, command.version)
+        ? E.right(command.version)
+        : parseNewVersion(command.version),
+    ),
+    E.map(() => command),
   )
 
 /** A command as `decide` takes it, or why the caller's input is not one (`INVALID_INPUT`). */

@@ -5,6 +5,7 @@ import { type DomainError, invalidInput, releaseNotFound } from './errors.js'
 import { parseEnvironment, parseReleaseId } from './input.js'
 import type { Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
+import { named } from './show.js'
 import { allReleases, type State } from './state.js'
 import { compareInstants, type Instant, parseInstant } from './timestamp.js'
 
@@ -17,7 +18,7 @@ export const findRelease = (state: State, rawId: unknown): E.Either<DomainError,
       : parseReleaseId(rawId),
     E.chain((id) => {
       const group = state.releases.get(id)
-      if (group === undefined) return E.left(releaseNotFound(`release ${id} not found`))
+      if (group === undefined) return E.left(releaseNotFound(`release ${named(id)} not found`))
       if (group.length > 1) {
         return E.left(
           invalidInput(
@@ -44,7 +45,7 @@ export const currentRelease = (state: State, rawEnvironment: unknown): E.Either<
     E.chain((environment) => {
       const release = state.current.get(environment)
       return release === undefined
-        ? E.left(releaseNotFound(`environment ${environment} has no releases`))
+        ? E.left(releaseNotFound(`environment ${named(environment)} has no releases`))
         : E.right(release)
     }),
   )

@@ -6,7 +6,7 @@ import { parseVersion } from './input.js'
 import { PHASES } from './phase.js'
 import { currentRelease, findRelease, lookedUpEnvironment, releasesOf } from './queries.js'
 import type { Release } from './release.js'
-import { kindOf, quote } from './show.js'
+import { kindOf, named, quote } from './show.js'
 import type { State } from './state.js'
 
 /** How to choose the release to roll back to. */
@@ -94,7 +94,7 @@ const candidate = (
                       `release ${current.id} (${version}) is the current release of ${environment}, and ` +
                         'no earlier release has that version; there is nothing to roll back to',
                     )
-                  : releaseNotFound(`environment ${environment} has no release of version ${version}`),
+                  : releaseNotFound(`environment ${environment} has no release of version ${named(version)}`),
               )
             }),
           ),
@@ -150,7 +150,9 @@ export const rollbackCandidate = (
 ): E.Either<DomainError, Release> =>
   pipe(
     currentRelease(state, environment),
-    E.mapLeft(() => releaseNotFound(`environment ${environment} has no releases; there is nothing to roll back`)),
+    E.mapLeft(() =>
+      releaseNotFound(`environment ${named(environment)} has no releases; there is nothing to roll back`),
+    ),
     E.chain((current) =>
       pipe(
         candidate(state, environment, current, { to: 'release', releaseId: rawReleaseId as string }),
@@ -172,7 +174,9 @@ export const rollbackTarget = (
     E.chain(({ environment, target }) =>
       pipe(
         currentRelease(state, environment),
-        E.mapLeft(() => releaseNotFound(`environment ${environment} has no releases; there is nothing to roll back`)),
+        E.mapLeft(() =>
+          releaseNotFound(`environment ${named(environment)} has no releases; there is nothing to roll back`),
+        ),
         E.chain((current) =>
           pipe(candidate(state, environment, current, target), E.chain(acceptable(environment, current))),
         ),

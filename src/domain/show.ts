@@ -10,6 +10,12 @@ export const withoutControls = (text: string): string => text.replace(/[\u0000-\
 /** A string as a JSON string literal with every control, bidi and zero-width character escaped: `"pr\u0085od"`. */
 export const quote = (value: string): string => terminalSafeJson(JSON.stringify(value))
 
+/** A name a caller gave, as it is when plain, else quoted with escapes: `prod`, `"pro\u200bd"`. */
+export const named = (value: string): string => {
+  const quoted = quote(value)
+  return quoted === `"${value}"` ? value : quoted
+}
+
 /** Any value as JSON (or its name, when JSON has none), control characters escaped, cut at `limit` characters. */
 export const showValue = (value: unknown, limit = 80): string => {
   if (value === undefined) return 'nothing'

@@ -105,7 +105,7 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
       await manager.updatePhase(release.id, 'rollout', 'failed')
       const cases = [
         [() => manager.createRelease('', 'v1'), 'INVALID_INPUT', /environment is empty/],
-        [() => manager.createRelease('prod', 'v1', 'xyz'), 'INVALID_INPUT', /commit SHA "xyz"/],
+        [() => manager.createRelease('prod', 'v1', 'x'.repeat(257)), 'INVALID_INPUT', /commit SHA "x+"\.\.\. is 257/],
         [
           () => manager.updatePhase(release.id, 'deploy' as ReleasePhase, 'running'),
           'INVALID_INPUT',

@@ -114,11 +114,30 @@ describe('create', () => {
     ).toEqual(['alice', 'ci:pipeline 42', 'tester'])
   })
 
+  it("records a commit that is no commit SHA (a tag, the Go tests' commit1) as given, with a warning on stderr", async () => {
+    const directory = tempDir()
+    for (const commit of ['commit1', 'abc123', 'v1.2.3']) {
+      const run = await cli(directory, ['create', '--env', 'prod', '--version', 'v1', '--commit', commit, '-q'])
+      expect(run.code).toBe(0)
+      expect(run.stderr).toBe(
+        `stagecraft-state: warning: commit "${commit}" does not look like a git commit SHA (7 to 40 hexadecimal ` +
+          `characters, or 64); recorded as given in ${run.stdout.trim()}\n`,
+      )
+    }
+    await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '--commit', ' abc1234 '])
+    await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '--commit', 'F'.repeat(64)])
+    expect(
+      (JSON.parse(await ok(directory, ['list', '--env', 'prod', '--json'])) as Array<{ commit_sha: string }>).map(
+        (r) => r.commit_sha,
+      ),
+    ).toEqual(['F'.repeat(64), 'abc1234', 'v1.2.3', 'abc123', 'commit1'])
+  })
+
   it('refuses what the domain refuses, exit 1 with the reason and the store', async () => {
     const directory = tempDir()
-    const line = await fails(directory, ['create', '--env', 'prod', '--version', 'v1', '--commit', 'not-a-sha'], 1)
+    const line = await fails(directory, ['create', '--env', 'prod', '--version', 'v1', '--commit', 'c'.repeat(257)], 1)
     expect(line).toMatch(
-      /^stagecraft-state: INVALID_INPUT: commit SHA "not-a-sha" is not 4 to 64 hexadecimal characters \(file store .*\.stagecraft\/releases\.json\)$/,
+      /^stagecraft-state: INVALID_INPUT: commit SHA "c+"\.\.\. is 257 characters long; the limit is 256 \(file store .*\.stagecraft\/releases\.json\)$/,
     )
     expect(
       await fails(directory, ['create', '--env', 'prod', '--version', 'v1', '--rollback-of', 'rel-nope'], 1),

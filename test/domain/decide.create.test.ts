@@ -3,6 +3,7 @@ import { type Release, type ReleaseId, type Timestamp } from '../../src/domain/i
 import { readGoFixture } from '../fixtures/index.js'
 import { decoded } from './helpers.js'
 import {
+  allCompleted,
   at,
   completedAll,
   created,
@@ -283,9 +284,10 @@ describe('CreateRelease: bad input is INVALID_INPUT naming the value', () => {
     when({ version: 'v'.repeat(256) }).then([created(newRelease('2025-01-01T12:00:00Z', { version: 'v'.repeat(256) }))])
     when({ version: 'v'.repeat(257) }).thenFails('INVALID_INPUT', 'is 257 characters long; the limit is 256')
   })
-  test('a commit SHA that is not 4 to 64 hex characters', () => {
-    when({ commitSha: 'abc' }).thenFails('INVALID_INPUT', 'commit SHA "abc"')
-    when({ commitSha: 'nothex!' }).thenFails('INVALID_INPUT', 'commit SHA "nothex!"')
+  test('a commit of 257 characters, or with a control character (any other text is recorded: commit1, ghi789)', () => {
+    when({ commitSha: 'c'.repeat(257) }).thenFails('INVALID_INPUT', 'commit SHA', 'the limit is 256')
+    when({ commitSha: 'abc\u0000' }).thenFails('INVALID_INPUT', 'commit SHA "abc\\u0000"')
+    when({ commitSha: ' commit1 ' }).then([created(newRelease('2025-01-01T12:00:00Z', { commitSha: 'commit1' }))])
   })
   test('an empty note', () => when({ note: '' }).thenFails('INVALID_INPUT', 'note is empty'))
   test('a clock reading that is not a whole number of ms in the years 0000-9999', () => {
@@ -376,10 +378,104 @@ describe('CreateRelease: what a new release may not hold (issue 10.4)', () => {
         ),
       ])
   })
-  test('given an imported release of environment pro\\u200bd, a new release of it is refused, but the stored one is kept as it is', () => {
+  test('given an imported release of environment pro\\u200bd, a new release of it is recorded: the name is not new text', () => {
     const stored = storedRelease({ id: 'rel-1', timestamp: '2024-12-31T00:00:00Z', environment: 'pro\u200bd' })
     given([imported([stored])])
       .when(createRelease('2025-01-01T12:00:00Z', { environment: 'pro\u200bd' }))
-      .thenFails('INVALID_INPUT', 'U+200B')
+      .then([created(newRelease('2025-01-01T12:00:00Z', { environment: 'pro\u200bd', previousId: 'rel-1' }))])
+  })
+})
+
+describe('CreateRelease: limits hold new text only (issue 12: what a Go-written history holds is not new)', () => {
+  const longEnvironment = 'e'.repeat(80)
+  const longVersion = 'v'.repeat(300)
+  const goWritten = storedRelease({
+    id: 'rel-20241231-000000000',
+    timestamp: '2024-12-31T00:00:00Z',
+    environment: longEnvironment,
+    version: longVersion,
+    commitSha: 'commit1',
+    phases: allCompleted(),
+  })
+  const later = storedRelease({
+    id: 'rel-20241231-010000000',
+    timestamp: '2024-12-31T01:00:00Z',
+    environment: longEnvironment,
+    version: 'v2',
+    previousId: goWritten.id,
+  })
+  const history = [imported([goWritten, later])]
+  test('an environment of 80 characters the history holds takes a new release, given with blanks around it too', () => {
+    given(history)
+      .when(createRelease('2025-01-01T12:00:00Z', { environment: ` ${longEnvironment} `, version: 'v3' }))
+      .then([
+        created(
+          newRelease('2025-01-01T12:00:00Z', { environment: longEnvironment, version: 'v3', previousId: later.id }),
+        ),
+      ])
+  })
+  test("a rollback to its release of a 300-character version is recorded: the version is the target's own", () => {
+    given(history)
+      .when(
+        createRelease('2025-01-01T12:00:00Z', {
+          environment: longEnvironment,
+          version: longVersion,
+          commitSha: 'commit1',
+          rollbackOf: goWritten.id,
+        }),
+      )
+      .then([
+        created(
+          newRelease('2025-01-01T12:00:00Z', {
+            environment: longEnvironment,
+            version: longVersion,
+            commitSha: 'commit1',
+            previousId: later.id,
+          }),
+          { rollbackOf: goWritten.id },
+        ),
+      ])
+  })
+  test('a version the environment deployed is not new either, with or without rollbackOf', () => {
+    given(history)
+      .when(createRelease('2025-01-01T12:00:00Z', { environment: longEnvironment, version: longVersion }))
+      .then([
+        created(
+          newRelease('2025-01-01T12:00:00Z', {
+            environment: longEnvironment,
+            version: longVersion,
+            previousId: later.id,
+          }),
+        ),
+      ])
+  })
+  test('a new version of 257 characters in that environment is refused as before', () => {
+    given(history)
+      .when(createRelease('2025-01-01T12:00:00Z', { environment: longEnvironment, version: 'w'.repeat(257) }))
+      .thenFails('INVALID_INPUT', 'version', 'is 257 characters long; the limit is 256')
+  })
+  test('the long version in another environment is new there, and an 81-character environment is new: both refused', () => {
+    given(history)
+      .when(createRelease('2025-01-01T12:00:00Z', { environment: 'prod', version: longVersion }))
+      .thenFails('INVALID_INPUT', 'is 300 characters long; the limit is 256')
+    given(history)
+      .when(createRelease('2025-01-01T12:00:00Z', { environment: `${longEnvironment}e`, version: 'v3' }))
+      .thenFails('INVALID_INPUT', 'environment', 'is 81 characters long; the limit is 64')
+  })
+  test("the commit of a rollback is compared as a commit: an abbreviation of the target's object name is the same", () => {
+    const full = '9fceb02d0ae598e95dc970b74767f19372d61af8'
+    const good = newRelease('2025-01-01T12:00:00Z', { version: 'v1', commitSha: full })
+    const bad = newRelease('2025-01-02T12:00:00Z', { version: 'v2', previousId: good.id })
+    const story = [created(good), ...completedAll(good.id), created(bad)]
+    given(story)
+      .when(createRelease('2025-01-03T12:00:00Z', { version: 'v1', commitSha: '9FCEB02', rollbackOf: good.id }))
+      .then([
+        created(newRelease('2025-01-03T12:00:00Z', { version: 'v1', commitSha: '9FCEB02', previousId: bad.id }), {
+          rollbackOf: good.id,
+        }),
+      ])
+    given(story)
+      .when(createRelease('2025-01-03T12:00:00Z', { version: 'v1', commitSha: '9fceb03', rollbackOf: good.id }))
+      .thenFails('INVALID_INPUT', `is commit ${full}, not 9fceb03`)
   })
 })

@@ -2,6 +2,8 @@ import { fc, it } from '@fast-check/vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, test } from 'vitest'
 import {
+  looksLikeCommitSha,
+  MAX_COMMIT_SHA_LENGTH,
   MAX_ENVIRONMENT_LENGTH,
   MAX_VERSION_LENGTH,
   parseCommitSha,
@@ -15,6 +17,7 @@ import {
   parseVersion,
   PHASE_STATUSES,
   PHASES,
+  sameCommit,
 } from '../../src/domain/index.js'
 import {
   anyText,
@@ -39,27 +42,32 @@ describe('environment', () => {
   test('empty is INVALID_INPUT', () => failure(parseEnvironment(''), 'INVALID_INPUT', 'environment is empty'))
   test('blank only is INVALID_INPUT naming the blanks', () =>
     failure(parseEnvironment('  \t '), 'INVALID_INPUT', 'environment is empty after trimming "  \\t "'))
-  test('a control character inside is INVALID_INPUT naming the value and the character', () => {
-    failure(parseEnvironment('pr\u0000od'), 'INVALID_INPUT', '"pr\\u0000od"', 'control character (U+0000)')
-    failure(parseEnvironment('pr\nod'), 'INVALID_INPUT', '"pr\\nod"', 'U+000A')
-    failure(parseEnvironment('prod\u007f1'), 'INVALID_INPUT', 'U+007F')
-    failure(parseEnvironment('prod\u00851'), 'INVALID_INPUT', 'U+0085')
+  test('a control character inside is INVALID_INPUT for a new name, naming the value and the character', () => {
+    failure(parseNewEnvironment('pr\u0000od'), 'INVALID_INPUT', '"pr\\u0000od"', 'control character (U+0000)')
+    failure(parseNewEnvironment('pr\nod'), 'INVALID_INPUT', '"pr\\nod"', 'U+000A')
+    failure(parseNewEnvironment('prod\u007f1'), 'INVALID_INPUT', 'U+007F')
+    failure(parseNewEnvironment('prod\u00851'), 'INVALID_INPUT', 'U+0085')
   })
-  test('64 characters are accepted, 65 are INVALID_INPUT naming the length and the limit', () => {
-    expect(right(parseEnvironment('e'.repeat(64)))).toBe('e'.repeat(64))
+  test('a new name may have 64 characters, not 65: INVALID_INPUT naming the length and the limit', () => {
+    expect(right(parseNewEnvironment('e'.repeat(64)))).toBe('e'.repeat(64))
     failure(
-      parseEnvironment('e'.repeat(65)),
+      parseNewEnvironment('e'.repeat(65)),
       'INVALID_INPUT',
       `"${'e'.repeat(40)}"`,
       'is 65 characters long; the limit is 64',
     )
   })
   test('the limit counts characters, not UTF-16 units: 64 emoji pass, 65 do not', () => {
-    expect(right(parseEnvironment('🚀'.repeat(64)))).toBe('🚀'.repeat(64))
-    failure(parseEnvironment('🚀'.repeat(65)), 'INVALID_INPUT', 'is 65 characters long; the limit is 64')
+    expect(right(parseNewEnvironment('🚀'.repeat(64)))).toBe('🚀'.repeat(64))
+    failure(parseNewEnvironment('🚀'.repeat(65)), 'INVALID_INPUT', 'is 65 characters long; the limit is 64')
   })
   test('a blank-padded 64-character name is measured after trimming', () =>
-    expect(right(parseEnvironment(`  ${'e'.repeat(64)}  `))).toBe('e'.repeat(64)))
+    expect(right(parseNewEnvironment(`  ${'e'.repeat(64)}  `))).toBe('e'.repeat(64)))
+  test('a look-up has no limit but being text, trimmed, not empty: the Go Stagecraft wrote any name', () => {
+    expect(right(parseEnvironment(` ${'e'.repeat(80)} `))).toBe('e'.repeat(80))
+    expect(right(parseEnvironment('pr\u0000od'))).toBe('pr\u0000od')
+    expect(right(parseEnvironment('pro\u200bd'))).toBe('pro\u200bd')
+  })
   test('a value that is not a string is INVALID_INPUT', () => {
     failure(parseEnvironment(42), 'INVALID_INPUT', 'environment must be a string, got number')
     failure(parseEnvironment(undefined), 'INVALID_INPUT', 'got nothing')
@@ -72,24 +80,36 @@ describe('environment', () => {
     },
   )
   it.prop([invalidEnvironment], { numRuns: 300 })(
-    'any empty, control-character or over-long name is INVALID_INPUT saying which rule',
+    'any empty, control-character or over-long new name is INVALID_INPUT saying which rule',
     ({ input, rule }) => {
       const expected = {
         empty: 'is empty',
         'control character': 'contains a control character',
         'too long': 'the limit is 64',
       }[rule]
-      failure(parseEnvironment(input), 'INVALID_INPUT', expected)
+      failure(parseNewEnvironment(input), 'INVALID_INPUT', expected)
     },
   )
   it.prop([fc.string({ unit: 'binary', maxLength: 80 })], { numRuns: 300 })(
-    'any string either parses to a trimmed, control-free name of 1-64 characters or is refused',
+    'any string either parses to a trimmed, control-free new name of 1-64 characters or is refused',
     (raw) => {
-      const result = parseEnvironment(raw)
+      const result = parseNewEnvironment(raw)
       const value = raw.trim()
-      const ok = value !== '' && !/\p{Cc}/u.test(value) && [...value].length <= MAX_ENVIRONMENT_LENGTH
+      const ok =
+        value !== '' &&
+        !/\p{Cc}|[\ud800-\udfff]|[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/u.test(value) &&
+        [...value].length <= MAX_ENVIRONMENT_LENGTH
       if (ok) expect(right(result)).toBe(value)
       else failure(result, 'INVALID_INPUT')
+    },
+  )
+  it.prop([fc.string({ unit: 'binary', maxLength: 300 })], { numRuns: 300 })(
+    'any string is a look-up of its trimmed self, unless nothing is left',
+    (raw) => {
+      for (const parse of [parseEnvironment, parseVersion, parseReleaseId]) {
+        if (raw.trim() === '') failure(parse(raw), 'INVALID_INPUT', 'is empty')
+        else expect(right(parse(raw))).toBe(raw.trim())
+      }
     },
   )
 })
@@ -100,11 +120,12 @@ describe('version', () => {
     failure(parseVersion(''), 'INVALID_INPUT', 'version is empty')
     failure(parseVersion('   '), 'INVALID_INPUT', 'version is empty after trimming')
   })
-  test('a control character is INVALID_INPUT naming the version', () =>
-    failure(parseVersion('v1\u001b[0m'), 'INVALID_INPUT', '"v1\\u001b[0m"', 'U+001B'))
-  test('256 characters are accepted, 257 are INVALID_INPUT', () => {
-    expect(right(parseVersion('中'.repeat(256)))).toBe('中'.repeat(256))
-    failure(parseVersion('v'.repeat(257)), 'INVALID_INPUT', 'is 257 characters long; the limit is 256')
+  test('a control character is INVALID_INPUT in a new version, naming it', () =>
+    failure(parseNewVersion('v1\u001b[0m'), 'INVALID_INPUT', '"v1\\u001b[0m"', 'U+001B'))
+  test('a new version may have 256 characters, not 257; a look-up any number', () => {
+    expect(right(parseNewVersion('中'.repeat(256)))).toBe('中'.repeat(256))
+    failure(parseNewVersion('v'.repeat(257)), 'INVALID_INPUT', 'is 257 characters long; the limit is 256')
+    expect(right(parseVersion('v'.repeat(300)))).toBe('v'.repeat(300))
   })
   it.prop([versionInput], { numRuns: 200 })(
     'any valid version with blanks parses to the trimmed version',
@@ -112,12 +133,12 @@ describe('version', () => {
       expect(right(parseVersion(input))).toBe(clean)
     },
   )
-  it.prop([invalidVersion], { numRuns: 200 })('any invalid version is INVALID_INPUT', ({ input }) => {
-    const message = failure(parseVersion(input), 'INVALID_INPUT')
+  it.prop([invalidVersion], { numRuns: 200 })('any invalid new version is INVALID_INPUT', ({ input }) => {
+    const message = failure(parseNewVersion(input), 'INVALID_INPUT')
     expect(message).toMatch(/^version /)
   })
   test('the limits are the documented ones', () =>
-    expect([MAX_ENVIRONMENT_LENGTH, MAX_VERSION_LENGTH]).toEqual([64, 256]))
+    expect([MAX_ENVIRONMENT_LENGTH, MAX_VERSION_LENGTH, MAX_COMMIT_SHA_LENGTH]).toEqual([64, 256, 256]))
 })
 
 describe('commit SHA', () => {
@@ -126,16 +147,30 @@ describe('commit SHA', () => {
     expect(right(parseCommitSha(''))).toBe('')
     expect(right(parseCommitSha('   '))).toBe('')
   })
-  test('4 to 64 hexadecimal characters are accepted, either case, trimmed', () => {
-    expect(right(parseCommitSha('abcd'))).toBe('abcd')
+  test('any text is accepted, trimmed: an object name, or what the Go tests pass (commit1, ghi789)', () => {
     expect(right(parseCommitSha(' DEADbeef '))).toBe('DEADbeef')
     expect(right(parseCommitSha('a'.repeat(64)))).toBe('a'.repeat(64))
+    for (const sha of ['commit1', 'ghi789', 'abc123', 'abc', 'v1.2.3 build 5', 'é'.repeat(256)])
+      expect(right(parseCommitSha(` ${sha}\t`))).toBe(sha)
   })
-  test('3 or 65 hex characters, or a non-hex character, are INVALID_INPUT naming the SHA', () => {
-    failure(parseCommitSha('abc'), 'INVALID_INPUT', 'commit SHA "abc" is not 4 to 64 hexadecimal characters')
-    failure(parseCommitSha('a'.repeat(65)), 'INVALID_INPUT', `"${'a'.repeat(65)}"`)
-    failure(parseCommitSha('abcg'), 'INVALID_INPUT', '"abcg"')
-    failure(parseCommitSha('0xabcd'), 'INVALID_INPUT', '"0xabcd"')
+  test('257 characters, a control character or a lone surrogate are INVALID_INPUT naming the commit', () => {
+    failure(parseCommitSha('a'.repeat(257)), 'INVALID_INPUT', 'commit SHA', 'is 257 characters long; the limit is 256')
+    failure(parseCommitSha('abc\u001bdef'), 'INVALID_INPUT', 'commit SHA "abc\\u001bdef"', 'U+001B')
+    failure(parseCommitSha('abc\ud800'), 'INVALID_INPUT', 'commit SHA "abc\\ud800"', 'a lone surrogate')
+  })
+  test('an object name is 7 to 40 hexadecimal characters, or 64', () => {
+    for (const sha of ['abc1234', 'ABCDEF0', 'a'.repeat(40), 'f'.repeat(64), ' 9fceb02 '])
+      expect(looksLikeCommitSha(sha)).toBe(true)
+    for (const sha of ['', 'abc123', 'commit1', 'ghi7890', 'a'.repeat(41), 'a'.repeat(63), 'a'.repeat(65), '0xabcdef'])
+      expect(looksLikeCommitSha(sha)).toBe(false)
+  })
+  test('two commits are the same when equal, or object names one of which abbreviates the other, in any case', () => {
+    expect(sameCommit('commit1', 'commit1')).toBe(true)
+    expect(sameCommit('9fceb02', '9FCEB02D0AE598E95DC970B74767F19372D61AF8')).toBe(true)
+    expect(sameCommit('9fceb02d0ae598e95dc970b74767f19372d61af8', '9fceb02')).toBe(true)
+    expect(sameCommit('9fceb02', '9fceb03')).toBe(false)
+    expect(sameCommit('commit1', 'Commit1')).toBe(false)
+    expect(sameCommit('abc', 'abcdef0')).toBe(false) // abc is no object name: only equality counts
   })
   test('a value that is not a string is INVALID_INPUT', () =>
     failure(parseCommitSha(1234), 'INVALID_INPUT', 'commit SHA must be a string, got number'))
@@ -145,8 +180,8 @@ describe('commit SHA', () => {
       expect(right(parseCommitSha(`${blank}${sha}${blank}`))).toBe(sha)
     },
   )
-  it.prop([invalidCommitSha], { numRuns: 200 })('any invalid SHA is INVALID_INPUT naming it', (sha) => {
-    failure(parseCommitSha(sha), 'INVALID_INPUT', JSON.stringify(sha.trim()))
+  it.prop([invalidCommitSha], { numRuns: 200 })('any invalid commit is INVALID_INPUT naming it', (sha) => {
+    failure(parseCommitSha(sha), 'INVALID_INPUT', 'commit SHA ')
   })
 })
 
@@ -224,15 +259,17 @@ describe('trimming, the same for every input', () => {
 
 describe('values in messages', () => {
   test('a C1 control character or DEL is escaped, not printed raw', () => {
-    const message = failure(parseEnvironment('prod\u009b31m'), 'INVALID_INPUT', '"prod\\u009b31m"', 'U+009B')
+    const message = failure(parseNewEnvironment('prod\u009b31m'), 'INVALID_INPUT', '"prod\\u009b31m"', 'U+009B')
     expect(message).not.toMatch(/[\u007f-\u009f]/)
-    expect(failure(parseVersion('v1\u007f'), 'INVALID_INPUT')).not.toMatch(/[\u007f-\u009f]/)
+    expect(failure(parseNewVersion('v1\u007f'), 'INVALID_INPUT')).not.toMatch(/[\u007f-\u009f]/)
     expect(failure(parsePhase('bu\u0085ild'), 'INVALID_INPUT', '"bu\\u0085ild"')).not.toMatch(/[\u007f-\u009f]/)
   })
   it.prop([anyText(30)], { numRuns: 300 })('no message about a text input holds a control character', (raw) => {
     for (const result of [
       parseEnvironment(raw),
+      parseNewEnvironment(raw),
       parseVersion(raw),
+      parseNewVersion(raw),
       parsePhase(raw),
       parseStatus(raw),
       parseCommitSha(raw),

@@ -76,8 +76,26 @@ describe('releasesOf and listAllReleases', () => {
   test('the releases of an environment, newest first', () =>
     expect(versions(right(releasesOf(state, 'prod')))).toEqual(['p2', 'p1']))
   test('an environment never deployed has none', () => expect(right(releasesOf(state, 'qa'))).toEqual([]))
-  test('an invalid environment name is INVALID_INPUT', () =>
-    failure(releasesOf(state, 'a\u0000b'), 'INVALID_INPUT', 'control character'))
+  test('an empty environment name is INVALID_INPUT; any other name is looked up, none refused', () => {
+    failure(releasesOf(state, ' '), 'INVALID_INPUT', 'environment is empty')
+    expect(right(releasesOf(state, 'a\u0000b'))).toEqual([])
+  })
+  test('a Go-written environment of 80 characters is listed and current, given as held or with blanks around', () => {
+    const name = 'e'.repeat(80)
+    const goWritten = stateAfter([
+      imported([
+        storedRelease({ id: 'rel-1', timestamp: '2025-01-01T12:00:00Z', environment: name, version: 'v'.repeat(300) }),
+      ]),
+    ])
+    for (const given of [name, ` ${name}\t`]) {
+      expect(right(releasesOf(goWritten, given)).map((r) => r.id)).toEqual(['rel-1'])
+      expect(right(currentRelease(goWritten, given)).version).toHaveLength(300)
+    }
+  })
+  test('a name not found is shown escaped in the message, as it is when plain', () => {
+    failure(currentRelease(state, 'q\u001ba'), 'RELEASE_NOT_FOUND', 'environment "q\\u001ba" has no releases')
+    failure(findRelease(state, 'rel-\u200b'), 'RELEASE_NOT_FOUND', 'release "rel-\\u200b" not found')
+  })
   test('newest first by timestamp with offsets, not by id (roundtrip-normalize.json)', () => {
     expect(right(releasesOf(loaded(readGoFixture('roundtrip-normalize.json')), 'prod')).map((r) => r.id)).toEqual([
       'rel-20250101-050000',

@@ -1,6 +1,7 @@
 /** `create`: records a new release (all phases pending) and prints it. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
+import { looksLikeCommitSha } from '../../internals.js'
 import { defineCommand, flag, requiredOption, stringOption } from '../command.js'
 import { releaseJson } from '../format/json.js'
 import { shortCommit } from '../format/release.js'
@@ -33,6 +34,12 @@ export const create = defineCommand({
       note: input.note,
       requestId: input.requestId,
     })
+    // Recorded as given (the Go Stagecraft took any text), but most likely a mistake: a tag, a branch, a typo.
+    if (release.commitSha !== '' && !looksLikeCommitSha(release.commitSha))
+      out.warn(
+        `commit ${JSON.stringify(release.commitSha)} does not look like a git commit SHA (7 to 40 ` +
+          `hexadecimal characters, or 64); recorded as given in ${release.id}`,
+      )
     if (out.json) out.value(releaseJson(release))
     else if (input.quiet) out.lines([release.id])
     else {

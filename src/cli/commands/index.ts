@@ -39,7 +39,13 @@ const create: Command = {
   options: {
     env: { type: 'string', value: 'E', help: 'the environment deployed to (required)' },
     version: { type: 'string', value: 'V', help: 'the version deployed, such as v1.2.3 or a git SHA (required)' },
-    commit: { type: 'string', value: 'SHA', help: 'the git commit deployed: 4 to 64 hex characters' },
+    commit: {
+      type: 'string',
+      value: 'SHA',
+      help:
+        'the git commit deployed: 7 to 40 or 64 hex characters; other text (up to 256 characters) is recorded ' +
+        'with a warning',
+    },
     'rollback-of': { type: 'string', value: 'ID', help: 'the earlier release of the environment this one redeploys' },
     note: { type: 'string', value: 'TEXT', help: 'why the release is made, recorded in the history' },
     'request-id': REQUEST_ID,
