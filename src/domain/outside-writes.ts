@@ -174,7 +174,7 @@ export const outsideChanges = (base: State, file: Snapshot, log: State): Verdict
   )
 }
 
-/** The event that adopts another tool's changes, or why they stay `STATE_DRIFT`; none when there is nothing to adopt. */
+/** The event that adopts another tool's changes, or why they stay `STATE_DRIFT`; none when nothing is to adopt. */
 export const adoptOutsideWrite = (
   base: State,
   file: Snapshot,

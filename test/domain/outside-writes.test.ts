@@ -144,7 +144,7 @@ describe('changes another tool made to releases.json', () => {
       file(A, goRelease('rel-20250101-110000000', '2025-01-01T11:00:00Z', { previousId: A.id })),
       'with a timestamp before its previous release',
     ],
-    ['a release added naming no previous one', file(A, { ...G, previousId: undefined }), 'previous release (none)'],
+    ['a release added naming no previous one', file(A, goRelease(G.id, G.timestamp)), 'previous release (none)'],
   ])('refuses %s', (_, theirs, why) => {
     const completed = stateAfter([phaseUpdated(A.id, 'build', 'pending', 'completed')], base)
     const from = why.includes('went back') ? completed : base

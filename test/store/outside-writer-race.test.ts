@@ -57,7 +57,7 @@ describe('a Go-like writer renaming releases.json in a loop beside this module',
     const manager = createStateManager({ stateFile: store.stateFile, onWarning: () => undefined })
     await manager.createRelease('ts', 'last')
     const all = await manager.listAllReleases()
-    const ids = new Set(all.map((release) => release.id))
+    const ids = new Set<string>(all.map((release) => release.id))
     expect(
       done?.ids?.filter((id) => !ids.has(id)),
       'acknowledged releases missing',

@@ -106,7 +106,7 @@ export const goCreateRelease = (
   return release
 }
 
-/** Go's `UpdatePhase`: read, set the phase of the first release with the id (Go does not check the transition), save. */
+/** Go's `UpdatePhase`: read, set the phase of the first release with the id (no transition checked), save. */
 export const goUpdatePhase = (stateFile: string, id: string, phase: string, status: string): void => {
   const releases = readAsGo(stateFile)
   const release = releases.find((candidate) => candidate.id === id)
