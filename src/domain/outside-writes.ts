@@ -121,8 +121,14 @@ const layOver = (merge: Merge, id: string, i: number, was: Release, theirs: Stor
  * The other tool's changes to the releases the base holds, laid over the history; what it appended, in file order.
  * A release past the base's with the id and fields of one the history recorded since is that one (a file written
  * after the base, whose record was lost); any other is new, even under an id the history holds (one millisecond).
+ * From an `older` base (a stale read), the file can hold neither: either is a sign it was written from a later one.
  */
-const mergeKnown = (base: State, file: Map<string, StoredRelease[]>, merge: Merge): Verdict<Release[]> => {
+const mergeKnown = (
+  base: State,
+  file: Map<string, StoredRelease[]>,
+  merge: Merge,
+  older: boolean,
+): Verdict<Release[]> => {
   const appended: Release[] = []
   for (const [id, now] of file) {
     const known = base.releases.get(id as Release['id']) ?? []
@@ -135,6 +141,8 @@ const mergeKnown = (base: State, file: Map<string, StoredRelease[]>, merge: Merg
     const used = new Set<number>()
     for (const theirs of now.slice(known.length)) {
       const i = ours.findIndex((mine, j) => j >= known.length && !used.has(j) && !rewrittenField(mine, theirs))
+      if (older && ours.length > known.length)
+        return E.left(`it holds release ${id}, which this module recorded after the file it would have started from`)
       if (i === -1) appended.push(theirs)
       else {
         used.add(i)
@@ -150,15 +158,21 @@ const mergeKnown = (base: State, file: Map<string, StoredRelease[]>, merge: Merg
 /**
  * The changes another tool made to a file written from `base`, laid over the history `log`: one change per release it
  * added or moved on, or why they are not what the Go Stagecraft makes. None when the file differs only in form.
+ * `older`: the base is not the last file this module wrote, and the tool is taken to have read it before that write.
  */
-export const outsideChanges = (base: State, file: Snapshot, log: State): Verdict<ReadonlyArray<ReleaseChange>> => {
+export const outsideChanges = (
+  base: State,
+  file: Snapshot,
+  log: State,
+  older = false,
+): Verdict<ReadonlyArray<ReleaseChange>> => {
   if (fieldsKey(file) !== fieldsKey(base)) return E.left('its top-level fields were changed')
   const merge: Merge = {
     groups: new Map([...log.releases].map(([id, group]) => [id, group.map(storedForm)])),
     current: new Map(log.current),
     touched: new Set(),
   }
-  const known = mergeKnown(base, groupsOf(file.releases), merge)
+  const known = mergeKnown(base, groupsOf(file.releases), merge, older)
   if (E.isLeft(known)) return known
   const added = [...file.releases].filter((release) => known.right.includes(release))
   for (const release of added) {
@@ -180,6 +194,7 @@ export const adoptOutsideWrite = (
   file: Snapshot,
   log: State,
   source: SnapshotSource,
+  older = false,
 ): Verdict<ReadonlyArray<DomainEvent>> =>
   E.map((changes: ReadonlyArray<ReleaseChange>): ReadonlyArray<DomainEvent> =>
     changes.length === 0
@@ -196,4 +211,4 @@ export const adoptOutsideWrite = (
             },
           },
         ],
-  )(outsideChanges(base, file, log))
+  )(outsideChanges(base, file, log, older))

@@ -40,7 +40,7 @@ type Verdict = E.Either<string, ReadonlyArray<DomainEvent>>
 const judgedAt = (
   read: Read,
   positions: ReadonlyArray<number>,
-  judge: (base: State) => Verdict,
+  judge: (base: State, position: number) => Verdict,
 ): TE.TaskEither<StateError, ReadonlyMap<number, Verdict>> => {
   const verdicts = new Map<number, Verdict>()
   if (positions.length === 0) return TE.right(verdicts)
@@ -49,7 +49,7 @@ const judgedAt = (
     foldRead(read, emptyLoaded(LOG_ORIGIN), {
       until: Math.max(...positions) + 1,
       watch: (stored, fold) => {
-        if (wanted.has(stored.position - 1)) verdicts.set(stored.position - 1, judge(fold.peek()))
+        if (wanted.has(stored.position - 1)) verdicts.set(stored.position - 1, judge(fold.peek(), stored.position - 1))
         return undefined
       },
     }),
@@ -92,9 +92,9 @@ export const outsideWrite = (
   sha256: string,
 ): TE.TaskEither<StateError, E.Either<string, OutsideWrite>> => {
   const source = { file: paths.stateFile, sha256 }
-  const judge = (base: State): Verdict =>
+  const judge = (base: State, older: boolean): Verdict =>
     pipe(
-      adoptOutsideWrite(base, snapshot, loaded.state, source),
+      adoptOutsideWrite(base, snapshot, loaded.state, source, older),
       E.filterOrElse(
         (events) => events.length > 0,
         () => 'it adds nothing to a file this module wrote, and leaves out what it wrote since',
@@ -104,15 +104,19 @@ export const outsideWrite = (
   return pipe(
     readRecords(paths, loaded, BASES),
     TE.flatMap((records) => {
+      // Newest first: only the last file written is the base of a tool that read it after that write.
       const positions = records.map((record) => record.position)
+      const newest = positions[0]
       return pipe(
         judgedAt(
           read,
           positions.filter((position) => position < end),
-          judge,
+          (base, position) => judge(base, position !== newest),
         ),
         TE.map((earlier) => {
-          const verdicts = positions.map((position) => (position === end ? judge(loaded.state) : earlier.get(position)))
+          const verdicts = positions.map((position) =>
+            position === end ? judge(loaded.state, position !== newest) : earlier.get(position),
+          )
           const chosen = verdicts.find((verdict) => verdict !== undefined && E.isRight(verdict)) ?? verdicts[0]
           if (chosen === undefined) return E.left('this module has no record of the file it last wrote')
           return pipe(

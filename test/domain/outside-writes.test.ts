@@ -151,6 +151,20 @@ describe('changes another tool made to releases.json', () => {
     expect(refusal(outsideChanges(from, theirs, from))).toContain(why)
   })
 
+  it('from an older base (a stale read), refuses a file holding a release recorded after it: it was written later', () => {
+    const ours = newRelease('2025-01-01T12:30:00Z', { previousId: A.id })
+    const log = stateAfter([created(ours)], base)
+    const staging = goRelease('rel-20250101-123100000', '2025-01-01T12:31:00Z', { environment: 'staging' })
+    expect(changes(outsideChanges(base, file(A, staging), log, true))).toEqual([
+      { releaseId: staging.id, before: [], after: [staging] },
+    ])
+    expect(refusal(outsideChanges(base, file(A, ours, staging), log, true))).toContain(
+      `it holds release ${ours.id}, which this module recorded after the file it would have started from`,
+    )
+    const rewritten = storedRelease({ id: ours.id, timestamp: ours.timestamp, environment: 'stage' })
+    expect(refusal(outsideChanges(base, file(A, rewritten), log, true))).toContain(`it holds release ${ours.id}`)
+  })
+
   it('refuses a change of the top-level fields', () => {
     expect(refusal(outsideChanges(base, { releases: [A], otherFields: { note: 'x' } }, base))).toContain(
       'top-level fields',
