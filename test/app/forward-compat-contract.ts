@@ -74,7 +74,7 @@ export const forwardCompatContract = (name: string, open: () => Promise<CompatSu
 
     it('given an event type it does not know, when reading, then every read answers without it and warns naming the type, the place and the writer', async () => {
       const { subject, first, second } = await touchedByNewer((second) => [
-        newerLine({ writer: '0.4.0' }),
+        newerLine({ writer: '0.6.0' }),
         phaseLine(second, 'build', 'pending', 'running'),
       ])
       const { manager, warnings } = subject.manager()
@@ -83,7 +83,7 @@ export const forwardCompatContract = (name: string, open: () => Promise<CompatSu
       expect((await manager.getRelease(first.id)).phases.build).toBe('completed')
       expect(warnings).toHaveLength(1)
       expect(warnings[0]).toContain(
-        `${subject.locationOf(5)}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0, cannot be interpreted`,
+        `${subject.locationOf(5)}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.6.0, cannot be interpreted`,
       )
       expect(warnings[0]).toMatch(/it was skipped.*Upgrade to stagecraft-state 0\.4\.0 or later/)
       expect((await manager.history()).map((e) => e.position)).toEqual([1, 2, 3, 4, 6])
@@ -99,7 +99,7 @@ export const forwardCompatContract = (name: string, open: () => Promise<CompatSu
     })
 
     it('given an event type it does not know, when writing, then every write is refused with NEWER_VERSION, naming the event and what to upgrade to, and nothing is recorded', async () => {
-      const { subject, second } = await touchedByNewer(() => [newerLine({ writer: '0.4.0' })])
+      const { subject, second } = await touchedByNewer(() => [newerLine({ writer: '0.6.0' })])
       const before = await subject.contents()
       const { manager } = subject.manager()
       const writes: ReadonlyArray<() => Promise<unknown>> = [
@@ -113,7 +113,7 @@ export const forwardCompatContract = (name: string, open: () => Promise<CompatSu
         const error = await rejection(write())
         expect(error.code).toBe('NEWER_VERSION')
         expect(error.message).toContain(
-          `${subject.locationOf(5)}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0`,
+          `${subject.locationOf(5)}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.6.0`,
         )
         expect(error.message).toMatch(
           /nothing was written\. Upgrade to stagecraft-state 0\.4\.0 or later to write to this store$/,
@@ -123,7 +123,7 @@ export const forwardCompatContract = (name: string, open: () => Promise<CompatSu
     })
 
     it("given an event type it does not know, when a write names a phase or a status this version does not know, then NEWER_VERSION, not INVALID_INPUT: it may be a newer version's", async () => {
-      const { subject, second } = await touchedByNewer(() => [newerLine({ writer: '0.4.0' })])
+      const { subject, second } = await touchedByNewer(() => [newerLine({ writer: '0.6.0' })])
       const before = await subject.contents()
       const { manager } = subject.manager()
       for (const write of [
@@ -203,7 +203,7 @@ export const forwardCompatContract = (name: string, open: () => Promise<CompatSu
       expect(damaged.message).toContain(badPayload.subject.locationOf(5))
       expect((await one.verify()).sound).toBe(false)
 
-      const unchained = await touchedByNewer(() => [() => newerLine({ writer: '0.4.0' })('f'.repeat(64))])
+      const unchained = await touchedByNewer(() => [() => newerLine({ writer: '0.6.0' })('f'.repeat(64))])
       const { manager: two } = unchained.subject.manager()
       const broken = await rejection(two.listReleases('prod'))
       expect(broken.code).toBe('CORRUPT_STATE')

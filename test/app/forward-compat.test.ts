@@ -39,7 +39,7 @@ describe('a checkpoint a newer stagecraft-state wrote past an event this version
     const subject = await fileSubject()
     const { manager } = subject.manager()
     const release = await deploy(manager, 'prod', 'v1')
-    appendToLog(subject.context.eventLog, [newerLine({ writer: '0.4.0', data: { releaseId: release.id } })])
+    appendToLog(subject.context.eventLog, [newerLine({ writer: '0.6.0', data: { releaseId: release.id } })])
     // The newer version's checkpoint, at the end of the log: this version's own, as the newer one
     // writes it (the same format), but saying it knows the newer type, and anchored after it.
     const checkpoint = subject.context.stateFile.replace(/\.json$/, '.checkpoint')
@@ -66,7 +66,7 @@ describe('a checkpoint a newer stagecraft-state wrote past an event this version
         /checkpoint is not used: it was written by a newer stagecraft-state, which knows event types this one does not \("ReleaseSealed"\); the whole event log is read instead/,
       ),
       expect.stringContaining(
-        `${subject.context.eventLog}:2: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0, cannot be interpreted`,
+        `${subject.context.eventLog}:2: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.6.0, cannot be interpreted`,
       ),
     ])
     const before = await subject.contents()
@@ -97,7 +97,7 @@ describe('what a newer minor release may add to the events this version knows', 
           id: '01JGGVSCEGD5YNBRN5P90A226Y',
           type: 'PhaseUpdated',
           recordedAt: '2025-01-01T13:00:00.000Z',
-          meta: { actor: 'newer-ci', host: 'runner', pid: 7, command: '01JGGVSCEGD5YNBRN5P90A226X', writer: '0.4.0' },
+          meta: { actor: 'newer-ci', host: 'runner', pid: 7, command: '01JGGVSCEGD5YNBRN5P90A226X', writer: '0.6.0' },
           data: { releaseId: release.id, phase: 'build', from: 'pending', to: 'running', requestId: 'req-1' },
           prev,
         }),
@@ -129,7 +129,7 @@ describe('the writes only the file store has, on a store a newer stagecraft-stat
   it('refuses import, reconcile --accept and reconcile --restore with NEWER_VERSION, and changes no file', async () => {
     const subject = await fileSubject()
     const release = await deploy(subject.manager().manager, 'prod', 'v1')
-    appendToLog(subject.context.eventLog, [newerLine({ writer: '0.4.0', data: { releaseId: release.id } })])
+    appendToLog(subject.context.eventLog, [newerLine({ writer: '0.6.0', data: { releaseId: release.id } })])
     const before = await subject.contents()
     const { manager } = subject.manager()
     for (const write of [

@@ -22,7 +22,7 @@ const touchedByNewer = async () => {
   const lines = store.logLines()
   appendFileSync(
     store.eventLog,
-    `${newerLine({ writer: '0.4.0', data: { releaseId: id } })(hashLine(lines.at(-1) as string))}\n`,
+    `${newerLine({ writer: '0.6.0', data: { releaseId: id } })(hashLine(lines.at(-1) as string))}\n`,
   )
   const files = () =>
     readdirSync(dirname(store.stateFile))
@@ -39,9 +39,9 @@ describe('a store a newer stagecraft-state touched', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toContain(id)
     expect(run.stderr).toBe(
-      `stagecraft-state: warning: ${store.eventLog}:${line}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0, cannot be interpreted: ` +
+      `stagecraft-state: warning: ${store.eventLog}:${line}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.6.0, cannot be interpreted: ` +
         'this version of stagecraft-state knows event types ReleaseCreated, PhaseUpdated, SnapshotImported, SnapshotReconciled only; it was skipped, and what it changed is not shown. ' +
-        'Upgrade to stagecraft-state 0.4.0 or later to see it; this version refuses to write to this store\n',
+        'Upgrade to stagecraft-state 0.6.0 or later to see it; this version refuses to write to this store\n',
     )
   })
 
@@ -57,9 +57,9 @@ describe('a store a newer stagecraft-state touched', () => {
         .filter((l) => l !== '')
         .at(-1),
     ).toBe(
-      `stagecraft-state: NEWER_VERSION: ${store.eventLog}:${line}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0, cannot be interpreted: ` +
+      `stagecraft-state: NEWER_VERSION: ${store.eventLog}:${line}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.6.0, cannot be interpreted: ` +
         'this version of stagecraft-state knows event types ReleaseCreated, PhaseUpdated, SnapshotImported, SnapshotReconciled only; nothing was written. ' +
-        'Upgrade to stagecraft-state 0.4.0 or later to write to this store',
+        'Upgrade to stagecraft-state 0.6.0 or later to write to this store',
     )
     expect(files()).toBe(before)
   })
@@ -70,7 +70,7 @@ describe('a store a newer stagecraft-state touched', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toContain(`sound: ${line} events, 1 release in file store ${store.stateFile}, 2 warnings\n`)
     expect(run.stdout).toContain(
-      `${store.eventLog}:${line}: warning: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0: not checked, and skipped`,
+      `${store.eventLog}:${line}: warning: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.6.0: not checked, and skipped`,
     )
     expect(run.stdout).toContain(
       `${store.stateFile}: warning: not compared with the event log, which holds events of a newer stagecraft-state`,

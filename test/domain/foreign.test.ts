@@ -22,9 +22,9 @@ describe('an event of a newer version', () => {
     expect(foreignEvent(envelope())).toEqual({ v: 1, type: 'ReleaseSealed', command: ULID })
     expect(
       foreignEvent(
-        envelope({ meta: { actor: 'ana', host: 'ci-7', pid: 1, command: ULID, events: 2, writer: '0.4.0' } }),
+        envelope({ meta: { actor: 'ana', host: 'ci-7', pid: 1, command: ULID, events: 2, writer: '0.6.0' } }),
       ),
-    ).toEqual({ v: 1, type: 'ReleaseSealed', command: ULID, events: 2, writer: '0.4.0' })
+    ).toEqual({ v: 1, type: 'ReleaseSealed', command: ULID, events: 2, writer: '0.6.0' })
   })
 
   test('given a higher envelope version, then it is foreign whatever else it holds, with what can be told of it', () => {
@@ -55,11 +55,11 @@ describe('an event of a newer version', () => {
   })
 
   test('is described by type, envelope version and writer, and says what to upgrade to', () => {
-    expect(describeForeign({ v: 1, type: 'ReleaseSealed', writer: '0.4.0' })).toBe(
-      'event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0',
+    expect(describeForeign({ v: 1, type: 'ReleaseSealed', writer: '0.6.0' })).toBe(
+      'event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.6.0',
     )
     expect(describeForeign({ v: 2 })).toBe('an event (envelope version 2), written by a newer stagecraft-state')
-    expect(upgradeTo({ v: 1, type: 'ReleaseSealed', writer: '0.4.0' })).toBe('stagecraft-state 0.4.0 or later')
+    expect(upgradeTo({ v: 1, type: 'ReleaseSealed', writer: '0.6.0' })).toBe('stagecraft-state 0.6.0 or later')
     expect(upgradeTo({ v: 1, type: 'ReleaseSealed' })).toBe('a stagecraft-state that knows event type "ReleaseSealed"')
     expect(upgradeTo({ v: 2, type: 'PhaseUpdated' })).toBe('a stagecraft-state that reads envelope version 2')
     // A writer or type with control characters is shown escaped, never raw on a terminal.

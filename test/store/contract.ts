@@ -270,7 +270,7 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       const { store, appendLines } = await open()
       const envelopes = deployEnvelopes(3)
       await appendAll(store, envelopes.slice(0, 2))
-      await appendLines([newerLine({ type: 'ReleaseSealed', writer: '0.4.0' })])
+      await appendLines([newerLine({ type: 'ReleaseSealed', writer: '0.6.0' })])
       // What this version writes after it (only a test can: a manager refuses), chained to it.
       await appendAll(store, envelopes.slice(2))
       const seen: Array<string | number> = []
@@ -284,13 +284,13 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
       expect(seen).toEqual([1, 2, 'foreign 3', 4])
       expect(end.cursor.position).toBe(4)
       expect(foreign.map((e) => e.foreign)).toEqual([
-        { v: 1, type: 'ReleaseSealed', writer: '0.4.0', command: expect.any(String) },
+        { v: 1, type: 'ReleaseSealed', writer: '0.6.0', command: expect.any(String) },
       ])
       expect(foreign[0]?.location).toMatch(/:3$/)
       const refused = await left(store.read(store.origin, { event: () => undefined }))
       expect(refused.code).toBe('NEWER_VERSION')
       expect(refused.message).toContain(
-        `${foreign[0]?.location}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0`,
+        `${foreign[0]?.location}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.6.0`,
       )
     })
 

@@ -59,7 +59,7 @@ describe('a projection a newer stagecraft-state advanced past an event this vers
   it('is not used: every event is replayed, the event is found and named, and writes are refused', async () => {
     const subject = await pgSubject()
     const release = await deploy(subject.manager().manager, 'prod', 'v1')
-    await appendRows(subject.schema, [newerLine({ writer: '0.4.0', data: { releaseId: release.id } })])
+    await appendRows(subject.schema, [newerLine({ writer: '0.6.0', data: { releaseId: release.id } })])
     // The newer version changed the projection in the statement that appended its event.
     await adminQuery(
       `UPDATE "${subject.schema}".projection SET position = 2, hash = (SELECT hash FROM "${subject.schema}".events WHERE position = 2)`,
@@ -72,7 +72,7 @@ describe('a projection a newer stagecraft-state advanced past an event this vers
         `(schema ${subject.schema}): the projection folds event 2, which this version of stagecraft-state cannot interpret (a newer one recorded it); every event is replayed instead`,
       ),
       expect.stringContaining(
-        `${subject.schema}.events:2: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0, cannot be interpreted`,
+        `${subject.schema}.events:2: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.6.0, cannot be interpreted`,
       ),
     ])
     const before = await subject.contents()
@@ -101,7 +101,7 @@ describe('migrating a history that holds an event of a newer stagecraft-state', 
     const release = await deploy(manager, 'prod', 'v1')
     const eventLog = stateFile.replace(/\.json$/, '.events.ndjson')
     const last = readFileSync(eventLog, 'utf8').split('\n').at(-2) as string
-    appendFileSync(eventLog, `${newerLine({ writer: '0.4.0', data: { releaseId: release.id } })(hashLine(last))}\n`)
+    appendFileSync(eventLog, `${newerLine({ writer: '0.6.0', data: { releaseId: release.id } })(hashLine(last))}\n`)
     const schema = freshSchema('compat')
     const error = await rejection(
       migrateHistory(fileStoreSpec(stateFile), postgresStore({ connectionString: TEST_DATABASE_URL, schema }), {
@@ -110,7 +110,7 @@ describe('migrating a history that holds an event of a newer stagecraft-state', 
     )
     expect(error.code).toBe('NEWER_VERSION')
     expect(error.message).toContain(
-      `${eventLog}:2: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.4.0`,
+      `${eventLog}:2: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.6.0`,
     )
     expect(error.message).toMatch(
       /a read that needs every event \(a migration\) cannot go past it\. Upgrade to stagecraft-state 0\.4\.0 or later to read all of this history$/,
