@@ -85,7 +85,7 @@ export const forwardCompatContract = (name: string, open: () => Promise<CompatSu
       expect(warnings[0]).toContain(
         `${subject.locationOf(5)}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.6.0, cannot be interpreted`,
       )
-      expect(warnings[0]).toMatch(/it was skipped.*Upgrade to stagecraft-state 0\.4\.0 or later/)
+      expect(warnings[0]).toMatch(/it was skipped.*Upgrade to stagecraft-state 0\.6\.0 or later/)
       expect((await manager.history()).map((e) => e.position)).toEqual([1, 2, 3, 4, 6])
       expect(warnings).toHaveLength(1) // once per manager, however many reads
 
@@ -116,7 +116,7 @@ export const forwardCompatContract = (name: string, open: () => Promise<CompatSu
           `${subject.locationOf(5)}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.6.0`,
         )
         expect(error.message).toMatch(
-          /nothing was written\. Upgrade to stagecraft-state 0\.4\.0 or later to write to this store$/,
+          /nothing was written\. Upgrade to stagecraft-state 0\.6\.0 or later to write to this store$/,
         )
       }
       expect(await subject.contents()).toBe(before)
@@ -132,7 +132,7 @@ export const forwardCompatContract = (name: string, open: () => Promise<CompatSu
       ]) {
         const error = await rejection(write())
         expect(error.code).toBe('NEWER_VERSION')
-        expect(error.message).toMatch(/Upgrade to stagecraft-state 0\.4\.0 or later to write to this store$/)
+        expect(error.message).toMatch(/Upgrade to stagecraft-state 0\.6\.0 or later to write to this store$/)
       }
       expect(await subject.contents()).toBe(before)
     })

@@ -113,7 +113,7 @@ describe('migrating a history that holds an event of a newer stagecraft-state', 
       `${eventLog}:2: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.6.0`,
     )
     expect(error.message).toMatch(
-      /a read that needs every event \(a migration\) cannot go past it\. Upgrade to stagecraft-state 0\.4\.0 or later to read all of this history$/,
+      /a read that needs every event \(a migration\) cannot go past it\. Upgrade to stagecraft-state 0\.6\.0 or later to read all of this history$/,
     )
     const tables = await adminQuery<{ count: string }>(
       `SELECT count(*)::text AS count FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'events'`,
