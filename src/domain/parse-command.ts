@@ -102,21 +102,9 @@ const deployed = (state: State, environment: string, version: string): boolean =
     E.exists((releases) => releases.some((release) => release.version === version)),
   )
 
-/**
- * A create's environment and version held to the limits of new text (input.ts), unless the history
- * holds them: an environment it has, a version that environment deployed (a rollback's, say), which
- * a Go-written file may hold longer or with characters new text may not have.
- */
-export const newTexts = (command: CreateRelease, state: State): Parsed<CreateRelease> =>
-  pipe(
-    state.current.has(command.environment) ? E.right(command.environment) : parseNewEnvironment(command.environment),
-    E.chain(() =>
-      deployed(state, command.environment, command.version)
-        ? E.right(command.version)
-        : parseNewVersion(command.version),
-    ),
-    E.map(() => command),
-  )
+// What the history holds is not new text: refused only when it is not there.
+const unlessHeld = (parsed: Parsed<string>, held: () => boolean): Parsed<unknown> =>
+  E.isLeft(parsed) && held() ? E.right(undefined) : parsed
 
 /** A command as `decide` takes it, or why the caller's input is not one (`INVALID_INPUT`). */
 export const parseCommand = (input: CommandInput): Parsed<Command> => {
@@ -142,3 +130,18 @@ export const parseCommand = (input: CommandInput): Parsed<Command> => {
       )
   }
 }
+
+/**
+ * A create's environment and version held to the limits of new text (input.ts), unless the history
+ * holds them: an environment it has, a version that environment deployed (a rollback's, say), which
+ * a Go-written file may hold longer or with characters new text may not have.
+ */
+export const newTexts = (command: CreateRelease, state: State): Parsed<CreateRelease> =>
+  pipe(
+    unlessHeld(parseNewEnvironment(command.environment), () => state.current.has(command.environment)),
+    // The history is searched only for a version the limits refuse: it is a scan of the environment's releases.
+    E.chain(() =>
+      unlessHeld(parseNewVersion(command.version), () => deployed(state, command.environment, command.version)),
+    ),
+    E.map(() => command),
+  )
