@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check'
 import {
+  allPending,
   formatReleaseId,
   PHASE_STATUSES,
   ReleaseRecord,
@@ -314,14 +315,7 @@ export const goReleases: fc.Arbitrary<ReadonlyArray<StoredRelease>> = fc
         version: 'v1',
         commitSha: '',
         timestamp: goTimestamp(at, nanos, zone),
-        phases: {
-          build: 'pending',
-          push: 'pending',
-          migrate_pre: 'pending',
-          rollout: 'pending',
-          migrate_post: 'pending',
-          finalize: 'pending',
-        },
+        phases: allPending(),
         ...(previousId === undefined ? {} : { previousId }),
       }
     })

@@ -7,6 +7,16 @@ import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { fixturePath } from '../fixtures/index.js'
 import { freshManager, rejection } from '../support/manager.js'
+import { goFileText, type GoRecord, goReleaseId, goTimestamp, readAsGo } from '../support/go-writer.js'
+
+const goRecord = (id: string, environment: string, version: string): GoRecord => ({
+  id,
+  environment,
+  version,
+  commit_sha: 'commit1',
+  timestamp: '',
+  phases: { build: 'completed', push: 'pending' },
+})
 
 // test/fixtures/go-wide.json, written by hand in the Go writer's format.
 const LONG_ENVIRONMENT = 'e'.repeat(80)
@@ -81,5 +91,49 @@ describe('a Go-written history with an 80-character environment, a 300-character
     expect((await rejection(manager.createRelease('prod', LONG_VERSION))).message).toMatch(/the limit is 256/)
     expect((await rejection(manager.createRelease('sta\u200bging', 'v1'))).message).toMatch(/contains U\+200B/)
     expect(await manager.history()).toEqual([])
+  })
+})
+
+describe('a Go file mixing zones, duplicate ids, nanosecond timestamps and an 80-character environment', () => {
+  const at = Date.UTC(2026, 11, 3, 19, 11, 9, 546)
+  // Tokyo, New York and UTC hosts, two creates in one millisecond (one id), nanoseconds kept.
+  const records: GoRecord[] = [
+    { ...goRecord(goReleaseId(at, 9 * 60), 'prod', 'v1'), timestamp: goTimestamp(at, 9 * 60) },
+    { ...goRecord(goReleaseId(at + 1000, -5 * 60), 'prod', 'v2'), timestamp: goTimestamp(at + 1000, -5 * 60, 123) },
+    { ...goRecord(goReleaseId(at + 2000), 'e'.repeat(80), 'v1'), timestamp: goTimestamp(at + 2000, 0, 100) },
+    { ...goRecord(goReleaseId(at + 2000), 'e'.repeat(80), 'v2'), timestamp: goTimestamp(at + 2000, 0, 900) },
+  ]
+  records[1]!.previous_id = records[0]!.id
+  records[3]!.previous_id = records[2]!.id
+
+  it('loses nothing, reaches every release, refuses the ambiguous id by name, and dates a new release by the clock', async () => {
+    const subject = freshManager()
+    mkdirSync(dirname(subject.stateFile), { recursive: true })
+    writeFileSync(subject.stateFile, goFileText(records))
+    subject.clock.set(at + 60_000)
+    const { manager } = subject
+
+    const all = await manager.listAllReleases()
+    expect(all.map((r) => [r.environment.length, r.version, r.timestamp]).sort()).toEqual(
+      records.map((r) => [r.environment.length, r.version, r.timestamp]).sort(),
+    )
+    expect((await manager.getCurrentRelease('prod')).version).toBe('v2')
+    expect((await manager.getRelease(records[0]!.id)).version).toBe('v1')
+    expect(((await rejection(manager.getRelease(records[2]!.id))) as Error).message).toMatch(/v1.*v2|v2.*v1/)
+
+    const { release } = await manager.createRelease('prod', 'v3')
+    expect(release.timestamp).toBe('2026-12-03T19:12:09.546Z')
+    expect(release.previousId).toBe(records[1]!.id)
+    const written = readAsGo(subject.stateFile)
+    for (const record of records)
+      expect(
+        written.filter((r) => r.id === record.id && r.version === record.version),
+        record.id,
+      ).toEqual([expect.objectContaining({ timestamp: record.timestamp, environment: record.environment })])
+    const report = await manager.verify()
+    expect(report.sound).toBe(true)
+    expect(report.problems.map((p) => p.message).join('\n')).toContain(
+      `id ${records[0]!.id} reads 04:11:09.546 but its timestamp is 19:11:09.546Z`,
+    )
   })
 })

@@ -212,13 +212,19 @@ describe('verify', () => {
     })
     const goFile = (records: ReadonlyArray<object>) => JSON.stringify({ releases: records }, null, 2)
 
-    it('one: a warning that says what its id reads, what its timestamp says, and why; creating follows the clock', async () => {
+    // A release Go wrote in Tokyo at 19:11:09.546Z, imported, then one created here 54 ms later.
+    const tokyoThenCreate = async () => {
       const { manager, stateFile, clock } = freshManager()
       mkdirSync(dirname(stateFile), { recursive: true })
       writeFileSync(stateFile, goFile([goRecord('rel-20261203-041109546', '2026-12-03T04:11:09.546+09:00')]))
       await manager.importSnapshot()
       clock.set(Date.parse('2026-12-02T19:11:09.600Z'))
       const { release } = await manager.createRelease('prod', 'v2', 'abc123')
+      return { manager, stateFile, release }
+    }
+
+    it('one: a warning that says what its id reads, what its timestamp says, and why; creating follows the clock', async () => {
+      const { manager, stateFile, release } = await tokyoThenCreate()
       expect(release.timestamp).toBe('2026-12-02T19:11:09.6Z')
       const report = await manager.verify()
       expect(report.sound).toBe(true)
@@ -234,12 +240,7 @@ describe('verify', () => {
     })
 
     it('a file in id order, as written before time ordered it, is current: neither verify nor a write calls it drift', async () => {
-      const { manager, stateFile, clock } = freshManager()
-      mkdirSync(dirname(stateFile), { recursive: true })
-      writeFileSync(stateFile, goFile([goRecord('rel-20261203-041109546', '2026-12-03T04:11:09.546+09:00')]))
-      await manager.importSnapshot()
-      clock.set(Date.parse('2026-12-02T19:11:09.600Z'))
-      const { release } = await manager.createRelease('prod', 'v2', 'abc123')
+      const { manager, stateFile, release } = await tokyoThenCreate()
       const file = JSON.parse(readFileSync(stateFile, 'utf8')) as { releases: Array<{ id: string }> }
       expect(file.releases.map((r) => r.id)).toEqual(['rel-20261203-041109546', release.id])
       writeFileSync(stateFile, JSON.stringify({ releases: [...file.releases].reverse() }, null, 2))

@@ -4,6 +4,7 @@
  * clock's own offset, ids from the local wall clock, and renames a temporary file over it. It takes no lock.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { allPending } from '../../src/domain/phase.js'
 
 /** A release record as the Go tool marshals it. */
 export interface GoRecord {
@@ -74,15 +75,6 @@ export const writeAsGo = (stateFile: string, releases: ReadonlyArray<GoRecord>):
   renameSync(temporary, stateFile)
 }
 
-const PENDING = {
-  build: 'pending',
-  push: 'pending',
-  migrate_pre: 'pending',
-  rollout: 'pending',
-  migrate_post: 'pending',
-  finalize: 'pending',
-}
-
 /** Go's `CreateRelease`: read, append a release whose previous is the environment's newest, save. */
 export const goCreateRelease = (
   stateFile: string,
@@ -99,7 +91,7 @@ export const goCreateRelease = (
     version: fields.version,
     commit_sha: fields.commitSha ?? '',
     timestamp: goTimestamp(fields.epochMs, offset),
-    phases: { ...PENDING },
+    phases: allPending(),
     ...(current === undefined ? {} : { previous_id: current.id }),
   }
   writeAsGo(stateFile, [...releases, release])
