@@ -92,6 +92,8 @@ export const startFold = (state: State): Fold => {
   let otherFieldsJson: SnapshotFieldTexts | undefined = state.otherFieldsJson
   const requests = RequestMap.draft(state.requests)
   let outOfOrder = false
+  // The latest instant of the current releases, kept as creates add to it (undefined: none; null: to be found again).
+  let latest: number | undefined | null = null
   let currentOutdated = false
   let finished = false
   let changed = false
@@ -127,6 +129,7 @@ export const startFold = (state: State): Fold => {
     releases.set(release.id, Object.freeze(group === undefined ? [release] : [...group, release]))
     if (greatestId !== undefined && release.id < greatestId) outOfOrder = true
     if (greatestId === undefined || release.id > greatestId) greatestId = release.id
+    if (latest !== null) latest = Math.max(latest ?? -Infinity, epochMsOfChecked(release.timestamp))
     const currentRelease = current.get(release.environment)
     if (currentRelease === undefined || isNewer(release, currentRelease)) current.set(release.environment, release)
   }
@@ -168,7 +171,7 @@ export const startFold = (state: State): Fold => {
     refreshCurrent()
     if (releases.has(release.id)) return `release id ${release.id} already exists`
     // A create comes after every instant; one recorded before instants ordered them sorts after every id instead.
-    const latest = latestEpochMs(current)
+    if (latest === null) latest = latestEpochMs(current)
     if (latest !== undefined && epochMsOfChecked(release.timestamp) <= latest) {
       if (greatestId !== undefined && release.id <= greatestId)
         return (
@@ -285,6 +288,7 @@ export const startFold = (state: State): Fold => {
         break
       }
       case 'SnapshotReconciled':
+        latest = null // a release removed may have been the latest
         for (const change of event.data.changes) replaceGroup(change, at)
         otherFields = deepFreeze(structuredClone(event.data.otherFields))
         otherFieldsJson = textsOf(event.data.otherFieldsJson)
