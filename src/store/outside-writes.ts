@@ -10,7 +10,7 @@ import type { DomainEvent, ReleaseChange } from '../domain/events.js'
 import { evolveAll } from '../domain/evolve.js'
 import { adoptOutsideWrite } from '../domain/outside-writes.js'
 import { PHASES } from '../domain/phase.js'
-import { decodeSnapshotBytes, showsState, type Snapshot } from '../domain/snapshot.js'
+import { decodeSnapshotBytes, type Snapshot } from '../domain/snapshot.js'
 import type { State } from '../domain/state.js'
 import type { StateError } from '../domain/state-error.js'
 import { emptyLoaded, type Loaded } from './event-store.js'
@@ -167,8 +167,8 @@ export const outsideView = (
           const sha256 = file === undefined ? undefined : sha256Of(file.bytes)
           if (file === undefined || sha256 === record?.sha256) return TE.right(remember(loaded.state))
           const decoded = decodeSnapshotBytes(file.bytes, paths.stateFile)
-          // An unreadable file, or one the history shows: the writer reports the first, the second needs nothing.
-          if (E.isLeft(decoded) || showsState(decoded.right)(loaded.state)) return TE.right(remember(loaded.state))
+          // An unreadable file is the writer's to report; one that differs only in form adopts nothing.
+          if (E.isLeft(decoded)) return TE.right(remember(loaded.state))
           return pipe(
             outsideWrite(paths, read, loaded, decoded.right, sha256 as string),
             TE.map((adopted) =>

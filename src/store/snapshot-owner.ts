@@ -382,7 +382,7 @@ export const settleSnapshot = (
   if (plan.keepAsIs !== undefined && own === 0) {
     // An import or accepted changes alone: the file shows the history as it is.
     const { bytes, sha256, hashes, fingerprint } = plan.keepAsIs
-    if (recorded > 0) record(sha256, bytes.length, false)
+    if (recorded > 0) record(sha256, bytes.length, false, fingerprint)
     memory.known = { bytes, held: undefined, sha256, hashes, fingerprint, position: cursor.position }
     return
   }
