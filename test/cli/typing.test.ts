@@ -212,3 +212,31 @@ offer stagecraft-state help rec
     expect(CLI).toContain('dist')
   })
 })
+
+describe('the tables and the distance behind them', () => {
+  it('no two options of a command (its own and the global ones) share a short name', async () => {
+    const { COMMANDS } = await import('../../src/cli/commands/index.js')
+    const { GLOBAL_OPTIONS } = await import('../../src/cli/globals.js')
+    for (const command of COMMANDS) {
+      const shorts = Object.values({ ...GLOBAL_OPTIONS, ...command.options }).flatMap((spec) =>
+        spec.short === undefined ? [] : [spec.short],
+      )
+      expect(shorts, command.name).toEqual([...new Set(shorts)])
+    }
+  })
+
+  it('the edit distance counts a swap of neighbours as one edit, and is symmetric', async () => {
+    const { editDistance, nearest } = await import('../../src/cli/suggest.js')
+    expect(editDistance('lsit', 'list')).toBe(1)
+    expect(editDistance('bild', 'build')).toBe(1)
+    expect(editDistance('deploy', 'replay')).toBe(2)
+    expect(editDistance('', 'abc')).toBe(3)
+    for (const [a, b] of [
+      ['--evn', '--env'],
+      ['runing', 'running'],
+      ['kitten', 'sitting'],
+    ] as const)
+      expect(editDistance(a, b)).toBe(editDistance(b, a))
+    expect(nearest('roll', ['rollback-target', 'recover'])).toEqual(['rollback-target'])
+  })
+})
