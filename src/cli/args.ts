@@ -8,6 +8,7 @@ import type { Command, OptionTable, ParsedArgs } from './command.js'
 import { COMMANDS, commandNamed } from './commands/index.js'
 import * as E from './either.js'
 import { GLOBAL_OPTIONS, type Globals, globalsOf, VERSION_OPTION } from './globals.js'
+import { didYouMean } from './suggest.js'
 import { type UsageError, usageError } from './usage.js'
 
 /** What the command line asks for. */
@@ -25,25 +26,48 @@ const VALUE_OPTIONS: ReadonlySet<string> = new Set(
   ),
 )
 
+// The same for short options (`-e prod`); in a group (`-qe prod`), the first taking a value takes the rest or the next.
+const VALUE_SHORTS: ReadonlySet<string> = new Set(
+  [GLOBAL_OPTIONS, ...COMMANDS.map((command) => command.options ?? {})].flatMap((table) =>
+    Object.values(table).flatMap((spec) => (spec.type === 'string' && spec.short !== undefined ? [spec.short] : [])),
+  ),
+)
+
+const takesNext = (token: string): boolean => {
+  if (token.startsWith('--')) return !token.includes('=') && VALUE_OPTIONS.has(token.slice(2))
+  const at = [...token.slice(1)].findIndex((letter) => VALUE_SHORTS.has(letter))
+  return at !== -1 && at === token.length - 2
+}
+
 /** The index of the command name: the first argument that is neither an option nor an option's value. */
 const commandIndex = (argv: ReadonlyArray<string>): number | undefined => {
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string
     if (token === '--') return i + 1 < argv.length ? i + 1 : undefined
-    if (token.startsWith('--')) {
-      if (!token.includes('=') && VALUE_OPTIONS.has(token.slice(2))) i++
-    } else if (!(token.startsWith('-') && token.length > 1)) return i
+    if (!(token.startsWith('-') && token.length > 1)) return i
+    if (takesNext(token)) i++
   }
   return undefined
 }
 
-const quoted = (message: string): string => /'(-[^' ]+)/.exec(message)?.[1] ?? '?'
+// "Option '-e, --env <value>' argument missing" names the long option after the short one.
+const quoted = (message: string): string => /'(?:-[^-' ], )?(-[^' ]+)/.exec(message)?.[1] ?? '?'
 
-const parseArgsProblem = (error: unknown, command: string | undefined): UsageError => {
+/** An unknown option, with the options of this command it may be a typo of, or the commands that take it. */
+const unknownOption = (option: string, options: OptionTable, command: string | undefined): UsageError => {
+  const names = Object.keys(options).map((name) => `--${name}`)
+  const near = option.startsWith('--') ? didYouMean(option, names) : ''
+  const elsewhere = COMMANDS.filter((other) => other.options?.[option.slice(2)] !== undefined).map((c) => c.name)
+  const owners =
+    near === '' && option.startsWith('--') && elsewhere.length > 0 ? ` (an option of ${elsewhere.join(', ')})` : ''
+  return usageError(`unknown option ${option}${owners}${near}`, command)
+}
+
+const parseArgsProblem = (error: unknown, options: OptionTable, command: string | undefined): UsageError => {
   const code = (error as { code?: string }).code
   const message = error instanceof Error ? error.message : String(error)
   const option = quoted(message)
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return usageError(`unknown option ${option}`, command)
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return unknownOption(option, options, command)
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
     return usageError(`unexpected argument ${JSON.stringify(/'([^']*)'/.exec(message)?.[1] ?? '')}`, command)
   if (/argument missing/.test(message)) return usageError(`${option} needs a value`, command)
@@ -82,32 +106,12 @@ const parse = (
     }
     return E.right({ values: values as ParsedArgs['values'], positionals })
   } catch (error) {
-    return E.left(parseArgsProblem(error, command))
+    return E.left(parseArgsProblem(error, options, command))
   }
 }
 
-const distance = (a: string, b: string): number => {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] as number
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] as number
-      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1))
-      diagonal = above
-    }
-  }
-  return row[b.length] as number
-}
-
-const unknownCommand = (name: string): UsageError => {
-  const near = COMMANDS.map((command) => command.name).filter(
-    (candidate) => distance(name, candidate) <= 2 || candidate.startsWith(name),
-  )
-  return usageError(
-    `unknown command ${JSON.stringify(name)}${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ''}`,
-  )
-}
+const unknownCommand = (name: string): UsageError =>
+  usageError(`unknown command ${JSON.stringify(name)}${didYouMean(name, [...COMMANDS.map((c) => c.name), 'help'])}`)
 
 // --help wins over every other mistake on the line: whoever asks for help gets it.
 const asksForHelp = (argv: ReadonlyArray<string>): boolean => {

@@ -47,6 +47,7 @@ export type CommandName =
   | 'import'
   | 'reconcile'
   | 'migrate'
+  | 'completion'
 
 /** A command as the help shows it: plain data, so that parsing and help load nothing else. */
 export interface Command {

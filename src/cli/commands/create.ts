@@ -6,6 +6,7 @@ import { defineCommand, flag, requiredOption, stringOption } from '../command.js
 import { releaseJson } from '../format/json.js'
 import { shortCommit } from '../format/release.js'
 import { EXIT, usageError } from '../usage.js'
+import { referencedId } from './reference.js'
 
 export const create = defineCommand({
   parse: (args) =>
@@ -28,9 +29,11 @@ export const create = defineCommand({
         quiet: flag(args, 'quiet'),
       })),
     ),
-  run: async (input, { manager, out }) => {
+  run: async (given, { manager, out }) => {
+    const rollbackOf = given.rollbackOf === undefined ? undefined : await referencedId(manager, given.rollbackOf)
+    const input = { ...given, rollbackOf }
     const { release } = await manager.createRelease(input.environment, input.version, input.commit, {
-      rollbackOf: input.rollbackOf,
+      rollbackOf,
       note: input.note,
       requestId: input.requestId,
     })

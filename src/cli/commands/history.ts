@@ -10,6 +10,7 @@ import { timeline } from '../format/timeline.js'
 import { EXIT } from '../usage.js'
 import { checkTimeRange, parseInstantOption } from '../values.js'
 import { beforeHistoryWarning } from './history-start.js'
+import { referencedId } from './reference.js'
 
 /**
  * No event about a release may mean the other filters left none, or that there is no such release (a mistyped id): that
@@ -41,9 +42,11 @@ export const history = defineCommand({
         releaseId: stringOption(args, 'release'),
       })),
     ),
-  run: async (input, { manager, out }) => {
+  run: async (given, { manager, out }) => {
+    const releaseId = given.releaseId === undefined ? undefined : await referencedId(manager, given.releaseId)
+    const input = { ...given, releaseId }
     const events = await manager.history(input)
-    if (events.length === 0 && input.releaseId !== undefined) await releaseMustExist(manager, input.releaseId, input)
+    if (events.length === 0 && releaseId !== undefined) await releaseMustExist(manager, releaseId, input)
     if (out.json) out.value(events.map(historyEventJson))
     else if (events.length === 0) out.lines([`no events match (${manager.location})`])
     else out.lines(timeline(events, out.style))

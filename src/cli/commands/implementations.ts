@@ -7,6 +7,7 @@
  * those kilobytes (docs/performance.md, "Fast start").
  */
 import type { CommandImplementation, CommandName } from '../command.js'
+import { completion } from './completion.js'
 import { create } from './create.js'
 import { history, replay } from './history.js'
 import { list } from './list.js'
@@ -32,4 +33,5 @@ export const IMPLEMENTATIONS: Readonly<Record<CommandName, CommandImplementation
   import: importSnapshot,
   reconcile,
   migrate,
+  completion,
 }

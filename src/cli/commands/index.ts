@@ -15,6 +15,11 @@ export const ABANDONED_AFTER: OptionSpec = {
     '30m, 2h, 1d)',
 }
 
+// Where a release id is taken, so is a reference (docs/cli.md, "Release references").
+const REFERENCES =
+  ' RELEASE_ID may be a reference: a unique prefix of an id, or ENV@current, ENV@~N (N before the current one) or ' +
+  'ENV@last-good.'
+
 const TIME_FORMS =
   'an RFC 3339 timestamp (2025-01-01T14:02:00Z), a date (2025-01-01, its midnight UTC) or a duration ago (2h)'
 
@@ -37,7 +42,7 @@ const create: Command = {
     '(releases.json keeps its fixed format; history shows "rollback to ..."). ' +
     "Note: after a command, --version is the release's version, not the program's.",
   options: {
-    env: { type: 'string', value: 'E', help: 'the environment deployed to (required)' },
+    env: { type: 'string', short: 'e', value: 'E', help: 'the environment deployed to (required)' },
     version: { type: 'string', value: 'V', help: 'the version deployed, such as v1.2.3 or a git SHA (required)' },
     commit: {
       type: 'string',
@@ -46,7 +51,11 @@ const create: Command = {
         'the git commit deployed: 7 to 40 or 64 hex characters; other text (up to 256 characters) is recorded ' +
         'with a warning',
     },
-    'rollback-of': { type: 'string', value: 'ID', help: 'the earlier release of the environment this one redeploys' },
+    'rollback-of': {
+      type: 'string',
+      value: 'ID',
+      help: 'the earlier release of the environment this one redeploys (an id or a reference: prod@last-good)',
+    },
     note: { type: 'string', value: 'TEXT', help: 'why the release is made, recorded in the history' },
     'request-id': REQUEST_ID,
     quiet: { type: 'boolean', short: 'q', help: 'print only the new release id (for scripts; not with --json)' },
@@ -65,7 +74,8 @@ const phase: Command = {
     'Moves one phase of a release to a status. Phases: build, push, migrate_pre, rollout, migrate_post, ' +
     'finalize. Statuses: pending, running, completed, failed, skipped. ' +
     'A pending phase may become running, completed, failed or skipped; a running one completed, failed or skipped; ' +
-    'completed, failed and skipped are final. Recording the status a phase already has records nothing (a safe retry).',
+    'completed, failed and skipped are final. Recording the status a phase already has records nothing (a safe ' +
+    `retry).${REFERENCES}`,
   positionals: ['RELEASE_ID', 'PHASE', 'STATUS'],
   options: {
     reason: { type: 'string', value: 'TEXT', help: 'why, recorded in the history (say why a rollout failed)' },
@@ -83,10 +93,11 @@ const show: Command = {
   synopsis: 'RELEASE_ID [--abandoned-after DURATION]',
   description:
     'Shows a release: its environment, version, commit, creation time, previous release, what it rolls ' +
-    'back to and its note (from the history), and every phase. With --json, its releases.json record.',
+    'back to and its note (from the history), and every phase. With --json, its releases.json record.' +
+    REFERENCES,
   positionals: ['RELEASE_ID'],
   options: { 'abandoned-after': ABANDONED_AFTER },
-  examples: ['stagecraft-state show rel-20250101-120000000', 'stagecraft-state show rel-20250101-120000000 --json'],
+  examples: ['stagecraft-state show rel-20250101-120000000', 'stagecraft-state show prod@~1 --json'],
 }
 
 const current: Command = {
@@ -96,7 +107,10 @@ const current: Command = {
   description:
     "With --env, shows the environment's current release (its newest) in detail, or fails when it has none. " +
     'Without --env, a table of the current release of every environment (with --json, an array of records).',
-  options: { env: { type: 'string', value: 'E', help: 'the environment' }, 'abandoned-after': ABANDONED_AFTER },
+  options: {
+    env: { type: 'string', short: 'e', value: 'E', help: 'the environment' },
+    'abandoned-after': ABANDONED_AFTER,
+  },
   examples: ['stagecraft-state current --env prod', 'stagecraft-state current --env prod --json'],
 }
 
@@ -110,8 +124,8 @@ const list: Command = {
     '(pending, in progress, completed, failed). A release still in progress with no event for a long time ' +
     'is marked possibly abandoned. With --json, an array of releases.json records.',
   options: {
-    env: { type: 'string', value: 'E', help: 'only this environment' },
-    limit: { type: 'string', value: 'N', help: 'at most N releases of each environment, the newest' },
+    env: { type: 'string', short: 'e', value: 'E', help: 'only this environment' },
+    limit: { type: 'string', short: 'n', value: 'N', help: 'at most N releases of each environment, the newest' },
     abandoned: { type: 'boolean', help: 'only the releases possibly abandoned' },
     'abandoned-after': ABANDONED_AFTER,
   },
@@ -137,14 +151,18 @@ const history: Command = {
     'With --json, an array of events with their envelope: position, id, time, type, release, releases, ' +
     'actor, host, pid, command, v, payload (the event as recorded).',
   options: {
-    env: { type: 'string', value: 'E', help: 'only events about releases of this environment' },
-    release: { type: 'string', value: 'ID', help: 'only events about this release' },
+    env: { type: 'string', short: 'e', value: 'E', help: 'only events about releases of this environment' },
+    release: {
+      type: 'string',
+      value: 'ID',
+      help: 'only events about this release (an id or a reference: prod@current)',
+    },
     since: { type: 'string', value: 'T', help: `only events recorded at or after T: ${TIME_FORMS}` },
     until: { type: 'string', value: 'T', help: 'only events recorded at or before T (same forms)' },
   },
   examples: [
     'stagecraft-state history --env prod',
-    'stagecraft-state history --release rel-20250101-120000000',
+    'stagecraft-state history --release prod@current',
     'stagecraft-state history --since 2h --json',
   ],
 }
@@ -193,9 +211,9 @@ const rollbackTarget: Command = {
     'Prints the target and the create command that records the rollback; fails with the reason when there ' +
     'is none. Nothing is recorded.',
   options: {
-    env: { type: 'string', value: 'E', help: 'the environment to roll back (required)' },
+    env: { type: 'string', short: 'e', value: 'E', help: 'the environment to roll back (required)' },
     'to-previous': { type: 'boolean', help: "the current release's previous release" },
-    'to-release': { type: 'string', value: 'ID', help: 'a given release of the environment' },
+    'to-release': { type: 'string', value: 'ID', help: 'a given release of the environment (an id or a reference)' },
     'to-version': { type: 'string', value: 'V', help: 'the newest release of the environment with this version' },
     'to-last-good': { type: 'boolean', help: 'the newest earlier release that completed every phase' },
   },
@@ -213,7 +231,8 @@ const recover: Command = {
     'Its running phases become failed and its pending phases skipped, through the normal transitions, ' +
     'each recorded in the history with the reason. ' +
     'A release with nothing running or pending is left as it is. Use it for releases list marks as ' +
-    'possibly abandoned, once you know their orchestrator is gone.',
+    'possibly abandoned, once you know their orchestrator is gone.' +
+    REFERENCES,
   positionals: ['RELEASE_ID'],
   options: {
     reason: { type: 'string', value: 'TEXT', help: 'why, recorded with every transition (required)' },
@@ -280,6 +299,22 @@ const migrate: Command = {
   ],
 }
 
+const completion: Command = {
+  name: 'completion',
+  summary: 'Print a shell completion script (bash, zsh or fish)',
+  synopsis: 'SHELL',
+  description:
+    'Prints a script that completes commands, options, phases, statuses and file paths in bash, zsh or fish, ' +
+    'generated from the same tables as this help. Release ids and environments are not completed: that would ' +
+    'read the store on every Tab.',
+  positionals: ['SHELL'],
+  examples: [
+    'source <(stagecraft-state completion bash)    # in ~/.bashrc',
+    'source <(stagecraft-state completion zsh)     # in ~/.zshrc, after compinit',
+    'stagecraft-state completion fish > ~/.config/fish/completions/stagecraft-state.fish',
+  ],
+}
+
 export const COMMANDS: ReadonlyArray<Command> = [
   create,
   phase,
@@ -294,6 +329,7 @@ export const COMMANDS: ReadonlyArray<Command> = [
   importSnapshot,
   reconcile,
   migrate,
+  completion,
 ]
 
 /** The command with this name. */

@@ -1,28 +1,51 @@
 /** `phase`: records one phase transition of a release, as a deploy orchestrator reports it. */
 import * as E from 'fp-ts/lib/Either.js'
-import type { PhaseStatus, ReleasePhase } from '../../index.js'
-import { releaseStatus } from '../../internals.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import { PHASES, type PhaseStatus, type ReleasePhase } from '../../index.js'
+import { PHASE_STATUSES, releaseStatus } from '../../internals.js'
 import { defineCommand, stringOption } from '../command.js'
 import { releaseJson } from '../format/json.js'
 import { statusPaint } from '../format/style.js'
-import { EXIT } from '../usage.js'
+import { didYouMean } from '../suggest.js'
+import { EXIT, type UsageError, usageError } from '../usage.js'
 import { changeText, phaseChanges, writeAbout } from './recorded.js'
+
+const isOneOf = (names: ReadonlyArray<string>, value: string): boolean => names.includes(value.trim())
+
+/** A phase and a status as typed, or the usage error naming the unknown one, what it is near, and what is accepted. */
+const phaseAndStatus = (phaseName: string, status: string): E.Either<UsageError, void> => {
+  if (isOneOf(PHASE_STATUSES, phaseName) && isOneOf(PHASES, status))
+    return E.left(usageError(`${phaseName} is a status and ${status} a phase: give PHASE, then STATUS`, 'phase'))
+  const unknown = (what: string, value: string, names: ReadonlyArray<string>) =>
+    E.left(
+      usageError(
+        `unknown ${what} ${JSON.stringify(value)} (one of ${names.join(', ')})${didYouMean(value.trim(), names)}`,
+        'phase',
+      ),
+    )
+  if (!isOneOf(PHASES, phaseName)) return unknown('phase', phaseName, PHASES)
+  if (!isOneOf(PHASE_STATUSES, status)) return unknown('phase status', status, PHASE_STATUSES)
+  return E.right(undefined)
+}
 
 export const phase = defineCommand({
   parse: (args) => {
     const [releaseId = '', phaseName = '', status = ''] = args.positionals
-    return E.right({
-      releaseId,
-      phase: phaseName,
-      status,
-      reason: stringOption(args, 'reason'),
-      requestId: stringOption(args, 'request-id'),
-    })
+    return pipe(
+      phaseAndStatus(phaseName, status),
+      E.map(() => ({
+        releaseId,
+        phase: phaseName,
+        status,
+        reason: stringOption(args, 'reason'),
+        requestId: stringOption(args, 'request-id'),
+      })),
+    )
   },
   run: async (input, { manager, out }) => {
-    const { release, events } = await writeAbout(manager, input.releaseId, () =>
-      // As typed on the command line: the manager refuses an unknown phase or status, naming it.
-      manager.updatePhase(input.releaseId, input.phase as ReleasePhase, input.status as PhaseStatus, {
+    const { release, events } = await writeAbout(manager, input.releaseId, (releaseId) =>
+      // As typed (checked above): the manager trims them.
+      manager.updatePhase(releaseId, input.phase as ReleasePhase, input.status as PhaseStatus, {
         reason: input.reason,
         requestId: input.requestId,
       }),

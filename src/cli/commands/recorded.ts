@@ -2,15 +2,20 @@
 import type { HistoryEvent, Recorded, StateManager } from '../../index.js'
 import type { PhaseUpdated } from '../../internals.js'
 import { type Style, statusPaint } from '../format/style.js'
+import { referencedId } from './reference.js'
 
-/** Runs a write about one release, refusing an unknown id by a read first: no lock, so no `.stagecraft` is left. */
+/**
+ * Runs a write about the release a reference names, refusing an unknown one by a read first: no lock, so no
+ * `.stagecraft` is left.
+ */
 export const writeAbout = async (
   manager: StateManager,
-  releaseId: string,
-  write: () => Promise<Recorded>,
+  reference: string,
+  write: (releaseId: string) => Promise<Recorded>,
 ): Promise<Recorded> => {
+  const releaseId = await referencedId(manager, reference)
   await manager.getRelease(releaseId)
-  return write()
+  return write(releaseId)
 }
 
 /** The phase changes among the events a write recorded, in order. */

@@ -19,8 +19,8 @@ export const recover = defineCommand({
       })),
     ),
   run: async (input, { manager, out }) => {
-    const { release, events } = await writeAbout(manager, input.releaseId, () =>
-      manager.recoverRelease(input.releaseId, input.reason, { requestId: input.requestId }),
+    const { release, events } = await writeAbout(manager, input.releaseId, (releaseId) =>
+      manager.recoverRelease(releaseId, input.reason, { requestId: input.requestId }),
     )
     if (out.json) {
       out.value(releaseJson(release))

@@ -7,6 +7,7 @@ import { releaseJson } from '../format/json.js'
 import { formatAge, shortCommit } from '../format/release.js'
 import { shellCommand } from '../shell-quote.js'
 import { EXIT, type UsageError, usageError } from '../usage.js'
+import { referencedId } from './reference.js'
 
 const CHOICES = '--to-previous, --to-release ID, --to-version V or --to-last-good'
 
@@ -35,7 +36,12 @@ export const rollbackTarget = defineCommand({
       E.apS('target', targetOf(args)),
     ),
   run: async (input, { manager, out, now }) => {
-    const target = await manager.rollbackTarget(input.environment, input.target)
+    const target = await manager.rollbackTarget(
+      input.environment,
+      input.target.to === 'release'
+        ? { to: 'release', releaseId: await referencedId(manager, input.target.releaseId) }
+        : input.target,
+    )
     if (out.json) {
       out.value(releaseJson(target))
       return EXIT.ok

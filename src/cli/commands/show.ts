@@ -6,6 +6,7 @@ import { releaseJson } from '../format/json.js'
 import { releaseTable } from '../format/release.js'
 import { EXIT } from '../usage.js'
 import { abandonedAfter, abandonedHint, abandonedIds } from './abandoned.js'
+import { referencedId } from './reference.js'
 import { printRelease } from './release-view.js'
 
 export const show = defineCommand({
@@ -15,7 +16,7 @@ export const show = defineCommand({
       E.map((thresholdMs) => ({ releaseId: args.positionals[0] ?? '', thresholdMs })),
     ),
   run: async (input, { manager, out, now }) => {
-    printRelease(out, await manager.getRelease(input.releaseId), now(), input.thresholdMs)
+    printRelease(out, await manager.getRelease(await referencedId(manager, input.releaseId)), now(), input.thresholdMs)
     return EXIT.ok
   },
 })
