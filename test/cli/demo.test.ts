@@ -62,7 +62,7 @@ describe('npm run demo', () => {
     expect(chapter(4)).toMatch(/^rollback of prod would redeploy rel-\S+: v1\.4\.0/m)
     expect(chapter(4)).toContain('"version": "v1.4.0"')
     expect(chapter(4)).toMatch(
-      /\[stderr\] stagecraft-state: INVALID_TRANSITION: .* is the current release of prod, and no earlier release has that version.*\n\[exit 1, as expected\]\n/,
+      /\[stderr\] stagecraft-state: RELEASE_NOT_FOUND: .* is the current release of prod, and no earlier release has that version.*\n\[exit 1, as expected\]\n/,
     )
     expect(chapter(5)).toMatch(
       /\$ stagecraft-state create --env prod --version v1\.4\.0 .*--rollback-of rel-\S+ .*--actor alice/,

@@ -48,7 +48,7 @@ describe('rollback-target', () => {
 
   it('refuses with the reason, exit 1: the current release, an unfinished one, another environment, nothing to roll back', async () => {
     expect(await fails(directory, ['rollback-target', '--env', 'prod', '--to-version', 'v3'], 1)).toMatch(
-      `INVALID_TRANSITION: release ${ids['v3']} (v3) is the current release of prod, and no earlier release has that version`,
+      `RELEASE_NOT_FOUND: release ${ids['v3']} (v3) is the current release of prod, and no earlier release has that version`,
     )
     expect(await fails(directory, ['rollback-target', '--env', 'prod', '--to-release', ids['s1'] ?? ''], 1)).toMatch(
       `belongs to environment staging, not prod`,
