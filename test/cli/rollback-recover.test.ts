@@ -87,7 +87,7 @@ describe('recover', () => {
     await ok(directory, ['phase', id, 'push', 'running'])
     const out = await ok(directory, ['recover', id, '--reason', 'CI runner killed'])
     expect(out).toBe(
-      `recovered ${id}: push running -> failed, migrate_pre pending -> skipped, rollout pending -> skipped, migrate_post pending -> skipped, finalize pending -> skipped (release failed)\n`,
+      `recovered ${id}: push running -> failed, migrate_pre pending -> skipped, rollout pending -> skipped, migrate_post pending -> skipped, finalize pending -> skipped (release recovered)\n`,
     )
     const events = JSON.parse(await ok(directory, ['history', '--release', id, '--json'])) as Array<{
       payload: { reason?: string }
@@ -125,7 +125,7 @@ describe('recover', () => {
       'migrate_post pending -> skipped',
       'finalize pending -> skipped',
     ])
-    expect(run.stdout).toBe(`recovered ${id}: ${recorded.join(', ')} (release failed)\n`)
+    expect(run.stdout).toBe(`recovered ${id}: ${recorded.join(', ')} (release recovered)\n`)
   })
 
   it('a finished release is left as it is; --json prints the record', async () => {
