@@ -317,12 +317,16 @@ export const startFold = (state: State): Fold => {
       const at = lastEvents.get(release)
       const byCommand = changedBy.get(release)
       if (at !== undefined || byCommand !== undefined) {
-        const { byCommand: before, ...others } = factsOf(release)
+        const { rollbackOf, note, supersedes, recovered, ...others } = factsOf(release)
         const lastEventMs = at === undefined ? others.lastEventMs : epochMsOfChecked(at)
+        // In one order, whatever order the events came in: a cache is compared with a replay as text.
         keepFacts(release, {
-          ...others,
+          ...(rollbackOf === undefined ? {} : { rollbackOf }),
+          ...(note === undefined ? {} : { note }),
           ...(lastEventMs === undefined ? {} : { lastEventMs }),
-          ...((byCommand ?? before === true) ? { byCommand: true as const } : {}),
+          ...(supersedes === undefined ? {} : { supersedes }),
+          ...(recovered === undefined ? {} : { recovered }),
+          ...((byCommand ?? others.byCommand === true) ? { byCommand: true as const } : {}),
         })
       }
       deepFreeze(release)
