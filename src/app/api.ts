@@ -24,6 +24,11 @@ export interface CreateReleaseOptions {
   readonly note?: string | undefined
   /** The caller's name for this write, to retry it safely: see {@link WriteOptions}. */
   readonly requestId?: string | undefined
+  /**
+   * Create it even though the environment's current release still has a phase running (else
+   * `RELEASE_IN_PROGRESS`), recording that the new release supersedes that one.
+   */
+  readonly supersede?: boolean | undefined
 }
 
 /**
@@ -92,10 +97,15 @@ export interface FpStateManager {
   /** Resolves `STATE_DRIFT`: `accept` records the file's changes as events; `restore` rewrites it from the log. */
   readonly reconcile: (mode: 'accept' | 'restore') => TE.TaskEither<StateError, ReconcileOutcome>
   /**
-   * Releases still in progress with no event for longer than `abandonedAfterMs`: probably left
-   * behind by a crashed or killed orchestrator (close them out with `recoverRelease`).
+   * Releases pending or in progress with no event for longer than `afterMs` (default: the
+   * manager's `abandonedAfterMs`): probably left behind by a crashed or killed orchestrator (close
+   * them out with `recoverRelease`).
    */
-  readonly abandonedReleases: (environment?: string) => TE.TaskEither<StateError, ReadonlyArray<Release>>
+  readonly abandonedReleases: (
+    environment?: string,
+    /** `afterMs`: after how long without an event, in milliseconds (default: the manager's `abandonedAfterMs`). */
+    options?: { readonly afterMs?: number | undefined },
+  ) => TE.TaskEither<StateError, ReadonlyArray<Release>>
   /** The current state, refreshed: read-only (frozen maps, lists and releases), shared, never copied. */
   readonly state: () => TE.TaskEither<StateError, State>
   readonly close: () => Promise<void>

@@ -12,7 +12,9 @@ import type { DomainError } from '../domain/errors.js'
 import { newTexts, parseCommand } from '../domain/parse-command.js'
 import { currentRelease, findRelease, listAllReleases, releasesOf } from '../domain/queries.js'
 import type { Release } from '../domain/release.js'
-import { isAbandoned } from '../domain/release-status.js'
+import { abandonedPassed } from '../domain/in-progress.js'
+import { idleMs, isAbandoned } from '../domain/release-status.js'
+import { formatTimestamp } from '../domain/timestamp.js'
 import { rollbackTarget } from '../domain/rollback.js'
 import { kindOf, quote } from '../domain/show.js'
 import { initialState, releaseCount, type State } from '../domain/state.js'
@@ -22,7 +24,7 @@ import type { FpStateManager, Recorded } from './api.js'
 import { checkedBag, checkedTime } from './arguments.js'
 import { history, stateAt } from './audit.js'
 import { handle, type Handled, locked } from './handle.js'
-import { readClock, type ResolvedOptions, resolveOptions, type StateManagerOptions } from './options.js'
+import { duration, readClock, type ResolvedOptions, resolveOptions, type StateManagerOptions } from './options.js'
 import { recorder } from './recorder.js'
 import { oneAtATime, storeView } from './store-view.js'
 import { verifyStore } from './verify.js'
@@ -132,18 +134,38 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       ),
     )
 
-  const abandoned = (environment: string | undefined): TE.TaskEither<StateError, ReadonlyArray<Release>> =>
+  const abandoned = (
+    environment: string | undefined,
+    options: { readonly afterMs?: number | undefined } | undefined,
+  ): TE.TaskEither<StateError, ReadonlyArray<Release>> =>
     pipe(
-      clock,
-      TE.flatMap((nowMs) =>
+      checkedBag('abandonedReleases', options),
+      TE.flatMapEither(({ afterMs }) => duration('afterMs', afterMs, config.abandonedAfterMs)),
+      TE.bindTo('afterMs'),
+      TE.bind('nowMs', () => clock),
+      TE.flatMap(({ afterMs, nowMs }) =>
         query((state) =>
           pipe(
             environment === undefined ? E.right(listAllReleases(state)) : releasesOf(state, environment),
-            E.map((releases) => releases.filter((release) => isAbandoned(release, nowMs, config.abandonedAfterMs))),
+            E.map((releases) => releases.filter((release) => isAbandoned(release, nowMs, afterMs))),
           ),
         ),
       ),
     )
+
+  // A create that went past an abandoned running release says so: the release is not superseded, only left.
+  const warnAbandonedPassed = (parsed: Command, handled: Handled): void => {
+    if (parsed.type !== 'CreateRelease' || handled.events.length === 0) return
+    const passed = abandonedPassed({ ...parsed, now: handled.nowMs }, handled.prepared.state)
+    if (passed === undefined) return
+    const created = createdId(handled, undefined)
+    config.warn(
+      `release ${passed.id} of ${passed.environment} still has a phase running but no event since ` +
+        `${formatTimestamp(handled.nowMs - idleMs(passed, handled.nowMs))}: it looks abandoned, so ${created} was ` +
+        `created over it. If its orchestrator is gone, close it out with recover (stagecraft-state recover ` +
+        `${passed.id} --reason TEXT)`,
+    )
+  }
 
   // Neither an event log nor a releases.json: an import or a reconcile has nothing to work on, and
   // must not create the state directory (or a lock) to find that out.
@@ -209,10 +231,22 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     createRelease: (environment, version, commitSha, options) =>
       pipe(
         checkedBag('createRelease', options),
-        TE.flatMap(({ rollbackOf, note, requestId }) =>
+        TE.flatMap(({ rollbackOf, note, requestId, supersede }) =>
           pipe(
             // `now` is read from the clock when the write's turn comes (see `write`).
-            command({ type: 'CreateRelease', environment, version, commitSha, rollbackOf, note, now: 0, requestId }),
+            command({
+              type: 'CreateRelease',
+              environment,
+              version,
+              commitSha,
+              rollbackOf,
+              note,
+              now: 0,
+              requestId,
+              supersede,
+              abandonedAfterMs: config.abandonedAfterMs,
+            }),
+            TE.tap(({ parsed, handled }) => TE.right(warnAbandonedPassed(parsed, handled))),
             TE.flatMapEither(({ parsed, handled }) =>
               recordedAbout(
                 handled,

@@ -33,6 +33,8 @@ export interface Handled {
   readonly after: Loaded
   /** What the command was decided on, and what the store recorded before it. */
   readonly prepared: Prepared
+  /** The clock's reading the command was decided at. */
+  readonly nowMs: number
 }
 
 /** What a write is decided with besides the command: where to catch up from, when, by whom, and why. */
@@ -84,6 +86,7 @@ const appended = (
   session: WriteSession,
   prepared: Prepared,
   envelopes: ReadonlyArray<EventEnvelope>,
+  nowMs: number,
 ): TE.TaskEither<StateError, Handled> => {
   const start = prepared.loaded.cursor.position
   return pipe(
@@ -94,6 +97,7 @@ const appended = (
       position: after.cursor.position,
       after,
       prepared,
+      nowMs,
     })),
   )
 }
@@ -135,7 +139,7 @@ export const handle = (
           E.map((events) => enveloped(recorder, prepared, events, nowMs)),
           E.flatMap(readable),
           TE.fromEither,
-          TE.flatMap((envelopes) => appended(session, prepared, envelopes)),
+          TE.flatMap((envelopes) => appended(session, prepared, envelopes, nowMs)),
         ),
       ),
     ),

@@ -124,7 +124,8 @@ const refuse = (message: string): E.Either<StateError, never> => E.left(StateErr
 
 const described = (raw: unknown): string => (typeof raw === 'number' ? String(raw) : `${kindOf(raw)} ${showValue(raw)}`)
 
-const duration = (what: string, raw: unknown, fallback: number): E.Either<StateError, number> => {
+/** A duration a caller gives, in milliseconds (a finite number, 0 or more), or `fallback` for none. */
+export const duration = (what: string, raw: unknown, fallback: number): E.Either<StateError, number> => {
   if (raw === undefined) return E.right(fallback)
   return typeof raw === 'number' && Number.isFinite(raw) && raw >= 0
     ? E.right(raw)

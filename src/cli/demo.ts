@@ -129,6 +129,7 @@ chapter('6. A deploy of v1.6.0 to staging is killed mid-rollout; list marks it, 
 const staging16 = create(['--env', 'staging', '--version', 'v1.6.0', '--commit', '9e8d7c6b5a4f3e2d'])
 complete(staging16, ['build', 'push', 'migrate_pre'])
 cli(['phase', staging16, 'rollout', 'running'])
+cli(['create', '--env', 'staging', '--version', 'v1.6.1'], 1) // refused: v1.6.0 is still rolling out
 process.stdout.write(
   '(the CI runner is killed here; no event arrives for a while; the default threshold is 1h, the demo uses 1s)\n',
 )

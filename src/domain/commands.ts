@@ -20,6 +20,13 @@ export interface CreateRelease {
   readonly now: number
   /** The caller's name for this write: a retry under it records nothing (requests.ts). */
   readonly requestId?: string | undefined
+  /** Create it even over a current release still running, recording that it supersedes that one. */
+  readonly supersede?: boolean | undefined
+  /**
+   * After how long without an event a running release counts as abandoned, which does not block a create (the
+   * manager's `abandonedAfterMs`); absent: none does, every running release blocks.
+   */
+  readonly abandonedAfterMs?: number | undefined
 }
 
 /** Move one phase of one release to a new status. */
@@ -68,6 +75,8 @@ export interface CreateReleaseInput {
   readonly note?: string | undefined
   readonly now: number
   readonly requestId?: string | undefined
+  readonly supersede?: boolean | undefined
+  readonly abandonedAfterMs?: number | undefined
 }
 
 /** A phase change as a caller gives it. */

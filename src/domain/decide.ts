@@ -27,6 +27,7 @@ import {
   type ReleasePhase,
 } from './phase.js'
 import { sameReleases } from './projection.js'
+import { supersededBy } from './in-progress.js'
 import { findRelease } from './queries.js'
 import { rollbackCandidate } from './rollback.js'
 import { type Release, type StoredRelease, storedForm } from './release.js'
@@ -91,8 +92,9 @@ const createRelease = (command: CreateRelease, state: State): Decision =>
     newTexts(command, state),
     E.chain(() => rollbackOrigin(state, command.environment, command.version, command.commitSha, command.rollbackOf)),
     E.bindTo('rollbackOf'),
+    E.bind('supersedes', () => supersededBy(command, state)),
     E.bind('next', () => nextReleaseId(command.now, latestEpochMs(state.current), (id) => state.releases.has(id))),
-    E.map(({ rollbackOf, next }): ReadonlyArray<DomainEvent> => {
+    E.map(({ rollbackOf, supersedes, next }): ReadonlyArray<DomainEvent> => {
       const { environment, version, commitSha, note } = command
       const previousId = state.current.get(environment)?.id
       const release: Release = {
@@ -111,6 +113,7 @@ const createRelease = (command: CreateRelease, state: State): Decision =>
             release,
             ...(rollbackOf === undefined ? {} : { rollbackOf: rollbackOf.id }),
             ...(note === undefined ? {} : { note }),
+            ...(supersedes === undefined ? {} : { supersedes }),
           },
         },
       ]
@@ -130,7 +133,13 @@ const createArguments = (command: CreateRelease) =>
     ]),
   )
 
-const transition = (release: Release, phase: ReleasePhase, to: PhaseStatus, reason: string | undefined): Decision => {
+const transition = (
+  release: Release,
+  phase: ReleasePhase,
+  to: PhaseStatus,
+  reason: string | undefined,
+  recovery = false,
+): Decision => {
   const from = release.phases[phase]
   if (from === to) return E.right([]) // an idempotent retry: nothing happened
   if (!canTransition(from, to)) {
@@ -144,7 +153,14 @@ const transition = (release: Release, phase: ReleasePhase, to: PhaseStatus, reas
   return E.right([
     {
       type: 'PhaseUpdated',
-      data: { releaseId: release.id, phase, from, to, ...(reason === undefined ? {} : { reason }) },
+      data: {
+        releaseId: release.id,
+        phase,
+        from,
+        to,
+        ...(reason === undefined ? {} : { reason }),
+        ...(recovery ? { recovery } : {}),
+      },
     },
   ])
 }
@@ -180,7 +196,7 @@ const recoverRelease = (command: RecoverRelease, state: State): Decision =>
           const to = RECOVERED[release.phases[phase]]
           return to === undefined
             ? { _tag: 'None' as const }
-            : { _tag: 'Some' as const, value: transition(release, phase, to, command.reason) }
+            : { _tag: 'Some' as const, value: transition(release, phase, to, command.reason, true) }
         }),
         A.sequence(E.Applicative),
         E.map(A.flatten),

@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'CORRUPT_STATE',
   'LOCK_TIMEOUT',
   'STATE_DRIFT',
+  'RELEASE_IN_PROGRESS',
 ] as const
 
 /** One of {@link ERROR_CODES}. */
@@ -29,5 +30,7 @@ export const invalidInput = failure('INVALID_INPUT')
 export const releaseNotFound = failure('RELEASE_NOT_FOUND')
 /** The requested change does not follow the release's rules (a final phase changed, ...). */
 export const invalidTransition = failure('INVALID_TRANSITION')
+/** The environment's current release still has a phase running: a new one would deploy over it unannounced. */
+export const releaseInProgress = failure('RELEASE_IN_PROGRESS')
 /** Persisted state could not be read or does not make sense. */
 export const corruptState = failure('CORRUPT_STATE')

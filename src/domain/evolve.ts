@@ -1,11 +1,18 @@
 /** Folding events into state, purely: a {@link Fold} applies a batch to one transient copy, then freezes it. */
 import * as E from 'fp-ts/lib/Either.js'
 import { deepFreeze } from './deep-freeze.js'
-import type { DomainEvent, PhaseUpdated, ReleaseChange, SnapshotFields, SnapshotFieldTexts } from './events.js'
+import {
+  type DomainEvent,
+  madeByRecovery,
+  type PhaseUpdated,
+  type ReleaseChange,
+  type SnapshotFields,
+  type SnapshotFieldTexts,
+} from './events.js'
 import { parseRequestId } from './input.js'
 import { PHASES, type ReleasePhase } from './phase.js'
 import { sameReleases } from './projection.js'
-import { factsOf, keepFacts, keepPreserved, type Preserved, preservedOf, type Release } from './release.js'
+import { factsOf, hasFacts, keepFacts, keepPreserved, type Preserved, preservedOf, type Release } from './release.js'
 import { compareIds, type ReleaseId } from './release-id.js'
 import { showValue } from './show.js'
 import { ReleaseMap } from './versioned-map.js'
@@ -102,6 +109,8 @@ export const startFold = (state: State): Fold => {
   const owned: Release[] = []
   // Turned into numbers once, in result(), not once per event.
   const lastEvents = new Map<Release, Timestamp>()
+  // Whether a command (true) or a file (false) changed a release last: kept as a fact in result(), not once per event.
+  const changedBy = new Map<Release, boolean>()
 
   // A private copy, so that neither the caller's objects nor the given state change; `preserved` kept out of sight.
   const own = (release: Release): Release => {
@@ -113,15 +122,14 @@ export const startFold = (state: State): Fold => {
     const preserved = preservedOf(release)
     if (preserved !== undefined)
       keepPreserved(copy, Object.isFrozen(preserved) ? preserved : structuredClone(preserved))
-    const facts = factsOf(release)
-    if (facts.lastEventMs !== undefined || facts.rollbackOf !== undefined || facts.note !== undefined)
-      keepFacts(copy, facts)
+    if (hasFacts(release)) keepFacts(copy, factsOf(release))
     owned.push(copy)
     return copy
   }
 
-  const touched = (release: Release, at: Timestamp | undefined): void => {
+  const touched = (release: Release, at: Timestamp | undefined, byCommand: boolean): void => {
     if (at !== undefined) lastEvents.set(release, at)
+    changedBy.set(release, byCommand)
   }
 
   const add = (release: Release): void => {
@@ -144,7 +152,7 @@ export const startFold = (state: State): Fold => {
       const kept = before?.length === 1 && after.length === 1 ? factsOf(before[0] as Release) : undefined
       for (const release of after) {
         if (kept !== undefined) keepFacts(release, kept)
-        touched(release, at)
+        touched(release, at, false)
       }
       releases.set(change.releaseId, Object.freeze(after))
     }
@@ -256,20 +264,25 @@ export const startFold = (state: State): Fold => {
     switch (event.type) {
       case 'ReleaseCreated': {
         const created = own(event.data.release)
-        const { rollbackOf, note } = event.data
+        const { rollbackOf, note, supersedes } = event.data
         keepFacts(created, {
           ...(rollbackOf === undefined ? {} : { rollbackOf }),
           ...(note === undefined ? {} : { note }),
+          ...(supersedes === undefined ? {} : { supersedes }),
         })
-        touched(created, at)
+        touched(created, at, true)
         add(created)
         break
       }
       case 'PhaseUpdated': {
         const old = checked as Release
         const target = Object.isFrozen(old) ? own(old) : old
-        touched(target, at)
+        touched(target, at, true)
         setPhase(target, event.data.phase, event.data.to)
+        if (madeByRecovery(event.data)) {
+          const facts = factsOf(target)
+          keepFacts(target, { ...facts, recovered: [...(facts.recovered ?? []), event.data.phase] })
+        }
         if (target !== old) {
           releases.set(target.id, Object.freeze([target]))
           if (current.get(target.environment) === old) current.set(target.environment, target)
@@ -280,7 +293,7 @@ export const startFold = (state: State): Fold => {
         const sorted = [...event.data.releases].sort((a, b) => compareIds(a.id, b.id))
         for (const release of sorted) {
           const imported = own(release)
-          touched(imported, at)
+          touched(imported, at, false)
           add(imported)
         }
         otherFields = deepFreeze(structuredClone(event.data.otherFields ?? {}))
@@ -302,7 +315,20 @@ export const startFold = (state: State): Fold => {
     if (!changed) return state
     for (const release of owned) {
       const at = lastEvents.get(release)
-      if (at !== undefined) keepFacts(release, { ...factsOf(release), lastEventMs: epochMsOfChecked(at) })
+      const byCommand = changedBy.get(release)
+      if (at !== undefined || byCommand !== undefined) {
+        const { rollbackOf, note, supersedes, recovered, ...others } = factsOf(release)
+        const lastEventMs = at === undefined ? others.lastEventMs : epochMsOfChecked(at)
+        // In one order, whatever order the events came in: a cache is compared with a replay as text.
+        keepFacts(release, {
+          ...(rollbackOf === undefined ? {} : { rollbackOf }),
+          ...(note === undefined ? {} : { note }),
+          ...(lastEventMs === undefined ? {} : { lastEventMs }),
+          ...(supersedes === undefined ? {} : { supersedes }),
+          ...(recovered === undefined ? {} : { recovered }),
+          ...((byCommand ?? others.byCommand === true) ? { byCommand: true as const } : {}),
+        })
+      }
       deepFreeze(release)
       deepFreeze(preservedOf(release)) // not enumerable: deepFreeze does not reach it
     }

@@ -40,6 +40,16 @@ const optional = <A>(raw: unknown, parse: (raw: unknown) => Parsed<A>): Parsed<A
 const releaseIdAsGiven = (raw: unknown): Parsed<string> =>
   typeof raw === 'string' ? E.right(raw) : parseReleaseId(raw)
 
+const parseFlag =
+  (name: string) =>
+  (raw: unknown): Parsed<boolean> =>
+    typeof raw === 'boolean' ? E.right(raw) : E.left(invalidInput(`${name} must be true or false, got ${kindOf(raw)}`))
+
+const parseThreshold = (raw: unknown): Parsed<number> =>
+  typeof raw === 'number' && Number.isFinite(raw) && raw >= 0
+    ? E.right(raw)
+    : E.left(invalidInput(`abandonedAfterMs must be a number of milliseconds, 0 or more, got ${showValue(raw)}`))
+
 // The request id is parsed first: its error wins over the other arguments'.
 const requestId = (input: { readonly requestId?: unknown }) =>
   pipe(
@@ -57,7 +67,9 @@ const createRelease = (input: CreateReleaseInput): Parsed<Command> =>
     E.apS('commitSha', parseCommitSha(input.commitSha)),
     E.apS('note', optional(input.note, parseText('note'))),
     E.apS('rollbackOf', optional(input.rollbackOf, releaseIdAsGiven)),
-    E.map(({ request, environment, version, commitSha, note, rollbackOf }) => ({
+    E.apS('supersede', optional(input.supersede, parseFlag('supersede'))),
+    E.apS('abandonedAfterMs', optional(input.abandonedAfterMs, parseThreshold)),
+    E.map(({ request, environment, version, commitSha, note, rollbackOf, supersede, abandonedAfterMs }) => ({
       type: 'CreateRelease' as const,
       environment,
       version,
@@ -66,6 +78,8 @@ const createRelease = (input: CreateReleaseInput): Parsed<Command> =>
       ...(rollbackOf === undefined ? {} : { rollbackOf }),
       ...(note === undefined ? {} : { note }),
       ...request,
+      ...(supersede === true ? { supersede } : {}),
+      ...(abandonedAfterMs === undefined ? {} : { abandonedAfterMs }),
     })),
   )
 

@@ -68,7 +68,8 @@ export const keepPreserved = (release: Release, preserved: Preserved | undefined
 }
 
 /**
- * What the history knows of a release beyond its record: its last event's time, what it rolls back to, the note. Kept
+ * What the history knows of a release beyond its record: its last event's time, what it rolls back to, the note, what
+ * a recovery closed, whether a command or a file changed it last, what it superseded. Kept
  * out of sight like `preserved`, so it travels through every fold and checkpoint at no cost.
  */
 export const ReleaseFacts = t.partial(
@@ -77,6 +78,16 @@ export const ReleaseFacts = t.partial(
     lastEventMs: t.number,
     rollbackOf: ReleaseId,
     note: t.string,
+    /** The phases a recovery closed (`recover`), in the order it closed them. */
+    recovered: t.readonlyArray(ReleasePhase),
+    /**
+     * Its last change was a command of this module (a create, a phase update, a recovery), not a releases.json read
+     * in (an import, a reconcile, an adoption): only then does a running phase block a create. Absent from caches
+     * written before 0.6.0, whose running releases then block nothing, as before.
+     */
+    byCommand: t.literal(true),
+    /** The release still in progress this one superseded. */
+    supersedes: ReleaseId,
   },
   'ReleaseFacts',
 )
@@ -86,6 +97,9 @@ const NO_FACTS: ReleaseFacts = Object.freeze({})
 
 /** What the history knows of a release of the state (nothing, for a release from elsewhere). */
 export const factsOf = (release: Release): ReleaseFacts => (release as { facts?: ReleaseFacts }).facts ?? NO_FACTS
+
+/** Whether a release carries facts of the history (a release of the state that has any). */
+export const hasFacts = (release: Release): boolean => (release as { facts?: ReleaseFacts }).facts !== undefined
 
 /** Gives a release the state owns its facts, not enumerable (see {@link factsOf}); frozen, since they are shared. */
 export const keepFacts = (release: Release, facts: ReleaseFacts): void => {

@@ -1,4 +1,8 @@
-/** Which release a rollback would redeploy: of the environment, every phase completed, not the current one. */
+/**
+ * Which release a rollback would redeploy: of the environment, every phase completed, not the current one. No release
+ * to go to (none before, none of that version but the current one, the current one named) is `RELEASE_NOT_FOUND`; one
+ * found or named that did not complete every phase is `INVALID_TRANSITION`.
+ */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { type DomainError, invalidInput, invalidTransition, releaseNotFound } from './errors.js'
@@ -90,7 +94,7 @@ const candidate = (
               if (found !== undefined) return E.right(found)
               return E.left(
                 current.version === version
-                  ? invalidTransition(
+                  ? releaseNotFound(
                       `release ${current.id} (${version}) is the current release of ${environment}, and ` +
                         'no earlier release has that version; there is nothing to roll back to',
                     )
@@ -123,7 +127,7 @@ const acceptable =
       )
     if (target === current)
       return E.left(
-        invalidTransition(
+        releaseNotFound(
           `release ${target.id} (${target.version}) is already the current release of ${environment}; ` +
             'there is nothing to roll back to',
         ),

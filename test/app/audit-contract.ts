@@ -90,7 +90,8 @@ export const auditContract = (
       const shown: Array<[string, string]> = []
       const { release } = await manager.createRelease('prod', 'v1')
       shown.push(['2025-01-01T12:00:00.500Z', projectSnapshot(await manager.state())])
-      await manager.updatePhase(release.id, 'build', 'running')
+      // Completed, not left running: a create over a running release is RELEASE_IN_PROGRESS.
+      await manager.updatePhase(release.id, 'build', 'completed')
       shown.push(['2025-01-01T12:00:01Z', projectSnapshot(await manager.state())])
       await manager.createRelease('prod', 'v2')
       shown.push(['2025-01-01T13:00:00Z', projectSnapshot(await manager.state())])
@@ -106,7 +107,7 @@ export const auditContract = (
       const snapshots: Array<[string, string]> = []
       const { release } = await manager.createRelease('prod', 'v1')
       snapshots.push(['2025-01-01T12:00:00.500Z', readFileSync(stateFile, 'utf8')])
-      await manager.updatePhase(release.id, 'build', 'running')
+      await manager.updatePhase(release.id, 'build', 'completed')
       snapshots.push(['2025-01-01T12:00:01Z', readFileSync(stateFile, 'utf8')])
       await manager.createRelease('prod', 'v2')
       snapshots.push(['2025-01-01T13:00:00Z', readFileSync(stateFile, 'utf8')])

@@ -14,6 +14,7 @@ import {
   type StateManagerOptions,
 } from '../../src/index.js'
 import { projectSnapshot } from '../../src/domain/projection.js'
+import { releaseStatus } from '../../src/domain/release-status.js'
 import { deploy, rejection } from '../support/manager.js'
 
 /** A manager on a fresh, empty store; `make` opens more on the same store (other processes); `clock` is theirs. */
@@ -21,6 +22,8 @@ export interface ManagerSubject {
   readonly manager: StateManager
   readonly make: (more?: StateManagerOptions) => StateManager
   readonly clock: { set: (ms: number) => void }
+  /** What the managers told `onWarning`. */
+  readonly warnings: ReadonlyArray<string>
 }
 
 /** Runs the manager contract against the managers `open` makes (with the options given). */
@@ -228,15 +231,63 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
       )
     })
 
-    it('names releases still in progress with no event for longer than abandonedAfterMs', async () => {
+    it('names releases pending or in progress with no event for longer than abandonedAfterMs', async () => {
       const { manager, clock } = open({ abandonedAfterMs: 60_000 })
       const { release: stuck } = await manager.createRelease('prod', 'v1')
       await manager.updatePhase(stuck.id, 'build', 'running')
-      await manager.createRelease('staging', 'v1')
+      const { release: left } = await manager.createRelease('staging', 'v1')
+      await deploy(manager, 'qa', 'v1', PHASES)
       expect(await manager.abandonedReleases()).toEqual([])
       clock.set(Date.UTC(2025, 0, 1, 13))
-      expect((await manager.abandonedReleases()).map((r) => r.id)).toEqual([stuck.id])
-      expect(await manager.abandonedReleases('staging')).toEqual([])
+      expect((await manager.abandonedReleases()).map((r) => r.id)).toEqual([stuck.id, left.id])
+      expect((await manager.abandonedReleases('staging')).map((r) => r.id)).toEqual([left.id])
+    })
+
+    it('takes a threshold per call to abandonedReleases, the option its default', async () => {
+      const { manager, clock } = open({ abandonedAfterMs: 60_000 })
+      const { release } = await manager.createRelease('prod', 'v1')
+      clock.set(Date.UTC(2025, 0, 1, 12, 30))
+      expect((await manager.abandonedReleases()).map((r) => r.id)).toEqual([release.id])
+      expect(await manager.abandonedReleases(undefined, { afterMs: 3_600_000 })).toEqual([])
+      expect((await manager.abandonedReleases('prod', { afterMs: 0 })).map((r) => r.id)).toEqual([release.id])
+      expect((await rejection(manager.abandonedReleases(undefined, { afterMs: -1 }))).code).toBe('INVALID_INPUT')
+    })
+
+    it('refuses a create over a release still running with RELEASE_IN_PROGRESS; supersede records it', async () => {
+      const { manager } = open()
+      const { release: running } = await manager.createRelease('prod', 'v1')
+      await manager.updatePhase(running.id, 'rollout', 'running')
+      const refused = await rejection(manager.createRelease('prod', 'v2'))
+      expect(refused.code).toBe('RELEASE_IN_PROGRESS')
+      expect(refused.message).toContain(`release ${running.id} (v1) of prod is still in progress: rollout running`)
+      expect(await manager.listReleases('prod')).toHaveLength(1)
+      const { release, events } = await manager.createRelease('prod', 'v2', undefined, { supersede: true })
+      expect(release.previousId).toBe(running.id)
+      expect(events[0]?.type === 'ReleaseCreated' && events[0].data.supersedes).toBe(running.id)
+      // The new release is pending: the next create is not refused.
+      expect((await manager.createRelease('prod', 'v3')).release.previousId).toBe(release.id)
+    })
+
+    it('creates over a running release that looks abandoned, naming it in a warning', async () => {
+      const { manager, clock, warnings } = open({ abandonedAfterMs: 60_000 })
+      const { release: stuck } = await manager.createRelease('prod', 'v1')
+      await manager.updatePhase(stuck.id, 'build', 'running')
+      clock.set(Date.UTC(2025, 0, 1, 13))
+      const { release, events } = await manager.createRelease('prod', 'v2')
+      expect(events[0]?.type === 'ReleaseCreated' && events[0].data.supersedes).toBeUndefined()
+      expect(warnings.filter((w) => w.includes(stuck.id))).toEqual([
+        expect.stringContaining(`it looks abandoned, so ${release.id} was created over it`),
+      ])
+    })
+
+    it('gives a release closed out by recoverRelease the status recovered, kept across managers', async () => {
+      const { manager, make } = open()
+      const { release } = await manager.createRelease('prod', 'v1')
+      await manager.updatePhase(release.id, 'build', 'running')
+      await manager.recoverRelease(release.id, 'orchestrator killed')
+      const state = await make().state()
+      const recovered = state.releases.get(release.id)?.[0]
+      expect(recovered && releaseStatus(recovered)).toBe('recovered')
     })
 
     it('answers rollbackTarget by the rules', async () => {
@@ -246,6 +297,11 @@ export const managerContract = (name: string, open: (options?: StateManagerOptio
       await manager.updatePhase(bad.id, 'rollout', 'failed')
       expect((await manager.rollbackTarget('prod', { to: 'previous' })).id).toBe(good.id)
       expect((await manager.rollbackTarget('prod', { to: 'last-good' })).id).toBe(good.id)
+      // The current release is no target at all; an earlier one that did not complete is one refused.
+      expect((await rejection(manager.rollbackTarget('prod', { to: 'release', releaseId: bad.id }))).code).toBe(
+        'RELEASE_NOT_FOUND',
+      )
+      await manager.createRelease('prod', 'v3')
       expect((await rejection(manager.rollbackTarget('prod', { to: 'release', releaseId: bad.id }))).code).toBe(
         'INVALID_TRANSITION',
       )

@@ -92,7 +92,7 @@ describe('create', () => {
       ),
     ).toMatch(`release ${first} is commit aaaa1111, not bbbb2222`)
     expect(await fails(directory, ['create', '--env', 'prod', '--version', 'v2', '--rollback-of', failed], 1)).toMatch(
-      /INVALID_TRANSITION: .* is already the current release of prod/,
+      /RELEASE_NOT_FOUND: .* is already the current release of prod/,
     )
     expect(defaultStore(directory).logLines()).toEqual(before)
     expect(await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '--rollback-of', first, '-q'])).toMatch(

@@ -62,14 +62,17 @@ describe('npm run demo', () => {
     expect(chapter(4)).toMatch(/^rollback of prod would redeploy rel-\S+: v1\.4\.0/m)
     expect(chapter(4)).toContain('"version": "v1.4.0"')
     expect(chapter(4)).toMatch(
-      /\[stderr\] stagecraft-state: INVALID_TRANSITION: .* is the current release of prod, and no earlier release has that version.*\n\[exit 1, as expected\]\n/,
+      /\[stderr\] stagecraft-state: RELEASE_NOT_FOUND: .* is the current release of prod, and no earlier release has that version.*\n\[exit 1, as expected\]\n/,
     )
     expect(chapter(5)).toMatch(
       /\$ stagecraft-state create --env prod --version v1\.4\.0 .*--rollback-of rel-\S+ .*--actor alice/,
     )
+    expect(chapter(6)).toMatch(
+      /\[stderr\] stagecraft-state: RELEASE_IN_PROGRESS: release rel-\S+ \(v1\.6\.0\) of staging is still in progress: rollout running.*\n\[exit 1, as expected\]\n/,
+    )
     expect(chapter(6)).toMatch(/in progress, possibly abandoned/)
     expect(chapter(6)).toMatch(
-      /^recovered rel-\S+: rollout running -> failed, migrate_post pending -> skipped, finalize pending -> skipped \(release failed\)$/m,
+      /^recovered rel-\S+: rollout running -> failed, migrate_post pending -> skipped, finalize pending -> skipped \(release recovered\)$/m,
     )
     expect(chapter(7)).toContain('$ stagecraft-state list\n')
     expect(chapter(7)).toMatch(/\$ stagecraft-state history --env prod\n[\s\S]*rollback to rel-/)

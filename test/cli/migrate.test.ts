@@ -22,7 +22,8 @@ const sourceStore = async (): Promise<{ directory: string; source: string }> => 
     const id = (
       await ok(directory, ['--state-file', source, 'create', '--env', 'prod', '--version', version, '-q'])
     ).trim()
-    await ok(directory, ['--state-file', source, 'phase', id, 'build', 'running'])
+    // Completed, not left running: a create over a running release is RELEASE_IN_PROGRESS.
+    await ok(directory, ['--state-file', source, 'phase', id, 'build', 'completed'])
   }
   return { directory, source }
 }

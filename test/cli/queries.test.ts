@@ -26,7 +26,8 @@ let directory = ''
 let stateFile = ''
 
 // prod:    p1 v1.0.0 3 days ago, completed; p2 v1.1.0 5 hours ago, rollout running since then;
-// staging: s1 v1.1.0 2 days ago, failed; s2 v1.2.0 10 minutes ago, build running; s3 20 seconds ago, pending.
+// staging: s1 v1.1.0 2 days ago, failed; s2 v1.2.0 10 minutes ago, build running; s3 20 seconds ago, pending,
+//          created with supersede over s2 (still running, so a plain create would be RELEASE_IN_PROGRESS).
 beforeAll(async () => {
   directory = tempDir()
   stateFile = join(directory, 'releases.json')
@@ -49,7 +50,7 @@ beforeAll(async () => {
       const { release: s2 } = await manager.createRelease('staging', 'v1.2.0')
       await manager.updatePhase(s2.id, 'build', 'running')
       clock.set(ago(20_000))
-      const { release: s3 } = await manager.createRelease('staging', 'v1.3.0', 'ccccccc333333')
+      const { release: s3 } = await manager.createRelease('staging', 'v1.3.0', 'ccccccc333333', { supersede: true })
       Object.assign(ids, { p1: p1.id, p2: p2.id, s1: s1.id, s2: s2.id, s3: s3.id })
     },
     clock.now,
@@ -191,7 +192,11 @@ describe('current', () => {
 
   it('--abandoned-after moves the threshold of the detail view and of the table', async () => {
     expect(await run('current', '--env', 'prod', '--abandoned-after', '6h')).toMatch(/^ {2}status {7}in progress$/m)
-    expect(await run('current', '--env', 'staging', '--abandoned-after', '1s')).not.toContain('possibly abandoned') // pending: nothing runs
+    // s3 was created 20 seconds ago and left pending: abandoned after 1s, not after 1m.
+    expect(await run('current', '--env', 'staging', '--abandoned-after', '1s')).toMatch(
+      /^ {2}status {7}pending, possibly abandoned$/m,
+    )
+    expect(await run('current', '--env', 'staging', '--abandoned-after', '1m')).not.toContain('possibly abandoned')
     const table = (await run('current', '--abandoned-after', '5m')).trimEnd().split('\n')
     expect(table.at(-1)).toBe(
       '1 more release is possibly abandoned; list them all with: stagecraft-state list --abandoned --abandoned-after 5m',

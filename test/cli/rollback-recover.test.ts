@@ -48,7 +48,7 @@ describe('rollback-target', () => {
 
   it('refuses with the reason, exit 1: the current release, an unfinished one, another environment, nothing to roll back', async () => {
     expect(await fails(directory, ['rollback-target', '--env', 'prod', '--to-version', 'v3'], 1)).toMatch(
-      `INVALID_TRANSITION: release ${ids['v3']} (v3) is the current release of prod, and no earlier release has that version`,
+      `RELEASE_NOT_FOUND: release ${ids['v3']} (v3) is the current release of prod, and no earlier release has that version`,
     )
     expect(await fails(directory, ['rollback-target', '--env', 'prod', '--to-release', ids['s1'] ?? ''], 1)).toMatch(
       `belongs to environment staging, not prod`,
@@ -87,7 +87,7 @@ describe('recover', () => {
     await ok(directory, ['phase', id, 'push', 'running'])
     const out = await ok(directory, ['recover', id, '--reason', 'CI runner killed'])
     expect(out).toBe(
-      `recovered ${id}: push running -> failed, migrate_pre pending -> skipped, rollout pending -> skipped, migrate_post pending -> skipped, finalize pending -> skipped (release failed)\n`,
+      `recovered ${id}: push running -> failed, migrate_pre pending -> skipped, rollout pending -> skipped, migrate_post pending -> skipped, finalize pending -> skipped (release recovered)\n`,
     )
     const events = JSON.parse(await ok(directory, ['history', '--release', id, '--json'])) as Array<{
       payload: { reason?: string }
@@ -125,7 +125,7 @@ describe('recover', () => {
       'migrate_post pending -> skipped',
       'finalize pending -> skipped',
     ])
-    expect(run.stdout).toBe(`recovered ${id}: ${recorded.join(', ')} (release failed)\n`)
+    expect(run.stdout).toBe(`recovered ${id}: ${recorded.join(', ')} (release recovered)\n`)
   })
 
   it('a finished release is left as it is; --json prints the record', async () => {

@@ -326,13 +326,13 @@ describe('CreateRelease: rollbackOf', () => {
       .when(createRelease('2025-01-02T13:00:00Z', { version: 'v1.0.0', commitSha: 'ffff0000', rollbackOf: good.id }))
       .thenFails('INVALID_INPUT', `is commit ${good.commitSha}, not ffff0000`)
   })
-  test('a release a rollback may not go to (not every phase completed, or the current one) is INVALID_TRANSITION', () => {
+  test('the current release is no rollback target: RELEASE_NOT_FOUND, the code of every "nothing to roll back to"', () => {
     given([created(good), ...completedAll(good.id), created(bad)])
       .when(createRelease('2025-01-02T13:00:00Z', { version: 'v1.1.0', rollbackOf: bad.id }))
-      .thenFails('INVALID_TRANSITION', `release ${bad.id} (v1.1.0) is already the current release of prod`)
+      .thenFails('RELEASE_NOT_FOUND', `release ${bad.id} (v1.1.0) is already the current release of prod`)
     given([created(good)])
       .when(createRelease('2025-01-02T13:00:00Z', { version: 'v1.0.0', rollbackOf: good.id }))
-      .thenFails('INVALID_TRANSITION', 'is already the current release of prod')
+      .thenFails('RELEASE_NOT_FOUND', 'is already the current release of prod')
   })
   test('a release of another environment is INVALID_INPUT naming both environments', () => {
     given([created(good)])

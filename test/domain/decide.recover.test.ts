@@ -7,6 +7,7 @@ import {
   newRelease,
   phaseUpdated,
   recoverRelease,
+  recoveryUpdated,
   storedRelease,
 } from './specification.js'
 
@@ -23,11 +24,11 @@ describe('RecoverRelease closes out a release a crashed orchestrator left behind
     ])
       .when(recoverRelease(id, reason))
       .then([
-        phaseUpdated(id, 'push', 'running', 'failed', reason),
-        phaseUpdated(id, 'migrate_pre', 'pending', 'skipped', reason),
-        phaseUpdated(id, 'rollout', 'pending', 'skipped', reason),
-        phaseUpdated(id, 'migrate_post', 'pending', 'skipped', reason),
-        phaseUpdated(id, 'finalize', 'pending', 'skipped', reason),
+        recoveryUpdated(id, 'push', 'running', 'failed', reason),
+        recoveryUpdated(id, 'migrate_pre', 'pending', 'skipped', reason),
+        recoveryUpdated(id, 'rollout', 'pending', 'skipped', reason),
+        recoveryUpdated(id, 'migrate_post', 'pending', 'skipped', reason),
+        recoveryUpdated(id, 'finalize', 'pending', 'skipped', reason),
       ])
   })
   test('completed, failed and skipped phases are left as they are', () => {
@@ -40,9 +41,9 @@ describe('RecoverRelease closes out a release a crashed orchestrator left behind
     ])
       .when(recoverRelease(id, 'crash'))
       .then([
-        phaseUpdated(id, 'rollout', 'running', 'failed', 'crash'),
-        phaseUpdated(id, 'migrate_post', 'pending', 'skipped', 'crash'),
-        phaseUpdated(id, 'finalize', 'pending', 'skipped', 'crash'),
+        recoveryUpdated(id, 'rollout', 'running', 'failed', 'crash'),
+        recoveryUpdated(id, 'migrate_post', 'pending', 'skipped', 'crash'),
+        recoveryUpdated(id, 'finalize', 'pending', 'skipped', 'crash'),
       ])
     expect(after.releases.get(id)?.[0]?.phases).toEqual({
       build: 'completed',
@@ -61,7 +62,7 @@ describe('RecoverRelease closes out a release a crashed orchestrator left behind
   test('the reason is trimmed', () => {
     given([created(release), ...completedAll(id).slice(0, 5)])
       .when(recoverRelease(` ${id} `, '  crash \n'))
-      .then([phaseUpdated(id, 'finalize', 'pending', 'skipped', 'crash')])
+      .then([recoveryUpdated(id, 'finalize', 'pending', 'skipped', 'crash')])
   })
   test('a reason is required: an empty one is INVALID_INPUT', () => {
     given([created(release)])
@@ -82,9 +83,9 @@ describe('RecoverRelease closes out a release a crashed orchestrator left behind
     given([imported([{ ...old, preserved: { absentPhases: ['migrate_post', 'finalize'] } }])])
       .when(recoverRelease(old.id, 'crash'))
       .then([
-        phaseUpdated(old.id, 'rollout', 'running', 'failed', 'crash'),
-        phaseUpdated(old.id, 'migrate_post', 'pending', 'skipped', 'crash'),
-        phaseUpdated(old.id, 'finalize', 'pending', 'skipped', 'crash'),
+        recoveryUpdated(old.id, 'rollout', 'running', 'failed', 'crash'),
+        recoveryUpdated(old.id, 'migrate_post', 'pending', 'skipped', 'crash'),
+        recoveryUpdated(old.id, 'finalize', 'pending', 'skipped', 'crash'),
       ])
   })
 })

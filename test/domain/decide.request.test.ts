@@ -14,6 +14,7 @@ import {
   given,
   newRelease,
   phaseUpdated,
+  recoveryUpdated,
   recoverRelease,
   updatePhase,
 } from './specification.js'
@@ -68,9 +69,9 @@ describe('a write under a new request id records it on its events', () => {
     ])
       .when(keyed('r-1', recoverRelease(id, 'killed')))
       .then([
-        under('r-1', 'RecoverRelease', phaseUpdated(id, 'rollout', 'running', 'failed', 'killed')),
-        under('r-1', 'RecoverRelease', phaseUpdated(id, 'migrate_post', 'pending', 'skipped', 'killed')),
-        under('r-1', 'RecoverRelease', phaseUpdated(id, 'finalize', 'pending', 'skipped', 'killed')),
+        under('r-1', 'RecoverRelease', recoveryUpdated(id, 'rollout', 'running', 'failed', 'killed')),
+        under('r-1', 'RecoverRelease', recoveryUpdated(id, 'migrate_post', 'pending', 'skipped', 'killed')),
+        under('r-1', 'RecoverRelease', recoveryUpdated(id, 'finalize', 'pending', 'skipped', 'killed')),
       ])
   })
   test('the folded state knows the first use of every id: command, arguments, release', () => {

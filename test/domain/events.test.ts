@@ -17,7 +17,7 @@ import {
 } from '../../src/domain/index.js'
 import { historyScenario } from '../arbitraries.js'
 import { runScenario } from '../scenario.js'
-import { created, imported, newRelease, phaseUpdated, storedRelease } from './specification.js'
+import { allCompleted, created, imported, newRelease, phaseUpdated, storedRelease } from './specification.js'
 
 const ULID = '01JDQ4Z8X5K3M2N1P0QRSTVWXY'
 const meta = { actor: 'ana', host: 'ci-7', pid: 4242, command: ULID } as EventMetadata
@@ -97,7 +97,7 @@ describe('releaseStatus: where a release stands as a whole', () => {
   })
 })
 
-describe('isAbandoned: in progress, with no event for longer than the threshold', () => {
+describe('isAbandoned: pending or in progress, with no event for longer than the threshold', () => {
   const at = (iso: string): number => Date.parse(iso)
   const running = (facts: Parameters<typeof keepFacts>[1]): Release => {
     const release = { ...storedRelease({ id: 'x', timestamp: '2025-01-01T12:00:00Z', phases: { build: 'running' } }) }
@@ -111,9 +111,16 @@ describe('isAbandoned: in progress, with no event for longer than the threshold'
   })
   test('counted from its creation otherwise', () =>
     expect(isAbandoned(running({}), at('2025-01-01T13:00:01Z'), 3_600_000)).toBe(true))
-  test('never when it is not in progress', () => {
+  test('a release left pending (a create, then nothing) counts too, from its creation', () => {
     const pending = storedRelease({ id: 'x', timestamp: '2025-01-01T12:00:00Z' })
-    expect(isAbandoned(pending, at('2026-01-01T00:00:00Z'), 0)).toBe(false)
+    expect(isAbandoned(pending, at('2025-01-01T12:59:59Z'), 3_600_000)).toBe(false)
+    expect(isAbandoned(pending, at('2025-01-01T13:00:01Z'), 3_600_000)).toBe(true)
+  })
+  test('never once it is over: completed, failed', () => {
+    const done = storedRelease({ id: 'x', timestamp: '2025-01-01T12:00:00Z', phases: allCompleted() })
+    const failed = storedRelease({ id: 'x', timestamp: '2025-01-01T12:00:00Z', phases: { build: 'failed' } })
+    expect(isAbandoned(done, at('2026-01-01T00:00:00Z'), 0)).toBe(false)
+    expect(isAbandoned(failed, at('2026-01-01T00:00:00Z'), 0)).toBe(false)
   })
 })
 

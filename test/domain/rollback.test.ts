@@ -95,15 +95,15 @@ describe('rollback refusals, each a clear error', () => {
       'version must be a string, got number',
     )
   })
-  test('the current release is not a target: INVALID_TRANSITION', () => {
+  test('the current release is not a target: RELEASE_NOT_FOUND, like every search that finds nothing to go to', () => {
     failure(
       target({ to: 'release', releaseId: r4.id }),
-      'INVALID_TRANSITION',
+      'RELEASE_NOT_FOUND',
       `release ${r4.id} (v3) is already the current release of prod; there is nothing to roll back to`,
     )
     failure(
       target({ to: 'version', version: 'v3' }),
-      'INVALID_TRANSITION',
+      'RELEASE_NOT_FOUND',
       'is the current release of prod, and no earlier release has that version',
     )
   })

@@ -173,6 +173,18 @@ export const phaseUpdated = (
   data: { releaseId: releaseId as ReleaseId, phase, from, to, ...(reason === undefined ? {} : { reason }) },
 })
 
+/** A phase update a recovery made: the reason given, and marked as a recovery's. */
+export const recoveryUpdated = (
+  releaseId: string,
+  phase: ReleasePhase,
+  from: PhaseStatus,
+  to: PhaseStatus,
+  reason: string,
+): DomainEvent => ({
+  type: 'PhaseUpdated',
+  data: { releaseId: releaseId as ReleaseId, phase, from, to, reason, recovery: true },
+})
+
 /** The events that take every phase of a release from pending to completed. */
 export const completedAll = (releaseId: string): ReadonlyArray<DomainEvent> =>
   (['build', 'push', 'migrate_pre', 'rollout', 'migrate_post', 'finalize'] as const).map((phase) =>

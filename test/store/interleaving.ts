@@ -67,10 +67,12 @@ const issue = async (manager: StateManager, intent: Intent): Promise<Outcome> =>
         return {
           intent,
           ok: true,
+          // Interleaved managers deploy over each other's running releases on purpose: they supersede them.
           release: (
             await manager.createRelease(intent.environment, intent.version, intent.commitSha, {
               rollbackOf,
               note: intent.note,
+              supersede: true,
             })
           ).release,
           args: {},

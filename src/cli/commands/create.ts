@@ -1,7 +1,7 @@
 /** `create`: records a new release (all phases pending) and prints it. */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { looksLikeCommitSha } from '../../internals.js'
+import { factsOf, looksLikeCommitSha } from '../../internals.js'
 import { defineCommand, flag, requiredOption, stringOption } from '../command.js'
 import { releaseJson } from '../format/json.js'
 import { shortCommit } from '../format/release.js'
@@ -26,6 +26,7 @@ export const create = defineCommand({
         rollbackOf: stringOption(args, 'rollback-of'),
         note: stringOption(args, 'note'),
         requestId: stringOption(args, 'request-id'),
+        supersede: flag(args, 'supersede'),
         quiet: flag(args, 'quiet'),
       })),
     ),
@@ -36,6 +37,7 @@ export const create = defineCommand({
       rollbackOf,
       note: input.note,
       requestId: input.requestId,
+      supersede: input.supersede,
     })
     // Recorded as given (the Go Stagecraft took any text), but most likely a mistake: a tag, a branch, a typo.
     if (release.commitSha !== '' && !looksLikeCommitSha(release.commitSha))
@@ -49,9 +51,11 @@ export const create = defineCommand({
       const previous =
         release.previousId === undefined ? 'the first release of the environment' : `previous ${release.previousId}`
       const rollback = input.rollbackOf === undefined ? '' : `, rollback to ${input.rollbackOf.trim()}`
+      const { supersedes } = factsOf(release)
       out.lines([
         `created ${out.style.bold(release.id)}: ${release.environment} ${release.version} ` +
-          `(${shortCommit(release.commitSha)}), ${previous}${rollback}`,
+          `(${shortCommit(release.commitSha)}), ${previous}${rollback}` +
+          (supersedes === undefined ? '' : `, supersedes ${supersedes}`),
       ])
     }
     return EXIT.ok

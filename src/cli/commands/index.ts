@@ -35,11 +35,14 @@ const REQUEST_ID: OptionSpec = {
 const create: Command = {
   name: 'create',
   summary: 'Record a new release of a version to an environment',
-  synopsis: '--env E --version V [--commit SHA] [--rollback-of ID] [--note TEXT] [--request-id ID] [--quiet]',
+  synopsis:
+    '--env E --version V [--commit SHA] [--rollback-of ID] [--note TEXT] [--supersede] [--request-id ID] [--quiet]',
   description:
     "Records a new release: every phase starts pending, and its previous release is the environment's current one. " +
     'With --rollback-of, the event records that this release redeploys an earlier release of the same environment ' +
-    '(releases.json keeps its fixed format; history shows "rollback to ..."). ' +
+    '(releases.json keeps its fixed format; history shows "rollback to ..."). A release still running in the ' +
+    'environment refuses the create (RELEASE_IN_PROGRESS) unless it looks abandoned (then a warning names it) or ' +
+    '--supersede is given. ' +
     "Note: after a command, --version is the release's version, not the program's.",
   options: {
     env: { type: 'string', short: 'e', value: 'E', help: 'the environment deployed to (required)' },
@@ -57,6 +60,12 @@ const create: Command = {
       help: 'the earlier release of the environment this one redeploys (an id or a reference: prod@last-good)',
     },
     note: { type: 'string', value: 'TEXT', help: 'why the release is made, recorded in the history' },
+    supersede: {
+      type: 'boolean',
+      help:
+        "create it even though the environment's current release still has a phase running (else " +
+        'RELEASE_IN_PROGRESS), recording that the new release supersedes it',
+    },
     'request-id': REQUEST_ID,
     quiet: { type: 'boolean', short: 'q', help: 'print only the new release id (for scripts; not with --json)' },
   },

@@ -8,9 +8,10 @@ import { abandonedHint } from './abandoned.js'
 
 /** What the history adds to a release, and whether it looks abandoned at `now` after `thresholdMs` without an event. */
 const detailFacts = (release: Release, now: Date, thresholdMs: number): ReleaseFacts => {
-  const { rollbackOf, note, lastEventMs } = factsOf(release)
+  const { rollbackOf, note, lastEventMs, supersedes } = factsOf(release)
   return {
     rollbackOf,
+    supersedes,
     note,
     lastEventAt: lastEventMs === undefined ? undefined : new Date(lastEventMs).toISOString(),
     abandoned: isAbandoned(release, now.getTime(), thresholdMs),

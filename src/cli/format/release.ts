@@ -72,6 +72,7 @@ export const releaseTable = (
 /** What the event log adds to a release: why it was made, what it redeploys, when it last moved. */
 export interface ReleaseFacts {
   readonly rollbackOf?: string | undefined
+  readonly supersedes?: string | undefined
   readonly note?: string | undefined
   readonly lastEventAt?: string | undefined
   readonly abandoned?: boolean | undefined
@@ -87,6 +88,7 @@ export const releaseDetail = (release: Release, facts: ReleaseFacts, now: Date, 
     ['created', `${release.timestamp} (${formatAge(release.timestamp, now)} ago)`],
     ['previous', release.previousId ?? { text: 'none (first release of the environment)', paint: style.dim }],
     ...(facts.rollbackOf === undefined ? [] : [['rollback of', facts.rollbackOf]]),
+    ...(facts.supersedes === undefined ? [] : [['supersedes', facts.supersedes]]),
     ...(facts.note === undefined ? [] : [['note', facts.note]]),
     ...(facts.lastEventAt === undefined
       ? []

@@ -59,6 +59,7 @@ export const statusPaint = (style: Style, status: ReleaseStatus | PhaseStatus): 
       return style.red
     case 'running':
     case 'in progress':
+    case 'recovered': // closed, but the deploy did not finish: a warning, never the green of success
       return style.yellow
     case 'skipped':
     case 'pending':

@@ -23,9 +23,10 @@ interface Line {
 const describe = (event: HistoryEvent, style: Style): { what: string; lines: Line[] } => {
   switch (event.type) {
     case 'ReleaseCreated': {
-      const { release, rollbackOf, note } = event.data
+      const { release, rollbackOf, note, supersedes } = event.data
       const notes = [
         ...(rollbackOf === undefined ? [] : [`rollback to ${rollbackOf}`]),
+        ...(supersedes === undefined ? [] : [`supersedes ${supersedes}`]),
         ...(note === undefined ? [] : [note]),
       ]
       return {

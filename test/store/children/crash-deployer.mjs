@@ -32,7 +32,8 @@ try {
     const { id } = ack(
       'create',
       { environment, version },
-      await manager.createRelease(environment, version, i % 2 === 0 ? undefined : 'deadbeef'),
+      // A deployer killed mid-deploy leaves a release running: the next one supersedes it on purpose.
+      await manager.createRelease(environment, version, i % 2 === 0 ? undefined : 'deadbeef', { supersede: true }),
     )
     for (const phase of PHASES) {
       ack('update', { id, phase, status: 'running' }, await manager.updatePhase(id, phase, 'running'))

@@ -51,7 +51,9 @@ const deploy = async (i) => {
   const environment = i % 3 === 2 ? `own-${name}` : sharedEnvironments[i % sharedEnvironments.length]
   const version = `${name}-v${i}`
   const commitSha = i % 2 === 0 ? undefined : (0xabc000 + i).toString(16)
-  const { id } = await ack('create', { environment, version }, manager.createRelease(environment, version, commitSha))
+  // Pipelines sharing an environment deploy over each other's running releases on purpose: they supersede them.
+  const created = manager.createRelease(environment, version, commitSha, { supersede: true })
+  const { id } = await ack('create', { environment, version }, created)
   const failAt = i % 4 === 3 ? i % PHASES.length : -1
   for (const [k, phase] of PHASES.entries()) {
     await ack('update', { id, phase, status: 'running' }, manager.updatePhase(id, phase, 'running'))

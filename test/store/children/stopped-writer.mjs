@@ -25,5 +25,9 @@ const store = {
 }
 const manager = createStateManager({ stateFile, store, actor: 'stopped-writer' })
 
-const write = op === 'create' ? manager.createRelease(environment, version) : manager.updatePhase(id, phase, status)
+// The store's release is left running by the test: the create deliberately supersedes it.
+const write =
+  op === 'create'
+    ? manager.createRelease(environment, version, undefined, { supersede: true })
+    : manager.updatePhase(id, phase, status)
 write.then(({ release }) => emit({ t: 'unexpected', release }), die)

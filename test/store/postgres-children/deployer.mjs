@@ -21,7 +21,11 @@ const ack = async (op, pending) => {
 
 const deploy = async (i) => {
   const environment = i % 3 === 2 ? `own-${name}` : environments[i % environments.length]
-  const { id } = await ack('create', manager.createRelease(environment, `${name}-v${i}`))
+  // Processes sharing an environment deploy over each other's running releases on purpose: they supersede them.
+  const { id } = await ack(
+    'create',
+    manager.createRelease(environment, `${name}-v${i}`, undefined, { supersede: true }),
+  )
   for (const [k, phase] of PHASES.entries()) {
     await ack('update', manager.updatePhase(id, phase, 'running'))
     if (i % 4 === 3 && k === 2) {
