@@ -31,7 +31,7 @@ export const ReleaseCreated = t.intersection(
       note: t.string,
       /** The request id it was recorded under (added in 0.3.0; older builds ignore it). */
       request: RequestTag,
-      /** The release still in progress this one was created over, asked for with `supersede` (added in 0.6.0). */
+      /** The release still in progress this one was created over, asked for with `supersede` (added in 0.5.0). */
       supersedes: ReleaseId,
     }),
   ],
@@ -48,7 +48,7 @@ export const PhaseUpdated = t.intersection(
       reason: t.string,
       request: RequestTag,
       /**
-       * Made by a recovery (added in 0.6.0; older builds ignore it): what tells a release closed out by `recover` from
+       * Made by a recovery (added in 0.5.0; older builds ignore it): what tells a release closed out by `recover` from
        * one whose phases were skipped one by one, since both carry a reason.
        */
       recovery: t.literal(true),
@@ -59,7 +59,7 @@ export const PhaseUpdated = t.intersection(
 export interface PhaseUpdated extends t.TypeOf<typeof PhaseUpdated> {}
 
 /**
- * Whether a phase update was made by a recovery: marked so since 0.6.0; before, only one recorded under a request id
+ * Whether a phase update was made by a recovery: marked so since 0.5.0; before, only one recorded under a request id
  * says so (its tag names the command). Older unmarked ones read as phases moved one by one.
  */
 export const madeByRecovery = (data: PhaseUpdated): boolean =>

@@ -83,7 +83,7 @@ export const ReleaseFacts = t.partial(
     /**
      * Its last change was a command of this module (a create, a phase update, a recovery), not a releases.json read
      * in (an import, a reconcile, an adoption): only then does a running phase block a create. Absent from caches
-     * written before 0.6.0, whose running releases then block nothing, as before.
+     * written before 0.5.0, whose running releases then block nothing, as before.
      */
     byCommand: t.literal(true),
     /** The release still in progress this one superseded. */
