@@ -17,13 +17,11 @@ export type Invocation =
   | { readonly kind: 'run'; readonly command: Command; readonly args: ParsedArgs; readonly globals: Globals }
 
 // Before the command name, the option tables of all commands say which options take a value.
-const VALUE_OPTIONS: ReadonlySet<string> = new Set(
-  [GLOBAL_OPTIONS, ...COMMANDS.map((command) => command.options ?? {})].flatMap((table) =>
-    Object.entries(table)
-      .filter(([name, spec]) => spec.type === 'string' && name !== 'version')
-      .map(([name]) => name),
-  ),
+const VALUE_SPECS = [GLOBAL_OPTIONS, ...COMMANDS.map((command) => command.options ?? {})].flatMap((table) =>
+  Object.entries(table).filter(([name, spec]) => spec.type === 'string' && name !== 'version'),
 )
+const VALUE_OPTIONS: ReadonlySet<string> = new Set(VALUE_SPECS.map(([name]) => name))
+const VALUE_SHORTS: ReadonlySet<string> = new Set(VALUE_SPECS.flatMap(([, spec]) => spec.short ?? []))
 
 /** The index of the command name: the first argument that is neither an option nor an option's value. */
 const commandIndex = (argv: ReadonlyArray<string>): number | undefined => {
@@ -32,7 +30,8 @@ const commandIndex = (argv: ReadonlyArray<string>): number | undefined => {
     if (token === '--') return i + 1 < argv.length ? i + 1 : undefined
     if (token.startsWith('--')) {
       if (!token.includes('=') && VALUE_OPTIONS.has(token.slice(2))) i++
-    } else if (!(token.startsWith('-') && token.length > 1)) return i
+    } else if (token.length === 2 && token.startsWith('-') && VALUE_SHORTS.has(token.slice(1))) i++
+    else if (!(token.startsWith('-') && token.length > 1)) return i
   }
   return undefined
 }

@@ -19,3 +19,15 @@ export const releaseStatus = (release: Release): ReleaseStatus => {
 export const isAbandoned = (release: Release, nowMs: number, thresholdMs: number): boolean =>
   releaseStatus(release) === 'in progress' &&
   nowMs - (factsOf(release).lastEventMs ?? epochMsOf(release.timestamp)) > thresholdMs
+
+/** Every overall status, for the CLI's `--status` and its help: a status added to the type must be added here. */
+export const RELEASE_STATUSES = [
+  'pending',
+  'in progress',
+  'completed',
+  'failed',
+] as const satisfies ReadonlyArray<ReleaseStatus>
+
+// Fails to compile when the type gains a status the list lacks.
+const everyStatusListed: Exclude<ReleaseStatus, (typeof RELEASE_STATUSES)[number]> extends never ? true : never = true
+void everyStatusListed
