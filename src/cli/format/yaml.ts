@@ -9,13 +9,23 @@ const PLAIN = /^[A-Za-z][A-Za-z0-9_./-]*$/
 // Words YAML 1.1 (y, n, yes, on, ...) or 1.2 (true, null) reads as something other than a string.
 const RESERVED = /^(?:y|n|yes|no|on|off|true|false|null|nan|inf)$/i
 
-const scalarText = (text: string): string => (PLAIN.test(text) && !RESERVED.test(text) ? text : JSON.stringify(text))
+// What a YAML reader would not take raw in a double-quoted scalar (C1 controls, DEL, line separators, a BOM, lone
+// surrogates), and JSON.stringify leaves raw: written as \uXXXX, which both read the same.
+const RAW =
+  /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+const quoted = (text: string): string =>
+  JSON.stringify(text).replace(RAW, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+
+const scalarText = (text: string): string => (PLAIN.test(text) && !RESERVED.test(text) ? text : quoted(text))
+
+// YAML 1.1 reads an exponent only after a fraction (`1e+21` is a string to it, `1.0e+21` a number, to 1.2 too).
+const numberText = (value: number): string => String(value).replace(/^(-?\d+)e/, '$1.0e')
 
 /** A value that takes one line: a scalar, an empty array or an empty object. */
 const inline = (value: unknown): string | undefined => {
   if (value === null || value === undefined) return 'null'
   if (typeof value === 'string') return scalarText(value)
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null'
+  if (typeof value === 'number') return Number.isFinite(value) ? numberText(value) : 'null'
   if (typeof value === 'boolean') return String(value)
   if (Array.isArray(value)) return value.length === 0 ? '[]' : undefined
   if (typeof value === 'object') return Object.keys(value).length === 0 ? '{}' : undefined
