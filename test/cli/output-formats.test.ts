@@ -88,6 +88,24 @@ describe('-o json: the shapes of docs/json.md, the same as the API gives', () =>
     expect(jsonOf(await run('history', '-o', 'json'))).toEqual(lines.map(jsonOf))
   })
 
+  it('create, phase, recover and rollback-target print the release they recorded or found in the same shape', async () => {
+    const other = tempDir()
+    const created = jsonOf(
+      await ok(other, ['create', '--env', 'prod', '--version', 'v9', '--note', 'hotfix', '-o', 'json']),
+    ) as Record<string, unknown>
+    expect(created).toMatchObject({ version: 'v9', status: 'pending', rollbackOf: null, note: 'hotfix' })
+    const id = created['id'] as string
+    expect(jsonOf(await ok(other, ['phase', id, 'build', 'running', '-o', 'json']))).toMatchObject({
+      status: 'in progress',
+      note: 'hotfix',
+    })
+    expect(jsonOf(await ok(other, ['-o', 'json', 'recover', id, '--reason', 'gone']))).toMatchObject({ id })
+    const target = releases.find((release) => release.version === 'v1' && release.previousId === undefined)
+    expect(jsonOf(await run('rollback-target', '--env', 'prod', '--to-version', 'v1', '-o', 'json'))).toEqual(
+      releaseToJson(target as Release),
+    )
+  })
+
   it('-o goes before or after the command name, spelled -o X, -oX, --output X or --output=X', async () => {
     const expected = await run('list', '-o', 'jsonl')
     expect(expected.trimEnd().split('\n')).toHaveLength(4)

@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { PhaseStatus, ReleasePhase } from '../../index.js'
 import { releaseStatus } from '../../internals.js'
 import { defineCommand, stringOption } from '../command.js'
-import { releaseJson } from '../format/json.js'
+import { releaseValue } from '../format/json.js'
 import { statusPaint } from '../format/style.js'
 import { EXIT } from '../usage.js'
 import { changeText, phaseChanges, writeAbout } from './recorded.js'
@@ -28,7 +28,7 @@ export const phase = defineCommand({
       }),
     )
     if (out.json) {
-      out.value(releaseJson(release))
+      out.value(releaseValue(out, release))
       return EXIT.ok
     }
     const name = input.phase as ReleasePhase
