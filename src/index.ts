@@ -18,6 +18,7 @@ export {
 } from './app/api.js'
 export { DEFAULT_ABANDONED_AFTER_MS, type StateManagerOptions } from './app/options.js'
 export type { HistoryEvent, HistoryFilter } from './app/audit.js'
+export { eventToJson, type HistoryEventJson, releaseToJson, type ReleaseJson } from './app/json-shapes.js'
 export type { ChainHead, VerifyProblem, VerifyReport } from './app/verify.js'
 export type { RollbackTarget } from './domain/rollback.js'
 

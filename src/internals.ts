@@ -6,6 +6,8 @@
  */
 export * from './domain/index.js'
 export { promiseStateManager } from './app/manager.js'
+export { streamHistory } from './app/history-stream.js'
+export type { HistoryVisit } from './app/audit.js'
 export type {
   Cursor,
   EventStore,

@@ -3,9 +3,11 @@
  * not make: the kind of an options bag, a filter, a time. Each failure is `INVALID_INPUT`.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { kindOf } from '../domain/show.js'
 import { StateError } from '../domain/state-error.js'
+import type { HistoryFilter } from './audit.js'
 
 const bagName = (what: string): string => (what === 'history' ? 'filter of history' : `options of ${what}`)
 
@@ -33,3 +35,15 @@ export const checkedTime = (what: string, raw: unknown, required = false): E.Eit
           `${what} must be a Date or an RFC 3339 string (for example 2025-01-01T14:02:00Z), got ${kindOf(raw)}`,
         ),
       )
+
+/** A filter of `history` (or of its streaming form): an object whose times are Dates or strings. */
+export const checkedFilter = (filter: HistoryFilter | undefined): TE.TaskEither<StateError, HistoryFilter> =>
+  pipe(
+    checkedBag('history', filter),
+    TE.chainFirstEitherK((given) =>
+      pipe(
+        checkedTime('since', given.since),
+        E.flatMap(() => checkedTime('until', given.until)),
+      ),
+    ),
+  )

@@ -75,12 +75,19 @@ const rememberEnvironments = (envelope: EventEnvelope, environmentOf: Map<string
       for (const release of change.after) environmentOf.set(release.id, release.environment)
 }
 
-/** The events that match `filter`, oldest first. */
-export const history = (
+/** What a caller of {@link visitHistory} does with each event: go on (undefined) or stop reading. */
+export type HistoryVisit = (event: HistoryEvent) => undefined | 'stop'
+
+/**
+ * Hands each event that matches `filter` to `visit` as the store reads it, oldest first, holding none: the CLI streams
+ * the trail this way. Events before a corrupt record have been handed on when the read fails.
+ */
+export const visitHistory = (
   store: EventStore,
-  filter: HistoryFilter = {},
+  filter: HistoryFilter,
+  visit: HistoryVisit,
   onForeign: (seen: ForeignSeen) => void = () => undefined,
-): TE.TaskEither<StateError, ReadonlyArray<HistoryEvent>> =>
+): TE.TaskEither<StateError, void> =>
   pipe(
     E.Do,
     E.apS('releaseId', optionalWith(filter.releaseId, parseReleaseId)),
@@ -90,7 +97,6 @@ export const history = (
     E.mapLeft(StateError.fromDomain),
     TE.fromEither,
     TE.chain(({ releaseId, environment, since, until }) => {
-      const found: HistoryEvent[] = []
       const environmentOf = new Map<string, string>()
       // Events of a newer version are not in the trail: the caller is told what was left out.
       let foreign: ForeignSeen | undefined
@@ -110,8 +116,7 @@ export const history = (
               !subjects.some((s) => [environment, filter.environment].includes(s.environment))
             )
               return undefined
-            found.push({ ...withoutPrev(envelope), position } as HistoryEvent)
-            return undefined
+            return visit({ ...withoutPrev(envelope), position } as HistoryEvent)
           },
           foreign: (event) => {
             foreign = noteForeign(foreign, event)
@@ -120,11 +125,31 @@ export const history = (
         }),
         TE.map(() => {
           if (foreign !== undefined) onForeign(foreign)
-          return found
         }),
       )
     }),
   )
+
+/** The events that match `filter`, oldest first. */
+export const history = (
+  store: EventStore,
+  filter: HistoryFilter = {},
+  onForeign: (seen: ForeignSeen) => void = () => undefined,
+): TE.TaskEither<StateError, ReadonlyArray<HistoryEvent>> => {
+  const found: HistoryEvent[] = []
+  return pipe(
+    visitHistory(
+      store,
+      filter,
+      (event) => {
+        found.push(event)
+        return undefined
+      },
+      onForeign,
+    ),
+    TE.map(() => found),
+  )
+}
 
 /** The state as the event log had it at `time`: every event recorded at or before it. */
 export const stateAt = (

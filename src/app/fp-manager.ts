@@ -21,9 +21,10 @@ import { initialState, releaseCount, type State } from '../domain/state.js'
 import { settled, StateError } from '../domain/state-error.js'
 import { type Intent, type Loaded, type ReconcileOutcome, refusedWrite, type WriteSession } from '../store/index.js'
 import type { FpStateManager, Recorded } from './api.js'
-import { checkedBag, checkedTime } from './arguments.js'
-import { history, stateAt } from './audit.js'
+import { checkedBag, checkedFilter, checkedTime } from './arguments.js'
+import { history, type HistoryFilter, type HistoryVisit, stateAt, visitHistory } from './audit.js'
 import { handle, type Handled, locked } from './handle.js'
+import { withHistoryStream } from './history-stream.js'
 import { duration, readClock, type ResolvedOptions, resolveOptions, type StateManagerOptions } from './options.js'
 import { recorder } from './recorder.js'
 import { oneAtATime, storeView } from './store-view.js'
@@ -225,7 +226,13 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     locked(store, view.current(), (session, loaded) => restored(session, loaded, nowMs)),
   )
 
-  return {
+  const streamed = (filter: HistoryFilter, visit: HistoryVisit): TE.TaskEither<StateError, void> =>
+    pipe(
+      checkedFilter(filter),
+      TE.flatMap((given) => visitHistory(store, given, visit, view.warnForeign)),
+    )
+
+  const manager: FpStateManager = {
     stateFile: snapshot?.path,
     location: store.description,
     createRelease: (environment, version, commitSha, options) =>
@@ -276,13 +283,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     listAllReleases: () => query((state) => E.right(listAllReleases(state))),
     history: (filter) =>
       pipe(
-        checkedBag('history', filter),
-        TE.chainFirstEitherK((given) =>
-          pipe(
-            checkedTime('since', given.since),
-            E.flatMap(() => checkedTime('until', given.until)),
-          ),
-        ),
+        checkedFilter(filter),
         TE.flatMap((given) => history(store, given, view.warnForeign)),
       ),
     stateAt: (time) =>
@@ -326,6 +327,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
           ),
     close: () => store.close(),
   }
+  return withHistoryStream(manager, streamed)
 }
 
 /**

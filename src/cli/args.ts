@@ -18,20 +18,13 @@ export type Invocation =
   | { readonly kind: 'run'; readonly command: Command; readonly args: ParsedArgs; readonly globals: Globals }
 
 // Before the command name, the option tables of all commands say which options take a value.
-const VALUE_OPTIONS: ReadonlySet<string> = new Set(
-  [GLOBAL_OPTIONS, ...COMMANDS.map((command) => command.options ?? {})].flatMap((table) =>
-    Object.entries(table)
-      .filter(([name, spec]) => spec.type === 'string' && name !== 'version')
-      .map(([name]) => name),
-  ),
+const VALUE_SPECS = [GLOBAL_OPTIONS, ...COMMANDS.map((command) => command.options ?? {})].flatMap((table) =>
+  Object.entries(table).filter(([name, spec]) => spec.type === 'string' && name !== 'version'),
 )
+const VALUE_OPTIONS: ReadonlySet<string> = new Set(VALUE_SPECS.map(([name]) => name))
+const VALUE_SHORTS: ReadonlySet<string> = new Set(VALUE_SPECS.flatMap(([, spec]) => spec.short ?? []))
 
-// The same for short options (`-e prod`); in a group (`-qe prod`), the first taking a value takes the rest or the next.
-const VALUE_SHORTS: ReadonlySet<string> = new Set(
-  [GLOBAL_OPTIONS, ...COMMANDS.map((command) => command.options ?? {})].flatMap((table) =>
-    Object.values(table).flatMap((spec) => (spec.type === 'string' && spec.short !== undefined ? [spec.short] : [])),
-  ),
-)
+// In a group of short options (`-qe prod`), the first taking a value takes the rest or the next.
 
 const takesNext = (token: string): boolean => {
   if (token.startsWith('--')) return !token.includes('=') && VALUE_OPTIONS.has(token.slice(2))

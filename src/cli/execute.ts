@@ -9,18 +9,29 @@ import {
 } from '../index.js'
 import type { Invocation } from './args.js'
 import { IMPLEMENTATIONS } from './commands/implementations.js'
-import { debugTrace, failureLine } from './failure.js'
+import { debugTrace, failureLine, failureOf } from './failure.js'
 import { outputTo } from './output.js'
+import {
+  errorJsonLine,
+  jsonErrors,
+  type OutputMode,
+  outputModeOf,
+  reportUsageIn,
+  requestedMode,
+} from './output-format.js'
 import type { CliIo } from './run.js'
 import { stateFileBlocked } from './state-place.js'
 import { managerOptionsFor } from './store-choice.js'
-import { EXIT, type ExitCode, reportUsage, usageError } from './usage.js'
+import { EXIT, type ExitCode, usageError } from './usage.js'
 
 const debugging = (io: CliIo): boolean =>
   (io.env['STAGECRAFT_DEBUG'] ?? '') !== '' && io.env['STAGECRAFT_DEBUG'] !== '0'
 
-const fail = (io: CliIo, error: unknown, manager: StateManager | undefined): ExitCode => {
-  io.stderr.write(`${failureLine(error, manager)}\n`)
+const fail = (io: CliIo, mode: OutputMode, error: unknown, manager: StateManager | undefined): ExitCode => {
+  if (jsonErrors(mode)) {
+    const { code, message } = failureOf(error, manager)
+    io.stderr.write(errorJsonLine(code, message))
+  } else io.stderr.write(`${failureLine(error, manager)}\n`)
   if (debugging(io)) io.stderr.write(`${debugTrace(error)}\n`)
   return EXIT.failed
 }
@@ -32,35 +43,38 @@ export const runCommand = async (
   now: () => Date,
 ): Promise<ExitCode> => {
   const implementation = IMPLEMENTATIONS[command.name]
-  const out = outputTo(io.stdout, io.stderr, io.env, globals.json)
+  const chosen = outputModeOf(globals.json, globals.output, command.name)
+  if (E.isLeft(chosen)) return reportUsageIn(requestedMode(io.argv), io.stderr, chosen.left)
+  const mode = chosen.right
+  const out = outputTo(io.stdout, io.stderr, io.env, globals.json, { mode, wide: args.values['wide'] === true })
   const prepared = implementation.prepare(args, now())
   // A command with stores of its own (migrate) has nothing to do with the default one.
   const { ownStores } = implementation
   const storeGlobals = ownStores ? { ...globals, stateFile: undefined, store: undefined } : globals
   const env = ownStores ? { ...io.env, [STATE_FILE_VARIABLE]: undefined, [STATE_URL_VARIABLE]: undefined } : io.env
   const options = managerOptionsFor(storeGlobals, { env, cwd: io.cwd, onWarning: out.warn })
-  if (E.isLeft(prepared)) return reportUsage(io.stderr, prepared.left)
-  if (E.isLeft(options)) return reportUsage(io.stderr, { ...options.left, command: command.name })
+  if (E.isLeft(prepared)) return reportUsageIn(mode, io.stderr, prepared.left)
+  if (E.isLeft(options)) return reportUsageIn(mode, io.stderr, { ...options.left, command: command.name })
   // The file store only: a database store's local copy is its own affair.
   const blocked =
     !ownStores && options.right.store === undefined && options.right.stateFile !== undefined
       ? stateFileBlocked(options.right.stateFile, io.cwd)
       : undefined
-  if (blocked !== undefined) return fail(io, blocked, undefined)
+  if (blocked !== undefined) return fail(io, mode, blocked, undefined)
   let manager: StateManager
   try {
     manager = createStateManager({ ...options.right, ...prepared.right.managerOptions })
   } catch (error) {
     // The manager checks its options before touching anything: a bad one is the caller's mistake.
     if (isStateError(error, 'INVALID_INPUT')) {
-      return reportUsage(io.stderr, usageError(error.message, command.name))
+      return reportUsageIn(mode, io.stderr, usageError(error.message, command.name))
     }
-    return fail(io, error, undefined)
+    return fail(io, mode, error, undefined)
   }
   try {
     return await prepared.right.run({ manager, out, now, cwd: io.cwd, lockTimeoutMs: options.right.lockTimeoutMs })
   } catch (error) {
-    return fail(io, error, ownStores ? undefined : manager)
+    return fail(io, mode, error, ownStores ? undefined : manager)
   } finally {
     await manager.close().catch(() => undefined)
   }

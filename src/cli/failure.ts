@@ -22,17 +22,25 @@ const mentionsStore = (message: string, place: FailurePlace): boolean => {
   )
 }
 
-/** The line printed for a failure: one line, every control character escaped, the store's location too. */
-export const failureLine = (error: unknown, place: FailurePlace | undefined): string => {
+/** A failure's code (`INTERNAL` for a bug) and its message, naming the store when the message does not. */
+export const failureOf = (error: unknown, place: FailurePlace | undefined): { code: string; message: string } => {
   if (isStateError(error)) {
     const where = place === undefined || mentionsStore(error.message, place) ? '' : ` (${place.location})`
-    return `stagecraft-state: ${error.code}: ${oneLine(`${error.message.trim()}${where}`)}`
+    return { code: error.code, message: `${error.message.trim()}${where}` }
   }
   const message = error instanceof Error ? error.message : String(error)
-  return (
-    `stagecraft-state: internal error: ${oneLine(message)} (this is a bug; run again with ` +
-    'STAGECRAFT_DEBUG=1 for the stack trace)'
-  )
+  return {
+    code: 'INTERNAL',
+    message: `internal error: ${message} (this is a bug; run again with STAGECRAFT_DEBUG=1 for the stack trace)`,
+  }
+}
+
+/** The line printed for a failure: one line, every control character escaped, the store's location too. */
+export const failureLine = (error: unknown, place: FailurePlace | undefined): string => {
+  const { code, message } = failureOf(error, place)
+  return code === 'INTERNAL'
+    ? `stagecraft-state: ${oneLine(message)}`
+    : `stagecraft-state: ${code}: ${oneLine(message)}`
 }
 
 /** The stack trace, with its causes, for STAGECRAFT_DEBUG: its lines as they are, what is on each escaped. */

@@ -15,6 +15,12 @@ export const GLOBAL_OPTIONS: OptionTable = {
       'else the file store); with it, --state-file names a local copy of releases.json',
   },
   json: { type: 'boolean', help: 'machine output: releases as releases.json records, lists as arrays' },
+  output: {
+    type: 'string',
+    short: 'o',
+    value: 'FORMAT',
+    help: 'table (the default), json, jsonl (a value a line) or yaml: the shapes of docs/json.md, errors as JSON too',
+  },
   actor: {
     type: 'string',
     value: 'NAME',
@@ -42,6 +48,8 @@ export interface Globals {
   readonly stateFile: string | undefined
   readonly store: string | undefined
   readonly json: boolean
+  /** `-o`/`--output` as given (checked by ./output-format.ts). */
+  readonly output: string | undefined
   readonly actor: string | undefined
   readonly lockTimeout: string | undefined
   readonly refuseOutsideWrites: boolean
@@ -54,6 +62,7 @@ export const globalsOf = (args: ParsedArgs): Globals => {
     stateFile: text('state-file'),
     store: text('store'),
     json: args.values['json'] === true,
+    output: text('output'),
     actor: text('actor'),
     lockTimeout: text('lock-timeout'),
     refuseOutsideWrites: args.values['refuse-outside-writes'] === true,

@@ -1,6 +1,8 @@
-/** Where a command's output goes: results to stdout (text, or JSON with `--json`), messages to stderr, a line each. */
+/** Where a command's output goes: results to stdout (a table, or JSON or YAML), messages to stderr, a line each. */
 import { colourWanted, PAINT_MARK, type Style, styleFor } from './format/style.js'
 import { terminalSafeJson, visible } from './format/visible.js'
+import { toYaml, yamlItem } from './format/yaml.js'
+import { type OutputFormat, type OutputMode, TABLE } from './output-format.js'
 
 /** A stream the CLI writes to. */
 export interface Sink {
@@ -12,11 +14,20 @@ export interface Sink {
 
 /** The output of one run of the CLI. */
 export interface Output {
+  /** Machine output: `--json` or `-o json|jsonl|yaml`. */
   readonly json: boolean
+  readonly format: OutputFormat
+  /** `-o json|jsonl|yaml`: the shapes of docs/json.md (not `--json`'s older ones). */
+  readonly apiShapes: boolean
   readonly interactive: boolean
+  /** The width tables fit: the terminal's, unless `--wide`; none on a pipe (whole rows). */
+  readonly width: number | undefined
   readonly style: Style
   readonly lines: (lines: ReadonlyArray<string>) => void
+  /** One value: pretty JSON, a JSON line (an array: a line per item) or a YAML document. */
   readonly value: (value: unknown) => void
+  /** A list written item by item as it is read: a JSON array, JSON lines or a YAML sequence. */
+  readonly stream: () => { readonly item: (value: unknown) => void; readonly end: () => void }
   readonly raw: (text: string) => void
   /** One line on stderr, prefixed so it is clear which tool said it. */
   readonly warn: (message: string) => void
@@ -37,24 +48,62 @@ const safeLine = (line: string, style: Style): string =>
         .join('')
     : visible(line)
 
+/** How a run prints beyond colour: the format, and `--wide`. */
+export interface OutputOptions {
+  readonly mode?: OutputMode | undefined
+  readonly wide?: boolean | undefined
+}
+
+const indented = (text: string): string => text.replace(/^/gm, '  ')
+
 /** The output over two streams, coloured as the environment allows. */
 export const outputTo = (
   stdout: Sink,
   stderr: Sink,
   env: Readonly<Record<string, string | undefined>>,
   json: boolean,
+  { mode = json ? { format: 'json', legacyJson: true } : TABLE, wide = false }: OutputOptions = {},
 ): Output => {
   const interactive = stdout.isTTY === true
-  const style = styleFor(!json && colourWanted(interactive, env))
+  const machine = mode.format !== 'table'
+  const style = styleFor(!machine && colourWanted(interactive, env))
+  const write = (text: string): unknown => stdout.write(text)
+  const json1 = (value: unknown): string => terminalSafeJson(JSON.stringify(value))
+  const value = (value: unknown): void => {
+    if (mode.format === 'jsonl')
+      write(Array.isArray(value) ? value.map((item) => `${json1(item)}\n`).join('') : `${json1(value)}\n`)
+    else if (mode.format === 'yaml') write(terminalSafeJson(toYaml(value)))
+    else write(`${terminalSafeJson(JSON.stringify(value, null, 2))}\n`)
+  }
+  const stream = () => {
+    let count = 0
+    return {
+      item: (item: unknown) => {
+        if (mode.format === 'jsonl') write(`${json1(item)}\n`)
+        else if (mode.format === 'yaml') write(terminalSafeJson(yamlItem(item)))
+        else write(`${count === 0 ? '[\n' : ',\n'}${indented(terminalSafeJson(JSON.stringify(item, null, 2)))}`)
+        count++
+      },
+      end: () => {
+        if (mode.format === 'json') write(count === 0 ? '[]\n' : '\n]\n')
+        else if (mode.format === 'yaml' && count === 0) write('[]\n')
+      },
+    }
+  }
+  const columns = stdout.columns
   return {
-    json,
+    json: machine,
+    format: mode.format,
+    apiShapes: machine && !mode.legacyJson,
     interactive,
+    width: interactive && !wide && columns !== undefined && columns > 0 ? columns : undefined,
     style,
     lines: (lines) => {
-      if (lines.length > 0) stdout.write(`${lines.map((line) => safeLine(line, style)).join('\n')}\n`)
+      if (lines.length > 0) write(`${lines.map((line) => safeLine(line, style)).join('\n')}\n`)
     },
-    value: (value) => stdout.write(`${terminalSafeJson(JSON.stringify(value, null, 2))}\n`),
-    raw: (text) => stdout.write(text),
+    value,
+    stream,
+    raw: (text) => write(text),
     warn: (message) => stderr.write(`stagecraft-state: warning: ${oneLine(message)}\n`),
   }
 }

@@ -5,7 +5,8 @@
 import { parseCommandLine } from './args.js'
 import * as E from './either.js'
 import { type Output, outputTo, type Sink } from './output.js'
-import { EXIT, type ExitCode, reportUsage } from './usage.js'
+import { reportUsageIn, requestedMode } from './output-format.js'
+import { EXIT, type ExitCode } from './usage.js'
 import { packageVersion } from './version.js'
 
 /** What a run reads and writes. */
@@ -28,7 +29,7 @@ const helpWidth = (io: CliIo, fallback: number): number =>
 export const runCli = async (io: CliIo): Promise<ExitCode> => {
   const now = io.now ?? (() => new Date())
   const invocation = parseCommandLine(io.argv)
-  if (E.isLeft(invocation)) return reportUsage(io.stderr, invocation.left)
+  if (E.isLeft(invocation)) return reportUsageIn(requestedMode(io.argv), io.stderr, invocation.left)
   const parsed = invocation.right
   if (parsed.kind === 'help') {
     const { commandHelp, DEFAULT_HELP_WIDTH, generalHelp } = await import('./help.js')

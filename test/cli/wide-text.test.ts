@@ -22,7 +22,7 @@ const lines = async (...args: string[]): Promise<string[]> => (await ok(director
 describe('wide and combining characters', () => {
   it('list pads each cell to the widest in cells: ENVIRONMENT 11 wide, VERSION 9 (v1-日本語)', async () => {
     const [header, ...rows] = await lines('list')
-    expect(header).toMatch(/^ID {22}ENVIRONMENT {2}VERSION {4}COMMIT {2}AGE +STATUS$/)
+    expect(header).toMatch(/^ID {22}ENVIRONMENT {2}VERSION {4}COMMIT {2}CREATED +STATUS$/)
     expect(rows).toEqual([
       expect.stringMatching(/^rel-\d{8}-\d{9} {2}prod {9}🚀v2 {7}- {7}\S+ +pending$/),
       expect.stringMatching(new RegExp(`^rel-\\d{8}-\\d{9} {2}staging {6}${CAFE} {7}- {7}\\S+ +pending$`)),

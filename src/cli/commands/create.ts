@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { factsOf, looksLikeCommitSha } from '../../internals.js'
 import { defineCommand, flag, requiredOption, stringOption } from '../command.js'
-import { releaseJson } from '../format/json.js'
+import { releaseValue } from '../format/json.js'
 import { shortCommit } from '../format/release.js'
 import { EXIT, usageError } from '../usage.js'
 import { referencedId } from './reference.js'
@@ -45,7 +45,7 @@ export const create = defineCommand({
         `commit ${JSON.stringify(release.commitSha)} does not look like a git commit SHA (7 to 40 ` +
           `hexadecimal characters, or 64); recorded as given in ${release.id}`,
       )
-    if (out.json) out.value(releaseJson(release))
+    if (out.json) out.value(releaseValue(out, release))
     else if (input.quiet) out.lines([release.id])
     else {
       const previous =

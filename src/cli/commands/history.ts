@@ -4,11 +4,10 @@ import { pipe } from 'fp-ts/lib/function.js'
 import type { HistoryFilter, StateManager } from '../../index.js'
 import { projectSnapshot } from '../../internals.js'
 import { defineCommand, optionalWith, requiredOption, stringOption } from '../command.js'
-import { historyEventJson } from '../format/json.js'
 import { terminalSafeJson } from '../format/visible.js'
-import { timeline } from '../format/timeline.js'
 import { EXIT } from '../usage.js'
-import { checkTimeRange, parseInstantOption } from '../values.js'
+import { checkTimeRange, parseInstantOption, parsePositiveInteger } from '../values.js'
+import { printNewest, streamEvents, TERMINAL_DEFAULT_MAX } from './history-print.js'
 import { beforeHistoryWarning } from './history-start.js'
 import { referencedId } from './reference.js'
 
@@ -36,20 +35,24 @@ export const history = defineCommand({
         optionalWith(args, 'until', (raw) => parseInstantOption('until', raw, now, 'history')),
       ),
       E.chain((times) => checkTimeRange(times, 'history')),
-      E.map((times) => ({
-        ...times,
-        environment: stringOption(args, 'env'),
-        releaseId: stringOption(args, 'release'),
+      E.bindW('max', () => optionalWith(args, 'max', (raw) => parsePositiveInteger('max', raw, 'history'))),
+      E.map(({ max, ...times }) => ({
+        filter: { ...times, environment: stringOption(args, 'env'), releaseId: stringOption(args, 'release') },
+        max,
       })),
     ),
-  run: async (given, { manager, out }) => {
+  run: async ({ filter: given, max: asked }, { manager, out, now }) => {
     const releaseId = given.releaseId === undefined ? undefined : await referencedId(manager, given.releaseId)
-    const input = { ...given, releaseId }
-    const events = await manager.history(input)
-    if (events.length === 0 && releaseId !== undefined) await releaseMustExist(manager, releaseId, input)
-    if (out.json) out.value(events.map(historyEventJson))
-    else if (events.length === 0) out.lines([`no events match (${manager.location})`])
-    else out.lines(timeline(events, out.style))
+    const filter = { ...given, releaseId }
+    // A person at a terminal sees the newest events; a pipe or a machine format gets what it asks for, streamed.
+    const max = asked ?? (out.interactive && !out.json && filter.since === undefined ? TERMINAL_DEFAULT_MAX : undefined)
+    const printed =
+      max === undefined
+        ? await streamEvents(manager, filter, out, now())
+        : await printNewest(manager, filter, max, out, now())
+    if (printed.count === 0 && filter.releaseId !== undefined) await releaseMustExist(manager, filter.releaseId, filter)
+    printed.end()
+    if (printed.count === 0 && !out.json) out.lines([`no events match (${manager.location})`])
     return EXIT.ok
   },
 })

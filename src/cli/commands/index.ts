@@ -19,6 +19,8 @@ export const ABANDONED_AFTER: OptionSpec = {
 const REFERENCES =
   ' RELEASE_ID may be a reference: a unique prefix of an id, or ENV@current, ENV@~N (N before the current one) or ' +
   'ENV@last-good.'
+// Tables fit the terminal (the widest columns cut with an ellipsis, ids never): --wide shows them whole.
+const WIDE: OptionSpec = { type: 'boolean', help: 'whole rows on a terminal too: no column cut to fit its width' }
 
 const TIME_FORMS =
   'an RFC 3339 timestamp (2025-01-01T14:02:00Z), a date (2025-01-01, its midnight UTC) or a duration ago (2h)'
@@ -112,13 +114,14 @@ const show: Command = {
 const current: Command = {
   name: 'current',
   summary: "Show an environment's current release (or every environment's)",
-  synopsis: '[--env E] [--abandoned-after DURATION]',
+  synopsis: '[--env E] [--abandoned-after DURATION] [--wide]',
   description:
     "With --env, shows the environment's current release (its newest) in detail, or fails when it has none. " +
     'Without --env, a table of the current release of every environment (with --json, an array of records).',
   options: {
     env: { type: 'string', short: 'e', value: 'E', help: 'the environment' },
     'abandoned-after': ABANDONED_AFTER,
+    wide: WIDE,
   },
   examples: ['stagecraft-state current --env prod', 'stagecraft-state current --env prod --json'],
 }
@@ -126,15 +129,23 @@ const current: Command = {
 const list: Command = {
   name: 'list',
   summary: 'List releases, newest first',
-  synopsis: '[--env E] [--limit N] [--abandoned] [--abandoned-after DURATION]',
+  synopsis: '[--env E] [--status STATUS] [--limit N] [--max N] [--abandoned] [--abandoned-after DURATION] [--wide]',
   description:
     'Lists the releases of one environment, or of all (environments in name order, each newest first): ' +
-    'id, environment, version, short commit, age and overall status ' +
+    'id, environment, version, short commit, creation time (how long ago, on a terminal) and overall status ' +
     '(pending, in progress, completed, failed). A release still in progress with no event for a long time ' +
-    'is marked possibly abandoned. With --json, an array of releases.json records.',
+    'is marked possibly abandoned. With --json, an array of releases.json records; with -o json, jsonl or ' +
+    'yaml, the releases of docs/json.md.',
   options: {
     env: { type: 'string', short: 'e', value: 'E', help: 'only this environment' },
-    limit: { type: 'string', short: 'n', value: 'N', help: 'at most N releases of each environment, the newest' },
+    status: {
+      type: 'string',
+      value: 'STATUS',
+      help: 'only releases of this overall status: pending, in-progress, completed, recovered, failed',
+    },
+    limit: { type: 'string', value: 'N', help: 'at most N releases of each environment, the newest' },
+    max: { type: 'string', short: 'n', value: 'N', help: 'at most N releases in all, the first N of the list' },
+    wide: WIDE,
     abandoned: { type: 'boolean', help: 'only the releases possibly abandoned' },
     'abandoned-after': ABANDONED_AFTER,
   },
@@ -148,7 +159,7 @@ const list: Command = {
 const history: Command = {
   name: 'history',
   summary: 'Show the audit trail, oldest first',
-  synopsis: '[--env E] [--release ID] [--since T] [--until T]',
+  synopsis: '[--env E] [--release ID] [--since T] [--until T] [--max N] [--wide]',
   description:
     'Shows every recorded event, oldest first: when it was recorded, its type, the release, the phase and ' +
     'its change (from -> to), who recorded it, ' +
@@ -157,8 +168,11 @@ const history: Command = {
     'a phase from -> to, a field such as "version v1 -> v2", a release added or removed. Given filters ' +
     'must all hold; --since later than --until is refused, ' +
     'and so is --release of a release that does not exist. ' +
+    'The trail is printed as it is read (history | head returns at once); on a terminal, only the newest 50 ' +
+    'events unless --max or --since is given. ' +
     'With --json, an array of events with their envelope: position, id, time, type, release, releases, ' +
-    'actor, host, pid, command, v, payload (the event as recorded).',
+    'actor, host, pid, command, v, payload (the event as recorded); with -o json, jsonl or yaml, the events ' +
+    'of docs/json.md.',
   options: {
     env: { type: 'string', short: 'e', value: 'E', help: 'only events about releases of this environment' },
     release: {
@@ -168,11 +182,18 @@ const history: Command = {
     },
     since: { type: 'string', value: 'T', help: `only events recorded at or after T: ${TIME_FORMS}` },
     until: { type: 'string', value: 'T', help: 'only events recorded at or before T (same forms)' },
+    max: {
+      type: 'string',
+      short: 'n',
+      value: 'N',
+      help: 'only the newest N events, oldest first (on a terminal, 50 by default)',
+    },
+    wide: WIDE,
   },
   examples: [
     'stagecraft-state history --env prod',
     'stagecraft-state history --release prod@current',
-    'stagecraft-state history --since 2h --json',
+    'stagecraft-state history --since 2h -o jsonl',
   ],
 }
 

@@ -4,7 +4,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import { PHASES, type PhaseStatus, type ReleasePhase } from '../../index.js'
 import { PHASE_STATUSES, releaseStatus } from '../../internals.js'
 import { defineCommand, stringOption } from '../command.js'
-import { releaseJson } from '../format/json.js'
+import { releaseValue } from '../format/json.js'
 import { statusPaint } from '../format/style.js'
 import { didYouMean } from '../suggest.js'
 import { EXIT, type UsageError, usageError } from '../usage.js'
@@ -51,7 +51,7 @@ export const phase = defineCommand({
       }),
     )
     if (out.json) {
-      out.value(releaseJson(release))
+      out.value(releaseValue(out, release))
       return EXIT.ok
     }
     const name = input.phase as ReleasePhase

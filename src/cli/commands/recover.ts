@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { releaseStatus } from '../../internals.js'
 import { defineCommand, requiredOption, stringOption } from '../command.js'
-import { releaseJson } from '../format/json.js'
+import { releaseValue } from '../format/json.js'
 import { statusPaint } from '../format/style.js'
 import { EXIT } from '../usage.js'
 import { changeText, phaseChanges, writeAbout } from './recorded.js'
@@ -23,7 +23,7 @@ export const recover = defineCommand({
       manager.recoverRelease(releaseId, input.reason, { requestId: input.requestId }),
     )
     if (out.json) {
-      out.value(releaseJson(release))
+      out.value(releaseValue(out, release))
       return EXIT.ok
     }
     const overall = releaseStatus(release)

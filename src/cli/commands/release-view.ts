@@ -2,7 +2,7 @@
 import type { Release } from '../../index.js'
 import { factsOf, isAbandoned } from '../../internals.js'
 import type { Output } from '../output.js'
-import { releaseJson } from '../format/json.js'
+import { releaseValue } from '../format/json.js'
 import { releaseDetail, type ReleaseFacts } from '../format/release.js'
 import { abandonedHint } from './abandoned.js'
 
@@ -21,7 +21,7 @@ const detailFacts = (release: Release, now: Date, thresholdMs: number): ReleaseF
 /** Prints one release in detail, or as its record with `--json`. */
 export const printRelease = (out: Output, release: Release, now: Date, thresholdMs: number): void => {
   if (out.json) {
-    out.value(releaseJson(release))
+    out.value(releaseValue(out, release))
     return
   }
   const facts = detailFacts(release, now, thresholdMs)

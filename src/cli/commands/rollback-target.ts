@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type { RollbackTarget } from '../../index.js'
 import { defineCommand, type ParsedArgs, requiredOption, stringOption } from '../command.js'
-import { releaseJson } from '../format/json.js'
+import { releaseValue } from '../format/json.js'
 import { formatAge, shortCommit } from '../format/release.js'
 import { shellCommand } from '../shell-quote.js'
 import { EXIT, type UsageError, usageError } from '../usage.js'
@@ -43,7 +43,7 @@ export const rollbackTarget = defineCommand({
         : input.target,
     )
     if (out.json) {
-      out.value(releaseJson(target))
+      out.value(releaseValue(out, target))
       return EXIT.ok
     }
     const record = ['stagecraft-state', 'create', '--env', target.environment, '--version', target.version]

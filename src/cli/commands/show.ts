@@ -2,7 +2,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { defineCommand, stringOption } from '../command.js'
-import { releaseJson } from '../format/json.js'
+import { releasesValue } from '../format/json.js'
 import { releaseTable } from '../format/release.js'
 import { EXIT } from '../usage.js'
 import { abandonedAfter, abandonedHint, abandonedIds } from './abandoned.js'
@@ -35,12 +35,12 @@ export const current = defineCommand({
     }
     const environments = [...new Set((await manager.listAllReleases()).map((release) => release.environment))]
     const releases = await Promise.all(environments.map((environment) => manager.getCurrentRelease(environment)))
-    if (out.json) out.value(releases.map(releaseJson))
+    if (out.json) out.value(releasesValue(out, releases))
     else if (releases.length === 0) out.lines([`no releases recorded (${manager.location})`])
     else {
       const abandoned = await abandonedIds(manager)
       out.lines([
-        ...releaseTable(releases, now(), abandoned, out.style),
+        ...releaseTable(releases, now(), abandoned, out.style, { relative: out.interactive, maxWidth: out.width }),
         ...abandonedHint(
           releases.filter((r) => abandoned.has(r.id)),
           input.thresholdMs,

@@ -1,5 +1,8 @@
-/** Machine output: releases as `releases.json` records, events with their envelope and payload as recorded. */
-import type { HistoryEvent, Release, VerifyReport } from '../../index.js'
+/**
+ * Machine output: with `-o json|jsonl|yaml`, the shapes of docs/json.md (the API's); with `--json`, the older ones:
+ * releases as `releases.json` records, events with their envelope and payload as recorded.
+ */
+import { eventToJson, type HistoryEvent, type Release, releaseToJson, type VerifyReport } from '../../index.js'
 import { ReleaseRecord, releaseIdsOf } from '../../internals.js'
 
 /** A release as a `releases.json` record. */
@@ -33,3 +36,15 @@ export const verifyJson = (report: VerifyReport, store: string): unknown => ({
   head: report.head === undefined ? null : { position: report.head.position, sha256: report.head.sha256 },
   problems: report.problems.map(({ severity, location, message }) => ({ severity, location, message })),
 })
+
+/** Releases as the output asks: the shapes of docs/json.md with `-o`, `releases.json` records with `--json`. */
+export const releasesValue = (out: { readonly apiShapes: boolean }, releases: ReadonlyArray<Release>): unknown[] =>
+  releases.map((release) => (out.apiShapes ? releaseToJson(release) : releaseJson(release)))
+
+/** One release as the output asks (see {@link releasesValue}). */
+export const releaseValue = (out: { readonly apiShapes: boolean }, release: Release): unknown =>
+  out.apiShapes ? releaseToJson(release) : releaseJson(release)
+
+/** An event as the output asks: the API's shape with `-o`, `--json`'s (`time`, `payload`) otherwise. */
+export const eventValue = (out: { readonly apiShapes: boolean }, event: HistoryEvent): unknown =>
+  out.apiShapes ? eventToJson(event) : historyEventJson(event)

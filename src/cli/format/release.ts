@@ -35,20 +35,39 @@ export const formatAge = (timestamp: string, now: Date): string => {
   return ms < 0 ? `in ${formatSpan(ms)}` : formatSpan(ms)
 }
 
+/** A time for people on a terminal: `5m ago` (`in 5m` ahead of the clock); elsewhere the exact UTC time as stored. */
+export const timeCell = (timestamp: string, now: Date, relative: boolean): string => {
+  if (!relative) return timestamp
+  const age = formatAge(timestamp, now)
+  return age === '?' || age.startsWith('in ') ? age : `${age} ago`
+}
+
 /** The marker of a release that may have been left behind by a dead orchestrator. */
 export const ABANDONED_MARK = 'possibly abandoned'
 
-export const RELEASE_HEADERS = ['ID', 'ENVIRONMENT', 'VERSION', 'COMMIT', 'AGE', 'STATUS'] as const
+export const RELEASE_HEADERS = ['ID', 'ENVIRONMENT', 'VERSION', 'COMMIT', 'CREATED', 'STATUS'] as const
+
+/** How a table of releases is shown: relative times (on a terminal), and the width to fit (none: whole rows). */
+export interface TableView {
+  readonly relative: boolean
+  readonly maxWidth?: number | undefined
+}
 
 /** One row of a release table. */
-export const releaseRow = (release: Release, now: Date, abandoned: boolean, style: Style): CellInput[] => {
+export const releaseRow = (
+  release: Release,
+  now: Date,
+  abandoned: boolean,
+  style: Style,
+  relative = false,
+): CellInput[] => {
   const status = releaseStatus(release)
   return [
     release.id,
     release.environment,
     release.version,
     { text: shortCommit(release.commitSha), paint: style.dim },
-    formatAge(release.timestamp, now),
+    timeCell(release.timestamp, now, relative),
     {
       text: abandoned ? `${status}, ${ABANDONED_MARK}` : status,
       paint: abandoned ? style.magenta : statusPaint(style, status),
@@ -56,17 +75,20 @@ export const releaseRow = (release: Release, now: Date, abandoned: boolean, styl
   ]
 }
 
-/** A table of releases, in the order given. */
+/** A table of releases, in the order given; ids are never truncated. */
 export const releaseTable = (
   releases: ReadonlyArray<Release>,
   now: Date,
   abandoned: ReadonlySet<string>,
   style: Style,
+  view: TableView = { relative: false },
 ): string[] =>
   renderTable(
     RELEASE_HEADERS,
-    releases.map((release) => releaseRow(release, now, abandoned.has(release.id), style)),
+    releases.map((release) => releaseRow(release, now, abandoned.has(release.id), style, view.relative)),
     style,
+    2,
+    { maxWidth: view.maxWidth, keep: [0] },
   )
 
 /** What the event log adds to a release: why it was made, what it redeploys, when it last moved. */

@@ -1,8 +1,9 @@
 /** The audit trail for people, a line per event, oldest first; an accepted edit takes a line per difference. */
 import type { HistoryEvent } from '../../index.js'
 import { changeLines, releaseSummary } from './changes.js'
+import { type TableView, timeCell } from './release.js'
 import { type Style, statusPaint } from './style.js'
-import { type CellInput, renderTable } from './table.js'
+import { type CellInput, layoutTable } from './table.js'
 import { plural } from './plural.js'
 
 /** The header of the timeline. */
@@ -13,7 +14,7 @@ const idList = (ids: ReadonlyArray<string>): string =>
 
 /** The columns after TIME and EVENT and before ACTOR, then the note, of one line. */
 interface Line {
-  readonly release: string
+  readonly release: CellInput
   readonly phase: string
   readonly change: CellInput
   readonly note: string
@@ -54,7 +55,11 @@ const describe = (event: HistoryEvent, style: Style): { what: string; lines: Lin
         what: 'imported',
         lines: [
           {
-            release: idList(releases.map((r) => r.id)),
+            release: {
+              text: idList(releases.map((r) => r.id)),
+              // Ids are never cut: a narrow terminal shows fewer of them.
+              compact: releases.length <= 1 ? undefined : `${releases[0]?.id ?? ''} and ${releases.length - 1} more`,
+            },
             phase: '',
             change: plural(releases.length, 'release'),
             note: source === undefined ? '' : `from ${source.file}`,
@@ -82,21 +87,49 @@ const describe = (event: HistoryEvent, style: Style): { what: string; lines: Lin
   }
 }
 
+/** The rows of the timeline of `events` (an accepted edit takes several). */
+export const timelineRows = (
+  events: ReadonlyArray<HistoryEvent>,
+  style: Style,
+  now: Date,
+  relative: boolean,
+): CellInput[][] =>
+  events.flatMap((event) => {
+    const { what, lines } = describe(event, style)
+    return lines.map(({ release, phase, change, note }) => [
+      { text: timeCell(event.recordedAt, now, relative), paint: style.dim },
+      what,
+      release,
+      phase,
+      change,
+      event.meta.actor,
+      note,
+    ])
+  })
+
+// The columns never truncated: the time and the release ids.
+const KEEP = [0, 2]
+
+/**
+ * Lines of the timeline: with the header (the first part of a stream), and at least as wide as the parts before it, so
+ * that a streamed timeline stays aligned unless a later line is wider. Returns the widths for the next part.
+ */
+export const timelinePart = (
+  rows: ReadonlyArray<ReadonlyArray<CellInput>>,
+  style: Style,
+  view: TableView,
+  before?: ReadonlyArray<number>,
+): { lines: string[]; widths: number[] } =>
+  layoutTable(before === undefined ? TIMELINE_HEADERS : undefined, rows, style, 2, {
+    maxWidth: view.maxWidth,
+    keep: KEEP,
+    atLeast: before,
+  })
+
 /** The timeline of events, header first. */
-export const timeline = (events: ReadonlyArray<HistoryEvent>, style: Style): string[] =>
-  renderTable(
-    TIMELINE_HEADERS,
-    events.flatMap((event) => {
-      const { what, lines } = describe(event, style)
-      return lines.map(({ release, phase, change, note }) => [
-        { text: event.recordedAt, paint: style.dim },
-        what,
-        release,
-        phase,
-        change,
-        event.meta.actor,
-        note,
-      ])
-    }),
-    style,
-  )
+export const timeline = (
+  events: ReadonlyArray<HistoryEvent>,
+  style: Style,
+  now: Date = new Date(),
+  view: TableView = { relative: false },
+): string[] => timelinePart(timelineRows(events, style, now, view.relative), style, view).lines
