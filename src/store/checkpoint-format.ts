@@ -45,7 +45,7 @@ import { StateError } from '../domain/state-error.js'
 import type { RecordLayout } from './sorted-records.js'
 
 /** The format this module writes and reads. */
-export const CHECKPOINT_VERSION = 2
+export const CHECKPOINT_VERSION = 3
 
 /** The first line of every checkpoint, up to its version number. */
 export const CHECKPOINT_MAGIC = 'stagecraft-state checkpoint '

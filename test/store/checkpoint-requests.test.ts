@@ -68,11 +68,11 @@ describe('request ids in the checkpoint', () => {
     }
   })
 
-  it('given a checkpoint of format 1 (written before request ids), it is replayed over with a warning, the ids are known from the log, and the next write writes format 2', async () => {
+  it('given a checkpoint of format 1 (written before request ids), it is replayed over with a warning, the ids are known from the log, and the next write writes format 3', async () => {
     const context = freshManager()
     const { release } = await context.manager.createRelease('prod', 'v1', undefined, { requestId: 'deploy-42' })
     const path = checkpointOf(context.stateFile)
-    const text = readFileSync(path, 'utf8').replace('stagecraft-state checkpoint 2', 'stagecraft-state checkpoint 1')
+    const text = readFileSync(path, 'utf8').replace('stagecraft-state checkpoint 3', 'stagecraft-state checkpoint 1')
     const body = text.slice(0, text.lastIndexOf('sha256 '))
     writeFileSync(path, `${body}sha256 ${createHash('sha256').update(body).digest('hex')}\n`)
     context.warnings.length = 0
@@ -80,9 +80,9 @@ describe('request ids in the checkpoint', () => {
     const retry = await cold.createRelease('prod', 'v1', undefined, { requestId: 'deploy-42' })
     expect([retry.release.id, retry.events]).toEqual([release.id, []])
     expect(context.warnings).toEqual([
-      expect.stringMatching(/of format 1, and this version of stagecraft-state reads format 2/),
+      expect.stringMatching(/of format 1, and this version of stagecraft-state reads format 3/),
     ])
     await cold.updatePhase(release.id, 'build', 'running')
-    expect(readFileSync(path, 'utf8')).toMatch(/^stagecraft-state checkpoint 2\n/)
+    expect(readFileSync(path, 'utf8')).toMatch(/^stagecraft-state checkpoint 3\n/)
   })
 })

@@ -143,9 +143,9 @@ describe('a checkpoint that cannot be trusted is replayed over, with one warning
       (checkpoint) =>
         writeFileSync(
           checkpoint,
-          readFileSync(checkpoint, 'utf8').replace('stagecraft-state checkpoint 2', 'stagecraft-state checkpoint 3'),
+          readFileSync(checkpoint, 'utf8').replace('stagecraft-state checkpoint 3', 'stagecraft-state checkpoint 4'),
         ),
-      /of format 3/,
+      /of format 4/,
     ],
     // What a newer version writes: it may fold events this version would skip (and refuse to write over).
     [

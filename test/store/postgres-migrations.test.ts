@@ -49,6 +49,7 @@ describe('migrations', () => {
       { version: 3, description: expect.stringMatching(/events_json/) },
       { version: 4, description: expect.stringMatching(/requests table/) },
       { version: 5, description: expect.stringMatching(/events_not_0_3/) },
+      { version: 6, description: expect.stringMatching(/projection rebuilt/) },
     ])
     await appendAll(openStore(schema), deployEnvelopes(2).slice(1))
     expect(await migrations(schema)).toHaveLength(SCHEMA_VERSION)
@@ -247,5 +248,33 @@ describe('schemas', () => {
         expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(message) }),
       )
     }
+  })
+})
+
+describe('migration 6', () => {
+  it('rebuilds a projection written before 0.5.0, whose rows lack what 0.5.0 knows of a release: verify is sound', async () => {
+    const schema = freshSchema()
+    const manager = createStateManager({ store: postgresStore({ connectionString: TEST_DATABASE_URL, schema }) })
+    const { release } = await manager.createRelease('prod', 'v1')
+    await manager.updatePhase(release.id, 'build', 'running')
+    await manager.recoverRelease(release.id, 'the runner died')
+    await manager.close()
+    // As 0.4.0 left it: no facts but the time of the last event, and no record of migration 6.
+    await adminQuery(
+      `UPDATE "${schema}".releases SET body = (body::jsonb #- '{facts,recovered}' #- '{facts,byCommand}')::json`,
+    )
+    await adminQuery(`DELETE FROM "${schema}".schema_migrations WHERE version = 6`)
+    const stale = await adminQuery<{ body: string }>(`SELECT body::text FROM "${schema}".releases`)
+    expect(stale.rows[0]?.body).not.toContain('recovered')
+
+    const upgraded = createStateManager({ store: postgresStore({ connectionString: TEST_DATABASE_URL, schema }) })
+    await upgraded.createRelease('staging', 'v1') // the first write migrates
+    expect((await upgraded.verify()).sound).toBe(true)
+    const rebuilt = await adminQuery<{ body: string }>(
+      `SELECT body::text FROM "${schema}".releases WHERE environment = 'prod'`,
+    )
+    expect(rebuilt.rows[0]?.body).toContain('"recovered"')
+    expect(await migrations(schema)).toHaveLength(SCHEMA_VERSION)
+    await upgraded.close()
   })
 })

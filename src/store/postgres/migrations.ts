@@ -145,6 +145,22 @@ const indexForeignEvents: Migration = {
   statements: ({ events }) => [foreignEventsIndex(events)],
 }
 
+/**
+ * Version 6: the projection rebuilt from the events, since 0.5.0 keeps more of each release in it (the phases a
+ * recovery closed, what a release superseded, whether a command last changed it). A row without them would answer
+ * otherwise than a replay, and verify would call it wrong.
+ */
+const rebuildForFacts: Migration = {
+  version: 6,
+  description: 'projection rebuilt: each release with the phases a recovery closed, what it superseded, what changed it',
+  statements: ({ releases, environments, projection }) => [
+    `DELETE FROM ${releases}`,
+    `DELETE FROM ${environments}`,
+    `DELETE FROM ${projection}`,
+  ],
+  fill: buildProjection,
+}
+
 /** Every migration, in order. Append new ones; never edit a released one. */
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   createEvents,
@@ -152,6 +168,7 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
   safeEventsJson,
   createRequests,
   indexForeignEvents,
+  rebuildForFacts,
 ]
 
 // The version readers check is declared apart (version.ts), so that they need not load the migrations.

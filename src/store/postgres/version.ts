@@ -8,7 +8,7 @@ import type { PostgresConfig } from './config.js'
 export const POSTGRES_ORIGIN: Cursor = Object.freeze({ position: 0, hash: GENESIS_HASH })
 
 /** The schema version this module writes and reads: the number of migrations (migrations.ts checks it). */
-export const SCHEMA_VERSION = 5
+export const SCHEMA_VERSION = 6
 
 /** `SCHEMA_TOO_NEW` for a schema a newer module has migrated. */
 export const tooNew = (config: Pick<PostgresConfig, 'server' | 'schema'>, version: number): StateError =>
