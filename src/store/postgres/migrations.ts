@@ -152,7 +152,8 @@ const indexForeignEvents: Migration = {
  */
 const rebuildForFacts: Migration = {
   version: 6,
-  description: 'projection rebuilt: each release with the phases a recovery closed, what it superseded, what changed it',
+  description:
+    'projection rebuilt: each release with the phases a recovery closed, what it superseded, what changed it',
   statements: ({ releases, environments, projection }) => [
     `DELETE FROM ${releases}`,
     `DELETE FROM ${environments}`,
