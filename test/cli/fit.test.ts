@@ -59,11 +59,14 @@ const onTerminal = async (args: string, columns = 80): Promise<string[]> => {
     .split('\n')
 }
 
+// The releases were created 3 hours ago and never started: not marked abandoned, so that the rows are the table's.
+const NOT_ABANDONED = '--abandoned-after 1d'
+
 const widest = (lines: ReadonlyArray<string>): number => Math.max(...lines.map((line) => [...line].length))
 
 describe.runIf(hasScript)('on a terminal 80 columns wide', () => {
   it('list: no line wider than 80, long cells cut with an ellipsis, every id whole, times relative', async () => {
-    const lines = await onTerminal('list')
+    const lines = await onTerminal(`list ${NOT_ABANDONED}`)
     expect(widest(lines)).toBeLessThanOrEqual(80)
     const [header, first] = lines
     expect(header).toMatch(/^ID +ENVIRONMENT +VERSION +COMMIT +CREATED +STATUS$/)
@@ -106,8 +109,16 @@ describe.runIf(hasScript)('on a terminal 80 columns wide', () => {
     expect(await onTerminal('history --since 1d')).toHaveLength(1 + 62)
   })
 
+  it('the hint under releases possibly abandoned is wrapped to the width; its recover commands stay whole', async () => {
+    const lines = await onTerminal('list')
+    const hint = lines.slice(lines.indexOf('') + 1)
+    expect(hint.join(' ')).toMatch(/releases are possibly abandoned: not finished/)
+    expect(widest(hint.filter((line) => !line.startsWith('  ')))).toBeLessThanOrEqual(80)
+    expect(hint.filter((line) => line.startsWith('  stagecraft-state recover rel-'))).toHaveLength(5)
+  })
+
   it('a narrower terminal narrows the table further; ids stay whole', async () => {
-    const lines = await onTerminal('list', 60)
+    const lines = await onTerminal(`list ${NOT_ABANDONED}`, 60)
     expect(widest(lines)).toBeLessThanOrEqual(60)
     expect(lines[1]?.startsWith(`${ids[0]} `)).toBe(true)
   })

@@ -223,7 +223,7 @@ describe('abandonedHint', () => {
     const releases = [1, 2, 3, 4, 5, 6, 7].map(release)
     const lines = abandonedHint(releases, 3_600_000, { total: 7, environment: 'prod eu' })
     expect(lines[1]).toBe(
-      '7 releases are possibly abandoned: still in progress with no event for over 1h. If their orchestrators are gone, close them out:',
+      '7 releases are possibly abandoned: not finished (pending or in progress) with no event for over 1h. If their orchestrators are gone, close them out:',
     )
     expect(lines.slice(2, 7)).toEqual(
       [1, 2, 3, 4, 5].map((n) => `  stagecraft-state recover rel-20250101-12000000${n} --reason 'orchestrator gone'`),

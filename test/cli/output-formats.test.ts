@@ -252,7 +252,7 @@ describe('list --status and --max', () => {
     const failed = await cli(directory, ['--state-file', stateFile, 'list', '--status', 'done'])
     expect(failed.code).toBe(2)
     expect(failed.stderr).toMatch(
-      /--status "done" is not an overall status; give one of pending, in-progress, completed, failed/,
+      /--status "done" is not an overall status; give one of pending, in-progress, completed, recovered, failed/,
     )
   })
 

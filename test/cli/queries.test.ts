@@ -87,7 +87,7 @@ describe('list', () => {
       [ids['s1'], 'staging', 'v1.1.0', 'bbbbbbb', created['s1'], 'failed'],
     ])
     expect(lines.at(-1)).toBe(
-      `${ids['p2']} is possibly abandoned: still in progress with no event for over 1h. If its orchestrator is gone, close it out: stagecraft-state recover ${ids['p2']} --reason 'orchestrator gone'`,
+      `${ids['p2']} is possibly abandoned: not finished (pending or in progress) with no event for over 1h. If its orchestrator is gone, close it out: stagecraft-state recover ${ids['p2']} --reason 'orchestrator gone'`,
     )
   })
 
@@ -117,7 +117,7 @@ describe('list', () => {
     expect(marked.map((row) => row[0])).toEqual([ids['p2'], ids['s2']])
     // Two marked: the hint names both, in the plural.
     expect(out.trimEnd().split('\n').slice(-3)).toEqual([
-      '2 releases are possibly abandoned: still in progress with no event for over 5m. If their orchestrators are gone, close them out:',
+      '2 releases are possibly abandoned: not finished (pending or in progress) with no event for over 5m. If their orchestrators are gone, close them out:',
       `  stagecraft-state recover ${ids['p2']} --reason 'orchestrator gone'`,
       `  stagecraft-state recover ${ids['s2']} --reason 'orchestrator gone'`,
     ])
@@ -137,7 +137,7 @@ describe('list', () => {
   it('a hint under a table that does not show every possibly abandoned release says how to list them all', async () => {
     const limited = (await run('list', '--limit', '1', '--abandoned-after', '5m')).trimEnd().split('\n')
     expect(limited.slice(-2)).toEqual([
-      `${ids['p2']} is possibly abandoned: still in progress with no event for over 5m. If its orchestrator is gone, close it out: stagecraft-state recover ${ids['p2']} --reason 'orchestrator gone'`,
+      `${ids['p2']} is possibly abandoned: not finished (pending or in progress) with no event for over 5m. If its orchestrator is gone, close it out: stagecraft-state recover ${ids['p2']} --reason 'orchestrator gone'`,
       '1 more release is possibly abandoned; list them all with: stagecraft-state list --abandoned --abandoned-after 5m',
     ])
     const staging = (await run('list', '--env', 'staging', '--limit', '1', '--abandoned-after', '5m'))
@@ -235,7 +235,7 @@ describe('show', () => {
     const marked = await run('show', ids['s2'] ?? '', '--abandoned-after', '5m')
     expect(marked).toMatch(/^ {2}status {7}in progress, possibly abandoned$/m)
     expect(marked.trimEnd().split('\n').at(-1)).toBe(
-      `${ids['s2']} is possibly abandoned: still in progress with no event for over 5m. If its orchestrator is gone, close it out: stagecraft-state recover ${ids['s2']} --reason 'orchestrator gone'`,
+      `${ids['s2']} is possibly abandoned: not finished (pending or in progress) with no event for over 5m. If its orchestrator is gone, close it out: stagecraft-state recover ${ids['s2']} --reason 'orchestrator gone'`,
     )
     expect(await run('show', ids['s2'] ?? '')).not.toContain('possibly abandoned') // 10 minutes: under the default 1h
     expect(await run('show', ids['p2'] ?? '', '--abandoned-after', '1d')).not.toContain('possibly abandoned')

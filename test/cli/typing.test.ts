@@ -87,10 +87,11 @@ describe('short options', () => {
   })
 
   it('-n is refused where no count is taken, and the help shows each short option', async () => {
-    expect(await fails(tempDir(), ['history', '-n', '3'], 2)).toContain('unknown option -n')
+    expect(await fails(tempDir(), ['show', 'rel-1', '-n', '3'], 2)).toContain('unknown option -n')
     const help = await ok(tempDir(), ['list', '--help'])
     expect(help).toMatch(/-e, --env E/)
-    expect(help).toMatch(/-n, --limit N/)
+    expect(help).toMatch(/-n, --max N/)
+    expect(await ok(tempDir(), ['history', '--help'])).toMatch(/-n, --max N/)
   })
 })
 

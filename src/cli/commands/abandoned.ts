@@ -1,11 +1,12 @@
 /**
- * The `--abandoned-after` threshold (the option is ABANDONED_AFTER in ./index.ts): releases with a phase still running
- * and no event for longer are possibly abandoned.
+ * The `--abandoned-after` threshold (the option is ABANDONED_AFTER in ./index.ts): releases not finished (pending or
+ * in progress) and with no event for longer are possibly abandoned.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { DEFAULT_ABANDONED_AFTER_MS, type Release, type StateManager } from '../../index.js'
 import type { ParsedArgs } from '../command.js'
 import { formatSpan } from '../format/release.js'
+import { wrap } from '../help.js'
 import { shellCommand } from '../shell-quote.js'
 import type { UsageError } from '../usage.js'
 import { parseDuration } from '../values.js'
@@ -39,6 +40,8 @@ const durationOption = (ms: number): string => {
 export interface AbandonedScope {
   readonly total: number
   readonly environment?: string | undefined
+  /** The terminal's width, to wrap the hint's sentences to (its commands stay whole, to be copied). */
+  readonly width?: number | undefined
 }
 
 /** The hint under a listing that marked some releases: the recover command of the first few, and how to list all. */
@@ -50,7 +53,7 @@ export const abandonedHint = (
   if (shown.length === 0 && scope.total === 0) return []
   const recover = (release: Release): string =>
     shellCommand(['stagecraft-state', 'recover', release.id, '--reason', 'orchestrator gone'])
-  const why = `still in progress with no event for over ${formatSpan(thresholdMs)}`
+  const why = `not finished (pending or in progress) with no event for over ${formatSpan(thresholdMs)}`
   const named = shown.slice(0, MAX_NAMED)
   const lines =
     shown.length === 1
@@ -78,5 +81,9 @@ export const abandonedHint = (
         `possibly abandoned; list them all with: ${shellCommand(list)}`,
     )
   }
-  return ['', ...lines]
+  const width = scope.width
+  return [
+    '',
+    ...(width === undefined ? lines : lines.flatMap((line) => (line.startsWith('  ') ? [line] : wrap(line, width)))),
+  ]
 }

@@ -82,7 +82,7 @@ export const list = defineCommand({
         ...abandonedHint(
           releases.filter((r) => abandoned.has(r.id)),
           input.thresholdMs,
-          { total: abandoned.size, environment: input.environment },
+          { total: abandoned.size, environment: input.environment, width: out.width },
         ),
       ])
     return EXIT.ok
