@@ -134,8 +134,8 @@ const list: Command = {
     'Lists the releases of one environment, or of all (environments in name order, each newest first): ' +
     'id, environment, version, short commit, creation time (how long ago, on a terminal) and overall status ' +
     '(pending, in progress, completed, recovered, failed). A release not finished (pending or in progress) ' +
-    'with no event for a long time is marked possibly abandoned. With --json, an array of releases.json records; with -o json, jsonl or ' +
-    'yaml, the releases of docs/json.md.',
+    'with no event for a long time is marked possibly abandoned. With --json, an array of releases.json ' +
+    'records; with -o json, jsonl or yaml, the releases of docs/json.md.',
   options: {
     env: { type: 'string', short: 'e', value: 'E', help: 'only this environment' },
     status: {
