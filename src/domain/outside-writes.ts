@@ -121,7 +121,8 @@ const layOver = (merge: Merge, id: string, i: number, was: Release, theirs: Stor
  * The other tool's changes to the releases the base holds, laid over the history; what it appended, in file order.
  * A release past the base's with the id and fields of one the history recorded since is that one (a file written
  * after the base, whose record was lost); any other is new, even under an id the history holds (one millisecond).
- * From an `older` base (a stale read), the file can hold neither: either is a sign it was written from a later one.
+ * From an `older` base (a stale read: the tool read a file this module wrote before its last, or one the tool wrote on
+ * top of it), a new release under an id the history recorded since is refused: it is more likely that release edited.
  */
 const mergeKnown = (
   base: State,
@@ -141,8 +142,8 @@ const mergeKnown = (
     const used = new Set<number>()
     for (const theirs of now.slice(known.length)) {
       const i = ours.findIndex((mine, j) => j >= known.length && !used.has(j) && !rewrittenField(mine, theirs))
-      if (older && ours.length > known.length)
-        return E.left(`it holds release ${id}, which this module recorded after the file it would have started from`)
+      if (i === -1 && older && ours.length > known.length)
+        return E.left(`release ${id} of the history was rewritten, or added again under its id`)
       if (i === -1) appended.push(theirs)
       else {
         used.add(i)

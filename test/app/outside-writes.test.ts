@@ -112,6 +112,30 @@ describe('releases.json changed by the Go Stagecraft', () => {
     expect((await open().verify()).sound).toBe(true)
   })
 
+  it("a stale Go write of a file Go itself wrote on top of this module's: what it added is adopted, nothing lost", async () => {
+    const { stateFile, open } = await setUp()
+    await open().createRelease('prod', 'v1')
+    const first = goCreate(stateFile, 'staging', 'v1-go')
+    const stale = readAsGo(stateFile) // Go reads its own file, then is held up
+    const ours = (await open().createRelease('prod', 'v2')).release // adopts the first Go release, rewrites the file
+    writeAsGo(stateFile, [
+      ...stale,
+      {
+        ...stale[1]!,
+        id: 'rel-20300101-000000000',
+        version: 'v2-go',
+        previous_id: first.id,
+        timestamp: '2030-01-01T00:00:00Z',
+      },
+    ])
+
+    await open().createRelease('prod', 'v3')
+    const all = await open().listAllReleases()
+    expect(all.map((r) => r.version).sort()).toEqual(['v1', 'v1-go', 'v2', 'v2-go', 'v3'])
+    expect(all.find((r) => r.version === 'v3')?.previousId).toBe(ours.id)
+    expect((await open().verify()).sound).toBe(true)
+  })
+
   it('anything else it could not have made (a release removed) stays STATE_DRIFT, saying why', async () => {
     const { stateFile, open } = await setUp()
     const manager = open()
