@@ -40,6 +40,13 @@ export interface StateManagerOptions {
    * Stagecraft makes: releases appended, phases moved on; see docs/go-compatibility.md).
    */
   readonly refuseOutsideWrites?: boolean | undefined
+  /**
+   * What a read of a store that was never written (no state file and no event log; a PostgreSQL schema that does not
+   * exist) gives: `'empty'` (the default), an empty history, as for a new project; `'error'`, `STORE_NOT_FOUND` naming
+   * it and the nearest store that exists, for a store named on purpose, where nothing there is more likely a typo.
+   * Writes create the store either way.
+   */
+  readonly missingStore?: 'empty' | 'error' | undefined
 }
 
 /** The checked options. */
@@ -51,6 +58,7 @@ export interface ResolvedOptions {
   readonly lockTimeoutMs: number
   readonly abandonedAfterMs: number
   readonly warn: (message: string) => void
+  readonly missingStore: 'empty' | 'error'
 }
 
 /** The default age after which a release still running counts as possibly abandoned. */
@@ -143,6 +151,9 @@ const checkKinds = (raw: unknown): E.Either<StateError, StateManagerOptions> => 
   }
   if (options['refuseOutsideWrites'] !== undefined && typeof options['refuseOutsideWrites'] !== 'boolean')
     return refuse(`the refuseOutsideWrites option must be a boolean, got ${kindOf(options['refuseOutsideWrites'])}`)
+  const missing = options['missingStore']
+  if (missing !== undefined && missing !== 'empty' && missing !== 'error')
+    return refuse(`the missingStore option must be 'empty' or 'error', got ${described(missing)}`)
   for (const key of ['stateFile', 'cwd']) {
     if (options[key] !== undefined && typeof options[key] !== 'string')
       return refuse(`the ${key} option must be a string, got ${kindOf(options[key])}`)
@@ -192,5 +203,6 @@ export const resolveOptions = (given: StateManagerOptions = {}): E.Either<StateE
       lockTimeoutMs,
       abandonedAfterMs,
       warn,
+      missingStore: options.missingStore ?? 'empty',
     })),
   )

@@ -194,6 +194,12 @@ export interface KeptSnapshot {
 export const guardedSnapshotPath = (store: Pick<EventStore, 'snapshotFile'>): string | undefined =>
   store.snapshotFile?.guarded === true ? store.snapshotFile.path : undefined
 
+/** A store that was never written: what is missing, and the nearest store that exists, if one is found. */
+export interface Absence {
+  readonly what: string
+  readonly instead?: string | undefined
+}
+
 /** A store of release-history events. */
 export interface EventStore {
   readonly description: string
@@ -218,6 +224,11 @@ export interface EventStore {
   readonly identity: () => TE.TaskEither<StateError, string>
   /** What the store keeps beside its events, for `verify` (the file store's snapshot and checkpoint). */
   readonly besides?: Besides | undefined
+  /**
+   * Why the store holds nothing at all, not even an empty history (no state file and no log; no schema), and where a
+   * store may be instead; `undefined` when it exists. Reads only. None: the store always exists (the memory store).
+   */
+  readonly absence?: (() => TE.TaskEither<StateError, Absence | undefined>) | undefined
   /** Lists side files and other leftovers a person may want to look at (torn tails set aside). */
   readonly leftovers: () => TE.TaskEither<StateError, ReadonlyArray<string>>
   readonly close: () => Promise<void>

@@ -41,6 +41,7 @@ import {
 } from './snapshot-owner.js'
 import { removeAbandonedStaging, type StagedLog, stageLog } from './staged-log.js'
 import { fingerprintOf } from './snapshot-file.js'
+import { fileAbsence } from './file-absence.js'
 import { type OutsideMemory, outsideView } from './outside-writes.js'
 
 /** How a file store behaves. */
@@ -55,6 +56,8 @@ export interface FileStoreOptions {
   readonly onStep?: ((step: WriteStep) => void) | undefined
   /** Refuse, as `STATE_DRIFT`, even the changes to `releases.json` the Go Stagecraft makes, rather than adopt them. */
   readonly refuseOutsideWrites?: boolean | undefined
+  /** Where the default state file is looked for when this one does not exist (default: the working directory). */
+  readonly cwd?: string | undefined
 }
 
 /** The steps of a write, after each of which a crash leaves something different behind. */
@@ -401,6 +404,7 @@ export const fileStore = (paths: StorePaths, options: FileStoreOptions): EventSt
         const directory = await fs.realpath(paths.directory).catch(() => paths.directory)
         return E.right(`file ${join(directory, basename(paths.stateFile))}`)
       }),
+    absence: () => fileAbsence(paths, options.cwd ?? process.cwd()),
     leftovers: () =>
       attempt('list the state directory', paths.directory, async () => {
         const names = await fs.readdir(paths.directory).catch(() => [] as string[])
