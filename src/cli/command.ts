@@ -37,6 +37,7 @@ export type CommandName =
   | 'create'
   | 'phase'
   | 'show'
+  | 'diff'
   | 'current'
   | 'list'
   | 'history'

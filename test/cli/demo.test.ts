@@ -67,6 +67,10 @@ describe('npm run demo', () => {
     expect(chapter(5)).toMatch(
       /\$ stagecraft-state create --env prod --version v1\.4\.0 .*--rollback-of rel-\S+ .*--actor alice/,
     )
+    expect(chapter(5)).toMatch(/^\$ stagecraft-state diff rel-\S+ rel-\S+\nrel-\S+ -> rel-\S+ \(created .* later\)$/m)
+    expect(chapter(5)).toMatch(/^version {9}v1\.5\.0 -> v1\.4\.0$/m)
+    expect(chapter(5)).toMatch(/^ {2}rollout {7}failed -> completed$/m)
+    expect(chapter(5)).toMatch(/^recorded by {5}deploy-bot -> alice, deploy-bot$/m)
     expect(chapter(6)).toMatch(/in progress, possibly abandoned/)
     expect(chapter(6)).toMatch(
       /^recovered rel-\S+: rollout running -> failed, migrate_post pending -> skipped, finalize pending -> skipped \(release failed\)$/m,

@@ -8,6 +8,7 @@
  */
 import type { CommandImplementation, CommandName } from '../command.js'
 import { create } from './create.js'
+import { diff } from './diff.js'
 import { history, replay } from './history.js'
 import { list } from './list.js'
 import { migrate } from './migrate.js'
@@ -22,6 +23,7 @@ export const IMPLEMENTATIONS: Readonly<Record<CommandName, CommandImplementation
   create,
   phase,
   show,
+  diff,
   current,
   list,
   history,

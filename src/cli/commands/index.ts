@@ -89,6 +89,22 @@ const show: Command = {
   examples: ['stagecraft-state show rel-20250101-120000000', 'stagecraft-state show rel-20250101-120000000 --json'],
 }
 
+const diff: Command = {
+  name: 'diff',
+  summary: 'Show what changed between two releases',
+  synopsis: 'RELEASE_A RELEASE_B',
+  description:
+    'Compares release A with release B: environment, version, commit, overall status, the status of every ' +
+    'phase (from -> to where it changed), who recorded each (the actors of its events in the history) and the time ' +
+    'between their creations. Nothing is recorded. With --json: from, to, environment, version, commitSha, status ' +
+    'and actors as {from, to, changed}, phases as a list of {phase, from, to, changed}, and elapsedMs.',
+  positionals: ['RELEASE_A', 'RELEASE_B'],
+  examples: [
+    'stagecraft-state diff rel-20250101-120000000 rel-20250102-090000000',
+    'stagecraft-state diff rel-20250101-120000000 rel-20250102-090000000 --json',
+  ],
+}
+
 const current: Command = {
   name: 'current',
   summary: "Show an environment's current release (or every environment's)",
@@ -284,6 +300,7 @@ export const COMMANDS: ReadonlyArray<Command> = [
   create,
   phase,
   show,
+  diff,
   current,
   list,
   history,
