@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { diffReleases, PHASES, type Release } from '../../src/internals.js'
 import { completePhases, fails, manualClock, ok, seed, tempDir } from './support.js'
 
-/** A store in `directory`: prod v1 (every phase completed, by alice), then v2 two hours later (build failed, by bob). */
+/** A store in `directory`: prod v1 (every phase completed, by alice), then v2 2h 5m later (build failed, by bob). */
 const story = async (directory: string): Promise<{ first: Release; second: Release }> => {
   const stateFile = join(directory, '.stagecraft', 'releases.json')
   const clock = manualClock(new Date('2025-03-14T09:00:00Z'))
