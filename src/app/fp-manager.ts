@@ -283,7 +283,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       settled(
         pipe(
           present,
-          TE.flatMap(() => verifyStore(store)),
+          TE.flatMap(() => verifyStore(store, config.onProgress)),
         ),
       ),
     abandonedReleases: abandoned,

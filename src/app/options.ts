@@ -9,6 +9,7 @@ import { parseText } from '../domain/input.js'
 import { MAX_ID_EPOCH_MS, MIN_ID_EPOCH_MS } from '../domain/release-id.js'
 import { kindOf, showValue } from '../domain/show.js'
 import { StateError } from '../domain/state-error.js'
+import type { OnProgress } from '../store/index.js'
 import {
   DEFAULT_LOCK_TIMEOUT_MS,
   type EventStore,
@@ -47,6 +48,8 @@ export interface StateManagerOptions {
    * Writes create the store either way.
    */
   readonly missingStore?: 'empty' | 'error' | undefined
+  /** Told how far a long task (`verify`) has got, for a progress indicator. */
+  readonly onProgress?: OnProgress | undefined
 }
 
 /** The checked options. */
@@ -59,6 +62,7 @@ export interface ResolvedOptions {
   readonly abandonedAfterMs: number
   readonly warn: (message: string) => void
   readonly missingStore: 'empty' | 'error'
+  readonly onProgress?: OnProgress | undefined
 }
 
 /** The default age after which a release still running counts as possibly abandoned. */
@@ -145,7 +149,7 @@ const checkKinds = (raw: unknown): E.Either<StateError, StateManagerOptions> => 
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     return refuse(`the options must be an object, got ${kindOf(raw)}`)
   const options = raw as Readonly<Record<string, unknown>>
-  for (const key of ['now', 'onWarning']) {
+  for (const key of ['now', 'onWarning', 'onProgress']) {
     if (options[key] !== undefined && typeof options[key] !== 'function')
       return refuse(`the ${key} option must be a function, got ${kindOf(options[key])}`)
   }
@@ -193,6 +197,7 @@ export const resolveOptions = (given: StateManagerOptions = {}): E.Either<StateE
         now: storeClock(clockOf(options)),
         cwd: options.cwd ?? process.cwd(),
         refuseOutsideWrites: options.refuseOutsideWrites === true,
+        onProgress: options.onProgress,
       }),
     ),
     E.map(({ options, actor, lockTimeoutMs, abandonedAfterMs, warn, opened }) => ({
@@ -204,5 +209,6 @@ export const resolveOptions = (given: StateManagerOptions = {}): E.Either<StateE
       abandonedAfterMs,
       warn,
       missingStore: options.missingStore ?? 'empty',
+      onProgress: options.onProgress,
     })),
   )

@@ -11,6 +11,7 @@ import type { Invocation } from './args.js'
 import { IMPLEMENTATIONS } from './commands/implementations.js'
 import { debugTrace, failureLine } from './failure.js'
 import { outputTo } from './output.js'
+import { progressLine } from './progress.js'
 import type { CliIo } from './run.js'
 import { stateFileBlocked } from './state-place.js'
 import { managerOptionsFor } from './store-choice.js'
@@ -32,7 +33,15 @@ export const runCommand = async (
   now: () => Date,
 ): Promise<ExitCode> => {
   const implementation = IMPLEMENTATIONS[command.name]
-  const out = outputTo(io.stdout, io.stderr, io.env, globals.json)
+  // Long work shows a progress line on a terminal; everything else written clears it first.
+  const progress = progressLine(io.stderr, io.stderr.isTTY === true && args.values['quiet'] !== true)
+  const cleared = (sink: CliIo['stdout']): CliIo['stdout'] => ({
+    ...sink,
+    isTTY: sink.isTTY,
+    columns: sink.columns,
+    write: (text: string) => (progress.clear(), sink.write(text)),
+  })
+  const out = outputTo(cleared(io.stdout), cleared(io.stderr), io.env, globals.json)
   const prepared = implementation.prepare(args, now())
   // A command with stores of its own (migrate) has nothing to do with the default one.
   const { ownStores } = implementation
@@ -49,7 +58,7 @@ export const runCommand = async (
   if (blocked !== undefined) return fail(io, blocked, undefined)
   let manager: StateManager
   try {
-    manager = createStateManager({ ...options.right, ...prepared.right.managerOptions })
+    manager = createStateManager({ ...options.right, ...prepared.right.managerOptions, onProgress: progress.report })
   } catch (error) {
     // The manager checks its options before touching anything: a bad one is the caller's mistake.
     if (isStateError(error, 'INVALID_INPUT')) {
@@ -58,10 +67,13 @@ export const runCommand = async (
     return fail(io, error, undefined)
   }
   try {
-    return await prepared.right.run({ manager, out, now, cwd: io.cwd, lockTimeoutMs: options.right.lockTimeoutMs })
+    const context = { manager, out, now, cwd: io.cwd, lockTimeoutMs: options.right.lockTimeoutMs }
+    return await prepared.right.run({ ...context, onProgress: progress.report })
   } catch (error) {
+    progress.clear()
     return fail(io, error, ownStores ? undefined : manager)
   } finally {
+    progress.clear()
     await manager.close().catch(() => undefined)
   }
 }

@@ -8,6 +8,7 @@ import type { DomainEvent, EventEnvelope } from '../domain/events.js'
 import type { Foreign } from '../domain/foreign.js'
 import { initialState, type State } from '../domain/state.js'
 import type { Timestamp } from '../domain/timestamp.js'
+import type { OnProgress } from './progress.js'
 import type { StateError } from '../domain/state-error.js'
 
 /** A position in a store's stream: the events before it and the last one's hash; opaque to callers. */
@@ -245,6 +246,8 @@ export interface StoreContext {
   readonly cwd: string
   /** Refuse the changes another tool makes to `releases.json` rather than adopt them (the file store's). */
   readonly refuseOutsideWrites?: boolean | undefined
+  /** Told how far a cold open's replay of the log has got (the file store's). */
+  readonly onProgress?: OnProgress | undefined
 }
 
 /** A store chosen by the caller (`postgresStore(...)`, `fileStoreSpec(...)`): opened once the options are checked. */

@@ -42,6 +42,7 @@ import {
 import { removeAbandonedStaging, type StagedLog, stageLog } from './staged-log.js'
 import { fingerprintOf } from './snapshot-file.js'
 import { fileAbsence } from './file-absence.js'
+import { countingWatch, type OnProgress } from './progress.js'
 import { type OutsideMemory, outsideView } from './outside-writes.js'
 
 /** How a file store behaves. */
@@ -58,6 +59,8 @@ export interface FileStoreOptions {
   readonly refuseOutsideWrites?: boolean | undefined
   /** Where the default state file is looked for when this one does not exist (default: the working directory). */
   readonly cwd?: string | undefined
+  /** Told how far a cold open's replay has got. */
+  readonly onProgress?: OnProgress | undefined
 }
 
 /** The steps of a write, after each of which a crash leaves something different behind. */
@@ -128,7 +131,7 @@ const loadCold = (
     options.onWarning(
       `${paths.checkpoint} ${why}; the whole event log is read instead (the next write writes a new checkpoint)`,
     )
-    return foldRead(read, emptyLoaded(LOG_ORIGIN))
+    return foldRead(read, emptyLoaded(LOG_ORIGIN), { watch: countingWatch('replay', options.onProgress) })
   }
   const fromCheckpoint = (log: Stats): TE.TaskEither<StateError, Loaded> =>
     pipe(
@@ -142,7 +145,7 @@ const loadCold = (
             return replay(`is not used: ${opened.why}`)
           case 'usable':
             memory.checkpoint = opened.held
-            return foldRead(read, opened.loaded)
+            return foldRead(read, opened.loaded, { watch: countingWatch('replay', options.onProgress) })
         }
       }),
     )

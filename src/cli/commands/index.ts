@@ -27,6 +27,9 @@ const REQUEST_ID: OptionSpec = {
     'and prints the same; with others, it is refused',
 }
 
+// Long work shows a progress line on a terminal (stderr); this turns it off.
+const QUIET_PROGRESS: OptionSpec = { type: 'boolean', short: 'q', help: 'no progress line on the terminal' }
+
 const create: Command = {
   name: 'create',
   summary: 'Record a new release of a version to an environment',
@@ -183,7 +186,8 @@ const replay: Command = {
 const verify: Command = {
   name: 'verify',
   summary: 'Check the whole store; exit 0 only when it is sound',
-  synopsis: '',
+  synopsis: '[--quiet]',
+  options: { quiet: QUIET_PROGRESS },
   description:
     'Checks every line of the event log decodes, the hash chain is unbroken, release ids are unique and ' +
     'increasing, every previous_id chain is whole, ' +
@@ -270,7 +274,7 @@ const reconcile: Command = {
 const migrate: Command = {
   name: 'migrate',
   summary: 'Move the history to another store (file <-> PostgreSQL), keeping every hash',
-  synopsis: '--from STORE --to STORE [--batch N]',
+  synopsis: '--from STORE --to STORE [--batch N] [--quiet]',
   description:
     'Copies every event of the --from store into the --to store, in order, with the same lines and ' +
     "hashes, then writes the target's releases.json (for a file store) and verifies both sides. " +
@@ -288,6 +292,7 @@ const migrate: Command = {
       value: 'N',
       help: 'events per append to the target (default 500); all are committed together',
     },
+    quiet: QUIET_PROGRESS,
   },
   examples: [
     'stagecraft-state migrate --from .stagecraft/releases.json --to ' +
