@@ -8,10 +8,11 @@ import type { PostgresConfig } from './config.js'
 const closestStore = async (client: pg.ClientBase, config: PostgresConfig): Promise<string | undefined> => {
   const result = await client.query<{ schema: string }>(
     `SELECT table_schema AS schema FROM information_schema.tables
-      WHERE table_name = 'schema_migrations' AND table_schema <> $1 ORDER BY table_schema LIMIT 1000`,
+      WHERE table_name = 'schema_migrations' AND table_schema <> $1 ORDER BY table_schema`,
     [config.schema],
   )
-  // A name a few edits away is probably the one meant; any other would be a guess.
+  // Every store is looked at (a database shared by many projects and test runs has hundreds): a name a few edits away
+  // is probably the one meant; any other would be a guess.
   const [closest] = result.rows
     .map((row) => ({ schema: row.schema, distance: editDistance(row.schema, config.schema) }))
     .filter(({ distance }) => distance <= 3)
