@@ -24,3 +24,5 @@ export type {
 export { storePaths, type StorePaths } from './store/paths.js'
 export { DEFAULT_SCHEMA, POSTGRES_SCHEMA_VERSION } from './store/postgres/index.js'
 export { isPostgresLocation } from './store/postgres/location.js'
+export { releaseDiff } from './app/diff.js'
+export type { OnProgress, Progress } from './store/progress.js'

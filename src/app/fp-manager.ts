@@ -127,10 +127,30 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       ),
     )
 
+  // With missingStore 'error', a read of a store never written is refused rather than read as an empty history.
+  const present: TE.TaskEither<StateError, void> = () =>
+    config.missingStore === 'empty' || store.absence === undefined || view.current().cursor.position > 0
+      ? TE.right(undefined)()
+      : pipe(
+          store.absence(),
+          TE.flatMap((absence) =>
+            absence === undefined
+              ? TE.right(undefined)
+              : TE.left(
+                  new StateError(
+                    'STORE_NOT_FOUND',
+                    `${absence.what}: nothing was ever recorded there (a write, such as a create, starts a history ` +
+                      `there)${absence.instead === undefined ? '' : `; did you mean ${absence.instead}?`}`,
+                  ),
+                ),
+          ),
+        )()
+
   const query = <A>(ask: (state: State) => E.Either<DomainError, A>): TE.TaskEither<StateError, A> =>
     settled(
       pipe(
-        view.refresh,
+        present,
+        TE.flatMap(() => view.refresh),
         TE.flatMapEither((loaded) => fromDomain(ask(loaded.state))),
       ),
     )
@@ -229,6 +249,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
   const streamed = (filter: HistoryFilter, visit: HistoryVisit): TE.TaskEither<StateError, void> =>
     pipe(
       checkedFilter(filter),
+      TE.tap(() => present),
       TE.flatMap((given) => visitHistory(store, given, visit, view.warnForeign)),
     )
 
@@ -284,20 +305,31 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     history: (filter) =>
       pipe(
         checkedFilter(filter),
+        TE.tap(() => present),
         TE.flatMap((given) => history(store, given, view.warnForeign)),
       ),
     stateAt: (time) =>
       pipe(
         TE.fromEither(checkedTime('time', time, true)),
+        TE.tap(() => present),
         TE.flatMap(() => stateAt(store, time, view.warnForeign)),
       ),
     rollbackTarget: (environment, target) => query((state) => rollbackTarget(state, environment, target)),
-    verify: () => settled(verifyStore(store)),
+    verify: () =>
+      settled(
+        pipe(
+          present,
+          TE.flatMap(() => verifyStore(store, config.onProgress)),
+        ),
+      ),
     abandonedReleases: abandoned,
     state: () => query((state) => E.right(state)),
     importSnapshot: () =>
       onOwnSnapshot(
-        TE.right({ imported: 0, recorded: false }),
+        pipe(
+          present,
+          TE.map(() => ({ imported: 0, recorded: false })),
+        ),
         pipe(
           write(() => undefined, 'command'),
           TE.map((handled) => ({

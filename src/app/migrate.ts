@@ -26,6 +26,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { EventEnvelope } from '../domain/events.js'
 import { StateError } from '../domain/state-error.js'
 import { run } from './promised.js'
+import type { OnProgress } from '../store/index.js'
 import { type VerifyReport, verifyStore } from './verify.js'
 import {
   confirmPlan,
@@ -56,6 +57,8 @@ export interface MigrateOptions {
   readonly cwd?: string | undefined
   /** How many events each append to the target carries (default 500); all of them are committed together. */
   readonly batchSize?: number | undefined
+  /** Told how far the verifies and the copy have got, for a progress indicator. */
+  readonly onProgress?: OnProgress | undefined
 }
 
 /** What a migration did. */
@@ -103,6 +106,7 @@ const copyAfter = (
   target: WriteSession,
   at: Loaded,
   batch: number,
+  onProgress?: OnProgress,
 ): TE.TaskEither<StateError, { target: Loaded; copied: number }> => {
   const step = (
     sourceCursor: Cursor,
@@ -123,6 +127,7 @@ const copyAfter = (
           ? TE.right({ target: loaded, copied })
           : pipe(
               on('target', stores.target, target.append(unprepared(loaded), envelopes)),
+              TE.tap(() => TE.right(onProgress?.({ task: 'migrate', done: copied + envelopes.length }))),
               TE.chain((next) => step(end.cursor, next, copied + envelopes.length)),
             ),
       ),
@@ -145,7 +150,7 @@ const cursorAfter = (source: WriteSession, origin: Cursor, count: number): TE.Ta
  * commits (the target brings its snapshot up to date).
  */
 const copy =
-  (source: EventStore, target: EventStore, planned: Plan, batch: number) =>
+  (source: EventStore, target: EventStore, planned: Plan, batch: number, onProgress?: OnProgress) =>
   (from: WriteSession) =>
   (to: StagedSession) =>
     pipe(
@@ -156,7 +161,7 @@ const copy =
           TE.Do,
           TE.apS('after', on('source', source, cursorAfter(from, source.origin, plan.targetEnd.position))),
           TE.apS('loaded', on('target', target, to.load(emptyLoaded(target.origin)))),
-          TE.chain(({ after, loaded }) => copyAfter({ source, target }, from, after, to, loaded, batch)),
+          TE.chain(({ after, loaded }) => copyAfter({ source, target }, from, after, to, loaded, batch, onProgress)),
         ),
       ),
       TE.chain(({ plan, copied }) =>
@@ -218,10 +223,11 @@ const move = (
   target: EventStore,
   batch: number,
   warn: (message: string) => void,
+  onProgress?: OnProgress,
 ): TE.TaskEither<StateError, MigrationReport> =>
   pipe(
     distinct(source, target),
-    TE.chain(() => on('source', source, verifyStore(source))),
+    TE.chain(() => on('source', source, verifyStore(source, onProgress))),
     TE.chain((before) =>
       before.sound
         ? TE.right(undefined)
@@ -236,7 +242,7 @@ const move = (
     // the move would replace it, so it must verify too (a check that writes nothing). A snapshot
     // the next write regenerates (what a migration killed after its commit leaves) is no obstacle:
     // the move regenerates it.
-    TE.chain(() => on('target', target, verifyStore(target))),
+    TE.chain(() => on('target', target, verifyStore(target, onProgress))),
     TE.chain((before) =>
       soundButForRepairs(before)
         ? TE.right(undefined)
@@ -253,12 +259,14 @@ const move = (
       on(
         'source',
         source,
-        source.write((from) => on('target', target, target.writeStaged(copy(source, target, planned, batch)(from)))),
+        source.write((from) =>
+          on('target', target, target.writeStaged(copy(source, target, planned, batch, onProgress)(from))),
+        ),
       ),
     ),
     TE.bindTo('moved'),
-    TE.bind('sourceReport', () => on('source', source, verifyStore(source))),
-    TE.bind('targetReport', () => on('target', target, verifyStore(target))),
+    TE.bind('sourceReport', () => on('source', source, verifyStore(source, onProgress))),
+    TE.bind('targetReport', () => on('target', target, verifyStore(target, onProgress))),
     TE.chain(({ moved, sourceReport, targetReport }) => {
       const report = {
         from: source.description,
@@ -304,7 +312,7 @@ export const fpMigrateHistory = (
     TE.apS('target', open(to, context, 'target')),
     TE.chain(({ source, target }) => async () => {
       try {
-        return await move(source, target, batch, context.onWarning)()
+        return await move(source, target, batch, context.onWarning, options.onProgress)()
       } finally {
         await Promise.allSettled([source.close(), target.close()])
       }

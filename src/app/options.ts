@@ -9,6 +9,7 @@ import { parseText } from '../domain/input.js'
 import { MAX_ID_EPOCH_MS, MIN_ID_EPOCH_MS } from '../domain/release-id.js'
 import { kindOf, showValue } from '../domain/show.js'
 import { StateError } from '../domain/state-error.js'
+import type { OnProgress } from '../store/index.js'
 import {
   DEFAULT_LOCK_TIMEOUT_MS,
   type EventStore,
@@ -40,6 +41,15 @@ export interface StateManagerOptions {
    * Stagecraft makes: releases appended, phases moved on; see docs/go-compatibility.md).
    */
   readonly refuseOutsideWrites?: boolean | undefined
+  /**
+   * What a read of a store that was never written (no state file and no event log; a PostgreSQL schema that does not
+   * exist) gives: `'empty'` (the default), an empty history, as for a new project; `'error'`, `STORE_NOT_FOUND` naming
+   * it and the nearest store that exists, for a store named on purpose, where nothing there is more likely a typo.
+   * Writes create the store either way.
+   */
+  readonly missingStore?: 'empty' | 'error' | undefined
+  /** Told how far a long task (`verify`) has got, for a progress indicator. */
+  readonly onProgress?: OnProgress | undefined
 }
 
 /** The checked options. */
@@ -51,6 +61,8 @@ export interface ResolvedOptions {
   readonly lockTimeoutMs: number
   readonly abandonedAfterMs: number
   readonly warn: (message: string) => void
+  readonly missingStore: 'empty' | 'error'
+  readonly onProgress?: OnProgress | undefined
 }
 
 /** The default age after which a release still running counts as possibly abandoned. */
@@ -138,12 +150,15 @@ const checkKinds = (raw: unknown): E.Either<StateError, StateManagerOptions> => 
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     return refuse(`the options must be an object, got ${kindOf(raw)}`)
   const options = raw as Readonly<Record<string, unknown>>
-  for (const key of ['now', 'onWarning']) {
+  for (const key of ['now', 'onWarning', 'onProgress']) {
     if (options[key] !== undefined && typeof options[key] !== 'function')
       return refuse(`the ${key} option must be a function, got ${kindOf(options[key])}`)
   }
   if (options['refuseOutsideWrites'] !== undefined && typeof options['refuseOutsideWrites'] !== 'boolean')
     return refuse(`the refuseOutsideWrites option must be a boolean, got ${kindOf(options['refuseOutsideWrites'])}`)
+  const missing = options['missingStore']
+  if (missing !== undefined && missing !== 'empty' && missing !== 'error')
+    return refuse(`the missingStore option must be 'empty' or 'error', got ${described(missing)}`)
   for (const key of ['stateFile', 'cwd']) {
     if (options[key] !== undefined && typeof options[key] !== 'string')
       return refuse(`the ${key} option must be a string, got ${kindOf(options[key])}`)
@@ -183,6 +198,7 @@ export const resolveOptions = (given: StateManagerOptions = {}): E.Either<StateE
         now: storeClock(clockOf(options)),
         cwd: options.cwd ?? process.cwd(),
         refuseOutsideWrites: options.refuseOutsideWrites === true,
+        onProgress: options.onProgress,
       }),
     ),
     E.map(({ options, actor, lockTimeoutMs, abandonedAfterMs, warn, opened }) => ({
@@ -193,5 +209,7 @@ export const resolveOptions = (given: StateManagerOptions = {}): E.Either<StateE
       lockTimeoutMs,
       abandonedAfterMs,
       warn,
+      missingStore: options.missingStore ?? 'empty',
+      onProgress: options.onProgress,
     })),
   )

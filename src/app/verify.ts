@@ -12,6 +12,7 @@
  * (not damage: this version cannot check them, nor the events after them that need them, nor what
  * was made from them).
  */
+import type { OnProgress } from '../store/index.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { recordsAFile } from '../domain/events.js'
@@ -144,7 +145,7 @@ const foreignNotChecked = (event: ForeignEvent): string =>
  * Checks the whole store: every line, the chain, every event, and what the store keeps beside the
  * log (its `releases.json`, its checkpoint at the checkpoint's position).
  */
-export const verifyStore = (store: EventStore): TE.TaskEither<StateError, VerifyReport> => {
+export const verifyStore = (store: EventStore, onProgress?: OnProgress): TE.TaskEither<StateError, VerifyReport> => {
   const problems: VerifyProblem[] = []
   // What the replay itself found wrong: the log is damaged, and what is compared with it is not judged.
   let logErrors = 0
@@ -164,6 +165,7 @@ export const verifyStore = (store: EventStore): TE.TaskEither<StateError, Verify
         until: stopAt,
         watch: ({ envelope, position }) => {
           events++
+          onProgress?.({ task: 'verify', done: events })
           lastEvent = position
           if (recordsAFile(envelope)) inherited++
           return undefined

@@ -2,6 +2,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type { StateManager, StateManagerOptions } from '../index.js'
+import type { OnProgress } from '../internals.js'
 import type { Output } from './output.js'
 import { type ExitCode, type UsageError, usageError } from './usage.js'
 
@@ -30,6 +31,8 @@ export interface CommandContext {
   readonly now: () => Date
   readonly cwd?: string | undefined
   readonly lockTimeoutMs?: number | undefined
+  /** Told how far long work has got (a progress line on a terminal). */
+  readonly onProgress?: OnProgress | undefined
 }
 
 /** The name of every command: the command table and the implementations are both typed by it. */
@@ -37,6 +40,7 @@ export type CommandName =
   | 'create'
   | 'phase'
   | 'show'
+  | 'diff'
   | 'current'
   | 'list'
   | 'history'

@@ -124,6 +124,8 @@ const rollback = create([
   'alice',
 ])
 complete(rollback)
+process.stdout.write('(what changed from the failed release to the rollback, and who recorded each)\n')
+cli(['diff', prod15, rollback])
 
 chapter('6. A deploy of v1.6.0 to staging is killed mid-rollout; list marks it, recover closes it out')
 const staging16 = create(['--env', 'staging', '--version', 'v1.6.0', '--commit', '9e8d7c6b5a4f3e2d'])

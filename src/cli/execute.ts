@@ -19,6 +19,7 @@ import {
   reportUsageIn,
   requestedMode,
 } from './output-format.js'
+import { progressLine } from './progress.js'
 import type { CliIo } from './run.js'
 import { stateFileBlocked } from './state-place.js'
 import { managerOptionsFor } from './store-choice.js'
@@ -46,7 +47,18 @@ export const runCommand = async (
   const chosen = outputModeOf(globals.json, globals.output, command.name)
   if (E.isLeft(chosen)) return reportUsageIn(requestedMode(io.argv), io.stderr, chosen.left)
   const mode = chosen.right
-  const out = outputTo(io.stdout, io.stderr, io.env, globals.json, { mode, wide: args.values['wide'] === true })
+  // Long work shows a progress line on a terminal; everything else written clears it first.
+  const progress = progressLine(io.stderr, io.stderr.isTTY === true && args.values['quiet'] !== true)
+  const cleared = (sink: CliIo['stdout']): CliIo['stdout'] => ({
+    ...sink,
+    isTTY: sink.isTTY,
+    columns: sink.columns,
+    write: (text: string) => (progress.clear(), sink.write(text)),
+  })
+  const out = outputTo(cleared(io.stdout), cleared(io.stderr), io.env, globals.json, {
+    mode,
+    wide: args.values['wide'] === true,
+  })
   const prepared = implementation.prepare(args, now())
   // A command with stores of its own (migrate) has nothing to do with the default one.
   const { ownStores } = implementation
@@ -63,7 +75,7 @@ export const runCommand = async (
   if (blocked !== undefined) return fail(io, mode, blocked, undefined)
   let manager: StateManager
   try {
-    manager = createStateManager({ ...options.right, ...prepared.right.managerOptions })
+    manager = createStateManager({ ...options.right, ...prepared.right.managerOptions, onProgress: progress.report })
   } catch (error) {
     // The manager checks its options before touching anything: a bad one is the caller's mistake.
     if (isStateError(error, 'INVALID_INPUT')) {
@@ -72,10 +84,13 @@ export const runCommand = async (
     return fail(io, mode, error, undefined)
   }
   try {
-    return await prepared.right.run({ manager, out, now, cwd: io.cwd, lockTimeoutMs: options.right.lockTimeoutMs })
+    const context = { manager, out, now, cwd: io.cwd, lockTimeoutMs: options.right.lockTimeoutMs }
+    return await prepared.right.run({ ...context, onProgress: progress.report })
   } catch (error) {
+    progress.clear()
     return fail(io, mode, error, ownStores ? undefined : manager)
   } finally {
+    progress.clear()
     await manager.close().catch(() => undefined)
   }
 }

@@ -58,8 +58,14 @@ export const managerOptionsFor = (
   if (E.isLeft(lockTimeout)) return lockTimeout
   const store = storeFor(globals, surroundings.env)
   if (E.isLeft(store)) return store
+  // A store named on purpose that was never written is more likely a typo than a new project: reads say so.
+  const named =
+    store.right !== undefined ||
+    globals.stateFile !== undefined ||
+    nonEmpty(surroundings.env[STATE_FILE_VARIABLE]) !== undefined
   return E.right({
     store: store.right,
+    missingStore: named ? 'error' : 'empty',
     stateFile: globals.stateFile ?? nonEmpty(surroundings.env[STATE_FILE_VARIABLE]) ?? DEFAULT_STATE_FILE,
     actor: globals.actor ?? nonEmpty(surroundings.env['STAGECRAFT_ACTOR']),
     lockTimeoutMs: lockTimeout.right,

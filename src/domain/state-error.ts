@@ -10,7 +10,8 @@ import { type DomainError, ERROR_CODES as DOMAIN_ERROR_CODES } from './errors.js
  * write (permissions, a full disk), which is never a reason to change or lose data, plus the
  * PostgreSQL store's: the server cannot be reached, refuses the login or the privileges, keeps a
  * schema newer than this module, or fails otherwise (`DB_ERROR`), plus `NEWER_VERSION`: a write
- * refused because the store holds events a newer version of this module recorded.
+ * refused because the store holds events a newer version of this module recorded, plus `STORE_NOT_FOUND`: a read, with
+ * the `missingStore: 'error'` option, of a store that was never written (no state file or log, no schema).
  */
 export const ERROR_CODES = [
   ...DOMAIN_ERROR_CODES,
@@ -21,6 +22,7 @@ export const ERROR_CODES = [
   'SCHEMA_TOO_NEW',
   'DB_ERROR',
   'NEWER_VERSION',
+  'STORE_NOT_FOUND',
 ] as const
 
 /** One of {@link ERROR_CODES}. */

@@ -8,6 +8,7 @@ import type { DomainEvent, EventEnvelope } from '../domain/events.js'
 import type { Foreign } from '../domain/foreign.js'
 import { initialState, type State } from '../domain/state.js'
 import type { Timestamp } from '../domain/timestamp.js'
+import type { OnProgress } from './progress.js'
 import type { StateError } from '../domain/state-error.js'
 
 /** A position in a store's stream: the events before it and the last one's hash; opaque to callers. */
@@ -194,6 +195,12 @@ export interface KeptSnapshot {
 export const guardedSnapshotPath = (store: Pick<EventStore, 'snapshotFile'>): string | undefined =>
   store.snapshotFile?.guarded === true ? store.snapshotFile.path : undefined
 
+/** A store that was never written: what is missing, and the nearest store that exists, if one is found. */
+export interface Absence {
+  readonly what: string
+  readonly instead?: string | undefined
+}
+
 /** A store of release-history events. */
 export interface EventStore {
   readonly description: string
@@ -218,6 +225,11 @@ export interface EventStore {
   readonly identity: () => TE.TaskEither<StateError, string>
   /** What the store keeps beside its events, for `verify` (the file store's snapshot and checkpoint). */
   readonly besides?: Besides | undefined
+  /**
+   * Why the store holds nothing at all, not even an empty history (no state file and no log; no schema), and where a
+   * store may be instead; `undefined` when it exists. Reads only. None: the store always exists (the memory store).
+   */
+  readonly absence?: (() => TE.TaskEither<StateError, Absence | undefined>) | undefined
   /** Lists side files and other leftovers a person may want to look at (torn tails set aside). */
   readonly leftovers: () => TE.TaskEither<StateError, ReadonlyArray<string>>
   readonly close: () => Promise<void>
@@ -234,6 +246,8 @@ export interface StoreContext {
   readonly cwd: string
   /** Refuse the changes another tool makes to `releases.json` rather than adopt them (the file store's). */
   readonly refuseOutsideWrites?: boolean | undefined
+  /** Told how far a cold open's replay of the log has got (the file store's). */
+  readonly onProgress?: OnProgress | undefined
 }
 
 /** A store chosen by the caller (`postgresStore(...)`, `fileStoreSpec(...)`): opened once the options are checked. */

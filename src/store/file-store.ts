@@ -41,6 +41,8 @@ import {
 } from './snapshot-owner.js'
 import { removeAbandonedStaging, type StagedLog, stageLog } from './staged-log.js'
 import { fingerprintOf } from './snapshot-file.js'
+import { fileAbsence } from './file-absence.js'
+import { countingWatch, type OnProgress } from './progress.js'
 import { type OutsideMemory, outsideView } from './outside-writes.js'
 
 /** How a file store behaves. */
@@ -55,6 +57,10 @@ export interface FileStoreOptions {
   readonly onStep?: ((step: WriteStep) => void) | undefined
   /** Refuse, as `STATE_DRIFT`, even the changes to `releases.json` the Go Stagecraft makes, rather than adopt them. */
   readonly refuseOutsideWrites?: boolean | undefined
+  /** Where the default state file is looked for when this one does not exist (default: the working directory). */
+  readonly cwd?: string | undefined
+  /** Told how far a cold open's replay has got. */
+  readonly onProgress?: OnProgress | undefined
 }
 
 /** The steps of a write, after each of which a crash leaves something different behind. */
@@ -125,7 +131,7 @@ const loadCold = (
     options.onWarning(
       `${paths.checkpoint} ${why}; the whole event log is read instead (the next write writes a new checkpoint)`,
     )
-    return foldRead(read, emptyLoaded(LOG_ORIGIN))
+    return foldRead(read, emptyLoaded(LOG_ORIGIN), { watch: countingWatch('replay', options.onProgress) })
   }
   const fromCheckpoint = (log: Stats): TE.TaskEither<StateError, Loaded> =>
     pipe(
@@ -139,7 +145,7 @@ const loadCold = (
             return replay(`is not used: ${opened.why}`)
           case 'usable':
             memory.checkpoint = opened.held
-            return foldRead(read, opened.loaded)
+            return foldRead(read, opened.loaded, { watch: countingWatch('replay', options.onProgress) })
         }
       }),
     )
@@ -401,6 +407,7 @@ export const fileStore = (paths: StorePaths, options: FileStoreOptions): EventSt
         const directory = await fs.realpath(paths.directory).catch(() => paths.directory)
         return E.right(`file ${join(directory, basename(paths.stateFile))}`)
       }),
+    absence: () => fileAbsence(paths, options.cwd ?? process.cwd()),
     leftovers: () =>
       attempt('list the state directory', paths.directory, async () => {
         const names = await fs.readdir(paths.directory).catch(() => [] as string[])

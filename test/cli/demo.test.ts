@@ -67,6 +67,10 @@ describe('npm run demo', () => {
     expect(chapter(5)).toMatch(
       /\$ stagecraft-state create --env prod --version v1\.4\.0 .*--rollback-of rel-\S+ .*--actor alice/,
     )
+    expect(chapter(5)).toMatch(/^\$ stagecraft-state diff rel-\S+ rel-\S+\nrel-\S+ -> rel-\S+ \(created .* later\)$/m)
+    expect(chapter(5)).toMatch(/^version {9}v1\.5\.0 -> v1\.4\.0$/m)
+    expect(chapter(5)).toMatch(/^ {2}rollout {7}failed -> completed$/m)
+    expect(chapter(5)).toMatch(/^recorded by {5}deploy-bot -> alice, deploy-bot$/m)
     expect(chapter(6)).toMatch(
       /\[stderr\] stagecraft-state: RELEASE_IN_PROGRESS: release rel-\S+ \(v1\.6\.0\) of staging is still in progress: rollout running.*\n\[exit 1, as expected\]\n/,
     )

@@ -40,7 +40,9 @@ describe('choosing the PostgreSQL store', () => {
     const env = { STAGECRAFT_STATE_URL: urlOf(schema) }
     const id = (await ok(tempDir(), create('prod', 'v1'), env)).trim()
     expect(await ok(tempDir(), ['list', '--json'], env)).toContain(id)
-    expect(await ok(tempDir(), ['list', '--json', '--store', urlOf(freshSchema('other'))], env)).toBe('[]\n')
+    expect(await fails(tempDir(), ['list', '--json', '--store', urlOf(freshSchema('other'))], 1, env)).toMatch(
+      /STORE_NOT_FOUND: .*the schema sc_other_\S+ has no release history \(no schema_migrations table\)/,
+    )
   })
 
   it('keeps a local releases.json when --state-file is given with it', async () => {

@@ -9,6 +9,7 @@
 import type { CommandImplementation, CommandName } from '../command.js'
 import { completion } from './completion.js'
 import { create } from './create.js'
+import { diff } from './diff.js'
 import { history, replay } from './history.js'
 import { list } from './list.js'
 import { migrate } from './migrate.js'
@@ -23,6 +24,7 @@ export const IMPLEMENTATIONS: Readonly<Record<CommandName, CommandImplementation
   create,
   phase,
   show,
+  diff,
   current,
   list,
   history,

@@ -34,6 +34,9 @@ const REQUEST_ID: OptionSpec = {
     'and prints the same; with others, it is refused',
 }
 
+// Long work shows a progress line on a terminal (stderr); this turns it off.
+const QUIET_PROGRESS: OptionSpec = { type: 'boolean', short: 'q', help: 'no progress line on the terminal' }
+
 const create: Command = {
   name: 'create',
   summary: 'Record a new release of a version to an environment',
@@ -109,6 +112,22 @@ const show: Command = {
   positionals: ['RELEASE_ID'],
   options: { 'abandoned-after': ABANDONED_AFTER },
   examples: ['stagecraft-state show rel-20250101-120000000', 'stagecraft-state show prod@~1 --json'],
+}
+
+const diff: Command = {
+  name: 'diff',
+  summary: 'Show what changed between two releases',
+  synopsis: 'RELEASE_A RELEASE_B',
+  description:
+    'Compares release A with release B: environment, version, commit, overall status, the status of every ' +
+    'phase (from -> to where it changed), who recorded each (the actors of its events in the history) and the time ' +
+    'between their creations. Nothing is recorded. With --json: from, to, environment, version, commitSha, status ' +
+    'and actors as {from, to, changed}, phases as a list of {phase, from, to, changed}, and elapsedMs.',
+  positionals: ['RELEASE_A', 'RELEASE_B'],
+  examples: [
+    'stagecraft-state diff rel-20250101-120000000 rel-20250102-090000000',
+    'stagecraft-state diff rel-20250101-120000000 rel-20250102-090000000 --json',
+  ],
 }
 
 const current: Command = {
@@ -215,7 +234,8 @@ const replay: Command = {
 const verify: Command = {
   name: 'verify',
   summary: 'Check the whole store; exit 0 only when it is sound',
-  synopsis: '',
+  synopsis: '[--quiet]',
+  options: { quiet: QUIET_PROGRESS },
   description:
     'Checks every line of the event log decodes, the hash chain is unbroken, release ids are unique and ' +
     'increasing, every previous_id chain is whole, ' +
@@ -303,7 +323,7 @@ const reconcile: Command = {
 const migrate: Command = {
   name: 'migrate',
   summary: 'Move the history to another store (file <-> PostgreSQL), keeping every hash',
-  synopsis: '--from STORE --to STORE [--batch N]',
+  synopsis: '--from STORE --to STORE [--batch N] [--quiet]',
   description:
     'Copies every event of the --from store into the --to store, in order, with the same lines and ' +
     "hashes, then writes the target's releases.json (for a file store) and verifies both sides. " +
@@ -321,6 +341,7 @@ const migrate: Command = {
       value: 'N',
       help: 'events per append to the target (default 500); all are committed together',
     },
+    quiet: QUIET_PROGRESS,
   },
   examples: [
     'stagecraft-state migrate --from .stagecraft/releases.json --to ' +
@@ -349,6 +370,7 @@ export const COMMANDS: ReadonlyArray<Command> = [
   create,
   phase,
   show,
+  diff,
   current,
   list,
   history,

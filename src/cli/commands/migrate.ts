@@ -34,12 +34,13 @@ export const migrate = defineCommand({
       ),
     ),
   ownStores: true,
-  run: async (input, { out, cwd, lockTimeoutMs }) => {
+  run: async (input, { out, cwd, lockTimeoutMs, onProgress }) => {
     const report = await migrateHistory(storeAt(input.from), storeAt(input.to), {
       cwd,
       lockTimeoutMs,
       batchSize: input.batch,
       onWarning: out.warn,
+      onProgress,
     })
     if (out.json) {
       out.value({

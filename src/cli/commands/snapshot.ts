@@ -34,9 +34,10 @@ export const importSnapshot = defineCommand({
   parse: () => E.right({}),
   run: async (_input, { manager, out }) => {
     const stateFile = manager.stateFile ?? ''
-    // Nothing to import is no reason to create the state directory and its lock.
     const existed = manager.stateFile === undefined || existsSync(stateFile)
-    const { imported, recorded } = existed ? await manager.importSnapshot() : { imported: 0, recorded: false }
+    // With nothing to import the manager creates nothing (no state directory, no lock), and names a store given on
+    // purpose that does not exist (STORE_NOT_FOUND).
+    const { imported, recorded } = await manager.importSnapshot()
     const eventLog = storePaths(stateFile).eventLog
     if (out.json) out.value({ imported, recorded, state_file: stateFile })
     else if (imported > 0)

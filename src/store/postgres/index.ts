@@ -31,6 +31,7 @@ const loadedWhenUsed = (config: PostgresConfig, context: StoreContext): EventSto
     writeStaged: (work) => later((opened) => opened.writeStaged(work)),
     identity: () => later((opened) => opened.identity()),
     leftovers: () => later((opened) => opened.leftovers()),
+    absence: () => later((opened) => (opened.absence as NonNullable<EventStore['absence']>)()),
     besides: {
       checkpoint: () => later((opened) => (opened.besides as NonNullable<EventStore['besides']>).checkpoint()),
     },

@@ -19,6 +19,7 @@ import { replaceFileSync } from '../replace-file.js'
 import { type PostgresConfig, storeDescription } from './config.js'
 import { connectionsOf } from './connections.js'
 import { readEvents } from './events-table.js'
+import { schemaAbsence } from './absence.js'
 import { migrate, recordedVersion, SCHEMA_VERSION, tooNew } from './migrations.js'
 import { type Found, projectionBesides, projectionOpener } from './projection-open.js'
 import { readProjection } from './projection-table.js'
@@ -210,6 +211,14 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
       }),
     identity,
     besides: projectionBesides(config, findProjection),
+    absence: () =>
+      settled(async () =>
+        E.right(
+          (await ensureSchema('read')) === 'absent'
+            ? await withClient('look for the schema', (client) => schemaAbsence(client, config))
+            : undefined,
+        ),
+      ),
     leftovers: () => async () => E.right([]),
     close: async () => {
       ready = undefined
