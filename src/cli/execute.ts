@@ -23,7 +23,8 @@ import { progressLine } from './progress.js'
 import type { CliIo } from './run.js'
 import { stateFileBlocked } from './state-place.js'
 import { managerOptionsFor } from './store-choice.js'
-import { EXIT, type ExitCode, usageError } from './usage.js'
+import { EXIT, type ExitCode, type UsageError, usageError } from './usage.js'
+import { parseDuration } from './values.js'
 
 const debugging = (io: CliIo): boolean =>
   (io.env['STAGECRAFT_DEBUG'] ?? '') !== '' && io.env['STAGECRAFT_DEBUG'] !== '0'
@@ -37,6 +38,12 @@ const fail = (io: CliIo, mode: OutputMode, error: unknown, manager: StateManager
   return EXIT.failed
 }
 
+// STAGECRAFT_PROGRESS_AFTER: how long work runs before its progress line shows (docs/cli.md).
+const progressAfter = (env: CliIo['env']): E.Either<UsageError, number | undefined> => {
+  const raw = env['STAGECRAFT_PROGRESS_AFTER']
+  return raw === undefined || raw === '' ? E.right(undefined) : parseDuration('STAGECRAFT_PROGRESS_AFTER', raw)
+}
+
 /** Runs a command the command line named, and returns the exit code. */
 export const runCommand = async (
   io: CliIo,
@@ -47,8 +54,15 @@ export const runCommand = async (
   const chosen = outputModeOf(globals.json, globals.output, command.name)
   if (E.isLeft(chosen)) return reportUsageIn(requestedMode(io.argv), io.stderr, chosen.left)
   const mode = chosen.right
+  const after = progressAfter(io.env)
+  if (E.isLeft(after)) return reportUsageIn(mode, io.stderr, after.left)
   // Long work shows a progress line on a terminal; everything else written clears it first.
-  const progress = progressLine(io.stderr, io.stderr.isTTY === true && args.values['quiet'] !== true)
+  const progress = progressLine(
+    io.stderr,
+    io.stderr.isTTY === true && args.values['quiet'] !== true,
+    Date.now,
+    after.right,
+  )
   const cleared = (sink: CliIo['stdout']): CliIo['stdout'] => ({
     ...sink,
     isTTY: sink.isTTY,

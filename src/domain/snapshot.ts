@@ -74,13 +74,18 @@ const parseJson = (text: string, file: string): E.Either<DomainError, unknown> =
   }
 }
 
+/** Told how many records have been read so far, as a long file is read (the caller's progress line). */
+export type RecordsRead = (count: number) => void
+
 const decodeRecords = (
   records: ReadonlyArray<unknown>,
   text: string,
   file: string,
+  read: RecordsRead | undefined,
 ): E.Either<DomainError, ReadonlyArray<Release>> => {
   const releases: Release[] = []
   for (const [index, record] of records.entries()) {
+    read?.(index + 1)
     const decoded = ReleaseRecord.decode(record)
     if (E.isLeft(decoded)) {
       const line = releaseRecordLines(text)[index]
@@ -97,7 +102,7 @@ const decodeRecords = (
 }
 
 /** Decodes the text of a `releases.json`; `file` names it in error messages. */
-export const decodeSnapshot = (text: string, file: string): E.Either<DomainError, Snapshot> => {
+export const decodeSnapshot = (text: string, file: string, read?: RecordsRead): E.Either<DomainError, Snapshot> => {
   if (typeof text !== 'string') return E.left(invalidInput(`the text of ${file} must be a string, got ${kindOf(text)}`))
   const json = parseJson(text, file)
   if (E.isLeft(json)) return json
@@ -118,7 +123,7 @@ export const decodeSnapshot = (text: string, file: string): E.Either<DomainError
   const { releases: records, ...rest } = document.right
   const foreign = notAReleasesFile(document.right, file)
   if (foreign !== undefined) return E.left(foreign)
-  const releases = decodeRecords(records ?? [], text, file)
+  const releases = decodeRecords(records ?? [], text, file, read)
   if (E.isLeft(releases)) return releases
   const otherFields = Object.fromEntries(Object.entries(rest))
   // The values' texts, not JSON.parse's round trip: numbers and escapes are written back as they were.
@@ -127,13 +132,17 @@ export const decodeSnapshot = (text: string, file: string): E.Either<DomainError
 }
 
 /** Decodes the bytes of a `releases.json`: strict UTF-8, then {@link decodeSnapshot}. */
-export const decodeSnapshotBytes = (bytes: Uint8Array, file: string): E.Either<DomainError, Snapshot> =>
+export const decodeSnapshotBytes = (
+  bytes: Uint8Array,
+  file: string,
+  read?: RecordsRead,
+): E.Either<DomainError, Snapshot> =>
   pipe(
     bytes.length > MAX_SNAPSHOT_BYTES
       ? E.left(corruptState(`${file}: ${tooLongProblem('the file', bytes.length, MAX_SNAPSHOT_BYTES)}`))
       : E.right(bytes),
     E.chain((checked) => decodeUtf8(checked, file)),
-    E.chain((text) => decodeSnapshot(text, file)),
+    E.chain((text) => decodeSnapshot(text, file, read)),
   )
 
 /**

@@ -252,7 +252,15 @@ const sessionOf = (
     load: loadWith(paths, options, memory, read, false),
     prepare: (loaded, intent) =>
       pipe(
-        prepareSnapshot(paths, memory, readerRead(paths), loaded, intent, options.refuseOutsideWrites !== true),
+        prepareSnapshot(
+          paths,
+          memory,
+          readerRead(paths),
+          loaded,
+          intent,
+          options.refuseOutsideWrites !== true,
+          options.onProgress,
+        ),
         TE.map((found) => {
           planned = found
           options.onStep?.('snapshot checked')

@@ -1,8 +1,8 @@
 /** How long work reports how far it has got: a callback the caller renders (the CLI, on a terminal); no I/O here. */
 
-/** Where a long task stands: `done` events so far (`replay`: a cold open folding the log). */
+/** Where a long task stands: `done` events so far (`replay`: a cold open folding the log), or releases (`import`). */
 export interface Progress {
-  readonly task: 'replay' | 'verify' | 'migrate'
+  readonly task: 'replay' | 'verify' | 'migrate' | 'import'
   readonly done: number
 }
 

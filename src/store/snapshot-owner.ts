@@ -13,7 +13,8 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { decide, snapshotChanges } from '../domain/decide.js'
 import type { DomainEvent } from '../domain/events.js'
 import { evolve, evolveAll } from '../domain/evolve.js'
-import { changedFields, decodeSnapshotBytes, type Snapshot } from '../domain/snapshot.js'
+import { changedFields, decodeSnapshotBytes, type RecordsRead, type Snapshot } from '../domain/snapshot.js'
+import type { OnProgress } from './progress.js'
 import { initialState, type State } from '../domain/state.js'
 import { ioError, StateError } from '../domain/state-error.js'
 import { attempt } from './attempt.js'
@@ -134,17 +135,25 @@ const driftError = (paths: StorePaths, state: State, snapshot: Snapshot, notAdop
   )
 }
 
-const decodeFound = (paths: StorePaths, found: Found): E.Either<StateError, Snapshot> =>
-  pipe(decodeSnapshotBytes(found.bytes, paths.stateFile), E.mapLeft(StateError.fromDomain))
+const decodeFound = (paths: StorePaths, found: Found, read?: RecordsRead): E.Either<StateError, Snapshot> =>
+  pipe(decodeSnapshotBytes(found.bytes, paths.stateFile, read), E.mapLeft(StateError.fromDomain))
 
 /** The events that record a snapshot file: an import, when the log is empty, else its differences from the log. */
 const recordingEvents = (
   paths: StorePaths,
   loaded: Loaded,
   found: Found,
+  onProgress: OnProgress | undefined,
 ): E.Either<StateError, ReadonlyArray<DomainEvent>> =>
   pipe(
-    decodeFound(paths, found),
+    // An import reads every release of the file: a long one shows how far it has got.
+    decodeFound(
+      paths,
+      found,
+      onProgress === undefined || loaded.cursor.position > 0
+        ? undefined
+        : (done) => onProgress({ task: 'import', done }),
+    ),
     E.chain((snapshot) =>
       pipe(
         decide(
@@ -260,6 +269,7 @@ export const prepareSnapshot = (
   loaded: Loaded,
   intent: Intent,
   adopt: boolean,
+  onProgress?: OnProgress,
 ): TE.TaskEither<StateError, { readonly prepared: Prepared; readonly plan: SnapshotPlan }> => {
   const known = memory.known
   // The file this handle wrote or checked at this very position, unchanged since: in step.
@@ -305,7 +315,7 @@ export const prepareSnapshot = (
       if (position === 0 || intent === 'accept')
         return TE.fromEither(
           pipe(
-            recordingEvents(paths, loaded, found),
+            recordingEvents(paths, loaded, found, onProgress),
             E.map((pending) => asIs(pending, emptyLogNotes(paths, loaded))),
           ),
         )

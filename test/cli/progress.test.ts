@@ -4,13 +4,13 @@
  * never with --quiet / -q. The store tells how far it has got through the `onProgress` option; the CLI renders it.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createStateManager } from '../../src/index.js'
 import type { Progress } from '../../src/internals.js'
 import { progressLine } from '../../src/cli/progress.js'
-import { writeDeployLog } from '../bench/generate.mjs'
+import { snapshotText, writeDeployLog } from '../bench/generate.mjs'
 import { CLI, cleanEnv, cli, runProcess, seed, tempDir } from './support.js'
 
 const hasScript = (() => {
@@ -22,14 +22,17 @@ const hasScript = (() => {
   }
 })()
 
-/** Runs the CLI on a pseudo-terminal; what it wrote to stdout and stderr arrives mixed, as a terminal shows it. */
+/**
+ * Runs the CLI on a pseudo-terminal; what it wrote to stdout and stderr arrives mixed, as a terminal shows it. The line
+ * shows at the first report (STAGECRAFT_PROGRESS_AFTER=0), so that it is there however fast the machine runs.
+ */
 const onTerminal = (directory: string, args: string) =>
   runProcess('script', ['-qec', `"${process.execPath}" "${CLI}" ${args}`, '/dev/null'], {
     cwd: directory,
-    env: cleanEnv({ TERM: 'xterm' }),
+    env: cleanEnv({ TERM: 'xterm', STAGECRAFT_PROGRESS_AFTER: '0' }),
   })
 
-const PROGRESS = /\r\u001b\[K(verify|migrate|replay): [\d,]+ events, [\d,]+\/s/g
+const PROGRESS = /\r\u001b\[K(verify|migrate|replay): [\d,]+ events(, [\d,]+\/s)?/g
 
 /** A store of `deploys` full deploys (13 events each) written directly, then one write to give it its snapshot. */
 const bigStore = async (deploys: number): Promise<string> => {
@@ -80,6 +83,41 @@ describe.runIf(hasScript)('through the CLI', () => {
 })
 
 describe('the onProgress option', () => {
+  it('import on a terminal: a line counting the releases read; none on a pipe', async () => {
+    const directory = tempDir()
+    mkdirSync(join(directory, '.stagecraft'))
+    writeFileSync(join(directory, '.stagecraft', 'releases.json'), snapshotText(2_000))
+    const piped = await cli(directory, ['import'])
+    expect(piped.code).toBe(0)
+    expect(piped.stderr).toBe('')
+    const other = tempDir()
+    mkdirSync(join(other, '.stagecraft'))
+    writeFileSync(join(other, '.stagecraft', 'releases.json'), snapshotText(2_000))
+    const run = await onTerminal(other, 'import')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/\r\u001b\[Kimport: [\d,]+ releases read/)
+    expect(run.stdout).toMatch(/imported 2000 releases/)
+  }, 60_000)
+
+  it('a malformed STAGECRAFT_PROGRESS_AFTER is a usage error naming it', async () => {
+    const run = await cli(tempDir(), ['list'], { STAGECRAFT_PROGRESS_AFTER: 'soon' })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('STAGECRAFT_PROGRESS_AFTER')
+  })
+
+  it('is told of an import reading the releases of releases.json, release by release', async () => {
+    const directory = tempDir()
+    const stateFile = join(directory, 'releases.json')
+    writeFileSync(stateFile, snapshotText(7))
+    const told: Progress[] = []
+    const manager = createStateManager({ stateFile, onProgress: (progress) => told.push(progress) })
+    await manager.importSnapshot()
+    expect(told).toEqual(Array.from({ length: 7 }, (_, i) => ({ task: 'import', done: i + 1 })))
+    await manager.createRelease('prod', 'v2')
+    expect(told, 'a later write reads no file to import').toHaveLength(7)
+    await manager.close()
+  })
+
   it('is told of a cold open replaying the log, and of verify, event by event', async () => {
     const directory = tempDir()
     const stateFile = join(directory, 'releases.json')
