@@ -278,3 +278,27 @@ describe('migration 6', () => {
     await upgraded.close()
   })
 })
+
+describe('a PostgreSQL store read without its projection', () => {
+  it('tells the progress of the replay that takes its place, event by event', async () => {
+    const schema = freshSchema()
+    const store = () => postgresStore({ connectionString: TEST_DATABASE_URL, schema })
+    const writer = createStateManager({ store: store() })
+    const { release } = await writer.createRelease('prod', 'v1')
+    await writer.updatePhase(release.id, 'build', 'running')
+    await writer.close()
+    await adminQuery(`DELETE FROM "${schema}".projection`)
+    const told: Array<{ task: string; done: number }> = []
+    const reader = createStateManager({
+      store: store(),
+      onProgress: (progress) => told.push(progress),
+      onWarning: () => undefined,
+    })
+    expect((await reader.getRelease(release.id)).phases.build).toBe('running')
+    expect(told).toEqual([
+      { task: 'replay', done: 1 },
+      { task: 'replay', done: 2 },
+    ])
+    await reader.close()
+  })
+})

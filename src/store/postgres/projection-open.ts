@@ -11,6 +11,7 @@ import {
   type StoreProblem,
 } from '../event-store.js'
 import { foldRead, type Read } from '../fold.js'
+import { countingWatch, type OnProgress } from '../progress.js'
 import type { PostgresConfig } from './config.js'
 import { stateDifferences } from '../state-differences.js'
 import type { ProjectionRead } from './projection-table.js'
@@ -42,6 +43,7 @@ export const projectionOpener = (
   config: PostgresConfig,
   origin: Cursor,
   warn: (message: string) => void,
+  onProgress?: OnProgress,
 ): ProjectionOpener => {
   // This process found the projection unusable: its next append rebuilds it whole.
   let mistrusted = false
@@ -62,7 +64,7 @@ export const projectionOpener = (
       TE.chain((projection) => {
         switch (projection.kind) {
           case 'none':
-            return foldRead(read, emptyLoaded(origin))
+            return foldRead(read, emptyLoaded(origin), { watch: countingWatch('replay', onProgress) })
           case 'usable':
             return foldRead(read, projection.loaded)
           case 'ahead':
@@ -75,7 +77,7 @@ export const projectionOpener = (
             )
           case 'unusable':
             replaying(projection.why, projection.newer === true)
-            return foldRead(read, emptyLoaded(origin))
+            return foldRead(read, emptyLoaded(origin), { watch: countingWatch('replay', onProgress) })
         }
       }),
     )

@@ -27,7 +27,7 @@ import { POSTGRES_ORIGIN } from './version.js'
 import { type PostgresRawSession, type WriterContext, writerOf } from './writer.js'
 
 /** What the store needs from the manager's context. */
-export type PostgresStoreContext = WriterContext & Partial<Pick<StoreContext, 'onWarning'>>
+export type PostgresStoreContext = WriterContext & Partial<Pick<StoreContext, 'onWarning' | 'onProgress'>>
 
 const ORIGIN: Cursor = POSTGRES_ORIGIN
 
@@ -162,7 +162,7 @@ export const postgresEventStore = (config: PostgresConfig, context: PostgresStor
       }
     })
 
-  const opener = projectionOpener(config, ORIGIN, warn)
+  const opener = projectionOpener(config, ORIGIN, warn, context.onProgress)
 
   /** A writer's session: a cold load reads the projection on the write's connection, under the lock. */
   const sessionOf = (raw: PostgresRawSession): PostgresRawSession => ({
