@@ -75,6 +75,14 @@ describe('stagecraft-state diff', () => {
     expect((diff['phases'] as unknown[])[0]).toEqual({ phase: 'build', from: 'completed', to: 'failed', changed: true })
   })
 
+  it('takes release references: ENV@~1 and ENV@current, a unique id prefix', async () => {
+    const directory = tempDir()
+    const { first, second } = await story(directory)
+    const byIds = await ok(directory, ['diff', first.id, second.id])
+    expect(await ok(directory, ['diff', 'prod@~1', 'prod@current'])).toBe(byIds)
+    expect(await ok(directory, ['diff', first.id.slice(0, -2), 'prod@current'])).toBe(byIds)
+  })
+
   it('a release compared with itself changes nothing', async () => {
     const directory = tempDir()
     const { first } = await story(directory)
