@@ -3,19 +3,9 @@
  * widest columns cut with an ellipsis, ids whole; `--wide` whole rows; a pipe gets whole rows and exact times; a
  * terminal relative ones; `history` on a terminal the newest 50 events and how many came before.
  */
-import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ago, CLI, cleanEnv, HOUR, manualClock, ok, runProcess, seed, tempDir } from './support.js'
-
-const hasScript = (() => {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-})()
+import { ago, CLI, cleanEnv, HOUR, manualClock, ok, runProcess, seed, tempDir, hasScript } from './support.js'
 
 let directory = ''
 let stateFile = ''

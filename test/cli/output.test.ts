@@ -3,13 +3,12 @@
  * line on stderr, stack traces only with STAGECRAFT_DEBUG, a lock timeout as exit 1, and a reader
  * that stops reading early is not an error.
  */
-import { execFileSync } from 'node:child_process'
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { acquireLock } from '../../src/store/file-lock.js'
-import { CLI, cleanEnv, cli, defaultStore, fails, hasColour, ok, runProcess, tempDir } from './support.js'
+import { CLI, cleanEnv, cli, defaultStore, fails, hasColour, ok, runProcess, tempDir, hasScript } from './support.js'
 
 let directory = ''
 let id = ''
@@ -19,15 +18,6 @@ beforeAll(async () => {
   id = (await ok(directory, ['create', '--env', 'prod', '--version', 'v1', '--commit', 'abcdef12', '-q'])).trim()
   await ok(directory, ['phase', id, 'build', 'failed'])
 })
-
-const hasScript = (() => {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-})()
 
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), as an operator at a terminal would. */
 const onTerminal = (args: string, env: Record<string, string> = {}) =>

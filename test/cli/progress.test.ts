@@ -3,7 +3,6 @@
  * stderr with the count and the rate, redrawn in place, on a terminal only (util-linux `script` gives the CLI one), and
  * never with --quiet / -q. The store tells how far it has got through the `onProgress` option; the CLI renders it.
  */
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -11,16 +10,7 @@ import { createStateManager } from '../../src/index.js'
 import type { Progress } from '../../src/internals.js'
 import { progressLine } from '../../src/cli/progress.js'
 import { snapshotText, writeDeployLog } from '../bench/generate.mjs'
-import { CLI, cleanEnv, cli, runProcess, seed, tempDir } from './support.js'
-
-const hasScript = (() => {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-})()
+import { CLI, cleanEnv, cli, runProcess, seed, tempDir, hasScript } from './support.js'
 
 /**
  * Runs the CLI on a pseudo-terminal; what it wrote to stdout and stderr arrives mixed, as a terminal shows it. The line

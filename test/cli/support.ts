@@ -6,7 +6,7 @@
  * The CLI itself has no test-only switches: a store whose events are hours old is written through
  * the API's `now` option, then inspected through the CLI with the real clock.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -242,3 +242,13 @@ export const loggedBy = (directory: string, actor: string): Array<{ type: string
     .logLines()
     .map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown>; meta: { actor: string } })
     .filter((event) => event.meta.actor === actor)
+
+/** Whether util-linux's `script` is here, to run the CLI on a pseudo-terminal. */
+export const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+})()
