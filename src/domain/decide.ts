@@ -222,7 +222,10 @@ const importSnapshot = (command: ImportSnapshot, state: State): Decision => {
   ])
 }
 
-const groupById = (releases: ReadonlyArray<StoredRelease>): ReadonlyMap<string, ReadonlyArray<StoredRelease>> => {
+/** Releases grouped by id, in the order given (a Go-written file may hold several under one id). */
+export const groupById = (
+  releases: ReadonlyArray<StoredRelease>,
+): ReadonlyMap<string, ReadonlyArray<StoredRelease>> => {
   const groups = new Map<string, StoredRelease[]>()
   for (const release of releases) groups.set(release.id, [...(groups.get(release.id) ?? []), release])
   return groups

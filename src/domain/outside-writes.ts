@@ -11,8 +11,9 @@ import { preservedOf, type Release, type StoredRelease, storedForm } from './rel
 import { showValue } from './show.js'
 import type { Snapshot } from './snapshot.js'
 import { isNewer, type State } from './state.js'
-import { parseInstant } from './timestamp.js'
+import { sameInstant } from './timestamp.js'
 import { fieldsKey } from './top-level-fields.js'
+import { groupById } from './decide.js'
 
 /** Who recorded an adopted change: the envelope's actor. */
 export const OUTSIDE_WRITER = 'releases.json, written by another tool'
@@ -21,12 +22,6 @@ export const OUTSIDE_WRITER = 'releases.json, written by another tool'
 const GO_RELEASE_ID = /^rel-\d{8}-\d{9}$/
 
 type Verdict<A> = E.Either<string, A>
-
-const sameInstant = (a: string, b: string): boolean => {
-  const x = parseInstant(a)
-  const y = parseInstant(b)
-  return x !== undefined && y !== undefined && x.epochMs === y.epochMs && x.nanos === y.nanos
-}
 
 const preservedText = (release: Release): string => {
   const preserved = preservedOf(release)
@@ -95,12 +90,6 @@ const appendNew = (merge: Merge, release: StoredRelease): Verdict<Merge> => {
   return E.right(merge)
 }
 
-const groupsOf = (releases: ReadonlyArray<StoredRelease>): Map<string, StoredRelease[]> => {
-  const groups = new Map<string, StoredRelease[]>()
-  for (const release of releases) groups.set(release.id, [...(groups.get(release.id) ?? []), release])
-  return groups
-}
-
 // Lays the other tool's version of a release this module wrote (`was`, as the file had it) over the history's.
 const layOver = (merge: Merge, id: string, i: number, was: Release, theirs: StoredRelease): Verdict<Merge> => {
   const field = rewrittenField(was, theirs)
@@ -126,7 +115,7 @@ const layOver = (merge: Merge, id: string, i: number, was: Release, theirs: Stor
  */
 const mergeKnown = (
   base: State,
-  file: Map<string, StoredRelease[]>,
+  file: ReadonlyMap<string, ReadonlyArray<StoredRelease>>,
   merge: Merge,
   older: boolean,
 ): Verdict<Release[]> => {
@@ -173,7 +162,7 @@ export const outsideChanges = (
     current: new Map(log.current),
     touched: new Set(),
   }
-  const known = mergeKnown(base, groupsOf(file.releases), merge, older)
+  const known = mergeKnown(base, groupById(file.releases), merge, older)
   if (E.isLeft(known)) return known
   const added = [...file.releases].filter((release) => known.right.includes(release))
   for (const release of added) {

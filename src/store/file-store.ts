@@ -17,6 +17,7 @@ import {
   describeIncompleteTail,
   emptyLoaded,
   type EventStore,
+  type Intent,
   type Loaded,
   type Prepared,
   type StagedSession,
@@ -62,6 +63,19 @@ export interface FileStoreOptions {
   /** Told how far a cold open's replay has got. */
   readonly onProgress?: OnProgress | undefined
 }
+
+/** Whether another tool's changes to releases.json that the Go Stagecraft makes are adopted, not refused. */
+const adopts = (options: FileStoreOptions): boolean => options.refuseOutsideWrites !== true
+
+/** Judges the snapshot before a write (snapshot-owner.ts), with the store's options. */
+const prepareWith = (
+  paths: StorePaths,
+  options: FileStoreOptions,
+  memory: SnapshotMemory,
+  loaded: Loaded,
+  intent: Intent,
+): ReturnType<typeof prepareSnapshot> =>
+  prepareSnapshot(paths, memory, readerRead(paths), loaded, intent, adopts(options), options.onProgress)
 
 /** The steps of a write, after each of which a crash leaves something different behind. */
 export type WriteStep =
@@ -171,7 +185,7 @@ const loadWith =
   (given: Loaded): TE.TaskEither<StateError, Loaded> => {
     const from = given.beneath ?? given
     const loaded = from.cursor.position > 0 ? foldRead(read, from) : loadCold(paths, options, memory, read, forReader)
-    return forReader && options.refuseOutsideWrites !== true
+    return forReader && adopts(options)
       ? pipe(
           loaded,
           TE.flatMap((log) => outsideView(paths, memory, read, log)),
@@ -252,15 +266,7 @@ const sessionOf = (
     load: loadWith(paths, options, memory, read, false),
     prepare: (loaded, intent) =>
       pipe(
-        prepareSnapshot(
-          paths,
-          memory,
-          readerRead(paths),
-          loaded,
-          intent,
-          options.refuseOutsideWrites !== true,
-          options.onProgress,
-        ),
+        prepareWith(paths, options, memory, loaded, intent),
         TE.map((found) => {
           planned = found
           options.onStep?.('snapshot checked')
@@ -312,7 +318,7 @@ const settleUnchanged = (
   loaded: Loaded,
 ): TE.TaskEither<StateError, void> =>
   pipe(
-    prepareSnapshot(paths, memory, readerRead(paths), loaded, 'command', options.refuseOutsideWrites !== true),
+    prepareWith(paths, options, memory, loaded, 'command'),
     TE.chain(({ plan }) => {
       for (const note of plan.notes) options.onWarning(note)
       settleSnapshot(paths, memory, plan, loaded, 0, 0, options.onWarning)
@@ -382,7 +388,7 @@ export const fileStore = (paths: StorePaths, options: FileStoreOptions): EventSt
       guarded: true,
       present: () => fingerprintOf(paths.stateFile) !== undefined,
     },
-    besides: fileBesides(paths, readerRead(paths), options.refuseOutsideWrites !== true),
+    besides: fileBesides(paths, readerRead(paths), adopts(options)),
     origin: LOG_ORIGIN,
     read: readerRead(paths),
     load: loadWith(paths, options, memory, readerRead(paths), true),
