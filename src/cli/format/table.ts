@@ -48,14 +48,15 @@ export interface TableLayout {
 // A truncated column keeps this many cells (its ellipsis included), unless its text is shorter.
 const NARROWEST = 4
 const ELLIPSIS = '\u2026'
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+// Made on the first cell cut, not when the module loads: building one costs every command milliseconds at start-up.
+let graphemes: Intl.Segmenter | undefined
 
 /** `text` in at most `width` cells: whole grapheme clusters, then an ellipsis when some were left out. */
 export const truncate = (text: string, width: number): string => {
   if (displayWidth(text) <= width) return text
   let kept = ''
   let used = 0
-  for (const { segment } of graphemes.segment(text)) {
+  for (const { segment } of (graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })).segment(text)) {
     const cells = displayWidth(segment)
     if (used + cells > width - 1) break
     kept += segment
