@@ -20,6 +20,7 @@ export { DEFAULT_ABANDONED_AFTER_MS, type StateManagerOptions } from './app/opti
 export type { HistoryEvent, HistoryFilter } from './app/audit.js'
 export { eventToJson, type HistoryEventJson, releaseToJson, type ReleaseJson } from './app/json-shapes.js'
 export type { ChainHead, VerifyProblem, VerifyReport } from './app/verify.js'
+export type { ReportOptions, ReportResult } from './app/report.js'
 export type { RollbackTarget } from './domain/rollback.js'
 
 // The stores.

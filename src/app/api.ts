@@ -11,6 +11,7 @@ import type { StateError } from '../domain/state-error.js'
 import type { ReconcileOutcome } from '../store/index.js'
 import type { HistoryEvent, HistoryFilter } from './audit.js'
 import type { VerifyReport } from './verify.js'
+import type { ReportOptions, ReportResult } from './report.js'
 
 /** Extra facts recorded with a new release. */
 export interface CreateReleaseOptions {
@@ -108,5 +109,10 @@ export interface FpStateManager {
   ) => TE.TaskEither<StateError, ReadonlyArray<Release>>
   /** The current state, refreshed: read-only (frozen maps, lists and releases), shared, never copied. */
   readonly state: () => TE.TaskEither<StateError, State>
+  /**
+   * The HTML report of the history (timelines, audit rows, verify's result): one self-contained page, returned, and
+   * written whole to `file` when given (else the file is left as it was).
+   */
+  readonly report: (options?: ReportOptions) => TE.TaskEither<StateError, ReportResult>
   readonly close: () => Promise<void>
 }

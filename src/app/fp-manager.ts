@@ -29,6 +29,7 @@ import { duration, readClock, type ResolvedOptions, resolveOptions, type StateMa
 import { recorder } from './recorder.js'
 import { oneAtATime, storeView } from './store-view.js'
 import { verifyStore } from './verify.js'
+import { makeReport } from './report.js'
 
 const fromDomain = <A>(either: E.Either<DomainError, A>): E.Either<StateError, A> =>
   pipe(either, E.mapLeft(StateError.fromDomain))
@@ -324,6 +325,22 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       ),
     abandonedReleases: abandoned,
     state: () => query((state) => E.right(state)),
+    report: (options) =>
+      settled(
+        pipe(
+          checkedBag('report', options),
+          TE.tap(() => present),
+          TE.bindTo('given'),
+          TE.bind('nowMs', () => clock),
+          TE.flatMap(({ given, nowMs }) =>
+            makeReport(store, given, {
+              nowMs,
+              abandonedAfterMs: config.abandonedAfterMs,
+              onProgress: config.onProgress,
+            }),
+          ),
+        ),
+      ),
     importSnapshot: () =>
       onOwnSnapshot(
         pipe(

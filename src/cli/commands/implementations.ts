@@ -15,6 +15,7 @@ import { list } from './list.js'
 import { migrate } from './migrate.js'
 import { phase } from './phase.js'
 import { recover } from './recover.js'
+import { report } from './report.js'
 import { rollbackTarget } from './rollback-target.js'
 import { current, show } from './show.js'
 import { importSnapshot, reconcile } from './snapshot.js'
@@ -36,4 +37,5 @@ export const IMPLEMENTATIONS: Readonly<Record<CommandName, CommandImplementation
   reconcile,
   migrate,
   completion,
+  report,
 }

@@ -366,6 +366,35 @@ const completion: Command = {
   ],
 }
 
+const report: Command = {
+  name: 'report',
+  summary: 'Write the history as one self-contained HTML page',
+  synopsis: '--html FILE [--since T] [--until T] [--env E] [--quiet]',
+  description:
+    'Writes an HTML page to look at: a timeline per environment (a bar per release from its creation to its last ' +
+    'event, coloured by outcome, rollbacks and recoveries marked), the audit trail (who recorded what; recoveries ' +
+    'with their reasons, rollbacks, imports, reconciles and outside changes apart), and the result of verify with ' +
+    'the chain head. One file, nothing loaded from anywhere: it opens from disk in any browser. With many releases ' +
+    'it shows the newest 100 of each environment and the newest 500 events, and counts the rest. The file is ' +
+    'replaced whole, or left as it was. Exit 0 when written, whatever verify found (the page says). With --json: ' +
+    'file, releases, environments, events, sound.',
+  options: {
+    html: { type: 'string', value: 'FILE', help: 'the file to write (required); - writes the page to stdout' },
+    since: {
+      type: 'string',
+      value: 'T',
+      help: `only releases created and events recorded at or after T: ${TIME_FORMS}`,
+    },
+    until: { type: 'string', value: 'T', help: 'only those at or before T (same forms)' },
+    env: { type: 'string', short: 'e', value: 'E', help: 'only this environment' },
+    quiet: QUIET_PROGRESS,
+  },
+  examples: [
+    'stagecraft-state report --html deploys.html',
+    'stagecraft-state report --html prod-week.html --env prod --since 7d',
+  ],
+}
+
 export const COMMANDS: ReadonlyArray<Command> = [
   create,
   phase,
@@ -382,6 +411,7 @@ export const COMMANDS: ReadonlyArray<Command> = [
   reconcile,
   migrate,
   completion,
+  report,
 ]
 
 /** The command with this name. */

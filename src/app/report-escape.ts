@@ -1,0 +1,64 @@
+/**
+ * HTML made safely: every value put into the report goes through {@link escapeHtml}, by way of the {@link html} tag,
+ * which escapes each interpolated string and passes only fragments it made itself. The page has no script, so no
+ * value is ever in a script context; attributes are always quoted, so escaping `"` and `'` suffices there too.
+ */
+
+const ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
+
+/** Text as HTML shows it literally, in content or in a quoted attribute. */
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c)
+
+/** A fragment of HTML made by {@link html}: the only text put into the page unescaped. */
+export class Html {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text
+  }
+}
+
+/** What may be put into a fragment: text and numbers (escaped), fragments, lists of fragments, nothing. */
+export type HtmlValue = Html | string | number | ReadonlyArray<Html> | undefined
+
+const piece = (value: HtmlValue): string => {
+  if (value === undefined) return ''
+  if (value instanceof Html) return value.text
+  if (Array.isArray(value)) return (value as ReadonlyArray<Html>).map((part) => part.text).join('')
+  return escapeHtml(String(value))
+}
+
+/** A template tag: the literal parts as written, every value escaped unless it is a fragment. */
+export const html = (strings: TemplateStringsArray, ...values: ReadonlyArray<HtmlValue>): Html => {
+  let text = strings[0] ?? ''
+  for (let i = 0; i < values.length; i++) text += piece(values[i]) + (strings[i + 1] ?? '')
+  return new Html(text)
+}
+
+/** A number with thousands separated by commas, the same on every machine (no locale). */
+export const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+
+/** `n thing` or `n things`. */
+export const counted = (n: number, thing: string, things = `${thing}s`): string =>
+  `${count(n)} ${n === 1 ? thing : things}`
+
+/** An instant as the page shows it: UTC, to the second, the same on every machine. */
+export const utc = (ms: number): string =>
+  Number.isFinite(ms) ? `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}Z` : 'unknown'
+
+/** A duration in the largest units that say it plainly: 850ms, 42s, 3m 20s, 5h 02m, 3d 4h. */
+export const span = (ms: number): string => {
+  if (ms < 1000) return `${Math.round(ms)}ms`
+  const s = Math.floor(ms / 1000)
+  if (s < 60) return `${s}s`
+  const m = Math.floor(s / 60)
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`
+  const h = Math.floor(m / 60)
+  if (h < 48) return `${h}h ${String(m % 60).padStart(2, '0')}m`
+  return `${Math.floor(h / 24)}d ${h % 24}h`
+}
