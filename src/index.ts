@@ -21,6 +21,8 @@ export type { HistoryEvent, HistoryFilter } from './app/audit.js'
 export { eventToJson, type HistoryEventJson, releaseToJson, type ReleaseJson } from './app/json-shapes.js'
 export type { ChainHead, VerifyProblem, VerifyReport } from './app/verify.js'
 export type { RollbackTarget } from './domain/rollback.js'
+export type { StatsFilter } from './app/stats.js'
+export type { DeployStats, DurationSummary, EnvironmentStats, PhaseStats, StatsFigures } from './domain/deploy-stats.js'
 
 // The stores.
 export { DEFAULT_LOCK_TIMEOUT_MS, type ReconcileOutcome, type StoreSpec } from './store/event-store.js'
