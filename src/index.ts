@@ -22,6 +22,8 @@ export { eventToJson, type HistoryEventJson, releaseToJson, type ReleaseJson } f
 export type { ChainHead, VerifyProblem, VerifyReport } from './app/verify.js'
 export type { ReportOptions, ReportResult } from './app/report.js'
 export type { RollbackTarget } from './domain/rollback.js'
+export type { StatsFilter } from './app/stats.js'
+export type { DeployStats, DurationSummary, EnvironmentStats, PhaseStats, StatsFigures } from './domain/deploy-stats.js'
 
 // The stores.
 export { DEFAULT_LOCK_TIMEOUT_MS, type ReconcileOutcome, type StoreSpec } from './store/event-store.js'

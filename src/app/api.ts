@@ -10,6 +10,8 @@ import type { State } from '../domain/state.js'
 import type { StateError } from '../domain/state-error.js'
 import type { ReconcileOutcome } from '../store/index.js'
 import type { HistoryEvent, HistoryFilter } from './audit.js'
+import type { DeployStats } from '../domain/deploy-stats.js'
+import type { StatsFilter } from './stats.js'
 import type { VerifyReport } from './verify.js'
 import type { ReportOptions, ReportResult } from './report.js'
 
@@ -107,6 +109,11 @@ export interface FpStateManager {
     /** `afterMs`: after how long without an event, in milliseconds (default: the manager's `abandonedAfterMs`). */
     options?: { readonly afterMs?: number | undefined },
   ) => TE.TaskEither<StateError, ReadonlyArray<Release>>
+  /**
+   * Deploy metrics of the releases created in a window (default: the last 30 days by the manager's clock), per
+   * environment and overall: frequency, change failure rate, time to restore, phase durations (docs/metrics.md).
+   */
+  readonly stats: (filter?: StatsFilter) => TE.TaskEither<StateError, DeployStats>
   /** The current state, refreshed: read-only (frozen maps, lists and releases), shared, never copied. */
   readonly state: () => TE.TaskEither<StateError, State>
   /**

@@ -30,6 +30,7 @@ import { recorder } from './recorder.js'
 import { oneAtATime, storeView } from './store-view.js'
 import { verifyStore } from './verify.js'
 import { makeReport } from './report.js'
+import { stats, statsQuery } from './stats.js'
 
 const fromDomain = <A>(either: E.Either<DomainError, A>): E.Either<StateError, A> =>
   pipe(either, E.mapLeft(StateError.fromDomain))
@@ -324,6 +325,15 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
         ),
       ),
     abandonedReleases: abandoned,
+    stats: (filter) =>
+      settled(
+        pipe(
+          clock,
+          TE.flatMap((nowMs) => statsQuery(filter, nowMs, config.abandonedAfterMs)),
+          TE.tap(() => present),
+          TE.flatMap((query) => stats(store, query, view.warnForeign)),
+        ),
+      ),
     state: () => query((state) => E.right(state)),
     report: (options) =>
       settled(

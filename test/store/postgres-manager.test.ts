@@ -11,6 +11,7 @@ import { postgresStore, type StateManager, type StateManagerOptions } from '../.
 import { projectSnapshot } from '../../src/domain/projection.js'
 import { auditContract } from '../app/audit-contract.js'
 import { managerContract } from '../app/manager-contract.js'
+import { statsContract } from '../app/stats-contract.js'
 import { deploy, freshManager, rejection } from '../support/manager.js'
 import { adminQuery, freshSchema, TEST_DATABASE_URL } from './postgres-children/database.js'
 
@@ -41,6 +42,7 @@ const pgManager = (options: StateManagerOptions & { snapshotFile?: string } = {}
 managerContract('PostgreSQL', (options) => pgManager(options))
 // With a local releases.json, which stateAt at each instant is compared with.
 auditContract('PostgreSQL', (options) => pgManager({ ...options, snapshotFile: 'releases.json' }))
+statsContract('PostgreSQL', (options) => pgManager(options))
 
 describe('the StateManager API on PostgreSQL, where it differs', () => {
   it('has no state file of its own, and names the server and schema', () => {
