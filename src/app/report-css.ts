@@ -11,7 +11,8 @@ code,.id,.time,.num{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monos
 .sound{background:#e8f5e9;border-left:4px solid var(--ok)}.unsound{background:#ffebee;border-left:4px solid var(--bad)}
 table{border-collapse:collapse;width:100%;margin:6px 0 12px}caption{text-align:left;color:#555;padding:4px 0}
 th,td{border-bottom:1px solid var(--line);padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:#f5f5f5}td.num{text-align:right}td.time,td.type{white-space:nowrap}
+th{background:#f5f5f5;overflow-wrap:normal}
+tbody th{background:none}td.num{text-align:right}td.time,td.type{white-space:nowrap}
 tr.error td:first-child{color:var(--bad);font-weight:600}tr.warning td:first-child{color:var(--rec)}
 tr.kind-recovery,tr.kind-adopted,tr.kind-reconciled{background:#fff8e1}tr.kind-rollback{background:#f3e5f5}
 tr.kind-other{background:#eceff1}
@@ -30,5 +31,6 @@ tr.kind-other{background:#eceff1}
 .round{border-radius:50%;width:8px;height:8px}.untimed-swatch{border:1.5px dashed #333;opacity:.6}
 .counts .count{margin-right:2px}.empty{color:#666;font-style:italic}
 .chart text{font-size:11px;fill:#333}.chart .p90{fill:#90caf9}.chart .median{stroke:#0d47a1;stroke-width:2.5}
-.chart .max{stroke:#555;stroke-width:1.2}.chart .grid{stroke:#eee}
+.chart .max-bar{fill:#78909c}
+tr.overall th,tr.overall td{font-weight:600;border-top:2px solid #bbb}.chart .grid{stroke:#eee}
 `

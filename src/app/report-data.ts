@@ -13,7 +13,9 @@ import type { StateError } from '../domain/state-error.js'
 import { epochMsOf, type Instant, parseInstant } from '../domain/timestamp.js'
 import { emptyLoaded, type EventStore, foldRead, type OnProgress } from '../store/index.js'
 import { type AuditRow, auditRow, foreignRow, newestRows, NOTABLE_KINDS } from './report-audit.js'
+import { stats } from './stats.js'
 import { verifyStore, type VerifyReport } from './verify.js'
+import type { DeployStats } from '../domain/deploy-stats.js'
 
 /** How a release stands in the report: its overall status, with a release left unfinished for long `abandoned`. */
 export type ReportOutcome = 'completed' | 'failed' | 'recovered' | 'abandoned' | 'in progress'
@@ -79,6 +81,11 @@ export interface ReportData {
   readonly verify: VerifyReport
   /** How many problems verify found in all. */
   readonly problemsTotal: number
+  /**
+   * The deploy metrics of `stats` (docs/metrics.md) over the same window: from `since`, or else the history's first
+   * event, to `until`, or else now.
+   */
+  readonly metrics: DeployStats
 }
 
 /** How much of each list the report keeps. */
@@ -165,6 +172,17 @@ const environmentsOf = (
     })
 }
 
+/** The earliest of `fromMs` and the creation of every release (an imported one may be older than the history). */
+const earliest = (state: State, fromMs: number): number => {
+  let min = fromMs
+  for (const group of state.releases.values())
+    for (const release of group) {
+      const created = epochMsOf(release.timestamp)
+      if (created < min) min = created
+    }
+  return min
+}
+
 /** What {@link gatherReport} needs besides the store. */
 export interface GatherOptions {
   readonly window: ReportWindow
@@ -185,6 +203,8 @@ export const gatherReport = (store: EventStore, options: GatherOptions): TE.Task
   const notable = newestRows(limits.notableRows)
   const seen: Seen = { createdByCommand: new Set() }
   const environmentOf = new Map<string, string>()
+  let firstEventMs: number | undefined
+  const untilMs = window.until?.epochMs ?? nowMs
 
   const about = (row: AuditRow, environments: ReadonlyArray<string | undefined>): void => {
     const at = parseInstant(row.recordedAt)
@@ -197,6 +217,7 @@ export const gatherReport = (store: EventStore, options: GatherOptions): TE.Task
   return pipe(
     foldRead(store.read, emptyLoaded(store.origin), {
       watch: ({ envelope, position }) => {
+        firstEventMs ??= epochMsOf(envelope.recordedAt)
         let environments: Array<string | undefined>
         if (envelope.type === 'ReleaseCreated') {
           const { release } = envelope.data
@@ -225,8 +246,16 @@ export const gatherReport = (store: EventStore, options: GatherOptions): TE.Task
       },
     }),
     TE.bindTo('loaded'),
+    TE.bind('metrics', ({ loaded }) =>
+      stats(store, {
+        sinceMs: window.since?.epochMs ?? Math.min(earliest(loaded.state, firstEventMs ?? nowMs), untilMs),
+        untilMs,
+        environment: window.environment,
+        abandonedAfterMs,
+      }),
+    ),
     TE.bind('verify', () => verifyStore(store, options.onProgress)),
-    TE.map(({ loaded, verify }) => {
+    TE.map(({ loaded, verify, metrics }) => {
       const audit = rows.result()
       const notables = notable.result()
       return {
@@ -237,6 +266,7 @@ export const gatherReport = (store: EventStore, options: GatherOptions): TE.Task
         audit: { rows: audit.rows, total: audit.total, notable: notables.rows, notableTotal: notables.total },
         verify: { ...verify, problems: verify.problems.slice(0, limits.problems) },
         problemsTotal: verify.problems.length,
+        metrics,
       }
     }),
   )

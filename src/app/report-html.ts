@@ -5,6 +5,7 @@
 import { REPORT_CSS } from './report-css.js'
 import type { ReportData, ReportEnvironment } from './report-data.js'
 import { counted, Html, html, utc } from './report-escape.js'
+import { metricsTable, phaseChart } from './report-metrics.js'
 import { auditTable, verifySection } from './report-tables.js'
 import { outcomeCounts, timelineLegend, timelineSvg } from './report-timeline.js'
 
@@ -55,8 +56,9 @@ export const reportHtml = (data: ReportData): string => {
             Made ${utc(data.generatedMs)} by stagecraft-state report.
           </p>
           <nav>
-            <a href="#verify">verify</a><a href="#timelines">timelines</a
-            ><a href="#notable">recoveries, rollbacks and outside changes</a><a href="#events">events</a>
+            <a href="#verify">verify</a><a href="#timelines">timelines</a><a href="#metrics">metrics</a
+            ><a href="#phases">phase durations</a><a href="#notable">recoveries, rollbacks and outside changes</a
+            ><a href="#events">events</a>
           </nav>
         </header>
         <main>
@@ -71,6 +73,14 @@ export const reportHtml = (data: ReportData): string => {
               details.
             </p>
             ${timelines(data)}
+          </section>
+          <section id="metrics">
+            <h2>Deploy metrics</h2>
+            ${metricsTable(data.metrics)}
+          </section>
+          <section id="phases">
+            <h2>Phase durations</h2>
+            ${phaseChart(data.metrics.overall.phases)}
           </section>
           <section id="notable">
             <h2>Recoveries, rollbacks and outside changes</h2>
