@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm run demo`: a scripted deployment story (releases, a failed rollout, a rollback, a killed deploy recovered,
- * history and verify), run through the real CLI against a fresh temporary store; `--keep` keeps it. Every STAGECRAFT_*
- * variable but STAGECRAFT_DEBUG is dropped from the children, so the demo never touches a real store.
+ * history, verify, an HTML report), run through the real CLI against a fresh temporary store; `--keep` keeps it (the
+ * report is kept anyway). Every STAGECRAFT_* variable but STAGECRAFT_DEBUG is dropped from the children, so the demo
+ * never touches a real store.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -145,11 +146,18 @@ cli(['history', '--env', 'prod'])
 cli(['history', '--release', staging16])
 cli(['verify'])
 
+chapter('8. A report to look at: the whole history as one HTML page that loads nothing from anywhere')
+cli(['report', '--html', 'report.html'])
+const report = join(directory, 'report.html')
+process.stdout.write(`(open ${report} in a browser: timelines, metrics, phase durations, audit rows, verify)\n`)
+
 if (keep)
   process.stdout.write(`\nThe store is kept in ${directory}/.stagecraft (releases.json and releases.events.ndjson).\n`)
 else {
-  rmSync(directory, { recursive: true, force: true })
+  // The report stays, to be opened: it is one file, and holds nothing the store needs.
+  rmSync(join(directory, '.stagecraft'), { recursive: true, force: true })
+  process.stdout.write(`\nThe report is kept: ${report}\n`)
   process.stdout.write(
-    `\nThe store in ${directory} is deleted; run "npm run demo -- --keep" to keep it and look around.\n`,
+    `The store in ${directory} is deleted; run "npm run demo -- --keep" to keep it and look around.\n`,
   )
 }

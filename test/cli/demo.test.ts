@@ -2,7 +2,7 @@
  * `npm run demo`, as the README's quick start runs it: the whole story, chapter by chapter, in a
  * temporary store of its own, whatever the caller's environment points at.
  */
-import { existsSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { cleanEnv, ok, ROOT, type Run, runProcess, tempDir } from './support.js'
@@ -44,9 +44,9 @@ describe('npm run demo', () => {
     expect({ code: plain.code, stderr: plain.stderr }).toEqual({ code: 0, stderr: '' })
   })
 
-  it('tells its story in seven chapters, in order', () => {
+  it('tells its story in eight chapters, in order', () => {
     const numbers = [...plain.stdout.matchAll(/^## (\d+)\. /gm)].map((match) => Number(match[1]))
-    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7])
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
   })
 
   it('each chapter shows what its title says', () => {
@@ -86,6 +86,9 @@ describe('npm run demo', () => {
     expect(chapter(7)).toMatch(
       /\$ stagecraft-state verify\nsound: 61 events, 5 releases in file store \S+, no problems\n/,
     )
+    expect(chapter(8)).toMatch(
+      /\$ stagecraft-state report --html report\.html\nreport written to report\.html: 5 releases in 2 environments, 61 events; verify: sound\n\(open \S+\/report\.html in a browser/,
+    )
   })
 
   it('touches only its own store, whatever STAGECRAFT_* variables the caller has set', () => {
@@ -96,11 +99,19 @@ describe('npm run demo', () => {
     expect(plain.stdout).toContain('deploy-bot')
   })
 
-  it('deletes its store, saying how to keep it', () => {
-    expect(existsSync(storeOf(plain))).toBe(false)
-    expect(plain.stdout.trimEnd().split('\n').at(-1)).toBe(
-      `The store in ${storeOf(plain)} is deleted; run "npm run demo -- --keep" to keep it and look around.`,
-    )
+  it('deletes its store, saying how to keep it, and keeps the report, saying where', () => {
+    const directory = storeOf(plain)
+    try {
+      expect(existsSync(join(directory, '.stagecraft'))).toBe(false)
+      expect(readdirSync(directory)).toEqual(['report.html'])
+      expect(readFileSync(join(directory, 'report.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/)
+      expect(plain.stdout.trimEnd().split('\n').slice(-2)).toEqual([
+        `The report is kept: ${directory}/report.html`,
+        `The store in ${directory} is deleted; run "npm run demo -- --keep" to keep it and look around.`,
+      ])
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
   })
 
   it('with -- --keep, keeps a sound store to look around in', async () => {
