@@ -11,7 +11,7 @@ import { parseEnvironment } from '../domain/input.js'
 import { type StatsFold, startStats } from '../domain/stats-fold.js'
 import { type Release, storedForm } from '../domain/release.js'
 import { StateError } from '../domain/state-error.js'
-import { epochMsOf, formatTimestamp } from '../domain/timestamp.js'
+import { formatTimestamp } from '../domain/timestamp.js'
 import { type EventStore, type ForeignSeen, noteForeign } from '../store/index.js'
 import { checkedBag, checkedTime } from './arguments.js'
 import { parseTime } from './audit.js'
@@ -108,11 +108,9 @@ export const stats = (
   return pipe(
     store.read(store.origin, {
       event: ({ envelope }) => {
-        // Recorded times never decrease (recorder.ts): nothing after the window's end is read.
-        if (epochMsOf(envelope.recordedAt) > query.untilMs) return 'stop'
         read++
-        fold.apply(envelope)
-        return undefined
+        // Recorded times never decrease (recorder.ts): nothing after the window's end is read.
+        return fold.apply(envelope) === undefined ? undefined : 'stop'
       },
       foreign: (event) => {
         foreign = noteForeign(foreign, event)
