@@ -145,6 +145,12 @@ cli(['history', '--env', 'prod'])
 cli(['history', '--release', staging16])
 cli(['verify'])
 
+chapter('8. How are our deploys going? Deploy metrics of the last 30 days')
+process.stdout.write(
+  '(docs/metrics.md defines each figure; phases here take milliseconds, as the demo runs them back to back)\n',
+)
+cli(['stats'])
+
 if (keep)
   process.stdout.write(`\nThe store is kept in ${directory}/.stagecraft (releases.json and releases.events.ndjson).\n`)
 else {
