@@ -331,7 +331,18 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
           clock,
           TE.flatMap((nowMs) => statsQuery(filter, nowMs, config.abandonedAfterMs)),
           TE.tap(() => present),
-          TE.flatMap((query) => stats(store, query, view.warnForeign)),
+          TE.flatMap((query) =>
+            stats(
+              store,
+              query,
+              view.warnForeign,
+              // Read only for a store with no event: the releases of a releases.json not imported yet.
+              pipe(
+                view.refresh,
+                TE.map((loaded) => (loaded.cursor.position === 0 ? listAllReleases(loaded.state) : [])),
+              ),
+            ),
+          ),
         ),
       ),
     state: () => query((state) => E.right(state)),

@@ -8,9 +8,10 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { DeployStats, StatsQuery } from '../domain/deploy-stats.js'
 import { invalidInput } from '../domain/errors.js'
 import { parseEnvironment } from '../domain/input.js'
-import { startStats } from '../domain/stats-fold.js'
+import { type StatsFold, startStats } from '../domain/stats-fold.js'
+import { type Release, storedForm } from '../domain/release.js'
 import { StateError } from '../domain/state-error.js'
-import { epochMsOf, formatTimestamp } from '../domain/timestamp.js'
+import { formatTimestamp } from '../domain/timestamp.js'
 import { type EventStore, type ForeignSeen, noteForeign } from '../store/index.js'
 import { checkedBag, checkedTime } from './arguments.js'
 import { parseTime } from './audit.js'
@@ -73,28 +74,50 @@ export const statsQuery = (
     ),
   )
 
-/** The deploy metrics of the store's history over `query`, read in one pass. */
+const asImported = (
+  fold: StatsFold,
+  query: StatsQuery,
+  unimported: TE.TaskEither<StateError, ReadonlyArray<Release>>,
+): TE.TaskEither<StateError, void> =>
+  pipe(
+    unimported,
+    TE.map((releases) => {
+      if (releases.length > 0)
+        fold.apply({
+          type: 'SnapshotImported',
+          data: { releases: releases.map(storedForm) },
+          recordedAt: formatTimestamp(query.untilMs),
+        })
+    }),
+  )
+
+/**
+ * The deploy metrics of the store's history over `query`, read in one pass. A store with no event yet may have a
+ * releases.json not imported (the Go Stagecraft's): `unimported` gives its releases, measured as an import would be.
+ */
 export const stats = (
   store: EventStore,
   query: StatsQuery,
   onForeign: (seen: ForeignSeen) => void = () => undefined,
+  unimported: TE.TaskEither<StateError, ReadonlyArray<Release>> = TE.right([]),
 ): TE.TaskEither<StateError, DeployStats> => {
   const fold = startStats(query)
+  let read = 0
   // Events of a newer version are not measured: the caller is told what was left out.
   let foreign: ForeignSeen | undefined
   return pipe(
     store.read(store.origin, {
       event: ({ envelope }) => {
+        read++
         // Recorded times never decrease (recorder.ts): nothing after the window's end is read.
-        if (epochMsOf(envelope.recordedAt) > query.untilMs) return 'stop'
-        fold.apply(envelope)
-        return undefined
+        return fold.apply(envelope) === undefined ? undefined : 'stop'
       },
       foreign: (event) => {
         foreign = noteForeign(foreign, event)
         return undefined
       },
     }),
+    TE.tap(() => (read > 0 || foreign !== undefined ? TE.right(undefined) : asImported(fold, query, unimported))),
     TE.map(() => {
       if (foreign !== undefined) onForeign(foreign)
       return fold.result()

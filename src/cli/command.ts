@@ -52,6 +52,7 @@ export type CommandName =
   | 'reconcile'
   | 'migrate'
   | 'completion'
+  | 'stats'
   | 'report'
 
 /** A command as the help shows it: plain data, so that parsing and help load nothing else. */

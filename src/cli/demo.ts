@@ -146,7 +146,13 @@ cli(['history', '--env', 'prod'])
 cli(['history', '--release', staging16])
 cli(['verify'])
 
-chapter('8. A report to look at: the whole history as one HTML page that loads nothing from anywhere')
+chapter('8. How are our deploys going? Deploy metrics of the last 30 days')
+process.stdout.write(
+  '(docs/metrics.md defines each figure; phases here take milliseconds, as the demo runs them back to back)\n',
+)
+cli(['stats'])
+
+chapter('9. A report to look at: the whole history as one HTML page that loads nothing from anywhere')
 cli(['report', '--html', 'report.html'])
 const report = join(directory, 'report.html')
 process.stdout.write(`(open ${report} in a browser: timelines, metrics, phase durations, audit rows, verify)\n`)

@@ -4,18 +4,21 @@
  */
 import type { DeployStats, StatsQuery } from './deploy-stats.js'
 import type { DomainEvent, EventEnvelope, ReleaseChange } from './events.js'
-import { PHASES } from './phase.js'
+import { PHASES, type PhaseStatus } from './phase.js'
 import type { Release } from './release.js'
 import { changePhase, newStatsRelease, type PhaseChange, phaseChangeOf, type StatsRelease } from './stats-release.js'
 import { tallyStats } from './stats-tally.js'
-import { epochMsOf } from './timestamp.js'
+import { epochMsOf, epochMsOfChecked } from './timestamp.js'
 
 /** What metrics read of an event: its type, its data and when it was recorded. */
 export type StatsEvent = DomainEvent & Pick<EventEnvelope, 'recordedAt'>
 
-/** A fold of deploy metrics: apply events oldest first, then take the result (as often as wished). */
+/**
+ * A fold of deploy metrics: apply events oldest first, then take the result (as often as wished). `apply` says when
+ * the event was recorded after the window's end (and left out): a reader may stop there.
+ */
 export interface StatsFold {
-  readonly apply: (event: StatsEvent) => void
+  readonly apply: (event: StatsEvent) => 'after the window' | undefined
   readonly result: () => DeployStats
 }
 
@@ -67,8 +70,9 @@ export const startStats = (query: StatsQuery): StatsFold => {
   const track = (release: Release, createdMs: number): StatsRelease | undefined => {
     if (!wanted(release.environment)) return undefined
     const previous = release.previousId === undefined ? undefined : releases.get(release.previousId)
+    const { id, environment, version, commitSha } = release
     const tracked = newStatsRelease(
-      { ...release, createdMs, seq: seq++, previous },
+      { id, environment, version, commitSha, createdMs, seq: seq++, previous },
       inWindow(createdMs) && !Number.isNaN(createdMs),
     )
     releases.set(release.id, tracked)
@@ -99,15 +103,15 @@ export const startStats = (query: StatsQuery): StatsFold => {
     tracked.version = now.version
     tracked.commitSha = now.commitSha
     for (const phase of PHASES) {
-      const from = tracked.phases[phase]
+      const from = tracked.phases[PHASES.indexOf(phase)] as PhaseStatus
       const to = now.phases[phase]
       if (from !== to) change(tracked, { phase, from, to, atMs: Number.NaN, byRecovery: false }, eventMs)
     }
   }
 
-  const apply = (event: StatsEvent): void => {
-    const atMs = epochMsOf(event.recordedAt)
-    if (atMs > query.untilMs) return
+  const apply = (event: StatsEvent): 'after the window' | undefined => {
+    const atMs = epochMsOfChecked(event.recordedAt)
+    if (atMs > query.untilMs) return 'after the window'
     switch (event.type) {
       case 'ReleaseCreated': {
         const { release, rollbackOf } = event.data

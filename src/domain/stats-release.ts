@@ -28,15 +28,16 @@ export interface StatsRelease {
   readonly previous: StatsRelease | undefined
   /** Created in the window (and of the environment asked about). */
   readonly counted: boolean
-  readonly phases: Record<ReleasePhase, PhaseStatus>
+  /** The status of each phase, in the order of {@link PHASES} (arrays, not records: 100,000 releases are kept). */
+  readonly phases: PhaseStatus[]
   /** When each phase began running (NaN: untimed or not running). */
-  readonly runningSince: Float64Array
+  readonly runningSince: number[]
   /** The duration of each phase timed to its final status. */
-  readonly took: Float64Array
+  readonly took: number[]
   /** How each phase is counted. */
   readonly outcome: PhaseOutcome[]
-  /** The phases a recovery closed. */
-  readonly recovered: ReleasePhase[]
+  /** The phases a recovery closed, once one did. */
+  recovered: ReleasePhase[] | undefined
   status: ReleaseStatus
   lastEventMs: number
   /** When it failed (NaN: no time), while failed. */
@@ -51,20 +52,19 @@ export const newStatsRelease = (
   fields: Pick<StatsRelease, 'id' | 'environment' | 'version' | 'commitSha' | 'createdMs' | 'seq' | 'previous'>,
   counted: boolean,
 ): StatsRelease => ({
-  ...fields,
+  id: fields.id,
+  environment: fields.environment,
+  version: fields.version,
+  commitSha: fields.commitSha,
+  createdMs: fields.createdMs,
+  seq: fields.seq,
+  previous: fields.previous,
   counted,
-  phases: {
-    build: 'pending',
-    push: 'pending',
-    migrate_pre: 'pending',
-    rollout: 'pending',
-    migrate_post: 'pending',
-    finalize: 'pending',
-  },
-  runningSince: new Float64Array(PHASES.length).fill(Number.NaN),
-  took: new Float64Array(PHASES.length).fill(Number.NaN),
-  outcome: PHASES.map(() => 'not started'),
-  recovered: [],
+  phases: ['pending', 'pending', 'pending', 'pending', 'pending', 'pending'],
+  runningSince: [Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN],
+  took: [Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN],
+  outcome: ['not started', 'not started', 'not started', 'not started', 'not started', 'not started'],
+  recovered: undefined,
   status: 'pending',
   lastEventMs: fields.createdMs,
   failedAtMs: Number.NaN,
@@ -73,15 +73,19 @@ export const newStatsRelease = (
   restoreMs: Number.NaN,
 })
 
-// The rule of release-status.ts's releaseStatus, over what metrics keep.
+// The rule of release-status.ts's releaseStatus, over what metrics keep; a loop, as it runs on every event.
 const statusOf = (release: StatsRelease): ReleaseStatus => {
-  const statuses = PHASES.map((phase) => release.phases[phase])
-  const failed = (phase: ReleasePhase): boolean =>
-    release.phases[phase] === 'failed' && !release.recovered.includes(phase)
-  if (PHASES.some(failed)) return 'failed'
-  if (statuses.every((status) => status === 'pending')) return 'pending'
-  if (statuses.some((status) => status === 'pending' || status === 'running')) return 'in progress'
-  return release.recovered.length > 0 ? 'recovered' : 'completed'
+  let started = false
+  let open = false
+  for (let i = 0; i < PHASES.length; i++) {
+    const status = release.phases[i]
+    if (status === 'failed' && release.recovered?.includes(PHASES[i] as ReleasePhase) !== true) return 'failed'
+    if (status !== 'pending') started = true
+    if (status === 'pending' || status === 'running') open = true
+  }
+  if (!started) return 'pending'
+  if (open) return 'in progress'
+  return release.recovered === undefined ? 'completed' : 'recovered'
 }
 
 /** How a phase change is told: to what, from what, when (NaN: no time), and whether a recovery made it. */
@@ -109,9 +113,12 @@ const outcomeOf = (release: StatsRelease, i: number, change: PhaseChange): Phase
 export const changePhase = (release: StatsRelease, change: PhaseChange): ReleaseStatus => {
   const i = PHASES.indexOf(change.phase)
   const before = release.status
-  release.phases[change.phase] = change.to
+  release.phases[i] = change.to
   const closing = change.to === 'failed' || change.to === 'skipped'
-  if (change.byRecovery && closing && !release.recovered.includes(change.phase)) release.recovered.push(change.phase)
+  if (change.byRecovery && closing) {
+    release.recovered ??= []
+    if (!release.recovered.includes(change.phase)) release.recovered.push(change.phase)
+  }
   if (change.to === 'running') release.runningSince[i] = change.atMs
   release.outcome[i] = outcomeOf(release, i, change)
   release.status = statusOf(release)

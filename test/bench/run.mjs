@@ -13,6 +13,7 @@ import { coldOpen } from './cold-open.mjs'
 import { contention } from './contention.mjs'
 import { deployCost } from './deploy-cost.mjs'
 import { lockCost } from './lock.mjs'
+import { metrics } from './metrics.mjs'
 import { DATABASE_URL, postgresBenchmarks } from './postgres.mjs'
 import { ms, table } from './stats.mjs'
 import { warmReads } from './warm-reads.mjs'
@@ -217,6 +218,25 @@ log(
   ),
 )
 
+const deployMetrics = []
+for (const size of quick ? [10000] : [10000, 100000]) deployMetrics.push(await metrics(size, quick ? 2 : 3))
+log('\nDeploy metrics: a fresh process answers stats over every release (13 events each), fastest of 3')
+log(
+  table(
+    ['releases', 'events', 'log', 'API wall', 'cpu', 'events/s', 'peak RSS', 'CLI stats -o json'],
+    deployMetrics.map((m) => [
+      m.releases,
+      m.events,
+      `${(m.logBytes / 1e6).toFixed(0)} MB`,
+      `${ms(m.wallMs)} ms`,
+      `${ms(m.cpuMs)} ms`,
+      Math.round(m.eventsPerSecond),
+      `${m.peakRssMb.toFixed(0)} MB`,
+      `${ms(m.cliWallMs)} ms`,
+    ]),
+  ),
+)
+
 const at10k = deploy.find((d) => d.size === 10000)
 const targets = [
   [
@@ -262,7 +282,7 @@ log(
 if (values.json !== undefined) {
   writeFileSync(
     values.json,
-    `${JSON.stringify({ machine, deploy, cold, coldCli: cli, warm, lock, contention: contended, postgres, targets: targets.map(([name, measured, met]) => ({ name, measured, met })) }, null, 2)}\n`,
+    `${JSON.stringify({ machine, deploy, cold, coldCli: cli, warm, lock, contention: contended, postgres, deployMetrics, targets: targets.map(([name, measured, met]) => ({ name, measured, met })) }, null, 2)}\n`,
   )
   log(`\nFigures written to ${values.json}`)
 }

@@ -44,9 +44,9 @@ describe('npm run demo', () => {
     expect({ code: plain.code, stderr: plain.stderr }).toEqual({ code: 0, stderr: '' })
   })
 
-  it('tells its story in eight chapters, in order', () => {
+  it('tells its story in nine chapters, in order', () => {
     const numbers = [...plain.stdout.matchAll(/^## (\d+)\. /gm)].map((match) => Number(match[1]))
-    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
   })
 
   it('each chapter shows what its title says', () => {
@@ -86,7 +86,13 @@ describe('npm run demo', () => {
     expect(chapter(7)).toMatch(
       /\$ stagecraft-state verify\nsound: 61 events, 5 releases in file store \S+, no problems\n/,
     )
-    expect(chapter(8)).toMatch(
+    // prod: v1.4.0 completed, v1.5.0 failed, the rollback completed; staging: v1.4.0 completed, v1.6.0 recovered.
+    expect(chapter(8)).toMatch(/^releases created +5 +3 +2$/m)
+    expect(chapter(8)).toMatch(/^change failure rate +20\.0% \(1\/5\) +33\.3% \(1\/3\) +0\.0% \(0\/2\)$/m)
+    expect(chapter(8)).toMatch(/^rolled back +20\.0% \(1\/5\) +33\.3% \(1\/3\) +0\.0% \(0\/2\)$/m)
+    expect(chapter(8)).toMatch(/^ {2}recovered +1 +0 +1$/m)
+    expect(chapter(8)).toMatch(/^rollout +4 +\d+ms/m)
+    expect(chapter(9)).toMatch(
       /\$ stagecraft-state report --html report\.html\nreport written to report\.html: 5 releases in 2 environments, 61 events; verify: sound\n\(open \S+\/report\.html in a browser/,
     )
   })

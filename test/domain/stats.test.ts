@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { formatTimestamp, PHASES } from '../../src/domain/index.js'
+import { type DomainEvent, formatTimestamp, PHASES, type StatsEvent } from '../../src/domain/index.js'
 import { at, imported, phaseUpdated, storedRelease, allCompleted } from './specification.js'
 import { deploy, phaseOf, recorded, releaseAt, statsOf, statsOfUnchecked } from './stats-specification.js'
 
@@ -217,5 +217,41 @@ describe('given several environments', () => {
       { ...MARCH, environment: 'qa' },
     )
     expect(phaseOf(stats.overall, 'build')).toMatchObject({ count: 0, noTiming: 1 })
+  })
+})
+
+describe('given changes the Go Stagecraft made to releases.json, adopted into the history', () => {
+  const a = releaseAt('2025-03-02T10:00:00Z')
+  const b = storedRelease({ id: 'rel-20250302-110000000', timestamp: '2025-03-02T11:00:00Z', previousId: a.id })
+  const running = deploy(a, { stopAt: 'rollout' })
+  const after = (phases: Partial<Record<(typeof PHASES)[number], 'completed' | 'failed'>>) =>
+    storedRelease({
+      id: a.id,
+      timestamp: a.timestamp,
+      phases: { build: 'completed', push: 'completed', migrate_pre: 'completed', rollout: 'running', ...phases },
+    })
+  const adopted = (changes: ReadonlyArray<object>): StatsEvent =>
+    recorded('2025-03-02T12:00:00Z', {
+      type: 'SnapshotReconciled',
+      data: { changes, otherFields: {}, adopted: true },
+    } as DomainEvent)
+  test('a phase it moved on has no timing; a release it appended is counted by its own timestamp', () => {
+    const moved = adopted([
+      {
+        releaseId: a.id,
+        before: [after({})],
+        after: [after({ rollout: 'completed', migrate_post: 'completed', finalize: 'completed' })],
+      },
+      { releaseId: b.id, before: [], after: [b] },
+    ])
+    const stats = statsOf([...running, moved], MARCH)
+    expect(phaseOf(stats.overall, 'rollout')).toMatchObject({ count: 0, noTiming: 1, unfinished: 0 })
+    expect(phaseOf(stats.overall, 'build')).toMatchObject({ count: 1 })
+    expect(stats.overall.frequency).toMatchObject({ created: 2, completed: 1 })
+    expect(stats.overall.outcomes).toMatchObject({ completed: 1, unfinished: 0, abandoned: 1 })
+  })
+  test('a release an accepted edit removed is no longer measured', () => {
+    const removed = adopted([{ releaseId: a.id, before: [after({})], after: [] }])
+    expect(statsOfUnchecked([...running, removed], MARCH).overall.frequency.created).toBe(0)
   })
 })

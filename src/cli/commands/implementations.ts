@@ -20,6 +20,7 @@ import { rollbackTarget } from './rollback-target.js'
 import { current, show } from './show.js'
 import { importSnapshot, reconcile } from './snapshot.js'
 import { verify } from './verify.js'
+import { stats } from './stats.js'
 
 export const IMPLEMENTATIONS: Readonly<Record<CommandName, CommandImplementation>> = {
   create,
@@ -37,5 +38,6 @@ export const IMPLEMENTATIONS: Readonly<Record<CommandName, CommandImplementation
   reconcile,
   migrate,
   completion,
+  stats,
   report,
 }

@@ -366,6 +366,41 @@ const completion: Command = {
   ],
 }
 
+const stats: Command = {
+  name: 'stats',
+  summary: 'Deploy metrics: frequency, change failure rate, time to restore, phase durations',
+  synopsis: '[--env E] [--since T] [--until T] [--abandoned-after DURATION] [--wide]',
+  description:
+    'Measures the releases created in a window (default: the last 30 days), per environment and overall: ' +
+    'releases created and completed (per day and per week), where they stand (completed, failed, recovered, ' +
+    'unfinished, abandoned), the change failure rate (failed of those finished), the share rolled back by the ' +
+    'next release, the time to restore (from the event that failed a release to the one that completed a later ' +
+    "release of its environment) and each phase's duration from running to its final status (median, p90, max). " +
+    'Phases with no running event (imported from a Go releases.json) count as no timing, never guessed. ' +
+    'docs/metrics.md defines each figure. Nothing is recorded; an empty window prints so and exits 0. With ' +
+    '--json or -o json|yaml, the DeployStats value of docs/json.md.',
+  options: {
+    env: { type: 'string', short: 'e', value: 'E', help: 'only this environment' },
+    since: {
+      type: 'string',
+      value: 'T',
+      help: `releases created at or after T (default: 30 days before --until): ${TIME_FORMS}`,
+    },
+    until: {
+      type: 'string',
+      value: 'T',
+      help: 'releases created at or before T, and events up to T (default: now; same forms)',
+    },
+    'abandoned-after': ABANDONED_AFTER,
+    wide: WIDE,
+  },
+  examples: [
+    'stagecraft-state stats',
+    'stagecraft-state stats --env prod --since 7d',
+    'stagecraft-state stats --since 2025-01-01 --until 2025-04-01 -o json',
+  ],
+}
+
 const report: Command = {
   name: 'report',
   summary: 'Write the history as one self-contained HTML page',
@@ -411,6 +446,7 @@ export const COMMANDS: ReadonlyArray<Command> = [
   reconcile,
   migrate,
   completion,
+  stats,
   report,
 ]
 
