@@ -8,6 +8,8 @@ import { gatherReport, type ReportData } from '../../src/app/report-data.js'
 import { fileStoreSpec, memoryStore, type StoreSpec } from '../../src/index.js'
 import type { EventStore } from '../../src/store/index.js'
 import { freshManager, memoryManager, steppingClock } from '../support/manager.js'
+import { appendToLog } from '../support/raw-lines.js'
+import { newerLine } from './forward-compat-contract.js'
 import {
   HOSTILE_ACTOR,
   HOSTILE_NOTE,
@@ -145,6 +147,32 @@ describe('report data over time', () => {
     expect(prod?.releases.map((release) => release.version)).toEqual(['v7', 'v8', 'v9', 'v10', 'v11'])
     expect(result.right.audit.total).toBe(12)
     expect(result.right.audit.rows.map((row) => row.change)).toEqual(['prod v8', 'prod v9', 'prod v10', 'prod v11'])
+  })
+
+  it('shows an event of a type it does not know (a newer version, a seal) as a row of that type, and goes on', async () => {
+    const given = freshManager()
+    await given.manager.createRelease('prod', 'v1', 'abc1234')
+    await given.manager.close()
+    appendToLog(given.eventLog, [newerLine({ type: 'HeadSealed', writer: '9.9.9' })])
+    const data = await dataOf(fileStoreSpec(given.stateFile), Date.UTC(2025, 0, 2))
+    expect(data.audit.rows.map((row) => [row.type, row.kind])).toEqual([
+      ['ReleaseCreated', 'created'],
+      ['HeadSealed', 'other'],
+    ])
+    expect(data.audit.rows[1]?.change).toContain('9.9.9')
+    expect(envNamed(data, 'prod')?.total).toBe(1)
+  })
+
+  it('counts the metrics of stats over the same window: every release created in it', async () => {
+    const store = memoryStore()
+    const clock = steppingClock(Date.UTC(2025, 0, 1, 12), HOUR)
+    const { manager } = memoryManager({ store, now: clock })
+    for (const version of ['v1', 'v2', 'v3']) await manager.createRelease('prod', version, 'abc1234')
+    const all = await dataOf(store, Date.UTC(2025, 3, 1))
+    expect(all.metrics.overall.frequency.created).toBe(3)
+    expect(all.metrics.since).toBe('2025-01-01T12:00:00Z')
+    const since = { epochMs: Date.UTC(2025, 0, 1, 13), nanos: 0 }
+    expect((await dataOf(store, Date.UTC(2025, 3, 1), { since })).metrics.overall.frequency.created).toBe(2)
   })
 
   it('on an empty store, has no environment, no row and no chain head, and is sound', async () => {
