@@ -358,6 +358,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
               nowMs,
               abandonedAfterMs: config.abandonedAfterMs,
               onProgress: config.onProgress,
+              cwd: config.cwd,
             }),
           ),
         ),

@@ -63,6 +63,8 @@ export interface ResolvedOptions {
   readonly warn: (message: string) => void
   readonly missingStore: 'empty' | 'error'
   readonly onProgress?: OnProgress | undefined
+  /** Where relative paths start (a report's file). */
+  readonly cwd: string
 }
 
 /** The default age after which a release still running counts as possibly abandoned. */
@@ -211,5 +213,6 @@ export const resolveOptions = (given: StateManagerOptions = {}): E.Either<StateE
       warn,
       missingStore: options.missingStore ?? 'empty',
       onProgress: options.onProgress,
+      cwd: options.cwd ?? process.cwd(),
     })),
   )

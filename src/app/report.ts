@@ -68,24 +68,24 @@ const parsedWindow = (options: ReportOptions): E.Either<StateError, ReportWindow
   )
 
 /** Why a file cannot be written, said before anything is: a missing directory, a directory in its place. */
-const unwritable = (file: string): StateError | undefined => {
-  const directory = dirname(resolve(file))
+const unwritable = (file: string, path: string): StateError | undefined => {
+  const directory = dirname(path)
   const parent = statSync(directory, { throwIfNoEntry: false })
   if (parent === undefined)
     return new StateError('IO_ERROR', `${file}: could not write the report: its directory ${directory} does not exist`)
   if (!parent.isDirectory())
     return new StateError('IO_ERROR', `${file}: could not write the report: ${directory} is not a directory`)
-  if (statSync(file, { throwIfNoEntry: false })?.isDirectory() === true)
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true)
     return new StateError('IO_ERROR', `${file}: could not write the report: it is a directory; name a file`)
   return undefined
 }
 
-/** Writes the page whole, or leaves the file as it was. */
-const written = (file: string, page: string): E.Either<StateError, void> => {
-  const refused = unwritable(file)
+/** Writes the page whole to `path` (`file` as given, for messages), or leaves the file as it was. */
+const written = (file: string, path: string, page: string): E.Either<StateError, void> => {
+  const refused = unwritable(file, path)
   if (refused !== undefined) return E.left(refused)
   try {
-    replaceFileSync(file, Buffer.from(page, 'utf8'))
+    replaceFileSync(path, Buffer.from(page, 'utf8'))
     return E.right(undefined)
   } catch (error) {
     return E.left(isStateError(error) ? error : ioError('write the report', file, error))
@@ -98,6 +98,8 @@ export interface ReportContext {
   readonly abandonedAfterMs: number
   readonly onProgress?: OnProgress | undefined
   readonly limits?: ReportLimits | undefined
+  /** Where a relative `file` starts. */
+  readonly cwd: string
 }
 
 /** Gathers, renders and (with `file`) writes the report of `store`. */
@@ -110,7 +112,8 @@ export const makeReport = (
     TE.fromEither(parsedWindow(options)),
     // A file that cannot be written is said before the whole store is read for it (and again when writing).
     TE.tap(() => {
-      const refused = options.file === undefined ? undefined : unwritable(options.file)
+      const refused =
+        options.file === undefined ? undefined : unwritable(options.file, resolve(context.cwd, options.file))
       return refused === undefined ? TE.right(undefined) : TE.left(refused)
     }),
     TE.flatMap((window) => gatherReport(store, { ...context, window })),
@@ -126,7 +129,7 @@ export const makeReport = (
       return options.file === undefined
         ? E.right(summary)
         : pipe(
-            written(options.file, page),
+            written(options.file, resolve(context.cwd, options.file), page),
             E.map(() => ({ ...summary, file: options.file })),
           )
     }),

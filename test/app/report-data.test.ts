@@ -3,11 +3,13 @@
  * release imported) and on the memory store: given the story's history, when a report is made, then its environments,
  * outcomes, marks, audit rows and verify's result are what happened.
  */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { gatherReport, type ReportData } from '../../src/app/report-data.js'
 import { fileStoreSpec, memoryStore, type StoreSpec } from '../../src/index.js'
 import type { EventStore } from '../../src/store/index.js'
-import { freshManager, memoryManager, steppingClock } from '../support/manager.js'
+import { freshManager, memoryManager, rejection, steppingClock } from '../support/manager.js'
 import { appendToLog } from '../support/raw-lines.js'
 import { newerLine } from './forward-compat-contract.js'
 import {
@@ -91,6 +93,26 @@ describe.each([
     expect(data.audit.rows.some((row) => row.actor === HOSTILE_ACTOR && row.reason === HOSTILE_NOTE)).toBe(true)
     expect(data.verify.sound).toBe(true)
     expect(data.verify.head?.position).toBe(data.audit.total)
+  })
+})
+
+describe('report through the manager, to a file', () => {
+  it("writes a relative file under the manager's cwd, whole, and names it as given", async () => {
+    const given = freshManager()
+    await given.manager.createRelease('prod', 'v1', 'abc1234')
+    const result = await given.manager.report({ file: 'out.html' })
+    expect(result.file).toBe('out.html')
+    expect(readFileSync(join(given.cwd, 'out.html'), 'utf8')).toBe(result.html)
+    await given.manager.close()
+  })
+
+  it('refuses a file it cannot write before reading the store, naming it as given', async () => {
+    const given = freshManager()
+    await given.manager.createRelease('prod', 'v1', 'abc1234')
+    const error = await rejection(given.manager.report({ file: 'missing/out.html' }))
+    expect(error).toMatchObject({ code: 'IO_ERROR' })
+    expect(error.message).toMatch(/^missing\/out\.html: could not write the report: its directory .* does not exist$/)
+    await given.manager.close()
   })
 })
 
