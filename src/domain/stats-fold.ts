@@ -84,8 +84,9 @@ export const startStats = (query: StatsQuery): StatsFold => {
       inWindow(createdMs) && !Number.isNaN(createdMs),
     )
     releases.set(release.id, tracked)
-    // A release read back from a file, older than the current one, does not replace it.
-    if (was !== undefined && createdMs < was.createdMs) return tracked
+    // A release that follows the current one replaces it (as a create always does, whatever the clocks said); one read
+    // back from a file, older than the current one, does not.
+    if (was !== undefined && release.previousId !== was.id && createdMs < was.createdMs) return tracked
     current.set(release.environment, tracked)
     if (was !== undefined) {
       if (release.previousId === was.id && rollsBack(release, rollbackOf, was)) was.rolledBack = true
