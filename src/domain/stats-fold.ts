@@ -65,10 +65,18 @@ export const startStats = (query: StatsQuery): StatsFold => {
       open.set(release.environment, failures)
     }
     if (release.status === 'completed' && before !== 'completed') restoreBy(release, phaseChange.atMs)
+    forget(release)
   }
 
-  const track = (release: Release, createdMs: number): StatsRelease | undefined => {
+  // A release not measured is kept only while it may still matter: unfinished, or its environment's current one.
+  const forget = (release: StatsRelease): void => {
+    const unfinished = release.status === 'pending' || release.status === 'in progress'
+    if (!release.counted && !unfinished && current.get(release.environment) !== release) releases.delete(release.id)
+  }
+
+  const track = (release: Release, createdMs: number, rollbackOf?: string): StatsRelease | undefined => {
     if (!wanted(release.environment)) return undefined
+    const was = current.get(release.environment)
     const previous = release.previousId === undefined ? undefined : releases.get(release.previousId)
     const { id, environment, version, commitSha } = release
     const tracked = newStatsRelease(
@@ -76,7 +84,16 @@ export const startStats = (query: StatsQuery): StatsFold => {
       inWindow(createdMs) && !Number.isNaN(createdMs),
     )
     releases.set(release.id, tracked)
+    // A release that follows the current one replaces it (as a create always does, whatever the clocks said); one read
+    // back from a file, older than the current one, does not.
+    if (was !== undefined && release.previousId !== was.id && createdMs < was.createdMs) return tracked
     current.set(release.environment, tracked)
+    if (was !== undefined) {
+      if (release.previousId === was.id && rollsBack(release, rollbackOf, was)) was.rolledBack = true
+      // Only the current release's predecessor is looked at: dropping the link lets the history before it go.
+      was.previous = undefined
+      forget(was)
+    }
     return tracked
   }
 
@@ -113,19 +130,9 @@ export const startStats = (query: StatsQuery): StatsFold => {
     const atMs = epochMsOfChecked(event.recordedAt)
     if (atMs > query.untilMs) return 'after the window'
     switch (event.type) {
-      case 'ReleaseCreated': {
-        const { release, rollbackOf } = event.data
-        const was = current.get(release.environment)
-        const tracked = track(release, atMs)
-        if (
-          tracked !== undefined &&
-          was !== undefined &&
-          release.previousId === was.id &&
-          rollsBack(release, rollbackOf, was)
-        )
-          was.rolledBack = true
+      case 'ReleaseCreated':
+        track(event.data.release, atMs, event.data.rollbackOf)
         return
-      }
       case 'PhaseUpdated': {
         const tracked = releases.get(event.data.releaseId)
         if (tracked !== undefined) change(tracked, phaseChangeOf(event.data, atMs), atMs)

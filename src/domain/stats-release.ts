@@ -24,8 +24,8 @@ export interface StatsRelease {
   readonly createdMs: number
   /** Its place among the releases the fold has seen, in creation order. */
   readonly seq: number
-  /** The release its environment held before it, when the fold saw that one. */
-  readonly previous: StatsRelease | undefined
+  /** The release its environment held before it, while it is its environment's current one (for rollbacks). */
+  previous: StatsRelease | undefined
   /** Created in the window (and of the environment asked about). */
   readonly counted: boolean
   /** The status of each phase, in the order of {@link PHASES} (arrays, not records: 100,000 releases are kept). */

@@ -224,7 +224,18 @@ for (const size of quick ? [10000] : [10000, 100000]) deployMetrics.push(await m
 log('\nDeploy metrics: a fresh process answers stats over every release (13 events each), fastest of 3')
 log(
   table(
-    ['releases', 'events', 'log', 'API wall', 'cpu', 'events/s', 'peak RSS', 'CLI stats -o json'],
+    [
+      'releases',
+      'events',
+      'log',
+      'API wall',
+      'cpu',
+      'events/s',
+      'peak RSS',
+      'CLI -o json',
+      'last day: wall',
+      'peak RSS',
+    ],
     deployMetrics.map((m) => [
       m.releases,
       m.events,
@@ -234,6 +245,8 @@ log(
       Math.round(m.eventsPerSecond),
       `${m.peakRssMb.toFixed(0)} MB`,
       `${ms(m.cliWallMs)} ms`,
+      `${ms(m.lastDay.wallMs)} ms`,
+      `${m.lastDay.peakRssMb.toFixed(0)} MB`,
     ]),
   ),
 )

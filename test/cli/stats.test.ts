@@ -68,6 +68,7 @@ describe('stats', () => {
     expect(stats.overall.frequency.created).toBe(0)
     expect(stats.overall.changeFailure.changeFailureRate).toBeNull()
     expect(await ok(tempDir(), ['stats'])).toContain('no releases in the window')
+    expect(await ok(directory, ['stats', '--env', 'prdo'])).toContain('no releases of prdo in the window')
   })
 
   it('counts releases imported from a Go releases.json, with no timing for their phases', async () => {

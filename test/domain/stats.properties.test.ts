@@ -4,13 +4,14 @@ import { describe, expect } from 'vitest'
 import {
   type DeployStats,
   formatTimestamp,
+  PHASE_STATUSES,
   PHASES,
   type Release,
   type StatsEvent,
   type StatsFigures,
 } from '../../src/domain/index.js'
-import { at } from './specification.js'
-import { deploy, type DeployPlan, releaseAt, statsOf, statsOfUnchecked } from './stats-specification.js'
+import { at, imported } from './specification.js'
+import { deploy, type DeployPlan, recorded, releaseAt, statsOf, statsOfUnchecked } from './stats-specification.js'
 
 const START = at('2025-03-01T00:00:00Z')
 const WINDOW = { since: '2025-03-03T00:00:00Z', until: '2025-03-20T00:00:00Z', abandonedAfterMs: 3_600_000 }
@@ -62,6 +63,27 @@ const clockSteppedBack: fc.Arbitrary<StatsEvent[]> = histories.chain((events) =>
       events.map((event, i) => ({ ...event, recordedAt: formatTimestamp(at(event.recordedAt) - (backs[i] ?? 0)) })),
     ),
 )
+
+/** Releases imported from a Go releases.json, their phases in any status, then a history of deploys. */
+const importedThenDeployed: fc.Arbitrary<StatsEvent[]> = fc
+  .tuple(
+    fc.array(
+      fc.record({
+        environment: fc.constantFrom('prod', 'staging', 'dev'),
+        offsetMs: fc.integer({ min: 0, max: 20 * 86_400_000 }),
+        statuses: fc.array(fc.constantFrom(...PHASE_STATUSES), { minLength: PHASES.length, maxLength: PHASES.length }),
+      }),
+      { maxLength: 12 },
+    ),
+    histories,
+  )
+  .map(([records, events]) => {
+    const releases = records.map((r, i) => ({
+      ...releaseAt(formatTimestamp(START - 30 * 86_400_000 + r.offsetMs + i), { environment: r.environment }),
+      phases: Object.fromEntries(PHASES.map((phase, p) => [phase, r.statuses[p]])) as Release['phases'],
+    }))
+    return [recorded(START - 1, imported(releases)), ...events]
+  })
 
 const durationsOf = (figures: StatsFigures) => [figures.timeToRestore, ...figures.phases]
 
@@ -120,6 +142,9 @@ describe('deploy metrics of any history of deploys', () => {
   })
   test.prop([clockSteppedBack])('with a clock that stepped back too: nothing negative is shown', (events) => {
     checkStats(statsOfUnchecked(events, WINDOW))
+  })
+  test.prop([importedThenDeployed])('with releases imported from a Go file, in any status, too', (events) => {
+    checkStats(statsOfUnchecked(events, { ...WINDOW, since: '2025-01-01T00:00:00Z' }))
   })
   test.prop([histories])('the same events give the same figures', (events) => {
     expect(statsOf(events, WINDOW)).toEqual(statsOf([...events], WINDOW))

@@ -255,3 +255,13 @@ describe('given changes the Go Stagecraft made to releases.json, adopted into th
     expect(statsOfUnchecked([...running, removed], MARCH).overall.frequency.created).toBe(0)
   })
 })
+
+describe('given an imported release stamped ahead of the clock that then recorded a rollback', () => {
+  const ahead = storedRelease({ id: 'rel-1', timestamp: '2025-03-20T00:00:00Z', version: 'v1', phases: allCompleted() })
+  const bad = releaseAt('2025-03-05T00:00:00Z', { version: 'v2', previous: ahead as never })
+  const back = releaseAt('2025-03-05T01:00:00Z', { version: 'v1', previous: bad })
+  test('then each create still follows the one before it: the redeploy of v1 rolls back v2', () => {
+    const events = [recorded('2025-03-04T00:00:00Z', imported([ahead])), ...deploy(bad), ...deploy(back)]
+    expect(statsOfUnchecked(events, MARCH).overall.changeFailure.rolledBack).toBe(1)
+  })
+})

@@ -107,7 +107,12 @@ const unrestoredLines = (figures: StatsFigures): string[] => {
 export const statsText = (stats: DeployStats, location: string, style: Style, width?: number): string[] => {
   const head = windowLine(stats, location)
   if (stats.overall.frequency.created === 0)
-    return [head, '', 'no releases in the window: nothing to measure (--since and --until choose another window)']
+    return [
+      head,
+      '',
+      `no releases${stats.environment === null ? '' : ` of ${stats.environment}`} in the window: nothing to ` +
+        'measure (--since and --until choose another window)',
+    ]
   return [
     head,
     '',
