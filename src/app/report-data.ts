@@ -183,6 +183,15 @@ const earliest = (state: State, fromMs: number): number => {
   return min
 }
 
+/**
+ * The store as the metrics read it for the report: past a record that cannot be used, rather than failing at it, so
+ * that a damaged store still gets its page (verify names the damage there).
+ */
+const pastDamage = (store: EventStore): EventStore => ({
+  ...store,
+  read: (cursor, visitor) => store.read(cursor, { problem: () => undefined, ...visitor }),
+})
+
 /** What {@link gatherReport} needs besides the store. */
 export interface GatherOptions {
   readonly window: ReportWindow
@@ -247,7 +256,7 @@ export const gatherReport = (store: EventStore, options: GatherOptions): TE.Task
     }),
     TE.bindTo('loaded'),
     TE.bind('metrics', ({ loaded }) =>
-      stats(store, {
+      stats(pastDamage(store), {
         sinceMs: window.since?.epochMs ?? Math.min(earliest(loaded.state, firstEventMs ?? nowMs), untilMs),
         untilMs,
         environment: window.environment,

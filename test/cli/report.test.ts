@@ -53,6 +53,20 @@ describe('report --html FILE', () => {
     expect(readdirSync(directory)).toEqual(['.stagecraft'])
   })
 
+  it('of a damaged store: the page still, with verify NOT sound and the damaged line named', async () => {
+    const directory = await storyDirectory()
+    const { eventLog } = defaultStore(directory)
+    const lines = readFileSync(eventLog, 'utf8').split('\n')
+    lines[4] = (lines[4] ?? '').replace('"running"', '"runnink"')
+    writeFileSync(eventLog, lines.join('\n'))
+    const out = await ok(directory, ['report', '--html', 'deploys.html'])
+    expect(out).toMatch(/; verify: NOT sound\n$/)
+    const page = readFileSync(join(directory, 'deploys.html'), 'utf8').replace(/\s+/g, ' ')
+    expect(page).toContain('<strong>NOT sound</strong>')
+    expect(page).toContain(`${eventLog}:5`)
+    expect(page).toContain('the figures of this report come from what could be read')
+  })
+
   it('replaces an existing file whole', async () => {
     const directory = await storyDirectory()
     writeFileSync(join(directory, 'deploys.html'), 'an older report')
