@@ -15,7 +15,8 @@ import { writeDeployLog } from './generate.mjs'
 import { median, ms, table } from './stats.mjs'
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname
-const CHROMIUM = [process.env['STAGECRAFT_CHROMIUM'], '/usr/bin/chromium'].find((p) => p && existsSync(p))
+const WANTED = process.env['STAGECRAFT_CHROMIUM'] || '/usr/bin/chromium'
+const CHROMIUM = existsSync(WANTED) ? WANTED : undefined
 const FLAGS = [
   '--headless',
   '--no-sandbox',
