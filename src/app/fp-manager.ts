@@ -29,15 +29,23 @@ import { duration, readClock, type ResolvedOptions, resolveOptions, type StateMa
 import { recorder } from './recorder.js'
 import { oneAtATime, storeView } from './store-view.js'
 import { verifyStore } from './verify.js'
+import { nothingToSeal, type Sealed, sealStore } from './seal.js'
+import { type SealKeyInput, signingKey, type SigningKey } from './seal-keys.js'
+import { finalStatusReached, sealCheckOf } from './seal-options.js'
 
 const fromDomain = <A>(either: E.Either<DomainError, A>): E.Either<StateError, A> =>
   pipe(either, E.mapLeft(StateError.fromDomain))
 
 /** What a write about one release recorded, with the release as it is after. */
-const recordedAbout = (handled: Handled, releaseId: string): E.Either<StateError, Recorded> =>
+const recordedAbout = (handled: Handled, releaseId: string, sealed?: Sealed): E.Either<StateError, Recorded> =>
   pipe(
     fromDomain(findRelease(handled.state, releaseId)),
-    E.map((release) => ({ release, events: handled.events, position: handled.position })),
+    E.map((release) => ({
+      release,
+      events: handled.events,
+      position: handled.position,
+      ...(sealed === undefined ? {} : { sealed }),
+    })),
   )
 
 // A retried create records nothing: its release is the one its request id's first use created.
@@ -111,10 +119,50 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
           TE.map(() => parsed),
         )
 
+  // A key that cannot be used is refused before anything is read or locked.
+  const keyFor = (key: SealKeyInput | undefined): E.Either<StateError, SigningKey> =>
+    key === undefined
+      ? E.left(new StateError('INVALID_INPUT', 'seal needs a key: give one, or the seal option of the manager'))
+      : signingKey(key)
+
+  /** Seals the head, as the next write. */
+  const sealWith = (signing: SigningKey): TE.TaskEither<StateError, Sealed> =>
+    queued((nowMs) =>
+      pipe(
+        sealStore(store, view.current(), signing, by, nowMs),
+        TE.map(({ sealed, after }) => {
+          view.adopt(after)
+          return sealed
+        }),
+      ),
+    )
+
+  // A write that finished a release is sealed after it; a seal that fails cannot undo the write, so it only warns.
+  const autoSealed = (handled: Handled): TE.TaskEither<never, Sealed | undefined> =>
+    config.seal === undefined || !finalStatusReached(handled)
+      ? TE.right(undefined)
+      : pipe(
+          TE.fromEither(keyFor(config.seal.key)),
+          TE.flatMap(sealWith),
+          TE.match(
+            (error): Sealed | undefined => {
+              config.warn(
+                `the write was recorded (event ${handled.position}), but the seal after it was not: ${error.message}`,
+              )
+              return undefined
+            },
+            (sealed) => sealed,
+          ),
+          TE.fromTask,
+        )
+
   /** Parses a command at the edge and handles it; a create takes its time from the clock when its turn comes. */
   const command = (
     input: CommandInput,
-  ): TE.TaskEither<StateError, { readonly parsed: Command; readonly handled: Handled }> =>
+  ): TE.TaskEither<
+    StateError,
+    { readonly parsed: Command; readonly handled: Handled; readonly sealed: Sealed | undefined }
+  > =>
     pipe(
       TE.fromEither(fromDomain(parseCommand(input))),
       TE.flatMap(newTextsHeld),
@@ -122,7 +170,12 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       TE.flatMap((parsed) =>
         pipe(
           write((nowMs) => (parsed.type === 'CreateRelease' ? { ...parsed, now: nowMs } : parsed), 'command'),
-          TE.map((handled) => ({ parsed, handled })),
+          TE.flatMap((handled) =>
+            pipe(
+              autoSealed(handled),
+              TE.map((sealed) => ({ parsed, handled, sealed })),
+            ),
+          ),
         ),
       ),
     )
@@ -290,13 +343,13 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
         TE.flatMap(({ reason, requestId }) =>
           command({ type: 'UpdatePhase', releaseId, phase, status, reason, requestId }),
         ),
-        TE.flatMapEither(({ handled }) => recordedAbout(handled, releaseId)),
+        TE.flatMapEither(({ handled, sealed }) => recordedAbout(handled, releaseId, sealed)),
       ),
     recoverRelease: (releaseId, reason, options) =>
       pipe(
         checkedBag('recoverRelease', options),
         TE.flatMap(({ requestId }) => command({ type: 'RecoverRelease', releaseId, reason, requestId })),
-        TE.flatMapEither(({ handled }) => recordedAbout(handled, releaseId)),
+        TE.flatMapEither(({ handled, sealed }) => recordedAbout(handled, releaseId, sealed)),
       ),
     getRelease: (id) => query((state) => findRelease(state, id)),
     getCurrentRelease: (environment) => query((state) => currentRelease(state, environment)),
@@ -315,12 +368,32 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
         TE.flatMap(() => stateAt(store, time, view.warnForeign)),
       ),
     rollbackTarget: (environment, target) => query((state) => rollbackTarget(state, environment, target)),
-    verify: () =>
+    verify: (options) =>
       settled(
         pipe(
-          present,
-          TE.flatMap(() => verifyStore(store, config.onProgress)),
+          clock,
+          TE.flatMapEither((nowMs) => sealCheckOf(options, nowMs)),
+          TE.tap(() => present),
+          TE.flatMap((check) => verifyStore(store, config.onProgress, check)),
         ),
+      ),
+    // What the store must record first (an import, the Go Stagecraft's changes) is recorded by a write of its own.
+    seal: (options) =>
+      pipe(
+        TE.fromEither(keyFor(options?.key ?? config.seal?.key)),
+        TE.tap(() =>
+          pipe(
+            nothingStored,
+            TE.flatMap((empty) =>
+              empty
+                ? TE.left(nothingToSeal(store))
+                : snapshot?.guarded === true
+                  ? write(() => undefined, 'command')
+                  : TE.right(undefined),
+            ),
+          ),
+        ),
+        TE.flatMap(sealWith),
       ),
     abandonedReleases: abandoned,
     state: () => query((state) => E.right(state)),
