@@ -20,6 +20,8 @@ export { DEFAULT_ABANDONED_AFTER_MS, type StateManagerOptions } from './app/opti
 export type { HistoryEvent, HistoryFilter } from './app/audit.js'
 export { eventToJson, type HistoryEventJson, releaseToJson, type ReleaseJson } from './app/json-shapes.js'
 export type { ChainHead, VerifyProblem, VerifyReport } from './app/verify.js'
+export type { Sealed } from './app/seal.js'
+export type { VerifyOptions } from './app/seal-options.js'
 export type { RollbackTarget } from './domain/rollback.js'
 
 // The stores.

@@ -26,3 +26,5 @@ export { DEFAULT_SCHEMA, POSTGRES_SCHEMA_VERSION } from './store/postgres/index.
 export { isPostgresLocation } from './store/postgres/location.js'
 export { releaseDiff } from './app/diff.js'
 export type { OnProgress, Progress } from './store/progress.js'
+export { generateSealKeys, keyIdOf, type AutoSealOptions, type SealKeyInput } from './app/seal-keys.js'
+export type { RecordedHead, SealReport, ValidSeal } from './app/verify-seals.js'

@@ -19,6 +19,7 @@ import { rollbackTarget } from './rollback-target.js'
 import { current, show } from './show.js'
 import { importSnapshot, reconcile } from './snapshot.js'
 import { verify } from './verify.js'
+import { keygen, seal } from './seal.js'
 
 export const IMPLEMENTATIONS: Readonly<Record<CommandName, CommandImplementation>> = {
   create,
@@ -36,4 +37,6 @@ export const IMPLEMENTATIONS: Readonly<Record<CommandName, CommandImplementation
   reconcile,
   migrate,
   completion,
+  keygen,
+  seal,
 }
