@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
  * `npm run demo`: a scripted deployment story (releases, a failed rollout, a rollback, a killed deploy recovered,
- * history and verify), run through the real CLI against a fresh temporary store; `--keep` keeps it. Every STAGECRAFT_*
- * variable but STAGECRAFT_DEBUG is dropped from the children, so the demo never touches a real store.
+ * history and verify, a seal catching a rewritten log), run through the real CLI against a fresh temporary store;
+ * `--keep` keeps it. Every STAGECRAFT_* variable but STAGECRAFT_DEBUG is dropped from the children, so the demo never
+ * touches a real store.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { hash } from 'node:crypto'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -66,6 +68,26 @@ const complete = (id: string, phases: ReadonlyArray<ReleasePhase> = PHASES, quie
     cli(['phase', id, phase, 'running'], 0, quiet)
     cli(['phase', id, phase, 'completed'], 0, quiet)
   }
+}
+
+/**
+ * What a rewriter does, to a copy of the store in `into` (the demo's own stays sound): edits one line of the log and
+ * recomputes every `prev` after it (and drops the checkpoint, which remembers a hash).
+ */
+const rewriteLine = (into: string, number: number, edit: (line: string) => string): void => {
+  cpSync(join(directory, '.stagecraft'), join(directory, into), { recursive: true })
+  const log = join(directory, into, 'releases.events.ndjson')
+  let prev = '0'.repeat(64)
+  const lines = readFileSync(log, 'utf8')
+    .split('\n')
+    .slice(0, -1)
+    .map((text, i) => {
+      const line = `${(i + 1 === number ? edit(text) : text).replace(/,"prev":"[0-9a-f]{64}"\}$/, '')},"prev":"${prev}"}`
+      prev = hash('sha256', line, 'hex')
+      return line
+    })
+  writeFileSync(log, `${lines.join('\n')}\n`)
+  rmSync(join(directory, into, 'releases.checkpoint'), { force: true })
 }
 
 const pause = (ms: number): void => {
@@ -144,6 +166,17 @@ cli(['list'])
 cli(['history', '--env', 'prod'])
 cli(['history', '--release', staging16])
 cli(['verify'])
+
+chapter('8. An auditor seals the history; a rewrite that recomputes the hash chain is caught')
+cli(['keygen', '--out', 'auditor.pem'])
+cli(['seal', '--key', 'auditor.pem'])
+cli(['verify', '--trust', 'auditor.pem.pub', '--max-seal-age', '1h'])
+process.stdout.write(
+  "(in a copy of the store, someone with write access to the log but not the auditor's key changes who recorded " +
+    'line 3, and recomputes every hash after it: the chain is whole again)\n',
+)
+rewriteLine('tampered', 3, (line) => line.replace('"actor":"deploy-bot"', '"actor":"mallory"'))
+cli(['verify', '--state-file', 'tampered/releases.json', '--trust', 'auditor.pem.pub'], 1)
 
 if (keep)
   process.stdout.write(`\nThe store is kept in ${directory}/.stagecraft (releases.json and releases.events.ndjson).\n`)

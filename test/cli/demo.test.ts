@@ -44,9 +44,9 @@ describe('npm run demo', () => {
     expect({ code: plain.code, stderr: plain.stderr }).toEqual({ code: 0, stderr: '' })
   })
 
-  it('tells its story in seven chapters, in order', () => {
+  it('tells its story in eight chapters, in order', () => {
     const numbers = [...plain.stdout.matchAll(/^## (\d+)\. /gm)].map((match) => Number(match[1]))
-    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7])
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
   })
 
   it('each chapter shows what its title says', () => {
@@ -86,6 +86,16 @@ describe('npm run demo', () => {
     expect(chapter(7)).toMatch(
       /\$ stagecraft-state verify\nsound: 61 events, 5 releases in file store \S+, no problems\n/,
     )
+    expect(chapter(8)).toMatch(/^key id: +[0-9a-f]{64}$/m)
+    expect(chapter(8)).toMatch(
+      /^sealed event 61 \(sha256 [0-9a-f]{64}\) at \S+\nwith key [0-9a-f]{64}; the seal is event 62$/m,
+    )
+    expect(chapter(8)).toMatch(
+      /^seals: 1, checked against the trusted keys; newest valid: event 62 \(sealing event 61\)/m,
+    )
+    expect(chapter(8)).toMatch(
+      /tampered\/releases\.events\.ndjson:62: error: the log was rewritten after this seal: event 61's line has SHA-256 [\s\S]*\[exit 1, as expected\]\n/,
+    )
   })
 
   it('touches only its own store, whatever STAGECRAFT_* variables the caller has set', () => {
@@ -110,7 +120,7 @@ describe('npm run demo', () => {
       expect(kept.stdout.trimEnd().split('\n').at(-1)).toBe(
         `The store is kept in ${directory}/.stagecraft (releases.json and releases.events.ndjson).`,
       )
-      expect(await ok(directory, ['verify'])).toMatch(/^sound: 61 events, 5 releases/)
+      expect(await ok(directory, ['verify', '--trust', 'auditor.pem.pub'])).toMatch(/^sound: 62 events, 5 releases/)
     } finally {
       rmSync(directory, { recursive: true, force: true })
     }
