@@ -63,8 +63,9 @@ export const sealChecker = (check: SealCheck, where: string) => {
   const error = (location: string, message: string): void => {
     problems.push({ severity: 'error', location, message })
   }
-  // The hashes of the last two lines: a seal follows the event it seals.
-  const recent = new Map<number, string>()
+  // The hashes of the last two lines (a seal follows the event it seals): two pairs, not a map, on every line.
+  let before = { position: 0, sha256: '' }
+  let last = { position: 0, sha256: '' }
   let headHash: string | undefined
   let count = 0
   let newestValid: ValidSeal | undefined
@@ -73,10 +74,15 @@ export const sealChecker = (check: SealCheck, where: string) => {
   let rewritten: { first: string; more: number; last: string } | undefined
 
   const lineHash = (position: number, sha256: string): void => {
-    recent.set(position, sha256)
-    recent.delete(position - 2)
+    const reused = before
+    before = last
+    reused.position = position
+    reused.sha256 = sha256
+    last = reused
     if (position === check.head?.position) headHash = sha256
   }
+  const hashAt = (position: number): string | undefined =>
+    position === last.position ? last.sha256 : position === before.position ? before.sha256 : undefined
 
   const matchesLog = (seal: HeadSealed, { position, location }: StoredEvent): boolean => {
     if (seal.head.position !== position - 1) {
@@ -87,7 +93,7 @@ export const sealChecker = (check: SealCheck, where: string) => {
       )
       return false
     }
-    const now = recent.get(seal.head.position)
+    const now = hashAt(seal.head.position)
     if (now === seal.head.sha256) return true
     if (rewritten !== undefined) {
       rewritten.more++

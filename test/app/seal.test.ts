@@ -294,3 +294,23 @@ describe('the seal option: sealed when a release reaches a final overall status'
     ])
   })
 })
+
+describe('sealing while others write', () => {
+  it('given writers on the same store, every seal signs the head at its own append: all verify', async () => {
+    const key = keyFiles()
+    const { manager, make } = freshManager()
+    const other = make()
+    await deploy(manager, 'prod', 'v0')
+    const sealing = (async () => {
+      for (let i = 0; i < 5; i++) await manager.seal({ key: key.pem.privatePem })
+    })()
+    const writing = (async () => {
+      for (let i = 1; i <= 5; i++) await deploy(other, `env${i}`, `v${i}`, ['build'])
+    })()
+    await Promise.all([sealing, writing])
+    const report = await make().verify({ trust: [key.pem.publicPem] })
+    expect(report.problems).toEqual([])
+    expect(report.seals?.count).toBe(5)
+    await other.close()
+  })
+})
