@@ -29,9 +29,9 @@ import { duration, readClock, type ResolvedOptions, resolveOptions, type StateMa
 import { recorder } from './recorder.js'
 import { oneAtATime, storeView } from './store-view.js'
 import { verifyStore } from './verify.js'
-import { nothingToSeal, type Sealed, sealStore } from './seal.js'
-import { type SealKeyInput, signingKey, type SigningKey } from './seal-keys.js'
-import { finalStatusReached, sealCheckOf } from './seal-options.js'
+import type { Sealed } from './seal.js'
+import { sealing } from './seal-manager.js'
+import { sealCheckOf } from './seal-options.js'
 
 const fromDomain = <A>(either: E.Either<DomainError, A>): E.Either<StateError, A> =>
   pipe(either, E.mapLeft(StateError.fromDomain))
@@ -119,43 +119,6 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
           TE.map(() => parsed),
         )
 
-  // A key that cannot be used is refused before anything is read or locked.
-  const keyFor = (key: SealKeyInput | undefined): E.Either<StateError, SigningKey> =>
-    key === undefined
-      ? E.left(new StateError('INVALID_INPUT', 'seal needs a key: give one, or the seal option of the manager'))
-      : signingKey(key)
-
-  /** Seals the head, as the next write. */
-  const sealWith = (signing: SigningKey): TE.TaskEither<StateError, Sealed> =>
-    queued((nowMs) =>
-      pipe(
-        sealStore(store, view.current(), signing, by, nowMs),
-        TE.map(({ sealed, after }) => {
-          view.adopt(after)
-          return sealed
-        }),
-      ),
-    )
-
-  // A write that finished a release is sealed after it; a seal that fails cannot undo the write, so it only warns.
-  const autoSealed = (handled: Handled): TE.TaskEither<never, Sealed | undefined> =>
-    config.seal === undefined || !finalStatusReached(handled)
-      ? TE.right(undefined)
-      : pipe(
-          TE.fromEither(keyFor(config.seal.key)),
-          TE.flatMap(sealWith),
-          TE.match(
-            (error): Sealed | undefined => {
-              config.warn(
-                `the write was recorded (event ${handled.position}), but the seal after it was not: ${error.message}`,
-              )
-              return undefined
-            },
-            (sealed) => sealed,
-          ),
-          TE.fromTask,
-        )
-
   /** Parses a command at the edge and handles it; a create takes its time from the clock when its turn comes. */
   const command = (
     input: CommandInput,
@@ -172,7 +135,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
           write((nowMs) => (parsed.type === 'CreateRelease' ? { ...parsed, now: nowMs } : parsed), 'command'),
           TE.flatMap((handled) =>
             pipe(
-              autoSealed(handled),
+              seals.afterWrite(handled),
               TE.map((sealed) => ({ parsed, handled, sealed })),
             ),
           ),
@@ -247,6 +210,17 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     view.refresh,
     TE.map((current) => current.cursor.position === 0 && snapshot?.present() !== true),
   )
+
+  const seals = sealing({
+    store,
+    view,
+    by,
+    config,
+    queued,
+    nothingStored,
+    // A file store's releases.json may hold what the history must record first: a write of its own records it.
+    recordPending: snapshot?.guarded === true ? write(() => undefined, 'command') : TE.right(undefined),
+  })
 
   /** Work on the store's own releases.json; with neither it nor a log, `whenNothingStored` answers. */
   const onOwnSnapshot = <A>(
@@ -377,24 +351,7 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
           TE.flatMap((check) => verifyStore(store, config.onProgress, check)),
         ),
       ),
-    // What the store must record first (an import, the Go Stagecraft's changes) is recorded by a write of its own.
-    seal: (options) =>
-      pipe(
-        TE.fromEither(keyFor(options?.key ?? config.seal?.key)),
-        TE.tap(() =>
-          pipe(
-            nothingStored,
-            TE.flatMap((empty) =>
-              empty
-                ? TE.left(nothingToSeal(store))
-                : snapshot?.guarded === true
-                  ? write(() => undefined, 'command')
-                  : TE.right(undefined),
-            ),
-          ),
-        ),
-        TE.flatMap(sealWith),
-      ),
+    seal: (options) => seals.seal(options?.key),
     abandonedReleases: abandoned,
     state: () => query((state) => E.right(state)),
     importSnapshot: () =>
