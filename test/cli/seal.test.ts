@@ -134,6 +134,11 @@ describe('seal and verify --trust', () => {
       /finalize pending -> failed \(release failed\)\nsealed event 7 with key [0-9a-f]{16}… \(the seal is event 8\)\n$/,
     )
     expect(await ok(directory, ['verify', '--trust', 'seal.pem.pub'])).toMatch(/^sound/)
+    // The audit trail shows the seal, not narrowed to a release: it is about the whole log.
+    expect(await ok(directory, ['history', '--wide'])).toMatch(
+      / sealed +head event 7 +tester +sha256 [0-9a-f]{16}…, key /,
+    )
+    expect(await ok(directory, ['history', '--env', 'prod'])).not.toMatch(/sealed/)
   })
 
   it('given a seal key that is missing, the phase is recorded anyway, with a warning', async () => {
