@@ -69,7 +69,14 @@ const pemOf = (input: SealKeyInput, what: string): E.Either<StateError, string |
       return E.right(readFileSync(input.file, 'utf8'))
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code)
+      const why =
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : code === 'EISDIR'
+              ? 'it is a directory'
+              : String(code)
       return E.left(refused(`${input.file}: the ${what} cannot be read (${why})`))
     }
   }

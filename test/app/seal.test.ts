@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { generateSealKeys } from '../../src/app/seal-keys.js'
 import { hashLine } from '../../src/store/log-line.js'
@@ -60,6 +60,11 @@ describe('seal: the head signed and recorded', () => {
       /it is an rsa key, not Ed25519/,
     ],
     ['garbage', () => 'not a key at all', /not a private key in PEM/],
+    [
+      'a directory',
+      (k: ReturnType<typeof keyFiles>) => ({ file: dirname(k.private) }),
+      /cannot be read \(it is a directory\)/,
+    ],
   ])('given %s as the key, sealing is refused naming it, and nothing is recorded', async (_, key, why) => {
     const { manager, eventLog } = freshManager()
     await deploy(manager, 'prod', 'v1')
