@@ -14,6 +14,9 @@ import type { DeployStats } from '../domain/deploy-stats.js'
 import type { StatsFilter } from './stats.js'
 import type { VerifyReport } from './verify.js'
 import type { ReportOptions, ReportResult } from './report.js'
+import type { Sealed } from './seal.js'
+import type { SealKeyInput } from './seal-keys.js'
+import type { VerifyOptions } from './seal-options.js'
 
 /** Extra facts recorded with a new release. */
 export interface CreateReleaseOptions {
@@ -58,6 +61,8 @@ export interface Recorded {
   readonly events: ReadonlyArray<HistoryEvent>
   /** The number of events in the store after the write: the position of its last event. */
   readonly position: number
+  /** The seal recorded right after the write, when the `seal` option is given and the write finished the release. */
+  readonly sealed?: Sealed | undefined
 }
 
 /** The state manager's operations as `TaskEither`s; the Promise API is a thin layer over these. */
@@ -90,7 +95,13 @@ export interface FpStateManager {
   readonly history: (filter?: HistoryFilter) => TE.TaskEither<StateError, ReadonlyArray<HistoryEvent>>
   readonly stateAt: (time: Date | string) => TE.TaskEither<StateError, State>
   readonly rollbackTarget: (environment: string, target: RollbackTarget) => TE.TaskEither<StateError, Release>
-  readonly verify: () => TE.TaskEither<StateError, VerifyReport>
+  /** A full check of the store; with options, of its seals and of a head recorded elsewhere too (docs/audit.md). */
+  readonly verify: (options?: VerifyOptions) => TE.TaskEither<StateError, VerifyReport>
+  /**
+   * Records a `HeadSealed`: the head of the store (its last event and the SHA-256 of its line) signed with an Ed25519
+   * private key (default: the `seal` option's). A key that cannot be used, or an empty store, records nothing.
+   */
+  readonly seal: (options?: { readonly key?: SealKeyInput | undefined }) => TE.TaskEither<StateError, Sealed>
   /**
    * Makes a `releases.json` that has no event log the start of the history now (else the first write
    * does). `imported`: the releases the history now holds from the file; `recorded`: whether an

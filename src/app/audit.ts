@@ -63,6 +63,9 @@ const subjectsOf = (
       return envelope.data.changes.flatMap((change) =>
         [...change.before, ...change.after].map((release) => ({ id: release.id, environment: release.environment })),
       )
+    case 'HeadSealed':
+      // About the whole log: shown unless the trail is narrowed to a release or an environment.
+      return []
   }
 }
 

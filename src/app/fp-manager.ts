@@ -31,15 +31,23 @@ import { oneAtATime, storeView } from './store-view.js'
 import { verifyStore } from './verify.js'
 import { makeReport } from './report.js'
 import { stats, statsQuery } from './stats.js'
+import type { Sealed } from './seal.js'
+import { sealing } from './seal-manager.js'
+import { sealCheckOf } from './seal-options.js'
 
 const fromDomain = <A>(either: E.Either<DomainError, A>): E.Either<StateError, A> =>
   pipe(either, E.mapLeft(StateError.fromDomain))
 
 /** What a write about one release recorded, with the release as it is after. */
-const recordedAbout = (handled: Handled, releaseId: string): E.Either<StateError, Recorded> =>
+const recordedAbout = (handled: Handled, releaseId: string, sealed?: Sealed): E.Either<StateError, Recorded> =>
   pipe(
     fromDomain(findRelease(handled.state, releaseId)),
-    E.map((release) => ({ release, events: handled.events, position: handled.position })),
+    E.map((release) => ({
+      release,
+      events: handled.events,
+      position: handled.position,
+      ...(sealed === undefined ? {} : { sealed }),
+    })),
   )
 
 // A retried create records nothing: its release is the one its request id's first use created.
@@ -116,7 +124,10 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
   /** Parses a command at the edge and handles it; a create takes its time from the clock when its turn comes. */
   const command = (
     input: CommandInput,
-  ): TE.TaskEither<StateError, { readonly parsed: Command; readonly handled: Handled }> =>
+  ): TE.TaskEither<
+    StateError,
+    { readonly parsed: Command; readonly handled: Handled; readonly sealed: Sealed | undefined }
+  > =>
     pipe(
       TE.fromEither(fromDomain(parseCommand(input))),
       TE.flatMap(newTextsHeld),
@@ -124,7 +135,12 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
       TE.flatMap((parsed) =>
         pipe(
           write((nowMs) => (parsed.type === 'CreateRelease' ? { ...parsed, now: nowMs } : parsed), 'command'),
-          TE.map((handled) => ({ parsed, handled })),
+          TE.flatMap((handled) =>
+            pipe(
+              seals.afterWrite(handled),
+              TE.map((sealed) => ({ parsed, handled, sealed })),
+            ),
+          ),
         ),
       ),
     )
@@ -196,6 +212,17 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
     view.refresh,
     TE.map((current) => current.cursor.position === 0 && snapshot?.present() !== true),
   )
+
+  const seals = sealing({
+    store,
+    view,
+    by,
+    config,
+    queued,
+    nothingStored,
+    // A file store's releases.json may hold what the history must record first: a write of its own records it.
+    recordPending: snapshot?.guarded === true ? write(() => undefined, 'command') : TE.right(undefined),
+  })
 
   /** Work on the store's own releases.json; with neither it nor a log, `whenNothingStored` answers. */
   const onOwnSnapshot = <A>(
@@ -292,13 +319,13 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
         TE.flatMap(({ reason, requestId }) =>
           command({ type: 'UpdatePhase', releaseId, phase, status, reason, requestId }),
         ),
-        TE.flatMapEither(({ handled }) => recordedAbout(handled, releaseId)),
+        TE.flatMapEither(({ handled, sealed }) => recordedAbout(handled, releaseId, sealed)),
       ),
     recoverRelease: (releaseId, reason, options) =>
       pipe(
         checkedBag('recoverRelease', options),
         TE.flatMap(({ requestId }) => command({ type: 'RecoverRelease', releaseId, reason, requestId })),
-        TE.flatMapEither(({ handled }) => recordedAbout(handled, releaseId)),
+        TE.flatMapEither(({ handled, sealed }) => recordedAbout(handled, releaseId, sealed)),
       ),
     getRelease: (id) => query((state) => findRelease(state, id)),
     getCurrentRelease: (environment) => query((state) => currentRelease(state, environment)),
@@ -317,13 +344,16 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
         TE.flatMap(() => stateAt(store, time, view.warnForeign)),
       ),
     rollbackTarget: (environment, target) => query((state) => rollbackTarget(state, environment, target)),
-    verify: () =>
+    verify: (options) =>
       settled(
         pipe(
-          present,
-          TE.flatMap(() => verifyStore(store, config.onProgress)),
+          clock,
+          TE.flatMapEither((nowMs) => sealCheckOf(options, nowMs)),
+          TE.tap(() => present),
+          TE.flatMap((check) => verifyStore(store, config.onProgress, check)),
         ),
       ),
+    seal: (options) => seals.seal(options?.key),
     abandonedReleases: abandoned,
     stats: (filter) =>
       settled(

@@ -10,6 +10,7 @@ import { MAX_ID_EPOCH_MS, MIN_ID_EPOCH_MS } from '../domain/release-id.js'
 import { kindOf, showValue } from '../domain/show.js'
 import { StateError } from '../domain/state-error.js'
 import type { OnProgress } from '../store/index.js'
+import type { AutoSealOptions } from './seal-keys.js'
 import {
   DEFAULT_LOCK_TIMEOUT_MS,
   type EventStore,
@@ -50,6 +51,11 @@ export interface StateManagerOptions {
   readonly missingStore?: 'empty' | 'error' | undefined
   /** Told how far a long task (`verify`) has got, for a progress indicator. */
   readonly onProgress?: OnProgress | undefined
+  /**
+   * Seal the head with this Ed25519 private key right after each write that brings a release to a final overall
+   * status (completed, failed, recovered); a seal that fails only warns (docs/audit.md). The key is read when used.
+   */
+  readonly seal?: AutoSealOptions | undefined
 }
 
 /** The checked options. */
@@ -65,6 +71,7 @@ export interface ResolvedOptions {
   readonly onProgress?: OnProgress | undefined
   /** Where relative paths start (a report's file). */
   readonly cwd: string
+  readonly seal?: AutoSealOptions | undefined
 }
 
 /** The default age after which a release still running counts as possibly abandoned. */
@@ -165,6 +172,11 @@ const checkKinds = (raw: unknown): E.Either<StateError, StateManagerOptions> => 
     if (options[key] !== undefined && typeof options[key] !== 'string')
       return refuse(`the ${key} option must be a string, got ${kindOf(options[key])}`)
   }
+  const seal = options['seal'] as { key?: unknown } | null | undefined
+  if (seal !== undefined && (typeof seal !== 'object' || seal === null || seal.key === undefined))
+    return refuse(
+      `the seal option must be { key }, an Ed25519 private key (PEM, KeyObject or { file }), got ${kindOf(seal)}`,
+    )
   const store = options['store'] as { open?: unknown } | null | undefined
   if (store !== undefined && (typeof store !== 'object' || store === null || typeof store.open !== 'function')) {
     return refuse(`the store option must be a store (postgresStore(...), fileStoreSpec(...)), got ${kindOf(store)}`)
@@ -214,5 +226,6 @@ export const resolveOptions = (given: StateManagerOptions = {}): E.Either<StateE
       missingStore: options.missingStore ?? 'empty',
       onProgress: options.onProgress,
       cwd: options.cwd ?? process.cwd(),
+      ...(options.seal === undefined ? {} : { seal: options.seal }),
     })),
   )

@@ -36,7 +36,7 @@ export const recorder = (actor: string, host: string): Recorder => {
 }
 
 // Recorded times never go backwards, so "the state at 14:02" is a prefix of the log.
-const recordedAt = (nowMs: number, last: Timestamp | undefined): Timestamp => {
+export const recordedAt = (nowMs: number, last: Timestamp | undefined): Timestamp => {
   const lastMs = last === undefined ? nowMs : (parseInstant(last)?.epochMs ?? nowMs)
   return new Date(Math.max(nowMs, lastMs)).toISOString() as Timestamp
 }

@@ -6,10 +6,18 @@ import type { EventEnvelope, ReleaseChange } from '../domain/events.js'
 import { madeByRecovery } from '../domain/events.js'
 
 /** What kind of event a row is: the notable kinds are kept apart from the rest (see {@link ReportAudit}). */
-export type AuditKind = 'created' | 'rollback' | 'phase' | 'recovery' | 'imported' | 'reconciled' | 'adopted' | 'other'
+export type AuditKind =
+  'created' | 'rollback' | 'phase' | 'recovery' | 'imported' | 'reconciled' | 'adopted' | 'sealed' | 'other'
 
 /** The kinds a reader of an audit looks for first: recoveries with their reasons, outside changes, rollbacks. */
-export const NOTABLE_KINDS: ReadonlyArray<AuditKind> = ['rollback', 'recovery', 'imported', 'reconciled', 'adopted']
+export const NOTABLE_KINDS: ReadonlyArray<AuditKind> = [
+  'rollback',
+  'recovery',
+  'imported',
+  'reconciled',
+  'adopted',
+  'sealed',
+]
 
 /** One event of the audit table. */
 export interface AuditRow {
@@ -88,6 +96,16 @@ const described = (envelope: EventEnvelope): Described => {
         release: idList(changes.map((change) => change.releaseId)),
         change: changes.length === 0 ? 'top-level fields' : idList(changes.map(changeText)),
         reason: source === undefined ? `outside edit ${how}` : `outside edit of ${source.file} ${how}`,
+      }
+    }
+    case 'HeadSealed': {
+      // The page shows the whole hashes: an auditor compares them with a head recorded elsewhere.
+      const { head, keyId, sealedAt } = envelope.data
+      return {
+        kind: 'sealed',
+        release: '',
+        change: `sealed event ${head.position} (sha256 ${head.sha256})`,
+        reason: `key ${keyId}, sealed at ${sealedAt}`,
       }
     }
     default: {

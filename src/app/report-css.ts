@@ -15,7 +15,7 @@ th{background:#f5f5f5;overflow-wrap:normal}
 tbody th{background:none}td.num{text-align:right}td.time,td.type{white-space:nowrap}
 tr.error td:first-child{color:var(--bad);font-weight:600}tr.warning td:first-child{color:var(--rec)}
 tr.kind-recovery,tr.kind-adopted,tr.kind-reconciled{background:#fff8e1}tr.kind-rollback{background:#f3e5f5}
-tr.kind-other{background:#eceff1}
+tr.kind-other{background:#eceff1}tr.kind-sealed{background:#e8f5e9}
 .timeline{display:block;max-width:100%;height:auto}.timeline .label{font-size:11px;fill:#333}
 .timeline .axis{font-size:11px;fill:#666}.axis-line{stroke:#bbb}
 .o-completed{fill:var(--ok);background:var(--ok)}.o-failed{fill:var(--bad);background:var(--bad)}

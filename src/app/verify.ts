@@ -21,6 +21,7 @@ import { groupByEnvironment } from '../domain/queries.js'
 import type { Release } from '../domain/release.js'
 import { releaseCount, type State } from '../domain/state.js'
 import { idClockProblems } from './verify-ids.js'
+import { type SealCheck, sealChecker, type SealReport } from './verify-seals.js'
 import type { StateError } from '../domain/state-error.js'
 import {
   type CheckpointCheck,
@@ -49,6 +50,8 @@ export interface VerifyReport {
   readonly releases: number
   /** The head of the hash chain; absent for a store that holds no event. */
   readonly head?: ChainHead
+  /** What was found of seals: present when the log holds any, or trusted keys or a head to check were given. */
+  readonly seals?: SealReport
 }
 
 /**
@@ -145,8 +148,13 @@ const foreignNotChecked = (event: ForeignEvent): string =>
  * Checks the whole store: every line, the chain, every event, and what the store keeps beside the
  * log (its `releases.json`, its checkpoint at the checkpoint's position).
  */
-export const verifyStore = (store: EventStore, onProgress?: OnProgress): TE.TaskEither<StateError, VerifyReport> => {
+export const verifyStore = (
+  store: EventStore,
+  onProgress?: OnProgress,
+  check: SealCheck = { nowMs: Date.now() },
+): TE.TaskEither<StateError, VerifyReport> => {
   const problems: VerifyProblem[] = []
+  const seals = sealChecker(check, store.description)
   // What the replay itself found wrong: the log is damaged, and what is compared with it is not judged.
   let logErrors = 0
   // Imports and accepted reconciles folded: the history inherited what a file held.
@@ -163,7 +171,10 @@ export const verifyStore = (store: EventStore, onProgress?: OnProgress): TE.Task
     return pipe(
       foldRead(store.read, from, {
         until: stopAt,
-        watch: ({ envelope, position }) => {
+        lineHash: seals.lineHash,
+        watch: (stored) => {
+          const { envelope, position } = stored
+          seals.event(stored)
           events++
           onProgress?.({ task: 'verify', done: events })
           lastEvent = position
@@ -281,11 +292,15 @@ export const verifyStore = (store: EventStore, onProgress?: OnProgress): TE.Task
               location: file,
               message: 'an incomplete line an earlier recovery set aside; inspect it, then delete it',
             })
+          const sealed = seals.finish(end.cursor.position)
+          problems.push(...sealed.problems)
+          const asked = check.trust !== undefined || check.head !== undefined || sealed.report.count > 0
           const report = {
             sound: problems.every((p) => p.severity !== 'error'),
             problems,
             events,
             releases: releaseCount(state),
+            ...(asked ? { seals: sealed.report } : {}),
           }
           return end.cursor.position === 0
             ? report

@@ -3,4 +3,4 @@
  * version that cannot interpret an event names the version to upgrade to. Kept equal to
  * package.json's by test/version.test.ts (the library reads no file to know it).
  */
-export const MODULE_VERSION = '0.5.0'
+export const MODULE_VERSION = '0.6.0'

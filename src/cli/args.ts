@@ -80,7 +80,11 @@ const parse = (
     const config: NonNullable<ParseArgsConfig['options']> = Object.fromEntries(
       Object.entries(options).map(([name, spec]) => [
         name,
-        spec.short === undefined ? { type: spec.type } : { type: spec.type, short: spec.short },
+        {
+          type: spec.type,
+          ...(spec.short === undefined ? {} : { short: spec.short }),
+          ...(spec.multiple === true ? { multiple: true } : {}),
+        },
       ]),
     )
     const { values, positionals, tokens } = parseArgs({
@@ -93,7 +97,9 @@ const parse = (
     // A value given twice is ambiguous; a flag given twice (a script building its line in pieces) asks the same.
     const seen = new Set<string>()
     for (const token of tokens) {
-      if (token.kind !== 'option' || options[token.name]?.type === 'boolean') continue
+      if (token.kind !== 'option') continue
+      const spec = options[token.name]
+      if (spec?.type === 'boolean' || spec?.multiple === true) continue
       if (seen.has(token.name)) return E.left(usageError(`--${token.name} is given more than once`, command))
       seen.add(token.name)
     }

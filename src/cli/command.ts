@@ -13,6 +13,8 @@ export interface OptionSpec {
   /** The placeholder of its value in the help (`E`, `PATH`). */
   readonly value?: string
   readonly help: string
+  /** A string option that may be given more than once (`--trust A --trust B`): its value is then a list. */
+  readonly multiple?: true
 }
 
 /** Options by long name. */
@@ -20,7 +22,7 @@ export type OptionTable = Readonly<Record<string, OptionSpec>>
 
 /** A command line after `util.parseArgs`: option values by long name, and the positionals. */
 export interface ParsedArgs {
-  readonly values: Readonly<Record<string, string | boolean | undefined>>
+  readonly values: Readonly<Record<string, string | boolean | ReadonlyArray<string> | undefined>>
   readonly positionals: ReadonlyArray<string>
 }
 
@@ -54,6 +56,8 @@ export type CommandName =
   | 'completion'
   | 'stats'
   | 'report'
+  | 'keygen'
+  | 'seal'
 
 /** A command as the help shows it: plain data, so that parsing and help load nothing else. */
 export interface Command {
@@ -117,6 +121,12 @@ export const requiredOption = (
 ): E.Either<UsageError, string> => {
   const value = stringOption(args, name)
   return value === undefined ? E.left(usageError(`missing --${name} ${placeholder}`, command)) : E.right(value)
+}
+
+/** The values of an option given any number of times (`multiple`), in order. */
+export const listOption = (args: ParsedArgs, name: string): ReadonlyArray<string> => {
+  const value = args.values[name]
+  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : []
 }
 
 /** Whether a boolean option was given. */

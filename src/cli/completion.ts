@@ -44,7 +44,7 @@ export interface CompletionModel {
   readonly pathWords: ReadonlyArray<string>
 }
 
-const PATH_OPTIONS: ReadonlySet<string> = new Set(['state-file', 'from', 'to'])
+const PATH_OPTIONS: ReadonlySet<string> = new Set(['state-file', 'from', 'to', 'seal-key', 'key', 'trust', 'out'])
 
 const optionsOf = (table: OptionTable): ReadonlyArray<CompletionOption> =>
   Object.entries(table).map(([name, spec]) => ({

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
  * `npm run demo`: a scripted deployment story (releases, a failed rollout, a rollback, a killed deploy recovered,
- * history, verify, an HTML report), run through the real CLI against a fresh temporary store; `--keep` keeps it (the
- * report is kept anyway). Every STAGECRAFT_* variable but STAGECRAFT_DEBUG is dropped from the children, so the demo
- * never touches a real store.
+ * history, verify, deploy metrics, a seal catching a rewritten log, an HTML report), run through the real CLI against a
+ * fresh temporary store; `--keep` keeps it (the report is kept anyway). Every STAGECRAFT_* variable but
+ * STAGECRAFT_DEBUG is dropped from the children, so the demo never touches a real store.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { hash } from 'node:crypto'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -67,6 +68,26 @@ const complete = (id: string, phases: ReadonlyArray<ReleasePhase> = PHASES, quie
     cli(['phase', id, phase, 'running'], 0, quiet)
     cli(['phase', id, phase, 'completed'], 0, quiet)
   }
+}
+
+/**
+ * What a rewriter does, to a copy of the store in `into` (the demo's own stays sound): edits one line of the log and
+ * recomputes every `prev` after it (and drops the checkpoint, which remembers a hash).
+ */
+const rewriteLine = (into: string, number: number, edit: (line: string) => string): void => {
+  cpSync(join(directory, '.stagecraft'), join(directory, into), { recursive: true })
+  const log = join(directory, into, 'releases.events.ndjson')
+  let prev = '0'.repeat(64)
+  const lines = readFileSync(log, 'utf8')
+    .split('\n')
+    .slice(0, -1)
+    .map((text, i) => {
+      const line = `${(i + 1 === number ? edit(text) : text).replace(/,"prev":"[0-9a-f]{64}"\}$/, '')},"prev":"${prev}"}`
+      prev = hash('sha256', line, 'hex')
+      return line
+    })
+  writeFileSync(log, `${lines.join('\n')}\n`)
+  rmSync(join(directory, into, 'releases.checkpoint'), { force: true })
 }
 
 const pause = (ms: number): void => {
@@ -152,7 +173,18 @@ process.stdout.write(
 )
 cli(['stats'])
 
-chapter('9. A report to look at: the whole history as one HTML page that loads nothing from anywhere')
+chapter('9. An auditor seals the history; a rewrite that recomputes the hash chain is caught')
+cli(['keygen', '--out', 'auditor.pem'])
+cli(['seal', '--key', 'auditor.pem'])
+cli(['verify', '--trust', 'auditor.pem.pub', '--max-seal-age', '1h'])
+process.stdout.write(
+  "(in a copy of the store, someone with write access to the log but not the auditor's key changes who recorded " +
+    'line 3, and recomputes every hash after it: the chain is whole again)\n',
+)
+rewriteLine('tampered', 3, (line) => line.replace('"actor":"deploy-bot"', '"actor":"mallory"'))
+cli(['verify', '--state-file', 'tampered/releases.json', '--trust', 'auditor.pem.pub'], 1)
+
+chapter('10. A report to look at: the whole history as one HTML page that loads nothing from anywhere')
 cli(['report', '--html', 'report.html'])
 const report = join(directory, 'report.html')
 process.stdout.write(`(open ${report} in a browser: timelines, metrics, phase durations, audit rows, verify)\n`)
@@ -161,7 +193,9 @@ if (keep)
   process.stdout.write(`\nThe store is kept in ${directory}/.stagecraft (releases.json and releases.events.ndjson).\n`)
 else {
   // The report stays, to be opened: it is one file, and holds nothing the store needs.
-  rmSync(join(directory, '.stagecraft'), { recursive: true, force: true })
+  // The store, its tampered copy and the auditor's keys go.
+  for (const made of readdirSync(directory))
+    if (made !== 'report.html') rmSync(join(directory, made), { recursive: true, force: true })
   process.stdout.write(`\nThe report is kept: ${report}\n`)
   process.stdout.write(
     `The store in ${directory} is deleted; run "npm run demo -- --keep" to keep it and look around.\n`,

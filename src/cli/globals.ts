@@ -37,6 +37,13 @@ export const GLOBAL_OPTIONS: OptionTable = {
       'refuse (STATE_DRIFT) even the changes the Go Stagecraft makes to releases.json, rather than record them ' +
       'as adopted',
   },
+  'seal-key': {
+    type: 'string',
+    value: 'FILE',
+    help:
+      'seal the head with this Ed25519 private key after each write that finishes a release (default: ' +
+      '$STAGECRAFT_SEAL_KEY); a seal that fails only warns',
+  },
   help: { type: 'boolean', short: 'h', help: 'show help (of the command, after one)' },
 }
 
@@ -53,6 +60,7 @@ export interface Globals {
   readonly actor: string | undefined
   readonly lockTimeout: string | undefined
   readonly refuseOutsideWrites: boolean
+  readonly sealKey: string | undefined
 }
 
 export const globalsOf = (args: ParsedArgs): Globals => {
@@ -66,5 +74,6 @@ export const globalsOf = (args: ParsedArgs): Globals => {
     actor: text('actor'),
     lockTimeout: text('lock-timeout'),
     refuseOutsideWrites: args.values['refuse-outside-writes'] === true,
+    sealKey: text('seal-key'),
   }
 }

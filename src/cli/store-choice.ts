@@ -2,6 +2,7 @@
  * Which store the CLI opens: the file store at the state file by default; `--store URL` (or `STAGECRAFT_STATE_URL`)
  * chooses PostgreSQL, and an explicit state file then names a local copy of the projection.
  */
+import { resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import {
   DEFAULT_STATE_FILE,
@@ -63,6 +64,8 @@ export const managerOptionsFor = (
     store.right !== undefined ||
     globals.stateFile !== undefined ||
     nonEmpty(surroundings.env[STATE_FILE_VARIABLE]) !== undefined
+  if (globals.sealKey !== undefined && globals.sealKey.trim() === '') return E.left(usageError('--seal-key is empty'))
+  const sealKey = globals.sealKey ?? nonEmpty(surroundings.env['STAGECRAFT_SEAL_KEY'])
   return E.right({
     store: store.right,
     missingStore: named ? 'error' : 'empty',
@@ -72,5 +75,6 @@ export const managerOptionsFor = (
     onWarning: surroundings.onWarning,
     cwd: surroundings.cwd,
     ...(globals.refuseOutsideWrites ? { refuseOutsideWrites: true } : {}),
+    ...(sealKey === undefined ? {} : { seal: { key: { file: resolve(surroundings.cwd, sealKey) } } }),
   })
 }

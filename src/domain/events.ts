@@ -4,6 +4,7 @@ import { PhaseStatus, ReleasePhase } from './phase.js'
 import { Release, StoredRelease } from './release.js'
 import { ReleaseId } from './release-id.js'
 import { RequestTag } from './requests.js'
+import { HeadSealed } from './seal.js'
 import { Timestamp } from './timestamp.js'
 
 /** Where a snapshot came from: its path and the SHA-256 of its bytes when it was read. */
@@ -108,6 +109,8 @@ export const DomainEvent = t.union(
     event('PhaseUpdated', PhaseUpdated),
     event('SnapshotImported', SnapshotImported),
     event('SnapshotReconciled', SnapshotReconciled),
+    // Added in 0.6.0 (seal.ts): a seal changes no release.
+    event('HeadSealed', HeadSealed),
   ],
   'DomainEvent',
 )
@@ -199,5 +202,7 @@ export const releaseIdsOf = (event: DomainEvent): ReadonlyArray<ReleaseId> => {
       return event.data.releases.map((release) => release.id)
     case 'SnapshotReconciled':
       return event.data.changes.map((change) => change.releaseId)
+    case 'HeadSealed':
+      return []
   }
 }

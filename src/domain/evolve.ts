@@ -248,6 +248,9 @@ export const startFold = (state: State): Fold => {
             )
         }
         return undefined
+      case 'HeadSealed':
+        // A seal changes no release: verify checks it against the log (src/app/verify-seals.ts).
+        return undefined
       default:
         return `an event of unknown type ${showValue((event as { type?: unknown }).type)}`
     }
@@ -305,6 +308,8 @@ export const startFold = (state: State): Fold => {
         for (const change of event.data.changes) replaceGroup(change, at)
         otherFields = deepFreeze(structuredClone(event.data.otherFields))
         otherFieldsJson = textsOf(event.data.otherFieldsJson)
+        break
+      case 'HeadSealed':
         break
     }
     return undefined

@@ -243,6 +243,7 @@ const readAfter = async (
       lastIn = ownHash
       lastIndex = index
     }
+    if (visitor.lineHash !== undefined) visitor.lineHash(position, hashSoFar())
     if (read === undefined || !chained) {
       const location = `${path}:${position}`
       const problem = general !== undefined && E.isLeft(general) ? general.left : chainProblem(position, 'line')

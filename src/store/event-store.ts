@@ -49,6 +49,11 @@ export interface Visitor {
   /** Given (by `verify`), unusable records are reported and the read goes on; else the first is `CORRUPT_STATE`. */
   readonly problem?: (problem: RecordProblem) => void
   /**
+   * Given (by `verify`, to check seals and a recorded head), told the position and SHA-256 of every record read, whole
+   * or not usable, before its event; a read without it computes no hash it does not need.
+   */
+  readonly lineHash?: (position: number, sha256: string) => void
+  /**
    * Given, events of a newer version are reported and skipped. Without it the first is `NEWER_VERSION`: a caller that
    * must see every event (a migration) is refused rather than shown less.
    */

@@ -29,6 +29,8 @@ export interface FoldOptions {
   readonly problem?: ((problem: RecordProblem) => void) | undefined
   /** Told of each event of a newer version, besides the note the fold keeps of it. */
   readonly foreign?: ((event: ForeignEvent) => void) | undefined
+  /** Told the position and SHA-256 of every record read (see {@link Visitor}). */
+  readonly lineHash?: Visitor['lineHash']
 }
 
 /**
@@ -73,6 +75,7 @@ export const foldRead = (
         return next(event.position)
       },
       ...(options.problem === undefined ? {} : { problem: options.problem }),
+      ...(options.lineHash === undefined ? {} : { lineHash: options.lineHash }),
     }),
     TE.map((end) => {
       const state = fold?.result() ?? from.state

@@ -64,6 +64,7 @@ const readLines =
       const checked =
         E.isRight(decoded) && decoded.right.prev !== hash ? E.left(chainProblem(position, 'event')) : decoded
       hash = hashLine(line)
+      visitor.lineHash?.(position, hash)
       if (E.isLeft(checked)) {
         if (visitor.problem === undefined) return E.left(corrupt(`${location}: ${checked.left}`))
         visitor.problem({ location, message: checked.left })

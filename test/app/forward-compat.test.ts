@@ -81,7 +81,7 @@ describe('a checkpoint a newer stagecraft-state wrote past an event this version
     if (decoded._tag === 'Left') throw new Error(decoded.left)
     expect(decoded.right.header.events).toEqual({
       v: 1,
-      types: ['ReleaseCreated', 'PhaseUpdated', 'SnapshotImported', 'SnapshotReconciled'],
+      types: ['ReleaseCreated', 'PhaseUpdated', 'SnapshotImported', 'SnapshotReconciled', 'HeadSealed'],
     })
   })
 })

@@ -12,6 +12,7 @@ import type { EventStore } from '../../src/store/index.js'
 import { freshManager, memoryManager, rejection, steppingClock } from '../support/manager.js'
 import { appendToLog } from '../support/raw-lines.js'
 import { newerLine } from './forward-compat-contract.js'
+import { keyFiles } from '../support/seal-keys.js'
 import {
   HOSTILE_ACTOR,
   HOSTILE_NOTE,
@@ -171,15 +172,31 @@ describe('report data over time', () => {
     expect(result.right.audit.rows.map((row) => row.change)).toEqual(['prod v8', 'prod v9', 'prod v10', 'prod v11'])
   })
 
-  it('shows an event of a type it does not know (a newer version, a seal) as a row of that type, and goes on', async () => {
+  it('shows a seal among the notable rows, with the whole head and key id an auditor compares', async () => {
+    const store = memoryStore()
+    const { manager } = memoryManager({ store })
+    await manager.createRelease('prod', 'v1', 'abc1234')
+    const key = keyFiles()
+    const sealed = await manager.seal({ key: key.pem.privatePem })
+    const data = await dataOf(store, Date.UTC(2025, 0, 2))
+    const row = data.audit.notable.find((candidate) => candidate.kind === 'sealed')
+    expect(row).toMatchObject({
+      type: 'HeadSealed',
+      position: 2,
+      change: `sealed event 1 (sha256 ${sealed.head.sha256})`,
+      reason: expect.stringContaining(`key ${key.keyId}`),
+    })
+  })
+
+  it('shows an event of a type it does not know (a newer version) as a row of that type, and goes on', async () => {
     const given = freshManager()
     await given.manager.createRelease('prod', 'v1', 'abc1234')
     await given.manager.close()
-    appendToLog(given.eventLog, [newerLine({ type: 'HeadSealed', writer: '9.9.9' })])
+    appendToLog(given.eventLog, [newerLine({ type: 'HeadAudited', writer: '9.9.9' })])
     const data = await dataOf(fileStoreSpec(given.stateFile), Date.UTC(2025, 0, 2))
     expect(data.audit.rows.map((row) => [row.type, row.kind])).toEqual([
       ['ReleaseCreated', 'created'],
-      ['HeadSealed', 'other'],
+      ['HeadAudited', 'other'],
     ])
     expect(data.audit.rows[1]?.change).toContain('9.9.9')
     expect(envNamed(data, 'prod')?.total).toBe(1)

@@ -44,9 +44,9 @@ describe('npm run demo', () => {
     expect({ code: plain.code, stderr: plain.stderr }).toEqual({ code: 0, stderr: '' })
   })
 
-  it('tells its story in nine chapters, in order', () => {
+  it('tells its story in ten chapters, in order', () => {
     const numbers = [...plain.stdout.matchAll(/^## (\d+)\. /gm)].map((match) => Number(match[1]))
-    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
   })
 
   it('each chapter shows what its title says', () => {
@@ -92,8 +92,18 @@ describe('npm run demo', () => {
     expect(chapter(8)).toMatch(/^rolled back +20\.0% \(1\/5\) +33\.3% \(1\/3\) +0\.0% \(0\/2\)$/m)
     expect(chapter(8)).toMatch(/^ {2}recovered +1 +0 +1$/m)
     expect(chapter(8)).toMatch(/^rollout +4 +\d+ms/m)
+    expect(chapter(9)).toMatch(/^key id: +[0-9a-f]{64}$/m)
     expect(chapter(9)).toMatch(
-      /\$ stagecraft-state report --html report\.html\nreport written to report\.html: 5 releases in 2 environments, 61 events; verify: sound\n\(open \S+\/report\.html in a browser/,
+      /^sealed event 61 \(sha256 [0-9a-f]{64}\) at \S+\nwith key [0-9a-f]{64}; the seal is event 62$/m,
+    )
+    expect(chapter(9)).toMatch(
+      /^seals: 1, checked against the trusted keys; newest valid: event 62 \(sealing event 61\)/m,
+    )
+    expect(chapter(9)).toMatch(
+      /tampered\/releases\.events\.ndjson:62: error: the log was rewritten after this seal: event 61's line has SHA-256 [\s\S]*\[exit 1, as expected\]\n/,
+    )
+    expect(chapter(10)).toMatch(
+      /\$ stagecraft-state report --html report\.html\nreport written to report\.html: 5 releases in 2 environments, 62 events; verify: sound\n\(open \S+\/report\.html in a browser/,
     )
   })
 
@@ -127,7 +137,7 @@ describe('npm run demo', () => {
       expect(kept.stdout.trimEnd().split('\n').at(-1)).toBe(
         `The store is kept in ${directory}/.stagecraft (releases.json and releases.events.ndjson).`,
       )
-      expect(await ok(directory, ['verify'])).toMatch(/^sound: 61 events, 5 releases/)
+      expect(await ok(directory, ['verify', '--trust', 'auditor.pem.pub'])).toMatch(/^sound: 62 events, 5 releases/)
     } finally {
       rmSync(directory, { recursive: true, force: true })
     }

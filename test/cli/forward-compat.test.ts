@@ -40,7 +40,7 @@ describe('a store a newer stagecraft-state touched', () => {
     expect(run.stdout).toContain(id)
     expect(run.stderr).toBe(
       `stagecraft-state: warning: ${store.eventLog}:${line}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.6.0, cannot be interpreted: ` +
-        'this version of stagecraft-state knows event types ReleaseCreated, PhaseUpdated, SnapshotImported, SnapshotReconciled only; it was skipped, and what it changed is not shown. ' +
+        'this version of stagecraft-state knows event types ReleaseCreated, PhaseUpdated, SnapshotImported, SnapshotReconciled, HeadSealed only; it was skipped, and what it changed is not shown. ' +
         'Upgrade to stagecraft-state 0.6.0 or later to see it; this version refuses to write to this store\n',
     )
   })
@@ -58,7 +58,7 @@ describe('a store a newer stagecraft-state touched', () => {
         .at(-1),
     ).toBe(
       `stagecraft-state: NEWER_VERSION: ${store.eventLog}:${line}: event type "ReleaseSealed" (envelope version 1), written by stagecraft-state 0.6.0, cannot be interpreted: ` +
-        'this version of stagecraft-state knows event types ReleaseCreated, PhaseUpdated, SnapshotImported, SnapshotReconciled only; nothing was written. ' +
+        'this version of stagecraft-state knows event types ReleaseCreated, PhaseUpdated, SnapshotImported, SnapshotReconciled, HeadSealed only; nothing was written. ' +
         'Upgrade to stagecraft-state 0.6.0 or later to write to this store',
     )
     expect(files()).toBe(before)

@@ -21,6 +21,7 @@ import { current, show } from './show.js'
 import { importSnapshot, reconcile } from './snapshot.js'
 import { verify } from './verify.js'
 import { stats } from './stats.js'
+import { keygen, seal } from './seal.js'
 
 export const IMPLEMENTATIONS: Readonly<Record<CommandName, CommandImplementation>> = {
   create,
@@ -40,4 +41,6 @@ export const IMPLEMENTATIONS: Readonly<Record<CommandName, CommandImplementation
   completion,
   stats,
   report,
+  keygen,
+  seal,
 }

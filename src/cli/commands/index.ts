@@ -234,8 +234,28 @@ const replay: Command = {
 const verify: Command = {
   name: 'verify',
   summary: 'Check the whole store; exit 0 only when it is sound',
-  synopsis: '[--quiet]',
-  options: { quiet: QUIET_PROGRESS },
+  synopsis: '[--trust PUBLIC_KEY]... [--max-seal-age DURATION] [--head N:HASH] [--quiet]',
+  options: {
+    quiet: QUIET_PROGRESS,
+    trust: {
+      type: 'string',
+      value: 'PUBLIC_KEY',
+      multiple: true,
+      help:
+        'check every seal against these Ed25519 public keys (PEM; repeat it for rotated keys): one that does not ' +
+        'verify is an error, and the log must hold a valid seal',
+    },
+    'max-seal-age': {
+      type: 'string',
+      value: 'DURATION',
+      help: 'with --trust: fail when the newest valid seal is older than this (24h, 7d): catches seals deleted',
+    },
+    head: {
+      type: 'string',
+      value: 'N:HASH',
+      help: 'a chain head recorded earlier (as verify prints it): fail unless event N still has that SHA-256',
+    },
+  },
   description:
     'Checks every line of the event log decodes, the hash chain is unbroken, release ids are unique and ' +
     'increasing, every previous_id chain is whole, ' +
@@ -243,8 +263,16 @@ const verify: Command = {
     '(errors make the store unsound; warnings are kept on purpose), ' +
     'then the verdict and the head of the hash chain (the last event and the SHA-256 of its line: record ' +
     'it to detect later that the log was cut back). ' +
-    'Exit 0 when sound, 1 when not. With --json, the report: sound, store, events, releases, head, problems.',
-  examples: ['stagecraft-state verify', 'stagecraft-state verify --json'],
+    'Seals (HeadSealed events) are checked against the log; with --trust, against the keys too ' +
+    '(docs/audit.md). ' +
+    'Exit 0 when sound, 1 when not. With --json, the report: sound, store, events, releases, head, problems, ' +
+    'and seals when there are any.',
+  examples: [
+    'stagecraft-state verify',
+    'stagecraft-state verify --json',
+    'stagecraft-state verify --trust seal.pem.pub --max-seal-age 7d',
+    'stagecraft-state verify --head 1234:3f9a...',
+  ],
 }
 
 const rollbackTarget: Command = {
@@ -430,6 +458,41 @@ const report: Command = {
   ],
 }
 
+const keygen: Command = {
+  name: 'keygen',
+  summary: 'Make an Ed25519 key pair for seals',
+  synopsis: '--out FILE',
+  description:
+    'Writes a new Ed25519 private key to FILE (PKCS#8 PEM, readable by you only) and its public key to FILE.pub ' +
+    '(SPKI PEM), and prints the key id (the SHA-256 of the public key). Refuses to replace either file. Keep the ' +
+    'private key with whoever seals (not with the runners that write the log, where that matters: docs/audit.md); ' +
+    'give the public key to verify --trust. Keys made by OpenSSL (openssl genpkey -algorithm ed25519) work too. ' +
+    'With --json: private, public, keyId.',
+  options: {
+    out: { type: 'string', value: 'FILE', help: 'where the private key goes; the public key goes to FILE.pub' },
+  },
+  examples: ['stagecraft-state keygen --out ~/.config/stagecraft/seal.pem'],
+}
+
+const seal: Command = {
+  name: 'seal',
+  summary: 'Sign the head of the store and record it (a HeadSealed event)',
+  synopsis: '[--key FILE]',
+  description:
+    'Records a HeadSealed event: the last event of the store and the SHA-256 of its line, the time and the key id, ' +
+    'signed with an Ed25519 private key. verify --trust then shows a log rewritten before the seal, even with its ' +
+    'hash chain recomputed (docs/audit.md). A key that is missing, unreadable or not an Ed25519 private key, or an ' +
+    'empty store, records nothing. With --json: position, head, sealedAt, keyId.',
+  options: {
+    key: {
+      type: 'string',
+      value: 'FILE',
+      help: 'the Ed25519 private key in PEM (default: --seal-key, else $STAGECRAFT_SEAL_KEY)',
+    },
+  },
+  examples: ['stagecraft-state seal --key ~/.config/stagecraft/seal.pem'],
+}
+
 export const COMMANDS: ReadonlyArray<Command> = [
   create,
   phase,
@@ -448,6 +511,8 @@ export const COMMANDS: ReadonlyArray<Command> = [
   completion,
   stats,
   report,
+  keygen,
+  seal,
 ]
 
 /** The command with this name. */

@@ -8,7 +8,7 @@ import { releaseValue } from '../format/json.js'
 import { statusPaint } from '../format/style.js'
 import { didYouMean } from '../suggest.js'
 import { EXIT, type UsageError, usageError } from '../usage.js'
-import { changeText, phaseChanges, writeAbout } from './recorded.js'
+import { changeText, phaseChanges, sealedLines, writeAbout } from './recorded.js'
 
 const isOneOf = (names: ReadonlyArray<string>, value: string): boolean => names.includes(value.trim())
 
@@ -43,13 +43,14 @@ export const phase = defineCommand({
     )
   },
   run: async (input, { manager, out }) => {
-    const { release, events } = await writeAbout(manager, input.releaseId, (releaseId) =>
+    const recordedWrite = await writeAbout(manager, input.releaseId, (releaseId) =>
       // As typed (checked above): the manager trims them.
       manager.updatePhase(releaseId, input.phase as ReleasePhase, input.status as PhaseStatus, {
         reason: input.reason,
         requestId: input.requestId,
       }),
     )
+    const { release, events } = recordedWrite
     if (out.json) {
       out.value(releaseValue(out, release))
       return EXIT.ok
@@ -61,6 +62,7 @@ export const phase = defineCommand({
       recorded === undefined
         ? `${release.id}: ${name} is already ${release.phases[name]}; nothing recorded`
         : `${release.id}: ${changeText(recorded, out.style)} ${overall}`,
+      ...sealedLines(recordedWrite),
     ])
     return EXIT.ok
   },

@@ -18,6 +18,15 @@ export const writeAbout = async (
   return write(releaseId)
 }
 
+/** What the `--seal-key` option added after a write that finished a release, as a line (none when not sealed). */
+export const sealedLines = ({ sealed }: Recorded): string[] =>
+  sealed === undefined
+    ? []
+    : [
+        `sealed event ${sealed.head.position} with key ${sealed.keyId.slice(0, 16)}… ` +
+          `(the seal is event ${sealed.position})`,
+      ]
+
 /** The phase changes among the events a write recorded, in order. */
 export const phaseChanges = (events: ReadonlyArray<HistoryEvent>): ReadonlyArray<PhaseUpdated> =>
   events.flatMap((event) => (event.type === 'PhaseUpdated' ? [event.data] : []))

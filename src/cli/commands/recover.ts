@@ -6,7 +6,7 @@ import { defineCommand, requiredOption, stringOption } from '../command.js'
 import { releaseValue } from '../format/json.js'
 import { statusPaint } from '../format/style.js'
 import { EXIT } from '../usage.js'
-import { changeText, phaseChanges, writeAbout } from './recorded.js'
+import { changeText, phaseChanges, sealedLines, writeAbout } from './recorded.js'
 
 export const recover = defineCommand({
   parse: (args) =>
@@ -19,9 +19,10 @@ export const recover = defineCommand({
       })),
     ),
   run: async (input, { manager, out }) => {
-    const { release, events } = await writeAbout(manager, input.releaseId, (releaseId) =>
+    const recordedWrite = await writeAbout(manager, input.releaseId, (releaseId) =>
       manager.recoverRelease(releaseId, input.reason, { requestId: input.requestId }),
     )
+    const { release, events } = recordedWrite
     if (out.json) {
       out.value(releaseValue(out, release))
       return EXIT.ok
@@ -33,6 +34,7 @@ export const recover = defineCommand({
         ? `${release.id} has no running or pending phase; nothing recorded (release ${overall})`
         : `recovered ${out.style.bold(release.id)}: ${changes.join(', ')} (release ` +
           `${statusPaint(out.style, overall)(overall)})`,
+      ...sealedLines(recordedWrite),
     ])
     return EXIT.ok
   },

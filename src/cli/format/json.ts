@@ -35,6 +35,24 @@ export const verifyJson = (report: VerifyReport, store: string): unknown => ({
   releases: report.releases,
   head: report.head === undefined ? null : { position: report.head.position, sha256: report.head.sha256 },
   problems: report.problems.map(({ severity, location, message }) => ({ severity, location, message })),
+  // Only where there is something to say of seals: the report of a log without them is as it was.
+  ...(report.seals === undefined ? {} : { seals: sealsJson(report.seals) }),
+})
+
+const sealsJson = (seals: NonNullable<VerifyReport['seals']>): unknown => ({
+  count: seals.count,
+  keysChecked: seals.keysChecked,
+  newestValid:
+    seals.newestValid === undefined
+      ? null
+      : {
+          position: seals.newestValid.position,
+          location: seals.newestValid.location,
+          head: seals.newestValid.head,
+          sealedAt: seals.newestValid.sealedAt,
+          keyId: seals.newestValid.keyId,
+        },
+  headMatched: seals.headMatched ?? null,
 })
 
 /** Releases as the output asks: the shapes of docs/json.md with `-o`, `releases.json` records with `--json`. */

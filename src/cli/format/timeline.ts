@@ -84,6 +84,21 @@ const describe = (event: HistoryEvent, style: Style): { what: string; lines: Lin
         lines.length === 0 ? [{ release: '', phase: '', change: 'top-level fields', note: '' }] : lines
       return { what: 'reconciled', lines: [{ ...(first as Line), note }, ...rest] }
     }
+    case 'HeadSealed': {
+      // The hashes cut to what a person compares by eye; -o json has them whole.
+      const { head, keyId } = event.data
+      return {
+        what: 'sealed',
+        lines: [
+          {
+            release: '',
+            phase: '',
+            change: `head event ${head.position}`,
+            note: `sha256 ${head.sha256.slice(0, 16)}…, key ${keyId.slice(0, 16)}…`,
+          },
+        ],
+      }
+    }
   }
 }
 

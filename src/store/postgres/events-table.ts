@@ -97,6 +97,7 @@ export const readEvents = async (
       const checked = rowProblem(row, rowPosition, position + 1, hash, lineHash)
       position = rowPosition
       hash = lineHash
+      visitor.lineHash?.(position, hash)
       if ('problem' in checked) {
         if (visitor.problem === undefined) return E.left(corrupt(`${location}: ${checked.problem}`))
         visitor.problem({ location, message: checked.problem })
