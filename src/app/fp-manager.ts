@@ -28,12 +28,9 @@ import { withHistoryStream } from './history-stream.js'
 import { duration, readClock, type ResolvedOptions, resolveOptions, type StateManagerOptions } from './options.js'
 import { recorder } from './recorder.js'
 import { oneAtATime, storeView } from './store-view.js'
-import { verifyStore } from './verify.js'
-import { makeReport } from './report.js'
-import { stats, statsQuery } from './stats.js'
 import type { Sealed } from './seal.js'
 import { sealing } from './seal-manager.js'
-import { sealCheckOf } from './seal-options.js'
+import { wholeStoreReads } from './whole-store-reads.js'
 
 const fromDomain = <A>(either: E.Either<DomainError, A>): E.Either<StateError, A> =>
   pipe(either, E.mapLeft(StateError.fromDomain))
@@ -344,55 +341,10 @@ export const fpStateManagerWith = (config: ResolvedOptions): FpStateManager => {
         TE.flatMap(() => stateAt(store, time, view.warnForeign)),
       ),
     rollbackTarget: (environment, target) => query((state) => rollbackTarget(state, environment, target)),
-    verify: (options) =>
-      settled(
-        pipe(
-          clock,
-          TE.flatMapEither((nowMs) => sealCheckOf(options, nowMs)),
-          TE.tap(() => present),
-          TE.flatMap((check) => verifyStore(store, config.onProgress, check)),
-        ),
-      ),
     seal: (options) => seals.seal(options?.key),
     abandonedReleases: abandoned,
-    stats: (filter) =>
-      settled(
-        pipe(
-          clock,
-          TE.flatMap((nowMs) => statsQuery(filter, nowMs, config.abandonedAfterMs)),
-          TE.tap(() => present),
-          TE.flatMap((query) =>
-            stats(
-              store,
-              query,
-              view.warnForeign,
-              // Read only for a store with no event: the releases of a releases.json not imported yet.
-              pipe(
-                view.refresh,
-                TE.map((loaded) => (loaded.cursor.position === 0 ? listAllReleases(loaded.state) : [])),
-              ),
-            ),
-          ),
-        ),
-      ),
     state: () => query((state) => E.right(state)),
-    report: (options) =>
-      settled(
-        pipe(
-          checkedBag('report', options),
-          TE.tap(() => present),
-          TE.bindTo('given'),
-          TE.bind('nowMs', () => clock),
-          TE.flatMap(({ given, nowMs }) =>
-            makeReport(store, given, {
-              nowMs,
-              abandonedAfterMs: config.abandonedAfterMs,
-              onProgress: config.onProgress,
-              cwd: config.cwd,
-            }),
-          ),
-        ),
-      ),
+    ...wholeStoreReads({ store, view, config, clock, present }),
     importSnapshot: () =>
       onOwnSnapshot(
         pipe(
