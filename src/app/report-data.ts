@@ -8,6 +8,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { factsOf, type Release } from '../domain/release.js'
 import { isAbandoned, releaseStatus } from '../domain/release-status.js'
 import { describeForeign } from '../domain/foreign.js'
+import type { EventEnvelope } from '../domain/events.js'
 import type { State } from '../domain/state.js'
 import type { StateError } from '../domain/state-error.js'
 import { epochMsOf, type Instant, parseInstant } from '../domain/timestamp.js'
@@ -212,10 +213,13 @@ export const gatherReport = (store: EventStore, options: GatherOptions): TE.Task
   // As `stats` does, nothing after the first event past the window's end is measured.
   let measuring = true
 
-  const about = (row: AuditRow, environments: ReadonlyArray<string | undefined>): void => {
-    const at = parseInstant(row.recordedAt)
+  // An event's time is parsed again only for a window with a bound, and its row made only when it is in the window.
+  const bounded = window.since !== undefined || window.until !== undefined
+  const about = (envelope: EventEnvelope, position: number, environments: ReadonlyArray<string | undefined>) => {
+    const at = bounded ? parseInstant(envelope.recordedAt) : undefined
     if (at !== undefined && !inWindow(at.epochMs, window)) return
     if (window.environment !== undefined && !environments.includes(window.environment)) return
+    const row = auditRow(envelope, position)
     rows.add(row)
     if (NOTABLE_KINDS.includes(row.kind)) notable.add(row)
   }
@@ -241,7 +245,7 @@ export const gatherReport = (store: EventStore, options: GatherOptions): TE.Task
           for (const change of envelope.data.changes)
             for (const release of change.after) environmentOf.set(release.id, release.environment)
         } else environments = []
-        about(auditRow(envelope, position), environments)
+        about(envelope, position, environments)
         return undefined
       },
       // Verify, below, names what cannot be read or folded; the report shows what can.
