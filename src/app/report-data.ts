@@ -13,7 +13,7 @@ import type { State } from '../domain/state.js'
 import type { StateError } from '../domain/state-error.js'
 import { epochMsOf, type Instant, parseInstant } from '../domain/timestamp.js'
 import { emptyLoaded, type EventStore, foldRead, type OnProgress } from '../store/index.js'
-import { type AuditRow, auditRow, foreignRow, newestRows, NOTABLE_KINDS } from './report-audit.js'
+import { auditKind, type AuditRow, foreignRow, newestRows, NOTABLE_KINDS } from './report-audit.js'
 import { verifyStore, type VerifyReport } from './verify.js'
 import type { DeployStats } from '../domain/deploy-stats.js'
 import { startStats } from '../domain/stats-fold.js'
@@ -213,15 +213,15 @@ export const gatherReport = (store: EventStore, options: GatherOptions): TE.Task
   // As `stats` does, nothing after the first event past the window's end is measured.
   let measuring = true
 
-  // An event's time is parsed again only for a window with a bound, and its row made only when it is in the window.
+  // An event's time is parsed again only for a window with a bound; its row is made only if it is shown (report-audit).
   const bounded = window.since !== undefined || window.until !== undefined
   const about = (envelope: EventEnvelope, position: number, environments: ReadonlyArray<string | undefined>) => {
     const at = bounded ? parseInstant(envelope.recordedAt) : undefined
     if (at !== undefined && !inWindow(at.epochMs, window)) return
     if (window.environment !== undefined && !environments.includes(window.environment)) return
-    const row = auditRow(envelope, position)
-    rows.add(row)
-    if (NOTABLE_KINDS.includes(row.kind)) notable.add(row)
+    const entry = { envelope, position }
+    rows.add(entry)
+    if (NOTABLE_KINDS.includes(auditKind(envelope))) notable.add(entry)
   }
 
   return pipe(
