@@ -52,7 +52,25 @@ const changeText = (change: ReleaseChange): string => {
   return `${change.releaseId} changed (${[...fields, ...phases].join(', ') || 'other fields'})`
 }
 
-type Described = Pick<AuditRow, 'kind' | 'release' | 'change' | 'reason'>
+type Described = Pick<AuditRow, 'release' | 'change' | 'reason'>
+
+/** The kind of an event's row, without making the row: a long history's events are mostly never shown. */
+export const auditKind = (envelope: EventEnvelope): AuditKind => {
+  switch (envelope.type) {
+    case 'ReleaseCreated':
+      return envelope.data.rollbackOf === undefined ? 'created' : 'rollback'
+    case 'PhaseUpdated':
+      return madeByRecovery(envelope.data) ? 'recovery' : 'phase'
+    case 'SnapshotImported':
+      return 'imported'
+    case 'SnapshotReconciled':
+      return envelope.data.adopted === true ? 'adopted' : 'reconciled'
+    case 'HeadSealed':
+      return 'sealed'
+    default:
+      return 'other'
+  }
+}
 
 const described = (envelope: EventEnvelope): Described => {
   switch (envelope.type) {
@@ -64,7 +82,6 @@ const described = (envelope: EventEnvelope): Described => {
         ...(note === undefined ? [] : [note]),
       ]
       return {
-        kind: rollbackOf === undefined ? 'created' : 'rollback',
         release: release.id,
         change: `${release.environment} ${release.version}`,
         reason: notes.join('; '),
@@ -73,7 +90,6 @@ const described = (envelope: EventEnvelope): Described => {
     case 'PhaseUpdated': {
       const { releaseId, phase, from, to, reason } = envelope.data
       return {
-        kind: madeByRecovery(envelope.data) ? 'recovery' : 'phase',
         release: releaseId,
         change: `${phase} ${from} -> ${to}`,
         reason: reason ?? '',
@@ -82,7 +98,6 @@ const described = (envelope: EventEnvelope): Described => {
     case 'SnapshotImported': {
       const { releases, source } = envelope.data
       return {
-        kind: 'imported',
         release: idList(releases.map((release) => release.id)),
         change: `${releases.length} release${releases.length === 1 ? '' : 's'} imported`,
         reason: source === undefined ? '' : `from ${source.file}`,
@@ -92,7 +107,6 @@ const described = (envelope: EventEnvelope): Described => {
       const { changes, source, adopted } = envelope.data
       const how = adopted === true ? 'adopted' : 'accepted'
       return {
-        kind: adopted === true ? 'adopted' : 'reconciled',
         release: idList(changes.map((change) => change.releaseId)),
         change: changes.length === 0 ? 'top-level fields' : idList(changes.map(changeText)),
         reason: source === undefined ? `outside edit ${how}` : `outside edit of ${source.file} ${how}`,
@@ -102,7 +116,6 @@ const described = (envelope: EventEnvelope): Described => {
       // The page shows the whole hashes: an auditor compares them with a head recorded elsewhere.
       const { head, keyId, sealedAt } = envelope.data
       return {
-        kind: 'sealed',
         release: '',
         change: `sealed event ${head.position} (sha256 ${head.sha256})`,
         reason: `key ${keyId}, sealed at ${sealedAt}`,
@@ -111,7 +124,7 @@ const described = (envelope: EventEnvelope): Described => {
     default: {
       // A type added after this file was written: shown as recorded, not interpreted.
       const unknown = envelope as { readonly type: string }
-      return { kind: 'other', release: '', change: unknown.type, reason: '' }
+      return { release: '', change: unknown.type, reason: '' }
     }
   }
 }
@@ -121,6 +134,7 @@ export const auditRow = (envelope: EventEnvelope, position: number): AuditRow =>
   position,
   recordedAt: envelope.recordedAt,
   type: envelope.type,
+  kind: auditKind(envelope),
   actor: envelope.meta.actor,
   host: envelope.meta.host,
   ...described(envelope),
@@ -139,25 +153,30 @@ export const foreignRow = (position: number, type: string | undefined, descripti
   reason: 'not interpreted by this version',
 })
 
+/** An event kept for the audit table: its row is made only if it is among the rows shown. */
+export type AuditEntry = AuditRow | { readonly envelope: EventEnvelope; readonly position: number }
+
+const rowOf = (entry: AuditEntry): AuditRow => ('envelope' in entry ? auditRow(entry.envelope, entry.position) : entry)
+
 /**
  * The newest rows, at most `max`, oldest first, and how many there were: a ring, so that a history of millions of
- * events holds `max` rows at a time.
+ * events holds `max` entries at a time, and makes rows of those only.
  */
 export interface NewestRows {
-  readonly add: (row: AuditRow) => void
+  readonly add: (entry: AuditEntry) => void
   readonly result: () => { readonly rows: ReadonlyArray<AuditRow>; readonly total: number }
 }
 
 export const newestRows = (max: number): NewestRows => {
-  const ring: AuditRow[] = []
+  const ring: AuditEntry[] = []
   let total = 0
   return {
-    add: (row) => {
-      ring[total % max] = row
+    add: (entry) => {
+      ring[total % max] = entry
       total++
     },
     result: () => ({
-      rows: total <= max ? [...ring] : [...ring.slice(total % max), ...ring.slice(0, total % max)],
+      rows: (total <= max ? ring : [...ring.slice(total % max), ...ring.slice(0, total % max)]).map(rowOf),
       total,
     }),
   }

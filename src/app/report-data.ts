@@ -8,14 +8,15 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { factsOf, type Release } from '../domain/release.js'
 import { isAbandoned, releaseStatus } from '../domain/release-status.js'
 import { describeForeign } from '../domain/foreign.js'
+import type { EventEnvelope } from '../domain/events.js'
 import type { State } from '../domain/state.js'
 import type { StateError } from '../domain/state-error.js'
 import { epochMsOf, type Instant, parseInstant } from '../domain/timestamp.js'
 import { emptyLoaded, type EventStore, foldRead, type OnProgress } from '../store/index.js'
-import { type AuditRow, auditRow, foreignRow, newestRows, NOTABLE_KINDS } from './report-audit.js'
-import { stats } from './stats.js'
+import { auditKind, type AuditRow, foreignRow, newestRows, NOTABLE_KINDS } from './report-audit.js'
 import { verifyStore, type VerifyReport } from './verify.js'
 import type { DeployStats } from '../domain/deploy-stats.js'
+import { startStats } from '../domain/stats-fold.js'
 
 /** How a release stands in the report: its overall status, with a release left unfinished for long `abandoned`. */
 export type ReportOutcome = 'completed' | 'failed' | 'recovered' | 'abandoned' | 'in progress'
@@ -183,15 +184,6 @@ const earliest = (state: State, fromMs: number): number => {
   return min
 }
 
-/**
- * The store as the metrics read it for the report: past a record that cannot be used, rather than failing at it, so
- * that a damaged store still gets its page (verify names the damage there).
- */
-const pastDamage = (store: EventStore): EventStore => ({
-  ...store,
-  read: (cursor, visitor) => store.read(cursor, { problem: () => undefined, ...visitor }),
-})
-
 /** What {@link gatherReport} needs besides the store. */
 export interface GatherOptions {
   readonly window: ReportWindow
@@ -202,8 +194,8 @@ export interface GatherOptions {
 }
 
 /**
- * Reads the store once for the releases and the audit rows (a damaged record is skipped here: verify names it), then
- * verifies it.
+ * Reads the store once for the releases, the audit rows and the metrics (a damaged record is skipped here: verify
+ * names it), then verifies it.
  */
 export const gatherReport = (store: EventStore, options: GatherOptions): TE.TaskEither<StateError, ReportData> => {
   const { window, nowMs, abandonedAfterMs } = options
@@ -214,19 +206,29 @@ export const gatherReport = (store: EventStore, options: GatherOptions): TE.Task
   const environmentOf = new Map<string, string>()
   let firstEventMs: number | undefined
   const untilMs = window.until?.epochMs ?? nowMs
+  // The metrics of `stats`, folded from the same events as it reads them; without `since`, the window starts where
+  // the history does, known only at the end (see `result` below), so the fold counts from -Infinity till then.
+  const sinceMs = window.since?.epochMs ?? -Infinity
+  const metrics = startStats({ sinceMs, untilMs, environment: window.environment, abandonedAfterMs })
+  // As `stats` does, nothing after the first event past the window's end is measured.
+  let measuring = true
 
-  const about = (row: AuditRow, environments: ReadonlyArray<string | undefined>): void => {
-    const at = parseInstant(row.recordedAt)
+  // An event's time is parsed again only for a window with a bound; its row is made only if it is shown (report-audit).
+  const bounded = window.since !== undefined || window.until !== undefined
+  const about = (envelope: EventEnvelope, position: number, environments: ReadonlyArray<string | undefined>) => {
+    const at = bounded ? parseInstant(envelope.recordedAt) : undefined
     if (at !== undefined && !inWindow(at.epochMs, window)) return
     if (window.environment !== undefined && !environments.includes(window.environment)) return
-    rows.add(row)
-    if (NOTABLE_KINDS.includes(row.kind)) notable.add(row)
+    const entry = { envelope, position }
+    rows.add(entry)
+    if (NOTABLE_KINDS.includes(auditKind(envelope))) notable.add(entry)
   }
 
   return pipe(
     foldRead(store.read, emptyLoaded(store.origin), {
       watch: ({ envelope, position }) => {
         firstEventMs ??= epochMsOf(envelope.recordedAt)
+        if (measuring) measuring = metrics.apply(envelope) === undefined
         let environments: Array<string | undefined>
         if (envelope.type === 'ReleaseCreated') {
           const { release } = envelope.data
@@ -243,7 +245,7 @@ export const gatherReport = (store: EventStore, options: GatherOptions): TE.Task
           for (const change of envelope.data.changes)
             for (const release of change.after) environmentOf.set(release.id, release.environment)
         } else environments = []
-        about(auditRow(envelope, position), environments)
+        about(envelope, position, environments)
         return undefined
       },
       // Verify, below, names what cannot be read or folded; the report shows what can.
@@ -255,16 +257,8 @@ export const gatherReport = (store: EventStore, options: GatherOptions): TE.Task
       },
     }),
     TE.bindTo('loaded'),
-    TE.bind('metrics', ({ loaded }) =>
-      stats(pastDamage(store), {
-        sinceMs: window.since?.epochMs ?? Math.min(earliest(loaded.state, firstEventMs ?? nowMs), untilMs),
-        untilMs,
-        environment: window.environment,
-        abandonedAfterMs,
-      }),
-    ),
     TE.bind('verify', () => verifyStore(store, options.onProgress)),
-    TE.map(({ loaded, verify, metrics }) => {
+    TE.map(({ loaded, verify }) => {
       const audit = rows.result()
       const notables = notable.result()
       return {
@@ -275,7 +269,9 @@ export const gatherReport = (store: EventStore, options: GatherOptions): TE.Task
         audit: { rows: audit.rows, total: audit.total, notable: notables.rows, notableTotal: notables.total },
         verify: { ...verify, problems: verify.problems.slice(0, limits.problems) },
         problemsTotal: verify.problems.length,
-        metrics,
+        metrics: metrics.result(
+          window.since?.epochMs ?? Math.min(earliest(loaded.state, firstEventMs ?? nowMs), untilMs),
+        ),
       }
     }),
   )

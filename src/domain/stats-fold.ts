@@ -19,7 +19,11 @@ export type StatsEvent = DomainEvent & Pick<EventEnvelope, 'recordedAt'>
  */
 export interface StatsFold {
   readonly apply: (event: StatsEvent) => 'after the window' | undefined
-  readonly result: () => DeployStats
+  /**
+   * The figures. `sinceMs`, not before the query's, starts the window later: for a caller that learns its start only
+   * from the events themselves (the report's, from the history's first event), folded with a query from -Infinity.
+   */
+  readonly result: (sinceMs?: number) => DeployStats
 }
 
 // Whether the next release is a rollback of the one it follows: it says so, or it redeploys that one's predecessor.
@@ -147,7 +151,7 @@ export const startStats = (query: StatsQuery): StatsFold => {
     }
   }
 
-  return { apply, result: () => tallyStats(query, releases.values()) }
+  return { apply, result: (sinceMs = query.sinceMs) => tallyStats({ ...query, sinceMs }, releases.values()) }
 }
 
 const byCreation = (a: Release, b: Release): number =>

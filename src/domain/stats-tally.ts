@@ -154,11 +154,12 @@ const figuresOf = (tally: Tally, days: number): StatsFigures => {
   }
 }
 
-/** The figures of the counted releases among `releases`. */
+/** The figures of the counted releases among `releases` created in `query`'s window. */
 export const tallyStats = (query: StatsQuery, releases: Iterable<StatsRelease>): DeployStats => {
   const byEnvironment = new Map<string, Tally>()
   for (const release of releases) {
-    if (!release.counted) continue
+    // A counted release was created in the fold's window; the query's may start later (StatsFold.result).
+    if (!release.counted || release.createdMs < query.sinceMs) continue
     let tally = byEnvironment.get(release.environment)
     if (tally === undefined) byEnvironment.set(release.environment, (tally = emptyTally()))
     countRelease(tally, release, query)

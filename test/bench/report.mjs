@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The HTML report at scale: a store of N full deploys (13 events each), `report --html FILE` from a cold CLI (what a
- * person runs: one read for the page, one for the metrics, one for verify), the file's size, and the time headless
+ * person runs: one read for the page and its metrics, one for verify), the file's size, and the time headless
  * Chromium takes to reach the page's `load` event (the issue's target: within 2 s at 10,000 releases). Run alone with
  * `node test/bench/report.mjs [N...]` after a build, or as part of `npm run bench`.
  */
