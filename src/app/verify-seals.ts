@@ -48,9 +48,10 @@ export interface SealReport {
 
 const short = (hex: string): string => `${hex.slice(0, 16)}…`
 
-/** `3d 4h`, `5h 2m`, `12m`: an age for messages. */
+/** `3d 4h`, `5h 2m`, `12m`, `40s`: an age for messages (seconds only under a minute, where minutes would say 0m). */
 export const ageText = (ms: number): string => {
   const minutes = Math.floor(ms / 60_000)
+  if (minutes === 0) return `${Math.floor(Math.max(0, ms) / 1000)}s`
   const [d, h, m] = [Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60), minutes % 60]
   if (d > 0) return h === 0 ? `${d}d` : `${d}d ${h}h`
   if (h > 0) return m === 0 ? `${h}h` : `${h}h ${m}m`

@@ -202,6 +202,18 @@ describe('verify with trusted keys', () => {
     expect((await rejection(manager.verify({ maxSealAgeMs: 1000 }))).message).toMatch(/needs trusted keys/)
   })
 
+  it('an age under a minute is said in seconds, not as 0m', async () => {
+    const { manager, clock } = memoryManager()
+    const key = keyFiles()
+    await deploy(manager, 'prod', 'v1')
+    const sealed = await manager.seal({ key: key.pem.privatePem })
+    clock.set(Date.parse(sealed.sealedAt) + 42_500)
+    const report = await manager.verify({ trust: [key.pem.publicPem], maxSealAgeMs: 30_000 })
+    expect(errors(report).map((p) => p.message)).toEqual([
+      expect.stringMatching(/, is 42s old, more than the 30s allowed/),
+    ])
+  })
+
   it('without trusted keys, seals are checked against the log only, and the report says so', async () => {
     const { manager } = memoryManager()
     await deploy(manager, 'prod', 'v1')
