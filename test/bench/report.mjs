@@ -6,27 +6,16 @@
  * `node test/bench/report.mjs [N...]` after a build, or as part of `npm run bench`.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createStateManager } from '../../dist/index.js'
+import { CHROMIUM, FLAGS } from './chromium.mjs'
 import { writeDeployLog } from './generate.mjs'
 import { median, ms, table } from './stats.mjs'
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname
-const WANTED = process.env['STAGECRAFT_CHROMIUM'] || '/usr/bin/chromium'
-const CHROMIUM = existsSync(WANTED) ? WANTED : undefined
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 /** Milliseconds from navigation start to the end of the `load` event of `file`, in a fresh page, `runs` times. */
 const loadTimes = async (file, runs) => {

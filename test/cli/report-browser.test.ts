@@ -4,32 +4,18 @@
  * and no request leaves file://. Without Chromium the suite is skipped, saying so; with CI_REQUIRE_CHROMIUM=1 (set by
  * .ci/run once it installed Chromium) a missing browser fails instead.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createStateManager } from '../../src/index.js'
+import { CHROMIUM, FLAGS, WANTED } from '../bench/chromium.mjs'
 import { HOSTILE_ACTOR, HOSTILE_NOTE, HOSTILE_VERSION, recordStory, RECOVERY_REASON } from '../app/report-story.js'
 import { defaultStore, ok, steppingClock, tempDir } from './support.js'
 
-/** The Chromium to drive: the one STAGECRAFT_CHROMIUM names, else Debian's; none when it is not there. */
-const WANTED = process.env['STAGECRAFT_CHROMIUM'] || '/usr/bin/chromium'
-const CHROMIUM = existsSync(WANTED) ? WANTED : undefined
 const REQUIRED = process.env['CI_REQUIRE_CHROMIUM'] === '1'
-
-// Flags for a quiet, sandboxed-by-the-container headless run that reaches for nothing on the network by itself.
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 if (CHROMIUM === undefined && !REQUIRED)
   console.warn(
