@@ -17,6 +17,8 @@ import { auditKind, type AuditRow, foreignRow, newestRows, NOTABLE_KINDS } from 
 import { verifyStore, type VerifyReport } from './verify.js'
 import type { DeployStats } from '../domain/deploy-stats.js'
 import { startStats } from '../domain/stats-fold.js'
+import { listAllReleases } from '../domain/queries.js'
+import { importOf } from './stats.js'
 
 /** How a release stands in the report: its overall status, with a release left unfinished for long `abandoned`. */
 export type ReportOutcome = 'completed' | 'failed' | 'recovered' | 'abandoned' | 'in progress'
@@ -191,6 +193,11 @@ export interface GatherOptions {
   readonly abandonedAfterMs: number
   readonly limits?: ReportLimits | undefined
   readonly onProgress?: OnProgress | undefined
+  /**
+   * The state of a store with no event yet but a releases.json not imported (the Go Stagecraft's): its releases are
+   * shown, and measured, as their import would be (no timing). Read only when the log holds nothing.
+   */
+  readonly unimported?: TE.TaskEither<StateError, State> | undefined
 }
 
 /**
@@ -205,6 +212,7 @@ export const gatherReport = (store: EventStore, options: GatherOptions): TE.Task
   const seen: Seen = { createdByCommand: new Set() }
   const environmentOf = new Map<string, string>()
   let firstEventMs: number | undefined
+  let foreignSeen = false
   const untilMs = window.until?.epochMs ?? nowMs
   // The metrics of `stats`, folded from the same events as it reads them; without `since`, the window starts where
   // the history does, known only at the end (see `result` below), so the fold counts from -Infinity till then.
@@ -252,10 +260,23 @@ export const gatherReport = (store: EventStore, options: GatherOptions): TE.Task
       unfolded: () => undefined,
       problem: () => undefined,
       foreign: (event) => {
+        foreignSeen = true
         if (window.environment === undefined)
           rows.add(foreignRow(event.position, event.foreign.type, describeForeign(event.foreign)))
       },
     }),
+    TE.flatMap((loaded) =>
+      firstEventMs !== undefined || foreignSeen || options.unimported === undefined
+        ? TE.right(loaded)
+        : pipe(
+            options.unimported,
+            TE.map((state) => {
+              const releases = listAllReleases(state)
+              if (releases.length > 0) metrics.apply(importOf(releases, untilMs))
+              return { ...loaded, state }
+            }),
+          ),
+    ),
     TE.bindTo('loaded'),
     TE.bind('verify', () => verifyStore(store, options.onProgress)),
     TE.map(({ loaded, verify }) => {

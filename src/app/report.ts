@@ -8,6 +8,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { parseEnvironment } from '../domain/input.js'
+import type { State } from '../domain/state.js'
 import { ioError, isStateError, StateError } from '../domain/state-error.js'
 import { type EventStore, type OnProgress, replaceFileSync } from '../store/index.js'
 import { parseTime } from './audit.js'
@@ -100,6 +101,8 @@ export interface ReportContext {
   readonly limits?: ReportLimits | undefined
   /** Where a relative `file` starts. */
   readonly cwd: string
+  /** The state of a releases.json not imported yet, read only when the log holds no event (see gatherReport). */
+  readonly unimported?: TE.TaskEither<StateError, State> | undefined
 }
 
 /** Gathers, renders and (with `file`) writes the report of `store`. */

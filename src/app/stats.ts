@@ -74,6 +74,14 @@ export const statsQuery = (
     ),
   )
 
+/** The releases of a releases.json not imported yet, as the event that would import them, at `atMs`. */
+export const importOf = (releases: ReadonlyArray<Release>, atMs: number) =>
+  ({
+    type: 'SnapshotImported',
+    data: { releases: releases.map(storedForm) },
+    recordedAt: formatTimestamp(atMs),
+  }) as const
+
 const asImported = (
   fold: StatsFold,
   query: StatsQuery,
@@ -82,12 +90,7 @@ const asImported = (
   pipe(
     unimported,
     TE.map((releases) => {
-      if (releases.length > 0)
-        fold.apply({
-          type: 'SnapshotImported',
-          data: { releases: releases.map(storedForm) },
-          recordedAt: formatTimestamp(query.untilMs),
-        })
+      if (releases.length > 0) fold.apply(importOf(releases, query.untilMs))
     }),
   )
 

@@ -5,6 +5,7 @@
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { listAllReleases } from '../domain/queries.js'
+import { initialState } from '../domain/state.js'
 import { settled, type StateError } from '../domain/state-error.js'
 import type { EventStore } from '../store/index.js'
 import type { FpStateManager } from './api.js'
@@ -33,51 +34,48 @@ export const wholeStoreReads = ({
   config,
   clock,
   present,
-}: WholeStoreContext): Pick<FpStateManager, 'verify' | 'stats' | 'report'> => ({
-  verify: (options) =>
-    settled(
-      pipe(
-        clock,
-        TE.flatMapEither((nowMs) => sealCheckOf(options, nowMs)),
-        TE.tap(() => present),
-        TE.flatMap((check) => verifyStore(store, config.onProgress, check)),
+}: WholeStoreContext): Pick<FpStateManager, 'verify' | 'stats' | 'report'> => {
+  // Read only for a store with no event: the state of a releases.json not imported yet (the Go Stagecraft's).
+  const unimported = pipe(
+    view.refresh,
+    TE.map((loaded) => (loaded.cursor.position === 0 ? loaded.state : initialState)),
+  )
+  return {
+    verify: (options) =>
+      settled(
+        pipe(
+          clock,
+          TE.flatMapEither((nowMs) => sealCheckOf(options, nowMs)),
+          TE.tap(() => present),
+          TE.flatMap((check) => verifyStore(store, config.onProgress, check)),
+        ),
       ),
-    ),
-  stats: (filter) =>
-    settled(
-      pipe(
-        clock,
-        TE.flatMap((nowMs) => statsQuery(filter, nowMs, config.abandonedAfterMs)),
-        TE.tap(() => present),
-        TE.flatMap((query) =>
-          stats(
-            store,
-            query,
-            view.warnForeign,
-            // Read only for a store with no event: the releases of a releases.json not imported yet.
-            pipe(
-              view.refresh,
-              TE.map((loaded) => (loaded.cursor.position === 0 ? listAllReleases(loaded.state) : [])),
-            ),
+    stats: (filter) =>
+      settled(
+        pipe(
+          clock,
+          TE.flatMap((nowMs) => statsQuery(filter, nowMs, config.abandonedAfterMs)),
+          TE.tap(() => present),
+          TE.flatMap((query) => stats(store, query, view.warnForeign, pipe(unimported, TE.map(listAllReleases)))),
+        ),
+      ),
+    report: (options) =>
+      settled(
+        pipe(
+          checkedBag('report', options),
+          TE.tap(() => present),
+          TE.bindTo('given'),
+          TE.bind('nowMs', () => clock),
+          TE.flatMap(({ given, nowMs }) =>
+            makeReport(store, given, {
+              nowMs,
+              abandonedAfterMs: config.abandonedAfterMs,
+              onProgress: config.onProgress,
+              cwd: config.cwd,
+              unimported,
+            }),
           ),
         ),
       ),
-    ),
-  report: (options) =>
-    settled(
-      pipe(
-        checkedBag('report', options),
-        TE.tap(() => present),
-        TE.bindTo('given'),
-        TE.bind('nowMs', () => clock),
-        TE.flatMap(({ given, nowMs }) =>
-          makeReport(store, given, {
-            nowMs,
-            abandonedAfterMs: config.abandonedAfterMs,
-            onProgress: config.onProgress,
-            cwd: config.cwd,
-          }),
-        ),
-      ),
-    ),
-})
+  }
+}

@@ -4,7 +4,7 @@
  * named and implicit, a recovery, a release left running), when a report is made over a window, then its metrics
  * equal those `stats` reads over the same window; over a damaged store, those `stats` reads past the damage.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { gatherReport, type ReportWindow } from '../../src/app/report-data.js'
 import { stats } from '../../src/app/stats.js'
@@ -114,5 +114,20 @@ describe('the report metrics on a damaged store', () => {
     const after = await reportMetrics(damaged, {})
     expect(after).toEqual(await statsMetrics(damaged, {}, historyStartMs))
     expect(after).not.toEqual(before)
+  })
+})
+
+describe("the report of a Go Stagecraft's releases.json not imported yet", () => {
+  it('shows and measures its releases as their import would be (no timing), as stats does, and records nothing', async () => {
+    const given = freshManager({ now: () => new Date(NOW) })
+    writeGoFile(given.stateFile)
+    const window = { since: '2025-01-01T00:00:00Z' }
+    const report = await given.manager.report(window)
+    const measured = await given.manager.stats(window)
+    expect([report.releases, report.environments, report.events]).toEqual([1, 1, 0])
+    expect(report.html).toContain('no timing')
+    expect(measured.overall.frequency.created).toBe(1)
+    expect(report.html).toMatch(/v1\.3\.0/)
+    expect(existsSync(given.eventLog)).toBe(false)
   })
 })
