@@ -50,15 +50,3 @@ export const counted = (n: number, thing: string, things = `${thing}s`): string 
 /** An instant as the page shows it: UTC, to the second, the same on every machine. */
 export const utc = (ms: number): string =>
   Number.isFinite(ms) ? `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}Z` : 'unknown'
-
-/** A duration in the largest units that say it plainly: 850ms, 42s, 3m 20s, 5h 02m, 3d 4h. */
-export const span = (ms: number): string => {
-  if (ms < 1000) return `${Math.round(ms)}ms`
-  const s = Math.floor(ms / 1000)
-  if (s < 60) return `${s}s`
-  const m = Math.floor(s / 60)
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`
-  const h = Math.floor(m / 60)
-  if (h < 48) return `${h}h ${String(m % 60).padStart(2, '0')}m`
-  return `${Math.floor(h / 24)}d ${h % 24}h`
-}

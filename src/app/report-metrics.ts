@@ -3,7 +3,8 @@
  * and the phase durations as a chart (median, p90, max of each phase) with the same figures as a table beside it.
  */
 import type { DeployStats, DurationSummary, PhaseStats, StatsFigures } from '../domain/deploy-stats.js'
-import { count, Html, html, span, utc } from './report-escape.js'
+import { formatDuration } from '../domain/duration-text.js'
+import { count, Html, html, utc } from './report-escape.js'
 
 const percent = (rate: number | null, part: number, whole: number): string =>
   rate === null ? '–' : `${(rate * 100).toFixed(1)}% (${count(part)} of ${count(whole)})`
@@ -13,7 +14,7 @@ const perWeek = (value: number | null): string => (value === null ? '–' : valu
 const spread = (summary: DurationSummary): string =>
   summary.count === 0 || summary.medianMs === null || summary.p90Ms === null
     ? '–'
-    : `${span(summary.medianMs)} / ${span(summary.p90Ms)} (${count(summary.count)})`
+    : `${formatDuration(summary.medianMs)} / ${formatDuration(summary.p90Ms)} (${count(summary.count)})`
 
 const restore = (figures: StatsFigures): string => {
   const { timeToRestore } = figures
@@ -90,8 +91,9 @@ const phaseNotes = (phase: PhaseStats): string =>
 const phaseTitle = (phase: PhaseStats): string =>
   phase.count === 0 || phase.medianMs === null || phase.p90Ms === null || phase.maxMs === null
     ? `${phase.phase}: no timed run${phaseNotes(phase) === '' ? '' : ` (${phaseNotes(phase)})`}`
-    : `${phase.phase}: median ${span(phase.medianMs)}, p90 ${span(phase.p90Ms)}, max ${span(phase.maxMs)} ` +
-      `over ${count(phase.count)} runs${phaseNotes(phase) === '' ? '' : `; ${phaseNotes(phase)}`}`
+    : `${phase.phase}: median ${formatDuration(phase.medianMs)}, p90 ${formatDuration(phase.p90Ms)}, ` +
+      `max ${formatDuration(phase.maxMs)} over ${count(phase.count)} runs` +
+      `${phaseNotes(phase) === '' ? '' : `; ${phaseNotes(phase)}`}`
 
 const phaseBar = (phase: PhaseStats, index: number, x: (ms: number) => number): Html => {
   const y = 8 + index * ROW
@@ -137,7 +139,7 @@ export const phaseChart = (phases: ReadonlyArray<PhaseStats>): Html => {
       <title>${summary}</title>
       ${phases.map((phase, index) => phaseBar(phase, index, x))}
       <text x="${LABEL}" y="${height - 2}">0</text>
-      <text x="${LABEL + PLOT}" y="${height - 2}" text-anchor="end">${span(longest)}</text>
+      <text x="${LABEL + PLOT}" y="${height - 2}" text-anchor="end">${formatDuration(longest)}</text>
     </svg>
     <table class="phases" id="phases-table">
       <thead>
@@ -156,9 +158,9 @@ export const phaseChart = (phases: ReadonlyArray<PhaseStats>): Html => {
             html`<tr data-phase="${phase.phase}">
               <th scope="row">${phase.phase}</th>
               <td class="num">${count(phase.count)}</td>
-              <td class="num">${phase.medianMs === null ? '–' : span(phase.medianMs)}</td>
-              <td class="num">${phase.p90Ms === null ? '–' : span(phase.p90Ms)}</td>
-              <td class="num">${phase.maxMs === null ? '–' : span(phase.maxMs)}</td>
+              <td class="num">${phase.medianMs === null ? '–' : formatDuration(phase.medianMs)}</td>
+              <td class="num">${phase.p90Ms === null ? '–' : formatDuration(phase.p90Ms)}</td>
+              <td class="num">${phase.maxMs === null ? '–' : formatDuration(phase.maxMs)}</td>
               <td>${phaseNotes(phase)}</td>
             </tr>`,
         )}

@@ -3,7 +3,8 @@
  * coloured by outcome, a rollback and a recovery marked; every bar has a title (its text alternative).
  */
 import { type ReportEnvironment, type ReportOutcome, type ReportRelease, REPORT_OUTCOMES } from './report-data.js'
-import { count, counted, Html, html, span, utc } from './report-escape.js'
+import { formatDuration } from '../domain/duration-text.js'
+import { count, counted, Html, html, utc } from './report-escape.js'
 
 const WIDTH = 960
 const LABEL = 230
@@ -24,7 +25,7 @@ const describe = (release: ReportRelease): string =>
     release.outcome,
     release.timed
       ? `created ${utc(release.createdMs)}, last event ${utc(release.lastMs)} ` +
-        `(${span(release.lastMs - release.createdMs)})`
+        `(${formatDuration(release.lastMs - release.createdMs)})`
       : `created ${utc(release.createdMs)}; no timing (read in from a releases.json)`,
     ...(release.rollbackOf === undefined ? [] : [`rollback to ${release.rollbackOf}`]),
     ...(release.recovered ? ['closed out by recover'] : []),

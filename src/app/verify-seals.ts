@@ -3,6 +3,7 @@
  * `HeadSealed` must follow the event it seals, and that event's line must still have the SHA-256 signed; with trusted
  * keys, its signature must be one of theirs. Every failure is an error, never a warning.
  */
+import { formatSpan } from '../domain/duration-text.js'
 import type { HeadSealed } from '../domain/seal.js'
 import { epochMsOf } from '../domain/timestamp.js'
 import type { StoredEvent, StoreProblem } from '../store/index.js'
@@ -47,16 +48,6 @@ export interface SealReport {
 }
 
 const short = (hex: string): string => `${hex.slice(0, 16)}…`
-
-/** `3d 4h`, `5h 2m`, `12m`, `40s`: an age for messages (seconds only under a minute, where minutes would say 0m). */
-export const ageText = (ms: number): string => {
-  const minutes = Math.floor(ms / 60_000)
-  if (minutes === 0) return `${Math.floor(Math.max(0, ms) / 1000)}s`
-  const [d, h, m] = [Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60), minutes % 60]
-  if (d > 0) return h === 0 ? `${d}d` : `${d}d ${h}h`
-  if (h > 0) return m === 0 ? `${h}h` : `${h}h ${m}m`
-  return `${m}m`
-}
 
 /** Checks seals and a recorded head while a replay reads the log; `finish` gives the problems and the report. */
 export const sealChecker = (check: SealCheck, where: string) => {
@@ -189,8 +180,8 @@ export const sealChecker = (check: SealCheck, where: string) => {
     if (ageMs > maxMs)
       error(
         newestValid.location,
-        `the newest valid seal, sealed at ${newestValid.sealedAt}, is ${ageText(ageMs)} old, more than the ` +
-          `${ageText(maxMs)} allowed: later seals were deleted, or sealing stopped`,
+        `the newest valid seal, sealed at ${newestValid.sealedAt}, is ${formatSpan(ageMs)} old, more than the ` +
+          `${formatSpan(maxMs)} allowed: later seals were deleted, or sealing stopped`,
       )
   }
 

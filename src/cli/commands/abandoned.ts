@@ -4,8 +4,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { DEFAULT_ABANDONED_AFTER_MS, type Release, type StateManager } from '../../index.js'
+import { formatSpan } from '../../internals.js'
 import type { ParsedArgs } from '../command.js'
-import { formatSpan } from '../format/release.js'
 import { wrap } from '../help.js'
 import { shellCommand } from '../shell-quote.js'
 import type { UsageError } from '../usage.js'

@@ -1,6 +1,5 @@
 /** A release diff for people: a line per field, `from -> to` where it changed, the value alone where it did not. */
-import type { Change, ReleaseDiff } from '../../internals.js'
-import { formatSpan } from './release.js'
+import { type Change, formatSpan, type ReleaseDiff } from '../../internals.js'
 import type { Style } from './style.js'
 
 const shown = (value: string): string => (value === '' ? '-' : value)

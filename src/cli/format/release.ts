@@ -1,31 +1,11 @@
 /** Releases for people: table rows and the detail view of one release. */
 import { PHASES, type Release } from '../../index.js'
-import { parseInstant, releaseStatus } from '../../internals.js'
+import { formatSpan, parseInstant, releaseStatus } from '../../internals.js'
 import { type Style, statusPaint } from './style.js'
 import { type CellInput, renderTable } from './table.js'
 
 /** The first seven characters of a commit, as git shows it; `-` when unknown. */
 export const shortCommit = (sha: string): string => (sha === '' ? '-' : sha.slice(0, 7))
-
-/** A span of time in its two largest units: `45s`, `12m`, `3h 5m`, `2d 4h`. */
-export const formatSpan = (ms: number): string => {
-  const seconds = Math.floor(Math.abs(ms) / 1000)
-  const [d, h, m, s] = [
-    Math.floor(seconds / 86_400),
-    Math.floor(seconds / 3600) % 24,
-    Math.floor(seconds / 60) % 60,
-    seconds % 60,
-  ]
-  const parts =
-    d > 0
-      ? [`${d}d`, h > 0 ? `${h}h` : '']
-      : h > 0
-        ? [`${h}h`, m > 0 ? `${m}m` : '']
-        : m > 0
-          ? [`${m}m`, s > 0 ? `${s}s` : '']
-          : [`${s}s`]
-  return parts.filter((part) => part !== '').join(' ')
-}
 
 /** How long ago a timestamp was; `in 5m` for one in the future (a skewed clock, an imported file). */
 export const formatAge = (timestamp: string, now: Date): string => {

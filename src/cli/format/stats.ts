@@ -3,14 +3,13 @@
  * durations, and the failures nothing restored. A figure with nothing to measure reads "-", never 0 or a guess.
  */
 import type { DeployStats, DurationSummary, PhaseStats, StatsFigures } from '../../index.js'
+import { formatDuration as durationText } from '../../internals.js'
 import { plural } from './plural.js'
-import { formatSpan } from './release.js'
 import type { Style } from './style.js'
 import { type CellInput, renderTable } from './table.js'
 
-/** A duration: milliseconds under a second (`420ms`), else its two largest units (`3m 5s`). */
-export const formatDuration = (ms: number | null): string =>
-  ms === null ? '-' : ms < 1000 ? `${Math.round(ms)}ms` : formatSpan(ms)
+/** A duration (`420ms`, `3m 5s`), or `-` when there is none. */
+export const formatDuration = (ms: number | null): string => (ms === null ? '-' : durationText(ms))
 
 const percent = (rate: number | null): string => (rate === null ? '-' : `${(rate * 100).toFixed(1)}%`)
 const perPeriod = (value: number | null): string =>
