@@ -50,3 +50,23 @@ export const counted = (n: number, thing: string, things = `${thing}s`): string 
 /** An instant as the page shows it: UTC, to the second, the same on every machine. */
 export const utc = (ms: number): string =>
   Number.isFinite(ms) ? `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}Z` : 'unknown'
+
+/** An inline SVG image of the page: its class, size and title (what a screen reader says), and what it draws. */
+export const svgImage = (image: {
+  readonly className: string
+  readonly width: number
+  readonly height: number
+  readonly title: string
+  readonly content: Html
+}): Html =>
+  html`<svg
+    class="${image.className}"
+    role="img"
+    width="${image.width}"
+    height="${image.height}"
+    viewBox="0 0 ${image.width} ${image.height}"
+    xmlns="http://www.w3.org/2000/svg"
+  >
+    <title>${image.title}</title>
+    ${image.content}
+  </svg>`

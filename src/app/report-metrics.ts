@@ -4,7 +4,7 @@
  */
 import type { DeployStats, DurationSummary, PhaseStats, StatsFigures } from '../domain/deploy-stats.js'
 import { formatDuration } from '../domain/duration-text.js'
-import { count, Html, html, utc } from './report-escape.js'
+import { count, Html, html, svgImage, utc } from './report-escape.js'
 
 const percent = (rate: number | null, part: number, whole: number): string =>
   rate === null ? '–' : `${(rate * 100).toFixed(1)}% (${count(part)} of ${count(whole)})`
@@ -128,19 +128,16 @@ export const phaseChart = (phases: ReadonlyArray<PhaseStats>): Html => {
   const x = (ms: number): number => LABEL + (Math.max(0, ms) / longest) * PLOT
   const height = 8 + phases.length * ROW + 16
   const summary = 'Phase durations, from running to a final status: median (line), p90 (bar), max (thin bar)'
-  return html`<svg
-      class="chart"
-      role="img"
-      width="${WIDTH}"
-      height="${height}"
-      viewBox="0 0 ${WIDTH} ${height}"
-      xmlns="http://www.w3.org/2000/svg"
-    >
-      <title>${summary}</title>
-      ${phases.map((phase, index) => phaseBar(phase, index, x))}
+  const chart = svgImage({
+    className: 'chart',
+    width: WIDTH,
+    height,
+    title: summary,
+    content: html`${phases.map((phase, index) => phaseBar(phase, index, x))}
       <text x="${LABEL}" y="${height - 2}">0</text>
-      <text x="${LABEL + PLOT}" y="${height - 2}" text-anchor="end">${formatDuration(longest)}</text>
-    </svg>
+      <text x="${LABEL + PLOT}" y="${height - 2}" text-anchor="end">${formatDuration(longest)}</text>`,
+  })
+  return html`${chart}
     <table class="phases" id="phases-table">
       <thead>
         <tr>

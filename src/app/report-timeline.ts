@@ -4,7 +4,7 @@
  */
 import { type ReportEnvironment, type ReportOutcome, type ReportRelease, REPORT_OUTCOMES } from './report-data.js'
 import { formatDuration } from '../domain/duration-text.js'
-import { count, counted, Html, html, utc } from './report-escape.js'
+import { count, counted, Html, html, svgImage, utc } from './report-escape.js'
 
 const WIDTH = 960
 const LABEL = 230
@@ -78,20 +78,16 @@ export const timelineSvg = (environment: ReportEnvironment): Html => {
   const summary =
     `Timeline of ${environment.name}: ${releases.length === environment.total ? 'all' : 'the newest'} ` +
     `${counted(releases.length, 'release')}, from ${utc(first)} to ${utc(last)}`
-  return html`<svg
-    class="timeline"
-    role="img"
-    width="${WIDTH}"
-    height="${height}"
-    viewBox="0 0 ${WIDTH} ${height}"
-    xmlns="http://www.w3.org/2000/svg"
-  >
-    <title>${summary}</title>
-    <text class="axis" x="${LABEL}" y="14">${utc(first)}</text>
-    <text class="axis" x="${WIDTH - 20}" y="14" text-anchor="end">${utc(last)}</text>
-    <line class="axis-line" x1="${LABEL}" y1="18" x2="${WIDTH - 20}" y2="18" />
-    ${releases.map((release, index) => row(release, index, x))}
-  </svg>`
+  return svgImage({
+    className: 'timeline',
+    width: WIDTH,
+    height,
+    title: summary,
+    content: html`<text class="axis" x="${LABEL}" y="14">${utc(first)}</text>
+      <text class="axis" x="${WIDTH - 20}" y="14" text-anchor="end">${utc(last)}</text>
+      <line class="axis-line" x1="${LABEL}" y1="18" x2="${WIDTH - 20}" y2="18" />
+      ${releases.map((release, index) => row(release, index, x))}`,
+  })
 }
 
 /** The legend of the timelines: each outcome's colour, and the marks. */
